@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+export const agencyId = z
+  .string({ error: '缺少 id' })
+  .regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'id 只能用小写字母、数字和连字符，且以字母或数字开头' });
+
+/** One entry of `agencies.yaml`: an agency (行政执法机关) or a justice bureau (司法局) that oversees others. */
+export const agencySchema = z
+  .object({
+    id: agencyId,
+    name: z.string({ error: '缺少名称 name' }).trim().min(1, { message: '名称 name 不能为空' }),
+    region: z.string({ error: '缺少地区 region' }).trim().min(1, { message: '地区 region 不能为空' }),
+    regulation: z.string({ error: '缺少适用办法 regulation' }).min(1),
+    parent: agencyId.optional(),
+    oversight: agencyId.optional(),
+    complaints: z.object(
+      { email: z.email({ message: '投诉受理邮箱 complaints.email 不是有效的电子邮件地址' }) },
+      { error: '缺少 complaints.email（投诉受理邮箱）' },
+    ),
+    phone: z.string().trim().min(1).optional(),
+    address: z.string().trim().min(1).optional(),
+  })
+  .strict();
+
+export type Agency = z.infer<typeof agencySchema>;
+
+export const agencyListSchema = z.array(agencySchema, { error: 'agencies.yaml 应是机关列表' });

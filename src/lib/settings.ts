@@ -1,0 +1,36 @@
+import { resolve } from 'node:path';
+
+/**
+ * Every setting the operator can change, read from the environment once, with the embedded defaults
+ * that make `npm start` work on a fresh machine. Documented in README.md (Settings).
+ */
+export interface Settings {
+  /** Folder with agencies.yaml, regulations/ and rosters/. */
+  contentDir: string;
+  /** Absolute origin the site is published at; QR codes encode URLs under it. */
+  siteUrl: string;
+  /** Unset → embedded SQLite file at `var/gongshi.sqlite`; `postgres://…` → PostgreSQL. */
+  databaseUrl: string | undefined;
+  /** Unset → e-mails are written as .eml files to `var/outbox/`. */
+  smtpUrl: string | undefined;
+  /** HMAC key for agency action links and tracking codes. */
+  secret: string;
+  /** Folder for local state (SQLite file, .eml outbox) when the defaults are used. */
+  varDir: string;
+}
+
+export const DEFAULT_SITE_URL = 'http://localhost:4321';
+/** Only for local runs; the README tells operators to set SECRET in production. */
+export const DEV_SECRET = 'gongshi-local-development-secret-change-me';
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const siteUrl = (env.SITE_URL || DEFAULT_SITE_URL).replace(/\/+$/, '');
+  return {
+    contentDir: resolve(env.CONTENT_DIR || 'content'),
+    siteUrl,
+    databaseUrl: env.DATABASE_URL || undefined,
+    smtpUrl: env.SMTP_URL || undefined,
+    secret: env.SECRET || DEV_SECRET,
+    varDir: resolve(env.VAR_DIR || 'var'),
+  };
+}

@@ -1,0 +1,28 @@
+/** Full-width ASCII (！..～) and the ideographic space become their half-width forms. */
+export function toHalfWidth(input: string): string {
+  return input
+    .replace(/[\uFF01-\uFF5E]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
+    .replace(/\u3000/g, ' ');
+}
+
+/**
+ * The one normal form of a certificate number, used as the key everywhere and in URLs
+ * (`/verify/<number>/`): half-width, upper-case, whitespace dropped; dashes kept as the agency wrote them.
+ */
+export function normalizeCertificateNo(input: string): string {
+  return toHalfWidth(input).toUpperCase().replace(/\s+/g, '');
+}
+
+/**
+ * The lookup form: like normalizeCertificateNo but also without dashes/dots/slashes, so that a number
+ * typed with missing or extra separators still finds its page.
+ */
+export function certificateLookupKey(input: string): string {
+  return normalizeCertificateNo(input).replace(/[-_.\/\u2010-\u2015\u2212\u30FC]/g, '');
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+export function escapeHtml(input: string): string {
+  return input.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch]!);
+}
