@@ -1,0 +1,23 @@
+/**
+ * `npm run bench [part…]`: runs each benchmark part in scripts/bench/ in its own process (so peak RSS is its
+ * own) and prints its figures. Parts: roster (issue 2), site (issue 3), complaints (issue 4).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+
+const all = ['roster', 'site', 'complaints'];
+const parts = process.argv.slice(2).length ? process.argv.slice(2) : all;
+console.log(`# bench ${new Date().toISOString()} · node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? '?'} · ${Math.round(totalmem() / 2 ** 30)} GiB`);
+let failed = false;
+for (const part of parts) {
+  const file = new URL(`./bench/${part}.ts`, import.meta.url).pathname;
+  if (!existsSync(file)) {
+    console.log(`\n## ${part}: not available (${file} missing)`);
+    continue;
+  }
+  console.log(`\n## ${part}`);
+  const run = spawnSync(process.execPath, [file], { stdio: 'inherit' });
+  if (run.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);
