@@ -8,5 +8,6 @@ export default defineConfig({
     hookTimeout: 300_000,
     // Browser and build tests share dist/ and one Chromium; files run one at a time on these 2-core machines.
     fileParallelism: false,
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });
