@@ -1,0 +1,112 @@
+import type { Db } from './db.ts';
+
+/**
+ * The schema, as numbered migrations of plain SQL that SQLite and PostgreSQL both accept. Append new
+ * migrations; never edit one that has shipped. Times are ISO-8601 UTC text, JSON is text, ids are text.
+ */
+export const migrations: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'complaints, events, outbox, notices, evidence',
+    sql: `
+CREATE TABLE complaints (
+  id TEXT PRIMARY KEY,
+  reference TEXT NOT NULL UNIQUE,
+  tracking_hash TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  status TEXT NOT NULL,
+  agency_id TEXT NOT NULL,
+  regulation_id TEXT,
+  category TEXT NOT NULL,
+  target TEXT NOT NULL,
+  contents TEXT NOT NULL,
+  idempotency_key TEXT UNIQUE,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  accept_due_at TEXT,
+  resolve_due_at TEXT
+);
+CREATE INDEX complaints_agency ON complaints (agency_id, status);
+CREATE INDEX complaints_created ON complaints (created_at);
+
+CREATE TABLE complaint_events (
+  id TEXT PRIMARY KEY,
+  complaint_id TEXT NOT NULL REFERENCES complaints (id),
+  seq INTEGER NOT NULL,
+  at TEXT NOT NULL,
+  type TEXT NOT NULL,
+  from_status TEXT,
+  to_status TEXT,
+  actor_agency_id TEXT,
+  reason TEXT,
+  data TEXT,
+  UNIQUE (complaint_id, seq)
+);
+
+CREATE TABLE outbox (
+  id TEXT PRIMARY KEY,
+  complaint_id TEXT REFERENCES complaints (id),
+  recipient TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  message_id TEXT NOT NULL UNIQUE,
+  subject TEXT NOT NULL,
+  body_text TEXT NOT NULL,
+  body_html TEXT,
+  status TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at TEXT NOT NULL,
+  locked_until TEXT,
+  locked_by TEXT,
+  last_error TEXT,
+  created_at TEXT NOT NULL,
+  sent_at TEXT
+);
+CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+
+CREATE TABLE outbox_attempts (
+  id TEXT PRIMARY KEY,
+  outbox_id TEXT NOT NULL REFERENCES outbox (id),
+  at TEXT NOT NULL,
+  ok INTEGER NOT NULL,
+  error TEXT
+);
+CREATE INDEX outbox_attempts_outbox ON outbox_attempts (outbox_id);
+
+CREATE TABLE notices (
+  complaint_id TEXT NOT NULL REFERENCES complaints (id),
+  kind TEXT NOT NULL,
+  sent_at TEXT NOT NULL,
+  PRIMARY KEY (complaint_id, kind)
+);
+
+CREATE TABLE evidence (
+  id TEXT PRIMARY KEY,
+  complaint_id TEXT NOT NULL REFERENCES complaints (id),
+  name TEXT NOT NULL,
+  type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  data BYTEA NOT NULL
+);
+CREATE INDEX evidence_complaint ON evidence (complaint_id);
+`,
+  },
+];
+
+/** Applies every migration not yet applied, each in its own transaction; safe to run from several processes. */
+export async function migrate(db: Db): Promise<void> {
+  await db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  for (const migration of migrations) {
+    await db.transaction(async (tx) => {
+      // Serialize concurrent migrators on PostgreSQL; SQLite's BEGIN IMMEDIATE already does.
+      if (tx.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(4242001)');
+      const done = await tx.query('SELECT version FROM schema_migrations WHERE version = ?', [migration.version]);
+      if (done.length) return;
+      await tx.exec(migration.sql);
+      await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
+        migration.version,
+        migration.name,
+        new Date().toISOString(),
+      ]);
+    });
+  }
+}
