@@ -1,0 +1,30 @@
+/** The encodings a clerk's CSV export arrives in, as reported to them. */
+export type TextEncodingName = 'UTF-8' | 'UTF-8 (BOM)' | 'GB18030' | 'UTF-16LE (BOM)' | 'UTF-16BE (BOM)';
+
+export type DecodeResult = { ok: true; text: string; encoding: TextEncodingName } | { ok: false; reason: string };
+
+/**
+ * Detects and decodes a text export. A BOM decides; otherwise strict UTF-8 is tried first (Chinese text in
+ * GB18030 is practically never valid UTF-8), then strict GB18030 (a superset of GBK and GB2312).
+ */
+export function decodeText(bytes: Uint8Array): DecodeResult {
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    return strict('utf-8', bytes.subarray(3), 'UTF-8 (BOM)');
+  }
+  // Excel's "Unicode text" export is UTF-16 with a BOM.
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return strict('utf-16le', bytes.subarray(2), 'UTF-16LE (BOM)');
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return strict('utf-16be', bytes.subarray(2), 'UTF-16BE (BOM)');
+  const utf8 = strict('utf-8', bytes, 'UTF-8');
+  if (utf8.ok) return utf8;
+  const gb = strict('gb18030', bytes, 'GB18030');
+  if (gb.ok) return gb;
+  return { ok: false, reason: '无法识别文件编码：既不是 UTF-8 也不是 GB18030/GBK，请在 Excel 中另存为“CSV UTF-8”或 XLSX' };
+}
+
+function strict(label: string, bytes: Uint8Array, encoding: TextEncodingName): DecodeResult {
+  try {
+    return { ok: true, text: new TextDecoder(label, { fatal: true, ignoreBOM: true }).decode(bytes), encoding };
+  } catch {
+    return { ok: false, reason: `文件不是有效的 ${encoding} 编码` };
+  }
+}

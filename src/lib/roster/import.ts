@@ -1,0 +1,248 @@
+import type { Registry } from '../registry/load.ts';
+import type { Agency } from '../registry/schema.ts';
+import { isRealIsoDate } from '../dates.ts';
+import { certificateLookupKey } from '../text.ts';
+import { decodeText } from './decode.ts';
+import { parseCsv } from './csv.ts';
+import { fieldLabels, headerAliases, type RosterField } from './fields.ts';
+import { matchHeaders } from './headers.ts';
+import { rosterMappingSchema, type RosterMapping } from './mapping.ts';
+import { cellText } from './normalize.ts';
+import { columnLabel, type RosterProblem } from './problems.ts';
+import { agencyResolver, readRow } from './row.ts';
+import type { Auxiliary } from './schema.ts';
+import type { TableResult } from './table.ts';
+import { readXlsx } from './xlsx.ts';
+
+export interface RosterSource {
+  /** Path relative to the content folder, used in messages. */
+  file: string;
+  bytes: Uint8Array;
+  /** Parsed `<name>.mapping.yaml`, if present. */
+  mapping?: unknown;
+  mappingFile?: string;
+  /** Set when the mapping file exists but could not be read or parsed as YAML. */
+  mappingError?: string;
+  /** Files in the roster's folder (relative to it, `/`-separated), to check photo names. */
+  existingFiles?: ReadonlySet<string>;
+}
+
+export interface RosterFileReport {
+  file: string;
+  /** `UTF-8`, `UTF-8 (BOM)`, `GB18030`, `XLSX` …; empty when the file could not be read. */
+  encoding: string;
+  /** Roster date (YYYY-MM-DD); empty when it could not be determined. */
+  asOf: string;
+  /** Auxiliaries read from the file. */
+  rows: number;
+  agencyIds: string[];
+  /** Headers of the columns that were not kept (never published). */
+  droppedColumns: string[];
+  /** Rows with nothing in any kept column (blank lines, footers such as 制表人), skipped. */
+  skippedRows: number;
+}
+
+export interface RosterResult {
+  auxiliaries: Auxiliary[];
+  files: RosterFileReport[];
+  problems: RosterProblem[];
+  /** Roster date per agency: the latest asOf of the files it appears in. */
+  asOfByAgency: ReadonlyMap<string, string>;
+}
+
+const REQUIRED: readonly RosterField[] = ['name', 'certificateNo'];
+
+/**
+ * Reads every roster export into the published records, or collects every problem in all of them (never only
+ * the first). Pure apart from being async (exceljs): the bytes come in RosterSource.
+ */
+export async function importRosters(sources: readonly RosterSource[], registry: Registry): Promise<RosterResult> {
+  const auxiliaries: Auxiliary[] = [];
+  const files: RosterFileReport[] = [];
+  const problems: RosterProblem[] = [];
+  const seen = new Map<string, { file: string; row: number; certificateNo: string }>();
+  const resolveAgency = agencyResolver(registry);
+  const asOfByAgency = new Map<string, string>();
+
+  for (const source of sources) {
+    const { report, records } = await importFile(source, registry, resolveAgency, problems);
+    files.push(report);
+    for (const { auxiliary, row, column } of records) {
+      const key = certificateLookupKey(auxiliary.certificateNo);
+      const first = seen.get(key);
+      if (first) {
+        const reason =
+          first.certificateNo === auxiliary.certificateNo
+            ? `证件编号重复：与 ${first.file} 第 ${first.row} 行相同`
+            : `证件编号与 ${first.file} 第 ${first.row} 行的「${first.certificateNo}」只差分隔符，查询时无法区分`;
+        problems.push({ file: source.file, row, column, value: auxiliary.certificateNo, reason });
+        continue;
+      }
+      seen.set(key, { file: source.file, row, certificateNo: auxiliary.certificateNo });
+      auxiliaries.push(auxiliary);
+    }
+    if (report.asOf) {
+      for (const id of report.agencyIds) {
+        const current = asOfByAgency.get(id);
+        if (!current || current < report.asOf) asOfByAgency.set(id, report.asOf);
+      }
+    }
+  }
+  return { auxiliaries, files, problems, asOfByAgency };
+}
+
+interface ReadRecord {
+  auxiliary: Auxiliary;
+  row: number;
+  column: string | undefined;
+}
+
+async function importFile(
+  source: RosterSource,
+  registry: Registry,
+  resolveAgency: (value: string) => Agency | undefined,
+  problems: RosterProblem[],
+): Promise<{ report: RosterFileReport; records: ReadRecord[] }> {
+  const { file } = source;
+  const report: RosterFileReport = { file, encoding: '', asOf: '', rows: 0, agencyIds: [], droppedColumns: [], skippedRows: 0 };
+  const records: ReadRecord[] = [];
+  const done = { report, records };
+
+  const mapping = readMapping(source, registry, problems);
+  if (mapping === null) return done;
+
+  const asOf = mapping.asOf ?? asOfFromFileName(file);
+  if (asOf) report.asOf = asOf;
+  else {
+    problems.push({
+      file,
+      reason: '无法确定名单日期：请在文件名中写上日期（如 城管局-2026-11-01.csv 或 城管局20261101.csv），或在映射文件中写 asOf: 2026-11-01',
+    });
+  }
+
+  if (source.bytes.length === 0) {
+    problems.push({ file, reason: '文件为空' });
+    return done;
+  }
+  const table = await readTable(source, mapping, report);
+  if (!table.ok) {
+    problems.push({ file, row: table.row, reason: table.reason });
+    return done;
+  }
+
+  const headerIndex = mapping.headerRow
+    ? table.rows.findIndex((r) => r.number === mapping.headerRow)
+    : table.rows.findIndex((r) => r.cells.some((c) => cellText(c).trim() !== ''));
+  if (headerIndex < 0) {
+    problems.push({
+      file,
+      row: mapping.headerRow,
+      reason: mapping.headerRow ? `映射文件指定的表头行第 ${mapping.headerRow} 行是空的` : '文件中没有任何内容（找不到表头行）',
+    });
+    return done;
+  }
+  const headerRow = table.rows[headerIndex]!;
+  const headers = matchHeaders(headerRow.cells.map((c) => cellText(c)), mapping.columns);
+  report.droppedColumns = headers.dropped;
+  for (const p of headers.problems) problems.push({ file, row: headerRow.number, column: p.column, reason: p.reason });
+
+  const mappingAgency = mapping.agency === undefined ? undefined : registry.byId.get(mapping.agency);
+  const required = mapping.agency === undefined ? [...REQUIRED, 'agency' as const] : REQUIRED;
+  const missing = required.filter((field) => !headers.columns.has(field));
+  for (const field of missing) {
+    const aliases = headerAliases[field].map((a) => `「${a}」`).join('、');
+    const extra = field === 'agency' ? '；或在映射文件中用 agency 指定全部人员所属的单位' : '';
+    problems.push({
+      file,
+      row: headerRow.number,
+      reason: `缺少必需的「${fieldLabels[field]}」列：表头应为 ${aliases} 之一，或在映射文件 columns 中指定${extra}`,
+    });
+  }
+  if (missing.length || headers.problems.length || (mapping.agency !== undefined && !mappingAgency)) return done;
+
+  const headerCount = headerRow.cells.length;
+  const unnamedWithData = new Set<number>();
+  const agencyIds = new Set<string>();
+  let badRows = 0;
+  const ctx = { file, columns: headers.columns, mappingAgency, resolveAgency, date1904: table.date1904 ?? false, existingFiles: source.existingFiles };
+  for (let i = headerIndex + 1; i < table.rows.length; i++) {
+    const { number, cells } = table.rows[i]!;
+    for (let c = 0; c < cells.length; c++) {
+      if ((c >= headerCount || (headers.droppedIndexes.has(c) && cellText(headerRow.cells[c] ?? '').trim() === '')) && cellText(cells[c]!).trim() !== '') {
+        unnamedWithData.add(c);
+      }
+    }
+    const result = readRow(cells, number, ctx);
+    if (result.kind === 'empty') report.skippedRows++;
+    else if (result.kind === 'bad') {
+      badRows++;
+      problems.push(...result.problems);
+    }
+    else {
+      records.push({ auxiliary: result.auxiliary, row: number, column: headers.columns.get('certificateNo')?.label });
+      agencyIds.add(result.auxiliary.agencyId);
+    }
+  }
+  for (const c of [...unnamedWithData].sort((a, b) => a - b)) report.droppedColumns.push(`${columnLabel(c, '')}（无表头）`);
+  report.rows = records.length;
+  report.agencyIds = [...agencyIds].sort();
+  if (records.length === 0 && badRows === 0) problems.push({ file, row: headerRow.number, reason: '表头下面没有任何人员数据' });
+  return done;
+}
+
+/** The mapping to use (empty when there is no mapping file), or null when the mapping file is wrong. */
+function readMapping(source: RosterSource, registry: Registry, problems: RosterProblem[]): RosterMapping | null {
+  const mappingFile = source.mappingFile ?? '映射文件';
+  if (source.mappingError !== undefined) {
+    problems.push({ file: mappingFile, reason: source.mappingError });
+    return null;
+  }
+  if (source.mapping === undefined) return {};
+  const parsed = rosterMappingSchema.safeParse(source.mapping ?? {});
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.map(String).join('.');
+      const reason =
+        issue.code === 'unrecognized_keys'
+          ? `未知的项 ${issue.keys.join('、')}：映射文件只能有 agency、asOf、columns、sheet、headerRow`
+          : issue.code === 'invalid_type' && path === ''
+            ? '映射文件应是由 agency、asOf、columns、sheet、headerRow 组成的 YAML 映射'
+            : `${path ? `${path}：` : ''}${issue.message}`;
+      problems.push({ file: mappingFile, reason });
+    }
+    return null;
+  }
+  const mapping = parsed.data;
+  if (mapping.agency !== undefined && !registry.byId.has(mapping.agency)) {
+    problems.push({ file: mappingFile, value: mapping.agency, reason: 'agency：在 agencies.yaml 中没有这个 id' });
+    return null;
+  }
+  return mapping;
+}
+
+async function readTable(source: RosterSource, mapping: RosterMapping, report: RosterFileReport): Promise<TableResult> {
+  const extension = /\.([^./\\]+)$/.exec(source.file)?.[1]?.toLowerCase();
+  if (extension === 'xlsx') {
+    report.encoding = 'XLSX';
+    return readXlsx(source.bytes, mapping.sheet);
+  }
+  if (extension === 'csv') {
+    if (mapping.sheet !== undefined) return { ok: false, reason: '映射文件中的 sheet 只适用于 XLSX 文件' };
+    const decoded = decodeText(source.bytes);
+    if (!decoded.ok) return decoded;
+    report.encoding = decoded.encoding;
+    return parseCsv(decoded.text);
+  }
+  if (extension === 'xls') return { ok: false, reason: '不支持旧版 .xls 格式：请在 Excel 中另存为 .xlsx 或 CSV' };
+  return { ok: false, reason: '不支持的文件类型：名单应为 .csv 或 .xlsx 文件' };
+}
+
+/** A date in the file name: `…2026-11-01…` or `…20261101…`. */
+export function asOfFromFileName(file: string): string | undefined {
+  const base = file.split(/[/\\]/).pop() ?? file;
+  for (const m of base.matchAll(/(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)|(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)/g)) {
+    const iso = m[1] ? `${m[1]}-${m[2]}-${m[3]}` : `${m[4]}-${m[5]}-${m[6]}`;
+    if (isRealIsoDate(iso)) return iso;
+  }
+  return undefined;
+}

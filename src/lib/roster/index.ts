@@ -1,0 +1,77 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join, relative, sep } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { mappingPathFor } from './mapping.ts';
+import type { RosterSource } from './import.ts';
+
+export { importRosters, asOfFromFileName, type RosterSource, type RosterFileReport, type RosterResult } from './import.ts';
+export { formatProblem, RosterImportError, type RosterProblem } from './problems.ts';
+export { rosterMappingSchema, type RosterMapping } from './mapping.ts';
+export type { Auxiliary } from './schema.ts';
+
+/** Roster exports are `.csv` and `.xlsx`; `.xls` is listed too, so that it is refused with a reason rather than ignored. */
+const ROSTER_FILE = /\.(csv|xlsx|xls)$/i;
+
+/** Every roster export under `<contentDir>/rosters/`, sorted, absolute. Skips Excel lock files (`~$…`) and hidden files. */
+export async function findRosterFiles(contentDir: string): Promise<string[]> {
+  const root = join(contentDir, 'rosters');
+  let entries: string[];
+  try {
+    entries = await readdir(root, { recursive: true });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  return entries
+    .filter((entry) => ROSTER_FILE.test(entry) && !entry.split(sep).some((part) => part.startsWith('.') || part.startsWith('~$')))
+    .map((entry) => join(root, entry))
+    .sort();
+}
+
+/** Reads each roster's bytes, its mapping file if any, and the file names next to it (for photos). The only I/O. */
+export async function readRosterSources(paths: readonly string[], contentDir: string): Promise<RosterSource[]> {
+  const listings = new Map<string, Promise<ReadonlySet<string>>>();
+  return Promise.all(
+    paths.map(async (path) => {
+      const file = displayPath(path, contentDir);
+      const source: RosterSource = { file, bytes: new Uint8Array(await readFile(path)) };
+      const mappingPath = mappingPathFor(path);
+      let mappingText: string | undefined;
+      try {
+        mappingText = await readFile(mappingPath, 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+          source.mappingFile = displayPath(mappingPath, contentDir);
+          source.mappingError = `无法读取映射文件：${(error as Error).message}`;
+        }
+      }
+      if (mappingText !== undefined) {
+        source.mappingFile = displayPath(mappingPath, contentDir);
+        try {
+          source.mapping = parseYaml(mappingText) ?? {};
+        } catch (error) {
+          source.mappingError = `映射文件不是有效的 YAML：${(error as Error).message}`;
+        }
+      }
+      const folder = dirname(path);
+      let listing = listings.get(folder);
+      if (!listing) {
+        listing = listFiles(folder);
+        listings.set(folder, listing);
+      }
+      source.existingFiles = await listing;
+      return source;
+    }),
+  );
+}
+
+async function listFiles(folder: string): Promise<ReadonlySet<string>> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  return new Set(entries.filter((e) => e.isFile()).map((e) => relative(folder, join(e.parentPath, e.name)).split(sep).join('/')));
+}
+
+/** Relative to the content folder when inside it, else the path as given. */
+function displayPath(path: string, contentDir: string): string {
+  const rel = relative(contentDir, path);
+  return rel.startsWith('..') || rel === '' ? path : rel.split(sep).join('/');
+}
