@@ -1,0 +1,71 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { isHandlingAction, type HandlingAction } from './state.ts';
+
+/**
+ * Signed action links for agencies without accounts. A token names one complaint, one action and the
+ * agency it was issued to, and carries its expiry; it is signed with HMAC-SHA256 under SECRET (with a
+ * domain tag so it can never be confused with another HMAC made with the same key). Whether it was already
+ * used, and whether its agency still handles the complaint, is checked against the store when it is used.
+ */
+export const LINK_LIFETIME_DAYS = 30;
+const DOMAIN = 'gongshi/action-link/v1';
+
+export interface ActionClaim {
+  reference: string;
+  action: HandlingAction;
+  agencyId: string;
+  /** Unix seconds. */
+  expiresAt: number;
+}
+
+export type Verified = { ok: true; claim: ActionClaim } | { ok: false; status: 400 | 403 | 410; message: string };
+
+function mac(payload: string, secret: string): Buffer {
+  return createHmac('sha256', secret).update(`${DOMAIN}\n${payload}`).digest();
+}
+
+export function signActionToken(claim: ActionClaim, secret: string): string {
+  const payload = Buffer.from([claim.reference, claim.action, claim.agencyId, String(claim.expiresAt)].join('|')).toString('base64url');
+  return `${payload}.${mac(payload, secret).toString('base64url')}`;
+}
+
+export function issueActionToken(
+  input: { reference: string; action: HandlingAction; agencyId: string },
+  secret: string,
+  now: Date,
+  lifetimeDays = LINK_LIFETIME_DAYS,
+): string {
+  const expiresAt = Math.floor(now.getTime() / 1000) + lifetimeDays * 86_400;
+  return signActionToken({ ...input, expiresAt }, secret);
+}
+
+const TOKEN = /^([A-Za-z0-9_-]{8,400})\.([A-Za-z0-9_-]{43})$/;
+
+export function verifyActionToken(token: string, secret: string, now: Date): Verified {
+  const bad = { ok: false, status: 400, message: '链接不完整或格式不正确，请从邮件中完整复制链接。' } as const;
+  const match = TOKEN.exec(token);
+  if (!match) return bad;
+  const [, payload, signature] = match as unknown as [string, string, string];
+  const expected = mac(payload, secret);
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    return { ok: false, status: 403, message: '链接签名无效：链接可能被修改过，请使用邮件中的原始链接。' };
+  }
+  const parts = Buffer.from(payload, 'base64url').toString('utf8').split('|');
+  const [reference, action, agencyId, expires] = parts;
+  if (parts.length !== 4 || !reference || !agencyId || !action || !isHandlingAction(action) || !/^\d+$/.test(expires ?? '')) return bad;
+  const claim: ActionClaim = { reference, action, agencyId, expiresAt: Number(expires) };
+  if (now.getTime() / 1000 > claim.expiresAt) {
+    return { ok: false, status: 410, message: `链接已于 ${new Date(claim.expiresAt * 1000).toISOString().slice(0, 10)} 过期，请联系上级机关或司法局。` };
+  }
+  return { ok: true, claim };
+}
+
+/** What is stored to refuse a second use: never the token itself. */
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function actionUrl(siteUrl: string, token: string): string {
+  return `${siteUrl.replace(/\/+$/, '')}/api/actions/${token}`;
+}
