@@ -1,0 +1,87 @@
+/** Reading a request body within a byte cap, strictly by content type. */
+export type ParsedBody =
+  | { ok: true; format: 'json' | 'urlencoded' | 'multipart'; fields: Record<string, unknown>; files: File[] }
+  | { ok: false; status: number; message: string };
+
+const JSON_TYPE = 'application/json';
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+const MULTIPART_TYPE = 'multipart/form-data';
+
+export function mediaType(request: Request): string {
+  return (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+async function readCapped(request: Request, cap: number): Promise<Uint8Array | undefined> {
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  if (declared > cap) return undefined;
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > cap) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+export async function parseBody(request: Request, caps: { body: number; multipart: number }): Promise<ParsedBody> {
+  const type = mediaType(request);
+  if (type !== JSON_TYPE && type !== FORM_TYPE && type !== MULTIPART_TYPE) {
+    return { ok: false, status: 415, message: '只接受 application/json、application/x-www-form-urlencoded 或 multipart/form-data 格式的提交' };
+  }
+  const cap = type === MULTIPART_TYPE ? caps.multipart : caps.body;
+  const bytes = await readCapped(request, cap);
+  if (!bytes) return { ok: false, status: 413, message: `提交内容太大（上限 ${Math.round(cap / 1024)} KB）` };
+  if (type === MULTIPART_TYPE) {
+    let form: FormData;
+    try {
+      form = await new Response(bytes as BodyInit, { headers: { 'content-type': request.headers.get('content-type')! } }).formData();
+    } catch {
+      return { ok: false, status: 400, message: '表单数据格式错误，无法读取' };
+    }
+    const fields: Record<string, unknown> = {};
+    const files: File[] = [];
+    for (const [name, value] of form) {
+      if (typeof value === 'string') fields[name] ??= value;
+      else if (name === 'evidence') files.push(value);
+      else return { ok: false, status: 400, message: `字段 ${name.slice(0, 40)} 不接受文件` };
+    }
+    return { ok: true, format: 'multipart', fields, files };
+  }
+  let text: string;
+  try {
+    text = strictUtf8.decode(bytes);
+  } catch {
+    return { ok: false, status: 400, message: '提交内容不是有效的 UTF-8 编码' };
+  }
+  if (type === JSON_TYPE) {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return { ok: false, status: 400, message: '提交内容不是有效的 JSON' };
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      return { ok: false, status: 400, message: '提交内容应是一个 JSON 对象' };
+    }
+    return { ok: true, format: 'json', fields: value as Record<string, unknown>, files: [] };
+  }
+  const fields: Record<string, unknown> = {};
+  for (const [name, value] of new URLSearchParams(text)) fields[name] ??= value;
+  return { ok: true, format: 'urlencoded', fields, files: [] };
+}

@@ -1,0 +1,99 @@
+import type { Agency } from '../../src/lib/registry/schema.ts';
+import { composeMail, type ActionLink, type ComposedMail, type MailRow } from '../mail/compose.ts';
+import type { Directory } from './directory.ts';
+import { categoriesOf } from './directory.ts';
+import type { Target } from './route.ts';
+import { kindLabels } from './schema.ts';
+
+/** The private part of a complaint as stored in `complaints.contents`. */
+export interface Contents {
+  when: string;
+  place: string;
+  description: string;
+  complainant: { name?: string; phone?: string; email?: string };
+  evidence: { name: string; type: string; size: number }[];
+}
+
+export interface ComplaintForMail {
+  reference: string;
+  kind: 'complaint' | 'report';
+  category: string;
+  target: Target;
+  contents: Contents;
+  createdAt: string;
+  acceptDueAt: string | null;
+  routeReason: string;
+}
+
+export function categoryLabel(code: string, directory: Directory): string {
+  const regulationId = code.includes(':') ? code.split(':')[0]! : undefined;
+  const found = categoriesOf(regulationId ? directory.regulation(regulationId) : undefined).find((c) => c.code === code);
+  return found?.label ?? '其他';
+}
+
+export function describeTarget(target: Target, directory: Directory): string {
+  const agencyName = (id: string | undefined) => (id ? (directory.agency(id)?.name ?? id) : '未说明单位');
+  switch (target.about) {
+    case 'auxiliary':
+      return `辅助人员 ${target.name}（证件编号 ${target.certificateNo}，${agencyName(target.agencyId)}）`;
+    case 'unit':
+      return `${agencyName(target.agencyId)}的辅助人员（身份不明）`;
+    case 'agency':
+      return `${agencyName(target.agencyId)}（机关本身）`;
+    case 'unknownNumber':
+      return `出示编号 ${target.certificateNo} 的人员（该编号不在公示名单中；自称单位：${agencyName(target.agencyId)}）`;
+  }
+}
+
+const shanghai = (iso: string) =>
+  new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) + '（北京时间）';
+
+/** The e-mail to the handling agency: everything needed to handle it, and the confidentiality duty. */
+export function agencyMail(c: ComplaintForMail, agency: Agency, directory: Directory, actionLinks: ActionLink[] = []): ComposedMail {
+  const who = c.contents.complainant;
+  const rows: MailRow[] = [
+    ['受理编号', c.reference],
+    ['类型', kindLabels[c.kind]],
+    ['反映对象', describeTarget(c.target, directory)],
+    ['问题类别', categoryLabel(c.category, directory)],
+    ['发生时间', c.contents.when],
+    ['发生地点', c.contents.place],
+    ['情况描述', c.contents.description],
+    ['证据材料', c.contents.evidence.length ? `${c.contents.evidence.length} 个文件（见附件）` : '无'],
+    ['反映人', who.name ?? '匿名'],
+    ['联系电话', who.phone ?? '未提供'],
+    ['电子邮箱', who.email ?? '未提供'],
+    ['提交时间', shanghai(c.createdAt)],
+    ['分派理由', c.routeReason],
+  ];
+  if (c.acceptDueAt) rows.push(['受理期限', `请于 ${shanghai(c.acceptDueAt)} 前决定是否受理`]);
+  return composeMail({
+    subject: `【${kindLabels[c.kind]}】${c.reference} 关于${describeTarget(c.target, directory)}`,
+    intro: [`${agency.name}：`, `公示平台收到一件${kindLabels[c.kind]}，按规定分派贵单位办理。`],
+    notice: '请对反映人的身份和联系方式严格保密，不得向被投诉、被举报的人员或单位透露，不得转交其本人处理。',
+    rows,
+    actionLinks,
+    outro: ['此邮件由行政执法辅助人员公示平台自动发送。'],
+  });
+}
+
+/** The acknowledgement to the complainant: the reference and what happens next, not the tracking code. */
+export function acknowledgementMail(c: ComplaintForMail, agency: Agency, siteUrl: string): ComposedMail {
+  return composeMail({
+    subject: `已收到您的${kindLabels[c.kind]}（受理编号 ${c.reference}）`,
+    intro: [
+      `${c.contents.complainant.name ?? '您好'}：`,
+      `我们已收到您的${kindLabels[c.kind]}，并已转${agency.name}办理。`,
+    ],
+    rows: [
+      ['受理编号', c.reference],
+      ['反映对象', '已记录'],
+      ['提交时间', shanghai(c.createdAt)],
+      ['办理机关', agency.name],
+    ],
+    outro: [
+      `查询办理进度：${siteUrl}/complaint/status/ （需要受理编号和提交时页面上显示的查询码）。`,
+      '如非本人提交，请忽略此邮件。',
+    ],
+  });
+}

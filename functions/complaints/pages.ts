@@ -1,0 +1,56 @@
+import { escapeHtml as e } from '../../src/lib/text.ts';
+import { categoriesOf, type Directory } from './directory.ts';
+import { renderComplaintForm, type CategoryGroup } from './form-html.ts';
+import { kindLabels, type FieldErrors } from './schema.ts';
+
+/** Category groups for the form: one per regulation in use, then 其他. */
+export function categoryGroups(directory: Directory): CategoryGroup[] {
+  const ids = [...new Set(directory.agencies.map((a) => a.regulation))];
+  const groups: CategoryGroup[] = [];
+  for (const id of ids) {
+    const regulation = directory.regulation(id);
+    if (!regulation) continue;
+    groups.push({ title: regulation.title, options: categoriesOf(regulation).filter((c) => c.regulationId) });
+  }
+  groups.push({ title: '其他', options: [{ code: 'other', label: '其他' }] });
+  return groups;
+}
+
+export function agencyChoices(directory: Directory): { id: string; name: string }[] {
+  return [...directory.agencies].map((a) => ({ id: a.id, name: a.name })).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+}
+
+/** A page the functions answer a no-JS form post with; same frame as the site's pages, no external requests. */
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${e(title)} · 行政执法辅助人员公示</title><meta name="robots" content="noindex">
+<style>.error-summary{border:4px solid #d4351c;padding:1em;margin:1em 0}.field-error{color:#d4351c;font-weight:bold}.has-error input,.has-error select,.has-error textarea{border:2px solid #d4351c}.field{margin:1em 0}.hp{position:absolute;left:-10000px}.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}.code{font-size:1.5em;font-family:monospace;letter-spacing:.1em}label,legend{font-weight:bold;display:block}.choice{font-weight:normal}</style>
+</head><body><a href="#main">跳到正文</a><header><a href="/">行政执法辅助人员公示</a></header>
+<main id="main">${body}</main>
+<footer><a href="/agencies/">执法机关</a> · <a href="/complaint/">投诉举报</a> · <a href="/data/">开放数据</a></footer></body></html>`;
+}
+
+export function formPage(directory: Directory, values: Record<string, string>, errors: FieldErrors, idempotencyKey: string): string {
+  return page(
+    '错误：投诉举报',
+    `<h1>投诉举报</h1>${renderComplaintForm({
+      values, errors, categoryGroups: categoryGroups(directory), agencies: agencyChoices(directory), idempotencyKey,
+    })}`,
+  );
+}
+
+export function confirmationPage(kind: 'complaint' | 'report', reference: string, trackingCode: string, agencyName: string, anonymous: boolean): string {
+  return page(
+    `已提交${kindLabels[kind]}`,
+    `<div class="confirmation" role="status"><h1>您的${kindLabels[kind]}已提交</h1>
+<p>受理编号</p><p class="code" id="reference">${e(reference)}</p>
+<p>查询码（只显示这一次，请抄下或截图保存）</p><p class="code" id="tracking-code">${e(trackingCode)}</p></div>
+<p>已转 <strong>${e(agencyName)}</strong> 办理。办理机关须为您的身份保密。</p>
+${anonymous ? '<p>这是匿名举报：不会收到办理反馈，但您可以凭受理编号和查询码查询办理状态。</p>' : ''}
+<p><a href="/complaint/status/">用受理编号和查询码查询办理进度</a></p>`,
+  );
+}
+
+export function problemPage(status: number, message: string): string {
+  return page('无法提交', `<h1>无法提交</h1><div class="error-summary" role="alert" tabindex="-1" autofocus><p>${e(message)}</p></div><p><a href="/complaint/">返回投诉举报表</a></p><!-- ${status} -->`);
+}

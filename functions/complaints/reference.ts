@@ -1,0 +1,63 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Crockford-style base32 without I, L, O, U: nothing a person can misread (0/O, 1/I/L) or that spells
+ * words. Input is read case-insensitively with O→0 and I/L→1, as Crockford's decoding does.
+ */
+export const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+function randomSymbols(count: number): string {
+  const bytes = randomBytes(count);
+  let out = '';
+  for (const b of bytes) out += ALPHABET[b & 31];
+  return out;
+}
+
+/** Weighted mod-32 check symbol over the alphabet values (catches any single substitution and adjacent swap). */
+function checkSymbol(symbols: string): string {
+  let sum = 0;
+  for (let i = 0; i < symbols.length; i++) sum += ALPHABET.indexOf(symbols[i]!) * (i + 1);
+  // 37 is prime and > 32, so weights i+1 (1..8) are distinct mod 37: a single change or swap always changes it.
+  return ALPHABET[(sum % 37) % 32]!;
+}
+
+/** A new reference: `TS-XXXX-XXXC`, 7 random symbols (34 bits) plus a check symbol. */
+export function newReference(): string {
+  const body = randomSymbols(7);
+  const full = body + checkSymbol(body);
+  return `TS-${full.slice(0, 4)}-${full.slice(4)}`;
+}
+
+/** Reads a reference as a person may type it; undefined when it is malformed or its check symbol is wrong. */
+export function parseReference(input: string): string | undefined {
+  const cleaned = input
+    .normalize('NFKC')
+    .toUpperCase()
+    .replace(/[\s-]/g, '')
+    .replace(/O/g, '0')
+    .replace(/[IL]/g, '1');
+  const body = cleaned.startsWith('TS') ? cleaned.slice(2) : cleaned;
+  if (!/^[0-9A-HJKMNP-TV-Z]{8}$/.test(body)) return undefined;
+  if (checkSymbol(body.slice(0, 7)) !== body[7]) return undefined;
+  return `TS-${body.slice(0, 4)}-${body.slice(4)}`;
+}
+
+/** A tracking code (查询码): 12 random symbols (60 bits), shown once, stored only as an HMAC. */
+export function newTrackingCode(): string {
+  const s = randomSymbols(12);
+  return `${s.slice(0, 4)}-${s.slice(4, 8)}-${s.slice(8)}`;
+}
+
+export function normalizeTrackingCode(input: string): string {
+  return input.normalize('NFKC').toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+}
+
+export function hashTrackingCode(code: string, secret: string): string {
+  return createHmac('sha256', secret).update(`tracking:${normalizeTrackingCode(code)}`).digest('hex');
+}
+
+export function trackingCodeMatches(code: string, hash: string, secret: string): boolean {
+  const a = Buffer.from(hashTrackingCode(code, secret), 'hex');
+  const b = Buffer.from(hash, 'hex');
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,146 @@
+import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { appendEvent, findComplaintByIdempotencyKey, insertComplaint } from '../store/records.ts';
+import { enqueueMail } from '../outbox/enqueue.ts';
+import { categoriesOf } from './directory.ts';
+import { acceptDueAt } from './due.ts';
+import type { EvidenceFile } from './evidence.ts';
+import { acknowledgementMail, agencyMail, type ComplaintForMail, type Contents } from './mails.ts';
+import { hashTrackingCode, newReference, newTrackingCode, ALPHABET } from './reference.ts';
+import { routeComplaint, type Target } from './route.ts';
+import { OTHER_CATEGORY, sortErrors, type ComplaintInput, type FieldErrors } from './schema.ts';
+import { mailHost, type World } from './world.ts';
+
+export interface Receipt {
+  reference: string;
+  trackingCode: string;
+  /** True when an earlier submission with the same idempotency key was returned. */
+  repeated: boolean;
+}
+
+/** The checks that need the directory: the number exists, the unit exists, the category fits its regulation. */
+export function resolveTarget(input: ComplaintInput, world: World): { target: Target; regulationId: string | null } | { errors: FieldErrors } {
+  const { directory } = world;
+  const errors: FieldErrors = {};
+  let target: Target | undefined;
+  if (input.about === 'auxiliary') {
+    const aux = directory.auxiliary(input.certificateNo!);
+    if (!aux) {
+      errors.certificateNo = `证件编号“${input.certificateNo}”不在公示名单中。请核对；如对方出示的就是这个编号，请在“反映对象”中选择“对方出示的编号查不到”`;
+    } else target = { about: 'auxiliary', certificateNo: aux.certificateNo, agencyId: aux.agencyId, name: aux.name };
+  } else if (input.about === 'unknownNumber') {
+    const aux = directory.auxiliary(input.certificateNo!);
+    if (aux) errors.certificateNo = `证件编号“${input.certificateNo}”在公示名单中（${aux.name}），请在“反映对象”中选择“一名辅助人员”`;
+    else if (input.agencyId && !directory.agency(input.agencyId)) errors.agencyId = '所选单位不存在，请从列表中选择';
+    else target = { about: 'unknownNumber', certificateNo: input.certificateNo!.trim(), ...(input.agencyId ? { agencyId: input.agencyId } : {}) };
+  } else {
+    if (!directory.agency(input.agencyId!)) errors.agencyId = '所选单位不存在，请从列表中选择';
+    else target = { about: input.about, agencyId: input.agencyId! };
+  }
+  const concerned = target && 'agencyId' in target && target.agencyId ? directory.agency(target.agencyId) : undefined;
+  const regulationId = concerned?.regulation ?? null;
+  if (input.category !== OTHER_CATEGORY) {
+    const allowed = categoriesOf(regulationId ? directory.regulation(regulationId) : undefined);
+    if (!allowed.some((c) => c.code === input.category)) {
+      errors.category = target
+        ? '所选问题类别不适用于该单位所执行的办法，请重新选择（或选“其他”）'
+        : '问题类别无效，请重新选择';
+    }
+  }
+  if (Object.keys(errors).length || !target) return { errors: sortErrors(errors) };
+  return { target, regulationId };
+}
+
+/** Same key → same tracking code, so a repeated submission can return the first result without storing the code. */
+function trackingCodeFor(idempotencyKey: string | undefined, secret: string): string {
+  if (!idempotencyKey) return newTrackingCode();
+  const digest = createHmac('sha256', secret).update(`tracking-code:${idempotencyKey}`).digest();
+  let s = '';
+  for (let i = 0; i < 12; i++) s += ALPHABET[digest[i]! & 31];
+  return `${s.slice(0, 4)}-${s.slice(4, 8)}-${s.slice(8)}`;
+}
+
+export function powOk(idempotencyKey: string | undefined, pow: string | undefined, bits: number): boolean {
+  if (bits <= 0) return true;
+  if (!idempotencyKey || !pow) return false;
+  const hash = createHash('sha256').update(`${idempotencyKey}:${pow}`).digest();
+  for (let i = 0; i < bits; i++) if ((hash[i >> 3]! >> (7 - (i & 7))) & 1) return false;
+  return true;
+}
+
+/**
+ * Stores the complaint, its `submitted` and `routed` events, its evidence and its outbox mail in ONE
+ * transaction; only after the commit returns does the caller answer 201.
+ */
+export async function submitComplaint(
+  world: World,
+  input: ComplaintInput,
+  target: Target,
+  regulationId: string | null,
+  evidence: EvidenceFile[],
+): Promise<Receipt> {
+  const key = input.idempotencyKey || undefined;
+  if (key) {
+    const first = await findComplaintByIdempotencyKey(world.store, key);
+    if (first) return { reference: first.reference, trackingCode: trackingCodeFor(key, world.settings.secret), repeated: true };
+  }
+  const route = routeComplaint(target, world.directory);
+  const agency = world.directory.agency(route.agencyId)!;
+  const now = world.clock.now();
+  const at = now.toISOString();
+  const regulation = regulationId ? world.directory.regulation(regulationId) : undefined;
+  const due = acceptDueAt(now, regulation?.deadlines.acceptWorkingDays ?? 5).toISOString();
+  const trackingCode = trackingCodeFor(key, world.settings.secret);
+  const contents: Contents = {
+    when: input.when,
+    place: input.place,
+    description: input.description,
+    complainant: {
+      ...(input.name ? { name: input.name } : {}),
+      ...(input.phone ? { phone: input.phone } : {}),
+      ...(input.email ? { email: input.email } : {}),
+    },
+    evidence: evidence.map((f) => ({ name: f.name, type: f.type, size: f.data.byteLength })),
+  };
+  const host = mailHost(world.settings.siteUrl);
+  for (let tries = 0; ; tries++) {
+    const id = randomUUID();
+    const reference = newReference();
+    try {
+      await world.store.transaction(async (tx) => {
+        await insertComplaint(tx, {
+          id, reference, tracking_hash: hashTrackingCode(trackingCode, world.settings.secret), kind: input.kind,
+          status: 'submitted', agency_id: route.agencyId, regulation_id: regulationId, category: input.category,
+          target: JSON.stringify(target), contents: JSON.stringify(contents), idempotency_key: key ?? null,
+          created_at: at, updated_at: at, accept_due_at: due, resolve_due_at: null,
+        });
+        await appendEvent(tx, id, { type: 'submitted', at, toStatus: 'submitted' });
+        await appendEvent(tx, id, { type: 'routed', at, toStatus: 'submitted', reason: route.reason, data: { rule: route.rule, agencyId: route.agencyId } });
+        for (const f of evidence) {
+          await tx.run('INSERT INTO evidence (id, complaint_id, name, type, size, data) VALUES (?, ?, ?, ?, ?, ?)', [
+            randomUUID(), id, f.name, f.type, f.data.byteLength, Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength),
+          ]);
+        }
+        const forMail: ComplaintForMail = {
+          reference, kind: input.kind, category: input.category, target, contents, createdAt: at, acceptDueAt: due,
+          routeReason: route.reason,
+        };
+        const links = world.actionLinks?.({ id, reference, agencyId: agency.id }) ?? [];
+        await enqueueMail(tx, { ...agencyMail(forMail, agency, world.directory, links), complaintId: id, key: reference, kind: 'agency', recipient: agency.complaints.email }, at, host);
+        if (input.email) {
+          await enqueueMail(tx, { ...acknowledgementMail(forMail, agency, world.settings.siteUrl), complaintId: id, key: reference, kind: 'ack', recipient: input.email }, at, host);
+        }
+      });
+      return { reference, trackingCode, repeated: false };
+    } catch (error) {
+      const message = String((error as Error).message);
+      // A concurrent request with the same key won the race: answer with its result.
+      if (key && /idempotency_key|UNIQUE constraint failed: complaints.idempotency_key/.test(message)) {
+        const first = await findComplaintByIdempotencyKey(world.store, key);
+        if (first) return { reference: first.reference, trackingCode, repeated: true };
+      }
+      // A reference collision (34 bits of randomness) is retried with a new one.
+      if (tries < 3 && /reference/.test(message)) continue;
+      throw error;
+    }
+  }
+}

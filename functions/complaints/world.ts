@@ -1,0 +1,51 @@
+import type { Db } from '../store/db.ts';
+import type { Clock } from '../outbox/worker.ts';
+import type { ActionLink } from '../mail/compose.ts';
+import type { Directory } from './directory.ts';
+
+export interface Limits {
+  /** application/json and application/x-www-form-urlencoded bodies. */
+  maxBodyBytes: number;
+  /** multipart/form-data bodies (evidence files included). */
+  maxMultipartBytes: number;
+  /** Per client address token bucket: burst size and refill per second. */
+  rateBurst: number;
+  ratePerSecond: number;
+  /** Proof of work: leading zero bits of sha256(`${idempotencyKey}:${pow}`); 0 = off. */
+  powBits: number;
+}
+
+export const defaultLimits: Limits = {
+  maxBodyBytes: 64 * 1024,
+  maxMultipartBytes: 16 * 1024 * 1024,
+  rateBurst: 10,
+  ratePerSecond: 1 / 30,
+  powBits: 0,
+};
+
+/** Everything a complaint function needs, injected: the same handler runs under Node, vitest and serverless. */
+export interface World {
+  store: Db;
+  clock: Clock;
+  directory: Directory;
+  settings: { secret: string; siteUrl: string };
+  limits: Limits;
+  /** Signed action links for the agency e-mail (issue 5 plugs in here). */
+  actionLinks?: (complaint: { id: string; reference: string; agencyId: string }) => ActionLink[];
+  /** One line per request: route, status, reference. Never contents or contact details. */
+  log?: (line: string) => void;
+}
+
+/** The host part of Message-IDs and the sender address: the site's host name. */
+export function mailHost(siteUrl: string): string {
+  try {
+    return new URL(siteUrl).hostname || 'localhost';
+  } catch {
+    return 'localhost';
+  }
+}
+
+export function senderAddress(siteUrl: string): string {
+  const host = mailHost(siteUrl);
+  return `"行政执法辅助人员公示" <noreply@${host.includes('.') ? host : `${host}.localdomain`}>`;
+}

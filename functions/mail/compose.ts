@@ -1,0 +1,61 @@
+import { escapeHtml } from '../../src/lib/text.ts';
+
+/** Subjects and addresses never carry line breaks or other controls (header injection). */
+export function headerSafe(value: string): string {
+  return value.replace(/[\u0000-\u001F\u007F\u2028\u2029]+/g, ' ').trim();
+}
+
+export interface ComposedMail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface ActionLink {
+  label: string;
+  url: string;
+}
+
+/** Label/value rows rendered both as plain text and as an escaped HTML table. */
+export type MailRow = [label: string, value: string];
+
+export function composeMail(input: {
+  subject: string;
+  intro: string[];
+  rows: MailRow[];
+  /** Emphasised notice (e.g. the confidentiality reminder). */
+  notice?: string;
+  actionLinks?: ActionLink[];
+  outro?: string[];
+}): ComposedMail {
+  const subject = headerSafe(input.subject);
+  const links = (input.actionLinks ?? []).filter((l) => /^https?:\/\//.test(l.url));
+  const text = [
+    ...input.intro,
+    '',
+    ...(input.notice ? [`【重要】${input.notice}`, ''] : []),
+    ...input.rows.map(([label, value]) => `${label}：${value.includes('\n') ? `\n${value}` : value}`),
+    ...(links.length ? ['', ...links.map((l) => `${l.label}：${l.url}`)] : []),
+    ...(input.outro?.length ? ['', ...input.outro] : []),
+  ].join('\n');
+  const p = (s: string) => `<p>${escapeHtml(s)}</p>`;
+  const html = [
+    '<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>',
+    escapeHtml(subject),
+    '</title></head><body>',
+    ...input.intro.map(p),
+    input.notice ? `<p><strong>【重要】${escapeHtml(input.notice)}</strong></p>` : '',
+    '<table>',
+    ...input.rows.map(
+      ([label, value]) =>
+        `<tr><th align="left" valign="top">${escapeHtml(label)}</th><td>${escapeHtml(value).replace(/\n/g, '<br>')}</td></tr>`,
+    ),
+    '</table>',
+    links.length
+      ? `<p>${links.map((l) => `<a href="${escapeHtml(l.url)}">${escapeHtml(l.label)}</a>`).join(' · ')}</p>`
+      : '',
+    ...(input.outro ?? []).map(p),
+    '</body></html>',
+  ].join('');
+  return { subject, text, html };
+}

@@ -1,0 +1,70 @@
+import nodemailer, { type SendMailOptions } from 'nodemailer';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface OutgoingMail {
+  from: string;
+  to: string;
+  subject: string;
+  text: string;
+  html?: string | null;
+  /** Without angle brackets: `TS-XXXX-XXXX.agency@host`. */
+  messageId: string;
+  attachments?: { filename: string; contentType: string; content: Buffer }[];
+}
+
+/** Sends one message; resolves once the SMTP server (or the .eml folder) has accepted it, throws otherwise. */
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<void>;
+  readonly description: string;
+  close(): void;
+}
+
+/** Short and explicit, so a hung SMTP server costs one attempt, not the worker. */
+export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as const;
+
+export function createMailer(options: { smtpUrl: string | undefined; outboxDir: string }): Mailer {
+  return options.smtpUrl ? smtpMailer(options.smtpUrl) : emlMailer(options.outboxDir);
+}
+
+function smtpMailer(url: string): Mailer {
+  const transport = nodemailer.createTransport(url, { ...SMTP_TIMEOUTS, disableFileAccess: true, disableUrlAccess: true } as never);
+  return {
+    description: `SMTP ${new URL(url).host}`,
+    async send(mail) {
+      await transport.sendMail(toNodemailer(mail));
+    },
+    close: () => transport.close(),
+  };
+}
+
+/** No SMTP_URL: the raw message is written as `<message-id>.eml`, atomically (temp file + rename). */
+function emlMailer(dir: string): Mailer {
+  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    description: `.eml 文件夹 ${dir}`,
+    async send(mail) {
+      const info = (await transport.sendMail(toNodemailer(mail))) as unknown as { message: Buffer };
+      await mkdir(dir, { recursive: true });
+      const name = mail.messageId.replace(/[^A-Za-z0-9._@-]/g, '_');
+      const tmp = join(dir, `.${name}.${process.pid}.tmp`);
+      await writeFile(tmp, info.message, { flush: true });
+      await rename(tmp, join(dir, `${name}.eml`));
+    },
+    close: () => transport.close(),
+  };
+}
+
+function toNodemailer(mail: OutgoingMail): SendMailOptions {
+  return {
+    from: mail.from,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    ...(mail.html ? { html: mail.html } : {}),
+    messageId: `<${mail.messageId}>`,
+    attachments: mail.attachments,
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  };
+}

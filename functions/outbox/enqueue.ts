@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../store/db.ts';
+import { headerSafe, type ComposedMail } from '../mail/compose.ts';
+
+export interface NewMail extends ComposedMail {
+  complaintId: string | null;
+  /** Stable per complaint and recipient; becomes part of the Message-ID. `agency…` kinds carry the evidence. */
+  kind: string;
+  /** The complaint reference, or another stable key for mail not about one complaint (e.g. daily summaries). */
+  key: string;
+  recipient: string;
+}
+
+/** `<key.kind@host>` — the same for every attempt, so a receiver can drop a duplicate. */
+export function messageIdFor(key: string, kind: string, host: string): string {
+  const clean = (s: string) => s.replace(/[^A-Za-z0-9-]/g, '-');
+  return `${clean(key)}.${clean(kind)}@${host.replace(/[^A-Za-z0-9.-]/g, '')}`;
+}
+
+/**
+ * Queues one e-mail inside the caller's transaction. Returns false when a message with the same
+ * Message-ID was already queued (so re-running a step never sends twice).
+ */
+export async function enqueueMail(tx: Db, mail: NewMail, at: string, host: string): Promise<boolean> {
+  const recipient = headerSafe(mail.recipient);
+  if (!/^[^\s@<>,;"]+@[^\s@<>,;"]+$/.test(recipient)) throw new Error('收件地址无效');
+  const changed = await tx.run(
+    `INSERT INTO outbox (id, complaint_id, recipient, kind, message_id, subject, body_text, body_html, status, attempts,
+       next_attempt_at, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
+     ON CONFLICT (message_id) DO NOTHING`,
+    [randomUUID(), mail.complaintId, recipient, mail.kind, messageIdFor(mail.key, mail.kind, host), headerSafe(mail.subject),
+      mail.text, mail.html, at, at],
+  );
+  return changed === 1;
+}

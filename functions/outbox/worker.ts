@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../store/db.ts';
+import type { Mailer } from '../mail/transport.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface OutboxOptions {
+  db: Db;
+  mailer: Mailer;
+  clock: Clock;
+  from: string;
+  /** How many rows one call claims. */
+  batch?: number;
+  /** How long a claim holds a row before another worker may take it over (crashed worker). */
+  leaseMs?: number;
+  /** Stop retrying (status `failed`) once a message is this old. */
+  giveUpAfterMs?: number;
+}
+
+export const DAY = 24 * 3600 * 1000;
+
+/** 1 min, 2, 4 … capped at 6 h: about 25 attempts over the 5 days before `failed`. */
+export function backoffMs(attempts: number): number {
+  return Math.min(60_000 * 2 ** Math.max(0, attempts - 1), 6 * 3600_000);
+}
+
+interface OutboxRow {
+  id: string;
+  complaint_id: string | null;
+  recipient: string;
+  kind: string;
+  message_id: string;
+  subject: string;
+  body_text: string;
+  body_html: string | null;
+  attempts: number;
+  created_at: string;
+}
+
+export interface SendResult {
+  claimed: number;
+  sent: number;
+  retried: number;
+  failed: number;
+}
+
+/**
+ * Sends the mail that is due, once: claims rows (a lease in `locked_until`; `FOR UPDATE SKIP LOCKED` on
+ * PostgreSQL so several workers never claim the same row), sends each (awaited), then records the
+ * attempt and marks the row sent — or schedules the retry, or gives up after `giveUpAfterMs` (`failed`,
+ * reported by the daily summary to oversight). A crash between the SMTP server's acceptance and the
+ * `sent` mark re-sends after the lease with the same Message-ID (receivers drop the duplicate).
+ */
+export async function sendPendingMail(options: OutboxOptions): Promise<SendResult> {
+  const { db, mailer, clock } = options;
+  const worker = randomUUID();
+  const now = clock.now();
+  const nowIso = now.toISOString();
+  const leaseUntil = new Date(now.getTime() + (options.leaseMs ?? 5 * 60_000)).toISOString();
+  const batch = options.batch ?? 20;
+  const rows = await db.transaction(async (tx) => {
+    const lock = tx.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+    const due = await tx.query<OutboxRow & Record<string, unknown>>(
+      `SELECT id, complaint_id, recipient, kind, message_id, subject, body_text, body_html, attempts, created_at FROM outbox
+       WHERE status = 'pending' AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until <= ?)
+       ORDER BY next_attempt_at LIMIT ?${lock}`,
+      [nowIso, nowIso, batch],
+    );
+    for (const row of due) {
+      await tx.run('UPDATE outbox SET locked_until = ?, locked_by = ? WHERE id = ?', [leaseUntil, worker, row.id]);
+    }
+    return due;
+  });
+  const result: SendResult = { claimed: rows.length, sent: 0, retried: 0, failed: 0 };
+  for (const row of rows) {
+    let error: string | undefined;
+    try {
+      const attachments = row.kind.startsWith('agency') && row.complaint_id ? await evidenceOf(db, row.complaint_id) : [];
+      await mailer.send({
+        from: options.from,
+        to: row.recipient,
+        subject: row.subject,
+        text: row.body_text,
+        html: row.body_html,
+        messageId: row.message_id,
+        attachments,
+      });
+    } catch (e) {
+      // Only the error's kind and code: an SMTP reply can echo addresses.
+      const err = e as NodeJS.ErrnoException & { responseCode?: number };
+      error = [err.code, err.responseCode, err.name].filter(Boolean).join(' ') || 'Error';
+    }
+    const at = clock.now();
+    const attempts = Number(row.attempts) + 1;
+    await db.transaction(async (tx) => {
+      await tx.run('INSERT INTO outbox_attempts (id, outbox_id, at, ok, error) VALUES (?, ?, ?, ?, ?)', [
+        randomUUID(), row.id, at.toISOString(), error ? 0 : 1, error ?? null,
+      ]);
+      if (!error) {
+        await tx.run(
+          `UPDATE outbox SET status = 'sent', attempts = ?, sent_at = ?, locked_until = NULL, locked_by = NULL, last_error = NULL
+           WHERE id = ?`,
+          [attempts, at.toISOString(), row.id],
+        );
+        result.sent++;
+        return;
+      }
+      const age = at.getTime() - Date.parse(row.created_at);
+      const giveUp = age >= (options.giveUpAfterMs ?? 5 * DAY);
+      await tx.run(
+        `UPDATE outbox SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ?, locked_until = NULL, locked_by = NULL
+         WHERE id = ?`,
+        [giveUp ? 'failed' : 'pending', attempts, error, new Date(at.getTime() + backoffMs(attempts)).toISOString(), row.id],
+      );
+      if (giveUp) result.failed++;
+      else result.retried++;
+    });
+  }
+  return result;
+}
+
+async function evidenceOf(db: Db, complaintId: string) {
+  const rows = await db.query<{ name: string; type: string; data: Buffer | Uint8Array }>(
+    'SELECT name, type, data FROM evidence WHERE complaint_id = ? ORDER BY name',
+    [complaintId],
+  );
+  return rows.map((r) => ({ filename: r.name, contentType: r.type, content: Buffer.from(r.data) }));
+}
+
+/** Runs sendPendingMail every `intervalMs` until the signal aborts; never throws (errors are logged by kind). */
+export async function runOutboxLoop(options: OutboxOptions & { intervalMs?: number; signal?: AbortSignal; log?: (line: string) => void }): Promise<void> {
+  const log = options.log ?? ((line) => console.log(line));
+  while (!options.signal?.aborted) {
+    try {
+      const r = await sendPendingMail(options);
+      if (r.claimed) log(`[outbox] sent ${r.sent}, retry ${r.retried}, failed ${r.failed}`);
+      if (r.claimed === (options.batch ?? 20)) continue;
+    } catch (e) {
+      log(`[outbox] round failed: ${(e as Error).name} ${(e as NodeJS.ErrnoException).code ?? ''}`);
+    }
+    await new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, options.intervalMs ?? 2000);
+      options.signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+    });
+  }
+}
