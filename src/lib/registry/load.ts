@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ContentError, formatIssues } from '../friendly-errors.ts';
-import { agencyListSchema, type Agency } from './schema.ts';
+import type { z } from 'zod';
+import { ContentError } from '../friendly-errors.ts';
+import { agencyListSchema, agencySchema, type Agency } from './schema.ts';
 
 /** The agency registry, indexed; built only through checkRegistry so every reference in it resolves. */
 export interface Registry {
@@ -22,7 +23,7 @@ export function agencyNameKey(name: string): string {
  */
 export function checkRegistry(input: unknown, knownRegulations: ReadonlySet<string>, where = 'agencies.yaml'): Registry {
   const parsed = agencyListSchema.safeParse(input);
-  if (!parsed.success) throw new ContentError(where, formatIssues(parsed.error.issues));
+  if (!parsed.success) throw new ContentError(where, parsed.error.issues.map((issue) => describeIssue(issue, input)));
   const agencies = parsed.data;
   const problems: string[] = [];
   const byId = new Map<string, Agency>();
@@ -48,13 +49,30 @@ export function checkRegistry(input: unknown, knownRegulations: ReadonlySet<stri
       else if (!byId.has(ref)) problems.push(`${at}: ${field} "${ref}" 不存在`);
     }
   });
-  for (const cycle of findParentCycles(agencies)) problems.push(`上级关系成环：${cycle.join(' → ')}`);
+  for (const cycle of findCycles(agencies, 'parent')) problems.push(`上级机关 parent 关系成环：${cycle.join(' → ')}`);
+  for (const cycle of findCycles(agencies, 'oversight')) problems.push(`监督机关 oversight 关系成环：${cycle.join(' → ')}`);
   if (problems.length) throw new ContentError(where, problems);
   return { agencies, byId, byName };
 }
 
-function findParentCycles(agencies: readonly Agency[]): string[][] {
-  const parentOf = new Map(agencies.map((a) => [a.id, a.parent]));
+/** A schema problem as `第 3 项（id: x）的 complaints.email：…`, counting entries from 1 as a clerk would. */
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  const [index, ...rest] = issue.path;
+  if (typeof index !== 'number') return issue.message;
+  const entry = Array.isArray(input) ? (input[index] as { id?: unknown } | null) : undefined;
+  const id = entry && typeof entry === 'object' && typeof entry.id === 'string' ? `（id: ${entry.id}）` : '';
+  const field = rest.length ? `的 ${rest.map(String).join('.')}` : '';
+  const message =
+    issue.code === 'unrecognized_keys'
+      ? `未知字段 ${issue.keys.join('、')}（可用字段：${Object.keys(agencySchema.shape).join('、')}）`
+      : issue.code === 'invalid_type' && rest.length === 0
+        ? '每一项应是一个机关（id、name、region…）'
+        : issue.message;
+  return `第 ${index + 1} 项${id}${field}：${message}`;
+}
+
+function findCycles(agencies: readonly Agency[], link: 'parent' | 'oversight'): string[][] {
+  const parentOf = new Map(agencies.map((a) => [a.id, a[link]]));
   const reported = new Set<string>();
   const cycles: string[][] = [];
   for (const start of parentOf.keys()) {

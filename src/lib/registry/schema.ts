@@ -10,15 +10,20 @@ export const agencySchema = z
     id: agencyId,
     name: z.string({ error: '缺少名称 name' }).trim().min(1, { message: '名称 name 不能为空' }),
     region: z.string({ error: '缺少地区 region' }).trim().min(1, { message: '地区 region 不能为空' }),
-    regulation: z.string({ error: '缺少适用办法 regulation' }).min(1),
+    regulation: z.string({ error: '缺少适用办法 regulation' }).min(1, { message: '适用办法 regulation 不能为空' }),
     parent: agencyId.optional(),
     oversight: agencyId.optional(),
     complaints: z.object(
-      { email: z.email({ message: '投诉受理邮箱 complaints.email 不是有效的电子邮件地址' }) },
+      {
+        email: z.email({
+          error: (issue) =>
+            issue.input === undefined ? '缺少投诉受理邮箱 complaints.email' : '投诉受理邮箱 complaints.email 不是有效的电子邮件地址',
+        }),
+      },
       { error: '缺少 complaints.email（投诉受理邮箱）' },
     ),
-    phone: z.string().trim().min(1).optional(),
-    address: z.string().trim().min(1).optional(),
+    phone: z.string({ error: "电话 phone 应写成文字并加引号，例如 phone: '0317-1234567'" }).trim().min(1, { message: '电话 phone 不能为空（不填就删去这一行）' }).optional(),
+    address: z.string({ error: '地址 address 应是文字' }).trim().min(1, { message: '地址 address 不能为空（不填就删去这一行）' }).optional(),
   })
   .strict();
 

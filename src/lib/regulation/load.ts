@@ -1,13 +1,19 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { ContentError, parseWithFriendlyErrors } from '../friendly-errors.ts';
+import type { z } from 'zod';
+import { ContentError } from '../friendly-errors.ts';
 import { regulationSchema, type Regulation } from './schema.ts';
 
 /** Reads every `regulations/*.yaml`; the file name (without extension) must equal the regulation's id. */
 export async function loadRegulations(contentDir: string): Promise<Map<string, Regulation>> {
   const dir = join(contentDir, 'regulations');
-  const names = (await readdir(dir)).filter((n) => n.endsWith('.yaml')).sort();
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => n.endsWith('.yaml')).sort();
+  } catch (error) {
+    throw new ContentError(dir, [`无法读取办法目录：${(error as Error).message}`]);
+  }
   const regulations = new Map<string, Regulation>();
   for (const name of names) {
     const path = join(dir, name);
@@ -17,7 +23,9 @@ export async function loadRegulations(contentDir: string): Promise<Map<string, R
     } catch (error) {
       throw new ContentError(path, [`YAML 格式错误：${(error as Error).message}`]);
     }
-    const regulation = parseWithFriendlyErrors(regulationSchema, data, path);
+    const parsed = regulationSchema.safeParse(data);
+    if (!parsed.success) throw new ContentError(path, parsed.error.issues.map(describeIssue));
+    const regulation = parsed.data;
     const expected = name.replace(/\.yaml$/, '');
     if (regulation.id !== expected) throw new ContentError(path, [`id "${regulation.id}" 应与文件名 "${expected}" 一致`]);
     const ids = new Set<string>();
@@ -32,4 +40,11 @@ export async function loadRegulations(contentDir: string): Promise<Map<string, R
     regulations.set(regulation.id, regulation);
   }
   return regulations;
+}
+
+/** `permittedDuties.2.text: 缺少原文 text`; unknown fields named in Chinese. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.length ? issue.path.map(String).join('.') : '(根)';
+  const message = issue.code === 'unrecognized_keys' ? `未知字段 ${issue.keys.join('、')}` : issue.message;
+  return `${path}: ${message}`;
 }
