@@ -30,12 +30,12 @@ export function checkRegistry(input: unknown, knownRegulations: ReadonlySet<stri
   const byName = new Map<string, Agency>();
   agencies.forEach((agency, index) => {
     const at = `第 ${index + 1} 项（id: ${agency.id}）`;
-    if (byId.has(agency.id)) problems.push(`${at}: id "${agency.id}" 重复`);
-    else byId.set(agency.id, agency);
     const key = agencyNameKey(agency.name);
     const same = byName.get(key);
-    if (same) problems.push(`${at}: 名称 "${agency.name}" 与 id "${same.id}" 重复`);
-    else byName.set(key, agency);
+    if (byId.has(agency.id)) problems.push(`${at}: id "${agency.id}" 重复`);
+    else if (same) problems.push(`${at}: 名称 "${agency.name}" 与 id "${same.id}" 重复`);
+    if (!byId.has(agency.id)) byId.set(agency.id, agency);
+    if (!same) byName.set(key, agency);
     if (!knownRegulations.has(agency.regulation)) {
       problems.push(`${at}: 适用办法 regulation "${agency.regulation}" 未定义（已有：${[...knownRegulations].join('、')}）`);
     }
