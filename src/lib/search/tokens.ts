@@ -1,0 +1,80 @@
+/**
+ * Search tokens that make names and numbers findable regardless of Pagefind's Chinese word segmentation.
+ *
+ * Pagefind segments Chinese text into words at index time and again, differently, in the browser; measured on
+ * the sample names, some names were not found by their own inner parts (林新, 春一 …) and exact names ranked
+ * behind longer ones. So every record also carries ASCII-letter tokens that the segmenter leaves alone:
+ *  - `q` + enc(suffix) for every suffix (2+ characters) of each part of the name: Pagefind matches words by
+ *    prefix, so any 2+ character part of the name is a prefix of one of these tokens;
+ *  - `x` + enc(name) + `z` for the exact full name: searching it finds exact names only;
+ *  - `n` + suffix of the number's lookup key (3+ characters), so a number or its tail finds its page.
+ * The search page turns a query into the same tokens (queryTokens) before asking Pagefind.
+ * This module is bundled into the search page: keep it free of Node imports.
+ */
+
+const LETTERS = 'abcdefghijklmnop';
+
+/** Each code point as five base-16 digits written with the letters a–p (prefix-preserving, letters only). */
+export function encodeChars(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const hex = ch.codePointAt(0)!.toString(16).padStart(5, '0');
+    for (const h of hex) out += LETTERS[parseInt(h, 16)];
+  }
+  return out;
+}
+
+/** The name as compared for search: NFKC, no spaces; the middle dot of minority names unified. */
+export function searchName(name: string): string {
+  return name.normalize('NFKC').replace(/\s+/g, '').replace(/[·•・‧．.]/g, '·');
+}
+
+function nameParts(name: string): string[] {
+  return searchName(name).split('·').filter(Boolean);
+}
+
+/** The tokens indexed for a name (see module comment). */
+export function nameTokens(name: string): string[] {
+  const tokens = new Set<string>([`x${encodeChars(searchName(name))}z`]);
+  for (const part of nameParts(name)) {
+    const chars = [...part];
+    for (let i = 0; i + 2 <= chars.length; i++) tokens.add(`q${encodeChars(chars.slice(i).join(''))}`);
+  }
+  return [...tokens];
+}
+
+function keyToken(key: string): string {
+  return /^[0-9A-Z]+$/.test(key) ? key.toLowerCase() : encodeChars(key);
+}
+
+/** Tokens for a certificate number: every suffix of its lookup key that is 3+ characters long. */
+export function numberTokens(lookupKey: string): string[] {
+  const chars = [...lookupKey];
+  const tokens: string[] = [];
+  for (let i = 0; i + 3 <= chars.length; i++) tokens.push(`n${keyToken(chars.slice(i).join(''))}`);
+  return tokens;
+}
+
+export interface QueryTokens {
+  /** Finds exactly this full name. */
+  exactName?: string;
+  /** Finds names containing every part typed. */
+  partialName?: string;
+  /** Finds numbers ending with (or containing) what was typed. */
+  number?: string;
+}
+
+const HAN = /\p{Script=Han}/u;
+
+/** What to ask Pagefind for a query typed into the search box (`lookupKey` = certificateLookupKey(query)). */
+export function queryTokens(query: string, lookupKey: string): QueryTokens {
+  const out: QueryTokens = {};
+  const name = searchName(query);
+  if (HAN.test(name) && !/[0-9]/.test(name)) {
+    out.exactName = `x${encodeChars(name)}z`;
+    const parts = nameParts(name).filter((p) => [...p].length >= 1);
+    if (parts.length) out.partialName = parts.map((p) => `q${encodeChars(p)}`).join(' ');
+  }
+  if (/[0-9]/.test(lookupKey) && [...lookupKey].length >= 3) out.number = `n${keyToken(lookupKey)}`;
+  return out;
+}
