@@ -2,7 +2,7 @@ import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { appendEvent, findComplaintByIdempotencyKey, insertComplaint } from '../store/records.ts';
 import { enqueueMail } from '../outbox/enqueue.ts';
 import { categoriesOf } from './directory.ts';
-import { acceptDueAt } from './due.ts';
+import { acceptDueAt } from '../deadlines/policy.ts';
 import type { EvidenceFile } from './evidence.ts';
 import { acknowledgementMail, agencyMail, type ComplaintForMail, type Contents } from './mails.ts';
 import { hashTrackingCode, newReference, newTrackingCode, ALPHABET } from './reference.ts';
@@ -87,8 +87,9 @@ export async function submitComplaint(
   const agency = world.directory.agency(route.agencyId)!;
   const now = world.clock.now();
   const at = now.toISOString();
-  const regulation = regulationId ? world.directory.regulation(regulationId) : undefined;
-  const due = acceptDueAt(now, regulation?.deadlines.acceptWorkingDays ?? 5).toISOString();
+  // The deadline is the handling agency's: its regulation sets how long it has to accept.
+  const regulation = world.directory.regulation(agency.regulation);
+  const due = acceptDueAt(now, regulation ?? { deadlines: { acceptWorkingDays: 5, resolveDays: 60 } }, world.calendar).toISOString();
   const trackingCode = trackingCodeFor(key, world.settings.secret);
   const contents: Contents = {
     when: input.when,

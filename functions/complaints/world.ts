@@ -2,6 +2,7 @@ import type { Db } from '../store/db.ts';
 import type { Clock } from '../outbox/worker.ts';
 import type { ActionLink } from '../mail/compose.ts';
 import type { Directory } from './directory.ts';
+import type { WorkCalendar } from '../deadlines/calendar.ts';
 
 export interface Limits {
   /** application/json and application/x-www-form-urlencoded bodies. */
@@ -30,6 +31,8 @@ export interface World {
   directory: Directory;
   settings: { secret: string; siteUrl: string };
   limits: Limits;
+  /** Public holidays for deadlines (issue 5's holidays.yaml); weekends only when absent. */
+  calendar?: WorkCalendar;
   /** Signed action links for the agency e-mail (issue 5 plugs in here). */
   actionLinks?: (complaint: { id: string; reference: string; agencyId: string }) => ActionLink[];
   /** One line per request: route, status, reference. Never contents or contact details. */

@@ -1,0 +1,80 @@
+import { join } from 'node:path';
+import { getSite } from '../../src/lib/site.ts';
+import type { Settings } from '../../src/lib/settings.ts';
+import { loadCalendar } from '../deadlines/calendar.ts';
+import { makeIntakeActionLinks } from '../handling/mails.ts';
+import { complaintFunctions } from '../complaints/handler.ts';
+import { buildDirectory, type Directory } from '../complaints/directory.ts';
+import { defaultLimits, senderAddress, type Limits, type World } from '../complaints/world.ts';
+import { createMailer, type Mailer } from '../mail/transport.ts';
+import { runOutboxLoop, sendPendingMail, type Clock } from '../outbox/worker.ts';
+import { openStore } from '../store/index.ts';
+import type { FunctionHandler } from './node.ts';
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** The directory the functions route with, from the content folder (the same data the site is built from). */
+export async function loadDirectory(contentDir: string): Promise<Directory> {
+  const site = await getSite(contentDir);
+  return buildDirectory({ agencies: site.registry.agencies, regulations: site.regulations, auxiliaries: site.roster.auxiliaries });
+}
+
+export function outboxDir(settings: Pick<Settings, 'varDir'>): string {
+  return join(settings.varDir, 'outbox');
+}
+
+export interface App {
+  world: World;
+  functions: FunctionHandler;
+  mailer: Mailer;
+  /** One round of the outbox worker (scheduled functions call this). */
+  sendPendingMail(): ReturnType<typeof sendPendingMail>;
+  /** The worker loop until the signal aborts (`npm start`, `npm run outbox`). */
+  runOutbox(signal: AbortSignal, intervalMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the functions' world from the settings — used by the Node server, `npm run outbox` and the
+ * serverless adapter alike, so all three behave the same.
+ */
+export async function createApp(
+  settings: Settings,
+  options: { limits?: Partial<Limits>; clock?: Clock; log?: (line: string) => void; directory?: Directory } = {},
+): Promise<App> {
+  const clock = options.clock ?? systemClock;
+  const store = await openStore(settings);
+  const directory = options.directory ?? (await loadDirectory(settings.contentDir));
+  const calendar = await loadCalendar(settings.contentDir);
+  const world: World = {
+    store,
+    clock,
+    directory,
+    calendar,
+    settings: { secret: settings.secret, siteUrl: settings.siteUrl },
+    limits: { ...defaultLimits, ...options.limits },
+    actionLinks: makeIntakeActionLinks({ settings, clock }),
+    ...(options.log ? { log: options.log } : {}),
+  };
+  const mailer = createMailer({ smtpUrl: settings.smtpUrl, outboxDir: outboxDir(settings) });
+  const outbox = { db: store, mailer, clock, from: senderAddress(settings.siteUrl) };
+  const handlers: FunctionHandler[] = [complaintFunctions(world)];
+  const functions: FunctionHandler = async (request, context) => {
+    for (const handler of handlers) {
+      const response = await handler(request, context);
+      if (response) return response;
+    }
+    return undefined;
+  };
+  return {
+    world,
+    functions,
+    mailer,
+    sendPendingMail: () => sendPendingMail(outbox),
+    runOutbox: (signal, intervalMs) => runOutboxLoop({ ...outbox, signal, ...(intervalMs ? { intervalMs } : {}), ...(options.log ? { log: options.log } : {}) }),
+    close: async () => {
+      mailer.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,197 @@
+import { SMTPServer } from 'smtp-server';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import pg from 'pg';
+import { checkRegistry } from '../../src/lib/registry/load.ts';
+import { loadRegulations } from '../../src/lib/regulation/load.ts';
+import type { Auxiliary } from '../../src/lib/roster/schema.ts';
+import { buildDirectory, type Directory } from '../../functions/complaints/directory.ts';
+import { defaultLimits, type World } from '../../functions/complaints/world.ts';
+import { openSqlite } from '../../functions/store/sqlite.ts';
+import { openPostgres } from '../../functions/store/postgres.ts';
+import { migrate, type Db } from '../../functions/store/index.ts';
+import type { Clock } from '../../functions/outbox/worker.ts';
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+
+/** Whether PostgreSQL answers; the reason is printed when it does not, and its tests are skipped. */
+export async function postgresReason(): Promise<string | undefined> {
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return undefined;
+  } catch (error) {
+    return `PostgreSQL at ${TEST_DATABASE_URL.replace(/:[^:@/]*@/, ':***@')} not reachable (${(error as Error).message}); PostgreSQL store tests skipped. Run .ci/run or set TEST_DATABASE_URL.`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+export const pgSkipReason = await postgresReason();
+if (pgSkipReason) console.log(pgSkipReason);
+
+export function tempDir(prefix = 'gongshi-c-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A fresh database of the given kind, migrated: a new SQLite file, or a new PostgreSQL schema. */
+export async function freshDb(kind: 'sqlite' | 'postgres'): Promise<Db & { schema?: string }> {
+  if (kind === 'sqlite') {
+    const db = openSqlite(join(tempDir(), 'test.sqlite'));
+    await migrate(db);
+    return db;
+  }
+  const schema = `test_${randomBytes(6).toString('hex')}`;
+  const db = openPostgres(TEST_DATABASE_URL, { schema });
+  await migrate(db);
+  const close = db.close;
+  return Object.assign(db, {
+    schema,
+    close: async () => {
+      await db.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+      await close();
+    },
+  });
+}
+
+/**
+ * A small registry covering every routing rule: a government (no parent, no oversight), its justice bureau,
+ * an enforcement bureau with parent and oversight, a unit with neither, and an agency with oversight only.
+ */
+export const testAgencies = [
+  { id: 'city-gov', name: '示例市人民政府', region: '示例省示例市', regulation: 'hebei-2021', complaints: { email: 'gov@city.example' } },
+  { id: 'city-sfj', name: '示例市司法局', region: '示例省示例市', regulation: 'hebei-2021', parent: 'city-gov', complaints: { email: 'sfj@city.example' } },
+  { id: 'city-cgj', name: '示例市城市管理综合行政执法局', region: '示例省示例市', regulation: 'hebei-2021', parent: 'city-gov', oversight: 'city-sfj', complaints: { email: 'cgj@city.example' } },
+  { id: 'city-scjg', name: '示例市市场监督管理局', region: '示例省示例市', regulation: 'hebei-2021', parent: 'city-gov', oversight: 'city-sfj', complaints: { email: 'scjg@city.example' } },
+  { id: 'lone-unit', name: '孤立执法队', region: '另一省另一市', regulation: 'luan-draft', complaints: { email: 'lone@other.example' } },
+  { id: 'other-sfj', name: '另一市司法局', region: '另一省另一市', regulation: 'luan-draft', complaints: { email: 'sfj@other.example' } },
+  { id: 'other-cgj', name: '另一市城管局', region: '另一省另一市', regulation: 'luan-draft', oversight: 'other-sfj', complaints: { email: 'cgj@other.example' } },
+];
+
+export const testAuxiliaries: Auxiliary[] = [
+  { certificateNo: 'SL-CG-0001', name: '张三', agencyId: 'city-cgj', status: 'active' },
+  { certificateNo: 'SL-SC-0002', name: '李四', agencyId: 'city-scjg', status: 'active' },
+  { certificateNo: 'LO-0003', name: '王五', agencyId: 'lone-unit', status: 'suspended' },
+];
+
+export async function testDirectory(): Promise<Directory> {
+  const regulations = await loadRegulations(join(import.meta.dirname, '../../content'));
+  const registry = checkRegistry(testAgencies, new Set(regulations.keys()));
+  return buildDirectory({ agencies: registry.agencies, regulations, auxiliaries: testAuxiliaries });
+}
+
+/** A clock tests move by hand. */
+export function manualClock(start = '2026-11-23T02:00:00.000Z'): Clock & { advance(ms: number): void; set(iso: string): void } {
+  let now = Date.parse(start);
+  return { now: () => new Date(now), advance: (ms) => void (now += ms), set: (iso) => void (now = Date.parse(iso)) };
+}
+
+export async function testWorld(db: Db, overrides: Partial<World> = {}): Promise<World & { lines: string[] }> {
+  const lines: string[] = [];
+  return {
+    store: db,
+    clock: manualClock(),
+    directory: await testDirectory(),
+    settings: { secret: 'test-secret', siteUrl: 'https://gongshi.example' },
+    limits: { ...defaultLimits, rateBurst: 1000, ratePerSecond: 1000 },
+    log: (line) => lines.push(line),
+    lines,
+    ...overrides,
+  };
+}
+
+export interface ReceivedMail {
+  from: string;
+  to: string[];
+  raw: string;
+}
+
+/** A real SMTP server on loopback that records what it accepts; it can refuse mail or be stopped and restarted. */
+export async function startSmtp(): Promise<{
+  url: string;
+  port: number;
+  received: ReceivedMail[];
+  refuse: boolean;
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+}> {
+  const received: ReceivedMail[] = [];
+  const state = { refuse: false };
+  const make = () =>
+    new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData(stream, session, callback) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          if (state.refuse) return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 451 }));
+          received.push({
+            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw: Buffer.concat(chunks).toString('utf8'),
+          });
+          callback();
+        });
+      },
+    });
+  let server = make();
+  const listen = (port: number) =>
+    new Promise<number>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve((server.server.address() as AddressInfo).port));
+    });
+  const port = await listen(0);
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    port,
+    received,
+    get refuse() {
+      return state.refuse;
+    },
+    set refuse(v: boolean) {
+      state.refuse = v;
+    },
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    restart: async () => {
+      server = make();
+      await listen(port);
+    },
+  };
+}
+
+/** The decoded text of a raw message's headers (for subject checks) — RFC 2047 words decoded. */
+export function header(raw: string, name: string): string | undefined {
+  const head = raw.split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, ' ');
+  const line = head.split(/\r?\n/).find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+  if (!line) return undefined;
+  return line
+    .slice(name.length + 1)
+    .trim()
+    .replace(/=\?utf-8\?([BQ])\?([^?]*)\?=\s*/gi, (_, enc: string, text: string) =>
+      enc.toUpperCase() === 'B'
+        ? Buffer.from(text, 'base64').toString('utf8')
+        : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
+    );
+}
+
+/** A valid JSON submission about 张三; override any field. */
+export function validSubmission(over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    kind: 'complaint',
+    about: 'auxiliary',
+    certificateNo: 'SL-CG-0001',
+    category: 'hebei-2021:10.1',
+    when: '2026-11-20',
+    place: '示例市人民路 1 号',
+    description: '对方在没有执法人员在场的情况下，单独对我的摊位进行检查并要求交罚款。',
+    name: '赵六',
+    phone: '13800138000',
+    email: 'zhao@citizen.example',
+    ...over,
+  };
+}
