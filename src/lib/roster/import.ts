@@ -3,16 +3,16 @@ import type { Agency } from '../registry/schema.ts';
 import { isRealIsoDate } from '../dates.ts';
 import { certificateLookupKey } from '../text.ts';
 import { decodeText } from './decode.ts';
-import { parseCsv } from './csv.ts';
+import { csvTable } from './csv.ts';
 import { fieldLabels, headerAliases, type RosterField } from './fields.ts';
-import { matchHeaders } from './headers.ts';
+import { matchHeaders, type MappedColumn } from './headers.ts';
 import { rosterMappingSchema, type RosterMapping } from './mapping.ts';
 import { cellText } from './normalize.ts';
 import { columnLabel, type RosterProblem } from './problems.ts';
-import { agencyResolver, readRow } from './row.ts';
+import { agencyResolver, readRow, type RowContext } from './row.ts';
 import type { Auxiliary } from './schema.ts';
-import type { TableResult } from './table.ts';
-import { readXlsx } from './xlsx.ts';
+import type { OpenResult } from './table.ts';
+import { openXlsx } from './xlsx.ts';
 
 export interface RosterSource {
   /** Path relative to the content folder, used in messages. */
@@ -124,70 +124,72 @@ async function importFile(
     problems.push({ file, reason: '文件为空' });
     return done;
   }
-  const table = await readTable(source, mapping, report);
-  if (!table.ok) {
-    problems.push({ file, row: table.row, reason: table.reason });
+  const opened = await openTable(source, mapping, report);
+  if (!opened.ok) {
+    problems.push({ file, row: opened.row, reason: opened.reason });
     return done;
   }
-
-  const headerIndex = mapping.headerRow
-    ? table.rows.findIndex((r) => r.number === mapping.headerRow)
-    : table.rows.findIndex((r) => r.cells.some((c) => cellText(c).trim() !== ''));
-  if (headerIndex < 0) {
-    problems.push({
-      file,
-      row: mapping.headerRow,
-      reason: mapping.headerRow ? `映射文件指定的表头行第 ${mapping.headerRow} 行是空的` : '文件中没有任何内容（找不到表头行）',
-    });
-    return done;
-  }
-  const headerRow = table.rows[headerIndex]!;
-  const headers = matchHeaders(headerRow.cells.map((c) => cellText(c)), mapping.columns);
-  report.droppedColumns = headers.dropped;
-  for (const p of headers.problems) problems.push({ file, row: headerRow.number, column: p.column, reason: p.reason });
+  const { table } = opened;
 
   const mappingAgency = mapping.agency === undefined ? undefined : registry.byId.get(mapping.agency);
-  const required = mapping.agency === undefined ? [...REQUIRED, 'agency' as const] : REQUIRED;
-  const missing = required.filter((field) => !headers.columns.has(field));
-  for (const field of missing) {
-    const aliases = headerAliases[field].map((a) => `「${a}」`).join('、');
-    const extra = field === 'agency' ? '；或在映射文件中用 agency 指定全部人员所属的单位' : '';
-    problems.push({
-      file,
-      row: headerRow.number,
-      reason: `缺少必需的「${fieldLabels[field]}」列：表头应为 ${aliases} 之一，或在映射文件 columns 中指定${extra}`,
-    });
-  }
-  if (missing.length || headers.problems.length || (mapping.agency !== undefined && !mappingAgency)) return done;
-
-  const headerCount = headerRow.cells.length;
+  let header: { number: number; width: number; columns: ReadonlyMap<RosterField, MappedColumn>; unnamed: number[]; usable: boolean } | undefined;
   const unnamedWithData = new Set<number>();
   const agencyIds = new Set<string>();
   let badRows = 0;
-  const ctx = { file, columns: headers.columns, mappingAgency, resolveAgency, date1904: table.date1904 ?? false, existingFiles: source.existingFiles };
-  for (let i = headerIndex + 1; i < table.rows.length; i++) {
-    const { number, cells } = table.rows[i]!;
-    for (let c = 0; c < cells.length; c++) {
-      if ((c >= headerCount || (headers.droppedIndexes.has(c) && cellText(headerRow.cells[c] ?? '').trim() === '')) && cellText(cells[c]!).trim() !== '') {
-        unnamedWithData.add(c);
-      }
+  let ctx: RowContext | undefined;
+
+  const readError = table.eachRow(({ number, cells }) => {
+    if (!header) {
+      const isHeader = mapping.headerRow ? number === mapping.headerRow : cells.some((c) => cellText(c).trim() !== '');
+      if (!isHeader) return;
+      const match = matchHeaders(cells.map((c) => cellText(c)), mapping.columns);
+      report.droppedColumns = match.dropped;
+      for (const p of match.problems) problems.push({ file, row: number, column: p.column, reason: p.reason });
+      const missing = (mapping.agency === undefined ? [...REQUIRED, 'agency' as const] : REQUIRED).filter((f) => !match.columns.has(f));
+      for (const field of missing) problems.push({ file, row: number, reason: missingColumnReason(field) });
+      const unnamed = [...match.droppedIndexes].filter((i) => cellText(cells[i] ?? '').trim() === '');
+      header = { number, width: cells.length, columns: match.columns, unnamed, usable: !missing.length && !match.problems.length };
+      ctx = { file, columns: match.columns, mappingAgency, resolveAgency, date1904: table.date1904, existingFiles: source.existingFiles };
+      return;
     }
+    if (!header.usable || !ctx) return;
+    for (const c of header.unnamed) if (c < cells.length && cellText(cells[c]!).trim() !== '') unnamedWithData.add(c);
+    for (let c = header.width; c < cells.length; c++) if (cellText(cells[c]!).trim() !== '') unnamedWithData.add(c);
     const result = readRow(cells, number, ctx);
     if (result.kind === 'empty') report.skippedRows++;
     else if (result.kind === 'bad') {
       badRows++;
       problems.push(...result.problems);
-    }
-    else {
-      records.push({ auxiliary: result.auxiliary, row: number, column: headers.columns.get('certificateNo')?.label });
+    } else {
+      records.push({ auxiliary: result.auxiliary, row: number, column: header.columns.get('certificateNo')?.label });
       agencyIds.add(result.auxiliary.agencyId);
     }
+  });
+  if (readError) problems.push({ file, row: readError.row, reason: readError.reason });
+
+  if (!header) {
+    if (!readError) {
+      problems.push(
+        mapping.headerRow
+          ? { file, row: mapping.headerRow, reason: `映射文件指定的表头行第 ${mapping.headerRow} 行是空的` }
+          : { file, reason: '文件中没有任何内容（找不到表头行）' },
+      );
+    }
+    return done;
   }
   for (const c of [...unnamedWithData].sort((a, b) => a - b)) report.droppedColumns.push(`${columnLabel(c, '')}（无表头）`);
   report.rows = records.length;
   report.agencyIds = [...agencyIds].sort();
-  if (records.length === 0 && badRows === 0) problems.push({ file, row: headerRow.number, reason: '表头下面没有任何人员数据' });
+  if (header.usable && !readError && records.length === 0 && badRows === 0) {
+    problems.push({ file, row: header.number, reason: '表头下面没有任何人员数据' });
+  }
   return done;
+}
+
+function missingColumnReason(field: RosterField): string {
+  const aliases = headerAliases[field].map((a) => `「${a}」`).join('、');
+  const extra = field === 'agency' ? '；或在映射文件中用 agency 指定全部人员所属的单位' : '';
+  return `缺少必需的「${fieldLabels[field]}」列：表头应为 ${aliases} 之一，或在映射文件 columns 中指定${extra}`;
 }
 
 /** The mapping to use (empty when there is no mapping file), or null when the mapping file is wrong. */
@@ -220,18 +222,18 @@ function readMapping(source: RosterSource, registry: Registry, problems: RosterP
   return mapping;
 }
 
-async function readTable(source: RosterSource, mapping: RosterMapping, report: RosterFileReport): Promise<TableResult> {
+async function openTable(source: RosterSource, mapping: RosterMapping, report: RosterFileReport): Promise<OpenResult> {
   const extension = /\.([^./\\]+)$/.exec(source.file)?.[1]?.toLowerCase();
   if (extension === 'xlsx') {
     report.encoding = 'XLSX';
-    return readXlsx(source.bytes, mapping.sheet);
+    return openXlsx(source.bytes, mapping.sheet);
   }
   if (extension === 'csv') {
     if (mapping.sheet !== undefined) return { ok: false, reason: '映射文件中的 sheet 只适用于 XLSX 文件' };
     const decoded = decodeText(source.bytes);
     if (!decoded.ok) return decoded;
     report.encoding = decoded.encoding;
-    return parseCsv(decoded.text);
+    return { ok: true, table: csvTable(decoded.text) };
   }
   if (extension === 'xls') return { ok: false, reason: '不支持旧版 .xls 格式：请在 Excel 中另存为 .xlsx 或 CSV' };
   return { ok: false, reason: '不支持的文件类型：名单应为 .csv 或 .xlsx 文件' };

@@ -13,8 +13,12 @@ export type { Auxiliary } from './schema.ts';
 const ROSTER_FILE = /\.(csv|xlsx|xls)$/i;
 
 /** Every roster export under `<contentDir>/rosters/`, sorted, absolute. Skips Excel lock files (`~$…`) and hidden files. */
-export async function findRosterFiles(contentDir: string): Promise<string[]> {
-  const root = join(contentDir, 'rosters');
+export function findRosterFiles(contentDir: string): Promise<string[]> {
+  return findRosterFilesIn(join(contentDir, 'rosters'));
+}
+
+/** Every roster export under a folder (recursively), sorted, absolute; none when the folder does not exist. */
+export async function findRosterFilesIn(root: string): Promise<string[]> {
   let entries: string[];
   try {
     entries = await readdir(root, { recursive: true });

@@ -4,10 +4,26 @@
  */
 export type RawCell = string | number | Date;
 
-/** One sheet's rows, each with its row number as Excel shows it (1-based; empty rows may be absent). */
+/** One row with its number as Excel shows it (1-based; XLSX skips empty rows, CSV gives them as `['']`). */
 export interface TableRow {
   number: number;
   cells: RawCell[];
 }
 
-export type TableResult = { ok: true; rows: TableRow[]; date1904?: boolean } | { ok: false; reason: string; row?: number };
+export interface TableError {
+  reason: string;
+  row?: number;
+}
+
+/**
+ * An opened sheet. Rows are handed out one at a time rather than returned as an array, so that a 100k-row
+ * CSV never exists as a whole in memory (keeps roster:check's peak memory low).
+ */
+export interface Table {
+  /** The workbook uses the 1904 date system (old Mac Excel): serial numbers count from 1904-01-01. */
+  date1904: boolean;
+  /** Calls visit for each row in order; returns the error that stopped reading, if any. */
+  eachRow(visit: (row: TableRow) => void): TableError | undefined;
+}
+
+export type OpenResult = { ok: true; table: Table } | ({ ok: false } & TableError);

@@ -1,5 +1,5 @@
 import type { Cell, CellValue, Workbook } from 'exceljs';
-import type { RawCell, TableResult, TableRow } from './table.ts';
+import type { OpenResult, RawCell, TableRow } from './table.ts';
 
 // exceljs's ValueType enum values (a `const enum`-like runtime object we avoid importing eagerly).
 const T = { Null: 0, Merge: 1, Number: 2, String: 3, Date: 4, Hyperlink: 5, Formula: 6, SharedString: 7, RichText: 8, Boolean: 9, Error: 10 };
@@ -8,7 +8,7 @@ const T = { Null: 0, Merge: 1, Number: 2, String: 3, Date: 4, Hyperlink: 5, Form
  * Reads one sheet of an XLSX workbook (the named one, else the first) with exceljs. Every cell becomes text
  * as written, except numbers and dates; a formula is kept as its literal text (`=…`) and never evaluated.
  */
-export async function readXlsx(bytes: Uint8Array, sheetName?: string): Promise<TableResult> {
+export async function openXlsx(bytes: Uint8Array, sheetName?: string): Promise<OpenResult> {
   // Loaded on demand: exceljs is large and a content folder may hold only CSV files.
   const { default: ExcelJS } = await import('exceljs');
   const workbook: Workbook = new ExcelJS.Workbook();
@@ -23,16 +23,23 @@ export async function readXlsx(bytes: Uint8Array, sheetName?: string): Promise<T
     if (sheetName === undefined) return { ok: false, reason: 'XLSX 文件中没有工作表' };
     return { ok: false, reason: `XLSX 文件中没有名为「${sheetName}」的工作表（已有：${sheets.map((s) => s.name).join('、')}）` };
   }
-  const rows: TableRow[] = [];
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    const cells: RawCell[] = [];
-    row.eachCell({ includeEmpty: false }, (cell, colNumber) => {
-      cells[colNumber - 1] = cellToRaw(cell);
-    });
-    for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = '';
-    rows.push({ number: rowNumber, cells });
-  });
-  return { ok: true, rows, date1904: Boolean(workbook.properties?.date1904) };
+  return {
+    ok: true,
+    table: {
+      date1904: Boolean(workbook.properties?.date1904),
+      eachRow(visit: (row: TableRow) => void) {
+        sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+          const cells: RawCell[] = [];
+          row.eachCell({ includeEmpty: false }, (cell, colNumber) => {
+            cells[colNumber - 1] = cellToRaw(cell);
+          });
+          for (let i = 0; i < cells.length; i++) if (cells[i] === undefined) cells[i] = '';
+          visit({ number: rowNumber, cells });
+        });
+        return undefined;
+      },
+    },
+  };
 }
 
 function cellToRaw(cell: Cell): RawCell {
