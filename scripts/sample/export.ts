@@ -97,7 +97,31 @@ async function toXlsx(people: readonly Person[], style: ExportStyle, agencyName:
     col.width = column === 'address' ? 36 : column === 'idNumber' || column === 'dispatcher' ? 22 : 14;
     if (style.dates === 'excel' && ['statusSince', 'issuedOn', 'validUntil', 'birthDate'].includes(column)) col.numFmt = 'yyyy-mm-dd';
   });
-  return Buffer.from(await workbook.xlsx.writeBuffer());
+  return withFixedZipTimes(Buffer.from(await workbook.xlsx.writeBuffer()), FIXED_DATE);
+}
+
+/**
+ * exceljs stamps every zip entry with the current time; set them all to `date` (in the central directory and
+ * in each local header) so that the same seed gives byte-identical workbooks.
+ */
+export function withFixedZipTimes(zip: Buffer, date: Date): Buffer {
+  const time = (date.getUTCHours() << 11) | (date.getUTCMinutes() << 5) | (date.getUTCSeconds() >> 1);
+  const day = ((date.getUTCFullYear() - 1980) << 9) | ((date.getUTCMonth() + 1) << 5) | date.getUTCDate();
+  const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (end < 0) throw new Error('不是 zip 文件：找不到中央目录结尾');
+  const entries = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  for (let i = 0; i < entries; i++) {
+    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error(`zip 中央目录第 ${i + 1} 项损坏`);
+    zip.writeUInt16LE(time, at + 12);
+    zip.writeUInt16LE(day, at + 14);
+    const local = zip.readUInt32LE(at + 42);
+    if (zip.readUInt32LE(local) !== 0x04034b50) throw new Error(`zip 第 ${i + 1} 个文件头损坏`);
+    zip.writeUInt16LE(time, local + 10);
+    zip.writeUInt16LE(day, local + 12);
+    at += 46 + zip.readUInt16LE(at + 28) + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+  }
+  return zip;
 }
 
 /** Writes one roster export (and its mapping file, if the style has one). */
