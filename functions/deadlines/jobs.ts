@@ -1,0 +1,166 @@
+import type { Agency } from '../../src/lib/registry/schema.ts';
+import { mailHost } from '../complaints/world.ts';
+import { actionLinks, escalationMail, reminderMail, summaryMail, type Stage, type SummaryItem } from '../handling/mails.ts';
+import { allowedActions } from '../handling/state.ts';
+import type { HandlingWorld } from '../handling/world.ts';
+import { enqueueMail } from '../outbox/enqueue.ts';
+import { appendEvent, claimNotice, type ComplaintRow } from '../store/records.ts';
+import { escalationAt } from './policy.ts';
+import { localDate, WEEKENDS_ONLY } from './calendar.ts';
+
+/**
+ * The deadline jobs, run on a schedule with an injected clock:
+ * - a complaint past its deadline (受理 while submitted/transferred, 办结 while accepted) gets one reminder
+ *   to the handling agency; ESCALATE_AFTER_WORKING_DAYS working days later, one escalation to the agency's
+ *   parent and oversight. "Once" is per handling period — the notice kind names the event that started it
+ *   (the last `routed` or `accepted`), so a transfer gives the receiving agency its own reminder and escalation;
+ *   the `notices` primary key makes it once even with several workers.
+ * - once a day (from SUMMARY_HOUR local time) each oversight bureau gets a summary of delivery failures
+ *   and overdue complaints in its remit, when there is any; the outbox Message-ID makes it once per day.
+ */
+export const SUMMARY_HOUR = 8;
+
+export interface JobResult {
+  reminders: number;
+  escalations: number;
+  summaries: number;
+}
+
+interface Period {
+  stage: Stage;
+  dueAt: string;
+  /** seq of the event that started the period. */
+  since: number;
+}
+
+async function currentPeriod(world: HandlingWorld, c: ComplaintRow): Promise<Period | undefined> {
+  const stage: Stage = c.status === 'accepted' ? 'resolve' : 'accept';
+  const dueAt = stage === 'accept' ? c.accept_due_at : c.resolve_due_at;
+  if (!dueAt) return undefined;
+  const [row] = await world.store.query<{ seq: number | string | null }>(
+    'SELECT MAX(seq) AS seq FROM complaint_events WHERE complaint_id = ? AND type = ?',
+    [c.id, stage === 'accept' ? 'routed' : 'accepted'],
+  );
+  return { stage, dueAt, since: Number(row?.seq ?? 0) };
+}
+
+function recipientsOf(handler: Agency, world: HandlingWorld): Agency[] {
+  const ids = [handler.parent, handler.oversight].filter((id): id is string => !!id && id !== handler.id);
+  return [...new Set(ids)].map((id) => world.directory.agency(id)).filter((a): a is Agency => !!a);
+}
+
+export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> {
+  const now = world.clock.now();
+  const at = now.toISOString();
+  const calendar = world.calendar ?? WEEKENDS_ONLY;
+  const host = mailHost(world.settings.siteUrl);
+  const result: JobResult = { reminders: 0, escalations: 0, summaries: 0 };
+  const open = await world.store.query<ComplaintRow & Record<string, unknown>>(
+    "SELECT * FROM complaints WHERE status IN ('submitted', 'transferred', 'accepted') AND ((status <> 'accepted' AND accept_due_at < ?) OR (status = 'accepted' AND resolve_due_at < ?)) ORDER BY created_at",
+    [at, at],
+  );
+  for (const c of open) {
+    const period = await currentPeriod(world, c);
+    const handler = world.directory.agency(c.agency_id);
+    if (!period || !handler) continue;
+    const escalateAt = escalationAt(new Date(period.dueAt), calendar).toISOString();
+    const kind = (what: string) => `${what}-${period.stage}-${period.since}`;
+    await world.store.transaction(async (tx) => {
+      // Re-read inside the transaction: a concurrent action may have moved it on.
+      const [fresh] = await tx.query<{ status: string; agency_id: string }>('SELECT status, agency_id FROM complaints WHERE id = ?', [c.id]);
+      if (!fresh || fresh.status !== c.status || fresh.agency_id !== c.agency_id) return;
+      if (await claimNotice(tx, c.id, kind('reminder'), at)) {
+        const links = actionLinks(world, { reference: c.reference, agencyId: handler.id }, allowedActions(c.status));
+        await enqueueMail(
+          tx,
+          { ...reminderMail({ reference: c.reference, agency: handler, stage: period.stage, dueAt: period.dueAt, escalateAt, links }), complaintId: c.id, key: c.reference, kind: kind('reminder'), recipient: handler.complaints.email },
+          at,
+          host,
+        );
+        await appendEvent(tx, c.id, { type: 'reminded', at, actorAgencyId: null, reason: `超过${period.stage === 'accept' ? '受理' : '办结'}期限，已催办${handler.name}` });
+        result.reminders++;
+      }
+      if (at > escalateAt && (await claimNotice(tx, c.id, kind('escalation'), at))) {
+        const recipients = recipientsOf(handler, world);
+        for (const recipient of recipients) {
+          const mail = escalationMail({ reference: c.reference, recipient, handler, stage: period.stage, dueAt: period.dueAt, createdAt: c.created_at, status: c.status });
+          await enqueueMail(tx, { ...mail, complaintId: c.id, key: c.reference, kind: `${kind('escalation')}-${recipient.id}`, recipient: recipient.complaints.email }, at, host);
+        }
+        await appendEvent(tx, c.id, {
+          type: 'escalated',
+          at,
+          actorAgencyId: null,
+          reason: recipients.length ? `催办后仍逾期，已报告${recipients.map((r) => r.name).join('、')}` : `催办后仍逾期；${handler.name}未登记上级或监督机关`,
+          data: { to: recipients.map((r) => r.id) },
+        });
+        result.escalations++;
+      }
+    });
+  }
+  result.summaries = await sendDailySummaries(world, now);
+  return result;
+}
+
+const FAILURE_WORDS: Record<string, string> = { agency: '投诉材料', ack: '回执', status: '进度通知', handling: '办理链接', reminder: '催办', escalation: '逾期报告' };
+const failureWhat = (kind: string, recipient: string): string => {
+  const word = FAILURE_WORDS[kind.split('-')[0]!] ?? kind;
+  // Complainants' addresses stay private even from the oversight bureau.
+  const toComplainant = kind === 'ack' || kind.startsWith('status-');
+  return `${word}未能投递${toComplainant ? '（收件人：反映人）' : `（收件人：${recipient}）`}`;
+};
+
+/**
+ * One summary per oversight bureau per local day, from SUMMARY_HOUR on, only when there is something to
+ * report: deliveries that failed since the bureau's previous summary, and every complaint now overdue.
+ */
+export async function sendDailySummaries(world: HandlingWorld, now: Date): Promise<number> {
+  const calendar = world.calendar ?? WEEKENDS_ONLY;
+  const localHour = new Date(now.getTime() + calendar.offsetMinutes * 60_000).getUTCHours();
+  if (localHour < SUMMARY_HOUR) return 0;
+  const date = localDate(now, calendar);
+  const at = now.toISOString();
+  const host = mailHost(world.settings.siteUrl);
+  const bureauOf = (agencyId: string): string | undefined => {
+    const a = world.directory.agency(agencyId);
+    return a?.oversight ?? (a && world.directory.agencies.some((o) => o.oversight === a.id) ? a.id : undefined);
+  };
+  const bureaus = new Set(world.directory.agencies.map((a) => a.oversight).filter((id): id is string => !!id));
+  // A failure is reported once: in the first summary after its last attempt.
+  const failed = await world.store.query<{ kind: string; recipient: string; failed_at: string | null; reference: string; agency_id: string }>(
+    `SELECT o.kind, o.recipient, c.reference, c.agency_id,
+       (SELECT MAX(a.at) FROM outbox_attempts a WHERE a.outbox_id = o.id) AS failed_at
+     FROM outbox o JOIN complaints c ON c.id = o.complaint_id
+     WHERE o.status = 'failed' ORDER BY o.created_at`,
+  );
+  const overdue = await world.store.query<{ reference: string; agency_id: string; status: string; accept_due_at: string | null; resolve_due_at: string | null }>(
+    `SELECT reference, agency_id, status, accept_due_at, resolve_due_at FROM complaints
+     WHERE (status IN ('submitted', 'transferred') AND accept_due_at < ?) OR (status = 'accepted' AND resolve_due_at < ?) ORDER BY created_at`,
+    [at, at],
+  );
+  let sent = 0;
+  for (const bureauId of [...bureaus].sort()) {
+    const bureau = world.directory.agency(bureauId);
+    if (!bureau) continue;
+    const key = `summary-${bureauId}-${date}`;
+    const [previous] = await world.store.query<{ last: string | null }>(
+      "SELECT MAX(created_at) AS last FROM outbox WHERE kind = 'summary' AND recipient = ? AND message_id <> ?",
+      [bureau.complaints.email, `${key}.summary@${host}`],
+    );
+    const since = previous?.last ?? '';
+    const name = (id: string) => world.directory.agency(id)?.name ?? id;
+    const failures: SummaryItem[] = failed
+      .filter((f) => bureauOf(f.agency_id) === bureauId && (f.failed_at ?? '') > since)
+      .map((f) => ({ reference: f.reference, agencyName: name(f.agency_id), what: failureWhat(f.kind, f.recipient) }));
+    const late: SummaryItem[] = overdue
+      .filter((o) => bureauOf(o.agency_id) === bureauId)
+      .map((o) => ({
+        reference: o.reference,
+        agencyName: name(o.agency_id),
+        what: o.status === 'accepted' ? `办结期限 ${o.resolve_due_at!.slice(0, 10)} 已过` : `受理期限 ${o.accept_due_at!.slice(0, 10)} 已过`,
+      }));
+    if (!failures.length && !late.length) continue;
+    const mail = summaryMail({ bureau, date, failures, overdue: late });
+    if (await world.store.transaction((tx) => enqueueMail(tx, { ...mail, complaintId: null, key, kind: 'summary', recipient: bureau.complaints.email }, at, host))) sent++;
+  }
+  return sent;
+}

@@ -1,0 +1,235 @@
+import { z } from 'zod';
+import { agencyMail, type ComplaintForMail, type Contents } from '../complaints/mails.ts';
+import type { Target } from '../complaints/route.ts';
+import { mailHost } from '../complaints/world.ts';
+import { acceptDueAt, resolveDueAt } from '../deadlines/policy.ts';
+import { enqueueMail } from '../outbox/enqueue.ts';
+import type { Db } from '../store/db.ts';
+import { appendEvent, findComplaintByReference, updateComplaintStatus, type ComplaintRow } from '../store/records.ts';
+import type { Agency } from '../../src/lib/registry/schema.ts';
+import { tokenHash, verifyActionToken, type ActionClaim } from './links.ts';
+import { acceptedMail, actionLinks, citizenStatusMail } from './mails.ts';
+import { claimTokenUse, ensureHandlingSchema, tokenWasUsed } from './schema.ts';
+import { actionLabels, statusLabels, transition, type HandlingAction } from './state.ts';
+import type { HandlingWorld } from './world.ts';
+
+/**
+ * Performing an agency action from a signed link. Order of checks, each with its own answer:
+ * signature (403) → expiry (410) → complaint exists (404) → the link's agency still handles it (403) →
+ * link not used before (410) → the transition is allowed (409) → the form is complete (422).
+ * The status change, its events, the record of the link's use and every resulting e-mail commit in one
+ * transaction; a lost race (two links used at once) rolls everything back.
+ */
+export type Refused = { ok: false; status: number; message: string; field?: string };
+
+export interface Ready {
+  ok: true;
+  claim: ActionClaim;
+  complaint: ComplaintRow;
+  agency: Agency;
+}
+
+class Refusal extends Error {
+  readonly status: number;
+  readonly field: string | undefined;
+  constructor(status: number, message: string, field?: string) {
+    super(message);
+    this.status = status;
+    this.field = field;
+  }
+}
+
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+const text = (label: string, min: number, max: number) =>
+  z
+    .string({ error: `请填写${label}` })
+    .trim()
+    .min(min, { message: min > 1 ? `请填写${label}（至少 ${min} 个字）` : `请填写${label}` })
+    .max(max, { message: `${label}不能超过 ${max} 个字` })
+    .refine((v) => !CONTROL.test(v), { message: `${label}含有不可见的控制字符，请删除后重试` });
+
+/** What each action's form must carry. */
+export const actionForms = {
+  accept: z.object({ note: z.string().trim().max(500, { message: '备注不能超过 500 个字' }).optional() }),
+  reject: z.object({ reason: text('不予受理的理由', 4, 1000) }),
+  transfer: z.object({
+    transferTo: z.string({ error: '请选择转办机关' }).trim().min(1, { message: '请选择转办机关' }),
+    reason: text('转办理由', 4, 1000),
+  }),
+  resolve: z.object({ result: text('办理结果', 4, 2000) }),
+} satisfies Record<HandlingAction, z.ZodType>;
+
+function check(world: HandlingWorld, complaint: ComplaintRow | undefined, claim: ActionClaim): { complaint: ComplaintRow; agency: Agency } {
+  if (!complaint) throw new Refusal(404, `未找到受理编号 ${claim.reference}。`);
+  if (complaint.agency_id !== claim.agencyId) {
+    const now = world.directory.agency(complaint.agency_id)?.name ?? '其他机关';
+    throw new Refusal(403, `该件已转由${now}办理，发给原办理机关的链接已失效。`);
+  }
+  const agency = world.directory.agency(claim.agencyId);
+  if (!agency) throw new Refusal(403, '此链接所属的机关已不在机关名录中。');
+  return { complaint, agency };
+}
+
+function verified(world: HandlingWorld, token: string): ActionClaim {
+  const result = verifyActionToken(token, world.settings.secret, world.clock.now());
+  if (!result.ok) throw new Refusal(result.status, result.message);
+  return result.claim;
+}
+
+function refused(error: unknown): Refused {
+  if (error instanceof Refusal) return { ok: false, status: error.status, message: error.message, ...(error.field ? { field: error.field } : {}) };
+  throw error;
+}
+
+/** For the GET page: everything that would refuse the action now, without changing anything. */
+export async function inspectAction(world: HandlingWorld, token: string): Promise<Ready | Refused> {
+  try {
+    const claim = verified(world, token);
+    await ensureHandlingSchema(world.store);
+    const { complaint, agency } = check(world, await findComplaintByReference(world.store, claim.reference), claim);
+    if (await tokenWasUsed(world.store, tokenHash(token))) throw new Refusal(410, '此链接已经使用过，每个链接只能使用一次。');
+    const t = transition(complaint.status, claim.action);
+    if (!t.ok) throw new Refusal(409, t.message);
+    return { ok: true, claim, complaint, agency };
+  } catch (error) {
+    return refused(error);
+  }
+}
+
+export interface Done {
+  ok: true;
+  reference: string;
+  action: HandlingAction;
+  status: string;
+  message: string;
+}
+
+/** Checks, validates the form, and performs. Never acts on a refused link or an incomplete form. */
+export async function performAction(world: HandlingWorld, token: string, form: Record<string, unknown>): Promise<Done | Refused> {
+  try {
+    const claim = verified(world, token);
+    await ensureHandlingSchema(world.store);
+    const parsed = actionForms[claim.action].safeParse(form);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new Refusal(422, issue.message, String(issue.path[0] ?? ''));
+    }
+    const fields = parsed.data as { note?: string; reason?: string; transferTo?: string; result?: string };
+    return await world.store.transaction((tx) => perform(world, tx, token, claim, fields));
+  } catch (error) {
+    return refused(error);
+  }
+}
+
+async function perform(
+  world: HandlingWorld,
+  tx: Db,
+  token: string,
+  claim: ActionClaim,
+  fields: { note?: string; reason?: string; transferTo?: string; result?: string },
+): Promise<Done> {
+  const { complaint, agency } = check(world, await findComplaintByReference(tx, claim.reference), claim);
+  const now = world.clock.now();
+  const at = now.toISOString();
+  if (!(await claimTokenUse(tx, { tokenHash: tokenHash(token), complaintId: complaint.id, action: claim.action, agencyId: agency.id, at }))) {
+    throw new Refusal(410, '此链接已经使用过，每个链接只能使用一次。');
+  }
+  const t = transition(complaint.status, claim.action);
+  if (!t.ok) throw new Refusal(409, t.message);
+
+  const target = JSON.parse(complaint.target) as Target;
+  let receiving: Agency | undefined;
+  if (claim.action === 'transfer') {
+    receiving = world.directory.agency(fields.transferTo!);
+    if (!receiving) throw new Refusal(422, `转办机关“${fields.transferTo}”不在机关名录中，请从列表中选择。`, 'transferTo');
+    if (receiving.id === agency.id) throw new Refusal(422, '不能转办给本机关，请选择其他机关。', 'transferTo');
+    if (target.about === 'agency' && target.agencyId === receiving.id) {
+      throw new Refusal(422, `该件反映的正是${receiving.name}本身，不能转交被反映机关自己办理。`, 'transferTo');
+    }
+  }
+  const handler = receiving ?? agency;
+  const regulation = world.directory.regulation(handler.regulation);
+  const change: Parameters<typeof updateComplaintStatus>[3] = { status: t.to, at };
+  if (receiving) {
+    change.agencyId = receiving.id;
+    change.acceptDueAt = regulation ? acceptDueAt(now, regulation, world.calendar).toISOString() : null;
+    change.resolveDueAt = null;
+  }
+  if (claim.action === 'accept' && regulation) change.resolveDueAt = resolveDueAt(now, regulation, world.calendar).toISOString();
+  if (!(await updateComplaintStatus(tx, complaint.id, complaint.status, change))) {
+    throw new Refusal(409, '该件刚刚被其他操作更新，请刷新页面后重试。');
+  }
+  const detail = fields.reason ?? fields.result ?? fields.note ?? null;
+  const event = await appendEvent(tx, complaint.id, {
+    type: t.to === 'transferred' ? 'transferred' : t.to,
+    at,
+    fromStatus: t.from,
+    toStatus: t.to,
+    actorAgencyId: agency.id,
+    reason: detail,
+    ...(receiving ? { data: { to: receiving.id } } : {}),
+  });
+
+  const host = mailHost(world.settings.siteUrl);
+  const contents = JSON.parse(complaint.contents) as Contents;
+  if (receiving) {
+    const routeReason = `由${agency.name}转办，理由：${fields.reason}`;
+    await appendEvent(tx, complaint.id, {
+      type: 'routed',
+      at,
+      toStatus: 'transferred',
+      actorAgencyId: agency.id,
+      reason: routeReason,
+      data: { rule: 'transfer', agencyId: receiving.id, from: agency.id },
+    });
+    const forMail: ComplaintForMail = {
+      reference: complaint.reference,
+      kind: complaint.kind,
+      category: complaint.category,
+      target,
+      contents,
+      createdAt: complaint.created_at,
+      acceptDueAt: change.acceptDueAt ?? null,
+      routeReason,
+    };
+    const links = actionLinks(world, { reference: complaint.reference, agencyId: receiving.id }, ['accept', 'reject', 'transfer']);
+    await enqueueMail(
+      tx,
+      { ...agencyMail(forMail, receiving, world.directory, links), complaintId: complaint.id, key: complaint.reference, kind: `agency-transfer-${event.seq}`, recipient: receiving.complaints.email },
+      at,
+      host,
+    );
+  }
+  if (claim.action === 'accept' && change.resolveDueAt) {
+    const links = actionLinks(world, { reference: complaint.reference, agencyId: agency.id }, ['resolve', 'transfer']);
+    await enqueueMail(
+      tx,
+      { ...acceptedMail({ reference: complaint.reference, agency, resolveDueAt: change.resolveDueAt, links }), complaintId: complaint.id, key: complaint.reference, kind: `handling-${event.seq}`, recipient: agency.complaints.email },
+      at,
+      host,
+    );
+  }
+  const email = contents.complainant?.email;
+  if (email) {
+    const mail = citizenStatusMail({
+      reference: complaint.reference,
+      kind: complaint.kind,
+      status: t.to,
+      at,
+      agencyName: handler.name,
+      ...(claim.action === 'accept' ? {} : { detail: detail ?? undefined }),
+      siteUrl: world.settings.siteUrl,
+    });
+    await enqueueMail(tx, { ...mail, complaintId: complaint.id, key: complaint.reference, kind: `status-${event.seq}`, recipient: email }, at, host);
+  }
+  world.log?.(`[handling] ${claim.action} ${complaint.reference} → ${t.to}`);
+  return {
+    ok: true,
+    reference: complaint.reference,
+    action: claim.action,
+    status: t.to,
+    message: receiving
+      ? `已将 ${complaint.reference} 转交${receiving.name}办理，并已通知该机关${email ? '和反映人' : ''}。`
+      : `已${actionLabels[claim.action]} ${complaint.reference}，当前状态：${statusLabels[t.to]}。${email ? '已通知反映人。' : ''}${claim.action === 'accept' ? '办结链接已另发至贵单位邮箱。' : ''}`,
+  };
+}

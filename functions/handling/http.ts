@@ -1,0 +1,65 @@
+import type { FunctionHandler } from '../server/node.ts';
+import { inspectAction, performAction } from './actions.ts';
+import { actionFormHtml, doneHtml, problemHtml } from './pages.ts';
+import { statusPageResponse } from './status.ts';
+import type { HandlingWorld } from './world.ts';
+
+/** Strict headers for pages whose URL is a credential: never cached, never referred, never framed. */
+const HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+  'x-robots-tag': 'noindex',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+};
+const html = (status: number, body: string, extra: Record<string, string> = {}) => new Response(body, { status, headers: { ...HEADERS, ...extra } });
+
+const MAX_FORM_BYTES = 16 * 1024;
+
+async function readForm(request: Request): Promise<Record<string, string> | { error: string; status: number }> {
+  const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded') return { status: 415, error: '只接受网页表单提交（application/x-www-form-urlencoded）。' };
+  const length = Number(request.headers.get('content-length') ?? '0');
+  if (length > MAX_FORM_BYTES) return { status: 413, error: '提交内容过长。' };
+  const buffer = await request.arrayBuffer();
+  if (buffer.byteLength > MAX_FORM_BYTES) return { status: 413, error: '提交内容过长。' };
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(buffer);
+  } catch {
+    return { status: 400, error: '提交内容不是有效的 UTF-8 文本。' };
+  }
+  return Object.fromEntries(new URLSearchParams(text));
+}
+
+/**
+ * `GET /api/actions/<token>` renders the confirmation form (never acts: mail scanners prefetch links);
+ * `POST /api/actions/<token>` performs. `POST /api/status` answers the no-JavaScript status form.
+ */
+export function handlingFunctions(world: HandlingWorld): FunctionHandler {
+  return async (request) => {
+    const { pathname } = new URL(request.url);
+    if (pathname === '/api/status' || pathname === '/api/status/') return statusPageResponse(world, request);
+    const match = /^\/api\/actions\/([^/]*)\/?$/.exec(pathname);
+    if (!match) return undefined;
+    const token = match[1]!;
+    if (request.method === 'GET' || request.method === 'HEAD') {
+      const ready = await inspectAction(world, token);
+      if (!ready.ok) return html(ready.status, problemHtml(ready.status, ready.message));
+      return html(200, actionFormHtml(ready, world.directory.agencies));
+    }
+    if (request.method !== 'POST') return html(405, problemHtml(405, '只接受 GET 和 POST。'), { allow: 'GET, POST' });
+    const form = await readForm(request);
+    if ('error' in form && typeof form.status === 'number') return html(form.status, problemHtml(form.status, String(form.error)));
+    const values = form as Record<string, string>;
+    const done = await performAction(world, token, values);
+    if (done.ok) return html(200, doneHtml(done.message));
+    if (done.status === 422) {
+      // Re-show the form with the message at its field and the input kept.
+      const ready = await inspectAction(world, token);
+      if (ready.ok) return html(422, actionFormHtml(ready, world.directory.agencies, values, done));
+    }
+    return html(done.status, problemHtml(done.status, done.message));
+  };
+}

@@ -1,0 +1,140 @@
+import type { Agency } from '../../src/lib/registry/schema.ts';
+import { composeMail, type ActionLink, type ComposedMail } from '../mail/compose.ts';
+import type { Clock } from '../outbox/worker.ts';
+import { actionUrl, issueActionToken } from './links.ts';
+import { actionLabels, statusLabels, type HandlingAction } from './state.ts';
+import type { ComplaintStatus } from '../store/records.ts';
+
+/** Mails of the handling stage. None of them carries the complaint's contents except the transfer mail (C's agencyMail). */
+
+export const shanghai = (iso: string): string =>
+  `${new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })}（北京时间）`;
+
+const linkLabels: Record<HandlingAction, string> = {
+  accept: '受理此件',
+  reject: '不予受理（需说明理由）',
+  transfer: '转办其他机关（需说明理由）',
+  resolve: '办结（需填写办理结果）',
+};
+
+export function actionLinks(
+  world: { settings: { secret: string; siteUrl: string }; clock: Clock },
+  complaint: { reference: string; agencyId: string },
+  actions: readonly HandlingAction[],
+): ActionLink[] {
+  const now = world.clock.now();
+  return actions.map((action) => ({
+    label: linkLabels[action],
+    url: actionUrl(world.settings.siteUrl, issueActionToken({ reference: complaint.reference, action, agencyId: complaint.agencyId }, world.settings.secret, now)),
+  }));
+}
+
+/** For the intake mail (World.actionLinks): what a newly routed complaint allows. */
+export function makeIntakeActionLinks(world: { settings: { secret: string; siteUrl: string }; clock: Clock }) {
+  return (complaint: { reference: string; agencyId: string }): ActionLink[] =>
+    actionLinks(world, complaint, ['accept', 'reject', 'transfer']);
+}
+
+const kindWord = (kind: string) => (kind === 'report' ? '举报' : '投诉');
+
+/** To the complainant, at each transition, when they gave an address. Says what happened, never who handled what inside. */
+export function citizenStatusMail(input: {
+  reference: string;
+  kind: string;
+  status: ComplaintStatus;
+  at: string;
+  agencyName: string;
+  detail?: string;
+  siteUrl: string;
+}): ComposedMail {
+  const what: Record<ComplaintStatus, string> = {
+    submitted: `${input.agencyName}已收到`,
+    accepted: `${input.agencyName}已受理`,
+    rejected: `${input.agencyName}决定不予受理`,
+    transferred: `已转${input.agencyName}办理`,
+    resolved: `${input.agencyName}已办结`,
+  };
+  const detailLabel: Partial<Record<ComplaintStatus, string>> = { rejected: '不予受理理由', transferred: '转办理由', resolved: '办理结果' };
+  return composeMail({
+    subject: `您的${kindWord(input.kind)}（受理编号 ${input.reference}）${statusLabels[input.status]}`,
+    intro: ['您好：', `您的${kindWord(input.kind)}（受理编号 ${input.reference}）${what[input.status]}。`],
+    rows: [
+      ['受理编号', input.reference],
+      ['当前状态', statusLabels[input.status]],
+      ['时间', shanghai(input.at)],
+      ...(input.detail && detailLabel[input.status] ? [[detailLabel[input.status]!, input.detail] as [string, string]] : []),
+    ],
+    outro: [
+      `查询办理进度：${input.siteUrl}/complaint/status/ （需要受理编号和提交时页面上显示的查询码）。`,
+      ...(input.status === 'rejected' ? ['对不予受理决定有异议的，可以向该机关的上级行政机关或司法行政部门反映。'] : []),
+    ],
+  });
+}
+
+/** To the handling agency after it accepted: the deadline and the links for the next step. */
+export function acceptedMail(input: { reference: string; agency: Agency; resolveDueAt: string; links: ActionLink[] }): ComposedMail {
+  return composeMail({
+    subject: `【已受理】${input.reference} 请于期限内办结`,
+    intro: [`${input.agency.name}：`, `贵单位已受理 ${input.reference}。办结后请点击下方“办结”链接填写办理结果；如需转办，请使用“转办”链接。`],
+    rows: [
+      ['受理编号', input.reference],
+      ['办结期限', shanghai(input.resolveDueAt)],
+    ],
+    actionLinks: input.links,
+    outro: ['每个链接只能使用一次，30 天内有效；请勿转发。此邮件由行政执法辅助人员公示平台自动发送。'],
+  });
+}
+
+export type Stage = 'accept' | 'resolve';
+const stageWord: Record<Stage, string> = { accept: '受理', resolve: '办结' };
+
+export function reminderMail(input: { reference: string; agency: Agency; stage: Stage; dueAt: string; escalateAt: string; links: ActionLink[] }): ComposedMail {
+  return composeMail({
+    subject: `【催办】${input.reference} 已超过${stageWord[input.stage]}期限`,
+    intro: [`${input.agency.name}：`, `${input.reference} 已超过${stageWord[input.stage]}期限，请尽快办理。`],
+    rows: [
+      ['受理编号', input.reference],
+      [`${stageWord[input.stage]}期限`, shanghai(input.dueAt)],
+      ['逾期未办的后果', `${shanghai(input.escalateAt)} 后仍未${stageWord[input.stage]}的，将报告上级行政机关和司法行政部门`],
+    ],
+    actionLinks: input.links,
+    outro: ['此邮件由行政执法辅助人员公示平台自动发送。'],
+  });
+}
+
+/** To the parent and oversight of the agency that missed a deadline: facts of the case only, no contents or complainant. */
+export function escalationMail(input: { reference: string; recipient: Agency; handler: Agency; stage: Stage; dueAt: string; createdAt: string; status: ComplaintStatus }): ComposedMail {
+  return composeMail({
+    subject: `【逾期报告】${input.handler.name} 未在期限内${stageWord[input.stage]} ${input.reference}`,
+    intro: [`${input.recipient.name}：`, `${input.handler.name}未在期限内${stageWord[input.stage]}下列件，催办后仍未办理，特此报告，请督促办理。`],
+    rows: [
+      ['受理编号', input.reference],
+      ['办理机关', input.handler.name],
+      ['提交时间', shanghai(input.createdAt)],
+      ['当前状态', statusLabels[input.status]],
+      [`${stageWord[input.stage]}期限`, shanghai(input.dueAt)],
+    ],
+    outro: ['为保护反映人，本报告不含投诉内容和反映人信息。此邮件由行政执法辅助人员公示平台自动发送。'],
+  });
+}
+
+export interface SummaryItem {
+  reference: string;
+  agencyName: string;
+  what: string;
+}
+
+export function summaryMail(input: { bureau: Agency; date: string; failures: SummaryItem[]; overdue: SummaryItem[] }): ComposedMail {
+  const list = (items: SummaryItem[]) => (items.length ? items.map((i) => `${i.reference} · ${i.agencyName} · ${i.what}`).join('\n') : '无');
+  return composeMail({
+    subject: `【每日汇总】${input.date} 投诉邮件投递失败 ${input.failures.length} 件，逾期 ${input.overdue.length} 件`,
+    intro: [`${input.bureau.name}：`, `以下是贵单位监督范围内 ${input.date} 的投诉办理情况汇总。`],
+    rows: [
+      ['邮件投递失败', list(input.failures)],
+      ['逾期未办', list(input.overdue)],
+    ],
+    outro: ['投递失败的件，办理机关可能没有收到，请核实其投诉受理邮箱并联系该机关。此邮件由行政执法辅助人员公示平台自动发送。'],
+  });
+}
+
+export { actionLabels };
