@@ -89,7 +89,8 @@ export async function writeProvince(outDir: string, opts: { auxiliaries: number;
   if (extra.length) registryText += `\n# ───── 基准测试用虚构县（${counties} 个）─────\n${stringifyYaml(extra)}`;
   await writeFile(join(outDir, 'agencies.yaml'), registryText);
 
-  const counts = shareOut(total, plans.map((p) => p.weight));
+  // Equal shares: the sample's weights would push its big bureaus past 5,000 in a province.
+  const counts = shareOut(total, plans.map(() => 1));
   for (const [i, plan] of plans.entries()) {
     const name = names.get(plan.id)!;
     const style: ExportStyle = i === 0 ? BULK_GB_STYLE : i === 1 ? BULK_XLSX_STYLE : BULK_STYLE;
