@@ -37,7 +37,7 @@ export function matchHeaders(headerCells: readonly string[], mappingColumns: Rea
   const droppedIndexes = new Set<number>();
   const problems: HeaderMatch['problems'] = [];
   headerCells.forEach((cell, index) => {
-    const header = cell.trim();
+    const header = cell.replace(/[\s\u3000]+/g, ' ').trim();
     const key = headerKey(header);
     const field = key ? (mapped.get(key) ?? aliasIndex.get(key)) : undefined;
     if (!field) {
@@ -49,7 +49,7 @@ export function matchHeaders(headerCells: readonly string[], mappingColumns: Rea
     const earlier = columns.get(field);
     if (earlier) {
       droppedIndexes.add(index);
-      problems.push({ column: label, reason: `与 ${earlier.label} 都是「${fieldLabels[field]}」列，只能保留一列（删去一列或在映射文件中改指其他列）` });
+      problems.push({ column: label, reason: `与 ${earlier.label}都是「${fieldLabels[field]}」列，只能保留一列（删去一列或在映射文件中改指其他列）` });
       return;
     }
     columns.set(field, { index, label });

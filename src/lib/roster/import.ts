@@ -189,7 +189,7 @@ async function importFile(
 function missingColumnReason(field: RosterField): string {
   const aliases = headerAliases[field].map((a) => `「${a}」`).join('、');
   const extra = field === 'agency' ? '；或在映射文件中用 agency 指定全部人员所属的单位' : '';
-  return `缺少必需的「${fieldLabels[field]}」列：表头应为 ${aliases} 之一，或在映射文件 columns 中指定${extra}`;
+  return `缺少必需的「${fieldLabels[field]}」列：表头应为${aliases}之一，或在映射文件 columns 中指定${extra}`;
 }
 
 /** The mapping to use (empty when there is no mapping file), or null when the mapping file is wrong. */
