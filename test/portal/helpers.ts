@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import jsQR from 'jsqr';
+import axe from 'axe-core';
+import { distDir } from '../support/site.ts';
+
+export interface PublishedRecord {
+  certificateNo: string;
+  name: string;
+  agencyId: string;
+  agencyName: string;
+  status: 'active' | 'suspended' | 'revoked' | 'left';
+  statusSince?: string;
+  post?: string;
+}
+
+/** Every published record, as the built site's own open data lists them. */
+export function builtRecords(): PublishedRecord[] {
+  return JSON.parse(readFileSync(join(distDir, 'data', 'all.json'), 'utf8')).records;
+}
+
+/** Renders an SVG QR code from the site in the page, screenshots it and decodes it with jsQR. */
+export async function decodeQr(page: Page, url: string): Promise<string | undefined> {
+  await page.setViewportSize({ width: 420, height: 420 });
+  await page.goto(url);
+  await page.evaluate(() => {
+    const svg = document.querySelector('svg')!;
+    svg.setAttribute('width', '400');
+    svg.setAttribute('height', '400');
+  });
+  const png = PNG.sync.read(await page.screenshot({ clip: { x: 0, y: 0, width: 400, height: 400 } }));
+  return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
+}
+
+/** axe-core run in the page; returns the serious and critical violations. */
+export async function axeViolations(page: Page): Promise<{ id: string; impact: string; nodes: string[] }[]> {
+  await page.addScriptTag({ content: axe.source });
+  return page.evaluate(async () => {
+    // @ts-expect-error injected above
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v: { id: string; impact: string; nodes: { target: string[] }[] }) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+}
