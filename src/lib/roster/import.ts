@@ -142,6 +142,11 @@ async function importFile(
     if (!header) {
       const isHeader = mapping.headerRow ? number === mapping.headerRow : cells.some((c) => cellText(c).trim() !== '');
       if (!isHeader) return;
+      if (!cells.some((c) => cellText(c).trim() !== '')) {
+        problems.push({ file, row: number, reason: `映射文件指定的表头行第 ${number} 行是空的` });
+        header = { number, width: 0, columns: new Map(), unnamed: [], usable: false };
+        return;
+      }
       const match = matchHeaders(cells.map((c) => cellText(c)), mapping.columns);
       report.droppedColumns = match.dropped;
       for (const p of match.problems) problems.push({ file, row: number, column: p.column, reason: p.reason });

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { formatProblem } from '../../src/lib/roster/index.ts';
+import { csv, importFiles } from './support.ts';
+
+const ROSTER = csv([
+  ['农业农村局辅助人员名单'],
+  ['序号', '姓名', '执法辅助证号', '岗位', '联系电话'],
+  ['1', '张三', 'NY-01', '协管员', '13800138000'],
+]);
+
+describe('mapping files', () => {
+  it('names the agency, the roster date, extra headers and the header row', async () => {
+    const r = await importFiles({
+      'rosters/nync.csv': ROSTER,
+      'rosters/nync.mapping.yaml': 'agency: rq-scjg\nasOf: 2026-10-15\nheaderRow: 2\ncolumns:\n  执法辅助证号: certificateNo\n',
+    });
+    expect(r.problems.map(formatProblem)).toEqual([]);
+    expect(r.auxiliaries).toEqual([{ certificateNo: 'NY-01', name: '张三', agencyId: 'rq-scjg', post: '协管员', status: 'active' }]);
+    expect(r.files[0]).toMatchObject({ asOf: '2026-10-15', droppedColumns: ['序号', '联系电话'] });
+  });
+
+  it('a 单位 cell that disagrees with the mapping agency is a problem; an empty one takes the mapping agency', async () => {
+    const r = await importFiles({
+      'rosters/a-2026-11-01.csv': csv([['姓名', '单位', '证号'], ['张三', 'rq-cgj', 'A1'], ['李四', '', 'A2'], ['王五', '任丘市市场监督管理局', 'A3']]),
+      'rosters/a-2026-11-01.mapping.yaml': 'agency: rq-scjg\n',
+    });
+    expect(r.problems.map(formatProblem)).toEqual([
+      'rosters/a-2026-11-01.csv 第 2 行，B 列「单位」，值「rq-cgj」：与映射文件指定的单位「任丘市市场监督管理局」（rq-scjg）不一致',
+    ]);
+    expect(r.auxiliaries.map((a) => [a.name, a.agencyId])).toEqual([['李四', 'rq-scjg'], ['王五', 'rq-scjg']]);
+  });
+
+  it('a mapping file that is not YAML', async () => {
+    const r = await importFiles({ 'rosters/nync.csv': ROSTER, 'rosters/nync.mapping.yaml': 'agency: [rq-scjg\n' });
+    expect(r.problems).toHaveLength(1);
+    expect(formatProblem(r.problems[0]!)).toMatch(/^rosters\/nync\.mapping\.yaml：映射文件不是有效的 YAML：/);
+  });
+
+  it('every wrong entry of a mapping file at once', async () => {
+    const r = await importFiles({
+      'rosters/nync.csv': ROSTER,
+      'rosters/nync.mapping.yaml': 'agency: RQ SCJG\nasOf: 2026-02-30\nheaderRow: 0\ncolumns:\n  执法辅助证号: 证件编号\nsheets: 名单\n',
+    });
+    expect(r.problems.map(formatProblem)).toEqual([
+      'rosters/nync.mapping.yaml：agency：id 只能用小写字母、数字和连字符，且以字母或数字开头',
+      'rosters/nync.mapping.yaml：asOf：日期应为 YYYY-MM-DD 格式的有效日期',
+      'rosters/nync.mapping.yaml：columns.执法辅助证号：字段名应为以下之一：name, agency, certificateNo, post, status, statusSince, issuedOn, validUntil, employment, dispatcher, photo',
+      'rosters/nync.mapping.yaml：headerRow：headerRow 应为正整数（表头所在的行号）',
+      'rosters/nync.mapping.yaml：未知的项 sheets：映射文件只能有 agency、asOf、columns、sheet、headerRow',
+    ]);
+    expect(r.auxiliaries).toEqual([]);
+  });
+
+  it('an agency id that is not in the registry', async () => {
+    const r = await importFiles({ 'rosters/nync.csv': ROSTER, 'rosters/nync.mapping.yaml': 'agency: rq-nync\nasOf: 2026-11-01\n' });
+    expect(r.problems.map(formatProblem)).toEqual(['rosters/nync.mapping.yaml，值「rq-nync」：agency：在 agencies.yaml 中没有这个 id']);
+  });
+
+  it('a header row that is empty', async () => {
+    const r = await importFiles({
+      'rosters/a-2026-11-01.csv': `\r\n${csv([['姓名', '单位', '证号'], ['张三', 'rq-cgj', 'A1']])}`,
+      'rosters/a-2026-11-01.mapping.yaml': 'headerRow: 1\n',
+    });
+    expect(r.problems.map(formatProblem)).toEqual(['rosters/a-2026-11-01.csv 第 1 行：映射文件指定的表头行第 1 行是空的']);
+  });
+});

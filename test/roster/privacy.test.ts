@@ -1,0 +1,77 @@
+import ExcelJS from 'exceljs';
+import { describe, expect, it } from 'vitest';
+import { formatProblem } from '../../src/lib/roster/index.ts';
+import { publishedFields } from '../../src/lib/roster/schema.ts';
+import { csv, importFiles } from './support.ts';
+
+const PRIVATE = ['130982199001011234', '13800138000', '河北省任丘市某街道某号', '1990-01-01', '家属病重请假', '0317-2212345'];
+
+describe('PII allow-list', () => {
+  it('drops ID-card, phone, address, birth-date and remark columns, lists them, and never quotes them', async () => {
+    const r = await importFiles({
+      'rosters/a-2026-11-01.csv': csv([
+        ['姓名', '身份证号', '单位', '证件编号', '联系电话', '手机', '住址', '出生日期', '备注', '', '状态'],
+        ['张三', PRIVATE[0]!, 'rq-cgj', 'A1', PRIVATE[5]!, PRIVATE[1]!, PRIVATE[2]!, PRIVATE[3]!, PRIVATE[4]!, '', '在岗'],
+        // A broken row: every problem message must still leave the private cells out.
+        ['', PRIVATE[0]!, '不存在的单位', '', PRIVATE[5]!, PRIVATE[1]!, PRIVATE[2]!, PRIVATE[3]!, PRIVATE[4]!, '', '不知道'],
+        // Cells in a column without a header and beyond the header are dropped too.
+        ['李四', PRIVATE[0]!, 'rq-cgj', 'A2', '', '', '', '', '', PRIVATE[1]!, '在岗', PRIVATE[2]!],
+      ]),
+    });
+    expect(r.auxiliaries).toEqual([
+      { certificateNo: 'A1', name: '张三', agencyId: 'rq-cgj', status: 'active' },
+      { certificateNo: 'A2', name: '李四', agencyId: 'rq-cgj', status: 'active' },
+    ]);
+    for (const a of r.auxiliaries) for (const key of Object.keys(a)) expect(publishedFields).toContain(key);
+    expect(r.files[0]!.droppedColumns).toEqual(['身份证号', '联系电话', '手机', '住址', '出生日期', '备注', 'J 列（无表头）', 'L 列（无表头）']);
+    expect(r.problems.map(formatProblem)).toEqual([
+      'rosters/a-2026-11-01.csv 第 3 行，A 列「姓名」：姓名为空',
+      'rosters/a-2026-11-01.csv 第 3 行，D 列「证件编号」：证件编号为空',
+      'rosters/a-2026-11-01.csv 第 3 行，C 列「单位」，值「不存在的单位」：在 agencies.yaml 中找不到这个单位（应与机关的 id 或完整名称一致）',
+      'rosters/a-2026-11-01.csv 第 3 行，K 列「状态」，值「不知道」：无法识别的状态。可用：在岗/有效/正常；暂停/停用；收回/注销/吊销/作废；离职/离岗/辞退/解聘',
+    ]);
+    const everything = JSON.stringify({ ...r, asOfByAgency: [...r.asOfByAgency] }) + r.problems.map(formatProblem).join('\n');
+    for (const value of PRIVATE) expect(everything).not.toContain(value);
+  });
+
+  it('a malformed CSV never has its content quoted in the error', async () => {
+    const r = await importFiles({
+      'rosters/a-2026-11-01.csv': `姓名,身份证号,单位,证件编号\r\n张三,x"${PRIVATE[0]}"y,rq-cgj,A1\r\n李四,"${PRIVATE[0]},rq-cgj,A2\r\n`,
+    });
+    const text = r.problems.map(formatProblem).join('\n');
+    expect(text).toBe('rosters/a-2026-11-01.csv 第 3 行：CSV 格式错误：从这一行开始的引号没有闭合（可能是单元格中多了一个英文双引号 "）');
+    expect(r.auxiliaries).toEqual([{ certificateNo: 'A1', name: '张三', agencyId: 'rq-cgj', status: 'active' }]);
+  });
+});
+
+describe('formula and HTML cells are data', () => {
+  const hostile = ['=HYPERLINK("http://evil.example","点我")', '+1+1', '-2+3', '@SUM(A1)', '<script>alert(1)</script>', '<img src=x onerror=alert(1)>'];
+
+  it('CSV: kept as literal text, never dropped or evaluated', async () => {
+    const r = await importFiles({
+      'rosters/a-2026-11-01.csv': csv([
+        ['姓名', '单位', '证件编号', '岗位', '劳务派遣单位'],
+        ...hostile.map((h, i) => [h, 'rq-cgj', `A${i}`, h, h]),
+      ]),
+    });
+    expect(r.problems).toEqual([]);
+    expect(r.auxiliaries.map((a) => [a.name, a.post, a.dispatcher])).toEqual(hostile.map((h) => [h, h, h]));
+  });
+
+  it('XLSX: a formula cell is kept as its formula text, not its cached result', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('名单');
+    sheet.addRow(['姓名', '单位', '证件编号', '岗位']);
+    sheet.addRow(['张三', 'rq-cgj', 'A1', { formula: 'HYPERLINK("http://evil.example","点我")', result: '点我' }]);
+    sheet.addRow([{ formula: 'CONCAT("李","四")', result: '李四' }, 'rq-cgj', 'A2', '<b>协管员</b>']);
+    sheet.addRow(['王五', 'rq-cgj', { formula: '1+1', result: 2 }, '']);
+    const r = await importFiles({ 'rosters/a-2026-11-01.xlsx': new Uint8Array(await workbook.xlsx.writeBuffer()) });
+    expect(r.auxiliaries).toEqual([
+      { certificateNo: 'A1', name: '张三', agencyId: 'rq-cgj', post: '=HYPERLINK("http://evil.example","点我")', status: 'active' },
+      { certificateNo: 'A2', name: '=CONCAT("李","四")', agencyId: 'rq-cgj', post: '<b>协管员</b>', status: 'active' },
+    ]);
+    expect(r.problems.map(formatProblem)).toEqual([
+      'rosters/a-2026-11-01.xlsx 第 4 行，C 列「证件编号」，值「=1+1」：证件编号只能由数字、字母、汉字和中间的连字符 -、下划线 _、点 . 组成',
+    ]);
+  });
+});
