@@ -142,6 +142,17 @@ export async function writeExport(path: string, people: readonly Person[], style
   }
 }
 
+/** The published fields one person's row carries in this export (what an import of it should give back). */
+export function publishedRecord(person: Person, style: ExportStyle): Record<string, string> {
+  const has = new Set(style.columns.map(([column]) => column));
+  const record: Record<string, string> = { certificateNo: person.certificateNo, name: person.name, agencyId: person.agencyId };
+  for (const field of ['post', 'status', 'statusSince', 'issuedOn', 'validUntil', 'employment', 'dispatcher', 'photo'] as const) {
+    const value = person[field];
+    if (has.has(field) && value) record[field] = value;
+  }
+  return record;
+}
+
 export function extensionOf(style: ExportStyle): 'csv' | 'xlsx' {
   return style.format === 'xlsx' ? 'xlsx' : 'csv';
 }

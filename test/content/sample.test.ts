@@ -40,6 +40,13 @@ async function sampleInto(seed?: number): Promise<string> {
   return join(dir, 'rosters');
 }
 
+/** What the generator meant each sample row to say (regenerated into a scratch folder). */
+async function intendedRecords(): Promise<Record<string, string>[]> {
+  const dir = await tempDir('sample-');
+  await copyFile(join(CONTENT, 'agencies.yaml'), join(dir, 'agencies.yaml'));
+  return (await writeSample(dir)).published;
+}
+
 afterAll(async () => {
   for (const dir of temps) await rm(dir, { recursive: true, force: true });
 });
@@ -82,6 +89,13 @@ describe('the committed sample', () => {
     // Two of the exports have no 状态日期 column, as some agencies' exports do not.
     const changed = auxiliaries.filter((x) => x.status !== 'active');
     expect(changed.filter((a) => a.statusSince).length / changed.length).toBeGreaterThan(0.8);
+  });
+
+  it('imports every row back to what the generator meant, whatever the export style', async () => {
+    const intended = await intendedRecords();
+    const imported = new Map(site.roster.auxiliaries.map((a) => [a.certificateNo, a]));
+    expect(intended).toHaveLength(imported.size);
+    for (const record of intended) expect(imported.get(record.certificateNo), record.certificateNo).toEqual(record);
   });
 
   it('spreads the staff over the enforcement agencies of both jurisdictions', () => {
