@@ -95,7 +95,7 @@ describe('the committed sample', () => {
     const intended = await intendedRecords();
     const imported = new Map(site.roster.auxiliaries.map((a) => [a.certificateNo, a]));
     expect(intended).toHaveLength(imported.size);
-    for (const record of intended) expect(imported.get(record.certificateNo), record.certificateNo).toEqual(record);
+    for (const record of intended) expect(imported.get(record.certificateNo!), record.certificateNo).toEqual(record);
   });
 
   it('spreads the staff over the enforcement agencies of both jurisdictions', () => {
