@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { isHandlingAction, type HandlingAction } from './state.ts';
 
 /**
@@ -16,6 +16,8 @@ export interface ActionClaim {
   agencyId: string;
   /** Unix seconds. */
   expiresAt: number;
+  /** Random, so that every issued link is distinct and is used up on its own. */
+  nonce?: string;
 }
 
 export type Verified = { ok: true; claim: ActionClaim } | { ok: false; status: 400 | 403 | 410; message: string };
@@ -25,7 +27,7 @@ function mac(payload: string, secret: string): Buffer {
 }
 
 export function signActionToken(claim: ActionClaim, secret: string): string {
-  const payload = Buffer.from([claim.reference, claim.action, claim.agencyId, String(claim.expiresAt)].join('|')).toString('base64url');
+  const payload = Buffer.from([claim.reference, claim.action, claim.agencyId, String(claim.expiresAt), claim.nonce ?? ''].join('|')).toString('base64url');
   return `${payload}.${mac(payload, secret).toString('base64url')}`;
 }
 
@@ -36,7 +38,7 @@ export function issueActionToken(
   lifetimeDays = LINK_LIFETIME_DAYS,
 ): string {
   const expiresAt = Math.floor(now.getTime() / 1000) + lifetimeDays * 86_400;
-  return signActionToken({ ...input, expiresAt }, secret);
+  return signActionToken({ ...input, expiresAt, nonce: randomBytes(6).toString('base64url') }, secret);
 }
 
 const TOKEN = /^([A-Za-z0-9_-]{8,400})\.([A-Za-z0-9_-]{43})$/;
@@ -52,9 +54,9 @@ export function verifyActionToken(token: string, secret: string, now: Date): Ver
     return { ok: false, status: 403, message: '链接签名无效：链接可能被修改过，请使用邮件中的原始链接。' };
   }
   const parts = Buffer.from(payload, 'base64url').toString('utf8').split('|');
-  const [reference, action, agencyId, expires] = parts;
-  if (parts.length !== 4 || !reference || !agencyId || !action || !isHandlingAction(action) || !/^\d+$/.test(expires ?? '')) return bad;
-  const claim: ActionClaim = { reference, action, agencyId, expiresAt: Number(expires) };
+  const [reference, action, agencyId, expires, nonce] = parts;
+  if (parts.length !== 5 || !reference || !agencyId || !action || !isHandlingAction(action) || !/^\d+$/.test(expires ?? '')) return bad;
+  const claim: ActionClaim = { reference, action, agencyId, expiresAt: Number(expires), ...(nonce ? { nonce } : {}) };
   if (now.getTime() / 1000 > claim.expiresAt) {
     return { ok: false, status: 410, message: `链接已于 ${new Date(claim.expiresAt * 1000).toISOString().slice(0, 10)} 过期，请联系上级机关或司法局。` };
   }

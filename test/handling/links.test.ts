@@ -9,7 +9,9 @@ describe('signed action links', () => {
   it('round-trips a claim', () => {
     const token = issueActionToken(claim, secret, now);
     const result = verifyActionToken(token, secret, now);
-    expect(result).toEqual({ ok: true, claim: { ...claim, expiresAt: Math.floor(now.getTime() / 1000) + 30 * 86400 } });
+    expect(result).toMatchObject({ ok: true, claim: { ...claim, expiresAt: Math.floor(now.getTime() / 1000) + 30 * 86400 } });
+    // Every issued link is distinct, so each is used up on its own.
+    expect(issueActionToken(claim, secret, now)).not.toBe(token);
   });
 
   it('refuses a token signed with another secret', () => {
@@ -32,7 +34,7 @@ describe('signed action links', () => {
     const [, signature] = good.split('.');
     const forged = signActionToken({ ...claim, action: 'resolve', expiresAt: 0 }, 'guess').split('.')[0];
     expect(verifyActionToken(`${forged}.${signature}`, secret, now)).toMatchObject({ ok: false, status: 403 });
-    const otherAgency = Buffer.from(`${claim.reference}|accept|renqiu-scjg|9999999999`).toString('base64url');
+    const otherAgency = Buffer.from(`${claim.reference}|accept|renqiu-scjg|9999999999|abc`).toString('base64url');
     expect(verifyActionToken(`${otherAgency}.${signature}`, secret, now)).toMatchObject({ ok: false, status: 403 });
   });
 
