@@ -13,13 +13,15 @@ export interface OutboxOptions {
   from: string;
   /** How many rows one call claims. */
   batch?: number;
-  /** How long a claim holds a row before another worker may take it over (crashed worker). */
+  /** How long a claim holds a row before another worker may take it over (crashed worker); renewed before each send. */
   leaseMs?: number;
   /** Stop retrying (status `failed`) once a message is this old. */
   giveUpAfterMs?: number;
 }
 
 export const DAY = 24 * 3600 * 1000;
+/** Longer than one send can take with SMTP_TIMEOUTS (10 + 10 + 20 s). */
+export const DEFAULT_LEASE_MS = 60_000;
 
 /** 1 min, 2, 4 … capped at 6 h: about 25 attempts over the 5 days before `failed`. */
 export function backoffMs(attempts: number): number {
@@ -58,7 +60,8 @@ export async function sendPendingMail(options: OutboxOptions): Promise<SendResul
   const worker = randomUUID();
   const now = clock.now();
   const nowIso = now.toISOString();
-  const leaseUntil = new Date(now.getTime() + (options.leaseMs ?? 5 * 60_000)).toISOString();
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
   const batch = options.batch ?? 20;
   const rows = await db.transaction(async (tx) => {
     const lock = tx.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
@@ -75,6 +78,12 @@ export async function sendPendingMail(options: OutboxOptions): Promise<SendResul
   });
   const result: SendResult = { claimed: rows.length, sent: 0, retried: 0, failed: 0 };
   for (const row of rows) {
+    // Renew the lease for this one send (and confirm it is still ours): a lease then only has to outlast one
+    // send (timeouts ≤ 40 s), not the whole batch, so a crashed worker's rows come back quickly.
+    const renewed = await db.run("UPDATE outbox SET locked_until = ? WHERE id = ? AND locked_by = ? AND status = 'pending'", [
+      new Date(clock.now().getTime() + leaseMs).toISOString(), row.id, worker,
+    ]);
+    if (renewed !== 1) continue;
     let error: string | undefined;
     try {
       const attachments = row.kind.startsWith('agency') && row.complaint_id ? await evidenceOf(db, row.complaint_id) : [];

@@ -23,6 +23,19 @@ export function outboxDir(settings: Pick<Settings, 'varDir'>): string {
   return join(settings.varDir, 'outbox');
 }
 
+/** Operator overrides: RATE_BURST, RATE_PER_MINUTE (per client address), POW_BITS (0 = off). */
+export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Limits> {
+  const out: Partial<Limits> = {};
+  const num = (name: string) => (env[name] && Number.isFinite(Number(env[name])) ? Number(env[name]) : undefined);
+  const burst = num('RATE_BURST');
+  const perMinute = num('RATE_PER_MINUTE');
+  const pow = num('POW_BITS');
+  if (burst !== undefined) out.rateBurst = burst;
+  if (perMinute !== undefined) out.ratePerSecond = perMinute / 60;
+  if (pow !== undefined) out.powBits = Math.max(0, Math.min(24, Math.floor(pow)));
+  return out;
+}
+
 export interface App {
   world: World;
   functions: FunctionHandler;
@@ -52,12 +65,13 @@ export async function createApp(
     directory,
     calendar,
     settings: { secret: settings.secret, siteUrl: settings.siteUrl },
-    limits: { ...defaultLimits, ...options.limits },
+    limits: { ...defaultLimits, ...limitsFromEnv(), ...options.limits },
     actionLinks: makeIntakeActionLinks({ settings, clock }),
     ...(options.log ? { log: options.log } : {}),
   };
   const mailer = createMailer({ smtpUrl: settings.smtpUrl, outboxDir: outboxDir(settings) });
-  const outbox = { db: store, mailer, clock, from: senderAddress(settings.siteUrl) };
+  const leaseMs = Number(process.env.OUTBOX_LEASE_MS) || undefined;
+  const outbox = { db: store, mailer, clock, from: senderAddress(settings.siteUrl), ...(leaseMs ? { leaseMs } : {}) };
   const handlers: FunctionHandler[] = [complaintFunctions(world)];
   const functions: FunctionHandler = async (request, context) => {
     for (const handler of handlers) {

@@ -1,0 +1,20 @@
+/**
+ * `npm run outbox`: the mail worker loop on its own (when the functions run serverless or on several
+ * servers). Safe to run several at once. `npm run outbox -- --once` sends what is due and exits.
+ */
+import { readSettings } from '../src/lib/settings.ts';
+import { createApp, outboxDir } from '../functions/server/app.ts';
+
+const settings = readSettings();
+const app = await createApp(settings);
+if (process.argv.includes('--once')) {
+  const result = await app.sendPendingMail();
+  console.log(`[outbox] sent ${result.sent}, retry ${result.retried}, failed ${result.failed}`);
+  await app.close();
+} else {
+  console.log(`[outbox] 邮件：${settings.smtpUrl ? 'SMTP_URL' : `写入 .eml 文件到 ${outboxDir(settings)}`}；Ctrl+C 停止`);
+  const stop = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => stop.abort());
+  await app.runOutbox(stop.signal, Number(process.env.OUTBOX_INTERVAL_MS) || 5000);
+  await app.close();
+}
