@@ -89,6 +89,8 @@ if (result.problems.length) {
 process.stdout.write(out.join('\n') + '\n');
 if (wantStats) {
   const wallMs = Math.round(performance.now() - started);
-  console.error(`stats files=${paths.length} rows=${total} wall_ms=${wallMs} max_rss_kb=${process.resourceUsage().maxRSS}`);
+  const usage = process.resourceUsage();
+  const cpuMs = Math.round((usage.userCPUTime + usage.systemCPUTime) / 1000);
+  console.error(`stats files=${paths.length} rows=${total} wall_ms=${wallMs} cpu_ms=${cpuMs} max_rss_kb=${usage.maxRSS}`);
 }
 process.exitCode = result.problems.length ? 1 : 0;

@@ -87,7 +87,7 @@ describe('npm run roster:check', () => {
   it('reports its own time and peak memory with --stats', () => {
     const run = check('--stats', 'rosters');
     expect(run.status).toBe(0);
-    expect(run.stderr).toMatch(/^stats files=2 rows=3 wall_ms=\d+ max_rss_kb=\d+\n$/);
+    expect(run.stderr).toMatch(/^stats files=2 rows=3 wall_ms=\d+ cpu_ms=\d+ max_rss_kb=\d+\n$/);
   });
 
   it('exits 2 when a named file does not exist or the registry is broken', () => {

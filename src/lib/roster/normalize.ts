@@ -52,6 +52,21 @@ export function parseDate(raw: string | number | Date, date1904 = false): Parsed
     return { ok: true, value: raw.toISOString().slice(0, 10) };
   }
   if (typeof raw === 'number') return fromSerial(raw, date1904);
+  // A roster repeats the same few hundred dates thousands of times.
+  const key = date1904 ? `1904:${raw}` : raw;
+  let parsed = dateCache.get(key);
+  if (!parsed) {
+    if (dateCache.size >= DATE_CACHE_LIMIT) dateCache.clear();
+    parsed = parseDateText(raw, date1904);
+    dateCache.set(key, parsed);
+  }
+  return parsed;
+}
+
+const DATE_CACHE_LIMIT = 50_000;
+const dateCache = new Map<string, Parsed<string | undefined>>();
+
+function parseDateText(raw: string, date1904: boolean): Parsed<string | undefined> {
   const text = toHalfWidth(raw).trim();
   if (!text) return { ok: true, value: undefined };
   let m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$/.exec(text);

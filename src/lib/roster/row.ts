@@ -27,10 +27,15 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
     const column = ctx.columns.get(field);
     return column === undefined ? '' : (cells[column.index] ?? '');
   };
-  const text = (field: RosterField): string => cleanText(cellText(raw(field)));
+  const texts = new Map<RosterField, string>();
   let anything = false;
-  for (const field of ctx.columns.keys()) if (text(field) !== '') anything = true;
+  for (const [field, column] of ctx.columns) {
+    const value = cleanText(cellText(cells[column.index] ?? ''));
+    texts.set(field, value);
+    if (value !== '') anything = true;
+  }
   if (!anything) return { kind: 'empty' };
+  const text = (field: RosterField): string => texts.get(field) ?? '';
 
   const problems: RosterProblem[] = [];
   const problem = (field: RosterField, reason: string, value?: string): void => {
