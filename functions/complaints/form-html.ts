@@ -8,6 +8,8 @@ import { aboutLabels, abouts, kindLabels, kinds, limits, type FieldErrors } from
  */
 export interface CategoryGroup {
   title: string;
+  /** null for the 其他 group. */
+  regulationId: string | null;
   options: { code: string; label: string }[];
 }
 

@@ -65,7 +65,7 @@ async function post(world: World, request: Request, context: RequestContext, all
   const fail = (status: number, errors: FieldErrors, values: Record<string, string> = {}) =>
     wantsHtml
       ? html(status, errors.request ? problemPage(status, errors.request) : formPage(world.directory, values, errors, randomUUID()))
-      : json(status, { errors });
+      : json(status, { errors, ...(errors.pow ? { powBits: world.limits.powBits } : {}) });
 
   if (!allow(context.clientAddress, world.clock.now().getTime())) {
     return wantsHtml ? html(429, problemPage(429, '提交太频繁，请稍后再试')) : json(429, { errors: { request: '提交太频繁，请稍后再试' } }, { 'retry-after': '60' });

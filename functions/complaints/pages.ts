@@ -10,9 +10,9 @@ export function categoryGroups(directory: Directory): CategoryGroup[] {
   for (const id of ids) {
     const regulation = directory.regulation(id);
     if (!regulation) continue;
-    groups.push({ title: regulation.title, options: categoriesOf(regulation).filter((c) => c.regulationId) });
+    groups.push({ title: regulation.title, regulationId: regulation.id, options: categoriesOf(regulation).filter((c) => c.regulationId) });
   }
-  groups.push({ title: '其他', options: [{ code: 'other', label: '其他' }] });
+  groups.push({ title: '其他', regulationId: null, options: [{ code: 'other', label: '其他' }] });
   return groups;
 }
 

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { chromiumAvailable, launchChromium } from '../support/browser.ts';
+import { createApp, type App } from '../../functions/server/app.ts';
+import { startServer, type RunningServer } from '../../functions/server/node.ts';
+import { readSettings } from '../../src/lib/settings.ts';
+import { header, startSmtp, tempDir } from './support.ts';
+import { simpleParser } from './parse.ts';
+
+const distDir = resolve(process.env.TEST_DIST_DIR || 'dist');
+const built = existsSync(join(distDir, 'complaint/index.html')) && existsSync(join(distDir, 'verify'));
+const reason = !chromiumAvailable()
+  ? `Chromium not found at ${process.env.CHROMIUM_PATH || '/usr/bin/chromium'}`
+  : !built
+    ? `no built site with /complaint/ and /verify/ at ${distDir} (run npm run build, or set TEST_DIST_DIR)`
+    : undefined;
+if (reason) console.log(`complaint browser tests skipped: ${reason}`);
+
+describe.skipIf(reason)('complaint form in Chromium', () => {
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let app: App;
+  let server: RunningServer;
+  let browser: Browser;
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    const settings = { ...readSettings({ ...process.env, SMTP_URL: smtp.url, VAR_DIR: tempDir(), DATABASE_URL: '' }), siteUrl: 'https://gongshi.example' };
+    app = await createApp(settings, { log: () => undefined });
+    server = await startServer({ distDir, port: 0, functions: app.functions });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await app?.close();
+    await smtp?.stop();
+  });
+
+  it('files a complaint about a person from the verify link, and the routed agency receives the e-mail', async () => {
+    const no = readdirSync(join(distDir, 'verify')).sort()[0]!;
+    const aux = app.world.directory.auxiliary(no)!;
+    const agency = app.world.directory.agency(aux.agencyId)!;
+    const page = await browser.newPage();
+    const thirdParty: string[] = [];
+    page.on('request', (r) => {
+      if (!r.url().startsWith(server.url)) thirdParty.push(r.url());
+    });
+    await page.goto(`${server.url}/complaint/?no=${encodeURIComponent(no)}`);
+    // The number is looked up on its verify page and shown for confirmation.
+    await expect.poll(() => page.locator('#certificate-match').textContent(), { timeout: 10_000 }).toContain(aux.name);
+
+    // Submitting with gaps: the error summary takes focus and names each field.
+    await page.getByRole('button', { name: '下一步：核对' }).click();
+    const summary = page.locator('.error-summary');
+    await expect.poll(() => summary.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await summary.textContent()).toContain('请选择是投诉还是举报');
+    expect(await page.locator('#f-description-error').textContent()).toContain('请至少用');
+
+    await page.getByLabel('投诉（需留下姓名和电话，会收到办理结果）').check();
+    await page.locator('#f-category').selectOption({ index: 1 });
+    await page.locator('#f-when').fill('2026-11-20');
+    await page.locator('#f-place').fill('示例路口');
+    await page.locator('#f-description').fill('对方在没有执法人员在场时单独扣押了我的三轮车，并要求当场交钱。');
+    await page.locator('#f-name').fill('测试市民');
+    await page.locator('#f-phone').fill('13900000000');
+    await page.getByRole('button', { name: '下一步：核对' }).click();
+
+    await expect.poll(() => page.locator('#check-title').textContent()).toContain('请核对');
+    expect(await page.locator('.check-answers').textContent()).toContain(aux.name);
+    await page.getByRole('button', { name: '确认提交' }).click();
+    const reference = (await page.locator('#reference').textContent({ timeout: 10_000 }))!;
+    expect(reference).toMatch(/^TS-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    expect(await page.locator('#tracking-code').textContent()).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    expect(thirdParty).toEqual([]);
+
+    await app.sendPendingMail();
+    const mail = smtp.received.find((m) => m.raw.includes(reference))!;
+    expect(mail.to).toEqual([agency.complaints.email]);
+    expect(header(mail.raw, 'Message-ID')).toBe(`<${reference}.agency@gongshi.example>`);
+    const text = (await simpleParser(mail.raw)).text;
+    expect(text).toContain('三轮车');
+    expect(text).toContain('严格保密');
+    await page.close();
+  });
+
+  it('works as a plain HTML form without JavaScript: errors re-rendered with input kept, then the confirmation', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/complaint/`);
+    await page.getByLabel('举报（可以匿名；匿名举报不会收到办理反馈）').check();
+    await page.getByLabel('某单位的辅助人员（不知道是谁）').check();
+    await page.locator('#f-place').fill('某菜市场门口');
+    await page.getByRole('button', { name: '提交' }).click();
+    expect(await page.locator('.error-summary').textContent()).toContain('请选择单位');
+    expect(await page.locator('#f-place').inputValue()).toBe('某菜市场门口');
+
+    const agency = app.world.directory.agencies.find((a) => a.oversight)!;
+    await page.locator('#f-agencyId').selectOption(agency.id);
+    await page.locator('#f-category').selectOption('other');
+    await page.locator('#f-when').fill('2026-11-19');
+    await page.locator('#f-description').fill('几名穿制服的人在市场里单独罚款，没有看到执法人员。');
+    await page.getByRole('button', { name: '提交' }).click();
+    const reference = (await page.locator('#reference').textContent())!;
+    expect(reference).toMatch(/^TS-/);
+    expect(await page.textContent('body')).toContain('匿名举报：不会收到办理反馈');
+    await app.sendPendingMail();
+    expect(smtp.received.find((m) => m.raw.includes(reference))!.to).toEqual([agency.complaints.email]);
+    await context.close();
+  });
+});
