@@ -1,0 +1,36 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadRegistry } from '../../src/lib/registry/load.ts';
+import { findRosterFiles, formatProblem, importRosters, readRosterSources, RosterImportError } from '../../src/lib/roster/index.ts';
+import { auxiliarySchema } from '../../src/lib/roster/schema.ts';
+
+const CONTENT = fileURLToPath(new URL('../../content/', import.meta.url));
+
+describe('the committed sample content', () => {
+  it('imports without a problem, in every export style, keeping no private column', async () => {
+    const regulations = (await readdir(join(CONTENT, 'regulations'))).filter((n) => n.endsWith('.yaml')).map((n) => n.replace(/\.yaml$/, ''));
+    const registry = await loadRegistry(CONTENT, new Set(regulations));
+    const result = await importRosters(await readRosterSources(await findRosterFiles(CONTENT), CONTENT), registry);
+    expect(result.problems.map(formatProblem)).toEqual([]);
+    expect(result.auxiliaries.length).toBeGreaterThan(500);
+    expect(new Set(result.files.map((f) => f.encoding))).toEqual(new Set(['UTF-8', 'UTF-8 (BOM)', 'GB18030', 'XLSX']));
+    for (const a of result.auxiliaries) auxiliarySchema.parse(a);
+    const dropped = new Set(result.files.flatMap((f) => f.droppedColumns));
+    for (const column of ['身份证号', '联系电话', '住址', '出生日期']) expect(dropped).toContain(column);
+    for (const file of result.files) expect(file.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(new Set(result.auxiliaries.map((a) => a.status))).toEqual(new Set(['active', 'suspended', 'revoked', 'left']));
+  });
+});
+
+describe('RosterImportError', () => {
+  it('lists every problem in its message', () => {
+    const error = new RosterImportError([
+      { file: 'rosters/a.csv', reason: '文件为空' },
+      { file: 'rosters/b.csv', row: 3, column: 'A 列「姓名」', reason: '姓名为空' },
+    ]);
+    expect(error.message).toBe('名单有 2 处问题，未生成网站：\n  - rosters/a.csv：文件为空\n  - rosters/b.csv 第 3 行，A 列「姓名」：姓名为空');
+    expect(error.problems).toHaveLength(2);
+  });
+});
