@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregate, isOverdue, median, SUPPRESSED, type StatsInput } from '../../src/lib/stats/aggregate.ts';
+import { aggregate, isOverdue, median, SUPPRESSED, WITHHELD, type StatsInput } from '../../src/lib/stats/aggregate.ts';
 import { barChartSvg, toCsv } from '../../src/lib/stats/render.ts';
 
 const labels = { agency: (id: string) => `机关 ${id}`, category: (c: string) => `类别 ${c}` };
@@ -51,8 +51,8 @@ describe('statistics aggregation', () => {
     const row = (key: string) => stats.byAgency.find((r) => r.key === key)!;
     expect(stats.total.received).toBe(17);
     expect(row('tiny')).toMatchObject({ received: SUPPRESSED, accepted: SUPPRESSED, medianDaysToAccept: null, overdueShare: null });
-    // 'mid' (6) is the next smallest: hidden too, so 17 − 9 does not give 'tiny' alone.
-    expect(row('mid')).toMatchObject({ received: SUPPRESSED, accepted: SUPPRESSED, medianDaysToAccept: null });
+    // 'mid' (6) is the next smallest: withheld too, so 17 − 9 does not give 'tiny' alone.
+    expect(row('mid')).toMatchObject({ received: WITHHELD, accepted: WITHHELD, medianDaysToAccept: null, overdueShare: null });
     expect(row('big')).toMatchObject({ received: 9, accepted: 9, medianDaysToAccept: 2 });
     // Zero is not a count anyone can be singled out by.
     expect(row('big').rejected).toBe(0);
@@ -68,7 +68,7 @@ describe('statistics aggregation', () => {
     expect(csv.startsWith('\uFEFF维度,')).toBe(true);
     expect(csv).toContain(`机关,b,机关 b,${SUPPRESSED},`);
     const svg = barChartSvg(stats.byAgency, '收到与办结');
-    expect(svg).toContain('&lt;5');
+    expect(svg).toContain('收到 少于 5');
     expect(svg).not.toMatch(/收到 3</);
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   });

@@ -2,10 +2,13 @@
  * Published complaint statistics (pure). Counts below SUPPRESS_BELOW are shown as "<5" and the medians and
  * overdue share of such small groups are withheld, so that no single complaint can be singled out; when a
  * table would show exactly one suppressed count in a column next to a published total, the next smallest
- * count of that column is suppressed too (otherwise total minus the others would reveal it).
+ * count of that column is withheld too (otherwise total minus the others would reveal it) — marked
+ * "withheld", not "<5", because it is not small.
  */
 export const SUPPRESS_BELOW = 5;
 export const SUPPRESSED = `<${SUPPRESS_BELOW}` as const;
+/** A count of SUPPRESS_BELOW or more hidden only so that a lone small count cannot be derived from the total. */
+export const WITHHELD = 'withheld' as const;
 
 export interface StatsInput {
   agencyId: string;
@@ -18,7 +21,7 @@ export interface StatsInput {
   resolveDueAt: string | null;
 }
 
-export type Count = number | typeof SUPPRESSED;
+export type Count = number | typeof SUPPRESSED | typeof WITHHELD;
 
 export interface StatsRow {
   key: string;
@@ -97,20 +100,20 @@ function raw(key: string, label: string, items: readonly StatsInput[], now: Date
 
 /** Suppresses small counts, plus one complementary cell per column when a lone suppressed cell could be derived. */
 function suppress(rows: readonly RawRow[]): StatsRow[] {
-  const hide = rows.map(() => new Set<string>());
+  const hide = rows.map(() => new Map<string, Count>());
   for (const column of countColumns) {
     const smallRows = rows.map((r, i) => (small(r[column]) ? i : -1)).filter((i) => i >= 0);
-    smallRows.forEach((i) => hide[i]!.add(column));
+    smallRows.forEach((i) => hide[i]!.set(column, SUPPRESSED));
     if (smallRows.length === 1) {
       const next = rows
         .map((r, i) => ({ i, n: r[column] }))
         .filter(({ i, n }) => n > 0 && !hide[i]!.has(column))
         .sort((a, b) => a.n - b.n)[0];
-      if (next) hide[next.i]!.add(column);
+      if (next) hide[next.i]!.set(column, WITHHELD);
     }
   }
   return rows.map((r, i) => {
-    const cell = (column: (typeof countColumns)[number]): Count => (hide[i]!.has(column) ? SUPPRESSED : r[column]);
+    const cell = (column: (typeof countColumns)[number]): Count => hide[i]!.get(column) ?? r[column];
     const tooSmall = hide[i]!.has('received');
     return {
       key: r.key,
@@ -137,7 +140,7 @@ function groupBy(items: readonly StatsInput[], keyOf: (c: StatsInput) => string)
   return groups;
 }
 
-const shown = (n: Count): number => (n === SUPPRESSED ? 0 : n);
+const shown = (n: Count): number => (typeof n === 'number' ? n : 0);
 
 export interface Labels {
   agency(id: string): string;

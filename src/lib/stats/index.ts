@@ -6,7 +6,7 @@ import { aggregate, type Labels, type Stats } from './aggregate.ts';
 import { readStatsInput } from './load.ts';
 
 export * from './aggregate.ts';
-export { toCsv, barChartSvg } from './render.ts';
+export { toCsv, barChartSvg, countText } from './render.ts';
 
 /** `<regulation>:<provision>` → "第十条第（一）项 …"; `other` → 其他. */
 export function categoryLabel(code: string, regulations: ReadonlyMap<string, Regulation>): string {

@@ -1,6 +1,11 @@
 import { escapeHtml } from '../text.ts';
 import { SUPPRESSED, type Count, type Stats, type StatsRow } from './aggregate.ts';
 
+/** How a count reads on the page and in the chart. */
+export function countText(n: Count): string {
+  return n === SUPPRESSED ? '少于 5' : typeof n === 'number' ? String(n) : '不公布';
+}
+
 const header = ['维度', '代码', '名称', '收到', '受理', '不予受理', '办结', '受理用时中位数（天）', '办结用时中位数（天）', '超期比例'];
 
 function csvCell(value: string | number | null): string {
@@ -30,7 +35,7 @@ export function toCsv(stats: Stats): string {
 
 /**
  * A horizontal bar chart as inline SVG, one bar pair (received, resolved) per row. Suppressed counts get
- * no bar, only the "<5" label, so the drawing reveals no more than the table.
+ * no bar, only their label ("少于 5" / "不公布"), so the drawing reveals no more than the table.
  */
 export function barChartSvg(rows: readonly StatsRow[], title: string): string {
   const barHeight = 14;
@@ -38,10 +43,10 @@ export function barChartSvg(rows: readonly StatsRow[], title: string): string {
   const labelWidth = 260;
   const width = 720;
   const plot = width - labelWidth - 60;
-  const max = Math.max(1, ...rows.flatMap((r) => [r.received, r.resolved]).map((n) => (n === SUPPRESSED ? 0 : n)));
+  const max = Math.max(1, ...rows.flatMap((r) => [r.received, r.resolved]).map((n) => (typeof n === 'number' ? n : 0)));
   const height = rows.length * rowHeight + 30;
   const bar = (value: Count, y: number, cls: string, name: string): string => {
-    if (value === SUPPRESSED) return `<text x="${labelWidth}" y="${y + 11}" class="note">${name} ${escapeHtml(SUPPRESSED)}</text>`;
+    if (typeof value !== 'number') return `<text x="${labelWidth}" y="${y + 11}" class="note">${name} ${escapeHtml(countText(value))}</text>`;
     const w = Math.round((value / max) * plot);
     return `<rect x="${labelWidth}" y="${y}" width="${w}" height="${barHeight}" class="${cls}"><title>${name} ${value}</title></rect>` +
       `<text x="${labelWidth + w + 4}" y="${y + 11}" class="note">${value}</text>`;

@@ -1,0 +1,131 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+
+/**
+ * The status lookup (/complaint/status/). Server-rendered as a plain form that posts to `/api/status`
+ * (works without JavaScript); with JavaScript it asks `GET /api/complaints/<reference>` with the tracking
+ * code in a header (never in the URL) and shows the answer in place.
+ */
+interface History {
+  at: string;
+  type: string;
+  status: string | null;
+  reason: string | null;
+}
+interface Answer {
+  reference: string;
+  kind: string;
+  status: string;
+  agency: { id: string; name: string | null };
+  createdAt: string;
+  history: History[];
+}
+
+const statusLabels: Record<string, string> = {
+  submitted: '已提交',
+  accepted: '已受理',
+  rejected: '不予受理',
+  transferred: '已转办',
+  resolved: '已办结',
+};
+const eventLabels: Record<string, string> = {
+  submitted: '已提交',
+  routed: '已分派办理机关',
+  accepted: '已受理',
+  rejected: '不予受理',
+  transferred: '已转办',
+  resolved: '已办结',
+};
+const detailWords: Record<string, string> = { rejected: '理由', transferred: '理由', resolved: '结果' };
+
+const when = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+
+export default function StatusLookup() {
+  const [reference, setReference] = useState('');
+  const [code, setCode] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [answer, setAnswer] = useState<Answer | null>(null);
+  const [busy, setBusy] = useState(false);
+  const errorRef = useRef<HTMLDivElement>(null);
+  const resultRef = useRef<HTMLElement>(null);
+
+  useEffect(() => {
+    const ref = new URLSearchParams(window.location.search).get('ref');
+    if (ref) setReference(ref.slice(0, 20));
+  }, []);
+  useEffect(() => {
+    if (error) errorRef.current?.focus();
+  }, [error]);
+  useEffect(() => {
+    if (answer) resultRef.current?.focus();
+  }, [answer]);
+
+  async function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setAnswer(null);
+    if (!reference.trim() || !code.trim()) {
+      setError(!reference.trim() ? '请填写受理编号' : '请填写查询码');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const response = await fetch(`/api/complaints/${encodeURIComponent(reference.trim())}`, {
+        headers: { accept: 'application/json', 'x-tracking-code': code.trim() },
+      });
+      const body = (await response.json().catch(() => ({}))) as Answer & { errors?: Record<string, string> };
+      if (!response.ok) setError(Object.values(body.errors ?? {})[0] ?? `查询失败（${response.status}），请稍后再试`);
+      else setAnswer(body);
+    } catch {
+      setError('网络连接失败，请检查网络后重试');
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="status-lookup">
+      {error && (
+        <div className="error-summary" role="alert" tabIndex={-1} ref={errorRef}>
+          <p>{error}</p>
+        </div>
+      )}
+      <form method="post" action="/api/status" onSubmit={submit} noValidate>
+        <div className="field">
+          <label htmlFor="reference">受理编号</label>
+          <p className="hint" id="reference-hint">提交后页面上显示的编号，如 TS-7K3M-9QX2</p>
+          <input id="reference" name="reference" type="text" autoComplete="off" spellCheck={false} aria-describedby="reference-hint"
+            value={reference} onChange={(e) => setReference(e.target.value)} required />
+        </div>
+        <div className="field">
+          <label htmlFor="code">查询码</label>
+          <p className="hint" id="code-hint">提交时页面上显示的查询码（不会通过邮件发送）</p>
+          <input id="code" name="code" type="text" autoComplete="off" spellCheck={false} aria-describedby="code-hint"
+            value={code} onChange={(e) => setCode(e.target.value)} required />
+        </div>
+        <button type="submit" disabled={busy}>{busy ? '正在查询…' : '查询'}</button>
+      </form>
+      {answer && (
+        <section className="status-result" aria-labelledby="status-title" tabIndex={-1} ref={resultRef}>
+          <h2 id="status-title">办理进度</h2>
+          <dl>
+            <dt>受理编号</dt><dd id="reference-value">{answer.reference}</dd>
+            <dt>当前状态</dt><dd id="status" data-status={answer.status}>{statusLabels[answer.status] ?? answer.status}</dd>
+            <dt>办理机关</dt><dd>{answer.agency.name ?? answer.agency.id}</dd>
+          </dl>
+          <table>
+            <caption>办理记录</caption>
+            <thead><tr><th scope="col">时间（北京时间）</th><th scope="col">事项</th></tr></thead>
+            <tbody>
+              {answer.history.map((h, i) => (
+                <tr key={i}>
+                  <td><time dateTime={h.at}>{when(h.at)}</time></td>
+                  <td>{eventLabels[h.type] ?? h.type}{h.reason && detailWords[h.type] ? `（${detailWords[h.type]}：${h.reason}）` : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+    </div>
+  );
+}
