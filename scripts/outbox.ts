@@ -1,6 +1,6 @@
 /**
  * `npm run outbox`: the mail worker loop on its own (when the functions run serverless or on several
- * servers). Safe to run several at once. `npm run outbox -- --once` sends what is due and exits.
+ * servers), with the deadline jobs of issue 5 (reminders, escalations, daily summaries). Safe to run several at once. `npm run outbox -- --once` sends what is due and exits.
  */
 import { readSettings } from '../src/lib/settings.ts';
 import { createApp, outboxDir } from '../functions/server/app.ts';
@@ -8,7 +8,9 @@ import { createApp, outboxDir } from '../functions/server/app.ts';
 const settings = readSettings();
 const app = await createApp(settings);
 if (process.argv.includes('--once')) {
+  const jobs = await app.runDeadlineJobs();
   const result = await app.sendPendingMail();
+  console.log(`[outbox] reminders ${jobs.reminders}, escalations ${jobs.escalations}, summaries ${jobs.summaries}`);
   console.log(`[outbox] sent ${result.sent}, retry ${result.retried}, failed ${result.failed}`);
   await app.close();
 } else {

@@ -139,10 +139,13 @@ async function evidenceOf(db: Db, complaintId: string) {
 }
 
 /** Runs sendPendingMail every `intervalMs` until the signal aborts; never throws (errors are logged by kind). */
-export async function runOutboxLoop(options: OutboxOptions & { intervalMs?: number; signal?: AbortSignal; log?: (line: string) => void }): Promise<void> {
+export async function runOutboxLoop(
+  options: OutboxOptions & { intervalMs?: number; signal?: AbortSignal; log?: (line: string) => void; beforeRound?: () => Promise<unknown> },
+): Promise<void> {
   const log = options.log ?? ((line) => console.log(line));
   while (!options.signal?.aborted) {
     try {
+      await options.beforeRound?.();
       const r = await sendPendingMail(options);
       if (r.claimed) log(`[outbox] sent ${r.sent}, retry ${r.retried}, failed ${r.failed}`);
       if (r.claimed === (options.batch ?? 20)) continue;

@@ -3,6 +3,9 @@ import { getSite } from '../../src/lib/site.ts';
 import type { Settings } from '../../src/lib/settings.ts';
 import { loadCalendar } from '../deadlines/calendar.ts';
 import { makeIntakeActionLinks } from '../handling/mails.ts';
+import { handlingFunctions } from '../handling/http.ts';
+import { ensureHandlingSchema } from '../handling/schema.ts';
+import { runDeadlineJobs } from '../deadlines/jobs.ts';
 import { complaintFunctions } from '../complaints/handler.ts';
 import { buildDirectory, type Directory } from '../complaints/directory.ts';
 import { defaultLimits, senderAddress, type Limits, type World } from '../complaints/world.ts';
@@ -42,6 +45,8 @@ export interface App {
   mailer: Mailer;
   /** One round of the outbox worker (scheduled functions call this). */
   sendPendingMail(): ReturnType<typeof sendPendingMail>;
+  /** Reminders, escalations, daily summaries (issue 5): queue their mail; run before sendPendingMail. */
+  runDeadlineJobs(): ReturnType<typeof runDeadlineJobs>;
   /** The worker loop until the signal aborts (`npm start`, `npm run outbox`). */
   runOutbox(signal: AbortSignal, intervalMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -72,7 +77,17 @@ export async function createApp(
   const mailer = createMailer({ smtpUrl: settings.smtpUrl, outboxDir: outboxDir(settings) });
   const leaseMs = Number(process.env.OUTBOX_LEASE_MS) || undefined;
   const outbox = { db: store, mailer, clock, from: senderAddress(settings.siteUrl), ...(leaseMs ? { leaseMs } : {}) };
-  const handlers: FunctionHandler[] = [complaintFunctions(world)];
+  await ensureHandlingSchema(store);
+  // Intake (issue 4) first, then agency actions and the status form (issue 5).
+  const handlers: FunctionHandler[] = [complaintFunctions(world), handlingFunctions(world)];
+  // Reminders, escalations and daily summaries (issue 5) run with the mail worker, at most once a minute.
+  let lastJobs = 0;
+  const beforeRound = async () => {
+    const now = clock.now().getTime();
+    if (now - lastJobs < 60_000) return;
+    lastJobs = now;
+    await runDeadlineJobs(world);
+  };
   const functions: FunctionHandler = async (request, context) => {
     for (const handler of handlers) {
       const response = await handler(request, context);
@@ -85,7 +100,8 @@ export async function createApp(
     functions,
     mailer,
     sendPendingMail: () => sendPendingMail(outbox),
-    runOutbox: (signal, intervalMs) => runOutboxLoop({ ...outbox, signal, ...(intervalMs ? { intervalMs } : {}), ...(options.log ? { log: options.log } : {}) }),
+    runDeadlineJobs: () => runDeadlineJobs(world),
+    runOutbox: (signal, intervalMs) => runOutboxLoop({ ...outbox, beforeRound, signal, ...(intervalMs ? { intervalMs } : {}), ...(options.log ? { log: options.log } : {}) }),
     close: async () => {
       mailer.close();
       await store.close();

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import type { Db } from './db.ts';
 import { migrate } from './migrations.ts';
-import { openPostgres, type PostgresOptions } from './postgres.ts';
-import { openSqlite } from './sqlite.ts';
+import type { PostgresOptions } from './postgres.ts';
 
 export type { Db, Dialect, Row } from './db.ts';
 export { migrate } from './migrations.ts';
@@ -24,9 +23,10 @@ export function sqlitePath(varDir: string): string {
 export async function openStore(settings: StoreSettings, pgOptions: PostgresOptions = {}): Promise<Db> {
   const url = settings.databaseUrl;
   let db: Db;
-  if (!url) db = openSqlite(sqlitePath(settings.varDir));
-  else if (/^postgres(ql)?:\/\//.test(url)) db = openPostgres(url, pgOptions);
-  else if (url.startsWith('sqlite:')) db = openSqlite(url.slice('sqlite:'.length));
+  // Loaded on demand: a serverless bundle with PostgreSQL never loads the native SQLite module.
+  if (!url) db = (await import('./sqlite.ts')).openSqlite(sqlitePath(settings.varDir));
+  else if (/^postgres(ql)?:\/\//.test(url)) db = (await import('./postgres.ts')).openPostgres(url, pgOptions);
+  else if (url.startsWith('sqlite:')) db = (await import('./sqlite.ts')).openSqlite(url.slice('sqlite:'.length));
   else throw new Error(`DATABASE_URL 只支持 postgres://… 或 sqlite:<文件>（不设则使用 ${sqlitePath(settings.varDir)}）`);
   await migrate(db);
   return db;

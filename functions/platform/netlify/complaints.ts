@@ -1,0 +1,22 @@
+/**
+ * Netlify Functions (v2) entry for the complaint and handling functions. Netlify's v2 handlers are already
+ * Web-standard `(Request, Context) => Response`, so this only supplies the client address and a 404 for
+ * paths no function claims. Deployed as `netlify/functions/complaints.ts` — see docs/DEPLOY.md.
+ */
+import { getApp, type NetlifyContext } from './shared.ts';
+
+export default async function handler(request: Request, context: NetlifyContext): Promise<Response> {
+  let app;
+  try {
+    app = await getApp();
+  } catch (error) {
+    console.error(`[netlify] functions not configured: ${(error as Error).message}`);
+    return Response.json({ errors: { request: '投诉功能暂时不可用，请稍后再试' } }, { status: 503, headers: { 'retry-after': '300' } });
+  }
+  const response = await app.functions(request, { clientAddress: context.ip ?? request.headers.get('x-nf-client-connection-ip') ?? 'unknown' });
+  return response ?? new Response('404 Not Found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+}
+
+export const config = {
+  path: ['/api/complaints', '/api/complaints/*', '/api/actions/*', '/api/status'],
+};

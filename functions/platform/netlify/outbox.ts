@@ -1,0 +1,22 @@
+/**
+ * Netlify scheduled function: every minute, queue the deadline mail (reminders, escalations, daily
+ * summaries) and send what is due from the outbox. Several overlapping runs are safe (leases, SKIP LOCKED).
+ */
+import { getApp } from './shared.ts';
+
+export default async function handler(): Promise<Response> {
+  const app = await getApp();
+  await app.runDeadlineJobs();
+  let total = 0;
+  // Drain within the invocation's time budget; the next run picks up the rest.
+  const started = Date.now();
+  for (;;) {
+    const result = await app.sendPendingMail();
+    total += result.sent;
+    if (result.claimed === 0 || Date.now() - started > 20_000) break;
+  }
+  console.log(`[outbox] sent ${total}`);
+  return new Response(null, { status: 204 });
+}
+
+export const config = { schedule: '* * * * *' };

@@ -1,0 +1,27 @@
+import { readSettings } from '../../../src/lib/settings.ts';
+import { createApp, type App } from '../../server/app.ts';
+
+/** The part of Netlify's `Context` we use (no dependency on @netlify/functions). */
+export interface NetlifyContext {
+  ip?: string;
+}
+
+let app: Promise<App> | undefined;
+
+/**
+ * One App per function instance (cold start), built like `npm start` builds it: CONTENT_DIR (bundled with
+ * `included_files`), DATABASE_URL, SMTP_URL, SECRET, SITE_URL. A serverless instance has no durable disk, so
+ * DATABASE_URL (PostgreSQL) is required here: without it the functions refuse to accept complaints.
+ */
+export function getApp(): Promise<App> {
+  const settings = readSettings();
+  if (!settings.databaseUrl?.startsWith('postgres')) {
+    return Promise.reject(new Error('DATABASE_URL (postgres://…) must be set for serverless functions: their disk is not durable'));
+  }
+  if (!settings.smtpUrl) return Promise.reject(new Error('SMTP_URL must be set for serverless functions: .eml files would be lost'));
+  app ??= createApp(settings).catch((error: unknown) => {
+    app = undefined;
+    throw error;
+  });
+  return app;
+}
