@@ -152,6 +152,9 @@ async function importFile(
       for (const p of match.problems) problems.push({ file, row: number, column: p.column, reason: p.reason });
       const missing = (mapping.agency === undefined ? [...REQUIRED, 'agency' as const] : REQUIRED).filter((f) => !match.columns.has(f));
       for (const field of missing) problems.push({ file, row: number, reason: missingColumnReason(field) });
+      if (missing.length && !mapping.headerRow && cells.filter((c) => cellText(c).trim() !== '').length === 1) {
+        problems.push({ file, row: number, reason: '这一行只有一个单元格有内容，像是标题：表头不在这一行时，请在映射文件中用 headerRow 写明表头在第几行' });
+      }
       const unnamed = [...match.droppedIndexes].filter((i) => cellText(cells[i] ?? '').trim() === '');
       header = { number, width: cells.length, columns: match.columns, unnamed, usable: !missing.length && !match.problems.length };
       ctx = { file, columns: match.columns, mappingAgency, resolveAgency, date1904: table.date1904, existingFiles: source.existingFiles };
