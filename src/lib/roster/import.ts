@@ -11,7 +11,7 @@ import { cellText } from './normalize.ts';
 import { columnLabel, type RosterProblem } from './problems.ts';
 import { agencyResolver, readRow, type RowContext } from './row.ts';
 import type { Auxiliary } from './schema.ts';
-import type { OpenResult } from './table.ts';
+import type { OpenResult, RawCell } from './table.ts';
 import { openXlsx } from './xlsx.ts';
 
 export interface RosterSource {
@@ -132,7 +132,7 @@ async function importFile(
   const { table } = opened;
 
   const mappingAgency = mapping.agency === undefined ? undefined : registry.byId.get(mapping.agency);
-  let header: { number: number; width: number; columns: ReadonlyMap<RosterField, MappedColumn>; unnamed: number[]; usable: boolean } | undefined;
+  let header: HeaderRow | undefined;
   const unnamedWithData = new Set<number>();
   const agencyIds = new Set<string>();
   let badRows = 0;
@@ -142,22 +142,9 @@ async function importFile(
     if (!header) {
       const isHeader = mapping.headerRow ? number === mapping.headerRow : cells.some((c) => cellText(c).trim() !== '');
       if (!isHeader) return;
-      if (!cells.some((c) => cellText(c).trim() !== '')) {
-        problems.push({ file, row: number, reason: `映射文件指定的表头行第 ${number} 行是空的` });
-        header = { number, width: 0, columns: new Map(), unnamed: [], usable: false };
-        return;
-      }
-      const match = matchHeaders(cells.map((c) => cellText(c)), mapping.columns);
-      report.droppedColumns = match.dropped;
-      for (const p of match.problems) problems.push({ file, row: number, column: p.column, reason: p.reason });
-      const missing = (mapping.agency === undefined ? [...REQUIRED, 'agency' as const] : REQUIRED).filter((f) => !match.columns.has(f));
-      for (const field of missing) problems.push({ file, row: number, reason: missingColumnReason(field) });
-      if (missing.length && !mapping.headerRow && cells.filter((c) => cellText(c).trim() !== '').length === 1) {
-        problems.push({ file, row: number, reason: '这一行只有一个单元格有内容，像是标题：表头不在这一行时，请在映射文件中用 headerRow 写明表头在第几行' });
-      }
-      const unnamed = [...match.droppedIndexes].filter((i) => cellText(cells[i] ?? '').trim() === '');
-      header = { number, width: cells.length, columns: match.columns, unnamed, usable: !missing.length && !match.problems.length };
-      ctx = { file, columns: match.columns, mappingAgency, resolveAgency, date1904: table.date1904, existingFiles: source.existingFiles };
+      header = readHeaderRow(cells, number, mapping, file, problems);
+      report.droppedColumns = header.dropped;
+      ctx = { file, columns: header.columns, mappingAgency, resolveAgency, date1904: table.date1904, existingFiles: source.existingFiles };
       return;
     }
     if (!header.usable || !ctx) return;
@@ -192,6 +179,41 @@ async function importFile(
     problems.push({ file, row: header.number, reason: '表头下面没有任何人员数据' });
   }
   return done;
+}
+
+interface HeaderRow {
+  number: number;
+  width: number;
+  columns: ReadonlyMap<RosterField, MappedColumn>;
+  dropped: string[];
+  /** Columns without a header: data found in them is reported as dropped. */
+  unnamed: number[];
+  /** False when a required column is missing or ambiguous: the rows are then not read. */
+  usable: boolean;
+}
+
+function readHeaderRow(cells: readonly RawCell[], number: number, mapping: RosterMapping, file: string, problems: RosterProblem[]): HeaderRow {
+  const filled = cells.filter((c) => cellText(c).trim() !== '').length;
+  if (filled === 0) {
+    problems.push({ file, row: number, reason: `映射文件指定的表头行第 ${number} 行是空的` });
+    return { number, width: 0, columns: new Map(), dropped: [], unnamed: [], usable: false };
+  }
+  const match = matchHeaders(cells.map((c) => cellText(c)), mapping.columns);
+  for (const p of match.problems) problems.push({ file, row: number, column: p.column, reason: p.reason });
+  const required = mapping.agency === undefined ? [...REQUIRED, 'agency' as const] : REQUIRED;
+  const missing = required.filter((f) => !match.columns.has(f));
+  for (const field of missing) problems.push({ file, row: number, reason: missingColumnReason(field) });
+  if (missing.length && !mapping.headerRow && filled === 1) {
+    problems.push({ file, row: number, reason: '这一行只有一个单元格有内容，像是标题：表头不在这一行时，请在映射文件中用 headerRow 写明表头在第几行' });
+  }
+  return {
+    number,
+    width: cells.length,
+    columns: match.columns,
+    dropped: match.dropped,
+    unnamed: [...match.droppedIndexes].filter((i) => cellText(cells[i] ?? '').trim() === ''),
+    usable: !missing.length && !match.problems.length,
+  };
 }
 
 function missingColumnReason(field: RosterField): string {
