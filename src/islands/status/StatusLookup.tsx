@@ -40,8 +40,8 @@ const detailWords: Record<string, string> = { rejected: '理由', transferred: '
 const when = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
 
 export default function StatusLookup() {
-  const [reference, setReference] = useState('');
-  const [code, setCode] = useState('');
+  // Uncontrolled inputs, read on submit: what was typed before hydration is kept.
+  const referenceInput = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<string | null>(null);
   const [answer, setAnswer] = useState<Answer | null>(null);
   const [busy, setBusy] = useState(false);
@@ -50,7 +50,7 @@ export default function StatusLookup() {
 
   useEffect(() => {
     const ref = new URLSearchParams(window.location.search).get('ref');
-    if (ref) setReference(ref.slice(0, 20));
+    if (ref && referenceInput.current && !referenceInput.current.value) referenceInput.current.value = ref.slice(0, 20);
   }, []);
   useEffect(() => {
     if (error) errorRef.current?.focus();
@@ -61,6 +61,9 @@ export default function StatusLookup() {
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const reference = String(form.get('reference') ?? '');
+    const code = String(form.get('code') ?? '');
     setAnswer(null);
     if (!reference.trim() || !code.trim()) {
       setError(!reference.trim() ? '请填写受理编号' : '请填写查询码');
@@ -94,13 +97,12 @@ export default function StatusLookup() {
           <label htmlFor="reference">受理编号</label>
           <p className="hint" id="reference-hint">提交后页面上显示的编号，如 TS-7K3M-9QX2</p>
           <input id="reference" name="reference" type="text" autoComplete="off" spellCheck={false} aria-describedby="reference-hint"
-            value={reference} onChange={(e) => setReference(e.target.value)} required />
+            ref={referenceInput} required />
         </div>
         <div className="field">
           <label htmlFor="code">查询码</label>
           <p className="hint" id="code-hint">提交时页面上显示的查询码（不会通过邮件发送）</p>
-          <input id="code" name="code" type="text" autoComplete="off" spellCheck={false} aria-describedby="code-hint"
-            value={code} onChange={(e) => setCode(e.target.value)} required />
+          <input id="code" name="code" type="text" autoComplete="off" spellCheck={false} aria-describedby="code-hint" required />
         </div>
         <button type="submit" disabled={busy}>{busy ? '正在查询…' : '查询'}</button>
       </form>
