@@ -33,6 +33,12 @@ describe('parseCertificateNo', () => {
     expect(parseCertificateNo('../x').ok).toBe(false);
     expect(parseCertificateNo('RQ-').ok).toBe(false);
   });
+  it('recognizes a number Excel turned into scientific notation', () => {
+    expect(parseCertificateNo('1.30982E+17')).toEqual({
+      ok: false,
+      reason: '证件编号被 Excel 写成了科学计数法，原号码已经丢失：请把该列设为“文本”、重新填入编号后再导出',
+    });
+  });
 });
 
 describe('parseDate', () => {

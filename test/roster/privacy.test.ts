@@ -65,13 +65,17 @@ describe('formula and HTML cells are data', () => {
     sheet.addRow(['张三', 'rq-cgj', 'A1', { formula: 'HYPERLINK("http://evil.example","点我")', result: '点我' }]);
     sheet.addRow([{ formula: 'CONCAT("李","四")', result: '李四' }, 'rq-cgj', 'A2', '<b>协管员</b>']);
     sheet.addRow(['王五', 'rq-cgj', { formula: '1+1', result: 2 }, '']);
+    sheet.addRow(['赵六', 'rq-cgj', 130982199001011234, '']);
+    sheet.addRow(['钱七', 'rq-cgj', 130982, '']);
     const r = await importFiles({ 'rosters/a-2026-11-01.xlsx': new Uint8Array(await workbook.xlsx.writeBuffer()) });
     expect(r.auxiliaries).toEqual([
       { certificateNo: 'A1', name: '张三', agencyId: 'rq-cgj', post: '=HYPERLINK("http://evil.example","点我")', status: 'active' },
       { certificateNo: 'A2', name: '=CONCAT("李","四")', agencyId: 'rq-cgj', post: '<b>协管员</b>', status: 'active' },
+      { certificateNo: '130982', name: '钱七', agencyId: 'rq-cgj', status: 'active' },
     ]);
     expect(r.problems.map(formatProblem)).toEqual([
       'rosters/a-2026-11-01.xlsx 第 4 行，C 列「证件编号」，值「=1+1」：证件编号只能由数字、字母、汉字和中间的连字符 -、下划线 _、点 . 组成',
+      'rosters/a-2026-11-01.xlsx 第 5 行，C 列「证件编号」，值「130982199001011230」：证件编号在 Excel 中存成了数字，超过 15 位的数字会丢失末尾几位：请把该列设为“文本”、重新填入编号',
     ]);
   });
 });

@@ -30,6 +30,9 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 export function parseCertificateNo(value: string): Parsed<string> {
   const normalized = normalizeCertificateNo(value);
   if (!normalized) return { ok: false, reason: '证件编号为空' };
+  if (/^\d+(?:\.\d+)?E\+?\d+$/.test(normalized)) {
+    return { ok: false, reason: '证件编号被 Excel 写成了科学计数法，原号码已经丢失：请把该列设为“文本”、重新填入编号后再导出' };
+  }
   if (normalized.length > MAX_CERTIFICATE_LENGTH) return { ok: false, reason: `证件编号过长（最多 ${MAX_CERTIFICATE_LENGTH} 个字符）` };
   if (!CERTIFICATE_PATTERN.test(normalized)) {
     return { ok: false, reason: '证件编号只能由数字、字母、汉字和中间的连字符 -、下划线 _、点 . 组成' };

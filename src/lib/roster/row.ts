@@ -3,7 +3,7 @@ import type { Agency } from '../registry/schema.ts';
 import type { Auxiliary } from './schema.ts';
 import { dateFields, fieldLabels, type RosterField } from './fields.ts';
 import type { MappedColumn } from './headers.ts';
-import { cellText, cleanText, normalizeName, parseCertificateNo, parseDate, parseEmployment, parseStatus } from './normalize.ts';
+import { cellText, cleanText, normalizeName, parseCertificateNo, parseDate, parseEmployment, parseStatus, type Parsed } from './normalize.ts';
 import type { RosterProblem } from './problems.ts';
 import type { RawCell } from './table.ts';
 
@@ -46,7 +46,11 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
   if (!name) problem('name', '姓名为空');
 
   const certificateText = text('certificateNo');
-  const certificate = parseCertificateNo(certificateText);
+  const certificateRaw = raw('certificateNo');
+  const certificate: Parsed<string> =
+    typeof certificateRaw === 'number' && !Number.isSafeInteger(certificateRaw)
+      ? { ok: false, reason: '证件编号在 Excel 中存成了数字，超过 15 位的数字会丢失末尾几位：请把该列设为“文本”、重新填入编号' }
+      : parseCertificateNo(certificateText);
   if (!certificate.ok) problem('certificateNo', certificate.reason, certificateText);
 
   let agency = ctx.mappingAgency;
