@@ -132,6 +132,11 @@ console.log(`generated content in ${((performance.now() - t) / 1000).toFixed(1)}
 
 const bare = await build('bare', ['--root', join(ROOT, 'scripts/bench/bare')], join(WORK, 'bare-dist'));
 console.log(`bare  build: ${bare.seconds.toFixed(1)} s, peak RSS ${bare.peakRssMiB.toFixed(0)} MiB, ${mib(bare.bytes)} in ${bare.files} files`);
+if (process.env.BENCH_CONTENT_LAYER) {
+  const layer = await build('content layer', ['--root', join(ROOT, 'scripts/bench/bare-content-layer')], join(WORK, 'layer-dist'));
+  console.log(`bare via content layer: ${layer.seconds.toFixed(1)} s, peak RSS ${layer.peakRssMiB.toFixed(0)} MiB, ${mib(layer.bytes)} in ${layer.files} files (${(layer.seconds / bare.seconds).toFixed(2)} × bare)`);
+  await rm(join(WORK, 'layer-dist'), { recursive: true, force: true });
+}
 const full = await build('full', [], join(WORK, 'full-dist'));
 console.log(`full  build: ${full.seconds.toFixed(1)} s, peak RSS ${full.peakRssMiB.toFixed(0)} MiB, ${mib(full.bytes)} in ${full.files} files`);
 console.log(`ratio full/bare wall time: ${(full.seconds / bare.seconds).toFixed(2)} (goal ≤ 1.5); peak RSS goal ≤ 2048 MiB`);

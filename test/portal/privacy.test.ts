@@ -1,11 +1,14 @@
 /** A scan of the whole built site: no private value of the sample's roster exports appears anywhere in it. */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readSamplePrivateValues } from '../../scripts/sample/private-values.ts';
 import { readSettings } from '../../src/lib/settings.ts';
 import { distDir, siteBuilt } from '../support/site.ts';
+
+/** Outputs built from roster data: verification pages, directory, open data, number index, search index. */
+const ROSTER_OUTPUTS = /^(verify|agencies|data|lookup|pagefind|search)\/|^index\.html$/;
 
 /** Every file's text; gzip files (Pagefind's index, fragments, wasm) are read unzipped. */
 function* builtTexts(): Generator<{ path: string; text: string }> {
@@ -43,7 +46,10 @@ describe.skipIf(!siteBuilt())('nothing private reaches the built site', () => {
           at = text.indexOf(head, at + 1);
         }
       }
-      for (const header of secrets.droppedHeaders) if (text.includes(header)) leaks.push(`${path}: 列名 ${header}`);
+      // Header words are checked where roster data is published; the complaint form may well ask for a 联系电话.
+      if (ROSTER_OUTPUTS.test(relative(distDir, path))) {
+        for (const header of secrets.droppedHeaders) if (text.includes(header)) leaks.push(`${path}: 列名 ${header}`);
+      }
     }
     expect(files).toBeGreaterThan(1000);
     expect(leaks).toEqual([]);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { encodeChars, nameTokens, numberTokens, queryTokens } from '../../src/lib/search/tokens.ts';
-import { fnv1a, shardCountFor, shardOf } from '../../src/lib/portal/shard.ts';
+import { encodeChars, nameTokens, queryTokens } from '../../src/lib/search/tokens.ts';
+import { memberMatch } from '../../src/lib/search/match.ts';
+import { fnv1a, numberMatches, shardCountFor, shardOf, type NumberEntry } from '../../src/lib/portal/shard.ts';
 import { certificateLookupKey } from '../../src/lib/text.ts';
 
 describe('search tokens', () => {
@@ -33,12 +34,22 @@ describe('search tokens', () => {
     expect(tokens).toContain(queryTokens('阿卜杜拉•买买提', '').exactName!);
   });
 
-  it('a number and its tails become number tokens; the query of a tail is a prefix of one', () => {
-    const key = certificateLookupKey('RQCG-2024-0001');
-    const tokens = numberTokens(key);
-    expect(tokens).toContain(queryTokens('rqcg 2024 0001', key).number);
-    expect(tokens).toContain(queryTokens('0001', '0001').number);
-    expect(queryTokens('张伟', '张伟').number).toBeUndefined();
+  it('a query with a digit and 3+ characters is looked up as a number key', () => {
+    expect(queryTokens('rqcg 2024 0001', certificateLookupKey('rqcg 2024 0001')).numberKey).toBe('RQCG20240001');
+    expect(queryTokens('01', '01').numberKey).toBeUndefined();
+    expect(queryTokens('张伟', '张伟').numberKey).toBeUndefined();
+  });
+});
+
+describe('picking people out of a search group', () => {
+  const bucket = { agency: '任丘市城市管理综合行政执法局', agencyId: 'renqiu-cgj', region: '河北省沧州市任丘市', status: '有效' };
+  it('tells an exact name from a partial one, and matches posts and units', () => {
+    expect(memberMatch('张伟', ['A-1', '张伟'], bucket)).toBe('exact');
+    expect(memberMatch('张伟', ['A-2', '张伟华'], bucket)).toBe('match');
+    expect(memberMatch('伟华', ['A-2', '张伟华'], bucket)).toBe('match');
+    expect(memberMatch('张华', ['A-2', '张伟华'], bucket)).toBeUndefined();
+    expect(memberMatch('巡查', ['A-3', '李四', '巡查员'], bucket)).toBe('match');
+    expect(memberMatch('城市管理', ['A-3', '李四'], bucket)).toBe('match');
   });
 });
 
@@ -50,5 +61,14 @@ describe('lookup shards', () => {
     expect(shardCountFor(100_000)).toBe(256);
     const used = new Set(Array.from({ length: 2000 }, (_, i) => shardOf(`RQCG2024${i}`, 16)));
     expect(used.size).toBe(16);
+    // A tail of 3+ characters is in the same shard as the whole key.
+    expect(shardOf('0001', 64)).toBe(shardOf('RQCG20240001', 64));
+  });
+
+  it('finds a whole key first, and keys ending with a typed tail', () => {
+    const entries: NumberEntry[] = [['RQCG20240001', 'RQCG-2024-0001', '张三', 'active', 'a'], ['X0001', 'X-0001', '李四', 'left', 'b'], ['RQCG20240002', 'RQCG-2024-0002', '王五', 'active', 'a']];
+    expect(numberMatches(entries, 'X0001').map((e) => e[1])).toEqual(['X-0001']);
+    expect(numberMatches(entries, '0001').map((e) => e[1]).sort()).toEqual(['RQCG-2024-0001', 'X-0001']);
+    expect(numberMatches(entries, '01')).toEqual([]);
   });
 });

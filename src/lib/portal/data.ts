@@ -4,7 +4,7 @@ import type { Auxiliary, AuxiliaryStatus } from '../roster/schema.ts';
 import { getSite, type Site } from '../site.ts';
 import { certificateLookupKey } from '../text.ts';
 import { statusOrder } from './labels.ts';
-import { shardCountFor, shardOf } from './shard.ts';
+import { shardCountFor, shardOf, type NumberEntry } from './shard.ts';
 
 /** What the portal pages need, derived once per build from getSite(). */
 export interface Portal {
@@ -23,7 +23,7 @@ export interface Portal {
   /** The newest roster date on the site. */
   latestAsOf: string | undefined;
   regulationOf(agency: Agency): Regulation;
-  lookupShards: { count: number; shards: ReadonlyMap<string, Record<string, string>> };
+  lookupShards: { count: number; shards: ReadonlyMap<string, NumberEntry[]> };
 }
 
 const collator = new Intl.Collator('zh-CN');
@@ -64,11 +64,13 @@ export function buildPortal(site: Site): Portal {
   const latestAsOf = dates.sort().at(-1);
 
   const count = shardCountFor(auxiliaries.length);
-  const shards = new Map<string, Record<string, string>>();
-  for (let i = 0; i < count; i++) shards.set(i.toString(36), {});
+  const shards = new Map<string, NumberEntry[]>();
+  for (let i = 0; i < count; i++) shards.set(i.toString(36), []);
   for (const aux of auxiliaries) {
     const key = certificateLookupKey(aux.certificateNo);
-    shards.get(shardOf(key, count))![key] = aux.certificateNo;
+    const entry: NumberEntry = [key, aux.certificateNo, aux.name, aux.status, aux.agencyId];
+    if (aux.post) entry.push(aux.post);
+    shards.get(shardOf(key, count))!.push(entry);
   }
 
   const counts = new Map<string, Record<AuxiliaryStatus, number>>();

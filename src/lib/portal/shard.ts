@@ -1,8 +1,12 @@
 /**
- * The static lookup from a certificate's lookup key (certificateLookupKey) to its real number, split into
- * small JSON shards by a hash of the key so that one lookup fetches one small file. Bundled into the
- * lookup page: keep it free of Node imports.
+ * The static number index: every certificate, keyed by its lookup key (certificateLookupKey), split into small
+ * JSON shards by a hash of the key's last three characters. The lookup page finds a whole number in it, the
+ * search page finds numbers by their tail (3+ characters) in the same one file. Bundled into those pages: keep
+ * it free of Node imports.
  */
+
+/** One certificate in a shard: [lookup key, number, name, status, agency id, post?]. */
+export type NumberEntry = [key: string, certificateNo: string, name: string, status: string, agencyId: string, post?: string];
 
 /** FNV-1a over UTF-16 code units, as an unsigned 32-bit number. */
 export function fnv1a(text: string): number {
@@ -21,10 +25,18 @@ export function shardCountFor(records: number): number {
   return count;
 }
 
+/** Shard name of a key (or of a typed tail of 3+ characters: same last three characters, same shard). */
 export function shardOf(key: string, shardCount: number): string {
-  return (fnv1a(key) % shardCount).toString(36);
+  return (fnv1a([...key].slice(-3).join('')) % shardCount).toString(36);
 }
 
 export function shardUrl(key: string, shardCount: number): string {
   return `/lookup/k/${shardOf(key, shardCount)}.json`;
+}
+
+/** Entries whose key is the typed key or ends with it; the exact one first. */
+export function numberMatches(entries: readonly NumberEntry[], typedKey: string): NumberEntry[] {
+  if ([...typedKey].length < 3) return [];
+  const hits = entries.filter((e) => e[0].endsWith(typedKey));
+  return hits.sort((a, b) => Number(b[0] === typedKey) - Number(a[0] === typedKey));
 }

@@ -1,26 +1,42 @@
 /**
- * The search page's query logic, in the browser: asks Pagefind for the exact number, the exact name, names
- * containing the query, number tails and Pagefind's own word matches, and merges them in that order.
+ * The search page's query logic, in the browser. Numbers (a digit and 3+ characters) are looked up by their tail
+ * in the static number index; names, units and posts go to Pagefind as the tokens of tokens.ts, and the people
+ * of each returned group are picked out with memberMatch. Order: numbers, exact full names, then the rest.
  */
+import { shardUrl, numberMatches, type NumberEntry } from '../portal/shard.ts';
+import { statusInfo } from '../portal/labels.ts';
+import type { AuxiliaryStatus } from '../roster/schema.ts';
 import { certificateLookupKey } from '../text.ts';
+import { memberMatch, type BucketMeta, type Member } from './match.ts';
 import { queryTokens } from './tokens.ts';
 
-export interface HitData {
-  url: string;
-  meta: Record<string, string>;
+export interface Item {
+  no: string;
+  name: string;
+  post?: string;
+  agency: string;
+  status: string;
 }
-export interface Hit {
+
+interface PagefindResult {
   id: string;
-  data(): Promise<HitData>;
+  data(): Promise<{ meta: Record<string, string> }>;
 }
 interface Pagefind {
   init(): Promise<void>;
-  search(term: string | null, options?: { filters?: Record<string, string> }): Promise<{ results: Hit[] } | null>;
+  search(term: string | null, options?: { filters?: Record<string, string> }): Promise<{ results: PagefindResult[] } | null>;
+}
+
+export interface SearchContext {
+  shardCount: number;
+  agencyOf(id: string): { name: string; region: string } | undefined;
+  /** Filter names of records.ts (地区, 单位, 状态) → chosen value. */
+  filters: Record<string, string>;
 }
 
 let pagefind: Promise<Pagefind> | undefined;
 
-function load(): Promise<Pagefind> {
+function loadPagefind(): Promise<Pagefind> {
   // A runtime path: the index is written after Astro bundles the page.
   const url = '/pagefind/pagefind.js';
   pagefind ??= import(/* @vite-ignore */ url).then(async (pf: Pagefind) => {
@@ -30,25 +46,88 @@ function load(): Promise<Pagefind> {
   return pagefind;
 }
 
-export async function runSearch(query: string, filters: Record<string, string>): Promise<Hit[]> {
-  const pf = await load();
-  const key = certificateLookupKey(query);
-  const tokens = queryTokens(query, key);
-  const terms: (string | null)[] = [];
-  if (tokens.number) terms.push(tokens.number);
-  if (tokens.exactName) terms.push(tokens.exactName);
-  if (tokens.partialName) terms.push(tokens.partialName);
-  if (query) terms.push(query);
-  if (!query) terms.push(null);
-  const lists = await Promise.all(terms.map((t) => pf.search(t, { filters })));
+/** Results come in pages: `next(n)` loads until n more people are found or nothing is left. */
+export interface Cursor {
+  next(count: number): Promise<Item[]>;
+  done(): boolean;
+}
+
+export async function runSearch(query: string, ctx: SearchContext): Promise<Cursor> {
+  const q = query.trim();
+  const key = certificateLookupKey(q);
+  const tokens = queryTokens(q, key);
+  const ready: Item[] = [];
   const seen = new Set<string>();
-  const hits: Hit[] = [];
-  for (const list of lists) {
-    for (const hit of list?.results ?? []) {
-      if (seen.has(hit.id)) continue;
-      seen.add(hit.id);
-      hits.push(hit);
+  const push = (item: Item) => {
+    if (seen.has(item.no)) return;
+    seen.add(item.no);
+    ready.push(item);
+  };
+
+  if (tokens.numberKey) {
+    const response = await fetch(shardUrl(tokens.numberKey, ctx.shardCount));
+    const entries: NumberEntry[] = response.ok ? await response.json() : [];
+    for (const [, no, name, status, agencyId, post] of numberMatches(entries, tokens.numberKey)) {
+      const agency = ctx.agencyOf(agencyId);
+      const label = statusInfo[status as AuxiliaryStatus]?.label ?? status;
+      const f = ctx.filters;
+      if ((f['地区'] && f['地区'] !== agency?.region) || (f['单位'] && f['单位'] !== agency?.name) || (f['状态'] && f['状态'] !== label)) continue;
+      push({ no, name, post, agency: agency?.name ?? agencyId, status: label });
     }
   }
-  return hits;
+
+  const groups: PagefindResult[] = [];
+  const exactGroups = new Set<string>();
+  if (tokens.exactName || tokens.partialName || !tokens.numberKey) {
+    const pf = await loadPagefind();
+    const terms: (string | null)[] = [];
+    if (tokens.exactName) terms.push(tokens.exactName);
+    if (tokens.partialName) terms.push(tokens.partialName);
+    let lists = await Promise.all(terms.map((t) => pf.search(t, { filters: ctx.filters })));
+    // Not a name (or no name contains it): Pagefind's own words, for units and posts.
+    if (!lists.some((l) => l?.results.length)) {
+      terms.length = 0;
+      lists = [await pf.search(q || null, { filters: ctx.filters })];
+    }
+    const ids = new Set<string>();
+    lists.forEach((list, i) => {
+      for (const r of list?.results ?? []) {
+        if (ids.has(r.id)) continue;
+        ids.add(r.id);
+        groups.push(r);
+        if (i === 0 && terms[0] === tokens.exactName && tokens.exactName) exactGroups.add(r.id);
+      }
+    });
+  }
+
+  let nextGroup = 0;
+  const later: Item[] = [];
+  async function loadGroup(result: PagefindResult) {
+    const { meta } = await result.data();
+    const bucket = meta as unknown as BucketMeta;
+    for (const member of JSON.parse(meta.members!) as Member[]) {
+      const how = memberMatch(q, member, bucket);
+      if (!how) continue;
+      const item: Item = { no: member[0], name: member[1], post: member[2], agency: bucket.agency, status: bucket.status };
+      if (how === 'exact') push(item);
+      else later.push(item);
+    }
+  }
+  // Every group holding an exact full name is read first, so exact names lead.
+  const exact = groups.filter((g) => exactGroups.has(g.id));
+  await Promise.all(exact.map(loadGroup));
+  const rest = groups.filter((g) => !exactGroups.has(g.id));
+
+  return {
+    async next(count) {
+      while (ready.length + later.length < count && nextGroup < rest.length) {
+        const batch = rest.slice(nextGroup, nextGroup + 8);
+        nextGroup += batch.length;
+        await Promise.all(batch.map(loadGroup));
+      }
+      for (const item of later.splice(0)) push(item);
+      return ready.splice(0, count);
+    },
+    done: () => ready.length === 0 && later.length === 0 && nextGroup >= rest.length,
+  };
 }

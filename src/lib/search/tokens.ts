@@ -1,15 +1,15 @@
 /**
- * Search tokens that make names and numbers findable regardless of Pagefind's Chinese word segmentation.
+ * Search tokens that make names findable regardless of Pagefind's Chinese word segmentation.
  *
  * Pagefind segments Chinese text into words at index time and again, differently, in the browser; measured on
- * the sample names, some names were not found by their own inner parts (林新, 春一 …) and exact names ranked
- * behind longer ones. So every record also carries ASCII-letter tokens that the segmenter leaves alone:
+ * generated names, some names were not found by their own inner parts (林新, 春一 …) and exact names ranked
+ * behind longer ones (docs/PORTAL.md). So every record also carries ASCII-letter tokens that no segmenter splits:
  *  - `q` + enc(suffix) for every suffix (2+ characters) of each part of the name: Pagefind matches words by
  *    prefix, so any 2+ character part of the name is a prefix of one of these tokens;
- *  - `x` + enc(name) + `z` for the exact full name: searching it finds exact names only;
- *  - `n` + suffix of the number's lookup key (3+ characters), so a number or its tail finds its page.
- * The search page turns a query into the same tokens (queryTokens) before asking Pagefind.
- * This module is bundled into the search page: keep it free of Node imports.
+ *  - `x` + enc(name) + `z` for the exact full name: searching it finds exact names only.
+ * Numbers are not in the Pagefind index: they are found in the static number index (lib/portal/shard.ts).
+ * The search page turns a query into the same tokens (queryTokens). Bundled into the search page: keep it free of
+ * Node imports.
  */
 
 const LETTERS = 'abcdefghijklmnop';
@@ -43,38 +43,26 @@ export function nameTokens(name: string): string[] {
   return [...tokens];
 }
 
-function keyToken(key: string): string {
-  return /^[0-9A-Z]+$/.test(key) ? key.toLowerCase() : encodeChars(key);
-}
-
-/** Tokens for a certificate number: every suffix of its lookup key that is 3+ characters long. */
-export function numberTokens(lookupKey: string): string[] {
-  const chars = [...lookupKey];
-  const tokens: string[] = [];
-  for (let i = 0; i + 3 <= chars.length; i++) tokens.push(`n${keyToken(chars.slice(i).join(''))}`);
-  return tokens;
-}
-
 export interface QueryTokens {
   /** Finds exactly this full name. */
   exactName?: string;
   /** Finds names containing every part typed. */
   partialName?: string;
-  /** Finds numbers ending with (or containing) what was typed. */
-  number?: string;
+  /** The lookup key to find in the number index (the query has a digit and 3+ characters). */
+  numberKey?: string;
 }
 
 const HAN = /\p{Script=Han}/u;
 
-/** What to ask Pagefind for a query typed into the search box (`lookupKey` = certificateLookupKey(query)). */
+/** What to ask for a query typed into the search box (`lookupKey` = certificateLookupKey(query)). */
 export function queryTokens(query: string, lookupKey: string): QueryTokens {
   const out: QueryTokens = {};
   const name = searchName(query);
   if (HAN.test(name) && !/[0-9]/.test(name)) {
     out.exactName = `x${encodeChars(name)}z`;
-    const parts = nameParts(name).filter((p) => [...p].length >= 1);
+    const parts = nameParts(name);
     if (parts.length) out.partialName = parts.map((p) => `q${encodeChars(p)}`).join(' ');
   }
-  if (/[0-9]/.test(lookupKey) && [...lookupKey].length >= 3) out.number = `n${keyToken(lookupKey)}`;
+  if (/[0-9]/.test(lookupKey) && [...lookupKey].length >= 3) out.numberKey = lookupKey;
   return out;
 }

@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { getPortal } from '../../../lib/portal/data.ts';
 
-/** One shard of the static number lookup: `{ <lookup key>: <certificate number> }` (see lib/portal/shard.ts). */
+/** One shard of the static number index: a list of NumberEntry (see lib/portal/shard.ts). */
 export async function getStaticPaths() {
   const portal = await getPortal();
   return [...portal.lookupShards.shards.keys()].map((shard) => ({ params: { shard } }));
@@ -9,7 +9,7 @@ export async function getStaticPaths() {
 
 export const GET: APIRoute = async ({ params }) => {
   const portal = await getPortal();
-  return new Response(JSON.stringify(portal.lookupShards.shards.get(params.shard!) ?? {}), {
+  return new Response(JSON.stringify(portal.lookupShards.shards.get(params.shard!) ?? []), {
     headers: { 'content-type': 'application/json; charset=utf-8' },
   });
 };
