@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { formatProblem, type RosterResult } from '../../src/lib/roster/index.ts';
+import { join } from 'node:path';
+import { findRosterFiles, formatProblem, importRosters, readRosterSources, type RosterResult } from '../../src/lib/roster/index.ts';
 import { auxiliarySchema } from '../../src/lib/roster/schema.ts';
-import { csv, HEADER, importFiles } from './support.ts';
+import { contentDir, csv, HEADER, importFiles, removeDir, testRegistry } from './support.ts';
 
 const F = 'rosters/cgj-2026-11-01.csv';
 const messages = (r: RosterResult) => r.problems.map(formatProblem);
@@ -168,6 +169,20 @@ describe('every problem kind, with its exact message and location', () => {
       `${F} 第 2 行，A 列「姓名」：姓名为空`,
       `${F} 第 3 行：CSV 格式错误：从这一行开始的引号没有闭合（可能是单元格中多了一个英文双引号 "）`,
     ]);
+  });
+});
+
+describe('files that cannot be read', () => {
+  it('a path that is not a readable file is a problem, not a crash', async () => {
+    const dir = await contentDir({ 'rosters/x-2026-11-01.csv/readme.txt': 'a folder named like a roster' });
+    try {
+      expect(await findRosterFiles(dir)).toEqual([]);
+      const sources = await readRosterSources([join(dir, 'rosters/x-2026-11-01.csv')], dir);
+      const r = await importRosters(sources, testRegistry());
+      expect(r.problems.map(formatProblem)).toEqual(['rosters/x-2026-11-01.csv：无法读取文件：EISDIR']);
+    } finally {
+      await removeDir(dir);
+    }
   });
 });
 

@@ -25,6 +25,8 @@ export interface RosterSource {
   mappingError?: string;
   /** Files in the roster's folder (relative to it, `/`-separated), to check photo names. */
   existingFiles?: ReadonlySet<string>;
+  /** Set when the file itself could not be read (bytes are then empty). */
+  readError?: string;
 }
 
 export interface RosterFileReport {
@@ -108,6 +110,10 @@ async function importFile(
   const records: ReadRecord[] = [];
   const done = { report, records };
 
+  if (source.readError !== undefined) {
+    problems.push({ file, reason: source.readError });
+    return done;
+  }
   const mapping = readMapping(source, registry, problems);
   if (mapping === null) return done;
 
