@@ -1,9 +1,10 @@
 /**
- * Worker of the portal integration: loads the site on its own (getSite) and writes QR codes, photos and the
- * Pagefind index into the staging folder. Runs under Node directly (type stripping), not through Vite.
+ * Worker of the portal integration: loads the site on its own (getSite), prepares the Pagefind index, and — once
+ * the integration says Astro has emptied the output folder — writes QR codes, photos and the index into it.
+ * Runs under Node directly (type stripping), not through Vite.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as pagefind from 'pagefind';
 import { buildPortal } from '../lib/portal/data.ts';
@@ -14,11 +15,12 @@ import { readSettings } from '../lib/settings.ts';
 import { getSite } from '../lib/site.ts';
 import { photoSource } from './photo-source.ts';
 
-const { staging } = workerData as { staging: string };
+const { outDir } = workerData as { outDir: string };
+const outputReady = new Promise<void>((resolve) => {
+  parentPort!.on('message', (m: { type: string }) => m.type === 'output-ready' && resolve());
+});
 const settings = readSettings();
 const portal = buildPortal(await getSite(settings.contentDir));
-
-await rm(staging, { recursive: true, force: true });
 
 async function writeSearchIndex(): Promise<number> {
   const { index, errors } = await pagefind.createIndex({ forceLanguage: 'zh' });
@@ -32,36 +34,36 @@ async function writeSearchIndex(): Promise<number> {
       }),
     );
     count++;
-    if (batch.length >= 500) {
+    if (batch.length >= 200) {
       await Promise.all(batch);
       batch = [];
     }
   }
   await Promise.all(batch);
-  const written = await index.writeFiles({ outputPath: join(staging, 'pagefind') });
+  await outputReady;
+  const written = await index.writeFiles({ outputPath: join(outDir, 'pagefind') });
   if (written.errors.length) throw new Error(`Pagefind: ${written.errors.join('; ')}`);
   await pagefind.close();
   return count;
 }
 
 async function writeQrAndPhotos(): Promise<{ qrCount: number; photoCount: number }> {
+  await outputReady;
   let qrCount = 0;
   let photoCount = 0;
   for (const aux of portal.auxiliaries) {
-    const dir = join(staging, 'verify', aux.certificateNo);
+    const dir = join(outDir, 'verify', aux.certificateNo);
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, 'qr.svg'), await qrSvg(verifyUrl(settings.siteUrl, aux.certificateNo)));
     qrCount++;
-    if (aux.photo) {
-      const source = photoSource(portal.site, aux);
-      if (source) {
-        await copyFile(source, join(dir, photoFileName(aux.photo)));
-        photoCount++;
-      }
+    const source = photoSource(portal.site, aux);
+    if (source) {
+      await copyFile(source, join(dir, photoFileName(aux.photo!)));
+      photoCount++;
     }
   }
   return { qrCount, photoCount };
 }
 
-const [searchCount, qr] = await Promise.all([writeSearchIndex(), writeQrAndPhotos()]);
-parentPort!.postMessage({ ...qr, searchRecords: searchCount });
+const [searchRecordCount, qr] = await Promise.all([writeSearchIndex(), writeQrAndPhotos()]);
+parentPort!.postMessage({ type: 'done', ...qr, searchRecords: searchRecordCount });
