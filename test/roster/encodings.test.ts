@@ -82,6 +82,19 @@ describe('the same roster in every export format gives the same records', () => 
     expect(r.auxiliaries).toEqual(EXPECTED);
   });
 
+  it('XLSX: without a mapping, the first visible sheet is read', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const hidden = workbook.addWorksheet('下拉选项');
+    hidden.state = 'hidden';
+    hidden.addRow(['在岗', '暂停']);
+    const sheet = workbook.addWorksheet('名单');
+    sheet.addRow(['姓名', '单位', '证号']);
+    sheet.addRow(['张三', 'rq-cgj', 'A1']);
+    const r = await importFiles({ 'rosters/a-2026-11-01.xlsx': new Uint8Array(await workbook.xlsx.writeBuffer()) });
+    expect(r.problems).toEqual([]);
+    expect(r.auxiliaries).toEqual([{ certificateNo: 'A1', name: '张三', agencyId: 'rq-cgj', status: 'active' }]);
+  });
+
   it('XLSX: names the sheets when the mapped one is missing', async () => {
     const r = await importFiles({
       'rosters/a-2026-11-01.xlsx': await xlsxRoster(),

@@ -38,6 +38,15 @@ describe('mapping files', () => {
     expect(r.problems).toHaveLength(4);
   });
 
+  it('a mapped header that is not in the file', async () => {
+    const r = await importFiles({
+      'rosters/nync.csv': ROSTER,
+      'rosters/nync.mapping.yaml': 'agency: rq-scjg\nasOf: 2026-11-01\nheaderRow: 2\ncolumns:\n  执法辅助证号: certificateNo\n  在岗情况: status\n',
+    });
+    expect(r.problems.map(formatProblem)).toEqual(['rosters/nync.csv 第 2 行：映射文件 columns 中的表头「在岗情况」在这一行中找不到']);
+    expect(r.auxiliaries).toEqual([]);
+  });
+
   it('a mapping file that is not YAML', async () => {
     const r = await importFiles({ 'rosters/nync.csv': ROSTER, 'rosters/nync.mapping.yaml': 'agency: [rq-scjg\n' });
     expect(r.problems).toHaveLength(1);

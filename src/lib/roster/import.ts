@@ -5,7 +5,7 @@ import { certificateLookupKey } from '../text.ts';
 import { decodeText } from './decode.ts';
 import { csvTable } from './csv.ts';
 import { fieldLabels, headerAliases, type RosterField } from './fields.ts';
-import { matchHeaders, type MappedColumn } from './headers.ts';
+import { headerKey, matchHeaders, type MappedColumn } from './headers.ts';
 import { rosterMappingSchema, type RosterMapping } from './mapping.ts';
 import { cellText } from './normalize.ts';
 import { columnLabel, type RosterProblem } from './problems.ts';
@@ -199,13 +199,20 @@ interface HeaderRow {
 }
 
 function readHeaderRow(cells: readonly RawCell[], number: number, mapping: RosterMapping, file: string, problems: RosterProblem[]): HeaderRow {
+  const problemsBefore = problems.length;
   const filled = cells.filter((c) => cellText(c).trim() !== '').length;
   if (filled === 0) {
     problems.push({ file, row: number, reason: `映射文件指定的表头行第 ${number} 行是空的` });
     return { number, width: 0, columns: new Map(), dropped: [], unnamed: [], usable: false };
   }
-  const match = matchHeaders(cells.map((c) => cellText(c)), mapping.columns);
+  const headerTexts = cells.map((c) => cellText(c));
+  const match = matchHeaders(headerTexts, mapping.columns);
   for (const p of match.problems) problems.push({ file, row: number, column: p.column, reason: p.reason });
+  // A mapped header that is not there would silently lose a column (e.g. every status read as 在岗).
+  const present = new Set(headerTexts.map(headerKey));
+  for (const mapped of Object.keys(mapping.columns ?? {})) {
+    if (!present.has(headerKey(mapped))) problems.push({ file, row: number, reason: `映射文件 columns 中的表头「${mapped}」在这一行中找不到` });
+  }
   const required = mapping.agency === undefined ? [...REQUIRED, 'agency' as const] : REQUIRED;
   const missing = required.filter((f) => !match.columns.has(f));
   for (const field of missing) problems.push({ file, row: number, reason: missingColumnReason(field) });
@@ -218,7 +225,7 @@ function readHeaderRow(cells: readonly RawCell[], number: number, mapping: Roste
     columns: match.columns,
     dropped: match.dropped,
     unnamed: [...match.droppedIndexes].filter((i) => cellText(cells[i] ?? '').trim() === ''),
-    usable: !missing.length && !match.problems.length,
+    usable: !missing.length && !match.problems.length && problems.length === problemsBefore,
   };
 }
 

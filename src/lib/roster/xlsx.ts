@@ -18,7 +18,8 @@ export async function openXlsx(bytes: Uint8Array, sheetName?: string): Promise<O
     return { ok: false, reason: '无法读取 XLSX 文件：文件已损坏或不是 Excel 2007 及以后的 .xlsx 格式' };
   }
   const sheets = workbook.worksheets;
-  const sheet = sheetName === undefined ? sheets[0] : workbook.getWorksheet(sheetName);
+  // By default the first sheet a clerk sees: hidden sheets (lookup lists, macros' scratch) are passed over.
+  const sheet = sheetName === undefined ? (sheets.find((s) => s.state === 'visible' || !s.state) ?? sheets[0]) : workbook.getWorksheet(sheetName);
   if (!sheet) {
     if (sheetName === undefined) return { ok: false, reason: 'XLSX 文件中没有工作表' };
     return { ok: false, reason: `XLSX 文件中没有名为「${sheetName}」的工作表（已有：${sheets.map((s) => s.name).join('、')}）` };
