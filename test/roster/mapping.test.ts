@@ -47,6 +47,16 @@ describe('mapping files', () => {
     expect(r.auxiliaries).toEqual([]);
   });
 
+  it('a mapping file whose name matches no roster', async () => {
+    const r = await importFiles({
+      'rosters/nync-2026-11-01.csv': csv([['姓名', '单位', '证号'], ['张三', 'rq-cgj', 'A1']]),
+      'rosters/nync.mapping.yaml': 'asOf: 2026-11-01\n',
+    });
+    expect(r.problems.map(formatProblem)).toEqual([
+      'rosters/nync.mapping.yaml：映射文件没有同名的名单文件，不会被使用：映射文件应与名单同名，如 城管局-2026-11-01.xlsx 对应 城管局-2026-11-01.mapping.yaml',
+    ]);
+  });
+
   it('a mapping file that is not YAML', async () => {
     const r = await importFiles({ 'rosters/nync.csv': ROSTER, 'rosters/nync.mapping.yaml': 'agency: [rq-scjg\n' });
     expect(r.problems).toHaveLength(1);

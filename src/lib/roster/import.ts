@@ -27,6 +27,8 @@ export interface RosterSource {
   existingFiles?: ReadonlySet<string>;
   /** Set when the file itself could not be read (bytes are then empty). */
   readError?: string;
+  /** Mapping files in this roster's folder that belong to no roster (reported once per folder). */
+  strayMappingFiles?: readonly string[];
 }
 
 export interface RosterFileReport {
@@ -110,6 +112,9 @@ async function importFile(
   const records: ReadRecord[] = [];
   const done = { report, records };
 
+  for (const stray of source.strayMappingFiles ?? []) {
+    problems.push({ file: stray, reason: '映射文件没有同名的名单文件，不会被使用：映射文件应与名单同名，如 城管局-2026-11-01.xlsx 对应 城管局-2026-11-01.mapping.yaml' });
+  }
   if (source.readError !== undefined) {
     problems.push({ file, reason: source.readError });
     return done;

@@ -68,6 +68,7 @@ export async function readRosterSources(paths: readonly string[], contentDir: st
     if (!listing) {
       listing = listFiles(folder);
       listings.set(folder, listing);
+      source.strayMappingFiles = strayMappings(await listing).map((name) => displayPath(join(folder, name), contentDir));
     }
     source.existingFiles = await listing;
     return source;
@@ -88,6 +89,17 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
+}
+
+/** `*.mapping.yaml` directly in the folder with no roster of the same name next to it. */
+function strayMappings(files: ReadonlySet<string>): string[] {
+  const stray: string[] = [];
+  for (const name of files) {
+    if (name.includes('/') || !name.endsWith('.mapping.yaml')) continue;
+    const base = name.slice(0, -'.mapping.yaml'.length);
+    if (!['csv', 'xlsx', 'xls', 'CSV', 'XLSX', 'XLS'].some((ext) => files.has(`${base}.${ext}`))) stray.push(name);
+  }
+  return stray.sort();
 }
 
 async function listFiles(folder: string): Promise<ReadonlySet<string>> {
