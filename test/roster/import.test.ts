@@ -163,6 +163,22 @@ describe('every problem kind, with its exact message and location', () => {
     ]);
   });
 
+  it('a workbook with a password, and files whose extension does not match their content', async () => {
+    const ole = new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+    const r = await importFiles({
+      'rosters/a-2026-11-01.xlsx': ole,
+      'rosters/b-2026-11-01.xlsx': csv([HEADER, ['张三', 'rq-cgj', 'A1', '', '']]),
+      'rosters/c-2026-11-01.csv': new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]),
+      'rosters/d-2026-11-01.csv': ole,
+    });
+    expect(messages(r)).toEqual([
+      'rosters/a-2026-11-01.xlsx：这是设置了打开密码的工作簿，或是改了扩展名的旧版 .xls 文件：请取消密码（或另存为 .xlsx）后再放入',
+      'rosters/b-2026-11-01.xlsx：文件内容不是 XLSX 工作簿（可能是改了扩展名的 CSV 或其他文件）',
+      'rosters/c-2026-11-01.csv：这是 XLSX 工作簿，扩展名却是 .csv：请把扩展名改为 .xlsx',
+      'rosters/d-2026-11-01.csv：这是 Excel 二进制工作簿（.xls 或加密文件），扩展名却是 .csv：请在 Excel 中另存为 CSV 或 .xlsx',
+    ]);
+  });
+
   it('a CSV quote that is never closed, after reporting the rows before it', async () => {
     const r = await importFiles({ [F]: `${HEADER.join(',')}\r\n,rq-cgj,A1,,\r\n"张三,rq-cgj,A2,,\r\n李四,rq-cgj,A3,,\r\n` });
     expect(messages(r)).toEqual([
