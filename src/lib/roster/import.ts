@@ -2,57 +2,16 @@ import type { Registry } from '../registry/load.ts';
 import type { Agency } from '../registry/schema.ts';
 import { isRealIsoDate } from '../dates.ts';
 import { certificateLookupKey } from '../text.ts';
-import { decodeText } from './decode.ts';
-import { csvTable } from './csv.ts';
 import { fieldLabels, headerAliases, type RosterField } from './fields.ts';
 import { headerKey, matchHeaders, type MappedColumn } from './headers.ts';
-import { rosterMappingSchema, type RosterMapping } from './mapping.ts';
+import { readMapping, type RosterMapping } from './mapping.ts';
+import { openTable } from './open.ts';
 import { cellText } from './normalize.ts';
 import { columnLabel, type RosterProblem } from './problems.ts';
 import { agencyResolver, readRow, type RowContext } from './row.ts';
 import type { Auxiliary } from './schema.ts';
-import type { OpenResult, RawCell } from './table.ts';
-import { openXlsx } from './xlsx.ts';
-
-export interface RosterSource {
-  /** Path relative to the content folder, used in messages. */
-  file: string;
-  bytes: Uint8Array;
-  /** Parsed `<name>.mapping.yaml`, if present. */
-  mapping?: unknown;
-  mappingFile?: string;
-  /** Set when the mapping file exists but could not be read or parsed as YAML. */
-  mappingError?: string;
-  /** Files in the roster's folder (relative to it, `/`-separated), to check photo names. */
-  existingFiles?: ReadonlySet<string>;
-  /** Set when the file itself could not be read (bytes are then empty). */
-  readError?: string;
-  /** Mapping files in this roster's folder that belong to no roster (reported once per folder). */
-  strayMappingFiles?: readonly string[];
-}
-
-export interface RosterFileReport {
-  file: string;
-  /** `UTF-8`, `UTF-8 (BOM)`, `GB18030`, `XLSX` …; empty when the file could not be read. */
-  encoding: string;
-  /** Roster date (YYYY-MM-DD); empty when it could not be determined. */
-  asOf: string;
-  /** Auxiliaries read from the file. */
-  rows: number;
-  agencyIds: string[];
-  /** Headers of the columns that were not kept (never published). */
-  droppedColumns: string[];
-  /** Rows with nothing in any kept column (blank lines, footers such as 制表人), skipped. */
-  skippedRows: number;
-}
-
-export interface RosterResult {
-  auxiliaries: Auxiliary[];
-  files: RosterFileReport[];
-  problems: RosterProblem[];
-  /** Roster date per agency: the latest asOf of the files it appears in. */
-  asOfByAgency: ReadonlyMap<string, string>;
-}
+import type { RawCell } from './table.ts';
+import type { RosterFileReport, RosterResult, RosterSource } from './types.ts';
 
 const REQUIRED: readonly RosterField[] = ['name', 'certificateNo'];
 
@@ -238,65 +197,6 @@ function missingColumnReason(field: RosterField): string {
   const aliases = headerAliases[field].map((a) => `「${a}」`).join('、');
   const extra = field === 'agency' ? '；或在映射文件中用 agency 指定全部人员所属的单位' : '';
   return `缺少必需的「${fieldLabels[field]}」列：表头应为${aliases}之一，或在映射文件 columns 中指定${extra}`;
-}
-
-/** The mapping to use (empty when there is no mapping file), or null when the mapping file is wrong. */
-function readMapping(source: RosterSource, registry: Registry, problems: RosterProblem[]): RosterMapping | null {
-  const mappingFile = source.mappingFile ?? '映射文件';
-  if (source.mappingError !== undefined) {
-    problems.push({ file: mappingFile, reason: source.mappingError });
-    return null;
-  }
-  if (source.mapping === undefined) return {};
-  const parsed = rosterMappingSchema.safeParse(source.mapping ?? {});
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const path = issue.path.map(String).join('.');
-      const reason =
-        issue.code === 'unrecognized_keys'
-          ? `未知的项 ${issue.keys.join('、')}：映射文件只能有 agency、asOf、columns、sheet、headerRow`
-          : issue.code === 'invalid_type' && path === ''
-            ? '映射文件应是由 agency、asOf、columns、sheet、headerRow 组成的 YAML 映射'
-            : `${path ? `${path}：` : ''}${issue.message}`;
-      problems.push({ file: mappingFile, reason });
-    }
-    return null;
-  }
-  const mapping = parsed.data;
-  if (mapping.agency !== undefined && !registry.byId.has(mapping.agency)) {
-    problems.push({ file: mappingFile, value: mapping.agency, reason: 'agency：在 agencies.yaml 中没有这个 id' });
-    return null;
-  }
-  return mapping;
-}
-
-async function openTable(source: RosterSource, mapping: RosterMapping, report: RosterFileReport): Promise<OpenResult> {
-  const extension = /\.([^./\\]+)$/.exec(source.file)?.[1]?.toLowerCase();
-  const kind = signature(source.bytes);
-  if (extension === 'xlsx') {
-    report.encoding = 'XLSX';
-    if (kind === 'ole') return { ok: false, reason: '这是设置了打开密码的工作簿，或是改了扩展名的旧版 .xls 文件：请取消密码（或另存为 .xlsx）后再放入' };
-    if (kind !== 'zip') return { ok: false, reason: '文件内容不是 XLSX 工作簿（可能是改了扩展名的 CSV 或其他文件）' };
-    return openXlsx(source.bytes, mapping.sheet);
-  }
-  if (extension === 'csv') {
-    if (kind === 'zip') return { ok: false, reason: '这是 XLSX 工作簿，扩展名却是 .csv：请把扩展名改为 .xlsx' };
-    if (kind === 'ole') return { ok: false, reason: '这是 Excel 二进制工作簿（.xls 或加密文件），扩展名却是 .csv：请在 Excel 中另存为 CSV 或 .xlsx' };
-    if (mapping.sheet !== undefined) return { ok: false, reason: '映射文件中的 sheet 只适用于 XLSX 文件' };
-    const decoded = decodeText(source.bytes);
-    if (!decoded.ok) return decoded;
-    report.encoding = decoded.encoding;
-    return { ok: true, table: csvTable(decoded.text) };
-  }
-  if (extension === 'xls') return { ok: false, reason: '不支持旧版 .xls 格式：请在 Excel 中另存为 .xlsx 或 CSV' };
-  return { ok: false, reason: '不支持的文件类型：名单应为 .csv 或 .xlsx 文件' };
-}
-
-/** Zip (XLSX) and OLE compound file (old .xls, password-protected workbooks) by their first bytes. */
-function signature(bytes: Uint8Array): 'zip' | 'ole' | undefined {
-  if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) return 'zip';
-  if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) return 'ole';
-  return undefined;
 }
 
 /** A date in the file name: `…2026-11-01…` or `…20261101…`. */

@@ -3,9 +3,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { mappingPathFor } from './mapping.ts';
-import type { RosterSource } from './import.ts';
+import type { RosterSource } from './types.ts';
 
-export { importRosters, asOfFromFileName, type RosterSource, type RosterFileReport, type RosterResult } from './import.ts';
+export { importRosters, asOfFromFileName } from './import.ts';
+export type { RosterSource, RosterFileReport, RosterResult } from './types.ts';
 export { formatProblem, RosterImportError, type RosterProblem } from './problems.ts';
 export { rosterMappingSchema, type RosterMapping } from './mapping.ts';
 export type { Auxiliary } from './schema.ts';

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { isoDate } from '../dates.ts';
 import { agencyId } from '../registry/schema.ts';
+import type { Registry } from '../registry/load.ts';
 import { rosterFields } from './fields.ts';
+import type { RosterProblem } from './problems.ts';
+import type { RosterSource } from './types.ts';
 
 /** `<roster>.mapping.yaml` next to a roster export: how to read an export that the aliases alone do not cover. */
 export const rosterMappingSchema = z
@@ -29,4 +32,34 @@ export type RosterMapping = z.infer<typeof rosterMappingSchema>;
 /** `a/b.csv` → `a/b.mapping.yaml`. */
 export function mappingPathFor(rosterPath: string): string {
   return rosterPath.replace(/\.[^./\\]+$/, '') + '.mapping.yaml';
+}
+
+/** The mapping to use (empty when there is no mapping file), or null when the mapping file is wrong. */
+export function readMapping(source: RosterSource, registry: Registry, problems: RosterProblem[]): RosterMapping | null {
+  const mappingFile = source.mappingFile ?? '映射文件';
+  if (source.mappingError !== undefined) {
+    problems.push({ file: mappingFile, reason: source.mappingError });
+    return null;
+  }
+  if (source.mapping === undefined) return {};
+  const parsed = rosterMappingSchema.safeParse(source.mapping ?? {});
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.map(String).join('.');
+      const reason =
+        issue.code === 'unrecognized_keys'
+          ? `未知的项 ${issue.keys.join('、')}：映射文件只能有 agency、asOf、columns、sheet、headerRow`
+          : issue.code === 'invalid_type' && path === ''
+            ? '映射文件应是由 agency、asOf、columns、sheet、headerRow 组成的 YAML 映射'
+            : `${path ? `${path}：` : ''}${issue.message}`;
+      problems.push({ file: mappingFile, reason });
+    }
+    return null;
+  }
+  const mapping = parsed.data;
+  if (mapping.agency !== undefined && !registry.byId.has(mapping.agency)) {
+    problems.push({ file: mappingFile, value: mapping.agency, reason: 'agency：在 agencies.yaml 中没有这个 id' });
+    return null;
+  }
+  return mapping;
 }
