@@ -1,10 +1,13 @@
-import { readdir } from 'node:fs/promises';
+import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadRegistry } from '../../src/lib/registry/load.ts';
 import { findRosterFiles, formatProblem, importRosters, readRosterSources, RosterImportError } from '../../src/lib/roster/index.ts';
 import { auxiliarySchema } from '../../src/lib/roster/schema.ts';
+import { loadSite } from '../../src/lib/site.ts';
+import { stringify } from 'yaml';
+import { AGENCIES, contentDir, csv, removeDir } from './support.ts';
 
 const CONTENT = fileURLToPath(new URL('../../content/', import.meta.url));
 
@@ -32,5 +35,29 @@ describe('RosterImportError', () => {
     ]);
     expect(error.message).toBe('名单有 2 处问题，未生成网站：\n  - rosters/a.csv：文件为空\n  - rosters/b.csv 第 3 行，A 列「姓名」：姓名为空');
     expect(error.problems).toHaveLength(2);
+  });
+});
+
+describe('loadSite', () => {
+  it('refuses to build from a content folder with a broken roster, listing every problem', async () => {
+    const dir = await contentDir({
+      'agencies.yaml': stringify(AGENCIES),
+      'rosters/a-2026-11-01.csv': csv([['姓名', '单位', '证件编号'], ['', 'rq-cgj', 'A1'], ['张三', '城管', 'A2']]),
+    });
+    try {
+      await mkdir(join(dir, 'regulations'));
+      await copyFile(join(CONTENT, 'regulations', 'hebei-2021.yaml'), join(dir, 'regulations', 'hebei-2021.yaml'));
+      const error = await loadSite(dir).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(RosterImportError);
+      expect((error as RosterImportError).problems.map(formatProblem)).toEqual([
+        'rosters/a-2026-11-01.csv 第 2 行，A 列「姓名」：姓名为空',
+        'rosters/a-2026-11-01.csv 第 3 行，B 列「单位」，值「城管」：在 agencies.yaml 中找不到这个单位（应与机关的 id 或完整名称一致）',
+      ]);
+    } finally {
+      await removeDir(dir);
+    }
   });
 });
