@@ -22,6 +22,9 @@ const args = process.argv.slice(2);
 const wantStats = args.includes('--stats');
 const targets = args.filter((a) => a !== '--stats');
 const { contentDir } = readSettings();
+// `npm run` starts scripts in the package folder; file names given on the command line are relative to where
+// the clerk typed the command.
+const invokedFrom = process.env.npm_lifecycle_event === 'roster:check' && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd();
 
 function fail(message: string): never {
   console.error(`✘ ${message}`);
@@ -42,7 +45,7 @@ async function rosterPaths(): Promise<string[]> {
   if (!targets.length) return findRosterFiles(contentDir);
   const paths: string[] = [];
   for (const target of targets) {
-    const path = resolve(target);
+    const path = resolve(invokedFrom, target);
     const info = await stat(path).catch(() => undefined);
     if (!info) fail(`找不到文件：${target}`);
     if (info.isDirectory()) paths.push(...(await findRosterFilesIn(path)));
