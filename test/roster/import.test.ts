@@ -152,6 +152,17 @@ describe('every problem kind, with its exact message and location', () => {
     ]);
   });
 
+  it('a UTF-8 file with a name pasted in another encoding is not read as GB18030 mojibake', async () => {
+    const rows = Array.from({ length: 30 }, (_, i) => `张三${i},任丘市城市管理综合行政执法局,A${i}`).join('\r\n');
+    const head = new TextEncoder().encode(`姓名,单位,证件编号\r\n${rows}\r\n`);
+    const gbkName = new Uint8Array([0xc0, 0xee, 0xcb, 0xc4]); // 李四 in GBK
+    const tail = new TextEncoder().encode(',rq-cgj,B1\r\n');
+    const r = await importFiles({ [F]: new Uint8Array([...head, ...gbkName, ...tail]) });
+    expect(messages(r)).toEqual([
+      `${F}：文件是 UTF-8 编码，但有 4 处无效字节（第一处在文本第 32 行），可能混入了其他编码的文字：请在 Excel 中另存为“CSV UTF-8”后再放入`,
+    ]);
+  });
+
   it('a broken XLSX and an old .xls', async () => {
     const r = await importFiles({
       'rosters/a-2026-11-01.xlsx': 'PK\u0003\u0004 this is not a zip',

@@ -16,6 +16,8 @@ export function decodeText(bytes: Uint8Array): DecodeResult {
   if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return strict('utf-16be', bytes.subarray(2), 'UTF-16BE (BOM)');
   const utf8 = strict('utf-8', bytes, 'UTF-8');
   if (utf8.ok) return utf8;
+  const mixed = mostlyUtf8(bytes);
+  if (mixed) return { ok: false, reason: mixed };
   const gb = strict('gb18030', bytes, 'GB18030');
   if (gb.ok) return gb;
   return { ok: false, reason: '无法识别文件编码：既不是 UTF-8 也不是 GB18030/GBK，请在 Excel 中另存为“CSV UTF-8”或 XLSX' };
@@ -27,4 +29,25 @@ function strict(label: string, bytes: Uint8Array, encoding: TextEncodingName): D
   } catch {
     return { ok: false, reason: `文件不是有效的 ${encoding} 编码` };
   }
+}
+
+/**
+ * A UTF-8 file with a few foreign bytes (a name pasted from a GBK file) would often still "decode" as GB18030 —
+ * into mojibake that would be published. When nearly all non-ASCII text is valid UTF-8, say so instead.
+ */
+function mostlyUtf8(bytes: Uint8Array): string | undefined {
+  const text = new TextDecoder('utf-8').decode(bytes);
+  let bad = 0;
+  let wide = 0;
+  let firstBad = -1;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0xfffd) {
+      bad++;
+      if (firstBad < 0) firstBad = i;
+    } else if (code > 0x7f) wide++;
+  }
+  if (bad === 0 || bad * 20 > wide) return undefined;
+  const line = text.slice(0, firstBad).split('\n').length;
+  return `文件是 UTF-8 编码，但有 ${bad} 处无效字节（第一处在文本第 ${line} 行），可能混入了其他编码的文字：请在 Excel 中另存为“CSV UTF-8”后再放入`;
 }
