@@ -61,6 +61,14 @@ describe('every problem kind, with its exact message and location', () => {
     expect(r.auxiliaries).toEqual([]);
   });
 
+  it('a decorated header is not guessed, but pointed at', async () => {
+    const r = await importFiles({ [F]: csv([['*姓名', '单位', '证件编号（必填）', '身份证号'], ['张三', 'rq-cgj', 'A1', '130982199001011234']]) });
+    expect(messages(r)).toEqual([
+      `${F} 第 1 行：缺少必需的「姓名」列：表头应为「姓名」之一，或在映射文件 columns 中指定（A 列「*姓名」像是这一列，但表头须与上述写法完全一致）`,
+      `${F} 第 1 行：缺少必需的「证件编号」列：表头应为「证件编号」、「辅助行政执法证件编号」、「证号」、「编号」之一，或在映射文件 columns 中指定（C 列「证件编号（必填）」像是这一列，但表头须与上述写法完全一致）`,
+    ]);
+  });
+
   it('reports every bad row at once, each with row, column, value and reason', async () => {
     const r = await importFiles({
       [F]: csv([

@@ -56,3 +56,17 @@ export function matchHeaders(headerCells: readonly string[], mappingColumns: Rea
   });
   return { columns, dropped, droppedIndexes, problems };
 }
+
+/**
+ * A dropped header that is an alias of `field` plus decoration (`*姓名`, `姓名（必填）`, `证件编号：`), for a hint
+ * when a required column is missing. Headers are still matched exactly: a guess is only ever suggested.
+ */
+export function lookalikeHeader(headerCells: readonly string[], field: RosterField): { index: number; header: string } | undefined {
+  const aliases = new Set(headerAliases[field].map(headerKey));
+  for (const [index, cell] of headerCells.entries()) {
+    const key = headerKey(cell);
+    const bare = key.replace(/[(（【\[][^)）】\]]*[)）】\]]/g, '').replace(/[*＊:：#＃]/g, '');
+    if (bare !== key && aliases.has(bare)) return { index, header: cell.replace(/[\s\u3000]+/g, ' ').trim() };
+  }
+  return undefined;
+}

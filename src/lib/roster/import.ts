@@ -3,7 +3,7 @@ import type { Agency } from '../registry/schema.ts';
 import { isRealIsoDate } from '../dates.ts';
 import { certificateLookupKey } from '../text.ts';
 import { fieldLabels, headerAliases, type RosterField } from './fields.ts';
-import { headerKey, matchHeaders, type MappedColumn } from './headers.ts';
+import { headerKey, lookalikeHeader, matchHeaders, type MappedColumn } from './headers.ts';
 import { readMapping, type RosterMapping } from './mapping.ts';
 import { openTable } from './open.ts';
 import { cellText } from './normalize.ts';
@@ -179,7 +179,11 @@ function readHeaderRow(cells: readonly RawCell[], number: number, mapping: Roste
   }
   const required = mapping.agency === undefined ? [...REQUIRED, 'agency' as const] : REQUIRED;
   const missing = required.filter((f) => !match.columns.has(f));
-  for (const field of missing) problems.push({ file, row: number, reason: missingColumnReason(field) });
+  for (const field of missing) {
+    const lookalike = lookalikeHeader(headerTexts, field);
+    const hint = lookalike ? `（${columnLabel(lookalike.index, lookalike.header)}像是这一列，但表头须与上述写法完全一致）` : '';
+    problems.push({ file, row: number, reason: missingColumnReason(field) + hint });
+  }
   if (missing.length && !mapping.headerRow && filled === 1) {
     problems.push({ file, row: number, reason: '这一行只有一个单元格有内容，像是标题：表头不在这一行时，请在映射文件中用 headerRow 写明表头在第几行' });
   }
