@@ -19,6 +19,15 @@ setFlagsFromString('--semi-space-growth-factor=1');
 
 const started = performance.now();
 const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(`用法：npm run roster:check -- [--stats] [名单文件或文件夹…]
+
+按生成网站时的同一套规则检查辅助人员名单（.csv / .xlsx），列出每个文件读到的内容和全部问题。
+不指定文件时检查 CONTENT_DIR（默认 content/）下 rosters/ 里的全部名单；机关名录取自 CONTENT_DIR/agencies.yaml。
+  --stats   在标准错误输出中报告用时和内存峰值
+退出码：0 全部通过；1 有问题；2 无法检查。说明见 docs/ROSTERS.md。`);
+  process.exit(0);
+}
 const wantStats = args.includes('--stats');
 const targets = args.filter((a) => a !== '--stats');
 const { contentDir } = readSettings();

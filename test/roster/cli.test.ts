@@ -84,6 +84,12 @@ describe('npm run roster:check', () => {
     expect(run.stdout).not.toMatch(/1309821992|1309821993|1309821994/);
   });
 
+  it('explains itself with --help', () => {
+    const run = check('--help');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^用法：npm run roster:check -- \[--stats\] \[名单文件或文件夹…\]\n/);
+  });
+
   it('reports its own time and peak memory with --stats', () => {
     const run = check('--stats', 'rosters');
     expect(run.status).toBe(0);
