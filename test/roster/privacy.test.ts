@@ -44,6 +44,32 @@ describe('PII allow-list', () => {
   });
 });
 
+describe('private data in a kept column', () => {
+  it('an ID-card number in the certificate column is refused and not quoted', async () => {
+    const r = await importFiles({
+      'rosters/a-2026-11-01.csv': csv([['姓名', '单位', '证号'], ['张三', 'rq-cgj', '130982199001011232'], ['李四', 'rq-cgj', '11010519491231002x'], ['王五', 'rq-cgj', '130982199001011234']]),
+    });
+    expect(r.problems.map(formatProblem)).toEqual([
+      'rosters/a-2026-11-01.csv 第 2 行，C 列「证号」：这是一个居民身份证号码，不能作为证件编号公开：请检查是否把身份证号一列当成了证件编号',
+      'rosters/a-2026-11-01.csv 第 3 行，C 列「证号」：这是一个居民身份证号码，不能作为证件编号公开：请检查是否把身份证号一列当成了证件编号',
+    ]);
+    // 18 digits with a wrong check digit is not an ID-card number: it may be a real certificate number.
+    expect(r.auxiliaries.map((a) => a.certificateNo)).toEqual(['130982199001011234']);
+  });
+
+  it('a mapping file may not publish a private column', async () => {
+    const r = await importFiles({
+      'rosters/a-2026-11-01.csv': csv([['姓名', '单位', '身份证号码', '联系电话'], ['张三', 'rq-cgj', '130982199001011232', '13800138000']]),
+      'rosters/a-2026-11-01.mapping.yaml': 'columns:\n  身份证号码: certificateNo\n  联系电话: post\n',
+    });
+    expect(r.problems.map(formatProblem)).toEqual([
+      'rosters/a-2026-11-01.mapping.yaml：columns：「身份证号码」是个人隐私，不能公开，不能指定为 certificateNo',
+      'rosters/a-2026-11-01.mapping.yaml：columns：「联系电话」是个人隐私，不能公开，不能指定为 post',
+    ]);
+    expect(r.auxiliaries).toEqual([]);
+  });
+});
+
 describe('formula and HTML cells are data', () => {
   const hostile = ['=HYPERLINK("http://evil.example","点我")', '+1+1', '-2+3', '@SUM(A1)', '<script>alert(1)</script>', '<img src=x onerror=alert(1)>'];
 
@@ -75,7 +101,7 @@ describe('formula and HTML cells are data', () => {
     ]);
     expect(r.problems.map(formatProblem)).toEqual([
       'rosters/a-2026-11-01.xlsx 第 4 行，C 列「证件编号」，值「=1+1」：证件编号只能由数字、字母、汉字和中间的连字符 -、下划线 _、点 . 组成',
-      'rosters/a-2026-11-01.xlsx 第 5 行，C 列「证件编号」，值「130982199001011230」：证件编号在 Excel 中存成了数字，超过 15 位的数字会丢失末尾几位：请把该列设为“文本”、重新填入编号',
+      'rosters/a-2026-11-01.xlsx 第 5 行，C 列「证件编号」：证件编号在 Excel 中存成了数字，超过 15 位的数字会丢失末尾几位：请把该列设为“文本”、重新填入编号',
     ]);
   });
 });

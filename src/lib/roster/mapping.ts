@@ -29,6 +29,9 @@ export const rosterMappingSchema = z
 
 export type RosterMapping = z.infer<typeof rosterMappingSchema>;
 
+/** Headers of private columns (ID card, phone, address, birth, bank …) that a mapping file may not publish. */
+const PRIVATE_HEADER = /身份证|身份号|公民身份|电话|手机|联系方式|住址|地址|出生|户籍|籍贯|银行|卡号|社保|医保|婚姻|政治面貌|民族|学历/;
+
 /** `a/b.csv` → `a/b.mapping.yaml`. */
 export function mappingPathFor(rosterPath: string): string {
   return rosterPath.replace(/\.[^./\\]+$/, '') + '.mapping.yaml';
@@ -57,6 +60,11 @@ export function readMapping(source: RosterSource, registry: Registry, problems: 
     return null;
   }
   const mapping = parsed.data;
+  const privateHeaders = Object.entries(mapping.columns ?? {}).filter(([header]) => PRIVATE_HEADER.test(header));
+  for (const [header, field] of privateHeaders) {
+    problems.push({ file: mappingFile, reason: `columns：「${header}」是个人隐私，不能公开，不能指定为 ${field}` });
+  }
+  if (privateHeaders.length) return null;
   if (mapping.agency !== undefined && !registry.byId.has(mapping.agency)) {
     problems.push({ file: mappingFile, value: mapping.agency, reason: 'agency：在 agencies.yaml 中没有这个 id' });
     return null;

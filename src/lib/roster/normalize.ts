@@ -24,7 +24,8 @@ export function normalizeName(value: string): string {
 const CERTIFICATE_PATTERN = /^[0-9A-Z\u4E00-\u9FFF](?:[0-9A-Z\u4E00-\u9FFF._-]*[0-9A-Z\u4E00-\u9FFF])?$/u;
 export const MAX_CERTIFICATE_LENGTH = 40;
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
+/** A failure may ask not to be quoted: its value looks like private data (an ID-card number). */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string; hideValue?: boolean };
 
 /** normalizeCertificateNo plus the checks that keep it usable in a URL (`/verify/<number>/`). */
 export function parseCertificateNo(value: string): Parsed<string> {
@@ -33,11 +34,26 @@ export function parseCertificateNo(value: string): Parsed<string> {
   if (/^\d+(?:\.\d+)?E\+?\d+$/.test(normalized)) {
     return { ok: false, reason: '证件编号被 Excel 写成了科学计数法，原号码已经丢失：请把该列设为“文本”、重新填入编号后再导出' };
   }
+  if (isResidentIdNumber(normalized)) {
+    return { ok: false, reason: '这是一个居民身份证号码，不能作为证件编号公开：请检查是否把身份证号一列当成了证件编号', hideValue: true };
+  }
   if (normalized.length > MAX_CERTIFICATE_LENGTH) return { ok: false, reason: `证件编号过长（最多 ${MAX_CERTIFICATE_LENGTH} 个字符）` };
   if (!CERTIFICATE_PATTERN.test(normalized)) {
     return { ok: false, reason: '证件编号只能由数字、字母、汉字和中间的连字符 -、下划线 _、点 . 组成' };
   }
   return { ok: true, value: normalized };
+}
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK = '10X98765432';
+
+/** An 18-character PRC resident ID number (GB 11643): valid birth date and ISO 7064 MOD 11-2 check character. */
+export function isResidentIdNumber(value: string): boolean {
+  const m = /^\d{6}((?:19|20)\d{2})(\d{2})(\d{2})\d{3}[\dX]$/.exec(value);
+  if (!m || !isRealIsoDate(`${m[1]}-${m[2]}-${m[3]}`)) return false;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(value[i]) * ID_WEIGHTS[i]!;
+  return ID_CHECK[sum % 11] === value[17];
 }
 
 export const DATE_FORMATS_HINT = '可用格式：2021-12-01、2021/12/1、2021.12.1、2021年12月1日、20211201，或 Excel 日期';

@@ -49,9 +49,9 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
   const certificateRaw = raw('certificateNo');
   const certificate: Parsed<string> =
     typeof certificateRaw === 'number' && Math.abs(certificateRaw) >= 1e15
-      ? { ok: false, reason: '证件编号在 Excel 中存成了数字，超过 15 位的数字会丢失末尾几位：请把该列设为“文本”、重新填入编号' }
+      ? { ok: false, reason: '证件编号在 Excel 中存成了数字，超过 15 位的数字会丢失末尾几位：请把该列设为“文本”、重新填入编号', hideValue: true }
       : parseCertificateNo(certificateText);
-  if (!certificate.ok) problem('certificateNo', certificate.reason, certificateText);
+  if (!certificate.ok) problem('certificateNo', certificate.reason, certificate.hideValue ? undefined : certificateText);
 
   let agency = ctx.mappingAgency;
   if (ctx.columns.has('agency')) {
