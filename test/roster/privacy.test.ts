@@ -57,6 +57,26 @@ describe('private data in a kept column', () => {
     expect(r.auxiliaries.map((a) => a.certificateNo)).toEqual(['130982199001011234']);
   });
 
+  it('an ID-card number inside a name, post, dispatcher or photo name is refused and not quoted', async () => {
+    const id = '130982199001011232';
+    const r = await importFiles({
+      'rosters/a-2026-11-01.csv': csv([
+        ['姓名', '单位', '证号', '岗位', '劳务派遣单位', '照片'],
+        [`张三${id}`, 'rq-cgj', 'A1', '', '', ''],
+        ['李四', 'rq-cgj', 'A2', `协管员（${id}）`, `派遣公司 ${id}`, `photos/${id}.jpg`],
+        ['王五', 'rq-cgj', 'A3', '协管员 1309821990010112345', '', ''],
+      ]),
+      [`rosters/photos/${id}.jpg`]: 'x',
+    });
+    expect(r.problems.map(formatProblem)).toEqual([
+      'rosters/a-2026-11-01.csv 第 2 行，A 列「姓名」：姓名中含有居民身份证号码，不能公开',
+      'rosters/a-2026-11-01.csv 第 3 行，D 列「岗位」：岗位中含有居民身份证号码，不能公开',
+      'rosters/a-2026-11-01.csv 第 3 行，E 列「劳务派遣单位」：劳务派遣单位中含有居民身份证号码，不能公开',
+      'rosters/a-2026-11-01.csv 第 3 行，F 列「照片」：照片中含有居民身份证号码，不能公开',
+    ]);
+    expect(r.auxiliaries.map((a) => a.name)).toEqual(['王五']);
+  });
+
   it('a mapping file may not publish a private column', async () => {
     const r = await importFiles({
       'rosters/a-2026-11-01.csv': csv([['姓名', '单位', '身份证号码', '联系电话'], ['张三', 'rq-cgj', '130982199001011232', '13800138000']]),

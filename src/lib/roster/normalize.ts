@@ -56,6 +56,13 @@ export function isResidentIdNumber(value: string): boolean {
   return ID_CHECK[sum % 11] === value[17];
 }
 
+/** Whether an ID-card number appears anywhere in the text (not next to other digits). */
+export function containsResidentIdNumber(text: string): boolean {
+  if (text.length < 18) return false;
+  for (const m of toHalfWidth(text).matchAll(/(?<!\d)\d{17}[\dXx](?!\d)/g)) if (isResidentIdNumber(m[0].toUpperCase())) return true;
+  return false;
+}
+
 export const DATE_FORMATS_HINT = '可用格式：2021-12-01、2021/12/1、2021.12.1、2021年12月1日、20211201，或 Excel 日期';
 
 const EXCEL_EPOCH_1900 = Date.UTC(1899, 11, 30);

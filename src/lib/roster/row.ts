@@ -3,7 +3,7 @@ import type { Agency } from '../registry/schema.ts';
 import type { Auxiliary } from './schema.ts';
 import { dateFields, fieldLabels, type RosterField } from './fields.ts';
 import type { MappedColumn } from './headers.ts';
-import { cellText, cleanText, normalizeName, parseCertificateNo, parseDate, parseEmployment, parseStatus, type Parsed } from './normalize.ts';
+import { cellText, cleanText, containsResidentIdNumber, normalizeName, parseCertificateNo, parseDate, parseEmployment, parseStatus, type Parsed } from './normalize.ts';
 import type { RosterProblem } from './problems.ts';
 import type { RawCell } from './table.ts';
 
@@ -44,6 +44,10 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
 
   const name = normalizeName(cellText(raw('name')));
   if (!name) problem('name', '姓名为空');
+  // A published text that carries an ID-card number (a pasted-in column, a photo named by it) is refused unquoted.
+  for (const field of ['name', 'post', 'dispatcher', 'photo'] as const) {
+    if (containsResidentIdNumber(text(field))) problem(field, `${fieldLabels[field]}中含有居民身份证号码，不能公开`);
+  }
 
   const certificateText = text('certificateNo');
   const certificateRaw = raw('certificateNo');
