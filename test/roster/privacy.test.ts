@@ -47,11 +47,12 @@ describe('PII allow-list', () => {
 describe('private data in a kept column', () => {
   it('an ID-card number in the certificate column is refused and not quoted', async () => {
     const r = await importFiles({
-      'rosters/a-2026-11-01.csv': csv([['姓名', '单位', '证号'], ['张三', 'rq-cgj', '130982199001011232'], ['李四', 'rq-cgj', '11010519491231002x'], ['王五', 'rq-cgj', '130982199001011234']]),
+      'rosters/a-2026-11-01.csv': csv([['姓名', '单位', '证号'], ['张三', 'rq-cgj', '130982199001011232'], ['李四', 'rq-cgj', '11010519491231002x'], ['王五', 'rq-cgj', '130982199001011234'], ['赵六', 'rq-cgj', 'ID-130982199001011232']]),
     });
     expect(r.problems.map(formatProblem)).toEqual([
-      'rosters/a-2026-11-01.csv 第 2 行，C 列「证号」：这是一个居民身份证号码，不能作为证件编号公开：请检查是否把身份证号一列当成了证件编号',
-      'rosters/a-2026-11-01.csv 第 3 行，C 列「证号」：这是一个居民身份证号码，不能作为证件编号公开：请检查是否把身份证号一列当成了证件编号',
+      'rosters/a-2026-11-01.csv 第 2 行，C 列「证号」：含有居民身份证号码，不能作为证件编号公开：请检查是否把身份证号一列当成了证件编号',
+      'rosters/a-2026-11-01.csv 第 3 行，C 列「证号」：含有居民身份证号码，不能作为证件编号公开：请检查是否把身份证号一列当成了证件编号',
+      'rosters/a-2026-11-01.csv 第 5 行，C 列「证号」：含有居民身份证号码，不能作为证件编号公开：请检查是否把身份证号一列当成了证件编号',
     ]);
     // 18 digits with a wrong check digit is not an ID-card number: it may be a real certificate number.
     expect(r.auxiliaries.map((a) => a.certificateNo)).toEqual(['130982199001011234']);

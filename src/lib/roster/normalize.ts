@@ -34,8 +34,8 @@ export function parseCertificateNo(value: string): Parsed<string> {
   if (/^\d+(?:\.\d+)?E\+?\d+$/.test(normalized)) {
     return { ok: false, reason: '证件编号被 Excel 写成了科学计数法，原号码已经丢失：请把该列设为“文本”、重新填入编号后再导出' };
   }
-  if (isResidentIdNumber(normalized)) {
-    return { ok: false, reason: '这是一个居民身份证号码，不能作为证件编号公开：请检查是否把身份证号一列当成了证件编号', hideValue: true };
+  if (containsResidentIdNumber(normalized)) {
+    return { ok: false, reason: '含有居民身份证号码，不能作为证件编号公开：请检查是否把身份证号一列当成了证件编号', hideValue: true };
   }
   if (normalized.length > MAX_CERTIFICATE_LENGTH) return { ok: false, reason: `证件编号过长（最多 ${MAX_CERTIFICATE_LENGTH} 个字符）` };
   if (!CERTIFICATE_PATTERN.test(normalized)) {
