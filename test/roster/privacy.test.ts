@@ -58,7 +58,7 @@ describe('private data in a kept column', () => {
     expect(r.auxiliaries.map((a) => a.certificateNo)).toEqual(['130982199001011234']);
   });
 
-  it('an ID-card number inside a name, post, dispatcher or photo name is refused and not quoted', async () => {
+  it('an ID-card or mobile number inside a name, post, dispatcher or photo name is refused and not quoted', async () => {
     const id = '130982199001011232';
     const r = await importFiles({
       'rosters/a-2026-11-01.csv': csv([
@@ -66,6 +66,7 @@ describe('private data in a kept column', () => {
         [`张三${id}`, 'rq-cgj', 'A1', '', '', ''],
         ['李四', 'rq-cgj', 'A2', `协管员（${id}）`, `派遣公司 ${id}`, `photos/${id}.jpg`],
         ['王五', 'rq-cgj', 'A3', '协管员 1309821990010112345', '', ''],
+        ['赵六', 'rq-cgj', 'A4', '协管员', '派遣公司（联系人手机 13800138000）', ''],
       ]),
       [`rosters/photos/${id}.jpg`]: 'x',
     });
@@ -74,6 +75,7 @@ describe('private data in a kept column', () => {
       'rosters/a-2026-11-01.csv 第 3 行，D 列「岗位」：岗位中含有居民身份证号码，不能公开',
       'rosters/a-2026-11-01.csv 第 3 行，E 列「劳务派遣单位」：劳务派遣单位中含有居民身份证号码，不能公开',
       'rosters/a-2026-11-01.csv 第 3 行，F 列「照片」：照片中含有居民身份证号码，不能公开',
+      'rosters/a-2026-11-01.csv 第 5 行，E 列「劳务派遣单位」：劳务派遣单位中含有手机号码，不能公开',
     ]);
     expect(r.auxiliaries.map((a) => a.name)).toEqual(['王五']);
   });

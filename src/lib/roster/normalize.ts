@@ -63,6 +63,11 @@ export function containsResidentIdNumber(text: string): boolean {
   return false;
 }
 
+/** A mainland mobile number (11 digits, 13x–19x) not next to other digits. */
+export function containsMobileNumber(text: string): boolean {
+  return text.length >= 11 && /(?<!\d)1[3-9]\d{9}(?!\d)/.test(toHalfWidth(text));
+}
+
 export const DATE_FORMATS_HINT = '可用格式：2021-12-01、2021/12/1、2021.12.1、2021年12月1日、20211201，或 Excel 日期';
 
 const EXCEL_EPOCH_1900 = Date.UTC(1899, 11, 30);

@@ -3,7 +3,7 @@ import type { Agency } from '../registry/schema.ts';
 import type { Auxiliary } from './schema.ts';
 import { dateFields, fieldLabels, type RosterField } from './fields.ts';
 import type { MappedColumn } from './headers.ts';
-import { cellText, cleanText, containsResidentIdNumber, normalizeName, parseCertificateNo, parseDate, parseEmployment, parseStatus, type Parsed } from './normalize.ts';
+import { cellText, cleanText, containsMobileNumber, containsResidentIdNumber, normalizeName, parseCertificateNo, parseDate, parseEmployment, parseStatus, type Parsed } from './normalize.ts';
 import type { RosterProblem } from './problems.ts';
 import type { RawCell } from './table.ts';
 
@@ -47,6 +47,7 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
   // A published text that carries an ID-card number (a pasted-in column, a photo named by it) is refused unquoted.
   for (const field of ['name', 'post', 'dispatcher', 'photo'] as const) {
     if (containsResidentIdNumber(text(field))) problem(field, `${fieldLabels[field]}中含有居民身份证号码，不能公开`);
+    else if (field !== 'photo' && containsMobileNumber(text(field))) problem(field, `${fieldLabels[field]}中含有手机号码，不能公开`);
   }
 
   const certificateText = text('certificateNo');
