@@ -6,6 +6,8 @@ import { rosterFields } from './fields.ts';
 import type { RosterProblem } from './problems.ts';
 import type { RosterSource } from './types.ts';
 
+const HEADER_ROW_MESSAGE = 'headerRow 应为正整数（表头所在的行号）';
+
 /** `<roster>.mapping.yaml` next to a roster export: how to read an export that the aliases alone do not cover. */
 export const rosterMappingSchema = z
   .object({
@@ -20,10 +22,10 @@ export const rosterMappingSchema = z
         z.enum(rosterFields, { message: `字段名应为以下之一：${rosterFields.join(', ')}` }),
       )
       .optional(),
-    /** XLSX sheet to read; default the first. */
+    /** XLSX sheet to read; default the first visible one. */
     sheet: z.string().min(1, { message: '工作表名不能为空' }).optional(),
     /** 1-based header row; default the first non-empty row. */
-    headerRow: z.number({ message: 'headerRow 应为正整数（表头所在的行号）' }).int({ message: 'headerRow 应为正整数（表头所在的行号）' }).min(1, { message: 'headerRow 应为正整数（表头所在的行号）' }).optional(),
+    headerRow: z.number({ message: HEADER_ROW_MESSAGE }).int({ message: HEADER_ROW_MESSAGE }).min(1, { message: HEADER_ROW_MESSAGE }).optional(),
   })
   .strict();
 
