@@ -42,7 +42,7 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
     problems.push({ file: ctx.file, row: rowNumber, column: ctx.columns.get(field)?.label, value, reason });
   };
 
-  const name = normalizeName(cellText(raw('name')));
+  const name = normalizeName(text('name'));
   if (!name) problem('name', '姓名为空');
   // A published text that carries an ID-card number (a pasted-in column, a photo named by it) is refused unquoted.
   for (const field of ['name', 'post', 'dispatcher', 'photo'] as const) {
