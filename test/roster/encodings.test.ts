@@ -95,6 +95,18 @@ describe('the same roster in every export format gives the same records', () => 
     expect(r.auxiliaries).toEqual([{ certificateNo: 'A1', name: '张三', agencyId: 'rq-cgj', status: 'active' }]);
   });
 
+  it('XLSX in the 1904 date system (old Mac Excel): serials and date cells', async () => {
+    const workbook = new ExcelJS.Workbook();
+    workbook.properties.date1904 = true;
+    const sheet = workbook.addWorksheet('名单');
+    sheet.addRow(['姓名', '单位', '证号', '发证日期', '有效期至']);
+    sheet.addRow(['张三', 'rq-cgj', 'A1', serial('2021-12-01') - 1462, new Date(Date.UTC(2026, 10, 30))]);
+    sheet.getColumn(5).numFmt = 'yyyy-mm-dd';
+    const r = await importFiles({ 'rosters/a-2026-11-01.xlsx': new Uint8Array(await workbook.xlsx.writeBuffer()) });
+    expect(r.problems).toEqual([]);
+    expect(r.auxiliaries).toEqual([{ certificateNo: 'A1', name: '张三', agencyId: 'rq-cgj', status: 'active', issuedOn: '2021-12-01', validUntil: '2026-11-30' }]);
+  });
+
   it('XLSX: names the sheets when the mapped one is missing', async () => {
     const r = await importFiles({
       'rosters/a-2026-11-01.xlsx': await xlsxRoster(),
