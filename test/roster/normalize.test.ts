@@ -33,6 +33,9 @@ describe('parseCertificateNo', () => {
     expect(parseCertificateNo('../x').ok).toBe(false);
     expect(parseCertificateNo('RQ-').ok).toBe(false);
   });
+  it('recognizes Excel\'s ="…" text wrapper without evaluating it', () => {
+    expect(parseCertificateNo('="00123"')).toEqual({ ok: false, reason: '证件编号写成了 Excel 的 ="…" 形式（公式不会被计算）：请去掉等号和引号，只留编号' });
+  });
   it('recognizes a number Excel turned into scientific notation', () => {
     expect(parseCertificateNo('1.30982E+17')).toEqual({
       ok: false,

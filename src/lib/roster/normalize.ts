@@ -38,6 +38,9 @@ export function parseCertificateNo(value: string): Parsed<string> {
     return { ok: false, reason: '含有居民身份证号码，不能作为证件编号公开：请检查是否把身份证号一列当成了证件编号', hideValue: true };
   }
   if (normalized.length > MAX_CERTIFICATE_LENGTH) return { ok: false, reason: `证件编号过长（最多 ${MAX_CERTIFICATE_LENGTH} 个字符）` };
+  if (/^="[^"]*"$/.test(normalized)) {
+    return { ok: false, reason: '证件编号写成了 Excel 的 ="…" 形式（公式不会被计算）：请去掉等号和引号，只留编号' };
+  }
   if (!CERTIFICATE_PATTERN.test(normalized)) {
     return { ok: false, reason: '证件编号只能由数字、字母、汉字和中间的连字符 -、下划线 _、点 . 组成' };
   }
