@@ -33,7 +33,7 @@ describe('mapping files', () => {
   it('without headerRow, a title line is taken as the header and the problem says so', async () => {
     const r = await importFiles({ 'rosters/nync-2026-11-01.csv': ROSTER });
     expect(r.problems.map(formatProblem).slice(-1)).toEqual([
-      'rosters/nync-2026-11-01.csv 第 1 行：这一行只有一个单元格有内容，像是标题：表头不在这一行时，请在映射文件中用 headerRow 写明表头在第几行',
+      'rosters/nync-2026-11-01.csv 第 1 行：这一行只有一个单元格有内容，像是标题：表头不在这一行时，请在映射文件 nync-2026-11-01.mapping.yaml 中用 headerRow 写明表头在第几行',
     ]);
     expect(r.problems).toHaveLength(4);
   });

@@ -4,7 +4,7 @@ import { isRealIsoDate } from '../dates.ts';
 import { certificateLookupKey } from '../text.ts';
 import { fieldLabels, headerAliases, type RosterField } from './fields.ts';
 import { headerKey, lookalikeHeader, matchHeaders, type MappedColumn } from './headers.ts';
-import { readMapping, type RosterMapping } from './mapping.ts';
+import { mappingPathFor, readMapping, type RosterMapping } from './mapping.ts';
 import { openTable } from './open.ts';
 import { cellText } from './normalize.ts';
 import { columnLabel, type RosterProblem } from './problems.ts';
@@ -185,7 +185,8 @@ function readHeaderRow(cells: readonly RawCell[], number: number, mapping: Roste
     problems.push({ file, row: number, reason: missingColumnReason(field) + hint });
   }
   if (missing.length && !mapping.headerRow && filled === 1) {
-    problems.push({ file, row: number, reason: '这一行只有一个单元格有内容，像是标题：表头不在这一行时，请在映射文件中用 headerRow 写明表头在第几行' });
+    const mappingName = mappingPathFor(file).split('/').pop();
+    problems.push({ file, row: number, reason: `这一行只有一个单元格有内容，像是标题：表头不在这一行时，请在映射文件 ${mappingName} 中用 headerRow 写明表头在第几行` });
   }
   return {
     number,
