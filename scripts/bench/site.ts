@@ -2,11 +2,11 @@
  * `npm run bench site`: generates a province of BENCH_SITE_SIZE (default 100,000) auxiliaries with the sample
  * generator, builds the full site (pages, search index, QR codes, open data) and a bare one-page-per-record
  * Astro project of the same content, and prints wall time, peak RSS (sum over the build's process tree,
- * polled from /proc), dist size and file count for both, their ratio, the verification page's gzip size and
- * the first search's transfer measured in Chromium.
+ * polled from /proc every 0.5 s), dist size and file count for both, their ratio, the verification page's gzip size and
+ * the first search's transfer measured in Chromium. Each build's output is kept in `<work>/<build>-dist.log`.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -61,13 +61,18 @@ async function build(label: string, args: string[], outDir: string): Promise<Bui
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let peak = 0;
-  const poll = setInterval(() => (peak = Math.max(peak, treeRssKiB(child.pid!))), 250);
+  const poll = setInterval(() => (peak = Math.max(peak, treeRssKiB(child.pid!))), 500);
   let tail = '';
-  const keep = (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-4000));
+  const log = createWriteStream(`${outDir}.log`);
+  const keep = (chunk: Buffer) => {
+    log.write(chunk);
+    tail = (tail + chunk.toString()).slice(-4000);
+  };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   const code: number = await new Promise((done) => child.on('close', done));
   clearInterval(poll);
+  log.end();
   const seconds = (performance.now() - started) / 1000;
   if (code !== 0) throw new Error(`${label} build failed (${code}):\n${tail}`);
   const { bytes, files } = await folderSize(outDir);
@@ -90,7 +95,7 @@ function verifyPageGzip(dist: string): { html: number; css: number } {
   const first = readdirSync(verify)[0]!;
   const html = readFileSync(join(verify, first, 'index.html'), 'utf8');
   let css = 0;
-  for (const m of html.matchAll(/<link rel="stylesheet" href="([^"]+)"/g)) css += gzipSync(readFileSync(join(dist, m[1]!))).length;
+  for (const m of html.matchAll(/<link rel="stylesheet" href="([^"?]+)[^"]*"/g)) css += gzipSync(readFileSync(join(dist, m[1]!))).length;
   return { html: gzipSync(html).length, css };
 }
 
@@ -151,4 +156,3 @@ console.log(`first search "${query}": ${kb(first.pagefind)} from /pagefind/ (goa
 if (existsSync(join(WORK, 'full-dist')) && !process.env.BENCH_KEEP) {
   await rm(join(WORK, 'bare-dist'), { recursive: true, force: true });
 }
-void statSync;
