@@ -5,7 +5,6 @@ import type { Browser, Page } from 'playwright-core';
 import { chromiumAvailable, launchChromium } from '../support/browser.ts';
 import { createApp, type App } from '../../functions/server/app.ts';
 import { startServer, type RunningServer } from '../../functions/server/node.ts';
-import { handlingFunctions } from '../../functions/handling/http.ts';
 import { readSettings } from '../../src/lib/settings.ts';
 import { startSmtp, tempDir, header } from '../complaints/support.ts';
 import { linksIn, mailText } from './support.ts';
@@ -33,9 +32,7 @@ describe.skipIf(reason)('one complaint from filing to resolution through the e-m
     smtp = await startSmtp();
     const settings = { ...readSettings({ ...process.env, SMTP_URL: smtp.url, VAR_DIR: tempDir('gongshi-e-'), DATABASE_URL: '' }), siteUrl: 'https://gongshi.example' };
     app = await createApp(settings, { log: () => undefined });
-    const handling = handlingFunctions(app.world);
-    // The app serves the handling functions itself; they are added here too in case it does not yet.
-    server = await startServer({ distDir, port: 0, functions: async (request, context) => (await app.functions(request, context)) ?? handling(request, context) });
+    server = await startServer({ distDir, port: 0, functions: app.functions });
     browser = await launchChromium();
   });
   afterAll(async () => {

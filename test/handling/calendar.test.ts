@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { addCalendarDays, addWorkingDays, isWorkingDay, localDate, makeCalendar } from '../../functions/deadlines/calendar.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { addCalendarDays, addWorkingDays, isWorkingDay, loadCalendar, localDate, makeCalendar } from '../../functions/deadlines/calendar.ts';
 import { acceptDueAt, escalationAt, resolveDueAt } from '../../functions/deadlines/policy.ts';
 
 // 2026-11-20 is a Friday. Instants are given in China Standard Time (+08:00).
@@ -59,5 +62,18 @@ describe('working days (weekends skipped, China time)', () => {
 
   it('rejects negative spans', () => {
     expect(() => addWorkingDays(new Date(), -1)).toThrow(/非负整数/);
+  });
+
+  it('reads holidays.yaml from the content folder; absent means weekends only; a broken one names the file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gongshi-e-cal-'));
+    expect((await loadCalendar(dir)).holidays.size).toBe(0);
+    writeFileSync(join(dir, 'holidays.yaml'), 'holidays: [2026-10-01, 2026-10-02]\nworkdays: [2026-10-10]\n');
+    const calendar = await loadCalendar(dir);
+    expect(isWorkingDay('2026-10-01', calendar)).toBe(false);
+    expect(isWorkingDay('2026-10-10', calendar)).toBe(true);
+    writeFileSync(join(dir, 'holidays.yaml'), 'holidays: [yesterday]\n');
+    await expect(loadCalendar(dir)).rejects.toThrow(/holidays\.yaml[\s\S]*holidays\.0/);
+    writeFileSync(join(dir, 'holidays.yaml'), 'holidays: [2026-10-01\n');
+    await expect(loadCalendar(dir)).rejects.toThrow(/YAML 格式错误/);
   });
 });
