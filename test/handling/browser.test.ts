@@ -8,6 +8,7 @@ import { startServer, type RunningServer } from '../../functions/server/node.ts'
 import { readSettings } from '../../src/lib/settings.ts';
 import { startSmtp, tempDir, header } from '../complaints/support.ts';
 import { linksIn, mailText } from './support.ts';
+import { axeViolations } from '../portal/helpers.ts';
 
 /**
  * One complaint from filing to resolution in Chromium: the citizen files it through the form, the agency
@@ -89,6 +90,14 @@ describe.skipIf(reason)('one complaint from filing to resolution through the e-m
     const agencyMail = first.find((m) => m.to[0] === agency.complaints.email && header(m.raw, 'subject')!.includes(reference))!;
     const links = linksIn(agencyMail);
     expect(Object.keys(links).sort()).toEqual(['不予受理', '受理此件', '转办其他机关'].sort());
+    // The confirmation pages pass axe (a context that lets axe's script past the pages' no-script CSP).
+    const audit = await browser.newContext({ bypassCSP: true });
+    const auditPage = await audit.newPage();
+    for (const path of [links['转办其他机关']!, '/complaint/status/', '/stats/']) {
+      await auditPage.goto(local(path));
+      expect(await axeViolations(auditPage), path).toEqual([]);
+    }
+    await audit.close();
     expect(await act(page, links['受理此件']!, {}, '确认受理')).toContain(`已受理 ${reference}`);
 
     // 3. Accepting brings a second mail with the 办结 link; the citizen is told.
