@@ -104,7 +104,7 @@ export default function StatusLookup() {
           <p className="hint" id="code-hint">提交时页面上显示的查询码（不会通过邮件发送）</p>
           <input id="code" name="code" type="text" autoComplete="off" spellCheck={false} aria-describedby="code-hint" required />
         </div>
-        <button type="submit" disabled={busy}>{busy ? '正在查询…' : '查询'}</button>
+        <button type="submit" className="btn btn-plain" disabled={busy}>{busy ? '正在查询…' : '查询'}</button>
       </form>
       {answer && (
         <section className="status-result" aria-labelledby="status-title" tabIndex={-1} ref={resultRef}>
