@@ -1,19 +1,17 @@
 import { escapeHtml } from '../../src/lib/text.ts';
+import { pageHtml } from '../../src/lib/portal/frame.ts';
 import type { Agency } from '../../src/lib/registry/schema.ts';
 import type { Ready } from './actions.ts';
 import { shanghai } from './mails.ts';
 import { actionLabels, statusLabels } from './state.ts';
 
-/** Small self-contained HTML pages served by the handling functions: no scripts, no external resources. */
-const STYLE = `body{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem;line-height:1.6}
-label{display:block;font-weight:bold;margin-top:1rem}textarea,select{width:100%;font:inherit}textarea{min-height:8rem}
-button{margin-top:1rem;font:inherit;padding:.5rem 1.5rem}.error{color:#b00020;font-weight:bold}dt{font-weight:bold}
-table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:top}`;
+/** HTML pages served by the handling functions, in the site's frame: no scripts, nothing from third parties. */
+const STYLE = `<style>.handling label{display:block;font-weight:bold;margin-top:1rem}.handling textarea,.handling select{width:100%;max-width:36em;font:inherit;padding:.4em}
+.handling textarea{min-height:8rem}.handling button{display:block;margin-top:1rem}.handling .error{color:#d4351c;font-weight:bold}.handling dt{font-weight:bold}
+.handling table{border-collapse:collapse}.handling td,.handling th{border:1px solid #b1b4b6;padding:.3em .6em;text-align:left;vertical-align:top}</style>`;
 
 export function page(title: string, body: string): string {
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-    `<meta name="robots" content="noindex"><title>${escapeHtml(title)} · 行政执法辅助人员公示</title><style>${STYLE}</style></head>` +
-    `<body><header><a href="/">行政执法辅助人员公示</a></header><main id="main">${body}</main></body></html>`;
+  return pageHtml(title, undefined, `${STYLE}<div class="handling">${body}</div>`);
 }
 
 export function problemHtml(status: number, message: string): string {
@@ -64,7 +62,7 @@ export function actionFormHtml(
 <dl><dt>办理机关</dt><dd>${escapeHtml(agency.name)}</dd><dt>当前状态</dt><dd>${statusLabels[complaint.status]}</dd>
 <dt>提交时间</dt><dd>${escapeHtml(shanghai(complaint.created_at))}</dd></dl>
 <p>投诉内容见贵单位收到的邮件。确认后点击下方按钮；本链接只能使用一次。</p>
-<form method="post" action="">${fields}<button type="submit">确认${escapeHtml(label)}</button></form>`,
+<form method="post" action="">${fields}<button type="submit" class="btn btn-plain">确认${escapeHtml(label)}</button></form>`,
   );
 }
 
