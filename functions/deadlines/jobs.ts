@@ -2,6 +2,7 @@ import type { Agency } from '../../src/lib/registry/schema.ts';
 import { mailHost } from '../complaints/world.ts';
 import { actionLinks, escalationMail, reminderMail, summaryMail, type Stage, type SummaryItem } from '../handling/mails.ts';
 import { allowedActions } from '../handling/state.ts';
+import { routingPeriod } from '../handling/actions.ts';
 import type { HandlingWorld } from '../handling/world.ts';
 import { enqueueMail } from '../outbox/enqueue.ts';
 import { appendEvent, claimNotice, type ComplaintRow } from '../store/records.ts';
@@ -70,7 +71,7 @@ export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> 
       const [fresh] = await tx.query<{ status: string; agency_id: string }>('SELECT status, agency_id FROM complaints WHERE id = ?', [c.id]);
       if (!fresh || fresh.status !== c.status || fresh.agency_id !== c.agency_id) return;
       if (await claimNotice(tx, c.id, kind('reminder'), at)) {
-        const links = actionLinks(world, { reference: c.reference, agencyId: handler.id }, allowedActions(c.status));
+        const links = actionLinks(world, { reference: c.reference, agencyId: handler.id, period: await routingPeriod(tx, c.id) }, allowedActions(c.status));
         await enqueueMail(
           tx,
           { ...reminderMail({ reference: c.reference, agency: handler, stage: period.stage, dueAt: period.dueAt, escalateAt, links }), complaintId: c.id, key: c.reference, kind: kind('reminder'), recipient: handler.complaints.email },

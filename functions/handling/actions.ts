@@ -59,15 +59,23 @@ export const actionForms = {
   resolve: z.object({ result: text('办理结果', 4, 2000) }),
 } satisfies Record<HandlingAction, z.ZodType>;
 
-function check(world: HandlingWorld, complaint: ComplaintRow | undefined, claim: ActionClaim): { complaint: ComplaintRow; agency: Agency } {
+/** How many times the complaint has been routed: 1 after intake, +1 per transfer. */
+export async function routingPeriod(db: Db, complaintId: string): Promise<number> {
+  const [row] = await db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM complaint_events WHERE complaint_id = ? AND type = 'routed'", [complaintId]);
+  return Number(row?.n ?? 0);
+}
+
+async function check(world: HandlingWorld, db: Db, complaint: ComplaintRow | undefined, claim: ActionClaim): Promise<{ complaint: ComplaintRow; agency: Agency; period: number }> {
   if (!complaint) throw new Refusal(404, `未找到受理编号 ${claim.reference}。`);
   if (complaint.agency_id !== claim.agencyId) {
     const now = world.directory.agency(complaint.agency_id)?.name ?? '其他机关';
     throw new Refusal(403, `该件已转由${now}办理，发给原办理机关的链接已失效。`);
   }
+  const period = await routingPeriod(db, complaint.id);
+  if (claim.period !== period) throw new Refusal(403, '该件在此链接发出后已转办过，此链接已失效；请使用最近一封邮件中的链接。');
   const agency = world.directory.agency(claim.agencyId);
   if (!agency) throw new Refusal(403, '此链接所属的机关已不在机关名录中。');
-  return { complaint, agency };
+  return { complaint, agency, period };
 }
 
 function verified(world: HandlingWorld, token: string): ActionClaim {
@@ -86,7 +94,7 @@ export async function inspectAction(world: HandlingWorld, token: string): Promis
   try {
     const claim = verified(world, token);
     await ensureHandlingSchema(world.store);
-    const { complaint, agency } = check(world, await findComplaintByReference(world.store, claim.reference), claim);
+    const { complaint, agency } = await check(world, world.store, await findComplaintByReference(world.store, claim.reference), claim);
     if (await tokenWasUsed(world.store, tokenHash(token))) throw new Refusal(410, '此链接已经使用过，每个链接只能使用一次。');
     const t = transition(complaint.status, claim.action);
     if (!t.ok) throw new Refusal(409, t.message);
@@ -128,7 +136,7 @@ async function perform(
   claim: ActionClaim,
   fields: { note?: string; reason?: string; transferTo?: string; result?: string },
 ): Promise<Done> {
-  const { complaint, agency } = check(world, await findComplaintByReference(tx, claim.reference), claim);
+  const { complaint, agency, period } = await check(world, tx, await findComplaintByReference(tx, claim.reference), claim);
   const now = world.clock.now();
   const at = now.toISOString();
   if (!(await claimTokenUse(tx, { tokenHash: tokenHash(token), complaintId: complaint.id, action: claim.action, agencyId: agency.id, at }))) {
@@ -192,7 +200,7 @@ async function perform(
       acceptDueAt: change.acceptDueAt ?? null,
       routeReason,
     };
-    const links = actionLinks(world, { reference: complaint.reference, agencyId: receiving.id }, ['accept', 'reject', 'transfer']);
+    const links = actionLinks(world, { reference: complaint.reference, agencyId: receiving.id, period: period + 1 }, ['accept', 'reject', 'transfer']);
     await enqueueMail(
       tx,
       { ...agencyMail(forMail, receiving, world.directory, links), complaintId: complaint.id, key: complaint.reference, kind: `agency-transfer-${event.seq}`, recipient: receiving.complaints.email },
@@ -201,7 +209,7 @@ async function perform(
     );
   }
   if (claim.action === 'accept' && change.resolveDueAt) {
-    const links = actionLinks(world, { reference: complaint.reference, agencyId: agency.id }, ['resolve', 'transfer']);
+    const links = actionLinks(world, { reference: complaint.reference, agencyId: agency.id, period }, ['resolve', 'transfer']);
     await enqueueMail(
       tx,
       { ...acceptedMail({ reference: complaint.reference, agency, resolveDueAt: change.resolveDueAt, links }), complaintId: complaint.id, key: complaint.reference, kind: `handling-${event.seq}`, recipient: agency.complaints.email },

@@ -14,6 +14,11 @@ export interface ActionClaim {
   reference: string;
   action: HandlingAction;
   agencyId: string;
+  /**
+   * Which time the complaint reached this agency (1 = first routing, +1 per transfer): a link dies when the
+   * complaint moves on, even if it later comes back to the same agency.
+   */
+  period: number;
   /** Unix seconds. */
   expiresAt: number;
   /** Random, so that every issued link is distinct and is used up on its own. */
@@ -27,12 +32,12 @@ function mac(payload: string, secret: string): Buffer {
 }
 
 export function signActionToken(claim: ActionClaim, secret: string): string {
-  const payload = Buffer.from([claim.reference, claim.action, claim.agencyId, String(claim.expiresAt), claim.nonce ?? ''].join('|')).toString('base64url');
+  const payload = Buffer.from([claim.reference, claim.action, claim.agencyId, String(claim.period), String(claim.expiresAt), claim.nonce ?? ''].join('|')).toString('base64url');
   return `${payload}.${mac(payload, secret).toString('base64url')}`;
 }
 
 export function issueActionToken(
-  input: { reference: string; action: HandlingAction; agencyId: string },
+  input: { reference: string; action: HandlingAction; agencyId: string; period: number },
   secret: string,
   now: Date,
   lifetimeDays = LINK_LIFETIME_DAYS,
@@ -54,9 +59,11 @@ export function verifyActionToken(token: string, secret: string, now: Date): Ver
     return { ok: false, status: 403, message: '链接签名无效：链接可能被修改过，请使用邮件中的原始链接。' };
   }
   const parts = Buffer.from(payload, 'base64url').toString('utf8').split('|');
-  const [reference, action, agencyId, expires, nonce] = parts;
-  if (parts.length !== 5 || !reference || !agencyId || !action || !isHandlingAction(action) || !/^\d+$/.test(expires ?? '')) return bad;
-  const claim: ActionClaim = { reference, action, agencyId, expiresAt: Number(expires), ...(nonce ? { nonce } : {}) };
+  const [reference, action, agencyId, period, expires, nonce] = parts;
+  if (parts.length !== 6 || !reference || !agencyId || !action || !isHandlingAction(action) || !/^\d{1,6}$/.test(period ?? '') || !/^\d+$/.test(expires ?? '')) {
+    return bad;
+  }
+  const claim: ActionClaim = { reference, action, agencyId, period: Number(period), expiresAt: Number(expires), ...(nonce ? { nonce } : {}) };
   if (now.getTime() / 1000 > claim.expiresAt) {
     return { ok: false, status: 410, message: `链接已于 ${new Date(claim.expiresAt * 1000).toISOString().slice(0, 10)} 过期，请联系上级机关或司法局。` };
   }

@@ -19,20 +19,20 @@ const linkLabels: Record<HandlingAction, string> = {
 
 export function actionLinks(
   world: { settings: { secret: string; siteUrl: string }; clock: Clock },
-  complaint: { reference: string; agencyId: string },
+  complaint: { reference: string; agencyId: string; period: number },
   actions: readonly HandlingAction[],
 ): ActionLink[] {
   const now = world.clock.now();
   return actions.map((action) => ({
     label: linkLabels[action],
-    url: actionUrl(world.settings.siteUrl, issueActionToken({ reference: complaint.reference, action, agencyId: complaint.agencyId }, world.settings.secret, now)),
+    url: actionUrl(world.settings.siteUrl, issueActionToken({ reference: complaint.reference, action, agencyId: complaint.agencyId, period: complaint.period }, world.settings.secret, now)),
   }));
 }
 
-/** For the intake mail (World.actionLinks): what a newly routed complaint allows. */
+/** For the intake mail (World.actionLinks): what a newly routed complaint allows (its first period). */
 export function makeIntakeActionLinks(world: { settings: { secret: string; siteUrl: string }; clock: Clock }) {
   return (complaint: { reference: string; agencyId: string }): ActionLink[] =>
-    actionLinks(world, complaint, ['accept', 'reject', 'transfer']);
+    actionLinks(world, { ...complaint, period: 1 }, ['accept', 'reject', 'transfer']);
 }
 
 const kindWord = (kind: string) => (kind === 'report' ? '举报' : '投诉');

@@ -129,6 +129,19 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(await h.complaint(c.reference)).toMatchObject({ status: 'accepted', agency_id: 'city-scjg' });
     });
 
+    it('a complaint transferred away and back: the first round\'s links stay dead', async () => {
+      const c = await filed();
+      expect((await h.post(c.links[TRANSFER]!, { transferTo: 'city-scjg', reason: '属市场监管职责' })).status).toBe(200);
+      const toScjg = (await h.deliver()).find((m) => m.to[0] === 'scjg@city.example')!;
+      expect((await h.post(linksIn(toScjg)[TRANSFER]!, { transferTo: 'city-cgj', reason: '经核实属城管职责' })).status).toBe(200);
+      expect((await h.complaint(c.reference)).agency_id).toBe('city-cgj');
+      const stale = await h.post(c.links[ACCEPT]!);
+      expect(stale.status).toBe(403);
+      expect(await stale.text()).toContain('已转办过');
+      const back = (await h.deliver()).find((m) => m.to[0] === 'cgj@city.example')!;
+      expect((await h.post(linksIn(back)[ACCEPT]!)).status).toBe(200);
+    });
+
     it('refuses transfer to the same agency, to an unknown one, and to the agency complained about; nothing changes', async () => {
       const c = await filed({ about: 'agency', agencyId: 'city-cgj', certificateNo: undefined, category: 'other' });
       expect((await h.complaint(c.reference)).agency_id).toBe('city-gov'); // routed to the parent
@@ -157,12 +170,12 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const token = path.split('/').pop()!;
       const flipped = token.slice(0, 5) + (token[5] === 'a' ? 'b' : 'a') + token.slice(6);
       expect((await h.post(`/api/actions/${flipped}`)).status).toBe(403);
-      const foreign = issueActionToken({ reference: c.reference, action: 'accept', agencyId: 'city-cgj' }, 'another-secret', h.clock.now());
+      const foreign = issueActionToken({ reference: c.reference, action: 'accept', agencyId: 'city-cgj', period: 1 }, 'another-secret', h.clock.now());
       expect((await h.post(`/api/actions/${foreign}`)).status).toBe(403);
       expect((await h.get('/api/actions/not-a-token')).status).toBe(400);
-      const wrongAgency = issueActionToken({ reference: c.reference, action: 'accept', agencyId: 'city-scjg' }, h.world.settings.secret, h.clock.now());
+      const wrongAgency = issueActionToken({ reference: c.reference, action: 'accept', agencyId: 'city-scjg', period: 1 }, h.world.settings.secret, h.clock.now());
       expect((await h.post(`/api/actions/${wrongAgency}`)).status).toBe(403);
-      const unknown = issueActionToken({ reference: 'TS-0000-0000', action: 'accept', agencyId: 'city-cgj' }, h.world.settings.secret, h.clock.now());
+      const unknown = issueActionToken({ reference: 'TS-0000-0000', action: 'accept', agencyId: 'city-cgj', period: 1 }, h.world.settings.secret, h.clock.now());
       expect((await h.post(`/api/actions/${unknown}`)).status).toBe(404);
 
       h.clock.advance(31 * 86400_000);
@@ -209,23 +222,23 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
     it('every action from every status: allowed ones act, the others are refused with the current status named', async () => {
       // Bring a fresh complaint to each status through real links, then try each action with a fresh signed link.
-      const reach = async (status: string): Promise<{ reference: string; agencyId: string }> => {
+      const reach = async (status: string): Promise<{ reference: string; agencyId: string; period: number }> => {
         const c = await filed();
-        if (status === 'submitted') return { reference: c.reference, agencyId: 'city-cgj' };
+        if (status === 'submitted') return { reference: c.reference, agencyId: 'city-cgj', period: 1 };
         if (status === 'transferred') {
           await h.post(c.links[TRANSFER]!, { transferTo: 'city-scjg', reason: '属市场监管职责' });
-          return { reference: c.reference, agencyId: 'city-scjg' };
+          return { reference: c.reference, agencyId: 'city-scjg', period: 2 };
         }
         if (status === 'rejected') {
           await h.post(c.links[REJECT]!, { reason: '不属于本机关职责' });
-          return { reference: c.reference, agencyId: 'city-cgj' };
+          return { reference: c.reference, agencyId: 'city-cgj', period: 1 };
         }
         await h.post(c.links[ACCEPT]!);
         if (status === 'resolved') {
-          const t = issueActionToken({ reference: c.reference, action: 'resolve', agencyId: 'city-cgj' }, h.world.settings.secret, h.clock.now());
+          const t = issueActionToken({ reference: c.reference, action: 'resolve', agencyId: 'city-cgj', period: 1 }, h.world.settings.secret, h.clock.now());
           await h.post(`/api/actions/${t}`, { result: '已办结处理' });
         }
-        return { reference: c.reference, agencyId: 'city-cgj' };
+        return { reference: c.reference, agencyId: 'city-cgj', period: 1 };
       };
       const allowed: Record<string, HandlingAction[]> = {
         submitted: ['accept', 'reject', 'transfer'],
@@ -239,7 +252,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         for (const action of handlingActions) {
           const at = await reach(status);
           expect((await h.complaint(at.reference)).status).toBe(status);
-          const token = issueActionToken({ reference: at.reference, action, agencyId: at.agencyId }, h.world.settings.secret, h.clock.now());
+          const token = issueActionToken({ reference: at.reference, action, agencyId: at.agencyId, period: at.period }, h.world.settings.secret, h.clock.now());
           const response = await h.post(`/api/actions/${token}`, form);
           const ok = allowed[status]!.includes(action);
           expect(response.status, `${status} + ${action}`).toBe(ok ? 200 : 409);

@@ -3,7 +3,7 @@ import { issueActionToken, signActionToken, tokenHash, verifyActionToken } from 
 
 const secret = 'test-secret-0123456789';
 const now = new Date('2026-11-20T01:00:00Z');
-const claim = { reference: 'TS-7K3M-9QX2', action: 'accept' as const, agencyId: 'renqiu-cgj' };
+const claim = { reference: 'TS-7K3M-9QX2', action: 'accept' as const, agencyId: 'renqiu-cgj', period: 1 };
 
 describe('signed action links', () => {
   it('round-trips a claim', () => {
@@ -34,7 +34,7 @@ describe('signed action links', () => {
     const [, signature] = good.split('.');
     const forged = signActionToken({ ...claim, action: 'resolve', expiresAt: 0 }, 'guess').split('.')[0];
     expect(verifyActionToken(`${forged}.${signature}`, secret, now)).toMatchObject({ ok: false, status: 403 });
-    const otherAgency = Buffer.from(`${claim.reference}|accept|renqiu-scjg|9999999999|abc`).toString('base64url');
+    const otherAgency = Buffer.from(`${claim.reference}|accept|renqiu-scjg|1|9999999999|abc`).toString('base64url');
     expect(verifyActionToken(`${otherAgency}.${signature}`, secret, now)).toMatchObject({ ok: false, status: 403 });
   });
 
