@@ -23,17 +23,24 @@ interface BuildFigures {
   peakRssMiB: number;
   bytes: number;
   files: number;
+  /** Peak RSS of each process on its own (the peaks need not coincide). */
+  byProcess: string;
 }
+
+/** Peak RSS seen per process name during the current build (KiB). */
+let peakByName = new Map<string, number>();
 
 function treeRssKiB(root: number): number {
   const children = new Map<number, number[]>();
   const rss = new Map<number, number>();
+  const names = new Map<number, string>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const status = readFileSync(`/proc/${name}/status`, 'utf8');
       const ppid = Number(/PPid:\s+(\d+)/.exec(status)?.[1]);
       rss.set(Number(name), Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0));
+      names.set(Number(name), /Name:\s+(\S+)/.exec(status)?.[1] ?? '?');
       const list = children.get(ppid) ?? [];
       list.push(Number(name));
       children.set(ppid, list);
@@ -46,6 +53,8 @@ function treeRssKiB(root: number): number {
   while (stack.length) {
     const pid = stack.pop()!;
     total += rss.get(pid) ?? 0;
+    const n = names.get(pid) ?? '?';
+    peakByName.set(n, Math.max(peakByName.get(n) ?? 0, rss.get(pid) ?? 0));
     stack.push(...(children.get(pid) ?? []));
   }
   return total;
@@ -61,6 +70,7 @@ async function build(label: string, args: string[], outDir: string): Promise<Bui
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let peak = 0;
+  peakByName = new Map();
   const poll = setInterval(() => (peak = Math.max(peak, treeRssKiB(child.pid!))), 500);
   let tail = '';
   const log = createWriteStream(`${outDir}.log`);
@@ -76,7 +86,8 @@ async function build(label: string, args: string[], outDir: string): Promise<Bui
   const seconds = (performance.now() - started) / 1000;
   if (code !== 0) throw new Error(`${label} build failed (${code}):\n${tail}`);
   const { bytes, files } = await folderSize(outDir);
-  return { seconds, peakRssMiB: peak / 1024, bytes, files };
+  const byProcess = [...peakByName].filter(([, kib]) => kib > 10240).map(([n, kib]) => `${n} ${Math.round(kib / 1024)} MiB`).join(', ');
+  return { seconds, peakRssMiB: peak / 1024, bytes, files, byProcess };
 }
 
 async function folderSize(dir: string): Promise<{ bytes: number; files: number }> {
@@ -144,6 +155,7 @@ if (process.env.BENCH_CONTENT_LAYER) {
 }
 const full = await build('full', [], join(WORK, 'full-dist'));
 console.log(`full  build: ${full.seconds.toFixed(1)} s, peak RSS ${full.peakRssMiB.toFixed(0)} MiB, ${mib(full.bytes)} in ${full.files} files`);
+console.log(`  peak RSS per process: ${full.byProcess}`);
 console.log(`ratio full/bare wall time: ${(full.seconds / bare.seconds).toFixed(2)} (goal ≤ 1.5); peak RSS goal ≤ 2048 MiB`);
 const pagefindSize = await folderSize(join(WORK, 'full-dist', 'pagefind'));
 console.log(`pagefind folder: ${mib(pagefindSize.bytes)} in ${pagefindSize.files} files`);

@@ -150,6 +150,18 @@ describe.skipIf(!ready)('public portal in Chromium', () => {
     expect(byAgency.nos).toContain(record.certificateNo);
   });
 
+  it('search: part of a post or of a unit name finds the people who hold it', async () => {
+    const withPost = records.find((r) => r.post && [...r.post].length >= 3)!;
+    const postPart = [...withPost.post!].slice(0, 2).join('');
+    const byPost = await searchFor(postPart, { agency: withPost.agencyName });
+    expect(byPost.nos).toContain(withPost.certificateNo);
+    expect(records.filter((r) => byPost.nos.includes(r.certificateNo)).every((r) => r.post?.includes(postPart) || r.name.includes(postPart) || r.agencyName.includes(postPart))).toBe(true);
+    const unitPart = [...withPost.agencyName].slice(2, 6).join('');
+    const byUnit = await searchFor(unitPart, { status: STATUS_WORDS[withPost.status] });
+    expect(byUnit.nos.length).toBeGreaterThan(0);
+    expect(records.filter((r) => byUnit.nos.includes(r.certificateNo)).every((r) => r.agencyName.includes(unitPart) || r.name.includes(unitPart) || r.post?.includes(unitPart))).toBe(true);
+  });
+
   it('badge QR sheet lists every active auxiliary of the agency with name and number', async () => {
     const agencyId = records.find((r) => r.status === 'active')!.agencyId;
     const active = records.filter((r) => r.agencyId === agencyId && r.status === 'active');

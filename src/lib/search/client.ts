@@ -78,24 +78,20 @@ export async function runSearch(query: string, ctx: SearchContext): Promise<Curs
 
   const groups: PagefindResult[] = [];
   const exactGroups = new Set<string>();
-  if (tokens.exactName || tokens.partialName || !tokens.numberKey) {
+  // Only Han text is in the Pagefind index (as tokens); an empty query lists what the filters select.
+  if (tokens.partialName || (!q && Object.keys(ctx.filters).length)) {
     const pf = await loadPagefind();
     const terms: (string | null)[] = [];
     if (tokens.exactName) terms.push(tokens.exactName);
     if (tokens.partialName) terms.push(tokens.partialName);
-    let lists = await Promise.all(terms.map((t) => pf.search(t, { filters: ctx.filters })));
-    // Not a name (or no name contains it): Pagefind's own words, for units and posts.
-    if (!lists.some((l) => l?.results.length)) {
-      terms.length = 0;
-      lists = [await pf.search(q || null, { filters: ctx.filters })];
-    }
+    const lists = await Promise.all(terms.length ? terms.map((t) => pf.search(t, { filters: ctx.filters })) : [pf.search(null, { filters: ctx.filters })]);
     const ids = new Set<string>();
     lists.forEach((list, i) => {
       for (const r of list?.results ?? []) {
         if (ids.has(r.id)) continue;
         ids.add(r.id);
         groups.push(r);
-        if (i === 0 && terms[0] === tokens.exactName && tokens.exactName) exactGroups.add(r.id);
+        if (i === 0 && tokens.exactName) exactGroups.add(r.id);
       }
     });
   }

@@ -2,7 +2,7 @@ import type { Portal } from '../portal/data.ts';
 import { statusInfo, statusOrder } from '../portal/labels.ts';
 import { agencyPath } from '../portal/paths.ts';
 import type { Auxiliary } from '../roster/schema.ts';
-import { nameTokens, searchName } from './tokens.ts';
+import { nameTokens, partTokens, searchName } from './tokens.ts';
 import type { BucketMeta, Member } from './match.ts';
 
 /** One Pagefind custom record (the shape of pagefind's CustomRecord). */
@@ -40,12 +40,13 @@ export function* searchRecords(portal: Portal): Generator<SearchRecord> {
         const label = statusInfo[status].label;
         const meta: BucketMeta = { agency: agency.name, agencyId: agency.id, region: agency.region, status: label };
         const members: Member[] = bucket.map(memberOf);
-        const words = [agency.name, ...new Set(bucket.map((a) => a.post).filter((p): p is string => !!p))];
-        for (const aux of bucket) words.push(aux.name, ...nameTokens(aux.name));
+        const posts = new Set(bucket.map((a) => a.post).filter((p): p is string => !!p));
+        const words = new Set([...partTokens(agency.name), ...[...posts].flatMap(partTokens)]);
+        for (const aux of bucket) for (const token of nameTokens(aux.name)) words.add(token);
         yield {
           // Not a page of its own: the search page links each person to their verification page.
           url: `${agencyPath(agency.id)}#${status}-${start / BUCKET_SIZE}`,
-          content: words.join(' '),
+          content: [...words].join(' '),
           language: 'zh',
           meta: { title: agency.name, ...meta, members: JSON.stringify(members) },
           filters: { [FILTER_REGION]: [agency.region], [FILTER_AGENCY]: [agency.name], [FILTER_STATUS]: [label] },

@@ -1,12 +1,15 @@
 /**
- * Search tokens that make names findable regardless of Pagefind's Chinese word segmentation.
+ * Search tokens that make names, units and posts findable regardless of Pagefind's Chinese word segmentation.
  *
  * Pagefind segments Chinese text into words at index time and again, differently, in the browser; measured on
  * generated names, some names were not found by their own inner parts (林新, 春一 …) and exact names ranked
  * behind longer ones (docs/PORTAL.md). So every record also carries ASCII-letter tokens that no segmenter splits:
  *  - `q` + enc(suffix) for every suffix (2+ characters) of each part of the name: Pagefind matches words by
  *    prefix, so any 2+ character part of the name is a prefix of one of these tokens;
- *  - `x` + enc(name) + `z` for the exact full name: searching it finds exact names only.
+ *  - `x` + enc(name) + `z` for the exact full name: searching it finds exact names only;
+ *  - the same `q` suffix tokens for the unit's name and the posts, so a part of those finds them too.
+ * The index holds only these tokens, no Chinese text: Chinese text made Pagefind's index writer peak ~300 MB higher
+ * at 100k (docs/PORTAL.md).
  * Numbers are not in the Pagefind index: they are found in the static number index (lib/portal/shard.ts).
  * The search page turns a query into the same tokens (queryTokens). Bundled into the search page: keep it free of
  * Node imports.
@@ -29,24 +32,33 @@ export function searchName(name: string): string {
   return name.normalize('NFKC').replace(/\s+/g, '').replace(/[·•・‧．.]/g, '·');
 }
 
-function nameParts(name: string): string[] {
-  return searchName(name).split('·').filter(Boolean);
+/** `q` tokens for every 2+ character suffix of each part of a text (parts split at spaces and middle dots). */
+export function partTokens(text: string): string[] {
+  const tokens: string[] = [];
+  for (const part of queryParts(text)) {
+    const chars = [...part];
+    for (let i = 0; i + 2 <= chars.length; i++) tokens.push(`q${encodeChars(chars.slice(i).join(''))}`);
+  }
+  return tokens;
 }
 
 /** The tokens indexed for a name (see module comment). */
 export function nameTokens(name: string): string[] {
-  const tokens = new Set<string>([`x${encodeChars(searchName(name))}z`]);
-  for (const part of nameParts(name)) {
-    const chars = [...part];
-    for (let i = 0; i + 2 <= chars.length; i++) tokens.add(`q${encodeChars(chars.slice(i).join(''))}`);
-  }
-  return [...tokens];
+  return [...new Set([`x${encodeChars(searchName(name))}z`, ...partTokens(name)])];
+}
+
+/** What a typed query is split into: parts at spaces and middle dots, each compared as searchName does. */
+export function queryParts(query: string): string[] {
+  return query
+    .split(/\s+/)
+    .flatMap((p) => searchName(p).split('·'))
+    .filter(Boolean);
 }
 
 export interface QueryTokens {
   /** Finds exactly this full name. */
   exactName?: string;
-  /** Finds names containing every part typed. */
+  /** Finds names, units and posts containing every part typed. */
   partialName?: string;
   /** The lookup key to find in the number index (the query has a digit and 3+ characters). */
   numberKey?: string;
@@ -60,7 +72,7 @@ export function queryTokens(query: string, lookupKey: string): QueryTokens {
   const name = searchName(query);
   if (HAN.test(name) && !/[0-9]/.test(name)) {
     out.exactName = `x${encodeChars(name)}z`;
-    const parts = nameParts(name);
+    const parts = queryParts(query);
     if (parts.length) out.partialName = parts.map((p) => `q${encodeChars(p)}`).join(' ');
   }
   if (/[0-9]/.test(lookupKey) && [...lookupKey].length >= 3) out.numberKey = lookupKey;
