@@ -5,6 +5,7 @@ import { issueActionToken } from '../../functions/handling/links.ts';
 import { handlingFunctions } from '../../functions/handling/http.ts';
 import { freshDb, handlingHarness, header, linksIn, mailText, pgSkipReason, type Harness } from './support.ts';
 import type { Db } from '../../functions/store/index.ts';
+import { simpleParser } from '../complaints/parse.ts';
 
 const ACCEPT = '受理此件';
 const REJECT = '不予受理';
@@ -262,6 +263,24 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         }
       }
       await h.deliver();
+    });
+
+    it('escapes what agencies type: kept input on a refused form, the reason on the status page', async () => {
+      const c = await filed();
+      const hostile = '<script>alert(1)</script>"\'&';
+      const refused = await h.post(c.links[TRANSFER]!, { transferTo: '', reason: hostile });
+      expect(refused.status).toBe(422);
+      const form = await refused.text();
+      expect(form).not.toContain('<script>alert');
+      expect(form).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;');
+      expect((await h.post(c.links[REJECT]!, { reason: hostile })).status).toBe(200);
+      const status = await (await h.post('/api/status', { reference: c.reference, code: c.trackingCode })).text();
+      expect(status).not.toContain('<script>alert');
+      expect(status).toContain('&lt;script&gt;');
+      const mail = (await h.deliver()).find((m) => m.to[0] === 'zhao@citizen.example')!;
+      const { html } = await simpleParser(mail.raw);
+      expect(html).toContain('&lt;script&gt;alert(1)');
+      expect(html).not.toContain('<script>alert');
     });
 
     it('the no-JavaScript status form shows status and dated history, never the contents', async () => {
