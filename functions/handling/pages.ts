@@ -46,7 +46,7 @@ export function actionFormHtml(
     (error?.field === name ? `<p class="error" id="${name}-error">${escapeHtml(error.message)}</p>` : '') +
     `<textarea id="${name}" name="${name}" aria-describedby="${name}-hint"${claim.action !== 'accept' ? ' required' : ''}>${escapeHtml(values[name] ?? '')}</textarea>`;
   const fields = {
-    accept: field('note', '备注（可不填）', '受理后，办结链接会另发至贵单位邮箱。'),
+    accept: field('note', '备注（可不填）', '备注会显示在反映人的进度查询中。受理后，办结链接会另发至贵单位邮箱。'),
     reject: field('reason', '不予受理的理由', '理由会告知反映人（如其留有邮箱），请写明依据。'),
     transfer:
       `<label for="transferTo">转办至</label>` +

@@ -48,7 +48,7 @@ export async function statusView(world: HandlingWorld, rawReference: string, cod
   const history = (await listEvents(world.store, complaint.id)).flatMap((e) => {
     const label = eventLabel(e, name);
     if (!label) return [];
-    const detail = ['rejected', 'transferred', 'resolved'].includes(e.type) ? e.reason : null;
+    const detail = ['accepted', 'rejected', 'transferred', 'resolved'].includes(e.type) ? e.reason : null;
     return [{ at: e.at, label, detail }];
   });
   return {

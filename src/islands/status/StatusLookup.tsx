@@ -35,7 +35,7 @@ const eventLabels: Record<string, string> = {
   transferred: '已转办',
   resolved: '已办结',
 };
-const detailWords: Record<string, string> = { rejected: '理由', transferred: '理由', resolved: '结果' };
+const detailWords: Record<string, string> = { accepted: '备注', rejected: '理由', transferred: '理由', resolved: '结果' };
 
 const when = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
 
