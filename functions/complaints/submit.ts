@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
-import { appendEvent, findComplaintByIdempotencyKey, insertComplaint } from '../store/records.ts';
+import { findComplaintByIdempotencyKey, insertComplaint } from '../store/records.ts';
 import { enqueueMail } from '../outbox/enqueue.ts';
 import { categoriesOf } from './directory.ts';
 import { acceptDueAt } from '../deadlines/policy.ts';
@@ -79,10 +79,6 @@ export async function submitComplaint(
   evidence: EvidenceFile[],
 ): Promise<Receipt> {
   const key = input.idempotencyKey || undefined;
-  if (key) {
-    const first = await findComplaintByIdempotencyKey(world.store, key);
-    if (first) return { reference: first.reference, trackingCode: trackingCodeFor(key, world.settings.secret), repeated: true };
-  }
   const route = routeComplaint(target, world.directory);
   const agency = world.directory.agency(route.agencyId)!;
   const now = world.clock.now();
@@ -91,6 +87,7 @@ export async function submitComplaint(
   const regulation = world.directory.regulation(agency.regulation);
   const due = acceptDueAt(now, regulation ?? { deadlines: { acceptWorkingDays: 5, resolveDays: 60 } }, world.calendar).toISOString();
   const trackingCode = trackingCodeFor(key, world.settings.secret);
+  const trackingHash = hashTrackingCode(trackingCode, world.settings.secret);
   const contents: Contents = {
     when: input.when,
     place: input.place,
@@ -106,30 +103,36 @@ export async function submitComplaint(
   for (let tries = 0; ; tries++) {
     const id = randomUUID();
     const reference = newReference();
+    // Everything is prepared before the transaction, so it holds the write lock only for the writes.
+    const forMail: ComplaintForMail = {
+      reference, kind: input.kind, category: input.category, target, contents, createdAt: at, acceptDueAt: due, routeReason: route.reason,
+    };
+    const links = world.actionLinks?.({ id, reference, agencyId: agency.id }) ?? [];
+    const mails = [{ ...agencyMail(forMail, agency, world.directory, links), complaintId: id, key: reference, kind: 'agency', recipient: agency.complaints.email }];
+    if (input.email) {
+      mails.push({ ...acknowledgementMail(forMail, agency, world.settings.siteUrl), complaintId: id, key: reference, kind: 'ack', recipient: input.email });
+    }
+    const row = {
+      id, reference, tracking_hash: trackingHash, kind: input.kind, status: 'submitted' as const, agency_id: route.agencyId,
+      regulation_id: regulationId, category: input.category, target: JSON.stringify(target), contents: JSON.stringify(contents),
+      idempotency_key: key ?? null, created_at: at, updated_at: at, accept_due_at: due, resolve_due_at: null,
+    };
+    const routed = JSON.stringify({ rule: route.rule, agencyId: route.agencyId });
     try {
+      // A repeated idempotency key fails the first insert (UNIQUE) and is answered below with the first result.
       await world.store.transaction(async (tx) => {
-        await insertComplaint(tx, {
-          id, reference, tracking_hash: hashTrackingCode(trackingCode, world.settings.secret), kind: input.kind,
-          status: 'submitted', agency_id: route.agencyId, regulation_id: regulationId, category: input.category,
-          target: JSON.stringify(target), contents: JSON.stringify(contents), idempotency_key: key ?? null,
-          created_at: at, updated_at: at, accept_due_at: due, resolve_due_at: null,
-        });
-        await appendEvent(tx, id, { type: 'submitted', at, toStatus: 'submitted' });
-        await appendEvent(tx, id, { type: 'routed', at, toStatus: 'submitted', reason: route.reason, data: { rule: route.rule, agencyId: route.agencyId } });
+        await insertComplaint(tx, row);
+        await tx.run(
+          `INSERT INTO complaint_events (id, complaint_id, seq, at, type, from_status, to_status, actor_agency_id, reason, data)
+           VALUES (?, ?, 1, ?, 'submitted', NULL, 'submitted', NULL, NULL, NULL), (?, ?, 2, ?, 'routed', NULL, 'submitted', NULL, ?, ?)`,
+          [randomUUID(), id, at, randomUUID(), id, at, route.reason, routed],
+        );
         for (const f of evidence) {
           await tx.run('INSERT INTO evidence (id, complaint_id, name, type, size, data) VALUES (?, ?, ?, ?, ?, ?)', [
             randomUUID(), id, f.name, f.type, f.data.byteLength, Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength),
           ]);
         }
-        const forMail: ComplaintForMail = {
-          reference, kind: input.kind, category: input.category, target, contents, createdAt: at, acceptDueAt: due,
-          routeReason: route.reason,
-        };
-        const links = world.actionLinks?.({ id, reference, agencyId: agency.id }) ?? [];
-        await enqueueMail(tx, { ...agencyMail(forMail, agency, world.directory, links), complaintId: id, key: reference, kind: 'agency', recipient: agency.complaints.email }, at, host);
-        if (input.email) {
-          await enqueueMail(tx, { ...acknowledgementMail(forMail, agency, world.settings.siteUrl), complaintId: id, key: reference, kind: 'ack', recipient: input.email }, at, host);
-        }
+        for (const mail of mails) await enqueueMail(tx, mail, at, host);
       });
       return { reference, trackingCode, repeated: false };
     } catch (error) {

@@ -84,6 +84,27 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM complaints')).toEqual(before);
     });
 
+    it('commits concurrent transactions independently: one failing leaves the others committed', async () => {
+      const insert = (tx: Db, id: string) =>
+        tx.run(
+          `INSERT INTO complaints (id, reference, tracking_hash, kind, status, agency_id, category, target, contents, created_at, updated_at)
+           VALUES (?, ?, 'h', 'complaint', 'submitted', 'a', 'other', '{}', '{}', 'now', 'now')`,
+          [id, `REF-${id}`],
+        );
+      const results = await Promise.allSettled(
+        ['g1', 'g2', 'g3', 'g4'].map((id) =>
+          db.transaction(async (tx) => {
+            await insert(tx, id);
+            if (id === 'g3') await insert(tx, 'g1'); // duplicate key: this whole transaction must roll back
+            return id;
+          }),
+        ),
+      );
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+      const rows = await db.query<{ id: string }>("SELECT id FROM complaints WHERE id IN ('g1', 'g2', 'g3', 'g4') ORDER BY id");
+      expect(rows.map((r) => r.id)).toEqual(['g1', 'g2', 'g4']);
+    });
+
     it('returns the first result for a repeated idempotency key, also under concurrency', async () => {
       const world = await testWorld(db);
       const handler = complaintFunctions(world);
