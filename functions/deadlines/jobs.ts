@@ -45,9 +45,18 @@ async function currentPeriod(world: HandlingWorld, c: ComplaintRow): Promise<Per
   return { stage, dueAt, since: Number(row?.seq ?? 0) };
 }
 
+/**
+ * The handler's parent and oversight; for an agency with neither registered, the justice bureau(s) its region's
+ * agencies answer to — so that an escalation always reaches someone who can act.
+ */
 function recipientsOf(handler: Agency, world: HandlingWorld): Agency[] {
-  const ids = [handler.parent, handler.oversight].filter((id): id is string => !!id && id !== handler.id);
-  return [...new Set(ids)].map((id) => world.directory.agency(id)).filter((a): a is Agency => !!a);
+  let ids = [handler.parent, handler.oversight].filter((id): id is string => !!id && id !== handler.id);
+  if (!ids.length) {
+    ids = world.directory.agencies
+      .filter((a) => a.region === handler.region && a.oversight && a.oversight !== handler.id)
+      .map((a) => a.oversight!);
+  }
+  return [...new Set(ids)].sort().map((id) => world.directory.agency(id)).filter((a): a is Agency => !!a);
 }
 
 export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> {

@@ -110,6 +110,17 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       await h.deliver();
     });
 
+    it('an agency with neither parent nor oversight: the escalation goes to its region\'s justice bureau', async () => {
+      h.clock.set(cst('2027-02-01T10:00:00')); // Monday
+      const c = await h.submit({ certificateNo: 'LO-0003', category: 'other' });
+      expect((await h.complaint(c.reference)).agency_id).toBe('lone-unit');
+      await h.deliver();
+      h.clock.set(cst('2027-02-15T10:00:00')); // due Mon 8, escalation after Thu 11
+      expect(await run()).toMatchObject({ reminders: 1, escalations: 1 });
+      expect((await outboxKinds(c.reference)).map((r) => r.recipient).sort()).toEqual(['lone@other.example', 'sfj@other.example']);
+      await h.deliver();
+    });
+
     it('daily summary to the oversight bureau: delivery failures and overdue items, once a day, from 08:00', async () => {
       h.clock.set(cst('2027-04-05T10:00:00'));
       const c = await h.submit();
