@@ -8,7 +8,13 @@ import type { StatsInput } from './aggregate.ts';
  */
 export async function readStatsInput(settings: { databaseUrl: string | undefined; varDir: string }): Promise<StatsInput[] | null> {
   if (!settings.databaseUrl && !existsSync(sqlitePath(settings.varDir))) return null;
-  const db = await openStore(settings);
+  let db: Db;
+  try {
+    db = await openStore(settings);
+  } catch (error) {
+    const where = settings.databaseUrl ? 'DATABASE_URL 指定的数据库' : sqlitePath(settings.varDir);
+    throw new Error(`统计页（/stats/）无法读取投诉数据库 ${where}：${(error as Error).message}`);
+  }
   try {
     return await statsInputFrom(db);
   } finally {
