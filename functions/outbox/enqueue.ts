@@ -22,15 +22,18 @@ export function messageIdFor(key: string, kind: string, host: string): string {
  * Message-ID was already queued (so re-running a step never sends twice).
  */
 export async function enqueueMail(tx: Db, mail: NewMail, at: string, host: string): Promise<boolean> {
+  const changed = await tx.run(`INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${OUTBOX_VALUES} ON CONFLICT (message_id) DO NOTHING`, outboxParams(mail, at, host));
+  return changed === 1;
+}
+
+export const OUTBOX_COLUMNS =
+  '(id, complaint_id, recipient, kind, message_id, subject, body_text, body_html, status, attempts, next_attempt_at, created_at)';
+export const OUTBOX_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)";
+
+/** The checked parameters of one outbox row (recipient and subject header-safe), for OUTBOX_VALUES. */
+export function outboxParams(mail: NewMail, at: string, host: string): unknown[] {
   const recipient = headerSafe(mail.recipient);
   if (!/^[^\s@<>,;"]+@[^\s@<>,;"]+$/.test(recipient)) throw new Error('收件地址无效');
-  const changed = await tx.run(
-    `INSERT INTO outbox (id, complaint_id, recipient, kind, message_id, subject, body_text, body_html, status, attempts,
-       next_attempt_at, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)
-     ON CONFLICT (message_id) DO NOTHING`,
-    [randomUUID(), mail.complaintId, recipient, mail.kind, messageIdFor(mail.key, mail.kind, host), headerSafe(mail.subject),
-      mail.text, mail.html, at, at],
-  );
-  return changed === 1;
+  return [randomUUID(), mail.complaintId, recipient, mail.kind, messageIdFor(mail.key, mail.kind, host), headerSafe(mail.subject),
+    mail.text, mail.html, at, at];
 }

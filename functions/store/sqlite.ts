@@ -18,7 +18,8 @@ interface Job {
  *
  * Group commit: better-sqlite3 is synchronous and the connection is one, so transactions run one after
  * another — and those that arrive while one is running are committed together: one `BEGIN IMMEDIATE`, each
- * transaction in its own SAVEPOINT (a failing one is rolled back alone), one COMMIT, one fsync. No caller
+ * transaction in its own SAVEPOINT (a failing one is rolled back alone), one COMMIT, one fsync. A group
+ * starts one event-loop turn after its first transaction is queued, so requests that are ready join it. No caller
  * learns its transaction succeeded before that COMMIT has returned, so `201` still means "on disk"; under
  * load the fsync is shared instead of paid per complaint. Statements outside a transaction queue the same way.
  */
@@ -61,8 +62,12 @@ export function openSqlite(file: string): Db {
   let pending: Job[] = [];
   let draining: Promise<void> | undefined;
 
+  const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
   async function drain(): Promise<void> {
     for (;;) {
+      // Let the event loop take in whatever requests are ready first, so they join this group (one fsync).
+      await nextTurn();
       if (!pending.length) {
         // Cleared in the same synchronous step that sees the queue empty: a job queued after it starts a new drain.
         draining = undefined;
