@@ -146,17 +146,29 @@ let t = performance.now();
 await writeProvince(contentDir, { auxiliaries: SIZE });
 console.log(`generated content in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
-const bare = await build('bare', ['--root', join(ROOT, 'scripts/bench/bare')], join(WORK, 'bare-dist'));
-console.log(`bare  build: ${bare.seconds.toFixed(1)} s, peak RSS ${bare.peakRssMiB.toFixed(0)} MiB, ${mib(bare.bytes)} in ${bare.files} files`);
-if (process.env.BENCH_CONTENT_LAYER) {
-  const layer = await build('content layer', ['--root', join(ROOT, 'scripts/bench/bare-content-layer')], join(WORK, 'layer-dist'));
-  console.log(`bare via content layer: ${layer.seconds.toFixed(1)} s, peak RSS ${layer.peakRssMiB.toFixed(0)} MiB, ${mib(layer.bytes)} in ${layer.files} files (${(layer.seconds / bare.seconds).toFixed(2)} × bare)`);
-  await rm(join(WORK, 'layer-dist'), { recursive: true, force: true });
+// BENCH_REPEAT=n builds each n times, alternating, and keeps each one's fastest run: other work on a shared
+// machine slows a build down, never speeds it up.
+const repeat = Math.max(1, Number(process.env.BENCH_REPEAT || 1));
+let bare: BuildFigures | undefined;
+let full: BuildFigures | undefined;
+const best = (a: BuildFigures | undefined, b: BuildFigures) => (a && a.seconds <= b.seconds ? a : b);
+for (let round = 1; round <= repeat; round++) {
+  const b = await build('bare', ['--root', join(ROOT, 'scripts/bench/bare')], join(WORK, 'bare-dist'));
+  console.log(`bare  build: ${b.seconds.toFixed(1)} s, peak RSS ${b.peakRssMiB.toFixed(0)} MiB, ${mib(b.bytes)} in ${b.files} files`);
+  bare = best(bare, b);
+  if (process.env.BENCH_CONTENT_LAYER && round === 1) {
+    const layer = await build('content layer', ['--root', join(ROOT, 'scripts/bench/bare-content-layer')], join(WORK, 'layer-dist'));
+    console.log(`bare via content layer: ${layer.seconds.toFixed(1)} s, peak RSS ${layer.peakRssMiB.toFixed(0)} MiB, ${mib(layer.bytes)} in ${layer.files} files (${(layer.seconds / b.seconds).toFixed(2)} × bare)`);
+    await rm(join(WORK, 'layer-dist'), { recursive: true, force: true });
+  }
+  const f = await build('full', [], join(WORK, 'full-dist'));
+  console.log(`full  build: ${f.seconds.toFixed(1)} s, peak RSS ${f.peakRssMiB.toFixed(0)} MiB, ${mib(f.bytes)} in ${f.files} files`);
+  console.log(`  peak RSS per process: ${f.byProcess}`);
+  full = best(full, f);
 }
-const full = await build('full', [], join(WORK, 'full-dist'));
-console.log(`full  build: ${full.seconds.toFixed(1)} s, peak RSS ${full.peakRssMiB.toFixed(0)} MiB, ${mib(full.bytes)} in ${full.files} files`);
-console.log(`  peak RSS per process: ${full.byProcess}`);
-console.log(`ratio full/bare wall time: ${(full.seconds / bare.seconds).toFixed(2)} (goal ≤ 1.5); peak RSS goal ≤ 2048 MiB`);
+if (!bare || !full) throw new Error('no build ran');
+if (repeat > 1) console.log(`fastest of ${repeat}: bare ${bare.seconds.toFixed(1)} s, full ${full.seconds.toFixed(1)} s`);
+console.log(`ratio full/bare wall time: ${(full.seconds / bare.seconds).toFixed(2)} (goal ≤ 1.5); peak RSS ${full.peakRssMiB.toFixed(0)} MiB (goal ≤ 2048 MiB)`);
 const pagefindSize = await folderSize(join(WORK, 'full-dist', 'pagefind'));
 console.log(`pagefind folder: ${mib(pagefindSize.bytes)} in ${pagefindSize.files} files`);
 const gz = verifyPageGzip(join(WORK, 'full-dist'));

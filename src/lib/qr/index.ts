@@ -5,7 +5,17 @@ export function verifyUrl(siteUrl: string, certificateNo: string): string {
   return `${siteUrl.replace(/\/+$/, '')}/verify/${encodeURIComponent(certificateNo)}/`;
 }
 
-/** A QR code as a standalone SVG (error correction M, 2-module quiet zone), black on white for printing. */
+/**
+ * A QR code as a standalone SVG, black on white for printing: error correction M, 2-module quiet zone.
+ * The mask pattern is fixed: letting qrcode try all eight and score them took 0.27 ms a code against 0.08 ms —
+ * 19 s of a 100k build. Every decoder reads every mask; the tests decode the codes with jsQR.
+ */
 export function qrSvg(text: string): Promise<string> {
-  return QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2, color: { dark: '#000000', light: '#ffffff' } });
+  return QRCode.toString(text, {
+    type: 'svg',
+    errorCorrectionLevel: 'M',
+    maskPattern: 2,
+    margin: 2,
+    color: { dark: '#000000', light: '#ffffff' },
+  });
 }
