@@ -56,9 +56,10 @@ export function handlingFunctions(world: HandlingWorld): FunctionHandler {
     const done = await performAction(world, token, values);
     if (done.ok) return html(200, doneHtml(done.message));
     if (done.status === 422) {
-      // Re-show the form with the message at its field and the input kept.
+      // A link that is refused anyway says so first; otherwise the form again, message at its field, input kept.
       const ready = await inspectAction(world, token);
-      if (ready.ok) return html(422, actionFormHtml(ready, world.directory.agencies, values, done));
+      if (!ready.ok) return html(ready.status, problemHtml(ready.status, ready.message));
+      return html(422, actionFormHtml(ready, world.directory.agencies, values, done));
     }
     return html(done.status, problemHtml(done.status, done.message));
   };

@@ -60,6 +60,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const next = linksIn(handlingMail);
       expect(Object.keys(next).sort()).toEqual([RESOLVE, TRANSFER].sort());
 
+      // A link refused anyway says so before complaining about an incomplete form.
+      expect((await h.post(c.links[REJECT]!, { reason: '' })).status).toBe(409);
       // Replaying the used link is refused and changes nothing.
       const replay = await h.post(c.links[ACCEPT]!);
       expect(replay.status).toBe(410);
