@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumAvailable, launchChromium } from '../support/browser.ts';
@@ -29,9 +29,10 @@ describe.skipIf(reason)('one complaint from filing to resolution through the e-m
   let app: App;
   let server: RunningServer;
   let browser: Browser;
+  const varDir = tempDir('gongshi-e-');
   beforeAll(async () => {
     smtp = await startSmtp();
-    const settings = { ...readSettings({ ...process.env, SMTP_URL: smtp.url, VAR_DIR: tempDir('gongshi-e-'), DATABASE_URL: '' }), siteUrl: 'https://gongshi.example' };
+    const settings = { ...readSettings({ ...process.env, SMTP_URL: smtp.url, VAR_DIR: varDir, DATABASE_URL: '' }), siteUrl: 'https://gongshi.example' };
     app = await createApp(settings, { log: () => undefined });
     server = await startServer({ distDir, port: 0, functions: app.functions });
     browser = await launchChromium();
@@ -41,6 +42,7 @@ describe.skipIf(reason)('one complaint from filing to resolution through the e-m
     await server?.close();
     await app?.close();
     await smtp?.stop();
+    rmSync(varDir, { recursive: true, force: true });
   });
 
   /** Delivers what is due and returns the new messages. */

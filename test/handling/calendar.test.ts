@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addCalendarDays, addWorkingDays, isWorkingDay, loadCalendar, localDate, makeCalendar } from '../../functions/deadlines/calendar.ts';
@@ -75,5 +75,6 @@ describe('working days (weekends skipped, China time)', () => {
     await expect(loadCalendar(dir)).rejects.toThrow(/holidays\.yaml[\s\S]*holidays\.0/);
     writeFileSync(join(dir, 'holidays.yaml'), 'holidays: [2026-10-01\n');
     await expect(loadCalendar(dir)).rejects.toThrow(/YAML 格式错误/);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
