@@ -48,7 +48,10 @@ export default function ComplaintForm({ categoryGroups, agencies }: Props) {
     const params = new URLSearchParams(location.search);
     const no = params.get('no') ?? '';
     const kind = params.get('kind') === 'report' ? 'report' : params.get('kind') === 'complaint' ? 'complaint' : '';
-    if (no || kind) setValues((v) => ({ ...v, certificateNo: no.slice(0, 40), kind: kind || v.kind, about: no ? 'auxiliary' : v.about }));
+    // From the lookup page's "not on the roster" (kind=report) the number is presumed unknown; the lookup below
+    // switches to the person if it is on the roster after all.
+    const about = no ? (kind === 'report' ? 'unknownNumber' : 'auxiliary') : '';
+    if (no || kind) setValues((v) => ({ ...v, certificateNo: no.slice(0, 40), kind: kind || v.kind, about: about || v.about }));
   }, []);
 
   // Show whom a certificate number belongs to, for confirmation.

@@ -8,6 +8,10 @@ import { startServer, type RunningServer } from '../../functions/server/node.ts'
 import { readSettings } from '../../src/lib/settings.ts';
 import { header, startSmtp, tempDir } from './support.ts';
 import { simpleParser } from './parse.ts';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 const distDir = resolve(process.env.TEST_DIST_DIR || 'dist');
 const built = existsSync(join(distDir, 'complaint/index.html')) && existsSync(join(distDir, 'verify'));
@@ -47,6 +51,12 @@ describe.skipIf(reason)('complaint form in Chromium', () => {
       if (!r.url().startsWith(server.url)) thirdParty.push(r.url());
     });
     await page.goto(`${server.url}/complaint/?no=${encodeURIComponent(no)}`);
+    await page.addScriptTag({ content: axeSource });
+    const formViolations = await page.evaluate(async () => {
+      const result = await (window as unknown as { axe: { run(o: unknown): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe.run({ runOnly: ['wcag2a', 'wcag2aa'] });
+      return result.violations.map((v) => v.id);
+    });
+    expect(formViolations).toEqual([]);
     // The number is looked up on its verify page and shown for confirmation.
     await expect.poll(() => page.locator('#certificate-match').textContent(), { timeout: 10_000 }).toContain(aux.name);
 
@@ -73,6 +83,13 @@ describe.skipIf(reason)('complaint form in Chromium', () => {
     expect(reference).toMatch(/^TS-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     expect(await page.locator('#tracking-code').textContent()).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     expect(thirdParty).toEqual([]);
+    // The confirmation has no accessibility violations (axe-core, WCAG 2 A/AA rules).
+    await page.addScriptTag({ content: axeSource });
+    const violations = await page.evaluate(async () => {
+      const result = await (window as unknown as { axe: { run(o: unknown): Promise<{ violations: { id: string }[] }> } }).axe.run({ runOnly: ['wcag2a', 'wcag2aa'] });
+      return result.violations.map((v) => v.id);
+    });
+    expect(violations).toEqual([]);
 
     await app.sendPendingMail();
     const mail = smtp.received.find((m) => m.raw.includes(reference))!;
