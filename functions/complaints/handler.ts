@@ -79,7 +79,10 @@ async function post(world: World, request: Request, context: RequestContext, all
   if (typeof body.fields.website === 'string' && body.fields.website.trim() !== '') {
     return fail(400, { website: '无法提交：请不要填写隐藏的“请勿填写此项”栏' }, values);
   }
-  const parsed = complaintInputSchema.safeParse(body.fields);
+  // The key may come as the `Idempotency-Key` header (API clients) or the hidden form field (forms).
+  const headerKey = request.headers.get('idempotency-key');
+  const fields = headerKey && !body.fields.idempotencyKey ? { ...body.fields, idempotencyKey: headerKey } : body.fields;
+  const parsed = complaintInputSchema.safeParse(fields);
   const evidence = await readEvidence(body.files);
   const errors: FieldErrors = parsed.success ? {} : toFieldErrors(parsed.error.issues);
   if ('error' in evidence) errors.evidence = evidence.error;

@@ -118,6 +118,26 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(rows[0]!.n).toBe(1);
     });
 
+    it('takes the idempotency key from the Idempotency-Key header too, and stores evidence bytes with the complaint', async () => {
+      const world = await testWorld(db);
+      const handler = complaintFunctions(world);
+      const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 255, 7]);
+      const make = () => {
+        const data = new FormData();
+        for (const [k, v] of Object.entries(validSubmission({ email: '' }))) data.append(k, String(v));
+        data.append('evidence', new Blob([png], { type: 'image/jpeg' }), '../../etc/passwd.jpg');
+        return new Request('http://localhost/api/complaints', { method: 'POST', headers: { accept: 'application/json', 'idempotency-key': `hdr-${kind}-0123456789` }, body: data });
+      };
+      const first = (await handler(make(), ctx))!;
+      const again = (await handler(make(), ctx))!;
+      expect([first.status, again.status]).toEqual([201, 200]);
+      const a = (await first.json()) as { reference: string };
+      expect(((await again.json()) as { reference: string }).reference).toBe(a.reference);
+      const row = (await findComplaintByReference(db, a.reference))!;
+      const files = await db.query<{ name: string; type: string; size: number; data: Uint8Array }>('SELECT name, type, size, data FROM evidence WHERE complaint_id = ?', [row.id]);
+      expect(files.map((f) => [f.name, f.type, Number(f.size), [...f.data]])).toEqual([['证据1.png', 'image/png', png.byteLength, [...png]]]);
+    });
+
     it('lets only one writer move a complaint out of a status, and records a notice once', async () => {
       const world = await testWorld(db);
       const r = await complaintFunctions(world)(post(validSubmission({ about: 'unit', certificateNo: '', agencyId: 'city-scjg' })), ctx);
