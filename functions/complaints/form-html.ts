@@ -131,6 +131,6 @@ ${input('email', o, `type="email" autocomplete="email" maxlength="${limits.email
 </fieldset>
 <div class="hp" aria-hidden="true"><label>请勿填写此项 <input type="text" name="website" tabindex="-1" autocomplete="off" value=""></label></div>
 ${o.idempotencyKey ? `<input type="hidden" name="idempotencyKey" value="${e(o.idempotencyKey)}">` : ''}
-<button type="submit">提交</button>
+<button type="submit">下一步：核对</button>
 </form>`;
 }

@@ -3,7 +3,7 @@ import type { FunctionHandler, RequestContext } from '../server/node.ts';
 import { findComplaintByReference, listEvents } from '../store/records.ts';
 import { parseBody } from './body.ts';
 import { readEvidence } from './evidence.ts';
-import { confirmationPage, formPage, problemPage } from './pages.ts';
+import { checkPage, confirmationPage, formPage, problemPage } from './pages.ts';
 import { tokenBucket } from './rate.ts';
 import { parseReference, trackingCodeMatches } from './reference.ts';
 import { complaintInputSchema, sortErrors, toFieldErrors, type FieldErrors } from './schema.ts';
@@ -51,6 +51,11 @@ export function complaintFunctions(world: World): FunctionHandler {
   };
 }
 
+/** The form's idempotency key, kept across re-renders so the same submission keeps its key. */
+function keyFor(values: Record<string, string>): string {
+  return values.idempotencyKey && /^[A-Za-z0-9_-]{8,80}$/.test(values.idempotencyKey) ? values.idempotencyKey : randomUUID();
+}
+
 function decodeURIComponentSafe(s: string): string {
   try {
     return decodeURIComponent(s);
@@ -64,7 +69,7 @@ async function post(world: World, request: Request, context: RequestContext, all
   const wantsHtml = accept.includes('text/html') && !accept.includes('application/json');
   const fail = (status: number, errors: FieldErrors, values: Record<string, string> = {}) =>
     wantsHtml
-      ? html(status, errors.request ? problemPage(status, errors.request) : formPage(world.directory, values, errors, randomUUID()))
+      ? html(status, errors.request ? problemPage(status, errors.request) : formPage(world.directory, values, errors, keyFor(values)))
       : json(status, { errors, ...(errors.pow ? { powBits: world.limits.powBits } : {}) });
 
   if (!allow(context.clientAddress, world.clock.now().getTime())) {
@@ -79,6 +84,8 @@ async function post(world: World, request: Request, context: RequestContext, all
   if (typeof body.fields.website === 'string' && body.fields.website.trim() !== '') {
     return fail(400, { website: '无法提交：请不要填写隐藏的“请勿填写此项”栏' }, values);
   }
+  // No-JS check-your-answers page: 修改 brings the form back with the answers kept.
+  if (wantsHtml && values.edit === '1') return html(200, formPage(world.directory, values, {}, keyFor(values)));
   // The key may come as the `Idempotency-Key` header (API clients) or the hidden form field (forms).
   const headerKey = request.headers.get('idempotency-key');
   const fields = headerKey && !body.fields.idempotencyKey ? { ...body.fields, idempotencyKey: headerKey } : body.fields;
@@ -98,6 +105,11 @@ async function post(world: World, request: Request, context: RequestContext, all
   const resolved = resolveTarget(parsed.data, world);
   if ('errors' in resolved) return fail(422, resolved.errors, values);
 
+  // A plain form post is shown its answers to check first (the island has its own check step). Files cannot be
+  // carried through that page, so a post with evidence is submitted at once.
+  if (wantsHtml && values.confirm !== '1' && evidence.files.length === 0) {
+    return html(200, checkPage(world.directory, values, resolved.target, keyFor(values)));
+  }
   const receipt = await submitComplaint(world, parsed.data, resolved.target, resolved.regulationId, evidence.files);
   const status = receipt.repeated ? 200 : 201;
   if (wantsHtml) {

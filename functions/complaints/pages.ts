@@ -1,7 +1,9 @@
 import { escapeHtml as e } from '../../src/lib/text.ts';
 import { categoriesOf, type Directory } from './directory.ts';
 import { renderComplaintForm, type CategoryGroup } from './form-html.ts';
-import { kindLabels, type FieldErrors } from './schema.ts';
+import { categoryLabel, describeTarget } from './mails.ts';
+import type { Target } from './route.ts';
+import { fieldOrder, kindLabels, type FieldErrors } from './schema.ts';
 
 /** Category groups for the form: one per regulation in use, then 其他. */
 export function categoryGroups(directory: Directory): CategoryGroup[] {
@@ -53,4 +55,29 @@ ${anonymous ? '<p>这是匿名举报：不会收到办理反馈，但您可以�
 
 export function problemPage(status: number, message: string): string {
   return page('无法提交', `<h1>无法提交</h1><div class="error-summary" role="alert" tabindex="-1" autofocus><p>${e(message)}</p></div><p><a href="/complaint/">返回投诉举报表</a></p><!-- ${status} -->`);
+}
+
+/** The no-JS check-your-answers page: the answers, carried on as hidden fields; 确认提交 or 修改. */
+export function checkPage(directory: Directory, values: Record<string, string>, target: Target, idempotencyKey: string): string {
+  const v = (k: string) => (values[k] ?? '').trim();
+  const rows: [string, string][] = [
+    ['类型', kindLabels[v('kind') as 'complaint' | 'report'] ?? ''],
+    ['反映对象', describeTarget(target, directory)],
+    ['问题类别', categoryLabel(v('category'), directory)],
+    ['发生时间', v('when')],
+    ['发生地点', v('place')],
+    ['情况描述', v('description')],
+    ['您的姓名', v('name') || '（未填）'],
+    ['联系电话', v('phone') || '（未填）'],
+    ['电子邮箱', v('email') || '（未填）'],
+  ];
+  const carried = (fieldOrder as readonly string[]).filter((f) => f !== 'evidence' && values[f] !== undefined);
+  const hidden = carried.map((f) => `<input type="hidden" name="${f}" value="${e(values[f]!)}">`).join('');
+  return page(
+    '请核对您填写的内容',
+    `<h1 id="check-title" tabindex="-1" autofocus>请核对您填写的内容</h1>
+<dl class="check-answers">${rows.map(([label, value]) => `<div><dt>${e(label)}</dt><dd style="white-space:pre-wrap">${e(value)}</dd></div>`).join('')}</dl>
+<form method="post" action="/api/complaints" enctype="application/x-www-form-urlencoded">${hidden}<input type="hidden" name="idempotencyKey" value="${e(idempotencyKey)}">
+<p><button type="submit" name="confirm" value="1">确认提交</button> <button type="submit" name="edit" value="1">修改</button></p></form>`,
+  );
 }

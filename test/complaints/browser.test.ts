@@ -108,7 +108,7 @@ describe.skipIf(reason)('complaint form in Chromium', () => {
     await page.getByLabel('举报（可以匿名；匿名举报不会收到办理反馈）').check();
     await page.getByLabel('某单位的辅助人员（不知道是谁）').check();
     await page.locator('#f-place').fill('某菜市场门口');
-    await page.getByRole('button', { name: '提交' }).click();
+    await page.getByRole('button', { name: '下一步：核对' }).click();
     expect(await page.locator('.error-summary').textContent()).toContain('请选择单位');
     expect(await page.locator('#f-place').inputValue()).toBe('某菜市场门口');
 
@@ -117,7 +117,15 @@ describe.skipIf(reason)('complaint form in Chromium', () => {
     await page.locator('#f-category').selectOption('other');
     await page.locator('#f-when').fill('2026-11-19');
     await page.locator('#f-description').fill('几名穿制服的人在市场里单独罚款，没有看到执法人员。');
-    await page.getByRole('button', { name: '提交' }).click();
+    await page.getByRole('button', { name: '下一步：核对' }).click();
+    // Check your answers, go back to change one, check again, then submit.
+    expect(await page.locator('.check-answers').textContent()).toContain('某菜市场门口');
+    await page.getByRole('button', { name: '修改' }).click();
+    expect(await page.locator('#f-description').inputValue()).toBe('几名穿制服的人在市场里单独罚款，没有看到执法人员。');
+    await page.locator('#f-place').fill('某菜市场北门');
+    await page.getByRole('button', { name: '下一步：核对' }).click();
+    expect(await page.locator('.check-answers').textContent()).toContain('某菜市场北门');
+    await page.getByRole('button', { name: '确认提交' }).click();
     const reference = (await page.locator('#reference').textContent())!;
     expect(reference).toMatch(/^TS-/);
     expect(await page.textContent('body')).toContain('匿名举报：不会收到办理反馈');
