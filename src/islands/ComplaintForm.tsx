@@ -19,6 +19,8 @@ import { solvePow } from './complaint/pow.ts';
  * each field, a check-your-answers step, and the confirmation with reference and tracking code.
  */
 interface Props {
+  /** Shards of the static number index (the portal's /lookup/k/), for numbers typed without dashes. */
+  shardCount: number;
   categoryGroups: CategoryGroup[];
   agencies: { id: string; name: string; regulation: string }[];
 }
@@ -31,7 +33,7 @@ const initialValues = {
 type Values = typeof initialValues;
 type Field = keyof Values;
 
-export default function ComplaintForm({ categoryGroups, agencies }: Props) {
+export default function ComplaintForm({ shardCount, categoryGroups, agencies }: Props) {
   const [values, setValues] = useState<Values>(initialValues);
   const [files, setFiles] = useState<File[]>([]);
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -63,7 +65,7 @@ export default function ComplaintForm({ categoryGroups, agencies }: Props) {
     }
     const abort = new AbortController();
     const timer = setTimeout(() => {
-      lookupAuxiliary(no, abort.signal)
+      lookupAuxiliary(no, shardCount, abort.signal)
         .then((aux) => {
           setFound(aux ?? null);
           if (aux) setValues((v) => (v.about === 'unknownNumber' ? { ...v, about: 'auxiliary' } : v));

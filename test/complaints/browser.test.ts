@@ -101,6 +101,19 @@ describe.skipIf(reason)('complaint form in Chromium', () => {
     await page.close();
   });
 
+  it('finds the person for a number typed in lower case without its dashes', async () => {
+    const no = readdirSync(join(distDir, 'verify')).sort().find((n) => n.includes('-'))!;
+    const aux = app.world.directory.auxiliary(no)!;
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/complaint/`);
+    await page.getByLabel('一名辅助人员（知道证件编号）').check();
+    await page.locator('#f-certificateNo').fill(no.replace(/-/g, '').toLowerCase());
+    await expect.poll(() => page.locator('#certificate-match').textContent(), { timeout: 10_000 }).toContain(aux.name);
+    await page.locator('#f-certificateNo').fill('NO-SUCH-NUMBER-1');
+    await expect.poll(() => page.locator('#certificate-missing').textContent(), { timeout: 10_000 }).toContain('不在公示名单中');
+    await page.close();
+  });
+
   it('works as a plain HTML form without JavaScript: errors re-rendered with input kept, then the confirmation', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();

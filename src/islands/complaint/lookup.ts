@@ -1,4 +1,5 @@
-import { normalizeCertificateNo } from '../../lib/text.ts';
+import { certificateLookupKey, normalizeCertificateNo } from '../../lib/text.ts';
+import { shardUrl, type NumberEntry } from '../../lib/portal/shard.ts';
 
 export interface FoundAuxiliary {
   certificateNo: string;
@@ -10,10 +11,21 @@ export interface FoundAuxiliary {
 
 /**
  * Looks a number up on its static verification page (`/verify/<number>/`) and reads the data attributes the
- * page carries on `#auxiliary`. undefined when there is no such page (the number is not on the roster).
+ * page carries on `#auxiliary`. A number typed without its dashes is first found in the static number index
+ * (`/lookup/k/<shard>.json`, built by the portal). undefined when the number is not on the roster.
  */
-export async function lookupAuxiliary(typed: string, signal?: AbortSignal): Promise<FoundAuxiliary | undefined> {
-  const no = normalizeCertificateNo(typed);
+export async function lookupAuxiliary(typed: string, shardCount: number, signal?: AbortSignal): Promise<FoundAuxiliary | undefined> {
+  const direct = await fromVerifyPage(normalizeCertificateNo(typed), signal);
+  if (direct || !shardCount) return direct;
+  const key = certificateLookupKey(typed);
+  if (!key) return undefined;
+  const response = await fetch(shardUrl(key, shardCount), { signal });
+  if (!response.ok) return undefined;
+  const entry = ((await response.json()) as NumberEntry[]).find((e) => e[0] === key);
+  return entry ? fromVerifyPage(entry[1], signal) : undefined;
+}
+
+async function fromVerifyPage(no: string, signal?: AbortSignal): Promise<FoundAuxiliary | undefined> {
   if (!no || /[/?#\\]|\.\./.test(no)) return undefined;
   const response = await fetch(`/verify/${encodeURIComponent(no)}/`, { signal, headers: { accept: 'text/html' } });
   if (!response.ok) return undefined;
