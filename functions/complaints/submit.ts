@@ -1,11 +1,6 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { findComplaintByIdempotencyKey } from '../store/records.ts';
 
-const COMPLAINT_COLUMNS = `(id, reference, tracking_hash, kind, status, agency_id, regulation_id, category, target, contents,
-  idempotency_key, created_at, updated_at, accept_due_at, resolve_due_at)`;
-const COMPLAINT_VALUES = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-const EVENT_COLUMNS = '(id, complaint_id, seq, at, type, from_status, to_status, actor_agency_id, reason, data)';
-const EVENT_VALUES = "(?, ?, 1, ?, 'submitted', NULL, 'submitted', NULL, NULL, NULL), (?, ?, 2, ?, 'routed', NULL, 'submitted', NULL, ?, ?)";
 import { OUTBOX_COLUMNS, OUTBOX_VALUES, outboxParams } from '../outbox/enqueue.ts';
 import { categoriesOf } from './directory.ts';
 import { acceptDueAt } from '../deadlines/policy.ts';
@@ -15,6 +10,12 @@ import { hashTrackingCode, newReference, newTrackingCode, ALPHABET } from './ref
 import { routeComplaint, type Target } from './route.ts';
 import { OTHER_CATEGORY, sortErrors, type ComplaintInput, type FieldErrors } from './schema.ts';
 import { mailHost, type World } from './world.ts';
+
+const COMPLAINT_COLUMNS = `(id, reference, tracking_hash, kind, status, agency_id, regulation_id, category, target, contents,
+  idempotency_key, created_at, updated_at, accept_due_at, resolve_due_at)`;
+const COMPLAINT_VALUES = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const EVENT_COLUMNS = '(id, complaint_id, seq, at, type, from_status, to_status, actor_agency_id, reason, data)';
+const EVENT_VALUES = "(?, ?, 1, ?, 'submitted', NULL, 'submitted', NULL, NULL, NULL), (?, ?, 2, ?, 'routed', NULL, 'submitted', NULL, ?, ?)";
 
 export interface Receipt {
   reference: string;
@@ -43,7 +44,8 @@ export function resolveTarget(input: ComplaintInput, world: World): { target: Ta
     else target = { about: input.about, agencyId: input.agencyId! };
   }
   const concerned = target && 'agencyId' in target && target.agencyId ? directory.agency(target.agencyId) : undefined;
-  const regulationId = concerned?.regulation ?? null;
+  // With no unit known (a number on no roster, no unit named) any regulation's category is accepted.
+  const regulationId = concerned?.regulation ?? (input.category.includes(':') ? input.category.split(':')[0]! : null);
   if (input.category !== OTHER_CATEGORY) {
     const allowed = categoriesOf(regulationId ? directory.regulation(regulationId) : undefined);
     if (!allowed.some((c) => c.code === input.category)) {

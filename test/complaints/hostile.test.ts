@@ -85,6 +85,13 @@ describe('hostile posts', () => {
     expect(await count()).toBe(before);
   });
 
+  it('accepts any regulation\'s category for a number on no roster when no unit is named', async () => {
+    const ok = (await handler(json(validSubmission({ about: 'unknownNumber', certificateNo: 'FAKE-0001', category: 'luan-draft:15.1', kind: 'report', name: '', phone: '', email: '' })), ctx))!;
+    expect(ok.status).toBe(201);
+    const bad = (await handler(json(validSubmission({ about: 'unknownNumber', certificateNo: 'FAKE-0002', category: 'nowhere:1', kind: 'report' })), ctx))!;
+    expect(bad.status).toBe(422);
+  });
+
   it('answers a GET on the submission path and bad references with 4xx, never 500', async () => {
     expect((await handler(new Request('http://localhost/api/complaints'), ctx))!.status).toBe(405);
     expect((await handler(new Request('http://localhost/api/complaints/%E0%A4%A'), ctx))!.status).toBe(400);
