@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { serveStatic } from './static.ts';
 
@@ -50,35 +49,57 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
   });
 }
 
+/** Above every function's own cap (multipart evidence is 16 MB); bigger bodies are refused before they are read. */
+const MAX_REQUEST_BYTES = 20 * 1024 * 1024;
+
 async function handle(options: ServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const request = toRequest(req);
-  const context: RequestContext = { clientAddress: req.socket.remoteAddress ?? 'unknown' };
-  const response = (await options.functions?.(request, context)) ?? (await serveStatic(options.distDir, request));
-  res.writeHead(response.status, Object.fromEntries(response.headers));
-  if (!response.body) {
-    res.end();
+  const body = await readBody(req);
+  if (body === 'too-large') {
+    res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+    res.end(JSON.stringify({ errors: { request: '提交内容太大' } }));
+    req.destroy();
     return;
   }
-  Readable.fromWeb(response.body as import('node:stream/web').ReadableStream).pipe(res);
+  const request = toRequest(req, body);
+  const context: RequestContext = { clientAddress: req.socket.remoteAddress ?? 'unknown' };
+  const response = (await options.functions?.(request, context)) ?? (await serveStatic(options.distDir, request));
+  // Responses here are small pages, JSON and static files already read into memory: send them whole.
+  const payload = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  res.end(payload);
+}
+
+/** The whole request body as one buffer (faster than a web stream), or 'too-large' past MAX_REQUEST_BYTES. */
+function readBody(req: IncomingMessage): Promise<Buffer | undefined | 'too-large'> {
+  if (req.method === 'GET' || req.method === 'HEAD') return Promise.resolve(undefined);
+  if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES) return Promise.resolve('too-large');
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size > MAX_REQUEST_BYTES) {
+        req.pause();
+        resolve('too-large');
+      } else chunks.push(chunk);
+    });
+    req.once('end', () => resolve(Buffer.concat(chunks, size)));
+    req.once('error', reject);
+  });
 }
 
 function routeOf(req: IncomingMessage): string {
   return (req.url ?? '/').split('?')[0]!;
 }
 
-function toRequest(req: IncomingMessage): Request {
+function toRequest(req: IncomingMessage, body: Buffer | undefined): Request {
   const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (Array.isArray(value)) value.forEach((v) => headers.append(name, v));
     else if (value !== undefined) headers.set(name, value);
   }
-  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-  return new Request(url, {
-    method: req.method,
-    headers,
-    body: hasBody ? (Readable.toWeb(req) as ReadableStream) : undefined,
-    // Node's fetch requires this for streamed request bodies.
-    ...(hasBody ? { duplex: 'half' } : {}),
-  } as RequestInit);
+  const init: RequestInit = { method: req.method ?? 'GET', headers };
+  if (body) init.body = new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength);
+  return new Request(url, init);
 }
