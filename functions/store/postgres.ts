@@ -29,16 +29,26 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Db {
     return ready;
   };
   const bind = (params: readonly unknown[]): unknown[] => params.map((p) => (p === undefined ? null : p));
+  // Named statements are parsed and planned once per connection instead of once per call.
+  const names = new Map<string, string>();
+  const statement = (sql: string, params: readonly unknown[]) => {
+    let name = names.get(sql);
+    if (!name) {
+      name = `q${names.size}`;
+      names.set(sql, name);
+    }
+    return { name, text: toPostgresPlaceholders(sql), values: bind(params) };
+  };
 
   const over = (client: pg.Pool | pg.PoolClient, inTx: boolean): Db => ({
     dialect: 'postgres',
     async query<T extends Row>(sql: string, params: readonly unknown[] = []) {
       if (!inTx) await ensureSchema();
-      return (await client.query(toPostgresPlaceholders(sql), bind(params))).rows as T[];
+      return (await client.query(statement(sql, params))).rows as T[];
     },
     async run(sql, params = []) {
       if (!inTx) await ensureSchema();
-      return (await client.query(toPostgresPlaceholders(sql), bind(params))).rowCount ?? 0;
+      return (await client.query(statement(sql, params))).rowCount ?? 0;
     },
     async exec(sql) {
       if (!inTx) await ensureSchema();
