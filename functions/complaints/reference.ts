@@ -13,12 +13,19 @@ function randomSymbols(count: number): string {
   return out;
 }
 
-/** Weighted mod-32 check symbol over the alphabet values (catches any single substitution and adjacent swap). */
+/**
+ * Damm check symbol over GF(32) (x·y = 2x + y, polynomial x⁵ + x² + 1): a totally anti-symmetric quasigroup, so
+ * every single wrong symbol and every swap of two neighbouring symbols is caught, with no extra check characters.
+ */
+function times2(v: number): number {
+  const shifted = v << 1;
+  return shifted & 32 ? (shifted ^ 0b100101) & 31 : shifted;
+}
+
 function checkSymbol(symbols: string): string {
-  let sum = 0;
-  for (let i = 0; i < symbols.length; i++) sum += ALPHABET.indexOf(symbols[i]!) * (i + 1);
-  // 37 is prime and > 32, so weights i+1 (1..8) are distinct mod 37: a single change or swap always changes it.
-  return ALPHABET[(sum % 37) % 32]!;
+  let interim = 0;
+  for (const ch of symbols) interim = times2(interim) ^ ALPHABET.indexOf(ch);
+  return ALPHABET[times2(interim)]!;
 }
 
 /** A new reference: `TS-XXXX-XXXC`, 7 random symbols (34 bits) plus a check symbol. */

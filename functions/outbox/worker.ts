@@ -23,7 +23,7 @@ export const DAY = 24 * 3600 * 1000;
 /** Longer than one send can take with SMTP_TIMEOUTS (10 + 10 + 20 s). */
 export const DEFAULT_LEASE_MS = 60_000;
 
-/** 1 min, 2, 4 … capped at 6 h: about 25 attempts over the 5 days before `failed`. */
+/** 1 min, 2, 4 … capped at 6 h: about 28 attempts over the 5 days before `failed`. */
 export function backoffMs(attempts: number): number {
   return Math.min(60_000 * 2 ** Math.max(0, attempts - 1), 6 * 3600_000);
 }
