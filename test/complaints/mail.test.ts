@@ -6,16 +6,12 @@ import { composeMail } from '../../functions/mail/compose.ts';
 import { createMailer } from '../../functions/mail/transport.ts';
 import { backoffMs, DAY, sendPendingMail } from '../../functions/outbox/worker.ts';
 import type { Db } from '../../functions/store/index.ts';
-import { freshDb, header, manualClock, startSmtp, tempDir, testWorld, validSubmission } from './support.ts';
+import { freshDb, header, manualClock, pgSkipReason, startSmtp, tempDir, testWorld, validSubmission } from './support.ts';
 
 const ctx = { clientAddress: '127.0.0.1' };
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
 
 let db: Db;
-beforeAll(async () => {
-  db = await freshDb('sqlite');
-});
-afterAll(() => db.close());
 
 async function submit(world: Awaited<ReturnType<typeof testWorld>>, fields: Record<string, unknown>, files: Blob[] = []) {
   const data = new FormData();
@@ -28,7 +24,12 @@ async function submit(world: Awaited<ReturnType<typeof testWorld>>, fields: Reco
   return { status: response.status, body: (await response.json()) as { reference: string; trackingCode: string } };
 }
 
-describe('mail delivery', () => {
+for (const kind of ['sqlite', 'postgres'] as const) describe.skipIf(kind === 'postgres' && pgSkipReason)(`mail delivery (${kind})`, () => {
+  beforeAll(async () => {
+    db = await freshDb(kind);
+  });
+  afterAll(() => db.close());
+
   it('answers 201 while SMTP refuses and is down, then delivers each message exactly once when it is back', async () => {
     const smtp = await startSmtp();
     const clock = manualClock();
