@@ -8,7 +8,7 @@ import { axeViolations, builtRecords, decodeQr, type PublishedRecord } from './h
 const ready = chromiumAvailable() && siteBuilt();
 const STATUS_WORDS = { active: '有效', suspended: '暂停', revoked: '已收回', left: '已离职' } as const;
 
-describe.skipIf(!ready)('public portal in Chromium', () => {
+describe.skipIf(!ready)('public portal in Chromium', { timeout: 180_000 }, () => {
   let server: Awaited<ReturnType<typeof serveSite>>;
   let browser: Browser;
   let context: BrowserContext;

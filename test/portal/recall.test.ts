@@ -17,7 +17,7 @@ import { builtRecords, type PublishedRecord } from './helpers.ts';
 
 const ready = chromiumAvailable() && siteBuilt();
 
-describe.skipIf(!ready)('search recall on the whole sample roster', () => {
+describe.skipIf(!ready)('search recall on the whole sample roster', { timeout: 180_000 }, () => {
   let server: Awaited<ReturnType<typeof serveSite>>;
   let browser: Browser;
   let page: Page;
