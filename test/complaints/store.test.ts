@@ -91,18 +91,19 @@ for (const kind of ['sqlite', 'postgres'] as const) {
            VALUES (?, ?, 'h', 'complaint', 'submitted', 'a', 'other', '{}', '{}', 'now', 'now')`,
           [id, `REF-${id}`],
         );
+      await db.transaction((tx) => insert(tx, 'g0'));
       const results = await Promise.allSettled(
         ['g1', 'g2', 'g3', 'g4'].map((id) =>
           db.transaction(async (tx) => {
             await insert(tx, id);
-            if (id === 'g3') await insert(tx, 'g1'); // duplicate key: this whole transaction must roll back
+            if (id === 'g3') await insert(tx, 'g0'); // duplicate key: this whole transaction must roll back
             return id;
           }),
         ),
       );
       expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
-      const rows = await db.query<{ id: string }>("SELECT id FROM complaints WHERE id IN ('g1', 'g2', 'g3', 'g4') ORDER BY id");
-      expect(rows.map((r) => r.id)).toEqual(['g1', 'g2', 'g4']);
+      const rows = await db.query<{ id: string }>("SELECT id FROM complaints WHERE id IN ('g0', 'g1', 'g2', 'g3', 'g4') ORDER BY id");
+      expect(rows.map((r) => r.id)).toEqual(['g0', 'g1', 'g2', 'g4']);
     });
 
     it('returns the first result for a repeated idempotency key, also under concurrency', async () => {
