@@ -45,9 +45,12 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies }: 
   const headingRef = useRef<HTMLHeadingElement>(null);
   if (!idempotencyKey.current) idempotencyKey.current = crypto.randomUUID();
 
-  // Prefill from the verify page's "投诉此人" link (?no=…) and the lookup page's "举报此编号" (?kind=report&no=…).
+  // Prefill from the verify page's "投诉此人" link (?no=…), the lookup page's "举报此编号" (?kind=report&no=…)
+  // and an agency page's "投诉或举报本单位" (?agency=<id>: someone of that unit whose number is unknown).
   useEffect(() => {
     const params = new URLSearchParams(location.search);
+    const agency = params.get('agency') ?? '';
+    if (agencies.some((a) => a.id === agency)) setValues((v) => ({ ...v, about: 'unit', agencyId: agency }));
     const no = params.get('no') ?? '';
     const kind = params.get('kind') === 'report' ? 'report' : params.get('kind') === 'complaint' ? 'complaint' : '';
     // From the lookup page's "not on the roster" (kind=report) the number is presumed unknown; the lookup below

@@ -114,6 +114,16 @@ describe.skipIf(reason)('complaint form in Chromium', () => {
     await page.close();
   });
 
+  it("prefills the unit from an agency page's link (?agency=<id>)", async () => {
+    const agency = app.world.directory.agencies.find((a) => a.oversight)!;
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/agencies/${agency.id}/`);
+    await page.getByRole('link', { name: '投诉或举报本单位' }).click();
+    await expect.poll(() => page.locator('#f-agencyId').inputValue(), { timeout: 10_000 }).toBe(agency.id);
+    expect(await page.getByLabel('某单位的辅助人员（不知道是谁）').isChecked()).toBe(true);
+    await page.close();
+  });
+
   it('works as a plain HTML form without JavaScript: errors re-rendered with input kept, then the confirmation', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
