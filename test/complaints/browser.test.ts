@@ -1,45 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { chromiumAvailable, launchChromium } from '../support/browser.ts';
-import { createApp, type App } from '../../functions/server/app.ts';
-import { startServer, type RunningServer } from '../../functions/server/node.ts';
-import { readSettings } from '../../src/lib/settings.ts';
-import { header, startSmtp, tempDir } from './support.ts';
+import type { App } from '../../functions/server/app.ts';
+import type { RunningServer } from '../../functions/server/node.ts';
+import { distDir } from '../support/site.ts';
+import { stackSkipReason, startStack, type Stack } from '../support/stack.ts';
+import { header } from './support.ts';
 import { simpleParser } from './parse.ts';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-const distDir = resolve(process.env.TEST_DIST_DIR || 'dist');
-const built = existsSync(join(distDir, 'complaint/index.html')) && existsSync(join(distDir, 'verify'));
-const reason = !chromiumAvailable()
-  ? `Chromium not found at ${process.env.CHROMIUM_PATH || '/usr/bin/chromium'}`
-  : !built
-    ? `no built site with /complaint/ and /verify/ at ${distDir} (run npm run build, or set TEST_DIST_DIR)`
-    : undefined;
-if (reason) console.log(`complaint browser tests skipped: ${reason}`);
+const reason = stackSkipReason('complaint browser tests', ['complaint/index.html', 'verify']);
 
 describe.skipIf(reason)('complaint form in Chromium', () => {
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: Stack['smtp'];
   let app: App;
   let server: RunningServer;
   let browser: Browser;
+  let stack: Stack | undefined;
   beforeAll(async () => {
-    smtp = await startSmtp();
-    const settings = { ...readSettings({ ...process.env, SMTP_URL: smtp.url, VAR_DIR: tempDir(), DATABASE_URL: '' }), siteUrl: 'https://gongshi.example' };
-    app = await createApp(settings, { log: () => undefined });
-    server = await startServer({ distDir, port: 0, functions: app.functions });
-    browser = await launchChromium();
+    stack = await startStack();
+    ({ smtp, app, server, browser } = stack);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await app?.close();
-    await smtp?.stop();
-  });
+  afterAll(() => stack?.stop());
 
   it('files a complaint about a person from the verify link, and the routed agency receives the e-mail', async () => {
     const no = readdirSync(join(distDir, 'verify')).sort()[0]!;

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { chromiumAvailable, launchChromium } from '../support/browser.ts';
-import { createApp, type App } from '../../functions/server/app.ts';
-import { startServer, type RunningServer } from '../../functions/server/node.ts';
-import { readSettings } from '../../src/lib/settings.ts';
-import { startSmtp, tempDir, header } from '../complaints/support.ts';
+import type { App } from '../../functions/server/app.ts';
+import type { RunningServer } from '../../functions/server/node.ts';
+import { distDir } from '../support/site.ts';
+import { stackSkipReason, startStack, type Stack } from '../support/stack.ts';
+import { header } from '../complaints/support.ts';
 import { linksIn, mailText } from './support.ts';
 import { axeViolations } from '../portal/helpers.ts';
 
@@ -15,35 +15,19 @@ import { axeViolations } from '../portal/helpers.ts';
  * acts only through the links in the e-mails it receives (over a real SMTP server), and the citizen follows
  * it on /complaint/status/ and by e-mail.
  */
-const distDir = resolve(process.env.TEST_DIST_DIR || 'dist');
-const built = ['complaint/index.html', 'complaint/status/index.html', 'verify'].every((p) => existsSync(join(distDir, p)));
-const reason = !chromiumAvailable()
-  ? `Chromium not found at ${process.env.CHROMIUM_PATH || '/usr/bin/chromium'}`
-  : !built
-    ? `no built site with /complaint/, /complaint/status/ and /verify/ at ${distDir} (run npm run build, or set TEST_DIST_DIR)`
-    : undefined;
-if (reason) console.log(`handling browser test skipped: ${reason}`);
+const reason = stackSkipReason('handling browser test', ['complaint/index.html', 'complaint/status/index.html', 'verify']);
 
 describe.skipIf(reason)('one complaint from filing to resolution through the e-mailed links (Chromium)', () => {
-  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let smtp: Stack['smtp'];
   let app: App;
   let server: RunningServer;
   let browser: Browser;
-  const varDir = tempDir('gongshi-e-');
+  let stack: Stack | undefined;
   beforeAll(async () => {
-    smtp = await startSmtp();
-    const settings = { ...readSettings({ ...process.env, SMTP_URL: smtp.url, VAR_DIR: varDir, DATABASE_URL: '' }), siteUrl: 'https://gongshi.example' };
-    app = await createApp(settings, { log: () => undefined });
-    server = await startServer({ distDir, port: 0, functions: app.functions });
-    browser = await launchChromium();
+    stack = await startStack();
+    ({ smtp, app, server, browser } = stack);
   });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await app?.close();
-    await smtp?.stop();
-    rmSync(varDir, { recursive: true, force: true });
-  });
+  afterAll(() => stack?.stop());
 
   /** Delivers what is due and returns the new messages. */
   async function deliver() {

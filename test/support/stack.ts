@@ -1,0 +1,58 @@
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './browser.ts';
+import { distDir } from './site.ts';
+import { createApp, type App } from '../../functions/server/app.ts';
+import { startServer, type RunningServer } from '../../functions/server/node.ts';
+import { readSettings } from '../../src/lib/settings.ts';
+import { startSmtp, tempDir } from '../complaints/support.ts';
+
+/**
+ * Why a browser test of the whole stack cannot run here (no Chromium, or no built site with these paths), or
+ * undefined when it can. The reason is printed so a skipped run says what to install or build.
+ */
+export function stackSkipReason(suite: string, builtPaths: string[]): string | undefined {
+  const reason = !chromiumAvailable()
+    ? `Chromium not found at ${CHROMIUM_PATH}`
+    : !builtPaths.every((p) => existsSync(join(distDir, p)))
+      ? `no built site with ${builtPaths.join(', ')} at ${distDir} (run npm run build, or set TEST_DIST_DIR)`
+      : undefined;
+  if (reason) console.log(`${suite} skipped: ${reason}`);
+  return reason;
+}
+
+export interface Stack {
+  smtp: Awaited<ReturnType<typeof startSmtp>>;
+  app: App;
+  server: RunningServer;
+  browser: Browser;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole thing as `npm start` runs it: the built site and the functions on one loopback port, a fresh
+ * SQLite store, mail to a real SMTP server on loopback, and Debian's Chromium.
+ */
+export async function startStack(): Promise<Stack> {
+  const smtp = await startSmtp();
+  const varDir = tempDir('gongshi-stack-');
+  const env = { ...process.env, SMTP_URL: smtp.url, VAR_DIR: varDir, DATABASE_URL: '' };
+  const settings = { ...readSettings(env), siteUrl: 'https://gongshi.example' };
+  const app = await createApp(settings, { log: () => undefined });
+  const server = await startServer({ distDir, port: 0, functions: app.functions });
+  const browser = await launchChromium();
+  return {
+    smtp,
+    app,
+    server,
+    browser,
+    async stop() {
+      await browser.close();
+      await server.close();
+      await app.close();
+      await smtp.stop();
+      rmSync(varDir, { recursive: true, force: true });
+    },
+  };
+}
