@@ -1,48 +1,32 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import type { App } from '../../functions/server/app.ts';
-import type { RunningServer } from '../../functions/server/node.ts';
 import { distDir } from '../support/site.ts';
 import { stackSkipReason, startStack, type Stack } from '../support/stack.ts';
 import { header } from './support.ts';
 import { simpleParser } from './parse.ts';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+import { axeViolations } from '../portal/helpers.ts';
 
 const reason = stackSkipReason('complaint browser tests', ['complaint/index.html', 'verify']);
 
 describe.skipIf(reason)('complaint form in Chromium', () => {
-  let smtp: Stack['smtp'];
-  let app: App;
-  let server: RunningServer;
-  let browser: Browser;
-  let stack: Stack | undefined;
+  let stack: Stack;
   beforeAll(async () => {
     stack = await startStack();
-    ({ smtp, app, server, browser } = stack);
   });
   afterAll(() => stack?.stop());
 
   it('files a complaint about a person from the verify link, and the routed agency receives the e-mail', async () => {
     const no = readdirSync(join(distDir, 'verify')).sort()[0]!;
-    const aux = app.world.directory.auxiliary(no)!;
-    const agency = app.world.directory.agency(aux.agencyId)!;
-    const page = await browser.newPage();
+    const aux = stack.app.world.directory.auxiliary(no)!;
+    const agency = stack.app.world.directory.agency(aux.agencyId)!;
+    const page = await stack.browser.newPage();
     const thirdParty: string[] = [];
     page.on('request', (r) => {
-      if (!r.url().startsWith(server.url)) thirdParty.push(r.url());
+      if (!r.url().startsWith(stack.server.url)) thirdParty.push(r.url());
     });
-    await page.goto(`${server.url}/complaint/?no=${encodeURIComponent(no)}`);
-    await page.addScriptTag({ content: axeSource });
-    const formViolations = await page.evaluate(async () => {
-      const result = await (window as unknown as { axe: { run(o: unknown): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe.run({ runOnly: ['wcag2a', 'wcag2aa'] });
-      return result.violations.map((v) => v.id);
-    });
-    expect(formViolations).toEqual([]);
+    await page.goto(`${stack.server.url}/complaint/?no=${encodeURIComponent(no)}`);
+    expect(await axeViolations(page)).toEqual([]);
     // The number is looked up on its verify page and shown for confirmation.
     await expect.poll(() => page.locator('#certificate-match').textContent(), { timeout: 10_000 }).toContain(aux.name);
 
@@ -69,16 +53,11 @@ describe.skipIf(reason)('complaint form in Chromium', () => {
     expect(reference).toMatch(/^TS-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     expect(await page.locator('#tracking-code').textContent()).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     expect(thirdParty).toEqual([]);
-    // The confirmation has no accessibility violations (axe-core, WCAG 2 A/AA rules).
-    await page.addScriptTag({ content: axeSource });
-    const violations = await page.evaluate(async () => {
-      const result = await (window as unknown as { axe: { run(o: unknown): Promise<{ violations: { id: string }[] }> } }).axe.run({ runOnly: ['wcag2a', 'wcag2aa'] });
-      return result.violations.map((v) => v.id);
-    });
-    expect(violations).toEqual([]);
+    // The confirmation has no serious accessibility violations (axe-core).
+    expect(await axeViolations(page)).toEqual([]);
 
-    await app.sendPendingMail();
-    const mail = smtp.received.find((m) => m.raw.includes(reference))!;
+    await stack.app.sendPendingMail();
+    const mail = stack.smtp.received.find((m) => m.raw.includes(reference))!;
     expect(mail.to).toEqual([agency.complaints.email]);
     expect(header(mail.raw, 'Message-ID')).toBe(`<${reference}.agency@gongshi.example>`);
     const text = (await simpleParser(mail.raw)).text;
@@ -89,9 +68,9 @@ describe.skipIf(reason)('complaint form in Chromium', () => {
 
   it('finds the person for a number typed in lower case without its dashes', async () => {
     const no = readdirSync(join(distDir, 'verify')).sort().find((n) => n.includes('-'))!;
-    const aux = app.world.directory.auxiliary(no)!;
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/complaint/`);
+    const aux = stack.app.world.directory.auxiliary(no)!;
+    const page = await stack.browser.newPage();
+    await page.goto(`${stack.server.url}/complaint/`);
     await page.getByLabel('一名辅助人员（知道证件编号）').check();
     await page.locator('#f-certificateNo').fill(no.replace(/-/g, '').toLowerCase());
     await expect.poll(() => page.locator('#certificate-match').textContent(), { timeout: 10_000 }).toContain(aux.name);
@@ -101,9 +80,9 @@ describe.skipIf(reason)('complaint form in Chromium', () => {
   });
 
   it("prefills the unit from an agency page's link (?agency=<id>)", async () => {
-    const agency = app.world.directory.agencies.find((a) => a.oversight)!;
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/agencies/${agency.id}/`);
+    const agency = stack.app.world.directory.agencies.find((a) => a.oversight)!;
+    const page = await stack.browser.newPage();
+    await page.goto(`${stack.server.url}/agencies/${agency.id}/`);
     await page.getByRole('link', { name: '投诉或举报本单位' }).click();
     await expect.poll(() => page.locator('#f-agencyId').inputValue(), { timeout: 10_000 }).toBe(agency.id);
     expect(await page.getByLabel('某单位的辅助人员（不知道是谁）').isChecked()).toBe(true);
@@ -111,9 +90,9 @@ describe.skipIf(reason)('complaint form in Chromium', () => {
   });
 
   it('works as a plain HTML form without JavaScript: errors re-rendered with input kept, then the confirmation', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await stack.browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(`${server.url}/complaint/`);
+    await page.goto(`${stack.server.url}/complaint/`);
     await page.getByLabel('举报（可以匿名；匿名举报不会收到办理反馈）').check();
     await page.getByLabel('某单位的辅助人员（不知道是谁）').check();
     await page.locator('#f-place').fill('某菜市场门口');
@@ -121,7 +100,7 @@ describe.skipIf(reason)('complaint form in Chromium', () => {
     expect(await page.locator('.error-summary').textContent()).toContain('请选择单位');
     expect(await page.locator('#f-place').inputValue()).toBe('某菜市场门口');
 
-    const agency = app.world.directory.agencies.find((a) => a.oversight)!;
+    const agency = stack.app.world.directory.agencies.find((a) => a.oversight)!;
     await page.locator('#f-agencyId').selectOption(agency.id);
     await page.locator('#f-category').selectOption('other');
     await page.locator('#f-when').fill('2026-11-19');
@@ -138,8 +117,8 @@ describe.skipIf(reason)('complaint form in Chromium', () => {
     const reference = (await page.locator('#reference').textContent())!;
     expect(reference).toMatch(/^TS-/);
     expect(await page.textContent('body')).toContain('匿名举报：不会收到办理反馈');
-    await app.sendPendingMail();
-    expect(smtp.received.find((m) => m.raw.includes(reference))!.to).toEqual([agency.complaints.email]);
+    await stack.app.sendPendingMail();
+    expect(stack.smtp.received.find((m) => m.raw.includes(reference))!.to).toEqual([agency.complaints.email]);
     await context.close();
   });
 });

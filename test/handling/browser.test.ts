@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import type { App } from '../../functions/server/app.ts';
-import type { RunningServer } from '../../functions/server/node.ts';
+import type { Page } from 'playwright-core';
 import { distDir } from '../support/site.ts';
 import { stackSkipReason, startStack, type Stack } from '../support/stack.ts';
 import { header } from '../complaints/support.ts';
@@ -18,25 +16,20 @@ import { axeViolations } from '../portal/helpers.ts';
 const reason = stackSkipReason('handling browser test', ['complaint/index.html', 'complaint/status/index.html', 'verify']);
 
 describe.skipIf(reason)('one complaint from filing to resolution through the e-mailed links (Chromium)', () => {
-  let smtp: Stack['smtp'];
-  let app: App;
-  let server: RunningServer;
-  let browser: Browser;
-  let stack: Stack | undefined;
+  let stack: Stack;
   beforeAll(async () => {
     stack = await startStack();
-    ({ smtp, app, server, browser } = stack);
   });
   afterAll(() => stack?.stop());
 
   /** Delivers what is due and returns the new messages. */
   async function deliver() {
-    const before = smtp.received.length;
-    await app.sendPendingMail();
-    return smtp.received.slice(before);
+    const before = stack.smtp.received.length;
+    await stack.app.sendPendingMail();
+    return stack.smtp.received.slice(before);
   }
   /** The e-mailed link, opened on the local server instead of the published origin. */
-  const local = (path: string) => `${server.url}${path}`;
+  const local = (path: string) => `${stack.server.url}${path}`;
 
   async function act(page: Page, path: string, fill: Record<string, string>, button: string): Promise<string> {
     await page.goto(local(path));
@@ -47,12 +40,12 @@ describe.skipIf(reason)('one complaint from filing to resolution through the e-m
 
   it('files, accepts, resolves; the citizen sees each step', async () => {
     const no = readdirSync(join(distDir, 'verify')).sort()[0]!;
-    const aux = app.world.directory.auxiliary(no)!;
-    const agency = app.world.directory.agency(aux.agencyId)!;
-    const page = await browser.newPage();
+    const aux = stack.app.world.directory.auxiliary(no)!;
+    const agency = stack.app.world.directory.agency(aux.agencyId)!;
+    const page = await stack.browser.newPage();
     const thirdParty: string[] = [];
     page.on('request', (r) => {
-      if (!r.url().startsWith(server.url)) thirdParty.push(r.url());
+      if (!r.url().startsWith(stack.server.url)) thirdParty.push(r.url());
     });
 
     // 1. The citizen files the complaint through the form.
@@ -77,7 +70,7 @@ describe.skipIf(reason)('one complaint from filing to resolution through the e-m
     const links = linksIn(agencyMail);
     expect(Object.keys(links).sort()).toEqual(['不予受理', '受理此件', '转办其他机关'].sort());
     // The confirmation pages pass axe (a context that lets axe's script past the pages' no-script CSP).
-    const audit = await browser.newContext({ bypassCSP: true });
+    const audit = await stack.browser.newContext({ bypassCSP: true });
     const auditPage = await audit.newPage();
     for (const path of [links['转办其他机关']!, '/complaint/status/', '/stats/']) {
       await auditPage.goto(local(path));
@@ -118,7 +111,7 @@ describe.skipIf(reason)('one complaint from filing to resolution through the e-m
     expect(thirdParty).toEqual([]);
 
     // Without JavaScript the same lookup works through the plain form.
-    const noJs = await browser.newContext({ javaScriptEnabled: false });
+    const noJs = await stack.browser.newContext({ javaScriptEnabled: false });
     const plain = await noJs.newPage();
     await plain.goto(local('/complaint/status/'));
     await plain.locator('#reference').fill(reference);
