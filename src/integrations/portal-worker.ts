@@ -1,6 +1,7 @@
 /**
  * Worker of the portal integration: loads the site on its own (getSite), prepares the Pagefind index, and — once
- * the integration says Astro has emptied the output folder — writes QR codes, photos and the index into it.
+ * the integration says Astro has emptied the output folder — writes the verification pages, QR codes, photos and
+ * the index into it.
  * Runs under Node directly (type stripping), not through Vite.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -10,6 +11,8 @@ import * as pagefind from 'pagefind';
 import { buildPortal } from '../lib/portal/data.ts';
 import { photoFileName } from '../lib/portal/paths.ts';
 import { qrSvg, verifyUrl } from '../lib/qr/index.ts';
+import type { Auxiliary } from '../lib/roster/schema.ts';
+import { verifyPageHtml } from '../lib/portal/verify-html.ts';
 import { searchRecords } from '../lib/search/records.ts';
 import { readSettings } from '../lib/settings.ts';
 import { getSite } from '../lib/site.ts';
@@ -47,23 +50,40 @@ async function writeSearchIndex(): Promise<number> {
   return count;
 }
 
-async function writeQrAndPhotos(): Promise<{ qrCount: number; photoCount: number }> {
+/**
+ * Each certificate's folder: its verification page, its QR code and its photo. Written here rather than as an
+ * Astro route: the page is a plain template (verify-html.ts), and 100,000 of them through Astro's router cost
+ * more than the rest of the build (docs/PORTAL.md). Up to 32 folders are written at once so that the file
+ * system calls overlap with the templating.
+ */
+async function writeCertificates(): Promise<{ pageCount: number; qrCount: number; photoCount: number }> {
   await outputReady;
-  let qrCount = 0;
-  let photoCount = 0;
+  const counts = { pageCount: 0, qrCount: 0, photoCount: 0 };
+  const inFlight = new Set<Promise<void>>();
   for (const aux of portal.auxiliaries) {
-    const dir = join(outDir, 'verify', aux.certificateNo);
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'qr.svg'), await qrSvg(verifyUrl(settings.siteUrl, aux.certificateNo)));
-    qrCount++;
-    const source = photoSource(portal.site, aux);
-    if (source) {
-      await copyFile(source, join(dir, photoFileName(aux.photo!)));
-      photoCount++;
-    }
+    const write = writeCertificate(aux, counts);
+    inFlight.add(write);
+    write.then(() => inFlight.delete(write), () => undefined);
+    if (inFlight.size >= 32) await Promise.race(inFlight);
   }
-  return { qrCount, photoCount };
+  await Promise.all(inFlight);
+  return counts;
 }
 
-const [searchRecordCount, qr] = await Promise.all([writeSearchIndex(), writeQrAndPhotos()]);
-parentPort!.postMessage({ type: 'done', ...qr, searchRecords: searchRecordCount });
+async function writeCertificate(aux: Auxiliary, counts: { pageCount: number; qrCount: number; photoCount: number }) {
+  const dir = join(outDir, 'verify', aux.certificateNo);
+  await mkdir(dir, { recursive: true });
+  const agency = portal.agencyById.get(aux.agencyId)!;
+  const page = verifyPageHtml(aux, agency, portal.regulationOf(agency), portal.asOf(agency.id));
+  const source = photoSource(portal.site, aux);
+  await Promise.all([
+    writeFile(join(dir, 'index.html'), page).then(() => counts.pageCount++),
+    qrSvg(verifyUrl(settings.siteUrl, aux.certificateNo))
+      .then((svg) => writeFile(join(dir, 'qr.svg'), svg))
+      .then(() => counts.qrCount++),
+    source && copyFile(source, join(dir, photoFileName(aux.photo!))).then(() => counts.photoCount++),
+  ]);
+}
+
+const [searchRecordCount, written] = await Promise.all([writeSearchIndex(), writeCertificates()]);
+parentPort!.postMessage({ type: 'done', ...written, searchRecords: searchRecordCount });
