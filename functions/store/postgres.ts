@@ -29,15 +29,16 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Db {
     return ready;
   };
   const bind = (params: readonly unknown[]): unknown[] => params.map((p) => (p === undefined ? null : p));
-  // Named statements are parsed and planned once per connection instead of once per call.
-  const names = new Map<string, string>();
+  // Named statements are parsed and planned once per connection instead of once per call; their `$n` text is
+  // translated once per process.
+  const prepared = new Map<string, { name: string; text: string }>();
   const statement = (sql: string, params: readonly unknown[]) => {
-    let name = names.get(sql);
-    if (!name) {
-      name = `q${names.size}`;
-      names.set(sql, name);
+    let known = prepared.get(sql);
+    if (!known) {
+      known = { name: `q${prepared.size}`, text: toPostgresPlaceholders(sql) };
+      prepared.set(sql, known);
     }
-    return { name, text: toPostgresPlaceholders(sql), values: bind(params) };
+    return { ...known, values: bind(params) };
   };
 
   const over = (client: pg.Pool | pg.PoolClient, inTx: boolean): Db => ({
