@@ -1,11 +1,12 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { findComplaintByIdempotencyKey } from '../store/records.ts';
 
-import { OUTBOX_COLUMNS, OUTBOX_VALUES, outboxParams } from '../outbox/enqueue.ts';
+import { OUTBOX_COLUMNS, OUTBOX_VALUES, composeLaterParams, type MailComposedLater } from '../outbox/enqueue.ts';
+import { INTAKE_COMPOSER } from './intake-mail.ts';
 import { categoriesOf } from './directory.ts';
 import { acceptDueAt } from '../deadlines/policy.ts';
 import type { EvidenceFile } from './evidence.ts';
-import { acknowledgementMail, agencyMail, type ComplaintForMail, type Contents } from './mails.ts';
+import type { Contents } from './mails.ts';
 import { hashTrackingCode, newReference, newTrackingCode, ALPHABET } from './reference.ts';
 import { routeComplaint, type Target } from './route.ts';
 import { OTHER_CATEGORY, sortErrors, type ComplaintInput, type FieldErrors } from './schema.ts';
@@ -111,15 +112,10 @@ export async function submitComplaint(
   for (let tries = 0; ; tries++) {
     const id = randomUUID();
     const reference = newReference();
-    // Everything is prepared before the transaction, so it holds the write lock only for the writes.
-    const forMail: ComplaintForMail = {
-      reference, kind: input.kind, category: input.category, target, contents, createdAt: at, acceptDueAt: due, routeReason: route.reason,
-    };
-    const links = world.actionLinks?.({ id, reference, agencyId: agency.id }) ?? [];
-    const mails = [{ ...agencyMail(forMail, agency, world.directory, links), complaintId: id, key: reference, kind: 'agency', recipient: agency.complaints.email }];
-    if (input.email) {
-      mails.push({ ...acknowledgementMail(forMail, agency, world.settings.siteUrl), complaintId: id, key: reference, kind: 'ack', recipient: input.email });
-    }
+    // The mails are queued, not written: the outbox worker has them written when it sends them (intake-mail.ts),
+    // so a submission stores its rows and answers without waiting for that (docs/COMPLAINTS.md).
+    const mails: MailComposedLater[] = [{ complaintId: id, key: reference, kind: 'agency', recipient: agency.complaints.email, composer: INTAKE_COMPOSER }];
+    if (input.email) mails.push({ complaintId: id, key: reference, kind: 'ack', recipient: input.email, composer: INTAKE_COMPOSER });
     const row = {
       id, reference, tracking_hash: trackingHash, kind: input.kind, status: 'submitted' as const, agency_id: route.agencyId,
       regulation_id: regulationId, category: input.category, target: JSON.stringify(target), contents: JSON.stringify(contents),
@@ -132,7 +128,7 @@ export async function submitComplaint(
         row.target, row.contents, row.idempotency_key, row.created_at, row.updated_at, row.accept_due_at, row.resolve_due_at,
       ];
       const eventParams = [randomUUID(), id, at, randomUUID(), id, at, route.reason, routed];
-      const mailParams = mails.map((mail) => outboxParams(mail, at, host));
+      const mailParams = mails.map((mail) => composeLaterParams(mail, at, host));
       // A repeated idempotency key fails the first insert (UNIQUE) and is answered below with the first result.
       if (world.store.dialect === 'postgres' && !evidence.length) {
         // PostgreSQL: the same rows in one statement (data-modifying CTEs), atomic on its own — one round trip

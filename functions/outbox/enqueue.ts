@@ -27,13 +27,29 @@ export async function enqueueMail(tx: Db, mail: NewMail, at: string, host: strin
 }
 
 export const OUTBOX_COLUMNS =
-  '(id, complaint_id, recipient, kind, message_id, subject, body_text, body_html, status, attempts, next_attempt_at, created_at)';
-export const OUTBOX_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?)";
+  '(id, complaint_id, recipient, kind, message_id, subject, body_text, body_html, status, attempts, next_attempt_at, created_at, compose)';
+export const OUTBOX_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)";
 
 /** The checked parameters of one outbox row (recipient and subject header-safe), for OUTBOX_VALUES. */
 export function outboxParams(mail: NewMail, at: string, host: string): unknown[] {
-  const recipient = headerSafe(mail.recipient);
+  return [randomUUID(), mail.complaintId, checkedRecipient(mail.recipient), mail.kind, messageIdFor(mail.key, mail.kind, host),
+    headerSafe(mail.subject), mail.text, mail.html, at, at, null];
+}
+
+/** A mail queued without its text: the worker has `composer` write it when it sends (OutboxOptions.compose). */
+export interface MailComposedLater extends Omit<NewMail, keyof ComposedMail> {
+  complaintId: string;
+  composer: string;
+}
+
+/** Parameters of a row for a MailComposedLater, for OUTBOX_VALUES. */
+export function composeLaterParams(mail: MailComposedLater, at: string, host: string): unknown[] {
+  return [randomUUID(), mail.complaintId, checkedRecipient(mail.recipient), mail.kind, messageIdFor(mail.key, mail.kind, host),
+    '', '', null, at, at, mail.composer];
+}
+
+function checkedRecipient(address: string): string {
+  const recipient = headerSafe(address);
   if (!/^[^\s@<>,;"]+@[^\s@<>,;"]+$/.test(recipient)) throw new Error('收件地址无效');
-  return [randomUUID(), mail.complaintId, recipient, mail.kind, messageIdFor(mail.key, mail.kind, host), headerSafe(mail.subject),
-    mail.text, mail.html, at, at];
+  return recipient;
 }

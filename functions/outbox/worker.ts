@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/db.ts';
 import type { Mailer } from '../mail/transport.ts';
+import { headerSafe, type ComposedMail } from '../mail/compose.ts';
 
 export interface Clock {
   now(): Date;
@@ -17,6 +18,19 @@ export interface OutboxOptions {
   leaseMs?: number;
   /** Stop retrying (status `failed`) once a message is this old. */
   giveUpAfterMs?: number;
+  /**
+   * Writes a mail that was queued without its text (`compose` names the composer), just before it is sent; what
+   * was sent is then stored in the row. Intake queues its mails this way so that a submission does not wait for
+   * them to be written (docs/COMPLAINTS.md).
+   */
+  compose?: (mail: ComposeRequest) => Promise<ComposedMail>;
+}
+
+export interface ComposeRequest {
+  composer: string;
+  complaintId: string | null;
+  kind: string;
+  recipient: string;
 }
 
 export const DAY = 24 * 3600 * 1000;
@@ -39,6 +53,7 @@ interface OutboxRow {
   body_html: string | null;
   attempts: number;
   created_at: string;
+  compose: string | null;
 }
 
 export interface SendResult {
@@ -66,7 +81,7 @@ export async function sendPendingMail(options: OutboxOptions): Promise<SendResul
   const rows = await db.transaction(async (tx) => {
     const lock = tx.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
     const due = await tx.query<OutboxRow & Record<string, unknown>>(
-      `SELECT id, complaint_id, recipient, kind, message_id, subject, body_text, body_html, attempts, created_at FROM outbox
+      `SELECT id, complaint_id, recipient, kind, message_id, subject, body_text, body_html, attempts, created_at, compose FROM outbox
        WHERE status = 'pending' AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until <= ?)
        ORDER BY next_attempt_at LIMIT ?${lock}`,
       [nowIso, nowIso, batch],
@@ -85,14 +100,19 @@ export async function sendPendingMail(options: OutboxOptions): Promise<SendResul
     ]);
     if (renewed !== 1) continue;
     let error: string | undefined;
+    let composed: ComposedMail | undefined;
     try {
+      if (row.compose) {
+        if (!options.compose) throw new Error(`no composer for ${row.compose}`);
+        composed = await options.compose({ composer: row.compose, complaintId: row.complaint_id, kind: row.kind, recipient: row.recipient });
+      }
       const attachments = row.kind.startsWith('agency') && row.complaint_id ? await evidenceOf(db, row.complaint_id) : [];
       await mailer.send({
         from: options.from,
         to: row.recipient,
-        subject: row.subject,
-        text: row.body_text,
-        html: row.body_html,
+        subject: composed?.subject ?? row.subject,
+        text: composed?.text ?? row.body_text,
+        html: composed?.html ?? row.body_html,
         messageId: row.message_id,
         attachments,
       });
@@ -113,6 +133,12 @@ export async function sendPendingMail(options: OutboxOptions): Promise<SendResul
            WHERE id = ?`,
           [attempts, at.toISOString(), row.id],
         );
+        // The row keeps what was sent.
+        if (composed) {
+          await tx.run('UPDATE outbox SET subject = ?, body_text = ?, body_html = ?, compose = NULL WHERE id = ?', [
+            headerSafe(composed.subject), composed.text, composed.html, row.id,
+          ]);
+        }
         result.sent++;
         return;
       }

@@ -11,6 +11,7 @@ import { buildDirectory, type Directory } from '../complaints/directory.ts';
 import { defaultLimits, senderAddress, type Limits, type World } from '../complaints/world.ts';
 import { createMailer, type Mailer } from '../mail/transport.ts';
 import { runOutboxLoop, sendPendingMail, type Clock } from '../outbox/worker.ts';
+import { intakeMailComposer } from '../complaints/intake-mail.ts';
 import { openStore } from '../store/index.ts';
 import type { FunctionHandler } from './node.ts';
 
@@ -76,7 +77,7 @@ export async function createApp(
   };
   const mailer = createMailer({ smtpUrl: settings.smtpUrl, outboxDir: outboxDir(settings) });
   const leaseMs = Number(process.env.OUTBOX_LEASE_MS) || undefined;
-  const outbox = { db: store, mailer, clock, from: senderAddress(settings.siteUrl), ...(leaseMs ? { leaseMs } : {}) };
+  const outbox = { db: store, mailer, clock, from: senderAddress(settings.siteUrl), compose: intakeMailComposer(world), ...(leaseMs ? { leaseMs } : {}) };
   await ensureHandlingSchema(store);
   // Intake (issue 4) first, then agency actions and the status form (issue 5).
   const handlers: FunctionHandler[] = [complaintFunctions(world), handlingFunctions(world)];

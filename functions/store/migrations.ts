@@ -90,6 +90,12 @@ CREATE TABLE evidence (
 CREATE INDEX evidence_complaint ON evidence (complaint_id);
 `,
   },
+  {
+    version: 2,
+    name: 'outbox: mail composed when it is sent',
+    // Names the composer of a row queued without its text (see functions/outbox/worker.ts); NULL = text stored.
+    sql: 'ALTER TABLE outbox ADD COLUMN compose TEXT;',
+  },
 ];
 
 /** Applies every migration not yet applied, each in its own transaction; safe to run from several processes. */

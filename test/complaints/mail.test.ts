@@ -7,6 +7,8 @@ import { createMailer } from '../../functions/mail/transport.ts';
 import { backoffMs, DAY, sendPendingMail } from '../../functions/outbox/worker.ts';
 import type { Db } from '../../functions/store/index.ts';
 import { freshDb, header, manualClock, pgSkipReason, startSmtp, tempDir, testWorld, validSubmission } from './support.ts';
+import { intakeMailComposer } from '../../functions/complaints/intake-mail.ts';
+import { simpleParser } from './parse.ts';
 
 const ctx = { clientAddress: '127.0.0.1' };
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
@@ -35,7 +37,7 @@ for (const kind of ['sqlite', 'postgres'] as const) describe.skipIf(kind === 'po
     const clock = manualClock();
     const world = await testWorld(db, { clock });
     const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' });
-    const work = () => sendPendingMail({ db, mailer, clock, from: 'noreply@gongshi.example' });
+    const work = () => sendPendingMail({ db, mailer, clock, from: 'noreply@gongshi.example', compose: intakeMailComposer(world) });
     try {
       smtp.refuse = true;
       const first = await submit(world, validSubmission({ description: '第一件：对方单独执法并<要求>罚款 & 威胁。' }));
@@ -82,7 +84,7 @@ for (const kind of ['sqlite', 'postgres'] as const) describe.skipIf(kind === 'po
     const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' });
     try {
       const { body } = await submit(world, validSubmission({ description: '对方说：“A & B 都得交钱”，并把 "证件" 收走了。' }), [new Blob([PNG])]);
-      await sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example' });
+      await sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example', compose: intakeMailComposer(world) });
       const mail = smtp.received.find((m) => m.to.includes('cgj@city.example') && m.raw.includes(body.reference))!;
       const { simpleParser } = await import('./parse.ts');
       const parsed = await simpleParser(mail.raw);
@@ -114,7 +116,7 @@ for (const kind of ['sqlite', 'postgres'] as const) describe.skipIf(kind === 'po
     const mailer = createMailer({ smtpUrl: 'smtp://127.0.0.1:9', outboxDir: '/nonexistent' });
     let rounds = 0;
     for (;;) {
-      const r = await sendPendingMail({ db, mailer, clock, from: 'noreply@gongshi.example' });
+      const r = await sendPendingMail({ db, mailer, clock, from: 'noreply@gongshi.example', compose: intakeMailComposer(world) });
       if (r.failed) break;
       rounds++;
       clock.advance(6 * 3600_000);
@@ -131,12 +133,67 @@ for (const kind of ['sqlite', 'postgres'] as const) describe.skipIf(kind === 'po
     expect(row!.attempts).toBeGreaterThan(5);
   });
 
+  it('queues the intake mails without their text; the worker writes each as it sends it and keeps what it sent', async () => {
+    const smtp = await startSmtp();
+    const world = await testWorld(db);
+    const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' });
+    try {
+      const { body } = await submit(world, validSubmission({ email: 'zhao@citizen.example' }));
+      const rows = () =>
+        db.query<{ kind: string; compose: string | null; subject: string; body_text: string; body_html: string | null }>(
+          'SELECT o.kind, o.compose, o.subject, o.body_text, o.body_html FROM outbox o JOIN complaints c ON c.id = o.complaint_id WHERE c.reference = ? ORDER BY o.kind',
+          [body.reference],
+        );
+      expect((await rows()).map((r) => [r.kind, r.compose, r.body_text])).toEqual([['ack', 'intake', ''], ['agency', 'intake', '']]);
+
+      await sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example', compose: intakeMailComposer(world) });
+      const sent = await rows();
+      for (const row of sent) {
+        expect(row.compose).toBeNull();
+        const mail = smtp.received.find((m) => header(m.raw, 'Message-ID') === `<${body.reference}.${row.kind}@gongshi.example>`)!;
+        expect(header(mail.raw, 'Subject')).toBe(row.subject);
+        expect((await simpleParser(mail.raw)).text.trim()).toBe(row.body_text.trim());
+        expect(row.body_html).toContain(body.reference);
+      }
+      expect(sent.find((r) => r.kind === 'agency')!.body_text).toContain('严格保密');
+      expect(sent.find((r) => r.kind === 'ack')!.subject).toContain(body.reference);
+    } finally {
+      mailer.close();
+      await smtp.stop();
+    }
+  });
+
+  it('a queued mail the worker cannot write is a failed attempt, retried later, not lost', async () => {
+    const smtp = await startSmtp();
+    const clock = manualClock();
+    const world = await testWorld(db, { clock });
+    const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' });
+    try {
+      const { body } = await submit(world, validSubmission({ email: '' }));
+      const messageId = `${body.reference}.agency@gongshi.example`;
+      const row = async () =>
+        (await db.query<{ status: string; attempts: number; last_error: string | null }>('SELECT status, attempts, last_error FROM outbox WHERE message_id = ?', [messageId]))[0]!;
+      // A worker without the composer (e.g. an old deployment): nothing sent, the attempt recorded.
+      await sendPendingMail({ db, mailer, clock, from: 'noreply@gongshi.example' });
+      expect(await row()).toMatchObject({ status: 'pending', attempts: 1, last_error: 'Error' });
+      expect(smtp.received.filter((m) => m.raw.includes(body.reference))).toHaveLength(0);
+
+      clock.advance(backoffMs(1));
+      await sendPendingMail({ db, mailer, clock, from: 'noreply@gongshi.example', compose: intakeMailComposer(world) });
+      expect(await row()).toMatchObject({ status: 'sent', attempts: 2 });
+      expect(smtp.received.filter((m) => header(m.raw, 'Message-ID') === `<${messageId}>`)).toHaveLength(1);
+    } finally {
+      mailer.close();
+      await smtp.stop();
+    }
+  });
+
   it('writes .eml files to the outbox folder when SMTP_URL is unset', async () => {
     const dir = join(tempDir(), 'outbox');
     const world = await testWorld(db);
     const { body } = await submit(world, validSubmission({ email: '' }));
     const mailer = createMailer({ smtpUrl: undefined, outboxDir: dir });
-    await sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example' });
+    await sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example', compose: intakeMailComposer(world) });
     const file = `${body.reference}.agency@gongshi.example.eml`;
     expect(readdirSync(dir)).toContain(file);
     const raw = readFileSync(join(dir, file), 'utf8');

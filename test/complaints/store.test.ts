@@ -6,6 +6,7 @@ import { claimNotice, findComplaintByReference, listEvents, updateComplaintStatu
 import type { Db } from '../../functions/store/index.ts';
 import { toPostgresPlaceholders } from '../../functions/store/db.ts';
 import { freshDb, pgSkipReason, startSmtp, testWorld, validSubmission } from './support.ts';
+import { intakeMailComposer } from '../../functions/complaints/intake-mail.ts';
 
 const post = (body: unknown, headers: Record<string, string> = {}) =>
   new Request('http://localhost/api/complaints', {
@@ -159,11 +160,11 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         const pending = await db.query<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'");
         const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' });
         const workers = [1, 2, 3, 4].map(() =>
-          sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example', batch: 5 }),
+          sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example', batch: 5, compose: intakeMailComposer(world) }),
         );
         const results = await Promise.all(workers);
         // Keep draining until nothing is due (a worker may have found the rest claimed by another).
-        while ((await sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example' })).claimed) {}
+        while ((await sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example', compose: intakeMailComposer(world) })).claimed) {}
         mailer.close();
         const total = results.reduce((n, r) => n + r.sent, 0);
         expect(total).toBeGreaterThan(0);

@@ -6,6 +6,7 @@ import { createMailer } from '../../functions/mail/transport.ts';
 import { sendPendingMail } from '../../functions/outbox/worker.ts';
 import type { Db } from '../../functions/store/index.ts';
 import { manualClock, startSmtp, testWorld, validSubmission, type ReceivedMail } from '../complaints/support.ts';
+import { intakeMailComposer } from '../../functions/complaints/intake-mail.ts';
 
 export { freshDb, pgSkipReason, header, validSubmission } from '../complaints/support.ts';
 
@@ -68,7 +69,7 @@ export async function handlingHarness(db: Db, start = '2026-11-20T02:00:00.000Z'
     async deliver(): Promise<ReceivedMail[]> {
       const before = smtp.received.length;
       for (let i = 0; i < 10; i++) {
-        const r = await sendPendingMail({ db, mailer, clock, from: senderAddress(world.settings.siteUrl) });
+        const r = await sendPendingMail({ db, mailer, clock, from: senderAddress(world.settings.siteUrl), compose: intakeMailComposer(world) });
         if (r.claimed === 0) break;
       }
       return smtp.received.slice(before);

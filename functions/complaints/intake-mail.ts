@@ -1,0 +1,44 @@
+import type { ComposedMail } from '../mail/compose.ts';
+import type { ComposeRequest } from '../outbox/worker.ts';
+import { findComplaintById, listEvents } from '../store/records.ts';
+import { acknowledgementMail, agencyMail, type ComplaintForMail, type Contents } from './mails.ts';
+import type { Target } from './route.ts';
+import type { World } from './world.ts';
+
+/** The `compose` value of the mails a submission queues: the agency mail and the acknowledgement. */
+export const INTAKE_COMPOSER = 'intake';
+
+/**
+ * Writes a submission's queued mail from what the submission stored, when the outbox worker sends it: the agency
+ * mail (with its action links) to the agency the complaint was first routed to, or the acknowledgement to the
+ * complainant. Everything it reads was committed with the complaint, so the mail says what it would have said at
+ * submission; only the action links' 30 days count from the sending.
+ */
+export function intakeMailComposer(world: World): (request: ComposeRequest) => Promise<ComposedMail> {
+  return async ({ composer, complaintId, kind }) => {
+    if (composer !== INTAKE_COMPOSER || !complaintId) throw new Error(`unknown composer ${composer}`);
+    const complaint = await findComplaintById(world.store, complaintId);
+    const routed = (await listEvents(world.store, complaintId)).find((e) => e.type === 'routed');
+    if (!complaint || !routed) throw new Error(`complaint ${complaintId} not found`);
+    // The agency of the first routing, even if the complaint has been transferred since.
+    const agencyId = (JSON.parse(routed.data ?? '{}') as { agencyId?: string }).agencyId ?? complaint.agency_id;
+    const agency = world.directory.agency(agencyId);
+    if (!agency) throw new Error(`agency ${agencyId} not in the registry`);
+    const forMail: ComplaintForMail = {
+      reference: complaint.reference,
+      kind: complaint.kind,
+      category: complaint.category,
+      target: JSON.parse(complaint.target) as Target,
+      contents: JSON.parse(complaint.contents) as Contents,
+      createdAt: complaint.created_at,
+      acceptDueAt: complaint.accept_due_at,
+      routeReason: routed.reason ?? '',
+    };
+    if (kind === 'agency') {
+      const links = world.actionLinks?.({ id: complaint.id, reference: complaint.reference, agencyId: agency.id }) ?? [];
+      return agencyMail(forMail, agency, world.directory, links);
+    }
+    if (kind === 'ack') return acknowledgementMail(forMail, agency, world.settings.siteUrl);
+    throw new Error(`no intake mail of kind ${kind}`);
+  };
+}
