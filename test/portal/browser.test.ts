@@ -171,6 +171,13 @@ describe.skipIf(!ready)('public portal in Chromium', { timeout: 180_000 }, () =>
     const text = await page.locator('.qr-sheet').innerText();
     for (const r of active) expect(text).toContain(r.certificateNo);
     expect(await page.locator('.qr-sheet img').first().getAttribute('src')).toMatch(/^\/verify\/.+\/qr\.svg$/);
+    // Printed, every code is there (the page's load event waits for every non-lazy image).
+    await page.emulateMedia({ media: 'print' });
+    const blank = await page.locator('.qr-sheet img').evaluateAll((imgs) =>
+      (imgs as HTMLImageElement[]).filter((img) => !img.complete || img.naturalWidth === 0).map((img) => img.src),
+    );
+    expect(blank).toEqual([]);
+    await page.emulateMedia({ media: 'screen' });
   });
 
   it('no page requests anything from another origin', async () => {
