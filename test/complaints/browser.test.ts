@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { distDir } from '../support/site.ts';
-import { stackSkipReason, startStack, type Stack } from '../support/stack.ts';
+import { firstCertificate, pageWatchingOrigins, stackSkipReason, startStack, type Stack } from '../support/stack.ts';
 import { header } from './support.ts';
 import { simpleParser } from './parse.ts';
 import { axeViolations } from '../portal/helpers.ts';
@@ -17,14 +17,8 @@ describe.skipIf(reason)('complaint form in Chromium', () => {
   afterAll(() => stack?.stop());
 
   it('files a complaint about a person from the verify link, and the routed agency receives the e-mail', async () => {
-    const no = readdirSync(join(distDir, 'verify')).sort()[0]!;
-    const aux = stack.app.world.directory.auxiliary(no)!;
-    const agency = stack.app.world.directory.agency(aux.agencyId)!;
-    const page = await stack.browser.newPage();
-    const thirdParty: string[] = [];
-    page.on('request', (r) => {
-      if (!r.url().startsWith(stack.server.url)) thirdParty.push(r.url());
-    });
+    const { no, aux, agency } = firstCertificate(stack);
+    const { page, thirdParty } = await pageWatchingOrigins(stack);
     await page.goto(`${stack.server.url}/complaint/?no=${encodeURIComponent(no)}`);
     expect(await axeViolations(page)).toEqual([]);
     // The number is looked up on its verify page and shown for confirmation.

@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { distDir } from '../support/site.ts';
-import { stackSkipReason, startStack, type Stack } from '../support/stack.ts';
+import { firstCertificate, pageWatchingOrigins, stackSkipReason, startStack, type Stack } from '../support/stack.ts';
 import { header } from '../complaints/support.ts';
 import { linksIn, mailText } from './support.ts';
 import { axeViolations } from '../portal/helpers.ts';
@@ -39,14 +36,8 @@ describe.skipIf(reason)('one complaint from filing to resolution through the e-m
   }
 
   it('files, accepts, resolves; the citizen sees each step', async () => {
-    const no = readdirSync(join(distDir, 'verify')).sort()[0]!;
-    const aux = stack.app.world.directory.auxiliary(no)!;
-    const agency = stack.app.world.directory.agency(aux.agencyId)!;
-    const page = await stack.browser.newPage();
-    const thirdParty: string[] = [];
-    page.on('request', (r) => {
-      if (!r.url().startsWith(stack.server.url)) thirdParty.push(r.url());
-    });
+    const { no, aux, agency } = firstCertificate(stack);
+    const { page, thirdParty } = await pageWatchingOrigins(stack);
 
     // 1. The citizen files the complaint through the form.
     await page.goto(local(`/complaint/?no=${encodeURIComponent(no)}`));

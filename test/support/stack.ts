@@ -1,6 +1,6 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './browser.ts';
 import { distDir } from './site.ts';
 import { createApp, type App } from '../../functions/server/app.ts';
@@ -55,4 +55,21 @@ export async function startStack(): Promise<Stack> {
       rmSync(varDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The first certificate of the built site, with its auxiliary and the agency employing them. */
+export function firstCertificate(stack: Stack) {
+  const no = readdirSync(join(distDir, 'verify')).sort()[0]!;
+  const aux = stack.app.world.directory.auxiliary(no)!;
+  return { no, aux, agency: stack.app.world.directory.agency(aux.agencyId)! };
+}
+
+/** A new page, and the list of every request it makes to another origin than the local server. */
+export async function pageWatchingOrigins(stack: Stack): Promise<{ page: Page; thirdParty: string[] }> {
+  const page = await stack.browser.newPage();
+  const thirdParty: string[] = [];
+  page.on('request', (r) => {
+    if (!r.url().startsWith(stack.server.url)) thirdParty.push(r.url());
+  });
+  return { page, thirdParty };
 }
