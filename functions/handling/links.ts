@@ -53,8 +53,10 @@ export function verifyActionToken(token: string, secret: string, now: Date): Ver
   const match = TOKEN.exec(token);
   if (!match) return bad;
   const [, payload, signature] = match as unknown as [string, string, string];
-  const expected = mac(payload, secret);
-  const given = Buffer.from(signature, 'base64url');
+  // Compared as text, not as decoded bytes: the last of 43 base64url characters carries 2 unused bits, so four
+  // spellings decode to the same MAC — and a respelled link would pass the single-use check (tokenHash of the text).
+  const expected = Buffer.from(mac(payload, secret).toString('base64url'));
+  const given = Buffer.from(signature);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return { ok: false, status: 403, message: '链接签名无效：链接可能被修改过，请使用邮件中的原始链接。' };
   }

@@ -29,6 +29,19 @@ describe('signed action links', () => {
     }
   });
 
+  it('refuses another spelling of the same signature (so a used link cannot be replayed respelled)', () => {
+    const token = issueActionToken(claim, secret, now);
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const last = alphabet.indexOf(token.at(-1)!);
+    // The last character's two low bits are padding: these spellings decode to the same 32 bytes.
+    const respelled = [1, 2, 3].map((bits) => token.slice(0, -1) + alphabet[last ^ bits]);
+    for (const t of respelled) {
+      expect(Buffer.from(t.split('.')[1]!, 'base64url')).toEqual(Buffer.from(token.split('.')[1]!, 'base64url'));
+      expect(verifyActionToken(t, secret, now)).toMatchObject({ ok: false, status: 403 });
+    }
+    expect(verifyActionToken(token, secret, now).ok).toBe(true);
+  });
+
   it('refuses a payload re-signed for another action or agency without the secret', () => {
     const good = issueActionToken(claim, secret, now);
     const [, signature] = good.split('.');
