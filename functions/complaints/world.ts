@@ -32,9 +32,9 @@ export interface World {
   directory: Directory;
   settings: { secret: string; siteUrl: string };
   limits: Limits;
-  /** Public holidays for deadlines (issue 5's holidays.yaml); weekends only when absent. */
+  /** Public holidays for deadlines (holidays.yaml); weekends only when absent. */
   calendar?: WorkCalendar;
-  /** Signed action links for the agency e-mail (issue 5 plugs in here). */
+  /** Signed action links for the agency e-mail (the handling part plugs in here). */
   actionLinks?: (complaint: { id: string; reference: string; agencyId: string }) => ActionLink[];
   /** One line per request: route, status, reference. Never contents or contact details. */
   log?: (line: string) => void;
