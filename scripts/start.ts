@@ -8,13 +8,15 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readSettings } from '../src/core/settings.ts';
 import { createApp, outboxDir } from '../functions/server/app.ts';
+import { directoryFilePath } from '../functions/server/directory-file.ts';
 import { startServer } from '../functions/server/node.ts';
 import { sqlitePath } from '../functions/store/index.ts';
 
 const settings = readSettings();
-const distDir = resolve(process.env.OUT_DIR || 'dist');
+const distDir = settings.outDir;
 
-if (!process.env.NO_BUILD && !existsSync(resolve(distDir, 'complaint/index.html'))) {
+// A build from before the functions read the directory file has pages but no directory file: build it again.
+if (!process.env.NO_BUILD && !(existsSync(resolve(distDir, 'complaint/index.html')) && existsSync(directoryFilePath(distDir)))) {
   console.log(`[start] ${distDir} 还没有构建，正在用 ${settings.contentDir} 构建站点（npm run build）…`);
   const astro = resolve(import.meta.dirname, '../node_modules/astro/bin/astro.mjs');
   const build = spawnSync(process.execPath, [astro, 'build'], {
