@@ -23,15 +23,15 @@ function settingsFor(work: string, outDir: string): Settings {
   return { ...readSettings({ VAR_DIR: join(work, 'var'), CONTENT_DIR: join(work, 'content'), OUT_DIR: outDir }), siteUrl: 'https://gongshi.example' };
 }
 
-const submit = (app: App, over: Record<string, unknown>) =>
-  app.functions(
+const submit = async (app: App, over: Record<string, unknown>): Promise<Response> =>
+  (await app.functions(
     new Request('http://localhost/api/complaints', {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify(validSubmission({ category: 'other', ...over })),
     }),
     ctx,
-  );
+  ))!;
 
 describe('the directory file: schema', () => {
   let site: Site;
