@@ -1,6 +1,5 @@
 import { holidaysSchema } from '../../src/core/holidays.ts';
 import { parseWithFriendlyErrors } from '../../src/core/friendly-errors.ts';
-import { loadHolidays } from '../../src/import/holidays/load.ts';
 
 /**
  * Working-day arithmetic for complaint deadlines. Days are counted on the calendar of the agencies
@@ -22,11 +21,6 @@ export const WEEKENDS_ONLY: WorkCalendar = { holidays: new Set(), workdays: new 
 export function makeCalendar(input: unknown = {}, where = 'holidays.yaml'): WorkCalendar {
   const data = parseWithFriendlyErrors(holidaysSchema, input ?? {}, where);
   return { holidays: new Set(data.holidays), workdays: new Set(data.workdays), offsetMinutes: CHINA_OFFSET_MINUTES };
-}
-
-/** Reads the optional `holidays.yaml` of a content folder; absent → weekends only. */
-export async function loadCalendar(contentDir: string): Promise<WorkCalendar> {
-  return makeCalendar(await loadHolidays(contentDir));
 }
 
 /** The local calendar date (YYYY-MM-DD) of an instant. */

@@ -200,3 +200,13 @@ it('stores certificateLookupKey of each number', async () => {
   const file = directoryFileOf({ agencies: site.registry.agencies, regulations: site.regulations, auxiliaries: site.roster.auxiliaries });
   file.certificates.numbers.forEach((no, i) => expect(file.certificates.keys[i]).toBe(certificateLookupKey(no)));
 });
+
+// A Netlify function instance has only what included_files ships: the directory file must be among it.
+it('the Netlify config ships the directory file with the functions', async () => {
+  const { matchesGlob } = await import('node:path');
+  const toml = readFileSync(join(root, 'functions/platform/netlify/netlify.toml.example'), 'utf8');
+  const included = JSON.parse(/^\s*included_files\s*=\s*(\[.*\])\s*$/m.exec(toml)![1]!) as string[];
+  expect(included.some((glob) => matchesGlob(`dist/${DIRECTORY_FILE}`, glob))).toBe(true);
+  // …and no roster: a cold instance must not depend on them.
+  expect(included.some((glob) => matchesGlob('content/rosters/renqiu/renqiu-cgj-2026-11-01.csv', glob))).toBe(false);
+});
