@@ -1,6 +1,7 @@
 import { escapeHtml } from '../../src/lib/text.ts';
 import { pageHtml } from '../../src/lib/portal/frame.ts';
 import type { Agency } from '../../src/lib/registry/schema.ts';
+import { mayReceive, storedTarget } from '../complaints/accused.ts';
 import type { Ready } from './actions.ts';
 import { shanghai } from './mails.ts';
 import { actionLabels, statusLabels } from './state.ts';
@@ -51,7 +52,7 @@ export function actionFormHtml(
     transfer:
       `<label for="transferTo">转办至</label>` +
       (error?.field === 'transferTo' ? `<p class="error">${escapeHtml(error.message)}</p>` : '') +
-      `<select id="transferTo" name="transferTo" required>${agencyOptions(agencies, [agency.id], values.transferTo)}</select>` +
+      `<select id="transferTo" name="transferTo" required>${agencyOptions(agencies.filter((a) => mayReceive({ agency: (id) => agencies.find((b) => b.id === id) }, storedTarget(complaint.target), a.id)), [agency.id], values.transferTo)}</select>` +
       field('reason', '转办理由', '接收机关会收到完整的投诉材料和新的办理链接。'),
     resolve: field('result', '办理结果', '办理结果会告知反映人（如其留有邮箱）。'),
   }[claim.action];
