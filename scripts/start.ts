@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { readSettings } from '../src/lib/settings.ts';
 import { createApp, outboxDir } from '../functions/server/app.ts';
 import { startServer } from '../functions/server/node.ts';
+import { parseTrustProxy } from '../functions/server/proxy.ts';
 import { sqlitePath } from '../functions/store/index.ts';
 
 const settings = readSettings();
@@ -27,8 +28,16 @@ if (!process.env.NO_BUILD && !existsSync(resolve(distDir, 'complaint/index.html'
   }
 }
 
+let trustProxy;
+try {
+  trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
+} catch (error) {
+  console.error(`[start] ${(error as Error).message}`);
+  process.exit(1);
+}
 const app = await createApp(settings);
 const server = await startServer({
+  trustProxy,
   distDir,
   port: Number(process.env.PORT ?? 4321),
   host: process.env.HOST || '127.0.0.1',

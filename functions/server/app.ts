@@ -27,7 +27,7 @@ export function outboxDir(settings: Pick<Settings, 'varDir'>): string {
   return join(settings.varDir, 'outbox');
 }
 
-/** Operator overrides: RATE_BURST, RATE_PER_MINUTE (per client address), POW_BITS (0 = off). */
+/** Operator overrides: RATE_BURST, RATE_PER_MINUTE (per client address), POW_BITS (0 = off), STATUS_PER_MINUTE. */
 export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Limits> {
   const out: Partial<Limits> = {};
   const num = (name: string) => (env[name] && Number.isFinite(Number(env[name])) ? Number(env[name]) : undefined);
@@ -37,6 +37,8 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Lim
   if (burst !== undefined) out.rateBurst = burst;
   if (perMinute !== undefined) out.ratePerSecond = perMinute / 60;
   if (pow !== undefined) out.powBits = Math.max(0, Math.min(24, Math.floor(pow)));
+  const lookups = num('STATUS_PER_MINUTE');
+  if (lookups !== undefined && lookups >= 1) out.statusPerMinute = Math.floor(lookups);
   return out;
 }
 
