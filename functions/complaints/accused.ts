@@ -1,4 +1,4 @@
-import type { Directory } from './directory.ts';
+import type { Directory } from '../../src/core/directory.ts';
 import type { Target } from './route.ts';
 
 /**

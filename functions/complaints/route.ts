@@ -1,6 +1,6 @@
-import type { Agency } from '../../src/lib/registry/schema.ts';
+import type { Agency } from '../../src/core/registry/schema.ts';
+import type { Directory } from '../../src/core/directory.ts';
 import { mayReceive } from './accused.ts';
-import type { Directory } from './directory.ts';
 
 /** Whom a complaint is about, after the number has been looked up. */
 export type Target =

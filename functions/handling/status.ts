@@ -1,4 +1,4 @@
-import { escapeHtml } from '../../src/lib/text.ts';
+import { escapeHtml } from '../../src/core/text.ts';
 import { readCapped } from '../complaints/body.ts';
 import { statusLookupAllowed, tooManyLookups } from '../complaints/lookup-limit.ts';
 import { parseReference, trackingCodeMatches } from '../complaints/reference.ts';

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { buildDirectory } from '../../functions/complaints/directory.ts';
+import { buildDirectory } from '../../src/core/directory.ts';
 import { isAccusedOrBelow } from '../../functions/complaints/accused.ts';
 import { routeComplaint } from '../../functions/complaints/route.ts';
 import { runDeadlineJobs } from '../../functions/deadlines/jobs.ts';
 import type { Db } from '../../functions/store/index.ts';
-import { checkRegistry } from '../../src/lib/registry/load.ts';
-import { loadRegulations } from '../../src/lib/regulation/load.ts';
+import { checkRegistry } from '../../src/import/registry/load.ts';
+import { loadRegulations } from '../../src/import/regulation/load.ts';
 import { testAgencies, testDirectory } from '../complaints/support.ts';
 import { freshDb, handlingHarness, linksIn, pgSkipReason, type Harness } from './support.ts';
 
