@@ -3,12 +3,12 @@
  * http://localhost:4321 with the embedded defaults (SQLite under VAR_DIR, .eml outbox), mail worker in-process.
  * Options (environment): PORT (4321; 0 = any free port), HOST (127.0.0.1), OUT_DIR (dist), NO_BUILD=1 (serve as is).
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { readSettings } from '../src/core/settings.ts';
 import { createApp, outboxDir } from '../functions/server/app.ts';
 import { startServer } from '../functions/server/node.ts';
+import { buildSite } from './build/atomic.ts';
 import { parseTrustProxy } from '../functions/server/proxy.ts';
 import { sqlitePath } from '../functions/store/index.ts';
 
@@ -17,12 +17,8 @@ const distDir = resolve(process.env.OUT_DIR || 'dist');
 
 if (!process.env.NO_BUILD && !existsSync(resolve(distDir, 'complaint/index.html'))) {
   console.log(`[start] ${distDir} 还没有构建，正在用 ${settings.contentDir} 构建站点（npm run build）…`);
-  const astro = resolve(import.meta.dirname, '../node_modules/astro/bin/astro.mjs');
-  const build = spawnSync(process.execPath, [astro, 'build'], {
-    stdio: 'inherit',
-    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
-  });
-  if (build.status !== 0) {
+  // Built into a fresh folder and swapped in when complete: never a half-built site.
+  if (!buildSite({ outDir: distDir }).ok) {
     console.error('[start] 构建失败，请按上面的提示修改内容后重试。');
     process.exit(1);
   }

@@ -7,6 +7,7 @@ import { handlingFunctions } from '../handling/http.ts';
 import { ensureHandlingSchema } from '../handling/schema.ts';
 import { runDeadlineJobs } from '../deadlines/jobs.ts';
 import { complaintFunctions } from '../complaints/handler.ts';
+import { statsFunctions } from '../stats/http.ts';
 import { buildDirectory, type Directory } from '../../src/core/directory.ts';
 import { defaultLimits, senderAddress, type Limits, type World } from '../complaints/world.ts';
 import { createMailer, type Mailer } from '../mail/transport.ts';
@@ -82,7 +83,8 @@ export async function createApp(
   const outbox = { db: store, mailer, clock, from: senderAddress(settings.siteUrl), compose: intakeMailComposer(world), ...(leaseMs ? { leaseMs } : {}) };
   await ensureHandlingSchema(store);
   // Intake (issue 4) first, then agency actions and the status form (issue 5).
-  const handlers: FunctionHandler[] = [complaintFunctions(world), handlingFunctions(world)];
+  // The statistics pages read the store on request (the static build never does).
+  const handlers: FunctionHandler[] = [complaintFunctions(world), handlingFunctions(world), statsFunctions(world)];
   // Reminders, escalations and daily summaries (issue 5) run with the mail worker, at most once a minute.
   let lastJobs = 0;
   const beforeRound = async () => {

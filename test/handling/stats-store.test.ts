@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { appendEvent, insertComplaint } from '../../functions/store/records.ts';
 import type { Db } from '../../functions/store/index.ts';
-import { statsInputFrom } from '../../src/lib/stats/load.ts';
+import { statsInputFrom } from '../../functions/stats/load.ts';
 import { freshDb, pgSkipReason } from './support.ts';
 
 for (const kind of ['sqlite', 'postgres'] as const) {
