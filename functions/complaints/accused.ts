@@ -1,5 +1,5 @@
 import type { Directory } from '../../src/core/directory.ts';
-import type { Target } from './route.ts';
+import type { Target } from '../store/records/shapes.ts';
 
 /**
  * Who is complained about, and who must therefore never hold the complaint: for a complaint about an agency
@@ -25,17 +25,4 @@ export function isAccusedOrBelow(directory: Pick<Directory, 'agency'>, candidate
 export function mayReceive(directory: Pick<Directory, 'agency'>, target: Pick<Target, 'about'> & { agencyId?: string | undefined }, candidateId: string): boolean {
   const accused = accusedAgencyId(target);
   return !accused || !isAccusedOrBelow(directory, candidateId, accused);
-}
-
-/** The complaint's stored target (JSON text) as far as these rules need it; an unreadable one excludes no one. */
-export function storedTarget(json: string): Pick<Target, 'about'> & { agencyId?: string } {
-  try {
-    const value = JSON.parse(json) as { about?: unknown; agencyId?: unknown };
-    if (value && typeof value.about === 'string') {
-      return { about: value.about as Target['about'], ...(typeof value.agencyId === 'string' ? { agencyId: value.agencyId } : {}) };
-    }
-  } catch {
-    /* not JSON */
-  }
-  return { about: 'unknownNumber' };
 }

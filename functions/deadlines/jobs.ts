@@ -1,12 +1,15 @@
 import type { Agency } from '../../src/core/registry/schema.ts';
-import { mayReceive, storedTarget } from '../complaints/accused.ts';
+import { mayReceive } from '../complaints/accused.ts';
 import { mailHost } from '../complaints/world.ts';
 import { actionLinks, escalationMail, reminderMail, summaryMail, type Stage, type SummaryItem } from '../handling/mails.ts';
 import { allowedActions } from '../handling/state.ts';
 import { routingPeriod } from '../handling/actions.ts';
 import type { HandlingWorld } from '../handling/world.ts';
-import { enqueueMail } from '../outbox/enqueue.ts';
-import { appendEvent, claimNotice, type ComplaintRow } from '../store/records.ts';
+import { enqueueMail } from '../store/records/outbox.ts';
+import { targetOf, type ComplaintRow } from '../store/records/complaints.ts';
+import type { Target } from '../store/records/shapes.ts';
+import { appendEvent } from '../store/records/events.ts';
+import { claimNotice } from '../store/records/notices.ts';
 import { escalationAt } from './policy.ts';
 import { localDate, WEEKENDS_ONLY } from './calendar.ts';
 
@@ -50,7 +53,7 @@ async function currentPeriod(world: HandlingWorld, c: ComplaintRow): Promise<Per
  * The handler's parent and oversight; for an agency with neither registered, the justice bureau(s) its region's
  * agencies answer to — so that an escalation always reaches someone who can act.
  */
-function recipientsOf(handler: Agency, world: HandlingWorld, target: ReturnType<typeof storedTarget>): Agency[] {
+function recipientsOf(handler: Agency, world: HandlingWorld, target: Target): Agency[] {
   // Never the agency complained about nor a body below it: they must not learn who complained.
   const allowed = (id: string) => id !== handler.id && mayReceive(world.directory, target, id);
   let ids = [handler.parent, handler.oversight].filter((id): id is string => !!id && allowed(id));
@@ -76,7 +79,7 @@ export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> 
     const period = await currentPeriod(world, c);
     const handler = world.directory.agency(c.agency_id);
     if (!period || !handler) continue;
-    const target = storedTarget(c.target);
+    const target = targetOf(c);
     // A complaint that sits with the accused or a body below it (the registry changed after it was routed) is
     // not reminded there: it goes straight to escalation, to bodies allowed to see it.
     const handlerMayHold = mayReceive(world.directory, target, handler.id);

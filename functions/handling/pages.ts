@@ -1,10 +1,12 @@
 import { escapeHtml } from '../../src/core/text.ts';
+import { complaintStatusLabels } from '../../src/core/complaint/status.ts';
 import { pageHtml } from '../../src/core/frame.ts';
 import type { Agency } from '../../src/core/registry/schema.ts';
-import { mayReceive, storedTarget } from '../complaints/accused.ts';
+import { mayReceive } from '../complaints/accused.ts';
+import { targetOf } from '../store/records/complaints.ts';
 import type { Ready } from './actions.ts';
 import { shanghai } from './mails.ts';
-import { actionLabels, statusLabels } from './state.ts';
+import { actionLabels } from './state.ts';
 
 /** HTML pages served by the handling functions, in the site's frame: no scripts, nothing from third parties. */
 const STYLE = `<style>.handling label{display:block;font-weight:bold;margin-top:1rem}.handling textarea,.handling select{width:100%;max-width:36em;font:inherit;padding:.4em}
@@ -52,7 +54,7 @@ export function actionFormHtml(
     transfer:
       `<label for="transferTo">转办至</label>` +
       (error?.field === 'transferTo' ? `<p class="error">${escapeHtml(error.message)}</p>` : '') +
-      `<select id="transferTo" name="transferTo" required>${agencyOptions(agencies.filter((a) => mayReceive({ agency: (id) => agencies.find((b) => b.id === id) }, storedTarget(complaint.target), a.id)), [agency.id], values.transferTo)}</select>` +
+      `<select id="transferTo" name="transferTo" required>${agencyOptions(agencies.filter((a) => mayReceive({ agency: (id) => agencies.find((b) => b.id === id) }, targetOf(complaint), a.id)), [agency.id], values.transferTo)}</select>` +
       field('reason', '转办理由', '接收机关会收到完整的投诉材料和新的办理链接。'),
     resolve: field('result', '办理结果', '办理结果会告知反映人（如其留有邮箱）。'),
   }[claim.action];
@@ -60,7 +62,7 @@ export function actionFormHtml(
   return page(
     `${label} ${complaint.reference}`,
     `<h1>${escapeHtml(label)}：${escapeHtml(complaint.reference)}</h1>${summary}
-<dl><dt>办理机关</dt><dd>${escapeHtml(agency.name)}</dd><dt>当前状态</dt><dd>${statusLabels[complaint.status]}</dd>
+<dl><dt>办理机关</dt><dd>${escapeHtml(agency.name)}</dd><dt>当前状态</dt><dd>${complaintStatusLabels[complaint.status]}</dd>
 <dt>提交时间</dt><dd>${escapeHtml(shanghai(complaint.created_at))}</dd></dl>
 <p>投诉内容见贵单位收到的邮件。确认后点击下方按钮；本链接只能使用一次。</p>
 <form method="post" action="">${fields}<button type="submit" class="btn btn-plain">确认${escapeHtml(label)}</button></form>`,

@@ -4,7 +4,6 @@ import type { Settings } from '../../src/core/settings.ts';
 import { loadCalendar } from '../deadlines/calendar.ts';
 import { makeIntakeActionLinks } from '../handling/mails.ts';
 import { handlingFunctions } from '../handling/http.ts';
-import { ensureHandlingSchema } from '../handling/schema.ts';
 import { runDeadlineJobs } from '../deadlines/jobs.ts';
 import { complaintFunctions } from '../complaints/handler.ts';
 import { statsFunctions } from '../stats/http.ts';
@@ -80,8 +79,7 @@ export async function createApp(
   };
   const mailer = createMailer({ smtpUrl: settings.smtpUrl, outboxDir: outboxDir(settings) });
   const leaseMs = Number(process.env.OUTBOX_LEASE_MS) || undefined;
-  const outbox = { db: store, mailer, clock, from: senderAddress(settings.siteUrl), compose: intakeMailComposer(world), ...(leaseMs ? { leaseMs } : {}) };
-  await ensureHandlingSchema(store);
+  const outbox = { db: store, mailer, clock, from: senderAddress(settings.siteUrl), composers: { intake: intakeMailComposer(world) }, ...(leaseMs ? { leaseMs } : {}) };
   // Intake (issue 4) first, then agency actions and the status form (issue 5).
   // The statistics pages read the store on request (the static build never does).
   const handlers: FunctionHandler[] = [complaintFunctions(world), handlingFunctions(world), statsFunctions(world)];
