@@ -80,9 +80,10 @@ async function handle(options: ServerOptions, req: IncomingMessage, res: ServerR
   // Responses here are small pages, JSON and static files already read into memory: send them whole.
   const payload = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
   const headers = Object.fromEntries(response.headers);
-  // A body the function did not read (refused, rate-limited, not its route) is discarded, and the connection closed.
-  if (body && !req.complete) {
-    headers.connection = 'close';
+  // A body the function did not read (refused, rate-limited, not its route) is discarded; if it is still arriving,
+  // the connection is closed after this answer rather than kept for more.
+  if (body) {
+    if (!req.complete) headers.connection = 'close';
     body.discard();
   }
   res.writeHead(response.status, headers);
