@@ -6,6 +6,7 @@ import { handlingFunctions } from '../handling/http.ts';
 import { runDeadlineJobs } from '../deadlines/jobs.ts';
 import { complaintFunctions } from '../complaints/handler.ts';
 import type { Directory } from '../../src/core/directory.ts';
+import { statsFunctions } from '../stats/http.ts';
 import { directoryFilePath, openDirectoryFile, type DirectorySource } from './directory-file.ts';
 import { defaultLimits, senderAddress, type Limits, type World } from '../complaints/world.ts';
 import { createMailer, type Mailer } from '../mail/transport.ts';
@@ -20,7 +21,7 @@ export function outboxDir(settings: Pick<Settings, 'varDir'>): string {
   return join(settings.varDir, 'outbox');
 }
 
-/** Operator overrides: RATE_BURST, RATE_PER_MINUTE (per client address), POW_BITS (0 = off). */
+/** Operator overrides: RATE_BURST, RATE_PER_MINUTE (per client address), POW_BITS (0 = off), STATUS_PER_MINUTE. */
 export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Limits> {
   const out: Partial<Limits> = {};
   const num = (name: string) => (env[name] && Number.isFinite(Number(env[name])) ? Number(env[name]) : undefined);
@@ -30,6 +31,8 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Lim
   if (burst !== undefined) out.rateBurst = burst;
   if (perMinute !== undefined) out.ratePerSecond = perMinute / 60;
   if (pow !== undefined) out.powBits = Math.max(0, Math.min(24, Math.floor(pow)));
+  const lookups = num('STATUS_PER_MINUTE');
+  if (lookups !== undefined && lookups >= 1) out.statusPerMinute = Math.floor(lookups);
   return out;
 }
 
@@ -88,7 +91,8 @@ export async function createApp(
   const leaseMs = Number(process.env.OUTBOX_LEASE_MS) || undefined;
   const outbox = { db: store, mailer, clock, from: senderAddress(settings.siteUrl), composers: { intake: intakeMailComposer(world) }, ...(leaseMs ? { leaseMs } : {}) };
   // Intake first, then agency actions and the status form.
-  const handlers: FunctionHandler[] = [complaintFunctions(world), handlingFunctions(world)];
+  // The statistics pages read the store on request (the static build never does).
+  const handlers: FunctionHandler[] = [complaintFunctions(world), handlingFunctions(world), statsFunctions(world)];
   // Reminders, escalations and daily summaries run with the mail worker, at most once a minute.
   let lastJobs = 0;
   const beforeRound = async () => {
