@@ -10,9 +10,19 @@ import { readSettings } from '../src/lib/settings.ts';
 import { createApp, outboxDir } from '../functions/server/app.ts';
 import { startServer } from '../functions/server/node.ts';
 import { sqlitePath } from '../functions/store/index.ts';
+import { resolveSecret, SecretError } from '../functions/server/secret.ts';
 
 const settings = readSettings();
 const distDir = resolve(process.env.OUT_DIR || 'dist');
+
+// A deployment without its own signing key stops here, before building, naming the setting.
+try {
+  resolveSecret(settings);
+} catch (error) {
+  if (!(error instanceof SecretError)) throw error;
+  console.error(`[start] ${error.message}`);
+  process.exit(1);
+}
 
 if (!process.env.NO_BUILD && !existsSync(resolve(distDir, 'complaint/index.html'))) {
   console.log(`[start] ${distDir} 还没有构建，正在用 ${settings.contentDir} 构建站点（npm run build）…`);

@@ -143,7 +143,7 @@ async function status(world: World, request: Request, rawReference: string): Pro
   if (!reference) return json(400, { errors: { reference: '受理编号格式不对，应像 TS-7K3M-9QX2' } });
   if (!code) return json(400, { errors: { trackingCode: '请提供查询码' } });
   const complaint = await findComplaintByReference(world.store, reference);
-  if (!complaint || !trackingCodeMatches(code, complaint.tracking_hash, world.settings.secret)) return notFound();
+  if (!complaint || !trackingCodeMatches(code, complaint.tracking_hash, world.settings.secret, world.settings.previousSecrets)) return notFound();
   const events = await listEvents(world.store, complaint.id);
   const agencyName = (id: string | null) => (id ? (world.directory.agency(id)?.name ?? id) : null);
   return json(200, {

@@ -29,7 +29,8 @@ export interface World {
   store: Db;
   clock: Clock;
   directory: Directory;
-  settings: { secret: string; siteUrl: string };
+  /** `secret` signs; `previousSecrets` (key rotation) only verify tracking codes and action links. */
+  settings: { secret: string; siteUrl: string; previousSecrets?: readonly string[] };
   limits: Limits;
   /** Public holidays for deadlines (issue 5's holidays.yaml); weekends only when absent. */
   calendar?: WorkCalendar;

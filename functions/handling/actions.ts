@@ -79,7 +79,7 @@ async function check(world: HandlingWorld, db: Db, complaint: ComplaintRow | und
 }
 
 function verified(world: HandlingWorld, token: string): ActionClaim {
-  const result = verifyActionToken(token, world.settings.secret, world.clock.now());
+  const result = verifyActionToken(token, world.settings.secret, world.clock.now(), world.settings.previousSecrets);
   if (!result.ok) throw new Refusal(result.status, result.message);
   return result.claim;
 }

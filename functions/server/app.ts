@@ -13,6 +13,7 @@ import { createMailer, type Mailer } from '../mail/transport.ts';
 import { runOutboxLoop, sendPendingMail, type Clock } from '../outbox/worker.ts';
 import { intakeMailComposer } from '../complaints/intake-mail.ts';
 import { openStore } from '../store/index.ts';
+import { resolveSecret } from './secret.ts';
 import type { FunctionHandler } from './node.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -59,9 +60,18 @@ export interface App {
  */
 export async function createApp(
   settings: Settings,
-  options: { limits?: Partial<Limits>; clock?: Clock; log?: (line: string) => void; directory?: Directory } = {},
+  options: {
+    limits?: Partial<Limits>;
+    clock?: Clock;
+    log?: (line: string) => void;
+    directory?: Directory;
+    /** Where HOST, SITE_URL and NODE_ENV are read to tell a local run from a deployment (default process.env). */
+    env?: NodeJS.ProcessEnv;
+  } = {},
 ): Promise<App> {
   const clock = options.clock ?? systemClock;
+  // Refuses to start without a key of our own before anything is opened (functions/server/secret.ts).
+  const keys = resolveSecret(settings, options.env);
   const store = await openStore(settings);
   const directory = options.directory ?? (await loadDirectory(settings.contentDir));
   const calendar = await loadCalendar(settings.contentDir);
@@ -70,9 +80,9 @@ export async function createApp(
     clock,
     directory,
     calendar,
-    settings: { secret: settings.secret, siteUrl: settings.siteUrl },
+    settings: { secret: keys.secret, previousSecrets: keys.previousSecrets, siteUrl: settings.siteUrl },
     limits: { ...defaultLimits, ...limitsFromEnv(), ...options.limits },
-    actionLinks: makeIntakeActionLinks({ settings, clock }),
+    actionLinks: makeIntakeActionLinks({ settings: { secret: keys.secret, siteUrl: settings.siteUrl }, clock }),
     ...(options.log ? { log: options.log } : {}),
   };
   const mailer = createMailer({ smtpUrl: settings.smtpUrl, outboxDir: outboxDir(settings) });
