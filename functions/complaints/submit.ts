@@ -11,10 +11,11 @@ import { hashTrackingCode, newReference, newTrackingCode, ALPHABET } from './ref
 import { routeComplaint, type Target } from './route.ts';
 import { OTHER_CATEGORY, sortErrors, type ComplaintInput, type FieldErrors } from './schema.ts';
 import { mailHost, type World } from './world.ts';
+import { submissionHash } from './fingerprint.ts';
 
 const COMPLAINT_COLUMNS = `(id, reference, tracking_hash, kind, status, agency_id, regulation_id, category, target, contents,
-  idempotency_key, created_at, updated_at, accept_due_at, resolve_due_at)`;
-const COMPLAINT_VALUES = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+  idempotency_key, submission_hash, created_at, updated_at, accept_due_at, resolve_due_at)`;
+const COMPLAINT_VALUES = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 const EVENT_COLUMNS = '(id, complaint_id, seq, at, type, from_status, to_status, actor_agency_id, reason, data)';
 const EVENT_VALUES = "(?, ?, 1, ?, 'submitted', NULL, 'submitted', NULL, NULL, NULL), (?, ?, 2, ?, 'routed', NULL, 'submitted', NULL, ?, ?)";
 
@@ -23,6 +24,11 @@ export interface Receipt {
   trackingCode: string;
   /** True when an earlier submission with the same idempotency key was returned. */
   repeated: boolean;
+}
+
+/** The idempotency key was first used for a different submission: nothing stored, nothing of the first one told. */
+export interface KeyConflict {
+  conflict: true;
 }
 
 /** The checks that need the directory: the number exists, the unit exists, the category fits its regulation. */
@@ -59,10 +65,13 @@ export function resolveTarget(input: ComplaintInput, world: World): { target: Ta
   return { target, regulationId };
 }
 
-/** Same key → same tracking code, so a repeated submission can return the first result without storing the code. */
-function trackingCodeFor(idempotencyKey: string | undefined, secret: string): string {
+/**
+ * Same key and same submission → same tracking code, so a repeated submission can return the first result without
+ * storing the code. Knowing a key is not enough to learn its code: the whole submission goes in too.
+ */
+function trackingCodeFor(idempotencyKey: string | undefined, submission: string, secret: string): string {
   if (!idempotencyKey) return newTrackingCode();
-  const digest = createHmac('sha256', secret).update(`tracking-code:${idempotencyKey}`).digest();
+  const digest = createHmac('sha256', secret).update(`tracking-code:${idempotencyKey}:${submission}`).digest();
   let s = '';
   for (let i = 0; i < 12; i++) s += ALPHABET[digest[i]! & 31];
   return `${s.slice(0, 4)}-${s.slice(4, 8)}-${s.slice(8)}`;
@@ -86,7 +95,7 @@ export async function submitComplaint(
   target: Target,
   regulationId: string | null,
   evidence: EvidenceFile[],
-): Promise<Receipt> {
+): Promise<Receipt | KeyConflict> {
   const key = input.idempotencyKey || undefined;
   const route = routeComplaint(target, world.directory);
   const agency = world.directory.agency(route.agencyId)!;
@@ -95,7 +104,8 @@ export async function submitComplaint(
   // The deadline is the handling agency's: its regulation sets how long it has to accept.
   const regulation = world.directory.regulation(agency.regulation);
   const due = acceptDueAt(now, regulation ?? { deadlines: { acceptWorkingDays: 5, resolveDays: 60 } }, world.calendar).toISOString();
-  const trackingCode = trackingCodeFor(key, world.settings.secret);
+  const submission = submissionHash(input, evidence);
+  const trackingCode = trackingCodeFor(key, submission, world.settings.secret);
   const trackingHash = hashTrackingCode(trackingCode, world.settings.secret);
   const contents: Contents = {
     when: input.when,
@@ -119,13 +129,13 @@ export async function submitComplaint(
     const row = {
       id, reference, tracking_hash: trackingHash, kind: input.kind, status: 'submitted' as const, agency_id: route.agencyId,
       regulation_id: regulationId, category: input.category, target: JSON.stringify(target), contents: JSON.stringify(contents),
-      idempotency_key: key ?? null, created_at: at, updated_at: at, accept_due_at: due, resolve_due_at: null,
+      idempotency_key: key ?? null, submission_hash: key ? submission : null, created_at: at, updated_at: at, accept_due_at: due, resolve_due_at: null,
     };
     const routed = JSON.stringify({ rule: route.rule, agencyId: route.agencyId });
     try {
       const complaintParams = [
         row.id, row.reference, row.tracking_hash, row.kind, row.status, row.agency_id, row.regulation_id, row.category,
-        row.target, row.contents, row.idempotency_key, row.created_at, row.updated_at, row.accept_due_at, row.resolve_due_at,
+        row.target, row.contents, row.idempotency_key, row.submission_hash, row.created_at, row.updated_at, row.accept_due_at, row.resolve_due_at,
       ];
       const eventParams = [randomUUID(), id, at, randomUUID(), id, at, route.reason, routed];
       const mailParams = mails.map((mail) => composeLaterParams(mail, at, host));
@@ -159,6 +169,7 @@ export async function submitComplaint(
       // A concurrent request with the same key won the race: answer with its result.
       if (key && /idempotency_key|UNIQUE constraint failed: complaints.idempotency_key/.test(message)) {
         const first = await findComplaintByIdempotencyKey(world.store, key);
+        if (first && first.submission_hash !== submission) return { conflict: true };
         if (first) return { reference: first.reference, trackingCode, repeated: true };
       }
       // A reference collision (34 bits of randomness) is retried with a new one.

@@ -96,6 +96,13 @@ CREATE INDEX evidence_complaint ON evidence (complaint_id);
     // Names the composer of a row queued without its text (see functions/outbox/worker.ts); NULL = text stored.
     sql: 'ALTER TABLE outbox ADD COLUMN compose TEXT;',
   },
+  {
+    version: 3,
+    name: 'complaints: what an idempotency key was first used for',
+    // sha256 of the submission (functions/complaints/fingerprint.ts): the same key with another body is refused.
+    // NULL on rows from before; a key of such a row is refused for any body.
+    sql: 'ALTER TABLE complaints ADD COLUMN submission_hash TEXT;',
+  },
 ];
 
 /** Applies every migration not yet applied, each in its own transaction; safe to run from several processes. */

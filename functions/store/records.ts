@@ -25,6 +25,8 @@ export interface ComplaintRow {
   /** JSON: the private part (description, when, where, complainant). Never logged, never published. */
   contents: string;
   idempotency_key: string | null;
+  /** sha256 of what was submitted with `idempotency_key` (binds the key to its submission). */
+  submission_hash?: string | null;
   created_at: string;
   updated_at: string;
   accept_due_at: string | null;
@@ -48,11 +50,11 @@ export interface EventRow {
 export async function insertComplaint(tx: Db, row: ComplaintRow): Promise<void> {
   await tx.run(
     `INSERT INTO complaints (id, reference, tracking_hash, kind, status, agency_id, regulation_id, category, target, contents,
-       idempotency_key, created_at, updated_at, accept_due_at, resolve_due_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       idempotency_key, submission_hash, created_at, updated_at, accept_due_at, resolve_due_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       row.id, row.reference, row.tracking_hash, row.kind, row.status, row.agency_id, row.regulation_id, row.category,
-      row.target, row.contents, row.idempotency_key, row.created_at, row.updated_at, row.accept_due_at, row.resolve_due_at,
+      row.target, row.contents, row.idempotency_key, row.submission_hash ?? null, row.created_at, row.updated_at, row.accept_due_at, row.resolve_due_at,
     ],
   );
 }
