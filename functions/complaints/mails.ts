@@ -62,7 +62,7 @@ export function agencyMail(c: ComplaintForMail, agency: Agency, directory: Direc
     ['发生时间', c.contents.when],
     ['发生地点', c.contents.place],
     ['情况描述', c.contents.description],
-    ['证据材料', c.contents.evidence.length ? `${c.contents.evidence.length} 个文件（见附件）` : '无'],
+    ['证据材料', c.contents.evidence.length ? `${c.contents.evidence.length} 个文件（见附件；太大无法随邮件发送的，见邮件末尾的下载链接）` : '无'],
     ['反映人', who.name ?? '匿名'],
     ['联系电话', who.phone ?? '未提供'],
     ['电子邮箱', who.email ?? '未提供'],

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/db.ts';
-import type { Mailer } from '../mail/transport.ts';
+import { DEFAULT_MAX_MESSAGE_BYTES, encodedSize, isPermanentRefusal, type Mailer, type OutgoingMail } from '../mail/transport.ts';
 import { headerSafe, type ComposedMail } from '../mail/compose.ts';
+import { escapeHtml } from '../../src/lib/text.ts';
 
 export interface Clock {
   now(): Date;
@@ -24,6 +25,13 @@ export interface OutboxOptions {
    * them to be written (docs/COMPLAINTS.md).
    */
   compose?: (mail: ComposeRequest) => Promise<ComposedMail>;
+  /** Cap on one encoded message, as sent (base64 attachments included); default DEFAULT_MAX_MESSAGE_BYTES. */
+  maxMessageBytes?: number;
+  /**
+   * A download link for an evidence file that would push its message over the cap
+   * (functions/complaints/evidence-links.ts). Without it every file is attached whatever the size.
+   */
+  evidenceLink?: (complaintId: string, evidenceId: string) => Promise<{ url: string; until: Date } | undefined>;
 }
 
 export interface ComposeRequest {
@@ -100,26 +108,31 @@ export async function sendPendingMail(options: OutboxOptions): Promise<SendResul
     ]);
     if (renewed !== 1) continue;
     let error: string | undefined;
+    let permanent = false;
     let composed: ComposedMail | undefined;
     try {
       if (row.compose) {
         if (!options.compose) throw new Error(`no composer for ${row.compose}`);
         composed = await options.compose({ composer: row.compose, complaintId: row.complaint_id, kind: row.kind, recipient: row.recipient });
       }
-      const attachments = row.kind.startsWith('agency') && row.complaint_id ? await evidenceOf(db, row.complaint_id) : [];
-      await mailer.send({
+      const evidence = row.kind.startsWith('agency') && row.complaint_id ? await evidenceOf(db, row.complaint_id) : [];
+      const mail: OutgoingMail = {
         from: options.from,
         to: row.recipient,
         subject: composed?.subject ?? row.subject,
         text: composed?.text ?? row.body_text,
         html: composed?.html ?? row.body_html,
         messageId: row.message_id,
-        attachments,
-      });
+        attachments: evidence.map(attachment),
+      };
+      const fitted = await fitEvidence(mail, evidence, row.complaint_id, options);
+      if (fitted.linked) composed = { subject: fitted.mail.subject, text: fitted.mail.text, html: fitted.mail.html ?? '' };
+      await mailer.send(fitted.mail);
     } catch (e) {
       // Only the error's kind and code: an SMTP reply can echo addresses.
       const err = e as NodeJS.ErrnoException & { responseCode?: number };
       error = [err.code, err.responseCode, err.name].filter(Boolean).join(' ') || 'Error';
+      permanent = isPermanentRefusal(e);
     }
     const at = clock.now();
     const attempts = Number(row.attempts) + 1;
@@ -143,7 +156,8 @@ export async function sendPendingMail(options: OutboxOptions): Promise<SendResul
         return;
       }
       const age = at.getTime() - Date.parse(row.created_at);
-      const giveUp = age >= (options.giveUpAfterMs ?? 5 * DAY);
+      // A permanent refusal (5xx: no such mailbox, message too big) fails at once and goes to the daily summary.
+      const giveUp = permanent || age >= (options.giveUpAfterMs ?? 5 * DAY);
       await tx.run(
         `UPDATE outbox SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ?, locked_until = NULL, locked_by = NULL
          WHERE id = ?`,
@@ -156,12 +170,58 @@ export async function sendPendingMail(options: OutboxOptions): Promise<SendResul
   return result;
 }
 
-async function evidenceOf(db: Db, complaintId: string) {
-  const rows = await db.query<{ name: string; type: string; data: Buffer | Uint8Array }>(
-    'SELECT name, type, data FROM evidence WHERE complaint_id = ? ORDER BY name',
-    [complaintId],
-  );
-  return rows.map((r) => ({ filename: r.name, contentType: r.type, content: Buffer.from(r.data) }));
+interface EvidenceRow {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+  data: Buffer | Uint8Array;
+}
+
+async function evidenceOf(db: Db, complaintId: string): Promise<EvidenceRow[]> {
+  return db.query<EvidenceRow & Record<string, unknown>>('SELECT id, name, type, size, data FROM evidence WHERE complaint_id = ? ORDER BY name', [complaintId]);
+}
+
+const attachment = (r: EvidenceRow) => ({ filename: r.name, contentType: r.type, content: Buffer.from(r.data) });
+
+/** Room kept for the download-link lines added to the text and HTML parts. */
+const LINK_SECTION_BYTES = 8192;
+
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const beijingDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/**
+ * Keeps the message under the cap: when it does not fit, the smallest files stay attached while they fit and the
+ * rest are replaced by download links listed at the end of the text and HTML parts. A message that needs a link it
+ * cannot get (no linker, a deleted file) goes out as it is, and an SMTP server that refuses it fails it for good.
+ */
+async function fitEvidence(
+  mail: OutgoingMail,
+  evidence: EvidenceRow[],
+  complaintId: string | null,
+  options: Pick<OutboxOptions, 'maxMessageBytes' | 'evidenceLink'>,
+): Promise<{ mail: OutgoingMail; linked: boolean }> {
+  const max = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  if (!evidence.length || !complaintId || !options.evidenceLink || (await encodedSize(mail)) <= max) return { mail, linked: false };
+  const kept: EvidenceRow[] = [];
+  const linked: EvidenceRow[] = [];
+  for (const file of [...evidence].sort((a, b) => Number(a.size) - Number(b.size))) {
+    const trial = { ...mail, attachments: [...kept, file].map(attachment) };
+    if ((await encodedSize(trial)) + LINK_SECTION_BYTES <= max) kept.push(file);
+    else linked.push(file);
+  }
+  const links: { name: string; size: number; url: string; until: Date }[] = [];
+  for (const file of linked.sort((a, b) => a.name.localeCompare(b.name))) {
+    const link = await options.evidenceLink(complaintId, file.id);
+    if (!link) return { mail, linked: false };
+    links.push({ name: file.name, size: Number(file.size), ...link });
+  }
+  const until = beijingDate.format(new Date(Math.min(...links.map((l) => l.until.getTime()))));
+  const heading = `以下证据文件太大，无法随邮件附上，请在 ${until}（北京时间）前下载。链接仅供贵单位办理本件使用，请勿转发：`;
+  const text = `${mail.text}\n\n${heading}\n${links.map((l) => `${l.name}（${megabytes(l.size)}）：${l.url}`).join('\n')}`;
+  const section = `<p>${escapeHtml(heading)}</p><ul>${links.map((l) => `<li><a href="${escapeHtml(l.url)}">${escapeHtml(l.name)}</a>（${megabytes(l.size)}）</li>`).join('')}</ul>`;
+  const html = mail.html ? (mail.html.includes('</body>') ? mail.html.replace('</body>', `${section}</body>`) : mail.html + section) : null;
+  return { mail: { ...mail, text, html, attachments: kept.sort((a, b) => a.name.localeCompare(b.name)).map(attachment) }, linked: true };
 }
 
 /** Runs sendPendingMail every `intervalMs` until the signal aborts; never throws (errors are logged by kind). */

@@ -9,7 +9,9 @@ import { runDeadlineJobs } from '../deadlines/jobs.ts';
 import { complaintFunctions } from '../complaints/handler.ts';
 import { buildDirectory, type Directory } from '../complaints/directory.ts';
 import { defaultLimits, senderAddress, type Limits, type World } from '../complaints/world.ts';
-import { createMailer, type Mailer } from '../mail/transport.ts';
+import { createMailer, DEFAULT_MAX_MESSAGE_BYTES, type Mailer } from '../mail/transport.ts';
+import { makeEvidenceLinker } from '../complaints/evidence-links.ts';
+import { evidenceDownloads } from '../complaints/evidence-download.ts';
 import { runOutboxLoop, sendPendingMail, type Clock } from '../outbox/worker.ts';
 import { intakeMailComposer } from '../complaints/intake-mail.ts';
 import { openStore } from '../store/index.ts';
@@ -39,6 +41,12 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Lim
   if (perMinute !== undefined) out.ratePerSecond = perMinute / 60;
   if (pow !== undefined) out.powBits = Math.max(0, Math.min(24, Math.floor(pow)));
   return out;
+}
+
+/** MAIL_MAX_BYTES: the cap on one encoded message (default 9,000,000; larger evidence is sent as download links). */
+export function maxMessageBytesFromEnv(env: NodeJS.ProcessEnv): number {
+  const value = Number(env.MAIL_MAX_BYTES);
+  return env.MAIL_MAX_BYTES && Number.isFinite(value) && value >= 100_000 ? Math.floor(value) : DEFAULT_MAX_MESSAGE_BYTES;
 }
 
 export interface App {
@@ -87,10 +95,13 @@ export async function createApp(
   };
   const mailer = createMailer({ smtpUrl: settings.smtpUrl, outboxDir: outboxDir(settings) });
   const leaseMs = Number(process.env.OUTBOX_LEASE_MS) || undefined;
-  const outbox = { db: store, mailer, clock, from: senderAddress(settings.siteUrl), compose: intakeMailComposer(world), ...(leaseMs ? { leaseMs } : {}) };
+  const outbox = {
+    db: store, mailer, clock, from: senderAddress(settings.siteUrl), compose: intakeMailComposer(world), ...(leaseMs ? { leaseMs } : {}),
+    maxMessageBytes: maxMessageBytesFromEnv(options.env ?? process.env), evidenceLink: makeEvidenceLinker(world),
+  };
   await ensureHandlingSchema(store);
   // Intake (issue 4) first, then agency actions and the status form (issue 5).
-  const handlers: FunctionHandler[] = [complaintFunctions(world), handlingFunctions(world)];
+  const handlers: FunctionHandler[] = [complaintFunctions(world), handlingFunctions(world), evidenceDownloads(world)];
   // Reminders, escalations and daily summaries (issue 5) run with the mail worker, at most once a minute.
   let lastJobs = 0;
   const beforeRound = async () => {

@@ -151,3 +151,23 @@ export async function claimNotice(tx: Db, complaintId: string, kind: string, at:
   );
   return changed === 1;
 }
+
+/**
+ * Deletes a complaint and everything stored with it — its evidence (so its download links stop at once), events,
+ * queued mail and their attempts, notices and used action links — in one transaction.
+ */
+export async function deleteComplaint(db: Db, complaintId: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    await tx.run('DELETE FROM outbox_attempts WHERE outbox_id IN (SELECT id FROM outbox WHERE complaint_id = ?)', [complaintId]);
+    await tx.run('DELETE FROM outbox WHERE complaint_id = ?', [complaintId]);
+    await tx.run('DELETE FROM evidence WHERE complaint_id = ?', [complaintId]);
+    await tx.run('DELETE FROM notices WHERE complaint_id = ?', [complaintId]);
+    // action_uses exists once handling has run (functions/handling/schema.ts).
+    const handling = tx.dialect === 'postgres'
+      ? await tx.query("SELECT to_regclass('action_uses') IS NOT NULL AS present")
+      : await tx.query("SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = 'action_uses'");
+    if (handling.length && handling[0]!.present) await tx.run('DELETE FROM action_uses WHERE complaint_id = ?', [complaintId]);
+    await tx.run('DELETE FROM complaint_events WHERE complaint_id = ?', [complaintId]);
+    return (await tx.run('DELETE FROM complaints WHERE id = ?', [complaintId])) === 1;
+  });
+}
