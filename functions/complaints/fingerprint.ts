@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EvidenceFile } from './evidence.ts';
-import type { ComplaintInput } from './schema.ts';
+import type { ComplaintInput } from '../../src/core/complaint/schema.ts';
 
 /**
  * What an idempotency key stands for: every answer the submitter gave (as checked, so a retry that differs only in

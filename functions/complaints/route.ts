@@ -1,5 +1,5 @@
-import type { Agency } from '../../src/lib/registry/schema.ts';
-import type { Directory } from './directory.ts';
+import type { Agency } from '../../src/core/registry/schema.ts';
+import type { Directory } from '../../src/core/directory.ts';
 
 /** Whom a complaint is about, after the number has been looked up. */
 export type Target =

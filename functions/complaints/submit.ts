@@ -3,13 +3,13 @@ import { findComplaintByIdempotencyKey } from '../store/records.ts';
 
 import { OUTBOX_COLUMNS, OUTBOX_VALUES, composeLaterParams, type MailComposedLater } from '../outbox/enqueue.ts';
 import { INTAKE_COMPOSER } from './intake-mail.ts';
-import { categoriesOf } from './directory.ts';
+import { categoriesOf } from '../../src/core/directory.ts';
 import { acceptDueAt } from '../deadlines/policy.ts';
 import type { EvidenceFile } from './evidence.ts';
 import type { Contents } from './mails.ts';
 import { hashTrackingCode, newReference, newTrackingCode, ALPHABET } from './reference.ts';
 import { routeComplaint, type Target } from './route.ts';
-import { OTHER_CATEGORY, sortErrors, type ComplaintInput, type FieldErrors } from './schema.ts';
+import { OTHER_CATEGORY, sortErrors, type ComplaintInput, type FieldErrors } from '../../src/core/complaint/schema.ts';
 import { mailHost, type World } from './world.ts';
 import { submissionHash } from './fingerprint.ts';
 

@@ -6,7 +6,7 @@ import { acceptDueAt, resolveDueAt } from '../deadlines/policy.ts';
 import { enqueueMail } from '../outbox/enqueue.ts';
 import type { Db } from '../store/db.ts';
 import { appendEvent, findComplaintByReference, updateComplaintStatus, type ComplaintRow } from '../store/records.ts';
-import type { Agency } from '../../src/lib/registry/schema.ts';
+import type { Agency } from '../../src/core/registry/schema.ts';
 import { tokenHash, verifyActionToken, type ActionClaim } from './links.ts';
 import { acceptedMail, actionLinks, citizenStatusMail } from './mails.ts';
 import { claimTokenUse, ensureHandlingSchema, tokenWasUsed } from './schema.ts';

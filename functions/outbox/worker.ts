@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/db.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES, encodedSize, isPermanentRefusal, type Mailer, type OutgoingMail } from '../mail/transport.ts';
 import { headerSafe, type ComposedMail } from '../mail/compose.ts';
-import { escapeHtml } from '../../src/lib/text.ts';
+import { escapeHtml } from '../../src/core/text.ts';
 
 export interface Clock {
   now(): Date;

@@ -1,13 +1,13 @@
 import { join } from 'node:path';
-import { getSite } from '../../src/lib/site.ts';
-import type { Settings } from '../../src/lib/settings.ts';
+import { getSite } from '../../src/import/site.ts';
+import type { Settings } from '../../src/core/settings.ts';
 import { loadCalendar } from '../deadlines/calendar.ts';
 import { makeIntakeActionLinks } from '../handling/mails.ts';
 import { handlingFunctions } from '../handling/http.ts';
 import { ensureHandlingSchema } from '../handling/schema.ts';
 import { runDeadlineJobs } from '../deadlines/jobs.ts';
 import { complaintFunctions } from '../complaints/handler.ts';
-import { buildDirectory, type Directory } from '../complaints/directory.ts';
+import { buildDirectory, type Directory } from '../../src/core/directory.ts';
 import { defaultLimits, senderAddress, type Limits, type World } from '../complaints/world.ts';
 import { createMailer, DEFAULT_MAX_MESSAGE_BYTES, type Mailer } from '../mail/transport.ts';
 import { makeEvidenceLinker } from '../complaints/evidence-links.ts';

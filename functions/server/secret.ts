@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Settings } from '../../src/lib/settings.ts';
+import type { Settings } from '../../src/core/settings.ts';
 
 /**
  * Keys that were ever in the repository. Anyone can read them, so nothing signed with one may verify: a

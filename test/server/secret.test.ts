@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createApp } from '../../functions/server/app.ts';
 import { isPlainlyLocal, resolveSecret, SecretError } from '../../functions/server/secret.ts';
 import { issueActionToken } from '../../functions/handling/links.ts';
-import { readSettings } from '../../src/lib/settings.ts';
+import { readSettings } from '../../src/core/settings.ts';
 import { tempDir } from '../complaints/support.ts';
 
 /** The key that was in the repository until it was retired: anyone could sign with it. */

@@ -1,7 +1,7 @@
 import type { Portal } from '../portal/data.ts';
-import { statusInfo, statusOrder } from '../portal/labels.ts';
+import { statusInfo, statusOrder } from '../../core/labels.ts';
 import { agencyPath } from '../portal/paths.ts';
-import type { Auxiliary } from '../roster/schema.ts';
+import type { Auxiliary } from '../../core/roster/schema.ts';
 import { nameTokens, partTokens, searchName } from './tokens.ts';
 import type { BucketMeta, Member } from './match.ts';
 

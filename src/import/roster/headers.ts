@@ -1,4 +1,4 @@
-import { toHalfWidth } from '../text.ts';
+import { toHalfWidth } from '../../core/text.ts';
 import { fieldLabels, headerAliases, rosterFields, type RosterField } from './fields.ts';
 import { columnLabel } from './problems.ts';
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isoDate } from '../dates.ts';
-import { agencyId } from '../registry/schema.ts';
+import { isoDate } from '../../core/dates.ts';
+import { agencyId } from '../../core/registry/schema.ts';
 import type { Registry } from '../registry/load.ts';
 import { rosterFields } from './fields.ts';
 import type { RosterProblem } from './problems.ts';

@@ -9,7 +9,7 @@ export { importRosters, asOfFromFileName } from './import.ts';
 export type { RosterSource, RosterFileReport, RosterResult } from './types.ts';
 export { formatProblem, RosterImportError, type RosterProblem } from './problems.ts';
 export { rosterMappingSchema, type RosterMapping } from './mapping.ts';
-export type { Auxiliary } from './schema.ts';
+export type { Auxiliary } from '../../core/roster/schema.ts';
 
 /** Roster exports are `.csv` and `.xlsx`; `.xls` is listed too, so that it is refused with a reason rather than ignored. */
 const ROSTER_FILE = /\.(csv|xlsx|xls)$/i;

@@ -1,6 +1,6 @@
 import { agencyNameKey, type Registry } from '../registry/load.ts';
-import type { Agency } from '../registry/schema.ts';
-import type { Auxiliary } from './schema.ts';
+import type { Agency } from '../../core/registry/schema.ts';
+import type { Auxiliary } from '../../core/roster/schema.ts';
 import { dateFields, fieldLabels, type RosterField } from './fields.ts';
 import type { MappedColumn } from './headers.ts';
 import { cellText, cleanText, containsMobileNumber, containsResidentIdNumber, normalizeName, parseCertificateNo, parseDate, parseEmployment, parseStatus, type Parsed } from './normalize.ts';

@@ -4,9 +4,9 @@
  * of each returned group are picked out with memberMatch. Order: numbers, exact full names, then the rest.
  */
 import { shardUrl, numberMatches, type NumberEntry } from '../portal/shard.ts';
-import { statusInfo } from '../portal/labels.ts';
-import type { AuxiliaryStatus } from '../roster/schema.ts';
-import { certificateLookupKey } from '../text.ts';
+import { statusInfo } from '../../core/labels.ts';
+import type { AuxiliaryStatus } from '../../core/roster/schema.ts';
+import { certificateLookupKey } from '../../core/text.ts';
 import { memberMatch, type BucketMeta, type Member } from './match.ts';
 import { queryTokens } from './tokens.ts';
 

@@ -1,8 +1,8 @@
 import { loadRegistry, type Registry } from './registry/load.ts';
 import { loadRegulations } from './regulation/load.ts';
-import type { Regulation } from './regulation/schema.ts';
+import type { Regulation } from '../core/regulation/schema.ts';
 import { findRosterFiles, importRosters, readRosterSources, RosterImportError, type RosterResult } from './roster/index.ts';
-import { readSettings } from './settings.ts';
+import { readSettings } from '../core/settings.ts';
 
 /** Everything the static site is built from: the registry, the regulations and the published roster. */
 export interface Site {

@@ -1,4 +1,4 @@
-import type { AuxiliaryStatus, Employment } from '../roster/schema.ts';
+import type { AuxiliaryStatus, Employment } from './roster/schema.ts';
 
 /** How each status is said on the site: words first, colour and symbol only as support (never colour alone). */
 export const statusInfo: Record<AuxiliaryStatus, { label: string; symbol: string; sinceWord: string; note: string }> = {

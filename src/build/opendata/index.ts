@@ -1,5 +1,5 @@
-import type { Auxiliary } from '../roster/schema.ts';
-import { publishedFields } from '../roster/schema.ts';
+import type { Auxiliary } from '../../core/roster/schema.ts';
+import { publishedFields } from '../../core/roster/schema.ts';
 
 /** Open data columns: exactly the published fields, plus the agency's name. */
 export const openDataColumns = [...publishedFields, 'agencyName'] as const;

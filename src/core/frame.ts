@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { escapeHtml } from '../text.ts';
+import { escapeHtml } from './text.ts';
 
 /**
  * The site's frame (head, header with nav, footer) as HTML strings: used by layouts/Base.astro and by the

@@ -1,5 +1,5 @@
 import type { RosterProblem } from './problems.ts';
-import type { Auxiliary } from './schema.ts';
+import type { Auxiliary } from '../../core/roster/schema.ts';
 
 export interface RosterSource {
   /** Path relative to the content folder, used in messages. */

@@ -2,8 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { ContentError } from '../friendly-errors.ts';
-import { regulationSchema, type Regulation } from './schema.ts';
+import { ContentError } from '../../core/friendly-errors.ts';
+import { regulationSchema, type Regulation } from '../../core/regulation/schema.ts';
 
 /** Reads every `regulations/*.yaml`; the file name (without extension) must equal the regulation's id. */
 export async function loadRegulations(contentDir: string): Promise<Map<string, Regulation>> {

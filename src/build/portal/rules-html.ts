@@ -1,5 +1,5 @@
-import type { Provision, Regulation } from '../regulation/schema.ts';
-import { escapeHtml } from '../text.ts';
+import type { Provision, Regulation } from '../../core/regulation/schema.ts';
+import { escapeHtml } from '../../core/text.ts';
 import { regulationPath } from './paths.ts';
 
 /**

@@ -1,9 +1,9 @@
-import type { Agency } from '../registry/schema.ts';
-import type { Regulation } from '../regulation/schema.ts';
-import type { Auxiliary } from '../roster/schema.ts';
-import { escapeHtml as e } from '../text.ts';
-import { pageHtml } from './frame.ts';
-import { employmentLabel, formatDate, statusInfo } from './labels.ts';
+import type { Agency } from '../../core/registry/schema.ts';
+import type { Regulation } from '../../core/regulation/schema.ts';
+import type { Auxiliary } from '../../core/roster/schema.ts';
+import { escapeHtml as e } from '../../core/text.ts';
+import { pageHtml } from '../../core/frame.ts';
+import { employmentLabel, formatDate, statusInfo } from '../../core/labels.ts';
 import { agencyPath, complaintPath, photoFileName } from './paths.ts';
 import { rulesHtml } from './rules-html.ts';
 

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../../src/lib/text.ts';
+import { escapeHtml } from '../text.ts';
 import { aboutLabels, abouts, kindLabels, kinds, limits, type FieldErrors } from './schema.ts';
 
 /**

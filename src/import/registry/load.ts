@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { ContentError } from '../friendly-errors.ts';
-import { agencyListSchema, agencySchema, type Agency } from './schema.ts';
+import { ContentError } from '../../core/friendly-errors.ts';
+import { agencyListSchema, agencySchema, type Agency } from '../../core/registry/schema.ts';
 
 /** The agency registry, indexed; built only through checkRegistry so every reference in it resolves. */
 export interface Registry {

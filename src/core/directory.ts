@@ -1,8 +1,8 @@
-import type { Agency } from '../../src/lib/registry/schema.ts';
-import type { Regulation } from '../../src/lib/regulation/schema.ts';
-import type { Auxiliary } from '../../src/lib/roster/schema.ts';
-import { certificateLookupKey } from '../../src/lib/text.ts';
-import { OTHER_CATEGORY, type CategoryOption } from './schema.ts';
+import type { Agency } from './registry/schema.ts';
+import type { Regulation } from './regulation/schema.ts';
+import type { Auxiliary } from './roster/schema.ts';
+import { certificateLookupKey } from './text.ts';
+import { OTHER_CATEGORY, type CategoryOption } from './complaint/schema.ts';
 
 /** What the functions know about the published world: agencies, their regulations, the roster. */
 export interface Directory {

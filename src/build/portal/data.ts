@@ -1,9 +1,9 @@
-import type { Agency } from '../registry/schema.ts';
-import type { Regulation } from '../regulation/schema.ts';
-import type { Auxiliary, AuxiliaryStatus } from '../roster/schema.ts';
-import { getSite, type Site } from '../site.ts';
-import { certificateLookupKey } from '../text.ts';
-import { statusOrder } from './labels.ts';
+import type { Agency } from '../../core/registry/schema.ts';
+import type { Regulation } from '../../core/regulation/schema.ts';
+import type { Auxiliary, AuxiliaryStatus } from '../../core/roster/schema.ts';
+import { getSite, type Site } from '../../import/site.ts';
+import { certificateLookupKey } from '../../core/text.ts';
+import { statusOrder } from '../../core/labels.ts';
 import { shardCountFor, shardOf, type NumberEntry } from './shard.ts';
 
 /** What the portal pages need, derived once per build from getSite(). */

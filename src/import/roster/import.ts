@@ -1,7 +1,7 @@
 import type { Registry } from '../registry/load.ts';
-import type { Agency } from '../registry/schema.ts';
-import { isRealIsoDate } from '../dates.ts';
-import { certificateLookupKey } from '../text.ts';
+import type { Agency } from '../../core/registry/schema.ts';
+import { isRealIsoDate } from '../../core/dates.ts';
+import { certificateLookupKey } from '../../core/text.ts';
 import { fieldLabels, headerAliases, type RosterField } from './fields.ts';
 import { headerKey, lookalikeHeader, matchHeaders, type MappedColumn } from './headers.ts';
 import { mappingPathFor, readMapping, type RosterMapping } from './mapping.ts';
@@ -9,7 +9,7 @@ import { openTable } from './open.ts';
 import { cellText } from './normalize.ts';
 import { columnLabel, type RosterProblem } from './problems.ts';
 import { agencyResolver, readRow, type RowContext } from './row.ts';
-import type { Auxiliary } from './schema.ts';
+import type { Auxiliary } from '../../core/roster/schema.ts';
 import type { RawCell } from './table.ts';
 import type { RosterFileReport, RosterResult, RosterSource } from './types.ts';
 

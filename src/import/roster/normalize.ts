@@ -1,6 +1,6 @@
-import { isRealIsoDate } from '../dates.ts';
-import { normalizeCertificateNo, toHalfWidth } from '../text.ts';
-import type { AuxiliaryStatus, Employment } from './schema.ts';
+import { isRealIsoDate } from '../../core/dates.ts';
+import { normalizeCertificateNo, toHalfWidth } from '../../core/text.ts';
+import type { AuxiliaryStatus, Employment } from '../../core/roster/schema.ts';
 
 /** Trimmed, whitespace runs (including line breaks inside a cell) collapsed to one space. */
 export function cleanText(value: string): string {
