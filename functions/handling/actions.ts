@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import '../../src/core/zod-setup.ts';
+import { UNSAFE_TEXT } from '../../src/core/text.ts';
 import { agencyMail, type ComplaintForMail, type Contents } from '../complaints/mails.ts';
 import type { Target } from '../complaints/route.ts';
 import { mailHost } from '../complaints/world.ts';
@@ -39,7 +41,7 @@ class Refusal extends Error {
   }
 }
 
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
+const CONTROL = UNSAFE_TEXT;
 const text = (label: string, min: number, max: number) =>
   z
     .string({ error: `请填写${label}` })
@@ -50,7 +52,14 @@ const text = (label: string, min: number, max: number) =>
 
 /** What each action's form must carry. */
 export const actionForms = {
-  accept: z.object({ note: z.string().trim().max(500, { message: '备注不能超过 500 个字' }).optional() }),
+  accept: z.object({
+    note: z
+      .string()
+      .trim()
+      .max(500, { message: '备注不能超过 500 个字' })
+      .refine((v) => !CONTROL.test(v), { message: '备注含有不可见的控制字符或文字方向控制符，请删除后重试' })
+      .optional(),
+  }),
   reject: z.object({ reason: text('不予受理的理由', 4, 1000) }),
   transfer: z.object({
     transferTo: z.string({ error: '请选择转办机关' }).trim().min(1, { message: '请选择转办机关' }),

@@ -26,3 +26,14 @@ const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '
 export function escapeHtml(input: string): string {
   return input.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch]!);
 }
+
+/**
+ * Characters no free-text field may hold: C0 controls except tab and line breaks, DEL, C1 controls, the bidi
+ * marks, embeddings, overrides and isolates (which can make text read differently from what it says — a name
+ * shown backwards, a link that looks like another), and U+FFFD (text that was already mis-decoded).
+ */
+export const UNSAFE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\uFFFD]/;
+
+export function hasUnsafeText(value: string): boolean {
+  return UNSAFE_TEXT.test(value);
+}
