@@ -12,6 +12,7 @@ import { routeComplaint, type Target } from './route.ts';
 import { OTHER_CATEGORY, sortErrors, type ComplaintInput, type FieldErrors } from '../../src/core/complaint/schema.ts';
 import { mailHost, type World } from './world.ts';
 import { submissionHash } from './fingerprint.ts';
+import { ACKS_PER_ADDRESS_PER_DAY, addressHash, localDay, takeAckSlotParams, TAKE_ACK_SLOT } from './ack-quota.ts';
 
 const COMPLAINT_COLUMNS = `(id, reference, tracking_hash, kind, status, agency_id, regulation_id, category, target, contents,
   idempotency_key, submission_hash, created_at, updated_at, accept_due_at, resolve_due_at)`;
@@ -124,8 +125,12 @@ export async function submitComplaint(
     const reference = newReference();
     // The mails are queued, not written: the outbox worker has them written when it sends them (intake-mail.ts),
     // so a submission stores its rows and answers without waiting for that (docs/COMPLAINTS.md).
-    const mails: MailComposedLater[] = [{ complaintId: id, key: reference, kind: 'agency', recipient: agency.complaints.email, composer: INTAKE_COMPOSER }];
-    if (input.email) mails.push({ complaintId: id, key: reference, kind: 'ack', recipient: input.email, composer: INTAKE_COMPOSER });
+    const agencyMail: MailComposedLater = { complaintId: id, key: reference, kind: 'agency', recipient: agency.complaints.email, composer: INTAKE_COMPOSER };
+    // The acknowledgement is queued only when the address still has a slot today (ack-quota.ts), in the same transaction.
+    const ackMail: MailComposedLater | undefined = input.email ? { complaintId: id, key: reference, kind: 'ack', recipient: input.email, composer: INTAKE_COMPOSER } : undefined;
+    const quota = input.email
+      ? takeAckSlotParams(addressHash(input.email, world.settings.secret), localDay(now, world.calendar?.offsetMinutes), world.limits.acksPerAddressPerDay ?? ACKS_PER_ADDRESS_PER_DAY)
+      : undefined;
     const row = {
       id, reference, tracking_hash: trackingHash, kind: input.kind, status: 'submitted' as const, agency_id: route.agencyId,
       regulation_id: regulationId, category: input.category, target: JSON.stringify(target), contents: JSON.stringify(contents),
@@ -138,16 +143,22 @@ export async function submitComplaint(
         row.target, row.contents, row.idempotency_key, row.submission_hash, row.created_at, row.updated_at, row.accept_due_at, row.resolve_due_at,
       ];
       const eventParams = [randomUUID(), id, at, randomUUID(), id, at, route.reason, routed];
-      const mailParams = mails.map((mail) => composeLaterParams(mail, at, host));
+      const agencyParams = composeLaterParams(agencyMail, at, host);
+      const ackParams = ackMail ? composeLaterParams(ackMail, at, host) : undefined;
       // A repeated idempotency key fails the first insert (UNIQUE) and is answered below with the first result.
       if (world.store.dialect === 'postgres' && !evidence.length) {
         // PostgreSQL: the same rows in one statement (data-modifying CTEs), atomic on its own — one round trip
         // instead of six, which is most of a submission's cost there.
+        // The acknowledgement row is selected FROM the quota insert: no slot taken, no row.
+        const ack = ackParams && quota
+          ? `, q AS (${TAKE_ACK_SLOT} RETURNING slot),
+                a AS (INSERT INTO outbox ${OUTBOX_COLUMNS} SELECT ${OUTBOX_VALUES.slice(1, -1)} FROM q ON CONFLICT (message_id) DO NOTHING)`
+          : '';
         await world.store.run(
           `WITH c AS (INSERT INTO complaints ${COMPLAINT_COLUMNS} VALUES ${COMPLAINT_VALUES} RETURNING id),
-                e AS (INSERT INTO complaint_events ${EVENT_COLUMNS} VALUES ${EVENT_VALUES})
-           INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${mails.map(() => OUTBOX_VALUES).join(', ')} ON CONFLICT (message_id) DO NOTHING`,
-          [...complaintParams, ...eventParams, ...mailParams.flat()],
+                e AS (INSERT INTO complaint_events ${EVENT_COLUMNS} VALUES ${EVENT_VALUES})${ack}
+           INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${OUTBOX_VALUES} ON CONFLICT (message_id) DO NOTHING`,
+          [...complaintParams, ...eventParams, ...(ackParams && quota ? [...quota, ...ackParams] : []), ...agencyParams],
         );
       } else {
         await world.store.transaction(async (tx) => {
@@ -158,8 +169,9 @@ export async function submitComplaint(
               randomUUID(), id, f.name, f.type, f.data.byteLength, Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength),
             ]);
           }
-          for (const params of mailParams) {
-            await tx.run(`INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${OUTBOX_VALUES} ON CONFLICT (message_id) DO NOTHING`, params);
+          await tx.run(`INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${OUTBOX_VALUES} ON CONFLICT (message_id) DO NOTHING`, agencyParams);
+          if (ackParams && quota && (await tx.run(TAKE_ACK_SLOT, quota)) === 1) {
+            await tx.run(`INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${OUTBOX_VALUES} ON CONFLICT (message_id) DO NOTHING`, ackParams);
           }
         });
       }

@@ -14,6 +14,8 @@ export interface Limits {
   ratePerSecond: number;
   /** Proof of work: leading zero bits of sha256(`${idempotencyKey}:${pow}`); 0 = off. */
   powBits: number;
+  /** Acknowledgements per e-mail address per local day (default ACKS_PER_ADDRESS_PER_DAY, 3). */
+  acksPerAddressPerDay?: number;
 }
 
 export const defaultLimits: Limits = {

@@ -96,7 +96,8 @@ export async function testWorld(db: Db, overrides: Partial<World> = {}): Promise
     clock: manualClock(),
     directory: await testDirectory(),
     settings: { secret: 'test-secret', siteUrl: 'https://gongshi.example' },
-    limits: { ...defaultLimits, rateBurst: 1000, ratePerSecond: 1000 },
+    // Tests file many complaints from one address; the acknowledgement quota has its own test (ack.test.ts).
+    limits: { ...defaultLimits, rateBurst: 1000, ratePerSecond: 1000, acksPerAddressPerDay: 1000 },
     log: (line) => lines.push(line),
     lines,
     ...overrides,
