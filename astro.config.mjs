@@ -2,6 +2,7 @@
 import { defineConfig, passthroughImageService } from 'astro/config';
 import react from '@astrojs/react';
 import { portalIntegration } from './src/integrations/portal.ts';
+import { securityHeadersIntegration } from './src/integrations/security-headers.ts';
 
 const siteUrl = (process.env.SITE_URL || 'http://localhost:4321').replace(/\/+$/, '');
 
@@ -14,7 +15,8 @@ export default defineConfig({
   // OUT_DIR lets tests and benchmarks build side by side without clobbering dist/.
   outDir: process.env.OUT_DIR || './dist',
   cacheDir: process.env.OUT_DIR ? `${process.env.OUT_DIR}-cache` : './node_modules/.astro',
-  integrations: [react(), portalIntegration()],
+  // security headers last: it reads every page the others wrote.
+  integrations: [react(), portalIntegration(), securityHeadersIntegration()],
   // Photos are copied as given; no sharp, no remote images.
   image: { service: passthroughImageService() },
   devToolbar: { enabled: false },

@@ -16,6 +16,7 @@ import { runOutboxLoop, sendPendingMail, type Clock } from '../outbox/worker.ts'
 import { intakeMailComposer } from '../complaints/intake-mail.ts';
 import { openStore } from '../store/index.ts';
 import { resolveSecret } from './secret.ts';
+import { isStoreUnavailable, loggablePath, unavailableResponse, withFunctionHeaders } from './headers.ts';
 import type { FunctionHandler } from './node.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -110,12 +111,21 @@ export async function createApp(
     lastJobs = now;
     await runDeadlineJobs(world);
   };
+  const log = options.log ?? ((line: string) => console.error(line));
   const functions: FunctionHandler = async (request, context) => {
-    for (const handler of handlers) {
-      const response = await handler(request, context);
-      if (response) return response;
+    try {
+      for (const handler of handlers) {
+        const response = await handler(request, context);
+        if (response) return withFunctionHeaders(response);
+      }
+      return undefined;
+    } catch (error) {
+      // Only the route (tokens and references cut out) and the error's kind: never the request's contents.
+      const kind = `${(error as Error).name} ${(error as { code?: string }).code ?? ''}`.trim();
+      log(`[functions] ${request.method} ${loggablePath(new URL(request.url).pathname)} failed: ${kind}`);
+      if (isStoreUnavailable(error)) return withFunctionHeaders(unavailableResponse(request));
+      throw error;
     }
-    return undefined;
   };
   return {
     world,

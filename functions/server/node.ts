@@ -1,5 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BASE_HEADERS, parseHeadersFile, sitePolicy } from '../../src/core/security-headers.ts';
+import { hostIsValid, loggablePath } from './headers.ts';
 import { serveStatic } from './static.ts';
 
 /** What the platform tells a handler besides the request itself. */
@@ -25,10 +29,11 @@ export interface RunningServer {
 
 /** Serves the static site and the functions on one port, as `npm start` does. */
 export function startServer(options: ServerOptions): Promise<RunningServer> {
+  const staticHeaders = readStaticHeaders(options.distDir);
   const server = createServer((req, res) => {
-    handle(options, req, res).catch((error: unknown) => {
-      // Never log request contents: only the route and the error's kind.
-      console.error(`[server] ${req.method} ${routeOf(req)} failed: ${(error as Error).name}`);
+    handle(options, staticHeaders, req, res).catch((error: unknown) => {
+      // Never log request contents: only the route (tokens and references cut out) and the error's kind.
+      console.error(`[server] ${req.method} ${loggablePath(req.url)} failed: ${(error as Error).name}`);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('500 服务器内部错误');
     });
@@ -52,7 +57,13 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
 /** Above every function's own cap (multipart evidence is 16 MB); bigger bodies are refused before they are read. */
 const MAX_REQUEST_BYTES = 20 * 1024 * 1024;
 
-async function handle(options: ServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(options: ServerOptions, staticHeaders: Record<string, string>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (!hostIsValid(req.headers.host)) {
+    res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close', ...BASE_HEADERS });
+    res.end('400 请求的 Host 头格式不正确');
+    req.destroy();
+    return;
+  }
   const body = await readBody(req);
   if (body === 'too-large') {
     res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
@@ -62,7 +73,11 @@ async function handle(options: ServerOptions, req: IncomingMessage, res: ServerR
   }
   const request = toRequest(req, body);
   const context: RequestContext = { clientAddress: req.socket.remoteAddress ?? 'unknown' };
-  const response = (await options.functions?.(request, context)) ?? (await serveStatic(options.distDir, request));
+  let response = await options.functions?.(request, context);
+  if (!response) {
+    response = await serveStatic(options.distDir, request);
+    for (const [name, value] of Object.entries(staticHeaders)) if (!response.headers.has(name)) response.headers.set(name, value);
+  }
   // Responses here are small pages, JSON and static files already read into memory: send them whole.
   const payload = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
   res.writeHead(response.status, Object.fromEntries(response.headers));
@@ -88,8 +103,20 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined | 'too-large
   });
 }
 
-function routeOf(req: IncomingMessage): string {
-  return (req.url ?? '/').split('?')[0]!;
+/**
+ * The headers the build wrote for every static file (`dist/_headers`, src/build/security-headers.ts). A site built
+ * without them still gets the base headers and a policy without inline hashes (its island loader will not run:
+ * rebuild), and the operator is told.
+ */
+function readStaticHeaders(distDir: string): Record<string, string> {
+  try {
+    const headers = parseHeadersFile(readFileSync(join(distDir, '_headers'), 'utf8'));
+    if (headers['content-security-policy']) return { ...BASE_HEADERS, ...headers };
+  } catch {
+    /* not built with it */
+  }
+  console.error(`[server] ${join(distDir, '_headers')} 缺失或没有 CSP：请重新运行 npm run build。暂用不含内联哈希的默认策略。`);
+  return { ...BASE_HEADERS, 'content-security-policy': sitePolicy({ scripts: [], styles: [] }) };
 }
 
 function toRequest(req: IncomingMessage, body: Buffer | undefined): Request {

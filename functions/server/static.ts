@@ -37,6 +37,8 @@ export async function serveStatic(distDir: string, request: Request): Promise<Re
   }
   const candidate = normalize(join(root, pathname));
   if (!candidate.startsWith(root)) return notFound(root, request);
+  // The build's header rules are configuration, not a page.
+  if (candidate === join(root, '_headers')) return notFound(root, request);
   const file = await resolveFile(candidate);
   if (!file) {
     // Directory without trailing slash: redirect like static hosts do.
