@@ -100,6 +100,18 @@ describe('hostile posts', () => {
     expect(await count()).toBe(before);
   });
 
+  it('refuses a replayed idempotency key with other answers (409), telling nothing of the first submission', async () => {
+    const first = (await handler(json(validSubmission({ idempotencyKey: 'hostile-replay-01' })), ctx))!;
+    const { reference, trackingCode } = (await first.json()) as { reference: string; trackingCode: string };
+    const before = await count();
+    const replay = (await handler(json(validSubmission({ idempotencyKey: 'hostile-replay-01', email: 'attacker@evil.example' })), ctx))!;
+    expect(replay.status).toBe(409);
+    const text = await replay.text();
+    expect(JSON.parse(text).errors.idempotencyKey).toMatch(/[\u4e00-\u9fff]/);
+    for (const leak of [reference, trackingCode]) expect(text).not.toContain(leak);
+    expect(await count()).toBe(before);
+  });
+
   it('answers JSON type errors in Chinese on every field, never in English', async () => {
     const wrong = { kind: 1, about: [], certificateNo: 5, agencyId: {}, category: false, when: 20261120, place: null, description: ['x'], name: 1, phone: 2, email: 3, website: 4, idempotencyKey: 5, pow: 6 };
     const response = (await handler(json(wrong), ctx))!;
