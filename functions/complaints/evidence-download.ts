@@ -1,5 +1,6 @@
 import type { FunctionHandler } from '../server/node.ts';
-import { findComplaintById } from '../store/records.ts';
+import { findComplaintById } from '../store/records/complaints.ts';
+import { findEvidenceFile } from '../store/records/evidence.ts';
 import { evidenceLinkUntil, verifyEvidenceToken } from './evidence-links.ts';
 import { noticePage } from './pages.ts';
 import type { World } from './world.ts';
@@ -50,9 +51,7 @@ async function download(world: Pick<World, 'store' | 'clock' | 'settings'>, requ
   const claim = verifyEvidenceToken(token, world.settings.secret, world.settings.previousSecrets);
   if (!claim) return problem(403, '下载链接无效：链接可能不完整或被修改过，请使用邮件中的原始链接。');
   const complaint = await findComplaintById(world.store, claim.complaintId);
-  const [file] = complaint
-    ? await world.store.query<{ name: string; type: string; data: Buffer | Uint8Array }>('SELECT name, type, data FROM evidence WHERE id = ? AND complaint_id = ?', [claim.evidenceId, claim.complaintId])
-    : [];
+  const file = complaint ? await findEvidenceFile(world.store, claim.complaintId, claim.evidenceId) : undefined;
   if (!complaint || !file) return problem(404, '该证据文件已不存在（投诉记录已按规定删除）。');
   if (complaint.agency_id !== claim.agencyId) return problem(403, '该件已转由其他机关办理，此下载链接已失效。');
   const until = evidenceLinkUntil(complaint);

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { findComplaintById } from '../store/records.ts';
+import { findComplaintById } from '../store/records/complaints.ts';
 import type { World } from './world.ts';
 
 /**

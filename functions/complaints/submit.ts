@@ -1,24 +1,19 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
-import { findComplaintByIdempotencyKey } from '../store/records.ts';
-
-import { OUTBOX_COLUMNS, OUTBOX_VALUES, composeLaterParams, type MailComposedLater } from '../outbox/enqueue.ts';
+import { findComplaintByIdempotencyKey } from '../store/records/complaints.ts';
+import type { MailComposedLater } from '../store/records/outbox.ts';
+import { insertSubmission } from '../store/records/submission.ts';
 import { INTAKE_COMPOSER } from './intake-mail.ts';
 import { categoriesOf } from '../../src/core/directory.ts';
 import { acceptDueAt } from '../deadlines/policy.ts';
 import type { EvidenceFile } from './evidence.ts';
-import type { Contents } from './mails.ts';
 import { hashTrackingCode, newReference, newTrackingCode, ALPHABET } from './reference.ts';
-import { routeComplaint, type Target } from './route.ts';
+import { routeComplaint } from './route.ts';
+import type { Contents, Target } from '../store/records/shapes.ts';
 import { OTHER_CATEGORY, sortErrors, type ComplaintInput, type FieldErrors } from '../../src/core/complaint/schema.ts';
 import { mailHost, type World } from './world.ts';
 import { submissionHash } from './fingerprint.ts';
-import { ACKS_PER_ADDRESS_PER_DAY, addressHash, localDay, takeAckSlotParams, TAKE_ACK_SLOT } from './ack-quota.ts';
+import { ackSlotFor } from './ack-quota.ts';
 
-const COMPLAINT_COLUMNS = `(id, reference, tracking_hash, kind, status, agency_id, regulation_id, category, target, contents,
-  idempotency_key, submission_hash, created_at, updated_at, accept_due_at, resolve_due_at)`;
-const COMPLAINT_VALUES = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-const EVENT_COLUMNS = '(id, complaint_id, seq, at, type, from_status, to_status, actor_agency_id, reason, data)';
-const EVENT_VALUES = "(?, ?, 1, ?, 'submitted', NULL, 'submitted', NULL, NULL, NULL), (?, ?, 2, ?, 'routed', NULL, 'submitted', NULL, ?, ?)";
 
 export interface Receipt {
   reference: string;
@@ -127,54 +122,26 @@ export async function submitComplaint(
     // so a submission stores its rows and answers without waiting for that (docs/COMPLAINTS.md).
     const agencyMail: MailComposedLater = { complaintId: id, key: reference, kind: 'agency', recipient: agency.complaints.email, composer: INTAKE_COMPOSER };
     // The acknowledgement is queued only when the address still has a slot today (ack-quota.ts), in the same transaction.
-    const ackMail: MailComposedLater | undefined = input.email ? { complaintId: id, key: reference, kind: 'ack', recipient: input.email, composer: INTAKE_COMPOSER } : undefined;
-    const quota = input.email
-      ? takeAckSlotParams(addressHash(input.email, world.settings.secret), localDay(now, world.calendar?.offsetMinutes), world.limits.acksPerAddressPerDay ?? ACKS_PER_ADDRESS_PER_DAY)
+    const ack = input.email
+      ? {
+          mail: { complaintId: id, key: reference, kind: 'ack', recipient: input.email, composer: INTAKE_COMPOSER },
+          slot: ackSlotFor(input.email, world.settings.secret, now, world.calendar?.offsetMinutes, world.limits.acksPerAddressPerDay),
+        }
       : undefined;
     const row = {
       id, reference, tracking_hash: trackingHash, kind: input.kind, status: 'submitted' as const, agency_id: route.agencyId,
       regulation_id: regulationId, category: input.category, target: JSON.stringify(target), contents: JSON.stringify(contents),
       idempotency_key: key ?? null, submission_hash: key ? submission : null, created_at: at, updated_at: at, accept_due_at: due, resolve_due_at: null,
     };
-    const routed = JSON.stringify({ rule: route.rule, agencyId: route.agencyId });
     try {
-      const complaintParams = [
-        row.id, row.reference, row.tracking_hash, row.kind, row.status, row.agency_id, row.regulation_id, row.category,
-        row.target, row.contents, row.idempotency_key, row.submission_hash, row.created_at, row.updated_at, row.accept_due_at, row.resolve_due_at,
-      ];
-      const eventParams = [randomUUID(), id, at, randomUUID(), id, at, route.reason, routed];
-      const agencyParams = composeLaterParams(agencyMail, at, host);
-      const ackParams = ackMail ? composeLaterParams(ackMail, at, host) : undefined;
-      // A repeated idempotency key fails the first insert (UNIQUE) and is answered below with the first result.
-      if (world.store.dialect === 'postgres' && !evidence.length) {
-        // PostgreSQL: the same rows in one statement (data-modifying CTEs), atomic on its own — one round trip
-        // instead of six, which is most of a submission's cost there.
-        // The acknowledgement row is selected FROM the quota insert: no slot taken, no row.
-        const ack = ackParams && quota
-          ? `, q AS (${TAKE_ACK_SLOT} RETURNING slot),
-                a AS (INSERT INTO outbox ${OUTBOX_COLUMNS} SELECT ${OUTBOX_VALUES.slice(1, -1)} FROM q ON CONFLICT (message_id) DO NOTHING)`
-          : '';
-        await world.store.run(
-          `WITH c AS (INSERT INTO complaints ${COMPLAINT_COLUMNS} VALUES ${COMPLAINT_VALUES} RETURNING id),
-                e AS (INSERT INTO complaint_events ${EVENT_COLUMNS} VALUES ${EVENT_VALUES})${ack}
-           INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${OUTBOX_VALUES} ON CONFLICT (message_id) DO NOTHING`,
-          [...complaintParams, ...eventParams, ...(ackParams && quota ? [...quota, ...ackParams] : []), ...agencyParams],
-        );
-      } else {
-        await world.store.transaction(async (tx) => {
-          await tx.run(`INSERT INTO complaints ${COMPLAINT_COLUMNS} VALUES ${COMPLAINT_VALUES}`, complaintParams);
-          await tx.run(`INSERT INTO complaint_events ${EVENT_COLUMNS} VALUES ${EVENT_VALUES}`, eventParams);
-          for (const f of evidence) {
-            await tx.run('INSERT INTO evidence (id, complaint_id, name, type, size, data) VALUES (?, ?, ?, ?, ?, ?)', [
-              randomUUID(), id, f.name, f.type, f.data.byteLength, Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength),
-            ]);
-          }
-          await tx.run(`INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${OUTBOX_VALUES} ON CONFLICT (message_id) DO NOTHING`, agencyParams);
-          if (ackParams && quota && (await tx.run(TAKE_ACK_SLOT, quota)) === 1) {
-            await tx.run(`INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${OUTBOX_VALUES} ON CONFLICT (message_id) DO NOTHING`, ackParams);
-          }
-        });
-      }
+      await insertSubmission(world.store, {
+        complaint: row,
+        routed: { reason: route.reason, data: { rule: route.rule, agencyId: route.agencyId } },
+        evidence,
+        mails: [agencyMail],
+        ...(ack ? { ack } : {}),
+        host,
+      });
       return { reference, trackingCode, repeated: false };
     } catch (error) {
       const message = String((error as Error).message);

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/db.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES, encodedSize, isPermanentRefusal, type Mailer, type OutgoingMail } from '../mail/transport.ts';
-import { headerSafe, type ComposedMail } from '../mail/compose.ts';
 import { escapeHtml } from '../../src/core/text.ts';
+import type { ComposedMail } from '../mail/compose.ts';
+import { composerNameSchema, type Composers } from './composers.ts';
+import { evidenceFiles, type EvidenceFileRow } from '../store/records/evidence.ts';
+import { claimDueMail, recordMailAttempt, renewMailLease, type AttemptOutcome, type OutboxRow } from '../store/records/outbox.ts';
 
 export interface Clock {
   now(): Date;
@@ -20,11 +23,11 @@ export interface OutboxOptions {
   /** Stop retrying (status `failed`) once a message is this old. */
   giveUpAfterMs?: number;
   /**
-   * Writes a mail that was queued without its text (`compose` names the composer), just before it is sent; what
-   * was sent is then stored in the row. Intake queues its mails this way so that a submission does not wait for
-   * them to be written (docs/COMPLAINTS.md).
+   * The composers that write mail queued without its text (`outbox.compose` names one), just before it is sent;
+   * what was sent is then stored in the row. Intake queues its mails this way so that a submission does not wait
+   * for them to be written (docs/COMPLAINTS.md).
    */
-  compose?: (mail: ComposeRequest) => Promise<ComposedMail>;
+  composers?: Partial<Composers>;
   /** Cap on one encoded message, as sent (base64 attachments included); default DEFAULT_MAX_MESSAGE_BYTES. */
   maxMessageBytes?: number;
   /**
@@ -32,13 +35,6 @@ export interface OutboxOptions {
    * (functions/complaints/evidence-links.ts). Without it every file is attached whatever the size.
    */
   evidenceLink?: (complaintId: string, evidenceId: string) => Promise<{ url: string; until: Date } | undefined>;
-}
-
-export interface ComposeRequest {
-  composer: string;
-  complaintId: string | null;
-  kind: string;
-  recipient: string;
 }
 
 export const DAY = 24 * 3600 * 1000;
@@ -50,20 +46,6 @@ export function backoffMs(attempts: number): number {
   return Math.min(60_000 * 2 ** Math.max(0, attempts - 1), 6 * 3600_000);
 }
 
-interface OutboxRow {
-  id: string;
-  complaint_id: string | null;
-  recipient: string;
-  kind: string;
-  message_id: string;
-  subject: string;
-  body_text: string;
-  body_html: string | null;
-  attempts: number;
-  created_at: string;
-  compose: string | null;
-}
-
 export interface SendResult {
   claimed: number;
   sent: number;
@@ -72,117 +54,83 @@ export interface SendResult {
 }
 
 /**
- * Sends the mail that is due, once: claims rows (a lease in `locked_until`; `FOR UPDATE SKIP LOCKED` on
- * PostgreSQL so several workers never claim the same row), sends each (awaited), then records the
- * attempt and marks the row sent — or schedules the retry, or gives up after `giveUpAfterMs` (`failed`,
- * reported by the daily summary to oversight). A crash between the SMTP server's acceptance and the
- * `sent` mark re-sends after the lease with the same Message-ID (receivers drop the duplicate).
+ * Sends the mail that is due, once. Each claimed row goes through the same named steps:
+ * claim → renew → compose → send → record. A crash between the SMTP server's acceptance and `record` re-sends
+ * after the lease with the same Message-ID (receivers drop the duplicate).
  */
 export async function sendPendingMail(options: OutboxOptions): Promise<SendResult> {
-  const { db, mailer, clock } = options;
   const worker = randomUUID();
-  const now = clock.now();
-  const nowIso = now.toISOString();
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
-  const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
-  const batch = options.batch ?? 20;
-  const rows = await db.transaction(async (tx) => {
-    const lock = tx.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
-    const due = await tx.query<OutboxRow & Record<string, unknown>>(
-      `SELECT id, complaint_id, recipient, kind, message_id, subject, body_text, body_html, attempts, created_at, compose FROM outbox
-       WHERE status = 'pending' AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until <= ?)
-       ORDER BY next_attempt_at LIMIT ?${lock}`,
-      [nowIso, nowIso, batch],
-    );
-    for (const row of due) {
-      await tx.run('UPDATE outbox SET locked_until = ?, locked_by = ? WHERE id = ?', [leaseUntil, worker, row.id]);
-    }
-    return due;
-  });
+  const rows = await claim(options, worker, leaseMs);
   const result: SendResult = { claimed: rows.length, sent: 0, retried: 0, failed: 0 };
   for (const row of rows) {
-    // Renew the lease for this one send (and confirm it is still ours): a lease then only has to outlast one
-    // send (timeouts ≤ 40 s), not the whole batch, so a crashed worker's rows come back quickly.
-    const renewed = await db.run("UPDATE outbox SET locked_until = ? WHERE id = ? AND locked_by = ? AND status = 'pending'", [
-      new Date(clock.now().getTime() + leaseMs).toISOString(), row.id, worker,
-    ]);
-    if (renewed !== 1) continue;
-    let error: string | undefined;
-    let permanent = false;
-    let composed: ComposedMail | undefined;
+    if (!(await renew(options, row, worker, leaseMs))) continue;
+    let outcome: AttemptOutcome;
     try {
-      if (row.compose) {
-        if (!options.compose) throw new Error(`no composer for ${row.compose}`);
-        composed = await options.compose({ composer: row.compose, complaintId: row.complaint_id, kind: row.kind, recipient: row.recipient });
-      }
-      const evidence = row.kind.startsWith('agency') && row.complaint_id ? await evidenceOf(db, row.complaint_id) : [];
-      const mail: OutgoingMail = {
-        from: options.from,
-        to: row.recipient,
-        subject: composed?.subject ?? row.subject,
-        text: composed?.text ?? row.body_text,
-        html: composed?.html ?? row.body_html,
-        messageId: row.message_id,
-        attachments: evidence.map(attachment),
-      };
-      const fitted = await fitEvidence(mail, evidence, row.complaint_id, options);
-      if (fitted.linked) composed = { subject: fitted.mail.subject, text: fitted.mail.text, html: fitted.mail.html ?? '' };
-      await mailer.send(fitted.mail);
+      const composed = await compose(options, row);
+      const sent = (await send(options, row, composed)) ?? composed;
+      outcome = { ok: true, ...(sent ? { composed: sent } : {}) };
     } catch (e) {
-      // Only the error's kind and code: an SMTP reply can echo addresses.
-      const err = e as NodeJS.ErrnoException & { responseCode?: number };
-      error = [err.code, err.responseCode, err.name].filter(Boolean).join(' ') || 'Error';
-      permanent = isPermanentRefusal(e);
+      outcome = failure(options, row, e);
     }
-    const at = clock.now();
-    const attempts = Number(row.attempts) + 1;
-    await db.transaction(async (tx) => {
-      await tx.run('INSERT INTO outbox_attempts (id, outbox_id, at, ok, error) VALUES (?, ?, ?, ?, ?)', [
-        randomUUID(), row.id, at.toISOString(), error ? 0 : 1, error ?? null,
-      ]);
-      if (!error) {
-        await tx.run(
-          `UPDATE outbox SET status = 'sent', attempts = ?, sent_at = ?, locked_until = NULL, locked_by = NULL, last_error = NULL
-           WHERE id = ?`,
-          [attempts, at.toISOString(), row.id],
-        );
-        // The row keeps what was sent.
-        if (composed) {
-          await tx.run('UPDATE outbox SET subject = ?, body_text = ?, body_html = ?, compose = NULL WHERE id = ?', [
-            headerSafe(composed.subject), composed.text, composed.html, row.id,
-          ]);
-        }
-        result.sent++;
-        return;
-      }
-      const age = at.getTime() - Date.parse(row.created_at);
-      // A permanent refusal (5xx: no such mailbox, message too big) fails at once and goes to the daily summary.
-      const giveUp = permanent || age >= (options.giveUpAfterMs ?? 5 * DAY);
-      await tx.run(
-        `UPDATE outbox SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ?, locked_until = NULL, locked_by = NULL
-         WHERE id = ?`,
-        [giveUp ? 'failed' : 'pending', attempts, error, new Date(at.getTime() + backoffMs(attempts)).toISOString(), row.id],
-      );
-      if (giveUp) result.failed++;
-      else result.retried++;
-    });
+    await record(options, row, outcome);
+    if (outcome.ok) result.sent++;
+    else if (outcome.status === 'failed') result.failed++;
+    else result.retried++;
   }
   return result;
 }
 
-interface EvidenceRow {
-  id: string;
-  name: string;
-  type: string;
-  size: number;
-  data: Buffer | Uint8Array;
+/** claim: takes up to `batch` due rows under a lease, so no other worker sends them meanwhile. */
+function claim(options: OutboxOptions, worker: string, leaseMs: number): Promise<OutboxRow[]> {
+  const now = options.clock.now();
+  return claimDueMail(options.db, {
+    worker,
+    now: now.toISOString(),
+    leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
+    batch: options.batch ?? 20,
+  });
 }
 
-async function evidenceOf(db: Db, complaintId: string): Promise<EvidenceRow[]> {
-  return db.query<EvidenceRow & Record<string, unknown>>('SELECT id, name, type, size, data FROM evidence WHERE complaint_id = ? ORDER BY name', [complaintId]);
+/**
+ * renew: extends the lease for this one send and confirms the row is still ours. A lease then only has to outlast
+ * one send (timeouts ≤ 40 s), not the whole batch, so a crashed worker's rows come back quickly.
+ */
+function renew(options: OutboxOptions, row: OutboxRow, worker: string, leaseMs: number): Promise<boolean> {
+  return renewMailLease(options.db, row.id, worker, new Date(options.clock.now().getTime() + leaseMs).toISOString());
 }
 
-const attachment = (r: EvidenceRow) => ({ filename: r.name, contentType: r.type, content: Buffer.from(r.data) });
+/** compose: writes a mail queued without its text, with the composer its row names; undefined when the row has it. */
+async function compose(options: OutboxOptions, row: OutboxRow): Promise<ComposedMail | undefined> {
+  if (!row.compose) return undefined;
+  const name = composerNameSchema.safeParse(row.compose);
+  const composer = name.success ? options.composers?.[name.data] : undefined;
+  if (!composer) throw new Error(`no composer ${row.compose}`);
+  return composer({ complaintId: row.complaint_id, kind: row.kind, recipient: row.recipient });
+}
+
+/**
+ * send: hands the mail to the transport (SMTP or .eml), with the complaint's evidence for agency mail — as
+ * attachments while the message stays under the cap, as download links beyond it. Returns the text as sent when
+ * links were added (the row keeps what was sent).
+ */
+async function send(options: OutboxOptions, row: OutboxRow, composed: ComposedMail | undefined): Promise<ComposedMail | undefined> {
+  const evidence = row.kind.startsWith('agency') && row.complaint_id ? await evidenceFiles(options.db, row.complaint_id) : [];
+  const mail: OutgoingMail = {
+    from: options.from,
+    to: row.recipient,
+    subject: composed?.subject ?? row.subject,
+    text: composed?.text ?? row.body_text,
+    html: composed?.html ?? row.body_html,
+    messageId: row.message_id,
+    attachments: evidence.map(attachment),
+  };
+  const fitted = await fitEvidence(mail, evidence, row.complaint_id, options);
+  await options.mailer.send(fitted.mail);
+  return fitted.linked ? { subject: fitted.mail.subject, text: fitted.mail.text, html: fitted.mail.html ?? '' } : undefined;
+}
+
+const attachment = (r: EvidenceFileRow) => ({ filename: r.name, contentType: r.type, content: Buffer.from(r.data) });
 
 /** Room kept for the download-link lines added to the text and HTML parts. */
 const LINK_SECTION_BYTES = 8192;
@@ -193,18 +141,18 @@ const beijingDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai'
 /**
  * Keeps the message under the cap: when it does not fit, the smallest files stay attached while they fit and the
  * rest are replaced by download links listed at the end of the text and HTML parts. A message that needs a link it
- * cannot get (no linker, a deleted file) goes out as it is, and an SMTP server that refuses it fails it for good.
+ * cannot get (no linker, a deleted complaint) goes out as it is, and a server that refuses it fails it for good.
  */
 async function fitEvidence(
   mail: OutgoingMail,
-  evidence: EvidenceRow[],
+  evidence: EvidenceFileRow[],
   complaintId: string | null,
   options: Pick<OutboxOptions, 'maxMessageBytes' | 'evidenceLink'>,
 ): Promise<{ mail: OutgoingMail; linked: boolean }> {
   const max = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   if (!evidence.length || !complaintId || !options.evidenceLink || (await encodedSize(mail)) <= max) return { mail, linked: false };
-  const kept: EvidenceRow[] = [];
-  const linked: EvidenceRow[] = [];
+  const kept: EvidenceFileRow[] = [];
+  const linked: EvidenceFileRow[] = [];
   for (const file of [...evidence].sort((a, b) => Number(a.size) - Number(b.size))) {
     const trial = { ...mail, attachments: [...kept, file].map(attachment) };
     if ((await encodedSize(trial)) + LINK_SECTION_BYTES <= max) kept.push(file);
@@ -222,6 +170,25 @@ async function fitEvidence(
   const section = `<p>${escapeHtml(heading)}</p><ul>${links.map((l) => `<li><a href="${escapeHtml(l.url)}">${escapeHtml(l.name)}</a>（${megabytes(l.size)}）</li>`).join('')}</ul>`;
   const html = mail.html ? (mail.html.includes('</body>') ? mail.html.replace('</body>', `${section}</body>`) : mail.html + section) : null;
   return { mail: { ...mail, text, html, attachments: kept.sort((a, b) => a.name.localeCompare(b.name)).map(attachment) }, linked: true };
+}
+
+/**
+ * A failed attempt: retried with backoff, or given up (`failed`, reported to oversight) once the mail is old — or
+ * at once when the server refused it for good (SMTP 5xx: no such mailbox, message too big).
+ */
+function failure(options: OutboxOptions, row: OutboxRow, e: unknown): AttemptOutcome {
+  // Only the error's kind and code: an SMTP reply can echo addresses.
+  const err = e as NodeJS.ErrnoException & { responseCode?: number };
+  const error = [err.code, err.responseCode, err.name].filter(Boolean).join(' ') || 'Error';
+  const at = options.clock.now();
+  const attempts = Number(row.attempts) + 1;
+  const giveUp = isPermanentRefusal(e) || at.getTime() - Date.parse(row.created_at) >= (options.giveUpAfterMs ?? 5 * DAY);
+  return { ok: false, error, status: giveUp ? 'failed' : 'pending', nextAttemptAt: new Date(at.getTime() + backoffMs(attempts)).toISOString() };
+}
+
+/** record: stores the attempt and the row's new state (sent with what was sent, retry, or failed). */
+function record(options: OutboxOptions, row: OutboxRow, outcome: AttemptOutcome): Promise<void> {
+  return recordMailAttempt(options.db, row, options.clock.now().toISOString(), outcome);
 }
 
 /** Runs sendPendingMail every `intervalMs` until the signal aborts; never throws (errors are logged by kind). */

@@ -4,7 +4,6 @@ import type { Settings } from '../../src/core/settings.ts';
 import { loadCalendar } from '../deadlines/calendar.ts';
 import { makeIntakeActionLinks } from '../handling/mails.ts';
 import { handlingFunctions } from '../handling/http.ts';
-import { ensureHandlingSchema } from '../handling/schema.ts';
 import { runDeadlineJobs } from '../deadlines/jobs.ts';
 import { complaintFunctions } from '../complaints/handler.ts';
 import { buildDirectory, type Directory } from '../../src/core/directory.ts';
@@ -97,10 +96,9 @@ export async function createApp(
   const mailer = createMailer({ smtpUrl: settings.smtpUrl, outboxDir: outboxDir(settings) });
   const leaseMs = Number(process.env.OUTBOX_LEASE_MS) || undefined;
   const outbox = {
-    db: store, mailer, clock, from: senderAddress(settings.siteUrl), compose: intakeMailComposer(world), ...(leaseMs ? { leaseMs } : {}),
+    db: store, mailer, clock, from: senderAddress(settings.siteUrl), composers: { intake: intakeMailComposer(world) }, ...(leaseMs ? { leaseMs } : {}),
     maxMessageBytes: maxMessageBytesFromEnv(options.env ?? process.env), evidenceLink: makeEvidenceLinker(world),
   };
-  await ensureHandlingSchema(store);
   // Intake (issue 4) first, then agency actions and the status form (issue 5).
   const handlers: FunctionHandler[] = [complaintFunctions(world), handlingFunctions(world), evidenceDownloads(world)];
   // Reminders, escalations and daily summaries (issue 5) run with the mail worker, at most once a minute.

@@ -98,13 +98,25 @@ CREATE INDEX evidence_complaint ON evidence (complaint_id);
   },
   {
     version: 3,
+    name: 'action_uses: used agency action links',
+    // IF NOT EXISTS: stores created before this migration made the table on first use.
+    sql: `CREATE TABLE IF NOT EXISTS action_uses (
+  token_hash TEXT PRIMARY KEY,
+  complaint_id TEXT NOT NULL REFERENCES complaints (id),
+  action TEXT NOT NULL,
+  agency_id TEXT NOT NULL,
+  used_at TEXT NOT NULL
+);`,
+  },
+  {
+    version: 4,
     name: 'complaints: what an idempotency key was first used for',
     // sha256 of the submission (functions/complaints/fingerprint.ts): the same key with another body is refused.
     // NULL on rows from before; a key of such a row is refused for any body.
     sql: 'ALTER TABLE complaints ADD COLUMN submission_hash TEXT;',
   },
   {
-    version: 4,
+    version: 5,
     name: 'acknowledgements per address per day',
     // functions/complaints/ack-quota.ts: one row per acknowledgement queued; the address only as an HMAC.
     sql: `CREATE TABLE ack_quota (

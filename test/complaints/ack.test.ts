@@ -45,7 +45,7 @@ for (const kind of ['sqlite', 'postgres'] as const) describe.skipIf(kind === 'po
         // The complaint is filed either way; the name reaches the agency (a registered address), not the acknowledgement.
         expect(response.status, name).toBe(201);
         const { reference } = (await response.json()) as { reference: string };
-        await sendPendingMail({ db, mailer, clock, from: 'noreply@gongshi.example', compose: intakeMailComposer(world) });
+        await sendPendingMail({ db, mailer, clock, from: 'noreply@gongshi.example', composers: { intake: intakeMailComposer(world) } });
         const ack = smtp.received.find((m) => m.to[0] === address)!;
         const { text, html } = await simpleParser(ack.raw);
         expect(text.includes(name), name).toBe(kept);

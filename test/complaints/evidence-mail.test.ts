@@ -9,7 +9,8 @@ import { createMailer, DEFAULT_MAX_MESSAGE_BYTES } from '../../functions/mail/tr
 import { sendPendingMail, type OutboxOptions } from '../../functions/outbox/worker.ts';
 import { maxMessageBytesFromEnv } from '../../functions/server/app.ts';
 import type { Db } from '../../functions/store/index.ts';
-import { deleteComplaint, findComplaintByReference } from '../../functions/store/records.ts';
+import { findComplaintByReference } from '../../functions/store/records/complaints.ts';
+import { deleteComplaint } from '../../functions/store/records/submission.ts';
 import { freshDb, manualClock, pgSkipReason, startSmtp, testWorld, validSubmission } from './support.ts';
 import { simpleParser } from './parse.ts';
 
@@ -52,7 +53,7 @@ for (const kind of ['sqlite', 'postgres'] as const) describe.skipIf(kind === 'po
     const big = jpeg(700_000);
     const { reference } = await submit(world, [png, big]);
     const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' });
-    const outbox: OutboxOptions = { db, mailer, clock, from: 'noreply@gongshi.example', compose: intakeMailComposer(world), maxMessageBytes: 600_000, evidenceLink: makeEvidenceLinker(world) };
+    const outbox: OutboxOptions = { db, mailer, clock, from: 'noreply@gongshi.example', composers: { intake: intakeMailComposer(world) }, maxMessageBytes: 600_000, evidenceLink: makeEvidenceLinker(world) };
     try {
       expect((await sendPendingMail(outbox)).sent).toBe(1);
     } finally {
@@ -115,7 +116,7 @@ for (const kind of ['sqlite', 'postgres'] as const) describe.skipIf(kind === 'po
     // No linker (as a worker built without one): the 1.4 MB message goes out whole and the server answers 552.
     const tooBig = await submit(world, [jpeg(1_000_000)]);
     const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' });
-    const outbox: OutboxOptions = { db, mailer, clock, from: 'noreply@gongshi.example', compose: intakeMailComposer(world) };
+    const outbox: OutboxOptions = { db, mailer, clock, from: 'noreply@gongshi.example', composers: { intake: intakeMailComposer(world) } };
     try {
       expect(await sendPendingMail(outbox)).toMatchObject({ sent: 0, failed: 1, retried: 0 });
       // An address the receiving server does not know: 550, also final.

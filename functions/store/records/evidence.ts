@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db.ts';
+
+/** `evidence`: files a complainant attached, kept with the complaint and sent to the handling agency. */
+
+export interface NewEvidence {
+  name: string;
+  type: string;
+  data: Uint8Array;
+}
+
+export async function insertEvidence(tx: Db, complaintId: string, file: NewEvidence): Promise<void> {
+  await tx.run('INSERT INTO evidence (id, complaint_id, name, type, size, data) VALUES (?, ?, ?, ?, ?, ?)', [
+    randomUUID(), complaintId, file.name, file.type, file.data.byteLength, Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength),
+  ]);
+}
+
+
+export interface EvidenceFileRow {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+  data: Buffer | Uint8Array;
+}
+
+/** A complaint's evidence files with their ids and sizes (the outbox decides which fit in a message). */
+export function evidenceFiles(db: Db, complaintId: string): Promise<EvidenceFileRow[]> {
+  return db.query<EvidenceFileRow & Record<string, unknown>>('SELECT id, name, type, size, data FROM evidence WHERE complaint_id = ? ORDER BY name', [complaintId]);
+}
+
+/** One evidence file of a complaint, for its download link; undefined once deleted. */
+export async function findEvidenceFile(db: Db, complaintId: string, evidenceId: string): Promise<EvidenceFileRow | undefined> {
+  const [row] = await db.query<EvidenceFileRow & Record<string, unknown>>('SELECT id, name, type, size, data FROM evidence WHERE id = ? AND complaint_id = ?', [evidenceId, complaintId]);
+  return row;
+}
