@@ -82,6 +82,7 @@ describe.skipIf(reason)('Content-Security-Policy in Chromium: zero violations on
     await page.locator('#f-name').fill('测试市民');
     await page.locator('#f-phone').fill('13900000000');
     await page.getByRole('button', { name: '下一步：核对' }).click();
+    await expect.poll(() => page.locator('#check-title').textContent(), { timeout: 20_000 }).toContain('请核对');
     await page.getByRole('button', { name: '确认提交' }).click();
     const reference = (await page.locator('#reference').textContent({ timeout: 10_000 }))!;
     const code = (await page.locator('#tracking-code').textContent())!;
