@@ -1,4 +1,5 @@
 import type { Db } from '../store/db.ts';
+import { SITE_NAME } from '../../src/core/frame.ts';
 import type { Clock } from '../outbox/worker.ts';
 import type { ActionLink } from '../mail/compose.ts';
 import type { Directory } from '../../src/core/directory.ts';
@@ -34,9 +35,9 @@ export interface World {
   /** `secret` signs; `previousSecrets` (key rotation) only verify tracking codes and action links. */
   settings: { secret: string; siteUrl: string; previousSecrets?: readonly string[] };
   limits: Limits;
-  /** Public holidays for deadlines (issue 5's holidays.yaml); weekends only when absent. */
+  /** Public holidays for deadlines (holidays.yaml); weekends only when absent. */
   calendar?: WorkCalendar;
-  /** Signed action links for the agency e-mail (issue 5 plugs in here). */
+  /** Signed action links for the agency e-mail (the handling part plugs in here). */
   actionLinks?: (complaint: { id: string; reference: string; agencyId: string }) => ActionLink[];
   /** One line per request: route, status, reference. Never contents or contact details. */
   log?: (line: string) => void;
@@ -53,5 +54,5 @@ export function mailHost(siteUrl: string): string {
 
 export function senderAddress(siteUrl: string): string {
   const host = mailHost(siteUrl);
-  return `"行政执法辅助人员公示" <noreply@${host.includes('.') ? host : `${host}.localdomain`}>`;
+  return `"${SITE_NAME}" <noreply@${host.includes('.') ? host : `${host}.localdomain`}>`;
 }

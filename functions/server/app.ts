@@ -55,7 +55,7 @@ export interface App {
   mailer: Mailer;
   /** One round of the outbox worker (scheduled functions call this). */
   sendPendingMail(): ReturnType<typeof sendPendingMail>;
-  /** Reminders, escalations, daily summaries (issue 5): queue their mail; run before sendPendingMail. */
+  /** Reminders, escalations, daily summaries : queue their mail; run before sendPendingMail. */
   runDeadlineJobs(): ReturnType<typeof runDeadlineJobs>;
   /** The worker loop until the signal aborts (`npm start`, `npm run outbox`). */
   runOutbox(signal: AbortSignal, intervalMs?: number): Promise<void>;
@@ -99,9 +99,9 @@ export async function createApp(
     db: store, mailer, clock, from: senderAddress(settings.siteUrl), composers: { intake: intakeMailComposer(world) }, ...(leaseMs ? { leaseMs } : {}),
     maxMessageBytes: maxMessageBytesFromEnv(options.env ?? process.env), evidenceLink: makeEvidenceLinker(world),
   };
-  // Intake (issue 4) first, then agency actions and the status form (issue 5).
+  // Intake first, then agency actions and the status form, then evidence downloads.
   const handlers: FunctionHandler[] = [complaintFunctions(world), handlingFunctions(world), evidenceDownloads(world)];
-  // Reminders, escalations and daily summaries (issue 5) run with the mail worker, at most once a minute.
+  // Reminders, escalations and daily summaries run with the mail worker, at most once a minute.
   let lastJobs = 0;
   const beforeRound = async () => {
     const now = clock.now().getTime();
