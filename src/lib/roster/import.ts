@@ -197,12 +197,13 @@ async function importFile(
       problems.push({ file, reason: '文件中没有任何内容（找不到表头行）' });
       return done;
     }
-    problems.push({
-      file,
-      reason: `在前 ${HEADER_SEARCH_ROWS} 行中没有找到表头行：表头行须同时有「姓名」和「证件编号」两列（查看过的行、认得的表头和可用的映射文件见检查结果中该文件下方）`,
-    });
-    readHeaderRow(candidate.cells, candidate.number, mapping, file, problems, readPreamble(looked, registry, resolveAgency).agency);
-    report.mappingHelp = mappingHelp(file, looked, candidate, { asOf: report.asOf || undefined, agencyId: mapping.agency });
+    if (candidate.score === 0) {
+      problems.push({
+        file,
+        reason: `在前 ${HEADER_SEARCH_ROWS} 行中没有找到表头行：表头行须同时有「姓名」和「证件编号」两列（查看过的行、认得的表头和可以照着改的映射文件见检查结果中该文件下方）`,
+      });
+    } else readHeaderRow(candidate.row.cells, candidate.row.number, mapping, file, problems, readPreamble(looked, registry, resolveAgency).agency);
+    report.mappingHelp = mappingHelp(file, looked, candidate.score ? candidate.row : undefined, { asOf: report.asOf || undefined, agencyId: mapping.agency });
     return done;
   }
   if (!header.usable && headerCells) {
@@ -223,19 +224,15 @@ function isHeaderCandidate(cells: readonly RawCell[], mapping: RosterMapping): b
   return columns.has('name') && columns.has('certificateNo');
 }
 
-/** The row that looks most like a header (most recognized columns), else the first row with two or more cells. */
-function bestCandidate(rows: readonly TableRow[], mapping: RosterMapping): TableRow | undefined {
-  let best: TableRow | undefined;
-  let bestScore = 0;
+/** The row that looks most like a header (most recognized columns), if any row has content. */
+function bestCandidate(rows: readonly TableRow[], mapping: RosterMapping): { row: TableRow; score: number } | undefined {
+  let best: { row: TableRow; score: number } | undefined;
   for (const row of rows) {
-    const texts = row.cells.map((c) => cellText(c));
-    const score = matchHeaders(texts, mapping.columns).columns.size;
-    if (score > bestScore) {
-      best = row;
-      bestScore = score;
-    }
+    if (!row.cells.some((c) => cellText(c).trim() !== '')) continue;
+    const score = matchHeaders(row.cells.map((c) => cellText(c)), mapping.columns).columns.size;
+    if (!best || score > best.score) best = { row, score };
   }
-  return best ?? rows.find((r) => new Set(r.cells.map((c) => cellText(c).trim()).filter(Boolean)).size >= 2) ?? rows.find((r) => r.cells.some((c) => cellText(c).trim() !== ''));
+  return best;
 }
 
 /** Mapping file `asOf`, then the date inside the sheet, then the file name; every source found is reported. */

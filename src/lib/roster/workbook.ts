@@ -19,6 +19,21 @@ export type WorkbookKind = 'XLSX' | 'XLS' | 'ET';
 export async function openWorkbook(bytes: Uint8Array, kind: WorkbookKind, sheetName?: string): Promise<OpenResult> {
   // Loaded on demand: the reader is large and a content folder may hold only CSV files.
   const XLSX = await import('@e965/xlsx');
+  const label = kind === 'XLSX' ? '.xlsx' : kind === 'XLS' ? '.xls' : '.et';
+  const broken = `无法读取 ${label} 文件：文件已损坏或格式不对，请在 Excel 或 WPS 中打开后另存为 .xlsx`;
+  if (bytes[0] === 0xd0 && bytes[1] === 0xcf) {
+    // A compound file must hold a workbook stream: otherwise the reader would fall back to reading its bytes as text.
+    let streams: string[];
+    try {
+      streams = XLSX.CFB.read(bytes, { type: 'array' }).FullPaths.map((p: string) => p.split('/').filter(Boolean).pop() ?? '');
+    } catch {
+      return { ok: false, reason: broken };
+    }
+    if (streams.includes('EncryptionInfo') || streams.includes('EncryptedPackage')) {
+      return { ok: false, reason: '这是设置了打开密码的工作簿：请在 Excel 或 WPS 中取消密码后再放入' };
+    }
+    if (!streams.some((name) => /^(Workbook|Book)$/i.test(name))) return { ok: false, reason: broken };
+  }
   let workbook: WorkBook;
   try {
     workbook = XLSX.read(bytes, {
@@ -31,11 +46,13 @@ export async function openWorkbook(bytes: Uint8Array, kind: WorkbookKind, sheetN
       cellHTML: false,
       cellStyles: false,
       bookVBA: false,
+      // Keeps a formula cell that has no stored result (otherwise dropped as if empty), so it can be refused by name.
+      sheetStubs: true,
     });
   } catch (error) {
     const message = String((error as Error)?.message ?? '');
     if (/password|encrypt/i.test(message)) return { ok: false, reason: '这是设置了打开密码的工作簿：请在 Excel 或 WPS 中取消密码后再放入' };
-    return { ok: false, reason: `无法读取 ${kind === 'XLSX' ? 'XLSX' : kind === 'XLS' ? '.xls' : '.et'} 文件：文件已损坏或格式不对，请在 Excel 或 WPS 中打开后另存为 .xlsx` };
+    return { ok: false, reason: broken };
   }
   const names = workbook.SheetNames;
   const visible = names.filter((_, i) => !workbook.Workbook?.Sheets?.[i]?.Hidden);
