@@ -203,7 +203,7 @@ async function importFile(
         reason: `在前 ${HEADER_SEARCH_ROWS} 行中没有找到表头行：表头行须同时有「姓名」和「证件编号」两列（查看过的行、认得的表头和可以照着改的映射文件见检查结果中该文件下方）`,
       });
     } else readHeaderRow(candidate.row.cells, candidate.row.number, mapping, file, problems, readPreamble(looked, registry, resolveAgency).agency);
-    report.mappingHelp = mappingHelp(file, looked, candidate.score ? candidate.row : undefined, { asOf: report.asOf || undefined, agencyId: mapping.agency });
+    report.mappingHelp = mappingHelp(file, looked, candidate.score ? candidate.row : likelyHeader(looked), { asOf: report.asOf || undefined, agencyId: mapping.agency });
     return done;
   }
   if (!header.usable && headerCells) {
@@ -233,6 +233,14 @@ function bestCandidate(rows: readonly TableRow[], mapping: RosterMapping): { row
     if (!best || score > best.score) best = { row, score };
   }
   return best;
+}
+
+/** For a mapping file to edit: the first row with three or more distinct texts and no long numbers in it. */
+function likelyHeader(rows: readonly TableRow[]): TableRow | undefined {
+  return rows.find((r) => {
+    const texts = new Set(r.cells.map((c) => cellText(c).trim()).filter(Boolean));
+    return texts.size >= 3 && ![...texts].some((t) => /\d{4,}/.test(t));
+  });
 }
 
 /** Mapping file `asOf`, then the date inside the sheet, then the file name; every source found is reported. */

@@ -40,7 +40,7 @@ export function mappingHelp(file: string, looked: readonly TableRow[], headerRow
   lines.push(`可以把下面几行存为 ${mappingName}（与名单放在同一文件夹），按实际情况改好后重新检查：`);
   lines.push('  # 名单映射文件：冒号左边是表中的表头原文，右边是字段名');
   if (headerRow) lines.push(`  headerRow: ${headerRow.number}`);
-  else lines.push('  headerRow: 3            # 表头在第几行（按 Excel 左侧的行号）');
+  else lines.push('  # headerRow: 3          # 表头在第几行（按 Excel 左侧的行号）');
   lines.push(found.asOf ? `  asOf: ${found.asOf}` : '  # asOf: 2026-11-01      # 名单日期（文件名和表内都没有日期时填写）');
   lines.push(found.agencyId ? `  agency: ${found.agencyId}` : '  # agency: 机关id        # 表中没有“单位”列时，填 agencies.yaml 中的机关 id');
   lines.push('  columns:');
