@@ -1,4 +1,4 @@
-import { STATUS_WORDS_HINT } from '../../src/lib/roster/status.ts';
+import { STATUS_WORDS_HINT } from '../../src/import/roster/status.ts';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { formatProblem, type RosterResult } from '../../src/lib/roster/index.ts';
-import { STATUS_WORDS_HINT } from '../../src/lib/roster/status.ts';
+import { formatProblem, type RosterResult } from '../../src/import/roster/index.ts';
+import { STATUS_WORDS_HINT } from '../../src/import/roster/status.ts';
 import { AGENCIES, contentDir, importFiles, removeDir } from './support.ts';
 
 /**
