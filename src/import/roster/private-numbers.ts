@@ -21,7 +21,7 @@ const GROUP_SEPARATOR = /[ \t\u00a0\-‐‑‒–—―−.·]{1,3}/;
  * Linear in the text: each run is split into its groups, and only spans of at most 18 digits are tried.
  */
 export function findPrivateNumber(text: string): PrivateNumberKind | undefined {
-  if (text.length < 11) return undefined;
+  if (text.length < 11 || countDigits(text) < 11) return undefined;
   const half = toHalfWidth(text);
   let found: PrivateNumberKind | undefined;
   for (const m of half.matchAll(DIGIT_RUN)) {
@@ -50,4 +50,14 @@ function classify(digits: string): PrivateNumberKind | undefined {
   const mobile = digits.replace(/^(?:0086|86)(?=1\d{10}$)/, '');
   if (/^1[3-9]\d{9}$/.test(mobile)) return 'mobile';
   return undefined;
+}
+
+/** ASCII and full-width digits: most published texts (names, units, posts) have none, and are passed over at once. */
+function countDigits(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || (c >= 0xff10 && c <= 0xff19)) n++;
+  }
+  return n;
 }

@@ -87,12 +87,13 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
         continue;
       }
     }
-    if (FILE_PATH.test(value)) {
+    if ((value.includes(':') || value.includes('\\')) && FILE_PATH.test(value)) {
       withhold(field, `${fieldLabels[field]}中含有电脑上的文件路径，不能公开（此处不引用原值）${field === 'photo' ? '：照片应写成名单文件所在文件夹内的相对路径，如 photos/张三.jpg' : ''}`);
       continue;
     }
     const max = field === 'name' ? MAX_NAME_LENGTH : MAX_FIELD_LENGTH;
-    const length = [...value].length;
+    // Code units bound code points from above: only a long value is counted character by character.
+    const length = value.length > max ? [...value].length : 0;
     if (length > max) withhold(field, `${fieldLabels[field]}过长：${length} 个字符，最多 ${max} 个`);
   }
 

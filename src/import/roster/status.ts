@@ -45,6 +45,20 @@ export type StatusReading = { ok: true; value: AuxiliaryStatus } | { ok: false; 
  * importer does not guess.
  */
 export function parseStatus(value: string): StatusReading {
+  // A roster repeats the same few words on every row.
+  let reading = cache.get(value);
+  if (!reading) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    reading = readStatus(value);
+    cache.set(value, reading);
+  }
+  return reading;
+}
+
+const CACHE_LIMIT = 10_000;
+const cache = new Map<string, StatusReading>();
+
+function readStatus(value: string): StatusReading {
   // Spaces inside a word (离 职) are typing; words are found without them.
   const text = toHalfWidth(value).toLowerCase().replace(/\s+/g, '').replace(SEPARATORS, ' ').trim();
   if (!text) return { ok: true, value: 'active' };
