@@ -66,11 +66,17 @@ export const directoryFileSchema = z
   .superRefine((file, ctx) => {
     const regulationIds = new Set(file.regulations.map((r) => r.id));
     file.agencies.forEach((a, i) => {
-      if (!regulationIds.has(a.regulation)) ctx.addIssue({ code: 'custom', path: ['agencies', i, 'regulation'], message: `办法 ${a.regulation} 不在 regulations 中` });
+      if (!regulationIds.has(a.regulation))
+        ctx.addIssue({ code: 'custom', path: ['agencies', i, 'regulation'], message: `办法 ${a.regulation} 不在 regulations 中` });
     });
     const { keys, numbers, names, agencies } = file.certificates;
-    for (const [name, column] of [['numbers', numbers], ['names', names], ['agencies', agencies]] as const) {
-      if (column.length !== keys.length) ctx.addIssue({ code: 'custom', path: ['certificates', name], message: `有 ${column.length} 项，应与 keys 一样有 ${keys.length} 项` });
+    for (const [name, column] of [
+      ['numbers', numbers],
+      ['names', names],
+      ['agencies', agencies],
+    ] as const) {
+      if (column.length !== keys.length)
+        ctx.addIssue({ code: 'custom', path: ['certificates', name], message: `有 ${column.length} 项，应与 keys 一样有 ${keys.length} 项` });
     }
     for (let i = 1; i < keys.length; i++) {
       if (!(keys[i - 1]! < keys[i]!)) {

@@ -36,7 +36,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     databaseUrl: env.DATABASE_URL || undefined,
     smtpUrl: env.SMTP_URL || undefined,
     secret: env.SECRET || undefined,
-    previousSecrets: (env.SECRET_PREVIOUS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    previousSecrets: (env.SECRET_PREVIOUS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     varDir: resolve(env.VAR_DIR || 'var'),
     outDir: resolve(env.OUT_DIR || 'dist'),
   };

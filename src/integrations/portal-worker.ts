@@ -64,7 +64,10 @@ async function writeCertificates(): Promise<{ pageCount: number; qrCount: number
   for (const aux of portal.auxiliaries) {
     const write = writeCertificate(aux, counts);
     inFlight.add(write);
-    write.then(() => inFlight.delete(write), () => undefined);
+    write.then(
+      () => inFlight.delete(write),
+      () => undefined,
+    );
     if (inFlight.size >= 32) await Promise.race(inFlight);
   }
   await Promise.all(inFlight);

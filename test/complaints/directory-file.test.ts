@@ -40,7 +40,12 @@ describe('the directory file: schema', () => {
   });
 
   it('round-trips through JSON and the schema, and finds every published number as typed', () => {
-    const file = directoryFileOf({ agencies: site.registry.agencies, regulations: site.regulations, auxiliaries: site.roster.auxiliaries, holidays: { holidays: ['2026-10-01'], workdays: ['2026-10-11'] } });
+    const file = directoryFileOf({
+      agencies: site.registry.agencies,
+      regulations: site.regulations,
+      auxiliaries: site.roster.auxiliaries,
+      holidays: { holidays: ['2026-10-01'], workdays: ['2026-10-11'] },
+    });
     const parsed = directoryFileSchema.parse(JSON.parse(JSON.stringify(file)));
     expect(parsed).toEqual(file);
     expect(parsed.certificates.keys).toHaveLength(site.roster.auxiliaries.length);
@@ -149,7 +154,11 @@ describe('the functions read the directory file a build wrote', () => {
     writeFileSync(`${path}.tmp`, JSON.stringify({ ...text, version: 2 }));
     renameSync(`${path}.tmp`, path);
     expect((await submit(app!, { certificateNo: newNo })).status).toBe(201);
-    expect(lines.some((l) => l.includes(path) && l.includes('格式版本是 2') && l.includes('npm run build') && l.includes(`继续使用构建于 ${app!.world.directory.builtAt}`))).toBe(true);
+    expect(
+      lines.some(
+        (l) => l.includes(path) && l.includes('格式版本是 2') && l.includes('npm run build') && l.includes(`继续使用构建于 ${app!.world.directory.builtAt}`),
+      ),
+    ).toBe(true);
   });
 
   it('reloads on request (the hook a deploy step calls after a swap) even when it would not look yet', async () => {
@@ -198,7 +207,7 @@ describe('a directory file the functions cannot use', () => {
 it('stores certificateLookupKey of each number', async () => {
   const site = await loadSite(join(root, 'content'));
   const file = directoryFileOf({ agencies: site.registry.agencies, regulations: site.regulations, auxiliaries: site.roster.auxiliaries });
-  file.certificates.numbers.forEach((no, i) => expect(file.certificates.keys[i]).toBe(certificateLookupKey(no)));
+  for (const [i, no] of file.certificates.numbers.entries()) expect(file.certificates.keys[i]).toBe(certificateLookupKey(no));
 });
 
 // A Netlify function instance has only what included_files ships: the directory file must be among it.
