@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp, type App } from '../../functions/server/app.ts';
 import { directoryFilePath, readDirectoryFile } from '../../functions/server/directory-file.ts';
@@ -177,6 +177,29 @@ describe('the functions read the directory file a build wrote', () => {
   });
 });
 
+describe('a build swapped in as `npm run build` does it (the output folder is a link renamed to the new build)', () => {
+  it('follows the link to the new build at the next request', async () => {
+    const work = tempDir('gongshi-dir-link-');
+    const site = await loadSite(join(root, 'content'));
+    await writeDirectoryFile(site, join(work, 'dist.build-1'));
+    symlinkSync('dist.build-1', join(work, 'dist'), 'dir');
+    const app = await createApp(settingsFor(work, join(work, 'dist')), { log: () => undefined, directoryCheckMs: 0 });
+    try {
+      const added = { certificateNo: 'RQCG-2026-9999', name: '第三位', agencyId: 'renqiu-jtzf', status: 'active' as const };
+      expect((await submit(app, { certificateNo: added.certificateNo })).status).toBe(422);
+      await writeDirectoryFile({ ...site, roster: { ...site.roster, auxiliaries: [...site.roster.auxiliaries, added] } }, join(work, 'dist.build-2'));
+      symlinkSync('dist.build-2', join(work, 'dist.link-2'), 'dir');
+      renameSync(join(work, 'dist.link-2'), join(work, 'dist'));
+      expect((await submit(app, { certificateNo: added.certificateNo })).status).toBe(201);
+      const [row] = await app.world.store.query<{ agency_id: string }>('SELECT agency_id FROM complaints');
+      expect(row!.agency_id).toBe('renqiu-jtzf');
+    } finally {
+      await app.close();
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a directory file the functions cannot use', () => {
   it('refuses to start on a missing or wrong-version file, naming the file and the command that builds it', async () => {
     const work = tempDir('gongshi-dir-bad-');
@@ -197,8 +220,8 @@ describe('a directory file the functions cannot use', () => {
     expect(error?.message).toContain('npm run build');
     writeFileSync(path, '{"format":"gongshi-directory","version":1,"agencies":');
     await expect(createApp(settingsFor(work, outDir))).rejects.toThrow(/不是有效的 JSON/);
-    // Nothing was opened or written for a start that was refused.
-    expect(readdirSync(work)).toEqual(['dist']);
+    // The store was never opened for a start that was refused.
+    expect(existsSync(join(work, 'var', 'gongshi.sqlite'))).toBe(false);
     rmSync(work, { recursive: true, force: true });
   });
 });
