@@ -9,7 +9,7 @@ import { readSettings } from '../src/core/settings.ts';
 import { createApp, outboxDir } from '../functions/server/app.ts';
 import { startServer } from '../functions/server/node.ts';
 import { buildSite } from './build/atomic.ts';
-import { parseTrustProxy } from '../functions/server/proxy.ts';
+import { parseTrustProxy, type TrustProxy } from '../functions/server/proxy.ts';
 import { sqlitePath } from '../functions/store/index.ts';
 
 const settings = readSettings();
@@ -24,7 +24,7 @@ if (!process.env.NO_BUILD && !existsSync(resolve(distDir, 'complaint/index.html'
   }
 }
 
-let trustProxy;
+let trustProxy: TrustProxy = { kind: 'none' };
 try {
   trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
 } catch (error) {

@@ -57,7 +57,12 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     beforeAll(async () => {
       db = await freshDb(kind);
       let now = Date.parse('2026-11-23T02:00:00.000Z');
-      clock = { now: () => new Date(now), advance: (ms) => void (now += ms) };
+      clock = {
+        now: () => new Date(now),
+        advance: (ms) => {
+          now += ms;
+        },
+      };
       const limits = { ...defaultLimits, rateBurst: 1000, ratePerSecond: 1000 };
       // Two servers on one store, as two instances would be; each keeps its own budget.
       behindProxy = await serveFunctions(await testWorld(db, { clock, limits }), { trustProxy: parseTrustProxy('loopback') });
