@@ -1,17 +1,13 @@
 import type { Directory } from '../../src/core/directory.ts';
 import type { Labels } from './aggregate.ts';
 
-/** `<regulation>:<provision>` → "河北省第十条：…"; `other` → 其他. */
+/** `<regulation>:<provision>` → the category as the complaint form names it (shortened); `other` → 其他. */
 export function categoryLabel(code: string, regulation: Directory['regulation']): string {
   if (code === 'other' || code.endsWith(':other')) return '其他';
-  const [regulationId, provisionId] = code.split(':');
-  const found = regulationId ? regulation(regulationId) : undefined;
-  if (!found || !provisionId) return code;
-  const lists = [found.forbiddenDuties, found.prohibitedConduct, found.permittedDuties];
-  const provision = lists.flat().find((p) => p.id === provisionId);
-  if (!provision) return code;
-  const text = provision.plain ?? provision.text;
-  return `${found.jurisdiction}${provision.article}：${text.length > 40 ? `${text.slice(0, 40)}…` : text}`;
+  const [regulationId] = code.split(':');
+  const found = regulationId ? regulation(regulationId)?.categories.find((c) => c.code === code) : undefined;
+  if (!found) return code;
+  return found.label.length > 48 ? `${found.label.slice(0, 48)}…` : found.label;
 }
 
 /** Agency names and category labels from the functions' directory (the content the site is built from). */

@@ -17,6 +17,8 @@ export interface Settings {
   secret: string;
   /** Folder for local state (SQLite file, .eml outbox) when the defaults are used. */
   varDir: string;
+  /** The build output folder: the site, and the directory file the functions read (`_functions/directory.json`). */
+  outDir: string;
 }
 
 export const DEFAULT_SITE_URL = 'http://localhost:4321';
@@ -32,5 +34,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     smtpUrl: env.SMTP_URL || undefined,
     secret: env.SECRET || DEV_SECRET,
     varDir: resolve(env.VAR_DIR || 'var'),
+    outDir: resolve(env.OUT_DIR || 'dist'),
   };
 }
