@@ -80,15 +80,16 @@ export async function createApp(
   } = {},
 ): Promise<App> {
   const clock = options.clock ?? systemClock;
-  // Refuses to start without a key of our own before anything is opened (functions/server/secret.ts).
-  const keys = resolveSecret(settings, options.env);
-  // The directory next: a missing build is the likeliest mistake, and its message says what to run.
+  // The directory first: a missing build is the likeliest mistake, and its message says what to run. Reading it
+  // writes nothing, so a refused start leaves no trace.
   const source: DirectorySource | undefined = options.directory
     ? undefined
     : await openDirectoryFile(directoryFilePath(settings.outDir), {
         ...(options.directoryCheckMs !== undefined ? { checkMs: options.directoryCheckMs } : {}),
         ...(options.log ? { log: options.log } : {}),
       });
+  // Refuses to start without a key of our own before the store is opened (functions/server/secret.ts).
+  const keys = resolveSecret(settings, options.env);
   const directory = options.directory ?? source!.current();
   const store = await openStore(settings);
   const world: World = {
