@@ -22,6 +22,8 @@ export interface Settings {
   previousSecrets: string[];
   /** Folder for local state (SQLite file, .eml outbox) when the defaults are used. */
   varDir: string;
+  /** The build output folder: the site, and the directory file the functions read (`_functions/directory.json`). */
+  outDir: string;
 }
 
 export const DEFAULT_SITE_URL = 'http://localhost:4321';
@@ -36,5 +38,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     secret: env.SECRET || undefined,
     previousSecrets: (env.SECRET_PREVIOUS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     varDir: resolve(env.VAR_DIR || 'var'),
+    outDir: resolve(env.OUT_DIR || 'dist'),
   };
 }
