@@ -1,4 +1,5 @@
 import type { Agency } from '../../src/lib/registry/schema.ts';
+import { complaintCategories } from '../../src/lib/regulation/categories.ts';
 import type { Regulation } from '../../src/lib/regulation/schema.ts';
 import type { Auxiliary } from '../../src/lib/roster/schema.ts';
 import { certificateLookupKey } from '../../src/lib/text.ts';
@@ -30,18 +31,14 @@ export function buildDirectory(input: {
 }
 
 /**
- * The categories of one regulation: its forbidden duties and prohibited conduct, with the article number
- * in the label, then 其他. Codes are `<regulationId>:<provisionId>`.
+ * The categories of one regulation (`complaintCategories` in its data: the auxiliary's conduct, then the agency's
+ * duties), each labelled with its reading and article, then 其他. Codes are `<regulationId>:<provisionId>`.
  */
 export function categoriesOf(regulation: Regulation | undefined): CategoryOption[] {
   const options: CategoryOption[] = [];
   if (regulation) {
-    for (const p of [...regulation.forbiddenDuties, ...regulation.prohibitedConduct]) {
-      options.push({
-        code: `${regulation.id}:${p.id}`,
-        label: `${p.plain ?? p.text}（${p.article}）`,
-        regulationId: regulation.id,
-      });
+    for (const c of complaintCategories(regulation)) {
+      options.push({ code: c.code, label: c.label, regulationId: regulation.id, target: c.target });
     }
   }
   options.push({ code: OTHER_CATEGORY, label: '其他', regulationId: null });

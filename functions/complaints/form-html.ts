@@ -108,7 +108,7 @@ ${input('certificateNo', o, 'type="text" autocomplete="off" spellcheck="false" m
 </div>
 <div class="field${o.errors.category ? ' has-error' : ''}">
 <label for="${fieldId('category')}">${labels.category}</label>
-<p class="hint" id="${fieldId('category')}-hint">按该单位执行的办法中禁止辅助人员从事的事项和行为分类，括号内为条款</p>${errorOf(o.errors, 'category')}
+<p class="hint" id="${fieldId('category')}-hint">分两类：辅助人员本人的行为、执法机关的义务；类别名称是本站对条文的解读，括号内为条款（原文见办法页）</p>${errorOf(o.errors, 'category')}
 <select id="${fieldId('category')}" name="category"${describedBy(o.errors, 'category', true)}><option value="">（请选择）</option>${categoryOptions}</select>
 </div>
 ${input('when', o, 'type="date"', '年-月-日，如 2026-05-01')}

@@ -276,7 +276,7 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies }: 
       )}
       <div className={cls('category')}>
         <label htmlFor={fieldId('category')}>{fieldLabels.category}</label>
-        <p className="hint" id={`${fieldId('category')}-hint`}>按该单位执行的办法中禁止辅助人员从事的事项和行为分类，括号内为条款</p>
+        <p className="hint" id={`${fieldId('category')}-hint`}>分两类：辅助人员本人的行为、执法机关的义务；类别名称是本站对条文的解读，括号内为条款（原文见办法页）</p>
         {err('category')}
         <select id={fieldId('category')} name="category" value={values.category} onChange={set('category')} aria-describedby={described('category', true)}>
           <option value="">（请选择）</option>

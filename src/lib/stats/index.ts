@@ -1,5 +1,7 @@
 import { loadRegistry } from '../registry/load.ts';
 import { loadRegulations } from '../regulation/load.ts';
+import { provisionLabel } from '../regulation/categories.ts';
+import { provisionById } from '../regulation/provisions.ts';
 import type { Regulation } from '../regulation/schema.ts';
 import { readSettings } from '../settings.ts';
 import { aggregate, type Labels, type Stats } from './aggregate.ts';
@@ -14,10 +16,9 @@ export function categoryLabel(code: string, regulations: ReadonlyMap<string, Reg
   const [regulationId, provisionId] = code.split(':');
   const regulation = regulationId ? regulations.get(regulationId) : undefined;
   if (!regulation || !provisionId) return code;
-  const lists = [regulation.forbiddenDuties, regulation.prohibitedConduct, regulation.permittedDuties];
-  const provision = lists.flat().find((p) => p.id === provisionId);
+  const provision = provisionById(regulation, provisionId);
   if (!provision) return code;
-  const text = provision.plain ?? provision.text;
+  const text = provisionLabel(provision);
   return `${regulation.jurisdiction}${provision.article}：${text.length > 40 ? `${text.slice(0, 40)}…` : text}`;
 }
 
