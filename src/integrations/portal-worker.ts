@@ -9,9 +9,10 @@ import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as pagefind from 'pagefind';
 import { buildPortal } from '../lib/portal/data.ts';
+import { footerHtml } from '../lib/portal/frame.ts';
 import { photoFileName } from '../lib/portal/paths.ts';
 import { qrSvg, verifyUrl } from '../lib/qr/index.ts';
-import type { Auxiliary } from '../lib/roster/schema.ts';
+import type { PublicAuxiliary } from '../lib/portal/public-view.ts';
 import { verifyPageHtml } from '../lib/portal/verify-html.ts';
 import { searchRecords } from '../lib/search/records.ts';
 import { readSettings } from '../lib/settings.ts';
@@ -24,6 +25,7 @@ const outputReady = new Promise<void>((resolve) => {
 });
 const settings = readSettings();
 const portal = buildPortal(await getSite(settings.contentDir));
+const footer = footerHtml([...portal.site.regulations.values()], settings);
 
 async function writeSearchIndex(): Promise<number> {
   const { index, errors } = await pagefind.createIndex({ forceLanguage: 'zh' });
@@ -70,11 +72,11 @@ async function writeCertificates(): Promise<{ pageCount: number; qrCount: number
   return counts;
 }
 
-async function writeCertificate(aux: Auxiliary, counts: { pageCount: number; qrCount: number; photoCount: number }) {
+async function writeCertificate(aux: PublicAuxiliary, counts: { pageCount: number; qrCount: number; photoCount: number }) {
   const dir = join(outDir, 'verify', aux.certificateNo);
   await mkdir(dir, { recursive: true });
   const agency = portal.agencyById.get(aux.agencyId)!;
-  const page = verifyPageHtml(aux, agency, portal.regulationOf(agency), portal.asOf(agency.id));
+  const page = verifyPageHtml(aux, agency, portal.regulationOf(agency), portal.asOf(agency.id), footer);
   const source = photoSource(portal.site, aux);
   await Promise.all([
     writeFile(join(dir, 'index.html'), page).then(() => counts.pageCount++),

@@ -17,7 +17,15 @@ export interface Settings {
   secret: string;
   /** Folder for local state (SQLite file, .eml outbox) when the defaults are used. */
   varDir: string;
+  /** 主办单位: the body that runs the site, shown in every page's footer. */
+  siteOwner: string;
+  /** How to reach the site's owner (phone, address or e-mail), shown in the footer. */
+  siteContact: string;
 }
+
+/** Shown until the operator sets SITE_OWNER / SITE_CONTACT: plainly not a real owner. */
+export const DEFAULT_SITE_OWNER = '（示例站点，运营方尚未设置主办单位）';
+export const DEFAULT_SITE_CONTACT = '（尚未设置）';
 
 export const DEFAULT_SITE_URL = 'http://localhost:4321';
 /** Only for local runs; the README tells operators to set SECRET in production. */
@@ -32,5 +40,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     smtpUrl: env.SMTP_URL || undefined,
     secret: env.SECRET || DEV_SECRET,
     varDir: resolve(env.VAR_DIR || 'var'),
+    siteOwner: env.SITE_OWNER?.trim() || DEFAULT_SITE_OWNER,
+    siteContact: env.SITE_CONTACT?.trim() || DEFAULT_SITE_CONTACT,
   };
 }

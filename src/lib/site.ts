@@ -1,3 +1,4 @@
+import { loadDisclosurePolicy, type DisclosurePolicy } from './policy/disclosure.ts';
 import { loadRegistry, type Registry } from './registry/load.ts';
 import { loadRegulations } from './regulation/load.ts';
 import type { Regulation } from './regulation/schema.ts';
@@ -10,6 +11,8 @@ export interface Site {
   registry: Registry;
   regulations: ReadonlyMap<string, Regulation>;
   roster: RosterResult;
+  /** Which optional roster fields are published, and for how long leavers' names stay (policy.yaml). */
+  disclosure: DisclosurePolicy;
 }
 
 /**
@@ -18,11 +21,12 @@ export interface Site {
  */
 export async function loadSite(contentDir: string): Promise<Site> {
   const regulations = await loadRegulations(contentDir);
+  const disclosure = await loadDisclosurePolicy(contentDir);
   const registry = await loadRegistry(contentDir, new Set(regulations.keys()));
   const sources = await readRosterSources(await findRosterFiles(contentDir), contentDir);
   const roster = await importRosters(sources, registry);
   if (roster.problems.length) throw new RosterImportError(roster.problems);
-  return { contentDir, registry, regulations, roster };
+  return { contentDir, registry, regulations, roster, disclosure };
 }
 
 const cache = new Map<string, Promise<Site>>();

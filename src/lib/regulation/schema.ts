@@ -115,6 +115,7 @@ export const statusArticlesSchema = z
   .strict();
 
 export const regulationListNames = [
+  'scope',
   'noEnforcementPower',
   'permittedDuties',
   'forbiddenDuties',
@@ -140,6 +141,8 @@ export const regulationSchema = z
     effectiveArticle: nonEmpty('施行日期条款序号 effectiveArticle'),
     source: sourceSchema,
     wording: wordingSchema,
+    /** What the text does not cover (police auxiliaries, 辅警): quoted on the not-found pages. */
+    scope: provisionList('scope').min(1, { message: 'scope 至少要有一条（如公安机关警务辅助人员不适用的条文）' }),
     /** Articles stating that auxiliaries have no enforcement power of their own. */
     noEnforcementPower: provisionList('noEnforcementPower').min(1, { message: 'noEnforcementPower 至少要有一条' }),
     permittedDuties: provisionList('permittedDuties').min(1, { message: 'permittedDuties 至少要有一条' }),

@@ -126,7 +126,8 @@ function fromSerial(serial: number, date1904: boolean): Parsed<string> {
 const STATUS_WORDS: Record<AuxiliaryStatus, readonly string[]> = {
   active: ['在岗', '有效', '正常'],
   suspended: ['暂停', '停用'],
-  revoked: ['收回', '注销', '吊销', '作废'],
+  revoked: ['收回', '吊销', '作废'],
+  cancelled: ['注销'],
   left: ['离职', '离岗', '辞退', '解聘'],
 };
 const STATUS_BY_WORD = new Map<string, AuxiliaryStatus>();
@@ -155,6 +156,18 @@ for (const [employment, words] of Object.entries(EMPLOYMENT_WORDS) as [Employmen
   for (const word of words) EMPLOYMENT_BY_WORD.set(word, employment);
 }
 export const EMPLOYMENT_WORDS_HINT = Object.values(EMPLOYMENT_WORDS).map((w) => w.join('/')).join('；');
+
+const CONSENT_WORDS = { yes: ['是', '同意', 'y', 'yes', '1', '√', '✓'], no: ['否', '不同意', 'n', 'no', '0', '×'] };
+export const CONSENT_WORDS_HINT = `是/同意；否/不同意（空白视为不同意）`;
+
+/** 照片公开同意: only an explicit yes is consent; an empty cell is not. */
+export function parseConsent(value: string): Parsed<boolean> {
+  const word = toHalfWidth(value).replace(/\s+/g, '').toLowerCase();
+  if (!word) return { ok: true, value: false };
+  if (CONSENT_WORDS.yes.includes(word)) return { ok: true, value: true };
+  if (CONSENT_WORDS.no.includes(word)) return { ok: true, value: false };
+  return { ok: false, reason: `无法识别的照片公开同意。可用：${CONSENT_WORDS_HINT}` };
+}
 
 /** 用工方式; `undefined` for an empty cell. */
 export function parseEmployment(value: string): Parsed<Employment | undefined> {

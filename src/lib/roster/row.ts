@@ -3,7 +3,7 @@ import type { Agency } from '../registry/schema.ts';
 import type { Auxiliary } from './schema.ts';
 import { dateFields, fieldLabels, type RosterField } from './fields.ts';
 import type { MappedColumn } from './headers.ts';
-import { cellText, cleanText, containsMobileNumber, containsResidentIdNumber, normalizeName, parseCertificateNo, parseDate, parseEmployment, parseStatus, type Parsed } from './normalize.ts';
+import { cellText, cleanText, containsMobileNumber, containsResidentIdNumber, normalizeName, parseCertificateNo, parseConsent, parseDate, parseEmployment, parseStatus, type Parsed } from './normalize.ts';
 import type { RosterProblem } from './problems.ts';
 import type { RawCell } from './table.ts';
 
@@ -97,6 +97,9 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
     if (reason) problem('photo', reason, photo);
   }
 
+  const consent = parseConsent(text('photoConsent'));
+  if (!consent.ok) problem('photoConsent', consent.reason, text('photoConsent'));
+
   if (problems.length || !certificate.ok || !agency || !status.ok) return { kind: 'bad', problems };
   const auxiliary: Auxiliary = { certificateNo: certificate.value, name, agencyId: agency.id, status: status.value };
   const post = text('post');
@@ -109,6 +112,7 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
   if (employmentValue) auxiliary.employment = employmentValue;
   if (dispatcher) auxiliary.dispatcher = dispatcher;
   if (photo) auxiliary.photo = photo;
+  if (consent.ok && consent.value) auxiliary.photoConsent = true;
   return { kind: 'ok', auxiliary };
 }
 
