@@ -28,7 +28,7 @@ describe('PII allow-list', () => {
       'rosters/a-2026-11-01.csv 第 3 行，A 列「姓名」：姓名为空',
       'rosters/a-2026-11-01.csv 第 3 行，D 列「证件编号」：证件编号为空',
       'rosters/a-2026-11-01.csv 第 3 行，C 列「单位」，值「不存在的单位」：在 agencies.yaml 中找不到这个单位（应与机关的 id 或完整名称一致）',
-      'rosters/a-2026-11-01.csv 第 3 行，K 列「状态」，值「不知道」：无法识别的状态。可用：在岗/有效/正常；暂停/停用；收回/注销/吊销/作废；离职/离岗/辞退/解聘',
+      'rosters/a-2026-11-01.csv 第 3 行，K 列「状态」，值「不知道」：无法识别的状态。可用：在岗/有效/正常；暂停/停用；收回/吊销/作废；注销；离职/离岗/辞退/解聘',
     ]);
     const everything = JSON.stringify({ ...r, asOfByAgency: [...r.asOfByAgency] }) + r.problems.map(formatProblem).join('\n');
     for (const value of PRIVATE) expect(everything).not.toContain(value);
