@@ -1,39 +1,10 @@
-import { escapeHtml as e } from '../../src/lib/text.ts';
-import { categoryTargetTitle } from '../../src/lib/regulation/categories.ts';
-import { isDraft } from '../../src/lib/regulation/status.ts';
-import { categoriesOf, type Directory } from './directory.ts';
-import { renderComplaintForm, type CategoryGroup } from './form-html.ts';
+import { escapeHtml as e } from '../../src/core/text.ts';
+import type { Directory } from '../../src/core/directory.ts';
+import { agencyChoices, categoryGroups } from '../../src/core/complaint/choices.ts';
+import { renderComplaintForm } from '../../src/core/complaint/form-html.ts';
 import { categoryLabel, describeTarget } from './mails.ts';
-import type { Target } from './route.ts';
-import { fieldOrder, kindLabels, type FieldErrors } from './schema.ts';
-
-/**
- * Category groups for the form: per regulation in use, one group aimed at the auxiliary's conduct and one at the
- * agency's duties (a draft's groups say it has no legal force), then 其他.
- */
-export function categoryGroups(directory: Directory): CategoryGroup[] {
-  const ids = [...new Set(directory.agencies.map((a) => a.regulation))];
-  const groups: CategoryGroup[] = [];
-  for (const id of ids) {
-    const regulation = directory.regulation(id);
-    if (!regulation) continue;
-    const options = categoriesOf(regulation);
-    const draft = isDraft(regulation) ? '（征求意见稿，不具有法律效力）' : '';
-    for (const target of ['auxiliary', 'agency'] as const) {
-      groups.push({
-        title: `${regulation.title}${draft} · ${categoryTargetTitle[target]}`,
-        regulationId: regulation.id,
-        options: options.filter((c) => c.target === target),
-      });
-    }
-  }
-  groups.push({ title: '其他', regulationId: null, options: [{ code: 'other', label: '其他' }] });
-  return groups;
-}
-
-export function agencyChoices(directory: Directory): { id: string; name: string }[] {
-  return [...directory.agencies].map((a) => ({ id: a.id, name: a.name })).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
-}
+import type { Target } from '../store/records/shapes.ts';
+import { fieldOrder, kindLabels, type FieldErrors } from '../../src/core/complaint/schema.ts';
 
 /** A page the functions answer a no-JS form post with; same frame as the site's pages, no external requests. */
 function page(title: string, body: string): string {

@@ -1,7 +1,7 @@
 import type { Db } from '../store/db.ts';
 import type { Clock } from '../outbox/worker.ts';
 import type { ActionLink } from '../mail/compose.ts';
-import type { Directory } from './directory.ts';
+import type { Directory } from '../../src/core/directory.ts';
 import type { WorkCalendar } from '../deadlines/calendar.ts';
 
 export interface Limits {

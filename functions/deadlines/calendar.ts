@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { isoDate } from '../../src/lib/dates.ts';
-import { ContentError, parseWithFriendlyErrors } from '../../src/lib/friendly-errors.ts';
+import { isoDate } from '../../src/core/dates.ts';
+import { ContentError, parseWithFriendlyErrors } from '../../src/core/friendly-errors.ts';
 
 /**
  * Working-day arithmetic for complaint deadlines. Days are counted on the calendar of the agencies

@@ -1,11 +1,13 @@
-import type { Agency } from '../../src/lib/registry/schema.ts';
+import type { Agency } from '../../src/core/registry/schema.ts';
 import { mailHost } from '../complaints/world.ts';
 import { actionLinks, escalationMail, reminderMail, summaryMail, type Stage, type SummaryItem } from '../handling/mails.ts';
 import { allowedActions } from '../handling/state.ts';
 import { routingPeriod } from '../handling/actions.ts';
 import type { HandlingWorld } from '../handling/world.ts';
-import { enqueueMail } from '../outbox/enqueue.ts';
-import { appendEvent, claimNotice, type ComplaintRow } from '../store/records.ts';
+import { enqueueMail } from '../store/records/outbox.ts';
+import type { ComplaintRow } from '../store/records/complaints.ts';
+import { appendEvent } from '../store/records/events.ts';
+import { claimNotice } from '../store/records/notices.ts';
 import { escalationAt } from './policy.ts';
 import { localDate, WEEKENDS_ONLY } from './calendar.ts';
 

@@ -1,4 +1,4 @@
-import type { Regulation } from '../../src/lib/regulation/schema.ts';
+import type { Regulation } from '../../src/core/regulation/schema.ts';
 import { addCalendarDays, addWorkingDays, WEEKENDS_ONLY, type WorkCalendar } from './calendar.ts';
 
 /**

@@ -1,13 +1,12 @@
 import { join } from 'node:path';
-import { getSite } from '../../src/lib/site.ts';
-import type { Settings } from '../../src/lib/settings.ts';
+import { getSite } from '../../src/import/site.ts';
+import type { Settings } from '../../src/core/settings.ts';
 import { loadCalendar } from '../deadlines/calendar.ts';
 import { makeIntakeActionLinks } from '../handling/mails.ts';
 import { handlingFunctions } from '../handling/http.ts';
-import { ensureHandlingSchema } from '../handling/schema.ts';
 import { runDeadlineJobs } from '../deadlines/jobs.ts';
 import { complaintFunctions } from '../complaints/handler.ts';
-import { buildDirectory, type Directory } from '../complaints/directory.ts';
+import { buildDirectory, type Directory } from '../../src/core/directory.ts';
 import { defaultLimits, senderAddress, type Limits, type World } from '../complaints/world.ts';
 import { createMailer, type Mailer } from '../mail/transport.ts';
 import { runOutboxLoop, sendPendingMail, type Clock } from '../outbox/worker.ts';
@@ -77,8 +76,7 @@ export async function createApp(
   };
   const mailer = createMailer({ smtpUrl: settings.smtpUrl, outboxDir: outboxDir(settings) });
   const leaseMs = Number(process.env.OUTBOX_LEASE_MS) || undefined;
-  const outbox = { db: store, mailer, clock, from: senderAddress(settings.siteUrl), compose: intakeMailComposer(world), ...(leaseMs ? { leaseMs } : {}) };
-  await ensureHandlingSchema(store);
+  const outbox = { db: store, mailer, clock, from: senderAddress(settings.siteUrl), composers: { intake: intakeMailComposer(world) }, ...(leaseMs ? { leaseMs } : {}) };
   // Intake (issue 4) first, then agency actions and the status form (issue 5).
   const handlers: FunctionHandler[] = [complaintFunctions(world), handlingFunctions(world)];
   // Reminders, escalations and daily summaries (issue 5) run with the mail worker, at most once a minute.

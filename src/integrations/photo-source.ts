@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import type { PublicAuxiliary } from '../lib/portal/public-view.ts';
-import type { Site } from '../lib/site.ts';
+import type { PublicAuxiliary } from '../build/portal/public-view.ts';
+import type { Site } from '../import/site.ts';
 
 /**
  * Where an auxiliary's photo is on disk. `photo` is relative to the folder of the roster it came from; the

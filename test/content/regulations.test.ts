@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { ContentError } from '../../src/lib/friendly-errors.ts';
-import { complaintCategories } from '../../src/lib/regulation/categories.ts';
-import { loadReadingsTable, loadRegulations, provisionById } from '../../src/lib/regulation/load.ts';
-import { regulationListNames, type Provision, type Regulation } from '../../src/lib/regulation/schema.ts';
-import { draftNotice, legalStatusText, sourceText as sourceLine } from '../../src/lib/regulation/status.ts';
+import { ContentError } from '../../src/core/friendly-errors.ts';
+import { complaintCategories } from '../../src/core/regulation/categories.ts';
+import { loadReadingsTable, loadRegulations, provisionById } from '../../src/import/regulation/load.ts';
+import { regulationListNames, type Provision, type Regulation } from '../../src/core/regulation/schema.ts';
+import { draftNotice, legalStatusText, sourceText as sourceLine } from '../../src/core/regulation/status.ts';
 
 const CONTENT = 'content';
 /** The source texts, kept next to the data so the quotes can be checked anywhere (copied from shared/regulations/). */

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumAvailable, launchChromium } from '../support/browser.ts';
 import { serveSite, siteBuilt } from '../support/site.ts';
-import { statusInfo } from '../../src/lib/portal/labels.ts';
-import { readSettings } from '../../src/lib/settings.ts';
+import { statusInfo } from '../../src/core/labels.ts';
+import { readSettings } from '../../src/core/settings.ts';
 import { axeViolations, builtRecords, decodeQr, type PublishedRecord } from './helpers.ts';
 
 const ready = chromiumAvailable() && siteBuilt();

@@ -4,9 +4,9 @@ import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import jsQR from 'jsqr';
 import axe from 'axe-core';
-import { buildPortal } from '../../src/lib/portal/data.ts';
-import type { PublicAuxiliary } from '../../src/lib/portal/public-view.ts';
-import { getSite } from '../../src/lib/site.ts';
+import { buildPortal } from '../../src/build/portal/data.ts';
+import type { PublicAuxiliary } from '../../src/build/portal/public-view.ts';
+import { getSite } from '../../src/import/site.ts';
 import { distDir } from '../support/site.ts';
 
 export type PublishedRecord = PublicAuxiliary & { name: string; agencyName: string };

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { baseColumns, csvCell, OPEN_DATA_TERMS, openDataColumnsFor, toCsv } from '../../src/lib/opendata/index.ts';
-import { buildPortal } from '../../src/lib/portal/data.ts';
-import { getSite } from '../../src/lib/site.ts';
+import { baseColumns, csvCell, OPEN_DATA_TERMS, openDataColumnsFor, toCsv } from '../../src/build/opendata/index.ts';
+import { buildPortal } from '../../src/build/portal/data.ts';
+import { getSite } from '../../src/import/site.ts';
 import { distDir, siteBuilt } from '../support/site.ts';
 
 describe('open data CSV cells', () => {

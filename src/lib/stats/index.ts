@@ -1,9 +1,9 @@
-import { loadRegistry } from '../registry/load.ts';
-import { loadRegulations } from '../regulation/load.ts';
-import { provisionLabel } from '../regulation/categories.ts';
-import { provisionById } from '../regulation/provisions.ts';
-import type { Regulation } from '../regulation/schema.ts';
-import { readSettings } from '../settings.ts';
+import { loadRegistry } from '../../import/registry/load.ts';
+import { loadRegulations } from '../../import/regulation/load.ts';
+import { provisionLabel } from '../../core/regulation/categories.ts';
+import { provisionById } from '../../core/regulation/provisions.ts';
+import type { Regulation } from '../../core/regulation/schema.ts';
+import { readSettings } from '../../core/settings.ts';
 import { aggregate, type Labels, type Stats } from './aggregate.ts';
 import { readStatsInput } from './load.ts';
 
