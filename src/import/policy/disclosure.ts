@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ContentError, formatIssues } from '../../core/friendly-errors.ts';
+import { ContentError } from '../../core/friendly-errors.ts';
+import { formatIssue } from '../../core/issues.ts';
 
 /**
  * The disclosure and retention part of the deployment's policy file (`policy.yaml` in the content folder). Name,
@@ -64,7 +65,7 @@ export const POLICY_FILE = 'policy.yaml';
 
 export function parseDisclosurePolicy(data: unknown, where: string): DisclosurePolicy {
   const parsed = fileSchema.safeParse(data ?? {});
-  if (!parsed.success) throw new ContentError(where, formatIssues(parsed.error.issues));
+  if (!parsed.success) throw new ContentError(where, parsed.error.issues.map((issue) => formatIssue(issue)));
   const published = new Map<OptionalField, string>();
   for (const field of optionalFields) {
     const s = parsed.data.disclosure.publish[field];

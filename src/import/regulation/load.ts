@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
 import { ContentError } from '../../core/friendly-errors.ts';
+import { formatIssue } from '../../core/issues.ts';
 import {
   readingsTableSchema,
   regulationListNames,
@@ -41,7 +41,7 @@ export async function loadRegulations(contentDir: string): Promise<Map<string, R
     const path = join(dir, name);
     const data = await readYaml(path);
     const parsed = regulationSchema.safeParse(data);
-    if (!parsed.success) throw new ContentError(path, parsed.error.issues.map(describeIssue));
+    if (!parsed.success) throw new ContentError(path, parsed.error.issues.map((issue) => formatIssue(issue)));
     const regulation = parsed.data as Regulation;
     const expected = name.replace(/\.yaml$/, '');
     if (regulation.id !== expected) throw new ContentError(path, [`id "${regulation.id}" 应与文件名 "${expected}" 一致`]);
@@ -91,7 +91,7 @@ async function attachReadings(path: string, regulations: ReadonlyMap<string, Reg
   // Without a table no reading is shown: the verbatim text stands alone.
   if (!existsSync(path)) return;
   const parsed = readingsTableSchema.safeParse(await readYaml(path));
-  if (!parsed.success) throw new ContentError(path, parsed.error.issues.map(describeIssue));
+  if (!parsed.success) throw new ContentError(path, parsed.error.issues.map((issue) => formatIssue(issue)));
   const problems: string[] = [];
   const seen = new Set<Provision>();
   parsed.data.forEach((row, i) => {
@@ -115,13 +115,6 @@ async function attachReadings(path: string, regulations: ReadonlyMap<string, Reg
 export async function loadReadingsTable(contentDir: string): Promise<ReadingRow[]> {
   const path = join(contentDir, 'regulations', READINGS_FILE);
   const parsed = readingsTableSchema.safeParse(await readYaml(path));
-  if (!parsed.success) throw new ContentError(path, parsed.error.issues.map(describeIssue));
+  if (!parsed.success) throw new ContentError(path, parsed.error.issues.map((issue) => formatIssue(issue)));
   return parsed.data;
-}
-
-/** `permittedDuties.2.text: 缺少原文 text`; unknown fields named in Chinese. */
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.length ? issue.path.map(String).join('.') : '(根)';
-  const message = issue.code === 'unrecognized_keys' ? `未知字段 ${issue.keys.join('、')}` : issue.message;
-  return `${path}: ${message}`;
 }
