@@ -58,7 +58,6 @@ export function rulesHtml(regulation: Regulation): string {
   let html = cache.get(regulation.id);
   if (html === undefined) {
     html =
-      draftNoticeHtml(regulation) +
       `<p class="muted">依据《<a href="${regulationPath(regulation.id)}">${e(regulation.title)}</a>》，先引原文，“${READING_LABEL}”是本站的通俗说明，以原文为准。</p>` +
       provisionsHtml(regulation, regulation.noEnforcementPower) +
       `<h3>可以做的工作</h3>${provisionsHtml(regulation, regulation.permittedDuties)}` +

@@ -5,7 +5,7 @@ import { pageHtml } from '../../core/frame.ts';
 import { employmentLabel, formatDate, NAME_WITHHELD, statusInfo } from '../../core/labels.ts';
 import { agencyPath, complaintPath, photoFileName, reportPath } from './paths.ts';
 import { ENDED_STATUSES, type PublicAuxiliary } from './public-view.ts';
-import { rulesHtml } from './rules-html.ts';
+import { draftNoticeHtml, rulesHtml } from './rules-html.ts';
 import { statusAdviceHtml } from './status-advice.ts';
 
 /**
@@ -47,6 +47,8 @@ export function verifyPageHtml(aux: PublicAuxiliary, agency: Agency, regulation:
     `<div class="person">${photo}<dl class="facts">${facts}</dl></div>` +
     (status.valid ? `<p><a class="btn" href="${complain}">投诉此人</a></p>` : `<p><a class="btn" href="${report}">举报仍在使用此证件的人</a></p>`) +
     `</article>` +
+    // A page relying on a draft says so before it quotes it.
+    draftNoticeHtml(regulation) +
     statusAdviceHtml(aux.status, regulation, report, complain) +
     `<section aria-labelledby="rules"><h2 id="rules">辅助人员可以做什么、不得做什么</h2>${rulesHtml(regulation)}` +
     `<p>遇到上述不得做或禁止的行为，可以<a href="${complain}">投诉</a>。</p></section>`;

@@ -30,5 +30,6 @@ export function sourceText(regulation: Regulation): string {
 /** The notice every page that relies on a draft carries (verify, agency, complaint categories, its own page, footer). */
 export function draftNotice(regulation: Regulation): string | undefined {
   if (!isDraft(regulation)) return undefined;
-  return `《${regulation.title}》是征求意见稿（${regulation.source.attachment ?? '来源材料'}，无文号、无日期），不具有法律效力。本站引用它，只为说明${regulation.jurisdiction}拟定的规则，以正式施行的文本为准。`;
+  const where = regulation.source.attachment ? `${regulation.source.attachment}；` : '';
+  return `《${regulation.title}》是征求意见稿（${where}来源材料中没有${regulation.source.notInSource.join('、')}），不具有法律效力。本站引用它，只为说明${regulation.jurisdiction}拟定的规则，以正式施行的文本为准。`;
 }
