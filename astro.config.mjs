@@ -13,7 +13,8 @@ export default defineConfig({
   build: { format: 'directory', inlineStylesheets: 'never' },
   // OUT_DIR lets tests and benchmarks build side by side without clobbering dist/.
   outDir: process.env.OUT_DIR || './dist',
-  cacheDir: process.env.OUT_DIR ? `${process.env.OUT_DIR}-cache` : './node_modules/.astro',
+  // `npm run build` builds into a fresh folder each time (scripts/build/atomic.ts) and names the cache to keep.
+  cacheDir: process.env.ASTRO_CACHE_DIR || (process.env.OUT_DIR ? `${process.env.OUT_DIR}-cache` : './node_modules/.astro'),
   integrations: [react(), portalIntegration()],
   // Photos are copied as given; no sharp, no remote images.
   image: { service: passthroughImageService() },

@@ -5,6 +5,7 @@ import { statusView } from '../handling/status.ts';
 import { parseBody } from './body.ts';
 import { readEvidence } from './evidence.ts';
 import { checkPage, confirmationPage, formPage, problemPage } from './pages.ts';
+import { statusLookupAllowed, tooManyLookups } from './lookup-limit.ts';
 import { tokenBucket } from './rate.ts';
 import { parseReference } from './reference.ts';
 import { complaintInputSchema, sortErrors, toFieldErrors, type FieldErrors } from '../../src/core/complaint/schema.ts';
@@ -55,7 +56,9 @@ export function complaintFunctions(world: World): FunctionHandler {
     const match = /^\/api\/complaints\/([^/]+)\/?$/.exec(pathname);
     if (match) {
       if (request.method !== 'GET') return json(405, { errors: { request: '只接受 GET' } }, { allow: 'GET' });
-      const response = await status(world, request, decodeURIComponentSafe(match[1]!));
+      const response = statusLookupAllowed(world, context.clientAddress)
+        ? await status(world, request, decodeURIComponentSafe(match[1]!))
+        : json(429, { errors: { request: tooManyLookups(world) } }, { 'retry-after': '60' });
       log(`[complaints] GET /api/complaints/… ${response.status}`);
       return response;
     }

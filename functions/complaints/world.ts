@@ -15,6 +15,8 @@ export interface Limits {
   ratePerSecond: number;
   /** Proof of work: leading zero bits of sha256(`${idempotencyKey}:${pow}`); 0 = off. */
   powBits: number;
+  /** Status lookups per client address in any minute (JSON and form together). */
+  statusPerMinute: number;
 }
 
 export const defaultLimits: Limits = {
@@ -23,6 +25,7 @@ export const defaultLimits: Limits = {
   rateBurst: 10,
   ratePerSecond: 1 / 30,
   powBits: 0,
+  statusPerMinute: 30,
 };
 
 /** Everything a complaint function needs, injected: the same handler runs under Node, vitest and serverless. */
@@ -32,9 +35,9 @@ export interface World {
   directory: Directory;
   settings: { secret: string; siteUrl: string };
   limits: Limits;
-  /** Public holidays for deadlines (issue 5's holidays.yaml); weekends only when absent. */
+  /** Public holidays for deadlines (holidays.yaml); weekends only when absent. */
   calendar?: WorkCalendar;
-  /** Signed action links for the agency e-mail (issue 5 plugs in here). */
+  /** Signed action links for the agency e-mail (the handling part plugs in here). */
   actionLinks?: (complaint: { id: string; reference: string; agencyId: string }) => ActionLink[];
   /** One line per request: route, status, reference. Never contents or contact details. */
   log?: (line: string) => void;

@@ -1,11 +1,13 @@
 import type { Agency } from '../../src/core/registry/schema.ts';
+import { mayReceive } from '../complaints/accused.ts';
 import { mailHost } from '../complaints/world.ts';
 import { actionLinks, escalationMail, reminderMail, summaryMail, type Stage, type SummaryItem } from '../handling/mails.ts';
 import { allowedActions } from '../handling/state.ts';
 import { routingPeriod } from '../handling/actions.ts';
 import type { HandlingWorld } from '../handling/world.ts';
 import { enqueueMail } from '../store/records/outbox.ts';
-import type { ComplaintRow } from '../store/records/complaints.ts';
+import { targetOf, type ComplaintRow } from '../store/records/complaints.ts';
+import type { Target } from '../store/records/shapes.ts';
 import { appendEvent } from '../store/records/events.ts';
 import { claimNotice } from '../store/records/notices.ts';
 import { escalationAt } from './policy.ts';
@@ -51,11 +53,13 @@ async function currentPeriod(world: HandlingWorld, c: ComplaintRow): Promise<Per
  * The handler's parent and oversight; for an agency with neither registered, the justice bureau(s) its region's
  * agencies answer to — so that an escalation always reaches someone who can act.
  */
-function recipientsOf(handler: Agency, world: HandlingWorld): Agency[] {
-  let ids = [handler.parent, handler.oversight].filter((id): id is string => !!id && id !== handler.id);
+function recipientsOf(handler: Agency, world: HandlingWorld, target: Target): Agency[] {
+  // Never the agency complained about nor a body below it: they must not learn who complained.
+  const allowed = (id: string) => id !== handler.id && mayReceive(world.directory, target, id);
+  let ids = [handler.parent, handler.oversight].filter((id): id is string => !!id && allowed(id));
   if (!ids.length) {
     ids = world.directory.agencies
-      .filter((a) => a.region === handler.region && a.oversight && a.oversight !== handler.id)
+      .filter((a) => a.region === handler.region && a.oversight && allowed(a.oversight))
       .map((a) => a.oversight!);
   }
   return [...new Set(ids)].sort().map((id) => world.directory.agency(id)).filter((a): a is Agency => !!a);
@@ -75,13 +79,17 @@ export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> 
     const period = await currentPeriod(world, c);
     const handler = world.directory.agency(c.agency_id);
     if (!period || !handler) continue;
-    const escalateAt = escalationAt(new Date(period.dueAt), calendar).toISOString();
+    const target = targetOf(c);
+    // A complaint that sits with the accused or a body below it (the registry changed after it was routed) is
+    // not reminded there: it goes straight to escalation, to bodies allowed to see it.
+    const handlerMayHold = mayReceive(world.directory, target, handler.id);
+    const escalateAt = handlerMayHold ? escalationAt(new Date(period.dueAt), calendar).toISOString() : period.dueAt;
     const kind = (what: string) => `${what}-${period.stage}-${period.since}`;
     await world.store.transaction(async (tx) => {
       // Re-read inside the transaction: a concurrent action may have moved it on.
       const [fresh] = await tx.query<{ status: string; agency_id: string }>('SELECT status, agency_id FROM complaints WHERE id = ?', [c.id]);
       if (!fresh || fresh.status !== c.status || fresh.agency_id !== c.agency_id) return;
-      if (await claimNotice(tx, c.id, kind('reminder'), at)) {
+      if (handlerMayHold && (await claimNotice(tx, c.id, kind('reminder'), at))) {
         const links = actionLinks(world, { reference: c.reference, agencyId: handler.id, period: await routingPeriod(tx, c.id) }, allowedActions(c.status));
         await enqueueMail(
           tx,
@@ -93,7 +101,7 @@ export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> 
         result.reminders++;
       }
       if (at > escalateAt && (await claimNotice(tx, c.id, kind('escalation'), at))) {
-        const recipients = recipientsOf(handler, world);
+        const recipients = recipientsOf(handler, world, target);
         for (const recipient of recipients) {
           const mail = escalationMail({ reference: c.reference, recipient, handler, stage: period.stage, dueAt: period.dueAt, createdAt: c.created_at, status: c.status });
           await enqueueMail(tx, { ...mail, complaintId: c.id, key: c.reference, kind: `${kind('escalation')}-${recipient.id}`, recipient: recipient.complaints.email }, at, host);

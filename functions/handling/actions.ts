@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { messagesByField } from '../../src/core/issues.ts';
 import { CONTROL_CHARACTERS, controlCharacterMessage } from '../../src/core/text.ts';
 import { complaintStatusLabels } from '../../src/core/complaint/status.ts';
+import { mayReceive } from '../complaints/accused.ts';
 import { agencyMail, type ComplaintForMail } from '../complaints/mails.ts';
 import { mailHost } from '../complaints/world.ts';
 import { acceptDueAt, resolveDueAt } from '../deadlines/policy.ts';
@@ -153,6 +154,10 @@ async function perform(
     if (receiving.id === agency.id) throw new Refusal(422, '不能转办给本机关，请选择其他机关。', 'transferTo');
     if (target.about === 'agency' && target.agencyId === receiving.id) {
       throw new Refusal(422, `该件反映的正是${receiving.name}本身，不能转交被反映机关自己办理。`, 'transferTo');
+    }
+    if (!mayReceive(world.directory, target, receiving.id)) {
+      const accused = world.directory.agency(target.agencyId!)?.name ?? target.agencyId;
+      throw new Refusal(422, `${receiving.name}隶属于被反映的${accused}，不能转交被反映机关或其下属机关办理。`, 'transferTo');
     }
   }
   const handler = receiving ?? agency;

@@ -1,4 +1,4 @@
-import nodemailer, { type SendMailOptions } from 'nodemailer';
+import type { SendMailOptions, Transporter } from 'nodemailer';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -27,31 +27,46 @@ export function createMailer(options: { smtpUrl: string | undefined; outboxDir: 
   return options.smtpUrl ? smtpMailer(options.smtpUrl) : emlMailer(options.outboxDir);
 }
 
+/**
+ * The transport, made at the first message: loading nodemailer is a large part of a fresh process's start, and a
+ * server's first answer (or a serverless instance's) sends no mail.
+ */
+type Nodemailer = (typeof import('nodemailer'))['default'];
+
+function lazyTransport(make: (nodemailer: Nodemailer) => Transporter) {
+  let made: Transporter | undefined;
+  let making: Promise<Transporter> | undefined;
+  return {
+    get: () => (making ??= import('nodemailer').then((m) => (made = make(m.default)))),
+    close: () => made?.close(),
+  };
+}
+
 function smtpMailer(url: string): Mailer {
-  const transport = nodemailer.createTransport(url, { ...SMTP_TIMEOUTS, disableFileAccess: true, disableUrlAccess: true } as never);
+  const transport = lazyTransport((nodemailer) => nodemailer.createTransport(url, { ...SMTP_TIMEOUTS, disableFileAccess: true, disableUrlAccess: true } as never));
   return {
     description: `SMTP ${new URL(url).host}`,
     async send(mail) {
-      await transport.sendMail(toNodemailer(mail));
+      await (await transport.get()).sendMail(toNodemailer(mail));
     },
-    close: () => transport.close(),
+    close: transport.close,
   };
 }
 
 /** No SMTP_URL: the raw message is written as `<message-id>.eml`, atomically (temp file + rename). */
 function emlMailer(dir: string): Mailer {
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  const transport = lazyTransport((nodemailer) => nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }));
   return {
     description: `.eml 文件夹 ${dir}`,
     async send(mail) {
-      const info = (await transport.sendMail(toNodemailer(mail))) as unknown as { message: Buffer };
+      const info = (await (await transport.get()).sendMail(toNodemailer(mail))) as unknown as { message: Buffer };
       await mkdir(dir, { recursive: true });
       const name = mail.messageId.replace(/[^A-Za-z0-9._@-]/g, '_');
       const tmp = join(dir, `.${name}.${process.pid}.tmp`);
       await writeFile(tmp, info.message, { flush: true });
       await rename(tmp, join(dir, `${name}.eml`));
     },
-    close: () => transport.close(),
+    close: transport.close,
   };
 }
 

@@ -21,6 +21,8 @@ export interface Settings {
   siteOwner: string;
   /** How to reach the site's owner (phone, address or e-mail), shown in the footer. */
   siteContact: string;
+  /** The build output folder: the site, and the directory file the functions read (`_functions/directory.json`). */
+  outDir: string;
 }
 
 /** Shown until the operator sets SITE_OWNER / SITE_CONTACT: plainly not a real owner. */
@@ -42,5 +44,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     varDir: resolve(env.VAR_DIR || 'var'),
     siteOwner: env.SITE_OWNER?.trim() || DEFAULT_SITE_OWNER,
     siteContact: env.SITE_CONTACT?.trim() || DEFAULT_SITE_CONTACT,
+    outDir: resolve(env.OUT_DIR || 'dist'),
   };
 }

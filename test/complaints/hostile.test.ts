@@ -101,7 +101,7 @@ describe('hostile posts', () => {
   });
 
   it('rate-limits one address and leaves others alone', async () => {
-    const world = await testWorld(db, { limits: { maxBodyBytes: 65536, maxMultipartBytes: 1 << 20, rateBurst: 2, ratePerSecond: 0.001, powBits: 0 } });
+    const world = await testWorld(db, { limits: { maxBodyBytes: 65536, maxMultipartBytes: 1 << 20, rateBurst: 2, ratePerSecond: 0.001, powBits: 0, statusPerMinute: 30 } });
     const limited = complaintFunctions(world);
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await limited(json({}), { clientAddress: '198.51.100.1' }))!.status);

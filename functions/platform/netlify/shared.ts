@@ -9,8 +9,8 @@ export interface NetlifyContext {
 let app: Promise<App> | undefined;
 
 /**
- * One App per function instance (cold start), built like `npm start` builds it: CONTENT_DIR (bundled with
- * `included_files`), DATABASE_URL, SMTP_URL, SECRET, SITE_URL. A serverless instance has no durable disk, so
+ * One App per function instance (cold start), built like `npm start` builds it: the build's directory file
+ * `dist/_functions/directory.json` (bundled with `included_files`), DATABASE_URL, SMTP_URL, SECRET, SITE_URL. A serverless instance has no durable disk, so
  * DATABASE_URL (PostgreSQL) is required here: without it the functions refuse to accept complaints.
  */
 export function getApp(): Promise<App> {

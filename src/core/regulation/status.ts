@@ -7,7 +7,7 @@ function chineseDate(iso: string): string {
 }
 
 /** Whether pages relying on this text must say it has no legal force. */
-export function isDraft(regulation: Regulation): boolean {
+export function isDraft(regulation: Pick<Regulation, 'status'>): boolean {
   return regulation.status === 'draft';
 }
 
