@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import jsQR from 'jsqr';
@@ -7,7 +5,6 @@ import axe from 'axe-core';
 import { buildPortal } from '../../src/build/portal/data.ts';
 import type { PublicAuxiliary } from '../../src/build/portal/public-view.ts';
 import { getSite } from '../../src/import/site.ts';
-import { distDir } from '../support/site.ts';
 
 export type PublishedRecord = PublicAuxiliary & { name: string; agencyName: string };
 

@@ -1,5 +1,5 @@
 import type { DisclosurePolicy } from '../../import/policy/disclosure.ts';
-import type { Auxiliary, AuxiliaryStatus, Employment, ShownStatus } from '../../core/roster/schema.ts';
+import type { Auxiliary, Employment, ShownStatus } from '../../core/roster/schema.ts';
 
 export type { ShownStatus };
 

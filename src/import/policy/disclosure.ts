@@ -41,15 +41,18 @@ export const disclosurePolicySchema = z
   .strict()
   .default({ publish: {} });
 
+/** Years a leaver's name stays published when the policy file says nothing. */
+export const DEFAULT_RETENTION_YEARS = 2;
+
 export const retentionPolicySchema = z
   .object({
     /** Years after the status date (left, revoked, cancelled) after which the name is no longer shown anywhere. */
-    leaversYears: z.number({ error: 'leaversYears 应为正整数（年）' }).int({ message: 'leaversYears 应为正整数（年）' }).positive({ message: 'leaversYears 应为正整数（年）' }).default(2),
+    leaversYears: z.number({ error: 'leaversYears 应为正整数（年）' }).int({ message: 'leaversYears 应为正整数（年）' }).positive({ message: 'leaversYears 应为正整数（年）' }).default(DEFAULT_RETENTION_YEARS),
     /** Optional citation of the document that adopts this period. */
     basis: z.string().trim().min(1).optional(),
   })
   .strict()
-  .default({ leaversYears: 2 });
+  .default({ leaversYears: DEFAULT_RETENTION_YEARS });
 
 /** The part of policy.yaml this module reads; other sections of the file belong to other parts of the platform. */
 const fileSchema = z.looseObject({ disclosure: disclosurePolicySchema, retention: retentionPolicySchema });
