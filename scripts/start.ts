@@ -18,9 +18,19 @@ const { startServer } = await import('../functions/server/node.ts');
 const { buildSite } = await import('./build/atomic.ts');
 const { parseTrustProxy } = await import('../functions/server/proxy.ts');
 const { sqlitePath } = await import('../functions/store/index.ts');
+const { resolveSecret, SecretError } = await import('../functions/server/secret.ts');
 
 const settings = readSettings();
 const distDir = settings.outDir;
+
+// A deployment without its own signing key stops here, before building, naming the setting.
+try {
+  resolveSecret(settings);
+} catch (error) {
+  if (!(error instanceof SecretError)) throw error;
+  console.error(`[start] ${error.message}`);
+  process.exit(1);
+}
 
 // A build from before the functions read the directory file has pages but no directory file: build it again.
 if (!process.env.NO_BUILD && !(existsSync(resolve(distDir, 'complaint/index.html')) && existsSync(directoryFilePath(distDir)))) {

@@ -126,6 +126,10 @@ async function post(world: World, request: Request, context: RequestContext, all
     return html(200, checkPage(world.directory, values, resolved.target, keyFor(values)));
   }
   const receipt = await submitComplaint(world, parsed.data, resolved.target, resolved.regulationId, evidence.files);
+  if ('conflict' in receipt) {
+    const message = '这个提交标识已经用于另一份内容不同的提交，本次没有保存。如果您要提交一件新的投诉或举报，请重新打开表单填写。';
+    return wantsHtml ? html(409, problemPage(409, message)) : json(409, { errors: { idempotencyKey: message } });
+  }
   const status = receipt.repeated ? 200 : 201;
   if (wantsHtml) {
     const stored = await findComplaintByReference(world.store, receipt.reference);

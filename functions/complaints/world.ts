@@ -17,6 +17,8 @@ export interface Limits {
   powBits: number;
   /** Status lookups per client address in any minute (JSON and form together). */
   statusPerMinute: number;
+  /** Acknowledgements per e-mail address per local day (default ACKS_PER_ADDRESS_PER_DAY, 3). */
+  acksPerAddressPerDay?: number;
 }
 
 export const defaultLimits: Limits = {
@@ -33,7 +35,8 @@ export interface World {
   store: Db;
   clock: Clock;
   directory: Directory;
-  settings: { secret: string; siteUrl: string };
+  /** `secret` signs; `previousSecrets` (key rotation) only verify tracking codes and action links. */
+  settings: { secret: string; siteUrl: string; previousSecrets?: readonly string[] };
   limits: Limits;
   /** Public holidays for deadlines (holidays.yaml); weekends only when absent. */
   calendar?: WorkCalendar;

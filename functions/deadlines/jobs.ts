@@ -122,11 +122,13 @@ export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> 
 }
 
 const FAILURE_WORDS: Record<string, string> = { agency: '投诉材料', ack: '回执', status: '进度通知', handling: '办理链接', reminder: '催办', escalation: '逾期报告' };
-const failureWhat = (kind: string, recipient: string): string => {
+const failureWhat = (kind: string, recipient: string, lastError: string | null): string => {
   const word = FAILURE_WORDS[kind.split('-')[0]!] ?? kind;
   // Complainants' addresses stay private even from the oversight bureau.
   const toComplainant = kind === 'ack' || kind.startsWith('status-');
-  return `${word}未能投递${toComplainant ? '（收件人：反映人）' : `（收件人：${recipient}）`}`;
+  // A 5xx answer was final (no retries): say so, with the code, so the address or size can be checked.
+  const refused = /\b5\d\d\b/.exec(lastError ?? '')?.[0];
+  return `${word}未能投递${toComplainant ? '（收件人：反映人）' : `（收件人：${recipient}）`}${refused ? `，收件服务器拒收（SMTP ${refused}），未重试` : ''}`;
 };
 
 /**
@@ -146,8 +148,8 @@ export async function sendDailySummaries(world: HandlingWorld, now: Date): Promi
   };
   const bureaus = new Set(world.directory.agencies.map((a) => a.oversight).filter((id): id is string => !!id));
   // A failure is reported once: in the first summary after its last attempt.
-  const failed = await world.store.query<{ kind: string; recipient: string; failed_at: string | null; reference: string; agency_id: string }>(
-    `SELECT o.kind, o.recipient, c.reference, c.agency_id,
+  const failed = await world.store.query<{ kind: string; recipient: string; last_error: string | null; failed_at: string | null; reference: string; agency_id: string }>(
+    `SELECT o.kind, o.recipient, o.last_error, c.reference, c.agency_id,
        (SELECT MAX(a.at) FROM outbox_attempts a WHERE a.outbox_id = o.id) AS failed_at
      FROM outbox o JOIN complaints c ON c.id = o.complaint_id
      WHERE o.status = 'failed' ORDER BY o.created_at`,
@@ -170,7 +172,7 @@ export async function sendDailySummaries(world: HandlingWorld, now: Date): Promi
     const name = (id: string) => world.directory.agency(id)?.name ?? id;
     const failures: SummaryItem[] = failed
       .filter((f) => bureauOf(f.agency_id) === bureauId && (f.failed_at ?? '') > since)
-      .map((f) => ({ reference: f.reference, agencyName: name(f.agency_id), what: failureWhat(f.kind, f.recipient) }));
+      .map((f) => ({ reference: f.reference, agencyName: name(f.agency_id), what: failureWhat(f.kind, f.recipient, f.last_error) }));
     const late: SummaryItem[] = overdue
       .filter((o) => bureauOf(o.agency_id) === bureauId)
       .map((o) => ({

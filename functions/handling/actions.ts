@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import '../../src/core/zod-setup.ts';
 import { messagesByField } from '../../src/core/issues.ts';
 import { CONTROL_CHARACTERS, controlCharacterMessage } from '../../src/core/text.ts';
 import { complaintStatusLabels } from '../../src/core/complaint/status.ts';
@@ -53,7 +54,14 @@ const text = (label: string, min: number, max: number) =>
 
 /** What each action's form must carry. */
 export const actionForms = {
-  accept: z.object({ note: z.string().trim().max(500, { message: '备注不能超过 500 个字' }).optional() }),
+  accept: z.object({
+    note: z
+      .string()
+      .trim()
+      .max(500, { message: '备注不能超过 500 个字' })
+      .refine((v) => !CONTROL_CHARACTERS.test(v), { message: controlCharacterMessage('备注') })
+      .optional(),
+  }),
   reject: z.object({ reason: text('不予受理的理由', 4, 1000) }),
   transfer: z.object({
     transferTo: z.string({ error: '请选择转办机关' }).trim().min(1, { message: '请选择转办机关' }),
@@ -82,7 +90,7 @@ async function check(world: HandlingWorld, db: Db, complaint: ComplaintRow | und
 }
 
 function verified(world: HandlingWorld, token: string): ActionClaim {
-  const result = verifyActionToken(token, world.settings.secret, world.clock.now());
+  const result = verifyActionToken(token, world.settings.secret, world.clock.now(), world.settings.previousSecrets);
   if (!result.ok) throw new Refusal(result.status, result.message);
   return result.claim;
 }

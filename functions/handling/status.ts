@@ -15,7 +15,7 @@ export async function statusView(world: HandlingWorld, rawReference: string, cod
   if (!reference) return { status: 400, error: '受理编号格式不对，应像 TS-7K3M-9QX2。' };
   if (!code.trim()) return { status: 400, error: '请填写查询码。' };
   const complaint = await findComplaintByReference(world.store, reference);
-  if (!complaint || !trackingCodeMatches(code, complaint.tracking_hash, world.settings.secret)) {
+  if (!complaint || !trackingCodeMatches(code, complaint.tracking_hash, world.settings.secret, world.settings.previousSecrets)) {
     return { status: 404, error: '受理编号或查询码不正确，请核对后重试。' };
   }
   const events = await listEvents(world.store, complaint.id);

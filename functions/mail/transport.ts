@@ -70,6 +70,22 @@ function emlMailer(dir: string): Mailer {
   };
 }
 
+/** Default cap on one encoded message (headers, text, HTML and base64 attachments, as sent): under common 10 MB limits. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 9_000_000;
+
+/** The size of the message as it goes on the wire: built by the same composer nodemailer sends with. */
+export async function encodedSize(mail: OutgoingMail): Promise<number> {
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer/index.js');
+  const message = await new MailComposer(toNodemailer(mail)).compile().build();
+  return message.byteLength;
+}
+
+/** A refusal the server means for good (SMTP 5xx): retrying sends the same thing to the same answer. */
+export function isPermanentRefusal(error: unknown): boolean {
+  const code = Number((error as { responseCode?: unknown }).responseCode);
+  return code >= 500 && code < 600;
+}
+
 function toNodemailer(mail: OutgoingMail): SendMailOptions {
   return {
     from: mail.from,

@@ -9,10 +9,14 @@ import type { Directory } from '../../src/core/directory.ts';
 import { statsFunctions } from '../stats/http.ts';
 import { directoryFilePath, openDirectoryFile, type DirectorySource } from './directory-file.ts';
 import { defaultLimits, senderAddress, type Limits, type World } from '../complaints/world.ts';
-import { createMailer, type Mailer } from '../mail/transport.ts';
+import { createMailer, DEFAULT_MAX_MESSAGE_BYTES, type Mailer } from '../mail/transport.ts';
+import { makeEvidenceLinker } from '../complaints/evidence-links.ts';
+import { evidenceDownloads } from '../complaints/evidence-download.ts';
 import { runOutboxLoop, sendPendingMail, type Clock } from '../outbox/worker.ts';
 import { intakeMailComposer } from '../complaints/intake-mail.ts';
 import { openStore } from '../store/index.ts';
+import { resolveSecret } from './secret.ts';
+import { isStoreUnavailable, loggablePath, unavailableResponse, withFunctionHeaders } from './headers.ts';
 import type { FunctionHandler } from './node.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -34,6 +38,12 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Lim
   const lookups = num('STATUS_PER_MINUTE');
   if (lookups !== undefined && lookups >= 1) out.statusPerMinute = Math.floor(lookups);
   return out;
+}
+
+/** MAIL_MAX_BYTES: the cap on one encoded message (default 9,000,000; larger evidence is sent as download links). */
+export function maxMessageBytesFromEnv(env: NodeJS.ProcessEnv): number {
+  const value = Number(env.MAIL_MAX_BYTES);
+  return env.MAIL_MAX_BYTES && Number.isFinite(value) && value >= 100_000 ? Math.floor(value) : DEFAULT_MAX_MESSAGE_BYTES;
 }
 
 export interface App {
@@ -65,16 +75,21 @@ export async function createApp(
     directory?: Directory;
     /** How often, at most, a request looks whether a new build replaced the directory file (ms; default 1,000). */
     directoryCheckMs?: number;
+    /** Where HOST, SITE_URL and NODE_ENV are read to tell a local run from a deployment (default process.env). */
+    env?: NodeJS.ProcessEnv;
   } = {},
 ): Promise<App> {
   const clock = options.clock ?? systemClock;
-  // The directory first: a missing build is the likeliest mistake, and its message says what to run.
+  // The directory first: a missing build is the likeliest mistake, and its message says what to run. Reading it
+  // writes nothing, so a refused start leaves no trace.
   const source: DirectorySource | undefined = options.directory
     ? undefined
     : await openDirectoryFile(directoryFilePath(settings.outDir), {
         ...(options.directoryCheckMs !== undefined ? { checkMs: options.directoryCheckMs } : {}),
         ...(options.log ? { log: options.log } : {}),
       });
+  // Refuses to start without a key of our own before the store is opened (functions/server/secret.ts).
+  const keys = resolveSecret(settings, options.env);
   const directory = options.directory ?? source!.current();
   const store = await openStore(settings);
   const world: World = {
@@ -82,17 +97,20 @@ export async function createApp(
     clock,
     directory,
     calendar: makeCalendar(directory.holidays),
-    settings: { secret: settings.secret, siteUrl: settings.siteUrl },
+    settings: { secret: keys.secret, previousSecrets: keys.previousSecrets, siteUrl: settings.siteUrl },
     limits: { ...defaultLimits, ...limitsFromEnv(), ...options.limits },
-    actionLinks: makeIntakeActionLinks({ settings, clock }),
+    actionLinks: makeIntakeActionLinks({ settings: { secret: keys.secret, siteUrl: settings.siteUrl }, clock }),
     ...(options.log ? { log: options.log } : {}),
   };
   const mailer = createMailer({ smtpUrl: settings.smtpUrl, outboxDir: outboxDir(settings) });
   const leaseMs = Number(process.env.OUTBOX_LEASE_MS) || undefined;
-  const outbox = { db: store, mailer, clock, from: senderAddress(settings.siteUrl), composers: { intake: intakeMailComposer(world) }, ...(leaseMs ? { leaseMs } : {}) };
-  // Intake first, then agency actions and the status form.
-  // The statistics pages read the store on request (the static build never does).
-  const handlers: FunctionHandler[] = [complaintFunctions(world), handlingFunctions(world), statsFunctions(world)];
+  const outbox = {
+    db: store, mailer, clock, from: senderAddress(settings.siteUrl), composers: { intake: intakeMailComposer(world) }, ...(leaseMs ? { leaseMs } : {}),
+    maxMessageBytes: maxMessageBytesFromEnv(options.env ?? process.env), evidenceLink: makeEvidenceLinker(world),
+  };
+  // Intake first, then agency actions and the status form, evidence downloads, and the statistics pages (they read
+  // the store on request; the static build never does).
+  const handlers: FunctionHandler[] = [complaintFunctions(world), handlingFunctions(world), evidenceDownloads(world), statsFunctions(world)];
   // Reminders, escalations and daily summaries run with the mail worker, at most once a minute.
   let lastJobs = 0;
   const beforeRound = async () => {
@@ -112,13 +130,22 @@ export async function createApp(
       world.calendar = makeCalendar(next.holidays);
     }
   };
+  const log = options.log ?? ((line: string) => console.error(line));
   const functions: FunctionHandler = async (request, context) => {
-    await fresh();
-    for (const handler of handlers) {
-      const response = await handler(request, context);
-      if (response) return response;
+    try {
+      await fresh();
+      for (const handler of handlers) {
+        const response = await handler(request, context);
+        if (response) return withFunctionHeaders(response);
+      }
+      return undefined;
+    } catch (error) {
+      // Only the route (tokens and references cut out) and the error's kind: never the request's contents.
+      const kind = `${(error as Error).name} ${(error as { code?: string }).code ?? ''}`.trim();
+      log(`[functions] ${request.method} ${loggablePath(new URL(request.url).pathname)} failed: ${kind}`);
+      if (isStoreUnavailable(error)) return withFunctionHeaders(unavailableResponse(request));
+      throw error;
     }
-    return undefined;
   };
   return {
     world,

@@ -1,5 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { BASE_HEADERS, parseHeadersFile, sitePolicy } from '../../src/core/security-headers.ts';
+import { hostIsValid, loggablePath } from './headers.ts';
 import { clientAddress, type TrustProxy } from './proxy.ts';
 import { serveStatic } from './static.ts';
 
@@ -28,10 +32,11 @@ export interface RunningServer {
 
 /** Serves the static site and the functions on one port, as `npm start` does. */
 export function startServer(options: ServerOptions): Promise<RunningServer> {
+  const staticHeaders = staticHeadersOf(options.distDir);
   const server = createServer((req, res) => {
-    handle(options, req, res).catch((error: unknown) => {
-      // Never log request contents: only the route and the error's kind.
-      console.error(`[server] ${req.method} ${routeOf(req)} failed: ${(error as Error).name}`);
+    handle(options, staticHeaders, req, res).catch((error: unknown) => {
+      // Never log request contents: only the route (tokens and references cut out) and the error's kind.
+      console.error(`[server] ${req.method} ${loggablePath(req.url)} failed: ${(error as Error).name}`);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('500 服务器内部错误');
     });
@@ -65,17 +70,27 @@ const tooLarge = (res: ServerResponse, req: IncomingMessage) => {
  * The body is handed to the functions as a stream, not read first: a request is routed (and rate-limited) before
  * any of its body is buffered, and each function reads only up to its own cap.
  */
-async function handle(options: ServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(options: ServerOptions, staticHeaders: () => Record<string, string>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (!hostIsValid(req.headers.host)) {
+    res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close', ...BASE_HEADERS });
+    res.end('400 请求的 Host 头格式不正确');
+    req.destroy();
+    return;
+  }
   if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES) return tooLarge(res, req);
   const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : bodyStream(req, MAX_REQUEST_BYTES);
   const request = toRequest(req, body?.stream);
   const context: RequestContext = { clientAddress: clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], options.trustProxy ?? { kind: 'none' }) };
-  let response: Response;
+  let response: Response | undefined;
   try {
-    response = (await options.functions?.(request, context)) ?? (await serveStatic(options.distDir, request));
+    response = await options.functions?.(request, context);
   } catch (error) {
     if (body?.overflowed()) return tooLarge(res, req);
     throw error;
+  }
+  if (!response) {
+    response = await serveStatic(options.distDir, request);
+    for (const [name, value] of Object.entries(staticHeaders())) if (!response.headers.has(name)) response.headers.set(name, value);
   }
   // Responses here are small pages, JSON and static files already read into memory: send them whole.
   const payload = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
@@ -148,8 +163,46 @@ function bodyStream(req: IncomingMessage, cap: number): { stream: ReadableStream
   };
 }
 
-function routeOf(req: IncomingMessage): string {
-  return (req.url ?? '/').split('?')[0]!;
+/**
+ * The static headers of the build being served, read again when a new build is swapped in (its inline-script
+ * hashes change with it): the served folder's real path is looked at most once a second.
+ */
+function staticHeadersOf(distDir: string): () => Record<string, string> {
+  let build = '';
+  let headers: Record<string, string> = {};
+  let checked = 0;
+  return () => {
+    const now = Date.now();
+    if (now - checked < 1000 && build) return headers;
+    checked = now;
+    let real = distDir;
+    try {
+      real = realpathSync(distDir);
+    } catch {
+      /* not built yet: the defaults below */
+    }
+    if (real !== build) {
+      build = real;
+      headers = readStaticHeaders(real);
+    }
+    return headers;
+  };
+}
+
+/**
+ * The headers the build wrote for every static file (`dist/_headers`, src/build/security-headers.ts). A site built
+ * without them still gets the base headers and a policy without inline hashes (its island loader will not run:
+ * rebuild), and the operator is told.
+ */
+function readStaticHeaders(distDir: string): Record<string, string> {
+  try {
+    const headers = parseHeadersFile(readFileSync(join(distDir, '_headers'), 'utf8'));
+    if (headers['content-security-policy']) return { ...BASE_HEADERS, ...headers };
+  } catch {
+    /* not built with it */
+  }
+  console.error(`[server] ${join(distDir, '_headers')} 缺失或没有 CSP：请重新运行 npm run build。暂用不含内联哈希的默认策略。`);
+  return { ...BASE_HEADERS, 'content-security-policy': sitePolicy({ scripts: [], styles: [] }) };
 }
 
 function toRequest(req: IncomingMessage, body: ReadableStream<Uint8Array> | undefined): Request {

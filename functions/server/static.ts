@@ -40,6 +40,8 @@ export async function serveStatic(distDir: string, request: Request): Promise<Re
   if (!candidate.startsWith(root)) return notFound(root, request);
   // The functions' own data is in the build output but is not part of the site.
   if (candidate === join(root, FUNCTIONS_ONLY_DIR) || candidate.startsWith(join(root, FUNCTIONS_ONLY_DIR) + sep)) return notFound(root, request);
+  // The build's header rules are configuration, not a page.
+  if (candidate === join(root, '_headers')) return notFound(root, request);
   const file = await resolveFile(candidate);
   if (!file) {
     // Directory without trailing slash: redirect like static hosts do.

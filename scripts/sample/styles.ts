@@ -2,7 +2,7 @@ import type { Column, ExportStyle } from './export.ts';
 
 // Header words as agencies write them (the aliases in PRODUCT.md) and status/date wording per export.
 const WORDS_A = { active: '在岗', suspended: '暂停', revoked: '收回', left: '离职' } as const;
-const WORDS_B = { active: '有效', suspended: '暂停', revoked: '作废', left: '离岗' } as const;
+const WORDS_B = { active: '有效', suspended: '暂停', revoked: '注销', left: '离岗' } as const;
 const WORDS_C = { active: '在岗', suspended: '暂停', revoked: '吊销', left: '离职' } as const;
 
 type Cols = readonly (readonly [Column, string])[];

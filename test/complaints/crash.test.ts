@@ -47,7 +47,8 @@ for (const store of ['sqlite', 'postgres'] as const) it.skipIf(store === 'postgr
   writeFileSync(join(dist, 'complaint/index.html'), '<!doctype html><title>stand-in</title>');
   await writeDirectoryFile(await loadSite(join(root, 'content')), dist);
   const databaseUrl = store === 'postgres' ? `${TEST_DATABASE_URL}${TEST_DATABASE_URL.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}` : '';
-  const env = { VAR_DIR: varDir, OUT_DIR: dist, SMTP_URL: smtp.url, SITE_URL: 'https://gongshi.example', CONTENT_DIR: join(root, 'content'), DATABASE_URL: databaseUrl };
+  // A published SITE_URL is a deployment: it must bring its own signing key.
+  const env = { SECRET: randomBytes(32).toString('base64url'), VAR_DIR: varDir, OUT_DIR: dist, SMTP_URL: smtp.url, SITE_URL: 'https://gongshi.example', CONTENT_DIR: join(root, 'content'), DATABASE_URL: databaseUrl };
   const pgDb = store === 'postgres' ? openPostgres(TEST_DATABASE_URL, { schema }) : undefined;
   if (pgDb) await pgDb.exec('SELECT 1'); // creates the schema
   const first = await startServer(env);

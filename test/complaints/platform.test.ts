@@ -29,6 +29,18 @@ describe.skipIf(pgSkipReason || !siteBuilt())('Netlify Functions adapter', () =>
       expect((await complaints(request(), { ip: '192.0.2.1' })).status).toBe(503);
 
       process.env.DATABASE_URL = `${TEST_DATABASE_URL}${TEST_DATABASE_URL.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}`;
+      // No SECRET: refused (503) and the log names the setting; a serverless instance is never a local run.
+      delete process.env.SECRET;
+      const logged: string[] = [];
+      const errorLog = console.error;
+      console.error = (...args: unknown[]) => void logged.push(args.join(' '));
+      try {
+        expect((await complaints(request(), { ip: '192.0.2.1' })).status).toBe(503);
+      } finally {
+        console.error = errorLog;
+      }
+      expect(logged.join('\n')).toContain('SECRET');
+      process.env.SECRET = randomBytes(32).toString('base64url');
       const client = new pg.Client(TEST_DATABASE_URL);
       await client.connect();
       await client.query(`CREATE SCHEMA ${schema}`);

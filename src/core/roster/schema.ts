@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isoDate } from '../dates.ts';
 
-/** 在岗 · 暂停 · 收回 (certificate withdrawn) · 注销 (cancelled, e.g. re-issued) · 离职; expired is derived from validUntil. */
+/** revoked: the certificate was withdrawn (收回, 吊销); cancelled: it was cancelled (注销, 作废), e.g. on re-issue. Expired is derived from validUntil. */
 export const statusValues = ['active', 'suspended', 'revoked', 'cancelled', 'left'] as const;
 export const employmentValues = ['direct', 'dispatch'] as const;
 
