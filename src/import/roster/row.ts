@@ -3,7 +3,7 @@ import type { Agency } from '../../core/registry/schema.ts';
 import type { Auxiliary } from '../../core/roster/schema.ts';
 import { dateFields, fieldLabels, type RosterField } from './fields.ts';
 import type { MappedColumn } from './headers.ts';
-import { cellText, cleanText, normalizeName, parseCertificateNo, parseDate, parseEmployment, type Parsed } from './normalize.ts';
+import { cellText, cleanText, normalizeName, parseCertificateNo, parseConsent, parseDate, parseEmployment, type Parsed } from './normalize.ts';
 import { findPrivateNumber, PRIVATE_NUMBER_NAMES } from './private-numbers.ts';
 import { parseStatus } from './status.ts';
 import type { RosterProblem } from './problems.ts';
@@ -153,6 +153,9 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
     if (reason) problem('photo', reason, photo);
   }
 
+  const consent = parseConsent(text('photoConsent'));
+  if (!consent.ok) problem('photoConsent', consent.reason, text('photoConsent'));
+
   const statusWord = text('status');
   if (problems.length || !certificate.ok || !agency || !status.ok) return { kind: 'bad', problems, statusWord: status.ok ? statusWord : undefined };
   const auxiliary: Auxiliary = { certificateNo: certificate.value, name, agencyId: agency.id, status: status.value };
@@ -166,6 +169,7 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
   if (employmentValue) auxiliary.employment = employmentValue;
   if (dispatcher) auxiliary.dispatcher = dispatcher;
   if (photo) auxiliary.photo = photo;
+  if (consent.ok && consent.value) auxiliary.photoConsent = true;
   return { kind: 'ok', auxiliary, statusWord };
 }
 
