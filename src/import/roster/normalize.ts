@@ -131,7 +131,9 @@ for (const [employment, words] of Object.entries(EMPLOYMENT_WORDS) as [Employmen
   EMPLOYMENT_BY_WORD.set(employment, employment);
   for (const word of words) EMPLOYMENT_BY_WORD.set(word, employment);
 }
-export const EMPLOYMENT_WORDS_HINT = Object.values(EMPLOYMENT_WORDS).map((w) => w.join('/')).join('；');
+export const EMPLOYMENT_WORDS_HINT = Object.values(EMPLOYMENT_WORDS)
+  .map((w) => w.join('/'))
+  .join('；');
 
 /** 用工方式; `undefined` for an empty cell. */
 export function parseEmployment(value: string): Parsed<Employment | undefined> {
