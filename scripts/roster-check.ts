@@ -110,7 +110,7 @@ for (const report of result.files) out.push(...describeFile(report, registry), '
 const total = result.files.reduce((sum, f) => sum + f.rows, 0);
 if (result.problems.length) {
   out.push(`发现 ${result.problems.length} 处问题：`);
-  result.problems.forEach((p, i) => out.push(`  ${i + 1}. ${formatProblem(p)}`));
+  for (const [i, p] of result.problems.entries()) out.push(`  ${i + 1}. ${formatProblem(p)}`);
   out.push('', `✘ 检查未通过：请改正以上全部问题后重新检查。有问题时网站不会生成。`);
 } else {
   out.push(`✔ 检查通过：${result.files.length} 个文件，共 ${total} 人，可以发布。`);

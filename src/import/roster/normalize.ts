@@ -131,7 +131,9 @@ for (const [employment, words] of Object.entries(EMPLOYMENT_WORDS) as [Employmen
   EMPLOYMENT_BY_WORD.set(employment, employment);
   for (const word of words) EMPLOYMENT_BY_WORD.set(word, employment);
 }
-export const EMPLOYMENT_WORDS_HINT = Object.values(EMPLOYMENT_WORDS).map((w) => w.join('/')).join('；');
+export const EMPLOYMENT_WORDS_HINT = Object.values(EMPLOYMENT_WORDS)
+  .map((w) => w.join('/'))
+  .join('；');
 
 const CONSENT_WORDS = { yes: ['是', '同意', 'y', 'yes', '1', '√', '✓'], no: ['否', '不同意', 'n', 'no', '0', '×'] };
 export const CONSENT_WORDS_HINT = `是/同意；否/不同意（空白视为不同意）`;

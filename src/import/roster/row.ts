@@ -88,7 +88,10 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
       }
     }
     if ((value.includes(':') || value.includes('\\')) && FILE_PATH.test(value)) {
-      withhold(field, `${fieldLabels[field]}中含有电脑上的文件路径，不能公开（此处不引用原值）${field === 'photo' ? '：照片应写成名单文件所在文件夹内的相对路径，如 photos/张三.jpg' : ''}`);
+      withhold(
+        field,
+        `${fieldLabels[field]}中含有电脑上的文件路径，不能公开（此处不引用原值）${field === 'photo' ? '：照片应写成名单文件所在文件夹内的相对路径，如 photos/张三.jpg' : ''}`,
+      );
       continue;
     }
     const max = field === 'name' ? MAX_NAME_LENGTH : MAX_FIELD_LENGTH;
@@ -111,7 +114,8 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
   let agency = ctx.mappingAgency ?? ctx.sheetAgency?.agency;
   const noAgency = (): void => {
     const sheet = ctx.sheetAgency;
-    if (sheet && !sheet.agency) problem('agency', `单位为空，表头上方第 ${sheet.row} 行写的单位「${sheet.text}」在 agencies.yaml 中找不到（应与机关的完整名称一致）`);
+    if (sheet && !sheet.agency)
+      problem('agency', `单位为空，表头上方第 ${sheet.row} 行写的单位「${sheet.text}」在 agencies.yaml 中找不到（应与机关的完整名称一致）`);
     else problem('agency', '单位为空');
   };
   if (!ctx.columns.has('agency') && !agency) noAgency();
