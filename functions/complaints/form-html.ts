@@ -18,6 +18,8 @@ export interface FormOptions {
   errors: FieldErrors;
   categoryGroups: CategoryGroup[];
   agencies: { id: string; name: string }[];
+  /** The registry's regions, for 发生地区 (a number on no roster with no unit named). */
+  regions: string[];
   /** Fresh per rendering when the server renders it (the static page has none). */
   idempotencyKey?: string;
 }
@@ -27,6 +29,7 @@ const labels: Record<string, string> = {
   about: '反映对象',
   certificateNo: '证件编号',
   agencyId: '单位',
+  region: '发生地区',
   category: '问题类别',
   when: '发生时间',
   place: '发生地点',
@@ -88,6 +91,7 @@ export function renderComplaintForm(o: FormOptions): string {
   const agencyOptions = o.agencies
     .map((a) => `<option value="${e(a.id)}"${a.id === v('agencyId') ? ' selected' : ''}>${e(a.name)}</option>`)
     .join('');
+  const regionOptions = o.regions.map((r) => `<option value="${e(r)}"${r === v('region') ? ' selected' : ''}>${e(r)}</option>`).join('');
   const categoryOptions = o.categoryGroups
     .map(
       (g) =>
@@ -103,8 +107,13 @@ ${radios('about', '反映的是谁？', abouts, aboutLabels, o)}
 ${input('certificateNo', o, 'type="text" autocomplete="off" spellcheck="false" maxlength="40"', '对方证件或胸牌上的编号；选择“一名辅助人员”或“编号查不到”时必填')}
 <div class="field${o.errors.agencyId ? ' has-error' : ''}">
 <label for="${fieldId('agencyId')}">${labels.agencyId}</label>
-<p class="hint" id="${fieldId('agencyId')}-hint">不知道是谁、或反映机关本身时必填</p>${errorOf(o.errors, 'agencyId')}
+<p class="hint" id="${fieldId('agencyId')}-hint">招用辅助人员的行政执法机关。不知道是谁、或反映机关本身时必填；编号查不到时填对方自称的单位（可选）</p>${errorOf(o.errors, 'agencyId')}
 <select id="${fieldId('agencyId')}" name="agencyId"${describedBy(o.errors, 'agencyId', true)}><option value="">（请选择）</option>${agencyOptions}</select>
+</div>
+<div class="field${o.errors.region ? ' has-error' : ''}">
+<label for="${fieldId('region')}">${labels.region}</label>
+<p class="hint" id="${fieldId('region')}-hint">编号查不到、又没有选择单位时必填：转事发地区的司法行政部门处理</p>${errorOf(o.errors, 'region')}
+<select id="${fieldId('region')}" name="region"${describedBy(o.errors, 'region', true)}><option value="">（请选择）</option>${regionOptions}</select>
 </div>
 <div class="field${o.errors.category ? ' has-error' : ''}">
 <label for="${fieldId('category')}">${labels.category}</label>
@@ -124,7 +133,7 @@ ${input('place', o, `type="text" maxlength="${limits.placeMax}"`, '如：某路�
 <input id="${fieldId('evidence')}" name="evidence" type="file" multiple accept="image/jpeg,image/png,image/webp,application/pdf"${describedBy(o.errors, 'evidence', true)}>
 </div>
 <fieldset class="field"><legend>您的联系方式</legend>
-<p class="hint">投诉须填写姓名和电话；举报可以不填（匿名）。办理机关必须为您保密，不得透露给被反映的人。</p>
+<p class="hint">投诉须填写姓名和电话；举报可以不填（匿名）。按本平台规则，您的姓名和联系方式只发给办理机关，不发给被反映的人员或单位，平台要求办理机关保密（这是本平台的规则，不是两部办法的规定）。详见<a href="/privacy/">个人信息保护说明</a>。</p>
 ${input('name', o, `type="text" autocomplete="name" maxlength="${limits.nameMax}"`)}
 ${input('phone', o, 'type="tel" autocomplete="tel" maxlength="30"')}
 ${input('email', o, `type="email" autocomplete="email" maxlength="${limits.emailMax}"`, '填写后会收到确认邮件')}

@@ -37,11 +37,11 @@ export function describeTarget(target: Target, directory: Directory): string {
     case 'auxiliary':
       return `辅助人员 ${target.name}（证件编号 ${target.certificateNo}，${agencyName(target.agencyId)}）`;
     case 'unit':
-      return `${agencyName(target.agencyId)}的辅助人员（身份不明）`;
+      return `${agencyName(target.agencyId)}招用的辅助人员（身份不明）`;
     case 'agency':
       return `${agencyName(target.agencyId)}（机关本身）`;
     case 'unknownNumber':
-      return `出示编号 ${target.certificateNo} 的人员（该编号不在公示名单中；自称单位：${agencyName(target.agencyId)}）`;
+      return `出示编号 ${target.certificateNo} 的人员（该编号不在公示名单中；自称单位：${agencyName(target.agencyId)}${target.region ? `；发生地区：${target.region}` : ''}）`;
   }
 }
 
@@ -73,7 +73,7 @@ export function agencyMail(c: ComplaintForMail, agency: Agency, directory: Direc
   return composeMail({
     subject: `【${kindLabels[c.kind]}】${c.reference} 关于${describeTarget(c.target, directory)}`,
     intro: [`${agency.name}：`, `公示平台收到一件${kindLabels[c.kind]}，按规定分派贵单位办理。`],
-    notice: '请对反映人的身份和联系方式严格保密，不得向被投诉、被举报的人员或单位透露，不得转交其本人处理。',
+    notice: '本平台规则：请对反映人的身份和联系方式严格保密，不得向被投诉、被举报的人员或单位透露，不得转交其本人处理。（这是本平台的规则；两部办法未作规定。处理个人信息须遵守《中华人民共和国个人信息保护法》。）',
     rows,
     actionLinks,
     outro: ['此邮件由行政执法辅助人员公示平台自动发送。'],

@@ -2,7 +2,7 @@ import { escapeHtml as e } from '../../src/lib/text.ts';
 import { categoriesOf, type Directory } from './directory.ts';
 import { renderComplaintForm, type CategoryGroup } from './form-html.ts';
 import { categoryLabel, describeTarget } from './mails.ts';
-import type { Target } from './route.ts';
+import { regionsOf, type Target } from './route.ts';
 import { fieldOrder, kindLabels, type FieldErrors } from './schema.ts';
 
 /** Category groups for the form: one per regulation in use, then 其他. */
@@ -36,7 +36,7 @@ export function formPage(directory: Directory, values: Record<string, string>, e
   return page(
     '错误：投诉举报',
     `<h1>投诉举报</h1>${renderComplaintForm({
-      values, errors, categoryGroups: categoryGroups(directory), agencies: agencyChoices(directory), idempotencyKey,
+      values, errors, categoryGroups: categoryGroups(directory), agencies: agencyChoices(directory), regions: regionsOf(directory), idempotencyKey,
     })}`,
   );
 }
@@ -47,7 +47,7 @@ export function confirmationPage(kind: 'complaint' | 'report', reference: string
     `<div class="confirmation" role="status"><h1>您的${kindLabels[kind]}已提交</h1>
 <p>受理编号</p><p class="code" id="reference">${e(reference)}</p>
 <p>查询码（只显示这一次，请抄下或截图保存）</p><p class="code" id="tracking-code">${e(trackingCode)}</p></div>
-<p>已转 <strong>${e(agencyName)}</strong> 办理。办理机关须为您的身份保密。</p>
+<p>已转 <strong>${e(agencyName)}</strong> 办理。按本平台规则，您的身份只告知办理机关，平台要求其保密（<a href="/privacy/">个人信息保护说明</a>）。</p>
 ${anonymous ? '<p>这是匿名举报：不会收到办理反馈，但您可以凭受理编号和查询码查询办理状态。</p>' : ''}
 <p><a href="/complaint/status/">用受理编号和查询码查询办理进度</a></p>`,
   );

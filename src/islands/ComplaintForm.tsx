@@ -23,17 +23,19 @@ interface Props {
   shardCount: number;
   categoryGroups: CategoryGroup[];
   agencies: { id: string; name: string; regulation: string }[];
+  /** The registry's regions, for 发生地区 when a number is on no roster and no unit is named. */
+  regions: string[];
 }
 
 type Step = 'form' | 'check' | 'sending' | 'done';
 
 const initialValues = {
-  kind: '', about: '', certificateNo: '', agencyId: '', category: '', when: '', place: '', description: '', name: '', phone: '', email: '', website: '',
+  kind: '', about: '', certificateNo: '', agencyId: '', region: '', category: '', when: '', place: '', description: '', name: '', phone: '', email: '', website: '',
 };
 type Values = typeof initialValues;
 type Field = keyof Values;
 
-export default function ComplaintForm({ shardCount, categoryGroups, agencies }: Props) {
+export default function ComplaintForm({ shardCount, categoryGroups, agencies, regions }: Props) {
   const [values, setValues] = useState<Values>(initialValues);
   const [files, setFiles] = useState<File[]>([]);
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -46,11 +48,13 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies }: 
   if (!idempotencyKey.current) idempotencyKey.current = crypto.randomUUID();
 
   // Prefill from the verify page's "投诉此人" link (?no=…), the lookup page's "举报此编号" (?kind=report&no=…)
-  // and an agency page's "投诉或举报本单位" (?agency=<id>: someone of that unit whose number is unknown).
+  // and an agency page's two links: ?agency=<id> (an auxiliary it employs, number unknown) and
+  // ?agency=<id>&about=agency (the agency itself).
   useEffect(() => {
     const params = new URLSearchParams(location.search);
     const agency = params.get('agency') ?? '';
-    if (agencies.some((a) => a.id === agency)) setValues((v) => ({ ...v, about: 'unit', agencyId: agency }));
+    const target = params.get('about') === 'agency' ? 'agency' : 'unit';
+    if (agencies.some((a) => a.id === agency)) setValues((v) => ({ ...v, about: target, agencyId: agency }));
     const no = params.get('no') ?? '';
     const kind = params.get('kind') === 'report' ? 'report' : params.get('kind') === 'complaint' ? 'complaint' : '';
     // From the lookup page's "not on the roster" (kind=report) the number is presumed unknown; the lookup below
@@ -149,7 +153,7 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies }: 
         <p className="code" id="reference">{receipt.reference}</p>
         <p>查询码（只显示这一次，请抄下或截图保存）</p>
         <p className="code" id="tracking-code">{receipt.trackingCode}</p>
-        <p>办理机关须为您的身份保密，不得透露给被反映的人。{values.email && '确认邮件已发往您填写的邮箱。'}</p>
+        <p>按本平台规则，您的身份只告知办理机关，平台要求其保密。{values.email && '确认邮件已发往您填写的邮箱。'}</p>
         {anonymous && <p>这是匿名举报：不会收到办理反馈，但可以凭受理编号和查询码查询办理状态。</p>}
         <p><a href="/complaint/status/">用受理编号和查询码查询办理进度</a></p>
       </div>
@@ -161,7 +165,7 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies }: 
       values.about === 'auxiliary' && found
         ? `${found.name}（${found.certificateNo}，${found.agencyName}）`
         : values.about === 'unknownNumber'
-          ? `出示编号 ${values.certificateNo} 的人员${values.agencyId ? `（自称${agencyName(values.agencyId)}）` : ''}`
+          ? `出示编号 ${values.certificateNo} 的人员${values.agencyId ? `（自称${agencyName(values.agencyId)}）` : `（发生在${values.region}）`}`
           : agencyName(values.agencyId);
     const rows: [string, string, string][] = [
       ['kind', fieldLabels.kind!, kindLabels[values.kind as 'complaint' | 'report']],
@@ -274,6 +278,19 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies }: 
           </select>
         </div>
       )}
+      {values.about === 'unknownNumber' && !values.agencyId && (
+        <div className={cls('region')}>
+          <label htmlFor={fieldId('region')}>{fieldLabels.region}</label>
+          <p className="hint" id={`${fieldId('region')}-hint`}>不知道对方单位时必填：转事发地区的司法行政部门处理</p>
+          {err('region')}
+          <select id={fieldId('region')} name="region" value={values.region} onChange={set('region')} aria-describedby={described('region', true)}>
+            <option value="">（请选择）</option>
+            {regions.map((r) => (
+              <option key={r} value={r}>{r}</option>
+            ))}
+          </select>
+        </div>
+      )}
       <div className={cls('category')}>
         <label htmlFor={fieldId('category')}>{fieldLabels.category}</label>
         <p className="hint" id={`${fieldId('category')}-hint`}>按该单位执行的办法中禁止辅助人员从事的事项和行为分类，括号内为条款</p>
@@ -310,7 +327,7 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies }: 
       </div>
       <fieldset className="field">
         <legend>您的联系方式</legend>
-        <p className="hint">投诉须填写姓名和电话；举报可以不填（匿名）。办理机关必须为您保密，不得透露给被反映的人。</p>
+        <p className="hint">投诉须填写姓名和电话；举报可以不填（匿名）。按本平台规则，您的姓名和联系方式只发给办理机关，不发给被反映的人员或单位，平台要求办理机关保密（这是本平台的规则，不是两部办法的规定）。详见<a href="/privacy/">个人信息保护说明</a>。</p>
         {text('name', { type: 'text', autoComplete: 'name', maxLength: limits.nameMax })}
         {text('phone', { type: 'tel', autoComplete: 'tel', maxLength: 30 })}
         {text('email', { type: 'email', autoComplete: 'email', maxLength: limits.emailMax }, '填写后会收到确认邮件')}
