@@ -2,6 +2,7 @@
 import { defineConfig, passthroughImageService } from 'astro/config';
 import react from '@astrojs/react';
 import { portalIntegration } from './src/integrations/portal.ts';
+import { policyCheckIntegration } from './src/integrations/policy-check.ts';
 
 const siteUrl = (process.env.SITE_URL || 'http://localhost:4321').replace(/\/+$/, '');
 
@@ -14,7 +15,7 @@ export default defineConfig({
   // OUT_DIR lets tests and benchmarks build side by side without clobbering dist/.
   outDir: process.env.OUT_DIR || './dist',
   cacheDir: process.env.OUT_DIR ? `${process.env.OUT_DIR}-cache` : './node_modules/.astro',
-  integrations: [react(), portalIntegration()],
+  integrations: [react(), policyCheckIntegration(), portalIntegration()],
   // Photos are copied as given; no sharp, no remote images.
   image: { service: passthroughImageService() },
   devToolbar: { enabled: false },

@@ -4,6 +4,7 @@ import { findComplaintById, listEvents } from '../store/records.ts';
 import { acknowledgementMail, agencyMail, type ComplaintForMail, type Contents } from './mails.ts';
 import type { Target } from './route.ts';
 import type { World } from './world.ts';
+import { timeLimitFor } from '../deadlines/label.ts';
 
 /** The `compose` value of the mails a submission queues: the agency mail and the acknowledgement. */
 export const INTAKE_COMPOSER = 'intake';
@@ -32,6 +33,7 @@ export function intakeMailComposer(world: World): (request: ComposeRequest) => P
       contents: JSON.parse(complaint.contents) as Contents,
       createdAt: complaint.created_at,
       acceptDueAt: complaint.accept_due_at,
+      timeLimit: timeLimitFor(world, new Date(complaint.created_at)),
       routeReason: routed.reason ?? '',
     };
     if (kind === 'agency') {

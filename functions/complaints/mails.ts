@@ -22,6 +22,8 @@ export interface ComplaintForMail {
   contents: Contents;
   createdAt: string;
   acceptDueAt: string | null;
+  /** What the deadlines rest on (the platform's own time limit, or the adopting document); shown with them. */
+  timeLimit: string;
   routeReason: string;
 }
 
@@ -69,7 +71,7 @@ export function agencyMail(c: ComplaintForMail, agency: Agency, directory: Direc
     ['提交时间', shanghai(c.createdAt)],
     ['分派理由', c.routeReason],
   ];
-  if (c.acceptDueAt) rows.push(['受理期限', `请于 ${shanghai(c.acceptDueAt)} 前决定是否受理`]);
+  if (c.acceptDueAt) rows.push(['受理期限', `请于 ${shanghai(c.acceptDueAt)} 前决定是否受理`], ['时限说明', c.timeLimit]);
   return composeMail({
     subject: `【${kindLabels[c.kind]}】${c.reference} 关于${describeTarget(c.target, directory)}`,
     intro: [`${agency.name}：`, `公示平台收到一件${kindLabels[c.kind]}，按规定分派贵单位办理。`],
@@ -93,9 +95,11 @@ export function acknowledgementMail(c: ComplaintForMail, agency: Agency, siteUrl
       ['反映对象', '已记录'],
       ['提交时间', shanghai(c.createdAt)],
       ['办理机关', agency.name],
+      ...(c.acceptDueAt ? ([['受理期限', `${shanghai(c.acceptDueAt)} 前决定是否受理`], ['时限说明', c.timeLimit]] as MailRow[]) : []),
     ],
     outro: [
       `查询办理进度：${siteUrl}/complaint/status/ （需要受理编号和提交时页面上显示的查询码）。`,
+      `您的个人信息如何使用、保存多久：${siteUrl}/privacy/`,
       '如非本人提交，请忽略此邮件。',
     ],
   });

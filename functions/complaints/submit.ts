@@ -5,6 +5,7 @@ import { OUTBOX_COLUMNS, OUTBOX_VALUES, composeLaterParams, type MailComposedLat
 import { INTAKE_COMPOSER } from './intake-mail.ts';
 import { categoriesOf } from './directory.ts';
 import { acceptDueAt } from '../deadlines/policy.ts';
+import { DEFAULT_POLICY } from '../../src/lib/policy/schema.ts';
 import type { EvidenceFile } from './evidence.ts';
 import type { Contents } from './mails.ts';
 import { hashTrackingCode, newReference, newTrackingCode, ALPHABET } from './reference.ts';
@@ -103,9 +104,8 @@ export async function submitComplaint(
   const agency = world.directory.agency(route.agencyId)!;
   const now = world.clock.now();
   const at = now.toISOString();
-  // The deadline is the handling agency's: its regulation sets how long it has to accept.
-  const regulation = world.directory.regulation(agency.regulation);
-  const due = acceptDueAt(now, regulation ?? { deadlines: { acceptWorkingDays: 5, resolveDays: 60 } }, world.calendar).toISOString();
+  // The deployment's policy sets how long the agency has to accept (no regulation does).
+  const due = acceptDueAt(now, (world.policy ?? DEFAULT_POLICY).handling, world.calendar).toISOString();
   const trackingCode = trackingCodeFor(key, world.settings.secret);
   const trackingHash = hashTrackingCode(trackingCode, world.settings.secret);
   const contents: Contents = {

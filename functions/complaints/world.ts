@@ -3,6 +3,7 @@ import type { Clock } from '../outbox/worker.ts';
 import type { ActionLink } from '../mail/compose.ts';
 import type { Directory } from './directory.ts';
 import type { WorkCalendar } from '../deadlines/calendar.ts';
+import type { Policy } from '../../src/lib/policy/schema.ts';
 
 export interface Limits {
   /** application/json and application/x-www-form-urlencoded bodies. */
@@ -31,8 +32,10 @@ export interface World {
   directory: Directory;
   settings: { secret: string; siteUrl: string };
   limits: Limits;
-  /** Public holidays for deadlines (issue 5's holidays.yaml); weekends only when absent. */
+  /** Statutory holidays for deadlines (holidays.yaml); weekends only when absent. */
   calendar?: WorkCalendar;
+  /** The deployment's policy (policy.yaml): deadlines, reminders, retention; the defaults when absent. */
+  policy?: Policy;
   /** Signed action links for the agency e-mail (issue 5 plugs in here). */
   actionLinks?: (complaint: { id: string; reference: string; agencyId: string }) => ActionLink[];
   /** One line per request: route, status, reference. Never contents or contact details. */

@@ -1,63 +1,15 @@
-import { z } from 'zod';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { isoDate } from '../../src/lib/dates.ts';
-import { ContentError, parseWithFriendlyErrors } from '../../src/lib/friendly-errors.ts';
+import { localDate, WEEKENDS_ONLY, type WorkCalendar } from '../../src/lib/policy/calendar.ts';
+
+export { CHINA_OFFSET_MINUTES, coversAhead, holidaysSchema, loadCalendar, localDate, makeCalendar, missingYears, WEEKENDS_ONLY } from '../../src/lib/policy/calendar.ts';
+export type { WorkCalendar } from '../../src/lib/policy/calendar.ts';
 
 /**
  * Working-day arithmetic for complaint deadlines. Days are counted on the calendar of the agencies
  * (China Standard Time, UTC+8, no daylight saving), so "5 working days" means five Monday–Friday dates
- * after the day of submission, minus public holidays, plus make-up working weekends (调休) when the
- * operator lists them in `<CONTENT_DIR>/holidays.yaml`.
+ * after the day of submission, minus the statutory holidays and plus the make-up working weekends (调休) of
+ * the years the holiday calendar covers (src/lib/policy/calendar.ts).
  */
-export const CHINA_OFFSET_MINUTES = 8 * 60;
 const DAY_MS = 86_400_000;
-
-export const holidaysSchema = z
-  .object({
-    /** Weekdays that are not working days (法定节假日). */
-    holidays: z.array(isoDate).default([]),
-    /** Saturdays/Sundays that are working days (调休上班). */
-    workdays: z.array(isoDate).default([]),
-  })
-  .strict();
-
-export interface WorkCalendar {
-  holidays: ReadonlySet<string>;
-  workdays: ReadonlySet<string>;
-  offsetMinutes: number;
-}
-
-export const WEEKENDS_ONLY: WorkCalendar = { holidays: new Set(), workdays: new Set(), offsetMinutes: CHINA_OFFSET_MINUTES };
-
-export function makeCalendar(input: unknown = {}, where = 'holidays.yaml'): WorkCalendar {
-  const data = parseWithFriendlyErrors(holidaysSchema, input ?? {}, where);
-  return { holidays: new Set(data.holidays), workdays: new Set(data.workdays), offsetMinutes: CHINA_OFFSET_MINUTES };
-}
-
-/** Reads the optional `holidays.yaml` of the content folder; absent → weekends only. */
-export async function loadCalendar(contentDir: string): Promise<WorkCalendar> {
-  const path = join(contentDir, 'holidays.yaml');
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return WEEKENDS_ONLY;
-  }
-  let data: unknown;
-  try {
-    data = parseYaml(text);
-  } catch (error) {
-    throw new ContentError(path, [`YAML 格式错误：${(error as Error).message}`]);
-  }
-  return makeCalendar(data, path);
-}
-
-/** The local calendar date (YYYY-MM-DD) of an instant. */
-export function localDate(at: Date, calendar: WorkCalendar = WEEKENDS_ONLY): string {
-  return new Date(at.getTime() + calendar.offsetMinutes * 60_000).toISOString().slice(0, 10);
-}
 
 /** The last millisecond of a local date, as an instant. */
 export function endOfLocalDay(date: string, calendar: WorkCalendar = WEEKENDS_ONLY): Date {

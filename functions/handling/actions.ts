@@ -3,6 +3,8 @@ import { agencyMail, type ComplaintForMail, type Contents } from '../complaints/
 import type { Target } from '../complaints/route.ts';
 import { mailHost } from '../complaints/world.ts';
 import { acceptDueAt, resolveDueAt } from '../deadlines/policy.ts';
+import { DEFAULT_POLICY } from '../../src/lib/policy/schema.ts';
+import { timeLimitFor } from '../deadlines/label.ts';
 import { enqueueMail } from '../outbox/enqueue.ts';
 import type { Db } from '../store/db.ts';
 import { appendEvent, findComplaintByReference, updateComplaintStatus, type ComplaintRow } from '../store/records.ts';
@@ -156,14 +158,14 @@ async function perform(
     }
   }
   const handler = receiving ?? agency;
-  const regulation = world.directory.regulation(handler.regulation);
+  const handling = (world.policy ?? DEFAULT_POLICY).handling;
   const change: Parameters<typeof updateComplaintStatus>[3] = { status: t.to, at };
   if (receiving) {
     change.agencyId = receiving.id;
-    change.acceptDueAt = regulation ? acceptDueAt(now, regulation, world.calendar).toISOString() : null;
+    change.acceptDueAt = acceptDueAt(now, handling, world.calendar).toISOString();
     change.resolveDueAt = null;
   }
-  if (claim.action === 'accept' && regulation) change.resolveDueAt = resolveDueAt(now, regulation, world.calendar).toISOString();
+  if (claim.action === 'accept') change.resolveDueAt = resolveDueAt(now, handling, world.calendar).toISOString();
   if (!(await updateComplaintStatus(tx, complaint.id, complaint.status, change))) {
     throw new Refusal(409, '该件刚刚被其他操作更新，请刷新页面后重试。');
   }
@@ -198,6 +200,7 @@ async function perform(
       contents,
       createdAt: complaint.created_at,
       acceptDueAt: change.acceptDueAt ?? null,
+      timeLimit: timeLimitFor(world, now),
       routeReason,
     };
     const links = actionLinks(world, { reference: complaint.reference, agencyId: receiving.id, period: period + 1 }, ['accept', 'reject', 'transfer']);
@@ -212,7 +215,7 @@ async function perform(
     const links = actionLinks(world, { reference: complaint.reference, agencyId: agency.id, period }, ['resolve', 'transfer']);
     await enqueueMail(
       tx,
-      { ...acceptedMail({ reference: complaint.reference, agency, resolveDueAt: change.resolveDueAt, links }), complaintId: complaint.id, key: complaint.reference, kind: `handling-${event.seq}`, recipient: agency.complaints.email },
+      { ...acceptedMail({ reference: complaint.reference, agency, resolveDueAt: change.resolveDueAt, timeLimit: timeLimitFor(world, now), links }), complaintId: complaint.id, key: complaint.reference, kind: `handling-${event.seq}`, recipient: agency.complaints.email },
       at,
       host,
     );

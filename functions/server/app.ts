@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { getSite } from '../../src/lib/site.ts';
 import type { Settings } from '../../src/lib/settings.ts';
 import { loadCalendar } from '../deadlines/calendar.ts';
+import { loadPolicy } from '../../src/lib/policy/load.ts';
 import { makeIntakeActionLinks } from '../handling/mails.ts';
 import { handlingFunctions } from '../handling/http.ts';
 import { ensureHandlingSchema } from '../handling/schema.ts';
@@ -65,11 +66,13 @@ export async function createApp(
   const store = await openStore(settings);
   const directory = options.directory ?? (await loadDirectory(settings.contentDir));
   const calendar = await loadCalendar(settings.contentDir);
+  const policy = await loadPolicy(settings.contentDir);
   const world: World = {
     store,
     clock,
     directory,
     calendar,
+    policy,
     settings: { secret: settings.secret, siteUrl: settings.siteUrl },
     limits: { ...defaultLimits, ...limitsFromEnv(), ...options.limits },
     actionLinks: makeIntakeActionLinks({ settings, clock }),

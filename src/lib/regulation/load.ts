@@ -45,6 +45,9 @@ export async function loadRegulations(contentDir: string): Promise<Map<string, R
 /** `permittedDuties.2.text: 缺少原文 text`; unknown fields named in Chinese. */
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.length ? issue.path.map(String).join('.') : '(根)';
+  if (issue.code === 'unrecognized_keys' && issue.keys.includes('deadlines')) {
+    return `${path}: deadlines 不再写在办法文件里，请移到 policy.yaml 的 handling 一节（办理时限是本平台的规则，不是办法的规定）`;
+  }
   const message = issue.code === 'unrecognized_keys' ? `未知字段 ${issue.keys.join('、')}` : issue.message;
   return `${path}: ${message}`;
 }

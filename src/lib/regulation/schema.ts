@@ -21,22 +21,6 @@ function provisionList(name: string) {
   return z.array(provisionSchema, { error: `${name} 应是条文列表（每项有 id、article、text）` });
 }
 
-function positiveInt(message: string) {
-  return z.number({ error: message }).int({ message }).positive({ message });
-}
-
-export const deadlinesSchema = z
-  .object(
-    {
-      /** Working days (weekends skipped) from submission to 受理/不予受理. */
-      acceptWorkingDays: positiveInt('acceptWorkingDays 应为正整数（工作日数）'),
-      /** Calendar days from acceptance to 办结. */
-      resolveDays: positiveInt('resolveDays 应为正整数（天数）'),
-    },
-    { error: '缺少期限 deadlines（acceptWorkingDays、resolveDays）' },
-  )
-  .strict();
-
 /** A jurisdiction's rule set (办法) as data: drives the verification page and the complaint categories. */
 export const regulationSchema = z
   .object({
@@ -57,7 +41,6 @@ export const regulationSchema = z
     prohibitedConduct: provisionList('prohibitedConduct'),
     /** Publication and complaint-channel duties of the agency, quoted. */
     disclosure: provisionList('disclosure').min(1, { message: 'disclosure 至少要有一条' }),
-    deadlines: deadlinesSchema,
   })
   .strict();
 

@@ -6,7 +6,11 @@ export function countText(n: Count): string {
   return n === SUPPRESSED ? '少于 5' : typeof n === 'number' ? String(n) : '不公布';
 }
 
-const header = ['维度', '代码', '名称', '收到', '受理', '不予受理', '办结', '受理用时中位数（天）', '办结用时中位数（天）', '超期比例'];
+/** The header; the overdue column says which time limits "overdue" is measured against. */
+export function csvHeader(timeLimit?: string): string {
+  const overdue = timeLimit ? `超期比例（${timeLimit}）` : '超期比例';
+  return ['维度', '代码', '名称', '收到', '受理', '不予受理', '办结', '受理用时中位数（天）', '办结用时中位数（天）', overdue].map(csvCell).join(',');
+}
 
 function csvCell(value: string | number | null): string {
   const text = value === null ? '' : String(value);
@@ -23,9 +27,9 @@ function csvRow(dimension: string, row: StatsRow): string {
 }
 
 /** One CSV (UTF-8 with BOM so Excel reads the Chinese) with the total, per-agency and per-category rows. */
-export function toCsv(stats: Stats): string {
+export function toCsv(stats: Stats, timeLimit?: string): string {
   const lines = [
-    header.join(','),
+    csvHeader(timeLimit),
     csvRow('合计', stats.total),
     ...stats.byAgency.map((r) => csvRow('机关', r)),
     ...stats.byCategory.map((r) => csvRow('类别', r)),
