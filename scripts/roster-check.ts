@@ -7,10 +7,10 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { ContentError } from '../src/lib/friendly-errors.ts';
-import { loadRegistry, type Registry } from '../src/lib/registry/load.ts';
-import { findRosterFiles, findRosterFilesIn, formatProblem, importRosters, readRosterSources, type RosterFileReport } from '../src/lib/roster/index.ts';
-import { readSettings } from '../src/lib/settings.ts';
+import { ContentError } from '../src/core/friendly-errors.ts';
+import { loadRegistry, type Registry } from '../src/import/registry/load.ts';
+import { findRosterFiles, findRosterFilesIn, formatProblem, importRosters, readRosterSources, type RosterFileReport } from '../src/import/roster/index.ts';
+import { readSettings } from '../src/core/settings.ts';
 
 // Keep V8's young generation from doubling as rows stream through: reading 100k rows allocates a lot of
 // short-lived strings, and the grown semi-spaces alone pushed peak RSS from ~250 MB to ~380 MB (see

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { readSettings } from '../src/lib/settings.ts';
+import { readSettings } from '../src/core/settings.ts';
 import { createApp, outboxDir } from '../functions/server/app.ts';
 import { startServer } from '../functions/server/node.ts';
 import { sqlitePath } from '../functions/store/index.ts';

@@ -1,4 +1,4 @@
-import { limits } from './schema.ts';
+import { limits } from '../../src/core/complaint/schema.ts';
 
 export interface EvidenceFile {
   name: string;

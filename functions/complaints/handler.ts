@@ -6,7 +6,7 @@ import { readEvidence } from './evidence.ts';
 import { checkPage, confirmationPage, formPage, problemPage } from './pages.ts';
 import { tokenBucket } from './rate.ts';
 import { parseReference, trackingCodeMatches } from './reference.ts';
-import { complaintInputSchema, sortErrors, toFieldErrors, type FieldErrors } from './schema.ts';
+import { complaintInputSchema, sortErrors, toFieldErrors, type FieldErrors } from '../../src/core/complaint/schema.ts';
 import { powOk, resolveTarget, submitComplaint } from './submit.ts';
 import type { World } from './world.ts';
 

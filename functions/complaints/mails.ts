@@ -1,9 +1,9 @@
-import type { Agency } from '../../src/lib/registry/schema.ts';
+import type { Agency } from '../../src/core/registry/schema.ts';
 import { composeMail, type ActionLink, type ComposedMail, type MailRow } from '../mail/compose.ts';
-import type { Directory } from './directory.ts';
-import { categoriesOf } from './directory.ts';
+import type { Directory } from '../../src/core/directory.ts';
+import { categoriesOf } from '../../src/core/directory.ts';
 import type { Target } from './route.ts';
-import { kindLabels } from './schema.ts';
+import { kindLabels } from '../../src/core/complaint/schema.ts';
 
 /** The private part of a complaint as stored in `complaints.contents`. */
 export interface Contents {

@@ -1,26 +1,10 @@
-import { escapeHtml as e } from '../../src/lib/text.ts';
-import { categoriesOf, type Directory } from './directory.ts';
-import { renderComplaintForm, type CategoryGroup } from './form-html.ts';
+import { escapeHtml as e } from '../../src/core/text.ts';
+import type { Directory } from '../../src/core/directory.ts';
+import { agencyChoices, categoryGroups } from '../../src/core/complaint/choices.ts';
+import { renderComplaintForm } from '../../src/core/complaint/form-html.ts';
 import { categoryLabel, describeTarget } from './mails.ts';
 import { regionsOf, type Target } from './route.ts';
-import { fieldOrder, kindLabels, type FieldErrors } from './schema.ts';
-
-/** Category groups for the form: one per regulation in use, then 其他. */
-export function categoryGroups(directory: Directory): CategoryGroup[] {
-  const ids = [...new Set(directory.agencies.map((a) => a.regulation))];
-  const groups: CategoryGroup[] = [];
-  for (const id of ids) {
-    const regulation = directory.regulation(id);
-    if (!regulation) continue;
-    groups.push({ title: regulation.title, regulationId: regulation.id, options: categoriesOf(regulation).filter((c) => c.regulationId) });
-  }
-  groups.push({ title: '其他', regulationId: null, options: [{ code: 'other', label: '其他' }] });
-  return groups;
-}
-
-export function agencyChoices(directory: Directory): { id: string; name: string }[] {
-  return [...directory.agencies].map((a) => ({ id: a.id, name: a.name })).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
-}
+import { fieldOrder, kindLabels, type FieldErrors } from '../../src/core/complaint/schema.ts';
 
 /** A page the functions answer a no-JS form post with; same frame as the site's pages, no external requests. */
 function page(title: string, body: string): string {

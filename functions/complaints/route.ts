@@ -1,5 +1,8 @@
-import type { Agency } from '../../src/lib/registry/schema.ts';
-import type { Directory } from './directory.ts';
+import type { Agency } from '../../src/core/registry/schema.ts';
+import type { Directory } from '../../src/core/directory.ts';
+import { enclosingRegion, noSuperiorGuidance, superiorOf } from '../../src/core/complaint/superior.ts';
+
+export { isGovernment, regionsOf, subordinatesOf } from '../../src/core/complaint/superior.ts';
 
 /** Whom a complaint is about, after the number has been looked up. */
 export type Target =
@@ -26,12 +29,6 @@ export interface Refusal {
 
 export function isRefusal(route: Route | Refusal): route is Refusal {
   return 'refused' in route;
-}
-
-const GOVERNMENT = /人民政府$/;
-
-export function isGovernment(agency: Agency): boolean {
-  return GOVERNMENT.test(agency.name);
 }
 
 /**
@@ -70,57 +67,12 @@ function unresolved(): Refusal {
 }
 
 function aboutAgency(concerned: Agency, directory: Directory): Route | Refusal {
-  const below = subordinatesOf(concerned.id, directory);
-  const parent = concerned.parent ? directory.agency(concerned.parent) : undefined;
-  if (parent && !below.has(parent.id)) {
-    return { agencyId: parent.id, rule: 'parent', reason: `反映对象为${concerned.name}本身，转其上级行政机关${parent.name}办理（不交被反映机关自己处理）` };
-  }
-  const higher = higherGovernment(concerned, directory, below);
-  if (higher) {
-    return {
-      agencyId: higher.id,
-      rule: 'higher-government',
-      reason: `反映对象为${concerned.name}本身，平台未登记其上级行政机关，转${higher.region}的${higher.name}办理（不交被反映机关或其下属部门处理）`,
-    };
-  }
-  return {
-    refused: true,
-    guidance:
-      `本平台没有登记${concerned.name}的上级机关，无法在这里受理针对${concerned.name}本身的投诉举报。` +
-      `平台不会把它转给${concerned.name}自己或其所属部门处理，因为下级部门无权监督本级机关。` +
-      `请向${concerned.name}的上一级人民政府反映，或通过当地 12345 政务服务便民热线、信访渠道反映。` +
-      `如要反映的是该机关招用的辅助人员，请在“反映的是谁？”中选择辅助人员。`,
-  };
-}
-
-/** Every body whose chain of parents reaches `id`, and `id` itself. */
-export function subordinatesOf(id: string, directory: Directory): Set<string> {
-  const below = new Set([id]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const a of directory.agencies) {
-      if (a.parent && below.has(a.parent) && !below.has(a.id)) {
-        below.add(a.id);
-        grew = true;
-      }
-    }
-  }
-  return below;
-}
-
-/**
- * The people's government one level up: for a department, the government of its own region; for a government,
- * the government of the nearest enclosing region (a region whose name is a prefix of its own).
- */
-function higherGovernment(concerned: Agency, directory: Directory, exclude: Set<string>): Agency | undefined {
-  const governments = directory.agencies.filter((a) => isGovernment(a) && !exclude.has(a.id));
-  if (!isGovernment(concerned)) {
-    const own = governments.find((g) => g.region === concerned.region);
-    if (own) return own;
-  }
-  return governments
-    .filter((g) => g.region !== concerned.region && concerned.region.startsWith(g.region))
-    .sort((a, b) => b.region.length - a.region.length)[0];
+  const superior = superiorOf(concerned, directory);
+  if (!superior) return { refused: true, guidance: noSuperiorGuidance(concerned) };
+  const { agency, rule } = superior;
+  return rule === 'parent'
+    ? { agencyId: agency.id, rule, reason: `反映对象为${concerned.name}本身，转其上级行政机关${agency.name}办理（不交被反映机关自己处理）` }
+    : { agencyId: agency.id, rule, reason: `反映对象为${concerned.name}本身，平台未登记其上级行政机关，转${agency.region}的${agency.name}办理（不交被反映机关或其下属部门处理）` };
 }
 
 function unknownNumber(target: Extract<Target, { about: 'unknownNumber' }>, concerned: Agency | undefined, directory: Directory): Route | Refusal {
@@ -144,13 +96,6 @@ function unknownNumber(target: Extract<Target, { about: 'unknownNumber' }>, conc
   };
 }
 
-/** The nearest registered region that contains `region` (its name is a prefix of it). */
-function enclosingRegion(region: string, directory: Directory): string | undefined {
-  return [...new Set(directory.agencies.map((a) => a.region))]
-    .filter((r) => r !== region && region.startsWith(r))
-    .sort((a, b) => b.length - a.length)[0];
-}
-
 /** The justice bureau most agencies of the region answer to. */
 function oversightOfRegion(region: string, directory: Directory, exclude: string | undefined): Agency | undefined {
   const counts = new Map<string, number>();
@@ -159,9 +104,4 @@ function oversightOfRegion(region: string, directory: Directory, exclude: string
   }
   const best = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
   return best ? directory.agency(best[0]) : undefined;
-}
-
-/** The regions of the registry, for the form's 发生地区 choice. */
-export function regionsOf(directory: Directory): string[] {
-  return [...new Set(directory.agencies.map((a) => a.region))].sort((a, b) => a.localeCompare(b, 'zh-CN'));
 }

@@ -3,14 +3,14 @@ import { findComplaintByIdempotencyKey } from '../store/records.ts';
 
 import { OUTBOX_COLUMNS, OUTBOX_VALUES, composeLaterParams, type MailComposedLater } from '../outbox/enqueue.ts';
 import { INTAKE_COMPOSER } from './intake-mail.ts';
-import { categoriesOf } from './directory.ts';
+import { categoriesOf } from '../../src/core/directory.ts';
 import { acceptDueAt } from '../deadlines/policy.ts';
-import { DEFAULT_POLICY } from '../../src/lib/policy/schema.ts';
+import { DEFAULT_POLICY } from '../../src/core/policy/schema.ts';
 import type { EvidenceFile } from './evidence.ts';
 import type { Contents } from './mails.ts';
 import { hashTrackingCode, newReference, newTrackingCode, ALPHABET } from './reference.ts';
 import { isRefusal, regionsOf, routeComplaint, type Target } from './route.ts';
-import { OTHER_CATEGORY, sortErrors, type ComplaintInput, type FieldErrors } from './schema.ts';
+import { OTHER_CATEGORY, sortErrors, type ComplaintInput, type FieldErrors } from '../../src/core/complaint/schema.ts';
 import { mailHost, type World } from './world.ts';
 
 const COMPLAINT_COLUMNS = `(id, reference, tracking_hash, kind, status, agency_id, regulation_id, category, target, contents,

@@ -1,9 +1,9 @@
 import type { Db } from '../store/db.ts';
 import type { Clock } from '../outbox/worker.ts';
 import type { ActionLink } from '../mail/compose.ts';
-import type { Directory } from './directory.ts';
+import type { Directory } from '../../src/core/directory.ts';
 import type { WorkCalendar } from '../deadlines/calendar.ts';
-import type { Policy } from '../../src/lib/policy/schema.ts';
+import type { Policy } from '../../src/core/policy/schema.ts';
 
 export interface Limits {
   /** application/json and application/x-www-form-urlencoded bodies. */

@@ -1,13 +1,14 @@
-import { localDate, WEEKENDS_ONLY, type WorkCalendar } from '../../src/lib/policy/calendar.ts';
+import { localDate, WEEKENDS_ONLY, type WorkCalendar } from '../../src/core/policy/calendar.ts';
 
-export { CHINA_OFFSET_MINUTES, coversAhead, holidaysSchema, loadCalendar, localDate, makeCalendar, missingYears, WEEKENDS_ONLY } from '../../src/lib/policy/calendar.ts';
-export type { WorkCalendar } from '../../src/lib/policy/calendar.ts';
+export { CHINA_OFFSET_MINUTES, coversAhead, holidaysSchema, localDate, makeCalendar, missingYears, WEEKENDS_ONLY } from '../../src/core/policy/calendar.ts';
+export { loadCalendar } from '../../src/import/policy/load.ts';
+export type { WorkCalendar } from '../../src/core/policy/calendar.ts';
 
 /**
  * Working-day arithmetic for complaint deadlines. Days are counted on the calendar of the agencies
  * (China Standard Time, UTC+8, no daylight saving), so "5 working days" means five Monday–Friday dates
  * after the day of submission, minus the statutory holidays and plus the make-up working weekends (调休) of
- * the years the holiday calendar covers (src/lib/policy/calendar.ts).
+ * the years the holiday calendar covers (src/core/policy/calendar.ts).
  */
 const DAY_MS = 86_400_000;
 

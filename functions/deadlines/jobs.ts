@@ -1,4 +1,4 @@
-import type { Agency } from '../../src/lib/registry/schema.ts';
+import type { Agency } from '../../src/core/registry/schema.ts';
 import { mailHost } from '../complaints/world.ts';
 import { actionLinks, escalationMail, reminderMail, summaryMail, type Stage, type SummaryItem } from '../handling/mails.ts';
 import { allowedActions } from '../handling/state.ts';
@@ -8,7 +8,7 @@ import { enqueueMail } from '../outbox/enqueue.ts';
 import { appendEvent, claimNotice, type ComplaintRow } from '../store/records.ts';
 import { escalationAt } from './policy.ts';
 import { timeLimitFor } from './label.ts';
-import { DEFAULT_POLICY } from '../../src/lib/policy/schema.ts';
+import { DEFAULT_POLICY } from '../../src/core/policy/schema.ts';
 import { localDate, WEEKENDS_ONLY } from './calendar.ts';
 
 /**

@@ -1,5 +1,5 @@
-import { timeLimitLabel } from '../../src/lib/policy/labels.ts';
-import { DEFAULT_POLICY, type Policy } from '../../src/lib/policy/schema.ts';
+import { timeLimitLabel } from '../../src/core/policy/labels.ts';
+import { DEFAULT_POLICY, type Policy } from '../../src/core/policy/schema.ts';
 import { coversAhead, WEEKENDS_ONLY, type WorkCalendar } from './calendar.ts';
 
 /**

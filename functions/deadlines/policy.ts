@@ -1,5 +1,5 @@
-import type { HandlingPolicy } from '../../src/lib/policy/handling.ts';
-import { DEFAULT_POLICY } from '../../src/lib/policy/schema.ts';
+import type { HandlingPolicy } from '../../src/core/policy/handling.ts';
+import { DEFAULT_POLICY } from '../../src/core/policy/schema.ts';
 import { addCalendarDays, addWorkingDays, WEEKENDS_ONLY, type WorkCalendar } from './calendar.ts';
 
 /**

@@ -3,12 +3,12 @@ import { agencyMail, type ComplaintForMail, type Contents } from '../complaints/
 import type { Target } from '../complaints/route.ts';
 import { mailHost } from '../complaints/world.ts';
 import { acceptDueAt, resolveDueAt } from '../deadlines/policy.ts';
-import { DEFAULT_POLICY } from '../../src/lib/policy/schema.ts';
+import { DEFAULT_POLICY } from '../../src/core/policy/schema.ts';
 import { timeLimitFor } from '../deadlines/label.ts';
 import { enqueueMail } from '../outbox/enqueue.ts';
 import type { Db } from '../store/db.ts';
 import { appendEvent, findComplaintByReference, updateComplaintStatus, type ComplaintRow } from '../store/records.ts';
-import type { Agency } from '../../src/lib/registry/schema.ts';
+import type { Agency } from '../../src/core/registry/schema.ts';
 import { tokenHash, verifyActionToken, type ActionClaim } from './links.ts';
 import { acceptedMail, actionLinks, citizenStatusMail } from './mails.ts';
 import { claimTokenUse, ensureHandlingSchema, tokenWasUsed } from './schema.ts';

@@ -1,4 +1,4 @@
-import type { Agency } from '../../src/lib/registry/schema.ts';
+import type { Agency } from '../../src/core/registry/schema.ts';
 import { composeMail, type ActionLink, type ComposedMail } from '../mail/compose.ts';
 import type { Clock } from '../outbox/worker.ts';
 import { actionUrl, issueActionToken } from './links.ts';

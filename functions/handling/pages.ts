@@ -1,6 +1,6 @@
-import { escapeHtml } from '../../src/lib/text.ts';
-import { pageHtml } from '../../src/lib/portal/frame.ts';
-import type { Agency } from '../../src/lib/registry/schema.ts';
+import { escapeHtml } from '../../src/core/text.ts';
+import { pageHtml } from '../../src/core/frame.ts';
+import type { Agency } from '../../src/core/registry/schema.ts';
 import type { Ready } from './actions.ts';
 import { shanghai } from './mails.ts';
 import { actionLabels, statusLabels } from './state.ts';

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../../src/lib/text.ts';
+import { escapeHtml } from '../../src/core/text.ts';
 import { parseReference, trackingCodeMatches } from '../complaints/reference.ts';
 import { findComplaintByReference, listEvents, type ComplaintStatus, type EventRow } from '../store/records.ts';
 import { page } from './pages.ts';

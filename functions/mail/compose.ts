@@ -1,4 +1,4 @@
-import { escapeHtml } from '../../src/lib/text.ts';
+import { escapeHtml } from '../../src/core/text.ts';
 
 /** Subjects and addresses never carry line breaks or other controls (header injection). */
 export function headerSafe(value: string): string {

@@ -1,14 +1,14 @@
 import { join } from 'node:path';
-import { getSite } from '../../src/lib/site.ts';
-import type { Settings } from '../../src/lib/settings.ts';
+import { getSite } from '../../src/import/site.ts';
+import type { Settings } from '../../src/core/settings.ts';
 import { loadCalendar } from '../deadlines/calendar.ts';
-import { loadPolicy } from '../../src/lib/policy/load.ts';
+import { loadPolicy } from '../../src/import/policy/load.ts';
 import { makeIntakeActionLinks } from '../handling/mails.ts';
 import { handlingFunctions } from '../handling/http.ts';
 import { ensureHandlingSchema } from '../handling/schema.ts';
 import { runDeadlineJobs } from '../deadlines/jobs.ts';
 import { complaintFunctions } from '../complaints/handler.ts';
-import { buildDirectory, type Directory } from '../complaints/directory.ts';
+import { buildDirectory, type Directory } from '../../src/core/directory.ts';
 import { defaultLimits, senderAddress, type Limits, type World } from '../complaints/world.ts';
 import { createMailer, type Mailer } from '../mail/transport.ts';
 import { runOutboxLoop, sendPendingMail, type Clock } from '../outbox/worker.ts';

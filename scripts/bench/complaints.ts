@@ -27,7 +27,7 @@ function withSchema(url: string, schema: string): string {
 
 /** The real thing: createApp + the Node server, as `npm start` runs it (no mail worker: intake only). */
 async function serveReal(): Promise<void> {
-  const { readSettings } = await import('../../src/lib/settings.ts');
+  const { readSettings } = await import('../../src/core/settings.ts');
   const { createApp } = await import('../../functions/server/app.ts');
   const { startServer } = await import('../../functions/server/node.ts');
   const app = await createApp(readSettings(), { limits: { rateBurst: 1e9, ratePerSecond: 1e9 }, log: () => undefined });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import type { Auxiliary } from '../lib/roster/schema.ts';
-import type { Site } from '../lib/site.ts';
+import type { Auxiliary } from '../core/roster/schema.ts';
+import type { Site } from '../import/site.ts';
 
 /**
  * Where an auxiliary's photo is on disk. `photo` is relative to the folder of the roster it came from; the

@@ -1,6 +1,6 @@
 import type { AstroIntegration } from 'astro';
-import { readSettings } from '../lib/settings.ts';
-import { calendarWarning, loadPolicyView } from '../lib/policy/site.ts';
+import { readSettings } from '../core/settings.ts';
+import { calendarWarning, loadPolicyView } from '../import/policy/view.ts';
 
 /** Checks policy.yaml and holidays.yaml before the build (a broken file stops it) and warns about holiday coverage. */
 export function policyCheckIntegration(): AstroIntegration {

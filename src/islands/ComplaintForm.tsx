@@ -8,8 +8,8 @@ import {
   sortErrors,
   toFieldErrors,
   type FieldErrors,
-} from '../../functions/complaints/schema.ts';
-import { fieldId, fieldLabels, type CategoryGroup } from '../../functions/complaints/form-html.ts';
+} from '../core/complaint/schema.ts';
+import { fieldId, fieldLabels, type CategoryGroup } from '../core/complaint/form-html.ts';
 import { lookupAuxiliary, statusWords, type FoundAuxiliary } from './complaint/lookup.ts';
 import { solvePow } from './complaint/pow.ts';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { complaintFunctions } from '../../functions/complaints/handler.ts';
-import { limits } from '../../functions/complaints/schema.ts';
+import { limits } from '../../src/core/complaint/schema.ts';
 import type { Db } from '../../functions/store/index.ts';
 import { freshDb, testWorld, validSubmission } from './support.ts';
 

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadRegistry } from '../../src/lib/registry/load.ts';
-import { loadRegulations } from '../../src/lib/regulation/load.ts';
-import { buildDirectory } from '../../functions/complaints/directory.ts';
+import { loadRegistry } from '../../src/import/registry/load.ts';
+import { loadRegulations } from '../../src/import/regulation/load.ts';
+import { buildDirectory } from '../../src/core/directory.ts';
 import { isGovernment, isRefusal, regionsOf, routeComplaint, subordinatesOf } from '../../functions/complaints/route.ts';
 
 // The shipped registry: two jurisdictions, a city with districts, governments with and without a parent.

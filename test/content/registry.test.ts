@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { ContentError } from '../../src/lib/friendly-errors.ts';
-import { checkRegistry, loadRegistry, type Registry } from '../../src/lib/registry/load.ts';
-import { loadRegulations } from '../../src/lib/regulation/load.ts';
+import { ContentError } from '../../src/core/friendly-errors.ts';
+import { checkRegistry, loadRegistry, type Registry } from '../../src/import/registry/load.ts';
+import { loadRegulations } from '../../src/import/regulation/load.ts';
 
 const REGULATIONS = new Set(['hebei-2021', 'luan-draft']);
 

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { ContentError } from '../../src/lib/friendly-errors.ts';
-import { loadRegulations } from '../../src/lib/regulation/load.ts';
-import type { Provision, Regulation } from '../../src/lib/regulation/schema.ts';
+import { ContentError } from '../../src/core/friendly-errors.ts';
+import { loadRegulations } from '../../src/import/regulation/load.ts';
+import type { Provision, Regulation } from '../../src/core/regulation/schema.ts';
 
 const CONTENT = 'content';
 /** The source texts, kept next to the data so the quotes can be checked anywhere (copied from shared/regulations/). */

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runDeadlineJobs } from '../../functions/deadlines/jobs.ts';
-import { makeCalendar } from '../../src/lib/policy/calendar.ts';
-import { HOLIDAYS_NOT_COUNTED, PLATFORM_LIMIT } from '../../src/lib/policy/labels.ts';
-import { policySchema } from '../../src/lib/policy/schema.ts';
+import { makeCalendar } from '../../src/core/policy/calendar.ts';
+import { HOLIDAYS_NOT_COUNTED, PLATFORM_LIMIT } from '../../src/core/policy/labels.ts';
+import { policySchema } from '../../src/core/policy/schema.ts';
 import type { Db } from '../../functions/store/index.ts';
 import type { ReceivedMail } from '../complaints/support.ts';
 import { freshDb, handlingHarness, header, linksIn, mailText, pgSkipReason, type Harness } from '../handling/support.ts';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HOLIDAYS_NOT_COUNTED, PLATFORM_LIMIT } from '../../src/lib/policy/labels.ts';
+import { HOLIDAYS_NOT_COUNTED, PLATFORM_LIMIT } from '../../src/core/policy/labels.ts';
 import { distDir, siteBuilt } from '../support/site.ts';
 
 /** Every word by which a page can state a handling deadline or its breach. */

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { coversAhead, loadCalendar, makeCalendar, missingYears } from '../../src/lib/policy/calendar.ts';
-import { HOLIDAYS_NOT_COUNTED, PLATFORM_LIMIT, timeLimitLabel, timeLimitSummary } from '../../src/lib/policy/labels.ts';
-import { loadPolicy } from '../../src/lib/policy/load.ts';
-import { calendarWarning, loadPolicyView } from '../../src/lib/policy/site.ts';
-import { ContentError } from '../../src/lib/friendly-errors.ts';
+import { coversAhead, makeCalendar, missingYears } from '../../src/core/policy/calendar.ts';
+import { HOLIDAYS_NOT_COUNTED, PLATFORM_LIMIT, timeLimitLabel, timeLimitSummary } from '../../src/core/policy/labels.ts';
+import { loadCalendar, loadPolicy } from '../../src/import/policy/load.ts';
+import { calendarWarning, loadPolicyView } from '../../src/import/policy/view.ts';
+import { ContentError } from '../../src/core/friendly-errors.ts';
 
 const dirs: string[] = [];
 function contentDir(files: Record<string, string>): string {

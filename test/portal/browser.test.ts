@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumAvailable, launchChromium } from '../support/browser.ts';
 import { serveSite, siteBuilt } from '../support/site.ts';
-import { readSettings } from '../../src/lib/settings.ts';
+import { readSettings } from '../../src/core/settings.ts';
 import { axeViolations, builtRecords, decodeQr, type PublishedRecord } from './helpers.ts';
 
 const ready = chromiumAvailable() && siteBuilt();

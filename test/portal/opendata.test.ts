@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { csvCell, openDataColumns, toCsv } from '../../src/lib/opendata/index.ts';
-import { publishedFields } from '../../src/lib/roster/schema.ts';
-import { getSite } from '../../src/lib/site.ts';
+import { csvCell, openDataColumns, toCsv } from '../../src/build/opendata/index.ts';
+import { publishedFields } from '../../src/core/roster/schema.ts';
+import { getSite } from '../../src/import/site.ts';
 import { distDir, siteBuilt } from '../support/site.ts';
 
 describe('open data CSV cells', () => {

@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { readSamplePrivateValues } from '../../scripts/sample/private-values.ts';
-import { readSettings } from '../../src/lib/settings.ts';
+import { readSettings } from '../../src/core/settings.ts';
 import { distDir, siteBuilt } from '../support/site.ts';
 
 /** Outputs built from roster data: verification pages, directory, open data, number index, search index. */

@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumAvailable, launchChromium } from '../support/browser.ts';
 import { distDir, serveSite, siteBuilt } from '../support/site.ts';
-import { memberMatch, type BucketMeta, type Member } from '../../src/lib/search/match.ts';
-import { queryTokens, searchName } from '../../src/lib/search/tokens.ts';
-import { numberMatches, shardOf, type NumberEntry } from '../../src/lib/portal/shard.ts';
-import { certificateLookupKey } from '../../src/lib/text.ts';
+import { memberMatch, type BucketMeta, type Member } from '../../src/build/search/match.ts';
+import { queryTokens, searchName } from '../../src/build/search/tokens.ts';
+import { numberMatches, shardOf, type NumberEntry } from '../../src/build/portal/shard.ts';
+import { certificateLookupKey } from '../../src/core/text.ts';
 import { builtRecords, type PublishedRecord } from './helpers.ts';
 
 const ready = chromiumAvailable() && siteBuilt();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { encodeChars, nameTokens, queryTokens } from '../../src/lib/search/tokens.ts';
-import { memberMatch } from '../../src/lib/search/match.ts';
-import { fnv1a, numberMatches, shardCountFor, shardOf, type NumberEntry } from '../../src/lib/portal/shard.ts';
-import { certificateLookupKey } from '../../src/lib/text.ts';
+import { encodeChars, nameTokens, queryTokens } from '../../src/build/search/tokens.ts';
+import { memberMatch } from '../../src/build/search/match.ts';
+import { fnv1a, numberMatches, shardCountFor, shardOf, type NumberEntry } from '../../src/build/portal/shard.ts';
+import { certificateLookupKey } from '../../src/core/text.ts';
 
 describe('search tokens', () => {
   it('encodes characters as letters only, keeping prefixes as prefixes', () => {

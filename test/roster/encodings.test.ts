@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { formatProblem } from '../../src/lib/roster/index.ts';
+import { formatProblem } from '../../src/import/roster/index.ts';
 import { importFiles } from './support.ts';
 
 const fixture = (name: string) => readFile(new URL(`./fixtures/${name}`, import.meta.url));

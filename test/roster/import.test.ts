@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { findRosterFiles, formatProblem, importRosters, readRosterSources, type RosterResult } from '../../src/lib/roster/index.ts';
-import { auxiliarySchema } from '../../src/lib/roster/schema.ts';
+import { findRosterFiles, formatProblem, importRosters, readRosterSources, type RosterResult } from '../../src/import/roster/index.ts';
+import { auxiliarySchema } from '../../src/core/roster/schema.ts';
 import { contentDir, csv, HEADER, importFiles, removeDir, testRegistry } from './support.ts';
 
 const F = 'rosters/cgj-2026-11-01.csv';

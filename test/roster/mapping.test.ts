@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatProblem } from '../../src/lib/roster/index.ts';
+import { formatProblem } from '../../src/import/roster/index.ts';
 import { csv, importFiles } from './support.ts';
 
 const ROSTER = csv([

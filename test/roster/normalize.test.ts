@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { cleanText, normalizeName, parseCertificateNo, parseDate, parseEmployment, parseStatus } from '../../src/lib/roster/normalize.ts';
-import { headerKey, matchHeaders } from '../../src/lib/roster/headers.ts';
-import { asOfFromFileName } from '../../src/lib/roster/index.ts';
-import { columnLetter, formatProblem } from '../../src/lib/roster/problems.ts';
+import { cleanText, normalizeName, parseCertificateNo, parseDate, parseEmployment, parseStatus } from '../../src/import/roster/normalize.ts';
+import { headerKey, matchHeaders } from '../../src/import/roster/headers.ts';
+import { asOfFromFileName } from '../../src/import/roster/index.ts';
+import { columnLetter, formatProblem } from '../../src/import/roster/problems.ts';
 
 describe('normalizeName', () => {
   it('drops stray spaces inside Chinese names and trims', () => {

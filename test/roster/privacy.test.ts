@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { formatProblem } from '../../src/lib/roster/index.ts';
-import { publishedFields } from '../../src/lib/roster/schema.ts';
+import { formatProblem } from '../../src/import/roster/index.ts';
+import { publishedFields } from '../../src/core/roster/schema.ts';
 import { csv, importFiles } from './support.ts';
 
 const PRIVATE = ['130982199001011234', '13800138000', '河北省任丘市某街道某号', '1990-01-01', '家属病重请假', '0317-2212345'];

@@ -2,10 +2,10 @@ import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadRegistry } from '../../src/lib/registry/load.ts';
-import { findRosterFiles, formatProblem, importRosters, readRosterSources, RosterImportError } from '../../src/lib/roster/index.ts';
-import { auxiliarySchema } from '../../src/lib/roster/schema.ts';
-import { loadSite } from '../../src/lib/site.ts';
+import { loadRegistry } from '../../src/import/registry/load.ts';
+import { findRosterFiles, formatProblem, importRosters, readRosterSources, RosterImportError } from '../../src/import/roster/index.ts';
+import { auxiliarySchema } from '../../src/core/roster/schema.ts';
+import { loadSite } from '../../src/import/site.ts';
 import { stringify } from 'yaml';
 import { AGENCIES, contentDir, csv, removeDir } from './support.ts';
 

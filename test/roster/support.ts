@@ -1,8 +1,8 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { checkRegistry, type Registry } from '../../src/lib/registry/load.ts';
-import { findRosterFiles, importRosters, readRosterSources, type RosterResult } from '../../src/lib/roster/index.ts';
+import { checkRegistry, type Registry } from '../../src/import/registry/load.ts';
+import { findRosterFiles, importRosters, readRosterSources, type RosterResult } from '../../src/import/roster/index.ts';
 
 export const AGENCIES = [
   {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readSettings, DEFAULT_SITE_URL, DEV_SECRET } from '../../src/lib/settings.ts';
-import { certificateLookupKey, escapeHtml, normalizeCertificateNo, toHalfWidth } from '../../src/lib/text.ts';
+import { readSettings, DEFAULT_SITE_URL, DEV_SECRET } from '../../src/core/settings.ts';
+import { certificateLookupKey, escapeHtml, normalizeCertificateNo, toHalfWidth } from '../../src/core/text.ts';
 
 describe('settings', () => {
   it('uses the embedded defaults when the environment is empty', () => {

@@ -5,7 +5,7 @@ import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from './browser.ts';
 import { distDir } from './site.ts';
 import { createApp, type App } from '../../functions/server/app.ts';
 import { startServer, type RunningServer } from '../../functions/server/node.ts';
-import { readSettings } from '../../src/lib/settings.ts';
+import { readSettings } from '../../src/core/settings.ts';
 import { startSmtp, tempDir } from '../complaints/support.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { readSettings } from '../../../src/lib/settings.ts';
+import { readSettings } from '../../../src/core/settings.ts';
 import { createApp, type App } from '../../server/app.ts';
 
 /** The part of Netlify's `Context` we use (no dependency on @netlify/functions). */

@@ -1,5 +1,5 @@
-import { certificateLookupKey, normalizeCertificateNo } from '../../lib/text.ts';
-import { shardUrl, type NumberEntry } from '../../lib/portal/shard.ts';
+import { certificateLookupKey, normalizeCertificateNo } from '../../core/text.ts';
+import { shardUrl, type NumberEntry } from '../../build/portal/shard.ts';
 
 export interface FoundAuxiliary {
   certificateNo: string;

@@ -1,7 +1,7 @@
-import { loadRegistry } from '../registry/load.ts';
-import { loadRegulations } from '../regulation/load.ts';
-import type { Regulation } from '../regulation/schema.ts';
-import { readSettings } from '../settings.ts';
+import { loadRegistry } from '../../import/registry/load.ts';
+import { loadRegulations } from '../../import/regulation/load.ts';
+import type { Regulation } from '../../core/regulation/schema.ts';
+import { readSettings } from '../../core/settings.ts';
 import { aggregate, type Labels, type Stats } from './aggregate.ts';
 import { readStatsInput } from './load.ts';
 

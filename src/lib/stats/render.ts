@@ -1,4 +1,4 @@
-import { escapeHtml } from '../text.ts';
+import { escapeHtml } from '../../core/text.ts';
 import { SUPPRESSED, type Count, type Stats, type StatsRow } from './aggregate.ts';
 
 /** How a count reads on the page and in the chart. */

@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { getPortal } from '../../lib/portal/data.ts';
-import { contentType, openDataFile } from '../../lib/opendata/files.ts';
+import { getPortal } from '../../build/portal/data.ts';
+import { contentType, openDataFile } from '../../build/opendata/files.ts';
 
 export function getStaticPaths() {
   return (['csv', 'json'] as const).map((format) => ({ params: { file: `all.${format}` }, props: { format } }));

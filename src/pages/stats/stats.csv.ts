@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { getStats, toCsv } from '../../lib/stats/index.ts';
 import { csvHeader } from '../../lib/stats/render.ts';
-import { getPolicyView } from '../../lib/policy/site.ts';
+import { getPolicyView } from '../../import/policy/view.ts';
 
 export const GET: APIRoute = async () => {
   const stats = await getStats();

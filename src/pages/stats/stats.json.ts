@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
 import { getStats, SUPPRESS_BELOW } from '../../lib/stats/index.ts';
-import { getPolicyView } from '../../lib/policy/site.ts';
+import { getPolicyView } from '../../import/policy/view.ts';
 
 export const GET: APIRoute = async () => {
   const stats = await getStats();

@@ -1,5 +1,5 @@
 import { defineCollection } from 'astro:content';
-import { getSite } from '../../../../src/lib/site.ts';
+import { getSite } from '../../../../src/import/site.ts';
 
 const auxiliaries = defineCollection({
   loader: {

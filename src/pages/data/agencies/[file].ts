@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { getPortal } from '../../../lib/portal/data.ts';
-import { contentType, openDataFile } from '../../../lib/opendata/files.ts';
+import { getPortal } from '../../../build/portal/data.ts';
+import { contentType, openDataFile } from '../../../build/opendata/files.ts';
 
 export async function getStaticPaths() {
   const portal = await getPortal();

@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { getPortal } from '../../../lib/portal/data.ts';
+import { getPortal } from '../../../build/portal/data.ts';
 
 /** One shard of the static number index: a list of NumberEntry (see lib/portal/shard.ts). */
 export async function getStaticPaths() {

@@ -1,0 +1,46 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ContentError, formatIssues } from '../../core/friendly-errors.ts';
+import { makeCalendar, WEEKENDS_ONLY, type WorkCalendar } from '../../core/policy/calendar.ts';
+import { unknownKeysInChinese } from '../../core/policy/fields.ts';
+import { DEFAULT_POLICY, policySchema, type Policy } from '../../core/policy/schema.ts';
+
+/** Reads `<contentDir>/policy.yaml`; absent → the defaults. A broken file names the file and each field. */
+export async function loadPolicy(contentDir: string): Promise<Policy> {
+  const path = join(contentDir, 'policy.yaml');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return DEFAULT_POLICY;
+    throw new ContentError(path, [`无法读取：${(error as Error).message}`]);
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (error) {
+    throw new ContentError(path, [`YAML 格式错误：${(error as Error).message}`]);
+  }
+  const parsed = policySchema.safeParse(data ?? {});
+  if (parsed.success) return parsed.data;
+  throw new ContentError(path, formatIssues(parsed.error.issues.map(unknownKeysInChinese)));
+}
+
+/** Reads the optional `holidays.yaml` of the content folder; absent → weekends only (not covered). */
+export async function loadCalendar(contentDir: string): Promise<WorkCalendar> {
+  const path = join(contentDir, 'holidays.yaml');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return WEEKENDS_ONLY;
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (error) {
+    throw new ContentError(path, [`YAML 格式错误：${(error as Error).message}`]);
+  }
+  return makeCalendar(data, path);
+}

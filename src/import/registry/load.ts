@@ -1,0 +1,110 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { ContentError } from '../../core/friendly-errors.ts';
+import { agencyListSchema, agencySchema, type Agency } from '../../core/registry/schema.ts';
+
+/** The agency registry, indexed; built only through checkRegistry so every reference in it resolves. */
+export interface Registry {
+  agencies: readonly Agency[];
+  byId: ReadonlyMap<string, Agency>;
+  /** Exact name (trimmed, spaces dropped) → agency, for matching roster 单位 columns. */
+  byName: ReadonlyMap<string, Agency>;
+}
+
+export function agencyNameKey(name: string): string {
+  return name.normalize('NFKC').replace(/\s+/g, '');
+}
+
+/**
+ * Validates the parsed registry: schema, unique ids and names, parent/oversight exist, no parent cycles,
+ * regulation known. Collects every problem before failing.
+ */
+export function checkRegistry(input: unknown, knownRegulations: ReadonlySet<string>, where = 'agencies.yaml'): Registry {
+  const parsed = agencyListSchema.safeParse(input);
+  if (!parsed.success) throw new ContentError(where, parsed.error.issues.map((issue) => describeIssue(issue, input)));
+  const agencies = parsed.data;
+  const problems: string[] = [];
+  const byId = new Map<string, Agency>();
+  const byName = new Map<string, Agency>();
+  agencies.forEach((agency, index) => {
+    const at = `第 ${index + 1} 项（id: ${agency.id}）`;
+    const key = agencyNameKey(agency.name);
+    const same = byName.get(key);
+    if (byId.has(agency.id)) problems.push(`${at}: id "${agency.id}" 重复`);
+    else if (same) problems.push(`${at}: 名称 "${agency.name}" 与 id "${same.id}" 重复`);
+    if (!byId.has(agency.id)) byId.set(agency.id, agency);
+    if (!same) byName.set(key, agency);
+    if (!knownRegulations.has(agency.regulation)) {
+      problems.push(`${at}: 适用办法 regulation "${agency.regulation}" 未定义（已有：${[...knownRegulations].join('、')}）`);
+    }
+  });
+  agencies.forEach((agency, index) => {
+    const at = `第 ${index + 1} 项（id: ${agency.id}）`;
+    for (const field of ['parent', 'oversight'] as const) {
+      const ref = agency[field];
+      if (ref === undefined) continue;
+      if (ref === agency.id) problems.push(`${at}: ${field} 不能指向自身`);
+      else if (!byId.has(ref)) problems.push(`${at}: ${field} "${ref}" 不存在`);
+    }
+  });
+  for (const cycle of findCycles(agencies, 'parent')) problems.push(`上级机关 parent 关系成环：${cycle.join(' → ')}`);
+  for (const cycle of findCycles(agencies, 'oversight')) problems.push(`监督机关 oversight 关系成环：${cycle.join(' → ')}`);
+  if (problems.length) throw new ContentError(where, problems);
+  return { agencies, byId, byName };
+}
+
+/** A schema problem as `第 3 项（id: x）的 complaints.email：…`, counting entries from 1 as a clerk would. */
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  const [index, ...rest] = issue.path;
+  if (typeof index !== 'number') return issue.message;
+  const entry = Array.isArray(input) ? (input[index] as { id?: unknown } | null) : undefined;
+  const id = entry && typeof entry === 'object' && typeof entry.id === 'string' ? `（id: ${entry.id}）` : '';
+  const field = rest.length ? `的 ${rest.map(String).join('.')}` : '';
+  const message =
+    issue.code === 'unrecognized_keys'
+      ? `未知字段 ${issue.keys.join('、')}（可用字段：${Object.keys(agencySchema.shape).join('、')}）`
+      : issue.code === 'invalid_type' && rest.length === 0
+        ? '每一项应是一个机关（id、name、region…）'
+        : issue.message;
+  return `第 ${index + 1} 项${id}${field}：${message}`;
+}
+
+function findCycles(agencies: readonly Agency[], link: 'parent' | 'oversight'): string[][] {
+  const parentOf = new Map(agencies.map((a) => [a.id, a[link]]));
+  const reported = new Set<string>();
+  const cycles: string[][] = [];
+  for (const start of parentOf.keys()) {
+    const path: string[] = [];
+    let current: string | undefined = start;
+    while (current !== undefined && parentOf.has(current) && !path.includes(current)) {
+      path.push(current);
+      current = parentOf.get(current);
+    }
+    if (current === undefined || !path.includes(current)) continue;
+    const cycle = path.slice(path.indexOf(current));
+    const key = [...cycle].sort().join(',');
+    if (reported.has(key)) continue;
+    reported.add(key);
+    cycles.push([...cycle, current]);
+  }
+  return cycles;
+}
+
+export async function loadRegistry(contentDir: string, knownRegulations: ReadonlySet<string>): Promise<Registry> {
+  const path = join(contentDir, 'agencies.yaml');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ContentError(path, [`无法读取文件：${(error as Error).message}`]);
+  }
+  let data: unknown;
+  try {
+    data = parseYaml(text);
+  } catch (error) {
+    throw new ContentError(path, [`YAML 格式错误：${(error as Error).message}`]);
+  }
+  return checkRegistry(data, knownRegulations, path);
+}

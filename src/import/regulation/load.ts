@@ -1,0 +1,53 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
+import { ContentError } from '../../core/friendly-errors.ts';
+import { regulationSchema, type Regulation } from '../../core/regulation/schema.ts';
+
+/** Reads every `regulations/*.yaml`; the file name (without extension) must equal the regulation's id. */
+export async function loadRegulations(contentDir: string): Promise<Map<string, Regulation>> {
+  const dir = join(contentDir, 'regulations');
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => n.endsWith('.yaml')).sort();
+  } catch (error) {
+    throw new ContentError(dir, [`无法读取办法目录：${(error as Error).message}`]);
+  }
+  const regulations = new Map<string, Regulation>();
+  for (const name of names) {
+    const path = join(dir, name);
+    let data: unknown;
+    try {
+      data = parseYaml(await readFile(path, 'utf8'));
+    } catch (error) {
+      throw new ContentError(path, [`YAML 格式错误：${(error as Error).message}`]);
+    }
+    const parsed = regulationSchema.safeParse(data);
+    if (!parsed.success) throw new ContentError(path, parsed.error.issues.map(describeIssue));
+    const regulation = parsed.data;
+    const expected = name.replace(/\.yaml$/, '');
+    if (regulation.id !== expected) throw new ContentError(path, [`id "${regulation.id}" 应与文件名 "${expected}" 一致`]);
+    const ids = new Set<string>();
+    const problems: string[] = [];
+    for (const list of ['noEnforcementPower', 'permittedDuties', 'forbiddenDuties', 'prohibitedConduct', 'disclosure'] as const) {
+      regulation[list].forEach((p, i) => {
+        if (ids.has(p.id)) problems.push(`${list}.${i}.id: "${p.id}" 重复`);
+        ids.add(p.id);
+      });
+    }
+    if (problems.length) throw new ContentError(path, problems);
+    regulations.set(regulation.id, regulation);
+  }
+  return regulations;
+}
+
+/** `permittedDuties.2.text: 缺少原文 text`; unknown fields named in Chinese. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.length ? issue.path.map(String).join('.') : '(根)';
+  if (issue.code === 'unrecognized_keys' && issue.keys.includes('deadlines')) {
+    return `${path}: deadlines 不再写在办法文件里，请移到 policy.yaml 的 handling 一节（办理时限是本平台的规则，不是办法的规定）`;
+  }
+  const message = issue.code === 'unrecognized_keys' ? `未知字段 ${issue.keys.join('、')}` : issue.message;
+  return `${path}: ${message}`;
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { isoDate } from '../../core/dates.ts';
+import { agencyId } from '../../core/registry/schema.ts';
+import type { Registry } from '../registry/load.ts';
+import { rosterFields } from './fields.ts';
+import type { RosterProblem } from './problems.ts';
+import type { RosterSource } from './types.ts';
+
+const HEADER_ROW_MESSAGE = 'headerRow 应为正整数（表头所在的行号）';
+
+/** `<roster>.mapping.yaml` next to a roster export: how to read an export that the aliases alone do not cover. */
+export const rosterMappingSchema = z
+  .object({
+    /** Agency id every row belongs to (for exports without a 单位 column). */
+    agency: agencyId.optional(),
+    /** Roster date, YYYY-MM-DD; otherwise taken from the file name. */
+    asOf: isoDate.optional(),
+    /** Extra header text → field. */
+    columns: z
+      .record(
+        z.string().min(1, { message: '表头不能为空' }),
+        z.enum(rosterFields, { message: `字段名应为以下之一：${rosterFields.join(', ')}` }),
+      )
+      .optional(),
+    /** XLSX sheet to read; default the first visible one. */
+    sheet: z.string().min(1, { message: '工作表名不能为空' }).optional(),
+    /** 1-based header row; default the first non-empty row. */
+    headerRow: z.number({ message: HEADER_ROW_MESSAGE }).int({ message: HEADER_ROW_MESSAGE }).min(1, { message: HEADER_ROW_MESSAGE }).optional(),
+  })
+  .strict();
+
+export type RosterMapping = z.infer<typeof rosterMappingSchema>;
+
+/** Headers of private columns (ID card, phone, address, birth, bank …) that a mapping file may not publish. */
+const PRIVATE_HEADER = /身份证|身份号|公民身份|电话|手机|联系方式|住址|地址|出生|户籍|籍贯|银行|卡号|社保|医保|婚姻|政治面貌|民族|学历/;
+
+/** `a/b.csv` → `a/b.mapping.yaml`. */
+export function mappingPathFor(rosterPath: string): string {
+  return rosterPath.replace(/\.[^./\\]+$/, '') + '.mapping.yaml';
+}
+
+/** The mapping to use (empty when there is no mapping file), or null when the mapping file is wrong. */
+export function readMapping(source: RosterSource, registry: Registry, problems: RosterProblem[]): RosterMapping | null {
+  const mappingFile = source.mappingFile ?? '映射文件';
+  if (source.mappingError !== undefined) {
+    problems.push({ file: mappingFile, reason: source.mappingError });
+    return null;
+  }
+  if (source.mapping === undefined) return {};
+  const parsed = rosterMappingSchema.safeParse(source.mapping ?? {});
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.map(String).join('.');
+      const reason =
+        issue.code === 'unrecognized_keys'
+          ? `未知的项 ${issue.keys.join('、')}：映射文件只能有 agency、asOf、columns、sheet、headerRow`
+          : issue.code === 'invalid_type' && path === ''
+            ? '映射文件应是由 agency、asOf、columns、sheet、headerRow 组成的 YAML 映射'
+            : `${path ? `${path}：` : ''}${issue.message}`;
+      problems.push({ file: mappingFile, reason });
+    }
+    return null;
+  }
+  const mapping = parsed.data;
+  const privateHeaders = Object.entries(mapping.columns ?? {}).filter(([header]) => PRIVATE_HEADER.test(header));
+  for (const [header, field] of privateHeaders) {
+    problems.push({ file: mappingFile, reason: `columns：「${header}」是个人隐私，不能公开，不能指定为 ${field}` });
+  }
+  if (privateHeaders.length) return null;
+  if (mapping.agency !== undefined && !registry.byId.has(mapping.agency)) {
+    problems.push({ file: mappingFile, value: mapping.agency, reason: 'agency：在 agencies.yaml 中没有这个 id' });
+    return null;
+  }
+  return mapping;
+}

@@ -1,0 +1,173 @@
+import { isRealIsoDate } from '../../core/dates.ts';
+import { normalizeCertificateNo, toHalfWidth } from '../../core/text.ts';
+import type { AuxiliaryStatus, Employment } from '../../core/roster/schema.ts';
+
+/** Trimmed, whitespace runs (including line breaks inside a cell) collapsed to one space. */
+export function cleanText(value: string): string {
+  return value.replace(/[\s\u3000]+/g, ' ').trim();
+}
+
+const HAN = '\\p{Script=Han}';
+const DOT_LIKE = '[·•・．.\u2027\u2022\u2219\u22C5\uFF65\u00B7]';
+const spaceNextToHan = new RegExp(`(?<=${HAN}|·)[\\s\\u3000]+|[\\s\\u3000]+(?=${HAN}|·)`, 'gu');
+const dotBetweenHan = new RegExp(`(?<=${HAN})${DOT_LIKE}(?=${HAN})`, 'gu');
+
+/**
+ * A person's name: trimmed, stray spaces next to Chinese characters dropped (`张 三` → `张三`), the separator
+ * in minority and transliterated names unified to `·` (`买买提•艾力` → `买买提·艾力`); spaces between Latin
+ * words are kept (one).
+ */
+export function normalizeName(value: string): string {
+  return cleanText(value).replace(spaceNextToHan, '').replace(dotBetweenHan, '·');
+}
+
+const CERTIFICATE_PATTERN = /^[0-9A-Z\u4E00-\u9FFF](?:[0-9A-Z\u4E00-\u9FFF._-]*[0-9A-Z\u4E00-\u9FFF])?$/u;
+export const MAX_CERTIFICATE_LENGTH = 40;
+
+/** A failure may ask not to be quoted: its value looks like private data (an ID-card number). */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string; hideValue?: boolean };
+
+/** normalizeCertificateNo plus the checks that keep it usable in a URL (`/verify/<number>/`). */
+export function parseCertificateNo(value: string): Parsed<string> {
+  const normalized = normalizeCertificateNo(value);
+  if (!normalized) return { ok: false, reason: '证件编号为空' };
+  if (/^\d+(?:\.\d+)?E\+?\d+$/.test(normalized)) {
+    return { ok: false, reason: '证件编号被 Excel 写成了科学计数法，原号码已经丢失：请把该列设为“文本”、重新填入编号后再导出' };
+  }
+  if (containsResidentIdNumber(normalized)) {
+    return { ok: false, reason: '含有居民身份证号码，不能作为证件编号公开：请检查是否把身份证号一列当成了证件编号', hideValue: true };
+  }
+  if (normalized.length > MAX_CERTIFICATE_LENGTH) return { ok: false, reason: `证件编号过长（最多 ${MAX_CERTIFICATE_LENGTH} 个字符）` };
+  if (/^="[^"]*"$/.test(normalized)) {
+    return { ok: false, reason: '证件编号写成了 Excel 的 ="…" 形式（公式不会被计算）：请去掉等号和引号，只留编号' };
+  }
+  if (!CERTIFICATE_PATTERN.test(normalized)) {
+    return { ok: false, reason: '证件编号只能由数字、字母、汉字和中间的连字符 -、下划线 _、点 . 组成' };
+  }
+  return { ok: true, value: normalized };
+}
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK = '10X98765432';
+
+/** An 18-character PRC resident ID number (GB 11643): valid birth date and ISO 7064 MOD 11-2 check character. */
+export function isResidentIdNumber(value: string): boolean {
+  const m = /^\d{6}((?:19|20)\d{2})(\d{2})(\d{2})\d{3}[\dX]$/.exec(value);
+  if (!m || !isRealIsoDate(`${m[1]}-${m[2]}-${m[3]}`)) return false;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(value[i]) * ID_WEIGHTS[i]!;
+  return ID_CHECK[sum % 11] === value[17];
+}
+
+/** Whether an ID-card number appears anywhere in the text (not next to other digits). */
+export function containsResidentIdNumber(text: string): boolean {
+  if (text.length < 18) return false;
+  for (const m of toHalfWidth(text).matchAll(/(?<!\d)\d{17}[\dXx](?!\d)/g)) if (isResidentIdNumber(m[0].toUpperCase())) return true;
+  return false;
+}
+
+/** A mainland mobile number (11 digits, 13x–19x) not next to other digits. */
+export function containsMobileNumber(text: string): boolean {
+  return text.length >= 11 && /(?<!\d)1[3-9]\d{9}(?!\d)/.test(toHalfWidth(text));
+}
+
+export const DATE_FORMATS_HINT = '可用格式：2021-12-01、2021/12/1、2021.12.1、2021年12月1日、20211201，或 Excel 日期';
+
+const EXCEL_EPOCH_1900 = Date.UTC(1899, 11, 30);
+const DAY = 86_400_000;
+/** Serial numbers from 1950-01-01 to 2199-12-31: a wider range is more likely a typo than a date. */
+const SERIAL_MIN = 18264;
+const SERIAL_MAX = 109574;
+
+/** A date written any of the ways a Chinese office export writes it, as `YYYY-MM-DD`; `undefined` for empty. */
+export function parseDate(raw: string | number | Date, date1904 = false): Parsed<string | undefined> {
+  if (raw instanceof Date) {
+    if (Number.isNaN(raw.getTime())) return { ok: false, reason: `日期无效。${DATE_FORMATS_HINT}` };
+    return { ok: true, value: raw.toISOString().slice(0, 10) };
+  }
+  if (typeof raw === 'number') return fromSerial(raw, date1904);
+  // A roster repeats the same few hundred dates thousands of times.
+  const key = date1904 ? `1904:${raw}` : raw;
+  let parsed = dateCache.get(key);
+  if (!parsed) {
+    if (dateCache.size >= DATE_CACHE_LIMIT) dateCache.clear();
+    parsed = parseDateText(raw, date1904);
+    dateCache.set(key, parsed);
+  }
+  return parsed;
+}
+
+const DATE_CACHE_LIMIT = 50_000;
+const dateCache = new Map<string, Parsed<string | undefined>>();
+
+function parseDateText(raw: string, date1904: boolean): Parsed<string | undefined> {
+  const text = toHalfWidth(raw).trim();
+  if (!text) return { ok: true, value: undefined };
+  let m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$/.exec(text);
+  if (!m) m = /^(\d{4})(\d{2})(\d{2})$/.exec(text);
+  if (m) {
+    const iso = `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
+    if (isRealIsoDate(iso)) return { ok: true, value: iso };
+    return { ok: false, reason: '日期不存在（月份或日期超出范围）' };
+  }
+  if (/^\d{5,6}(?:\.\d+)?$/.test(text)) return fromSerial(Number(text), date1904);
+  return { ok: false, reason: `无法识别的日期。${DATE_FORMATS_HINT}` };
+}
+
+function fromSerial(serial: number, date1904: boolean): Parsed<string> {
+  // In the 1904 date system (old Mac workbooks) serial 0 is 1904-01-01, which is 1462 in the 1900 system.
+  const days = Math.floor(serial) + (date1904 ? 1462 : 0);
+  if (!Number.isFinite(serial) || days < SERIAL_MIN || days > SERIAL_MAX) {
+    return { ok: false, reason: `无法识别的日期（数字 ${serial} 不是合理的 Excel 日期）。${DATE_FORMATS_HINT}` };
+  }
+  return { ok: true, value: new Date(EXCEL_EPOCH_1900 + days * DAY).toISOString().slice(0, 10) };
+}
+
+const STATUS_WORDS: Record<AuxiliaryStatus, readonly string[]> = {
+  active: ['在岗', '有效', '正常'],
+  suspended: ['暂停', '停用'],
+  revoked: ['收回', '注销', '吊销', '作废'],
+  left: ['离职', '离岗', '辞退', '解聘'],
+};
+const STATUS_BY_WORD = new Map<string, AuxiliaryStatus>();
+for (const [status, words] of Object.entries(STATUS_WORDS) as [AuxiliaryStatus, readonly string[]][]) {
+  STATUS_BY_WORD.set(status, status);
+  for (const word of words) STATUS_BY_WORD.set(word, status);
+}
+export const STATUS_WORDS_HINT = Object.values(STATUS_WORDS).map((w) => w.join('/')).join('；');
+
+/** A status word (在岗, 暂停, 注销, 离职 …); an empty cell means active. */
+export function parseStatus(value: string): Parsed<AuxiliaryStatus> {
+  const word = toHalfWidth(value).replace(/\s+/g, '').toLowerCase();
+  if (!word) return { ok: true, value: 'active' };
+  const status = STATUS_BY_WORD.get(word);
+  if (status) return { ok: true, value: status };
+  return { ok: false, reason: `无法识别的状态。可用：${STATUS_WORDS_HINT}` };
+}
+
+const EMPLOYMENT_WORDS: Record<Employment, readonly string[]> = {
+  direct: ['直接招用', '单位聘用', '聘用', '直招'],
+  dispatch: ['劳务派遣', '派遣'],
+};
+const EMPLOYMENT_BY_WORD = new Map<string, Employment>();
+for (const [employment, words] of Object.entries(EMPLOYMENT_WORDS) as [Employment, readonly string[]][]) {
+  EMPLOYMENT_BY_WORD.set(employment, employment);
+  for (const word of words) EMPLOYMENT_BY_WORD.set(word, employment);
+}
+export const EMPLOYMENT_WORDS_HINT = Object.values(EMPLOYMENT_WORDS).map((w) => w.join('/')).join('；');
+
+/** 用工方式; `undefined` for an empty cell. */
+export function parseEmployment(value: string): Parsed<Employment | undefined> {
+  const word = toHalfWidth(value).replace(/\s+/g, '').toLowerCase();
+  if (!word) return { ok: true, value: undefined };
+  const employment = EMPLOYMENT_BY_WORD.get(word);
+  if (employment) return { ok: true, value: employment };
+  return { ok: false, reason: `无法识别的用工方式。可用：${EMPLOYMENT_WORDS_HINT}` };
+}
+
+/** The text of a cell for a text field: numbers as written, dates as `YYYY-MM-DD`. */
+export function cellText(raw: string | number | Date): string {
+  if (typeof raw === 'string') return raw;
+  if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? '' : raw.toISOString().slice(0, 10);
+  return String(raw);
+}

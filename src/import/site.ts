@@ -1,0 +1,38 @@
+import { loadRegistry, type Registry } from './registry/load.ts';
+import { loadRegulations } from './regulation/load.ts';
+import type { Regulation } from '../core/regulation/schema.ts';
+import { findRosterFiles, importRosters, readRosterSources, RosterImportError, type RosterResult } from './roster/index.ts';
+import { readSettings } from '../core/settings.ts';
+
+/** Everything the static site is built from: the registry, the regulations and the published roster. */
+export interface Site {
+  contentDir: string;
+  registry: Registry;
+  regulations: ReadonlyMap<string, Regulation>;
+  roster: RosterResult;
+}
+
+/**
+ * Loads and checks the whole content folder. Throws (and so stops the build) on any problem: a site is
+ * published whole or not at all.
+ */
+export async function loadSite(contentDir: string): Promise<Site> {
+  const regulations = await loadRegulations(contentDir);
+  const registry = await loadRegistry(contentDir, new Set(regulations.keys()));
+  const sources = await readRosterSources(await findRosterFiles(contentDir), contentDir);
+  const roster = await importRosters(sources, registry);
+  if (roster.problems.length) throw new RosterImportError(roster.problems);
+  return { contentDir, registry, regulations, roster };
+}
+
+const cache = new Map<string, Promise<Site>>();
+
+/** loadSite once per content folder per process (Astro calls getStaticPaths in many modules). */
+export function getSite(contentDir = readSettings().contentDir): Promise<Site> {
+  let site = cache.get(contentDir);
+  if (!site) {
+    site = loadSite(contentDir);
+    cache.set(contentDir, site);
+  }
+  return site;
+}
