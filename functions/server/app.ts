@@ -7,6 +7,7 @@ import { makeIntakeActionLinks } from '../handling/mails.ts';
 import { handlingFunctions } from '../handling/http.ts';
 import { ensureHandlingSchema } from '../handling/schema.ts';
 import { runDeadlineJobs } from '../deadlines/jobs.ts';
+import { purgeClosedComplaints, type PurgeResult } from '../retention/purge.ts';
 import { complaintFunctions } from '../complaints/handler.ts';
 import { buildDirectory, type Directory } from '../../src/core/directory.ts';
 import { defaultLimits, senderAddress, type Limits, type World } from '../complaints/world.ts';
@@ -49,6 +50,8 @@ export interface App {
   sendPendingMail(): ReturnType<typeof sendPendingMail>;
   /** Reminders, escalations, daily summaries (issue 5): queue their mail; run before sendPendingMail. */
   runDeadlineJobs(): ReturnType<typeof runDeadlineJobs>;
+  /** Removes the personal information of complaints closed longer than the policy keeps it (policy.yaml complaintData). */
+  purgeClosedComplaints(): Promise<PurgeResult>;
   /** The worker loop until the signal aborts (`npm start`, `npm run outbox`). */
   runOutbox(signal: AbortSignal, intervalMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -91,6 +94,7 @@ export async function createApp(
     if (now - lastJobs < 60_000) return;
     lastJobs = now;
     await runDeadlineJobs(world);
+    await purgeClosedComplaints(world, { outboxDir: outboxDir(settings) });
   };
   const functions: FunctionHandler = async (request, context) => {
     for (const handler of handlers) {
@@ -105,6 +109,7 @@ export async function createApp(
     mailer,
     sendPendingMail: () => sendPendingMail(outbox),
     runDeadlineJobs: () => runDeadlineJobs(world),
+    purgeClosedComplaints: () => purgeClosedComplaints(world, { outboxDir: outboxDir(settings) }),
     runOutbox: (signal, intervalMs) => runOutboxLoop({ ...outbox, beforeRound, signal, ...(intervalMs ? { intervalMs } : {}), ...(options.log ? { log: options.log } : {}) }),
     close: async () => {
       mailer.close();

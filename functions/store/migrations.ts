@@ -96,6 +96,12 @@ CREATE INDEX evidence_complaint ON evidence (complaint_id);
     // Names the composer of a row queued without its text (see functions/outbox/worker.ts); NULL = text stored.
     sql: 'ALTER TABLE outbox ADD COLUMN compose TEXT;',
   },
+  {
+    version: 3,
+    name: 'complaints: when personal information was purged',
+    // Set by the retention purge (functions/retention/purge.ts); NULL = contents still held.
+    sql: 'ALTER TABLE complaints ADD COLUMN purged_at TEXT;',
+  },
 ];
 
 /** Applies every migration not yet applied, each in its own transaction; safe to run from several processes. */

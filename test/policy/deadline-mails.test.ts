@@ -8,7 +8,8 @@ import type { ReceivedMail } from '../complaints/support.ts';
 import { freshDb, handlingHarness, header, linksIn, mailText, pgSkipReason, type Harness } from '../handling/support.ts';
 
 /** Every word by which a mail can state a handling deadline or its breach. */
-const DEADLINE_WORDS = /期限|时限|逾期|超期|工作日/;
+// A retention period (保存期限) is not a handling deadline.
+const DEADLINE_WORDS = /(?<!保存)期限|时限|逾期|超期|工作日/;
 const cst = (s: string) => new Date(`${s}+08:00`).toISOString();
 const textOf = (m: ReceivedMail) => `${header(m.raw, 'subject') ?? ''}\n${mailText(m.raw)}`;
 
