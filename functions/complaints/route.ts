@@ -1,15 +1,9 @@
 import type { Agency } from '../../src/core/registry/schema.ts';
+import type { Target } from '../store/records/shapes.ts';
 import type { Directory } from '../../src/core/directory.ts';
 import { enclosingRegion, noSuperiorGuidance, superiorOf } from '../../src/core/complaint/superior.ts';
 
 export { isGovernment, regionsOf, subordinatesOf } from '../../src/core/complaint/superior.ts';
-
-/** Whom a complaint is about, after the number has been looked up. */
-export type Target =
-  | { about: 'auxiliary'; certificateNo: string; agencyId: string; name: string }
-  | { about: 'unit'; agencyId: string }
-  | { about: 'agency'; agencyId: string }
-  | { about: 'unknownNumber'; certificateNo: string; agencyId?: string; region?: string };
 
 export type RouteRule = 'employer' | 'unit' | 'parent' | 'higher-government' | 'oversight-of-agency' | 'oversight-of-region';
 

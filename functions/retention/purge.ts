@@ -17,7 +17,7 @@ export interface PurgeResult {
 }
 
 /** What remains of the contents: the shape the code reads, with nothing in it. */
-const PURGED_CONTENTS = JSON.stringify({ when: '', place: '', description: '', complainant: {}, evidence: [], purged: true });
+const PURGED_CONTENTS = JSON.stringify({ when: '', place: '', description: '', complainant: {}, evidence: [] });
 
 /** The instant `years` calendar years before `now` (29 February falls back to 28). */
 export function yearsBefore(now: Date, years: number): Date {
@@ -32,14 +32,20 @@ export function emlFileName(messageId: string): string {
   return `${messageId.replace(/[^A-Za-z0-9._@-]/g, '_')}.eml`;
 }
 
-/** Only who saw what about a target stays: the kind of target and the agency (and region) it concerned. */
+/**
+ * Only the kind of target and the agency (and region) it concerned stay; the named person's name and number are
+ * emptied, so the column still reads as a target (functions/store/records/shapes.ts).
+ */
 function reducedTarget(target: string): string {
-  try {
-    const t = JSON.parse(target) as { about?: string; agencyId?: string; region?: string };
-    return JSON.stringify({ about: t.about, ...(t.agencyId ? { agencyId: t.agencyId } : {}), ...(t.region ? { region: t.region } : {}), purged: true });
-  } catch {
-    return JSON.stringify({ purged: true });
-  }
+  const t = JSON.parse(target) as { about: string; agencyId?: string; region?: string };
+  const named = t.about === 'auxiliary' || t.about === 'unknownNumber';
+  return JSON.stringify({
+    about: t.about,
+    ...(t.agencyId ? { agencyId: t.agencyId } : {}),
+    ...(t.region ? { region: t.region } : {}),
+    ...(named ? { certificateNo: '' } : {}),
+    ...(t.about === 'auxiliary' ? { name: '' } : {}),
+  });
 }
 
 export async function purgeClosedComplaints(

@@ -5,7 +5,6 @@ import { loadCalendar } from '../deadlines/calendar.ts';
 import { loadPolicy } from '../../src/import/policy/load.ts';
 import { makeIntakeActionLinks } from '../handling/mails.ts';
 import { handlingFunctions } from '../handling/http.ts';
-import { ensureHandlingSchema } from '../handling/schema.ts';
 import { runDeadlineJobs } from '../deadlines/jobs.ts';
 import { purgeClosedComplaints, type PurgeResult } from '../retention/purge.ts';
 import { complaintFunctions } from '../complaints/handler.ts';
@@ -83,8 +82,7 @@ export async function createApp(
   };
   const mailer = createMailer({ smtpUrl: settings.smtpUrl, outboxDir: outboxDir(settings) });
   const leaseMs = Number(process.env.OUTBOX_LEASE_MS) || undefined;
-  const outbox = { db: store, mailer, clock, from: senderAddress(settings.siteUrl), compose: intakeMailComposer(world), ...(leaseMs ? { leaseMs } : {}) };
-  await ensureHandlingSchema(store);
+  const outbox = { db: store, mailer, clock, from: senderAddress(settings.siteUrl), composers: { intake: intakeMailComposer(world) }, ...(leaseMs ? { leaseMs } : {}) };
   // Intake (issue 4) first, then agency actions and the status form (issue 5).
   const handlers: FunctionHandler[] = [complaintFunctions(world), handlingFunctions(world)];
   // Reminders, escalations and daily summaries (issue 5) run with the mail worker, at most once a minute.

@@ -98,6 +98,18 @@ CREATE INDEX evidence_complaint ON evidence (complaint_id);
   },
   {
     version: 3,
+    name: 'action_uses: used agency action links',
+    // IF NOT EXISTS: stores created before this migration made the table on first use.
+    sql: `CREATE TABLE IF NOT EXISTS action_uses (
+  token_hash TEXT PRIMARY KEY,
+  complaint_id TEXT NOT NULL REFERENCES complaints (id),
+  action TEXT NOT NULL,
+  agency_id TEXT NOT NULL,
+  used_at TEXT NOT NULL
+);`,
+  },
+  {
+    version: 4,
     name: 'complaints: when personal information was purged',
     // Set by the retention purge (functions/retention/purge.ts); NULL = contents still held.
     sql: 'ALTER TABLE complaints ADD COLUMN purged_at TEXT;',

@@ -35,7 +35,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     async function deliverToFiles(): Promise<void> {
       const mailer = createMailer({ smtpUrl: undefined, outboxDir });
       for (let i = 0; i < 10; i++) {
-        const r = await sendPendingMail({ db, mailer, clock: h.clock, from: senderAddress(h.world.settings.siteUrl), compose: intakeMailComposer(h.world) });
+        const r = await sendPendingMail({ db, mailer, clock: h.clock, from: senderAddress(h.world.settings.siteUrl), composers: { intake: intakeMailComposer(h.world) } });
         if (r.claimed === 0) break;
       }
       mailer.close();
