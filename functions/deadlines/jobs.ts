@@ -16,7 +16,7 @@ import { localDate, WEEKENDS_ONLY } from './calendar.ts';
 /**
  * The deadline jobs, run on a schedule with an injected clock:
  * - a complaint past its deadline (受理 while submitted/transferred, 办结 while accepted) gets one reminder
- *   to the handling agency; ESCALATE_AFTER_WORKING_DAYS working days later, one escalation to the agency's
+ *   to the handling agency; policy.yaml `handling.escalateAfterWorkingDays` working days later, one escalation to the agency's
  *   parent and oversight. "Once" is per handling period — the notice kind names the event that started it
  *   (the last `routed` or `accepted`), so a transfer gives the receiving agency its own reminder and escalation;
  *   the `notices` primary key makes it once even with several workers.
