@@ -1,6 +1,6 @@
 /**
  * `npm run bench [part…]`: runs each benchmark part in scripts/bench/ in its own process (so peak RSS is its
- * own) and prints its figures. Parts: roster (issue 2), site (issue 3), complaints (issue 4).
+ * own) and prints its figures. Parts: roster, site, complaints.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * `npm run outbox`: the mail worker loop on its own (when the functions run serverless or on several
- * servers), with the deadline jobs of issue 5 (reminders, escalations, daily summaries). Safe to run several at once. `npm run outbox -- --once` sends what is due and exits.
+ * servers), with the deadline jobs (reminders, escalations, daily summaries). Safe to run several at once. `npm run outbox -- --once` sends what is due and exits.
  */
 import { readSettings } from '../src/core/settings.ts';
 import { createApp, outboxDir } from '../functions/server/app.ts';

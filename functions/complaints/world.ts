@@ -1,4 +1,5 @@
 import type { Db } from '../store/db.ts';
+import { SITE_NAME } from '../../src/core/frame.ts';
 import type { Clock } from '../outbox/worker.ts';
 import type { ActionLink } from '../mail/compose.ts';
 import type { Directory } from '../../src/core/directory.ts';
@@ -36,7 +37,7 @@ export interface World {
   calendar?: WorkCalendar;
   /** The deployment's policy (policy.yaml): deadlines, reminders, retention; the defaults when absent. */
   policy?: Policy;
-  /** Signed action links for the agency e-mail (issue 5 plugs in here). */
+  /** Signed action links for the agency e-mail (the handling part plugs in here). */
   actionLinks?: (complaint: { id: string; reference: string; agencyId: string }) => ActionLink[];
   /** One line per request: route, status, reference. Never contents or contact details. */
   log?: (line: string) => void;
@@ -53,5 +54,5 @@ export function mailHost(siteUrl: string): string {
 
 export function senderAddress(siteUrl: string): string {
   const host = mailHost(siteUrl);
-  return `"行政执法辅助人员公示" <noreply@${host.includes('.') ? host : `${host}.localdomain`}>`;
+  return `"${SITE_NAME}" <noreply@${host.includes('.') ? host : `${host}.localdomain`}>`;
 }

@@ -1,7 +1,7 @@
 import type { Agency } from '../../src/core/registry/schema.ts';
 import { complaintStatusLabels } from '../../src/core/complaint/status.ts';
 import { formatDateTime } from '../../src/core/dates.ts';
-import { composeMail, type ActionLink, type ComposedMail } from '../mail/compose.ts';
+import { composeMail, SENT_BY, statusLine, type ActionLink, type ComposedMail } from '../mail/compose.ts';
 import type { Clock } from '../outbox/worker.ts';
 import { actionUrl, issueActionToken } from './links.ts';
 import { actionLabels, type HandlingAction } from './state.ts';
@@ -66,7 +66,7 @@ export function citizenStatusMail(input: {
       ...(input.detail && detailLabel[input.status] ? [[detailLabel[input.status]!, input.detail] as [string, string]] : []),
     ],
     outro: [
-      `查询办理进度：${input.siteUrl}/complaint/status/ （需要受理编号和提交时页面上显示的查询码）。`,
+      statusLine(input.siteUrl),
       ...(input.status === 'rejected' ? ['对不予受理决定有异议的，可以向该机关的上级行政机关或司法行政部门反映。'] : []),
     ],
   });
@@ -83,7 +83,7 @@ export function acceptedMail(input: { reference: string; agency: Agency; resolve
       ['时限说明', input.timeLimit],
     ],
     actionLinks: input.links,
-    outro: ['每个链接只能使用一次，30 天内有效；请勿转发。此邮件由行政执法辅助人员公示平台自动发送。'],
+    outro: ['每个链接只能使用一次，30 天内有效；请勿转发。' + SENT_BY],
   });
 }
 
@@ -101,7 +101,7 @@ export function reminderMail(input: { reference: string; agency: Agency; stage: 
       ['时限说明', input.timeLimit],
     ],
     actionLinks: input.links,
-    outro: ['此邮件由行政执法辅助人员公示平台自动发送。'],
+    outro: [SENT_BY],
   });
 }
 
@@ -118,7 +118,7 @@ export function escalationMail(input: { reference: string; recipient: Agency; ha
       [`${stageWord[input.stage]}期限`, shanghai(input.dueAt)],
       ['时限说明', input.timeLimit],
     ],
-    outro: ['为保护反映人，本报告不含投诉内容和反映人信息。此邮件由行政执法辅助人员公示平台自动发送。'],
+    outro: ['为保护反映人，本报告不含投诉内容和反映人信息。' + SENT_BY],
   });
 }
 
@@ -138,7 +138,7 @@ export function summaryMail(input: { bureau: Agency; date: string; failures: Sum
       ['逾期未办', list(input.overdue)],
       ['时限说明', input.timeLimit],
     ],
-    outro: ['投递失败的件，办理机关可能没有收到，请核实其投诉受理邮箱并联系该机关。此邮件由行政执法辅助人员公示平台自动发送。'],
+    outro: ['投递失败的件，办理机关可能没有收到，请核实其投诉受理邮箱并联系该机关。' + SENT_BY],
   });
 }
 

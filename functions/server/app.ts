@@ -47,7 +47,7 @@ export interface App {
   mailer: Mailer;
   /** One round of the outbox worker (scheduled functions call this). */
   sendPendingMail(): ReturnType<typeof sendPendingMail>;
-  /** Reminders, escalations, daily summaries (issue 5): queue their mail; run before sendPendingMail. */
+  /** Reminders, escalations, daily summaries : queue their mail; run before sendPendingMail. */
   runDeadlineJobs(): ReturnType<typeof runDeadlineJobs>;
   /** Removes the personal information of complaints closed longer than the policy keeps it (policy.yaml complaintData). */
   purgeClosedComplaints(): Promise<PurgeResult>;
@@ -83,9 +83,9 @@ export async function createApp(
   const mailer = createMailer({ smtpUrl: settings.smtpUrl, outboxDir: outboxDir(settings) });
   const leaseMs = Number(process.env.OUTBOX_LEASE_MS) || undefined;
   const outbox = { db: store, mailer, clock, from: senderAddress(settings.siteUrl), composers: { intake: intakeMailComposer(world) }, ...(leaseMs ? { leaseMs } : {}) };
-  // Intake (issue 4) first, then agency actions and the status form (issue 5).
+  // Intake first, then agency actions and the status form.
   const handlers: FunctionHandler[] = [complaintFunctions(world), handlingFunctions(world)];
-  // Reminders, escalations and daily summaries (issue 5) run with the mail worker, at most once a minute.
+  // Reminders, escalations and daily summaries run with the mail worker, at most once a minute.
   let lastJobs = 0;
   const beforeRound = async () => {
     const now = clock.now().getTime();

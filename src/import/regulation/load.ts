@@ -1,7 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
+import type { z } from 'zod';
+import { formatIssue, issuePath } from '../../core/issues.ts';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
 import { ContentError } from '../../core/friendly-errors.ts';
 import { regulationSchema, type Regulation } from '../../core/regulation/schema.ts';
 
@@ -43,11 +44,11 @@ export async function loadRegulations(contentDir: string): Promise<Map<string, R
 }
 
 /** `permittedDuties.2.text: 缺少原文 text`; unknown fields named in Chinese. */
+
+/** A `deadlines` key left over from when deadlines lived here: say where it went. */
 function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.length ? issue.path.map(String).join('.') : '(根)';
   if (issue.code === 'unrecognized_keys' && issue.keys.includes('deadlines')) {
-    return `${path}: deadlines 不再写在办法文件里，请移到 policy.yaml 的 handling 一节（办理时限是本平台的规则，不是办法的规定）`;
+    return `${issuePath(issue)}: deadlines 不再写在办法文件里，请移到 policy.yaml 的 handling 一节（办理时限是本平台的规则，不是办法的规定）`;
   }
-  const message = issue.code === 'unrecognized_keys' ? `未知字段 ${issue.keys.join('、')}` : issue.message;
-  return `${path}: ${message}`;
+  return formatIssue(issue);
 }
