@@ -66,7 +66,11 @@ function aboutAgency(concerned: Agency, directory: Directory): Route | Refusal {
   const { agency, rule } = superior;
   return rule === 'parent'
     ? { agencyId: agency.id, rule, reason: `反映对象为${concerned.name}本身，转其上级行政机关${agency.name}办理（不交被反映机关自己处理）` }
-    : { agencyId: agency.id, rule, reason: `反映对象为${concerned.name}本身，平台未登记其上级行政机关，转${agency.region}的${agency.name}办理（不交被反映机关或其下属部门处理）` };
+    : {
+        agencyId: agency.id,
+        rule,
+        reason: `反映对象为${concerned.name}本身，平台未登记其上级行政机关，转${agency.region}的${agency.name}办理（不交被反映机关或其下属部门处理）`,
+      };
 }
 
 function unknownNumber(target: Extract<Target, { about: 'unknownNumber' }>, concerned: Agency | undefined, directory: Directory): Route | Refusal {

@@ -78,9 +78,10 @@ export async function purgeClosedComplaints(
       }
     }
     const purged = await world.store.transaction(async (tx) => {
-      const changed: number = await tx.run('UPDATE complaints SET contents = ?, target = ?, idempotency_key = NULL, purged_at = ? WHERE id = ? AND purged_at IS NULL', [
-        PURGED_CONTENTS, reducedTarget(c.target), at, c.id,
-      ]);
+      const changed: number = await tx.run(
+        'UPDATE complaints SET contents = ?, target = ?, idempotency_key = NULL, purged_at = ? WHERE id = ? AND purged_at IS NULL',
+        [PURGED_CONTENTS, reducedTarget(c.target), at, c.id],
+      );
       if (!changed) return false;
       await tx.run('DELETE FROM evidence WHERE complaint_id = ?', [c.id]);
       await tx.run('UPDATE complaint_events SET reason = NULL WHERE complaint_id = ?', [c.id]);
@@ -97,6 +98,7 @@ export async function purgeClosedComplaints(
     });
     if (purged) result.complaints++;
   }
-  if (result.complaints) world.log?.(`[retention] purged ${result.complaints} complaint(s) closed before ${cutoff.slice(0, 10)}, ${result.emlFiles} .eml file(s)`);
+  if (result.complaints)
+    world.log?.(`[retention] purged ${result.complaints} complaint(s) closed before ${cutoff.slice(0, 10)}, ${result.emlFiles} .eml file(s)`);
   return result;
 }

@@ -20,7 +20,7 @@ describe('routing against the shipped registry', () => {
     }
   });
 
-  it('refuses a complaint about a people\'s government with no superior, with where to turn and why', () => {
+  it("refuses a complaint about a people's government with no superior, with where to turn and why", () => {
     const route = routeComplaint({ about: 'agency', agencyId: 'renqiu-gov' }, directory);
     expect(isRefusal(route)).toBe(true);
     if (!isRefusal(route)) return;
@@ -33,7 +33,12 @@ describe('routing against the shipped registry', () => {
 
   it('sends a complaint about a district government to the city government above it', () => {
     expect(routeComplaint({ about: 'agency', agencyId: 'luan-jinan-gov' }, directory)).toMatchObject({ agencyId: 'luan-gov', rule: 'parent' });
-    expect(directory.agencies.filter(isGovernment).map((g) => g.id).sort()).toEqual(['luan-gov', 'luan-jinan-gov', 'luan-yuan-gov', 'renqiu-gov']);
+    expect(
+      directory.agencies
+        .filter(isGovernment)
+        .map((g) => g.id)
+        .sort(),
+    ).toEqual(['luan-gov', 'luan-jinan-gov', 'luan-yuan-gov', 'renqiu-gov']);
   });
 
   it('routes a number on no roster to a bureau of the region where it happened, never of another', () => {

@@ -26,7 +26,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       await db?.close();
     });
 
-    it('as the platform\'s own time limit, with holidays not counted, when no citation and no calendar are set', async () => {
+    it("as the platform's own time limit, with holidays not counted, when no citation and no calendar are set", async () => {
       const c = await h.submit();
       const intake = await h.deliver();
       const agencyMail = intake.find((m) => m.to[0] === 'cgj@city.example')!;
@@ -42,7 +42,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const withDeadline = all.filter((m) => DEADLINE_WORDS.test(textOf(m)));
       const subjects = withDeadline.map((m) => header(m.raw, 'subject')!);
       for (const prefix of ['已收到您的投诉', '【已受理】', '【催办】', '【逾期报告】', '【每日汇总】']) {
-        expect(subjects.some((s) => s.startsWith(prefix)), `${prefix} in ${subjects.join(' | ')}`).toBe(true);
+        expect(
+          subjects.some((s) => s.startsWith(prefix)),
+          `${prefix} in ${subjects.join(' | ')}`,
+        ).toBe(true);
       }
       expect(withDeadline.some((m) => m.to[0] === 'cgj@city.example' && textOf(m).includes('受理期限'))).toBe(true);
       for (const m of withDeadline) {

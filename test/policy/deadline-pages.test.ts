@@ -19,7 +19,7 @@ function* files(dir: string): Generator<string> {
 }
 
 describe.skipIf(!siteBuilt())('every place of the built site that states a deadline labels it', () => {
-  it('as the platform\'s time limit, with the holiday caveat (the sample has no citation and no calendar years)', () => {
+  it("as the platform's time limit, with the holiday caveat (the sample has no citation and no calendar years)", () => {
     const stating: string[] = [];
     for (const path of files(distDir)) {
       const text = readFileSync(path, 'utf8').replace(/<[^>]+>/g, '');
@@ -29,7 +29,13 @@ describe.skipIf(!siteBuilt())('every place of the built site that states a deadl
       expect(text, where).toContain(PLATFORM_LIMIT);
       expect(text, where).toContain(HOLIDAYS_NOT_COUNTED);
     }
-    for (const expected of ['regulations/hebei-2021/index.html', 'regulations/luan-draft/index.html', 'complaint/status/index.html', 'stats/stats.csv', 'stats/stats.json']) {
+    for (const expected of [
+      'regulations/hebei-2021/index.html',
+      'regulations/luan-draft/index.html',
+      'complaint/status/index.html',
+      'stats/stats.csv',
+      'stats/stats.json',
+    ]) {
       expect(stating, expected).toContain(expected);
     }
   });

@@ -35,7 +35,7 @@ describe.skipIf(!siteBuilt())('the personal-information notice for complainants'
     expect(form).toContain('href="/privacy/"');
   });
 
-  it('words every confidentiality promise on the site as the platform\'s rule', () => {
+  it("words every confidentiality promise on the site as the platform's rule", () => {
     const promising: string[] = [];
     for (const path of pages(distDir)) {
       const t = text(readFileSync(path, 'utf8'));
@@ -48,7 +48,7 @@ describe.skipIf(!siteBuilt())('the personal-information notice for complainants'
 });
 
 describe('confidentiality promises of the functions', () => {
-  it('are worded as the platform\'s rule in the pages and the agency mail', async () => {
+  it("are worded as the platform's rule in the pages and the agency mail", async () => {
     const directory = await testDirectory();
     const rendered = [
       formPage(directory, {}, {}, 'key-12345678'),
@@ -56,9 +56,15 @@ describe('confidentiality promises of the functions', () => {
     ].map(text);
     const mail = agencyMail(
       {
-        reference: 'TS-0000-0000', kind: 'complaint', category: 'other', target: { about: 'unit', agencyId: 'city-cgj' },
+        reference: 'TS-0000-0000',
+        kind: 'complaint',
+        category: 'other',
+        target: { about: 'unit', agencyId: 'city-cgj' },
         contents: { when: '2026-11-20', place: '某处', description: '某事某事某事某事', complainant: { name: '甲' }, evidence: [] },
-        createdAt: '2026-11-20T02:00:00.000Z', acceptDueAt: null, timeLimit: '', routeReason: '测试',
+        createdAt: '2026-11-20T02:00:00.000Z',
+        acceptDueAt: null,
+        timeLimit: '',
+        routeReason: '测试',
       },
       directory.agency('city-cgj')!,
       directory,

@@ -15,7 +15,17 @@ import { handlingHarness, type Harness } from '../handling/support.ts';
 
 const cst = (s: string) => new Date(`${s}+08:00`).toISOString();
 // Markers of everything personal a complaint holds; none may survive the purge anywhere in the store or on disk.
-const PERSONAL = ['钱七', '13900139000', 'qian@citizen.example', '单独扣押我的三轮车', '人民路 8 号', '证据照片.jpg', '张三', 'SL-CG-0001', '不予受理的理由里写了钱七'];
+const PERSONAL = [
+  '钱七',
+  '13900139000',
+  'qian@citizen.example',
+  '单独扣押我的三轮车',
+  '人民路 8 号',
+  '证据照片.jpg',
+  '张三',
+  'SL-CG-0001',
+  '不予受理的理由里写了钱七',
+];
 
 for (const kind of ['sqlite', 'postgres'] as const) {
   describe.skipIf(kind === 'postgres' && pgSkipReason)(`retention purge (${kind})`, () => {
@@ -35,7 +45,13 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     async function deliverToFiles(): Promise<void> {
       const mailer = createMailer({ smtpUrl: undefined, outboxDir });
       for (let i = 0; i < 10; i++) {
-        const r = await sendPendingMail({ db, mailer, clock: h.clock, from: senderAddress(h.world.settings.siteUrl), composers: { intake: intakeMailComposer(h.world) } });
+        const r = await sendPendingMail({
+          db,
+          mailer,
+          clock: h.clock,
+          from: senderAddress(h.world.settings.siteUrl),
+          composers: { intake: intakeMailComposer(h.world) },
+        });
         if (r.claimed === 0) break;
       }
       mailer.close();
@@ -49,20 +65,45 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       return new URL(/^不予受理[^：]*：(\S+)$/m.exec(mail!.body_text)![1]!).pathname;
     }
 
-    it('keeps a closed complaint for the policy\'s years, then removes everything personal and keeps what statistics need', async () => {
+    it("keeps a closed complaint for the policy's years, then removes everything personal and keeps what statistics need", async () => {
       h.world.policy = policySchema.parse({});
-      const closed = await h.submit({ when: '2026-01-04', name: '钱七', phone: '13900139000', email: 'qian@citizen.example', place: '人民路 8 号', description: '辅助人员单独扣押我的三轮车，没有执法人员在场。' });
-      const open = await h.submit({ about: 'unit', agencyId: 'city-scjg', certificateNo: undefined, category: 'other', when: '2026-01-04', name: '孙八', email: 'sun@citizen.example', description: '另一件仍在办理中的投诉，内容应当保留。' });
+      const closed = await h.submit({
+        when: '2026-01-04',
+        name: '钱七',
+        phone: '13900139000',
+        email: 'qian@citizen.example',
+        place: '人民路 8 号',
+        description: '辅助人员单独扣押我的三轮车，没有执法人员在场。',
+      });
+      const open = await h.submit({
+        about: 'unit',
+        agencyId: 'city-scjg',
+        certificateNo: undefined,
+        category: 'other',
+        when: '2026-01-04',
+        name: '孙八',
+        email: 'sun@citizen.example',
+        description: '另一件仍在办理中的投诉，内容应当保留。',
+      });
       const [row] = await db.query<{ id: string }>('SELECT id FROM complaints WHERE reference = ?', [closed.reference]);
       await db.run('INSERT INTO evidence (id, complaint_id, name, type, size, data) VALUES (?, ?, ?, ?, ?, ?)', [
-        randomUUID(), row!.id, '证据照片.jpg', 'image/jpeg', 3, Buffer.from([1, 2, 3]),
+        randomUUID(),
+        row!.id,
+        '证据照片.jpg',
+        'image/jpeg',
+        3,
+        Buffer.from([1, 2, 3]),
       ]);
       await deliverToFiles();
       h.clock.set(cst('2026-01-06T10:00:00'));
       expect((await h.post(await rejectLink(closed.reference), { reason: '不予受理的理由里写了钱七' })).status).toBe(200);
       await deliverToFiles();
       const files = async (reference: string) =>
-        (await db.query<{ message_id: string }>('SELECT o.message_id FROM outbox o JOIN complaints c ON c.id = o.complaint_id WHERE c.reference = ?', [reference])).map((m) => emlFileName(m.message_id));
+        (
+          await db.query<{ message_id: string }>('SELECT o.message_id FROM outbox o JOIN complaints c ON c.id = o.complaint_id WHERE c.reference = ?', [
+            reference,
+          ])
+        ).map((m) => emlFileName(m.message_id));
       const closedFiles = await files(closed.reference);
       const openFiles = await files(open.reference);
       expect(closedFiles.length).toBeGreaterThanOrEqual(3); // agency mail, acknowledgement, status mail
@@ -85,7 +126,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       }
       expect(await db.query('SELECT id FROM evidence WHERE complaint_id = ?', [row!.id])).toEqual([]);
       for (const f of closedFiles) expect(existsSync(join(outboxDir, f)), f).toBe(false);
-      const left = readdirSync(outboxDir).map((f) => readFileSync(join(outboxDir, f), 'utf8')).join('\n');
+      const left = readdirSync(outboxDir)
+        .map((f) => readFileSync(join(outboxDir, f), 'utf8'))
+        .join('\n');
       for (const marker of ['钱七', 'qian@citizen.example']) expect(left).not.toContain(marker);
 
       // The open complaint is untouched, files and all.
@@ -106,7 +149,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(view).not.toContain('钱七');
     });
 
-    it('follows the policy\'s retention period', async () => {
+    it("follows the policy's retention period", async () => {
       h.world.policy = policySchema.parse({ complaintData: { keepYearsAfterClosed: 5 } });
       h.clock.set(cst('2029-02-01T10:00:00'));
       const c = await h.submit({ name: '周九', description: '五年保存期的测试投诉，内容应当保留到期满。' });

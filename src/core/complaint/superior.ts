@@ -65,7 +65,5 @@ export function regionsOf(directory: Directory): string[] {
 
 /** The nearest registered region that contains `region` (its name is a prefix of it). */
 export function enclosingRegion(region: string, directory: Directory): string | undefined {
-  return [...new Set(directory.agencies.map((a) => a.region))]
-    .filter((r) => r !== region && region.startsWith(r))
-    .sort((a, b) => b.length - a.length)[0];
+  return [...new Set(directory.agencies.map((a) => a.region))].filter((r) => r !== region && region.startsWith(r)).sort((a, b) => b.length - a.length)[0];
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { isoDate } from '../dates.ts';
 import { ContentError, formatIssues } from '../friendly-errors.ts';
-import { unknownKeysInChinese } from './fields.ts';
 
 /**
  * The holiday calendar (`<CONTENT_DIR>/holidays.yaml`): per year, the statutory holidays that fall on weekdays and
@@ -15,7 +14,11 @@ export const COVERAGE_DAYS = 90;
 
 const calendarYearSchema = z
   .object({
-    year: z.number({ error: 'year 应是四位年份，如 2026' }).int().min(2000, { message: 'year 应是四位年份，如 2026' }).max(2100, { message: 'year 应是四位年份，如 2026' }),
+    year: z
+      .number({ error: 'year 应是四位年份，如 2026' })
+      .int()
+      .min(2000, { message: 'year 应是四位年份，如 2026' })
+      .max(2100, { message: 'year 应是四位年份，如 2026' }),
     /** The document the dates come from (e.g. 国务院办公厅关于某年部分节假日安排的通知, with its number). */
     source: z.string({ error: '缺少出处 source：这一年的放假安排出自哪份文件（名称和文号）' }).trim().min(1, { message: '出处 source 不能为空' }),
     /** Weekdays that are not working days (法定节假日). */
@@ -58,7 +61,7 @@ export const WEEKENDS_ONLY: WorkCalendar = { holidays: new Set(), workdays: new 
 export function makeCalendar(input: unknown = {}, where = 'holidays.yaml'): WorkCalendar {
   const parsed = holidaysSchema.safeParse(input ?? {});
   if (!parsed.success) {
-    const problems = formatIssues(parsed.error.issues.map(unknownKeysInChinese));
+    const problems = formatIssues(parsed.error.issues);
     if (input && typeof input === 'object' && ('holidays' in input || 'workdays' in input)) {
       problems.unshift('节假日须按年份写在 years 下，每年注明出处 source（格式见 docs/CONTENT.md）');
     }

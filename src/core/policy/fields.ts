@@ -16,7 +16,3 @@ export const citation = z
   .min(1, { message: 'citation 不能为空（没有采纳文件就删去这一行）' })
   .optional();
 
-/** zod names unknown keys in English; the person fixing the file reads Chinese. */
-export function unknownKeysInChinese<T extends { code: string; message: string }>(issue: T): T {
-  return issue.code === 'unrecognized_keys' ? { ...issue, message: `未知字段 ${(issue as unknown as { keys: string[] }).keys.join('、')}（拼写错误，或不属于这一节）` } : issue;
-}

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ContentError, formatIssues } from '../../core/friendly-errors.ts';
 import { makeCalendar, WEEKENDS_ONLY, type WorkCalendar } from '../../core/policy/calendar.ts';
-import { unknownKeysInChinese } from '../../core/policy/fields.ts';
 import { DEFAULT_POLICY, policySchema, type Policy } from '../../core/policy/schema.ts';
 
 /** Reads `<contentDir>/policy.yaml`; absent → the defaults. A broken file names the file and each field. */
@@ -24,7 +23,7 @@ export async function loadPolicy(contentDir: string): Promise<Policy> {
   }
   const parsed = policySchema.safeParse(data ?? {});
   if (parsed.success) return parsed.data;
-  throw new ContentError(path, formatIssues(parsed.error.issues.map(unknownKeysInChinese)));
+  throw new ContentError(path, formatIssues(parsed.error.issues));
 }
 
 /** Reads the optional `holidays.yaml` of the content folder; absent → weekends only (not covered). */
