@@ -4,9 +4,17 @@
  */
 import { readSettings } from '../src/core/settings.ts';
 import { createApp, outboxDir } from '../functions/server/app.ts';
+import { SecretError } from '../functions/server/secret.ts';
 
 const settings = readSettings();
-const app = await createApp(settings);
+let app: Awaited<ReturnType<typeof createApp>>;
+try {
+  app = await createApp(settings);
+} catch (error) {
+  if (!(error instanceof SecretError)) throw error;
+  console.error(`[outbox] ${error.message}`);
+  process.exit(1);
+}
 if (process.argv.includes('--once')) {
   const jobs = await app.runDeadlineJobs();
   const purged = await app.purgeClosedComplaints();

@@ -10,6 +10,7 @@ import { setFlagsFromString } from 'node:v8';
 import { ContentError } from '../src/core/friendly-errors.ts';
 import { loadRegistry, type Registry } from '../src/import/registry/load.ts';
 import { findRosterFiles, findRosterFilesIn, formatProblem, importRosters, readRosterSources, type RosterFileReport } from '../src/import/roster/index.ts';
+import { STATUS_NAMES } from '../src/import/roster/status.ts';
 import { readSettings } from '../src/core/settings.ts';
 
 // Keep V8's young generation from doubling as rows stream through: reading 100k rows allocates a lot of
@@ -22,7 +23,7 @@ const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
   console.log(`用法：npm run roster:check -- [--stats] [名单文件或文件夹…]
 
-按生成网站时的同一套规则检查辅助人员名单（.csv / .xlsx），列出每个文件读到的内容和全部问题。
+按生成网站时的同一套规则检查辅助人员名单（.csv / .xlsx / .xls / .et），列出每个文件读到的内容和全部问题。
 不指定文件时检查 CONTENT_DIR（默认 content/）下 rosters/ 里的全部名单；机关名录取自 CONTENT_DIR/agencies.yaml。
   --stats   在标准错误输出中报告用时和内存峰值
 退出码：0 全部通过；1 有问题；2 无法检查。说明见 docs/ROSTERS.md。`);
@@ -64,17 +65,32 @@ async function rosterPaths(): Promise<string[]> {
 }
 
 function describeFile(report: RosterFileReport, registry: Registry): string[] {
-  const parts = [
-    `编码 ${report.encoding || '（无法读取）'}`,
-    `名单日期 ${report.asOf || '（未知）'}`,
-    `${report.rows} 人`,
-  ];
+  const lines = [report.file];
+  lines.push(`  格式 ${report.encoding || '（无法读取）'} · 表头在第 ${report.headerRow || '？'} 行 · ${report.rows} 人`);
+  lines.push(`  名单日期：${describeAsOf(report)}`);
+  if (report.sheetAgency) {
+    const { text, row, agencyId } = report.sheetAgency;
+    lines.push(`  表头上方第 ${row} 行写的单位：${text}${agencyId ? `（${agencyId}，单位为空的行归它）` : '（在机关名录中找不到）'}`);
+  }
   const units = report.agencyIds.map((id) => `${registry.byId.get(id)?.name ?? id}（${id}）`);
-  const lines = [report.file, `  ${parts.join(' · ')}`];
   if (units.length) lines.push(`  单位：${units.length > 5 ? `${units.slice(0, 5).join('、')} 等 ${units.length} 个` : units.join('、')}`);
+  if (report.statusWords.length) {
+    const words = report.statusWords.map((w) => `${w.word ? `「${w.word}」` : '（空）'}→${STATUS_NAMES[w.status]} ${w.rows} 人`);
+    lines.push(`  状态写法的理解：${words.join('；')}`);
+  }
   lines.push(`  已丢弃、不会公开的列：${report.droppedColumns.length ? report.droppedColumns.join('、') : '无'}`);
+  if (report.footerRows) lines.push(`  表尾的合计、签字等 ${report.footerRows} 行不是人员，已跳过（不检查、不公开）`);
   if (report.skippedRows) lines.push(`  跳过 ${report.skippedRows} 个没有内容的行`);
+  if (report.mappingHelp) lines.push(...report.mappingHelp.map((l) => `  ${l}`));
   return lines;
+}
+
+/** `2022-11-01（取自表内第 2 行「填报日期：2022年11月1日」；文件名中是 2022-10-31，未采用）`. */
+function describeAsOf(report: RosterFileReport): string {
+  const [used, ...others] = report.asOfSources;
+  if (!used) return '（未知）';
+  const notes = others.map((o) => (o.date === used.date ? `${o.where}中的日期相同` : `${o.where}中是 ${o.date}，与此不同，未采用`));
+  return `${used.date}（取自${used.where}${notes.length ? `；${notes.join('；')}` : ''}）`;
 }
 
 let registry: Registry;
@@ -85,7 +101,7 @@ try {
   throw error;
 }
 const paths = await rosterPaths();
-if (!paths.length) fail(`没有找到名单文件（.csv / .xlsx）：${targets.length ? targets.join(' ') : join(contentDir, 'rosters')}`);
+if (!paths.length) fail(`没有找到名单文件（.csv / .xlsx / .xls / .et）：${targets.length ? targets.join(' ') : join(contentDir, 'rosters')}`);
 
 const result = await importRosters(await readRosterSources(paths, contentDir), registry);
 const out: string[] = [`名单检查 · 内容目录 ${contentDir} · ${paths.length} 个文件`, ''];

@@ -2,6 +2,7 @@ import type { Agency } from '../../src/core/registry/schema.ts';
 import type { Target } from '../store/records/shapes.ts';
 import type { Directory } from '../../src/core/directory.ts';
 import { enclosingRegion, noSuperiorGuidance, superiorOf } from '../../src/core/complaint/superior.ts';
+import { mayReceive } from './accused.ts';
 
 export { isGovernment, regionsOf, subordinatesOf } from '../../src/core/complaint/superior.ts';
 
@@ -62,7 +63,9 @@ function unresolved(): Refusal {
 
 function aboutAgency(concerned: Agency, directory: Directory): Route | Refusal {
   const superior = superiorOf(concerned, directory);
-  if (!superior) return { refused: true, guidance: noSuperiorGuidance(concerned) };
+  if (!superior || !mayReceive(directory, { about: 'agency', agencyId: concerned.id }, superior.agency.id)) {
+    return { refused: true, guidance: noSuperiorGuidance(concerned) };
+  }
   const { agency, rule } = superior;
   return rule === 'parent'
     ? { agencyId: agency.id, rule, reason: `反映对象为${concerned.name}本身，转其上级行政机关${agency.name}办理（不交被反映机关自己处理）` }

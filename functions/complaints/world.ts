@@ -16,6 +16,10 @@ export interface Limits {
   ratePerSecond: number;
   /** Proof of work: leading zero bits of sha256(`${idempotencyKey}:${pow}`); 0 = off. */
   powBits: number;
+  /** Status lookups per client address in any minute (JSON and form together). */
+  statusPerMinute: number;
+  /** Acknowledgements per e-mail address per local day (default ACKS_PER_ADDRESS_PER_DAY, 3). */
+  acksPerAddressPerDay?: number;
 }
 
 export const defaultLimits: Limits = {
@@ -24,6 +28,7 @@ export const defaultLimits: Limits = {
   rateBurst: 10,
   ratePerSecond: 1 / 30,
   powBits: 0,
+  statusPerMinute: 30,
 };
 
 /** Everything a complaint function needs, injected: the same handler runs under Node, vitest and serverless. */
@@ -31,7 +36,8 @@ export interface World {
   store: Db;
   clock: Clock;
   directory: Directory;
-  settings: { secret: string; siteUrl: string };
+  /** `secret` signs; `previousSecrets` (key rotation) only verify tracking codes and action links. */
+  settings: { secret: string; siteUrl: string; previousSecrets?: readonly string[] };
   limits: Limits;
   /** Statutory holidays for deadlines (holidays.yaml); weekends only when absent. */
   calendar?: WorkCalendar;

@@ -110,6 +110,24 @@ CREATE INDEX evidence_complaint ON evidence (complaint_id);
   },
   {
     version: 4,
+    name: 'complaints: what an idempotency key was first used for',
+    // sha256 of the submission (functions/complaints/fingerprint.ts): the same key with another body is refused.
+    // NULL on rows from before; a key of such a row is refused for any body.
+    sql: 'ALTER TABLE complaints ADD COLUMN submission_hash TEXT;',
+  },
+  {
+    version: 5,
+    name: 'acknowledgements per address per day',
+    // functions/complaints/ack-quota.ts: one row per acknowledgement queued; the address only as an HMAC.
+    sql: `CREATE TABLE ack_quota (
+  address_hash TEXT NOT NULL,
+  day TEXT NOT NULL,
+  slot INTEGER NOT NULL,
+  PRIMARY KEY (address_hash, day, slot)
+);`,
+  },
+  {
+    version: 6,
     name: 'complaints: when personal information was purged',
     // Set by the retention purge (functions/retention/purge.ts); NULL = contents still held.
     sql: 'ALTER TABLE complaints ADD COLUMN purged_at TEXT;',

@@ -4,7 +4,7 @@
  * writeProvince (mostly UTF-8 CSV, one GB18030 CSV, one XLSX), then `scripts/roster-check.ts --stats` runs as its
  * own process 3 times. Prints each run, the median wall time and the peak RSS. Goal: < 5 s, < 300 MB.
  * With ROSTER_BENCH_XLSX=1 it also times one run on the same number of rows in a single XLSX workbook (the
- * worst case: exceljs holds the whole workbook in memory).
+ * worst case: the reader holds the whole workbook in memory).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';

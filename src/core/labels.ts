@@ -5,10 +5,11 @@ export const statusInfo: Record<AuxiliaryStatus, { label: string; symbol: string
   active: { label: '有效', symbol: '✓', sinceWord: '起有效', note: '此证件有效，持证人在岗。' },
   suspended: { label: '暂停', symbol: '!', sinceWord: '起暂停', note: '此证件已暂停使用，持证人现在不得从事辅助执法工作。' },
   revoked: { label: '已收回', symbol: '✕', sinceWord: '起收回', note: '此证件已被收回或注销，不再有效。' },
+  cancelled: { label: '已注销', symbol: '✕', sinceWord: '起注销', note: '此证件已注销，不再有效。' },
   left: { label: '已离职', symbol: '–', sinceWord: '起离职', note: '持证人已离职，此证件不再有效。' },
 };
 
-export const statusOrder: readonly AuxiliaryStatus[] = ['active', 'suspended', 'revoked', 'left'];
+export const statusOrder: readonly AuxiliaryStatus[] = ['active', 'suspended', 'revoked', 'cancelled', 'left'];
 
 export const employmentLabel: Record<Employment, string> = {
   direct: '直接招用',

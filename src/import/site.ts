@@ -3,6 +3,10 @@ import { loadRegulations } from './regulation/load.ts';
 import type { Regulation } from '../core/regulation/schema.ts';
 import { findRosterFiles, importRosters, readRosterSources, RosterImportError, type RosterResult } from './roster/index.ts';
 import { readSettings } from '../core/settings.ts';
+import type { Holidays } from '../core/holidays.ts';
+import { loadHolidays } from './holidays/load.ts';
+import { loadPolicy } from './policy/load.ts';
+import type { Policy } from '../core/policy/schema.ts';
 
 /** Everything the static site is built from: the registry, the regulations and the published roster. */
 export interface Site {
@@ -10,6 +14,10 @@ export interface Site {
   registry: Registry;
   regulations: ReadonlyMap<string, Regulation>;
   roster: RosterResult;
+  /** From the optional holidays.yaml (deadlines count working days). */
+  holidays: Holidays;
+  /** From policy.yaml: the deployment's own rules (deadlines, retention). */
+  policy: Policy;
 }
 
 /**
@@ -19,10 +27,12 @@ export interface Site {
 export async function loadSite(contentDir: string): Promise<Site> {
   const regulations = await loadRegulations(contentDir);
   const registry = await loadRegistry(contentDir, new Set(regulations.keys()));
+  const holidays = await loadHolidays(contentDir);
+  const policy = await loadPolicy(contentDir);
   const sources = await readRosterSources(await findRosterFiles(contentDir), contentDir);
   const roster = await importRosters(sources, registry);
   if (roster.problems.length) throw new RosterImportError(roster.problems);
-  return { contentDir, registry, regulations, roster };
+  return { contentDir, registry, regulations, roster, holidays, policy };
 }
 
 const cache = new Map<string, Promise<Site>>();

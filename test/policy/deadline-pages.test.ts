@@ -33,8 +33,7 @@ describe.skipIf(!siteBuilt())('every place of the built site that states a deadl
       'regulations/hebei-2021/index.html',
       'regulations/luan-draft/index.html',
       'complaint/status/index.html',
-      'stats/stats.csv',
-      'stats/stats.json',
+      'privacy/index.html',
     ]) {
       expect(stating, expected).toContain(expected);
     }

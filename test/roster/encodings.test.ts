@@ -75,8 +75,8 @@ describe('the same roster in every export format gives the same records', () => 
       'rosters/a-2026-11-01.mapping.yaml': 'sheet: 名单\nheaderRow: 2\n',
     });
     expect(r.problems.map(formatProblem)).toEqual([]);
-    expect(r.files[0]).toEqual({
-      file: 'rosters/a-2026-11-01.xlsx', encoding: 'XLSX', asOf: '2026-11-01', rows: 3, agencyIds: ['rq-cgj', 'rq-scjg'],
+    expect(r.files[0]).toMatchObject({
+      file: 'rosters/a-2026-11-01.xlsx', encoding: 'XLSX', asOf: '2026-11-01', headerRow: 2, rows: 3, agencyIds: ['rq-cgj', 'rq-scjg'],
       droppedColumns: ['身份证号'], skippedRows: 0,
     });
     expect(r.auxiliaries).toEqual(EXPECTED);
@@ -112,6 +112,6 @@ describe('the same roster in every export format gives the same records', () => 
       'rosters/a-2026-11-01.xlsx': await xlsxRoster(),
       'rosters/a-2026-11-01.mapping.yaml': 'sheet: 人员\n',
     });
-    expect(r.problems.map(formatProblem)).toEqual(['rosters/a-2026-11-01.xlsx：XLSX 文件中没有名为「人员」的工作表（已有：说明、名单）']);
+    expect(r.problems.map(formatProblem)).toEqual(['rosters/a-2026-11-01.xlsx：工作簿中没有名为「人员」的工作表（已有：说明、名单）']);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { findRosterFiles, formatProblem, importRosters, readRosterSources, type RosterResult } from '../../src/import/roster/index.ts';
 import { auxiliarySchema } from '../../src/core/roster/schema.ts';
+import { STATUS_WORDS_HINT } from '../../src/import/roster/status.ts';
 import { contentDir, csv, HEADER, importFiles, removeDir, testRegistry } from './support.ts';
 
 const F = 'rosters/cgj-2026-11-01.csv';
@@ -25,7 +26,11 @@ describe('a good roster', () => {
     ]);
     for (const a of r.auxiliaries) expect(auxiliarySchema.parse(a)).toEqual(a);
     expect(r.files).toEqual([
-      { file: F, encoding: 'UTF-8', asOf: '2026-11-01', rows: 2, agencyIds: ['rq-cgj'], droppedColumns: ['序号', '身份证号'], skippedRows: 2 },
+      {
+        file: F, encoding: 'UTF-8', asOf: '2026-11-01', asOfSources: [{ kind: 'fileName', date: '2026-11-01', where: '文件名' }], headerRow: 1,
+        rows: 2, agencyIds: ['rq-cgj'], droppedColumns: ['序号', '身份证号'], skippedRows: 1, footerRows: 1,
+        statusWords: [{ word: '在岗', status: 'active', rows: 1 }, { word: '暂停', status: 'suspended', rows: 1 }],
+      },
     ]);
     expect([...r.asOfByAgency]).toEqual([['rq-cgj', '2026-11-01']]);
   });
@@ -91,7 +96,7 @@ describe('every problem kind, with its exact message and location', () => {
       `${F} 第 3 行，C 列「证件编号」：证件编号为空`,
       `${F} 第 4 行，C 列「证件编号」，值「A/3」：证件编号只能由数字、字母、汉字和中间的连字符 -、下划线 _、点 . 组成`,
       `${F} 第 5 行，B 列「单位」，值「任丘市城管局」：在 agencies.yaml 中找不到这个单位（应与机关的 id 或完整名称一致）`,
-      `${F} 第 6 行，D 列「状态」，值「休假」：无法识别的状态。可用：在岗/有效/正常；暂停/停用；收回/注销/吊销/作废；离职/离岗/辞退/解聘`,
+      `${F} 第 6 行，D 列「状态」，值「休假」：无法识别的状态。可用：${STATUS_WORDS_HINT}`,
       `${F} 第 7 行，E 列「发证日期」，值「2021-02-30」：发证日期：日期不存在（月份或日期超出范围）`,
       `${F} 第 7 行，F 列「有效期至」，值「2021年13月1日」：有效期至：日期不存在（月份或日期超出范围）`,
       `${F} 第 8 行，G 列「用工方式」，值「外包」：无法识别的用工方式。可用：直接招用/单位聘用/聘用/直招；劳务派遣/派遣`,
@@ -136,7 +141,7 @@ describe('every problem kind, with its exact message and location', () => {
   it('no roster date', async () => {
     const r = await importFiles({ 'rosters/cgj.csv': csv([HEADER, ['张三', 'rq-cgj', 'A1', '', '']]) });
     expect(messages(r)).toEqual([
-      'rosters/cgj.csv：无法确定名单日期：请在文件名中写上日期（如 城管局-2026-11-01.csv 或 城管局20261101.csv），或在映射文件中写 asOf: 2026-11-01',
+      'rosters/cgj.csv：无法确定名单日期：请在表头上方写明“填报日期：2026年11月1日”，或在文件名中写上日期（如 城管局-2026-11-01.csv），或在映射文件中写 asOf: 2026-11-01',
     ]);
   });
 
@@ -171,14 +176,18 @@ describe('every problem kind, with its exact message and location', () => {
     ]);
   });
 
-  it('a broken XLSX and an old .xls', async () => {
+  it('a broken XLSX, a broken .xls, and text saved under .xls / .et', async () => {
     const r = await importFiles({
       'rosters/a-2026-11-01.xlsx': 'PK\u0003\u0004 this is not a zip',
       'rosters/b-2026-11-01.xls': new Uint8Array([0xd0, 0xcf, 0x11, 0xe0]),
+      'rosters/c-2026-11-01.xls': csv([HEADER, ['张三', 'rq-cgj', 'A1', '', '']]),
+      'rosters/d-2026-11-01.et': new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, ...new Uint8Array(600).fill(7)]),
     });
     expect(messages(r)).toEqual([
-      'rosters/a-2026-11-01.xlsx：无法读取 XLSX 文件：文件已损坏或不是 Excel 2007 及以后的 .xlsx 格式',
-      'rosters/b-2026-11-01.xls：不支持旧版 .xls 格式：请在 Excel 中另存为 .xlsx 或 CSV',
+      'rosters/a-2026-11-01.xlsx：无法读取文件：文件已损坏或不是有效的工作簿（压缩包结构错误）',
+      'rosters/b-2026-11-01.xls：无法读取 .xls 文件：文件不完整或已损坏',
+      'rosters/c-2026-11-01.xls：文件内容不是 .xls 工作簿（可能是改了扩展名的 CSV 或文本文件）：请在 Excel 或 WPS 中打开后另存为 .xlsx',
+      'rosters/d-2026-11-01.et：无法读取 .et 文件：文件已损坏或格式不对，请在 Excel 或 WPS 中打开后另存为 .xlsx',
     ]);
   });
 
@@ -191,10 +200,10 @@ describe('every problem kind, with its exact message and location', () => {
       'rosters/d-2026-11-01.csv': ole,
     });
     expect(messages(r)).toEqual([
-      'rosters/a-2026-11-01.xlsx：这是设置了打开密码的工作簿，或是改了扩展名的旧版 .xls 文件：请取消密码（或另存为 .xlsx）后再放入',
+      'rosters/a-2026-11-01.xlsx：无法读取 .xlsx 文件：文件不完整或已损坏',
       'rosters/b-2026-11-01.xlsx：文件内容不是 XLSX 工作簿（可能是改了扩展名的 CSV 或其他文件）',
       'rosters/c-2026-11-01.csv：这是 XLSX 工作簿，扩展名却是 .csv：请把扩展名改为 .xlsx',
-      'rosters/d-2026-11-01.csv：这是 Excel 二进制工作簿（.xls 或加密文件），扩展名却是 .csv：请在 Excel 中另存为 CSV 或 .xlsx',
+      'rosters/d-2026-11-01.csv：这是 Excel 二进制工作簿（.xls 或加密文件），扩展名却是 .csv：请把扩展名改为 .xls',
     ]);
   });
 

@@ -23,7 +23,7 @@ describe('the committed sample content', () => {
     const dropped = new Set(result.files.flatMap((f) => f.droppedColumns));
     for (const column of ['身份证号', '联系电话', '住址', '出生日期']) expect(dropped).toContain(column);
     for (const file of result.files) expect(file.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(new Set(result.auxiliaries.map((a) => a.status))).toEqual(new Set(['active', 'suspended', 'revoked', 'left']));
+    expect(new Set(result.auxiliaries.map((a) => a.status))).toEqual(new Set(['active', 'suspended', 'revoked', 'cancelled', 'left']));
   });
 });
 

@@ -13,7 +13,7 @@ export const columnDocs: Record<OpenDataColumn, { label: string; doc: string }> 
   name: { label: '姓名', doc: '持证人姓名' },
   agencyId: { label: '机关代码', doc: '所属行政执法机关在本站的代码，机关页 /agencies/<机关代码>/' },
   post: { label: '岗位', doc: '岗位或岗位类别（可空）' },
-  status: { label: '状态', doc: 'active 有效 · suspended 暂停 · revoked 已收回/注销 · left 已离职' },
+  status: { label: '状态', doc: 'active 有效 · suspended 暂停 · revoked 已收回 · cancelled 已注销 · left 已离职' },
   statusSince: { label: '状态日期', doc: '当前状态开始的日期，YYYY-MM-DD（可空）' },
   issuedOn: { label: '发证日期', doc: 'YYYY-MM-DD（可空）' },
   validUntil: { label: '有效期至', doc: 'YYYY-MM-DD（可空）' },

@@ -1,5 +1,4 @@
-import { z } from 'zod';
-import { isoDate } from '../dates.ts';
+import { holidaysSchema, type Holidays } from '../holidays.ts';
 import { ContentError, formatIssues } from '../friendly-errors.ts';
 
 /**
@@ -12,42 +11,6 @@ const DAY_MS = 86_400_000;
 /** How far ahead the calendar must reach for deadlines to count holidays without a warning. */
 export const COVERAGE_DAYS = 90;
 
-const calendarYearSchema = z
-  .object({
-    year: z
-      .number({ error: 'year 应是四位年份，如 2026' })
-      .int()
-      .min(2000, { message: 'year 应是四位年份，如 2026' })
-      .max(2100, { message: 'year 应是四位年份，如 2026' }),
-    /** The document the dates come from (e.g. 国务院办公厅关于某年部分节假日安排的通知, with its number). */
-    source: z.string({ error: '缺少出处 source：这一年的放假安排出自哪份文件（名称和文号）' }).trim().min(1, { message: '出处 source 不能为空' }),
-    /** Weekdays that are not working days (法定节假日). */
-    holidays: z.array(isoDate).default([]),
-    /** Saturdays/Sundays that are working days (调休上班). */
-    workdays: z.array(isoDate).default([]),
-  })
-  .strict()
-  .superRefine((y, ctx) => {
-    for (const list of ['holidays', 'workdays'] as const) {
-      y[list].forEach((d, i) => {
-        if (!d.startsWith(`${y.year}-`)) ctx.addIssue({ code: 'custom', path: [list, i], message: `${d} 不在 ${y.year} 年内，应写在该年的条目下` });
-      });
-    }
-  });
-
-export const holidaysSchema = z
-  .object({
-    years: z.array(calendarYearSchema, { error: 'years 应是年份列表（每项有 year、source、holidays、workdays）' }).default([]),
-  })
-  .strict()
-  .superRefine((c, ctx) => {
-    const seen = new Set<number>();
-    c.years.forEach((y, i) => {
-      if (seen.has(y.year)) ctx.addIssue({ code: 'custom', path: ['years', i, 'year'], message: `${y.year} 年重复` });
-      seen.add(y.year);
-    });
-  });
-
 export interface WorkCalendar {
   holidays: ReadonlySet<string>;
   workdays: ReadonlySet<string>;
@@ -58,7 +21,8 @@ export interface WorkCalendar {
 
 export const WEEKENDS_ONLY: WorkCalendar = { holidays: new Set(), workdays: new Set(), offsetMinutes: CHINA_OFFSET_MINUTES, sources: new Map() };
 
-export function makeCalendar(input: unknown = {}, where = 'holidays.yaml'): WorkCalendar {
+/** Checks a holidays.yaml's data; the error names the file, each field, and the layout when it is the old one. */
+export function parseHolidays(input: unknown, where = 'holidays.yaml'): Holidays {
   const parsed = holidaysSchema.safeParse(input ?? {});
   if (!parsed.success) {
     const problems = formatIssues(parsed.error.issues);
@@ -67,7 +31,11 @@ export function makeCalendar(input: unknown = {}, where = 'holidays.yaml'): Work
     }
     throw new ContentError(where, problems);
   }
-  const years = parsed.data.years;
+  return parsed.data;
+}
+
+export function makeCalendar(input: unknown = {}, where = 'holidays.yaml'): WorkCalendar {
+  const years = parseHolidays(input, where).years;
   return {
     holidays: new Set(years.flatMap((y) => y.holidays)),
     workdays: new Set(years.flatMap((y) => y.workdays)),

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { isoDate } from '../dates.ts';
 
-export const statusValues = ['active', 'suspended', 'revoked', 'left'] as const;
+/** revoked: the certificate was withdrawn (收回, 吊销); cancelled: it was cancelled (注销, 作废), e.g. on re-issue. */
+export const statusValues = ['active', 'suspended', 'revoked', 'cancelled', 'left'] as const;
 export const employmentValues = ['direct', 'dispatch'] as const;
 
 /**

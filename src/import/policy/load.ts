@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ContentError, formatIssues } from '../../core/friendly-errors.ts';
-import { makeCalendar, WEEKENDS_ONLY, type WorkCalendar } from '../../core/policy/calendar.ts';
+import { makeCalendar, type WorkCalendar } from '../../core/policy/calendar.ts';
+import { loadHolidays } from '../holidays/load.ts';
 import { DEFAULT_POLICY, policySchema, type Policy } from '../../core/policy/schema.ts';
 
 /** Reads `<contentDir>/policy.yaml`; absent → the defaults. A broken file names the file and each field. */
@@ -26,20 +27,7 @@ export async function loadPolicy(contentDir: string): Promise<Policy> {
   throw new ContentError(path, formatIssues(parsed.error.issues));
 }
 
-/** Reads the optional `holidays.yaml` of the content folder; absent → weekends only (not covered). */
+/** The holiday calendar of the content folder (holidays.yaml); absent → weekends only (not covered). */
 export async function loadCalendar(contentDir: string): Promise<WorkCalendar> {
-  const path = join(contentDir, 'holidays.yaml');
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return WEEKENDS_ONLY;
-  }
-  let data: unknown;
-  try {
-    data = parseYaml(text);
-  } catch (error) {
-    throw new ContentError(path, [`YAML 格式错误：${(error as Error).message}`]);
-  }
-  return makeCalendar(data, path);
+  return makeCalendar(await loadHolidays(contentDir));
 }

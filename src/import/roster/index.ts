@@ -11,8 +11,8 @@ export { formatProblem, RosterImportError, type RosterProblem } from './problems
 export { rosterMappingSchema, type RosterMapping } from './mapping.ts';
 export type { Auxiliary } from '../../core/roster/schema.ts';
 
-/** Roster exports are `.csv` and `.xlsx`; `.xls` is listed too, so that it is refused with a reason rather than ignored. */
-const ROSTER_FILE = /\.(csv|xlsx|xls)$/i;
+/** Roster exports: CSV and workbooks (XLSX, Excel 97-2003 .xls, WPS .et). */
+const ROSTER_FILE = /\.(csv|xlsx|xls|et)$/i;
 
 /** Every roster export under `<contentDir>/rosters/`, sorted, absolute. Skips Excel lock files (`~$…`) and hidden files. */
 export function findRosterFiles(contentDir: string): Promise<string[]> {
@@ -98,7 +98,7 @@ function strayMappings(files: ReadonlySet<string>): string[] {
   for (const name of files) {
     if (name.includes('/') || !name.endsWith('.mapping.yaml')) continue;
     const base = name.slice(0, -'.mapping.yaml'.length);
-    if (!['csv', 'xlsx', 'xls', 'CSV', 'XLSX', 'XLS'].some((ext) => files.has(`${base}.${ext}`))) stray.push(name);
+    if (!['csv', 'xlsx', 'xls', 'et', 'CSV', 'XLSX', 'XLS', 'ET'].some((ext) => files.has(`${base}.${ext}`))) stray.push(name);
   }
   return stray.sort();
 }

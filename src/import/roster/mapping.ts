@@ -33,7 +33,7 @@ export const rosterMappingSchema = z
 export type RosterMapping = z.infer<typeof rosterMappingSchema>;
 
 /** Headers of private columns (ID card, phone, address, birth, bank …) that a mapping file may not publish. */
-const PRIVATE_HEADER = /身份证|身份号|公民身份|电话|手机|联系方式|住址|地址|出生|户籍|籍贯|银行|卡号|社保|医保|婚姻|政治面貌|民族|学历/;
+export const PRIVATE_HEADER = /身份证|身份号|公民身份|电话|手机|联系方式|住址|地址|出生|户籍|籍贯|银行|卡号|社保|医保|婚姻|政治面貌|民族|学历/;
 
 /** `a/b.csv` → `a/b.mapping.yaml`. */
 export function mappingPathFor(rosterPath: string): string {
