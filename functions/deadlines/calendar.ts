@@ -1,6 +1,7 @@
 import { localDate, WEEKENDS_ONLY, type WorkCalendar } from '../../src/core/policy/calendar.ts';
 
-export { CHINA_OFFSET_MINUTES, coversAhead, holidaysSchema, localDate, makeCalendar, missingYears, WEEKENDS_ONLY } from '../../src/core/policy/calendar.ts';
+export { holidaysSchema } from '../../src/core/holidays.ts';
+export { CHINA_OFFSET_MINUTES, coversAhead, localDate, makeCalendar, missingYears, WEEKENDS_ONLY } from '../../src/core/policy/calendar.ts';
 export { loadCalendar } from '../../src/import/policy/load.ts';
 export type { WorkCalendar } from '../../src/core/policy/calendar.ts';
 

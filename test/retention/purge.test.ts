@@ -8,7 +8,7 @@ import { createMailer } from '../../functions/mail/transport.ts';
 import { sendPendingMail } from '../../functions/outbox/worker.ts';
 import { emlFileName, purgeClosedComplaints } from '../../functions/retention/purge.ts';
 import type { Db } from '../../functions/store/index.ts';
-import { statsInputFrom } from '../../src/lib/stats/load.ts';
+import { statsInputFrom } from '../../functions/stats/load.ts';
 import { policySchema } from '../../src/core/policy/schema.ts';
 import { freshDb, pgSkipReason, tempDir } from '../complaints/support.ts';
 import { handlingHarness, type Harness } from '../handling/support.ts';
