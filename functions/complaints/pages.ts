@@ -4,6 +4,7 @@ import { complaintFields, confirmationWords, formWords } from '../../src/core/co
 import type { Directory } from '../../src/core/directory.ts';
 import { agencyChoices, categoryGroups } from '../../src/core/complaint/choices.ts';
 import { renderComplaintForm } from '../../src/core/complaint/form-html.ts';
+import { regionsOf } from '../../src/core/complaint/superior.ts';
 import { categoryLabel, describeTarget } from './mails.ts';
 import type { Target } from '../store/records/shapes.ts';
 import { fieldOrder, kindLabels, type FieldErrors } from '../../src/core/complaint/schema.ts';
@@ -17,7 +18,7 @@ export function formPage(directory: Directory, values: Record<string, string>, e
   return page(
     '错误：投诉举报',
     `<h1>投诉举报</h1>${renderComplaintForm({
-      values, errors, categoryGroups: categoryGroups(directory), agencies: agencyChoices(directory), idempotencyKey,
+      values, errors, categoryGroups: categoryGroups(directory), agencies: agencyChoices(directory), regions: regionsOf(directory), idempotencyKey,
     })}`,
   );
 }

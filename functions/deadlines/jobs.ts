@@ -11,12 +11,14 @@ import type { Target } from '../store/records/shapes.ts';
 import { appendEvent } from '../store/records/events.ts';
 import { claimNotice } from '../store/records/notices.ts';
 import { escalationAt } from './policy.ts';
+import { timeLimitFor } from './label.ts';
+import { DEFAULT_POLICY } from '../../src/core/policy/schema.ts';
 import { localDate, WEEKENDS_ONLY } from './calendar.ts';
 
 /**
  * The deadline jobs, run on a schedule with an injected clock:
  * - a complaint past its deadline (受理 while submitted/transferred, 办结 while accepted) gets one reminder
- *   to the handling agency; ESCALATE_AFTER_WORKING_DAYS working days later, one escalation to the agency's
+ *   to the handling agency; policy.yaml `handling.escalateAfterWorkingDays` working days later, one escalation to the agency's
  *   parent and oversight. "Once" is per handling period — the notice kind names the event that started it
  *   (the last `routed` or `accepted`), so a transfer gives the receiving agency its own reminder and escalation;
  *   the `notices` primary key makes it once even with several workers.
@@ -69,13 +71,14 @@ export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> 
   const now = world.clock.now();
   const at = now.toISOString();
   const calendar = world.calendar ?? WEEKENDS_ONLY;
+  const handling = (world.policy ?? DEFAULT_POLICY).handling;
   const host = mailHost(world.settings.siteUrl);
   const result: JobResult = { reminders: 0, escalations: 0, summaries: 0 };
   const open = await world.store.query<ComplaintRow & Record<string, unknown>>(
     "SELECT * FROM complaints WHERE status IN ('submitted', 'transferred', 'accepted') AND ((status <> 'accepted' AND accept_due_at < ?) OR (status = 'accepted' AND resolve_due_at < ?)) ORDER BY created_at",
     [at, at],
   );
-  for (const c of open) {
+  for (const c of handling.remind ? open : []) {
     const period = await currentPeriod(world, c);
     const handler = world.directory.agency(c.agency_id);
     if (!period || !handler) continue;
@@ -83,7 +86,8 @@ export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> 
     // A complaint that sits with the accused or a body below it (the registry changed after it was routed) is
     // not reminded there: it goes straight to escalation, to bodies allowed to see it.
     const handlerMayHold = mayReceive(world.directory, target, handler.id);
-    const escalateAt = handlerMayHold ? escalationAt(new Date(period.dueAt), calendar).toISOString() : period.dueAt;
+    const escalateAt = handlerMayHold ? escalationAt(new Date(period.dueAt), handling, calendar).toISOString() : period.dueAt;
+    const timeLimit = timeLimitFor(world, new Date(period.dueAt));
     const kind = (what: string) => `${what}-${period.stage}-${period.since}`;
     await world.store.transaction(async (tx) => {
       // Re-read inside the transaction: a concurrent action may have moved it on.
@@ -93,7 +97,7 @@ export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> 
         const links = actionLinks(world, { reference: c.reference, agencyId: handler.id, period: await routingPeriod(tx, c.id) }, allowedActions(c.status));
         await enqueueMail(
           tx,
-          { ...reminderMail({ reference: c.reference, agency: handler, stage: period.stage, dueAt: period.dueAt, escalateAt, links }), complaintId: c.id, key: c.reference, kind: kind('reminder'), recipient: handler.complaints.email },
+          { ...reminderMail({ reference: c.reference, agency: handler, stage: period.stage, dueAt: period.dueAt, escalateAt, timeLimit, links }), complaintId: c.id, key: c.reference, kind: kind('reminder'), recipient: handler.complaints.email },
           at,
           host,
         );
@@ -103,7 +107,7 @@ export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> 
       if (at > escalateAt && (await claimNotice(tx, c.id, kind('escalation'), at))) {
         const recipients = recipientsOf(handler, world, target);
         for (const recipient of recipients) {
-          const mail = escalationMail({ reference: c.reference, recipient, handler, stage: period.stage, dueAt: period.dueAt, createdAt: c.created_at, status: c.status });
+          const mail = escalationMail({ reference: c.reference, recipient, handler, stage: period.stage, dueAt: period.dueAt, createdAt: c.created_at, status: c.status, timeLimit });
           await enqueueMail(tx, { ...mail, complaintId: c.id, key: c.reference, kind: `${kind('escalation')}-${recipient.id}`, recipient: recipient.complaints.email }, at, host);
         }
         await appendEvent(tx, c.id, {
@@ -181,7 +185,7 @@ export async function sendDailySummaries(world: HandlingWorld, now: Date): Promi
         what: o.status === 'accepted' ? `办结期限 ${o.resolve_due_at!.slice(0, 10)} 已过` : `受理期限 ${o.accept_due_at!.slice(0, 10)} 已过`,
       }));
     if (!failures.length && !late.length) continue;
-    const mail = summaryMail({ bureau, date, failures, overdue: late });
+    const mail = summaryMail({ bureau, date, failures, overdue: late, timeLimit: timeLimitFor(world, now) });
     if (await world.store.transaction((tx) => enqueueMail(tx, { ...mail, complaintId: null, key, kind: 'summary', recipient: bureau.complaints.email }, at, host))) sent++;
   }
   return sent;

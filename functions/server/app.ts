@@ -4,6 +4,7 @@ import { makeCalendar } from '../deadlines/calendar.ts';
 import { makeIntakeActionLinks } from '../handling/mails.ts';
 import { handlingFunctions } from '../handling/http.ts';
 import { runDeadlineJobs } from '../deadlines/jobs.ts';
+import { purgeClosedComplaints, type PurgeResult } from '../retention/purge.ts';
 import { complaintFunctions } from '../complaints/handler.ts';
 import type { Directory } from '../../src/core/directory.ts';
 import { statsFunctions } from '../stats/http.ts';
@@ -54,6 +55,8 @@ export interface App {
   sendPendingMail(): ReturnType<typeof sendPendingMail>;
   /** Reminders, escalations, daily summaries : queue their mail; run before sendPendingMail. */
   runDeadlineJobs(): ReturnType<typeof runDeadlineJobs>;
+  /** Removes the personal information of complaints closed longer than the policy keeps it (policy.yaml complaintData). */
+  purgeClosedComplaints(): Promise<PurgeResult>;
   /** The worker loop until the signal aborts (`npm start`, `npm run outbox`). */
   runOutbox(signal: AbortSignal, intervalMs?: number): Promise<void>;
   /** Re-reads the directory file now (after a new build is swapped in); a no-op for an injected directory. */
@@ -97,6 +100,7 @@ export async function createApp(
     clock,
     directory,
     calendar: makeCalendar(directory.holidays),
+    policy: directory.policy,
     settings: { secret: keys.secret, previousSecrets: keys.previousSecrets, siteUrl: settings.siteUrl },
     limits: { ...defaultLimits, ...limitsFromEnv(), ...options.limits },
     actionLinks: makeIntakeActionLinks({ settings: { secret: keys.secret, siteUrl: settings.siteUrl }, clock }),
@@ -125,6 +129,7 @@ export async function createApp(
     if (now - lastJobs < 60_000) return;
     lastJobs = now;
     await runDeadlineJobs(world);
+    await purgeClosedComplaints(world, { outboxDir: outboxDir(settings) });
   };
   // Requests and worker rounds see the directory of the newest build; the swap happens between two awaits.
   const fresh = async () => {
@@ -134,6 +139,7 @@ export async function createApp(
     if (next !== world.directory) {
       world.directory = next;
       world.calendar = makeCalendar(next.holidays);
+      world.policy = next.policy;
     }
   };
   const log = options.log ?? ((line: string) => console.error(line));
@@ -164,6 +170,10 @@ export async function createApp(
     runDeadlineJobs: async () => {
       await fresh();
       return runDeadlineJobs(world);
+    },
+    purgeClosedComplaints: async () => {
+      await fresh();
+      return purgeClosedComplaints(world, { outboxDir: outboxDir(settings) });
     },
     reloadDirectory: async () => {
       if (!source) return;

@@ -6,7 +6,11 @@ export function countText(n: Count): string {
   return n === SUPPRESSED ? '少于 5' : typeof n === 'number' ? String(n) : '不公布';
 }
 
-const header = ['维度', '代码', '名称', '收到', '受理', '不予受理', '办结', '受理用时中位数（天）', '办结用时中位数（天）', '超期比例'];
+/** The header; the overdue column says which time limits "overdue" is measured against. */
+export function csvHeader(timeLimit?: string): string {
+  const overdue = timeLimit ? `超期比例（${timeLimit}）` : '超期比例';
+  return ['维度', '代码', '名称', '收到', '受理', '不予受理', '办结', '受理用时中位数（天）', '办结用时中位数（天）', overdue].map(csvCell).join(',');
+}
 
 function csvCell(value: string | number | null): string {
   const text = value === null ? '' : String(value);
@@ -23,9 +27,9 @@ function csvRow(dimension: string, row: StatsRow): string {
 }
 
 /** One CSV (UTF-8 with BOM so Excel reads the Chinese) with the total, per-agency and per-category rows. */
-export function toCsv(stats: Stats): string {
+export function toCsv(stats: Stats, timeLimit?: string): string {
   const lines = [
-    header.join(','),
+    csvHeader(timeLimit),
     csvRow('合计', stats.total),
     ...stats.byAgency.map((r) => csvRow('机关', r)),
     ...stats.byCategory.map((r) => csvRow('类别', r)),
@@ -68,7 +72,7 @@ export function barChartSvg(rows: readonly StatsRow[], title: string): string {
 }
 
 /** The CSV of an empty store: the header only. */
-export const EMPTY_CSV = `\uFEFF${header.join(',')}\r\n`;
+export const emptyCsv = (timeLimit?: string): string => `\uFEFF${csvHeader(timeLimit)}\r\n`;
 
 const days = (n: number | null) => (n === null ? '—' : `${n} 天`);
 const share = (n: number | null) => (n === null ? '—' : `${Math.round(n * 1000) / 10}%`);
@@ -78,7 +82,7 @@ const cells = (r: StatsRow) =>
 const heads = '<th scope="col">收到</th><th scope="col">受理</th><th scope="col">不予受理</th><th scope="col">办结</th><th scope="col">受理用时中位数</th><th scope="col">办结用时中位数</th><th scope="col">超期比例</th>';
 
 /** The main part of /stats/ (the page frame is added by the caller). */
-export function statsMainHtml(stats: Stats | null, cacheMinutes: number): string {
+export function statsMainHtml(stats: Stats | null, cacheMinutes: number, timeLimits = ''): string {
   if (!stats) {
     return '<h1>投诉办理统计</h1><p id="no-data">暂无数据：目前还没有可统计的投诉举报。有投诉举报后，本页数据会自动更新。</p>';
   }
@@ -96,6 +100,7 @@ export function statsMainHtml(stats: Stats | null, cacheMinutes: number): string
     `为保护投诉人，少于 ${n} 件的数量只显示“少于 ${n}”，不足 ${n} 件的组不计算用时中位数和超期比例；` +
     `若只有一格被隐藏会导致可由合计反推，则同列再隐藏一格（标为“不公布”，其数不少于 ${n}）。` +
     '受理、办结用时均自提交之日起计算；件数归入当前办理机关（转办后归入接收机关）。</p>' +
+    (timeLimits ? `<p id="time-limits">“超期”按以下办理时限计算：${escapeHtml(timeLimits)}</p>` : '') +
     '<p>下载：<a href="/stats/stats.csv">CSV</a> · <a href="/stats/stats.json">JSON</a></p>' +
     `<table id="stats-total"><caption>合计</caption><thead><tr>${heads}</tr></thead><tbody>` +
     `<tr data-key="total" data-received="${escapeHtml(String(stats.total.received))}">${cells(stats.total)}</tr></tbody></table>` +

@@ -126,6 +126,12 @@ CREATE INDEX evidence_complaint ON evidence (complaint_id);
   PRIMARY KEY (address_hash, day, slot)
 );`,
   },
+  {
+    version: 6,
+    name: 'complaints: when personal information was purged',
+    // Set by the retention purge (functions/retention/purge.ts); NULL = contents still held.
+    sql: 'ALTER TABLE complaints ADD COLUMN purged_at TEXT;',
+  },
 ];
 
 /** Applies every migration not yet applied, each in its own transaction; safe to run from several processes. */

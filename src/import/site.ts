@@ -6,6 +6,8 @@ import { findRosterFiles, importRosters, readRosterSources, RosterImportError, t
 import { readSettings } from '../core/settings.ts';
 import type { Holidays } from '../core/holidays.ts';
 import { loadHolidays } from './holidays/load.ts';
+import { loadPolicy } from './policy/load.ts';
+import type { Policy } from '../core/policy/schema.ts';
 
 /** Everything the static site is built from: the registry, the regulations and the published roster. */
 export interface Site {
@@ -17,6 +19,8 @@ export interface Site {
   disclosure: DisclosurePolicy;
   /** From the optional holidays.yaml (deadlines count working days). */
   holidays: Holidays;
+  /** From policy.yaml: the deployment's own rules (deadlines, retention). */
+  policy: Policy;
 }
 
 /**
@@ -28,10 +32,11 @@ export async function loadSite(contentDir: string): Promise<Site> {
   const disclosure = await loadDisclosurePolicy(contentDir);
   const registry = await loadRegistry(contentDir, new Set(regulations.keys()));
   const holidays = await loadHolidays(contentDir);
+  const policy = await loadPolicy(contentDir);
   const sources = await readRosterSources(await findRosterFiles(contentDir), contentDir);
   const roster = await importRosters(sources, registry);
   if (roster.problems.length) throw new RosterImportError(roster.problems);
-  return { contentDir, registry, regulations, roster, disclosure, holidays };
+  return { contentDir, registry, regulations, roster, disclosure, holidays, policy };
 }
 
 const cache = new Map<string, Promise<Site>>();

@@ -15,17 +15,19 @@ interface Props {
   shardCount: number;
   categoryGroups: CategoryGroup[];
   agencies: { id: string; name: string; regulation: string }[];
+  /** The registry's regions, for 发生地区 when a number is on no roster and no unit is named. */
+  regions: string[];
 }
 
 type Step = 'form' | 'check' | 'sending' | 'done';
 
 const initialValues = {
-  kind: '', about: '', certificateNo: '', agencyId: '', category: '', when: '', place: '', description: '', name: '', phone: '', email: '', website: '',
+  kind: '', about: '', certificateNo: '', agencyId: '', region: '', category: '', when: '', place: '', description: '', name: '', phone: '', email: '', website: '',
 };
 type Values = typeof initialValues;
 type Field = keyof Values;
 
-export default function ComplaintForm({ shardCount, categoryGroups, agencies }: Props) {
+export default function ComplaintForm({ shardCount, categoryGroups, agencies, regions }: Props) {
   const [values, setValues] = useState<Values>(initialValues);
   const [files, setFiles] = useState<File[]>([]);
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -38,11 +40,13 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies }: 
   if (!idempotencyKey.current) idempotencyKey.current = crypto.randomUUID();
 
   // Prefill from the verify page's "投诉此人" link (?no=…), the lookup page's "举报此编号" (?kind=report&no=…)
-  // and an agency page's "投诉或举报本单位" (?agency=<id>: someone of that unit whose number is unknown).
+  // and an agency page's two links: ?agency=<id> (an auxiliary it employs, number unknown) and
+  // ?agency=<id>&about=agency (the agency itself).
   useEffect(() => {
     const params = new URLSearchParams(location.search);
     const agency = params.get('agency') ?? '';
-    if (agencies.some((a) => a.id === agency)) setValues((v) => ({ ...v, about: 'unit', agencyId: agency }));
+    const target = params.get('about') === 'agency' ? 'agency' : 'unit';
+    if (agencies.some((a) => a.id === agency)) setValues((v) => ({ ...v, about: target, agencyId: agency }));
     const no = params.get('no') ?? '';
     const kind = params.get('kind') === 'report' ? 'report' : params.get('kind') === 'complaint' ? 'complaint' : '';
     // From the lookup page's "not on the roster" (kind=report) the number is presumed unknown; the lookup below
@@ -154,7 +158,7 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies }: 
       values.about === 'auxiliary' && found
         ? `${found.name}（${found.certificateNo}，${found.agencyName}）`
         : values.about === 'unknownNumber'
-          ? `出示编号 ${values.certificateNo} 的人员${values.agencyId ? `（自称${agencyName(values.agencyId)}）` : ''}`
+          ? `出示编号 ${values.certificateNo} 的人员${values.agencyId ? `（自称${agencyName(values.agencyId)}）` : `（发生在${values.region}）`}`
           : agencyName(values.agencyId);
     const rows: [string, string, string][] = ([
       ['kind', kindLabels[values.kind as 'complaint' | 'report']],
@@ -270,6 +274,19 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies }: 
             <option value="">{formWords.choose}</option>
             {agencies.map((a) => (
               <option key={a.id} value={a.id}>{a.name}</option>
+            ))}
+          </select>
+        </div>
+      )}
+      {values.about === 'unknownNumber' && !values.agencyId && (
+        <div className={cls('region')}>
+          <label htmlFor={fieldId('region')}>{complaintFields.region.label}</label>
+          {hintOf('region')}
+          {err('region')}
+          <select id={fieldId('region')} name="region" value={values.region} onChange={set('region')} aria-describedby={described('region', true)}>
+            <option value="">{formWords.choose}</option>
+            {regions.map((r) => (
+              <option key={r} value={r}>{r}</option>
             ))}
           </select>
         </div>

@@ -74,7 +74,10 @@ const corpus: [string, () => Request, number, string][] = [
   ['isolate in the description', () => json(validSubmission({ description: '对方单独执法\u2067并要求交罚款，没有执法人员在场。' })), 400, 'description'],
   ['C1 control in the place', () => json(validSubmission({ place: '人民路\u00851号' })), 400, 'place'],
   ['unknown certificate number', () => json(validSubmission({ certificateNo: 'NO-SUCH-9999' })), 422, 'certificateNo'],
-  ['known number reported as fake', () => json(validSubmission({ about: 'unknownNumber', certificateNo: 'sl-cg-0001' })), 422, 'certificateNo'],
+  ['about a government with no superior (refused with guidance)', () => json(validSubmission({ about: 'agency', agencyId: 'city-gov', certificateNo: undefined, category: 'other' })), 422, 'agencyId'],
+  ['number on no roster, no unit and no region', () => json(validSubmission({ about: 'unknownNumber', certificateNo: 'FAKE-0003', kind: 'report' })), 400, 'region'],
+  ['number on no roster, region not in the registry', () => json(validSubmission({ about: 'unknownNumber', certificateNo: 'FAKE-0004', region: '火星', kind: 'report' })), 422, 'region'],
+  ['known number reported as fake', () => json(validSubmission({ about: 'unknownNumber', certificateNo: 'sl-cg-0001', region: '示例省示例市' })), 422, 'certificateNo'],
   ['unknown agency', () => json(validSubmission({ about: 'unit', certificateNo: '', agencyId: 'no-such-agency' })), 422, 'agencyId'],
   ['category of another regulation', () => json(validSubmission({ category: 'luan-draft:15.1' })), 422, 'category'],
   ['invented category', () => json(validSubmission({ category: 'hebei-2021:999' })), 422, 'category'],
@@ -125,9 +128,9 @@ describe('hostile posts', () => {
   });
 
   it('accepts any regulation\'s category for a number on no roster when no unit is named', async () => {
-    const ok = (await handler(json(validSubmission({ about: 'unknownNumber', certificateNo: 'FAKE-0001', category: 'luan-draft:15.1', kind: 'report', name: '', phone: '', email: '' })), ctx))!;
+    const ok = (await handler(json(validSubmission({ about: 'unknownNumber', certificateNo: 'FAKE-0001', region: '另一省另一市', category: 'luan-draft:15.1', kind: 'report', name: '', phone: '', email: '' })), ctx))!;
     expect(ok.status).toBe(201);
-    const bad = (await handler(json(validSubmission({ about: 'unknownNumber', certificateNo: 'FAKE-0002', category: 'nowhere:1', kind: 'report' })), ctx))!;
+    const bad = (await handler(json(validSubmission({ about: 'unknownNumber', certificateNo: 'FAKE-0002', region: '另一省另一市', category: 'nowhere:1', kind: 'report' })), ctx))!;
     expect(bad.status).toBe(422);
   });
 

@@ -74,6 +74,7 @@ export async function handlingHarness(db: Db, start = '2026-11-20T02:00:00.000Z'
       }
       return smtp.received.slice(before);
     },
+    call,
     get: (path: string) => call(path),
     post: (path: string, form: Record<string, string> = {}) =>
       call(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() }),

@@ -19,6 +19,8 @@ export interface FormOptions {
   errors: FieldErrors;
   categoryGroups: CategoryGroup[];
   agencies: { id: string; name: string }[];
+  /** The registry's regions, for 发生地区 (a number on no roster with no unit named). */
+  regions: string[];
   /** Fresh per rendering when the server renders it (the static page has none). */
   idempotencyKey?: string;
 }
@@ -96,6 +98,7 @@ export function renderComplaintForm(o: FormOptions): string {
   const agencyOptions = o.agencies
     .map((a) => `<option value="${e(a.id)}"${a.id === v('agencyId') ? ' selected' : ''}>${e(a.name)}</option>`)
     .join('');
+  const regionOptions = o.regions.map((r) => `<option value="${e(r)}"${r === v('region') ? ' selected' : ''}>${e(r)}</option>`).join('');
   const categoryOptions = o.categoryGroups
     .map(
       (g) =>
@@ -105,7 +108,7 @@ export function renderComplaintForm(o: FormOptions): string {
     )
     .join('');
   const rules = (name: FieldName) => complaintFields[name].rules ?? {};
-  const select = (name: 'agencyId' | 'category', options: string) =>
+  const select = (name: 'agencyId' | 'region' | 'category', options: string) =>
     `<select id="${fieldId(name)}" name="${name}"${describedBy(o.errors, name, true)}><option value="">${formWords.choose}</option>${options}</select>`;
   const filesAgain = Object.keys(o.errors).length ? `。${formWords.filesAgain}` : '';
   return `<form class="complaint-form" method="post" action="/api/complaints" enctype="multipart/form-data" novalidate>
@@ -114,6 +117,7 @@ ${radios('kind', o)}
 ${radios('about', o)}
 ${input('certificateNo', o)}
 ${labelled('agencyId', o, select('agencyId', agencyOptions))}
+${labelled('region', o, select('region', regionOptions))}
 ${labelled('category', o, select('category', categoryOptions))}
 ${input('when', o)}
 ${input('place', o)}

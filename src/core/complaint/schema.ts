@@ -52,6 +52,8 @@ export const complaintInputSchema = z
     about: z.enum(abouts, { error: '请选择反映的对象' }),
     certificateNo: optionalLine('证件编号', 40),
     agencyId: optionalLine('单位', 80),
+    /** Where it happened, for a number on no roster when no unit is named: routes to that region's bureau. */
+    region: optionalLine('发生地区', 80),
     category: z.string({ error: '请选择问题类别' }).trim().min(1, { message: '请选择问题类别' }).max(120),
     when: z
       .string({ error: '请填写发生时间' })
@@ -91,6 +93,9 @@ export const complaintInputSchema = z
     if ((input.about === 'auxiliary' || input.about === 'unknownNumber') && !input.certificateNo) {
       ctx.addIssue({ code: 'custom', path: ['certificateNo'], message: '请填写对方证件上的编号' });
     }
+    if (input.about === 'unknownNumber' && !input.agencyId && !input.region) {
+      ctx.addIssue({ code: 'custom', path: ['region'], message: '请选择事情发生的地区（或对方自称的单位），以便转当地司法行政部门处理' });
+    }
     if ((input.about === 'unit' || input.about === 'agency') && !input.agencyId) {
       ctx.addIssue({ code: 'custom', path: ['agencyId'], message: '请选择单位' });
     }
@@ -104,7 +109,7 @@ export type ComplaintInput = z.output<typeof complaintInputSchema>;
 export type FieldErrors = Record<string, string>;
 
 /** The form's fields in page order: the error summary lists problems in this order. */
-export const fieldOrder = ['kind', 'about', 'certificateNo', 'agencyId', 'category', 'when', 'place', 'description', 'evidence', 'name', 'phone', 'email'] as const;
+export const fieldOrder = ['kind', 'about', 'certificateNo', 'agencyId', 'region', 'category', 'when', 'place', 'description', 'evidence', 'name', 'phone', 'email'] as const;
 
 /** First message per field, in page order. */
 export function toFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldErrors {

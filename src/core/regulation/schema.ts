@@ -31,22 +31,6 @@ function provisionList(name: string) {
   return z.array(provisionSchema, { error: `${name} 应是条文列表（每项有 id、article、text）` });
 }
 
-function positiveInt(message: string) {
-  return z.number({ error: message }).int({ message }).positive({ message });
-}
-
-export const deadlinesSchema = z
-  .object(
-    {
-      /** Working days (weekends skipped) from submission to 受理/不予受理. */
-      acceptWorkingDays: positiveInt('acceptWorkingDays 应为正整数（工作日数）'),
-      /** Calendar days from acceptance to 办结. */
-      resolveDays: positiveInt('resolveDays 应为正整数（天数）'),
-    },
-    { error: '缺少期限 deadlines（acceptWorkingDays、resolveDays）' },
-  )
-  .strict();
-
 /**
  * What the source document says of itself, each piece exactly as printed, and what it does not say. A page shows
  * these and nothing more: an issuing body, number or date the source lacks is never filled in.
@@ -154,7 +138,6 @@ export const regulationSchema = z
     agencyDuties: provisionList('agencyDuties').min(1, { message: 'agencyDuties 至少要有一条' }),
     complaintCategories: complaintCategoriesSchema,
     statusArticles: statusArticlesSchema,
-    deadlines: deadlinesSchema,
   })
   .strict();
 
