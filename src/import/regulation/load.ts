@@ -118,6 +118,8 @@ export async function loadReadingsTable(contentDir: string): Promise<ReadingRow[
   const parsed = readingsTableSchema.safeParse(await readYaml(path));
   if (!parsed.success) throw new ContentError(path, parsed.error.issues.map((issue) => formatIssue(issue)));
   return parsed.data;
+}
+
 /** A `deadlines` key left over from when deadlines lived here: say where it went. */
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys' && issue.keys.includes('deadlines')) {
