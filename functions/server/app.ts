@@ -14,6 +14,8 @@ import { runOutboxLoop, sendPendingMail, type Clock } from '../outbox/worker.ts'
 import { intakeMailComposer } from '../complaints/intake-mail.ts';
 import { openStore } from '../store/index.ts';
 import type { FunctionHandler } from './node.ts';
+import { lookupFunctions } from './lookup.ts';
+import { hostWatch } from './site-url.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -59,7 +61,14 @@ export interface App {
  */
 export async function createApp(
   settings: Settings,
-  options: { limits?: Partial<Limits>; clock?: Clock; log?: (line: string) => void; directory?: Directory } = {},
+  options: {
+    limits?: Partial<Limits>;
+    clock?: Clock;
+    log?: (line: string) => void;
+    directory?: Directory;
+    /** Log the first request for another host than SITE_URL's (default: when SITE_URL is set, i.e. production). */
+    watchHost?: boolean;
+  } = {},
 ): Promise<App> {
   const clock = options.clock ?? systemClock;
   const store = await openStore(settings);
@@ -80,7 +89,8 @@ export async function createApp(
   const outbox = { db: store, mailer, clock, from: senderAddress(settings.siteUrl), compose: intakeMailComposer(world), ...(leaseMs ? { leaseMs } : {}) };
   await ensureHandlingSchema(store);
   // Intake (issue 4) first, then agency actions and the status form (issue 5).
-  const handlers: FunctionHandler[] = [complaintFunctions(world), handlingFunctions(world)];
+  const handlers: FunctionHandler[] = [lookupFunctions(directory), complaintFunctions(world), handlingFunctions(world)];
+  if (options.watchHost ?? !!process.env.SITE_URL) handlers.unshift(hostWatch(settings.siteUrl, options.log ?? console.log));
   // Reminders, escalations and daily summaries (issue 5) run with the mail worker, at most once a minute.
   let lastJobs = 0;
   const beforeRound = async () => {

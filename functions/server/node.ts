@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serveStatic } from './static.ts';
+import { prepareForWire } from './compress.ts';
 
 /** What the platform tells a handler besides the request itself. */
 export interface RequestContext {
@@ -65,8 +66,9 @@ async function handle(options: ServerOptions, req: IncomingMessage, res: ServerR
   const response = (await options.functions?.(request, context)) ?? (await serveStatic(options.distDir, request));
   // Responses here are small pages, JSON and static files already read into memory: send them whole.
   const payload = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
-  res.writeHead(response.status, Object.fromEntries(response.headers));
-  res.end(payload);
+  const wire = await prepareForWire(request, response, payload);
+  res.writeHead(response.status, wire.headers);
+  res.end(wire.body);
 }
 
 /** The whole request body as one buffer (faster than a web stream), or 'too-large' past MAX_REQUEST_BYTES. */

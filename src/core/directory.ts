@@ -11,6 +11,8 @@ export interface Directory {
   regulation(id: string): Regulation | undefined;
   /** Finds an auxiliary by a number as typed (full-width, lower-case, missing dashes all accepted). */
   auxiliary(certificateNo: string): Auxiliary | undefined;
+  /** Every listed auxiliary (what "您是不是要找" suggestions are picked from). */
+  readonly auxiliaries: readonly Auxiliary[];
 }
 
 export function buildDirectory(input: {
@@ -21,8 +23,10 @@ export function buildDirectory(input: {
   const agencies = new Map(input.agencies.map((a) => [a.id, a]));
   const byKey = new Map<string, Auxiliary>();
   for (const aux of input.auxiliaries) byKey.set(certificateLookupKey(aux.certificateNo), aux);
+  const auxiliaries = [...byKey.values()];
   return {
     agencies: input.agencies,
+    auxiliaries,
     agency: (id) => agencies.get(id),
     regulation: (id) => input.regulations.get(id),
     auxiliary: (no) => byKey.get(certificateLookupKey(no)),
