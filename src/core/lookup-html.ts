@@ -35,12 +35,13 @@ export function suggestionsHtml(suggestions: readonly SuggestedNumber[]): string
  * The answer for a number that is not on the roster: the warning first, then what to do, then the close
  * listed numbers (never instead of the warning).
  */
-export function notFoundHtml(typed: string, suggestions: readonly SuggestedNumber[]): string {
+export function notFoundHtml(typed: string, suggestions: readonly SuggestedNumber[], asOf?: string): string {
   const no = typed.trim();
+  const roster = asOf ? `截至 ${e(asOf)} 的公示名单` : '公示名单';
   return (
     '<h1 id="lookup-title">查无此证</h1>' +
     '<section id="not-found" aria-labelledby="nf-title">' +
-    `<div class="status status-revoked"><strong id="nf-title"><span class="sym" aria-hidden="true">✕</span>查无此证</strong><span>编号「<b id="nf-no">${e(no)}</b>」不在公示名单中。</span></div>` +
+    `<div class="status status-revoked"><strong id="nf-title"><span class="sym" aria-hidden="true">✕</span>查无此证</strong><span>编号「<b id="nf-no">${e(no)}</b>」不在${roster}中。</span></div>` +
     `<p>如有人向您出示此编号并以执法辅助人员身份开展工作，可能是证件伪造、编号抄错或名单尚未更新。请核对编号后重试；如确认无误，请<a id="nf-report" href="${reportHref(no)}">举报此编号</a>（可以匿名）。</p>` +
     suggestionsHtml(suggestions) +
     '<p>也可以<a href="/search/">按姓名或单位搜索</a>，或查看<a href="/agencies/">各执法机关的公示名单</a>。</p>' +
