@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { FunctionHandler, RequestContext } from '../server/node.ts';
-import { findComplaintByReference, listEvents } from '../store/records.ts';
+import { findComplaintByReference } from '../store/records/complaints.ts';
+import { statusView } from '../handling/status.ts';
 import { parseBody } from './body.ts';
 import { readEvidence } from './evidence.ts';
 import { checkPage, confirmationPage, formPage, problemPage } from './pages.ts';
 import { tokenBucket } from './rate.ts';
-import { parseReference, trackingCodeMatches } from './reference.ts';
+import { parseReference } from './reference.ts';
 import { complaintInputSchema, sortErrors, toFieldErrors, type FieldErrors } from '../../src/core/complaint/schema.ts';
 import { powOk, resolveTarget, submitComplaint } from './submit.ts';
 import type { World } from './world.ts';
@@ -137,25 +138,10 @@ async function post(world: World, request: Request, context: RequestContext, all
 }
 
 async function status(world: World, request: Request, rawReference: string): Promise<Response> {
-  const reference = parseReference(rawReference);
   const code = request.headers.get('x-tracking-code') ?? new URL(request.url).searchParams.get('code') ?? '';
-  const notFound = () => json(404, { errors: { reference: '受理编号或查询码不正确' } });
-  if (!reference) return json(400, { errors: { reference: '受理编号格式不对，应像 TS-7K3M-9QX2' } });
+  if (!parseReference(rawReference)) return json(400, { errors: { reference: '受理编号格式不对，应像 TS-7K3M-9QX2' } });
   if (!code) return json(400, { errors: { trackingCode: '请提供查询码' } });
-  const complaint = await findComplaintByReference(world.store, reference);
-  if (!complaint || !trackingCodeMatches(code, complaint.tracking_hash, world.settings.secret)) return notFound();
-  const events = await listEvents(world.store, complaint.id);
-  const agencyName = (id: string | null) => (id ? (world.directory.agency(id)?.name ?? id) : null);
-  return json(200, {
-    reference: complaint.reference,
-    kind: complaint.kind,
-    status: complaint.status,
-    agency: { id: complaint.agency_id, name: agencyName(complaint.agency_id) },
-    createdAt: complaint.created_at,
-    acceptDueAt: complaint.accept_due_at,
-    resolveDueAt: complaint.resolve_due_at,
-    history: events
-      .filter((ev) => ev.type !== 'reminded' && ev.type !== 'escalated')
-      .map((ev) => ({ at: ev.at, type: ev.type, status: ev.to_status, reason: ev.type === 'routed' ? null : ev.reason })),
-  });
+  const view = await statusView(world, rawReference, code);
+  if ('error' in view) return json(view.status, { errors: { reference: view.error } });
+  return json(200, view);
 }

@@ -1,12 +1,12 @@
 import type { ComposedMail } from '../mail/compose.ts';
-import type { ComposeRequest } from '../outbox/worker.ts';
-import { findComplaintById, listEvents } from '../store/records.ts';
-import { acknowledgementMail, agencyMail, type ComplaintForMail, type Contents } from './mails.ts';
-import type { Target } from './route.ts';
+import type { Composer, ComposerName } from '../outbox/composers.ts';
+import { contentsOf, findComplaintById, targetOf } from '../store/records/complaints.ts';
+import { listEvents, routedDataOf } from '../store/records/events.ts';
+import { acknowledgementMail, agencyMail, type ComplaintForMail } from './mails.ts';
 import type { World } from './world.ts';
 
 /** The `compose` value of the mails a submission queues: the agency mail and the acknowledgement. */
-export const INTAKE_COMPOSER = 'intake';
+export const INTAKE_COMPOSER: ComposerName = 'intake';
 
 /**
  * Writes a submission's queued mail from what the submission stored, when the outbox worker sends it: the agency
@@ -14,22 +14,22 @@ export const INTAKE_COMPOSER = 'intake';
  * complainant. Everything it reads was committed with the complaint, so the mail says what it would have said at
  * submission; only the action links' 30 days count from the sending.
  */
-export function intakeMailComposer(world: World): (request: ComposeRequest) => Promise<ComposedMail> {
-  return async ({ composer, complaintId, kind }) => {
-    if (composer !== INTAKE_COMPOSER || !complaintId) throw new Error(`unknown composer ${composer}`);
+export function intakeMailComposer(world: World): Composer {
+  return async ({ complaintId, kind }): Promise<ComposedMail> => {
+    if (!complaintId) throw new Error('intake mail without a complaint');
     const complaint = await findComplaintById(world.store, complaintId);
     const routed = (await listEvents(world.store, complaintId)).find((e) => e.type === 'routed');
     if (!complaint || !routed) throw new Error(`complaint ${complaintId} not found`);
     // The agency of the first routing, even if the complaint has been transferred since.
-    const agencyId = (JSON.parse(routed.data ?? '{}') as { agencyId?: string }).agencyId ?? complaint.agency_id;
+    const agencyId = routedDataOf(routed).agencyId;
     const agency = world.directory.agency(agencyId);
     if (!agency) throw new Error(`agency ${agencyId} not in the registry`);
     const forMail: ComplaintForMail = {
       reference: complaint.reference,
       kind: complaint.kind,
       category: complaint.category,
-      target: JSON.parse(complaint.target) as Target,
-      contents: JSON.parse(complaint.contents) as Contents,
+      target: targetOf(complaint),
+      contents: contentsOf(complaint),
       createdAt: complaint.created_at,
       acceptDueAt: complaint.accept_due_at,
       routeReason: routed.reason ?? '',

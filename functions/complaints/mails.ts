@@ -1,18 +1,12 @@
 import type { Agency } from '../../src/core/registry/schema.ts';
+import { formatDateTime } from '../../src/core/dates.ts';
 import { composeMail, type ActionLink, type ComposedMail, type MailRow } from '../mail/compose.ts';
 import type { Directory } from '../../src/core/directory.ts';
 import { categoriesOf } from '../../src/core/directory.ts';
-import type { Target } from './route.ts';
+import type { Contents, Target } from '../store/records/shapes.ts';
 import { kindLabels } from '../../src/core/complaint/schema.ts';
 
 /** The private part of a complaint as stored in `complaints.contents`. */
-export interface Contents {
-  when: string;
-  place: string;
-  description: string;
-  complainant: { name?: string; phone?: string; email?: string };
-  evidence: { name: string; type: string; size: number }[];
-}
 
 export interface ComplaintForMail {
   reference: string;
@@ -45,11 +39,7 @@ export function describeTarget(target: Target, directory: Directory): string {
   }
 }
 
-// One formatter for the process: building one per call (toLocaleString) costs more than the rest of a submission.
-const beijing = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai', hour12: false, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: '2-digit', second: '2-digit',
-});
-const shanghai = (iso: string) => `${beijing.format(new Date(iso))}（北京时间）`;
+const shanghai = (iso: string) => `${formatDateTime(iso)}（北京时间）`;
 
 /** The e-mail to the handling agency: everything needed to handle it, and the confidentiality duty. */
 export function agencyMail(c: ComplaintForMail, agency: Agency, directory: Directory, actionLinks: ActionLink[] = []): ComposedMail {

@@ -3,7 +3,7 @@ import type { Directory } from '../../src/core/directory.ts';
 import { agencyChoices, categoryGroups } from '../../src/core/complaint/choices.ts';
 import { renderComplaintForm } from '../../src/core/complaint/form-html.ts';
 import { categoryLabel, describeTarget } from './mails.ts';
-import type { Target } from './route.ts';
+import type { Target } from '../store/records/shapes.ts';
 import { fieldOrder, kindLabels, type FieldErrors } from '../../src/core/complaint/schema.ts';
 
 /** A page the functions answer a no-JS form post with; same frame as the site's pages, no external requests. */

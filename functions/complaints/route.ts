@@ -1,12 +1,8 @@
 import type { Agency } from '../../src/core/registry/schema.ts';
+import type { Target } from '../store/records/shapes.ts';
 import type { Directory } from '../../src/core/directory.ts';
 
 /** Whom a complaint is about, after the number has been looked up. */
-export type Target =
-  | { about: 'auxiliary'; certificateNo: string; agencyId: string; name: string }
-  | { about: 'unit'; agencyId: string }
-  | { about: 'agency'; agencyId: string }
-  | { about: 'unknownNumber'; certificateNo: string; agencyId?: string };
 
 export type RouteRule = 'employer' | 'unit' | 'parent' | 'oversight-of-agency' | 'oversight-of-region' | 'oversight-fallback';
 

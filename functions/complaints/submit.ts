@@ -1,22 +1,17 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
-import { findComplaintByIdempotencyKey } from '../store/records.ts';
-
-import { OUTBOX_COLUMNS, OUTBOX_VALUES, composeLaterParams, type MailComposedLater } from '../outbox/enqueue.ts';
+import { findComplaintByIdempotencyKey } from '../store/records/complaints.ts';
+import type { MailComposedLater } from '../store/records/outbox.ts';
+import { insertSubmission } from '../store/records/submission.ts';
 import { INTAKE_COMPOSER } from './intake-mail.ts';
 import { categoriesOf } from '../../src/core/directory.ts';
 import { acceptDueAt } from '../deadlines/policy.ts';
 import type { EvidenceFile } from './evidence.ts';
-import type { Contents } from './mails.ts';
 import { hashTrackingCode, newReference, newTrackingCode, ALPHABET } from './reference.ts';
-import { routeComplaint, type Target } from './route.ts';
+import { routeComplaint } from './route.ts';
+import type { Contents, Target } from '../store/records/shapes.ts';
 import { OTHER_CATEGORY, sortErrors, type ComplaintInput, type FieldErrors } from '../../src/core/complaint/schema.ts';
 import { mailHost, type World } from './world.ts';
 
-const COMPLAINT_COLUMNS = `(id, reference, tracking_hash, kind, status, agency_id, regulation_id, category, target, contents,
-  idempotency_key, created_at, updated_at, accept_due_at, resolve_due_at)`;
-const COMPLAINT_VALUES = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
-const EVENT_COLUMNS = '(id, complaint_id, seq, at, type, from_status, to_status, actor_agency_id, reason, data)';
-const EVENT_VALUES = "(?, ?, 1, ?, 'submitted', NULL, 'submitted', NULL, NULL, NULL), (?, ?, 2, ?, 'routed', NULL, 'submitted', NULL, ?, ?)";
 
 export interface Receipt {
   reference: string;
@@ -121,38 +116,14 @@ export async function submitComplaint(
       regulation_id: regulationId, category: input.category, target: JSON.stringify(target), contents: JSON.stringify(contents),
       idempotency_key: key ?? null, created_at: at, updated_at: at, accept_due_at: due, resolve_due_at: null,
     };
-    const routed = JSON.stringify({ rule: route.rule, agencyId: route.agencyId });
     try {
-      const complaintParams = [
-        row.id, row.reference, row.tracking_hash, row.kind, row.status, row.agency_id, row.regulation_id, row.category,
-        row.target, row.contents, row.idempotency_key, row.created_at, row.updated_at, row.accept_due_at, row.resolve_due_at,
-      ];
-      const eventParams = [randomUUID(), id, at, randomUUID(), id, at, route.reason, routed];
-      const mailParams = mails.map((mail) => composeLaterParams(mail, at, host));
-      // A repeated idempotency key fails the first insert (UNIQUE) and is answered below with the first result.
-      if (world.store.dialect === 'postgres' && !evidence.length) {
-        // PostgreSQL: the same rows in one statement (data-modifying CTEs), atomic on its own — one round trip
-        // instead of six, which is most of a submission's cost there.
-        await world.store.run(
-          `WITH c AS (INSERT INTO complaints ${COMPLAINT_COLUMNS} VALUES ${COMPLAINT_VALUES} RETURNING id),
-                e AS (INSERT INTO complaint_events ${EVENT_COLUMNS} VALUES ${EVENT_VALUES})
-           INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${mails.map(() => OUTBOX_VALUES).join(', ')} ON CONFLICT (message_id) DO NOTHING`,
-          [...complaintParams, ...eventParams, ...mailParams.flat()],
-        );
-      } else {
-        await world.store.transaction(async (tx) => {
-          await tx.run(`INSERT INTO complaints ${COMPLAINT_COLUMNS} VALUES ${COMPLAINT_VALUES}`, complaintParams);
-          await tx.run(`INSERT INTO complaint_events ${EVENT_COLUMNS} VALUES ${EVENT_VALUES}`, eventParams);
-          for (const f of evidence) {
-            await tx.run('INSERT INTO evidence (id, complaint_id, name, type, size, data) VALUES (?, ?, ?, ?, ?, ?)', [
-              randomUUID(), id, f.name, f.type, f.data.byteLength, Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength),
-            ]);
-          }
-          for (const params of mailParams) {
-            await tx.run(`INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${OUTBOX_VALUES} ON CONFLICT (message_id) DO NOTHING`, params);
-          }
-        });
-      }
+      await insertSubmission(world.store, {
+        complaint: row,
+        routed: { reason: route.reason, data: { rule: route.rule, agencyId: route.agencyId } },
+        evidence,
+        mails,
+        host,
+      });
       return { reference, trackingCode, repeated: false };
     } catch (error) {
       const message = String((error as Error).message);

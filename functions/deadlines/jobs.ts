@@ -4,8 +4,10 @@ import { actionLinks, escalationMail, reminderMail, summaryMail, type Stage, typ
 import { allowedActions } from '../handling/state.ts';
 import { routingPeriod } from '../handling/actions.ts';
 import type { HandlingWorld } from '../handling/world.ts';
-import { enqueueMail } from '../outbox/enqueue.ts';
-import { appendEvent, claimNotice, type ComplaintRow } from '../store/records.ts';
+import { enqueueMail } from '../store/records/outbox.ts';
+import type { ComplaintRow } from '../store/records/complaints.ts';
+import { appendEvent } from '../store/records/events.ts';
+import { claimNotice } from '../store/records/notices.ts';
 import { escalationAt } from './policy.ts';
 import { localDate, WEEKENDS_ONLY } from './calendar.ts';
 

@@ -1,16 +1,17 @@
 import { z } from 'zod';
-import { agencyMail, type ComplaintForMail, type Contents } from '../complaints/mails.ts';
-import type { Target } from '../complaints/route.ts';
+import { complaintStatusLabels } from '../../src/core/complaint/status.ts';
+import { agencyMail, type ComplaintForMail } from '../complaints/mails.ts';
 import { mailHost } from '../complaints/world.ts';
 import { acceptDueAt, resolveDueAt } from '../deadlines/policy.ts';
-import { enqueueMail } from '../outbox/enqueue.ts';
+import { enqueueMail } from '../store/records/outbox.ts';
 import type { Db } from '../store/db.ts';
-import { appendEvent, findComplaintByReference, updateComplaintStatus, type ComplaintRow } from '../store/records.ts';
+import { contentsOf, findComplaintByReference, targetOf, updateComplaintStatus, type ComplaintRow } from '../store/records/complaints.ts';
+import { appendEvent } from '../store/records/events.ts';
 import type { Agency } from '../../src/core/registry/schema.ts';
 import { tokenHash, verifyActionToken, type ActionClaim } from './links.ts';
 import { acceptedMail, actionLinks, citizenStatusMail } from './mails.ts';
-import { claimTokenUse, ensureHandlingSchema, tokenWasUsed } from './schema.ts';
-import { actionLabels, statusLabels, transition, type HandlingAction } from './state.ts';
+import { claimTokenUse, tokenWasUsed } from '../store/records/action-uses.ts';
+import { actionLabels, transition, type HandlingAction } from './state.ts';
 import type { HandlingWorld } from './world.ts';
 
 /**
@@ -93,7 +94,6 @@ function refused(error: unknown): Refused {
 export async function inspectAction(world: HandlingWorld, token: string): Promise<Ready | Refused> {
   try {
     const claim = verified(world, token);
-    await ensureHandlingSchema(world.store);
     const { complaint, agency } = await check(world, world.store, await findComplaintByReference(world.store, claim.reference), claim);
     if (await tokenWasUsed(world.store, tokenHash(token))) throw new Refusal(410, '此链接已经使用过，每个链接只能使用一次。');
     const t = transition(complaint.status, claim.action);
@@ -116,7 +116,6 @@ export interface Done {
 export async function performAction(world: HandlingWorld, token: string, form: Record<string, unknown>): Promise<Done | Refused> {
   try {
     const claim = verified(world, token);
-    await ensureHandlingSchema(world.store);
     const parsed = actionForms[claim.action].safeParse(form);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -145,7 +144,7 @@ async function perform(
   const t = transition(complaint.status, claim.action);
   if (!t.ok) throw new Refusal(409, t.message);
 
-  const target = JSON.parse(complaint.target) as Target;
+  const target = targetOf(complaint);
   let receiving: Agency | undefined;
   if (claim.action === 'transfer') {
     receiving = world.directory.agency(fields.transferTo!);
@@ -179,7 +178,7 @@ async function perform(
   });
 
   const host = mailHost(world.settings.siteUrl);
-  const contents = JSON.parse(complaint.contents) as Contents;
+  const contents = contentsOf(complaint);
   if (receiving) {
     const routeReason = `由${agency.name}转办，理由：${fields.reason}`;
     await appendEvent(tx, complaint.id, {
@@ -238,6 +237,6 @@ async function perform(
     status: t.to,
     message: receiving
       ? `已将 ${complaint.reference} 转交${receiving.name}办理，并已通知该机关${email ? '和反映人' : ''}。`
-      : `已${actionLabels[claim.action]} ${complaint.reference}，当前状态：${statusLabels[t.to]}。${email ? '已通知反映人。' : ''}${claim.action === 'accept' ? '办结链接已另发至贵单位邮箱。' : ''}`,
+      : `已${actionLabels[claim.action]} ${complaint.reference}，当前状态：${complaintStatusLabels[t.to]}。${email ? '已通知反映人。' : ''}${claim.action === 'accept' ? '办结链接已另发至贵单位邮箱。' : ''}`,
   };
 }

@@ -1,14 +1,15 @@
 import type { Agency } from '../../src/core/registry/schema.ts';
+import { complaintStatusLabels } from '../../src/core/complaint/status.ts';
+import { formatDateTime } from '../../src/core/dates.ts';
 import { composeMail, type ActionLink, type ComposedMail } from '../mail/compose.ts';
 import type { Clock } from '../outbox/worker.ts';
 import { actionUrl, issueActionToken } from './links.ts';
-import { actionLabels, statusLabels, type HandlingAction } from './state.ts';
-import type { ComplaintStatus } from '../store/records.ts';
+import { actionLabels, type HandlingAction } from './state.ts';
+import type { ComplaintStatus } from '../../src/core/complaint/status.ts';
 
 /** Mails of the handling stage. None of them carries the complaint's contents except the transfer mail (C's agencyMail). */
 
-export const shanghai = (iso: string): string =>
-  `${new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })}（北京时间）`;
+export const shanghai = (iso: string): string => `${formatDateTime(iso)}（北京时间）`;
 
 const linkLabels: Record<HandlingAction, string> = {
   accept: '受理此件',
@@ -56,11 +57,11 @@ export function citizenStatusMail(input: {
   };
   const detailLabel: Partial<Record<ComplaintStatus, string>> = { rejected: '不予受理理由', transferred: '转办理由', resolved: '办理结果' };
   return composeMail({
-    subject: `您的${kindWord(input.kind)}（受理编号 ${input.reference}）${statusLabels[input.status]}`,
+    subject: `您的${kindWord(input.kind)}（受理编号 ${input.reference}）${complaintStatusLabels[input.status]}`,
     intro: ['您好：', `您的${kindWord(input.kind)}（受理编号 ${input.reference}）${what[input.status]}。`],
     rows: [
       ['受理编号', input.reference],
-      ['当前状态', statusLabels[input.status]],
+      ['当前状态', complaintStatusLabels[input.status]],
       ['时间', shanghai(input.at)],
       ...(input.detail && detailLabel[input.status] ? [[detailLabel[input.status]!, input.detail] as [string, string]] : []),
     ],
@@ -111,7 +112,7 @@ export function escalationMail(input: { reference: string; recipient: Agency; ha
       ['受理编号', input.reference],
       ['办理机关', input.handler.name],
       ['提交时间', shanghai(input.createdAt)],
-      ['当前状态', statusLabels[input.status]],
+      ['当前状态', complaintStatusLabels[input.status]],
       [`${stageWord[input.stage]}期限`, shanghai(input.dueAt)],
     ],
     outro: ['为保护反映人，本报告不含投诉内容和反映人信息。此邮件由行政执法辅助人员公示平台自动发送。'],

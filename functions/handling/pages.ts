@@ -1,9 +1,10 @@
 import { escapeHtml } from '../../src/core/text.ts';
+import { complaintStatusLabels } from '../../src/core/complaint/status.ts';
 import { pageHtml } from '../../src/core/frame.ts';
 import type { Agency } from '../../src/core/registry/schema.ts';
 import type { Ready } from './actions.ts';
 import { shanghai } from './mails.ts';
-import { actionLabels, statusLabels } from './state.ts';
+import { actionLabels } from './state.ts';
 
 /** HTML pages served by the handling functions, in the site's frame: no scripts, nothing from third parties. */
 const STYLE = `<style>.handling label{display:block;font-weight:bold;margin-top:1rem}.handling textarea,.handling select{width:100%;max-width:36em;font:inherit;padding:.4em}
@@ -59,7 +60,7 @@ export function actionFormHtml(
   return page(
     `${label} ${complaint.reference}`,
     `<h1>${escapeHtml(label)}：${escapeHtml(complaint.reference)}</h1>${summary}
-<dl><dt>办理机关</dt><dd>${escapeHtml(agency.name)}</dd><dt>当前状态</dt><dd>${statusLabels[complaint.status]}</dd>
+<dl><dt>办理机关</dt><dd>${escapeHtml(agency.name)}</dd><dt>当前状态</dt><dd>${complaintStatusLabels[complaint.status]}</dd>
 <dt>提交时间</dt><dd>${escapeHtml(shanghai(complaint.created_at))}</dd></dl>
 <p>投诉内容见贵单位收到的邮件。确认后点击下方按钮；本链接只能使用一次。</p>
 <form method="post" action="">${fields}<button type="submit" class="btn btn-plain">确认${escapeHtml(label)}</button></form>`,

@@ -1,4 +1,4 @@
-import type { ComplaintStatus } from '../store/records.ts';
+import { complaintStatusLabels, type ComplaintStatus } from '../../src/core/complaint/status.ts';
 
 /**
  * The handling state machine (pure). A transferred complaint waits at the receiving agency exactly as a
@@ -17,13 +17,7 @@ export const actionLabels: Record<HandlingAction, string> = {
   resolve: '办结',
 };
 
-export const statusLabels: Record<ComplaintStatus, string> = {
-  submitted: '已提交',
-  accepted: '已受理',
-  rejected: '不予受理',
-  transferred: '已转办',
-  resolved: '已办结',
-};
+const statusLabels = complaintStatusLabels;
 
 const resultOf: Record<HandlingAction, ComplaintStatus> = {
   accept: 'accepted',

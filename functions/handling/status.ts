@@ -1,42 +1,14 @@
 import { escapeHtml } from '../../src/core/text.ts';
 import { parseReference, trackingCodeMatches } from '../complaints/reference.ts';
-import { findComplaintByReference, listEvents, type ComplaintStatus, type EventRow } from '../store/records.ts';
+import { findComplaintByReference } from '../store/records/complaints.ts';
+import { listEvents, routedDataOf } from '../store/records/events.ts';
+import { citizenView, type CitizenView } from '../../src/core/complaint/citizen-view.ts';
+import { formatDateTime } from '../../src/core/dates.ts';
 import { page } from './pages.ts';
-import { shanghai } from './mails.ts';
-import { statusLabels } from './state.ts';
 import type { HandlingWorld } from './world.ts';
 
-/** What a citizen may see of their complaint: status and dated history, never the contents. */
-export interface StatusView {
-  reference: string;
-  kind: string;
-  status: ComplaintStatus;
-  statusLabel: string;
-  agencyName: string;
-  history: { at: string; label: string; detail: string | null }[];
-}
-
-const eventLabel = (e: EventRow, agencyName: (id: string) => string): string | undefined => {
-  const data = e.data ? (JSON.parse(e.data) as { agencyId?: string }) : {};
-  switch (e.type) {
-    case 'submitted':
-      return '已提交';
-    case 'routed':
-      return `分派至${agencyName(data.agencyId ?? '')}办理`;
-    case 'accepted':
-      return '已受理';
-    case 'rejected':
-      return '不予受理';
-    case 'transferred':
-      return '已转办';
-    case 'resolved':
-      return '已办结';
-    default:
-      return undefined; // reminders and escalations are internal
-  }
-};
-
-export async function statusView(world: HandlingWorld, rawReference: string, code: string): Promise<StatusView | { error: string; status: number }> {
+/** Finds a complaint by its reference and tracking code and returns what its complainant may see of it. */
+export async function statusView(world: HandlingWorld, rawReference: string, code: string): Promise<CitizenView | { error: string; status: number }> {
   const reference = parseReference(rawReference);
   if (!reference) return { status: 400, error: '受理编号格式不对，应像 TS-7K3M-9QX2。' };
   if (!code.trim()) return { status: 400, error: '请填写查询码。' };
@@ -44,33 +16,24 @@ export async function statusView(world: HandlingWorld, rawReference: string, cod
   if (!complaint || !trackingCodeMatches(code, complaint.tracking_hash, world.settings.secret)) {
     return { status: 404, error: '受理编号或查询码不正确，请核对后重试。' };
   }
-  const name = (id: string) => world.directory.agency(id)?.name ?? id;
-  const history = (await listEvents(world.store, complaint.id)).flatMap((e) => {
-    const label = eventLabel(e, name);
-    if (!label) return [];
-    const detail = ['accepted', 'rejected', 'transferred', 'resolved'].includes(e.type) ? e.reason : null;
-    return [{ at: e.at, label, detail }];
+  const events = await listEvents(world.store, complaint.id);
+  return citizenView({
+    complaint: { reference: complaint.reference, kind: complaint.kind, status: complaint.status, agencyId: complaint.agency_id, createdAt: complaint.created_at },
+    events: events.map((e) => ({ type: e.type, at: e.at, reason: e.reason, ...(e.type === 'routed' ? { agencyId: routedDataOf(e).agencyId } : {}) })),
+    agencyName: (id) => world.directory.agency(id)?.name ?? id,
   });
-  return {
-    reference: complaint.reference,
-    kind: complaint.kind,
-    status: complaint.status,
-    statusLabel: statusLabels[complaint.status],
-    agencyName: name(complaint.agency_id),
-    history,
-  };
 }
 
-export function statusHtml(view: StatusView): string {
+export function statusHtml(view: CitizenView): string {
   const rows = view.history
-    .map((h) => `<tr><td><time datetime="${escapeHtml(h.at)}">${escapeHtml(shanghai(h.at))}</time></td><td>${escapeHtml(h.label)}${h.detail ? `：${escapeHtml(h.detail)}` : ''}</td></tr>`)
+    .map((h) => `<tr><td><time datetime="${escapeHtml(h.at)}">${escapeHtml(formatDateTime(h.at))}</time></td><td>${escapeHtml(h.label)}${h.note ? `（${escapeHtml(h.note)}）` : ''}</td></tr>`)
     .join('');
   return page(
     `办理进度 ${view.reference}`,
     `<h1>办理进度</h1><dl><dt>受理编号</dt><dd id="reference">${escapeHtml(view.reference)}</dd>
 <dt>当前状态</dt><dd id="status" data-status="${view.status}">${escapeHtml(view.statusLabel)}</dd>
-<dt>办理机关</dt><dd>${escapeHtml(view.agencyName)}</dd></dl>
-<table><caption>办理记录</caption><thead><tr><th scope="col">时间</th><th scope="col">事项</th></tr></thead><tbody>${rows}</tbody></table>
+<dt>办理机关</dt><dd>${escapeHtml(view.agency.name)}</dd></dl>
+<table><caption>办理记录（北京时间）</caption><thead><tr><th scope="col">时间</th><th scope="col">事项</th></tr></thead><tbody>${rows}</tbody></table>
 <p><a href="/complaint/status/">查询其他编号</a></p>`,
   );
 }

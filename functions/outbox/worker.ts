@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/db.ts';
 import type { Mailer } from '../mail/transport.ts';
-import { headerSafe, type ComposedMail } from '../mail/compose.ts';
+import type { ComposedMail } from '../mail/compose.ts';
+import { composerNameSchema, type Composers } from './composers.ts';
+import { evidenceAttachments } from '../store/records/evidence.ts';
+import { claimDueMail, recordMailAttempt, renewMailLease, type AttemptOutcome, type OutboxRow } from '../store/records/outbox.ts';
 
 export interface Clock {
   now(): Date;
@@ -19,18 +22,11 @@ export interface OutboxOptions {
   /** Stop retrying (status `failed`) once a message is this old. */
   giveUpAfterMs?: number;
   /**
-   * Writes a mail that was queued without its text (`compose` names the composer), just before it is sent; what
-   * was sent is then stored in the row. Intake queues its mails this way so that a submission does not wait for
-   * them to be written (docs/COMPLAINTS.md).
+   * The composers that write mail queued without its text (`outbox.compose` names one), just before it is sent;
+   * what was sent is then stored in the row. Intake queues its mails this way so that a submission does not wait
+   * for them to be written (docs/COMPLAINTS.md).
    */
-  compose?: (mail: ComposeRequest) => Promise<ComposedMail>;
-}
-
-export interface ComposeRequest {
-  composer: string;
-  complaintId: string | null;
-  kind: string;
-  recipient: string;
+  composers?: Partial<Composers>;
 }
 
 export const DAY = 24 * 3600 * 1000;
@@ -42,20 +38,6 @@ export function backoffMs(attempts: number): number {
   return Math.min(60_000 * 2 ** Math.max(0, attempts - 1), 6 * 3600_000);
 }
 
-interface OutboxRow {
-  id: string;
-  complaint_id: string | null;
-  recipient: string;
-  kind: string;
-  message_id: string;
-  subject: string;
-  body_text: string;
-  body_html: string | null;
-  attempts: number;
-  created_at: string;
-  compose: string | null;
-}
-
 export interface SendResult {
   claimed: number;
   sent: number;
@@ -64,104 +46,89 @@ export interface SendResult {
 }
 
 /**
- * Sends the mail that is due, once: claims rows (a lease in `locked_until`; `FOR UPDATE SKIP LOCKED` on
- * PostgreSQL so several workers never claim the same row), sends each (awaited), then records the
- * attempt and marks the row sent — or schedules the retry, or gives up after `giveUpAfterMs` (`failed`,
- * reported by the daily summary to oversight). A crash between the SMTP server's acceptance and the
- * `sent` mark re-sends after the lease with the same Message-ID (receivers drop the duplicate).
+ * Sends the mail that is due, once. Each claimed row goes through the same named steps:
+ * claim → renew → compose → send → record. A crash between the SMTP server's acceptance and `record` re-sends
+ * after the lease with the same Message-ID (receivers drop the duplicate).
  */
 export async function sendPendingMail(options: OutboxOptions): Promise<SendResult> {
-  const { db, mailer, clock } = options;
   const worker = randomUUID();
-  const now = clock.now();
-  const nowIso = now.toISOString();
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
-  const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
-  const batch = options.batch ?? 20;
-  const rows = await db.transaction(async (tx) => {
-    const lock = tx.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
-    const due = await tx.query<OutboxRow & Record<string, unknown>>(
-      `SELECT id, complaint_id, recipient, kind, message_id, subject, body_text, body_html, attempts, created_at, compose FROM outbox
-       WHERE status = 'pending' AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until <= ?)
-       ORDER BY next_attempt_at LIMIT ?${lock}`,
-      [nowIso, nowIso, batch],
-    );
-    for (const row of due) {
-      await tx.run('UPDATE outbox SET locked_until = ?, locked_by = ? WHERE id = ?', [leaseUntil, worker, row.id]);
-    }
-    return due;
-  });
+  const rows = await claim(options, worker, leaseMs);
   const result: SendResult = { claimed: rows.length, sent: 0, retried: 0, failed: 0 };
   for (const row of rows) {
-    // Renew the lease for this one send (and confirm it is still ours): a lease then only has to outlast one
-    // send (timeouts ≤ 40 s), not the whole batch, so a crashed worker's rows come back quickly.
-    const renewed = await db.run("UPDATE outbox SET locked_until = ? WHERE id = ? AND locked_by = ? AND status = 'pending'", [
-      new Date(clock.now().getTime() + leaseMs).toISOString(), row.id, worker,
-    ]);
-    if (renewed !== 1) continue;
-    let error: string | undefined;
-    let composed: ComposedMail | undefined;
+    if (!(await renew(options, row, worker, leaseMs))) continue;
+    let outcome: AttemptOutcome;
     try {
-      if (row.compose) {
-        if (!options.compose) throw new Error(`no composer for ${row.compose}`);
-        composed = await options.compose({ composer: row.compose, complaintId: row.complaint_id, kind: row.kind, recipient: row.recipient });
-      }
-      const attachments = row.kind.startsWith('agency') && row.complaint_id ? await evidenceOf(db, row.complaint_id) : [];
-      await mailer.send({
-        from: options.from,
-        to: row.recipient,
-        subject: composed?.subject ?? row.subject,
-        text: composed?.text ?? row.body_text,
-        html: composed?.html ?? row.body_html,
-        messageId: row.message_id,
-        attachments,
-      });
+      const composed = await compose(options, row);
+      await send(options, row, composed);
+      outcome = { ok: true, ...(composed ? { composed } : {}) };
     } catch (e) {
-      // Only the error's kind and code: an SMTP reply can echo addresses.
-      const err = e as NodeJS.ErrnoException & { responseCode?: number };
-      error = [err.code, err.responseCode, err.name].filter(Boolean).join(' ') || 'Error';
+      outcome = failure(options, row, e);
     }
-    const at = clock.now();
-    const attempts = Number(row.attempts) + 1;
-    await db.transaction(async (tx) => {
-      await tx.run('INSERT INTO outbox_attempts (id, outbox_id, at, ok, error) VALUES (?, ?, ?, ?, ?)', [
-        randomUUID(), row.id, at.toISOString(), error ? 0 : 1, error ?? null,
-      ]);
-      if (!error) {
-        await tx.run(
-          `UPDATE outbox SET status = 'sent', attempts = ?, sent_at = ?, locked_until = NULL, locked_by = NULL, last_error = NULL
-           WHERE id = ?`,
-          [attempts, at.toISOString(), row.id],
-        );
-        // The row keeps what was sent.
-        if (composed) {
-          await tx.run('UPDATE outbox SET subject = ?, body_text = ?, body_html = ?, compose = NULL WHERE id = ?', [
-            headerSafe(composed.subject), composed.text, composed.html, row.id,
-          ]);
-        }
-        result.sent++;
-        return;
-      }
-      const age = at.getTime() - Date.parse(row.created_at);
-      const giveUp = age >= (options.giveUpAfterMs ?? 5 * DAY);
-      await tx.run(
-        `UPDATE outbox SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ?, locked_until = NULL, locked_by = NULL
-         WHERE id = ?`,
-        [giveUp ? 'failed' : 'pending', attempts, error, new Date(at.getTime() + backoffMs(attempts)).toISOString(), row.id],
-      );
-      if (giveUp) result.failed++;
-      else result.retried++;
-    });
+    await record(options, row, outcome);
+    if (outcome.ok) result.sent++;
+    else if (outcome.status === 'failed') result.failed++;
+    else result.retried++;
   }
   return result;
 }
 
-async function evidenceOf(db: Db, complaintId: string) {
-  const rows = await db.query<{ name: string; type: string; data: Buffer | Uint8Array }>(
-    'SELECT name, type, data FROM evidence WHERE complaint_id = ? ORDER BY name',
-    [complaintId],
-  );
-  return rows.map((r) => ({ filename: r.name, contentType: r.type, content: Buffer.from(r.data) }));
+/** claim: takes up to `batch` due rows under a lease, so no other worker sends them meanwhile. */
+function claim(options: OutboxOptions, worker: string, leaseMs: number): Promise<OutboxRow[]> {
+  const now = options.clock.now();
+  return claimDueMail(options.db, {
+    worker,
+    now: now.toISOString(),
+    leaseUntil: new Date(now.getTime() + leaseMs).toISOString(),
+    batch: options.batch ?? 20,
+  });
+}
+
+/**
+ * renew: extends the lease for this one send and confirms the row is still ours. A lease then only has to outlast
+ * one send (timeouts ≤ 40 s), not the whole batch, so a crashed worker's rows come back quickly.
+ */
+function renew(options: OutboxOptions, row: OutboxRow, worker: string, leaseMs: number): Promise<boolean> {
+  return renewMailLease(options.db, row.id, worker, new Date(options.clock.now().getTime() + leaseMs).toISOString());
+}
+
+/** compose: writes a mail queued without its text, with the composer its row names; undefined when the row has it. */
+async function compose(options: OutboxOptions, row: OutboxRow): Promise<ComposedMail | undefined> {
+  if (!row.compose) return undefined;
+  const name = composerNameSchema.safeParse(row.compose);
+  const composer = name.success ? options.composers?.[name.data] : undefined;
+  if (!composer) throw new Error(`no composer ${row.compose}`);
+  return composer({ complaintId: row.complaint_id, kind: row.kind, recipient: row.recipient });
+}
+
+/** send: hands the mail to the transport (SMTP or .eml), with the complaint's evidence for agency mail. */
+async function send(options: OutboxOptions, row: OutboxRow, composed: ComposedMail | undefined): Promise<void> {
+  const attachments = row.kind.startsWith('agency') && row.complaint_id ? await evidenceAttachments(options.db, row.complaint_id) : [];
+  await options.mailer.send({
+    from: options.from,
+    to: row.recipient,
+    subject: composed?.subject ?? row.subject,
+    text: composed?.text ?? row.body_text,
+    html: composed?.html ?? row.body_html,
+    messageId: row.message_id,
+    attachments,
+  });
+}
+
+/** A failed attempt: retried with backoff, or given up (`failed`, reported to oversight) once the mail is old. */
+function failure(options: OutboxOptions, row: OutboxRow, e: unknown): AttemptOutcome {
+  // Only the error's kind and code: an SMTP reply can echo addresses.
+  const err = e as NodeJS.ErrnoException & { responseCode?: number };
+  const error = [err.code, err.responseCode, err.name].filter(Boolean).join(' ') || 'Error';
+  const at = options.clock.now();
+  const attempts = Number(row.attempts) + 1;
+  const giveUp = at.getTime() - Date.parse(row.created_at) >= (options.giveUpAfterMs ?? 5 * DAY);
+  return { ok: false, error, status: giveUp ? 'failed' : 'pending', nextAttemptAt: new Date(at.getTime() + backoffMs(attempts)).toISOString() };
+}
+
+/** record: stores the attempt and the row's new state (sent with what was sent, retry, or failed). */
+function record(options: OutboxOptions, row: OutboxRow, outcome: AttemptOutcome): Promise<void> {
+  return recordMailAttempt(options.db, row, options.clock.now().toISOString(), outcome);
 }
 
 /** Runs sendPendingMail every `intervalMs` until the signal aborts; never throws (errors are logged by kind). */

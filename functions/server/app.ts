@@ -4,7 +4,6 @@ import type { Settings } from '../../src/core/settings.ts';
 import { loadCalendar } from '../deadlines/calendar.ts';
 import { makeIntakeActionLinks } from '../handling/mails.ts';
 import { handlingFunctions } from '../handling/http.ts';
-import { ensureHandlingSchema } from '../handling/schema.ts';
 import { runDeadlineJobs } from '../deadlines/jobs.ts';
 import { complaintFunctions } from '../complaints/handler.ts';
 import { buildDirectory, type Directory } from '../../src/core/directory.ts';
@@ -86,8 +85,7 @@ export async function createApp(
   };
   const mailer = createMailer({ smtpUrl: settings.smtpUrl, outboxDir: outboxDir(settings) });
   const leaseMs = Number(process.env.OUTBOX_LEASE_MS) || undefined;
-  const outbox = { db: store, mailer, clock, from: senderAddress(settings.siteUrl), compose: intakeMailComposer(world), ...(leaseMs ? { leaseMs } : {}) };
-  await ensureHandlingSchema(store);
+  const outbox = { db: store, mailer, clock, from: senderAddress(settings.siteUrl), composers: { intake: intakeMailComposer(world) }, ...(leaseMs ? { leaseMs } : {}) };
   // Intake (issue 4) first, then agency actions and the status form (issue 5).
   const handlers: FunctionHandler[] = [lookupFunctions(directory), complaintFunctions(world), handlingFunctions(world)];
   if (options.watchHost ?? !!process.env.SITE_URL) handlers.unshift(hostWatch(settings.siteUrl, options.log ?? console.log));

@@ -96,6 +96,18 @@ CREATE INDEX evidence_complaint ON evidence (complaint_id);
     // Names the composer of a row queued without its text (see functions/outbox/worker.ts); NULL = text stored.
     sql: 'ALTER TABLE outbox ADD COLUMN compose TEXT;',
   },
+  {
+    version: 3,
+    name: 'action_uses: used agency action links',
+    // IF NOT EXISTS: stores created before this migration made the table on first use.
+    sql: `CREATE TABLE IF NOT EXISTS action_uses (
+  token_hash TEXT PRIMARY KEY,
+  complaint_id TEXT NOT NULL REFERENCES complaints (id),
+  action TEXT NOT NULL,
+  agency_id TEXT NOT NULL,
+  used_at TEXT NOT NULL
+);`,
+  },
 ];
 
 /** Applies every migration not yet applied, each in its own transaction; safe to run from several processes. */

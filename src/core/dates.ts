@@ -10,3 +10,13 @@ export function isRealIsoDate(value: string): boolean {
   const date = new Date(Date.UTC(y, mo - 1, d));
   return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
+
+const beijingParts = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Shanghai', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+});
+
+/** The one date-time style of the site, mails and island, in Beijing time: 2026年11月30日 09:05. */
+export function formatDateTime(iso: string | Date): string {
+  const parts = Object.fromEntries(beijingParts.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  return `${parts.year}年${Number(parts.month)}月${Number(parts.day)}日 ${parts.hour}:${parts.minute}`;
+}

@@ -37,7 +37,7 @@ for (const kind of ['sqlite', 'postgres'] as const) describe.skipIf(kind === 'po
     const clock = manualClock();
     const world = await testWorld(db, { clock });
     const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' });
-    const work = () => sendPendingMail({ db, mailer, clock, from: 'noreply@gongshi.example', compose: intakeMailComposer(world) });
+    const work = () => sendPendingMail({ db, mailer, clock, from: 'noreply@gongshi.example', composers: { intake: intakeMailComposer(world) } });
     try {
       smtp.refuse = true;
       const first = await submit(world, validSubmission({ description: '第一件：对方单独执法并<要求>罚款 & 威胁。' }));
@@ -84,7 +84,7 @@ for (const kind of ['sqlite', 'postgres'] as const) describe.skipIf(kind === 'po
     const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' });
     try {
       const { body } = await submit(world, validSubmission({ description: '对方说：“A & B 都得交钱”，并把 "证件" 收走了。' }), [new Blob([PNG])]);
-      await sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example', compose: intakeMailComposer(world) });
+      await sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example', composers: { intake: intakeMailComposer(world) } });
       const mail = smtp.received.find((m) => m.to.includes('cgj@city.example') && m.raw.includes(body.reference))!;
       const { simpleParser } = await import('./parse.ts');
       const parsed = await simpleParser(mail.raw);
@@ -116,7 +116,7 @@ for (const kind of ['sqlite', 'postgres'] as const) describe.skipIf(kind === 'po
     const mailer = createMailer({ smtpUrl: 'smtp://127.0.0.1:9', outboxDir: '/nonexistent' });
     let rounds = 0;
     for (;;) {
-      const r = await sendPendingMail({ db, mailer, clock, from: 'noreply@gongshi.example', compose: intakeMailComposer(world) });
+      const r = await sendPendingMail({ db, mailer, clock, from: 'noreply@gongshi.example', composers: { intake: intakeMailComposer(world) } });
       if (r.failed) break;
       rounds++;
       clock.advance(6 * 3600_000);
@@ -146,7 +146,7 @@ for (const kind of ['sqlite', 'postgres'] as const) describe.skipIf(kind === 'po
         );
       expect((await rows()).map((r) => [r.kind, r.compose, r.body_text])).toEqual([['ack', 'intake', ''], ['agency', 'intake', '']]);
 
-      await sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example', compose: intakeMailComposer(world) });
+      await sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example', composers: { intake: intakeMailComposer(world) } });
       const sent = await rows();
       for (const row of sent) {
         expect(row.compose).toBeNull();
@@ -179,7 +179,7 @@ for (const kind of ['sqlite', 'postgres'] as const) describe.skipIf(kind === 'po
       expect(smtp.received.filter((m) => m.raw.includes(body.reference))).toHaveLength(0);
 
       clock.advance(backoffMs(1));
-      await sendPendingMail({ db, mailer, clock, from: 'noreply@gongshi.example', compose: intakeMailComposer(world) });
+      await sendPendingMail({ db, mailer, clock, from: 'noreply@gongshi.example', composers: { intake: intakeMailComposer(world) } });
       expect(await row()).toMatchObject({ status: 'sent', attempts: 2 });
       expect(smtp.received.filter((m) => header(m.raw, 'Message-ID') === `<${messageId}>`)).toHaveLength(1);
     } finally {
@@ -193,7 +193,7 @@ for (const kind of ['sqlite', 'postgres'] as const) describe.skipIf(kind === 'po
     const world = await testWorld(db);
     const { body } = await submit(world, validSubmission({ email: '' }));
     const mailer = createMailer({ smtpUrl: undefined, outboxDir: dir });
-    await sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example', compose: intakeMailComposer(world) });
+    await sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example', composers: { intake: intakeMailComposer(world) } });
     const file = `${body.reference}.agency@gongshi.example.eml`;
     expect(readdirSync(dir)).toContain(file);
     const raw = readFileSync(join(dir, file), 'utf8');

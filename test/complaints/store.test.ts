@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { complaintFunctions } from '../../functions/complaints/handler.ts';
 import { createMailer } from '../../functions/mail/transport.ts';
 import { sendPendingMail } from '../../functions/outbox/worker.ts';
-import { claimNotice, findComplaintByReference, listEvents, updateComplaintStatus } from '../../functions/store/records.ts';
+import { findComplaintByReference, updateComplaintStatus } from '../../functions/store/records/complaints.ts';
+import { listEvents } from '../../functions/store/records/events.ts';
+import { claimNotice } from '../../functions/store/records/notices.ts';
 import type { Db } from '../../functions/store/index.ts';
 import { toPostgresPlaceholders } from '../../functions/store/db.ts';
 import { freshDb, pgSkipReason, startSmtp, testWorld, validSubmission } from './support.ts';
@@ -160,11 +162,11 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         const pending = await db.query<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'");
         const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' });
         const workers = [1, 2, 3, 4].map(() =>
-          sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example', batch: 5, compose: intakeMailComposer(world) }),
+          sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example', batch: 5, composers: { intake: intakeMailComposer(world) } }),
         );
         const results = await Promise.all(workers);
         // Keep draining until nothing is due (a worker may have found the rest claimed by another).
-        while ((await sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example', compose: intakeMailComposer(world) })).claimed) {}
+        while ((await sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example', composers: { intake: intakeMailComposer(world) } })).claimed) {}
         mailer.close();
         const total = results.reduce((n, r) => n + r.sent, 0);
         expect(total).toBeGreaterThan(0);

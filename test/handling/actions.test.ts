@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { complaintStatuses } from '../../functions/store/records.ts';
+import { complaintStatuses } from '../../src/core/complaint/status.ts';
 import { handlingActions, type HandlingAction } from '../../functions/handling/state.ts';
 import { issueActionToken } from '../../functions/handling/links.ts';
 import { handlingFunctions } from '../../functions/handling/http.ts';
@@ -291,7 +291,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const ok = await h.post('/api/status', { reference: c.reference.toLowerCase(), code: c.trackingCode });
       expect(ok.status).toBe(200);
       const page = await ok.text();
-      expect(page).toContain('不予受理：不属于本机关职责范围');
+      expect(page).toContain('不予受理（理由：不属于本机关职责范围）');
       expect(page).toContain('分派至示例市城市管理综合行政执法局办理');
       expect(page).not.toContain('摊位');
       expect(page).not.toContain('赵六');

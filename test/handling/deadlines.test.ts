@@ -128,7 +128,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       // The agency's mail server refuses; the worker gives up at once (as it does after days in production).
       h.smtp.refuse = true;
       const mailer = createMailer({ smtpUrl: h.smtp.url, outboxDir: '/nonexistent' });
-      await sendPendingMail({ db, mailer, clock: h.clock, from: senderAddress(h.world.settings.siteUrl), giveUpAfterMs: 0, compose: intakeMailComposer(h.world) });
+      await sendPendingMail({ db, mailer, clock: h.clock, from: senderAddress(h.world.settings.siteUrl), giveUpAfterMs: 0, composers: { intake: intakeMailComposer(h.world) } });
       mailer.close();
       h.smtp.refuse = false;
       const failed = await db.query("SELECT o.kind FROM outbox o JOIN complaints c ON c.id = o.complaint_id WHERE c.reference = ? AND o.status = 'failed'", [c.reference]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { complaintStatuses } from '../../functions/store/records.ts';
+import { complaintStatuses } from '../../src/core/complaint/status.ts';
 import { allowedActions, handlingActions, transition } from '../../functions/handling/state.ts';
 
 const expected: Record<string, Record<string, string | null>> = {

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { openStore, sqlitePath, type Db } from '../../functions/store/index.ts';
-import { appendEvent, insertComplaint } from '../../functions/store/records.ts';
+import { insertComplaint } from '../../functions/store/records/complaints.ts';
+import { appendEvent } from '../../functions/store/records/events.ts';
 import { median, SUPPRESSED, WITHHELD, type Stats } from '../../src/lib/stats/aggregate.ts';
 import { readStatsInput } from '../../src/lib/stats/load.ts';
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { appendEvent, insertComplaint } from '../../functions/store/records.ts';
+import { insertComplaint } from '../../functions/store/records/complaints.ts';
+import { appendEvent } from '../../functions/store/records/events.ts';
 import type { Db } from '../../functions/store/index.ts';
 import { statsInputFrom } from '../../src/lib/stats/load.ts';
 import { freshDb, pgSkipReason } from './support.ts';

@@ -69,7 +69,7 @@ export async function handlingHarness(db: Db, start = '2026-11-20T02:00:00.000Z'
     async deliver(): Promise<ReceivedMail[]> {
       const before = smtp.received.length;
       for (let i = 0; i < 10; i++) {
-        const r = await sendPendingMail({ db, mailer, clock, from: senderAddress(world.settings.siteUrl), compose: intakeMailComposer(world) });
+        const r = await sendPendingMail({ db, mailer, clock, from: senderAddress(world.settings.siteUrl), composers: { intake: intakeMailComposer(world) } });
         if (r.claimed === 0) break;
       }
       return smtp.received.slice(before);

@@ -1,49 +1,17 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { CitizenView } from '../../core/complaint/citizen-view.ts';
+import { formatDateTime } from '../../core/dates.ts';
 
 /**
  * The status lookup (/complaint/status/). Server-rendered as a plain form that posts to `/api/status`
  * (works without JavaScript); with JavaScript it asks `GET /api/complaints/<reference>` with the tracking
  * code in a header (never in the URL) and shows the answer in place.
  */
-interface History {
-  at: string;
-  type: string;
-  status: string | null;
-  reason: string | null;
-}
-interface Answer {
-  reference: string;
-  kind: string;
-  status: string;
-  agency: { id: string; name: string | null };
-  createdAt: string;
-  history: History[];
-}
-
-const statusLabels: Record<string, string> = {
-  submitted: '已提交',
-  accepted: '已受理',
-  rejected: '不予受理',
-  transferred: '已转办',
-  resolved: '已办结',
-};
-const eventLabels: Record<string, string> = {
-  submitted: '已提交',
-  routed: '已分派办理机关',
-  accepted: '已受理',
-  rejected: '不予受理',
-  transferred: '已转办',
-  resolved: '已办结',
-};
-const detailWords: Record<string, string> = { accepted: '备注', rejected: '理由', transferred: '理由', resolved: '结果' };
-
-const when = (iso: string) => new Date(iso).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
-
 export default function StatusLookup() {
   // Uncontrolled inputs, read on submit: what was typed before hydration is kept.
   const referenceInput = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<string | null>(null);
-  const [answer, setAnswer] = useState<Answer | null>(null);
+  const [answer, setAnswer] = useState<CitizenView | null>(null);
   const [busy, setBusy] = useState(false);
   const errorRef = useRef<HTMLDivElement>(null);
   const resultRef = useRef<HTMLElement>(null);
@@ -75,7 +43,7 @@ export default function StatusLookup() {
       const response = await fetch(`/api/complaints/${encodeURIComponent(reference.trim())}`, {
         headers: { accept: 'application/json', 'x-tracking-code': code.trim() },
       });
-      const body = (await response.json().catch(() => ({}))) as Answer & { errors?: Record<string, string> };
+      const body = (await response.json().catch(() => ({}))) as CitizenView & { errors?: Record<string, string> };
       if (!response.ok) setError(Object.values(body.errors ?? {})[0] ?? `查询失败（${response.status}），请稍后再试`);
       else setAnswer(body);
     } catch {
@@ -111,8 +79,8 @@ export default function StatusLookup() {
           <h2 id="status-title">办理进度</h2>
           <dl>
             <dt>受理编号</dt><dd id="reference-value">{answer.reference}</dd>
-            <dt>当前状态</dt><dd id="status" data-status={answer.status}>{statusLabels[answer.status] ?? answer.status}</dd>
-            <dt>办理机关</dt><dd>{answer.agency.name ?? answer.agency.id}</dd>
+            <dt>当前状态</dt><dd id="status" data-status={answer.status}>{answer.statusLabel}</dd>
+            <dt>办理机关</dt><dd>{answer.agency.name}</dd>
           </dl>
           <table>
             <caption>办理记录</caption>
@@ -120,8 +88,8 @@ export default function StatusLookup() {
             <tbody>
               {answer.history.map((h, i) => (
                 <tr key={i}>
-                  <td><time dateTime={h.at}>{when(h.at)}</time></td>
-                  <td>{eventLabels[h.type] ?? h.type}{h.reason && detailWords[h.type] ? `（${detailWords[h.type]}：${h.reason}）` : ''}</td>
+                  <td><time dateTime={h.at}>{formatDateTime(h.at)}</time></td>
+                  <td>{h.label}{h.note ? `（${h.note}）` : ''}</td>
                 </tr>
               ))}
             </tbody>
