@@ -48,8 +48,8 @@ function withoutOneSegment(certificateNo: string): string[] {
 const rank: Record<SuggestionReason, number> = { confusable: 0, 'one-off': 1, 'missing-segment': 2 };
 
 /**
- * Up to `limit` listed numbers the typed one was probably meant to be, the likeliest first (confusable letters,
- * then one symbol off, then a missing segment; within each, the order of `listed`). Empty when the typed number is
+ * Up to `limit` listed numbers the typed one was probably meant to be: those that differ only in O/0 or I/1 if
+ * there are any, else one symbol off, then a missing segment (within each, the order of `listed`). Empty when the typed number is
  * itself listed, too short to judge (under 4 symbols) or not close to any.
  */
 export function suggestNumbers<T extends Listed>(typed: string, listed: Iterable<T>, limit = 3): Suggestion<T>[] {
@@ -67,5 +67,7 @@ export function suggestNumbers<T extends Listed>(typed: string, listed: Iterable
     else if (listedKey.length > key.length && withoutOneSegment(entry.certificateNo).some((k) => fold(k) === folded)) reason = 'missing-segment';
     if (reason) found.push({ entry, reason });
   }
-  return found.sort((a, b) => rank[a.reason] - rank[b.reason]).slice(0, limit);
+  // A number that differs only in O/0 or I/1 is what was meant: its neighbours would only add doubt.
+  const confusable = found.filter((s) => s.reason === 'confusable');
+  return (confusable.length ? confusable : found.sort((a, b) => rank[a.reason] - rank[b.reason])).slice(0, limit);
 }
