@@ -1,9 +1,15 @@
 import type { Directory } from '../../src/core/directory.ts';
 import { statusOrder } from '../../src/core/labels.ts';
 import { looksLikeName, notFoundHtml, searchHref, verifyHref, type SuggestedNumber } from '../../src/core/lookup-html.ts';
-import { suggestNumbers } from '../../src/core/number-suggest.ts';
+import { suggestionIndex, type SuggestionIndex } from '../../src/core/number-suggest.ts';
 import { pageHtml } from '../../src/core/frame.ts';
-import type { Auxiliary } from '../../src/core/roster/schema.ts';
+import { certificateLookupKey } from '../../src/core/text.ts';
+
+interface Candidate {
+  certificateNo: string;
+  lookupKey: string;
+  agencyId: string;
+}
 import type { FunctionHandler } from './node.ts';
 
 /**
@@ -17,9 +23,14 @@ import type { FunctionHandler } from './node.ts';
  *   (`Accept: application/json`), which the built lookup page uses on a static-only host.
  */
 export function lookupFunctions(directory: Directory): FunctionHandler {
-  let ordered: Auxiliary[] | undefined;
-  // Active holders first, so a suggestion points at a valid card before a withdrawn one.
-  const listed = () => (ordered ??= [...directory.auxiliaries].sort((a, b) => statusOrder.indexOf(a.status) - statusOrder.indexOf(b.status)));
+  let index: SuggestionIndex<Candidate> | undefined;
+  // Active holders first, so a suggestion points at a valid card before a withdrawn one; prepared on first use.
+  const listed = () =>
+    (index ??= suggestionIndex(
+      [...directory.auxiliaries]
+        .sort((a, b) => statusOrder.indexOf(a.status) - statusOrder.indexOf(b.status))
+        .map((aux) => ({ certificateNo: aux.certificateNo, lookupKey: certificateLookupKey(aux.certificateNo), agencyId: aux.agencyId })),
+    ));
 
   return async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
@@ -46,11 +57,11 @@ function verifyAddress(directory: Directory, segment: string | undefined, rest: 
   return rest === '' || rest === '/' ? redirect(`/lookup/?no=${encodeURIComponent(segment)}`) : undefined;
 }
 
-function lookup(directory: Directory, typed: string, listed: () => Auxiliary[], json: boolean): Response {
+function lookup(directory: Directory, typed: string, listed: () => SuggestionIndex<Candidate>, json: boolean): Response {
   const aux = directory.auxiliary(typed);
   if (aux) return json ? jsonResponse({ found: aux.certificateNo, href: verifyHref(aux.certificateNo) }) : redirect(verifyHref(aux.certificateNo), 303);
   if (looksLikeName(typed)) return json ? jsonResponse({ search: searchHref(typed) }) : redirect(searchHref(typed), 303);
-  const suggestions: SuggestedNumber[] = suggestNumbers(typed, listed()).map(({ entry }) => ({
+  const suggestions: SuggestedNumber[] = listed().suggest(typed).map(({ entry }) => ({
     no: entry.certificateNo,
     agency: directory.agency(entry.agencyId)?.name ?? entry.agencyId,
   }));
