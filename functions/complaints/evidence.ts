@@ -1,4 +1,5 @@
 import { limits } from '../../src/core/complaint/schema.ts';
+import { evidenceMessages } from '../../src/core/complaint/fields.ts';
 
 export interface EvidenceFile {
   name: string;
@@ -26,19 +27,19 @@ const EXT: Record<EvidenceFile['type'], string> = {
 /** Checks count, sizes and types; the stored name is ours (`证据1.jpg`), never the uploaded one. */
 export async function readEvidence(files: File[]): Promise<{ files: EvidenceFile[] } | { error: string }> {
   const real = files.filter((f) => f.size > 0 || f.name);
-  if (real.length > limits.evidenceFiles) return { error: `证据文件最多 ${limits.evidenceFiles} 个` };
+  if (real.length > limits.evidenceFiles) return { error: evidenceMessages.tooMany };
   let total = 0;
   const out: EvidenceFile[] = [];
   for (const [i, file] of real.entries()) {
-    if (file.size === 0) return { error: `第 ${i + 1} 个证据文件是空的` };
+    if (file.size === 0) return { error: evidenceMessages.empty(i + 1) };
     if (file.size > limits.evidenceFileBytes) {
-      return { error: `第 ${i + 1} 个证据文件超过 ${limits.evidenceFileBytes / 1024 / 1024} MB` };
+      return { error: evidenceMessages.tooLarge(i + 1) };
     }
     total += file.size;
-    if (total > limits.evidenceTotalBytes) return { error: `证据文件合计不能超过 ${limits.evidenceTotalBytes / 1024 / 1024} MB` };
+    if (total > limits.evidenceTotalBytes) return { error: evidenceMessages.tooLargeTogether };
     const data = new Uint8Array(await file.arrayBuffer());
     const type = sniffType(data);
-    if (!type) return { error: `第 ${i + 1} 个证据文件不是 JPEG、PNG、WebP 图片或 PDF 文件` };
+    if (!type) return { error: evidenceMessages.wrongType(i + 1) };
     out.push({ name: `证据${i + 1}.${EXT[type]}`, type, data });
   }
   return { files: out };

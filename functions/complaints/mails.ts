@@ -1,6 +1,6 @@
 import type { Agency } from '../../src/core/registry/schema.ts';
 import { formatDateTime } from '../../src/core/dates.ts';
-import { composeMail, type ActionLink, type ComposedMail, type MailRow } from '../mail/compose.ts';
+import { composeMail, SENT_BY, statusLine, type ActionLink, type ComposedMail, type MailRow } from '../mail/compose.ts';
 import type { Directory } from '../../src/core/directory.ts';
 import { categoriesOf } from '../../src/core/directory.ts';
 import type { Contents, Target } from '../store/records/shapes.ts';
@@ -66,7 +66,7 @@ export function agencyMail(c: ComplaintForMail, agency: Agency, directory: Direc
     notice: '请对反映人的身份和联系方式严格保密，不得向被投诉、被举报的人员或单位透露，不得转交其本人处理。',
     rows,
     actionLinks,
-    outro: ['此邮件由行政执法辅助人员公示平台自动发送。'],
+    outro: [SENT_BY],
   });
 }
 
@@ -85,7 +85,7 @@ export function acknowledgementMail(c: ComplaintForMail, agency: Agency, siteUrl
       ['办理机关', agency.name],
     ],
     outro: [
-      `查询办理进度：${siteUrl}/complaint/status/ （需要受理编号和提交时页面上显示的查询码）。`,
+      statusLine(siteUrl),
       '如非本人提交，请忽略此邮件。',
     ],
   });

@@ -1,4 +1,5 @@
 import type { Db } from '../store/db.ts';
+import { SITE_NAME } from '../../src/core/frame.ts';
 import type { Clock } from '../outbox/worker.ts';
 import type { ActionLink } from '../mail/compose.ts';
 import type { Directory } from '../../src/core/directory.ts';
@@ -50,5 +51,5 @@ export function mailHost(siteUrl: string): string {
 
 export function senderAddress(siteUrl: string): string {
   const host = mailHost(siteUrl);
-  return `"行政执法辅助人员公示" <noreply@${host.includes('.') ? host : `${host}.localdomain`}>`;
+  return `"${SITE_NAME}" <noreply@${host.includes('.') ? host : `${host}.localdomain`}>`;
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { messagesByField } from '../../src/core/issues.ts';
+import { CONTROL_CHARACTERS, controlCharacterMessage } from '../../src/core/text.ts';
 import { complaintStatusLabels } from '../../src/core/complaint/status.ts';
 import { agencyMail, type ComplaintForMail } from '../complaints/mails.ts';
 import { mailHost } from '../complaints/world.ts';
@@ -40,14 +42,13 @@ class Refusal extends Error {
   }
 }
 
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/;
 const text = (label: string, min: number, max: number) =>
   z
     .string({ error: `请填写${label}` })
     .trim()
     .min(min, { message: min > 1 ? `请填写${label}（至少 ${min} 个字）` : `请填写${label}` })
     .max(max, { message: `${label}不能超过 ${max} 个字` })
-    .refine((v) => !CONTROL.test(v), { message: `${label}含有不可见的控制字符，请删除后重试` });
+    .refine((v) => !CONTROL_CHARACTERS.test(v), { message: controlCharacterMessage(label) });
 
 /** What each action's form must carry. */
 export const actionForms = {
@@ -118,8 +119,8 @@ export async function performAction(world: HandlingWorld, token: string, form: R
     const claim = verified(world, token);
     const parsed = actionForms[claim.action].safeParse(form);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new Refusal(422, issue.message, String(issue.path[0] ?? ''));
+      const [field, message] = Object.entries(messagesByField(parsed.error.issues))[0]!;
+      throw new Refusal(422, message, field === 'form' ? '' : field);
     }
     const fields = parsed.data as { note?: string; reason?: string; transferTo?: string; result?: string };
     return await world.store.transaction((tx) => perform(world, tx, token, claim, fields));

@@ -1,7 +1,7 @@
 import type { Agency } from '../../src/core/registry/schema.ts';
 import { complaintStatusLabels } from '../../src/core/complaint/status.ts';
 import { formatDateTime } from '../../src/core/dates.ts';
-import { composeMail, type ActionLink, type ComposedMail } from '../mail/compose.ts';
+import { composeMail, SENT_BY, statusLine, type ActionLink, type ComposedMail } from '../mail/compose.ts';
 import type { Clock } from '../outbox/worker.ts';
 import { actionUrl, issueActionToken } from './links.ts';
 import { actionLabels, type HandlingAction } from './state.ts';
@@ -66,7 +66,7 @@ export function citizenStatusMail(input: {
       ...(input.detail && detailLabel[input.status] ? [[detailLabel[input.status]!, input.detail] as [string, string]] : []),
     ],
     outro: [
-      `查询办理进度：${input.siteUrl}/complaint/status/ （需要受理编号和提交时页面上显示的查询码）。`,
+      statusLine(input.siteUrl),
       ...(input.status === 'rejected' ? ['对不予受理决定有异议的，可以向该机关的上级行政机关或司法行政部门反映。'] : []),
     ],
   });
@@ -82,7 +82,7 @@ export function acceptedMail(input: { reference: string; agency: Agency; resolve
       ['办结期限', shanghai(input.resolveDueAt)],
     ],
     actionLinks: input.links,
-    outro: ['每个链接只能使用一次，30 天内有效；请勿转发。此邮件由行政执法辅助人员公示平台自动发送。'],
+    outro: ['每个链接只能使用一次，30 天内有效；请勿转发。' + SENT_BY],
   });
 }
 
@@ -99,7 +99,7 @@ export function reminderMail(input: { reference: string; agency: Agency; stage: 
       ['逾期未办的后果', `${shanghai(input.escalateAt)} 后仍未${stageWord[input.stage]}的，将报告上级行政机关和司法行政部门`],
     ],
     actionLinks: input.links,
-    outro: ['此邮件由行政执法辅助人员公示平台自动发送。'],
+    outro: [SENT_BY],
   });
 }
 
@@ -115,7 +115,7 @@ export function escalationMail(input: { reference: string; recipient: Agency; ha
       ['当前状态', complaintStatusLabels[input.status]],
       [`${stageWord[input.stage]}期限`, shanghai(input.dueAt)],
     ],
-    outro: ['为保护反映人，本报告不含投诉内容和反映人信息。此邮件由行政执法辅助人员公示平台自动发送。'],
+    outro: ['为保护反映人，本报告不含投诉内容和反映人信息。' + SENT_BY],
   });
 }
 
@@ -134,7 +134,7 @@ export function summaryMail(input: { bureau: Agency; date: string; failures: Sum
       ['邮件投递失败', list(input.failures)],
       ['逾期未办', list(input.overdue)],
     ],
-    outro: ['投递失败的件，办理机关可能没有收到，请核实其投诉受理邮箱并联系该机关。此邮件由行政执法辅助人员公示平台自动发送。'],
+    outro: ['投递失败的件，办理机关可能没有收到，请核实其投诉受理邮箱并联系该机关。' + SENT_BY],
   });
 }
 

@@ -1,6 +1,12 @@
 import { escapeHtml } from '../../src/core/text.ts';
 
 /** Subjects and addresses never carry line breaks or other controls (header injection). */
+/** The last line of every mail the platform sends. */
+export const SENT_BY = '此邮件由行政执法辅助人员公示平台自动发送。';
+
+/** Where a complainant follows their complaint. */
+export const statusLine = (siteUrl: string): string => `查询办理进度：${siteUrl}/complaint/status/ （需要受理编号和提交时页面上显示的查询码）。`;
+
 export function headerSafe(value: string): string {
   return value.replace(/[\u0000-\u001F\u007F\u2028\u2029]+/g, ' ').trim();
 }

@@ -19,10 +19,13 @@ export const stylesheetHref = (() => {
   }
 })();
 
+/** The site's name, in page titles, the header and the sender of its mail. */
+export const SITE_NAME = '行政执法辅助人员公示';
+
 export function headHtml(title: string, description?: string): string {
   return (
     '<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
-    `<title>${escapeHtml(title)} · 行政执法辅助人员公示</title>` +
+    `<title>${escapeHtml(title)} · ${SITE_NAME}</title>` +
     (description ? `<meta name="description" content="${escapeHtml(description)}">` : '') +
     `<link rel="icon" href="/favicon.svg" type="image/svg+xml"><link rel="stylesheet" href="${stylesheetHref}">`
   );
@@ -30,7 +33,7 @@ export function headHtml(title: string, description?: string): string {
 
 export const headerHtml =
   '<a class="skip" href="#main">跳到正文</a>' +
-  '<header class="site-head"><div class="wrap"><a class="brand" href="/"><span aria-hidden="true">公示</span>行政执法辅助人员公示</a>' +
+  '<header class="site-head"><div class="wrap"><a class="brand" href="/"><span aria-hidden="true">公示</span>' + SITE_NAME + '</a>' +
   '<nav aria-label="主导航"><a href="/search/">查询</a><a href="/agencies/">执法机关</a><a href="/complaint/">投诉举报</a><a href="/data/">开放数据</a></nav></div></header>';
 
 export const footerHtml =

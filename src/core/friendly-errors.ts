@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { formatIssue } from './issues.ts';
 
 /**
  * Parse with a schema and, on failure, throw one error listing every issue, each prefixed with where it is
@@ -12,10 +13,7 @@ export function parseWithFriendlyErrors<S extends z.ZodType>(schema: S, input: u
 }
 
 export function formatIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => {
-    const path = issue.path.length ? issue.path.map(String).join('.') : '(根)';
-    return `${path}: ${issue.message}`;
-  });
+  return issues.map((issue) => formatIssue(issue));
 }
 
 /** A problem in a content file (agencies.yaml, a regulation, a roster): names the file and lists each problem. */

@@ -1,15 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import {
-  aboutLabels,
-  abouts,
-  complaintInputSchema,
-  kindLabels,
-  limits,
-  sortErrors,
-  toFieldErrors,
-  type FieldErrors,
-} from '../core/complaint/schema.ts';
-import { fieldId, fieldLabels, type CategoryGroup } from '../core/complaint/form-html.ts';
+import { abouts, complaintInputSchema, kindLabels, limits, sortErrors, toFieldErrors, type FieldErrors } from '../core/complaint/schema.ts';
+import { aboutChoices, complaintFields, confirmationWords, evidenceMessages, formWords, shownLabel, type FieldName, type InputRules } from '../core/complaint/fields.ts';
+import { fieldId, type CategoryGroup } from '../core/complaint/form-html.ts';
 import { lookupAuxiliary, statusWords, type FoundAuxiliary } from './complaint/lookup.ts';
 import { solvePow } from './complaint/pow.ts';
 
@@ -104,9 +96,10 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies }: 
     if (values.about === 'auxiliary' && values.certificateNo && found === null) {
       out.certificateNo ??= '这个编号不在公示名单中。请核对；如对方出示的就是这个编号，请在“反映的是谁”中选择“对方出示的编号查不到”';
     }
-    if (files.length > limits.evidenceFiles) out.evidence = `证据文件最多 ${limits.evidenceFiles} 个`;
-    else if (files.some((f) => f.size > limits.evidenceFileBytes)) out.evidence = `每个证据文件不能超过 ${limits.evidenceFileBytes / 1048576} MB`;
-    else if (files.reduce((n, f) => n + f.size, 0) > limits.evidenceTotalBytes) out.evidence = `证据文件合计不能超过 ${limits.evidenceTotalBytes / 1048576} MB`;
+    const tooLarge = files.findIndex((f) => f.size > limits.evidenceFileBytes);
+    if (files.length > limits.evidenceFiles) out.evidence = evidenceMessages.tooMany;
+    else if (tooLarge >= 0) out.evidence = evidenceMessages.tooLarge(tooLarge + 1);
+    else if (files.reduce((n, f) => n + f.size, 0) > limits.evidenceTotalBytes) out.evidence = evidenceMessages.tooLargeTogether;
     return sortErrors(out);
   }
 
@@ -144,14 +137,14 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies }: 
     const anonymous = values.kind === 'report' && !values.name && !values.phone && !values.email;
     return (
       <div className="confirmation" role="status">
-        <h2 ref={headingRef} tabIndex={-1}>您的{kindLabels[values.kind as 'complaint' | 'report']}已提交</h2>
-        <p>受理编号</p>
+        <h2 ref={headingRef} tabIndex={-1}>{confirmationWords.title(kindLabels[values.kind as 'complaint' | 'report'])}</h2>
+        <p>{confirmationWords.reference}</p>
         <p className="code" id="reference">{receipt.reference}</p>
-        <p>查询码（只显示这一次，请抄下或截图保存）</p>
+        <p>{confirmationWords.trackingCode}</p>
         <p className="code" id="tracking-code">{receipt.trackingCode}</p>
-        <p>办理机关须为您的身份保密，不得透露给被反映的人。{values.email && '确认邮件已发往您填写的邮箱。'}</p>
-        {anonymous && <p>这是匿名举报：不会收到办理反馈，但可以凭受理编号和查询码查询办理状态。</p>}
-        <p><a href="/complaint/status/">用受理编号和查询码查询办理进度</a></p>
+        <p>{confirmationWords.confidential}{values.email && confirmationWords.emailSent}</p>
+        {anonymous && <p>{confirmationWords.anonymous}</p>}
+        <p><a href="/complaint/status/">{confirmationWords.statusLink}</a></p>
       </div>
     );
   }
@@ -163,35 +156,35 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies }: 
         : values.about === 'unknownNumber'
           ? `出示编号 ${values.certificateNo} 的人员${values.agencyId ? `（自称${agencyName(values.agencyId)}）` : ''}`
           : agencyName(values.agencyId);
-    const rows: [string, string, string][] = [
-      ['kind', fieldLabels.kind!, kindLabels[values.kind as 'complaint' | 'report']],
-      ['about', fieldLabels.about!, `${aboutLabels[values.about as (typeof abouts)[number]]}：${whom}`],
-      ['category', fieldLabels.category!, categoryLabel],
-      ['when', fieldLabels.when!, values.when],
-      ['place', fieldLabels.place!, values.place],
-      ['description', fieldLabels.description!, values.description],
-      ['evidence', fieldLabels.evidence!, files.length ? files.map((f) => f.name).join('、') : '无'],
-      ['name', fieldLabels.name!, values.name || '（未填）'],
-      ['phone', fieldLabels.phone!, values.phone || '（未填）'],
-      ['email', fieldLabels.email!, values.email || '（未填）'],
-    ];
+    const rows: [string, string, string][] = ([
+      ['kind', kindLabels[values.kind as 'complaint' | 'report']],
+      ['about', `${aboutChoices[values.about as (typeof abouts)[number]]}：${whom}`],
+      ['category', categoryLabel],
+      ['when', values.when],
+      ['place', values.place],
+      ['description', values.description],
+      ['evidence', files.length ? files.map((f) => f.name).join('、') : formWords.noEvidence],
+      ['name', values.name || formWords.notGiven],
+      ['phone', values.phone || formWords.notGiven],
+      ['email', values.email || formWords.notGiven],
+    ] as [FieldName, string][]).map(([field, value]) => [field, complaintFields[field].label, value]);
     return (
       <section aria-labelledby="check-title">
-        <h2 id="check-title" ref={headingRef} tabIndex={-1}>请核对您填写的内容</h2>
+        <h2 id="check-title" ref={headingRef} tabIndex={-1}>{formWords.checkTitle}</h2>
         <dl className="check-answers">
           {rows.map(([field, label, value]) => (
             <div key={field}>
               <dt>{label}</dt>
               <dd style={{ whiteSpace: 'pre-wrap' }}>{value}</dd>
               <dd>
-                <button type="button" className="link" onClick={() => setStep('form')} aria-label={`修改${label}`}>修改</button>
+                <button type="button" className="link" onClick={() => setStep('form')} aria-label={`${formWords.change}${label}`}>{formWords.change}</button>
               </dd>
             </div>
           ))}
         </dl>
         <p>提交后，{values.kind === 'report' ? '举报' : '投诉'}将按规定转有关机关办理。</p>
         <button type="button" onClick={() => send()} disabled={step === 'sending'}>
-          {step === 'sending' ? '正在提交……' : '确认提交'}
+          {step === 'sending' ? formWords.sending : formWords.submit}
         </button>
       </section>
     );
@@ -201,28 +194,38 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies }: 
   const err = (field: string) =>
     errors[field] ? (
       <p className="field-error" id={`${fieldId(field)}-error`}>
-        <span className="visually-hidden">错误：</span>
+        <span className="visually-hidden">{formWords.errorPrefix}</span>
         {errors[field]}
       </p>
     ) : null;
   const described = (field: string, hint: boolean) =>
     [hint ? `${fieldId(field)}-hint` : '', errors[field] ? `${fieldId(field)}-error` : ''].filter(Boolean).join(' ') || undefined;
   const cls = (field: string) => `field${errors[field] ? ' has-error' : ''}`;
-  const text = (field: Field, props: Record<string, unknown>, hint?: string) => (
+  const domRules = (rules: InputRules = {}) => ({
+    ...(rules.type ? { type: rules.type } : {}),
+    ...(rules.autoComplete ? { autoComplete: rules.autoComplete } : {}),
+    ...(rules.spellCheck === false ? { spellCheck: false } : {}),
+    ...(rules.maxLength ? { maxLength: rules.maxLength } : {}),
+  });
+  const hintOf = (field: FieldName, extra: Record<string, unknown> = {}) => {
+    const hint = complaintFields[field].hint;
+    return hint ? <p className="hint" id={`${fieldId(field)}-hint`} {...extra}>{hint}</p> : null;
+  };
+  const text = (field: FieldName & Field, extra: Record<string, unknown> = {}) => (
     <div className={cls(field)}>
-      <label htmlFor={fieldId(field)}>{fieldLabels[field]}</label>
-      {hint && <p className="hint" id={`${fieldId(field)}-hint`}>{hint}</p>}
+      <label htmlFor={fieldId(field)}>{shownLabel(field)}</label>
+      {hintOf(field)}
       {err(field)}
-      <input id={fieldId(field)} name={field} value={values[field]} onChange={set(field)} aria-describedby={described(field, !!hint)} aria-invalid={!!errors[field] || undefined} {...props} />
+      <input id={fieldId(field)} name={field} value={values[field]} onChange={set(field)} aria-describedby={described(field, !!complaintFields[field].hint)} aria-invalid={!!errors[field] || undefined} {...domRules(complaintFields[field].rules)} {...extra} />
     </div>
   );
-  const radios = (field: 'kind' | 'about', legend: string, options: readonly string[], labels: Record<string, string>) => (
+  const radios = (field: 'kind' | 'about') => (
     <fieldset className={cls(field)} id={fieldId(field)} aria-describedby={described(field, false)}>
-      <legend>{legend}</legend>
+      <legend>{complaintFields[field].legend}</legend>
       {err(field)}
-      {options.map((opt, i) => (
+      {Object.entries(complaintFields[field].choices!).map(([opt, words], i) => (
         <label className="choice" key={opt}>
-          <input type="radio" name={field} value={opt} checked={values[field] === opt} onChange={set(field)} id={i === 0 ? `${fieldId(field)}-first` : undefined} /> {labels[opt]}
+          <input type="radio" name={field} value={opt} checked={values[field] === opt} onChange={set(field)} id={i === 0 ? `${fieldId(field)}-first` : undefined} /> {words}
         </label>
       ))}
     </fieldset>
@@ -232,7 +235,7 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies }: 
     <form className="complaint-form" method="post" action="/api/complaints" encType="multipart/form-data" noValidate onSubmit={toCheck}>
       {entries.length > 0 && (
         <div className="error-summary" role="alert" aria-labelledby="error-summary-title" tabIndex={-1} ref={summaryRef}>
-          <h2 id="error-summary-title">提交前请修改以下 {entries.length} 处问题</h2>
+          <h2 id="error-summary-title">{formWords.errorSummary(entries.length)}</h2>
           <ul>
             {entries.map(([field, message]) => (
               <li key={field}>
@@ -242,14 +245,11 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies }: 
           </ul>
         </div>
       )}
-      {radios('kind', '您要投诉还是举报？', ['complaint', 'report'], {
-        complaint: '投诉（需留下姓名和电话，会收到办理结果）',
-        report: '举报（可以匿名；匿名举报不会收到办理反馈）',
-      })}
-      {radios('about', '反映的是谁？', abouts, aboutLabels)}
+      {radios('kind')}
+      {radios('about')}
       {(values.about === 'auxiliary' || values.about === 'unknownNumber') && (
         <>
-          {text('certificateNo', { type: 'text', autoComplete: 'off', spellCheck: false, maxLength: 40 }, '对方证件或胸牌上的编号')}
+          {text('certificateNo')}
           <div aria-live="polite" className="lookup-result">
             {found && (
               <p id="certificate-match">
@@ -264,10 +264,10 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies }: 
       )}
       {(values.about === 'unit' || values.about === 'agency' || values.about === 'unknownNumber') && (
         <div className={cls('agencyId')}>
-          <label htmlFor={fieldId('agencyId')}>{values.about === 'unknownNumber' ? '对方自称的单位（可选）' : fieldLabels.agencyId}</label>
+          <label htmlFor={fieldId('agencyId')}>{values.about === 'unknownNumber' ? formWords.unknownNumberUnit : complaintFields.agencyId.label}</label>
           {err('agencyId')}
           <select id={fieldId('agencyId')} name="agencyId" value={values.agencyId} onChange={set('agencyId')} aria-describedby={described('agencyId', false)}>
-            <option value="">（请选择）</option>
+            <option value="">{formWords.choose}</option>
             {agencies.map((a) => (
               <option key={a.id} value={a.id}>{a.name}</option>
             ))}
@@ -275,11 +275,11 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies }: 
         </div>
       )}
       <div className={cls('category')}>
-        <label htmlFor={fieldId('category')}>{fieldLabels.category}</label>
-        <p className="hint" id={`${fieldId('category')}-hint`}>按该单位执行的办法中禁止辅助人员从事的事项和行为分类，括号内为条款</p>
+        <label htmlFor={fieldId('category')}>{complaintFields.category.label}</label>
+        {hintOf('category')}
         {err('category')}
         <select id={fieldId('category')} name="category" value={values.category} onChange={set('category')} aria-describedby={described('category', true)}>
-          <option value="">（请选择）</option>
+          <option value="">{formWords.choose}</option>
           {groups.map((g) => (
             <optgroup key={g.title} label={g.title}>
               {g.options.map((o) => (
@@ -289,38 +289,35 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies }: 
           ))}
         </select>
       </div>
-      {text('when', { type: 'date', max: new Date().toISOString().slice(0, 10) }, '年-月-日，如 2026-05-01')}
-      {text('place', { type: 'text', maxLength: limits.placeMax }, '如：某路某号门口')}
+      {text('when', { max: new Date().toISOString().slice(0, 10) })}
+      {text('place')}
       <div className={cls('description')}>
-        <label htmlFor={fieldId('description')}>{fieldLabels.description}</label>
+        <label htmlFor={fieldId('description')}>{complaintFields.description.label}</label>
         <p className="hint" id={`${fieldId('description')}-hint`}>
-          {limits.descriptionMin}–{limits.descriptionMax} 字。请写清发生了什么、对方说了什么做了什么（已写 {values.description.length} 字）
+          {complaintFields.description.hint}（已写 {values.description.length} 字）
         </p>
         {err('description')}
-        <textarea id={fieldId('description')} name="description" rows={8} maxLength={limits.descriptionMax} value={values.description} onChange={set('description')} aria-describedby={described('description', true)} />
+        <textarea id={fieldId('description')} name="description" rows={complaintFields.description.rules!.rows} maxLength={complaintFields.description.rules!.maxLength} value={values.description} onChange={set('description')} aria-describedby={described('description', true)} />
       </div>
       <div className={cls('evidence')}>
-        <label htmlFor={fieldId('evidence')}>{fieldLabels.evidence}（可选）</label>
-        <p className="hint" id={`${fieldId('evidence')}-hint`}>
-          照片（JPEG、PNG、WebP）或 PDF，最多 {limits.evidenceFiles} 个，每个不超过 {limits.evidenceFileBytes / 1048576} MB，合计不超过{' '}
-          {limits.evidenceTotalBytes / 1048576} MB
-        </p>
+        <label htmlFor={fieldId('evidence')}>{shownLabel('evidence')}</label>
+        {hintOf('evidence')}
         {err('evidence')}
-        <input id={fieldId('evidence')} name="evidence" type="file" multiple accept="image/jpeg,image/png,image/webp,application/pdf" onChange={(e) => setFiles([...(e.target.files ?? [])])} aria-describedby={described('evidence', true)} />
+        <input id={fieldId('evidence')} name="evidence" type="file" multiple accept={complaintFields.evidence.rules!.accept} onChange={(e) => setFiles([...(e.target.files ?? [])])} aria-describedby={described('evidence', true)} />
       </div>
       <fieldset className="field">
-        <legend>您的联系方式</legend>
-        <p className="hint">投诉须填写姓名和电话；举报可以不填（匿名）。办理机关必须为您保密，不得透露给被反映的人。</p>
-        {text('name', { type: 'text', autoComplete: 'name', maxLength: limits.nameMax })}
-        {text('phone', { type: 'tel', autoComplete: 'tel', maxLength: 30 })}
-        {text('email', { type: 'email', autoComplete: 'email', maxLength: limits.emailMax }, '填写后会收到确认邮件')}
+        <legend>{formWords.contactLegend}</legend>
+        <p className="hint">{formWords.contactHint}</p>
+        {text('name')}
+        {text('phone')}
+        {text('email')}
       </fieldset>
       <div className="hp" aria-hidden="true">
         <label>
-          请勿填写此项 <input type="text" name="website" tabIndex={-1} autoComplete="off" value={values.website} onChange={set('website')} />
+          {formWords.honeypot} <input type="text" name="website" tabIndex={-1} autoComplete="off" value={values.website} onChange={set('website')} />
         </label>
       </div>
-      <button type="submit">下一步：核对</button>
+      <button type="submit">{formWords.toCheck}</button>
     </form>
   );
 }

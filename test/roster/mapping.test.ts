@@ -73,7 +73,7 @@ describe('mapping files', () => {
       'rosters/nync.mapping.yaml：asOf：日期应为 YYYY-MM-DD 格式的有效日期',
       'rosters/nync.mapping.yaml：columns.执法辅助证号：字段名应为以下之一：name, agency, certificateNo, post, status, statusSince, issuedOn, validUntil, employment, dispatcher, photo',
       'rosters/nync.mapping.yaml：headerRow：headerRow 应为正整数（表头所在的行号）',
-      'rosters/nync.mapping.yaml：未知的项 sheets：映射文件只能有 agency、asOf、columns、sheet、headerRow',
+      'rosters/nync.mapping.yaml：未知字段 sheets（可用字段：agency、asOf、columns、sheet、headerRow）',
     ]);
     expect(r.auxiliaries).toEqual([]);
   });

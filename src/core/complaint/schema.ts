@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { messagesByField } from '../issues.ts';
+import { CONTROL_CHARACTERS, controlCharacterMessage } from '../text.ts';
 
 /**
  * The one schema of a complaint submission, shared by the React island (client-side checks) and the
@@ -23,7 +25,6 @@ export const limits = {
 } as const;
 
 /** Characters no field may hold: C0 controls (tab/newline only where noted), DEL, C1, bidi overrides, U+FFFD. */
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\uFFFD]/;
 const LINE_BREAK = /[\r\n\u2028\u2029]/;
 const MARKUP = /<\s*\/?\s*[a-z!?][^>]*>/i;
 
@@ -33,7 +34,7 @@ const line = (label: string, max: number) =>
     .trim()
     .max(max, { message: `${label}不能超过 ${max} 个字` })
     .refine((v) => !LINE_BREAK.test(v), { message: `${label}只能是一行，不能含换行` })
-    .refine((v) => !CONTROL.test(v), { message: `${label}含有不可见的控制字符，请删除后重试` })
+    .refine((v) => !CONTROL_CHARACTERS.test(v), { message: controlCharacterMessage(label) })
     .refine((v) => !MARKUP.test(v), { message: `${label}不能包含 HTML 标记（如 <script>）` });
 
 const optionalLine = (label: string, max: number) =>
@@ -64,7 +65,7 @@ export const complaintInputSchema = z
       .trim()
       .min(limits.descriptionMin, { message: `请至少用 ${limits.descriptionMin} 个字描述发生了什么` })
       .max(limits.descriptionMax, { message: `情况描述不能超过 ${limits.descriptionMax} 个字` })
-      .refine((v) => !CONTROL.test(v), { message: '情况描述含有不可见的控制字符，请删除后重试' })
+      .refine((v) => !CONTROL_CHARACTERS.test(v), { message: controlCharacterMessage('情况描述') })
       .refine((v) => !MARKUP.test(v), { message: '情况描述不能包含 HTML 标记（如 <script>）' }),
     name: optionalLine('姓名', limits.nameMax),
     phone: optionalLine('联系电话', 30).refine((v) => v === undefined || /^[0-9+\-() ]{5,30}$/.test(toAsciiDigits(v)), {
@@ -104,12 +105,7 @@ export const fieldOrder = ['kind', 'about', 'certificateNo', 'agencyId', 'catego
 
 /** First message per field, in page order. */
 export function toFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of issues) {
-    const field = String(issue.path[0] ?? 'form');
-    errors[field] ??= issue.message;
-  }
-  return sortErrors(errors);
+  return sortErrors(messagesByField(issues));
 }
 
 export function sortErrors(errors: FieldErrors): FieldErrors {
@@ -130,9 +126,3 @@ export interface CategoryOption {
 }
 
 export const kindLabels: Record<(typeof kinds)[number], string> = { complaint: '投诉', report: '举报' };
-export const aboutLabels: Record<(typeof abouts)[number], string> = {
-  auxiliary: '一名辅助人员（知道证件编号）',
-  unit: '某单位的辅助人员（不知道是谁）',
-  agency: '执法机关本身',
-  unknownNumber: '对方出示的编号查不到（可能是假证）',
-};

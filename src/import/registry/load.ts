@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { issueMessage } from '../../core/issues.ts';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
@@ -63,11 +64,7 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const id = entry && typeof entry === 'object' && typeof entry.id === 'string' ? `（id: ${entry.id}）` : '';
   const field = rest.length ? `的 ${rest.map(String).join('.')}` : '';
   const message =
-    issue.code === 'unrecognized_keys'
-      ? `未知字段 ${issue.keys.join('、')}（可用字段：${Object.keys(agencySchema.shape).join('、')}）`
-      : issue.code === 'invalid_type' && rest.length === 0
-        ? '每一项应是一个机关（id、name、region…）'
-        : issue.message;
+    issue.code === 'invalid_type' && rest.length === 0 ? '每一项应是一个机关（id、name、region…）' : issueMessage(issue, Object.keys(agencySchema.shape));
   return `第 ${index + 1} 项${id}${field}：${message}`;
 }
 

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
+import { formatIssue } from '../../core/issues.ts';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { z } from 'zod';
 import { ContentError } from '../../core/friendly-errors.ts';
 import { regulationSchema, type Regulation } from '../../core/regulation/schema.ts';
 
@@ -24,7 +24,7 @@ export async function loadRegulations(contentDir: string): Promise<Map<string, R
       throw new ContentError(path, [`YAML 格式错误：${(error as Error).message}`]);
     }
     const parsed = regulationSchema.safeParse(data);
-    if (!parsed.success) throw new ContentError(path, parsed.error.issues.map(describeIssue));
+    if (!parsed.success) throw new ContentError(path, parsed.error.issues.map((issue) => formatIssue(issue)));
     const regulation = parsed.data;
     const expected = name.replace(/\.yaml$/, '');
     if (regulation.id !== expected) throw new ContentError(path, [`id "${regulation.id}" 应与文件名 "${expected}" 一致`]);
@@ -43,8 +43,4 @@ export async function loadRegulations(contentDir: string): Promise<Map<string, R
 }
 
 /** `permittedDuties.2.text: 缺少原文 text`; unknown fields named in Chinese. */
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.length ? issue.path.map(String).join('.') : '(根)';
-  const message = issue.code === 'unrecognized_keys' ? `未知字段 ${issue.keys.join('、')}` : issue.message;
-  return `${path}: ${message}`;
-}
+

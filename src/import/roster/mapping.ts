@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { issueMessage } from '../../core/issues.ts';
 import { isoDate } from '../../core/dates.ts';
 import { agencyId } from '../../core/registry/schema.ts';
 import type { Registry } from '../registry/load.ts';
@@ -51,12 +52,11 @@ export function readMapping(source: RosterSource, registry: Registry, problems: 
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const path = issue.path.map(String).join('.');
+      const keys = Object.keys(rosterMappingSchema.shape);
       const reason =
-        issue.code === 'unrecognized_keys'
-          ? `未知的项 ${issue.keys.join('、')}：映射文件只能有 agency、asOf、columns、sheet、headerRow`
-          : issue.code === 'invalid_type' && path === ''
-            ? '映射文件应是由 agency、asOf、columns、sheet、headerRow 组成的 YAML 映射'
-            : `${path ? `${path}：` : ''}${issue.message}`;
+        issue.code === 'invalid_type' && path === ''
+          ? `映射文件应是由 ${keys.join('、')} 组成的 YAML 映射`
+          : `${path ? `${path}：` : ''}${issueMessage(issue, keys)}`;
       problems.push({ file: mappingFile, reason });
     }
     return null;

@@ -1,0 +1,124 @@
+import { abouts, kinds, limits } from './schema.ts';
+
+/**
+ * The complaint form, defined once: every field's label, hint and input rules, and the form's other words. The
+ * plain HTML form (form-html.ts) and the React island render this table; the zod schema (schema.ts) checks the
+ * same names. Browser-safe: no Node imports.
+ */
+export type FieldName = 'kind' | 'about' | 'certificateNo' | 'agencyId' | 'category' | 'when' | 'place' | 'description' | 'evidence' | 'name' | 'phone' | 'email';
+
+/** Attributes as the DOM spells them (the HTML renderer lower-cases them). */
+export interface InputRules {
+  type?: string;
+  maxLength?: number;
+  autoComplete?: string;
+  spellCheck?: boolean;
+  accept?: string;
+  multiple?: boolean;
+  rows?: number;
+}
+
+export interface FieldSpec {
+  label: string;
+  /** Radios: the question above the choices. */
+  legend?: string;
+  /** Radios: the choices' words. */
+  choices?: Readonly<Record<string, string>>;
+  hint?: string;
+  rules?: InputRules;
+  /** Shown with 可选 after the label. */
+  optional?: boolean;
+}
+
+const MB = 1048576;
+
+export const kindChoices: Record<(typeof kinds)[number], string> = {
+  complaint: '投诉（需留下姓名和电话，会收到办理结果）',
+  report: '举报（可以匿名；匿名举报不会收到办理反馈）',
+};
+
+export const aboutChoices: Record<(typeof abouts)[number], string> = {
+  auxiliary: '一名辅助人员（知道证件编号）',
+  unit: '某单位的辅助人员（不知道是谁）',
+  agency: '执法机关本身',
+  unknownNumber: '对方出示的编号查不到（可能是假证）',
+};
+
+export const complaintFields: Record<FieldName, FieldSpec> = {
+  kind: { label: '类型', legend: '您要投诉还是举报？', choices: kindChoices },
+  about: { label: '反映对象', legend: '反映的是谁？', choices: aboutChoices },
+  certificateNo: {
+    label: '证件编号',
+    hint: '对方证件或胸牌上的编号；选择“一名辅助人员”或“编号查不到”时必填',
+    rules: { type: 'text', autoComplete: 'off', spellCheck: false, maxLength: 40 },
+  },
+  agencyId: { label: '单位', hint: '不知道是谁、或反映机关本身时必填' },
+  category: { label: '问题类别', hint: '按该单位执行的办法中禁止辅助人员从事的事项和行为分类，括号内为条款' },
+  when: { label: '发生时间', hint: '年-月-日，如 2026-05-01', rules: { type: 'date' } },
+  place: { label: '发生地点', hint: '如：某路某号门口', rules: { type: 'text', maxLength: limits.placeMax } },
+  description: {
+    label: '情况描述',
+    hint: `${limits.descriptionMin}–${limits.descriptionMax} 字。请写清发生了什么、对方说了什么做了什么`,
+    rules: { rows: 8, maxLength: limits.descriptionMax },
+  },
+  evidence: {
+    label: '证据材料',
+    optional: true,
+    hint: `照片（JPEG、PNG、WebP）或 PDF，最多 ${limits.evidenceFiles} 个，每个不超过 ${limits.evidenceFileBytes / MB} MB，合计不超过 ${limits.evidenceTotalBytes / MB} MB`,
+    rules: { type: 'file', multiple: true, accept: 'image/jpeg,image/png,image/webp,application/pdf' },
+  },
+  name: { label: '您的姓名', rules: { type: 'text', autoComplete: 'name', maxLength: limits.nameMax } },
+  phone: { label: '联系电话', rules: { type: 'tel', autoComplete: 'tel', maxLength: 30 } },
+  email: { label: '电子邮箱', hint: '填写后会收到确认邮件', rules: { type: 'email', autoComplete: 'email', maxLength: limits.emailMax } },
+};
+
+/** The form's other words, shared by both renderers. */
+export const formWords = {
+  choose: '（请选择）',
+  optional: '（可选）',
+  unknownNumberUnit: '对方自称的单位（可选）',
+  contactLegend: '您的联系方式',
+  contactHint: '投诉须填写姓名和电话；举报可以不填（匿名）。办理机关必须为您保密，不得透露给被反映的人。',
+  honeypot: '请勿填写此项',
+  errorPrefix: '错误：',
+  errorSummary: (n: number) => `提交前请修改以下 ${n} 处问题`,
+  filesAgain: '出错后需要重新选择文件',
+  toCheck: '下一步：核对',
+  checkTitle: '请核对您填写的内容',
+  change: '修改',
+  submit: '确认提交',
+  sending: '正在提交……',
+  notGiven: '（未填）',
+  noEvidence: '无',
+} as const;
+
+export function fieldLabel(name: string): string {
+  return complaintFields[name as FieldName]?.label ?? name;
+}
+
+/** The label as a field shows it, with 可选 where the field may stay empty. */
+export function shownLabel(name: FieldName): string {
+  const f = complaintFields[name];
+  return f.optional ? `${f.label}${formWords.optional}` : f.label;
+}
+
+/** The confirmation after a submission: the island's and the no-JS page's words. */
+export const confirmationWords = {
+  title: (kindWord: string) => `您的${kindWord}已提交`,
+  reference: '受理编号',
+  trackingCode: '查询码（只显示这一次，请抄下或截图保存）',
+  handledBy: (agencyName: string) => `已转 ${agencyName} 办理。`,
+  confidential: '办理机关须为您的身份保密，不得透露给被反映的人。',
+  emailSent: '确认邮件已发往您填写的邮箱。',
+  anonymous: '这是匿名举报：不会收到办理反馈，但可以凭受理编号和查询码查询办理状态。',
+  statusLink: '用受理编号和查询码查询办理进度',
+} as const;
+
+/** Evidence problems, found by the island before sending and by the handler on what arrived. */
+export const evidenceMessages = {
+  tooMany: `证据文件最多 ${limits.evidenceFiles} 个`,
+  empty: (n: number) => `第 ${n} 个证据文件是空的`,
+  tooLarge: (n: number) => `第 ${n} 个证据文件超过 ${limits.evidenceFileBytes / MB} MB`,
+  tooLargeTogether: `证据文件合计不能超过 ${limits.evidenceTotalBytes / MB} MB`,
+  wrongType: (n: number) => `第 ${n} 个证据文件不是 JPEG、PNG、WebP 图片或 PDF 文件`,
+} as const;
