@@ -4,13 +4,14 @@ import { looksLikeName, notFoundHtml, searchHref, verifyHref, type SuggestedNumb
 import { suggestionIndex, type SuggestionIndex } from '../../src/core/number-suggest.ts';
 import { pageHtml } from '../../src/core/frame.ts';
 import { certificateLookupKey } from '../../src/core/text.ts';
+import type { FunctionHandler } from './node.ts';
 
+/** A listed number as the suggestions need it. */
 interface Candidate {
   certificateNo: string;
   lookupKey: string;
   agencyId: string;
 }
-import type { FunctionHandler } from './node.ts';
 
 /**
  * Numbers as people type them, answered by the functions so that it works without JavaScript and in both
