@@ -1,12 +1,20 @@
 /**
  * `npm run outbox`: the mail worker loop on its own (when the functions run serverless or on several
- * servers), with the deadline jobs of issue 5 (reminders, escalations, daily summaries). Safe to run several at once. `npm run outbox -- --once` sends what is due and exits.
+ * servers), with the deadline jobs (reminders, escalations, daily summaries). Safe to run several at once. `npm run outbox -- --once` sends what is due and exits.
  */
 import { readSettings } from '../src/core/settings.ts';
 import { createApp, outboxDir } from '../functions/server/app.ts';
+import { SecretError } from '../functions/server/secret.ts';
 
 const settings = readSettings();
-const app = await createApp(settings);
+let app: Awaited<ReturnType<typeof createApp>>;
+try {
+  app = await createApp(settings);
+} catch (error) {
+  if (!(error instanceof SecretError)) throw error;
+  console.error(`[outbox] ${error.message}`);
+  process.exit(1);
+}
 if (process.argv.includes('--once')) {
   const jobs = await app.runDeadlineJobs();
   const result = await app.sendPendingMail();

@@ -11,7 +11,8 @@ export function mediaType(request: Request): string {
   return (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
-async function readCapped(request: Request, cap: number): Promise<Uint8Array | undefined> {
+/** The body's bytes, reading no further than `cap`; undefined when it is longer. */
+export async function readCapped(request: Request, cap: number): Promise<Uint8Array | undefined> {
   const declared = Number(request.headers.get('content-length') ?? NaN);
   if (declared > cap) return undefined;
   if (!request.body) return new Uint8Array();

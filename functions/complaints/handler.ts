@@ -5,6 +5,7 @@ import { statusView } from '../handling/status.ts';
 import { parseBody } from './body.ts';
 import { readEvidence } from './evidence.ts';
 import { checkPage, confirmationPage, formPage, problemPage } from './pages.ts';
+import { statusLookupAllowed, tooManyLookups } from './lookup-limit.ts';
 import { tokenBucket } from './rate.ts';
 import { parseReference } from './reference.ts';
 import { complaintInputSchema, sortErrors, toFieldErrors, type FieldErrors } from '../../src/core/complaint/schema.ts';
@@ -55,7 +56,9 @@ export function complaintFunctions(world: World): FunctionHandler {
     const match = /^\/api\/complaints\/([^/]+)\/?$/.exec(pathname);
     if (match) {
       if (request.method !== 'GET') return json(405, { errors: { request: '只接受 GET' } }, { allow: 'GET' });
-      const response = await status(world, request, decodeURIComponentSafe(match[1]!));
+      const response = statusLookupAllowed(world, context.clientAddress)
+        ? await status(world, request, decodeURIComponentSafe(match[1]!))
+        : json(429, { errors: { request: tooManyLookups(world) } }, { 'retry-after': '60' });
       log(`[complaints] GET /api/complaints/… ${response.status}`);
       return response;
     }
@@ -123,6 +126,10 @@ async function post(world: World, request: Request, context: RequestContext, all
     return html(200, checkPage(world.directory, values, resolved.target, keyFor(values)));
   }
   const receipt = await submitComplaint(world, parsed.data, resolved.target, resolved.regulationId, evidence.files);
+  if ('conflict' in receipt) {
+    const message = '这个提交标识已经用于另一份内容不同的提交，本次没有保存。如果您要提交一件新的投诉或举报，请重新打开表单填写。';
+    return wantsHtml ? html(409, problemPage(409, message)) : json(409, { errors: { idempotencyKey: message } });
+  }
   const status = receipt.repeated ? 200 : 201;
   if (wantsHtml) {
     const stored = await findComplaintByReference(world.store, receipt.reference);

@@ -52,7 +52,7 @@ export function agencyMail(c: ComplaintForMail, agency: Agency, directory: Direc
     ['发生时间', c.contents.when],
     ['发生地点', c.contents.place],
     ['情况描述', c.contents.description],
-    ['证据材料', c.contents.evidence.length ? `${c.contents.evidence.length} 个文件（见附件）` : '无'],
+    ['证据材料', c.contents.evidence.length ? `${c.contents.evidence.length} 个文件（见附件；太大无法随邮件发送的，见邮件末尾的下载链接）` : '无'],
     ['反映人', who.name ?? '匿名'],
     ['联系电话', who.phone ?? '未提供'],
     ['电子邮箱', who.email ?? '未提供'],
@@ -70,12 +70,25 @@ export function agencyMail(c: ComplaintForMail, agency: Agency, directory: Direc
   });
 }
 
-/** The acknowledgement to the complainant: the reference and what happens next, not the tracking code. */
+/**
+ * A name fit to greet an address nobody has verified: letters of any script, spaces, ·, ' and -, at most 50. No
+ * digits, dots, slashes, colons or @, so no URL or domain name can ride along — the form accepts any address, and the
+ * acknowledgement must not become a way to send a stranger a link in the site's name. Otherwise: no name at all.
+ */
+const PLAIN_NAME = /^[\p{L}\p{M}][\p{L}\p{M} ·'-]{0,49}$/u;
+export function greetingName(name: string | undefined): string | undefined {
+  return name && PLAIN_NAME.test(name) ? name : undefined;
+}
+
+/**
+ * The acknowledgement to the complainant: the reference and what happens next, not the tracking code. It goes to
+ * an unverified address, so it carries nothing the submitter typed except a plain name (greetingName).
+ */
 export function acknowledgementMail(c: ComplaintForMail, agency: Agency, siteUrl: string): ComposedMail {
   return composeMail({
     subject: `已收到您的${kindLabels[c.kind]}（受理编号 ${c.reference}）`,
     intro: [
-      `${c.contents.complainant.name ?? '您好'}：`,
+      `${greetingName(c.contents.complainant.name) ?? '您好'}：`,
       `我们已收到您的${kindLabels[c.kind]}，并已转${agency.name}办理。`,
     ],
     rows: [

@@ -34,6 +34,11 @@ ${anonymous ? `<p>${confirmationWords.anonymous}</p>` : ''}
   );
 }
 
+/** A page that only says why something cannot be done (evidence downloads and the like). */
+export function noticePage(title: string, message: string): string {
+  return page(title, `<h1>${e(title)}</h1><div class="error-summary" role="alert"><p>${e(message)}</p></div>`);
+}
+
 export function problemPage(status: number, message: string): string {
   return page('无法提交', `<h1>无法提交</h1><div class="error-summary" role="alert" tabindex="-1" autofocus><p>${e(message)}</p></div><p><a href="/complaint/">返回投诉举报表</a></p><!-- ${status} -->`);
 }

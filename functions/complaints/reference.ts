@@ -63,8 +63,11 @@ export function hashTrackingCode(code: string, secret: string): string {
   return createHmac('sha256', secret).update(`tracking:${normalizeTrackingCode(code)}`).digest('hex');
 }
 
-export function trackingCodeMatches(code: string, hash: string, secret: string): boolean {
-  const a = Buffer.from(hashTrackingCode(code, secret), 'hex');
+/** Checked against the current key, then each earlier key still accepted (SECRET_PREVIOUS, key rotation). */
+export function trackingCodeMatches(code: string, hash: string, secret: string, previousSecrets: readonly string[] = []): boolean {
   const b = Buffer.from(hash, 'hex');
-  return a.length === b.length && timingSafeEqual(a, b);
+  return [secret, ...previousSecrets].some((key) => {
+    const a = Buffer.from(hashTrackingCode(code, key), 'hex');
+    return a.length === b.length && timingSafeEqual(a, b);
+  });
 }

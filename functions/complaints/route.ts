@@ -1,6 +1,7 @@
 import type { Agency } from '../../src/core/registry/schema.ts';
 import type { Target } from '../store/records/shapes.ts';
 import type { Directory } from '../../src/core/directory.ts';
+import { mayReceive } from './accused.ts';
 
 /** Whom a complaint is about, after the number has been looked up. */
 
@@ -20,6 +21,7 @@ export interface Route {
  * - about an agency itself → its parent (上级行政机关), never the accused agency;
  * - anything else (no parent, a number not on any roster, an unknown agency) → the justice bureau
  *   (oversight) of the agency concerned, else of its region, else the bureau most agencies answer to.
+ * A complaint about an agency never goes to that agency nor to any agency below it (see accused.ts).
  */
 export function routeComplaint(target: Target, directory: Directory): Route {
   const concerned = target.agencyId ? directory.agency(target.agencyId) : undefined;
@@ -39,7 +41,7 @@ export function routeComplaint(target: Target, directory: Directory): Route {
       }
       break;
     case 'agency':
-      if (concerned?.parent && directory.agency(concerned.parent)) {
+      if (concerned?.parent && directory.agency(concerned.parent) && mayReceive(directory, target, concerned.parent)) {
         const parent = directory.agency(concerned.parent)!;
         return {
           agencyId: parent.id,
@@ -61,32 +63,33 @@ function toOversight(target: Target, concerned: Agency | undefined, directory: D
       : target.about === 'agency' && concerned
         ? `${concerned.name}没有登记上级行政机关`
         : `无法确定${target.agencyId ? `单位“${target.agencyId}”` : '被反映单位'}`;
-  // The justice bureau of the agency concerned (never the agency itself).
+  // Never the accused agency nor a body below it (a city's justice bureau is below the city government).
+  const allowed = (id: string) => id !== concerned?.id && mayReceive(directory, target, id);
   const own = concerned?.oversight ? directory.agency(concerned.oversight) : undefined;
-  if (own && own.id !== concerned?.id) {
+  if (own && allowed(own.id)) {
     return { agencyId: own.id, rule: 'oversight-of-agency', reason: `${why}，转${concerned!.name}的司法行政监督部门${own.name}处理` };
   }
-  const regional = concerned ? oversightOfRegion(concerned.region, directory, concerned.id) : undefined;
+  const regional = concerned ? oversightOfRegion(concerned.region, directory, allowed) : undefined;
   if (regional) {
     return { agencyId: regional.id, rule: 'oversight-of-region', reason: `${why}，转${concerned!.region}的司法行政部门${regional.name}处理` };
   }
-  const fallback = mostCommonOversight(directory, concerned?.id);
+  const fallback = mostCommonOversight(directory, allowed);
   if (!fallback) throw new Error('agencies.yaml 中没有任何机关登记 oversight（司法行政部门），无法兜底分派投诉');
   return { agencyId: fallback.id, rule: 'oversight-fallback', reason: `${why}，转司法行政部门${fallback.name}处理` };
 }
 
-function oversightOfRegion(region: string, directory: Directory, exclude: string): Agency | undefined {
+function oversightOfRegion(region: string, directory: Directory, allowed: (id: string) => boolean): Agency | undefined {
   const counts = new Map<string, number>();
   for (const a of directory.agencies) {
-    if (a.region === region && a.oversight && a.oversight !== exclude) counts.set(a.oversight, (counts.get(a.oversight) ?? 0) + 1);
+    if (a.region === region && a.oversight && allowed(a.oversight)) counts.set(a.oversight, (counts.get(a.oversight) ?? 0) + 1);
   }
   return pickMost(counts, directory);
 }
 
-function mostCommonOversight(directory: Directory, exclude: string | undefined): Agency | undefined {
+function mostCommonOversight(directory: Directory, allowed: (id: string) => boolean): Agency | undefined {
   const counts = new Map<string, number>();
   for (const a of directory.agencies) {
-    if (a.oversight && a.oversight !== exclude) counts.set(a.oversight, (counts.get(a.oversight) ?? 0) + 1);
+    if (a.oversight && allowed(a.oversight)) counts.set(a.oversight, (counts.get(a.oversight) ?? 0) + 1);
   }
   return pickMost(counts, directory);
 }

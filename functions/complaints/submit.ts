@@ -11,6 +11,8 @@ import { routeComplaint } from './route.ts';
 import type { Contents, Target } from '../store/records/shapes.ts';
 import { OTHER_CATEGORY, sortErrors, type ComplaintInput, type FieldErrors } from '../../src/core/complaint/schema.ts';
 import { mailHost, type World } from './world.ts';
+import { submissionHash } from './fingerprint.ts';
+import { ackSlotFor } from './ack-quota.ts';
 
 
 export interface Receipt {
@@ -18,6 +20,11 @@ export interface Receipt {
   trackingCode: string;
   /** True when an earlier submission with the same idempotency key was returned. */
   repeated: boolean;
+}
+
+/** The idempotency key was first used for a different submission: nothing stored, nothing of the first one told. */
+export interface KeyConflict {
+  conflict: true;
 }
 
 /** The checks that need the directory: the number exists, the unit exists, the category fits its regulation. */
@@ -54,10 +61,13 @@ export function resolveTarget(input: ComplaintInput, world: World): { target: Ta
   return { target, regulationId };
 }
 
-/** Same key → same tracking code, so a repeated submission can return the first result without storing the code. */
-function trackingCodeFor(idempotencyKey: string | undefined, secret: string): string {
+/**
+ * Same key and same submission → same tracking code, so a repeated submission can return the first result without
+ * storing the code. Knowing a key is not enough to learn its code: the whole submission goes in too.
+ */
+function trackingCodeFor(idempotencyKey: string | undefined, submission: string, secret: string): string {
   if (!idempotencyKey) return newTrackingCode();
-  const digest = createHmac('sha256', secret).update(`tracking-code:${idempotencyKey}`).digest();
+  const digest = createHmac('sha256', secret).update(`tracking-code:${idempotencyKey}:${submission}`).digest();
   let s = '';
   for (let i = 0; i < 12; i++) s += ALPHABET[digest[i]! & 31];
   return `${s.slice(0, 4)}-${s.slice(4, 8)}-${s.slice(8)}`;
@@ -81,7 +91,7 @@ export async function submitComplaint(
   target: Target,
   regulationId: string | null,
   evidence: EvidenceFile[],
-): Promise<Receipt> {
+): Promise<Receipt | KeyConflict> {
   const key = input.idempotencyKey || undefined;
   const route = routeComplaint(target, world.directory);
   const agency = world.directory.agency(route.agencyId)!;
@@ -90,7 +100,8 @@ export async function submitComplaint(
   // The deadline is the handling agency's: its regulation sets how long it has to accept.
   const regulation = world.directory.regulation(agency.regulation);
   const due = acceptDueAt(now, regulation ?? { deadlines: { acceptWorkingDays: 5, resolveDays: 60 } }, world.calendar).toISOString();
-  const trackingCode = trackingCodeFor(key, world.settings.secret);
+  const submission = submissionHash(input, evidence);
+  const trackingCode = trackingCodeFor(key, submission, world.settings.secret);
   const trackingHash = hashTrackingCode(trackingCode, world.settings.secret);
   const contents: Contents = {
     when: input.when,
@@ -109,19 +120,26 @@ export async function submitComplaint(
     const reference = newReference();
     // The mails are queued, not written: the outbox worker has them written when it sends them (intake-mail.ts),
     // so a submission stores its rows and answers without waiting for that (docs/COMPLAINTS.md).
-    const mails: MailComposedLater[] = [{ complaintId: id, key: reference, kind: 'agency', recipient: agency.complaints.email, composer: INTAKE_COMPOSER }];
-    if (input.email) mails.push({ complaintId: id, key: reference, kind: 'ack', recipient: input.email, composer: INTAKE_COMPOSER });
+    const agencyMail: MailComposedLater = { complaintId: id, key: reference, kind: 'agency', recipient: agency.complaints.email, composer: INTAKE_COMPOSER };
+    // The acknowledgement is queued only when the address still has a slot today (ack-quota.ts), in the same transaction.
+    const ack = input.email
+      ? {
+          mail: { complaintId: id, key: reference, kind: 'ack', recipient: input.email, composer: INTAKE_COMPOSER },
+          slot: ackSlotFor(input.email, world.settings.secret, now, world.calendar?.offsetMinutes, world.limits.acksPerAddressPerDay),
+        }
+      : undefined;
     const row = {
       id, reference, tracking_hash: trackingHash, kind: input.kind, status: 'submitted' as const, agency_id: route.agencyId,
       regulation_id: regulationId, category: input.category, target: JSON.stringify(target), contents: JSON.stringify(contents),
-      idempotency_key: key ?? null, created_at: at, updated_at: at, accept_due_at: due, resolve_due_at: null,
+      idempotency_key: key ?? null, submission_hash: key ? submission : null, created_at: at, updated_at: at, accept_due_at: due, resolve_due_at: null,
     };
     try {
       await insertSubmission(world.store, {
         complaint: row,
         routed: { reason: route.reason, data: { rule: route.rule, agencyId: route.agencyId } },
         evidence,
-        mails,
+        mails: [agencyMail],
+        ...(ack ? { ack } : {}),
         host,
       });
       return { reference, trackingCode, repeated: false };
@@ -130,6 +148,7 @@ export async function submitComplaint(
       // A concurrent request with the same key won the race: answer with its result.
       if (key && /idempotency_key|UNIQUE constraint failed: complaints.idempotency_key/.test(message)) {
         const first = await findComplaintByIdempotencyKey(world.store, key);
+        if (first && first.submission_hash !== submission) return { conflict: true };
         if (first) return { reference: first.reference, trackingCode, repeated: true };
       }
       // A reference collision (34 bits of randomness) is retried with a new one.

@@ -15,6 +15,10 @@ export interface Limits {
   ratePerSecond: number;
   /** Proof of work: leading zero bits of sha256(`${idempotencyKey}:${pow}`); 0 = off. */
   powBits: number;
+  /** Status lookups per client address in any minute (JSON and form together). */
+  statusPerMinute: number;
+  /** Acknowledgements per e-mail address per local day (default ACKS_PER_ADDRESS_PER_DAY, 3). */
+  acksPerAddressPerDay?: number;
 }
 
 export const defaultLimits: Limits = {
@@ -23,6 +27,7 @@ export const defaultLimits: Limits = {
   rateBurst: 10,
   ratePerSecond: 1 / 30,
   powBits: 0,
+  statusPerMinute: 30,
 };
 
 /** Everything a complaint function needs, injected: the same handler runs under Node, vitest and serverless. */
@@ -30,11 +35,12 @@ export interface World {
   store: Db;
   clock: Clock;
   directory: Directory;
-  settings: { secret: string; siteUrl: string };
+  /** `secret` signs; `previousSecrets` (key rotation) only verify tracking codes and action links. */
+  settings: { secret: string; siteUrl: string; previousSecrets?: readonly string[] };
   limits: Limits;
-  /** Public holidays for deadlines (issue 5's holidays.yaml); weekends only when absent. */
+  /** Public holidays for deadlines (holidays.yaml); weekends only when absent. */
   calendar?: WorkCalendar;
-  /** Signed action links for the agency e-mail (issue 5 plugs in here). */
+  /** Signed action links for the agency e-mail (the handling part plugs in here). */
   actionLinks?: (complaint: { id: string; reference: string; agencyId: string }) => ActionLink[];
   /** One line per request: route, status, reference. Never contents or contact details. */
   log?: (line: string) => void;

@@ -1,27 +1,14 @@
-import { z } from 'zod';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { isoDate } from '../../src/core/dates.ts';
-import { ContentError, parseWithFriendlyErrors } from '../../src/core/friendly-errors.ts';
+import { holidaysSchema } from '../../src/core/holidays.ts';
+import { parseWithFriendlyErrors } from '../../src/core/friendly-errors.ts';
 
 /**
  * Working-day arithmetic for complaint deadlines. Days are counted on the calendar of the agencies
  * (China Standard Time, UTC+8, no daylight saving), so "5 working days" means five Monday–Friday dates
  * after the day of submission, minus public holidays, plus make-up working weekends (调休) when the
- * operator lists them in `<CONTENT_DIR>/holidays.yaml`.
+ * operator lists them in `<CONTENT_DIR>/holidays.yaml` (the build copies them into the directory file).
  */
 export const CHINA_OFFSET_MINUTES = 8 * 60;
 const DAY_MS = 86_400_000;
-
-export const holidaysSchema = z
-  .object({
-    /** Weekdays that are not working days (法定节假日). */
-    holidays: z.array(isoDate).default([]),
-    /** Saturdays/Sundays that are working days (调休上班). */
-    workdays: z.array(isoDate).default([]),
-  })
-  .strict();
 
 export interface WorkCalendar {
   holidays: ReadonlySet<string>;
@@ -34,24 +21,6 @@ export const WEEKENDS_ONLY: WorkCalendar = { holidays: new Set(), workdays: new 
 export function makeCalendar(input: unknown = {}, where = 'holidays.yaml'): WorkCalendar {
   const data = parseWithFriendlyErrors(holidaysSchema, input ?? {}, where);
   return { holidays: new Set(data.holidays), workdays: new Set(data.workdays), offsetMinutes: CHINA_OFFSET_MINUTES };
-}
-
-/** Reads the optional `holidays.yaml` of the content folder; absent → weekends only. */
-export async function loadCalendar(contentDir: string): Promise<WorkCalendar> {
-  const path = join(contentDir, 'holidays.yaml');
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return WEEKENDS_ONLY;
-  }
-  let data: unknown;
-  try {
-    data = parseYaml(text);
-  } catch (error) {
-    throw new ContentError(path, [`YAML 格式错误：${(error as Error).message}`]);
-  }
-  return makeCalendar(data, path);
 }
 
 /** The local calendar date (YYYY-MM-DD) of an instant. */

@@ -1,11 +1,13 @@
 import type { Agency } from '../../src/core/registry/schema.ts';
+import { mayReceive } from '../complaints/accused.ts';
 import { mailHost } from '../complaints/world.ts';
 import { actionLinks, escalationMail, reminderMail, summaryMail, type Stage, type SummaryItem } from '../handling/mails.ts';
 import { allowedActions } from '../handling/state.ts';
 import { routingPeriod } from '../handling/actions.ts';
 import type { HandlingWorld } from '../handling/world.ts';
 import { enqueueMail } from '../store/records/outbox.ts';
-import type { ComplaintRow } from '../store/records/complaints.ts';
+import { targetOf, type ComplaintRow } from '../store/records/complaints.ts';
+import type { Target } from '../store/records/shapes.ts';
 import { appendEvent } from '../store/records/events.ts';
 import { claimNotice } from '../store/records/notices.ts';
 import { escalationAt } from './policy.ts';
@@ -51,11 +53,13 @@ async function currentPeriod(world: HandlingWorld, c: ComplaintRow): Promise<Per
  * The handler's parent and oversight; for an agency with neither registered, the justice bureau(s) its region's
  * agencies answer to — so that an escalation always reaches someone who can act.
  */
-function recipientsOf(handler: Agency, world: HandlingWorld): Agency[] {
-  let ids = [handler.parent, handler.oversight].filter((id): id is string => !!id && id !== handler.id);
+function recipientsOf(handler: Agency, world: HandlingWorld, target: Target): Agency[] {
+  // Never the agency complained about nor a body below it: they must not learn who complained.
+  const allowed = (id: string) => id !== handler.id && mayReceive(world.directory, target, id);
+  let ids = [handler.parent, handler.oversight].filter((id): id is string => !!id && allowed(id));
   if (!ids.length) {
     ids = world.directory.agencies
-      .filter((a) => a.region === handler.region && a.oversight && a.oversight !== handler.id)
+      .filter((a) => a.region === handler.region && a.oversight && allowed(a.oversight))
       .map((a) => a.oversight!);
   }
   return [...new Set(ids)].sort().map((id) => world.directory.agency(id)).filter((a): a is Agency => !!a);
@@ -75,13 +79,17 @@ export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> 
     const period = await currentPeriod(world, c);
     const handler = world.directory.agency(c.agency_id);
     if (!period || !handler) continue;
-    const escalateAt = escalationAt(new Date(period.dueAt), calendar).toISOString();
+    const target = targetOf(c);
+    // A complaint that sits with the accused or a body below it (the registry changed after it was routed) is
+    // not reminded there: it goes straight to escalation, to bodies allowed to see it.
+    const handlerMayHold = mayReceive(world.directory, target, handler.id);
+    const escalateAt = handlerMayHold ? escalationAt(new Date(period.dueAt), calendar).toISOString() : period.dueAt;
     const kind = (what: string) => `${what}-${period.stage}-${period.since}`;
     await world.store.transaction(async (tx) => {
       // Re-read inside the transaction: a concurrent action may have moved it on.
       const [fresh] = await tx.query<{ status: string; agency_id: string }>('SELECT status, agency_id FROM complaints WHERE id = ?', [c.id]);
       if (!fresh || fresh.status !== c.status || fresh.agency_id !== c.agency_id) return;
-      if (await claimNotice(tx, c.id, kind('reminder'), at)) {
+      if (handlerMayHold && (await claimNotice(tx, c.id, kind('reminder'), at))) {
         const links = actionLinks(world, { reference: c.reference, agencyId: handler.id, period: await routingPeriod(tx, c.id) }, allowedActions(c.status));
         await enqueueMail(
           tx,
@@ -93,7 +101,7 @@ export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> 
         result.reminders++;
       }
       if (at > escalateAt && (await claimNotice(tx, c.id, kind('escalation'), at))) {
-        const recipients = recipientsOf(handler, world);
+        const recipients = recipientsOf(handler, world, target);
         for (const recipient of recipients) {
           const mail = escalationMail({ reference: c.reference, recipient, handler, stage: period.stage, dueAt: period.dueAt, createdAt: c.created_at, status: c.status });
           await enqueueMail(tx, { ...mail, complaintId: c.id, key: c.reference, kind: `${kind('escalation')}-${recipient.id}`, recipient: recipient.complaints.email }, at, host);
@@ -114,11 +122,13 @@ export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> 
 }
 
 const FAILURE_WORDS: Record<string, string> = { agency: '投诉材料', ack: '回执', status: '进度通知', handling: '办理链接', reminder: '催办', escalation: '逾期报告' };
-const failureWhat = (kind: string, recipient: string): string => {
+const failureWhat = (kind: string, recipient: string, lastError: string | null): string => {
   const word = FAILURE_WORDS[kind.split('-')[0]!] ?? kind;
   // Complainants' addresses stay private even from the oversight bureau.
   const toComplainant = kind === 'ack' || kind.startsWith('status-');
-  return `${word}未能投递${toComplainant ? '（收件人：反映人）' : `（收件人：${recipient}）`}`;
+  // A 5xx answer was final (no retries): say so, with the code, so the address or size can be checked.
+  const refused = /\b5\d\d\b/.exec(lastError ?? '')?.[0];
+  return `${word}未能投递${toComplainant ? '（收件人：反映人）' : `（收件人：${recipient}）`}${refused ? `，收件服务器拒收（SMTP ${refused}），未重试` : ''}`;
 };
 
 /**
@@ -138,8 +148,8 @@ export async function sendDailySummaries(world: HandlingWorld, now: Date): Promi
   };
   const bureaus = new Set(world.directory.agencies.map((a) => a.oversight).filter((id): id is string => !!id));
   // A failure is reported once: in the first summary after its last attempt.
-  const failed = await world.store.query<{ kind: string; recipient: string; failed_at: string | null; reference: string; agency_id: string }>(
-    `SELECT o.kind, o.recipient, c.reference, c.agency_id,
+  const failed = await world.store.query<{ kind: string; recipient: string; last_error: string | null; failed_at: string | null; reference: string; agency_id: string }>(
+    `SELECT o.kind, o.recipient, o.last_error, c.reference, c.agency_id,
        (SELECT MAX(a.at) FROM outbox_attempts a WHERE a.outbox_id = o.id) AS failed_at
      FROM outbox o JOIN complaints c ON c.id = o.complaint_id
      WHERE o.status = 'failed' ORDER BY o.created_at`,
@@ -162,7 +172,7 @@ export async function sendDailySummaries(world: HandlingWorld, now: Date): Promi
     const name = (id: string) => world.directory.agency(id)?.name ?? id;
     const failures: SummaryItem[] = failed
       .filter((f) => bureauOf(f.agency_id) === bureauId && (f.failed_at ?? '') > since)
-      .map((f) => ({ reference: f.reference, agencyName: name(f.agency_id), what: failureWhat(f.kind, f.recipient) }));
+      .map((f) => ({ reference: f.reference, agencyName: name(f.agency_id), what: failureWhat(f.kind, f.recipient, f.last_error) }));
     const late: SummaryItem[] = overdue
       .filter((o) => bureauOf(o.agency_id) === bureauId)
       .map((o) => ({

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import '../../src/core/zod-setup.ts';
 import { messagesByField } from '../../src/core/issues.ts';
 import { CONTROL_CHARACTERS, controlCharacterMessage } from '../../src/core/text.ts';
 import { complaintStatusLabels } from '../../src/core/complaint/status.ts';
+import { mayReceive } from '../complaints/accused.ts';
 import { agencyMail, type ComplaintForMail } from '../complaints/mails.ts';
 import { mailHost } from '../complaints/world.ts';
 import { acceptDueAt, resolveDueAt } from '../deadlines/policy.ts';
@@ -52,7 +54,14 @@ const text = (label: string, min: number, max: number) =>
 
 /** What each action's form must carry. */
 export const actionForms = {
-  accept: z.object({ note: z.string().trim().max(500, { message: '备注不能超过 500 个字' }).optional() }),
+  accept: z.object({
+    note: z
+      .string()
+      .trim()
+      .max(500, { message: '备注不能超过 500 个字' })
+      .refine((v) => !CONTROL_CHARACTERS.test(v), { message: controlCharacterMessage('备注') })
+      .optional(),
+  }),
   reject: z.object({ reason: text('不予受理的理由', 4, 1000) }),
   transfer: z.object({
     transferTo: z.string({ error: '请选择转办机关' }).trim().min(1, { message: '请选择转办机关' }),
@@ -81,7 +90,7 @@ async function check(world: HandlingWorld, db: Db, complaint: ComplaintRow | und
 }
 
 function verified(world: HandlingWorld, token: string): ActionClaim {
-  const result = verifyActionToken(token, world.settings.secret, world.clock.now());
+  const result = verifyActionToken(token, world.settings.secret, world.clock.now(), world.settings.previousSecrets);
   if (!result.ok) throw new Refusal(result.status, result.message);
   return result.claim;
 }
@@ -153,6 +162,10 @@ async function perform(
     if (receiving.id === agency.id) throw new Refusal(422, '不能转办给本机关，请选择其他机关。', 'transferTo');
     if (target.about === 'agency' && target.agencyId === receiving.id) {
       throw new Refusal(422, `该件反映的正是${receiving.name}本身，不能转交被反映机关自己办理。`, 'transferTo');
+    }
+    if (!mayReceive(world.directory, target, receiving.id)) {
+      const accused = world.directory.agency(target.agencyId!)?.name ?? target.agencyId;
+      throw new Refusal(422, `${receiving.name}隶属于被反映的${accused}，不能转交被反映机关或其下属机关办理。`, 'transferTo');
     }
   }
   const handler = receiving ?? agency;

@@ -1,3 +1,4 @@
+import { readCapped } from '../complaints/body.ts';
 import type { FunctionHandler } from '../server/node.ts';
 import { inspectAction, performAction } from './actions.ts';
 import { actionFormHtml, doneHtml, problemHtml } from './pages.ts';
@@ -20,10 +21,8 @@ const MAX_FORM_BYTES = 16 * 1024;
 async function readForm(request: Request): Promise<Record<string, string> | { error: string; status: number }> {
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded') return { status: 415, error: '只接受网页表单提交（application/x-www-form-urlencoded）。' };
-  const length = Number(request.headers.get('content-length') ?? '0');
-  if (length > MAX_FORM_BYTES) return { status: 413, error: '提交内容过长。' };
-  const buffer = await request.arrayBuffer();
-  if (buffer.byteLength > MAX_FORM_BYTES) return { status: 413, error: '提交内容过长。' };
+  const buffer = await readCapped(request, MAX_FORM_BYTES);
+  if (!buffer) return { status: 413, error: '提交内容过长。' };
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(buffer);
@@ -38,9 +37,9 @@ async function readForm(request: Request): Promise<Record<string, string> | { er
  * `POST /api/actions/<token>` performs. `POST /api/status` answers the no-JavaScript status form.
  */
 export function handlingFunctions(world: HandlingWorld): FunctionHandler {
-  return async (request) => {
+  return async (request, context) => {
     const { pathname } = new URL(request.url);
-    if (pathname === '/api/status' || pathname === '/api/status/') return statusPageResponse(world, request);
+    if (pathname === '/api/status' || pathname === '/api/status/') return statusPageResponse(world, request, context.clientAddress);
     const match = /^\/api\/actions\/([^/]*)\/?$/.exec(pathname);
     if (!match) return undefined;
     const token = match[1]!;

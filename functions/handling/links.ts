@@ -48,16 +48,20 @@ export function issueActionToken(
 
 const TOKEN = /^([A-Za-z0-9_-]{8,400})\.([A-Za-z0-9_-]{43})$/;
 
-export function verifyActionToken(token: string, secret: string, now: Date): Verified {
+/** `previousSecrets`: earlier keys that still verify during a key rotation (they never sign). */
+export function verifyActionToken(token: string, secret: string, now: Date, previousSecrets: readonly string[] = []): Verified {
   const bad = { ok: false, status: 400, message: '链接不完整或格式不正确，请从邮件中完整复制链接。' } as const;
   const match = TOKEN.exec(token);
   if (!match) return bad;
   const [, payload, signature] = match as unknown as [string, string, string];
   // Compared as text, not as decoded bytes: the last of 43 base64url characters carries 2 unused bits, so four
   // spellings decode to the same MAC — and a respelled link would pass the single-use check (tokenHash of the text).
-  const expected = Buffer.from(mac(payload, secret).toString('base64url'));
   const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+  const signedByOurs = [secret, ...previousSecrets].some((key) => {
+    const expected = Buffer.from(mac(payload, key).toString('base64url'));
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  });
+  if (!signedByOurs) {
     return { ok: false, status: 403, message: '链接签名无效：链接可能被修改过，请使用邮件中的原始链接。' };
   }
   const parts = Buffer.from(payload, 'base64url').toString('utf8').split('|');

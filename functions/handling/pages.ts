@@ -2,6 +2,8 @@ import { escapeHtml } from '../../src/core/text.ts';
 import { complaintStatusLabels } from '../../src/core/complaint/status.ts';
 import { pageHtml } from '../../src/core/frame.ts';
 import type { Agency } from '../../src/core/registry/schema.ts';
+import { mayReceive } from '../complaints/accused.ts';
+import { targetOf } from '../store/records/complaints.ts';
 import type { Ready } from './actions.ts';
 import { shanghai } from './mails.ts';
 import { actionLabels } from './state.ts';
@@ -52,7 +54,7 @@ export function actionFormHtml(
     transfer:
       `<label for="transferTo">转办至</label>` +
       (error?.field === 'transferTo' ? `<p class="error">${escapeHtml(error.message)}</p>` : '') +
-      `<select id="transferTo" name="transferTo" required>${agencyOptions(agencies, [agency.id], values.transferTo)}</select>` +
+      `<select id="transferTo" name="transferTo" required>${agencyOptions(agencies.filter((a) => mayReceive({ agency: (id) => agencies.find((b) => b.id === id) }, targetOf(complaint), a.id)), [agency.id], values.transferTo)}</select>` +
       field('reason', '转办理由', '接收机关会收到完整的投诉材料和新的办理链接。'),
     resolve: field('result', '办理结果', '办理结果会告知反映人（如其留有邮箱）。'),
   }[claim.action];

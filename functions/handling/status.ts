@@ -1,4 +1,6 @@
 import { escapeHtml } from '../../src/core/text.ts';
+import { readCapped } from '../complaints/body.ts';
+import { statusLookupAllowed, tooManyLookups } from '../complaints/lookup-limit.ts';
 import { parseReference, trackingCodeMatches } from '../complaints/reference.ts';
 import { findComplaintByReference } from '../store/records/complaints.ts';
 import { listEvents, routedDataOf } from '../store/records/events.ts';
@@ -13,7 +15,7 @@ export async function statusView(world: HandlingWorld, rawReference: string, cod
   if (!reference) return { status: 400, error: '受理编号格式不对，应像 TS-7K3M-9QX2。' };
   if (!code.trim()) return { status: 400, error: '请填写查询码。' };
   const complaint = await findComplaintByReference(world.store, reference);
-  if (!complaint || !trackingCodeMatches(code, complaint.tracking_hash, world.settings.secret)) {
+  if (!complaint || !trackingCodeMatches(code, complaint.tracking_hash, world.settings.secret, world.settings.previousSecrets)) {
     return { status: 404, error: '受理编号或查询码不正确，请核对后重试。' };
   }
   const events = await listEvents(world.store, complaint.id);
@@ -41,15 +43,17 @@ export function statusHtml(view: CitizenView): string {
 const headers = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-robots-tag': 'noindex' };
 
 /** `POST /api/status` (reference, code) from the plain form on /complaint/status/: an HTML answer. */
-export async function statusPageResponse(world: HandlingWorld, request: Request): Promise<Response> {
-  const problem = (status: number, message: string) =>
-    new Response(page('查询失败', `<h1>查询失败</h1><p class="error" role="alert">${escapeHtml(message)}</p><p><a href="/complaint/status/">返回重新查询</a></p>`), { status, headers });
+export async function statusPageResponse(world: HandlingWorld, request: Request, clientAddress: string): Promise<Response> {
+  const problem = (status: number, message: string, extra: Record<string, string> = {}) =>
+    new Response(page('查询失败', `<h1>查询失败</h1><p class="error" role="alert">${escapeHtml(message)}</p><p><a href="/complaint/status/">返回重新查询</a></p>`), { status, headers: { ...headers, ...extra } });
   if (request.method !== 'POST') return problem(405, '请从“查询办理进度”页面提交。');
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded') return problem(415, '只接受网页表单提交。');
-  const body = await request.text();
-  if (body.length > 4096) return problem(413, '提交内容过长。');
-  const form = new URLSearchParams(body);
+  // Counted before the body is read.
+  if (!statusLookupAllowed(world, clientAddress)) return problem(429, tooManyLookups(world), { 'retry-after': '60' });
+  const bytes = await readCapped(request, 4096);
+  if (!bytes) return problem(413, '提交内容过长。');
+  const form = new URLSearchParams(new TextDecoder().decode(bytes));
   const view = await statusView(world, form.get('reference') ?? '', form.get('code') ?? '');
   if ('error' in view) return problem(view.status, view.error);
   return new Response(statusHtml(view), { status: 200, headers });

@@ -1,4 +1,4 @@
-import nodemailer, { type SendMailOptions } from 'nodemailer';
+import type { SendMailOptions, Transporter } from 'nodemailer';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -27,32 +27,63 @@ export function createMailer(options: { smtpUrl: string | undefined; outboxDir: 
   return options.smtpUrl ? smtpMailer(options.smtpUrl) : emlMailer(options.outboxDir);
 }
 
+/**
+ * The transport, made at the first message: loading nodemailer is a large part of a fresh process's start, and a
+ * server's first answer (or a serverless instance's) sends no mail.
+ */
+type Nodemailer = (typeof import('nodemailer'))['default'];
+
+function lazyTransport(make: (nodemailer: Nodemailer) => Transporter) {
+  let made: Transporter | undefined;
+  let making: Promise<Transporter> | undefined;
+  return {
+    get: () => (making ??= import('nodemailer').then((m) => (made = make(m.default)))),
+    close: () => made?.close(),
+  };
+}
+
 function smtpMailer(url: string): Mailer {
-  const transport = nodemailer.createTransport(url, { ...SMTP_TIMEOUTS, disableFileAccess: true, disableUrlAccess: true } as never);
+  const transport = lazyTransport((nodemailer) => nodemailer.createTransport(url, { ...SMTP_TIMEOUTS, disableFileAccess: true, disableUrlAccess: true } as never));
   return {
     description: `SMTP ${new URL(url).host}`,
     async send(mail) {
-      await transport.sendMail(toNodemailer(mail));
+      await (await transport.get()).sendMail(toNodemailer(mail));
     },
-    close: () => transport.close(),
+    close: transport.close,
   };
 }
 
 /** No SMTP_URL: the raw message is written as `<message-id>.eml`, atomically (temp file + rename). */
 function emlMailer(dir: string): Mailer {
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  const transport = lazyTransport((nodemailer) => nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }));
   return {
     description: `.eml 文件夹 ${dir}`,
     async send(mail) {
-      const info = (await transport.sendMail(toNodemailer(mail))) as unknown as { message: Buffer };
+      const info = (await (await transport.get()).sendMail(toNodemailer(mail))) as unknown as { message: Buffer };
       await mkdir(dir, { recursive: true });
       const name = mail.messageId.replace(/[^A-Za-z0-9._@-]/g, '_');
       const tmp = join(dir, `.${name}.${process.pid}.tmp`);
       await writeFile(tmp, info.message, { flush: true });
       await rename(tmp, join(dir, `${name}.eml`));
     },
-    close: () => transport.close(),
+    close: transport.close,
   };
+}
+
+/** Default cap on one encoded message (headers, text, HTML and base64 attachments, as sent): under common 10 MB limits. */
+export const DEFAULT_MAX_MESSAGE_BYTES = 9_000_000;
+
+/** The size of the message as it goes on the wire: built by the same composer nodemailer sends with. */
+export async function encodedSize(mail: OutgoingMail): Promise<number> {
+  const { default: MailComposer } = await import('nodemailer/lib/mail-composer/index.js');
+  const message = await new MailComposer(toNodemailer(mail)).compile().build();
+  return message.byteLength;
+}
+
+/** A refusal the server means for good (SMTP 5xx): retrying sends the same thing to the same answer. */
+export function isPermanentRefusal(error: unknown): boolean {
+  const code = Number((error as { responseCode?: unknown }).responseCode);
+  return code >= 500 && code < 600;
 }
 
 function toNodemailer(mail: OutgoingMail): SendMailOptions {

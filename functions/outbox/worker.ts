@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/db.ts';
-import type { Mailer } from '../mail/transport.ts';
+import { DEFAULT_MAX_MESSAGE_BYTES, encodedSize, isPermanentRefusal, type Mailer, type OutgoingMail } from '../mail/transport.ts';
+import { escapeHtml } from '../../src/core/text.ts';
 import type { ComposedMail } from '../mail/compose.ts';
 import { composerNameSchema, type Composers } from './composers.ts';
-import { evidenceAttachments } from '../store/records/evidence.ts';
+import { evidenceFiles, type EvidenceFileRow } from '../store/records/evidence.ts';
 import { claimDueMail, recordMailAttempt, renewMailLease, type AttemptOutcome, type OutboxRow } from '../store/records/outbox.ts';
 
 export interface Clock {
@@ -27,6 +28,13 @@ export interface OutboxOptions {
    * for them to be written (docs/COMPLAINTS.md).
    */
   composers?: Partial<Composers>;
+  /** Cap on one encoded message, as sent (base64 attachments included); default DEFAULT_MAX_MESSAGE_BYTES. */
+  maxMessageBytes?: number;
+  /**
+   * A download link for an evidence file that would push its message over the cap
+   * (functions/complaints/evidence-links.ts). Without it every file is attached whatever the size.
+   */
+  evidenceLink?: (complaintId: string, evidenceId: string) => Promise<{ url: string; until: Date } | undefined>;
 }
 
 export const DAY = 24 * 3600 * 1000;
@@ -60,8 +68,8 @@ export async function sendPendingMail(options: OutboxOptions): Promise<SendResul
     let outcome: AttemptOutcome;
     try {
       const composed = await compose(options, row);
-      await send(options, row, composed);
-      outcome = { ok: true, ...(composed ? { composed } : {}) };
+      const sent = (await send(options, row, composed)) ?? composed;
+      outcome = { ok: true, ...(sent ? { composed: sent } : {}) };
     } catch (e) {
       outcome = failure(options, row, e);
     }
@@ -101,28 +109,80 @@ async function compose(options: OutboxOptions, row: OutboxRow): Promise<Composed
   return composer({ complaintId: row.complaint_id, kind: row.kind, recipient: row.recipient });
 }
 
-/** send: hands the mail to the transport (SMTP or .eml), with the complaint's evidence for agency mail. */
-async function send(options: OutboxOptions, row: OutboxRow, composed: ComposedMail | undefined): Promise<void> {
-  const attachments = row.kind.startsWith('agency') && row.complaint_id ? await evidenceAttachments(options.db, row.complaint_id) : [];
-  await options.mailer.send({
+/**
+ * send: hands the mail to the transport (SMTP or .eml), with the complaint's evidence for agency mail — as
+ * attachments while the message stays under the cap, as download links beyond it. Returns the text as sent when
+ * links were added (the row keeps what was sent).
+ */
+async function send(options: OutboxOptions, row: OutboxRow, composed: ComposedMail | undefined): Promise<ComposedMail | undefined> {
+  const evidence = row.kind.startsWith('agency') && row.complaint_id ? await evidenceFiles(options.db, row.complaint_id) : [];
+  const mail: OutgoingMail = {
     from: options.from,
     to: row.recipient,
     subject: composed?.subject ?? row.subject,
     text: composed?.text ?? row.body_text,
     html: composed?.html ?? row.body_html,
     messageId: row.message_id,
-    attachments,
-  });
+    attachments: evidence.map(attachment),
+  };
+  const fitted = await fitEvidence(mail, evidence, row.complaint_id, options);
+  await options.mailer.send(fitted.mail);
+  return fitted.linked ? { subject: fitted.mail.subject, text: fitted.mail.text, html: fitted.mail.html ?? '' } : undefined;
 }
 
-/** A failed attempt: retried with backoff, or given up (`failed`, reported to oversight) once the mail is old. */
+const attachment = (r: EvidenceFileRow) => ({ filename: r.name, contentType: r.type, content: Buffer.from(r.data) });
+
+/** Room kept for the download-link lines added to the text and HTML parts. */
+const LINK_SECTION_BYTES = 8192;
+
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const beijingDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/**
+ * Keeps the message under the cap: when it does not fit, the smallest files stay attached while they fit and the
+ * rest are replaced by download links listed at the end of the text and HTML parts. A message that needs a link it
+ * cannot get (no linker, a deleted complaint) goes out as it is, and a server that refuses it fails it for good.
+ */
+async function fitEvidence(
+  mail: OutgoingMail,
+  evidence: EvidenceFileRow[],
+  complaintId: string | null,
+  options: Pick<OutboxOptions, 'maxMessageBytes' | 'evidenceLink'>,
+): Promise<{ mail: OutgoingMail; linked: boolean }> {
+  const max = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  if (!evidence.length || !complaintId || !options.evidenceLink || (await encodedSize(mail)) <= max) return { mail, linked: false };
+  const kept: EvidenceFileRow[] = [];
+  const linked: EvidenceFileRow[] = [];
+  for (const file of [...evidence].sort((a, b) => Number(a.size) - Number(b.size))) {
+    const trial = { ...mail, attachments: [...kept, file].map(attachment) };
+    if ((await encodedSize(trial)) + LINK_SECTION_BYTES <= max) kept.push(file);
+    else linked.push(file);
+  }
+  const links: { name: string; size: number; url: string; until: Date }[] = [];
+  for (const file of linked.sort((a, b) => a.name.localeCompare(b.name))) {
+    const link = await options.evidenceLink(complaintId, file.id);
+    if (!link) return { mail, linked: false };
+    links.push({ name: file.name, size: Number(file.size), ...link });
+  }
+  const until = beijingDate.format(new Date(Math.min(...links.map((l) => l.until.getTime()))));
+  const heading = `以下证据文件太大，无法随邮件附上，请在 ${until}（北京时间）前下载。链接仅供贵单位办理本件使用，请勿转发：`;
+  const text = `${mail.text}\n\n${heading}\n${links.map((l) => `${l.name}（${megabytes(l.size)}）：${l.url}`).join('\n')}`;
+  const section = `<p>${escapeHtml(heading)}</p><ul>${links.map((l) => `<li><a href="${escapeHtml(l.url)}">${escapeHtml(l.name)}</a>（${megabytes(l.size)}）</li>`).join('')}</ul>`;
+  const html = mail.html ? (mail.html.includes('</body>') ? mail.html.replace('</body>', `${section}</body>`) : mail.html + section) : null;
+  return { mail: { ...mail, text, html, attachments: kept.sort((a, b) => a.name.localeCompare(b.name)).map(attachment) }, linked: true };
+}
+
+/**
+ * A failed attempt: retried with backoff, or given up (`failed`, reported to oversight) once the mail is old — or
+ * at once when the server refused it for good (SMTP 5xx: no such mailbox, message too big).
+ */
 function failure(options: OutboxOptions, row: OutboxRow, e: unknown): AttemptOutcome {
   // Only the error's kind and code: an SMTP reply can echo addresses.
   const err = e as NodeJS.ErrnoException & { responseCode?: number };
   const error = [err.code, err.responseCode, err.name].filter(Boolean).join(' ') || 'Error';
   const at = options.clock.now();
   const attempts = Number(row.attempts) + 1;
-  const giveUp = at.getTime() - Date.parse(row.created_at) >= (options.giveUpAfterMs ?? 5 * DAY);
+  const giveUp = isPermanentRefusal(e) || at.getTime() - Date.parse(row.created_at) >= (options.giveUpAfterMs ?? 5 * DAY);
   return { ok: false, error, status: giveUp ? 'failed' : 'pending', nextAttemptAt: new Date(at.getTime() + backoffMs(attempts)).toISOString() };
 }
 

@@ -1,34 +1,33 @@
 import { join } from 'node:path';
-import { getSite } from '../../src/import/site.ts';
 import type { Settings } from '../../src/core/settings.ts';
-import { loadCalendar } from '../deadlines/calendar.ts';
+import { makeCalendar } from '../deadlines/calendar.ts';
 import { makeIntakeActionLinks } from '../handling/mails.ts';
 import { handlingFunctions } from '../handling/http.ts';
 import { runDeadlineJobs } from '../deadlines/jobs.ts';
 import { complaintFunctions } from '../complaints/handler.ts';
-import { buildDirectory, type Directory } from '../../src/core/directory.ts';
+import type { Directory } from '../../src/core/directory.ts';
+import { statsFunctions } from '../stats/http.ts';
+import { directoryFilePath, openDirectoryFile, type DirectorySource } from './directory-file.ts';
 import { defaultLimits, senderAddress, type Limits, type World } from '../complaints/world.ts';
-import { createMailer, type Mailer } from '../mail/transport.ts';
+import { createMailer, DEFAULT_MAX_MESSAGE_BYTES, type Mailer } from '../mail/transport.ts';
+import { makeEvidenceLinker } from '../complaints/evidence-links.ts';
+import { evidenceDownloads } from '../complaints/evidence-download.ts';
 import { runOutboxLoop, sendPendingMail, type Clock } from '../outbox/worker.ts';
 import { intakeMailComposer } from '../complaints/intake-mail.ts';
 import { openStore } from '../store/index.ts';
+import { resolveSecret } from './secret.ts';
+import { isStoreUnavailable, loggablePath, unavailableResponse, withFunctionHeaders } from './headers.ts';
 import type { FunctionHandler } from './node.ts';
 import { lookupFunctions } from './lookup.ts';
 import { hostWatch } from './site-url.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** The directory the functions route with, from the content folder (the same data the site is built from). */
-export async function loadDirectory(contentDir: string): Promise<Directory> {
-  const site = await getSite(contentDir);
-  return buildDirectory({ agencies: site.registry.agencies, regulations: site.regulations, auxiliaries: site.roster.auxiliaries });
-}
-
 export function outboxDir(settings: Pick<Settings, 'varDir'>): string {
   return join(settings.varDir, 'outbox');
 }
 
-/** Operator overrides: RATE_BURST, RATE_PER_MINUTE (per client address), POW_BITS (0 = off). */
+/** Operator overrides: RATE_BURST, RATE_PER_MINUTE (per client address), POW_BITS (0 = off), STATUS_PER_MINUTE. */
 export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Limits> {
   const out: Partial<Limits> = {};
   const num = (name: string) => (env[name] && Number.isFinite(Number(env[name])) ? Number(env[name]) : undefined);
@@ -38,7 +37,15 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Lim
   if (burst !== undefined) out.rateBurst = burst;
   if (perMinute !== undefined) out.ratePerSecond = perMinute / 60;
   if (pow !== undefined) out.powBits = Math.max(0, Math.min(24, Math.floor(pow)));
+  const lookups = num('STATUS_PER_MINUTE');
+  if (lookups !== undefined && lookups >= 1) out.statusPerMinute = Math.floor(lookups);
   return out;
+}
+
+/** MAIL_MAX_BYTES: the cap on one encoded message (default 9,000,000; larger evidence is sent as download links). */
+export function maxMessageBytesFromEnv(env: NodeJS.ProcessEnv): number {
+  const value = Number(env.MAIL_MAX_BYTES);
+  return env.MAIL_MAX_BYTES && Number.isFinite(value) && value >= 100_000 ? Math.floor(value) : DEFAULT_MAX_MESSAGE_BYTES;
 }
 
 export interface App {
@@ -47,10 +54,12 @@ export interface App {
   mailer: Mailer;
   /** One round of the outbox worker (scheduled functions call this). */
   sendPendingMail(): ReturnType<typeof sendPendingMail>;
-  /** Reminders, escalations, daily summaries (issue 5): queue their mail; run before sendPendingMail. */
+  /** Reminders, escalations, daily summaries : queue their mail; run before sendPendingMail. */
   runDeadlineJobs(): ReturnType<typeof runDeadlineJobs>;
   /** The worker loop until the signal aborts (`npm start`, `npm run outbox`). */
   runOutbox(signal: AbortSignal, intervalMs?: number): Promise<void>;
+  /** Re-reads the directory file now (after a new build is swapped in); a no-op for an injected directory. */
+  reloadDirectory(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -64,52 +73,101 @@ export async function createApp(
     limits?: Partial<Limits>;
     clock?: Clock;
     log?: (line: string) => void;
+    /** A directory made in memory (tests); otherwise the build's directory file under settings.outDir is read. */
     directory?: Directory;
+    /** How often, at most, a request looks whether a new build replaced the directory file (ms; default 1,000). */
+    directoryCheckMs?: number;
+    /** Where HOST, SITE_URL and NODE_ENV are read to tell a local run from a deployment (default process.env). */
+    env?: NodeJS.ProcessEnv;
     /** Log the first request for another host than SITE_URL's (default: when SITE_URL is set, i.e. production). */
     watchHost?: boolean;
   } = {},
 ): Promise<App> {
   const clock = options.clock ?? systemClock;
+  // Refuses to start without a key of our own before anything is opened (functions/server/secret.ts).
+  const keys = resolveSecret(settings, options.env);
+  // The directory next: a missing build is the likeliest mistake, and its message says what to run.
+  const source: DirectorySource | undefined = options.directory
+    ? undefined
+    : await openDirectoryFile(directoryFilePath(settings.outDir), {
+        ...(options.directoryCheckMs !== undefined ? { checkMs: options.directoryCheckMs } : {}),
+        ...(options.log ? { log: options.log } : {}),
+      });
+  const directory = options.directory ?? source!.current();
   const store = await openStore(settings);
-  const directory = options.directory ?? (await loadDirectory(settings.contentDir));
-  const calendar = await loadCalendar(settings.contentDir);
   const world: World = {
     store,
     clock,
     directory,
-    calendar,
-    settings: { secret: settings.secret, siteUrl: settings.siteUrl },
+    calendar: makeCalendar(directory.holidays),
+    settings: { secret: keys.secret, previousSecrets: keys.previousSecrets, siteUrl: settings.siteUrl },
     limits: { ...defaultLimits, ...limitsFromEnv(), ...options.limits },
-    actionLinks: makeIntakeActionLinks({ settings, clock }),
+    actionLinks: makeIntakeActionLinks({ settings: { secret: keys.secret, siteUrl: settings.siteUrl }, clock }),
     ...(options.log ? { log: options.log } : {}),
   };
   const mailer = createMailer({ smtpUrl: settings.smtpUrl, outboxDir: outboxDir(settings) });
   const leaseMs = Number(process.env.OUTBOX_LEASE_MS) || undefined;
-  const outbox = { db: store, mailer, clock, from: senderAddress(settings.siteUrl), composers: { intake: intakeMailComposer(world) }, ...(leaseMs ? { leaseMs } : {}) };
-  // Intake (issue 4) first, then agency actions and the status form (issue 5).
-  const handlers: FunctionHandler[] = [lookupFunctions(directory), complaintFunctions(world), handlingFunctions(world)];
-  if (options.watchHost ?? !!process.env.SITE_URL) handlers.unshift(hostWatch(settings.siteUrl, options.log ?? console.log));
-  // Reminders, escalations and daily summaries (issue 5) run with the mail worker, at most once a minute.
+  const outbox = {
+    db: store, mailer, clock, from: senderAddress(settings.siteUrl), composers: { intake: intakeMailComposer(world) }, ...(leaseMs ? { leaseMs } : {}),
+    maxMessageBytes: maxMessageBytesFromEnv(options.env ?? process.env), evidenceLink: makeEvidenceLinker(world),
+  };
+  // Intake first, then agency actions and the status form, evidence downloads, and the statistics pages (they read
+  // the store on request; the static build never does).
+  const handlers: FunctionHandler[] = [lookupFunctions(() => world.directory), complaintFunctions(world), handlingFunctions(world), evidenceDownloads(world), statsFunctions(world)];
+  if (options.watchHost ?? !!(options.env ?? process.env).SITE_URL) handlers.unshift(hostWatch(settings.siteUrl, options.log ?? console.log));
+  // Reminders, escalations and daily summaries run with the mail worker, at most once a minute.
   let lastJobs = 0;
   const beforeRound = async () => {
+    await fresh();
     const now = clock.now().getTime();
     if (now - lastJobs < 60_000) return;
     lastJobs = now;
     await runDeadlineJobs(world);
   };
-  const functions: FunctionHandler = async (request, context) => {
-    for (const handler of handlers) {
-      const response = await handler(request, context);
-      if (response) return response;
+  // Requests and worker rounds see the directory of the newest build; the swap happens between two awaits.
+  const fresh = async () => {
+    if (!source) return;
+    await source.refresh();
+    const next = source.current();
+    if (next !== world.directory) {
+      world.directory = next;
+      world.calendar = makeCalendar(next.holidays);
     }
-    return undefined;
+  };
+  const log = options.log ?? ((line: string) => console.error(line));
+  const functions: FunctionHandler = async (request, context) => {
+    try {
+      await fresh();
+      for (const handler of handlers) {
+        const response = await handler(request, context);
+        if (response) return withFunctionHeaders(response);
+      }
+      return undefined;
+    } catch (error) {
+      // Only the route (tokens and references cut out) and the error's kind: never the request's contents.
+      const kind = `${(error as Error).name} ${(error as { code?: string }).code ?? ''}`.trim();
+      log(`[functions] ${request.method} ${loggablePath(new URL(request.url).pathname)} failed: ${kind}`);
+      if (isStoreUnavailable(error)) return withFunctionHeaders(unavailableResponse(request));
+      throw error;
+    }
   };
   return {
     world,
     functions,
     mailer,
-    sendPendingMail: () => sendPendingMail(outbox),
-    runDeadlineJobs: () => runDeadlineJobs(world),
+    sendPendingMail: async () => {
+      await fresh();
+      return sendPendingMail(outbox);
+    },
+    runDeadlineJobs: async () => {
+      await fresh();
+      return runDeadlineJobs(world);
+    },
+    reloadDirectory: async () => {
+      if (!source) return;
+      await source.reload();
+      await fresh();
+    },
     runOutbox: (signal, intervalMs) => runOutboxLoop({ ...outbox, beforeRound, signal, ...(intervalMs ? { intervalMs } : {}), ...(options.log ? { log: options.log } : {}) }),
     close: async () => {
       mailer.close();

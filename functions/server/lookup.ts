@@ -1,17 +1,8 @@
-import type { Directory } from '../../src/core/directory.ts';
-import { statusOrder } from '../../src/core/labels.ts';
+import type { Directory, ListedCertificate } from '../../src/core/directory.ts';
 import { looksLikeName, notFoundHtml, searchHref, verifyHref, type SuggestedNumber } from '../../src/core/lookup-html.ts';
 import { suggestionIndex, type SuggestionIndex } from '../../src/core/number-suggest.ts';
 import { pageHtml } from '../../src/core/frame.ts';
-import { certificateLookupKey } from '../../src/core/text.ts';
 import type { FunctionHandler } from './node.ts';
-
-/** A listed number as the suggestions need it. */
-interface Candidate {
-  certificateNo: string;
-  lookupKey: string;
-  agencyId: string;
-}
 
 /**
  * Numbers as people type them, answered by the functions so that it works without JavaScript and in both
@@ -23,25 +14,24 @@ interface Candidate {
  *   search for a name, or the not-found answer with up to 3 close listed numbers; JSON when asked for
  *   (`Accept: application/json`), which the built lookup page uses on a static-only host.
  */
-export function lookupFunctions(directory: Directory): FunctionHandler {
-  let index: SuggestionIndex<Candidate> | undefined;
-  // Active holders first, so a suggestion points at a valid card before a withdrawn one; prepared on first use.
-  const listed = () =>
-    (index ??= suggestionIndex(
-      [...directory.auxiliaries]
-        .sort((a, b) => statusOrder.indexOf(a.status) - statusOrder.indexOf(b.status))
-        .map((aux) => ({ certificateNo: aux.certificateNo, lookupKey: certificateLookupKey(aux.certificateNo), agencyId: aux.agencyId })),
-    ));
+export function lookupFunctions(currentDirectory: () => Directory): FunctionHandler {
+  // Prepared on first use, and again when a new build's directory replaces the one it was made from.
+  let prepared: { from: Directory; index: SuggestionIndex<ListedCertificate> } | undefined;
+  const listed = (directory: Directory) => {
+    if (prepared?.from !== directory) prepared = { from: directory, index: suggestionIndex(directory.certificates()) };
+    return prepared.index;
+  };
 
   return async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
     const url = new URL(request.url);
+    const directory = currentDirectory();
     const verify = /^\/verify\/([^/]+)(\/.*)?$/.exec(url.pathname);
     if (verify) return verifyAddress(directory, decode(verify[1]!), verify[2] ?? '', url.search);
     if (url.pathname === '/lookup/' || url.pathname === '/lookup' || url.pathname === '/api/lookup') {
       const typed = (url.searchParams.get('no') ?? '').slice(0, 200);
       if (!typed.trim()) return url.pathname === '/api/lookup' ? redirect('/lookup/') : undefined;
-      return lookup(directory, typed, listed, wantsJson(request));
+      return lookup(directory, typed, () => listed(directory), wantsJson(request));
     }
     return undefined;
   };
@@ -58,7 +48,7 @@ function verifyAddress(directory: Directory, segment: string | undefined, rest: 
   return rest === '' || rest === '/' ? redirect(`/lookup/?no=${encodeURIComponent(segment)}`) : undefined;
 }
 
-function lookup(directory: Directory, typed: string, listed: () => SuggestionIndex<Candidate>, json: boolean): Response {
+function lookup(directory: Directory, typed: string, listed: () => SuggestionIndex<ListedCertificate>, json: boolean): Response {
   const aux = directory.auxiliary(typed);
   if (aux) return json ? jsonResponse({ found: aux.certificateNo, href: verifyHref(aux.certificateNo) }) : redirect(verifyHref(aux.certificateNo), 303);
   if (looksLikeName(typed)) return json ? jsonResponse({ search: searchHref(typed) }) : redirect(searchHref(typed), 303);

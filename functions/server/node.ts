@@ -1,5 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { BASE_HEADERS, parseHeadersFile, sitePolicy } from '../../src/core/security-headers.ts';
+import { hostIsValid, loggablePath } from './headers.ts';
+import { clientAddress, type TrustProxy } from './proxy.ts';
 import { serveStatic } from './static.ts';
 import { prepareForWire } from './compress.ts';
 
@@ -17,6 +22,8 @@ export interface ServerOptions {
   host?: string;
   /** Tried first; static files are served when it returns undefined. */
   functions?: FunctionHandler;
+  /** When X-Forwarded-For names the client (TRUST_PROXY); the socket address otherwise. */
+  trustProxy?: TrustProxy;
 }
 
 export interface RunningServer {
@@ -26,10 +33,11 @@ export interface RunningServer {
 
 /** Serves the static site and the functions on one port, as `npm start` does. */
 export function startServer(options: ServerOptions): Promise<RunningServer> {
+  const staticHeaders = staticHeadersOf(options.distDir);
   const server = createServer((req, res) => {
-    handle(options, req, res).catch((error: unknown) => {
-      // Never log request contents: only the route and the error's kind.
-      console.error(`[server] ${req.method} ${routeOf(req)} failed: ${(error as Error).name}`);
+    handle(options, staticHeaders, req, res).catch((error: unknown) => {
+      // Never log request contents: only the route (tokens and references cut out) and the error's kind.
+      console.error(`[server] ${req.method} ${loggablePath(req.url)} failed: ${(error as Error).name}`);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('500 服务器内部错误');
     });
@@ -53,55 +61,163 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
 /** Above every function's own cap (multipart evidence is 16 MB); bigger bodies are refused before they are read. */
 const MAX_REQUEST_BYTES = 20 * 1024 * 1024;
 
-async function handle(options: ServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const body = await readBody(req);
-  if (body === 'too-large') {
-    res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
-    res.end(JSON.stringify({ errors: { request: '提交内容太大' } }));
+const tooLarge = (res: ServerResponse, req: IncomingMessage) => {
+  res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+  res.end(JSON.stringify({ errors: { request: '提交内容太大' } }));
+  req.destroy();
+};
+
+/**
+ * The body is handed to the functions as a stream, not read first: a request is routed (and rate-limited) before
+ * any of its body is buffered, and each function reads only up to its own cap.
+ */
+async function handle(options: ServerOptions, staticHeaders: () => Record<string, string>, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (!hostIsValid(req.headers.host)) {
+    res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close', ...BASE_HEADERS });
+    res.end('400 请求的 Host 头格式不正确');
     req.destroy();
     return;
   }
-  const request = toRequest(req, body);
-  const context: RequestContext = { clientAddress: req.socket.remoteAddress ?? 'unknown' };
-  const response = (await options.functions?.(request, context)) ?? (await serveStatic(options.distDir, request));
+  if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES) return tooLarge(res, req);
+  const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : bodyStream(req, MAX_REQUEST_BYTES);
+  const request = toRequest(req, body?.stream);
+  const context: RequestContext = { clientAddress: clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], options.trustProxy ?? { kind: 'none' }) };
+  let response: Response | undefined;
+  try {
+    response = await options.functions?.(request, context);
+  } catch (error) {
+    if (body?.overflowed()) return tooLarge(res, req);
+    throw error;
+  }
+  if (!response) {
+    response = await serveStatic(options.distDir, request);
+    for (const [name, value] of Object.entries(staticHeaders())) if (!response.headers.has(name)) response.headers.set(name, value);
+  }
   // Responses here are small pages, JSON and static files already read into memory: send them whole.
   const payload = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
   const wire = await prepareForWire(request, response, payload);
-  res.writeHead(response.status, wire.headers);
+  const headers = wire.headers;
+  // A body the function did not read (refused, rate-limited, not its route) is discarded; if it is still arriving,
+  // the connection is closed after this answer rather than kept for more.
+  if (body) {
+    if (!req.complete) headers.connection = 'close';
+    body.discard();
+  }
+  res.writeHead(response.status, headers);
   res.end(wire.body);
 }
 
-/** The whole request body as one buffer (faster than a web stream), or 'too-large' past MAX_REQUEST_BYTES. */
-function readBody(req: IncomingMessage): Promise<Buffer | undefined | 'too-large'> {
-  if (req.method === 'GET' || req.method === 'HEAD') return Promise.resolve(undefined);
-  if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES) return Promise.resolve('too-large');
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.byteLength;
-      if (size > MAX_REQUEST_BYTES) {
+/** The request body as a web stream that fails past `cap` bytes (and pauses the socket when nobody reads). */
+function bodyStream(req: IncomingMessage, cap: number): { stream: ReadableStream<Uint8Array>; overflowed(): boolean; discard(): void } {
+  let size = 0;
+  let overflow = false;
+  let discarding = false;
+  let settled = false;
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        req.on('data', (chunk: Buffer) => {
+          size += chunk.byteLength;
+          if (discarding || settled) {
+            if (size > cap) req.destroy();
+            return;
+          }
+          if (size > cap) {
+            overflow = true;
+            settled = true;
+            req.pause();
+            controller.error(new RangeError('request body over the server cap'));
+            return;
+          }
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+          if ((controller.desiredSize ?? 0) <= 0) req.pause();
+        });
+        req.once('end', () => {
+          if (settled) return;
+          settled = true;
+          controller.close();
+        });
+        req.once('error', (error) => {
+          if (settled) return;
+          settled = true;
+          controller.error(error);
+        });
         req.pause();
-        resolve('too-large');
-      } else chunks.push(chunk);
-    });
-    req.once('end', () => resolve(Buffer.concat(chunks, size)));
-    req.once('error', reject);
-  });
+      },
+      pull() {
+        req.resume();
+      },
+      cancel() {
+        // The function read what it wanted (or refused it): the rest is not kept.
+        settled = true;
+        req.pause();
+      },
+    },
+    { highWaterMark: 1 },
+  );
+  return {
+    stream,
+    overflowed: () => overflow,
+    discard: () => {
+      discarding = true;
+      req.resume();
+    },
+  };
 }
 
-function routeOf(req: IncomingMessage): string {
-  return (req.url ?? '/').split('?')[0]!;
+/**
+ * The static headers of the build being served, read again when a new build is swapped in (its inline-script
+ * hashes change with it): the served folder's real path is looked at most once a second.
+ */
+function staticHeadersOf(distDir: string): () => Record<string, string> {
+  let build = '';
+  let headers: Record<string, string> = {};
+  let checked = 0;
+  return () => {
+    const now = Date.now();
+    if (now - checked < 1000 && build) return headers;
+    checked = now;
+    let real = distDir;
+    try {
+      real = realpathSync(distDir);
+    } catch {
+      /* not built yet: the defaults below */
+    }
+    if (real !== build) {
+      build = real;
+      headers = readStaticHeaders(real);
+    }
+    return headers;
+  };
 }
 
-function toRequest(req: IncomingMessage, body: Buffer | undefined): Request {
+/**
+ * The headers the build wrote for every static file (`dist/_headers`, src/build/security-headers.ts). A site built
+ * without them still gets the base headers and a policy without inline hashes (its island loader will not run:
+ * rebuild), and the operator is told.
+ */
+function readStaticHeaders(distDir: string): Record<string, string> {
+  try {
+    const headers = parseHeadersFile(readFileSync(join(distDir, '_headers'), 'utf8'));
+    if (headers['content-security-policy']) return { ...BASE_HEADERS, ...headers };
+  } catch {
+    /* not built with it */
+  }
+  console.error(`[server] ${join(distDir, '_headers')} 缺失或没有 CSP：请重新运行 npm run build。暂用不含内联哈希的默认策略。`);
+  return { ...BASE_HEADERS, 'content-security-policy': sitePolicy({ scripts: [], styles: [] }) };
+}
+
+function toRequest(req: IncomingMessage, body: ReadableStream<Uint8Array> | undefined): Request {
   const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (Array.isArray(value)) value.forEach((v) => headers.append(name, v));
     else if (value !== undefined) headers.set(name, value);
   }
-  const init: RequestInit = { method: req.method ?? 'GET', headers };
-  if (body) init.body = new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength);
+  const init: RequestInit & { duplex?: 'half' } = { method: req.method ?? 'GET', headers };
+  if (body) {
+    init.body = body;
+    init.duplex = 'half';
+  }
   return new Request(url, init);
 }

@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
+import { FUNCTIONS_ONLY_DIR } from '../../src/core/directory.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -22,7 +23,7 @@ const TYPES: Record<string, string> = {
 
 /**
  * Serves the built site from `distDir` the way a static host does: `/a/` → `/a/index.html`, unknown paths →
- * `404.html` with status 404, nothing outside `distDir`.
+ * `404.html` with status 404, nothing outside `distDir` and nothing under its `_functions/`.
  */
 export async function serveStatic(distDir: string, request: Request): Promise<Response> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -37,6 +38,10 @@ export async function serveStatic(distDir: string, request: Request): Promise<Re
   }
   const candidate = normalize(join(root, pathname));
   if (!candidate.startsWith(root)) return notFound(root, request);
+  // The functions' own data is in the build output but is not part of the site.
+  if (candidate === join(root, FUNCTIONS_ONLY_DIR) || candidate.startsWith(join(root, FUNCTIONS_ONLY_DIR) + sep)) return notFound(root, request);
+  // The build's header rules are configuration, not a page.
+  if (candidate === join(root, '_headers')) return notFound(root, request);
   const file = await resolveFile(candidate);
   if (!file) {
     // Directory without trailing slash: redirect like static hosts do.

@@ -108,6 +108,24 @@ CREATE INDEX evidence_complaint ON evidence (complaint_id);
   used_at TEXT NOT NULL
 );`,
   },
+  {
+    version: 4,
+    name: 'complaints: what an idempotency key was first used for',
+    // sha256 of the submission (functions/complaints/fingerprint.ts): the same key with another body is refused.
+    // NULL on rows from before; a key of such a row is refused for any body.
+    sql: 'ALTER TABLE complaints ADD COLUMN submission_hash TEXT;',
+  },
+  {
+    version: 5,
+    name: 'acknowledgements per address per day',
+    // functions/complaints/ack-quota.ts: one row per acknowledgement queued; the address only as an HMAC.
+    sql: `CREATE TABLE ack_quota (
+  address_hash TEXT NOT NULL,
+  day TEXT NOT NULL,
+  slot INTEGER NOT NULL,
+  PRIMARY KEY (address_hash, day, slot)
+);`,
+  },
 ];
 
 /** Applies every migration not yet applied, each in its own transaction; safe to run from several processes. */

@@ -5,6 +5,27 @@ import type { Db, Row } from './db.ts';
 
 /** Most transactions one commit (one fsync) may carry. */
 const MAX_GROUP = 64;
+/** How long a write waits for another process's write lock before it fails. */
+const BUSY_WAIT_MS = 10_000;
+
+const isBusy = (error: unknown): boolean => {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_SNAPSHOT' || code === 'SQLITE_LOCKED';
+};
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Runs `step` until it does not fail with SQLITE_BUSY, sleeping on timers in between (the event loop keeps going). */
+async function whenNotBusy<T>(step: () => T, waitMs = BUSY_WAIT_MS): Promise<T> {
+  const giveUpAt = Date.now() + waitMs;
+  for (let delay = 2; ; delay = Math.min(delay * 2, 100)) {
+    try {
+      return step();
+    } catch (error) {
+      if (!isBusy(error) || Date.now() >= giveUpAt) throw error;
+    }
+    await sleep(delay);
+  }
+}
 
 interface Job {
   run: (tx: Db) => Promise<unknown>;
@@ -13,8 +34,14 @@ interface Job {
 }
 
 /**
- * SQLite through better-sqlite3: WAL, `synchronous=FULL` (a commit returns only after its fsync), a busy
- * timeout so another process (the outbox worker) waits for the write lock instead of failing.
+ * SQLite through better-sqlite3: WAL, `synchronous=FULL` (a commit returns only after its fsync).
+ *
+ * Another process (the outbox worker, a backup) may hold the write lock. better-sqlite3 is synchronous, so
+ * SQLite's own busy timeout would sleep inside the call and freeze the whole event loop — static pages and status
+ * lookups included — for as long as the lock is held. Instead the busy timeout is 0 and taking the lock is
+ * retried with timers (up to BUSY_WAIT_MS, then the caller gets the error and answers 503). Reads outside a
+ * transaction go to a second connection: in WAL mode readers never wait for the writer, so status lookups
+ * answer while writes queue.
  *
  * Group commit: better-sqlite3 is synchronous and the connection is one, so transactions run one after
  * another — and those that arrive while one is running are committed together: one `BEGIN IMMEDIATE`, each
@@ -28,7 +55,7 @@ export function openSqlite(file: string): Db {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 10000');
+  db.pragma('busy_timeout = 0');
   db.pragma('foreign_keys = ON');
   const statements = new Map<string, Database.Statement>();
   const prepare = (sql: string): Database.Statement => {
@@ -36,6 +63,25 @@ export function openSqlite(file: string): Db {
     if (!statement) {
       statement = db.prepare(sql);
       statements.set(sql, statement);
+    }
+    return statement;
+  };
+  // The reading connection (files only: a second `:memory:` connection would be another database).
+  let reader: Database.Database | undefined;
+  const readStatements = new Map<string, Database.Statement>();
+  const readStatement = (sql: string): Database.Statement | undefined => {
+    if (file === ':memory:') return undefined;
+    let statement = readStatements.get(sql);
+    if (statement === undefined) {
+      const probe = prepare(sql);
+      if (!probe.reader || !probe.readonly) return undefined;
+      if (!reader) {
+        reader = new Database(file);
+        reader.pragma('busy_timeout = 0');
+        reader.pragma('query_only = ON');
+      }
+      statement = reader.prepare(sql);
+      readStatements.set(sql, statement);
     }
     return statement;
   };
@@ -77,7 +123,7 @@ export function openSqlite(file: string): Db {
       try {
         pending = pending.slice(MAX_GROUP);
         try {
-          db.exec('BEGIN IMMEDIATE');
+          await whenNotBusy(() => db.exec('BEGIN IMMEDIATE'));
         } catch (error) {
           group.forEach((job) => job.reject(error));
           continue;
@@ -136,16 +182,22 @@ export function openSqlite(file: string): Db {
 
   return {
     dialect: 'sqlite',
-    query: (sql, params) => enqueue(() => query(sql, params)),
+    query: <T extends Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> => {
+      const read = readStatement(sql);
+      // A read sees only committed data, and does not wait behind queued writes.
+      if (read) return whenNotBusy(() => read.all(...bind(params)) as T[]);
+      return enqueue(() => query<T>(sql, params));
+    },
     run: (sql, params) => enqueue(() => run(sql, params)),
     // Scripts (migrations) may carry their own transaction control: run them between groups.
     exec: async (sql) => {
       while (draining) await draining;
-      db.exec(sql);
+      await whenNotBusy(() => db.exec(sql));
     },
     transaction: (fn) => enqueue(fn),
     close: async () => {
       while (draining) await draining;
+      reader?.close();
       db.close();
     },
   };

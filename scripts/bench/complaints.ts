@@ -19,6 +19,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS || 8);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 16);
 const RUNS = Number(process.env.BENCH_RUNS || 3);
 const PG_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const OUT_DIR = process.env.BENCH_OUT_DIR || join(tmpdir(), 'gongshi-bench-complaints-out');
 
 
 function withSchema(url: string, schema: string): string {
@@ -164,7 +165,7 @@ async function countRows(database: 'sqlite' | 'postgres', env: Record<string, st
 async function once(kind: 'real' | 'bare', database: 'sqlite' | 'postgres', certificateNo: string): Promise<Figures> {
   const varDir = mkdtempSync(join(tmpdir(), `bench-${kind}-`));
   const schema = `bench_${randomBytes(5).toString('hex')}`;
-  const env: Record<string, string> = { VAR_DIR: varDir, DATABASE_URL: '', SMTP_URL: '', CONTENT_DIR: join(ROOT, 'content') };
+  const env: Record<string, string> = { VAR_DIR: varDir, DATABASE_URL: '', SMTP_URL: '', CONTENT_DIR: join(ROOT, 'content'), OUT_DIR };
   if (database === 'postgres') {
     const admin = new pg.Client(PG_URL);
     await admin.connect();
@@ -192,8 +193,11 @@ async function once(kind: 'real' | 'bare', database: 'sqlite' | 'postgres', cert
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
-  const { loadDirectory } = await import('../../functions/server/app.ts');
-  const directory = await loadDirectory(join(ROOT, 'content'));
+  // The real server reads the directory file a build writes; write one for the sample content.
+  const { loadSite } = await import('../../src/import/site.ts');
+  const { writeDirectoryFile } = await import('../../src/build/directory/write.ts');
+  const { readDirectoryFile } = await import('../../functions/server/directory-file.ts');
+  const directory = await readDirectoryFile(await writeDirectoryFile(await loadSite(join(ROOT, 'content')), OUT_DIR));
   const certificateNo = [...['RQCG-2024-0001']].find((n) => directory.auxiliary(n)) ?? 'RQCG-2024-0001';
   let postgres = true;
   try {

@@ -1,5 +1,5 @@
 /**
- * Benchmark for issue 2: `roster:check` on a province-sized roster (100,000 auxiliaries by default; set
+ * Benchmark of `roster:check` on a province-sized roster (100,000 auxiliaries by default; set
  * ROSTER_BENCH_ROWS to change). The content folder is generated into a temp dir with the sample generator's
  * writeProvince (mostly UTF-8 CSV, one GB18030 CSV, one XLSX), then `scripts/roster-check.ts --stats` runs as its
  * own process 3 times. Prints each run, the median wall time and the peak RSS. Goal: < 5 s, < 300 MB.

@@ -1,53 +1,206 @@
-import type { Agency } from './registry/schema.ts';
-import type { Regulation } from './regulation/schema.ts';
+import { z } from 'zod';
+import { agencySchema, type Agency } from './registry/schema.ts';
+import { deadlinesSchema, regulationSchema, type Regulation } from './regulation/schema.ts';
 import type { Auxiliary } from './roster/schema.ts';
+import { holidaysSchema, type Holidays } from './holidays.ts';
 import { certificateLookupKey } from './text.ts';
 import { OTHER_CATEGORY, type CategoryOption } from './complaint/schema.ts';
 
-/** What the functions know about the published world: agencies, their regulations, the roster. */
-export interface Directory {
-  agency(id: string): Agency | undefined;
-  readonly agencies: readonly Agency[];
-  regulation(id: string): Regulation | undefined;
-  /** Finds an auxiliary by a number as typed (full-width, lower-case, missing dashes all accepted). */
-  auxiliary(certificateNo: string): Auxiliary | undefined;
-  /** Every listed auxiliary (what "您是不是要找" suggestions are picked from). */
-  readonly auxiliaries: readonly Auxiliary[];
+/**
+ * The directory file: what the build hands the functions, so that they never parse rosters. One JSON file in
+ * the build output, read whole at start and again when a new build replaces it. `version` changes whenever the
+ * shape does; a reader refuses any other version rather than guess.
+ */
+export const DIRECTORY_FORMAT = 'gongshi-directory';
+export const DIRECTORY_VERSION = 1;
+/**
+ * The build output's folder for the functions only. Not part of the site: it holds the agencies' complaint
+ * mailboxes, which no page shows, so static hosting must not serve it (the Node server refuses it; Netlify's
+ * `_redirects` answers 404).
+ */
+export const FUNCTIONS_ONLY_DIR = '_functions';
+/** Relative to the build output folder. */
+export const DIRECTORY_FILE = `${FUNCTIONS_ONLY_DIR}/directory.json`;
+
+/** A regulation as the functions use it: the complaint categories it defines and its deadlines. */
+const directoryRegulationSchema = z
+  .object({
+    id: regulationSchema.shape.id,
+    title: regulationSchema.shape.title,
+    status: regulationSchema.shape.status,
+    deadlines: deadlinesSchema,
+    /** Its forbidden duties and prohibited conduct, in order; `其他` is not listed (every regulation has it). */
+    categories: z.array(z.object({ code: z.string().min(1), label: z.string().min(1) }).strict()),
+  })
+  .strict();
+
+/** The part every version keeps, read first so that another version is named rather than misread. */
+export const directoryHeaderSchema = z.object({ format: z.literal(DIRECTORY_FORMAT), version: z.number().int() });
+
+export const directoryFileSchema = z
+  .object({
+    format: z.literal(DIRECTORY_FORMAT),
+    version: z.literal(DIRECTORY_VERSION),
+    /** When the build that wrote it ran (ISO 8601). */
+    builtAt: z.iso.datetime(),
+    agencies: z.array(agencySchema),
+    regulations: z.array(directoryRegulationSchema),
+    holidays: holidaysSchema,
+    /**
+     * The published certificates as columns of one table (row i of each is one certificate): a number as typed is
+     * found by binary search over `keys`, so a reader builds no index of 100,000 entries before its first answer.
+     */
+    certificates: z
+      .object({
+        /** certificateLookupKey of each number, sorted in code-unit order, each once. */
+        keys: nonEmptyStrings('keys'),
+        /** The certificate number as published. */
+        numbers: nonEmptyStrings('numbers'),
+        names: nonEmptyStrings('names'),
+        /** Index of the employing agency in `agencies`. */
+        agencies: z.custom<number[]>((v) => Array.isArray(v) && v.every((n) => Number.isInteger(n) && n >= 0), { message: '应是机关序号（非负整数）的列表' }),
+      })
+      .strict(),
+  })
+  .strict()
+  .superRefine((file, ctx) => {
+    const regulationIds = new Set(file.regulations.map((r) => r.id));
+    file.agencies.forEach((a, i) => {
+      if (!regulationIds.has(a.regulation)) ctx.addIssue({ code: 'custom', path: ['agencies', i, 'regulation'], message: `办法 ${a.regulation} 不在 regulations 中` });
+    });
+    const { keys, numbers, names, agencies } = file.certificates;
+    for (const [name, column] of [['numbers', numbers], ['names', names], ['agencies', agencies]] as const) {
+      if (column.length !== keys.length) ctx.addIssue({ code: 'custom', path: ['certificates', name], message: `有 ${column.length} 项，应与 keys 一样有 ${keys.length} 项` });
+    }
+    for (let i = 1; i < keys.length; i++) {
+      if (!(keys[i - 1]! < keys[i]!)) {
+        ctx.addIssue({ code: 'custom', path: ['certificates', 'keys', i], message: `未按顺序排列或重复（${keys[i]}）` });
+        break;
+      }
+    }
+    const bad = agencies.findIndex((n) => n >= file.agencies.length);
+    if (bad >= 0) ctx.addIssue({ code: 'custom', path: ['certificates', 'agencies', bad], message: `机关序号 ${agencies[bad]} 超出 agencies 的范围` });
+  });
+
+/** A long column checked in one loop: zod's per-element parsing of 100,000 strings costs more than reading the file. */
+function nonEmptyStrings(name: string) {
+  return z.custom<string[]>((v) => Array.isArray(v) && v.every((s) => typeof s === 'string' && s.length > 0), { message: `${name} 应是非空文字的列表` });
 }
 
-export function buildDirectory(input: {
+export type DirectoryFile = z.infer<typeof directoryFileSchema>;
+export type DirectoryRegulation = DirectoryFile['regulations'][number];
+
+/** What routing and the complaint form's checks need to know of one auxiliary. */
+export type DirectoryEntry = Pick<Auxiliary, 'certificateNo' | 'name' | 'agencyId'>;
+
+/** What the functions know about the published world: agencies, their regulations' categories, the roster. */
+export interface Directory {
+  /** When the build that produced it ran; undefined for a directory made in memory. */
+  readonly builtAt: string | undefined;
+  agency(id: string): Agency | undefined;
+  readonly agencies: readonly Agency[];
+  regulation(id: string): DirectoryRegulation | undefined;
+  /** Finds an auxiliary by a number as typed (full-width, lower-case, missing dashes all accepted). */
+  auxiliary(certificateNo: string): DirectoryEntry | undefined;
+  /** The public holidays and make-up working days of the content folder. */
+  readonly holidays: Holidays;
+  /** Every published number with its lookup key and agency (what "您是不是要找" suggestions are picked from). */
+  certificates(): Iterable<ListedCertificate>;
+}
+
+/** One published certificate as the lookup's suggestions need it. */
+export interface ListedCertificate {
+  certificateNo: string;
+  lookupKey: string;
+  agencyId: string;
+}
+
+/** The directory file of a site's published data (what the build writes). */
+export function directoryFileOf(input: {
   agencies: readonly Agency[];
-  regulations: ReadonlyMap<string, Regulation>;
-  auxiliaries: Iterable<Auxiliary>;
-}): Directory {
-  const agencies = new Map(input.agencies.map((a) => [a.id, a]));
-  const byKey = new Map<string, Auxiliary>();
-  for (const aux of input.auxiliaries) byKey.set(certificateLookupKey(aux.certificateNo), aux);
-  const auxiliaries = [...byKey.values()];
+  regulations: ReadonlyMap<string, Regulation> | readonly Regulation[];
+  auxiliaries: Iterable<DirectoryEntry>;
+  holidays?: Holidays;
+  builtAt?: Date;
+}): DirectoryFile {
+  const agencyIndex = new Map(input.agencies.map((a, i) => [a.id, i]));
+  const rows = [...input.auxiliaries].map((aux) => {
+    const index = agencyIndex.get(aux.agencyId);
+    if (index === undefined) throw new Error(`证件 ${aux.certificateNo} 的机关 ${aux.agencyId} 不在机关名录中`);
+    return { key: certificateLookupKey(aux.certificateNo), aux, index };
+  });
+  rows.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+  const certificates = {
+    keys: rows.map((r) => r.key),
+    numbers: rows.map((r) => r.aux.certificateNo),
+    names: rows.map((r) => r.aux.name),
+    agencies: rows.map((r) => r.index),
+  };
   return {
-    agencies: input.agencies,
-    auxiliaries,
-    agency: (id) => agencies.get(id),
-    regulation: (id) => input.regulations.get(id),
-    auxiliary: (no) => byKey.get(certificateLookupKey(no)),
+    format: DIRECTORY_FORMAT,
+    version: DIRECTORY_VERSION,
+    builtAt: (input.builtAt ?? new Date()).toISOString(),
+    agencies: [...input.agencies],
+    regulations: [...input.regulations.values()].map(directoryRegulationOf),
+    holidays: input.holidays ?? { holidays: [], workdays: [] },
+    certificates,
   };
 }
 
-/**
- * The categories of one regulation: its forbidden duties and prohibited conduct, with the article number
- * in the label, then 其他. Codes are `<regulationId>:<provisionId>`.
- */
-export function categoriesOf(regulation: Regulation | undefined): CategoryOption[] {
-  const options: CategoryOption[] = [];
-  if (regulation) {
-    for (const p of [...regulation.forbiddenDuties, ...regulation.prohibitedConduct]) {
-      options.push({
-        code: `${regulation.id}:${p.id}`,
-        label: `${p.plain ?? p.text}（${p.article}）`,
-        regulationId: regulation.id,
-      });
+function directoryRegulationOf(regulation: Regulation): DirectoryRegulation {
+  return {
+    id: regulation.id,
+    title: regulation.title,
+    status: regulation.status,
+    deadlines: regulation.deadlines,
+    categories: [...regulation.forbiddenDuties, ...regulation.prohibitedConduct].map((p) => ({
+      code: `${regulation.id}:${p.id}`,
+      label: `${p.plain ?? p.text}（${p.article}）`,
+    })),
+  };
+}
+
+/** The lookups over a (checked) directory file. */
+export function directoryFromFile(file: DirectoryFile): Directory {
+  const agencies = new Map(file.agencies.map((a) => [a.id, a]));
+  const regulations = new Map(file.regulations.map((r) => [r.id, r]));
+  const { keys, numbers, names, agencies: agencyOf } = file.certificates;
+  const find = (key: string): number => {
+    let lo = 0;
+    let hi = keys.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const k = keys[mid]!;
+      if (k === key) return mid;
+      if (k < key) lo = mid + 1;
+      else hi = mid - 1;
     }
-  }
+    return -1;
+  };
+  return {
+    builtAt: file.builtAt,
+    agencies: file.agencies,
+    agency: (id) => agencies.get(id),
+    regulation: (id) => regulations.get(id),
+    auxiliary: (no) => {
+      const i = find(certificateLookupKey(no));
+      return i < 0 ? undefined : { certificateNo: numbers[i]!, name: names[i]!, agencyId: file.agencies[agencyOf[i]!]!.id };
+    },
+    holidays: file.holidays,
+    *certificates() {
+      for (let i = 0; i < keys.length; i++) yield { certificateNo: numbers[i]!, lookupKey: keys[i]!, agencyId: file.agencies[agencyOf[i]!]!.id };
+    },
+  };
+}
+
+/** A directory made in memory from loaded content (pages that need the agencies, tests): the same lookups as the file's. */
+export function buildDirectory(input: Parameters<typeof directoryFileOf>[0]): Directory {
+  return { ...directoryFromFile(directoryFileOf(input)), builtAt: undefined };
+}
+
+/** The categories of one regulation, with the article number in the label, then 其他. Codes are `<regulationId>:<provisionId>`. */
+export function categoriesOf(regulation: DirectoryRegulation | undefined): CategoryOption[] {
+  const options: CategoryOption[] = (regulation?.categories ?? []).map((c) => ({ ...c, regulationId: regulation!.id }));
   options.push({ code: OTHER_CATEGORY, label: '其他', regulationId: null });
   return options;
 }

@@ -13,15 +13,20 @@ export interface Settings {
   databaseUrl: string | undefined;
   /** Unset → e-mails are written as .eml files to `var/outbox/`. */
   smtpUrl: string | undefined;
-  /** HMAC key for agency action links and tracking codes. */
-  secret: string;
+  /**
+   * HMAC key for agency action links and tracking codes, as set (`SECRET`). Unset is only allowed for a plainly
+   * local run, which then uses a random key kept under VAR_DIR (functions/server/secret.ts decides).
+   */
+  secret: string | undefined;
+  /** Earlier keys (`SECRET_PREVIOUS`, comma-separated): still verify, never sign — for key rotation. */
+  previousSecrets: string[];
   /** Folder for local state (SQLite file, .eml outbox) when the defaults are used. */
   varDir: string;
+  /** The build output folder: the site, and the directory file the functions read (`_functions/directory.json`). */
+  outDir: string;
 }
 
 export const DEFAULT_SITE_URL = 'http://localhost:4321';
-/** Only for local runs; the README tells operators to set SECRET in production. */
-export const DEV_SECRET = 'gongshi-local-development-secret-change-me';
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const siteUrl = (env.SITE_URL || DEFAULT_SITE_URL).replace(/\/+$/, '');
@@ -30,7 +35,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     siteUrl,
     databaseUrl: env.DATABASE_URL || undefined,
     smtpUrl: env.SMTP_URL || undefined,
-    secret: env.SECRET || DEV_SECRET,
+    secret: env.SECRET || undefined,
+    previousSecrets: (env.SECRET_PREVIOUS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     varDir: resolve(env.VAR_DIR || 'var'),
+    outDir: resolve(env.OUT_DIR || 'dist'),
   };
 }

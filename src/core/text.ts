@@ -28,9 +28,10 @@ export function escapeHtml(input: string): string {
 }
 
 /**
- * Characters no typed text may hold: C0 controls except tab and line breaks, DEL, C1, bidi overrides and
- * isolates (they can reorder what a reader sees), and U+FFFD (a decoding error).
+ * Characters no typed text may hold: C0 controls except tab and line breaks, DEL, C1, the bidi marks (U+061C,
+ * U+200E/F), embeddings, overrides and isolates (they can reorder what a reader sees — a name shown backwards, a
+ * link that looks like another), and U+FFFD (a decoding error).
  */
-export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\uFFFD]/;
+export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\uFFFD]/;
 
 export const controlCharacterMessage = (label: string): string => `${label}含有不可见的控制字符，请删除后重试`;

@@ -3,6 +3,8 @@ import { loadRegulations } from './regulation/load.ts';
 import type { Regulation } from '../core/regulation/schema.ts';
 import { findRosterFiles, importRosters, readRosterSources, RosterImportError, type RosterResult } from './roster/index.ts';
 import { readSettings } from '../core/settings.ts';
+import type { Holidays } from '../core/holidays.ts';
+import { loadHolidays } from './holidays/load.ts';
 
 /** Everything the static site is built from: the registry, the regulations and the published roster. */
 export interface Site {
@@ -10,6 +12,8 @@ export interface Site {
   registry: Registry;
   regulations: ReadonlyMap<string, Regulation>;
   roster: RosterResult;
+  /** From the optional holidays.yaml (deadlines count working days). */
+  holidays: Holidays;
 }
 
 /**
@@ -19,10 +23,11 @@ export interface Site {
 export async function loadSite(contentDir: string): Promise<Site> {
   const regulations = await loadRegulations(contentDir);
   const registry = await loadRegistry(contentDir, new Set(regulations.keys()));
+  const holidays = await loadHolidays(contentDir);
   const sources = await readRosterSources(await findRosterFiles(contentDir), contentDir);
   const roster = await importRosters(sources, registry);
   if (roster.problems.length) throw new RosterImportError(roster.problems);
-  return { contentDir, registry, regulations, roster };
+  return { contentDir, registry, regulations, roster, holidays };
 }
 
 const cache = new Map<string, Promise<Site>>();

@@ -1,7 +1,7 @@
 /**
  * Worker of the portal integration: loads the site on its own (getSite), prepares the Pagefind index, and — once
  * the integration says Astro has emptied the output folder — writes the verification pages, QR codes, photos and
- * the index into it.
+ * the index into it, then the functions' directory file (`_functions/directory.json`).
  * Runs under Node directly (type stripping), not through Vite.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -17,6 +17,7 @@ import { searchRecords } from '../build/search/records.ts';
 import { readSettings } from '../core/settings.ts';
 import { getSite } from '../import/site.ts';
 import { photoSource } from './photo-source.ts';
+import { writeDirectoryFile } from '../build/directory/write.ts';
 
 const { outDir } = workerData as { outDir: string };
 const outputReady = new Promise<void>((resolve) => {
@@ -86,4 +87,6 @@ async function writeCertificate(aux: Auxiliary, counts: { pageCount: number; qrC
 }
 
 const [searchRecordCount, written] = await Promise.all([writeSearchIndex(), writeCertificates()]);
+// Last, so that functions watching this folder switch to the new numbers only once their pages exist.
+await writeDirectoryFile(portal.site, outDir);
 parentPort!.postMessage({ type: 'done', ...written, searchRecords: searchRecordCount });

@@ -6,12 +6,14 @@ import { randomBytes } from 'node:crypto';
 import { openSqlite } from '../../functions/store/sqlite.ts';
 import { openPostgres } from '../../functions/store/postgres.ts';
 import { pgSkipReason, startSmtp, tempDir, TEST_DATABASE_URL } from './support.ts';
+import { loadSite } from '../../src/import/site.ts';
+import { writeDirectoryFile } from '../../src/build/directory/write.ts';
 
 const root = join(import.meta.dirname, '../..');
 const children: ChildProcess[] = [];
 afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
 
-/** Starts `scripts/start.ts` (no build: a stand-in dist) and resolves with its URL once it listens. */
+/** Starts `scripts/start.ts` (no build: a stand-in dist with the sample content's directory file) and resolves with its URL once it listens. */
 function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [join(root, 'scripts/start.ts')], {
     cwd: root,
@@ -43,8 +45,10 @@ for (const store of ['sqlite', 'postgres'] as const) it.skipIf(store === 'postgr
   const dist = join(tempDir(), 'dist');
   mkdirSync(join(dist, 'complaint'), { recursive: true });
   writeFileSync(join(dist, 'complaint/index.html'), '<!doctype html><title>stand-in</title>');
+  await writeDirectoryFile(await loadSite(join(root, 'content')), dist);
   const databaseUrl = store === 'postgres' ? `${TEST_DATABASE_URL}${TEST_DATABASE_URL.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}` : '';
-  const env = { VAR_DIR: varDir, OUT_DIR: dist, SMTP_URL: smtp.url, SITE_URL: 'https://gongshi.example', CONTENT_DIR: join(root, 'content'), DATABASE_URL: databaseUrl };
+  // A published SITE_URL is a deployment: it must bring its own signing key.
+  const env = { SECRET: randomBytes(32).toString('base64url'), VAR_DIR: varDir, OUT_DIR: dist, SMTP_URL: smtp.url, SITE_URL: 'https://gongshi.example', CONTENT_DIR: join(root, 'content'), DATABASE_URL: databaseUrl };
   const pgDb = store === 'postgres' ? openPostgres(TEST_DATABASE_URL, { schema }) : undefined;
   if (pgDb) await pgDb.exec('SELECT 1'); // creates the schema
   const first = await startServer(env);

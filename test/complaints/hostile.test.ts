@@ -58,6 +58,21 @@ const corpus: [string, () => Request, number, string][] = [
   ['bidi override', () => json(validSubmission({ place: '人民路\u202E1号' })), 400, 'place'],
   ['future date', () => json(validSubmission({ when: '2030-01-01' })), 400, 'when'],
   ['impossible date', () => json(validSubmission({ when: '2026-13-45' })), 400, 'when'],
+  ['30 February (Date.parse would say 2 March)', () => json(validSubmission({ when: '2026-02-30' })), 400, 'when'],
+  ['31 April with a time', () => json(validSubmission({ when: '2026-04-31T10:00' })), 400, 'when'],
+  ['29 February of a common year', () => json(validSubmission({ when: '2025-02-29' })), 400, 'when'],
+  ['hour 25', () => json(validSubmission({ when: '2026-11-20T25:00' })), 400, 'when'],
+  ['minute 61', () => json(validSubmission({ when: '2026-11-20T10:61' })), 400, 'when'],
+  ['name as a number', () => json(validSubmission({ name: 123 })), 400, 'name'],
+  ['email as a list', () => json(validSubmission({ email: ['a@b.example'] })), 400, 'email'],
+  ['phone as an object', () => json(validSubmission({ phone: { n: 1 } })), 400, 'phone'],
+  ['place as null', () => json(validSubmission({ place: null })), 400, 'place'],
+  ['category as true', () => json(validSubmission({ category: true })), 400, 'category'],
+  ['idempotency key as a number', () => json(validSubmission({ idempotencyKey: 12345678 })), 400, 'idempotencyKey'],
+  ['proof of work as a list', () => json(validSubmission({ pow: [1] })), 400, 'pow'],
+  ['right-to-left mark in the name', () => json(validSubmission({ name: '赵\u200F六' })), 400, 'name'],
+  ['isolate in the description', () => json(validSubmission({ description: '对方单独执法\u2067并要求交罚款，没有执法人员在场。' })), 400, 'description'],
+  ['C1 control in the place', () => json(validSubmission({ place: '人民路\u00851号' })), 400, 'place'],
   ['unknown certificate number', () => json(validSubmission({ certificateNo: 'NO-SUCH-9999' })), 422, 'certificateNo'],
   ['known number reported as fake', () => json(validSubmission({ about: 'unknownNumber', certificateNo: 'sl-cg-0001' })), 422, 'certificateNo'],
   ['unknown agency', () => json(validSubmission({ about: 'unit', certificateNo: '', agencyId: 'no-such-agency' })), 422, 'agencyId'],
@@ -85,6 +100,30 @@ describe('hostile posts', () => {
     expect(await count()).toBe(before);
   });
 
+  it('refuses a replayed idempotency key with other answers (409), telling nothing of the first submission', async () => {
+    const first = (await handler(json(validSubmission({ idempotencyKey: 'hostile-replay-01' })), ctx))!;
+    const { reference, trackingCode } = (await first.json()) as { reference: string; trackingCode: string };
+    const before = await count();
+    const replay = (await handler(json(validSubmission({ idempotencyKey: 'hostile-replay-01', email: 'attacker@evil.example' })), ctx))!;
+    expect(replay.status).toBe(409);
+    const text = await replay.text();
+    expect(JSON.parse(text).errors.idempotencyKey).toMatch(/[\u4e00-\u9fff]/);
+    for (const leak of [reference, trackingCode]) expect(text).not.toContain(leak);
+    expect(await count()).toBe(before);
+  });
+
+  it('answers JSON type errors in Chinese on every field, never in English', async () => {
+    const wrong = { kind: 1, about: [], certificateNo: 5, agencyId: {}, category: false, when: 20261120, place: null, description: ['x'], name: 1, phone: 2, email: 3, website: 4, idempotencyKey: 5, pow: 6 };
+    const response = (await handler(json(wrong), ctx))!;
+    expect(response.status).toBe(400);
+    const { errors } = (await response.json()) as { errors: Record<string, string> };
+    expect(Object.keys(errors).length).toBeGreaterThanOrEqual(10);
+    for (const [field, message] of Object.entries(errors)) {
+      expect(message, field).toMatch(/[\u4e00-\u9fff]/);
+      expect(message, field).not.toMatch(/Invalid|expected|received/i);
+    }
+  });
+
   it('accepts any regulation\'s category for a number on no roster when no unit is named', async () => {
     const ok = (await handler(json(validSubmission({ about: 'unknownNumber', certificateNo: 'FAKE-0001', category: 'luan-draft:15.1', kind: 'report', name: '', phone: '', email: '' })), ctx))!;
     expect(ok.status).toBe(201);
@@ -101,7 +140,7 @@ describe('hostile posts', () => {
   });
 
   it('rate-limits one address and leaves others alone', async () => {
-    const world = await testWorld(db, { limits: { maxBodyBytes: 65536, maxMultipartBytes: 1 << 20, rateBurst: 2, ratePerSecond: 0.001, powBits: 0 } });
+    const world = await testWorld(db, { limits: { maxBodyBytes: 65536, maxMultipartBytes: 1 << 20, rateBurst: 2, ratePerSecond: 0.001, powBits: 0, statusPerMinute: 30 } });
     const limited = complaintFunctions(world);
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await limited(json({}), { clientAddress: '198.51.100.1' }))!.status);

@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import pg from 'pg';
 import { pgSkipReason, startSmtp, TEST_DATABASE_URL } from './support.ts';
+import { distDir, siteBuilt } from '../support/site.ts';
 
-describe.skipIf(pgSkipReason)('Netlify Functions adapter', () => {
+describe.skipIf(pgSkipReason || !siteBuilt())('Netlify Functions adapter', () => {
   const schema = `test_${randomBytes(6).toString('hex')}`;
   afterAll(async () => {
     const client = new pg.Client(TEST_DATABASE_URL);
@@ -17,7 +17,7 @@ describe.skipIf(pgSkipReason)('Netlify Functions adapter', () => {
     const smtp = await startSmtp();
     const env = { ...process.env };
     try {
-      Object.assign(process.env, { DATABASE_URL: '', SMTP_URL: smtp.url, CONTENT_DIR: join(import.meta.dirname, '../../content'), SITE_URL: 'https://gongshi.example' });
+      Object.assign(process.env, { DATABASE_URL: '', SMTP_URL: smtp.url, OUT_DIR: distDir, SITE_URL: 'https://gongshi.example' });
       const { default: complaints } = await import('../../functions/platform/netlify/complaints.ts');
       const { default: outbox } = await import('../../functions/platform/netlify/outbox.ts');
       const request = () =>
@@ -29,6 +29,18 @@ describe.skipIf(pgSkipReason)('Netlify Functions adapter', () => {
       expect((await complaints(request(), { ip: '192.0.2.1' })).status).toBe(503);
 
       process.env.DATABASE_URL = `${TEST_DATABASE_URL}${TEST_DATABASE_URL.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}`;
+      // No SECRET: refused (503) and the log names the setting; a serverless instance is never a local run.
+      delete process.env.SECRET;
+      const logged: string[] = [];
+      const errorLog = console.error;
+      console.error = (...args: unknown[]) => void logged.push(args.join(' '));
+      try {
+        expect((await complaints(request(), { ip: '192.0.2.1' })).status).toBe(503);
+      } finally {
+        console.error = errorLog;
+      }
+      expect(logged.join('\n')).toContain('SECRET');
+      process.env.SECRET = randomBytes(32).toString('base64url');
       const client = new pg.Client(TEST_DATABASE_URL);
       await client.connect();
       await client.query(`CREATE SCHEMA ${schema}`);

@@ -122,6 +122,38 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(rows[0]!.n).toBe(1);
     });
 
+    it('refuses the same idempotency key with a different submission (409, Chinese), never telling the first one', async () => {
+      const world = await testWorld(db);
+      const handler = complaintFunctions(world);
+      const key = `bound-${kind}-0123456789`;
+      const first = (await handler(post(validSubmission({ idempotencyKey: key })), ctx))!;
+      expect(first.status).toBe(201);
+      const firstBody = (await first.json()) as { reference: string; trackingCode: string };
+      const before = (await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM complaints'))[0]!.n;
+      // Someone who learnt the key (or a form reused after editing) sends other answers; and a different evidence file.
+      for (const other of [
+        post(validSubmission({ idempotencyKey: key, description: '另一件事：对方在集市上单独执法并没收了我的货物。' })),
+        post(validSubmission({ idempotencyKey: key, email: 'attacker@evil.example' })),
+      ]) {
+        const response = (await handler(other, ctx))!;
+        expect(response.status).toBe(409);
+        const text = await response.text();
+        expect(JSON.parse(text).errors.idempotencyKey).toMatch(/已经用于另一份内容不同的提交/);
+        expect(text).not.toContain(firstBody.reference);
+        expect(text).not.toContain(firstBody.trackingCode);
+      }
+      // The plain HTML form is told the same on a page.
+      const form = new URLSearchParams({ ...(validSubmission({ idempotencyKey: key, place: '别处' }) as Record<string, string>), confirm: '1' });
+      const page = (await handler(new Request('http://localhost/api/complaints', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: form }), ctx))!;
+      expect(page.status).toBe(409);
+      expect(await page.text()).not.toContain(firstBody.reference);
+      expect((await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM complaints'))[0]!.n).toBe(before);
+      // The same answers again (spaces around them aside) are the same submission: the first result.
+      const again = (await handler(post(validSubmission({ idempotencyKey: key, place: '  示例市人民路 1 号 ' })), ctx))!;
+      expect(again.status).toBe(200);
+      expect(await again.json()).toEqual(firstBody);
+    });
+
     it('takes the idempotency key from the Idempotency-Key header too, and stores evidence bytes with the complaint', async () => {
       const world = await testWorld(db);
       const handler = complaintFunctions(world);

@@ -96,7 +96,8 @@ export async function testWorld(db: Db, overrides: Partial<World> = {}): Promise
     clock: manualClock(),
     directory: await testDirectory(),
     settings: { secret: 'test-secret', siteUrl: 'https://gongshi.example' },
-    limits: { ...defaultLimits, rateBurst: 1000, ratePerSecond: 1000 },
+    // Tests file many complaints from one address; the acknowledgement quota has its own test (ack.test.ts).
+    limits: { ...defaultLimits, rateBurst: 1000, ratePerSecond: 1000, acksPerAddressPerDay: 1000 },
     log: (line) => lines.push(line),
     lines,
     ...overrides,
@@ -109,27 +110,38 @@ export interface ReceivedMail {
   raw: string;
 }
 
-/** A real SMTP server on loopback that records what it accepts; it can refuse mail or be stopped and restarted. */
-export async function startSmtp(): Promise<{
+/**
+ * A real SMTP server on loopback that records what it accepts; it can refuse mail (451 for a while, or `refuseWith`
+ * any code, e.g. 550 for good), enforce a message size limit itself (`size`: 552 past it), or be stopped and restarted.
+ */
+export async function startSmtp(options: { size?: number } = {}): Promise<{
   url: string;
   port: number;
   received: ReceivedMail[];
   refuse: boolean;
+  refuseWith: number | undefined;
+  /** Every DATA transfer seen, accepted or not: its size in bytes. */
+  transfers: number[];
   stop(): Promise<void>;
   restart(): Promise<void>;
 }> {
   const received: ReceivedMail[] = [];
-  const state = { refuse: false };
+  const transfers: number[] = [];
+  const state = { refuse: false, refuseWith: undefined as number | undefined };
   const make = () =>
     new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      ...(options.size ? { size: options.size, rejectOversized: true } : {}),
       onData(stream, session, callback) {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
+          transfers.push(chunks.reduce((n, c) => n + c.byteLength, 0));
+          if (state.refuseWith) return callback(Object.assign(new Error('refused'), { responseCode: state.refuseWith }));
           if (state.refuse) return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 451 }));
+          if (stream.sizeExceeded) return callback(Object.assign(new Error('message exceeds fixed maximum message size'), { responseCode: 552 }));
           received.push({
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: session.envelope.rcptTo.map((r) => r.address),
@@ -150,6 +162,13 @@ export async function startSmtp(): Promise<{
     url: `smtp://127.0.0.1:${port}`,
     port,
     received,
+    transfers,
+    get refuseWith() {
+      return state.refuseWith;
+    },
+    set refuseWith(v: number | undefined) {
+      state.refuseWith = v;
+    },
     get refuse() {
       return state.refuse;
     },

@@ -167,6 +167,26 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect((await h.post(c.links[TRANSFER]!, { transferTo: 'city-scjg', reason: '属市场监管职责' })).status).toBe(200);
     });
 
+    it('refuses control characters and bidi overrides in notes and reasons; nothing changes and the link stays usable', async () => {
+      const c = await filed();
+      const hostile: [string, Record<string, string>][] = [
+        [REJECT, { reason: '不属于本单位\u202E职责范围' }],
+        [REJECT, { reason: '理由\u0007响铃' }],
+        [TRANSFER, { transferTo: 'city-scjg', reason: '请\u2066转办\u2069处理' }],
+        [ACCEPT, { note: '已受理\u200F备注' }],
+        [ACCEPT, { note: '已受理\u0000' }],
+      ];
+      for (const [link, form] of hostile) {
+        const response = await h.post(c.links[link]!, form);
+        expect(response.status, JSON.stringify(form)).toBe(422);
+        expect(await response.text()).toMatch(/控制字符/);
+      }
+      expect(await h.complaint(c.reference)).toMatchObject({ status: 'submitted' });
+      expect((await h.events(c.reference)).map((e) => e.type)).toEqual(['submitted', 'routed']);
+      // Line breaks and tabs stay allowed in a reason.
+      expect((await h.post(c.links[REJECT]!, { reason: '不属于本单位职责：\n\t请向市场监管部门反映' })).status).toBe(200);
+    });
+
     it('refuses tampered, foreign-secret and expired links', async () => {
       const c = await filed();
       const path = c.links[ACCEPT]!;

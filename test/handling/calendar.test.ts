@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { addCalendarDays, addWorkingDays, isWorkingDay, loadCalendar, localDate, makeCalendar } from '../../functions/deadlines/calendar.ts';
+import { addCalendarDays, addWorkingDays, isWorkingDay, localDate, makeCalendar } from '../../functions/deadlines/calendar.ts';
+import { loadHolidays } from '../../src/import/holidays/load.ts';
+
+/** holidays.yaml as the build reads it and the functions' calendar made from it. */
+const loadCalendar = async (dir: string) => makeCalendar(await loadHolidays(dir));
 import { acceptDueAt, escalationAt, resolveDueAt } from '../../functions/deadlines/policy.ts';
 
 // 2026-11-20 is a Friday. Instants are given in China Standard Time (+08:00).

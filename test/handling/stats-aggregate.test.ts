@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { aggregate, isOverdue, median, SUPPRESSED, WITHHELD, type StatsInput } from '../../src/lib/stats/aggregate.ts';
-import { barChartSvg, toCsv } from '../../src/lib/stats/render.ts';
+import { aggregate, isOverdue, median, SUPPRESSED, WITHHELD, type StatsInput } from '../../functions/stats/aggregate.ts';
+import { barChartSvg, toCsv } from '../../functions/stats/render.ts';
 
 const labels = { agency: (id: string) => `机关 ${id}`, category: (c: string) => `类别 ${c}` };
 const now = new Date('2026-12-31T00:00:00Z');

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { insertComplaint } from '../../functions/store/records/complaints.ts';
 import { appendEvent } from '../../functions/store/records/events.ts';
 import type { Db } from '../../functions/store/index.ts';
-import { statsInputFrom } from '../../src/lib/stats/load.ts';
+import { statsInputFrom } from '../../functions/stats/load.ts';
 import { freshDb, pgSkipReason } from './support.ts';
 
 for (const kind of ['sqlite', 'postgres'] as const) {

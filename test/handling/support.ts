@@ -1,5 +1,5 @@
 import { complaintFunctions } from '../../functions/complaints/handler.ts';
-import { senderAddress } from '../../functions/complaints/world.ts';
+import { senderAddress, type World } from '../../functions/complaints/world.ts';
 import { makeIntakeActionLinks } from '../../functions/handling/mails.ts';
 import { handlingFunctions } from '../../functions/handling/http.ts';
 import { createMailer } from '../../functions/mail/transport.ts';
@@ -39,9 +39,9 @@ export function linksIn(mail: ReceivedMail): Record<string, string> {
 }
 
 /** A world on a real store, a real SMTP server on loopback, the intake and handling functions, a hand-moved clock. */
-export async function handlingHarness(db: Db, start = '2026-11-20T02:00:00.000Z') {
+export async function handlingHarness(db: Db, start = '2026-11-20T02:00:00.000Z', overrides: Partial<World> = {}) {
   const clock = manualClock(start);
-  const base = await testWorld(db, { clock });
+  const base = await testWorld(db, { clock, ...overrides });
   const world = { ...base, actionLinks: makeIntakeActionLinks(base) };
   const smtp = await startSmtp();
   const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' });

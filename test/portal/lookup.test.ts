@@ -6,8 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadDirectory } from '../../functions/server/app.ts';
+import { directoryFilePath, readDirectoryFile } from '../../functions/server/directory-file.ts';
 import { lookupFunctions } from '../../functions/server/lookup.ts';
+import { distDir, siteBuilt } from '../support/site.ts';
 import type { Directory } from '../../src/core/directory.ts';
 import { oneEditApart, suggestNumbers } from '../../src/core/number-suggest.ts';
 import { certificateLookupKey } from '../../src/core/text.ts';
@@ -45,19 +46,21 @@ describe('close-number suggestions', () => {
   });
 });
 
-describe('lookup and verification addresses answered by the functions', () => {
+describe.skipIf(!siteBuilt())('lookup and verification addresses answered by the functions (the built directory file)', () => {
   let directory: Directory;
+  let published: { certificateNo: string; agencyId: string }[];
   let handle: ReturnType<typeof lookupFunctions>;
   const get = (path: string, accept = 'text/html') => handle(new Request(`http://localhost${path}`, { headers: { accept } }), { clientAddress: '127.0.0.1' });
 
   beforeAll(async () => {
-    directory = await loadDirectory(join(root, 'content'));
-    handle = lookupFunctions(directory);
+    directory = await readDirectoryFile(directoryFilePath(distDir));
+    published = [...directory.certificates()];
+    handle = lookupFunctions(() => directory);
   });
 
   it('redirects every spelling of every listed number to its own page, and leaves its own page to the static files', async () => {
     const failures: string[] = [];
-    for (const aux of directory.auxiliaries) {
+    for (const aux of published) {
       const no = aux.certificateNo;
       const own = `/verify/${encodeURIComponent(no)}/`;
       const fullWidth = no.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
@@ -70,12 +73,12 @@ describe('lookup and verification addresses answered by the functions', () => {
       const r = await get(`/lookup/?no=${encodeURIComponent(no.toLowerCase().replace(/-/g, ' '))}`);
       if (r?.status !== 303 || r.headers.get('location') !== own) failures.push(`${no} via /lookup/: ${r?.status}`);
     }
-    expect(directory.auxiliaries.length).toBeGreaterThan(500);
+    expect(published.length).toBeGreaterThan(500);
     expect(failures).toEqual([]);
   });
 
   it('keeps the rest of the address (QR code, photo) and sends a number without a page to the lookup', async () => {
-    const no = directory.auxiliaries[0]!.certificateNo;
+    const no = published[0]!.certificateNo;
     expect((await get(`/verify/${no.toLowerCase()}/qr.svg`))?.headers.get('location')).toBe(`/verify/${encodeURIComponent(no)}/qr.svg`);
     const unknown = await get('/verify/zzzz-1999-9999/');
     expect(unknown?.status).toBe(302);
@@ -84,7 +87,7 @@ describe('lookup and verification addresses answered by the functions', () => {
   });
 
   it('answers a number not on the roster: the warning first, then close numbers with their unit, the number kept in the box', async () => {
-    const aux = directory.auxiliaries.find((a) => /\d{4}$/.test(a.certificateNo))!;
+    const aux = published.find((a) => /\d{4}$/.test(a.certificateNo))!;
     const typo = aux.certificateNo.slice(0, -1) + (aux.certificateNo.endsWith('9') ? '8' : '9');
     const listedTypo = directory.auxiliary(typo);
     const typed = listedTypo ? aux.certificateNo.replace(/0/g, 'O') + 'Q' : typo;
@@ -122,16 +125,16 @@ describe('lookup and verification addresses answered by the functions', () => {
   });
 });
 
-describe('the serverless deployment', () => {
+describe.skipIf(!siteBuilt())('the serverless deployment', () => {
   it('redirects a respelled number from its lookup function, and its config rewrites /lookup/?no= to it', async () => {
     const env = { ...process.env };
     try {
-      process.env.CONTENT_DIR = join(root, 'content');
+      process.env.OUT_DIR = distDir;
       const { default: lookup, config } = await import('../../functions/platform/netlify/lookup.ts');
       expect(config.path).toContain('/verify/*');
       expect(config.preferStatic).toBe(true);
-      const directory = await loadDirectory(join(root, 'content'));
-      const no = directory.auxiliaries[0]!.certificateNo;
+      const directory = await readDirectoryFile(directoryFilePath(distDir));
+      const no = [...directory.certificates()][0]!.certificateNo;
       const r = await lookup(new Request(`https://gongshi.example/verify/${no.toLowerCase().replace(/-/g, '')}/`), {});
       expect(r.status).toBe(302);
       expect(r.headers.get('location')).toBe(`/verify/${encodeURIComponent(no)}/`);

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { readSettings, DEFAULT_SITE_URL, DEV_SECRET } from '../../src/core/settings.ts';
+import { readSettings, DEFAULT_SITE_URL } from '../../src/core/settings.ts';
 import { certificateLookupKey, escapeHtml, normalizeCertificateNo, toHalfWidth } from '../../src/core/text.ts';
 
 describe('settings', () => {
   it('uses the embedded defaults when the environment is empty', () => {
     const s = readSettings({});
     expect(s.siteUrl).toBe(DEFAULT_SITE_URL);
-    expect(s.secret).toBe(DEV_SECRET);
+    // No key in the repository: unset stays unset (functions/server/secret.ts makes a local one or refuses).
+    expect(s.secret).toBeUndefined();
+    expect(s.previousSecrets).toEqual([]);
     expect(s.databaseUrl).toBeUndefined();
     expect(s.smtpUrl).toBeUndefined();
     expect(s.contentDir.endsWith('/content')).toBe(true);

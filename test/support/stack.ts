@@ -38,7 +38,7 @@ export async function startStack(): Promise<Stack> {
   const smtp = await startSmtp();
   const varDir = tempDir('gongshi-stack-');
   const env = { ...process.env, SMTP_URL: smtp.url, VAR_DIR: varDir, DATABASE_URL: '' };
-  const settings = { ...readSettings(env), siteUrl: 'https://gongshi.example' };
+  const settings = { ...readSettings(env), siteUrl: 'https://gongshi.example', outDir: distDir };
   const app = await createApp(settings, { log: () => undefined });
   const server = await startServer({ distDir, port: 0, functions: app.functions });
   const browser = await launchChromium();

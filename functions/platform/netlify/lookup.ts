@@ -2,10 +2,11 @@
  * Netlify Functions (v2) entry for number lookups (functions/server/lookup.ts): any spelling of a listed number
  * under /verify/ is redirected to its page, and `/lookup/?no=…` (rewritten to /api/lookup by netlify.toml) is
  * answered without JavaScript. `preferStatic`: a number's own page is a static file and is served as such; only
- * addresses with no file behind them reach this function. Needs only the content folder, not the database.
+ * addresses with no file behind them reach this function. Reads only the build's directory file (included_files),
+ * not the database.
  */
 import { readSettings } from '../../../src/core/settings.ts';
-import { loadDirectory } from '../../server/app.ts';
+import { directoryFilePath, readDirectoryFile } from '../../server/directory-file.ts';
 import { lookupFunctions } from '../../server/lookup.ts';
 import type { FunctionHandler } from '../../server/node.ts';
 import type { NetlifyContext } from './shared.ts';
@@ -13,10 +14,13 @@ import type { NetlifyContext } from './shared.ts';
 let handler: Promise<FunctionHandler> | undefined;
 
 export default async function lookup(request: Request, context: NetlifyContext): Promise<Response> {
-  handler ??= loadDirectory(readSettings().contentDir).then(lookupFunctions, (error: unknown) => {
-    handler = undefined;
-    throw error;
-  });
+  handler ??= readDirectoryFile(directoryFilePath(readSettings().outDir)).then(
+    (directory) => lookupFunctions(() => directory),
+    (error: unknown) => {
+      handler = undefined;
+      throw error;
+    },
+  );
   const response = await (await handler)(request, { clientAddress: context.ip ?? 'unknown' });
   return response ?? new Response('404 Not Found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
 }

@@ -9,9 +9,10 @@ export interface NetlifyContext {
 let app: Promise<App> | undefined;
 
 /**
- * One App per function instance (cold start), built like `npm start` builds it: CONTENT_DIR (bundled with
- * `included_files`), DATABASE_URL, SMTP_URL, SECRET, SITE_URL. A serverless instance has no durable disk, so
- * DATABASE_URL (PostgreSQL) is required here: without it the functions refuse to accept complaints.
+ * One App per function instance (cold start), built like `npm start` builds it: the build's directory file
+ * `dist/_functions/directory.json` (bundled with `included_files`), DATABASE_URL, SMTP_URL, SECRET, SITE_URL. A serverless instance has no durable disk, so
+ * DATABASE_URL (PostgreSQL) is required here: without it the functions refuse to accept complaints. A serverless
+ * instance is never a local run either: SECRET is always required (functions/server/secret.ts).
  */
 export function getApp(): Promise<App> {
   const settings = readSettings();
@@ -19,7 +20,7 @@ export function getApp(): Promise<App> {
     return Promise.reject(new Error('DATABASE_URL (postgres://…) must be set for serverless functions: their disk is not durable'));
   }
   if (!settings.smtpUrl) return Promise.reject(new Error('SMTP_URL must be set for serverless functions: .eml files would be lost'));
-  app ??= createApp(settings).catch((error: unknown) => {
+  app ??= createApp(settings, { env: { ...process.env, NODE_ENV: 'production' } }).catch((error: unknown) => {
     app = undefined;
     throw error;
   });

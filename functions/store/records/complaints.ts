@@ -22,6 +22,8 @@ export interface ComplaintRow {
   /** JSON: the private part (description, when, where, complainant; `contentsOf`). Never logged, never published. */
   contents: string;
   idempotency_key: string | null;
+  /** sha256 of what was submitted with `idempotency_key` (binds the key to its submission); NULL without a key. */
+  submission_hash?: string | null;
   created_at: string;
   updated_at: string;
   accept_due_at: string | null;
@@ -29,13 +31,13 @@ export interface ComplaintRow {
 }
 
 export const COMPLAINT_COLUMNS = `(id, reference, tracking_hash, kind, status, agency_id, regulation_id, category, target, contents,
-  idempotency_key, created_at, updated_at, accept_due_at, resolve_due_at)`;
-export const COMPLAINT_VALUES = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
+  idempotency_key, submission_hash, created_at, updated_at, accept_due_at, resolve_due_at)`;
+export const COMPLAINT_VALUES = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
 export function complaintParams(row: ComplaintRow): unknown[] {
   return [
     row.id, row.reference, row.tracking_hash, row.kind, row.status, row.agency_id, row.regulation_id, row.category,
-    row.target, row.contents, row.idempotency_key, row.created_at, row.updated_at, row.accept_due_at, row.resolve_due_at,
+    row.target, row.contents, row.idempotency_key, row.submission_hash ?? null, row.created_at, row.updated_at, row.accept_due_at, row.resolve_due_at,
   ];
 }
 

@@ -15,11 +15,22 @@ export async function insertEvidence(tx: Db, complaintId: string, file: NewEvide
   ]);
 }
 
-/** A complaint's evidence as mail attachments. */
-export async function evidenceAttachments(db: Db, complaintId: string): Promise<{ filename: string; contentType: string; content: Buffer }[]> {
-  const rows = await db.query<{ name: string; type: string; data: Buffer | Uint8Array }>(
-    'SELECT name, type, data FROM evidence WHERE complaint_id = ? ORDER BY name',
-    [complaintId],
-  );
-  return rows.map((r) => ({ filename: r.name, contentType: r.type, content: Buffer.from(r.data) }));
+
+export interface EvidenceFileRow {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+  data: Buffer | Uint8Array;
+}
+
+/** A complaint's evidence files with their ids and sizes (the outbox decides which fit in a message). */
+export function evidenceFiles(db: Db, complaintId: string): Promise<EvidenceFileRow[]> {
+  return db.query<EvidenceFileRow & Record<string, unknown>>('SELECT id, name, type, size, data FROM evidence WHERE complaint_id = ? ORDER BY name', [complaintId]);
+}
+
+/** One evidence file of a complaint, for its download link; undefined once deleted. */
+export async function findEvidenceFile(db: Db, complaintId: string, evidenceId: string): Promise<EvidenceFileRow | undefined> {
+  const [row] = await db.query<EvidenceFileRow & Record<string, unknown>>('SELECT id, name, type, size, data FROM evidence WHERE id = ? AND complaint_id = ?', [evidenceId, complaintId]);
+  return row;
 }

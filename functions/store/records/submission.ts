@@ -3,6 +3,7 @@ import type { Db } from '../db.ts';
 import { COMPLAINT_COLUMNS, COMPLAINT_VALUES, complaintParams, type ComplaintRow } from './complaints.ts';
 import { insertEvidence, type NewEvidence } from './evidence.ts';
 import { OUTBOX_COLUMNS, OUTBOX_VALUES, composeLaterParams, type MailComposedLater } from './outbox.ts';
+import { ackSlotParams, TAKE_ACK_SLOT, type AckSlot } from './ack-quota.ts';
 
 const EVENT_COLUMNS = '(id, complaint_id, seq, at, type, from_status, to_status, actor_agency_id, reason, data)';
 const EVENT_VALUES = "(?, ?, 1, ?, 'submitted', NULL, 'submitted', NULL, NULL, NULL), (?, ?, 2, ?, 'routed', NULL, 'submitted', NULL, ?, ?)";
@@ -13,6 +14,8 @@ export interface Submission {
   routed: { reason: string; data: { rule: string; agencyId: string } };
   evidence: readonly NewEvidence[];
   mails: readonly MailComposedLater[];
+  /** The acknowledgement: queued only if its address still has a slot today (ack-quota.ts). */
+  ack?: { mail: MailComposedLater; slot: AckSlot };
   host: string;
 }
 
@@ -25,14 +28,20 @@ export async function insertSubmission(db: Db, s: Submission): Promise<void> {
   const at = c.created_at;
   const eventParams = [randomUUID(), c.id, at, randomUUID(), c.id, at, s.routed.reason, JSON.stringify(s.routed.data)];
   const mailParams = s.mails.map((mail) => composeLaterParams(mail, at, s.host));
+  const ackParams = s.ack ? composeLaterParams(s.ack.mail, at, s.host) : undefined;
   if (db.dialect === 'postgres' && !s.evidence.length) {
     // PostgreSQL: the same rows in one statement (data-modifying CTEs), atomic on its own — one round trip
-    // instead of six, which is most of a submission's cost there.
+    // instead of six, which is most of a submission's cost there. The acknowledgement row is selected FROM the
+    // slot insert: no slot taken, no row.
+    const ack = s.ack
+      ? `, q AS (${TAKE_ACK_SLOT} RETURNING slot),
+            a AS (INSERT INTO outbox ${OUTBOX_COLUMNS} SELECT ${OUTBOX_VALUES.slice(1, -1)} FROM q ON CONFLICT (message_id) DO NOTHING)`
+      : '';
     await db.run(
       `WITH c AS (INSERT INTO complaints ${COMPLAINT_COLUMNS} VALUES ${COMPLAINT_VALUES} RETURNING id),
-            e AS (INSERT INTO complaint_events ${EVENT_COLUMNS} VALUES ${EVENT_VALUES})
+            e AS (INSERT INTO complaint_events ${EVENT_COLUMNS} VALUES ${EVENT_VALUES})${ack}
        INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${s.mails.map(() => OUTBOX_VALUES).join(', ')} ON CONFLICT (message_id) DO NOTHING`,
-      [...complaintParams(c), ...eventParams, ...mailParams.flat()],
+      [...complaintParams(c), ...eventParams, ...(s.ack ? [...ackSlotParams(s.ack.slot), ...ackParams!] : []), ...mailParams.flat()],
     );
     return;
   }
@@ -43,5 +52,23 @@ export async function insertSubmission(db: Db, s: Submission): Promise<void> {
     for (const params of mailParams) {
       await tx.run(`INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${OUTBOX_VALUES} ON CONFLICT (message_id) DO NOTHING`, params);
     }
+    if (s.ack && (await tx.run(TAKE_ACK_SLOT, ackSlotParams(s.ack.slot))) === 1) {
+      await tx.run(`INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${OUTBOX_VALUES} ON CONFLICT (message_id) DO NOTHING`, ackParams!);
+    }
+  });
+}
+
+/**
+ * Deletes a complaint and everything stored with it — evidence (so its download links stop at once), events,
+ * queued mail and their attempts, notices, used action links — in one transaction. The acknowledgement slots
+ * carry no complaint and stay until their day is over.
+ */
+export async function deleteComplaint(db: Db, complaintId: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    await tx.run('DELETE FROM outbox_attempts WHERE outbox_id IN (SELECT id FROM outbox WHERE complaint_id = ?)', [complaintId]);
+    for (const table of ['outbox', 'evidence', 'notices', 'action_uses', 'complaint_events']) {
+      await tx.run(`DELETE FROM ${table} WHERE complaint_id = ?`, [complaintId]);
+    }
+    return (await tx.run('DELETE FROM complaints WHERE id = ?', [complaintId])) === 1;
   });
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import '../zod-setup.ts';
+import { isRealIsoDate } from '../dates.ts';
 import { messagesByField } from '../issues.ts';
 import { CONTROL_CHARACTERS, controlCharacterMessage } from '../text.ts';
 
@@ -24,7 +26,7 @@ export const limits = {
   evidenceTotalBytes: 15 * 1024 * 1024,
 } as const;
 
-/** Characters no field may hold: C0 controls (tab/newline only where noted), DEL, C1, bidi overrides, U+FFFD. */
+/** Characters no field may hold: src/core/text.ts CONTROL_CHARACTERS (tab/newline only where noted). */
 const LINE_BREAK = /[\r\n\u2028\u2029]/;
 const MARKUP = /<\s*\/?\s*[a-z!?][^>]*>/i;
 
@@ -56,8 +58,9 @@ export const complaintInputSchema = z
       .trim()
       .min(1, { message: '请填写发生时间' })
       .regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2})?$/, { message: '发生时间格式应为 年-月-日，如 2026-05-01' })
-      .refine((v) => !Number.isNaN(Date.parse(v.length === 10 ? `${v}T00:00:00Z` : `${v}:00Z`)), {
-        message: '发生时间不是有效的日期',
+      // Checked against the calendar: Date.parse would take 2026-02-30 as 3 March.
+      .refine((v) => isRealIsoDate(v.slice(0, 10)) && (v.length === 10 || (Number(v.slice(11, 13)) <= 23 && Number(v.slice(14, 16)) <= 59)), {
+        message: '发生时间不是日历上存在的日期或时间，请核对（如 2 月没有 30 日）',
       }),
     place: line('发生地点', limits.placeMax).pipe(z.string().min(1, { message: '请填写发生地点' })),
     description: z

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../../core/text.ts';
+import { escapeHtml } from '../../src/core/text.ts';
 import { SUPPRESSED, type Count, type Stats, type StatsRow } from './aggregate.ts';
 
 /** How a count reads on the page and in the chart. */
@@ -65,4 +65,47 @@ export function barChartSvg(rows: readonly StatsRow[], title: string): string {
     `<rect x="${labelWidth}" y="4" width="12" height="10" class="received"/><text x="${labelWidth + 16}" y="13" class="note">收到</text>` +
     `<rect x="${labelWidth + 60}" y="4" width="12" height="10" class="resolved"/><text x="${labelWidth + 76}" y="13" class="note">办结</text>` +
     body + '</svg>';
+}
+
+/** The CSV of an empty store: the header only. */
+export const EMPTY_CSV = `\uFEFF${header.join(',')}\r\n`;
+
+const days = (n: number | null) => (n === null ? '—' : `${n} 天`);
+const share = (n: number | null) => (n === null ? '—' : `${Math.round(n * 1000) / 10}%`);
+const cells = (r: StatsRow) =>
+  `<td>${countText(r.received)}</td><td>${countText(r.accepted)}</td><td>${countText(r.rejected)}</td><td>${countText(r.resolved)}</td>` +
+  `<td>${days(r.medianDaysToAccept)}</td><td>${days(r.medianDaysToResolve)}</td><td>${share(r.overdueShare)}</td>`;
+const heads = '<th scope="col">收到</th><th scope="col">受理</th><th scope="col">不予受理</th><th scope="col">办结</th><th scope="col">受理用时中位数</th><th scope="col">办结用时中位数</th><th scope="col">超期比例</th>';
+
+/** The main part of /stats/ (the page frame is added by the caller). */
+export function statsMainHtml(stats: Stats | null, cacheMinutes: number): string {
+  if (!stats) {
+    return '<h1>投诉办理统计</h1><p id="no-data">暂无数据：目前还没有可统计的投诉举报。有投诉举报后，本页数据会自动更新。</p>';
+  }
+  const n = stats.suppressBelow;
+  const tables = [
+    { id: 'by-agency', title: '按办理机关', rows: stats.byAgency, first: '机关' },
+    { id: 'by-category', title: '按投诉类别', rows: stats.byCategory, first: '类别' },
+  ];
+  const row = (r: StatsRow) =>
+    `<tr data-key="${escapeHtml(r.key)}" data-received="${escapeHtml(String(r.received))}" data-accepted="${escapeHtml(String(r.accepted))}" data-resolved="${escapeHtml(String(r.resolved))}">` +
+    `<th scope="row">${escapeHtml(r.label)}</th>${cells(r)}</tr>`;
+  return (
+    '<h1>投诉办理统计</h1>' +
+    `<p>统计截至 <time datetime="${escapeHtml(stats.generatedAt)}">${escapeHtml(stats.generatedAt.slice(0, 10))}</time>，数据每 ${cacheMinutes} 分钟内更新。` +
+    `为保护投诉人，少于 ${n} 件的数量只显示“少于 ${n}”，不足 ${n} 件的组不计算用时中位数和超期比例；` +
+    `若只有一格被隐藏会导致可由合计反推，则同列再隐藏一格（标为“不公布”，其数不少于 ${n}）。` +
+    '受理、办结用时均自提交之日起计算；件数归入当前办理机关（转办后归入接收机关）。</p>' +
+    '<p>下载：<a href="/stats/stats.csv">CSV</a> · <a href="/stats/stats.json">JSON</a></p>' +
+    `<table id="stats-total"><caption>合计</caption><thead><tr>${heads}</tr></thead><tbody>` +
+    `<tr data-key="total" data-received="${escapeHtml(String(stats.total.received))}">${cells(stats.total)}</tr></tbody></table>` +
+    tables
+      .map(
+        (t) =>
+          `<section aria-labelledby="${t.id}-title"><h2 id="${t.id}-title">${t.title}</h2>` +
+          `<figure>${barChartSvg(t.rows, `${t.title}：收到与办结件数`)}</figure>` +
+          `<table id="${t.id}"><thead><tr><th scope="col">${t.first}</th>${heads}</tr></thead><tbody>${t.rows.map(row).join('')}</tbody></table></section>`,
+      )
+      .join('')
+  );
 }

@@ -1,27 +1,10 @@
-import { existsSync } from 'node:fs';
-import { openStore, sqlitePath, type Db } from '../../../functions/store/index.ts';
+import type { Db } from '../store/db.ts';
 import type { StatsInput } from './aggregate.ts';
 
 /**
- * Reads what the statistics need from the complaint store — ids, agency, category, dates; never the
- * contents. An embedded store that does not exist yet is not created: the page then says there is no data.
+ * What the statistics need from the complaint store — agency, category, dates; never the contents, and only by
+ * reading (no migration, no write).
  */
-export async function readStatsInput(settings: { databaseUrl: string | undefined; varDir: string }): Promise<StatsInput[] | null> {
-  if (!settings.databaseUrl && !existsSync(sqlitePath(settings.varDir))) return null;
-  let db: Db;
-  try {
-    db = await openStore(settings);
-  } catch (error) {
-    const where = settings.databaseUrl ? 'DATABASE_URL 指定的数据库' : sqlitePath(settings.varDir);
-    throw new Error(`统计页（/stats/）无法读取投诉数据库 ${where}：${(error as Error).message}`);
-  }
-  try {
-    return await statsInputFrom(db);
-  } finally {
-    await db.close();
-  }
-}
-
 export async function statsInputFrom(db: Db): Promise<StatsInput[]> {
   const complaints = await db.query<{
     id: string;

@@ -1,0 +1,64 @@
+import type { FunctionHandler } from '../server/node.ts';
+import { findComplaintById } from '../store/records/complaints.ts';
+import { findEvidenceFile } from '../store/records/evidence.ts';
+import { evidenceLinkUntil, verifyEvidenceToken } from './evidence-links.ts';
+import { noticePage } from './pages.ts';
+import type { World } from './world.ts';
+
+/** The file is the complainant's evidence: never cached anywhere, never rendered as a page of this site. */
+const FILE_HEADERS = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-robots-tag': 'noindex',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'; sandbox",
+};
+
+const problem = (status: number, message: string, extra: Record<string, string> = {}) =>
+  new Response(noticePage('无法下载', message), {
+    status,
+    headers: {
+      ...FILE_HEADERS,
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+      ...extra,
+    },
+  });
+
+/** `filename*` (RFC 6266/5987) for the stored name, which is ours (`证据1.jpg`), never the uploaded one. */
+function disposition(name: string): string {
+  return `attachment; filename="evidence.${name.split('.').pop()}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+/**
+ * `GET /api/evidence/<token>`: one evidence file that was too large to mail, for the agency the complaint is with,
+ * until its handling deadline plus 30 days (functions/complaints/evidence-links.ts). Logs never carry the token.
+ */
+export function evidenceDownloads(world: Pick<World, 'store' | 'clock' | 'settings' | 'log'>): FunctionHandler {
+  const log = world.log ?? ((line: string) => console.log(line));
+  return async (request) => {
+    const { pathname } = new URL(request.url);
+    const match = /^\/api\/evidence\/([^/]*)\/?$/.exec(pathname);
+    if (!match) return undefined;
+    const response = await download(world, request, match[1]!);
+    log(`[evidence] ${request.method} /api/evidence/… ${response.status}`);
+    return response;
+  };
+}
+
+async function download(world: Pick<World, 'store' | 'clock' | 'settings'>, request: Request, token: string): Promise<Response> {
+  if (request.method !== 'GET' && request.method !== 'HEAD') return problem(405, '只接受 GET。', { allow: 'GET, HEAD' });
+  const claim = verifyEvidenceToken(token, world.settings.secret, world.settings.previousSecrets);
+  if (!claim) return problem(403, '下载链接无效：链接可能不完整或被修改过，请使用邮件中的原始链接。');
+  const complaint = await findComplaintById(world.store, claim.complaintId);
+  const file = complaint ? await findEvidenceFile(world.store, claim.complaintId, claim.evidenceId) : undefined;
+  if (!complaint || !file) return problem(404, '该证据文件已不存在（投诉记录已按规定删除）。');
+  if (complaint.agency_id !== claim.agencyId) return problem(403, '该件已转由其他机关办理，此下载链接已失效。');
+  const until = evidenceLinkUntil(complaint);
+  if (world.clock.now() > until) return problem(410, `下载链接已于 ${until.toISOString().slice(0, 10)} 过期，请联系上级机关或司法局。`);
+  const body = Buffer.from(file.data);
+  return new Response(request.method === 'HEAD' ? null : body, {
+    status: 200,
+    headers: { ...FILE_HEADERS, 'content-type': file.type, 'content-length': String(body.byteLength), 'content-disposition': disposition(file.name) },
+  });
+}

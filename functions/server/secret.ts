@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Settings } from '../../src/core/settings.ts';
+
+/**
+ * Keys that were ever in the repository. Anyone can read them, so nothing signed with one may verify: a
+ * deployment that still sets one is refused at start, exactly like a deployment with no key at all.
+ */
+export const RETIRED_SECRETS: readonly string[] = ['gongshi-local-development-secret-change-me'];
+
+/** Shorter keys are refused outside local runs: 32 characters of base64 are 192 bits. */
+export const MIN_SECRET_LENGTH = 32;
+
+export class SecretError extends Error {
+  override name = 'SecretError';
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
+
+function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase();
+  return LOOPBACK_HOSTS.has(h) || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
+}
+
+/**
+ * A run is plainly local only when all three say so: the site is not published anywhere (SITE_URL unset or on
+ * localhost), the server listens on loopback only (HOST), and NODE_ENV is not production. Anything else is treated
+ * as a deployment, which must bring its own key.
+ */
+export function isPlainlyLocal(env: NodeJS.ProcessEnv): boolean {
+  if (env.NODE_ENV === 'production') return false;
+  if (env.HOST && !isLoopbackHost(env.HOST)) return false;
+  if (env.SITE_URL) {
+    let host: string;
+    try {
+      host = new URL(env.SITE_URL).hostname;
+    } catch {
+      return false;
+    }
+    if (!isLoopbackHost(host)) return false;
+  }
+  return true;
+}
+
+/**
+ * The signing key the functions use, or a SecretError naming the setting. A local run without SECRET gets a
+ * random key created once under VAR_DIR (`secret`, mode 600) and reused, so links and tracking codes survive a
+ * restart without any key being shared between machines.
+ */
+export function resolveSecret(settings: Pick<Settings, 'secret' | 'previousSecrets' | 'varDir'>, env: NodeJS.ProcessEnv = process.env): { secret: string; previousSecrets: string[] } {
+  const previousSecrets = settings.previousSecrets.filter((s) => !RETIRED_SECRETS.includes(s));
+  const local = isPlainlyLocal(env);
+  if (settings.secret) {
+    if (RETIRED_SECRETS.includes(settings.secret)) {
+      throw new SecretError('SECRET 是代码仓库中公开过的旧密钥，任何人都能用它伪造办理链接。请生成新的密钥（例如 openssl rand -base64 48）设为 SECRET 后再启动。');
+    }
+    if (!local && settings.secret.length < MIN_SECRET_LENGTH) {
+      throw new SecretError(`SECRET 太短（${settings.secret.length} 个字符），至少需要 ${MIN_SECRET_LENGTH} 个字符。请用 openssl rand -base64 48 生成。`);
+    }
+    return { secret: settings.secret, previousSecrets };
+  }
+  if (!local) {
+    throw new SecretError(
+      '没有设置 SECRET：办理链接和查询码需要只有本站知道的签名密钥。请用 openssl rand -base64 48 生成一个，设为环境变量 SECRET 后再启动' +
+        '（只有在 SITE_URL 未设置或指向 localhost、HOST 是本机回环地址、且 NODE_ENV 不是 production 的本地运行中，才会自动生成本地密钥）。',
+    );
+  }
+  return { secret: localSecret(settings.varDir), previousSecrets };
+}
+
+function localSecret(varDir: string): string {
+  const path = join(varDir, 'secret');
+  mkdirSync(varDir, { recursive: true });
+  // Written whole to a private temp file, then hard-linked into place: link() fails if the key exists, so two
+  // processes starting at once both end up with the first one's key and nobody reads a half-written file.
+  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(tmp, `${randomBytes(32).toString('base64url')}\n`, { mode: 0o600, flush: true });
+  try {
+    linkSync(tmp, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    unlinkSync(tmp);
+  }
+  const secret = readFileSync(path, 'utf8').trim();
+  if (secret.length < MIN_SECRET_LENGTH) throw new SecretError(`本地密钥文件 ${path} 已损坏：请删除它后重新启动（会生成新的密钥，旧的办理链接随之失效）。`);
+  return secret;
+}

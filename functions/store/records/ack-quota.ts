@@ -1,0 +1,21 @@
+/**
+ * `ack_quota`: one row per acknowledgement queued, keyed by (address HMAC, local day, slot 1…limit). A slot is taken
+ * in the submission's own transaction or statement; two submissions at the same moment cannot both take the last
+ * one (the loser's insert does nothing, so its acknowledgement is not queued). functions/complaints/ack-quota.ts
+ * says why and computes the key.
+ */
+
+/** Takes the next free slot: inserts one row (RETURNING slot on PostgreSQL) or none when the day's quota is used. */
+export const TAKE_ACK_SLOT = `INSERT INTO ack_quota (address_hash, day, slot)
+  SELECT ?, ?, n + 1 FROM (SELECT COUNT(*) AS n FROM ack_quota WHERE address_hash = ? AND day = ?) used WHERE n < ?
+  ON CONFLICT DO NOTHING`;
+
+export interface AckSlot {
+  addressHash: string;
+  day: string;
+  limit: number;
+}
+
+export function ackSlotParams(slot: AckSlot): unknown[] {
+  return [slot.addressHash, slot.day, slot.addressHash, slot.day, slot.limit];
+}

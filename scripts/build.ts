@@ -1,0 +1,14 @@
+/**
+ * `npm run build`: builds the site into a fresh folder and swaps it in as OUT_DIR (default dist/) only when the
+ * build is complete (scripts/build/atomic.ts). A failed build leaves the published folder untouched. The build reads
+ * only the content folder: it never opens the complaint store (statistics are served by a function).
+ */
+import { buildSite } from './build/atomic.ts';
+
+const outDir = process.env.OUT_DIR || 'dist';
+const result = buildSite({ outDir });
+if (!result.ok) {
+  console.error(`[build] 构建失败，${outDir} 保持不变（仍是上一次成功构建的网站）。请按上面的提示修改后重试。`);
+  process.exit(1);
+}
+console.log(`[build] 已切换 ${outDir} → ${result.builtDir}`);

@@ -1,0 +1,89 @@
+import { spawnSync, type StdioOptions } from 'node:child_process';
+import { existsSync, lstatSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+
+/**
+ * Builds the site without ever exposing a half-built folder: Astro builds into a fresh folder next to the output
+ * folder (`dist.build-<time>-<pid>`), and only when it has finished does the output folder — a symbolic link —
+ * switch to it, by renaming a new link over the old one (one atomic rename). A failed build is deleted and the
+ * previous site stays exactly as it was; `npm start` and any server reading `dist/` see either the old site or the
+ * new one, never a mix. The previous build is kept (requests already reading it finish); older ones are removed.
+ */
+export interface BuildResult {
+  ok: boolean;
+  /** The folder the output link now points to (on success). */
+  builtDir?: string;
+}
+
+const astroBin = resolve(import.meta.dirname, '../../node_modules/astro/bin/astro.mjs');
+
+export function buildSite(options: { outDir: string; env?: NodeJS.ProcessEnv; stdio?: StdioOptions }): BuildResult {
+  const env = options.env ?? process.env;
+  const target = resolve(options.outDir);
+  const parent = dirname(target);
+  const base = basename(target);
+  const id = `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}-${process.pid}`;
+  const staging = join(parent, `${base}.build-${id}`);
+  rmSync(staging, { recursive: true, force: true });
+  const build = spawnSync(process.execPath, [astroBin, 'build'], {
+    stdio: options.stdio ?? 'inherit',
+    env: {
+      ...env,
+      OUT_DIR: staging,
+      // The cache stays where it was before builds were staged, so it survives from one build to the next.
+      ASTRO_CACHE_DIR: env.ASTRO_CACHE_DIR || (env.OUT_DIR ? `${target}-cache` : resolve('node_modules/.astro')),
+      ASTRO_TELEMETRY_DISABLED: '1',
+    },
+  });
+  if (build.status !== 0 || !existsSync(join(staging, 'index.html'))) {
+    rmSync(staging, { recursive: true, force: true });
+    return { ok: false };
+  }
+  const previous = swapIn(target, staging, id);
+  removeOldBuilds(parent, base, new Set([basename(staging), ...(previous ? [previous] : [])]));
+  return { ok: true, builtDir: staging };
+}
+
+/** Points `target` at `staging` in one rename; returns the folder name it pointed to before, if any. */
+function swapIn(target: string, staging: string, id: string): string | undefined {
+  const parent = dirname(target);
+  let previous: string | undefined;
+  let isLink = false;
+  try {
+    isLink = lstatSync(target).isSymbolicLink();
+    if (isLink) previous = basename(readlinkSync(target));
+  } catch {
+    /* no output folder yet */
+  }
+  const link = join(parent, `${basename(target)}.link-${id}`);
+  rmSync(link, { force: true });
+  symlinkSync(basename(staging), link, 'dir');
+  if (!isLink && existsSync(target)) {
+    // A plain folder from before builds were staged: moved aside once (the only moment with no output folder).
+    previous = `${basename(target)}.build-previous-${id}`;
+    renameSync(target, join(parent, previous));
+  }
+  renameSync(link, target);
+  return previous;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes earlier builds and the leftovers of crashed ones, but never a folder another running build is writing. */
+function removeOldBuilds(parent: string, base: string, keep: ReadonlySet<string>): void {
+  const prefix = `${base}.build-`;
+  for (const name of readdirSync(parent)) {
+    if (!name.startsWith(prefix) && !name.startsWith(`${base}.link-`)) continue;
+    if (keep.has(name)) continue;
+    const pid = Number(/-(\d+)$/.exec(name)?.[1]);
+    if (pid && pid !== process.pid && alive(pid) && !name.startsWith(`${prefix}previous-`)) continue;
+    rmSync(join(parent, name), { recursive: true, force: true });
+  }
+}

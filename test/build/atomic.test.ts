@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { appendFileSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startServer, type RunningServer } from '../../functions/server/node.ts';
+import { tempDir } from '../complaints/support.ts';
+
+/**
+ * `npm run build` (scripts/build.ts) as an operator runs it, into a temporary OUT_DIR:
+ * - it never touches the complaint store: with an unreachable DATABASE_URL it succeeds, creates nothing under
+ *   VAR_DIR, and publishes no statistics (the function serves them);
+ * - it builds into a fresh folder and swaps it in when complete: while a build that fails runs, a server reading
+ *   OUT_DIR keeps serving the previous site, which stays byte for byte intact; a good build switches atomically.
+ */
+const root = resolve(import.meta.dirname, '../..');
+const work = tempDir('gongshi-build-');
+const outDir = join(work, 'dist');
+const varDir = join(work, 'var');
+
+function build(env: Record<string, string>): Promise<{ code: number; output: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [join(root, 'scripts/build.ts')], {
+      cwd: root,
+      env: { ...process.env, OUT_DIR: outDir, VAR_DIR: varDir, ASTRO_CACHE_DIR: join(work, 'cache'), ...env },
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    child.on('exit', (code) => done({ code: code ?? -1, output }));
+  });
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+/** Every file of the served folder with its hash: the site as a visitor gets it. */
+function fingerprint(dir: string): string {
+  const hash = createHash('sha256');
+  for (const file of filesUnder(dir).sort()) hash.update(file.slice(dir.length)).update(readFileSync(file));
+  return hash.digest('hex');
+}
+
+describe('the build: no store, and never a half-built folder', () => {
+  let server: RunningServer;
+  const content = join(work, 'content');
+
+  beforeAll(() => {
+    cpSync(join(root, 'content'), content, { recursive: true });
+    // A plain folder from an older build is replaced too.
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, 'index.html'), 'old');
+  });
+  afterAll(async () => {
+    await server?.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('builds with an unreachable DATABASE_URL and creates nothing under VAR_DIR; no /stats/ files are built', { timeout: 300_000 }, async () => {
+    const result = await build({ CONTENT_DIR: content, DATABASE_URL: 'postgres://nobody:nothing@127.0.0.1:9/unreachable' });
+    expect(result.code, result.output).toBe(0);
+    expect(existsSync(varDir)).toBe(false);
+    expect(lstatSync(outDir).isSymbolicLink()).toBe(true);
+    expect(existsSync(join(outDir, 'complaint/index.html'))).toBe(true);
+    expect(existsSync(join(outDir, 'stats'))).toBe(false);
+    // The embedded store named explicitly is not created either.
+    const sqlite = join(work, 'store.sqlite');
+    expect(existsSync(sqlite)).toBe(false);
+  });
+
+  it('a build that fails half way leaves the previous site served and intact; a good build switches to the new one', { timeout: 400_000 }, async () => {
+    server = await startServer({ distDir: outDir, port: 0 });
+    const before = fingerprint(outDir);
+    const home = await (await fetch(`${server.url}/`)).text();
+    const certificate = readdirSync(join(outDir, 'verify')).sort()[0]!;
+    const verifyPath = `/verify/${encodeURIComponent(certificate)}/`;
+    expect((await fetch(`${server.url}${verifyPath}`)).status).toBe(200);
+
+    // Break one roster: the build gets past emptying its output folder before it finds out.
+    const roster = filesUnder(join(content, 'rosters')).find((f) => f.endsWith('.csv'))!;
+    const good = readFileSync(roster);
+    appendFileSync(roster, '\n张三,不存在的单位,,,,,,,\n');
+    const failing = build({ CONTENT_DIR: content, DATABASE_URL: `sqlite:${join(work, 'store.sqlite')}` });
+    let finished = false;
+    void failing.then(() => (finished = true));
+    const seen: number[] = [];
+    while (!finished) {
+      const [page, verify] = await Promise.all([fetch(`${server.url}/`), fetch(`${server.url}${verifyPath}`)]);
+      seen.push(page.status, verify.status);
+      expect(await page.text()).toBe(home);
+      await verify.arrayBuffer();
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const result = await failing;
+    expect(result.code, result.output).not.toBe(0);
+    expect(result.output).toContain('保持不变');
+    expect(seen.length).toBeGreaterThan(10);
+    expect(new Set(seen)).toEqual(new Set([200]));
+    expect(fingerprint(outDir)).toBe(before);
+    expect(existsSync(join(work, 'store.sqlite'))).toBe(false);
+    // The failed build's folder is gone.
+    const staged = () => readdirSync(work).filter((n) => n.startsWith('dist.build-'));
+    expect(staged()).toHaveLength(2); // the current build and the plain folder it replaced
+
+    // Fixed: the next build replaces the site in one step, keeping only the previous build.
+    writeFileSync(roster, good);
+    const previousTarget = readlinkSync(outDir);
+    writeFileSync(join(content, 'agencies.yaml'), readFileSync(join(content, 'agencies.yaml'), 'utf8').replace('0317-0200120', '0317-0299999'));
+    const ok = await build({ CONTENT_DIR: content });
+    expect(ok.code, ok.output).toBe(0);
+    expect(readlinkSync(outDir)).not.toBe(previousTarget);
+    const agencyPage = await (await fetch(`${server.url}/agencies/renqiu-cgj/`)).text();
+    expect(agencyPage).toContain('0317-0299999');
+    expect(agencyPage).not.toContain('0317-0200120');
+    expect(staged().sort()).toEqual([previousTarget, readlinkSync(outDir)].sort());
+  });
+});
