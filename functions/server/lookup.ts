@@ -63,7 +63,6 @@ function lookup(directory: Directory, typed: string, listed: () => SuggestionInd
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'public, max-age=300',
       'x-robots-tag': 'noindex',
-      'content-security-policy': "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     },
   });
 }

@@ -140,6 +140,10 @@ describe.skipIf(!siteBuilt())('the serverless deployment', () => {
       expect(r.headers.get('location')).toBe(`/verify/${encodeURIComponent(no)}/`);
       const answer = await lookup(new Request(`https://gongshi.example/api/lookup?no=${encodeURIComponent(no.toLowerCase())}`), {});
       expect(answer.headers.get('location')).toBe(`/verify/${encodeURIComponent(no)}/`);
+      const notFound = await lookup(new Request('https://gongshi.example/api/lookup?no=ZZQQ-1999-9999', { headers: { accept: 'text/html' } }), {});
+      expect(await notFound.text()).toContain('不在公示名单中');
+      expect(notFound.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
+      expect(notFound.headers.get('x-content-type-options')).toBe('nosniff');
       expect(certificateLookupKey(no.toLowerCase())).toBe(certificateLookupKey(no));
     } finally {
       process.env = env;

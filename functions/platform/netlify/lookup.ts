@@ -7,6 +7,7 @@
  */
 import { readSettings } from '../../../src/core/settings.ts';
 import { directoryFilePath, readDirectoryFile } from '../../server/directory-file.ts';
+import { withFunctionHeaders } from '../../server/headers.ts';
 import { lookupFunctions } from '../../server/lookup.ts';
 import type { FunctionHandler } from '../../server/node.ts';
 import type { NetlifyContext } from './shared.ts';
@@ -22,7 +23,8 @@ export default async function lookup(request: Request, context: NetlifyContext):
     },
   );
   const response = await (await handler)(request, { clientAddress: context.ip ?? 'unknown' });
-  return response ?? new Response('404 Not Found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  // The same base headers and page policy as every other function answer.
+  return withFunctionHeaders(response ?? new Response('404 Not Found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } }));
 }
 
 export const config = {
