@@ -10,7 +10,9 @@ import { setFlagsFromString } from 'node:v8';
 import { ContentError } from '../src/core/friendly-errors.ts';
 import { loadRegistry, type Registry } from '../src/import/registry/load.ts';
 import { findRosterFiles, findRosterFilesIn, formatProblem, importRosters, readRosterSources, type RosterFileReport } from '../src/import/roster/index.ts';
+import { STATUS_NAMES } from '../src/import/roster/status.ts';
 import { readSettings } from '../src/core/settings.ts';
+import { chinaToday, shownStatus } from '../src/build/portal/public-view.ts';
 
 // Keep V8's young generation from doubling as rows stream through: reading 100k rows allocates a lot of
 // short-lived strings, and the grown semi-spaces alone pushed peak RSS from ~250 MB to ~380 MB (see
@@ -22,7 +24,7 @@ const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
   console.log(`用法：npm run roster:check -- [--stats] [名单文件或文件夹…]
 
-按生成网站时的同一套规则检查辅助人员名单（.csv / .xlsx），列出每个文件读到的内容和全部问题。
+按生成网站时的同一套规则检查辅助人员名单（.csv / .xlsx / .xls / .et），列出每个文件读到的内容和全部问题。
 不指定文件时检查 CONTENT_DIR（默认 content/）下 rosters/ 里的全部名单；机关名录取自 CONTENT_DIR/agencies.yaml。
   --stats   在标准错误输出中报告用时和内存峰值
 退出码：0 全部通过；1 有问题；2 无法检查。说明见 docs/ROSTERS.md。`);
@@ -44,7 +46,7 @@ function fail(message: string): never {
 async function regulationIds(): Promise<Set<string>> {
   try {
     const names = await readdir(join(contentDir, 'regulations'));
-    return new Set(names.filter((n) => n.endsWith('.yaml')).map((n) => n.replace(/\.yaml$/, '')));
+    return new Set(names.filter((n) => n.endsWith('.yaml') && n !== 'readings.yaml').map((n) => n.replace(/\.yaml$/, '')));
   } catch {
     return new Set();
   }
@@ -64,17 +66,32 @@ async function rosterPaths(): Promise<string[]> {
 }
 
 function describeFile(report: RosterFileReport, registry: Registry): string[] {
-  const parts = [
-    `编码 ${report.encoding || '（无法读取）'}`,
-    `名单日期 ${report.asOf || '（未知）'}`,
-    `${report.rows} 人`,
-  ];
+  const lines = [report.file];
+  lines.push(`  格式 ${report.encoding || '（无法读取）'} · 表头在第 ${report.headerRow || '？'} 行 · ${report.rows} 人`);
+  lines.push(`  名单日期：${describeAsOf(report)}`);
+  if (report.sheetAgency) {
+    const { text, row, agencyId } = report.sheetAgency;
+    lines.push(`  表头上方第 ${row} 行写的单位：${text}${agencyId ? `（${agencyId}，单位为空的行归它）` : '（在机关名录中找不到）'}`);
+  }
   const units = report.agencyIds.map((id) => `${registry.byId.get(id)?.name ?? id}（${id}）`);
-  const lines = [report.file, `  ${parts.join(' · ')}`];
   if (units.length) lines.push(`  单位：${units.length > 5 ? `${units.slice(0, 5).join('、')} 等 ${units.length} 个` : units.join('、')}`);
+  if (report.statusWords.length) {
+    const words = report.statusWords.map((w) => `${w.word ? `「${w.word}」` : '（空）'}→${STATUS_NAMES[w.status]} ${w.rows} 人`);
+    lines.push(`  状态写法的理解：${words.join('；')}`);
+  }
   lines.push(`  已丢弃、不会公开的列：${report.droppedColumns.length ? report.droppedColumns.join('、') : '无'}`);
+  if (report.footerRows) lines.push(`  表尾的合计、签字等 ${report.footerRows} 行不是人员，已跳过（不检查、不公开）`);
   if (report.skippedRows) lines.push(`  跳过 ${report.skippedRows} 个没有内容的行`);
+  if (report.mappingHelp) lines.push(...report.mappingHelp.map((l) => `  ${l}`));
   return lines;
+}
+
+/** `2022-11-01（取自表内第 2 行「填报日期：2022年11月1日」；文件名中是 2022-10-31，未采用）`. */
+function describeAsOf(report: RosterFileReport): string {
+  const [used, ...others] = report.asOfSources;
+  if (!used) return '（未知）';
+  const notes = others.map((o) => (o.date === used.date ? `${o.where}中的日期相同` : `${o.where}中是 ${o.date}，与此不同，未采用`));
+  return `${used.date}（取自${used.where}${notes.length ? `；${notes.join('；')}` : ''}）`;
 }
 
 let registry: Registry;
@@ -85,7 +102,7 @@ try {
   throw error;
 }
 const paths = await rosterPaths();
-if (!paths.length) fail(`没有找到名单文件（.csv / .xlsx）：${targets.length ? targets.join(' ') : join(contentDir, 'rosters')}`);
+if (!paths.length) fail(`没有找到名单文件（.csv / .xlsx / .xls / .et）：${targets.length ? targets.join(' ') : join(contentDir, 'rosters')}`);
 
 const result = await importRosters(await readRosterSources(paths, contentDir), registry);
 const out: string[] = [`名单检查 · 内容目录 ${contentDir} · ${paths.length} 个文件`, ''];
@@ -93,10 +110,16 @@ for (const report of result.files) out.push(...describeFile(report, registry), '
 const total = result.files.reduce((sum, f) => sum + f.rows, 0);
 if (result.problems.length) {
   out.push(`发现 ${result.problems.length} 处问题：`);
-  result.problems.forEach((p, i) => out.push(`  ${i + 1}. ${formatProblem(p)}`));
+  for (const [i, p] of result.problems.entries()) out.push(`  ${i + 1}. ${formatProblem(p)}`);
   out.push('', `✘ 检查未通过：请改正以上全部问题后重新检查。有问题时网站不会生成。`);
 } else {
   out.push(`✔ 检查通过：${result.files.length} 个文件，共 ${total} 人，可以发布。`);
+}
+// Not errors (the roster may be right), but a certificate past 有效期至 is shown as expired, never as valid.
+const today = chinaToday();
+const expired = result.auxiliaries.filter((a) => shownStatus(a, today) === 'expired');
+if (expired.length) {
+  out.push('', `⚠ 注意：${expired.length} 个在岗人员的证件已过有效期（网站显示为“已过有效期”）：${expired.slice(0, 10).map((a) => `${a.certificateNo}（有效期至 ${a.validUntil}）`).join('、')}${expired.length > 10 ? ' 等' : ''}。请换发证件或更新名单。`);
 }
 process.stdout.write(out.join('\n') + '\n');
 if (wantStats) {

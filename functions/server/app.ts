@@ -84,15 +84,16 @@ export async function createApp(
   } = {},
 ): Promise<App> {
   const clock = options.clock ?? systemClock;
-  // Refuses to start without a key of our own before anything is opened (functions/server/secret.ts).
-  const keys = resolveSecret(settings, options.env);
-  // The directory next: a missing build is the likeliest mistake, and its message says what to run.
+  // The directory first: a missing build is the likeliest mistake, and its message says what to run. Reading it
+  // writes nothing, so a refused start leaves no trace.
   const source: DirectorySource | undefined = options.directory
     ? undefined
     : await openDirectoryFile(directoryFilePath(settings.outDir), {
         ...(options.directoryCheckMs !== undefined ? { checkMs: options.directoryCheckMs } : {}),
         ...(options.log ? { log: options.log } : {}),
       });
+  // Refuses to start without a key of our own before the store is opened (functions/server/secret.ts).
+  const keys = resolveSecret(settings, options.env);
   const directory = options.directory ?? source!.current();
   const store = await openStore(settings);
   const world: World = {
@@ -108,8 +109,14 @@ export async function createApp(
   const mailer = createMailer({ smtpUrl: settings.smtpUrl, outboxDir: outboxDir(settings) });
   const leaseMs = Number(process.env.OUTBOX_LEASE_MS) || undefined;
   const outbox = {
-    db: store, mailer, clock, from: senderAddress(settings.siteUrl), composers: { intake: intakeMailComposer(world) }, ...(leaseMs ? { leaseMs } : {}),
-    maxMessageBytes: maxMessageBytesFromEnv(options.env ?? process.env), evidenceLink: makeEvidenceLinker(world),
+    db: store,
+    mailer,
+    clock,
+    from: senderAddress(settings.siteUrl),
+    composers: { intake: intakeMailComposer(world) },
+    ...(leaseMs ? { leaseMs } : {}),
+    maxMessageBytes: maxMessageBytesFromEnv(options.env ?? process.env),
+    evidenceLink: makeEvidenceLinker(world),
   };
   // Intake first, then agency actions and the status form, evidence downloads, and the statistics pages (they read
   // the store on request; the static build never does).
@@ -168,7 +175,8 @@ export async function createApp(
       await source.reload();
       await fresh();
     },
-    runOutbox: (signal, intervalMs) => runOutboxLoop({ ...outbox, beforeRound, signal, ...(intervalMs ? { intervalMs } : {}), ...(options.log ? { log: options.log } : {}) }),
+    runOutbox: (signal, intervalMs) =>
+      runOutboxLoop({ ...outbox, beforeRound, signal, ...(intervalMs ? { intervalMs } : {}), ...(options.log ? { log: options.log } : {}) }),
     close: async () => {
       mailer.close();
       await store.close();

@@ -1,3 +1,4 @@
+import { loadDisclosurePolicy, type DisclosurePolicy } from './policy/disclosure.ts';
 import { loadRegistry, type Registry } from './registry/load.ts';
 import { loadRegulations } from './regulation/load.ts';
 import type { Regulation } from '../core/regulation/schema.ts';
@@ -12,6 +13,8 @@ export interface Site {
   registry: Registry;
   regulations: ReadonlyMap<string, Regulation>;
   roster: RosterResult;
+  /** Which optional roster fields are published, and for how long leavers' names stay (policy.yaml). */
+  disclosure: DisclosurePolicy;
   /** From the optional holidays.yaml (deadlines count working days). */
   holidays: Holidays;
 }
@@ -22,12 +25,13 @@ export interface Site {
  */
 export async function loadSite(contentDir: string): Promise<Site> {
   const regulations = await loadRegulations(contentDir);
+  const disclosure = await loadDisclosurePolicy(contentDir);
   const registry = await loadRegistry(contentDir, new Set(regulations.keys()));
   const holidays = await loadHolidays(contentDir);
   const sources = await readRosterSources(await findRosterFiles(contentDir), contentDir);
   const roster = await importRosters(sources, registry);
   if (roster.problems.length) throw new RosterImportError(roster.problems);
-  return { contentDir, registry, regulations, roster, holidays };
+  return { contentDir, registry, regulations, roster, disclosure, holidays };
 }
 
 const cache = new Map<string, Promise<Site>>();

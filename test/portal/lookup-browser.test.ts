@@ -21,7 +21,7 @@ describe.skipIf(skip)('lookup and search journeys at phone size', { timeout: 240
 
   beforeAll(async () => {
     stack = await startStack();
-    records = builtRecords();
+    records = await builtRecords();
     contexts.js = await stack.browser.newContext({ viewport: PHONE });
     contexts.nojs = await stack.browser.newContext({ viewport: PHONE, javaScriptEnabled: false });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeChars, nameTokens, queryTokens } from '../../src/build/search/tokens.ts';
+import { encodeChars, MAX_TOKEN_CHARS, nameTokens, partTokens, queryTokens } from '../../src/build/search/tokens.ts';
 import { memberMatch } from '../../src/build/search/match.ts';
 import { fnv1a, numberMatches, shardCountFor, shardOf, type NumberEntry } from '../../src/build/portal/shard.ts';
 import { certificateLookupKey } from '../../src/core/text.ts';
@@ -20,6 +20,21 @@ describe('search tokens', () => {
         expect(tokens.some((t) => t.startsWith(q)), name.slice(i, j)).toBe(true);
       }
     }
+  });
+
+  it('tokens grow linearly with the text: a 200-character unit name and a 10,000-character text stay small', () => {
+    const size = (text: string) => partTokens(text).reduce((n, t) => n + t.length, 0);
+    const perChar = 1 + 5 * MAX_TOKEN_CHARS;
+    for (const n of [200, 10_000]) {
+      const text = '城'.repeat(n / 2) + '管'.repeat(n / 2);
+      expect(size(text)).toBeLessThanOrEqual(n * perChar);
+    }
+    // Doubling the text doubles the tokens (quadratic growth would quadruple them).
+    expect(size('执'.repeat(4000)) / size('执'.repeat(2000))).toBeLessThan(2.1);
+    // A part longer than the cut is still found, by its first MAX_TOKEN_CHARS characters.
+    const unit = '任丘市城市管理综合行政执法局市容环境卫生管理处';
+    const q = queryTokens(unit.slice(3), '').partialName!;
+    expect(partTokens(unit).some((t) => t.startsWith(q))).toBe(true);
   });
 
   it('exact-name tokens match only the exact name', () => {

@@ -1,3 +1,4 @@
+import { STATUS_WORDS_HINT } from '../../src/import/roster/status.ts';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,13 +49,17 @@ describe('npm run roster:check', () => {
         `名单检查 · 内容目录 ${dir} · 2 个文件`,
         '',
         'rosters/cgj/cgj-2026-11-01.csv',
-        '  编码 UTF-8 · 名单日期 2026-11-01 · 2 人',
+        '  格式 UTF-8 · 表头在第 1 行 · 2 人',
+        '  名单日期：2026-11-01（取自文件名）',
         '  单位：任丘市城市管理综合行政执法局（rq-cgj）',
+        '  状态写法的理解：（空）→在岗 2 人',
         '  已丢弃、不会公开的列：序号、身份证号、联系电话',
         '',
         'rosters/scjg/scjg-2026-10-01.csv',
-        '  编码 UTF-8 · 名单日期 2026-10-01 · 1 人',
+        '  格式 UTF-8 · 表头在第 1 行 · 1 人',
+        '  名单日期：2026-10-01（取自文件名）',
         '  单位：任丘市市场监督管理局（rq-scjg）',
+        '  状态写法的理解：「暂停」→暂停 1 人',
         '  已丢弃、不会公开的列：无',
         '',
         '✔ 检查通过：2 个文件，共 3 人，可以发布。',
@@ -70,17 +75,19 @@ describe('npm run roster:check', () => {
     expect(problems).toBe(
       [
         '发现 5 处问题：',
-        '  1. incoming/bad.csv：无法确定名单日期：请在文件名中写上日期（如 城管局-2026-11-01.csv 或 城管局20261101.csv），或在映射文件中写 asOf: 2026-11-01',
-        '  2. incoming/bad.csv 第 2 行，A 列「姓名」：姓名为空',
-        '  3. incoming/bad.csv 第 4 行，B 列「单位」，值「城管」：在 agencies.yaml 中找不到这个单位（应与机关的 id 或完整名称一致）',
-        '  4. incoming/bad.csv 第 4 行，D 列「状态」，值「休假」：无法识别的状态。可用：在岗/有效/正常；暂停/停用；收回/注销/吊销/作废；离职/离岗/辞退/解聘',
+        '  1. incoming/bad.csv 第 2 行，A 列「姓名」：姓名为空',
+        '  2. incoming/bad.csv 第 4 行，B 列「单位」，值「城管」：在 agencies.yaml 中找不到这个单位（应与机关的 id 或完整名称一致）',
+        `  3. incoming/bad.csv 第 4 行，D 列「状态」，值「休假」：无法识别的状态。可用：${STATUS_WORDS_HINT}`,
+        '  4. incoming/bad.csv：无法确定名单日期：请在表头上方写明“填报日期：2026年11月1日”，或在文件名中写上日期（如 城管局-2026-11-01.csv），或在映射文件中写 asOf: 2026-11-01',
         '  5. rosters/cgj/cgj-2026-11-01.csv 第 2 行，D 列「证件编号」，值「RQ-CG-0001」：证件编号重复：与 incoming/bad.csv 第 3 行相同',
         '',
         '✘ 检查未通过：请改正以上全部问题后重新检查。有问题时网站不会生成。',
         '',
       ].join('\n'),
     );
-    expect(run.stdout).toContain('incoming/bad.csv\n  编码 UTF-8 · 名单日期 （未知） · 1 人\n  单位：任丘市城市管理综合行政执法局（rq-cgj）\n  已丢弃、不会公开的列：身份证号');
+    expect(run.stdout).toContain(
+      'incoming/bad.csv\n  格式 UTF-8 · 表头在第 1 行 · 1 人\n  名单日期：（未知）\n  单位：任丘市城市管理综合行政执法局（rq-cgj）\n',
+    );
     expect(run.stdout).not.toMatch(/1309821992|1309821993|1309821994/);
   });
 

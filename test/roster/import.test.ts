@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { findRosterFiles, formatProblem, importRosters, readRosterSources, type RosterResult } from '../../src/import/roster/index.ts';
 import { auxiliarySchema } from '../../src/core/roster/schema.ts';
+import { STATUS_WORDS_HINT } from '../../src/import/roster/status.ts';
 import { contentDir, csv, HEADER, importFiles, removeDir, testRegistry } from './support.ts';
 
 const F = 'rosters/cgj-2026-11-01.csv';
@@ -12,7 +13,20 @@ describe('a good roster', () => {
     const r = await importFiles({
       [F]: csv([
         ['序号', '姓名', '单位', '证件编号', '岗位', '状态', '状态日期', '发证日期', '有效期至', '用工方式', '劳务派遣单位', '身份证号'],
-        ['1', '张 三', '任丘市城市管理综合行政执法局', 'rq-cg-0001', '市容协管员', '在岗', '', '2024/3/1', '2029年2月28日', '直接招用', '', '130982199001011234'],
+        [
+          '1',
+          '张 三',
+          '任丘市城市管理综合行政执法局',
+          'rq-cg-0001',
+          '市容协管员',
+          '在岗',
+          '',
+          '2024/3/1',
+          '2029年2月28日',
+          '直接招用',
+          '',
+          '130982199001011234',
+        ],
         ['2', '李四', 'rq-cgj', 'ＲＱ－ＣＧ－０００２', '', '暂停', '2025.6.1', '', '', '', '示例劳务派遣有限公司', '130982198502023456'],
         ['', '', '', '', '', '', '', '', '', '', '', ''],
         ['制表人：王五', '', '', '', '', '', '', '', '', '', '', ''],
@@ -20,12 +34,44 @@ describe('a good roster', () => {
     });
     expect(messages(r)).toEqual([]);
     expect(r.auxiliaries).toEqual([
-      { certificateNo: 'RQ-CG-0001', name: '张三', agencyId: 'rq-cgj', post: '市容协管员', status: 'active', issuedOn: '2024-03-01', validUntil: '2029-02-28', employment: 'direct' },
-      { certificateNo: 'RQ-CG-0002', name: '李四', agencyId: 'rq-cgj', status: 'suspended', statusSince: '2025-06-01', employment: 'dispatch', dispatcher: '示例劳务派遣有限公司' },
+      {
+        certificateNo: 'RQ-CG-0001',
+        name: '张三',
+        agencyId: 'rq-cgj',
+        post: '市容协管员',
+        status: 'active',
+        issuedOn: '2024-03-01',
+        validUntil: '2029-02-28',
+        employment: 'direct',
+      },
+      {
+        certificateNo: 'RQ-CG-0002',
+        name: '李四',
+        agencyId: 'rq-cgj',
+        status: 'suspended',
+        statusSince: '2025-06-01',
+        employment: 'dispatch',
+        dispatcher: '示例劳务派遣有限公司',
+      },
     ]);
     for (const a of r.auxiliaries) expect(auxiliarySchema.parse(a)).toEqual(a);
     expect(r.files).toEqual([
-      { file: F, encoding: 'UTF-8', asOf: '2026-11-01', rows: 2, agencyIds: ['rq-cgj'], droppedColumns: ['序号', '身份证号'], skippedRows: 2 },
+      {
+        file: F,
+        encoding: 'UTF-8',
+        asOf: '2026-11-01',
+        asOfSources: [{ kind: 'fileName', date: '2026-11-01', where: '文件名' }],
+        headerRow: 1,
+        rows: 2,
+        agencyIds: ['rq-cgj'],
+        droppedColumns: ['序号', '身份证号'],
+        skippedRows: 1,
+        footerRows: 1,
+        statusWords: [
+          { word: '在岗', status: 'active', rows: 1 },
+          { word: '暂停', status: 'suspended', rows: 1 },
+        ],
+      },
     ]);
     expect([...r.asOfByAgency]).toEqual([['rq-cgj', '2026-11-01']]);
   });
@@ -37,7 +83,10 @@ describe('a good roster', () => {
     });
     expect(messages(r)).toEqual([]);
     expect(Object.fromEntries(r.asOfByAgency)).toEqual({ 'rq-cgj': '2026-11-01', 'rq-scjg': '2026-11-01' });
-    expect(r.files.map((f) => [f.asOf, f.agencyIds])).toEqual([['2026-10-01', ['rq-cgj']], ['2026-11-01', ['rq-cgj', 'rq-scjg']]]);
+    expect(r.files.map((f) => [f.asOf, f.agencyIds])).toEqual([
+      ['2026-10-01', ['rq-cgj']],
+      ['2026-11-01', ['rq-cgj', 'rq-scjg']],
+    ]);
   });
 
   it('skips Excel lock files and hidden files', async () => {
@@ -53,7 +102,12 @@ describe('a good roster', () => {
 
 describe('every problem kind, with its exact message and location', () => {
   it('missing required columns (all of them)', async () => {
-    const r = await importFiles({ [F]: csv([['姓名', '岗位'], ['张三', '协管员']]) });
+    const r = await importFiles({
+      [F]: csv([
+        ['姓名', '岗位'],
+        ['张三', '协管员'],
+      ]),
+    });
     expect(messages(r)).toEqual([
       `${F} 第 1 行：缺少必需的「证件编号」列：表头应为「证件编号」、「辅助行政执法证件编号」、「证号」、「编号」之一，或在映射文件 columns 中指定`,
       `${F} 第 1 行：缺少必需的「单位」列：表头应为「单位」、「所在单位」、「工作单位」、「招用单位」之一，或在映射文件 columns 中指定；或在映射文件中用 agency 指定全部人员所属的单位`,
@@ -62,7 +116,12 @@ describe('every problem kind, with its exact message and location', () => {
   });
 
   it('a decorated header is not guessed, but pointed at', async () => {
-    const r = await importFiles({ [F]: csv([['*姓名', '单位', '证件编号（必填）', '身份证号'], ['张三', 'rq-cgj', 'A1', '130982199001011234']]) });
+    const r = await importFiles({
+      [F]: csv([
+        ['*姓名', '单位', '证件编号（必填）', '身份证号'],
+        ['张三', 'rq-cgj', 'A1', '130982199001011234'],
+      ]),
+    });
     expect(messages(r)).toEqual([
       `${F} 第 1 行：缺少必需的「姓名」列：表头应为「姓名」之一，或在映射文件 columns 中指定（A 列「*姓名」像是这一列，但表头须与上述写法完全一致）`,
       `${F} 第 1 行：缺少必需的「证件编号」列：表头应为「证件编号」、「辅助行政执法证件编号」、「证号」、「编号」之一，或在映射文件 columns 中指定（C 列「证件编号（必填）」像是这一列，但表头须与上述写法完全一致）`,
@@ -91,7 +150,7 @@ describe('every problem kind, with its exact message and location', () => {
       `${F} 第 3 行，C 列「证件编号」：证件编号为空`,
       `${F} 第 4 行，C 列「证件编号」，值「A/3」：证件编号只能由数字、字母、汉字和中间的连字符 -、下划线 _、点 . 组成`,
       `${F} 第 5 行，B 列「单位」，值「任丘市城管局」：在 agencies.yaml 中找不到这个单位（应与机关的 id 或完整名称一致）`,
-      `${F} 第 6 行，D 列「状态」，值「休假」：无法识别的状态。可用：在岗/有效/正常；暂停/停用；收回/注销/吊销/作废；离职/离岗/辞退/解聘`,
+      `${F} 第 6 行，D 列「状态」，值「休假」：无法识别的状态。可用：${STATUS_WORDS_HINT}`,
       `${F} 第 7 行，E 列「发证日期」，值「2021-02-30」：发证日期：日期不存在（月份或日期超出范围）`,
       `${F} 第 7 行，F 列「有效期至」，值「2021年13月1日」：有效期至：日期不存在（月份或日期超出范围）`,
       `${F} 第 8 行，G 列「用工方式」，值「外包」：无法识别的用工方式。可用：直接招用/单位聘用/聘用/直招；劳务派遣/派遣`,
@@ -103,7 +162,12 @@ describe('every problem kind, with its exact message and location', () => {
   });
 
   it('an unreadable date form names the accepted forms', async () => {
-    const r = await importFiles({ [F]: csv([[...HEADER, '状态日期'], ['张三', 'rq-cgj', 'A1', '', '暂停', '上个月']]) });
+    const r = await importFiles({
+      [F]: csv([
+        [...HEADER, '状态日期'],
+        ['张三', 'rq-cgj', 'A1', '', '暂停', '上个月'],
+      ]),
+    });
     expect(messages(r)).toEqual([
       `${F} 第 2 行，F 列「状态日期」，值「上个月」：状态日期：无法识别的日期。可用格式：2021-12-01、2021/12/1、2021.12.1、2021年12月1日、20211201，或 Excel 日期`,
     ]);
@@ -127,16 +191,19 @@ describe('every problem kind, with its exact message and location', () => {
   });
 
   it('two columns for the same field', async () => {
-    const r = await importFiles({ [F]: csv([['姓名', '单位', '工作单位', '证号'], ['张三', 'rq-cgj', 'rq-cgj', 'A1']]) });
-    expect(messages(r)).toEqual([
-      `${F} 第 1 行，C 列「工作单位」：与 B 列「单位」都是「单位」列，只能保留一列（删去一列或在映射文件中改指其他列）`,
-    ]);
+    const r = await importFiles({
+      [F]: csv([
+        ['姓名', '单位', '工作单位', '证号'],
+        ['张三', 'rq-cgj', 'rq-cgj', 'A1'],
+      ]),
+    });
+    expect(messages(r)).toEqual([`${F} 第 1 行，C 列「工作单位」：与 B 列「单位」都是「单位」列，只能保留一列（删去一列或在映射文件中改指其他列）`]);
   });
 
   it('no roster date', async () => {
     const r = await importFiles({ 'rosters/cgj.csv': csv([HEADER, ['张三', 'rq-cgj', 'A1', '', '']]) });
     expect(messages(r)).toEqual([
-      'rosters/cgj.csv：无法确定名单日期：请在文件名中写上日期（如 城管局-2026-11-01.csv 或 城管局20261101.csv），或在映射文件中写 asOf: 2026-11-01',
+      'rosters/cgj.csv：无法确定名单日期：请在表头上方写明“填报日期：2026年11月1日”，或在文件名中写上日期（如 城管局-2026-11-01.csv），或在映射文件中写 asOf: 2026-11-01',
     ]);
   });
 
@@ -155,9 +222,7 @@ describe('every problem kind, with its exact message and location', () => {
 
   it('undecodable bytes', async () => {
     const r = await importFiles({ [F]: new Uint8Array([0xd5, 0xc5, 0x2c, 0xff, 0xff, 0x0d, 0x0a]) });
-    expect(messages(r)).toEqual([
-      `${F}：无法识别文件编码：既不是 UTF-8 也不是 GB18030/GBK，请在 Excel 中另存为“CSV UTF-8”或 XLSX`,
-    ]);
+    expect(messages(r)).toEqual([`${F}：无法识别文件编码：既不是 UTF-8 也不是 GB18030/GBK，请在 Excel 中另存为“CSV UTF-8”或 XLSX`]);
   });
 
   it('a UTF-8 file with a name pasted in another encoding is not read as GB18030 mojibake', async () => {
@@ -171,14 +236,18 @@ describe('every problem kind, with its exact message and location', () => {
     ]);
   });
 
-  it('a broken XLSX and an old .xls', async () => {
+  it('a broken XLSX, a broken .xls, and text saved under .xls / .et', async () => {
     const r = await importFiles({
       'rosters/a-2026-11-01.xlsx': 'PK\u0003\u0004 this is not a zip',
       'rosters/b-2026-11-01.xls': new Uint8Array([0xd0, 0xcf, 0x11, 0xe0]),
+      'rosters/c-2026-11-01.xls': csv([HEADER, ['张三', 'rq-cgj', 'A1', '', '']]),
+      'rosters/d-2026-11-01.et': new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, ...new Uint8Array(600).fill(7)]),
     });
     expect(messages(r)).toEqual([
-      'rosters/a-2026-11-01.xlsx：无法读取 XLSX 文件：文件已损坏或不是 Excel 2007 及以后的 .xlsx 格式',
-      'rosters/b-2026-11-01.xls：不支持旧版 .xls 格式：请在 Excel 中另存为 .xlsx 或 CSV',
+      'rosters/a-2026-11-01.xlsx：无法读取文件：文件已损坏或不是有效的工作簿（压缩包结构错误）',
+      'rosters/b-2026-11-01.xls：无法读取 .xls 文件：文件不完整或已损坏',
+      'rosters/c-2026-11-01.xls：文件内容不是 .xls 工作簿（可能是改了扩展名的 CSV 或文本文件）：请在 Excel 或 WPS 中打开后另存为 .xlsx',
+      'rosters/d-2026-11-01.et：无法读取 .et 文件：文件已损坏或格式不对，请在 Excel 或 WPS 中打开后另存为 .xlsx',
     ]);
   });
 
@@ -191,10 +260,10 @@ describe('every problem kind, with its exact message and location', () => {
       'rosters/d-2026-11-01.csv': ole,
     });
     expect(messages(r)).toEqual([
-      'rosters/a-2026-11-01.xlsx：这是设置了打开密码的工作簿，或是改了扩展名的旧版 .xls 文件：请取消密码（或另存为 .xlsx）后再放入',
+      'rosters/a-2026-11-01.xlsx：无法读取 .xlsx 文件：文件不完整或已损坏',
       'rosters/b-2026-11-01.xlsx：文件内容不是 XLSX 工作簿（可能是改了扩展名的 CSV 或其他文件）',
       'rosters/c-2026-11-01.csv：这是 XLSX 工作簿，扩展名却是 .csv：请把扩展名改为 .xlsx',
-      'rosters/d-2026-11-01.csv：这是 Excel 二进制工作簿（.xls 或加密文件），扩展名却是 .csv：请在 Excel 中另存为 CSV 或 .xlsx',
+      'rosters/d-2026-11-01.csv：这是 Excel 二进制工作簿（.xls 或加密文件），扩展名却是 .csv：请把扩展名改为 .xls',
     ]);
   });
 
@@ -242,7 +311,12 @@ describe('quoted fields, line endings, delimiters', () => {
 describe('photos', () => {
   it('accepts a photo next to the roster and refuses missing or escaping paths', async () => {
     const r = await importFiles({
-      [F]: csv([[...HEADER, '照片'], ['张三', 'rq-cgj', 'A1', '', '', 'photos/a1.png'], ['李四', 'rq-cgj', 'A2', '', '', 'photos/none.png'], ['王五', 'rq-cgj', 'A3', '', '', '../agencies.yaml']]),
+      [F]: csv([
+        [...HEADER, '照片'],
+        ['张三', 'rq-cgj', 'A1', '', '', 'photos/a1.png'],
+        ['李四', 'rq-cgj', 'A2', '', '', 'photos/none.png'],
+        ['王五', 'rq-cgj', 'A3', '', '', '../agencies.yaml'],
+      ]),
       'rosters/photos/a1.png': new Uint8Array([0x89, 0x50]),
     });
     expect(messages(r)).toEqual([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanText, normalizeName, parseCertificateNo, parseDate, parseEmployment, parseStatus } from '../../src/import/roster/normalize.ts';
+import { cleanText, normalizeName, parseCertificateNo, parseDate, parseEmployment, parseStatus, STATUS_WORDS_HINT } from '../../src/import/roster/normalize.ts';
 import { headerKey, matchHeaders } from '../../src/import/roster/headers.ts';
 import { asOfFromFileName } from '../../src/import/roster/index.ts';
 import { columnLetter, formatProblem } from '../../src/import/roster/problems.ts';
@@ -76,17 +76,28 @@ describe('parseDate', () => {
 
 describe('status and employment words', () => {
   it.each([
-    ['在岗', 'active'], ['有效', 'active'], ['正常', 'active'], ['', 'active'],
-    ['暂停', 'suspended'], ['停用', 'suspended'],
-    ['收回', 'revoked'], ['注销', 'revoked'], ['吊销', 'revoked'], ['作废', 'revoked'],
-    ['离职', 'left'], ['离岗', 'left'], ['辞退', 'left'], ['解聘', 'left'], [' 离 职 ', 'left'],
+    ['在岗', 'active'],
+    ['有效', 'active'],
+    ['正常', 'active'],
+    ['', 'active'],
+    ['暂停', 'suspended'],
+    ['停用', 'suspended'],
+    ['收回', 'revoked'],
+    ['注销', 'cancelled'],
+    ['吊销', 'revoked'],
+    ['作废', 'cancelled'],
+    ['离职', 'left'],
+    ['离岗', 'left'],
+    ['辞退', 'left'],
+    ['解聘', 'left'],
+    [' 离 职 ', 'left'],
   ])('%s → %s', (word, status) => {
     expect(parseStatus(word)).toEqual({ ok: true, value: status });
   });
   it('lists the accepted words for an unknown status', () => {
     expect(parseStatus('休假')).toEqual({
       ok: false,
-      reason: '无法识别的状态。可用：在岗/有效/正常；暂停/停用；收回/注销/吊销/作废；离职/离岗/辞退/解聘',
+      reason: `无法识别的状态。可用：${STATUS_WORDS_HINT}`,
     });
   });
   it('reads employment words', () => {

@@ -23,7 +23,7 @@ describe('the committed sample content', () => {
     const dropped = new Set(result.files.flatMap((f) => f.droppedColumns));
     for (const column of ['身份证号', '联系电话', '住址', '出生日期']) expect(dropped).toContain(column);
     for (const file of result.files) expect(file.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    expect(new Set(result.auxiliaries.map((a) => a.status))).toEqual(new Set(['active', 'suspended', 'revoked', 'left']));
+    expect(new Set(result.auxiliaries.map((a) => a.status))).toEqual(new Set(['active', 'suspended', 'revoked', 'cancelled', 'left']));
   });
 });
 
@@ -42,7 +42,11 @@ describe('loadSite', () => {
   it('refuses to build from a content folder with a broken roster, listing every problem', async () => {
     const dir = await contentDir({
       'agencies.yaml': stringify(AGENCIES),
-      'rosters/a-2026-11-01.csv': csv([['姓名', '单位', '证件编号'], ['', 'rq-cgj', 'A1'], ['张三', '城管', 'A2']]),
+      'rosters/a-2026-11-01.csv': csv([
+        ['姓名', '单位', '证件编号'],
+        ['', 'rq-cgj', 'A1'],
+        ['张三', '城管', 'A2'],
+      ]),
     });
     try {
       await mkdir(join(dir, 'regulations'));

@@ -29,15 +29,26 @@ export function encodeChars(text: string): string {
 
 /** The name as compared for search: NFKC, no spaces; the middle dot of minority names unified. */
 export function searchName(name: string): string {
-  return name.normalize('NFKC').replace(/\s+/g, '').replace(/[·•・‧．.]/g, '·');
+  return name
+    .normalize('NFKC')
+    .replace(/\s+/g, '')
+    .replace(/[·•・‧．.]/g, '·');
 }
 
-/** `q` tokens for every 2+ character suffix of each part of a text (parts split at spaces and middle dots). */
+/**
+ * Longest suffix token, in characters. Every suffix written out in full would make the tokens of a text grow with
+ * the square of its length (a 200-character unit name → 20,000 characters of tokens); cut at this length they grow
+ * linearly. A longer query part is cut the same way (queryTokens): it still finds its text, and the result list is
+ * filtered by the whole query afterwards (match.ts).
+ */
+export const MAX_TOKEN_CHARS = 12;
+
+/** `q` tokens for every 2+ character suffix of each part of a text (parts split at spaces and middle dots), each cut to MAX_TOKEN_CHARS. */
 export function partTokens(text: string): string[] {
   const tokens: string[] = [];
   for (const part of queryParts(text)) {
     const chars = [...part];
-    for (let i = 0; i + 2 <= chars.length; i++) tokens.push(`q${encodeChars(chars.slice(i).join(''))}`);
+    for (let i = 0; i + 2 <= chars.length; i++) tokens.push(`q${encodeChars(chars.slice(i, i + MAX_TOKEN_CHARS).join(''))}`);
   }
   return tokens;
 }
@@ -73,7 +84,7 @@ export function queryTokens(query: string, lookupKey: string): QueryTokens {
   if (HAN.test(name) && !/[0-9]/.test(name)) {
     out.exactName = `x${encodeChars(name)}z`;
     const parts = queryParts(query);
-    if (parts.length) out.partialName = parts.map((p) => `q${encodeChars(p)}`).join(' ');
+    if (parts.length) out.partialName = parts.map((p) => `q${encodeChars([...p].slice(0, MAX_TOKEN_CHARS).join(''))}`).join(' ');
   }
   if (/[0-9]/.test(lookupKey) && [...lookupKey].length >= 3) out.numberKey = lookupKey;
   return out;

@@ -4,14 +4,18 @@ import { isRealIsoDate } from '../../core/dates.ts';
 import { certificateLookupKey } from '../../core/text.ts';
 import { fieldLabels, headerAliases, type RosterField } from './fields.ts';
 import { headerKey, lookalikeHeader, matchHeaders, type MappedColumn } from './headers.ts';
-import { mappingPathFor, readMapping, type RosterMapping } from './mapping.ts';
+import { readMapping, type RosterMapping } from './mapping.ts';
 import { openTable } from './open.ts';
 import { cellText } from './normalize.ts';
 import { columnLabel, type RosterProblem } from './problems.ts';
 import { agencyResolver, readRow, type RowContext } from './row.ts';
 import type { Auxiliary } from '../../core/roster/schema.ts';
-import type { RawCell } from './table.ts';
-import type { RosterFileReport, RosterResult, RosterSource } from './types.ts';
+import { isFooterRow } from './footer.ts';
+import { mappingHelp } from './mapping-help.ts';
+import { readPreamble, type Preamble } from './preamble.ts';
+import type { AuxiliaryStatus } from '../../core/roster/schema.ts';
+import type { RawCell, TableRow } from './table.ts';
+import type { AsOfSource, RosterFileReport, RosterResult, RosterSource } from './types.ts';
 
 const REQUIRED: readonly RosterField[] = ['name', 'certificateNo'];
 
@@ -60,6 +64,9 @@ interface ReadRecord {
   column: string | undefined;
 }
 
+/** The header is looked for in the first rows only: below that, a row with 姓名 and 证件编号 is data. */
+export const HEADER_SEARCH_ROWS = 10;
+
 async function importFile(
   source: RosterSource,
   registry: Registry,
@@ -67,12 +74,27 @@ async function importFile(
   problems: RosterProblem[],
 ): Promise<{ report: RosterFileReport; records: ReadRecord[] }> {
   const { file } = source;
-  const report: RosterFileReport = { file, encoding: '', asOf: '', rows: 0, agencyIds: [], droppedColumns: [], skippedRows: 0 };
+  const report: RosterFileReport = {
+    file,
+    encoding: '',
+    asOf: '',
+    asOfSources: [],
+    headerRow: 0,
+    rows: 0,
+    agencyIds: [],
+    droppedColumns: [],
+    skippedRows: 0,
+    footerRows: 0,
+    statusWords: [],
+  };
   const records: ReadRecord[] = [];
   const done = { report, records };
 
   for (const stray of source.strayMappingFiles ?? []) {
-    problems.push({ file: stray, reason: '映射文件没有同名的名单文件，不会被使用：映射文件应与名单同名，如 城管局-2026-11-01.xlsx 对应 城管局-2026-11-01.mapping.yaml' });
+    problems.push({
+      file: stray,
+      reason: '映射文件没有同名的名单文件，不会被使用：映射文件应与名单同名，如 城管局-2026-11-01.xlsx 对应 城管局-2026-11-01.mapping.yaml',
+    });
   }
   if (source.readError !== undefined) {
     problems.push({ file, reason: source.readError });
@@ -80,15 +102,6 @@ async function importFile(
   }
   const mapping = readMapping(source, registry, problems);
   if (mapping === null) return done;
-
-  const asOf = mapping.asOf ?? asOfFromFileName(file);
-  if (asOf) report.asOf = asOf;
-  else {
-    problems.push({
-      file,
-      reason: '无法确定名单日期：请在文件名中写上日期（如 城管局-2026-11-01.csv 或 城管局20261101.csv），或在映射文件中写 asOf: 2026-11-01',
-    });
-  }
 
   if (source.bytes.length === 0) {
     problems.push({ file, reason: '文件为空' });
@@ -103,26 +116,67 @@ async function importFile(
 
   const mappingAgency = mapping.agency === undefined ? undefined : registry.byId.get(mapping.agency);
   let header: HeaderRow | undefined;
+  let headerCells: TableRow | undefined;
+  let preamble: Preamble = {};
+  /** Rows above the header (or, when none is found, the rows the header was looked for in). */
+  const looked: TableRow[] = [];
+  let stoppedLooking = false;
   const unnamedWithData = new Set<number>();
   const agencyIds = new Set<string>();
+  const statusWords = new Map<string, { status: AuxiliaryStatus; rows: number }>();
   let badRows = 0;
   let ctx: RowContext | undefined;
 
-  const readError = table.eachRow(({ number, cells }) => {
+  const startHeader = (row: TableRow): void => {
+    headerCells = row;
+    preamble = readPreamble(looked, registry, resolveAgency);
+    const sheetAgency = preamble.agency;
+    header = readHeaderRow(row.cells, row.number, mapping, file, problems, sheetAgency);
+    report.headerRow = row.number;
+    report.droppedColumns = header.dropped;
+    if (sheetAgency) report.sheetAgency = { text: sheetAgency.text, row: sheetAgency.row, agencyId: sheetAgency.agency?.id };
+    ctx = { file, columns: header.columns, mappingAgency, sheetAgency, resolveAgency, date1904: table.date1904, existingFiles: source.existingFiles };
+  };
+
+  const readError = table.eachRow((row) => {
+    const { number, cells } = row;
     if (!header) {
-      const isHeader = mapping.headerRow ? number === mapping.headerRow : cells.some((c) => cellText(c).trim() !== '');
-      if (!isHeader) return;
-      header = readHeaderRow(cells, number, mapping, file, problems);
-      report.droppedColumns = header.dropped;
-      ctx = { file, columns: header.columns, mappingAgency, resolveAgency, date1904: table.date1904, existingFiles: source.existingFiles };
+      if (stoppedLooking) return;
+      const limit = mapping.headerRow ?? HEADER_SEARCH_ROWS;
+      if (number > limit) {
+        stoppedLooking = true;
+        return;
+      }
+      if (mapping.headerRow ? number === mapping.headerRow : isHeaderCandidate(cells, mapping)) startHeader(row);
+      else looked.push(row);
       return;
     }
     if (!header.usable || !ctx) return;
+    // Totals and signature lines are not people: dropped before any check, so nothing in them is read.
+    if (isFooterRow(cells)) {
+      report.footerRows++;
+      return;
+    }
+    if (header.repeats(cells)) {
+      report.skippedRows++;
+      return;
+    }
     for (const c of header.unnamed) if (c < cells.length && cellText(cells[c]!).trim() !== '') unnamedWithData.add(c);
     for (let c = header.width; c < cells.length; c++) if (cellText(cells[c]!).trim() !== '') unnamedWithData.add(c);
     const result = readRow(cells, number, ctx);
-    if (result.kind === 'empty') report.skippedRows++;
-    else if (result.kind === 'bad') {
+    if (result.kind === 'empty') {
+      report.skippedRows++;
+      return;
+    }
+    if (result.statusWord !== undefined) {
+      const status = result.kind === 'ok' ? result.auxiliary.status : undefined;
+      if (status) {
+        const entry = statusWords.get(result.statusWord);
+        if (entry) entry.rows++;
+        else statusWords.set(result.statusWord, { status, rows: 1 });
+      }
+    }
+    if (result.kind === 'bad') {
       badRows++;
       problems.push(...result.problems);
     } else {
@@ -131,16 +185,38 @@ async function importFile(
     }
   });
   if (readError) problems.push({ file, row: readError.row, reason: readError.reason });
+  report.statusWords = [...statusWords].map(([word, v]) => ({ word, ...v }));
+
+  resolveAsOf(file, mapping, preamble, report, problems, !readError);
 
   if (!header) {
-    if (!readError) {
-      problems.push(
-        mapping.headerRow
-          ? { file, row: mapping.headerRow, reason: `映射文件指定的表头行第 ${mapping.headerRow} 行是空的` }
-          : { file, reason: '文件中没有任何内容（找不到表头行）' },
-      );
+    if (readError) return done;
+    if (mapping.headerRow) {
+      problems.push({ file, row: mapping.headerRow, reason: `映射文件指定的表头行第 ${mapping.headerRow} 行是空的` });
+      return done;
     }
+    const candidate = bestCandidate(looked, mapping);
+    if (!candidate) {
+      problems.push({ file, reason: '文件中没有任何内容（找不到表头行）' });
+      return done;
+    }
+    if (candidate.score === 0) {
+      problems.push({
+        file,
+        reason: `在前 ${HEADER_SEARCH_ROWS} 行中没有找到表头行：表头行须同时有「姓名」和「证件编号」两列（查看过的行、认得的表头和可以照着改的映射文件见检查结果中该文件下方）`,
+      });
+    } else readHeaderRow(candidate.row.cells, candidate.row.number, mapping, file, problems, readPreamble(looked, registry, resolveAgency).agency);
+    report.mappingHelp = mappingHelp(file, looked, candidate.score ? candidate.row : likelyHeader(looked), {
+      asOf: report.asOf || undefined,
+      agencyId: mapping.agency,
+    });
     return done;
+  }
+  if (!header.usable && headerCells) {
+    report.mappingHelp = mappingHelp(file, [...looked, headerCells], headerCells, {
+      asOf: report.asOf || undefined,
+      agencyId: mapping.agency ?? preamble.agency?.agency?.id,
+    });
   }
   for (const c of [...unnamedWithData].sort((a, b) => a - b)) report.droppedColumns.push(`${columnLabel(c, '')}（无表头）`);
   report.rows = records.length;
@@ -149,6 +225,55 @@ async function importFile(
     problems.push({ file, row: header.number, reason: '表头下面没有任何人员数据' });
   }
   return done;
+}
+
+function isHeaderCandidate(cells: readonly RawCell[], mapping: RosterMapping): boolean {
+  if (!cells.some((c) => cellText(c).trim() !== '')) return false;
+  const { columns } = matchHeaders(
+    cells.map((c) => cellText(c)),
+    mapping.columns,
+  );
+  return columns.has('name') && columns.has('certificateNo');
+}
+
+/** The row that looks most like a header (most recognized columns), if any row has content. */
+function bestCandidate(rows: readonly TableRow[], mapping: RosterMapping): { row: TableRow; score: number } | undefined {
+  let best: { row: TableRow; score: number } | undefined;
+  for (const row of rows) {
+    if (!row.cells.some((c) => cellText(c).trim() !== '')) continue;
+    const score = matchHeaders(
+      row.cells.map((c) => cellText(c)),
+      mapping.columns,
+    ).columns.size;
+    if (!best || score > best.score) best = { row, score };
+  }
+  return best;
+}
+
+/** For a mapping file to edit: the first row with three or more distinct texts and no long numbers in it. */
+function likelyHeader(rows: readonly TableRow[]): TableRow | undefined {
+  return rows.find((r) => {
+    const texts = new Set(r.cells.map((c) => cellText(c).trim()).filter(Boolean));
+    return texts.size >= 3 && ![...texts].some((t) => /\d{4,}/.test(t));
+  });
+}
+
+/** Mapping file `asOf`, then the date inside the sheet, then the file name; every source found is reported. */
+function resolveAsOf(file: string, mapping: RosterMapping, preamble: Preamble, report: RosterFileReport, problems: RosterProblem[], complain: boolean): void {
+  const sources: AsOfSource[] = [];
+  if (mapping.asOf) sources.push({ kind: 'mapping', date: mapping.asOf, where: '映射文件 asOf' });
+  if (preamble.asOf) sources.push({ kind: 'sheet', date: preamble.asOf.date, where: `表内第 ${preamble.asOf.row} 行「${preamble.asOf.text}」` });
+  const fromName = asOfFromFileName(file);
+  if (fromName) sources.push({ kind: 'fileName', date: fromName, where: '文件名' });
+  report.asOfSources = sources;
+  if (sources.length) report.asOf = sources[0]!.date;
+  else if (complain) {
+    problems.push({
+      file,
+      reason:
+        '无法确定名单日期：请在表头上方写明“填报日期：2026年11月1日”，或在文件名中写上日期（如 城管局-2026-11-01.csv），或在映射文件中写 asOf: 2026-11-01',
+    });
+  }
 }
 
 interface HeaderRow {
@@ -160,14 +285,24 @@ interface HeaderRow {
   unnamed: number[];
   /** False when a required column is missing or ambiguous: the rows are then not read. */
   usable: boolean;
+  /** Whether a row is the header again (exports printed over several pages repeat it). */
+  repeats: (cells: readonly RawCell[]) => boolean;
 }
 
-function readHeaderRow(cells: readonly RawCell[], number: number, mapping: RosterMapping, file: string, problems: RosterProblem[]): HeaderRow {
+function readHeaderRow(
+  cells: readonly RawCell[],
+  number: number,
+  mapping: RosterMapping,
+  file: string,
+  problems: RosterProblem[],
+  sheetAgency: Preamble['agency'],
+): HeaderRow {
   const problemsBefore = problems.length;
   const filled = cells.filter((c) => cellText(c).trim() !== '').length;
+  const unusable = { number, width: 0, columns: new Map(), dropped: [], unnamed: [], usable: false, repeats: () => false };
   if (filled === 0) {
     problems.push({ file, row: number, reason: `映射文件指定的表头行第 ${number} 行是空的` });
-    return { number, width: 0, columns: new Map(), dropped: [], unnamed: [], usable: false };
+    return unusable;
   }
   const headerTexts = cells.map((c) => cellText(c));
   const match = matchHeaders(headerTexts, mapping.columns);
@@ -177,17 +312,25 @@ function readHeaderRow(cells: readonly RawCell[], number: number, mapping: Roste
   for (const mapped of Object.keys(mapping.columns ?? {})) {
     if (!present.has(headerKey(mapped))) problems.push({ file, row: number, reason: `映射文件 columns 中的表头「${mapped}」在这一行中找不到` });
   }
-  const required = mapping.agency === undefined ? [...REQUIRED, 'agency' as const] : REQUIRED;
+  const required = mapping.agency === undefined && !sheetAgency ? [...REQUIRED, 'agency' as const] : REQUIRED;
   const missing = required.filter((f) => !match.columns.has(f));
   for (const field of missing) {
     const lookalike = lookalikeHeader(headerTexts, field);
     const hint = lookalike ? `（${columnLabel(lookalike.index, lookalike.header)}像是这一列，但表头须与上述写法完全一致）` : '';
     problems.push({ file, row: number, reason: missingColumnReason(field) + hint });
   }
-  if (missing.length && !mapping.headerRow && filled === 1) {
-    const mappingName = mappingPathFor(file).split('/').pop();
-    problems.push({ file, row: number, reason: `这一行只有一个单元格有内容，像是标题：表头不在这一行时，请在映射文件 ${mappingName} 中用 headerRow 写明表头在第几行` });
+  if (!match.columns.has('agency') && mapping.agency === undefined && sheetAgency && !sheetAgency.agency) {
+    problems.push({
+      file,
+      row: sheetAgency.row,
+      value: sheetAgency.text,
+      reason: '表中没有「单位」列，表头上方写的单位在 agencies.yaml 中找不到：请写机关的完整名称，或在映射文件中用 agency 写明机关 id',
+    });
   }
+  const nameKey = headerKey(headerTexts[match.columns.get('name')?.index ?? -1] ?? '');
+  const certificateKey = headerKey(headerTexts[match.columns.get('certificateNo')?.index ?? -1] ?? '');
+  const nameIndex = match.columns.get('name')?.index ?? -1;
+  const certificateIndex = match.columns.get('certificateNo')?.index ?? -1;
   return {
     number,
     width: cells.length,
@@ -195,6 +338,8 @@ function readHeaderRow(cells: readonly RawCell[], number: number, mapping: Roste
     dropped: match.dropped,
     unnamed: [...match.droppedIndexes].filter((i) => cellText(cells[i] ?? '').trim() === ''),
     usable: !missing.length && !match.problems.length && problems.length === problemsBefore,
+    repeats: (row) =>
+      nameKey !== '' && headerKey(cellText(row[nameIndex] ?? '')) === nameKey && headerKey(cellText(row[certificateIndex] ?? '')) === certificateKey,
   };
 }
 

@@ -11,8 +11,8 @@ export { formatProblem, RosterImportError, type RosterProblem } from './problems
 export { rosterMappingSchema, type RosterMapping } from './mapping.ts';
 export type { Auxiliary } from '../../core/roster/schema.ts';
 
-/** Roster exports are `.csv` and `.xlsx`; `.xls` is listed too, so that it is refused with a reason rather than ignored. */
-const ROSTER_FILE = /\.(csv|xlsx|xls)$/i;
+/** Roster exports: CSV and workbooks (XLSX, Excel 97-2003 .xls, WPS .et). */
+const ROSTER_FILE = /\.(csv|xlsx|xls|et)$/i;
 
 /** Every roster export under `<contentDir>/rosters/`, sorted, absolute. Skips Excel lock files (`~$…`) and hidden files. */
 export function findRosterFiles(contentDir: string): Promise<string[]> {
@@ -31,7 +31,12 @@ export async function findRosterFilesIn(root: string): Promise<string[]> {
   return entries
     .filter((e) => e.isFile() && ROSTER_FILE.test(e.name))
     .map((e) => join(e.parentPath, e.name))
-    .filter((path) => !relative(root, path).split(sep).some((part) => part.startsWith('.') || part.startsWith('~$')))
+    .filter(
+      (path) =>
+        !relative(root, path)
+          .split(sep)
+          .some((part) => part.startsWith('.') || part.startsWith('~$')),
+    )
     .sort();
 }
 
@@ -98,7 +103,7 @@ function strayMappings(files: ReadonlySet<string>): string[] {
   for (const name of files) {
     if (name.includes('/') || !name.endsWith('.mapping.yaml')) continue;
     const base = name.slice(0, -'.mapping.yaml'.length);
-    if (!['csv', 'xlsx', 'xls', 'CSV', 'XLSX', 'XLS'].some((ext) => files.has(`${base}.${ext}`))) stray.push(name);
+    if (!['csv', 'xlsx', 'xls', 'et', 'CSV', 'XLSX', 'XLS', 'ET'].some((ext) => files.has(`${base}.${ext}`))) stray.push(name);
   }
   return stray.sort();
 }

@@ -18,10 +18,7 @@ export const rosterMappingSchema = z
     asOf: isoDate.optional(),
     /** Extra header text → field. */
     columns: z
-      .record(
-        z.string().min(1, { message: '表头不能为空' }),
-        z.enum(rosterFields, { message: `字段名应为以下之一：${rosterFields.join(', ')}` }),
-      )
+      .record(z.string().min(1, { message: '表头不能为空' }), z.enum(rosterFields, { message: `字段名应为以下之一：${rosterFields.join(', ')}` }))
       .optional(),
     /** XLSX sheet to read; default the first visible one. */
     sheet: z.string().min(1, { message: '工作表名不能为空' }).optional(),
@@ -33,7 +30,7 @@ export const rosterMappingSchema = z
 export type RosterMapping = z.infer<typeof rosterMappingSchema>;
 
 /** Headers of private columns (ID card, phone, address, birth, bank …) that a mapping file may not publish. */
-const PRIVATE_HEADER = /身份证|身份号|公民身份|电话|手机|联系方式|住址|地址|出生|户籍|籍贯|银行|卡号|社保|医保|婚姻|政治面貌|民族|学历/;
+export const PRIVATE_HEADER = /身份证|身份号|公民身份|电话|手机|联系方式|住址|地址|出生|户籍|籍贯|银行|卡号|社保|医保|婚姻|政治面貌|民族|学历/;
 
 /** `a/b.csv` → `a/b.mapping.yaml`. */
 export function mappingPathFor(rosterPath: string): string {

@@ -1,6 +1,7 @@
 import { isRealIsoDate } from '../../core/dates.ts';
 import { normalizeCertificateNo, toHalfWidth } from '../../core/text.ts';
-import type { AuxiliaryStatus, Employment } from '../../core/roster/schema.ts';
+import type { Employment } from '../../core/roster/schema.ts';
+import type { RawCell } from './table.ts';
 
 /** Trimmed, whitespace runs (including line breaks inside a cell) collapsed to one space. */
 export function cleanText(value: string): string {
@@ -66,11 +67,6 @@ export function containsResidentIdNumber(text: string): boolean {
   return false;
 }
 
-/** A mainland mobile number (11 digits, 13x–19x) not next to other digits. */
-export function containsMobileNumber(text: string): boolean {
-  return text.length >= 11 && /(?<!\d)1[3-9]\d{9}(?!\d)/.test(toHalfWidth(text));
-}
-
 export const DATE_FORMATS_HINT = '可用格式：2021-12-01、2021/12/1、2021.12.1、2021年12月1日、20211201，或 Excel 日期';
 
 const EXCEL_EPOCH_1900 = Date.UTC(1899, 11, 30);
@@ -80,12 +76,13 @@ const SERIAL_MIN = 18264;
 const SERIAL_MAX = 109574;
 
 /** A date written any of the ways a Chinese office export writes it, as `YYYY-MM-DD`; `undefined` for empty. */
-export function parseDate(raw: string | number | Date, date1904 = false): Parsed<string | undefined> {
+export function parseDate(raw: RawCell, date1904 = false): Parsed<string | undefined> {
+  if (typeof raw === 'object' && !(raw instanceof Date)) return { ok: true, value: undefined };
   if (raw instanceof Date) {
     if (Number.isNaN(raw.getTime())) return { ok: false, reason: `日期无效。${DATE_FORMATS_HINT}` };
     return { ok: true, value: raw.toISOString().slice(0, 10) };
   }
-  if (typeof raw === 'number') return fromSerial(raw, date1904);
+  if (typeof raw === 'number') return Number.isInteger(raw) && raw >= 1e7 ? parseDateText(String(raw), date1904) : fromSerial(raw, date1904);
   // A roster repeats the same few hundred dates thousands of times.
   const key = date1904 ? `1904:${raw}` : raw;
   let parsed = dateCache.get(key);
@@ -123,27 +120,7 @@ function fromSerial(serial: number, date1904: boolean): Parsed<string> {
   return { ok: true, value: new Date(EXCEL_EPOCH_1900 + days * DAY).toISOString().slice(0, 10) };
 }
 
-const STATUS_WORDS: Record<AuxiliaryStatus, readonly string[]> = {
-  active: ['在岗', '有效', '正常'],
-  suspended: ['暂停', '停用'],
-  revoked: ['收回', '注销', '吊销', '作废'],
-  left: ['离职', '离岗', '辞退', '解聘'],
-};
-const STATUS_BY_WORD = new Map<string, AuxiliaryStatus>();
-for (const [status, words] of Object.entries(STATUS_WORDS) as [AuxiliaryStatus, readonly string[]][]) {
-  STATUS_BY_WORD.set(status, status);
-  for (const word of words) STATUS_BY_WORD.set(word, status);
-}
-export const STATUS_WORDS_HINT = Object.values(STATUS_WORDS).map((w) => w.join('/')).join('；');
-
-/** A status word (在岗, 暂停, 注销, 离职 …); an empty cell means active. */
-export function parseStatus(value: string): Parsed<AuxiliaryStatus> {
-  const word = toHalfWidth(value).replace(/\s+/g, '').toLowerCase();
-  if (!word) return { ok: true, value: 'active' };
-  const status = STATUS_BY_WORD.get(word);
-  if (status) return { ok: true, value: status };
-  return { ok: false, reason: `无法识别的状态。可用：${STATUS_WORDS_HINT}` };
-}
+export { parseStatus, STATUS_WORDS_HINT } from './status.ts';
 
 const EMPLOYMENT_WORDS: Record<Employment, readonly string[]> = {
   direct: ['直接招用', '单位聘用', '聘用', '直招'],
@@ -154,7 +131,21 @@ for (const [employment, words] of Object.entries(EMPLOYMENT_WORDS) as [Employmen
   EMPLOYMENT_BY_WORD.set(employment, employment);
   for (const word of words) EMPLOYMENT_BY_WORD.set(word, employment);
 }
-export const EMPLOYMENT_WORDS_HINT = Object.values(EMPLOYMENT_WORDS).map((w) => w.join('/')).join('；');
+export const EMPLOYMENT_WORDS_HINT = Object.values(EMPLOYMENT_WORDS)
+  .map((w) => w.join('/'))
+  .join('；');
+
+const CONSENT_WORDS = { yes: ['是', '同意', 'y', 'yes', '1', '√', '✓'], no: ['否', '不同意', 'n', 'no', '0', '×'] };
+export const CONSENT_WORDS_HINT = `是/同意；否/不同意（空白视为不同意）`;
+
+/** 照片公开同意: only an explicit yes is consent; an empty cell is not. */
+export function parseConsent(value: string): Parsed<boolean> {
+  const word = toHalfWidth(value).replace(/\s+/g, '').toLowerCase();
+  if (!word) return { ok: true, value: false };
+  if (CONSENT_WORDS.yes.includes(word)) return { ok: true, value: true };
+  if (CONSENT_WORDS.no.includes(word)) return { ok: true, value: false };
+  return { ok: false, reason: `无法识别的照片公开同意。可用：${CONSENT_WORDS_HINT}` };
+}
 
 /** 用工方式; `undefined` for an empty cell. */
 export function parseEmployment(value: string): Parsed<Employment | undefined> {
@@ -165,9 +156,10 @@ export function parseEmployment(value: string): Parsed<Employment | undefined> {
   return { ok: false, reason: `无法识别的用工方式。可用：${EMPLOYMENT_WORDS_HINT}` };
 }
 
-/** The text of a cell for a text field: numbers as written, dates as `YYYY-MM-DD`. */
-export function cellText(raw: string | number | Date): string {
+/** The text of a cell for a text field: numbers as written, dates as `YYYY-MM-DD`; a refused cell has none. */
+export function cellText(raw: RawCell): string {
   if (typeof raw === 'string') return raw;
+  if (typeof raw === 'object' && !(raw instanceof Date)) return '';
   if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? '' : raw.toISOString().slice(0, 10);
   return String(raw);
 }

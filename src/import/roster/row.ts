@@ -3,15 +3,19 @@ import type { Agency } from '../../core/registry/schema.ts';
 import type { Auxiliary } from '../../core/roster/schema.ts';
 import { dateFields, fieldLabels, type RosterField } from './fields.ts';
 import type { MappedColumn } from './headers.ts';
-import { cellText, cleanText, containsMobileNumber, containsResidentIdNumber, normalizeName, parseCertificateNo, parseDate, parseEmployment, parseStatus, type Parsed } from './normalize.ts';
+import { cellText, cleanText, normalizeName, parseCertificateNo, parseConsent, parseDate, parseEmployment, type Parsed } from './normalize.ts';
+import { findPrivateNumber, PRIVATE_NUMBER_NAMES } from './private-numbers.ts';
+import { parseStatus } from './status.ts';
 import type { RosterProblem } from './problems.ts';
-import type { RawCell } from './table.ts';
+import type { CellIssue, RawCell } from './table.ts';
 
 export interface RowContext {
   file: string;
   columns: ReadonlyMap<RosterField, MappedColumn>;
   /** From the mapping file: the agency every row belongs to. */
   mappingAgency?: Agency;
+  /** Named above the header (填报单位：…, or a title starting with an agency's name): the agency of rows whose 单位 is blank. */
+  sheetAgency?: { agency?: Agency; text: string; row: number };
   /** Resolves a 单位 cell to an agency (cached by the caller). */
   resolveAgency: (value: string) => Agency | undefined;
   date1904: boolean;
@@ -19,7 +23,23 @@ export interface RowContext {
   existingFiles?: ReadonlySet<string>;
 }
 
-export type RowResult = { kind: 'empty' } | { kind: 'ok'; auxiliary: Auxiliary } | { kind: 'bad'; problems: RosterProblem[] };
+export type RowResult =
+  | { kind: 'empty' }
+  | { kind: 'ok'; auxiliary: Auxiliary; statusWord: string }
+  | { kind: 'bad'; problems: RosterProblem[]; statusWord?: string };
+
+/** Longest published values, in characters: a name fits a page heading and a search result; the rest a table cell. */
+export const MAX_NAME_LENGTH = 50;
+export const MAX_FIELD_LENGTH = 200;
+
+const CELL_ISSUES: Record<CellIssue['issue'], (ref: string) => string> = {
+  'no-cached-value': (ref) => `单元格 ${ref} 是公式，但文件里没有保存计算结果（由程序生成的文件常见）：请在 Excel 或 WPS 中打开这个文件、保存一次后再放入`,
+  'external-link': (ref) => `单元格 ${ref} 的公式引用了另一个文件，这样的值不会公开：请把该列“选择性粘贴 → 数值”后再导出`,
+  'error-value': (ref) => `单元格 ${ref} 的值是错误值（如 #N/A、#REF!）：请改正公式或填入内容`,
+};
+
+/** An absolute path on the clerk's computer or network (`C:\…`, `\\server\…`, `file:…`): never published. */
+const FILE_PATH = /(?:^|[^a-z])[a-z]:[\\/]|\\\\[^\\\s]|file:\/\//i;
 
 /** One data row → an Auxiliary of the allow-listed fields only, or every problem the row has. */
 export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowContext): RowResult {
@@ -30,25 +50,58 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
   const texts = new Map<RosterField, string>();
   let anything = false;
   for (const [field, column] of ctx.columns) {
-    const value = cleanText(cellText(cells[column.index] ?? ''));
+    const cell = cells[column.index] ?? '';
+    const value = cleanText(cellText(cell));
     texts.set(field, value);
-    if (value !== '') anything = true;
+    if (value !== '' || (typeof cell === 'object' && !(cell instanceof Date))) anything = true;
   }
   if (!anything) return { kind: 'empty' };
   const text = (field: RosterField): string => texts.get(field) ?? '';
 
   const problems: RosterProblem[] = [];
+  /** Fields whose value must not be quoted or checked further: it carries a private number, a path, or is a refused cell. */
+  const withheld = new Set<RosterField>();
   const problem = (field: RosterField, reason: string, value?: string): void => {
+    if (withheld.has(field)) return;
     problems.push({ file: ctx.file, row: rowNumber, column: ctx.columns.get(field)?.label, value, reason });
   };
+  const withhold = (field: RosterField, reason: string): void => {
+    problem(field, reason);
+    withheld.add(field);
+  };
+
+  for (const [field] of ctx.columns) {
+    const cell = raw(field);
+    if (typeof cell === 'object' && !(cell instanceof Date)) {
+      withhold(field, CELL_ISSUES[cell.issue](cell.ref));
+      continue;
+    }
+    const value = text(field);
+    if (!value) continue;
+    // Any published text other than the certificate number may not carry an ID-card or mobile number, however
+    // written; the certificate number has its own check (an agency's numbers may look like phone numbers).
+    if (field !== 'certificateNo') {
+      const kind = findPrivateNumber(value);
+      if (kind) {
+        withhold(field, `${fieldLabels[field]}中含有${PRIVATE_NUMBER_NAMES[kind]}，不能公开（此处不引用原值）`);
+        continue;
+      }
+    }
+    if ((value.includes(':') || value.includes('\\')) && FILE_PATH.test(value)) {
+      withhold(
+        field,
+        `${fieldLabels[field]}中含有电脑上的文件路径，不能公开（此处不引用原值）${field === 'photo' ? '：照片应写成名单文件所在文件夹内的相对路径，如 photos/张三.jpg' : ''}`,
+      );
+      continue;
+    }
+    const max = field === 'name' ? MAX_NAME_LENGTH : MAX_FIELD_LENGTH;
+    // Code units bound code points from above: only a long value is counted character by character.
+    const length = value.length > max ? [...value].length : 0;
+    if (length > max) withhold(field, `${fieldLabels[field]}过长：${length} 个字符，最多 ${max} 个`);
+  }
 
   const name = normalizeName(text('name'));
   if (!name) problem('name', '姓名为空');
-  // A published text that carries an ID-card number (a pasted-in column, a photo named by it) is refused unquoted.
-  for (const field of ['name', 'post', 'dispatcher', 'photo'] as const) {
-    if (containsResidentIdNumber(text(field))) problem(field, `${fieldLabels[field]}中含有居民身份证号码，不能公开`);
-    else if (field !== 'photo' && containsMobileNumber(text(field))) problem(field, `${fieldLabels[field]}中含有手机号码，不能公开`);
-  }
 
   const certificateText = text('certificateNo');
   const certificateRaw = raw('certificateNo');
@@ -58,7 +111,14 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
       : parseCertificateNo(certificateText);
   if (!certificate.ok) problem('certificateNo', certificate.reason, certificate.hideValue ? undefined : certificateText);
 
-  let agency = ctx.mappingAgency;
+  let agency = ctx.mappingAgency ?? ctx.sheetAgency?.agency;
+  const noAgency = (): void => {
+    const sheet = ctx.sheetAgency;
+    if (sheet && !sheet.agency)
+      problem('agency', `单位为空，表头上方第 ${sheet.row} 行写的单位「${sheet.text}」在 agencies.yaml 中找不到（应与机关的完整名称一致）`);
+    else problem('agency', '单位为空');
+  };
+  if (!ctx.columns.has('agency') && !agency) noAgency();
   if (ctx.columns.has('agency')) {
     const agencyText = text('agency');
     if (agencyText) {
@@ -67,7 +127,7 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
       else if (ctx.mappingAgency && found.id !== ctx.mappingAgency.id) {
         problem('agency', `与映射文件指定的单位「${ctx.mappingAgency.name}」（${ctx.mappingAgency.id}）不一致`, agencyText);
       } else agency = found;
-    } else if (!ctx.mappingAgency) problem('agency', '单位为空');
+    } else if (!agency) noAgency();
   }
 
   const status = parseStatus(text('status'));
@@ -97,7 +157,11 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
     if (reason) problem('photo', reason, photo);
   }
 
-  if (problems.length || !certificate.ok || !agency || !status.ok) return { kind: 'bad', problems };
+  const consent = parseConsent(text('photoConsent'));
+  if (!consent.ok) problem('photoConsent', consent.reason, text('photoConsent'));
+
+  const statusWord = text('status');
+  if (problems.length || !certificate.ok || !agency || !status.ok) return { kind: 'bad', problems, statusWord: status.ok ? statusWord : undefined };
   const auxiliary: Auxiliary = { certificateNo: certificate.value, name, agencyId: agency.id, status: status.value };
   const post = text('post');
   if (post) auxiliary.post = post;
@@ -109,7 +173,8 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
   if (employmentValue) auxiliary.employment = employmentValue;
   if (dispatcher) auxiliary.dispatcher = dispatcher;
   if (photo) auxiliary.photo = photo;
-  return { kind: 'ok', auxiliary };
+  if (consent.ok && consent.value) auxiliary.photoConsent = true;
+  return { kind: 'ok', auxiliary, statusWord };
 }
 
 const PHOTO_EXTENSIONS = /\.(jpe?g|png|webp)$/i;

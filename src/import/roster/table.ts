@@ -1,10 +1,21 @@
 /**
- * A cell as read from a file. CSV gives only text; XLSX also gives numbers (kept as numbers so that a date
- * column can read an Excel serial) and dates (cells Excel formats as dates).
+ * A cell as read from a file. CSV gives only text; workbooks also give numbers (kept as numbers so that a date
+ * column can read an Excel serial) and dates (cells formatted as dates), and a CellIssue for a cell whose value
+ * must not be published (its text is never read).
  */
-export type RawCell = string | number | Date;
+export type RawCell = string | number | Date | CellIssue;
 
-/** One row with its number as Excel shows it (1-based; XLSX skips empty rows, CSV gives them as `['']`). */
+/**
+ * A formula cell with no stored result, one that reads another file, or an error value (#N/A …): refused
+ * wherever it would be published, and never read as text.
+ */
+export interface CellIssue {
+  issue: 'no-cached-value' | 'external-link' | 'error-value';
+  /** The cell as the spreadsheet names it, e.g. `C5`. */
+  ref: string;
+}
+
+/** One row with its number as Excel shows it (1-based; workbooks skip empty rows, CSV gives them as `['']`). */
 export interface TableRow {
   number: number;
   cells: RawCell[];

@@ -1,5 +1,5 @@
 import type { RosterProblem } from './problems.ts';
-import type { Auxiliary } from '../../core/roster/schema.ts';
+import type { Auxiliary, AuxiliaryStatus } from '../../core/roster/schema.ts';
 
 export interface RosterSource {
   /** Path relative to the content folder, used in messages. */
@@ -24,13 +24,32 @@ export interface RosterFileReport {
   encoding: string;
   /** Roster date (YYYY-MM-DD); empty when it could not be determined. */
   asOf: string;
+  /** Every place a roster date was found, the one used first (mapping file, then the sheet, then the file name). */
+  asOfSources: AsOfSource[];
+  /** Row number of the header, as Excel shows it; 0 when no usable header was found. */
+  headerRow: number;
+  /** The agency named above the header (填报单位：…, or the title), if any. */
+  sheetAgency?: { text: string; row: number; agencyId?: string };
+  /** Each distinct status word as written (trimmed; '' for blank), what it was read as, and on how many rows. */
+  statusWords: { word: string; status: AuxiliaryStatus; rows: number }[];
+  /** Totals and signature rows under (or inside) the table, dropped unread. */
+  footerRows: number;
+  /** Shown when the header could not be used: rows looked at, recognized headers, a mapping file to edit. */
+  mappingHelp?: string[];
   /** Auxiliaries read from the file. */
   rows: number;
   agencyIds: string[];
   /** Headers of the columns that were not kept (never published). */
   droppedColumns: string[];
-  /** Rows with nothing in any kept column (blank lines, footers such as 制表人), skipped. */
+  /** Rows with nothing in any kept column (blank lines, a repeated header row), skipped. */
   skippedRows: number;
+}
+
+export interface AsOfSource {
+  kind: 'mapping' | 'sheet' | 'fileName';
+  date: string;
+  /** Where, for the clerk: `映射文件 asOf`, `表内第 2 行「填报日期：2022年11月1日」`, `文件名`. */
+  where: string;
 }
 
 export interface RosterResult {

@@ -41,4 +41,4 @@ async function fromVerifyPage(no: string, signal?: AbortSignal): Promise<FoundAu
   };
 }
 
-export const statusWords: Record<string, string> = { active: '在岗', suspended: '暂停', revoked: '已收回/注销', left: '已离职' };
+export const statusWords: Record<string, string> = { active: '在岗', suspended: '暂停', revoked: '已收回', cancelled: '已注销', left: '已离职' };

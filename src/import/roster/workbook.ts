@@ -1,0 +1,180 @@
+import type { CellObject, WorkBook, WorkSheet } from '@e965/xlsx';
+import type { OpenResult, RawCell, TableRow } from './table.ts';
+
+export type WorkbookKind = 'XLSX' | 'XLS' | 'ET';
+
+/**
+ * Reads one sheet of a workbook (the named one, else the first visible one) with SheetJS (@e965/xlsx, the
+ * maintained 0.20 line; docs/ROSTERS.md says why): XLSX from any writer, Excel 97-2003 `.xls` (BIFF8) and WPS
+ * `.et`. Every cell becomes what the clerk sees, read as a person would:
+ *  - merged cells: every cell of a merged range reads the range's value (a title across the sheet, a 单位 merged
+ *    down many rows);
+ *  - numbers: kept as numbers (so a date column can read a serial and 15+ digit numbers can be detected), except
+ *    that a custom number format the clerk sees the effect of (`000000` → `001234`) is applied;
+ *  - date-formatted numbers: dates;
+ *  - formulas: the result the spreadsheet program stored when it saved the file, never evaluated here. A formula
+ *    with no stored result, one that reads another file, and an error value become a CellIssue (refused where
+ *    published).
+ */
+export async function openWorkbook(bytes: Uint8Array, kind: WorkbookKind, sheetName?: string): Promise<OpenResult> {
+  // Loaded on demand: the reader is large and a content folder may hold only CSV files.
+  const XLSX = await import('@e965/xlsx');
+  const label = kind === 'XLSX' ? '.xlsx' : kind === 'XLS' ? '.xls' : '.et';
+  const broken = `无法读取 ${label} 文件：文件已损坏或格式不对，请在 Excel 或 WPS 中打开后另存为 .xlsx`;
+  if (bytes[0] === 0xd0 && bytes[1] === 0xcf) {
+    // A compound file must hold a workbook stream: otherwise the reader would fall back to reading its bytes as text.
+    let streams: string[];
+    try {
+      streams = XLSX.CFB.read(bytes, { type: 'array' }).FullPaths.map((p: string) => p.split('/').filter(Boolean).pop() ?? '');
+    } catch {
+      return { ok: false, reason: broken };
+    }
+    if (streams.includes('EncryptionInfo') || streams.includes('EncryptedPackage')) {
+      return { ok: false, reason: '这是设置了打开密码的工作簿：请在 Excel 或 WPS 中取消密码后再放入' };
+    }
+    if (!streams.some((name) => /^(Workbook|Book)$/i.test(name))) return { ok: false, reason: broken };
+  }
+  let workbook: WorkBook;
+  try {
+    workbook = XLSX.read(bytes, {
+      type: 'array',
+      dense: true,
+      cellFormula: true,
+      cellNF: true,
+      cellText: false,
+      cellDates: false,
+      cellHTML: false,
+      cellStyles: false,
+      bookVBA: false,
+      // Keeps a formula cell that has no stored result (otherwise dropped as if empty), so it can be refused by name.
+      sheetStubs: true,
+    });
+  } catch (error) {
+    const message = String((error as Error)?.message ?? '');
+    if (/password|encrypt/i.test(message)) return { ok: false, reason: '这是设置了打开密码的工作簿：请在 Excel 或 WPS 中取消密码后再放入' };
+    return { ok: false, reason: broken };
+  }
+  const names = workbook.SheetNames;
+  const visible = names.filter((_, i) => !workbook.Workbook?.Sheets?.[i]?.Hidden);
+  // By default the first sheet a clerk sees: hidden sheets (lookup lists, macros' scratch) are passed over.
+  const name = sheetName ?? visible[0] ?? names[0];
+  const sheet = name === undefined ? undefined : workbook.Sheets[name];
+  if (!sheet || name === undefined) {
+    if (sheetName === undefined) return { ok: false, reason: '工作簿中没有工作表' };
+    return { ok: false, reason: `工作簿中没有名为「${sheetName}」的工作表（已有：${names.join('、')}）` };
+  }
+  const date1904 = Boolean(workbook.Workbook?.WBProps?.date1904);
+  const format = XLSX.SSF;
+  return {
+    ok: true,
+    table: {
+      date1904,
+      eachRow(visit: (row: TableRow) => void) {
+        const rows = denseRows(sheet);
+        fillMerges(sheet, rows);
+        for (let r = 0; r < rows.length; r++) {
+          const row = rows[r];
+          if (!row) continue;
+          const cells: RawCell[] = [];
+          let any = false;
+          for (let c = 0; c < row.length; c++) {
+            const cell = row[c];
+            const raw = cell ? cellToRaw(cell, r, c, date1904, format) : '';
+            cells.push(raw);
+            if (raw !== '') any = true;
+          }
+          if (any) visit({ number: r + 1, cells });
+        }
+        return undefined;
+      },
+    },
+  };
+}
+
+type DenseRows = (CellObject | undefined)[][];
+
+function denseRows(sheet: WorkSheet): DenseRows {
+  return ((sheet as { '!data'?: DenseRows })['!data'] ?? []) as DenseRows;
+}
+
+/**
+ * Copies each merged range's value into the range's other cells, within the rows and columns that hold data: a
+ * range written as the whole sheet (A1:XFD1048576) must not make a million rows appear.
+ */
+function fillMerges(sheet: WorkSheet, rows: DenseRows): void {
+  const merges = sheet['!merges'] ?? [];
+  let width = 0;
+  for (const row of rows) if (row && row.length > width) width = row.length;
+  for (const { s, e } of merges) {
+    const master = rows[s.r]?.[s.c];
+    if (!master) continue;
+    const lastRow = Math.min(e.r, rows.length - 1);
+    const lastCol = Math.min(e.c, width - 1);
+    for (let r = s.r; r <= lastRow; r++) {
+      let row = rows[r];
+      if (!row) {
+        row = [];
+        rows[r] = row;
+      }
+      for (let c = s.c; c <= lastCol; c++) if ((r !== s.r || c !== s.c) && !row[c]) row[c] = master;
+    }
+  }
+}
+
+type Ssf = { format: (fmt: string | number, value: unknown) => string; is_date: (fmt: string | number) => boolean };
+
+const EXTERNAL_REFERENCE = /\[\d+\]|\[[^\]]*\.(?:xl\w*|et|csv|ods)\]|'[^']*[\\/][^']*'!|\b[a-z]:\\|\\\\|file:/i;
+const EXCEL_EPOCH_1900 = Date.UTC(1899, 11, 30);
+const DAY = 86_400_000;
+
+function cellToRaw(cell: CellObject, r: number, c: number, date1904: boolean, ssf: Ssf): RawCell {
+  if (cell.f !== undefined && EXTERNAL_REFERENCE.test(cell.f)) return { issue: 'external-link', ref: ref(r, c) };
+  if (cell.t === 'e') return { issue: 'error-value', ref: ref(r, c) };
+  if (cell.v === undefined || cell.v === null || cell.t === 'z') return cell.f !== undefined ? { issue: 'no-cached-value', ref: ref(r, c) } : '';
+  switch (cell.t) {
+    case 's':
+      return String(cell.v);
+    case 'b':
+      return cell.v ? 'TRUE' : 'FALSE';
+    case 'd':
+      return cell.v instanceof Date ? cell.v : String(cell.v);
+    case 'n':
+      return numberCell(cell.v as number, cell.z, date1904, ssf);
+    default:
+      return String(cell.v);
+  }
+}
+
+function numberCell(value: number, numberFormat: string | number | undefined, date1904: boolean, ssf: Ssf): RawCell {
+  const fmt = numberFormat ?? 'General';
+  if (fmt !== 'General' && safe(() => ssf.is_date(fmt))) {
+    const days = value + (date1904 ? 1462 : 0);
+    return new Date(EXCEL_EPOCH_1900 + Math.round(days * DAY));
+  }
+  if (fmt === 'General' || fmt === 0 || fmt === '0' || fmt === '@' || fmt === 49) {
+    // Integers as their exact digits (String(130982000019), never `1.30982E+11`); fractions as shown.
+    return Number.isInteger(value) ? value : (safe(() => ssf.format('General', value)) ?? String(value));
+  }
+  const shown = safe(() => ssf.format(fmt, value));
+  // A format whose effect the clerk sees (leading zeros, a prefix); never a rounded scientific form.
+  if (shown === undefined || /E[+-]?\d/i.test(shown)) return value;
+  return shown;
+}
+
+function safe<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
+}
+
+function ref(r: number, c: number): string {
+  let n = c + 1;
+  let letters = '';
+  while (n > 0) {
+    letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+    n = Math.floor((n - 1) / 26);
+  }
+  return `${letters}${r + 1}`;
+}

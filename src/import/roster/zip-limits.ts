@@ -1,0 +1,89 @@
+import type { Entry, ZipFile } from 'yauzl';
+
+/**
+ * Limits for a zipped workbook (XLSX, and WPS files saved as XLSX). A real 100,000-row roster has ~16 entries,
+ * ~45 MB expanded and a ratio near 10:1; a zip bomb has thousands of entries or ratios in the thousands.
+ */
+export const ZIP_LIMITS = {
+  maxEntries: 5_000,
+  /** Total expanded size of all entries. */
+  maxExpandedBytes: 400 * 2 ** 20,
+  /** Expanded ÷ compressed, for an entry that expands to more than 1 MiB. */
+  maxRatio: 200,
+} as const;
+
+const RATIO_APPLIES_ABOVE = 2 ** 20;
+
+/**
+ * Checks a zip archive against ZIP_LIMITS before a spreadsheet reader expands it. The sizes in the archive's
+ * directory are checked first, then every entry is actually inflated as a stream and counted (and discarded), so
+ * an archive that lies about its sizes is caught too while memory stays at one chunk. Returns the reason to refuse,
+ * written for the clerk, or undefined.
+ */
+export async function checkZipLimits(
+  bytes: Uint8Array,
+  limits: { maxEntries: number; maxExpandedBytes: number; maxRatio: number } = ZIP_LIMITS,
+): Promise<string | undefined> {
+  const yauzl = await import('yauzl');
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let zip: ZipFile;
+  try {
+    zip = await new Promise<ZipFile>((resolve, reject) =>
+      yauzl.fromBuffer(buffer, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false }, (error, file) =>
+        error ? reject(error) : resolve(file),
+      ),
+    );
+  } catch {
+    return '无法读取文件：文件已损坏或不是有效的工作簿（压缩包结构错误）';
+  }
+  const refuse = (what: string): string =>
+    `文件异常：${what}，超出了允许的范围（可能是损坏的文件或“压缩炸弹”），未读取。请在 Excel 或 WPS 中打开后重新另存为 .xlsx，或另存为 CSV`;
+  if (zip.entryCount > limits.maxEntries) {
+    zip.close();
+    return refuse(`压缩包中有 ${zip.entryCount} 个文件（最多 ${limits.maxEntries} 个）`);
+  }
+  let expanded = 0;
+  const tooBig = (entry: Entry, size: number): string | undefined => {
+    if (expanded + size > limits.maxExpandedBytes) return refuse(`解压后超过 ${Math.round(limits.maxExpandedBytes / 2 ** 20)} MB`);
+    if (size > RATIO_APPLIES_ABOVE && size > entry.compressedSize * limits.maxRatio)
+      return refuse(`其中的「${entry.fileName.slice(0, 80)}」压缩比超过 ${limits.maxRatio}:1`);
+    return undefined;
+  };
+  return new Promise<string | undefined>((resolve) => {
+    let settled = false;
+    const finish = (reason: string | undefined): void => {
+      if (settled) return;
+      settled = true;
+      zip.close();
+      resolve(reason);
+    };
+    zip.on('error', () => finish('无法读取文件：文件已损坏或不是有效的工作簿（压缩包结构错误）'));
+    zip.on('end', () => finish(undefined));
+    zip.on('entry', (entry: Entry) => {
+      if (entry.fileName.endsWith('/')) {
+        zip.readEntry();
+        return;
+      }
+      const declared = tooBig(entry, entry.uncompressedSize);
+      if (declared) return finish(declared);
+      zip.openReadStream(entry, (error, stream) => {
+        if (error || !stream) return finish('无法读取文件：文件已损坏（压缩数据错误）');
+        let size = 0;
+        stream.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          const actual = tooBig(entry, size);
+          if (actual) {
+            stream.destroy();
+            finish(actual);
+          }
+        });
+        stream.on('error', () => finish('无法读取文件：文件已损坏（压缩数据与目录中记录的大小不符）'));
+        stream.on('end', () => {
+          expanded += size;
+          if (!settled) zip.readEntry();
+        });
+      });
+    });
+    zip.readEntry();
+  });
+}

@@ -1,0 +1,180 @@
+#!/usr/bin/python3
+"""Writes the roster corpus: exports shaped the way offices save them, made by writers other than the project's
+own (openpyxl, xlwt, LibreOffice). Run once with Debian's python3-openpyxl, python3-xlwt and
+libreoffice-calc-nogui (and poppler-utils and fonts-wqy-microhei, for the picture in docs/ROSTERS.md) installed:
+
+    /usr/bin/python3 test/roster/corpus/generate.py
+
+The files are committed, so tests and CI need none of these programs. test/roster/corpus.test.ts says what each
+file must import to.
+"""
+import csv
+import datetime
+import os
+import shutil
+import subprocess
+import tempfile
+
+import openpyxl
+import xlwt
+from openpyxl.styles import Alignment, Font
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CGJ = '任丘市城市管理综合行政执法局'
+SCJG = '任丘市市场监督管理局'
+TITLE = CGJ + '行政执法辅助人员花名册'
+FILL_IN = '填报单位（盖章）：' + CGJ + '        填报日期：2022年11月1日'
+HEADER = ['序号', '姓名', '性别', '身份证号', '证件编号', '岗位', '状态', '发证日期', '联系电话']
+# (name, sex, ID, certificate number, post, status as the clerk typed it, issued on); the ID and phone are made up.
+PEOPLE = [
+    ('张伟', '男', '130982199001011235', 'HBFZ-130982-0019', '市容协管员', '在职', datetime.date(2022, 3, 1)),
+    ('王芳', '女', '130982199202022346', 13098200019, '市容协管员', '正常', '2022.3.1'),
+    ('李娜', '女', '130982199303033457', 130982202400001, '停车管理员', '已离职', 20220301),
+    ('刘洋', '男', '130982199404044568', 'RQCG-0004', '市容协管员', '证件已收回', '2022年3月1日'),
+    ('陈静', '女', '130982199505055679', 'RQCG-0005', '市容协管员', '证件收回', 44621),
+    ('杨磊', '男', '130982199606066780', 'RQCG-0006', '市容协管员', '停岗', datetime.date(2021, 12, 1)),
+    ('赵敏', '女', '13098219970707789X', 'RQCG-0007', '停车管理员', '已离职，证件已收回', datetime.date(2021, 12, 1)),
+]
+PHONES = ['13800138000', '13900139000', '13700137000', '13600136000', '13500135000', '13300133000', '18900189000']
+
+
+def title_sheet(ws):
+    """Title merged across, fill-in line, header on row 3, people, 合计, signatures, a blank row."""
+    ws.append([TITLE])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADER))
+    ws['A1'].font = Font(size=16, bold=True)
+    ws['A1'].alignment = Alignment(horizontal='center')
+    ws.append([FILL_IN])
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(HEADER))
+    ws.append(HEADER)
+    for i, (name, sex, pid, cert, post, status, issued) in enumerate(PEOPLE):
+        ws.append([i + 1, name, sex, pid, cert, post, status, issued, PHONES[i]])
+        row = ws.max_row
+        if isinstance(issued, datetime.date):
+            ws.cell(row=row, column=8).number_format = 'yyyy-mm-dd'
+    ws.append(['合计', '', '', '', '', '', '', '', '共 %d 人' % len(PEOPLE)])
+    ws.append([])
+    ws.append(['制表人：孙丽    审核人：周强    负责人：吴刚    联系电话：0317-2222222'])
+    ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=len(HEADER))
+    for col, width in zip('ABCDEFGHI', [6, 10, 6, 22, 20, 14, 20, 14, 14]):
+        ws.column_dimensions[col].width = width
+    ws.page_setup.orientation = 'landscape'
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+
+
+def openpyxl_title_footer(path):
+    wb = openpyxl.Workbook()
+    title_sheet(wb.active)
+    wb.active.title = '花名册'
+    wb.save(path)
+
+
+def openpyxl_formulas(path):
+    """Formulas written by a script: openpyxl stores no results (refused); LibreOffice's copy stores them."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = '名单'
+    ws.append(['姓名', '单位', '证件编号', '岗位', '状态'])
+    ws.append(['张伟', CGJ, 'RQCG-0101', '=CONCATENATE("市容","协管员")', '在岗'])
+    ws.append(['=CONCATENATE("王","芳")', CGJ, '="RQCG-"&TEXT(102,"0000")', '协管员', '在岗'])
+    ws.append(['李娜', CGJ, 'RQCG-0103', '=UPPER("x")&"光检查员"', '=IF(1>0,"离职","在岗")'])
+    wb.save(path)
+
+
+def xlwt_merged_unit(path):
+    """Excel 97-2003 .xls by xlwt: a 单位 cell merged down the rows of its people, numbers as numeric cells."""
+    wb = xlwt.Workbook(encoding='utf-8')
+    ws = wb.add_sheet('名单')
+    ws.write_merge(0, 0, 0, 5, SCJG + '辅助人员名单（截至2022年10月31日）')
+    for c, h in enumerate(['序号', '单位', '姓名', '证件编号', '状态', '有效期至']):
+        ws.write(1, c, h)
+    date_style = xlwt.easyxf(num_format_str='YYYY-MM-DD')
+    zeros_style = xlwt.easyxf(num_format_str='00000000')
+    rows = [
+        ('赵刚', 1234, '在岗', datetime.date(2027, 6, 30), zeros_style),
+        ('钱丽', 'SJ-0002', '暂停', datetime.date(2027, 6, 30), None),
+        ('孙强', 'SJ-0003', '注销', datetime.date(2026, 1, 31), None),
+        ('李明', 'SJ-0004', '作废', datetime.date(2026, 1, 31), None),
+    ]
+    ws.write_merge(2, 1 + len(rows), 1, 1, SCJG)
+    for i, (name, cert, status, until, style) in enumerate(rows):
+        r = 2 + i
+        ws.write(r, 0, i + 1)
+        ws.write(r, 2, name)
+        if style is None:
+            ws.write(r, 3, cert)
+        else:
+            ws.write(r, 3, cert, style)
+        ws.write(r, 4, status)
+        ws.write(r, 5, until, date_style)
+    ws.write(2 + len(rows), 0, '小计')
+    ws.write(3 + len(rows), 0, '审核人：')
+    wb.save(path)
+
+
+def csv_fill_in(path):
+    """A CSV whose 单位 cells are blank: the fill-in line above the header names the unit (written by Python's csv)."""
+    with open(path, 'w', encoding='gb18030', newline='') as f:
+        w = csv.writer(f)
+        w.writerow(['填报单位：' + SCJG, '', '填报日期：2022年11月1日', '', ''])
+        w.writerow(['姓名', '单位', '证件编号', '状态', '备注'])
+        w.writerow(['周杰', '', 'SJ-0101', '在岗', ''])
+        w.writerow(['吴敏', SCJG, 'SJ-0102', '退休', ''])
+        w.writerow(['郑洁', '', 'SJ-0103', '辞职', ''])
+        w.writerow(['合计：3人', '', '', '', ''])
+
+
+def csv_status_words(path):
+    """Status words a clerk might type that must not be guessed: negations, two statuses, unknown words."""
+    with open(path, 'w', encoding='utf-8-sig', newline='') as f:
+        w = csv.writer(f)
+        w.writerow(['姓名', '单位', '证件编号', '状态'])
+        for i, word in enumerate(['不在岗', '未收回', '非在职', '在岗，已离职', '休假', '离职(证件未收回)', '在 岗', '辞退/收回']):
+            w.writerow(['人员%d' % (i + 1), CGJ, 'ST-%04d' % (i + 1), word])
+
+
+def soffice(src, fmt, outdir):
+    subprocess.run(['soffice', '--headless', '--norestore', '--convert-to', fmt, '--outdir', outdir, src],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def main():
+    tmp = tempfile.mkdtemp()
+    try:
+        # The title/fill-in/footer sheet from three writers: openpyxl, LibreOffice (.xlsx and .xls).
+        openpyxl_title_footer(os.path.join(HERE, '城管局花名册-openpyxl.xlsx'))
+        shutil.copy(os.path.join(HERE, '城管局花名册-openpyxl.xlsx'), os.path.join(tmp, '城管局花名册-libreoffice.xlsx'))
+        soffice(os.path.join(tmp, '城管局花名册-libreoffice.xlsx'), 'xls', HERE)
+        soffice(os.path.join(tmp, '城管局花名册-libreoffice.xlsx'), 'xlsx:Calc MS Excel 2007 XML', os.path.join(tmp, 'lo'))
+        shutil.copy(os.path.join(tmp, 'lo', '城管局花名册-libreoffice.xlsx'), os.path.join(HERE, '城管局花名册-libreoffice.xlsx'))
+        # WPS .et is a BIFF8 compound file; no WPS is available here, so the LibreOffice .xls stands in for it.
+        shutil.copy(os.path.join(HERE, '城管局花名册-libreoffice.xls'), os.path.join(HERE, '城管局花名册-wps.et'))
+        # The same sheet whose file name carries another date than the sheet's fill-in line.
+        shutil.copy(os.path.join(HERE, '城管局花名册-openpyxl.xlsx'), os.path.join(HERE, '城管局花名册-2022-10-15.xlsx'))
+
+        openpyxl_formulas(os.path.join(HERE, '公式-openpyxl-2022-11-01.xlsx'))
+        os.makedirs(os.path.join(tmp, 'f'), exist_ok=True)
+        shutil.copy(os.path.join(HERE, '公式-openpyxl-2022-11-01.xlsx'), os.path.join(tmp, 'f', '公式-libreoffice-2022-11-01.xlsx'))
+        soffice(os.path.join(tmp, 'f', '公式-libreoffice-2022-11-01.xlsx'), 'xlsx:Calc MS Excel 2007 XML', os.path.join(tmp, 'f', 'out'))
+        shutil.copy(os.path.join(tmp, 'f', 'out', '公式-libreoffice-2022-11-01.xlsx'), os.path.join(HERE, '公式-libreoffice-2022-11-01.xlsx'))
+
+        xlwt_merged_unit(os.path.join(HERE, '市场监管局-xlwt.xls'))
+        csv_fill_in(os.path.join(HERE, '市场监管局-填报单位.csv'))
+        csv_status_words(os.path.join(HERE, '状态写法-2022-11-01.csv'))
+
+        # The picture of a sheet for docs/ROSTERS.md.
+        images = os.path.join(HERE, '..', '..', '..', 'docs', 'images')
+        os.makedirs(images, exist_ok=True)
+        # LibreOffice without a GUI exports no images: print the sheet to PDF, then rasterize it (poppler-utils).
+        soffice(os.path.join(HERE, '城管局花名册-openpyxl.xlsx'), 'pdf', tmp)
+        subprocess.run(['pdftoppm', '-png', '-r', '110', '-singlefile', '-x', '60', '-y', '60', '-W', '1100', '-H', '330',
+                        os.path.join(tmp, '城管局花名册-openpyxl.pdf'),
+                        os.path.join(images, 'roster-title-footer')], check=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == '__main__':
+    main()
