@@ -19,6 +19,8 @@ import { openStore } from '../store/index.ts';
 import { resolveSecret } from './secret.ts';
 import { isStoreUnavailable, loggablePath, unavailableResponse, withFunctionHeaders } from './headers.ts';
 import type { FunctionHandler } from './node.ts';
+import { lookupFunctions } from './lookup.ts';
+import { hostWatch } from './site-url.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -80,6 +82,8 @@ export async function createApp(
     directoryCheckMs?: number;
     /** Where HOST, SITE_URL and NODE_ENV are read to tell a local run from a deployment (default process.env). */
     env?: NodeJS.ProcessEnv;
+    /** Log the first request for another host than SITE_URL's (default: when SITE_URL is set, i.e. production). */
+    watchHost?: boolean;
   } = {},
 ): Promise<App> {
   const clock = options.clock ?? systemClock;
@@ -120,7 +124,8 @@ export async function createApp(
   };
   // Intake first, then agency actions and the status form, evidence downloads, and the statistics pages (they read
   // the store on request; the static build never does).
-  const handlers: FunctionHandler[] = [complaintFunctions(world), handlingFunctions(world), evidenceDownloads(world), statsFunctions(world)];
+  const handlers: FunctionHandler[] = [lookupFunctions(() => world.directory), complaintFunctions(world), handlingFunctions(world), evidenceDownloads(world), statsFunctions(world)];
+  if (options.watchHost ?? !!(options.env ?? process.env).SITE_URL) handlers.unshift(hostWatch(settings.siteUrl, options.log ?? console.log));
   // Reminders, escalations and daily summaries run with the mail worker, at most once a minute.
   let lastJobs = 0;
   const beforeRound = async () => {

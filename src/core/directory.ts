@@ -115,6 +115,15 @@ export interface Directory {
   readonly holidays: Holidays;
   /** The deployment's policy (policy.yaml). */
   readonly policy: Policy;
+  /** Every published number with its lookup key and agency (what "您是不是要找" suggestions are picked from). */
+  certificates(): Iterable<ListedCertificate>;
+}
+
+/** One published certificate as the lookup's suggestions need it. */
+export interface ListedCertificate {
+  certificateNo: string;
+  lookupKey: string;
+  agencyId: string;
 }
 
 /** The directory file of a site's published data (what the build writes). */
@@ -188,6 +197,9 @@ export function directoryFromFile(file: DirectoryFile): Directory {
     },
     holidays: file.holidays,
     policy: file.policy,
+    *certificates() {
+      for (let i = 0; i < keys.length; i++) yield { certificateNo: numbers[i]!, lookupKey: keys[i]!, agencyId: file.agencies[agencyOf[i]!]!.id };
+    },
   };
 }
 

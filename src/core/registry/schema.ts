@@ -24,6 +24,11 @@ export const agencySchema = z
     ),
     phone: z.string({ error: "电话 phone 应写成文字并加引号，例如 phone: '0317-1234567'" }).trim().min(1, { message: '电话 phone 不能为空（不填就删去这一行）' }).optional(),
     address: z.string({ error: '地址 address 应是文字' }).trim().min(1, { message: '地址 address 不能为空（不填就删去这一行）' }).optional(),
+    aliases: z
+      .array(z.string({ error: '简称 aliases 的每一项应是文字' }).trim().min(1, { message: '简称 aliases 里有空项' }), {
+        error: '简称 aliases 应写成列表，例如 aliases: [城管, 城管局]',
+      })
+      .optional(),
   })
   .strict();
 
