@@ -65,7 +65,8 @@ export function agencyMail(c: ComplaintForMail, agency: Agency, directory: Direc
   return composeMail({
     subject: `【${kindLabels[c.kind]}】${c.reference} 关于${describeTarget(c.target, directory)}`,
     intro: [`${agency.name}：`, `公示平台收到一件${kindLabels[c.kind]}，按规定分派贵单位办理。`],
-    notice: '本平台规则：请对反映人的身份和联系方式严格保密，不得向被投诉、被举报的人员或单位透露，不得转交其本人处理。（这是本平台的规则；两部办法未作规定。处理个人信息须遵守《中华人民共和国个人信息保护法》。）',
+    notice:
+      '本平台规则：请对反映人的身份和联系方式严格保密，不得向被投诉、被举报的人员或单位透露，不得转交其本人处理。（这是本平台的规则；两部办法未作规定。处理个人信息须遵守《中华人民共和国个人信息保护法》。）',
     rows,
     actionLinks,
     outro: [SENT_BY],
@@ -89,21 +90,19 @@ export function greetingName(name: string | undefined): string | undefined {
 export function acknowledgementMail(c: ComplaintForMail, agency: Agency, siteUrl: string): ComposedMail {
   return composeMail({
     subject: `已收到您的${kindLabels[c.kind]}（受理编号 ${c.reference}）`,
-    intro: [
-      `${greetingName(c.contents.complainant.name) ?? '您好'}：`,
-      `我们已收到您的${kindLabels[c.kind]}，并已转${agency.name}办理。`,
-    ],
+    intro: [`${greetingName(c.contents.complainant.name) ?? '您好'}：`, `我们已收到您的${kindLabels[c.kind]}，并已转${agency.name}办理。`],
     rows: [
       ['受理编号', c.reference],
       ['反映对象', '已记录'],
       ['提交时间', shanghai(c.createdAt)],
       ['办理机关', agency.name],
-      ...(c.acceptDueAt ? ([['受理期限', `${shanghai(c.acceptDueAt)} 前决定是否受理`], ['时限说明', c.timeLimit]] as MailRow[]) : []),
+      ...(c.acceptDueAt
+        ? ([
+            ['受理期限', `${shanghai(c.acceptDueAt)} 前决定是否受理`],
+            ['时限说明', c.timeLimit],
+          ] as MailRow[])
+        : []),
     ],
-    outro: [
-      statusLine(siteUrl),
-      `您的个人信息如何使用、保存多久：${siteUrl}/privacy/`,
-      '如非本人提交，请忽略此邮件。',
-    ],
+    outro: [statusLine(siteUrl), `您的个人信息如何使用、保存多久：${siteUrl}/privacy/`, '如非本人提交，请忽略此邮件。'],
   });
 }

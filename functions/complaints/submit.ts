@@ -15,7 +15,6 @@ import { mailHost, type World } from './world.ts';
 import { submissionHash } from './fingerprint.ts';
 import { ackSlotFor } from './ack-quota.ts';
 
-
 export interface Receipt {
   reference: string;
   trackingCode: string;
@@ -46,7 +45,12 @@ export function resolveTarget(input: ComplaintInput, world: World): { target: Ta
     else {
       // A chosen unit fixes the region; otherwise the region where it happened routes it.
       const region = input.agencyId ? directory.agency(input.agencyId)!.region : input.region;
-      target = { about: 'unknownNumber', certificateNo: input.certificateNo!.trim(), ...(input.agencyId ? { agencyId: input.agencyId } : {}), ...(region ? { region } : {}) };
+      target = {
+        about: 'unknownNumber',
+        certificateNo: input.certificateNo!.trim(),
+        ...(input.agencyId ? { agencyId: input.agencyId } : {}),
+        ...(region ? { region } : {}),
+      };
     }
   } else {
     if (!directory.agency(input.agencyId!)) errors.agencyId = '所选单位不存在，请从列表中选择';
@@ -58,9 +62,7 @@ export function resolveTarget(input: ComplaintInput, world: World): { target: Ta
   if (input.category !== OTHER_CATEGORY) {
     const allowed = categoriesOf(regulationId ? directory.regulation(regulationId) : undefined);
     if (!allowed.some((c) => c.code === input.category)) {
-      errors.category = target
-        ? '所选问题类别不适用于该单位所执行的办法，请重新选择（或选“其他”）'
-        : '问题类别无效，请重新选择';
+      errors.category = target ? '所选问题类别不适用于该单位所执行的办法，请重新选择（或选“其他”）' : '问题类别无效，请重新选择';
     }
   }
   if (target && !Object.keys(errors).length) {
@@ -140,9 +142,22 @@ export async function submitComplaint(
         }
       : undefined;
     const row = {
-      id, reference, tracking_hash: trackingHash, kind: input.kind, status: 'submitted' as const, agency_id: route.agencyId,
-      regulation_id: regulationId, category: input.category, target: JSON.stringify(target), contents: JSON.stringify(contents),
-      idempotency_key: key ?? null, submission_hash: key ? submission : null, created_at: at, updated_at: at, accept_due_at: due, resolve_due_at: null,
+      id,
+      reference,
+      tracking_hash: trackingHash,
+      kind: input.kind,
+      status: 'submitted' as const,
+      agency_id: route.agencyId,
+      regulation_id: regulationId,
+      category: input.category,
+      target: JSON.stringify(target),
+      contents: JSON.stringify(contents),
+      idempotency_key: key ?? null,
+      submission_hash: key ? submission : null,
+      created_at: at,
+      updated_at: at,
+      accept_due_at: due,
+      resolve_due_at: null,
     };
     try {
       await insertSubmission(world.store, {

@@ -78,7 +78,12 @@ export async function routingPeriod(db: Db, complaintId: string): Promise<number
   return Number(row?.n ?? 0);
 }
 
-async function check(world: HandlingWorld, db: Db, complaint: ComplaintRow | undefined, claim: ActionClaim): Promise<{ complaint: ComplaintRow; agency: Agency; period: number }> {
+async function check(
+  world: HandlingWorld,
+  db: Db,
+  complaint: ComplaintRow | undefined,
+  claim: ActionClaim,
+): Promise<{ complaint: ComplaintRow; agency: Agency; period: number }> {
   if (!complaint) throw new Refusal(404, `未找到受理编号 ${claim.reference}。`);
   if (complaint.agency_id !== claim.agencyId) {
     const now = world.directory.agency(complaint.agency_id)?.name ?? '其他机关';
@@ -219,7 +224,13 @@ async function perform(
     const links = actionLinks(world, { reference: complaint.reference, agencyId: receiving.id, period: period + 1 }, ['accept', 'reject', 'transfer']);
     await enqueueMail(
       tx,
-      { ...agencyMail(forMail, receiving, world.directory, links), complaintId: complaint.id, key: complaint.reference, kind: `agency-transfer-${event.seq}`, recipient: receiving.complaints.email },
+      {
+        ...agencyMail(forMail, receiving, world.directory, links),
+        complaintId: complaint.id,
+        key: complaint.reference,
+        kind: `agency-transfer-${event.seq}`,
+        recipient: receiving.complaints.email,
+      },
       at,
       host,
     );
@@ -228,7 +239,13 @@ async function perform(
     const links = actionLinks(world, { reference: complaint.reference, agencyId: agency.id, period }, ['resolve', 'transfer']);
     await enqueueMail(
       tx,
-      { ...acceptedMail({ reference: complaint.reference, agency, resolveDueAt: change.resolveDueAt, timeLimit: timeLimitFor(world, now), links }), complaintId: complaint.id, key: complaint.reference, kind: `handling-${event.seq}`, recipient: agency.complaints.email },
+      {
+        ...acceptedMail({ reference: complaint.reference, agency, resolveDueAt: change.resolveDueAt, timeLimit: timeLimitFor(world, now), links }),
+        complaintId: complaint.id,
+        key: complaint.reference,
+        kind: `handling-${event.seq}`,
+        recipient: agency.complaints.email,
+      },
       at,
       host,
     );

@@ -26,7 +26,10 @@ export function actionLinks(
   const now = world.clock.now();
   return actions.map((action) => ({
     label: linkLabels[action],
-    url: actionUrl(world.settings.siteUrl, issueActionToken({ reference: complaint.reference, action, agencyId: complaint.agencyId, period: complaint.period }, world.settings.secret, now)),
+    url: actionUrl(
+      world.settings.siteUrl,
+      issueActionToken({ reference: complaint.reference, action, agencyId: complaint.agencyId, period: complaint.period }, world.settings.secret, now),
+    ),
   }));
 }
 
@@ -65,10 +68,7 @@ export function citizenStatusMail(input: {
       ['时间', shanghai(input.at)],
       ...(input.detail && detailLabel[input.status] ? [[detailLabel[input.status]!, input.detail] as [string, string]] : []),
     ],
-    outro: [
-      statusLine(input.siteUrl),
-      ...(input.status === 'rejected' ? ['对不予受理决定有异议的，可以向该机关的上级行政机关或司法行政部门反映。'] : []),
-    ],
+    outro: [statusLine(input.siteUrl), ...(input.status === 'rejected' ? ['对不予受理决定有异议的，可以向该机关的上级行政机关或司法行政部门反映。'] : [])],
   });
 }
 
@@ -83,14 +83,22 @@ export function acceptedMail(input: { reference: string; agency: Agency; resolve
       ['时限说明', input.timeLimit],
     ],
     actionLinks: input.links,
-    outro: ['每个链接只能使用一次，30 天内有效；请勿转发。' + SENT_BY],
+    outro: [`每个链接只能使用一次，30 天内有效；请勿转发。${SENT_BY}`],
   });
 }
 
 export type Stage = 'accept' | 'resolve';
 const stageWord: Record<Stage, string> = { accept: '受理', resolve: '办结' };
 
-export function reminderMail(input: { reference: string; agency: Agency; stage: Stage; dueAt: string; escalateAt: string; timeLimit: string; links: ActionLink[] }): ComposedMail {
+export function reminderMail(input: {
+  reference: string;
+  agency: Agency;
+  stage: Stage;
+  dueAt: string;
+  escalateAt: string;
+  timeLimit: string;
+  links: ActionLink[];
+}): ComposedMail {
   return composeMail({
     subject: `【催办】${input.reference} 已超过${stageWord[input.stage]}期限`,
     intro: [`${input.agency.name}：`, `${input.reference} 已超过${stageWord[input.stage]}期限，请尽快办理。`],
@@ -106,7 +114,16 @@ export function reminderMail(input: { reference: string; agency: Agency; stage: 
 }
 
 /** To the parent and oversight of the agency that missed a deadline: facts of the case only, no contents or complainant. */
-export function escalationMail(input: { reference: string; recipient: Agency; handler: Agency; stage: Stage; dueAt: string; createdAt: string; status: ComplaintStatus; timeLimit: string }): ComposedMail {
+export function escalationMail(input: {
+  reference: string;
+  recipient: Agency;
+  handler: Agency;
+  stage: Stage;
+  dueAt: string;
+  createdAt: string;
+  status: ComplaintStatus;
+  timeLimit: string;
+}): ComposedMail {
   return composeMail({
     subject: `【逾期报告】${input.handler.name} 未在期限内${stageWord[input.stage]} ${input.reference}`,
     intro: [`${input.recipient.name}：`, `${input.handler.name}未在期限内${stageWord[input.stage]}下列件，催办后仍未办理，特此报告，请督促办理。`],
@@ -118,7 +135,7 @@ export function escalationMail(input: { reference: string; recipient: Agency; ha
       [`${stageWord[input.stage]}期限`, shanghai(input.dueAt)],
       ['时限说明', input.timeLimit],
     ],
-    outro: ['为保护反映人，本报告不含投诉内容和反映人信息。' + SENT_BY],
+    outro: [`为保护反映人，本报告不含投诉内容和反映人信息。${SENT_BY}`],
   });
 }
 
@@ -138,7 +155,7 @@ export function summaryMail(input: { bureau: Agency; date: string; failures: Sum
       ['逾期未办', list(input.overdue)],
       ['时限说明', input.timeLimit],
     ],
-    outro: ['投递失败的件，办理机关可能没有收到，请核实其投诉受理邮箱并联系该机关。' + SENT_BY],
+    outro: [`投递失败的件，办理机关可能没有收到，请核实其投诉受理邮箱并联系该机关。${SENT_BY}`],
   });
 }
 

@@ -124,7 +124,13 @@ export async function createApp(
   };
   // Intake first, then agency actions and the status form, evidence downloads, and the statistics pages (they read
   // the store on request; the static build never does).
-  const handlers: FunctionHandler[] = [lookupFunctions(() => world.directory), complaintFunctions(world), handlingFunctions(world), evidenceDownloads(world), statsFunctions(world)];
+  const handlers: FunctionHandler[] = [
+    lookupFunctions(() => world.directory),
+    complaintFunctions(world),
+    handlingFunctions(world),
+    evidenceDownloads(world),
+    statsFunctions(world),
+  ];
   if (options.watchHost ?? !!(options.env ?? process.env).SITE_URL) handlers.unshift(hostWatch(settings.siteUrl, options.log ?? console.log));
   // Reminders, escalations and daily summaries run with the mail worker, at most once a minute.
   let lastJobs = 0;

@@ -52,10 +52,12 @@ function lookup(directory: Directory, typed: string, listed: () => SuggestionInd
   const aux = directory.auxiliary(typed);
   if (aux) return json ? jsonResponse({ found: aux.certificateNo, href: verifyHref(aux.certificateNo) }) : redirect(verifyHref(aux.certificateNo), 303);
   if (looksLikeName(typed)) return json ? jsonResponse({ search: searchHref(typed) }) : redirect(searchHref(typed), 303);
-  const suggestions: SuggestedNumber[] = listed().suggest(typed).map(({ entry }) => ({
-    no: entry.certificateNo,
-    agency: directory.agency(entry.agencyId)?.name ?? entry.agencyId,
-  }));
+  const suggestions: SuggestedNumber[] = listed()
+    .suggest(typed)
+    .map(({ entry }) => ({
+      no: entry.certificateNo,
+      agency: directory.agency(entry.agencyId)?.name ?? entry.agencyId,
+    }));
   if (json) return jsonResponse({ found: null, suggestions });
   return new Response(pageHtml('查无此证', undefined, notFoundHtml(typed, suggestions)), {
     status: 200,

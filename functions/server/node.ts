@@ -81,7 +81,9 @@ async function handle(options: ServerOptions, staticHeaders: () => Record<string
   if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES) return tooLarge(res, req);
   const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : bodyStream(req, MAX_REQUEST_BYTES);
   const request = toRequest(req, body?.stream);
-  const context: RequestContext = { clientAddress: clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], options.trustProxy ?? { kind: 'none' }) };
+  const context: RequestContext = {
+    clientAddress: clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], options.trustProxy ?? { kind: 'none' }),
+  };
   let response: Response | undefined;
   try {
     response = await options.functions?.(request, context);

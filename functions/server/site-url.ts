@@ -25,7 +25,9 @@ export function hostWatch(siteUrl: string, log: (line: string) => void): Functio
     const host = (request.headers.get('host') ?? new URL(request.url).host).toLowerCase();
     if (host && host !== expected) {
       logged = true;
-      log(`[server] 请求的 Host「${host}」与 SITE_URL「${siteUrl}」不一致：邮件和二维码里的链接指向 SITE_URL。请检查 SITE_URL 或反向代理的 Host 设置（只提示这一次）。`);
+      log(
+        `[server] 请求的 Host「${host}」与 SITE_URL「${siteUrl}」不一致：邮件和二维码里的链接指向 SITE_URL。请检查 SITE_URL 或反向代理的 Host 设置（只提示这一次）。`,
+      );
     }
     return undefined;
   };

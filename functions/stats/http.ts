@@ -21,7 +21,10 @@ const ROUTES: Record<string, 'page' | 'csv' | 'json'> = { '/stats/': 'page', '/s
  * build never touches the store. One computation serves every request for up to `maxAgeMs` (≤ 5 minutes); the
  * HTTP `max-age` is what is left of that, so a CDN in front adds no staleness.
  */
-export function statsFunctions(world: Pick<World, 'store' | 'clock' | 'directory' | 'log' | 'policy' | 'calendar'>, options: { maxAgeMs?: number } = {}): FunctionHandler {
+export function statsFunctions(
+  world: Pick<World, 'store' | 'clock' | 'directory' | 'log' | 'policy' | 'calendar'>,
+  options: { maxAgeMs?: number } = {},
+): FunctionHandler {
   const ttl = Math.min(options.maxAgeMs ?? STATS_MAX_AGE_MS, STATS_MAX_AGE_MS);
   let cached: { at: number; stats: Promise<Stats | null> } | undefined;
   const current = (now: number) => {

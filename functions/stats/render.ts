@@ -21,9 +21,19 @@ function csvCell(value: string | number | null): string {
 
 function csvRow(dimension: string, row: StatsRow): string {
   return [
-    dimension, row.key, row.label, row.received, row.accepted, row.rejected, row.resolved,
-    row.medianDaysToAccept, row.medianDaysToResolve, row.overdueShare,
-  ].map(csvCell).join(',');
+    dimension,
+    row.key,
+    row.label,
+    row.received,
+    row.accepted,
+    row.rejected,
+    row.resolved,
+    row.medianDaysToAccept,
+    row.medianDaysToResolve,
+    row.overdueShare,
+  ]
+    .map(csvCell)
+    .join(',');
 }
 
 /** One CSV (UTF-8 with BOM so Excel reads the Chinese) with the total, per-agency and per-category rows. */
@@ -52,23 +62,31 @@ export function barChartSvg(rows: readonly StatsRow[], title: string): string {
   const bar = (value: Count, y: number, cls: string, name: string): string => {
     if (typeof value !== 'number') return `<text x="${labelWidth}" y="${y + 11}" class="note">${name} ${escapeHtml(countText(value))}</text>`;
     const w = Math.round((value / max) * plot);
-    return `<rect x="${labelWidth}" y="${y}" width="${w}" height="${barHeight}" class="${cls}"><title>${name} ${value}</title></rect>` +
-      `<text x="${labelWidth + w + 4}" y="${y + 11}" class="note">${value}</text>`;
+    return (
+      `<rect x="${labelWidth}" y="${y}" width="${w}" height="${barHeight}" class="${cls}"><title>${name} ${value}</title></rect>` +
+      `<text x="${labelWidth + w + 4}" y="${y + 11}" class="note">${value}</text>`
+    );
   };
   const body = rows
     .map((r, i) => {
       const y = 24 + i * rowHeight;
       const label = r.label.length > 18 ? `${r.label.slice(0, 18)}…` : r.label;
-      return `<text x="0" y="${y + 18}" class="label">${escapeHtml(label)}</text>` +
-        bar(r.received, y, 'received', '收到') + bar(r.resolved, y + barHeight + 2, 'resolved', '办结');
+      return (
+        `<text x="0" y="${y + 18}" class="label">${escapeHtml(label)}</text>` +
+        bar(r.received, y, 'received', '收到') +
+        bar(r.resolved, y + barHeight + 2, 'resolved', '办结')
+      );
     })
     .join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${escapeHtml(title)}">` +
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${escapeHtml(title)}">` +
     `<title>${escapeHtml(title)}</title>` +
     `<style>.label{font-size:13px}.note{font-size:11px}.received{fill:#4a6fa5}.resolved{fill:#6aa84f}</style>` +
     `<rect x="${labelWidth}" y="4" width="12" height="10" class="received"/><text x="${labelWidth + 16}" y="13" class="note">收到</text>` +
     `<rect x="${labelWidth + 60}" y="4" width="12" height="10" class="resolved"/><text x="${labelWidth + 76}" y="13" class="note">办结</text>` +
-    body + '</svg>';
+    body +
+    '</svg>'
+  );
 }
 
 /** The CSV of an empty store: the header only. */
@@ -79,7 +97,8 @@ const share = (n: number | null) => (n === null ? '—' : `${Math.round(n * 1000
 const cells = (r: StatsRow) =>
   `<td>${countText(r.received)}</td><td>${countText(r.accepted)}</td><td>${countText(r.rejected)}</td><td>${countText(r.resolved)}</td>` +
   `<td>${days(r.medianDaysToAccept)}</td><td>${days(r.medianDaysToResolve)}</td><td>${share(r.overdueShare)}</td>`;
-const heads = '<th scope="col">收到</th><th scope="col">受理</th><th scope="col">不予受理</th><th scope="col">办结</th><th scope="col">受理用时中位数</th><th scope="col">办结用时中位数</th><th scope="col">超期比例</th>';
+const heads =
+  '<th scope="col">收到</th><th scope="col">受理</th><th scope="col">不予受理</th><th scope="col">办结</th><th scope="col">受理用时中位数</th><th scope="col">办结用时中位数</th><th scope="col">超期比例</th>';
 
 /** The main part of /stats/ (the page frame is added by the caller). */
 export function statsMainHtml(stats: Stats | null, cacheMinutes: number, timeLimits = ''): string {

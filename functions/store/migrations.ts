@@ -144,11 +144,7 @@ export async function migrate(db: Db): Promise<void> {
       const done = await tx.query('SELECT version FROM schema_migrations WHERE version = ?', [migration.version]);
       if (done.length) return;
       await tx.exec(migration.sql);
-      await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
-        migration.version,
-        migration.name,
-        new Date().toISOString(),
-      ]);
+      await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [migration.version, migration.name, new Date().toISOString()]);
     });
   }
 }

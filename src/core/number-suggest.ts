@@ -42,7 +42,7 @@ export function oneEditApart(a: string, b: string): boolean {
   return la > lb ? sameFrom(i + 1, i) : sameFrom(i, i + 1);
 }
 
-const SEPARATORS = /[-_.\/\u2010-\u2015\u2212\u30FC]+/;
+const SEPARATORS = /[-_./\u2010-\u2015\u2212\u30FC]+/;
 
 /** Where each segment (split at separators) starts and ends in the lookup key. */
 function segmentBounds(certificateNo: string): number[] {

@@ -61,7 +61,9 @@ describe.skipIf(reason)('complaint form in Chromium', () => {
   });
 
   it('finds the person for a number typed in lower case without its dashes', async () => {
-    const no = readdirSync(join(distDir, 'verify')).sort().find((n) => n.includes('-'))!;
+    const no = readdirSync(join(distDir, 'verify'))
+      .sort()
+      .find((n) => n.includes('-'))!;
     const aux = stack.app.world.directory.auxiliary(no)!;
     const page = await stack.browser.newPage();
     await page.goto(`${stack.server.url}/complaint/`);
@@ -73,7 +75,7 @@ describe.skipIf(reason)('complaint form in Chromium', () => {
     await page.close();
   });
 
-  it("offers two complaints on an agency page, each prefilling its own target", async () => {
+  it('offers two complaints on an agency page, each prefilling its own target', async () => {
     const agency = stack.app.world.directory.agency('renqiu-cgj')!;
     const page = await stack.browser.newPage();
     await page.goto(`${stack.server.url}/agencies/${agency.id}/`);

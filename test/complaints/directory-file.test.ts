@@ -42,7 +42,12 @@ describe('the directory file: schema', () => {
   });
 
   it('round-trips through JSON and the schema, and finds every published number as typed', () => {
-    const file = directoryFileOf({ agencies: site.registry.agencies, regulations: site.regulations, auxiliaries: site.roster.auxiliaries, holidays: { years: [{ year: 2026, source: '测试用日历', holidays: ['2026-10-01'], workdays: ['2026-10-11'] }] } });
+    const file = directoryFileOf({
+      agencies: site.registry.agencies,
+      regulations: site.regulations,
+      auxiliaries: site.roster.auxiliaries,
+      holidays: { years: [{ year: 2026, source: '测试用日历', holidays: ['2026-10-01'], workdays: ['2026-10-11'] }] },
+    });
     const parsed = directoryFileSchema.parse(JSON.parse(JSON.stringify(file)));
     expect(parsed).toEqual(file);
     expect(parsed.certificates.keys).toHaveLength(site.roster.auxiliaries.length);
@@ -153,7 +158,15 @@ describe('the functions read the directory file a build wrote', () => {
     writeFileSync(`${path}.tmp`, JSON.stringify({ ...text, version: DIRECTORY_VERSION + 1 }));
     renameSync(`${path}.tmp`, path);
     expect((await submit(app!, { certificateNo: newNo })).status).toBe(201);
-    expect(lines.some((l) => l.includes(path) && l.includes(`格式版本是 ${DIRECTORY_VERSION + 1}`) && l.includes('npm run build') && l.includes(`继续使用构建于 ${app!.world.directory.builtAt}`))).toBe(true);
+    expect(
+      lines.some(
+        (l) =>
+          l.includes(path) &&
+          l.includes(`格式版本是 ${DIRECTORY_VERSION + 1}`) &&
+          l.includes('npm run build') &&
+          l.includes(`继续使用构建于 ${app!.world.directory.builtAt}`),
+      ),
+    ).toBe(true);
   });
 
   it('reloads on request (the hook a deploy step calls after a swap) even when it would not look yet', async () => {

@@ -44,8 +44,14 @@ describe('routeComplaint', () => {
   });
 
   it('sends a number on no roster with no unit named to the bureau of the region where it happened', () => {
-    expect(routeComplaint({ about: 'unknownNumber', certificateNo: 'FAKE-2', region: '另一省另一市' }, directory)).toMatchObject({ agencyId: 'other-sfj', rule: 'oversight-of-region' });
-    expect(routeComplaint({ about: 'unknownNumber', certificateNo: 'FAKE-2', region: '示例省示例市' }, directory)).toMatchObject({ agencyId: 'city-sfj', rule: 'oversight-of-region' });
+    expect(routeComplaint({ about: 'unknownNumber', certificateNo: 'FAKE-2', region: '另一省另一市' }, directory)).toMatchObject({
+      agencyId: 'other-sfj',
+      rule: 'oversight-of-region',
+    });
+    expect(routeComplaint({ about: 'unknownNumber', certificateNo: 'FAKE-2', region: '示例省示例市' }, directory)).toMatchObject({
+      agencyId: 'city-sfj',
+      rule: 'oversight-of-region',
+    });
     expect(isRefusal(routeComplaint({ about: 'unknownNumber', certificateNo: 'FAKE-2' }, directory))).toBe(true);
   });
 

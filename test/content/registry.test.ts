@@ -34,7 +34,10 @@ describe('the committed agency registry', () => {
     expect(registry.agencies.length).toBeGreaterThanOrEqual(20);
     expect(new Set(registry.agencies.map((a) => a.regulation))).toEqual(REGULATIONS);
     for (const region of ['河北省沧州市任丘市', '安徽省六安市', '安徽省六安市金安区', '安徽省六安市裕安区']) {
-      expect(registry.agencies.some((a) => a.region === region), region).toBe(true);
+      expect(
+        registry.agencies.some((a) => a.region === region),
+        region,
+      ).toBe(true);
     }
   });
 
@@ -135,7 +138,11 @@ describe('checkRegistry', () => {
   });
 
   it('lists every reference problem at once', () => {
-    const problems = problemsOf([agency('a', { parent: 'x', regulation: 'y' }), agency('a'), agency('b', { complaints: { email: 'b@example.gov.cn.example' }, oversight: 'z' })]);
+    const problems = problemsOf([
+      agency('a', { parent: 'x', regulation: 'y' }),
+      agency('a'),
+      agency('b', { complaints: { email: 'b@example.gov.cn.example' }, oversight: 'z' }),
+    ]);
     expect(problems).toEqual([
       '第 1 项（id: a）: 适用办法 regulation "y" 未定义（已有：hebei-2021、luan-draft）',
       '第 2 项（id: a）: id "a" 重复',
@@ -150,7 +157,17 @@ describe('agency aliases (everyday names for search)', () => {
     expect(checkRegistry([agency('a', { aliases: ['城管', '城管局'] })], REGULATIONS).agencies[0]!.aliases).toEqual(['城管', '城管局']);
     const regulations = await loadRegulations('content');
     const registry = await loadRegistry('content', new Set(regulations.keys()));
-    expect(registry.agencies.filter((a) => a.aliases?.includes('城管')).map((a) => a.id).sort()).toEqual(registry.agencies.filter((a) => a.id.endsWith('-cgj')).map((a) => a.id).sort());
+    expect(
+      registry.agencies
+        .filter((a) => a.aliases?.includes('城管'))
+        .map((a) => a.id)
+        .sort(),
+    ).toEqual(
+      registry.agencies
+        .filter((a) => a.id.endsWith('-cgj'))
+        .map((a) => a.id)
+        .sort(),
+    );
     expect(registry.agencies.some((a) => a.aliases?.includes('市场监管'))).toBe(true);
   });
   it('refuse a single string or an empty item, naming the agency and the field', () => {
@@ -162,4 +179,3 @@ describe('agency aliases (everyday names for search)', () => {
     expect(empty).toMatch(/b/);
   });
 });
-

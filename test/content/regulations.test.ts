@@ -170,8 +170,13 @@ describe('regulations as data', () => {
   });
 
   it('aims complaint categories at the auxiliary or at the agency, with the articles the text gives', () => {
-    const articles = (id: string, target: string) =>
-      [...new Set(complaintCategories(regulations.get(id)!).filter((c) => c.target === target).map((c) => /^第[^条]+条/.exec(c.provision.article)![0]))];
+    const articles = (id: string, target: string) => [
+      ...new Set(
+        complaintCategories(regulations.get(id)!)
+          .filter((c) => c.target === target)
+          .map((c) => /^第[^条]+条/.exec(c.provision.article)![0]),
+      ),
+    ];
     expect(articles('hebei-2021', 'auxiliary').sort()).toEqual(['第十九条', '第八条', '第十条'].sort());
     expect(articles('hebei-2021', 'agency').sort()).toEqual(['第二十一条', '第二十条', '第十九条', '第十六条'].sort());
     expect(articles('luan-draft', 'auxiliary').sort()).toEqual(['第13条', '第14条', '第15条']);

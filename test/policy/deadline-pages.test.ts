@@ -29,12 +29,7 @@ describe.skipIf(!siteBuilt())('every place of the built site that states a deadl
       expect(text, where).toContain(PLATFORM_LIMIT);
       expect(text, where).toContain(HOLIDAYS_NOT_COUNTED);
     }
-    for (const expected of [
-      'regulations/hebei-2021/index.html',
-      'regulations/luan-draft/index.html',
-      'complaint/status/index.html',
-      'privacy/index.html',
-    ]) {
+    for (const expected of ['regulations/hebei-2021/index.html', 'regulations/luan-draft/index.html', 'complaint/status/index.html', 'privacy/index.html']) {
       expect(stating, expected).toContain(expected);
     }
   });

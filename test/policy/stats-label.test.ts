@@ -12,10 +12,12 @@ describe('/stats/ states against which time limits "overdue" is measured', () =>
   });
   afterAll(() => db.close());
 
-  it('in the CSV header and the JSON, as the platform\'s own limit or with its citation', async () => {
+  it("in the CSV header and the JSON, as the platform's own limit or with its citation", async () => {
     const directory = await testDirectory();
     const get = async (policy: ReturnType<typeof policySchema.parse>, path: string) =>
-      (await statsFunctions({ store: db, clock: manualClock(), directory, policy, log: () => undefined })(new Request(`http://localhost${path}`), { clientAddress: '127.0.0.1' }))!.text();
+      (await statsFunctions({ store: db, clock: manualClock(), directory, policy, log: () => undefined })(new Request(`http://localhost${path}`), {
+        clientAddress: '127.0.0.1',
+      }))!.text();
     const own = policySchema.parse({});
     const csv = await get(own, '/stats/stats.csv');
     expect(csv).toContain('超期比例');

@@ -125,7 +125,10 @@ describe.skipIf(!ready)('public portal in Chromium', { timeout: 180_000 }, () =>
   async function searchFor(query: string, filters: Record<string, string> = {}, allPages = false): Promise<{ names: string[]; nos: string[] }> {
     const params = new URLSearchParams({ q: query, ...filters });
     await page.goto(`${server.url}/search/?${params}`);
-    await page.locator('#search-summary').filter({ hasText: /找到|没有找到/ }).waitFor();
+    await page
+      .locator('#search-summary')
+      .filter({ hasText: /找到|没有找到/ })
+      .waitFor();
     const results = page.locator('#search-results li a');
     const more = page.locator('#search-more');
     while (allPages && (await more.isVisible())) {
@@ -189,9 +192,9 @@ describe.skipIf(!ready)('public portal in Chromium', { timeout: 180_000 }, () =>
     expect(await page.locator('.qr-sheet img').first().getAttribute('src')).toMatch(/^\/verify\/.+\/qr\.svg$/);
     // Printed, every code is there (the page's load event waits for every non-lazy image).
     await page.emulateMedia({ media: 'print' });
-    const blank = await page.locator('.qr-sheet img').evaluateAll((imgs) =>
-      (imgs as HTMLImageElement[]).filter((img) => !img.complete || img.naturalWidth === 0).map((img) => img.src),
-    );
+    const blank = await page
+      .locator('.qr-sheet img')
+      .evaluateAll((imgs) => (imgs as HTMLImageElement[]).filter((img) => !img.complete || img.naturalWidth === 0).map((img) => img.src));
     expect(blank).toEqual([]);
     await page.emulateMedia({ media: 'screen' });
   });
@@ -203,7 +206,13 @@ describe.skipIf(!ready)('public portal in Chromium', { timeout: 180_000 }, () =>
       if (!r.url().startsWith(server.url) && !r.url().startsWith('data:')) foreign.push(r.url());
     });
     const r = records[0]!;
-    for (const path of ['/', `/verify/${encodeURIComponent(r.certificateNo)}/`, `/search/?q=${encodeURIComponent(r.name)}`, `/agencies/${r.agencyId}/qr/`, '/data/']) {
+    for (const path of [
+      '/',
+      `/verify/${encodeURIComponent(r.certificateNo)}/`,
+      `/search/?q=${encodeURIComponent(r.name)}`,
+      `/agencies/${r.agencyId}/qr/`,
+      '/data/',
+    ]) {
       await p.goto(server.url + path, { waitUntil: 'networkidle' });
     }
     expect(foreign).toEqual([]);

@@ -52,7 +52,12 @@ describe.skipIf(skip)('lookup and search journeys at phone size', { timeout: 240
             await page.waitForURL(`**${own(no)}`);
             expect(await page.locator('#auxiliary').getAttribute('data-name'), typed).toBe(record.name);
           }
-          for (const path of [`/verify/${no.toLowerCase()}/`, `/verify/${no.replace(/-/g, '')}`, `/verify/${encodeURIComponent(fullWidth)}/`, `/lookup/?no=${encodeURIComponent(no.toLowerCase())}`]) {
+          for (const path of [
+            `/verify/${no.toLowerCase()}/`,
+            `/verify/${no.replace(/-/g, '')}`,
+            `/verify/${encodeURIComponent(fullWidth)}/`,
+            `/lookup/?no=${encodeURIComponent(no.toLowerCase())}`,
+          ]) {
             const response = await page.goto(url(path));
             expect(new URL(page.url()).pathname, path).toBe(own(no));
             expect(response?.status(), path).toBe(200);
@@ -122,13 +127,19 @@ describe.skipIf(skip)('lookup and search journeys at phone size', { timeout: 240
       return { nos, summary };
     }
 
-    it('everyday unit names find the unit\'s people, active holders first, with the count shown and the usual colours', async () => {
+    it("everyday unit names find the unit's people, active holders first, with the count shown and the usual colours", async () => {
       const page = await contexts.js.newPage();
       const byNo = new Map(records.map((r) => [r.certificateNo, r]));
-      for (const [alias, pattern] of [['城管', /城市管理/], ['市场监管', /市场监督管理/]] as const) {
+      for (const [alias, pattern] of [
+        ['城管', /城市管理/],
+        ['市场监管', /市场监督管理/],
+      ] as const) {
         const { nos, summary } = await search(page, alias);
         expect(nos.length, alias).toBeGreaterThan(0);
-        expect(nos.every((no) => pattern.test(byNo.get(no)!.agencyName)), alias).toBe(true);
+        expect(
+          nos.every((no) => pattern.test(byNo.get(no)!.agencyName)),
+          alias,
+        ).toBe(true);
         expect(summary).toMatch(/\d+ 人/);
         const statuses = nos.map((no) => byNo.get(no)!.status);
         const firstOther = statuses.findIndex((s) => s !== 'active');
@@ -161,14 +172,20 @@ describe.skipIf(skip)('lookup and search journeys at phone size', { timeout: 240
       // Badge colours: the same computed colour as the agency roster's badge for the same status.
       const { nos: revokedNos } = await search(page, small.certificateNo);
       expect(revokedNos[0]).toBe(small.certificateNo);
-      const inSearch = await page.locator('#search-results li .tag').first().evaluate((el) => [el.className, getComputedStyle(el).color, getComputedStyle(el).backgroundColor]);
+      const inSearch = await page
+        .locator('#search-results li .tag')
+        .first()
+        .evaluate((el) => [el.className, getComputedStyle(el).color, getComputedStyle(el).backgroundColor]);
       await page.goto(url(`/agencies/${small.agencyId}/`));
-      const inRoster = await page.locator('.tag.status-revoked').first().evaluate((el) => [el.className, getComputedStyle(el).color, getComputedStyle(el).backgroundColor]);
+      const inRoster = await page
+        .locator('.tag.status-revoked')
+        .first()
+        .evaluate((el) => [el.className, getComputedStyle(el).color, getComputedStyle(el).backgroundColor]);
       expect(inSearch).toEqual(inRoster);
       await page.close();
     });
 
-    it('a number\'s last 4 or more characters find its certificate among the first 3 results', async () => {
+    it("a number's last 4 or more characters find its certificate among the first 3 results", async () => {
       const page = await contexts.js.newPage();
       const keys = records.map((r) => certificateLookupKey(r.certificateNo));
       const picks = [...new Map(records.map((r) => [r.certificateNo.replace(/\d/g, '9'), r])).values()].slice(0, 6);
@@ -193,7 +210,13 @@ describe.skipIf(skip)('lookup and search journeys at phone size', { timeout: 240
         selects.map((s) => {
           const label = document.querySelector(`label[for="${s.id}"]`)!.getBoundingClientRect();
           const box = s.getBoundingClientRect();
-          return { selectX: Math.round(box.left), selectRight: Math.round(box.right), labelMid: label.top + label.height / 2, top: box.top, bottom: box.bottom };
+          return {
+            selectX: Math.round(box.left),
+            selectRight: Math.round(box.right),
+            labelMid: label.top + label.height / 2,
+            top: box.top,
+            bottom: box.bottom,
+          };
         }),
       );
       expect(rows).toHaveLength(3);

@@ -14,7 +14,9 @@ import { oneEditApart, suggestNumbers } from '../../src/core/number-suggest.ts';
 import { certificateLookupKey } from '../../src/core/text.ts';
 
 const root = join(import.meta.dirname, '../..');
-const listed = ['RQCG-2024-0001', 'RQCG-2024-0002', 'RQCG-2023-0010', 'LA-CG-00004', 'LAJA-CG-00004', 'RQSJ-2024-0001'].map((certificateNo) => ({ certificateNo }));
+const listed = ['RQCG-2024-0001', 'RQCG-2024-0002', 'RQCG-2023-0010', 'LA-CG-00004', 'LAJA-CG-00004', 'RQSJ-2024-0001'].map((certificateNo) => ({
+  certificateNo,
+}));
 const nos = (typed: string) => suggestNumbers(typed, listed).map((s) => s.entry.certificateNo);
 
 describe('close-number suggestions', () => {
@@ -64,7 +66,14 @@ describe.skipIf(!siteBuilt())('lookup and verification addresses answered by the
       const no = aux.certificateNo;
       const own = `/verify/${encodeURIComponent(no)}/`;
       const fullWidth = no.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
-      const spellings = [no.toLowerCase(), no.replace(/-/g, ''), no.replace(/-/g, ' '), no.replace(/-/g, '.'), fullWidth, ` ${no.toLowerCase().replace(/-/g, '／')} `];
+      const spellings = [
+        no.toLowerCase(),
+        no.replace(/-/g, ''),
+        no.replace(/-/g, ' '),
+        no.replace(/-/g, '.'),
+        fullWidth,
+        ` ${no.toLowerCase().replace(/-/g, '／')} `,
+      ];
       if ((await get(own)) !== undefined) failures.push(`${no}: own page not left to static`);
       for (const s of spellings) {
         const r = await get(`/verify/${encodeURIComponent(s)}/`);
@@ -90,7 +99,7 @@ describe.skipIf(!siteBuilt())('lookup and verification addresses answered by the
     const aux = published.find((a) => /\d{4}$/.test(a.certificateNo))!;
     const typo = aux.certificateNo.slice(0, -1) + (aux.certificateNo.endsWith('9') ? '8' : '9');
     const listedTypo = directory.auxiliary(typo);
-    const typed = listedTypo ? aux.certificateNo.replace(/0/g, 'O') + 'Q' : typo;
+    const typed = listedTypo ? `${aux.certificateNo.replace(/0/g, 'O')}Q` : typo;
     const r = (await get(`/lookup/?no=${encodeURIComponent(typed)}`))!;
     expect(r.status).toBe(200);
     const html = await r.text();
@@ -103,7 +112,10 @@ describe.skipIf(!siteBuilt())('lookup and verification addresses answered by the
     expect(html).toContain(`value="${typed}"`);
     expect(html).not.toContain('地址是');
 
-    const json = (await (await get(`/api/lookup?no=${encodeURIComponent(typed)}`, 'application/json'))!.json()) as { found: null; suggestions: { no: string; agency: string }[] };
+    const json = (await (await get(`/api/lookup?no=${encodeURIComponent(typed)}`, 'application/json'))!.json()) as {
+      found: null;
+      suggestions: { no: string; agency: string }[];
+    };
     expect(json.found).toBeNull();
     expect(json.suggestions.map((s) => s.no)).toContain(aux.certificateNo);
     expect(json.suggestions.length).toBeLessThanOrEqual(3);

@@ -15,7 +15,10 @@ const page = `<!doctype html><html lang="zh-CN"><body>${'<p>行政执法辅助�
 const script = `export const x = ${JSON.stringify('a'.repeat(5000))};`;
 
 /** A raw GET (fetch would decode the body and hide the encoding). */
-function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+function get(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
   return new Promise((resolve, reject) => {
     httpRequest(url, { headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -77,11 +80,14 @@ describe('compression and cache headers (Node server)', () => {
     expect((await get(`${server.url}/site.css`)).headers['cache-control']).toBe('public, max-age=3600');
   });
 
-  it('keeps a handler\'s own Cache-Control (no-store answers stay no-store)', async () => {
+  it("keeps a handler's own Cache-Control (no-store answers stay no-store)", async () => {
     const withFunctions = await startServer({
       distDir: dist,
       port: 0,
-      functions: async (request) => (new URL(request.url).pathname === '/api/x' ? new Response('x'.repeat(4000), { headers: { 'content-type': 'text/plain', 'cache-control': 'no-store' } }) : undefined),
+      functions: async (request) =>
+        new URL(request.url).pathname === '/api/x'
+          ? new Response('x'.repeat(4000), { headers: { 'content-type': 'text/plain', 'cache-control': 'no-store' } })
+          : undefined,
     });
     try {
       const r = await get(`${withFunctions.url}/api/x`, { 'accept-encoding': 'gzip' });

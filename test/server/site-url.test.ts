@@ -61,56 +61,79 @@ describe('SITE_URL at run time', () => {
     }
   });
 
-  it.skipIf(!chromiumAvailable())('npm start with PORT=0 and no SITE_URL builds QR codes and mail links for the port in use', { timeout: 300_000 }, async () => {
-    const smtp = await startSmtp();
-    const out = tempDir('gongshi-port-');
-    const dist = join(out, 'dist');
-    const env = { ...process.env, PORT: '0', SITE_URL: '', OUT_DIR: dist, VAR_DIR: join(out, 'var'), SMTP_URL: smtp.url, DATABASE_URL: '', CONTENT_DIR: join(root, 'content'), OUTBOX_INTERVAL_MS: '200' };
-    delete (env as Record<string, string | undefined>).NO_BUILD;
-    const child = spawn(process.execPath, [join(root, 'scripts/start.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    let log = '';
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stdout!.on('data', (chunk: Buffer) => {
-        log += chunk.toString();
-        const m = /listening (http:\/\/[\d.:]+)/.exec(log);
-        if (m) resolve(m[1]!);
+  it.skipIf(!chromiumAvailable())(
+    'npm start with PORT=0 and no SITE_URL builds QR codes and mail links for the port in use',
+    { timeout: 300_000 },
+    async () => {
+      const smtp = await startSmtp();
+      const out = tempDir('gongshi-port-');
+      const dist = join(out, 'dist');
+      const env = {
+        ...process.env,
+        PORT: '0',
+        SITE_URL: '',
+        OUT_DIR: dist,
+        VAR_DIR: join(out, 'var'),
+        SMTP_URL: smtp.url,
+        DATABASE_URL: '',
+        CONTENT_DIR: join(root, 'content'),
+        OUTBOX_INTERVAL_MS: '200',
+      };
+      delete (env as Record<string, string | undefined>).NO_BUILD;
+      const child = spawn(process.execPath, [join(root, 'scripts/start.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      children.push(child);
+      let log = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout!.on('data', (chunk: Buffer) => {
+          log += chunk.toString();
+          const m = /listening (http:\/\/[\d.:]+)/.exec(log);
+          if (m) resolve(m[1]!);
+        });
+        child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
+        child.once('exit', (code) => reject(new Error(`start exited (${code}):\n${log}`)));
       });
-      child.stderr!.on('data', (chunk: Buffer) => (log += chunk.toString()));
-      child.once('exit', (code) => reject(new Error(`start exited (${code}):\n${log}`)));
-    });
-    const port = new URL(url).port;
-    const expected = `http://localhost:${port}`;
-    try {
-      expect(readFileSync(join(dist, '.site-url'), 'utf8').trim()).toBe(expected);
-      // A QR code of the freshly built site encodes this port.
-      const no = readdirSync(join(dist, 'verify')).sort()[0]!;
-      const browser = await launchChromium();
+      const port = new URL(url).port;
+      const expected = `http://localhost:${port}`;
       try {
-        const decoded = await decodeQr(await browser.newPage(), `${url}/verify/${no}/qr.svg`);
-        expect(decoded).toBe(`${expected}/verify/${no}/`);
+        expect(readFileSync(join(dist, '.site-url'), 'utf8').trim()).toBe(expected);
+        // A QR code of the freshly built site encodes this port.
+        const no = readdirSync(join(dist, 'verify')).sort()[0]!;
+        const browser = await launchChromium();
+        try {
+          const decoded = await decodeQr(await browser.newPage(), `${url}/verify/${no}/qr.svg`);
+          expect(decoded).toBe(`${expected}/verify/${no}/`);
+        } finally {
+          await browser.close();
+        }
+        // The mails of a complaint link to this port.
+        const r = await fetch(`${url}/api/complaints`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify({
+            kind: 'report',
+            about: 'unit',
+            agencyId: 'renqiu-cgj',
+            category: 'other',
+            when: '2026-11-01',
+            place: '示例路 1 号',
+            description: '对方没有执法人员在场时单独检查摊位。',
+            email: 'citizen@example.org',
+          }),
+        });
+        expect(r.status).toBe(201);
+        const deadline = Date.now() + 20_000;
+        while (smtp.received.length < 2 && Date.now() < deadline) await new Promise((d) => setTimeout(d, 200));
+        const links = smtp.received.flatMap((m) => [...m.raw.replace(/=\r?\n/g, '').matchAll(/https?:\/\/[^\s"<>]+/g)].map((x) => x[0]));
+        const ours = links.filter((l) => /\/(complaint|api|verify|agencies)\//.test(l));
+        expect(ours.length).toBeGreaterThan(0);
+        expect(ours.filter((l) => !l.startsWith(`${expected}/`))).toEqual([]);
       } finally {
-        await browser.close();
+        child.kill('SIGTERM');
+        await new Promise((d) => child.once('exit', d));
+        await smtp.stop();
+        if (existsSync(out)) rmSync(out, { recursive: true, force: true });
+        rmSync(`${dist}-cache`, { recursive: true, force: true });
       }
-      // The mails of a complaint link to this port.
-      const r = await fetch(`${url}/api/complaints`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ kind: 'report', about: 'unit', agencyId: 'renqiu-cgj', category: 'other', when: '2026-11-01', place: '示例路 1 号', description: '对方没有执法人员在场时单独检查摊位。', email: 'citizen@example.org' }),
-      });
-      expect(r.status).toBe(201);
-      const deadline = Date.now() + 20_000;
-      while (smtp.received.length < 2 && Date.now() < deadline) await new Promise((d) => setTimeout(d, 200));
-      const links = smtp.received.flatMap((m) => [...m.raw.replace(/=\r?\n/g, '').matchAll(/https?:\/\/[^\s"<>]+/g)].map((x) => x[0]));
-      const ours = links.filter((l) => /\/(complaint|api|verify|agencies)\//.test(l));
-      expect(ours.length).toBeGreaterThan(0);
-      expect(ours.filter((l) => !l.startsWith(`${expected}/`))).toEqual([]);
-    } finally {
-      child.kill('SIGTERM');
-      await new Promise((d) => child.once('exit', d));
-      await smtp.stop();
-      if (existsSync(out)) rmSync(out, { recursive: true, force: true });
-      rmSync(`${dist}-cache`, { recursive: true, force: true });
-    }
-  });
+    },
+  );
 });

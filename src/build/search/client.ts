@@ -126,7 +126,14 @@ export async function runSearch(query: string, ctx: SearchContext): Promise<Curs
     for (const member of JSON.parse(meta.members!) as Member[]) {
       const how = memberMatch(q, member, bucket);
       if (!how) continue;
-      const item: Item = { no: member[0], name: member[1], post: member[2], agency: bucket.agency, status: bucket.status, statusCode: codeOfLabel.get(bucket.status) };
+      const item: Item = {
+        no: member[0],
+        name: member[1],
+        post: member[2],
+        agency: bucket.agency,
+        status: bucket.status,
+        statusCode: codeOfLabel.get(bucket.status),
+      };
       (how === 'exact' ? out.exact : out.other).push(item);
     }
     return out;

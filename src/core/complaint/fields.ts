@@ -1,11 +1,24 @@
-import { abouts, kinds, limits } from './schema.ts';
+import { type abouts, type kinds, limits } from './schema.ts';
 
 /**
  * The complaint form, defined once: every field's label, hint and input rules, and the form's other words. The
  * plain HTML form (form-html.ts) and the React island render this table; the zod schema (schema.ts) checks the
  * same names. Browser-safe: no Node imports.
  */
-export type FieldName = 'kind' | 'about' | 'certificateNo' | 'agencyId' | 'region' | 'category' | 'when' | 'place' | 'description' | 'evidence' | 'name' | 'phone' | 'email';
+export type FieldName =
+  | 'kind'
+  | 'about'
+  | 'certificateNo'
+  | 'agencyId'
+  | 'region'
+  | 'category'
+  | 'when'
+  | 'place'
+  | 'description'
+  | 'evidence'
+  | 'name'
+  | 'phone'
+  | 'email';
 
 /** Attributes as the DOM spells them (the HTML renderer lower-cases them). */
 export interface InputRules {
@@ -79,7 +92,8 @@ export const formWords = {
   optional: '（可选）',
   unknownNumberUnit: '对方自称的单位（可选）',
   contactLegend: '您的联系方式',
-  contactHint: '投诉须填写姓名和电话；举报可以不填（匿名）。按本平台规则，您的姓名和联系方式只发给办理机关，不发给被反映的人员或单位，平台要求办理机关保密（这是本平台的规则，不是两部办法的规定）。详见个人信息保护说明（/privacy/）。',
+  contactHint:
+    '投诉须填写姓名和电话；举报可以不填（匿名）。按本平台规则，您的姓名和联系方式只发给办理机关，不发给被反映的人员或单位，平台要求办理机关保密（这是本平台的规则，不是两部办法的规定）。详见个人信息保护说明（/privacy/）。',
   honeypot: '请勿填写此项',
   errorPrefix: '错误：',
   errorSummary: (n: number) => `提交前请修改以下 ${n} 处问题`,

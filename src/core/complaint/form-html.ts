@@ -1,5 +1,5 @@
 import { escapeHtml } from '../text.ts';
-import { type FieldErrors } from './schema.ts';
+import type { FieldErrors } from './schema.ts';
 import { complaintFields, formWords, shownLabel, type FieldName, type InputRules } from './fields.ts';
 
 /**
@@ -26,9 +26,7 @@ export interface FormOptions {
 }
 
 /** Field labels by name, for the check page and messages. */
-export const fieldLabels: Readonly<Record<string, string>> = Object.fromEntries(
-  Object.entries(complaintFields).map(([name, f]) => [name, f.label]),
-);
+export const fieldLabels: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(complaintFields).map(([name, f]) => [name, f.label]));
 
 export function fieldId(field: string): string {
   return `f-${field}`;
@@ -46,7 +44,9 @@ export function renderErrorSummary(errors: FieldErrors): string {
 }
 
 function errorOf(errors: FieldErrors, field: string): string {
-  return errors[field] ? `<p class="field-error" id="${fieldId(field)}-error"><span class="visually-hidden">${formWords.errorPrefix}</span>${e(errors[field]!)}</p>` : '';
+  return errors[field]
+    ? `<p class="field-error" id="${fieldId(field)}-error"><span class="visually-hidden">${formWords.errorPrefix}</span>${e(errors[field]!)}</p>`
+    : '';
 }
 
 function describedBy(errors: FieldErrors, field: string, hint: boolean): string {
@@ -90,14 +90,16 @@ ${control}
 
 function input(name: FieldName, o: FormOptions): string {
   const spec = complaintFields[name];
-  return labelled(name, o, `<input id="${fieldId(name)}" name="${name}" value="${e(o.values[name] ?? '')}" ${attributes(spec.rules)}${describedBy(o.errors, name, !!spec.hint)}>`);
+  return labelled(
+    name,
+    o,
+    `<input id="${fieldId(name)}" name="${name}" value="${e(o.values[name] ?? '')}" ${attributes(spec.rules)}${describedBy(o.errors, name, !!spec.hint)}>`,
+  );
 }
 
 export function renderComplaintForm(o: FormOptions): string {
   const v = (k: string) => o.values[k] ?? '';
-  const agencyOptions = o.agencies
-    .map((a) => `<option value="${e(a.id)}"${a.id === v('agencyId') ? ' selected' : ''}>${e(a.name)}</option>`)
-    .join('');
+  const agencyOptions = o.agencies.map((a) => `<option value="${e(a.id)}"${a.id === v('agencyId') ? ' selected' : ''}>${e(a.name)}</option>`).join('');
   const regionOptions = o.regions.map((r) => `<option value="${e(r)}"${r === v('region') ? ' selected' : ''}>${e(r)}</option>`).join('');
   const categoryOptions = o.categoryGroups
     .map(

@@ -76,10 +76,9 @@ export const complaintInputSchema = z
     phone: optionalLine('联系电话', 30).refine((v) => v === undefined || /^[0-9+\-() ]{5,30}$/.test(toAsciiDigits(v)), {
       message: '联系电话只能包含数字、空格和 + - ( )，如 13800138000',
     }),
-    email: optionalLine('电子邮箱', limits.emailMax).refine(
-      (v) => v === undefined || z.email().safeParse(v).success,
-      { message: '电子邮箱格式不对，应像 name@example.com' },
-    ),
+    email: optionalLine('电子邮箱', limits.emailMax).refine((v) => v === undefined || z.email().safeParse(v).success, {
+      message: '电子邮箱格式不对，应像 name@example.com',
+    }),
     /** Honeypot: hidden from people; a filled value means a bot. */
     website: z.string().optional(),
     idempotencyKey: z
@@ -109,7 +108,21 @@ export type ComplaintInput = z.output<typeof complaintInputSchema>;
 export type FieldErrors = Record<string, string>;
 
 /** The form's fields in page order: the error summary lists problems in this order. */
-export const fieldOrder = ['kind', 'about', 'certificateNo', 'agencyId', 'region', 'category', 'when', 'place', 'description', 'evidence', 'name', 'phone', 'email'] as const;
+export const fieldOrder = [
+  'kind',
+  'about',
+  'certificateNo',
+  'agencyId',
+  'region',
+  'category',
+  'when',
+  'place',
+  'description',
+  'evidence',
+  'name',
+  'phone',
+  'email',
+] as const;
 
 /** First message per field, in page order. */
 export function toFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldErrors {

@@ -15,4 +15,3 @@ export const citation = z
   .trim()
   .min(1, { message: 'citation 不能为空（没有采纳文件就删去这一行）' })
   .optional();
-

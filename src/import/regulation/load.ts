@@ -92,7 +92,11 @@ async function attachReadings(path: string, regulations: ReadonlyMap<string, Reg
   // Without a table no reading is shown: the verbatim text stands alone.
   if (!existsSync(path)) return;
   const parsed = readingsTableSchema.safeParse(await readYaml(path));
-  if (!parsed.success) throw new ContentError(path, parsed.error.issues.map((issue) => formatIssue(issue)));
+  if (!parsed.success)
+    throw new ContentError(
+      path,
+      parsed.error.issues.map((issue) => formatIssue(issue)),
+    );
   const problems: string[] = [];
   const seen = new Set<Provision>();
   parsed.data.forEach((row, i) => {
@@ -116,7 +120,11 @@ async function attachReadings(path: string, regulations: ReadonlyMap<string, Reg
 export async function loadReadingsTable(contentDir: string): Promise<ReadingRow[]> {
   const path = join(contentDir, 'regulations', READINGS_FILE);
   const parsed = readingsTableSchema.safeParse(await readYaml(path));
-  if (!parsed.success) throw new ContentError(path, parsed.error.issues.map((issue) => formatIssue(issue)));
+  if (!parsed.success)
+    throw new ContentError(
+      path,
+      parsed.error.issues.map((issue) => formatIssue(issue)),
+    );
   return parsed.data;
 }
 
