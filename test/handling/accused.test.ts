@@ -110,10 +110,15 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
     it('escalation skips the region’s bureau when it is below the accused', async () => {
       h.clock.set('2026-11-20T02:00:00.000Z');
-      // About the city government: routed to its oversight, the provincial department (no parent of its own), whose
-      // region's bureau is the city's justice bureau — below the city government.
-      const c = await h.submit(about('city-gov'));
-      expect((await h.complaint(c.reference)).agency_id).toBe('prov-sft');
+      // About the city government, sitting at the provincial department (no parent of its own), whose region's bureau
+      // is the city's justice bureau — below the city government. A complaint about a body with no superior is now
+      // refused at the form, so this state comes from an older registry: filed about a unit, then rewritten as such.
+      const c = await h.submit(about('city-cgj'));
+      await db.run('UPDATE complaints SET agency_id = ?, target = ? WHERE reference = ?', [
+        'prov-sft',
+        JSON.stringify({ about: 'agency', agencyId: 'city-gov' }),
+        c.reference,
+      ]);
       await h.deliver();
       h.clock.set('2026-12-20T02:00:00.000Z');
       const result = await runDeadlineJobs(h.world);
