@@ -126,6 +126,45 @@ CREATE INDEX evidence_complaint ON evidence (complaint_id);
   PRIMARY KEY (address_hash, day, slot)
 );`,
   },
+  {
+    version: 6,
+    name: 'publishing: sign-in links, sessions, roster versions',
+    // Only hashes of sign-in links and session cookies are kept: a copy of the store signs no one in.
+    // roster_versions.records is the allow-listed, normalized roster as JSON; the uploaded file itself is never stored.
+    sql: `CREATE TABLE publish_sign_ins (
+  token_hash TEXT PRIMARY KEY,
+  agency_id TEXT NOT NULL,
+  mailbox TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  used_at TEXT
+);
+CREATE INDEX publish_sign_ins_agency ON publish_sign_ins (agency_id, created_at);
+
+CREATE TABLE publish_sessions (
+  token_hash TEXT PRIMARY KEY,
+  agency_id TEXT NOT NULL,
+  mailbox TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  ended_at TEXT
+);
+
+CREATE TABLE roster_versions (
+  id TEXT PRIMARY KEY,
+  agency_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  published_at TEXT NOT NULL,
+  mailbox TEXT NOT NULL,
+  file_hash TEXT NOT NULL,
+  counts TEXT NOT NULL,
+  diff TEXT NOT NULL,
+  records TEXT NOT NULL,
+  status TEXT NOT NULL,
+  UNIQUE (agency_id, seq)
+);
+CREATE INDEX roster_versions_status ON roster_versions (status, agency_id);`,
+  },
 ];
 
 /** Applies every migration not yet applied, each in its own transaction; safe to run from several processes. */
