@@ -7,6 +7,7 @@ import { runDeadlineJobs } from '../deadlines/jobs.ts';
 import { complaintFunctions } from '../complaints/handler.ts';
 import type { Directory } from '../../src/core/directory.ts';
 import { statsFunctions } from '../stats/http.ts';
+import { publishFunctions } from '../publish/http.ts';
 import { directoryFilePath, openDirectoryFile, type DirectorySource } from './directory-file.ts';
 import { defaultLimits, senderAddress, type Limits, type World } from '../complaints/world.ts';
 import { createMailer, DEFAULT_MAX_MESSAGE_BYTES, type Mailer } from '../mail/transport.ts';
@@ -108,9 +109,9 @@ export async function createApp(
     db: store, mailer, clock, from: senderAddress(settings.siteUrl), composers: { intake: intakeMailComposer(world) }, ...(leaseMs ? { leaseMs } : {}),
     maxMessageBytes: maxMessageBytesFromEnv(options.env ?? process.env), evidenceLink: makeEvidenceLinker(world),
   };
-  // Intake first, then agency actions and the status form, evidence downloads, and the statistics pages (they read
-  // the store on request; the static build never does).
-  const handlers: FunctionHandler[] = [complaintFunctions(world), handlingFunctions(world), evidenceDownloads(world), statsFunctions(world)];
+  // Intake first, then agency actions and the status form, evidence downloads, the statistics pages (they read
+  // the store on request; the static build never does) and the agencies' publishing workspace.
+  const handlers: FunctionHandler[] = [complaintFunctions(world), handlingFunctions(world), evidenceDownloads(world), statsFunctions(world), publishFunctions(world)];
   // Reminders, escalations and daily summaries run with the mail worker, at most once a minute.
   let lastJobs = 0;
   const beforeRound = async () => {

@@ -18,5 +18,5 @@ export default async function handler(request: Request, context: NetlifyContext)
 }
 
 export const config = {
-  path: ['/api/complaints', '/api/complaints/*', '/api/actions/*', '/api/status', '/stats', '/stats/', '/stats/stats.csv', '/stats/stats.json', '/api/evidence/*'],
+  path: ['/api/complaints', '/api/complaints/*', '/api/actions/*', '/api/status', '/stats', '/stats/', '/stats/stats.csv', '/stats/stats.json', '/api/evidence/*', '/publish', '/publish/*'],
 };

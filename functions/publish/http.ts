@@ -1,0 +1,129 @@
+import { readCapped } from '../complaints/body.ts';
+import { slidingWindow } from '../complaints/rate.ts';
+import type { FunctionHandler } from '../server/node.ts';
+import { endSession } from '../store/records/publish-sessions.ts';
+import { clearedCookie, cookieName, readCookie, sessionCookie } from './cookie.ts';
+import { chooseAgencyHtml, confirmSignInHtml, linkSentHtml, problemHtml, workspaceHtml } from './pages.ts';
+import { completeSignIn, inspectSignIn, maskedMailbox, requestSignIn, sessionFor, type PublishSession } from './sign-in.ts';
+import { SIGN_IN_REQUESTS_PER_HOUR, type PublishWorld } from './world.ts';
+
+/** Pages whose URL or cookie is a credential: never cached, never referred, never framed. */
+const HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+  'x-robots-tag': 'noindex',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'",
+};
+const html = (status: number, body: string, extra: Record<string, string> = {}) => new Response(body, { status, headers: { ...HEADERS, ...extra } });
+const redirect = (location: string, extra: Record<string, string> = {}) => new Response(null, { status: 303, headers: { ...HEADERS, location, ...extra } });
+
+const MAX_FORM_BYTES = 4 * 1024;
+
+async function readForm(request: Request): Promise<Record<string, string> | { status: number; error: string }> {
+  const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/x-www-form-urlencoded') return { status: 415, error: '只接受网页表单提交（application/x-www-form-urlencoded）。' };
+  const buffer = await readCapped(request, MAX_FORM_BYTES);
+  if (!buffer) return { status: 413, error: '提交内容过长。' };
+  try {
+    return Object.fromEntries(new URLSearchParams(new TextDecoder('utf-8', { fatal: true }).decode(buffer)));
+  } catch {
+    return { status: 400, error: '提交内容不是有效的 UTF-8 文本。' };
+  }
+}
+
+/**
+ * A POST from a page of another site is refused even though the cookie is SameSite=Strict: the sign-in request
+ * form carries no cookie at all, and older browsers ignore SameSite.
+ */
+function crossSite(request: Request, siteUrl: string): boolean {
+  if (request.headers.get('sec-fetch-site') === 'cross-site') return true;
+  const origin = request.headers.get('origin');
+  if (!origin || origin === 'null') return origin === 'null';
+  try {
+    return origin !== new URL(siteUrl).origin && origin !== new URL(request.url).origin;
+  } catch {
+    return true;
+  }
+}
+
+export interface PublishRoute {
+  /** The signed-in session, already checked. */
+  session: PublishSession;
+  request: Request;
+}
+
+/**
+ * `/publish/` (choose the agency), `POST /publish/sign-in` (mail a link), `GET|POST /publish/sign-in/<token>`
+ * (button page; the POST signs in), `/publish/workspace/` (signed in), `POST /publish/sign-out`.
+ */
+export function publishFunctions(world: PublishWorld): FunctionHandler {
+  const perAgency = slidingWindow(SIGN_IN_REQUESTS_PER_HOUR.perAgency, 3600_000);
+  const perAddress = slidingWindow(SIGN_IN_REQUESTS_PER_HOUR.perAddress, 3600_000);
+  const siteUrl = () => world.settings.siteUrl;
+
+  return async (request, context) => {
+    const { pathname } = new URL(request.url);
+    if (pathname !== '/publish' && !pathname.startsWith('/publish/')) return undefined;
+    const method = request.method;
+    const read = method === 'GET' || method === 'HEAD';
+    if (!read && method !== 'POST') return html(405, problemHtml(405, '只接受 GET 和 POST。'), { allow: 'GET, POST' });
+    if (!read && crossSite(request, siteUrl())) return html(403, problemHtml(403, '拒绝来自其他网站的提交。请直接在本站页面上操作。'));
+    const session = await sessionFor(world, readCookie(request, cookieName(siteUrl())));
+
+    if (pathname === '/publish' || pathname === '/publish/') {
+      if (!read) return html(405, problemHtml(405, '此页只接受 GET。'), { allow: 'GET' });
+      if (session) return redirect('/publish/workspace/');
+      return html(200, chooseAgencyHtml(world.directory.agencies));
+    }
+
+    if (pathname === '/publish/sign-in' || pathname === '/publish/sign-in/') {
+      if (read) return redirect('/publish/');
+      const form = await readForm(request);
+      if ('error' in form && typeof form.status === 'number') return html(form.status, problemHtml(form.status, String(form.error)));
+      const agencyId = (form as Record<string, string>).agency ?? '';
+      const agency = agencyId ? world.directory.agency(agencyId) : undefined;
+      if (!agency) {
+        return html(422, chooseAgencyHtml(world.directory.agencies, { message: agencyId ? '机关名录中没有这个机关，请从列表中选择。' : '请选择机关。' }));
+      }
+      const now = world.clock.now().getTime();
+      if (!perAddress(context.clientAddress, now)) {
+        return html(429, problemHtml(429, `本网络地址一小时内已请求 ${SIGN_IN_REQUESTS_PER_HOUR.perAddress} 次登录链接，请稍后再试。`, '请求过于频繁'), { 'retry-after': '3600' });
+      }
+      if (!perAgency(agency.id, now)) {
+        return html(429, problemHtml(429, `${agency.name}一小时内已请求 ${SIGN_IN_REQUESTS_PER_HOUR.perAgency} 次登录链接，请使用已收到的邮件中的链接，或稍后再试。`, '请求过于频繁'), { 'retry-after': '3600' });
+      }
+      const mailbox = await requestSignIn(world, agency);
+      return html(200, linkSentHtml(agency, maskedMailbox(mailbox)));
+    }
+
+    const link = /^\/publish\/sign-in\/([^/]*)\/?$/.exec(pathname);
+    if (link) {
+      const token = link[1]!;
+      if (read) {
+        const check = await inspectSignIn(world, token);
+        if (!check.ok) return html(check.status, problemHtml(check.status, check.message, '无法登录'));
+        return html(200, confirmSignInHtml(check.agency, check.mailbox));
+      }
+      const done = await completeSignIn(world, token);
+      if (!done.ok) return html(done.status, problemHtml(done.status, done.message, '无法登录'));
+      const maxAge = (done.expiresAt.getTime() - world.clock.now().getTime()) / 1000;
+      return redirect('/publish/workspace/', { 'set-cookie': sessionCookie(siteUrl(), done.sessionToken, maxAge) });
+    }
+
+    if (pathname === '/publish/sign-out' || pathname === '/publish/sign-out/') {
+      if (read) return redirect('/publish/');
+      if (session) await endSession(world.store, session.tokenHash, world.clock.now().toISOString());
+      return redirect('/publish/', { 'set-cookie': clearedCookie(siteUrl()) });
+    }
+
+    if (!session) return html(401, problemHtml(401, '请先登录：在“名单发布”页面选择机关，并打开邮件中的登录链接。', '需要登录'));
+
+    if (pathname === '/publish/workspace' || pathname === '/publish/workspace/') {
+      if (!read) return html(405, problemHtml(405, '此页只接受 GET。'), { allow: 'GET' });
+      return html(200, workspaceHtml(session));
+    }
+    return html(404, problemHtml(404, '没有这个页面。'));
+  };
+}

@@ -1,0 +1,66 @@
+import { escapeHtml } from '../../src/core/text.ts';
+import { pageHtml } from '../../src/core/frame.ts';
+import type { Agency } from '../../src/core/registry/schema.ts';
+
+/** The publishing workspace's pages, in the site's frame: no scripts, nothing from third parties. */
+const STYLE = `<style>.publish label{display:block;font-weight:bold;margin-top:1rem}.publish select,.publish input[type=file]{font:inherit;padding:.4em;max-width:36em;width:100%}
+.publish button{display:block;margin-top:1rem}.publish .error{color:#d4351c;font-weight:bold}.publish dt{font-weight:bold}
+.publish table{border-collapse:collapse}.publish td,.publish th{border:1px solid #b1b4b6;padding:.3em .6em;text-align:left;vertical-align:top}</style>`;
+
+export function page(title: string, body: string): string {
+  return pageHtml(title, undefined, `${STYLE}<div class="publish">${body}</div>`);
+}
+
+export function problemHtml(status: number, message: string, title = '无法继续'): string {
+  return page(title, `<h1>${escapeHtml(title)}</h1><p class="error" role="alert" data-status="${status}">${escapeHtml(message)}</p><p><a href="/publish/">回到名单发布</a></p>`);
+}
+
+function agencyOptions(agencies: readonly Agency[], selected: string | undefined): string {
+  const byRegion = new Map<string, Agency[]>();
+  for (const a of agencies) byRegion.set(a.region, [...(byRegion.get(a.region) ?? []), a]);
+  return `<option value="">请选择</option>${[...byRegion]
+    .map(([region, list]) => `<optgroup label="${escapeHtml(region)}">${list
+      .map((a) => `<option value="${escapeHtml(a.id)}"${a.id === selected ? ' selected' : ''}>${escapeHtml(a.name)}</option>`)
+      .join('')}</optgroup>`)
+    .join('')}`;
+}
+
+/** `/publish/`: pick the agency; a link goes to its registered publishing mailbox. */
+export function chooseAgencyHtml(agencies: readonly Agency[], error?: { message: string; agencyId?: string }): string {
+  const message = error ? `<p class="error" id="agency-error" role="alert">${escapeHtml(error.message)}</p>` : '';
+  return page(
+    '名单发布',
+    `<h1>名单发布</h1>
+<p>执法机关在这里发布本机关的辅助人员名单。没有密码：选择机关后，登录链接会发到该机关在机关名录中登记的名单发布邮箱（未登记的，发到投诉受理邮箱），${15} 分钟内有效，只能使用一次。</p>
+<form method="post" action="/publish/sign-in"><label for="agency">机关</label>${message}
+<select id="agency" name="agency" required${error ? ' aria-describedby="agency-error"' : ''}>${agencyOptions(agencies, error?.agencyId)}</select>
+<button type="submit" class="btn">发送登录链接</button></form>`,
+  );
+}
+
+export function linkSentHtml(agency: Agency, masked: string): string {
+  return page(
+    '登录链接已发送',
+    `<h1>登录链接已发送</h1><p role="status">登录链接已发到${escapeHtml(agency.name)}的名单发布邮箱 ${escapeHtml(masked)}。请在 15 分钟内打开邮件中的链接，并按页面上的“登录”按钮。</p>
+<p>没有收到？请检查垃圾邮件文件夹，或稍后<a href="/publish/">重新获取</a>。</p>`,
+  );
+}
+
+/** The page a mailed link opens (GET): it never signs in by itself, because mail scanners open links. */
+export function confirmSignInHtml(agency: Agency, mailbox: string): string {
+  return page(
+    '登录名单发布',
+    `<h1>登录名单发布</h1><dl><dt>机关</dt><dd>${escapeHtml(agency.name)}</dd><dt>邮箱</dt><dd>${escapeHtml(mailbox)}</dd></dl>
+<p>按下按钮后，您将以本机关的身份登录，最长 8 小时。此链接随即失效。</p>
+<form method="post" action=""><button type="submit" class="btn">登录</button></form>`,
+  );
+}
+
+export function workspaceHtml(session: { agency: Agency; mailbox: string; expiresAt: string }): string {
+  return page(
+    `名单发布：${session.agency.name}`,
+    `<h1>名单发布：${escapeHtml(session.agency.name)}</h1>
+<p role="status" data-agency="${escapeHtml(session.agency.id)}">您已以 ${escapeHtml(session.mailbox)} 登录，登录至 ${escapeHtml(session.expiresAt.slice(0, 16).replace('T', ' '))}（UTC）有效。</p>
+<form method="post" action="/publish/sign-out"><button type="submit" class="btn btn-plain">退出登录</button></form>`,
+  );
+}
