@@ -3,7 +3,8 @@ import { slidingWindow } from '../complaints/rate.ts';
 import type { FunctionHandler } from '../server/node.ts';
 import { endSession } from '../store/records/publish-sessions.ts';
 import { clearedCookie, cookieName, readCookie, sessionCookie } from './cookie.ts';
-import { chooseAgencyHtml, confirmSignInHtml, linkSentHtml, problemHtml, workspaceHtml } from './pages.ts';
+import { chooseAgencyHtml, confirmSignInHtml, linkSentHtml, problemHtml, uploadResultHtml, workspaceHtml } from './pages.ts';
+import { checkUpload } from './upload.ts';
 import { completeSignIn, inspectSignIn, maskedMailbox, requestSignIn, sessionFor, type PublishSession } from './sign-in.ts';
 import { SIGN_IN_REQUESTS_PER_HOUR, type PublishWorld } from './world.ts';
 
@@ -19,7 +20,25 @@ const HEADERS = {
 const html = (status: number, body: string, extra: Record<string, string> = {}) => new Response(body, { status, headers: { ...HEADERS, ...extra } });
 const redirect = (location: string, extra: Record<string, string> = {}) => new Response(null, { status: 303, headers: { ...HEADERS, location, ...extra } });
 
-const MAX_FORM_BYTES = 4 * 1024;
+const MAX_FORM_BYTES = 64 * 1024;
+/** An export of a whole province (100,000 rows) is under 20 MB as XLSX; CSV is smaller. */
+export const MAX_UPLOAD_BYTES = 32 * 1024 * 1024;
+
+async function readUpload(request: Request): Promise<{ name: string; bytes: Uint8Array } | { status: number; error: string }> {
+  const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'multipart/form-data') return { status: 415, error: '请用页面上的表单上传名单文件（multipart/form-data）。' };
+  const buffer = await readCapped(request, MAX_UPLOAD_BYTES);
+  if (!buffer) return { status: 413, error: `文件太大（上限 ${MAX_UPLOAD_BYTES / 1024 / 1024} MB）。` };
+  let form: FormData;
+  try {
+    form = await new Response(buffer as BodyInit, { headers: { 'content-type': request.headers.get('content-type')! } }).formData();
+  } catch {
+    return { status: 400, error: '表单数据格式错误，无法读取。' };
+  }
+  const file = form.get('roster');
+  if (!file || typeof file === 'string') return { status: 422, error: '请选择要上传的名单文件（字段 roster）。' };
+  return { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
+}
 
 async function readForm(request: Request): Promise<Record<string, string> | { status: number; error: string }> {
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
@@ -123,6 +142,13 @@ export function publishFunctions(world: PublishWorld): FunctionHandler {
     if (pathname === '/publish/workspace' || pathname === '/publish/workspace/') {
       if (!read) return html(405, problemHtml(405, '此页只接受 GET。'), { allow: 'GET' });
       return html(200, workspaceHtml(session));
+    }
+    if (pathname === '/publish/workspace/upload') {
+      if (read) return redirect('/publish/workspace/');
+      const upload = await readUpload(request);
+      if ('error' in upload) return html(upload.status, problemHtml(upload.status, upload.error, '无法读取上传'));
+      const result = await checkUpload(world, session, upload);
+      return html(result.ok ? 200 : 422, uploadResultHtml(session.agency, result));
     }
     return html(404, problemHtml(404, '没有这个页面。'));
   };

@@ -1,6 +1,9 @@
 import { escapeHtml } from '../../src/core/text.ts';
 import { pageHtml } from '../../src/core/frame.ts';
 import type { Agency } from '../../src/core/registry/schema.ts';
+import { formatProblem } from '../../src/import/roster/index.ts';
+import { STATUS_NAMES } from '../../src/import/roster/status.ts';
+import type { UploadResult } from './upload.ts';
 
 /** The publishing workspace's pages, in the site's frame: no scripts, nothing from third parties. */
 const STYLE = `<style>.publish label{display:block;font-weight:bold;margin-top:1rem}.publish select,.publish input[type=file]{font:inherit;padding:.4em;max-width:36em;width:100%}
@@ -61,6 +64,50 @@ export function workspaceHtml(session: { agency: Agency; mailbox: string; expire
     `名单发布：${session.agency.name}`,
     `<h1>名单发布：${escapeHtml(session.agency.name)}</h1>
 <p role="status" data-agency="${escapeHtml(session.agency.id)}">您已以 ${escapeHtml(session.mailbox)} 登录，登录至 ${escapeHtml(session.expiresAt.slice(0, 16).replace('T', ' '))}（UTC）有效。</p>
+${uploadFormHtml()}
 <form method="post" action="/publish/sign-out"><button type="submit" class="btn btn-plain">退出登录</button></form>`,
+  );
+}
+
+function uploadFormHtml(): string {
+  return `<h2>上传名单</h2><p>上传从人事系统或表格导出的名单（.csv、.xlsx、.xls、.et）。上传后先检查，并列出与已公示名单的不同；确认之前不会公开任何内容。原文件不会被保存，只保存它的校验值和允许公开的字段。</p>
+<form method="post" action="/publish/workspace/upload" enctype="multipart/form-data"><label for="roster">名单文件</label>
+<input type="file" id="roster" name="roster" accept=".csv,.xlsx,.xls,.et" required><button type="submit" class="btn">上传并检查</button></form>`;
+}
+
+const list = (items: string[]) => (items.length ? `<ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul>` : '');
+
+/** The roster check's report, then either every problem (nothing kept) or the diff to confirm. */
+export function uploadResultHtml(agency: Agency, result: UploadResult): string {
+  const report = result.report.length ? `<h2>读取情况</h2><pre class="report">${escapeHtml(result.report.join('\n'))}</pre>` : '';
+  if (!result.ok) {
+    return page(
+      `名单有问题：${agency.name}`,
+      `<h1>名单有问题，未保存</h1><p class="error" role="alert">「${escapeHtml(result.fileName)}」有 ${result.problems.length} 处问题。请在原表格中改正全部问题后重新上传；本次上传的内容没有保存。</p>
+<ol class="problems">${result.problems.map((p) => `<li>${escapeHtml(formatProblem(p))}</li>`).join('')}</ol>${report}${uploadFormHtml()}`,
+    );
+  }
+  const d = result.diff;
+  const e = escapeHtml;
+  const sections = [
+    ['新增', d.added.map((p) => `${e(p.name)}（${e(p.certificateNo)}）`)],
+    ['状态变化', d.statusChanged.map((p) => `${e(p.name)}（${e(p.certificateNo)}）：${STATUS_NAMES[p.from]} → ${STATUS_NAMES[p.to]}`)],
+    ['姓名更正', d.renamed.map((p) => `${e(p.certificateNo)}：${e(p.from)} → ${e(p.to)}`)],
+    ['证件编号变化', d.numberChanged.map((p) => `${e(p.name)}：${e(p.from)} → ${e(p.to)}`)],
+  ] as const;
+  const changes = sections
+    .filter(([, items]) => items.length)
+    .map(([title, items]) => `<h3>${title}（${items.length} 人）</h3>${list([...items])}`)
+    .join('');
+  const removed = d.removed.length
+    ? `<h3>名单中消失的人员（${d.removed.length} 人）</h3><p>这些人员在已公示的名单中，但新名单里没有，也没有写明状态。请逐一确认他们已离职（确认后将公示为“已离职”），或改正名单后重新上传。</p>
+${d.removed.map((p, i) => `<label class="left"><input type="checkbox" name="left" value="${e(p.certificateNo)}" id="left-${i}"> ${e(p.name)}（${e(p.certificateNo)}）已离职</label>`).join('')}`
+    : '';
+  return page(
+    `核对变化：${agency.name}`,
+    `<h1>核对变化</h1><p role="status">「${e(result.fileName)}」检查通过，共 ${result.total} 人。以下是与当前已公示名单相比的变化（未变化 ${d.unchanged} 人）。</p>
+${changes || (d.removed.length ? '' : '<p>与已公示的名单相同，没有变化。</p>')}
+<form method="post" action="/publish/workspace/confirm"><input type="hidden" name="draft" value="${e(result.draftId)}">${removed}
+<button type="submit" class="btn">确认发布</button></form>${report}`,
   );
 }

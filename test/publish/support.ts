@@ -30,13 +30,14 @@ export function client(world: PublishWorld, clientAddress = '192.0.2.10') {
   if (!handlers.has(world)) handlers.set(world, publishFunctions(world));
   const handler = handlers.get(world)!;
   const jar = new Map<string, string>();
-  const call = async (method: string, path: string, form?: Record<string, string>, headers: Record<string, string> = {}) => {
+  const call = async (method: string, path: string, form?: Record<string, string> | URLSearchParams | FormData, headers: Record<string, string> = {}) => {
     const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    const urlencoded = form && !(form instanceof FormData);
     const response = await handler(
       new Request(`${world.settings.siteUrl}${path}`, {
         method,
-        headers: { ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...(cookie ? { cookie } : {}), ...headers },
-        ...(form ? { body: new URLSearchParams(form).toString() } : {}),
+        headers: { ...(urlencoded ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...(cookie ? { cookie } : {}), ...headers },
+        ...(form instanceof FormData ? { body: form } : form ? { body: new URLSearchParams(form).toString() } : {}),
       }),
       { clientAddress },
     );
@@ -53,7 +54,12 @@ export function client(world: PublishWorld, clientAddress = '192.0.2.10') {
   return {
     jar,
     get: (path: string, headers?: Record<string, string>) => call('GET', path, undefined, headers),
-    post: (path: string, form: Record<string, string> = {}, headers?: Record<string, string>) => call('POST', path, form, headers),
+    post: (path: string, form: Record<string, string> | URLSearchParams = {}, headers?: Record<string, string>) => call('POST', path, form, headers),
+    upload: (name: string, bytes: Uint8Array | string) => {
+      const form = new FormData();
+      form.append('roster', new File([typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes], name));
+      return call('POST', '/publish/workspace/upload', form);
+    },
   };
 }
 
@@ -72,4 +78,19 @@ export async function mailedLink(db: Db, world: PublishWorld, smtp: Awaited<Retu
   const match = /https:\/\/gongshi\.example(\/publish\/sign-in\/[A-Za-z0-9_-]{43})/.exec(parsed.text ?? '');
   if (!match) throw new Error(`no sign-in link in the mail to ${to}`);
   return match[1]!;
+}
+
+/** A clerk of `agencyId` signed in through the mailed link. */
+export async function signedIn(db: Db, world: PublishWorld, smtp: Awaited<ReturnType<typeof startSmtp>>, agencyId: string, mailbox: string, clientAddress = '192.0.2.50') {
+  const clerk = client(world, clientAddress);
+  const asked = await clerk.post('/publish/sign-in', { agency: agencyId });
+  if (asked.status !== 200) throw new Error(`sign-in request refused: ${asked.status}`);
+  const signed = await clerk.post(await mailedLink(db, world, smtp, mailbox));
+  if (signed.status !== 303) throw new Error(`sign-in refused: ${signed.status}`);
+  return clerk;
+}
+
+/** A CSV export as a clerk's spreadsheet writes it. */
+export function csv(rows: string[][]): string {
+  return rows.map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n') + '\r\n';
 }
