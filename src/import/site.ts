@@ -5,6 +5,8 @@ import { findRosterFiles, importRosters, readRosterSources, RosterImportError, t
 import { readSettings } from '../core/settings.ts';
 import type { Holidays } from '../core/holidays.ts';
 import { loadHolidays } from './holidays/load.ts';
+import { mergeWorkspaceRosters } from './roster/merge-workspace.ts';
+import { readWorkspaceRosters, workspaceStoreUrl, type WorkspaceRoster } from './workspace-rosters.ts';
 
 /** Everything the static site is built from: the registry, the regulations and the published roster. */
 export interface Site {
@@ -20,13 +22,14 @@ export interface Site {
  * Loads and checks the whole content folder. Throws (and so stops the build) on any problem: a site is
  * published whole or not at all.
  */
-export async function loadSite(contentDir: string): Promise<Site> {
+export async function loadSite(contentDir: string, workspace: readonly WorkspaceRoster[] = []): Promise<Site> {
   const regulations = await loadRegulations(contentDir);
   const registry = await loadRegistry(contentDir, new Set(regulations.keys()));
   const holidays = await loadHolidays(contentDir);
   const sources = await readRosterSources(await findRosterFiles(contentDir), contentDir);
-  const roster = await importRosters(sources, registry);
-  if (roster.problems.length) throw new RosterImportError(roster.problems);
+  const fromFiles = await importRosters(sources, registry);
+  if (fromFiles.problems.length) throw new RosterImportError(fromFiles.problems);
+  const roster = mergeWorkspaceRosters(fromFiles, workspace, registry);
   return { contentDir, registry, regulations, roster, holidays };
 }
 
@@ -36,7 +39,8 @@ const cache = new Map<string, Promise<Site>>();
 export function getSite(contentDir = readSettings().contentDir): Promise<Site> {
   let site = cache.get(contentDir);
   if (!site) {
-    site = loadSite(contentDir);
+    // The rosters agencies published through the workspace, read from the store read-only (workspace-rosters.ts).
+    site = readWorkspaceRosters(workspaceStoreUrl(process.env, readSettings().varDir)).then((workspace) => loadSite(contentDir, workspace));
     cache.set(contentDir, site);
   }
   return site;
