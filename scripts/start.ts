@@ -15,13 +15,18 @@ const { readSettings } = await import('../src/core/settings.ts');
 const { createApp, outboxDir } = await import('../functions/server/app.ts');
 const { directoryFilePath } = await import('../functions/server/directory-file.ts');
 const { startServer } = await import('../functions/server/node.ts');
-const { buildSite } = await import('./build/atomic.ts');
+const { buildSite, buildSiteInBackground } = await import('./build/atomic.ts');
+const { buildFailureMessage } = await import('../functions/publish/republish.ts');
 const { parseTrustProxy } = await import('../functions/server/proxy.ts');
 const { sqlitePath } = await import('../functions/store/index.ts');
 const { resolveSecret, SecretError } = await import('../functions/server/secret.ts');
 
 const settings = readSettings();
 const distDir = settings.outDir;
+// Builds read the rosters agencies published through the workspace from this server's own store, read-only: the
+// SQLite file under VAR_DIR once it exists (src/import/workspace-rosters.ts), or DATABASE_URL.
+const storeUrl = process.env.ROSTER_STORE_URL || settings.databaseUrl;
+const buildEnv = { ...process.env, VAR_DIR: settings.varDir, ...(storeUrl ? { ROSTER_STORE_URL: storeUrl } : {}) };
 
 // A deployment without its own signing key stops here, before building, naming the setting.
 try {
@@ -36,7 +41,7 @@ try {
 if (!process.env.NO_BUILD && !(existsSync(resolve(distDir, 'complaint/index.html')) && existsSync(directoryFilePath(distDir)))) {
   console.log(`[start] ${distDir} 还没有构建，正在用 ${settings.contentDir} 构建站点（npm run build）…`);
   // Built into a fresh folder and swapped in when complete: never a half-built site.
-  if (!buildSite({ outDir: distDir }).ok) {
+  if (!buildSite({ outDir: distDir, env: buildEnv }).ok) {
     console.error('[start] 构建失败，请按上面的提示修改内容后重试。');
     process.exit(1);
   }
@@ -49,7 +54,14 @@ try {
   console.error(`[start] ${(error as Error).message}`);
   process.exit(1);
 }
-const app = await createApp(settings);
+const app = await createApp(settings, {
+  // A confirmed roster version: rebuilt in the background into a fresh folder and swapped in; the old site is
+  // served until then, and a failed build changes nothing (scripts/build/atomic.ts).
+  rebuildSite: async () => {
+    const result = await buildSiteInBackground({ outDir: distDir, env: buildEnv });
+    return result.ok ? { ok: true } : { ok: false, message: buildFailureMessage(result.output) };
+  },
+});
 const server = await startServer({
   trustProxy,
   distDir,

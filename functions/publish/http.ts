@@ -4,7 +4,12 @@ import type { FunctionHandler } from '../server/node.ts';
 import { endSession } from '../store/records/publish-sessions.ts';
 import { clearedCookie, cookieName, readCookie, sessionCookie } from './cookie.ts';
 import { chooseAgencyHtml, confirmSignInHtml, linkSentHtml, problemHtml, uploadResultHtml, workspaceHtml } from './pages.ts';
-import { checkUpload } from './upload.ts';
+import { checkUpload, parseRecords } from './upload.ts';
+import { confirmDraft, republishPrevious } from './confirm.ts';
+import type { Republisher } from './republish.ts';
+import { findDraft } from '../store/records/roster-drafts.ts';
+import { listVersions } from '../store/records/roster-versions.ts';
+import { rosterDiffSchema } from '../../src/core/roster/diff.ts';
 import { completeSignIn, inspectSignIn, maskedMailbox, requestSignIn, sessionFor, type PublishSession } from './sign-in.ts';
 import { SIGN_IN_REQUESTS_PER_HOUR, type PublishWorld } from './world.ts';
 
@@ -75,9 +80,9 @@ export interface PublishRoute {
 
 /**
  * `/publish/` (choose the agency), `POST /publish/sign-in` (mail a link), `GET|POST /publish/sign-in/<token>`
- * (button page; the POST signs in), `/publish/workspace/` (signed in), `POST /publish/sign-out`.
+ * (button page; the POST signs in), `/publish/workspace/` (signed in: upload, confirm, undo), `POST /publish/sign-out`.
  */
-export function publishFunctions(world: PublishWorld): FunctionHandler {
+export function publishFunctions(world: PublishWorld, republisher?: Republisher): FunctionHandler {
   const perAgency = slidingWindow(SIGN_IN_REQUESTS_PER_HOUR.perAgency, 3600_000);
   const perAddress = slidingWindow(SIGN_IN_REQUESTS_PER_HOUR.perAddress, 3600_000);
   const siteUrl = () => world.settings.siteUrl;
@@ -141,7 +146,34 @@ export function publishFunctions(world: PublishWorld): FunctionHandler {
 
     if (pathname === '/publish/workspace' || pathname === '/publish/workspace/') {
       if (!read) return html(405, problemHtml(405, '此页只接受 GET。'), { allow: 'GET' });
-      return html(200, workspaceHtml(session));
+      return html(200, workspaceHtml(session, await listVersions(world.store, session.agency.id), republisher?.status(session.agency.id)));
+    }
+
+    if (pathname === '/publish/workspace/confirm' || pathname === '/publish/workspace/undo') {
+      if (read) return redirect('/publish/workspace/');
+      // Without a way to republish, nothing is recorded: a version that never reaches the site would mislead the clerk.
+      if (!republisher) {
+        return html(503, problemHtml(503, '本部署没有配置重新生成网站的方式（一体部署由 npm start 自动完成；无服务器部署需设置 BUILD_HOOK_URL），名单无法发布。请联系运维人员。', '暂时无法发布'));
+      }
+      const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+      if (type !== 'application/x-www-form-urlencoded') return html(415, problemHtml(415, '只接受网页表单提交（application/x-www-form-urlencoded）。'));
+      const buffer = await readCapped(request, MAX_FORM_BYTES * 16);
+      if (!buffer) return html(413, problemHtml(413, '提交内容过长。'));
+      const form = new URLSearchParams(new TextDecoder().decode(buffer));
+      const undo = pathname.endsWith('/undo');
+      const draftId = form.get('draft') ?? '';
+      if (!undo && !/^[0-9a-f-]{36}$/.test(draftId)) return html(400, problemHtml(400, '缺少要确认的上传（字段 draft）。请重新上传名单。'));
+      const done = undo ? await republishPrevious(world, session) : await confirmDraft(world, session, draftId, form.getAll('left'));
+      if (!done.ok) {
+        const draft = !undo && done.status === 422 ? await findDraft(world.store, draftId, session.tokenHash) : undefined;
+        if (draft) {
+          const diff = rosterDiffSchema.parse(JSON.parse(draft.diff));
+          return html(422, uploadResultHtml(session.agency, { ok: true, fileName: '上传的名单', report: [], draftId, diff, total: parseRecords(draft.records).length }, done.message));
+        }
+        return html(done.status, problemHtml(done.status, done.message));
+      }
+      republisher.request(done.version);
+      return redirect('/publish/workspace/');
     }
     if (pathname === '/publish/workspace/upload') {
       if (read) return redirect('/publish/workspace/');

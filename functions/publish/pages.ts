@@ -4,6 +4,8 @@ import type { Agency } from '../../src/core/registry/schema.ts';
 import { formatProblem } from '../../src/import/roster/index.ts';
 import { STATUS_NAMES } from '../../src/import/roster/status.ts';
 import type { UploadResult } from './upload.ts';
+import type { PublicationState } from './republish.ts';
+import type { VersionRow } from '../store/records/roster-versions.ts';
 
 /** The publishing workspace's pages, in the site's frame: no scripts, nothing from third parties. */
 const STYLE = `<style>.publish label{display:block;font-weight:bold;margin-top:1rem}.publish select,.publish input[type=file]{font:inherit;padding:.4em;max-width:36em;width:100%}
@@ -59,11 +61,40 @@ export function confirmSignInHtml(agency: Agency, mailbox: string): string {
   );
 }
 
-export function workspaceHtml(session: { agency: Agency; mailbox: string; expiresAt: string }): string {
+/** `2026-11-20 10:00` in China Standard Time. */
+export function shanghaiTime(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+function publicationHtml(versions: readonly VersionRow[], state: PublicationState | undefined): string {
+  const [current, previous] = versions;
+  const stateLine =
+    state?.state === 'building'
+      ? `<p class="building" role="status" data-state="building">第 ${state.seq} 版已记录，网站正在重新生成；完成前公众看到的仍是上一版。请稍后刷新本页。</p>`
+      : state?.state === 'failed'
+        ? `<div class="error" role="alert" data-state="failed"><p>第 ${state.seq} 版没有发布：网站生成失败，网站和版本记录都保持原样。原因：</p><pre>${escapeHtml(state.message ?? '')}</pre><p>请按提示处理，或把以上内容转给运维人员。</p></div>`
+        : state?.state === 'live'
+          ? `<p role="status" data-state="live">第 ${state.seq} 版已在网站上公示。</p>`
+          : '';
+  if (!current) return `<h2>已公示的名单</h2>${stateLine}<p>本机关还没有通过工作台发布过名单。</p>`;
+  const counts = JSON.parse(current.counts) as { total?: number };
+  const undo = previous
+    ? `<form method="post" action="/publish/workspace/undo"><button type="submit" class="btn btn-plain">撤销：重新发布第 ${previous.seq} 版（${escapeHtml(shanghaiTime(previous.published_at))}）</button></form>`
+    : '';
+  return `<h2>已公示的名单</h2>${stateLine}<p data-version="${current.seq}">当前第 ${current.seq} 版，${escapeHtml(shanghaiTime(current.published_at))} 由 ${escapeHtml(current.mailbox)} 发布，共 ${counts.total ?? 0} 人。</p>${undo}`;
+}
+
+export function workspaceHtml(
+  session: { agency: Agency; mailbox: string; expiresAt: string },
+  versions: readonly VersionRow[] = [],
+  state?: PublicationState,
+  notice?: string,
+): string {
   return page(
     `名单发布：${session.agency.name}`,
     `<h1>名单发布：${escapeHtml(session.agency.name)}</h1>
-<p role="status" data-agency="${escapeHtml(session.agency.id)}">您已以 ${escapeHtml(session.mailbox)} 登录，登录至 ${escapeHtml(session.expiresAt.slice(0, 16).replace('T', ' '))}（UTC）有效。</p>
+<p data-agency="${escapeHtml(session.agency.id)}">您已以 ${escapeHtml(session.mailbox)} 登录，登录至 ${escapeHtml(shanghaiTime(session.expiresAt))} 有效。</p>
+${notice ? `<p class="error" role="alert">${escapeHtml(notice)}</p>` : ''}${publicationHtml(versions, state)}
 ${uploadFormHtml()}
 <form method="post" action="/publish/sign-out"><button type="submit" class="btn btn-plain">退出登录</button></form>`,
   );
@@ -78,7 +109,7 @@ function uploadFormHtml(): string {
 const list = (items: string[]) => (items.length ? `<ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul>` : '');
 
 /** The roster check's report, then either every problem (nothing kept) or the diff to confirm. */
-export function uploadResultHtml(agency: Agency, result: UploadResult): string {
+export function uploadResultHtml(agency: Agency, result: UploadResult, error?: string): string {
   const report = result.report.length ? `<h2>读取情况</h2><pre class="report">${escapeHtml(result.report.join('\n'))}</pre>` : '';
   if (!result.ok) {
     return page(
@@ -105,7 +136,7 @@ ${d.removed.map((p, i) => `<label class="left"><input type="checkbox" name="left
     : '';
   return page(
     `核对变化：${agency.name}`,
-    `<h1>核对变化</h1><p role="status">「${e(result.fileName)}」检查通过，共 ${result.total} 人。以下是与当前已公示名单相比的变化（未变化 ${d.unchanged} 人）。</p>
+    `<h1>核对变化</h1>${error ? `<p class="error" role="alert">${e(error)}</p>` : ''}<p role="status">「${e(result.fileName)}」检查通过，共 ${result.total} 人。以下是与当前已公示名单相比的变化（未变化 ${d.unchanged} 人）。</p>
 ${changes || (d.removed.length ? '' : '<p>与已公示的名单相同，没有变化。</p>')}
 <form method="post" action="/publish/workspace/confirm"><input type="hidden" name="draft" value="${e(result.draftId)}">${removed}
 <button type="submit" class="btn">确认发布</button></form>${report}`,

@@ -8,6 +8,7 @@ import { complaintFunctions } from '../complaints/handler.ts';
 import type { Directory } from '../../src/core/directory.ts';
 import { statsFunctions } from '../stats/http.ts';
 import { publishFunctions } from '../publish/http.ts';
+import { buildHookFromEnv, makeRepublisher, type Republisher, type SiteBuilder } from '../publish/republish.ts';
 import { directoryFilePath, openDirectoryFile, type DirectorySource } from './directory-file.ts';
 import { defaultLimits, senderAddress, type Limits, type World } from '../complaints/world.ts';
 import { createMailer, DEFAULT_MAX_MESSAGE_BYTES, type Mailer } from '../mail/transport.ts';
@@ -59,6 +60,8 @@ export interface App {
   runOutbox(signal: AbortSignal, intervalMs?: number): Promise<void>;
   /** Re-reads the directory file now (after a new build is swapped in); a no-op for an injected directory. */
   reloadDirectory(): Promise<void>;
+  /** Rebuilds the site after a roster version is confirmed; undefined when this deployment cannot. */
+  republisher: Republisher | undefined;
   close(): Promise<void>;
 }
 
@@ -78,6 +81,11 @@ export async function createApp(
     directoryCheckMs?: number;
     /** Where HOST, SITE_URL and NODE_ENV are read to tell a local run from a deployment (default process.env). */
     env?: NodeJS.ProcessEnv;
+    /**
+     * How a confirmed roster version reaches the site: `npm start` rebuilds in the background (scripts/start.ts);
+     * otherwise BUILD_HOOK_URL, if set, is called. Neither: the workspace refuses to confirm.
+     */
+    rebuildSite?: SiteBuilder;
   } = {},
 ): Promise<App> {
   const clock = options.clock ?? systemClock;
@@ -111,7 +119,13 @@ export async function createApp(
   };
   // Intake first, then agency actions and the status form, evidence downloads, the statistics pages (they read
   // the store on request; the static build never does) and the agencies' publishing workspace.
-  const handlers: FunctionHandler[] = [complaintFunctions(world), handlingFunctions(world), evidenceDownloads(world), statsFunctions(world), publishFunctions(world)];
+  const rebuildSite = options.rebuildSite ?? buildHookFromEnv(options.env ?? process.env);
+  const republisher: Republisher | undefined = rebuildSite
+    ? makeRepublisher({ store, build: rebuildSite, afterBuild: () => reloadDirectory(), log: options.log ?? ((line) => console.error(line)) })
+    : undefined;
+  const handlers: FunctionHandler[] = [
+    complaintFunctions(world), handlingFunctions(world), evidenceDownloads(world), statsFunctions(world), publishFunctions(world, republisher),
+  ];
   // Reminders, escalations and daily summaries run with the mail worker, at most once a minute.
   let lastJobs = 0;
   const beforeRound = async () => {
@@ -131,6 +145,11 @@ export async function createApp(
       world.calendar = makeCalendar(next.holidays);
     }
   };
+  async function reloadDirectory(): Promise<void> {
+    if (!source) return;
+    await source.reload();
+    await fresh();
+  }
   const log = options.log ?? ((line: string) => console.error(line));
   const functions: FunctionHandler = async (request, context) => {
     try {
@@ -160,13 +179,11 @@ export async function createApp(
       await fresh();
       return runDeadlineJobs(world);
     },
-    reloadDirectory: async () => {
-      if (!source) return;
-      await source.reload();
-      await fresh();
-    },
+    reloadDirectory,
+    republisher,
     runOutbox: (signal, intervalMs) => runOutboxLoop({ ...outbox, beforeRound, signal, ...(intervalMs ? { intervalMs } : {}), ...(options.log ? { log: options.log } : {}) }),
     close: async () => {
+      await republisher?.idle();
       mailer.close();
       await store.close();
     },

@@ -57,7 +57,7 @@ export function client(world: PublishWorld, clientAddress = '192.0.2.10') {
     post: (path: string, form: Record<string, string> | URLSearchParams = {}, headers?: Record<string, string>) => call('POST', path, form, headers),
     upload: (name: string, bytes: Uint8Array | string) => {
       const form = new FormData();
-      form.append('roster', new File([typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes], name));
+      form.append('roster', new File([typeof bytes === 'string' ? new TextEncoder().encode(bytes) : (bytes as Uint8Array<ArrayBuffer>)], name));
       return call('POST', '/publish/workspace/upload', form);
     },
   };

@@ -91,3 +91,22 @@ export async function listVersions(db: Db, agencyId: string): Promise<VersionRow
   );
   return rows.map(normalize);
 }
+
+/**
+ * Takes back a version whose site could not be built: removed, and the version before it published again — as if
+ * the confirmation had never happened. Only the agency's newest version can be taken back.
+ */
+export function withdrawVersion(db: Db, version: Pick<VersionRow, 'id' | 'agency_id' | 'seq'>): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const removed = await tx.run(
+      "DELETE FROM roster_versions WHERE id = ? AND status = 'published' AND seq = (SELECT MAX(seq) FROM roster_versions WHERE agency_id = ?)",
+      [version.id, version.agency_id],
+    );
+    if (removed !== 1) return false;
+    await tx.run(
+      "UPDATE roster_versions SET status = 'published' WHERE agency_id = ? AND seq = (SELECT MAX(seq) FROM roster_versions WHERE agency_id = ?)",
+      [version.agency_id, version.agency_id],
+    );
+    return true;
+  });
+}

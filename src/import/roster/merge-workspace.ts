@@ -5,8 +5,10 @@ import type { RosterResult } from './types.ts';
 
 export class RosterSourceConflictError extends Error {
   override name = 'RosterSourceConflictError';
-  constructor(readonly conflicts: string[]) {
+  readonly conflicts: string[];
+  constructor(conflicts: string[]) {
     super(`名单来源冲突，网站没有生成：\n${conflicts.map((c, i) => `  ${i + 1}. ${c}`).join('\n')}`);
+    this.conflicts = conflicts;
   }
 }
 
