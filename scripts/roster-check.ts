@@ -12,6 +12,7 @@ import { loadRegistry, type Registry } from '../src/import/registry/load.ts';
 import { findRosterFiles, findRosterFilesIn, importRosters, readRosterSources } from '../src/import/roster/index.ts';
 import { describeFile, problemLines } from '../src/import/roster/report.ts';
 import { readSettings } from '../src/core/settings.ts';
+import { chinaToday, shownStatus } from '../src/build/portal/public-view.ts';
 
 // Keep V8's young generation from doubling as rows stream through: reading 100k rows allocates a lot of
 // short-lived strings, and the grown semi-spaces alone pushed peak RSS from ~250 MB to ~380 MB (see
@@ -45,7 +46,7 @@ function fail(message: string): never {
 async function regulationIds(): Promise<Set<string>> {
   try {
     const names = await readdir(join(contentDir, 'regulations'));
-    return new Set(names.filter((n) => n.endsWith('.yaml')).map((n) => n.replace(/\.yaml$/, '')));
+    return new Set(names.filter((n) => n.endsWith('.yaml') && n !== 'readings.yaml').map((n) => n.replace(/\.yaml$/, '')));
   } catch {
     return new Set();
   }
@@ -83,6 +84,12 @@ if (result.problems.length) {
   out.push('', `✘ 检查未通过：请改正以上全部问题后重新检查。有问题时网站不会生成。`);
 } else {
   out.push(`✔ 检查通过：${result.files.length} 个文件，共 ${total} 人，可以发布。`);
+}
+// Not errors (the roster may be right), but a certificate past 有效期至 is shown as expired, never as valid.
+const today = chinaToday();
+const expired = result.auxiliaries.filter((a) => shownStatus(a, today) === 'expired');
+if (expired.length) {
+  out.push('', `⚠ 注意：${expired.length} 个在岗人员的证件已过有效期（网站显示为“已过有效期”）：${expired.slice(0, 10).map((a) => `${a.certificateNo}（有效期至 ${a.validUntil}）`).join('、')}${expired.length > 10 ? ' 等' : ''}。请换发证件或更新名单。`);
 }
 process.stdout.write(out.join('\n') + '\n');
 if (wantStats) {

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { enableCompileCache, flushCompileCache } from 'node:module';
 import { resolve } from 'node:path';
+import type { TrustProxy } from '../functions/server/proxy.ts';
 
 // Node keeps the modules it compiled (type-stripped, bytecode) on disk, so every start after the first skips most
 // of the work of loading ~100 modules. The cache must be on before they load, hence the dynamic imports below.
@@ -47,7 +48,7 @@ if (!process.env.NO_BUILD && !(existsSync(resolve(distDir, 'complaint/index.html
   }
 }
 
-let trustProxy;
+let trustProxy: TrustProxy = { kind: 'none' };
 try {
   trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
 } catch (error) {

@@ -22,7 +22,11 @@ export function isAccusedOrBelow(directory: Pick<Directory, 'agency'>, candidate
 }
 
 /** May this agency receive (by routing, transfer, reminder or escalation) a complaint with this target? */
-export function mayReceive(directory: Pick<Directory, 'agency'>, target: Pick<Target, 'about'> & { agencyId?: string | undefined }, candidateId: string): boolean {
+export function mayReceive(
+  directory: Pick<Directory, 'agency'>,
+  target: Pick<Target, 'about'> & { agencyId?: string | undefined },
+  candidateId: string,
+): boolean {
   const accused = accusedAgencyId(target);
   return !accused || !isAccusedOrBelow(directory, candidateId, accused);
 }

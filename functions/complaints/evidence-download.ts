@@ -3,6 +3,7 @@ import { findComplaintById } from '../store/records/complaints.ts';
 import { findEvidenceFile } from '../store/records/evidence.ts';
 import { evidenceLinkUntil, verifyEvidenceToken } from './evidence-links.ts';
 import { noticePage } from './pages.ts';
+import { FUNCTION_PAGE_POLICY } from '../../src/core/security-headers.ts';
 import type { World } from './world.ts';
 
 /** The file is the complainant's evidence: never cached anywhere, never rendered as a page of this site. */
@@ -20,7 +21,7 @@ const problem = (status: number, message: string, extra: Record<string, string> 
     headers: {
       ...FILE_HEADERS,
       'content-type': 'text/html; charset=utf-8',
-      'content-security-policy': "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+      'content-security-policy': FUNCTION_PAGE_POLICY,
       ...extra,
     },
   });
@@ -55,7 +56,7 @@ async function download(world: Pick<World, 'store' | 'clock' | 'settings'>, requ
   if (!complaint || !file) return problem(404, '该证据文件已不存在（投诉记录已按规定删除）。');
   if (complaint.agency_id !== claim.agencyId) return problem(403, '该件已转由其他机关办理，此下载链接已失效。');
   const until = evidenceLinkUntil(complaint);
-  if (world.clock.now() > until) return problem(410, `下载链接已于 ${until.toISOString().slice(0, 10)} 过期，请联系上级机关或司法局。`);
+  if (world.clock.now() > until) return problem(410, `下载链接已于 ${until.toISOString().slice(0, 10)} 失效（办理期限后 30 天）。如仍需要该证据文件，请向上级机关或司法局申请。`);
   const body = Buffer.from(file.data);
   return new Response(request.method === 'HEAD' ? null : body, {
     status: 200,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { FUNCTION_PAGE_POLICY } from '../../src/core/security-headers.ts';
 import type { FunctionHandler, RequestContext } from '../server/node.ts';
 import { findComplaintByReference } from '../store/records/complaints.ts';
 import { statusView } from '../handling/status.ts';
@@ -27,7 +28,7 @@ const html = (status: number, body: string) =>
       'referrer-policy': 'no-referrer',
       'x-frame-options': 'DENY',
       'x-robots-tag': 'noindex',
-      'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      'content-security-policy': FUNCTION_PAGE_POLICY,
     },
   });
 

@@ -1,3 +1,4 @@
+import { FUNCTION_PAGE_POLICY } from '../../src/core/security-headers.ts';
 import { readCapped } from '../complaints/body.ts';
 import type { FunctionHandler } from '../server/node.ts';
 import { inspectAction, performAction } from './actions.ts';
@@ -12,7 +13,7 @@ const HEADERS = {
   'referrer-policy': 'no-referrer',
   'x-robots-tag': 'noindex',
   'x-frame-options': 'DENY',
-  'content-security-policy': "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'",
+  'content-security-policy': FUNCTION_PAGE_POLICY,
 };
 const html = (status: number, body: string, extra: Record<string, string> = {}) => new Response(body, { status, headers: { ...HEADERS, ...extra } });
 

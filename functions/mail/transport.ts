@@ -31,7 +31,7 @@ export function createMailer(options: { smtpUrl: string | undefined; outboxDir: 
  * The transport, made at the first message: loading nodemailer is a large part of a fresh process's start, and a
  * server's first answer (or a serverless instance's) sends no mail.
  */
-type Nodemailer = (typeof import('nodemailer'))['default'];
+type Nodemailer = typeof import('nodemailer')['default'];
 
 function lazyTransport(make: (nodemailer: Nodemailer) => Transporter) {
   let made: Transporter | undefined;
@@ -43,7 +43,9 @@ function lazyTransport(make: (nodemailer: Nodemailer) => Transporter) {
 }
 
 function smtpMailer(url: string): Mailer {
-  const transport = lazyTransport((nodemailer) => nodemailer.createTransport(url, { ...SMTP_TIMEOUTS, disableFileAccess: true, disableUrlAccess: true } as never));
+  const transport = lazyTransport((nodemailer) =>
+    nodemailer.createTransport(url, { ...SMTP_TIMEOUTS, disableFileAccess: true, disableUrlAccess: true } as never),
+  );
   return {
     description: `SMTP ${new URL(url).host}`,
     async send(mail) {

@@ -114,8 +114,14 @@ export async function createApp(
   const mailer = createMailer({ smtpUrl: settings.smtpUrl, outboxDir: outboxDir(settings) });
   const leaseMs = Number(process.env.OUTBOX_LEASE_MS) || undefined;
   const outbox = {
-    db: store, mailer, clock, from: senderAddress(settings.siteUrl), composers: { intake: intakeMailComposer(world) }, ...(leaseMs ? { leaseMs } : {}),
-    maxMessageBytes: maxMessageBytesFromEnv(options.env ?? process.env), evidenceLink: makeEvidenceLinker(world),
+    db: store,
+    mailer,
+    clock,
+    from: senderAddress(settings.siteUrl),
+    composers: { intake: intakeMailComposer(world) },
+    ...(leaseMs ? { leaseMs } : {}),
+    maxMessageBytes: maxMessageBytesFromEnv(options.env ?? process.env),
+    evidenceLink: makeEvidenceLinker(world),
   };
   // Intake first, then agency actions and the status form, evidence downloads, the statistics pages (they read
   // the store on request; the static build never does) and the agencies' publishing workspace.
@@ -181,7 +187,8 @@ export async function createApp(
     },
     reloadDirectory,
     republisher,
-    runOutbox: (signal, intervalMs) => runOutboxLoop({ ...outbox, beforeRound, signal, ...(intervalMs ? { intervalMs } : {}), ...(options.log ? { log: options.log } : {}) }),
+    runOutbox: (signal, intervalMs) =>
+      runOutboxLoop({ ...outbox, beforeRound, signal, ...(intervalMs ? { intervalMs } : {}), ...(options.log ? { log: options.log } : {}) }),
     close: async () => {
       await republisher?.idle();
       mailer.close();

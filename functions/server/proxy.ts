@@ -26,13 +26,25 @@ export function parseTrustProxy(value: string | undefined): TrustProxy {
     return { kind: 'hops', hops };
   }
   const list = new BlockList();
-  for (const raw of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const raw of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     for (const entry of KEYWORDS[raw.toLowerCase()] ?? [raw]) {
       const [address, prefix, extra] = entry.split('/');
       const family = isIP(address ?? '');
       const bits = prefix === undefined ? (family === 6 ? 128 : 32) : Number(prefix);
-      if (!family || extra !== undefined || !Number.isInteger(bits) || bits < 0 || bits > (family === 6 ? 128 : 32) || (prefix !== undefined && !/^\d+$/.test(prefix))) {
-        throw new Error(`TRUST_PROXY 中的“${raw.slice(0, 60)}”不是 IP 地址或网段（例如 10.0.0.0/8、127.0.0.1、::1，或 loopback、uniquelocal；也可以写代理层数，例如 1）`);
+      if (
+        !family ||
+        extra !== undefined ||
+        !Number.isInteger(bits) ||
+        bits < 0 ||
+        bits > (family === 6 ? 128 : 32) ||
+        (prefix !== undefined && !/^\d+$/.test(prefix))
+      ) {
+        throw new Error(
+          `TRUST_PROXY 中的“${raw.slice(0, 60)}”不是 IP 地址或网段（例如 10.0.0.0/8、127.0.0.1、::1，或 loopback、uniquelocal；也可以写代理层数，例如 1）`,
+        );
       }
       list.addSubnet(address!, bits, family === 6 ? 'ipv6' : 'ipv4');
     }
@@ -61,7 +73,14 @@ export function clientAddress(socketAddress: string | undefined, forwardedFor: s
   if (trust.kind === 'none' || !forwardedFor) return socket;
   const header = Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor;
   // Nearest hop first: the socket, then the header from right to left.
-  const hops = [socket, ...header.split(',').reverse().map((s) => s.trim()).filter(Boolean)];
+  const hops = [
+    socket,
+    ...header
+      .split(',')
+      .reverse()
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
   if (trust.kind === 'hops') {
     let client = socket;
     for (let i = 1; i <= Math.min(trust.hops, hops.length - 1); i++) {

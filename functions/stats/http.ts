@@ -52,10 +52,17 @@ export function statsFunctions(world: Pick<World, 'store' | 'clock' | 'directory
       stats = await entry.stats;
     } catch (error) {
       log(`[stats] GET ${pathname} store error ${(error as Error).name}`);
-      const body = what === 'page' ? pageHtml(TITLE, DESCRIPTION, `<h1>${TITLE}</h1><p role="alert">统计数据暂时无法读取，请稍后再试。</p>`) : '统计数据暂时无法读取，请稍后再试。';
+      const body =
+        what === 'page'
+          ? pageHtml(TITLE, DESCRIPTION, `<h1>${TITLE}</h1><p role="alert">统计数据暂时无法读取，请稍后再试。</p>`)
+          : '统计数据暂时无法读取，请稍后再试。';
       return new Response(body, {
         status: 503,
-        headers: { 'content-type': what === 'page' ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'retry-after': '60' },
+        headers: {
+          'content-type': what === 'page' ? 'text/html; charset=utf-8' : 'text/plain; charset=utf-8',
+          'cache-control': 'no-store',
+          'retry-after': '60',
+        },
       });
     }
     const maxAge = Math.max(0, Math.floor((ttl - (now - entry.at)) / 1000));
@@ -72,7 +79,8 @@ export function statsFunctions(world: Pick<World, 'store' | 'clock' | 'directory
       body = `${JSON.stringify(stats ?? { generatedAt: new Date(entry.at).toISOString(), suppressBelow: SUPPRESS_BELOW, noData: true }, null, 2)}\n`;
     } else {
       headers['content-type'] = 'text/html; charset=utf-8';
-      headers['content-security-policy'] = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+      headers['content-security-policy'] =
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
       headers['referrer-policy'] = 'strict-origin-when-cross-origin';
       body = pageHtml(TITLE, DESCRIPTION, statsMainHtml(stats, Math.round(ttl / 60_000)));
     }

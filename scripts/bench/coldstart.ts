@@ -31,7 +31,10 @@ const TICKS = 100;
 function prepare(): void {
   if (!existsSync(join(CONTENT, 'agencies.yaml'))) {
     console.log(`generating ${SIZE} auxiliaries into ${CONTENT} …`);
-    const run = spawnSync(process.execPath, [join(ROOT, 'scripts/generate-sample.ts'), '--province', String(SIZE), '--out', CONTENT], { cwd: ROOT, stdio: 'inherit' });
+    const run = spawnSync(process.execPath, [join(ROOT, 'scripts/generate-sample.ts'), '--province', String(SIZE), '--out', CONTENT], {
+      cwd: ROOT,
+      stdio: 'inherit',
+    });
     if (run.status !== 0) throw new Error('sample generation failed');
   }
   if (!existsSync(join(OUT, '_functions/directory.json'))) {
@@ -79,7 +82,13 @@ async function once(kind: Kind, certificateNo: string): Promise<Round> {
     env: {
       ...process.env,
       ...(kind === 'uncached' ? { NODE_DISABLE_COMPILE_CACHE: '1' } : {}),
-      CONTENT_DIR: CONTENT, OUT_DIR: OUT, VAR_DIR: varDir, NO_BUILD: '1', PORT: '0', DATABASE_URL: '', SMTP_URL: '',
+      CONTENT_DIR: CONTENT,
+      OUT_DIR: OUT,
+      VAR_DIR: varDir,
+      NO_BUILD: '1',
+      PORT: '0',
+      DATABASE_URL: '',
+      SMTP_URL: '',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -98,8 +107,16 @@ async function once(kind: Kind, certificateNo: string): Promise<Round> {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({
-        kind: 'complaint', about: 'auxiliary', certificateNo, category: 'other', when: '2026-11-20', place: '示例路 1 号',
-        description: '对方在没有执法人员在场的情况下单独检查摊位并要求交罚款。', name: '测试', phone: '13800000000', idempotencyKey: randomUUID(),
+        kind: 'complaint',
+        about: 'auxiliary',
+        certificateNo,
+        category: 'other',
+        when: '2026-11-20',
+        place: '示例路 1 号',
+        description: '对方在没有执法人员在场的情况下单独检查摊位并要求交罚款。',
+        name: '测试',
+        phone: '13800000000',
+        idempotencyKey: randomUUID(),
       }),
     });
     const text = await response.text();

@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import ExcelJS from 'exceljs';
 import { stringify as stringifyYaml } from 'yaml';
+import type { AuxiliaryStatus } from '../../src/core/roster/schema.ts';
 import type { Person, Status } from './people.ts';
 
 /** Fields of a Person an export can carry, published or private. */
@@ -17,6 +18,8 @@ export interface ExportStyle {
   columns: readonly (readonly [Column, string])[];
   dates: 'iso' | 'slash' | 'chinese' | 'excel';
   statusWords: Record<Status, string>;
+  /** The published status a generated status becomes when written with this export's words, where they differ. */
+  statusMeans?: Partial<Record<Status, AuxiliaryStatus>>;
   directWord: '直接招用' | '单位聘用';
   /** The 单位 cell: the agency's full name (usual) or its registry id. */
   agencyAs: 'name' | 'id';
@@ -147,7 +150,7 @@ export function publishedRecord(person: Person, style: ExportStyle): Record<stri
   const has = new Set(style.columns.map(([column]) => column));
   const record: Record<string, string> = { certificateNo: person.certificateNo, name: person.name, agencyId: person.agencyId };
   for (const field of ['post', 'status', 'statusSince', 'issuedOn', 'validUntil', 'employment', 'dispatcher', 'photo'] as const) {
-    const value = person[field];
+    const value = field === 'status' ? (style.statusMeans?.[person.status] ?? person.status) : person[field];
     if (has.has(field) && value) record[field] = value;
   }
   return record;

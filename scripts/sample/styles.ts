@@ -3,6 +3,8 @@ import type { Column, ExportStyle } from './export.ts';
 // Header words as agencies write them (the aliases in PRODUCT.md) and status/date wording per export.
 const WORDS_A = { active: '在岗', suspended: '暂停', revoked: '收回', left: '离职' } as const;
 const WORDS_B = { active: '有效', suspended: '暂停', revoked: '注销', left: '离岗' } as const;
+/** An agency that writes a withdrawal as 注销 has cancelled the certificate: that is what its roster says. */
+const WORDS_B_MEANS = { revoked: 'cancelled' } as const;
 const WORDS_C = { active: '在岗', suspended: '暂停', revoked: '吊销', left: '离职' } as const;
 
 type Cols = readonly (readonly [Column, string])[];
@@ -53,24 +55,24 @@ export function sampleStyles(agencyNames: ReadonlyMap<string, string>): Record<s
       format: 'xlsx', columns: FULL_WORDS, dates: 'excel', statusWords: WORDS_A, directWord: '单位聘用', agencyAs: 'name',
       title: title('renqiu-scjg'), sheet: '辅助人员名单', mapping: { sheet: '辅助人员名单', headerRow: 2 },
     },
-    'renqiu-jtzf': { format: 'csv-utf8-bom', columns: SHORT_WORDS, dates: 'chinese', statusWords: WORDS_B, directWord: '直接招用', agencyAs: 'name', lineEnd: '\r\n' },
+    'renqiu-jtzf': { format: 'csv-utf8-bom', columns: SHORT_WORDS, dates: 'chinese', statusWords: WORDS_B, statusMeans: WORDS_B_MEANS, directWord: '直接招用', agencyAs: 'name', lineEnd: '\r\n' },
     'renqiu-sthj': { format: 'csv-utf8', columns: PLAIN, dates: 'iso', statusWords: WORDS_A, directWord: '单位聘用', agencyAs: 'id' },
     'renqiu-yjgl': { format: 'csv-gb18030', columns: FULL_WORDS, dates: 'chinese', statusWords: WORDS_C, directWord: '直接招用', agencyAs: 'name', lineEnd: '\r\n' },
-    'renqiu-zrzy': { format: 'xlsx', columns: PLAIN, dates: 'iso', statusWords: WORDS_B, directWord: '单位聘用', agencyAs: 'name' },
+    'renqiu-zrzy': { format: 'xlsx', columns: PLAIN, dates: 'iso', statusWords: WORDS_B, statusMeans: WORDS_B_MEANS, directWord: '单位聘用', agencyAs: 'name' },
     'renqiu-nync': {
       format: 'csv-utf8', columns: NO_AGENCY, dates: 'slash', statusWords: WORDS_A, directWord: '直接招用', agencyAs: 'name',
       mapping: { agency: 'renqiu-nync', columns: { 执法辅助证号: 'certificateNo' } },
     },
     'luan-cgj': { format: 'xlsx', columns: HIRING, dates: 'excel', statusWords: WORDS_A, directWord: '单位聘用', agencyAs: 'name', sheet: '名单' },
-    'luan-scjg': { format: 'csv-utf8-bom', columns: FULL_WORDS, dates: 'chinese', statusWords: WORDS_B, directWord: '单位聘用', agencyAs: 'name' },
+    'luan-scjg': { format: 'csv-utf8-bom', columns: FULL_WORDS, dates: 'chinese', statusWords: WORDS_B, statusMeans: WORDS_B_MEANS, directWord: '单位聘用', agencyAs: 'name' },
     'luan-jtzf': { format: 'csv-gb18030', columns: HIRING, dates: 'slash', statusWords: WORDS_C, directWord: '直接招用', agencyAs: 'name', lineEnd: '\r\n' },
     'luan-sthj': { format: 'csv-utf8', columns: SHORT_WORDS, dates: 'iso', statusWords: WORDS_A, directWord: '直接招用', agencyAs: 'id' },
     'luan-jinan-cgj': {
-      format: 'xlsx', columns: GB_OFFICE, dates: 'slash', statusWords: WORDS_B, directWord: '直接招用', agencyAs: 'name',
+      format: 'xlsx', columns: GB_OFFICE, dates: 'slash', statusWords: WORDS_B, statusMeans: WORDS_B_MEANS, directWord: '直接招用', agencyAs: 'name',
       title: title('luan-jinan-cgj'), sheet: '公示名单', mapping: { sheet: '公示名单', headerRow: 2 },
     },
     'luan-jinan-scjg': { format: 'csv-gb18030', columns: PLAIN, dates: 'chinese', statusWords: WORDS_A, directWord: '单位聘用', agencyAs: 'name', lineEnd: '\r\n' },
-    'luan-jinan-yjgl': { format: 'csv-utf8', columns: GB_OFFICE, dates: 'iso', statusWords: WORDS_B, directWord: '直接招用', agencyAs: 'name' },
+    'luan-jinan-yjgl': { format: 'csv-utf8', columns: GB_OFFICE, dates: 'iso', statusWords: WORDS_B, statusMeans: WORDS_B_MEANS, directWord: '直接招用', agencyAs: 'name' },
     'luan-yuan-cgj': { format: 'csv-utf8-bom', columns: HIRING, dates: 'slash', statusWords: WORDS_A, directWord: '单位聘用', agencyAs: 'name', lineEnd: '\r\n' },
     'luan-yuan-nync': {
       format: 'csv-utf8', columns: NO_AGENCY, dates: 'chinese', statusWords: WORDS_C, directWord: '直接招用', agencyAs: 'name',
@@ -82,4 +84,4 @@ export function sampleStyles(agencyNames: ReadonlyMap<string, string>): Record<s
 /** The plain UTF-8 style used for the bulk of a province-sized roster. */
 export const BULK_STYLE: ExportStyle = { format: 'csv-utf8', columns: PLAIN, dates: 'iso', statusWords: WORDS_A, directWord: '直接招用', agencyAs: 'name' };
 export const BULK_GB_STYLE: ExportStyle = { format: 'csv-gb18030', columns: GB_OFFICE, dates: 'slash', statusWords: WORDS_A, directWord: '直接招用', agencyAs: 'name', lineEnd: '\r\n' };
-export const BULK_XLSX_STYLE: ExportStyle = { format: 'xlsx', columns: FULL_WORDS, dates: 'excel', statusWords: WORDS_B, directWord: '单位聘用', agencyAs: 'name', sheet: '名单' };
+export const BULK_XLSX_STYLE: ExportStyle = { format: 'xlsx', columns: FULL_WORDS, dates: 'excel', statusWords: WORDS_B, statusMeans: WORDS_B_MEANS, directWord: '单位聘用', agencyAs: 'name', sheet: '名单' };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { agencySchema, type Agency } from './registry/schema.ts';
+import { complaintCategories } from './regulation/categories.ts';
 import { deadlinesSchema, regulationSchema, type Regulation } from './regulation/schema.ts';
 import type { Auxiliary } from './roster/schema.ts';
 import { holidaysSchema, type Holidays } from './holidays.ts';
@@ -12,7 +13,7 @@ import { OTHER_CATEGORY, type CategoryOption } from './complaint/schema.ts';
  * shape does; a reader refuses any other version rather than guess.
  */
 export const DIRECTORY_FORMAT = 'gongshi-directory';
-export const DIRECTORY_VERSION = 1;
+export const DIRECTORY_VERSION = 2;
 /**
  * The build output's folder for the functions only. Not part of the site: it holds the agencies' complaint
  * mailboxes, which no page shows, so static hosting must not serve it (the Node server refuses it; Netlify's
@@ -29,8 +30,8 @@ const directoryRegulationSchema = z
     title: regulationSchema.shape.title,
     status: regulationSchema.shape.status,
     deadlines: deadlinesSchema,
-    /** Its forbidden duties and prohibited conduct, in order; `其他` is not listed (every regulation has it). */
-    categories: z.array(z.object({ code: z.string().min(1), label: z.string().min(1) }).strict()),
+    /** Its complaint categories (complaintCategories), aimed at the auxiliary or the agency; `其他` is not listed (every regulation has it). */
+    categories: z.array(z.object({ code: z.string().min(1), label: z.string().min(1), target: z.enum(['auxiliary', 'agency']) }).strict()),
   })
   .strict();
 
@@ -66,11 +67,17 @@ export const directoryFileSchema = z
   .superRefine((file, ctx) => {
     const regulationIds = new Set(file.regulations.map((r) => r.id));
     file.agencies.forEach((a, i) => {
-      if (!regulationIds.has(a.regulation)) ctx.addIssue({ code: 'custom', path: ['agencies', i, 'regulation'], message: `办法 ${a.regulation} 不在 regulations 中` });
+      if (!regulationIds.has(a.regulation))
+        ctx.addIssue({ code: 'custom', path: ['agencies', i, 'regulation'], message: `办法 ${a.regulation} 不在 regulations 中` });
     });
     const { keys, numbers, names, agencies } = file.certificates;
-    for (const [name, column] of [['numbers', numbers], ['names', names], ['agencies', agencies]] as const) {
-      if (column.length !== keys.length) ctx.addIssue({ code: 'custom', path: ['certificates', name], message: `有 ${column.length} 项，应与 keys 一样有 ${keys.length} 项` });
+    for (const [name, column] of [
+      ['numbers', numbers],
+      ['names', names],
+      ['agencies', agencies],
+    ] as const) {
+      if (column.length !== keys.length)
+        ctx.addIssue({ code: 'custom', path: ['certificates', name], message: `有 ${column.length} 项，应与 keys 一样有 ${keys.length} 项` });
     }
     for (let i = 1; i < keys.length; i++) {
       if (!(keys[i - 1]! < keys[i]!)) {
@@ -144,10 +151,7 @@ function directoryRegulationOf(regulation: Regulation): DirectoryRegulation {
     title: regulation.title,
     status: regulation.status,
     deadlines: regulation.deadlines,
-    categories: [...regulation.forbiddenDuties, ...regulation.prohibitedConduct].map((p) => ({
-      code: `${regulation.id}:${p.id}`,
-      label: `${p.plain ?? p.text}（${p.article}）`,
-    })),
+    categories: complaintCategories(regulation).map((c) => ({ code: c.code, label: c.label, target: c.target })),
   };
 }
 
@@ -186,7 +190,7 @@ export function buildDirectory(input: Parameters<typeof directoryFileOf>[0]): Di
   return { ...directoryFromFile(directoryFileOf(input)), builtAt: undefined };
 }
 
-/** The categories of one regulation, with the article number in the label, then 其他. Codes are `<regulationId>:<provisionId>`. */
+/** The categories of one regulation (reading and article in the label, aimed at the auxiliary or the agency), then 其他. Codes are `<regulationId>:<provisionId>`. */
 export function categoriesOf(regulation: DirectoryRegulation | undefined): CategoryOption[] {
   const options: CategoryOption[] = (regulation?.categories ?? []).map((c) => ({ ...c, regulationId: regulation!.id }));
   options.push({ code: OTHER_CATEGORY, label: '其他', regulationId: null });

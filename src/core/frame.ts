@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import type { Regulation } from './regulation/schema.ts';
+import { readSettings, type Settings } from './settings.ts';
 import { escapeHtml } from './text.ts';
 
 /**
@@ -22,12 +24,23 @@ export const stylesheetHref = (() => {
 /** The site's name, in page titles, the header and the sender of its mail. */
 export const SITE_NAME = '行政执法辅助人员公示';
 
-export function headHtml(title: string, description?: string): string {
+export interface FrameOptions {
+  /** Ask search engines not to index the page (pages of people who no longer hold their certificate). */
+  noindex?: boolean;
+  /** Site-local scripts, loaded deferred. */
+  scripts?: readonly string[];
+  /** The footer (footerHtml); the one without regulations by default. */
+  footer?: string;
+}
+
+export function headHtml(title: string, description?: string, options: FrameOptions = {}): string {
   return (
     '<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">' +
+    (options.noindex ? '<meta name="robots" content="noindex">' : '') +
     `<title>${escapeHtml(title)} · ${SITE_NAME}</title>` +
     (description ? `<meta name="description" content="${escapeHtml(description)}">` : '') +
-    `<link rel="icon" href="/favicon.svg" type="image/svg+xml"><link rel="stylesheet" href="${stylesheetHref}">`
+    `<link rel="icon" href="/favicon.svg" type="image/svg+xml"><link rel="stylesheet" href="${stylesheetHref}">` +
+    (options.scripts ?? []).map((src) => `<script src="${escapeHtml(src)}" defer></script>`).join('')
   );
 }
 
@@ -36,12 +49,25 @@ export const headerHtml =
   '<header class="site-head"><div class="wrap"><a class="brand" href="/"><span aria-hidden="true">公示</span>' + SITE_NAME + '</a>' +
   '<nav aria-label="主导航"><a href="/search/">查询</a><a href="/agencies/">执法机关</a><a href="/complaint/">投诉举报</a><a href="/data/">开放数据</a></nav></div></header>';
 
-export const footerHtml =
-  '<footer class="site-foot"><div class="wrap">' +
-  '<a href="/agencies/">执法机关名录</a><a href="/complaint/">投诉举报</a><a href="/complaint/status/">投诉进度查询</a><a href="/stats/">办理统计</a><a href="/data/">开放数据</a>' +
-  '<p>辅助人员不具有行政执法资格，须在执法人员的指挥和监督下开展辅助性工作。本站信息由各执法机关依法公示。</p></div></footer>';
+/**
+ * The footer: the site's owner (主办单位) and contact from the settings, and for each regulation in use its own
+ * words on the auxiliaries' lack of enforcement power, with whether the text has legal force.
+ */
+export function footerHtml(regulations: readonly Regulation[] = [], settings: Pick<Settings, 'siteOwner' | 'siteContact'> = readSettings()): string {
+  const rules = regulations.map(
+    (r) =>
+      `<li><a href="/regulations/${r.id}/">《${escapeHtml(r.title)}》</a>${r.status === 'draft' ? '（征求意见稿，不具有法律效力）' : ''}：` +
+      `辅助人员${escapeHtml(r.wording.noEnforcementPower)}（${escapeHtml(r.noEnforcementPower[0]!.article)}）。</li>`,
+  );
+  return (
+    '<footer class="site-foot"><div class="wrap">' +
+    '<a href="/agencies/">执法机关名录</a><a href="/complaint/">投诉举报</a><a href="/complaint/status/">投诉进度查询</a><a href="/stats/">办理统计</a><a href="/data/">开放数据</a><a href="/regulations/">办法与本站政策</a>' +
+    (rules.length ? `<ul class="foot-rules">${rules.join('')}</ul>` : '') +
+    `<p class="owner">主办单位：${escapeHtml(settings.siteOwner)} · 联系方式：${escapeHtml(settings.siteContact)}。本站信息由各执法机关公示。</p></div></footer>`
+  );
+}
 
 /** A whole page around `main` (already HTML). */
-export function pageHtml(title: string, description: string | undefined, main: string): string {
-  return `<!doctype html><html lang="zh-CN"><head>${headHtml(title, description)}</head><body>${headerHtml}<main id="main" class="wrap" tabindex="-1">${main}</main>${footerHtml}</body></html>`;
+export function pageHtml(title: string, description: string | undefined, main: string, options: FrameOptions = {}): string {
+  return `<!doctype html><html lang="zh-CN"><head>${headHtml(title, description, options)}</head><body>${headerHtml}<main id="main" class="wrap" tabindex="-1">${main}</main>${options.footer ?? footerHtml()}</body></html>`;
 }

@@ -22,9 +22,17 @@ export interface Settings {
   previousSecrets: string[];
   /** Folder for local state (SQLite file, .eml outbox) when the defaults are used. */
   varDir: string;
+  /** 主办单位: the body that runs the site, shown in every page's footer. */
+  siteOwner: string;
+  /** How to reach the site's owner (phone, address or e-mail), shown in the footer. */
+  siteContact: string;
   /** The build output folder: the site, and the directory file the functions read (`_functions/directory.json`). */
   outDir: string;
 }
+
+/** Shown until the operator sets SITE_OWNER / SITE_CONTACT: plainly not a real owner. */
+export const DEFAULT_SITE_OWNER = '（示例站点，运营方尚未设置主办单位）';
+export const DEFAULT_SITE_CONTACT = '（尚未设置）';
 
 export const DEFAULT_SITE_URL = 'http://localhost:4321';
 
@@ -36,8 +44,13 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     databaseUrl: env.DATABASE_URL || undefined,
     smtpUrl: env.SMTP_URL || undefined,
     secret: env.SECRET || undefined,
-    previousSecrets: (env.SECRET_PREVIOUS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    previousSecrets: (env.SECRET_PREVIOUS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     varDir: resolve(env.VAR_DIR || 'var'),
+    siteOwner: env.SITE_OWNER?.trim() || DEFAULT_SITE_OWNER,
+    siteContact: env.SITE_CONTACT?.trim() || DEFAULT_SITE_CONTACT,
     outDir: resolve(env.OUT_DIR || 'dist'),
   };
 }

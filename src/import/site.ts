@@ -1,3 +1,4 @@
+import { loadDisclosurePolicy, type DisclosurePolicy } from './policy/disclosure.ts';
 import { loadRegistry, type Registry } from './registry/load.ts';
 import { loadRegulations } from './regulation/load.ts';
 import type { Regulation } from '../core/regulation/schema.ts';
@@ -14,6 +15,8 @@ export interface Site {
   registry: Registry;
   regulations: ReadonlyMap<string, Regulation>;
   roster: RosterResult;
+  /** Which optional roster fields are published, and for how long leavers' names stay (policy.yaml). */
+  disclosure: DisclosurePolicy;
   /** From the optional holidays.yaml (deadlines count working days). */
   holidays: Holidays;
 }
@@ -24,13 +27,14 @@ export interface Site {
  */
 export async function loadSite(contentDir: string, workspace: readonly WorkspaceRoster[] = []): Promise<Site> {
   const regulations = await loadRegulations(contentDir);
+  const disclosure = await loadDisclosurePolicy(contentDir);
   const registry = await loadRegistry(contentDir, new Set(regulations.keys()));
   const holidays = await loadHolidays(contentDir);
   const sources = await readRosterSources(await findRosterFiles(contentDir), contentDir);
   const fromFiles = await importRosters(sources, registry);
   if (fromFiles.problems.length) throw new RosterImportError(fromFiles.problems);
   const roster = mergeWorkspaceRosters(fromFiles, workspace, registry);
-  return { contentDir, registry, regulations, roster, holidays };
+  return { contentDir, registry, regulations, roster, disclosure, holidays };
 }
 
 const cache = new Map<string, Promise<Site>>();

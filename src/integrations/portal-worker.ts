@@ -9,9 +9,10 @@ import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as pagefind from 'pagefind';
 import { buildPortal } from '../build/portal/data.ts';
+import { footerHtml } from '../core/frame.ts';
 import { photoFileName } from '../build/portal/paths.ts';
 import { qrSvg, verifyUrl } from '../build/qr/index.ts';
-import type { Auxiliary } from '../core/roster/schema.ts';
+import type { PublicAuxiliary } from '../build/portal/public-view.ts';
 import { verifyPageHtml } from '../build/portal/verify-html.ts';
 import { searchRecords } from '../build/search/records.ts';
 import { readSettings } from '../core/settings.ts';
@@ -25,6 +26,7 @@ const outputReady = new Promise<void>((resolve) => {
 });
 const settings = readSettings();
 const portal = buildPortal(await getSite(settings.contentDir));
+const footer = footerHtml([...portal.site.regulations.values()], settings);
 
 async function writeSearchIndex(): Promise<number> {
   const { index, errors } = await pagefind.createIndex({ forceLanguage: 'zh' });
@@ -64,18 +66,21 @@ async function writeCertificates(): Promise<{ pageCount: number; qrCount: number
   for (const aux of portal.auxiliaries) {
     const write = writeCertificate(aux, counts);
     inFlight.add(write);
-    write.then(() => inFlight.delete(write), () => undefined);
+    write.then(
+      () => inFlight.delete(write),
+      () => undefined,
+    );
     if (inFlight.size >= 32) await Promise.race(inFlight);
   }
   await Promise.all(inFlight);
   return counts;
 }
 
-async function writeCertificate(aux: Auxiliary, counts: { pageCount: number; qrCount: number; photoCount: number }) {
+async function writeCertificate(aux: PublicAuxiliary, counts: { pageCount: number; qrCount: number; photoCount: number }) {
   const dir = join(outDir, 'verify', aux.certificateNo);
   await mkdir(dir, { recursive: true });
   const agency = portal.agencyById.get(aux.agencyId)!;
-  const page = verifyPageHtml(aux, agency, portal.regulationOf(agency), portal.asOf(agency.id));
+  const page = verifyPageHtml(aux, agency, portal.regulationOf(agency), portal.asOf(agency.id), footer);
   const source = photoSource(portal.site, aux);
   await Promise.all([
     writeFile(join(dir, 'index.html'), page).then(() => counts.pageCount++),

@@ -4,13 +4,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp, type App } from '../../functions/server/app.ts';
 import { directoryFilePath, readDirectoryFile } from '../../functions/server/directory-file.ts';
 import { serveStatic } from '../../functions/server/static.ts';
 import { writeDirectoryFile } from '../../src/build/directory/write.ts';
-import { categoriesOf, DIRECTORY_FILE, directoryFileOf, directoryFileSchema, type DirectoryFile } from '../../src/core/directory.ts';
+import { categoriesOf, DIRECTORY_FILE, DIRECTORY_VERSION, directoryFileOf, directoryFileSchema, type DirectoryFile } from '../../src/core/directory.ts';
+import { NAME_WITHHELD } from '../../src/core/labels.ts';
+import { chinaToday, nameWithheld } from '../../src/build/portal/public-view.ts';
 import { readSettings, type Settings } from '../../src/core/settings.ts';
 import { certificateLookupKey } from '../../src/core/text.ts';
 import { loadSite, type Site } from '../../src/import/site.ts';
@@ -40,7 +42,12 @@ describe('the directory file: schema', () => {
   });
 
   it('round-trips through JSON and the schema, and finds every published number as typed', () => {
-    const file = directoryFileOf({ agencies: site.registry.agencies, regulations: site.regulations, auxiliaries: site.roster.auxiliaries, holidays: { holidays: ['2026-10-01'], workdays: ['2026-10-11'] } });
+    const file = directoryFileOf({
+      agencies: site.registry.agencies,
+      regulations: site.regulations,
+      auxiliaries: site.roster.auxiliaries,
+      holidays: { holidays: ['2026-10-01'], workdays: ['2026-10-11'] },
+    });
     const parsed = directoryFileSchema.parse(JSON.parse(JSON.stringify(file)));
     expect(parsed).toEqual(file);
     expect(parsed.certificates.keys).toHaveLength(site.roster.auxiliaries.length);
@@ -53,17 +60,20 @@ describe('the directory file: schema', () => {
     const path = await writeDirectoryFile(site, work);
     expect(path).toBe(directoryFilePath(work));
     const directory = await readDirectoryFile(path);
+    const today = chinaToday();
     for (const aux of site.roster.auxiliaries) {
-      expect(directory.auxiliary(aux.certificateNo)).toEqual({ certificateNo: aux.certificateNo, name: aux.name, agencyId: aux.agencyId });
+      // A name past its retention period (docs/LEGAL.md) is not in the file either.
+      const name = nameWithheld(aux, site.disclosure.retentionYears, today) ? NAME_WITHHELD : aux.name;
+      expect(directory.auxiliary(aux.certificateNo)).toEqual({ certificateNo: aux.certificateNo, name, agencyId: aux.agencyId });
     }
     const one = site.roster.auxiliaries[0]!;
     expect(directory.auxiliary(one.certificateNo.toLowerCase().replaceAll('-', ''))?.certificateNo).toBe(one.certificateNo);
     expect(directory.auxiliary('NO-SUCH-0000')).toBeUndefined();
     expect(directory.agencies.map((a) => a.id)).toEqual(site.registry.agencies.map((a) => a.id));
     for (const regulation of site.regulations.values()) {
-      const provisions = [...regulation.forbiddenDuties, ...regulation.prohibitedConduct];
+      const ids = [...regulation.complaintCategories.auxiliary, ...regulation.complaintCategories.agency];
       const codes = categoriesOf(directory.regulation(regulation.id)).map((c) => c.code);
-      expect(codes).toEqual([...provisions.map((p) => `${regulation.id}:${p.id}`), 'other']);
+      expect(codes).toEqual([...ids.map((id) => `${regulation.id}:${id}`), 'other']);
       expect(directory.regulation(regulation.id)?.deadlines).toEqual(regulation.deadlines);
     }
     rmSync(work, { recursive: true, force: true });
@@ -146,10 +156,10 @@ describe('the functions read the directory file a build wrote', () => {
     // A build of another version swapped in: refused with its name in the log, the directory in use kept.
     const path = directoryFilePath(outDir);
     const text = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-    writeFileSync(`${path}.tmp`, JSON.stringify({ ...text, version: 2 }));
+    writeFileSync(`${path}.tmp`, JSON.stringify({ ...text, version: DIRECTORY_VERSION + 1 }));
     renameSync(`${path}.tmp`, path);
     expect((await submit(app!, { certificateNo: newNo })).status).toBe(201);
-    expect(lines.some((l) => l.includes(path) && l.includes('格式版本是 2') && l.includes('npm run build') && l.includes(`继续使用构建于 ${app!.world.directory.builtAt}`))).toBe(true);
+    expect(lines.some((l) => l.includes(path) && l.includes(`格式版本是 ${DIRECTORY_VERSION + 1}`) && l.includes('npm run build') && l.includes(`继续使用构建于 ${app!.world.directory.builtAt}`))).toBe(true);
   });
 
   it('reloads on request (the hook a deploy step calls after a swap) even when it would not look yet', async () => {
@@ -168,6 +178,29 @@ describe('the functions read the directory file a build wrote', () => {
   });
 });
 
+describe('a build swapped in as `npm run build` does it (the output folder is a link renamed to the new build)', () => {
+  it('follows the link to the new build at the next request', async () => {
+    const work = tempDir('gongshi-dir-link-');
+    const site = await loadSite(join(root, 'content'));
+    await writeDirectoryFile(site, join(work, 'dist.build-1'));
+    symlinkSync('dist.build-1', join(work, 'dist'), 'dir');
+    const app = await createApp(settingsFor(work, join(work, 'dist')), { log: () => undefined, directoryCheckMs: 0 });
+    try {
+      const added = { certificateNo: 'RQCG-2026-9999', name: '第三位', agencyId: 'renqiu-jtzf', status: 'active' as const };
+      expect((await submit(app, { certificateNo: added.certificateNo })).status).toBe(422);
+      await writeDirectoryFile({ ...site, roster: { ...site.roster, auxiliaries: [...site.roster.auxiliaries, added] } }, join(work, 'dist.build-2'));
+      symlinkSync('dist.build-2', join(work, 'dist.link-2'), 'dir');
+      renameSync(join(work, 'dist.link-2'), join(work, 'dist'));
+      expect((await submit(app, { certificateNo: added.certificateNo })).status).toBe(201);
+      const [row] = await app.world.store.query<{ agency_id: string }>('SELECT agency_id FROM complaints');
+      expect(row!.agency_id).toBe('renqiu-jtzf');
+    } finally {
+      await app.close();
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a directory file the functions cannot use', () => {
   it('refuses to start on a missing or wrong-version file, naming the file and the command that builds it', async () => {
     const work = tempDir('gongshi-dir-bad-');
@@ -177,19 +210,19 @@ describe('a directory file the functions cannot use', () => {
     const site = await loadSite(join(root, 'content'));
     await writeDirectoryFile(site, outDir);
     const file = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-    writeFileSync(path, JSON.stringify({ ...file, version: 2 }));
+    writeFileSync(path, JSON.stringify({ ...file, version: DIRECTORY_VERSION + 1 }));
     const error = await createApp(settingsFor(work, outDir)).then(
       () => undefined,
       (e: Error) => e,
     );
     expect(error?.name).toBe('DirectoryFileError');
     expect(error?.message).toContain(path);
-    expect(error?.message).toMatch(/格式版本是 2[\s\S]*只读版本 1/);
+    expect(error?.message).toMatch(new RegExp(`格式版本是 ${DIRECTORY_VERSION + 1}[\\s\\S]*只读版本 ${DIRECTORY_VERSION}`));
     expect(error?.message).toContain('npm run build');
-    writeFileSync(path, '{"format":"gongshi-directory","version":1,"agencies":');
+    writeFileSync(path, `{"format":"gongshi-directory","version":${DIRECTORY_VERSION},"agencies":`);
     await expect(createApp(settingsFor(work, outDir))).rejects.toThrow(/不是有效的 JSON/);
-    // Nothing was opened or written for a start that was refused.
-    expect(readdirSync(work)).toEqual(['dist']);
+    // The store was never opened for a start that was refused.
+    expect(existsSync(join(work, 'var', 'gongshi.sqlite'))).toBe(false);
     rmSync(work, { recursive: true, force: true });
   });
 });
@@ -198,7 +231,7 @@ describe('a directory file the functions cannot use', () => {
 it('stores certificateLookupKey of each number', async () => {
   const site = await loadSite(join(root, 'content'));
   const file = directoryFileOf({ agencies: site.registry.agencies, regulations: site.regulations, auxiliaries: site.roster.auxiliaries });
-  file.certificates.numbers.forEach((no, i) => expect(file.certificates.keys[i]).toBe(certificateLookupKey(no)));
+  for (const [i, no] of file.certificates.numbers.entries()) expect(file.certificates.keys[i]).toBe(certificateLookupKey(no));
 });
 
 // A Netlify function instance has only what included_files ships: the directory file must be among it.

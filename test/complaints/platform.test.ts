@@ -24,7 +24,15 @@ describe.skipIf(pgSkipReason || !siteBuilt())('Netlify Functions adapter', () =>
         new Request('https://gongshi.example/api/complaints', {
           method: 'POST',
           headers: { 'content-type': 'application/json', accept: 'application/json' },
-          body: JSON.stringify({ kind: 'report', about: 'agency', agencyId: 'renqiu-cgj', category: 'other', when: '2026-11-01', place: '示例', description: '该局长期不公示辅助人员名单，群众无法核验。' }),
+          body: JSON.stringify({
+            kind: 'report',
+            about: 'agency',
+            agencyId: 'renqiu-cgj',
+            category: 'other',
+            when: '2026-11-01',
+            place: '示例',
+            description: '该局长期不公示辅助人员名单，群众无法核验。',
+          }),
         });
       expect((await complaints(request(), { ip: '192.0.2.1' })).status).toBe(503);
 

@@ -21,7 +21,15 @@ const regulations = await loadRegulations(join(import.meta.dirname, '../../conte
 const agencies = [
   ...testAgencies.map((a) => (a.id === 'city-gov' ? { ...a, oversight: 'prov-sft' } : a)),
   { id: 'prov-sft', name: '示例省司法厅', region: '示例省示例市', regulation: 'hebei-2021', complaints: { email: 'sft@prov.example' } },
-  { id: 'city-cgj-dd', name: '示例市城管执法大队', region: '示例省示例市', regulation: 'hebei-2021', parent: 'city-cgj', oversight: 'city-sfj', complaints: { email: 'dd@city.example' } },
+  {
+    id: 'city-cgj-dd',
+    name: '示例市城管执法大队',
+    region: '示例省示例市',
+    regulation: 'hebei-2021',
+    parent: 'city-cgj',
+    oversight: 'city-sfj',
+    complaints: { email: 'dd@city.example' },
+  },
 ];
 const directory = buildDirectory({ agencies: checkRegistry(agencies, new Set(regulations.keys())).agencies, regulations, auxiliaries: [] });
 
@@ -78,7 +86,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
     const about = (agencyId: string) => ({ about: 'agency', agencyId, certificateNo: undefined, category: 'other' });
     const recipientsOf = async (reference: string) =>
-      (await db.query<{ recipient: string; kind: string }>('SELECT o.recipient, o.kind FROM outbox o JOIN complaints c ON c.id = o.complaint_id WHERE c.reference = ?', [reference]));
+      await db.query<{ recipient: string; kind: string }>(
+        'SELECT o.recipient, o.kind FROM outbox o JOIN complaints c ON c.id = o.complaint_id WHERE c.reference = ?',
+        [reference],
+      );
 
     it('transfer to a body below the accused is refused with a field message, and not offered in the form', async () => {
       const c = await h.submit(about('city-cgj'));

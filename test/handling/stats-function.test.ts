@@ -34,11 +34,21 @@ async function seedOne(db: Db, p: { agency: string; category: string }, i: numbe
   const at = new Date(Date.parse('2026-10-05T02:00:00Z') + n * 3600_000).toISOString();
   await db.transaction(async (tx) => {
     await insertComplaint(tx, {
-      id, reference: `TS-SEED-${String(n).padStart(4, '0')}`, tracking_hash: 'x', kind: 'complaint', status: 'submitted',
-      agency_id: p.agency, regulation_id: 'hebei-2021', category: p.category, target: JSON.stringify({ about: 'unit', agencyId: p.agency }),
+      id,
+      reference: `TS-SEED-${String(n).padStart(4, '0')}`,
+      tracking_hash: 'x',
+      kind: 'complaint',
+      status: 'submitted',
+      agency_id: p.agency,
+      regulation_id: 'hebei-2021',
+      category: p.category,
+      target: JSON.stringify({ about: 'unit', agencyId: p.agency }),
       contents: JSON.stringify({ description: SECRET_MARK, complainant: { name: '私密姓名', email: 'secret@citizen.example' } }),
-      idempotency_key: null, created_at: at, updated_at: at,
-      accept_due_at: new Date(Date.parse(at) + 7 * DAY).toISOString(), resolve_due_at: null,
+      idempotency_key: null,
+      created_at: at,
+      updated_at: at,
+      accept_due_at: new Date(Date.parse(at) + 7 * DAY).toISOString(),
+      resolve_due_at: null,
     });
     await appendEvent(tx, id, { type: 'submitted', at, toStatus: 'submitted' });
     // Every other one accepted after (i % 5) + 1 days; a third of those resolved 20 days after filing.
@@ -47,7 +57,13 @@ async function seedOne(db: Db, p: { agency: string; category: string }, i: numbe
       await appendEvent(tx, id, { type: 'accepted', at: acceptedAt, fromStatus: 'submitted', toStatus: 'accepted', actorAgencyId: p.agency });
       await tx.run('UPDATE complaints SET status = ? WHERE id = ?', ['accepted', id]);
       if (i % 3 === 0) {
-        await appendEvent(tx, id, { type: 'resolved', at: new Date(Date.parse(at) + 20 * DAY).toISOString(), fromStatus: 'accepted', toStatus: 'resolved', actorAgencyId: p.agency });
+        await appendEvent(tx, id, {
+          type: 'resolved',
+          at: new Date(Date.parse(at) + 20 * DAY).toISOString(),
+          fromStatus: 'accepted',
+          toStatus: 'resolved',
+          actorAgencyId: p.agency,
+        });
         await tx.run('UPDATE complaints SET status = ? WHERE id = ?', ['resolved', id]);
       }
     }
@@ -103,7 +119,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           [p.agency],
         );
         expect(received).toBe(p.count);
-        for (const [shown, actual] of [[row.received, received], [row.accepted, accepted]] as const) {
+        for (const [shown, actual] of [
+          [row.received, received],
+          [row.accepted, accepted],
+        ] as const) {
           if (shown === SUPPRESSED) expect(actual).toBeLessThan(5);
           else if (shown === WITHHELD) expect(actual).toBeGreaterThanOrEqual(5);
           else expect(shown).toBe(actual);
@@ -139,7 +158,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     });
 
     it('CSV and inline SVG chart in the site frame; nothing private in any of the three', () => {
-      expect(csv.split('\r\n')[1]).toBe(`合计,total,合计,${stats.total.received},${stats.total.accepted},${stats.total.rejected},${stats.total.resolved},${stats.total.medianDaysToAccept ?? ''},${stats.total.medianDaysToResolve ?? ''},${stats.total.overdueShare}`);
+      expect(csv.split('\r\n')[1]).toBe(
+        `合计,total,合计,${stats.total.received},${stats.total.accepted},${stats.total.rejected},${stats.total.resolved},${stats.total.medianDaysToAccept ?? ''},${stats.total.medianDaysToResolve ?? ''},${stats.total.overdueShare}`,
+      );
       expect(html).toMatch(/<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]*role="img"/);
       expect(html).toMatch(/<header class="site-head">.*<main id="main"/s); // the site's frame, as on every page
       expect(html).toContain('href="/site.css');

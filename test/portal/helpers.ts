@@ -1,24 +1,22 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import jsQR from 'jsqr';
 import axe from 'axe-core';
-import { distDir } from '../support/site.ts';
+import { buildPortal } from '../../src/build/portal/data.ts';
+import type { PublicAuxiliary } from '../../src/build/portal/public-view.ts';
+import { getSite } from '../../src/import/site.ts';
 
-export interface PublishedRecord {
-  certificateNo: string;
-  name: string;
-  agencyId: string;
-  agencyName: string;
-  status: 'active' | 'suspended' | 'revoked' | 'left';
-  statusSince?: string;
-  post?: string;
-}
+export type PublishedRecord = PublicAuxiliary & { name: string; agencyName: string };
 
-/** Every published record, as the built site's own open data lists them. */
-export function builtRecords(): PublishedRecord[] {
-  return JSON.parse(readFileSync(join(distDir, 'data', 'all.json'), 'utf8')).records;
+/**
+ * Every auxiliary whose name the site shows (the public view the build made of the same content, on the same
+ * day): open data holds active staff only, the search and the pages everyone within the retention period.
+ */
+export async function builtRecords(): Promise<PublishedRecord[]> {
+  const portal = buildPortal(await getSite());
+  return portal.auxiliaries
+    .filter((a): a is PublicAuxiliary & { name: string } => a.name !== undefined)
+    .map((a) => ({ ...a, agencyName: portal.agencyById.get(a.agencyId)!.name }));
 }
 
 /** Renders an SVG QR code from the site in the page, screenshots it and decodes it with jsQR. */

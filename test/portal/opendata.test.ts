@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { csvCell, openDataColumns, toCsv } from '../../src/build/opendata/index.ts';
-import { publishedFields } from '../../src/core/roster/schema.ts';
+import { baseColumns, csvCell, OPEN_DATA_TERMS, openDataColumnsFor, toCsv } from '../../src/build/opendata/index.ts';
+import { buildPortal } from '../../src/build/portal/data.ts';
 import { getSite } from '../../src/import/site.ts';
 import { distDir, siteBuilt } from '../support/site.ts';
 
@@ -20,17 +20,22 @@ describe('open data CSV cells', () => {
     expect(csvCell(undefined)).toBe('');
   });
 
-  it('starts with a BOM and a header of exactly the published fields plus the agency name', () => {
-    const csv = toCsv([]);
+  it('starts with a BOM and a header of exactly the columns given', () => {
+    const csv = toCsv([], baseColumns);
     expect(csv.startsWith('\uFEFF')).toBe(true);
-    expect(csv.slice(1).trim().split(',')).toEqual([...publishedFields, 'agencyName']);
+    expect(csv.slice(1).trim().split(',')).toEqual([...baseColumns]);
   });
 });
 
 describe.skipIf(!siteBuilt())('built open data', () => {
-  it('all.csv and all.json hold exactly the published roster, field for field', async () => {
-    const site = await getSite();
-    const expected = site.roster.auxiliaries.map((a) => ({ ...a, agencyName: site.registry.byId.get(a.agencyId)!.name }));
+  it('all.csv and all.json hold exactly the active staff, field for field, and state their terms', async () => {
+    const portal = buildPortal(await getSite());
+    const openDataColumns = openDataColumnsFor(portal.site.disclosure);
+    const expected = portal.auxiliaries
+      .filter((a) => a.status === 'active')
+      .map((a) => Object.fromEntries(openDataColumns.map((c) => [c, c === 'agencyName' ? portal.agencyById.get(a.agencyId)!.name : a[c]]).filter(([, v]) => v !== undefined)));
+    expect(expected.length).toBeGreaterThan(500);
+    expect(expected.length).toBeLessThan(portal.auxiliaries.length);
     const bytes = readFileSync(join(distDir, 'data', 'all.csv'));
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = parse(bytes.toString('utf8').slice(1), { columns: true }) as Record<string, string>[];
@@ -41,17 +46,20 @@ describe.skipIf(!siteBuilt())('built open data', () => {
 
     const json = JSON.parse(readFileSync(join(distDir, 'data', 'all.json'), 'utf8'));
     expect(json.fields).toEqual([...openDataColumns]);
+    expect(json.terms).toBe(OPEN_DATA_TERMS);
+    expect(new Set(json.records.map((r: { status: string }) => r.status))).toEqual(new Set(['active']));
+    expect(readFileSync(join(distDir, 'data', 'index.html'), 'utf8')).toContain(OPEN_DATA_TERMS);
     expect(json.records).toHaveLength(expected.length);
     for (const record of json.records) for (const key of Object.keys(record)) expect(openDataColumns).toContain(key);
     expect(json.records).toEqual(expect.arrayContaining(expected));
   });
 
   it('each agency with a roster has its own CSV and JSON with only its people', async () => {
-    const site = await getSite();
-    const agencyIds = [...new Set(site.roster.auxiliaries.map((a) => a.agencyId))];
+    const portal = buildPortal(await getSite());
+    const agencyIds = [...new Set(portal.auxiliaries.map((a) => a.agencyId))];
     for (const id of agencyIds) {
       const json = JSON.parse(readFileSync(join(distDir, 'data', 'agencies', `${id}.json`), 'utf8'));
-      const mine = site.roster.auxiliaries.filter((a) => a.agencyId === id);
+      const mine = portal.auxiliaries.filter((a) => a.agencyId === id && a.status === 'active');
       expect(json.records.map((r: { certificateNo: string }) => r.certificateNo).sort()).toEqual(mine.map((a) => a.certificateNo).sort());
       const csv = readFileSync(join(distDir, 'data', 'agencies', `${id}.csv`), 'utf8');
       expect(csv.startsWith('\uFEFF')).toBe(true);

@@ -30,7 +30,7 @@ describe.skipIf(!ready)('search recall on the whole sample roster', { timeout: 1
     await page.goto(`${server.url}/search/`);
     // A string, so that the test runner's bundler leaves the browser's dynamic import alone.
     await page.evaluate(`import('/pagefind/pagefind.js').then(async (pf) => { await pf.init(); window.__pagefind = pf; })`);
-    records = builtRecords();
+    records = await builtRecords();
   });
   afterAll(async () => {
     await browser?.close();

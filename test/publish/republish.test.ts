@@ -15,7 +15,7 @@ import { csv } from './support.ts';
  */
 const root = resolve(import.meta.dirname, '../..');
 const work = tempDir('gongshi-publish-');
-const env = {
+const env: NodeJS.ProcessEnv = {
   ...process.env,
   CONTENT_DIR: join(root, 'content'),
   OUT_DIR: join(work, 'dist'),

@@ -85,7 +85,9 @@ describe('npm run roster:check', () => {
         '',
       ].join('\n'),
     );
-    expect(run.stdout).toContain('incoming/bad.csv\n  格式 UTF-8 · 表头在第 1 行 · 1 人\n  名单日期：（未知）\n  单位：任丘市城市管理综合行政执法局（rq-cgj）\n');
+    expect(run.stdout).toContain(
+      'incoming/bad.csv\n  格式 UTF-8 · 表头在第 1 行 · 1 人\n  名单日期：（未知）\n  单位：任丘市城市管理综合行政执法局（rq-cgj）\n',
+    );
     expect(run.stdout).not.toMatch(/1309821992|1309821993|1309821994/);
   });
 

@@ -51,9 +51,17 @@ describe('a title sheet with a fill-in line and footers, from every writer', () 
     expect(messages(r)).toEqual([]);
     expect(r.auxiliaries).toEqual(TITLE_SHEET_PEOPLE);
     expect(r.files[0]).toEqual({
-      file: `rosters/${name}`, encoding: format, headerRow: 3, asOf: '2022-11-01', asOfSources: [SHEET_DATE],
+      file: `rosters/${name}`,
+      encoding: format,
+      headerRow: 3,
+      asOf: '2022-11-01',
+      asOfSources: [SHEET_DATE],
       sheetAgency: { text: '任丘市城市管理综合行政执法局', row: 2, agencyId: 'rq-cgj' },
-      rows: 7, agencyIds: ['rq-cgj'], droppedColumns: ['序号', '性别', '身份证号', '联系电话'], skippedRows: 0, footerRows: 2,
+      rows: 7,
+      agencyIds: ['rq-cgj'],
+      droppedColumns: ['序号', '性别', '身份证号', '联系电话'],
+      skippedRows: 0,
+      footerRows: 2,
       statusWords: TITLE_SHEET_WORDS,
     });
     expect(JSON.stringify(r)).not.toMatch(NEVER_OUT);
@@ -64,9 +72,16 @@ describe('a title sheet with a fill-in line and footers, from every writer', () 
     const sheetFirst = await importFiles({ 'rosters/城管局花名册-2022-10-15.xlsx': bytes });
     expect(sheetFirst.files[0]!.asOf).toBe('2022-11-01');
     expect(sheetFirst.files[0]!.asOfSources).toEqual([SHEET_DATE, { kind: 'fileName', date: '2022-10-15', where: '文件名' }]);
-    const mappingFirst = await importFiles({ 'rosters/城管局花名册-2022-10-15.xlsx': bytes, 'rosters/城管局花名册-2022-10-15.mapping.yaml': 'asOf: 2022-12-01\n' });
+    const mappingFirst = await importFiles({
+      'rosters/城管局花名册-2022-10-15.xlsx': bytes,
+      'rosters/城管局花名册-2022-10-15.mapping.yaml': 'asOf: 2022-12-01\n',
+    });
     expect(messages(mappingFirst)).toEqual([]);
-    expect(mappingFirst.files[0]!.asOfSources.map((s) => [s.kind, s.date])).toEqual([['mapping', '2022-12-01'], ['sheet', '2022-11-01'], ['fileName', '2022-10-15']]);
+    expect(mappingFirst.files[0]!.asOfSources.map((s) => [s.kind, s.date])).toEqual([
+      ['mapping', '2022-12-01'],
+      ['sheet', '2022-11-01'],
+      ['fileName', '2022-10-15'],
+    ]);
     expect(Object.fromEntries(mappingFirst.asOfByAgency)).toEqual({ 'rq-cgj': '2022-12-01' });
   });
 });
@@ -82,7 +97,10 @@ describe('other shapes', () => {
       { certificateNo: 'SJ-0004', name: '李明', agencyId: 'rq-scjg', status: 'cancelled', validUntil: '2026-01-31' },
     ]);
     expect(r.files[0]).toMatchObject({
-      encoding: 'XLS', headerRow: 2, asOf: '2022-10-31', footerRows: 2,
+      encoding: 'XLS',
+      headerRow: 2,
+      asOf: '2022-10-31',
+      footerRows: 2,
       asOfSources: [{ kind: 'sheet', date: '2022-10-31', where: '表内第 1 行「截至：2022年10月31日」' }],
     });
   });
@@ -91,8 +109,18 @@ describe('other shapes', () => {
     const bytes = await corpus('市场监管局-填报单位.csv');
     const r = await importFiles({ 'rosters/市场监管局-填报单位.csv': bytes });
     expect(messages(r)).toEqual([]);
-    expect(r.files[0]).toMatchObject({ encoding: 'GB18030', headerRow: 2, asOf: '2022-11-01', footerRows: 1, sheetAgency: { text: '任丘市市场监督管理局', row: 1, agencyId: 'rq-scjg' } });
-    expect(r.auxiliaries.map((a) => [a.name, a.agencyId, a.status])).toEqual([['周杰', 'rq-scjg', 'active'], ['吴敏', 'rq-scjg', 'left'], ['郑洁', 'rq-scjg', 'left']]);
+    expect(r.files[0]).toMatchObject({
+      encoding: 'GB18030',
+      headerRow: 2,
+      asOf: '2022-11-01',
+      footerRows: 1,
+      sheetAgency: { text: '任丘市市场监督管理局', row: 1, agencyId: 'rq-scjg' },
+    });
+    expect(r.auxiliaries.map((a) => [a.name, a.agencyId, a.status])).toEqual([
+      ['周杰', 'rq-scjg', 'active'],
+      ['吴敏', 'rq-scjg', 'left'],
+      ['郑洁', 'rq-scjg', 'left'],
+    ]);
 
     const text = new TextDecoder('gb18030').decode(bytes);
     const withoutFillIn = new TextEncoder().encode(text.slice(text.indexOf('\n') + 1));
@@ -141,7 +169,10 @@ describe('other shapes', () => {
       `${F} 第 6 行，D 列「状态」，值「休假」：无法识别的状态。可用：${STATUS_WORDS_HINT}`,
       `${F} 第 7 行，D 列「状态」，值「离职(证件未收回)」：「证件未收回」中有否定的说法「未收回」，不能当作「收回」：请直接写出状态。可用：${STATUS_WORDS_HINT}`,
     ]);
-    expect(r.files[0]!.statusWords).toEqual([{ word: '在 岗', status: 'active', rows: 1 }, { word: '辞退/收回', status: 'left', rows: 1 }]);
+    expect(r.files[0]!.statusWords).toEqual([
+      { word: '在 岗', status: 'active', rows: 1 },
+      { word: '辞退/收回', status: 'left', rows: 1 },
+    ]);
   });
 });
 
@@ -157,7 +188,8 @@ describe('roster:check on the corpus', () => {
     });
   });
   afterAll(() => removeDir(dir));
-  const check = (...args: string[]) => spawnSync(process.execPath, [join(ROOT, 'scripts/roster-check.ts'), ...args], { cwd: dir, env: { ...process.env, CONTENT_DIR: dir }, encoding: 'utf8' });
+  const check = (...args: string[]) =>
+    spawnSync(process.execPath, [join(ROOT, 'scripts/roster-check.ts'), ...args], { cwd: dir, env: { ...process.env, CONTENT_DIR: dir }, encoding: 'utf8' });
 
   it('names the header row, the as-of date with its source and the one not used, the unit read above the header, every status word', () => {
     const run = check();

@@ -9,16 +9,37 @@ const fixture = (name: string) => readFile(new URL(`./fixtures/${name}`, import.
 /** The records in fixtures/roster-utf8.csv; roster-gb18030.csv is the same file run through `iconv -t gb18030`. */
 const EXPECTED = [
   {
-    certificateNo: 'RQ-CG-0001', name: '张三', agencyId: 'rq-cgj', post: '市容协管员', status: 'active',
-    statusSince: '2024-03-01', issuedOn: '2024-03-01', validUntil: '2029-02-28', employment: 'direct',
+    certificateNo: 'RQ-CG-0001',
+    name: '张三',
+    agencyId: 'rq-cgj',
+    post: '市容协管员',
+    status: 'active',
+    statusSince: '2024-03-01',
+    issuedOn: '2024-03-01',
+    validUntil: '2029-02-28',
+    employment: 'direct',
   },
   {
-    certificateNo: 'RQ-SJ-0002', name: '买买提·艾力', agencyId: 'rq-scjg', post: '协助检查', status: 'suspended',
-    statusSince: '2025-06-01', issuedOn: '2023-06-01', validUntil: '2028-05-31', employment: 'dispatch', dispatcher: '河北示例劳务派遣有限公司',
+    certificateNo: 'RQ-SJ-0002',
+    name: '买买提·艾力',
+    agencyId: 'rq-scjg',
+    post: '协助检查',
+    status: 'suspended',
+    statusSince: '2025-06-01',
+    issuedOn: '2023-06-01',
+    validUntil: '2028-05-31',
+    employment: 'dispatch',
+    dispatcher: '河北示例劳务派遣有限公司',
   },
   {
-    certificateNo: 'RQ-SJ-0003', name: '王䶮', agencyId: 'rq-scjg', post: '协助 宣传', status: 'left',
-    statusSince: '2025-10-01', issuedOn: '2022-01-15', validUntil: '2027-01-14',
+    certificateNo: 'RQ-SJ-0003',
+    name: '王䶮',
+    agencyId: 'rq-scjg',
+    post: '协助 宣传',
+    status: 'left',
+    statusSince: '2025-10-01',
+    issuedOn: '2022-01-15',
+    validUntil: '2027-01-14',
   },
 ];
 
@@ -33,11 +54,45 @@ async function xlsxRoster(): Promise<Uint8Array> {
   sheet.mergeCells('A1:K1');
   sheet.addRow(['姓名', '单位', '证件编号', '岗位', '状态', '状态日期', '发证日期', '有效期至', '用工方式', '劳务派遣单位', '身份证号']);
   const date = (iso: string) => new Date(`${iso}T00:00:00Z`);
-  sheet.addRow([' 张 三', '任丘市城市管理综合行政执法局', 'rq-cg-0001', '市容协管员', '在岗', date('2024-03-01'), date('2024-03-01'), date('2029-02-28'), '直接招用', null, '130982199001011234']);
-  sheet.addRow(['买买提•艾力', 'rq-scjg', 'ＲＱ－ＳＪ－０００２', '协助检查', '暂停', '2025.6.1', serial('2023-06-01'), '2028年5月31日', '劳务派遣', '河北示例劳务派遣有限公司', 130982198502023456]);
   sheet.addRow([
-    { richText: [{ text: '王' }, { text: '䶮', font: { bold: true } }] }, '任丘市市场监督管理局', 'RQ-SJ-0003', '协助\n宣传', '离职',
-    '2025-10-01', '2022/1/15', String(serial('2027-01-14')), null, null, '130982199203034567',
+    ' 张 三',
+    '任丘市城市管理综合行政执法局',
+    'rq-cg-0001',
+    '市容协管员',
+    '在岗',
+    date('2024-03-01'),
+    date('2024-03-01'),
+    date('2029-02-28'),
+    '直接招用',
+    null,
+    '130982199001011234',
+  ]);
+  sheet.addRow([
+    '买买提•艾力',
+    'rq-scjg',
+    'ＲＱ－ＳＪ－０００２',
+    '协助检查',
+    '暂停',
+    '2025.6.1',
+    serial('2023-06-01'),
+    '2028年5月31日',
+    '劳务派遣',
+    '河北示例劳务派遣有限公司',
+    // biome-ignore lint/correctness/noPrecisionLoss: an ID number typed into a numeric cell, as clerks' sheets have it
+    130982198502023456,
+  ]);
+  sheet.addRow([
+    { richText: [{ text: '王' }, { text: '䶮', font: { bold: true } }] },
+    '任丘市市场监督管理局',
+    'RQ-SJ-0003',
+    '协助\n宣传',
+    '离职',
+    '2025-10-01',
+    '2022/1/15',
+    String(serial('2027-01-14')),
+    null,
+    null,
+    '130982199203034567',
   ]);
   for (const col of [6, 7, 8]) sheet.getColumn(col).numFmt = 'yyyy-mm-dd';
   return new Uint8Array(await workbook.xlsx.writeBuffer());
@@ -76,8 +131,14 @@ describe('the same roster in every export format gives the same records', () => 
     });
     expect(r.problems.map(formatProblem)).toEqual([]);
     expect(r.files[0]).toMatchObject({
-      file: 'rosters/a-2026-11-01.xlsx', encoding: 'XLSX', asOf: '2026-11-01', headerRow: 2, rows: 3, agencyIds: ['rq-cgj', 'rq-scjg'],
-      droppedColumns: ['身份证号'], skippedRows: 0,
+      file: 'rosters/a-2026-11-01.xlsx',
+      encoding: 'XLSX',
+      asOf: '2026-11-01',
+      headerRow: 2,
+      rows: 3,
+      agencyIds: ['rq-cgj', 'rq-scjg'],
+      droppedColumns: ['身份证号'],
+      skippedRows: 0,
     });
     expect(r.auxiliaries).toEqual(EXPECTED);
   });
@@ -104,7 +165,9 @@ describe('the same roster in every export format gives the same records', () => 
     sheet.getColumn(5).numFmt = 'yyyy-mm-dd';
     const r = await importFiles({ 'rosters/a-2026-11-01.xlsx': new Uint8Array(await workbook.xlsx.writeBuffer()) });
     expect(r.problems).toEqual([]);
-    expect(r.auxiliaries).toEqual([{ certificateNo: 'A1', name: '张三', agencyId: 'rq-cgj', status: 'active', issuedOn: '2021-12-01', validUntil: '2026-11-30' }]);
+    expect(r.auxiliaries).toEqual([
+      { certificateNo: 'A1', name: '张三', agencyId: 'rq-cgj', status: 'active', issuedOn: '2021-12-01', validUntil: '2026-11-30' },
+    ]);
   });
 
   it('XLSX: names the sheets when the mapped one is missing', async () => {

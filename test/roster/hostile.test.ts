@@ -10,18 +10,45 @@ const messages = (r: RosterResult) => r.problems.map(formatProblem);
 
 /** ID-card numbers as people write and disguise them; the birth date is real, the check character need not be. */
 const ID_CARDS = [
-  '130982199001011235', '13098219900101123X', '13098219900101123x', '130982 1990 0101 1235', '130982-19900101-1235',
-  '130 982 199 001 011 235', '１３０９８２１９９００１０１１２３５', '130982.19900101.1235', '130982900101123', '130982 900101 123',
+  '130982199001011235',
+  '13098219900101123X',
+  '13098219900101123x',
+  '130982 1990 0101 1235',
+  '130982-19900101-1235',
+  '130 982 199 001 011 235',
+  '１３０９８２１９９００１０１１２３５',
+  '130982.19900101.1235',
+  '130982900101123',
+  '130982 900101 123',
   '身份证130982199001011235号',
 ];
 const MOBILES = [
-  '13800138000', '138 0013 8000', '138-0013-8000', '+86 138 0013 8000', '+8613800138000', '0086-138-0013-8000',
-  '8613800138000', '１３８００１３８０００', '(+86)13800138000', '电话：19912345678', '13800138000 13900139000',
+  '13800138000',
+  '138 0013 8000',
+  '138-0013-8000',
+  '+86 138 0013 8000',
+  '+8613800138000',
+  '0086-138-0013-8000',
+  '8613800138000',
+  '１３８００１３８０００',
+  '(+86)13800138000',
+  '电话：19912345678',
+  '13800138000 13900139000',
 ];
 /** Numbers that are neither, and texts with digits that must be published as they are. */
 const HARMLESS = [
-  '2022-11-01', '20221101', '协管员（2022年第3批）', '130982', 'HBFZ-130982-0019', '130982202400001', '1234567890',
-  '138001380001', '12800138000', '130982199013011235', '110', '0317-2222222',
+  '2022-11-01',
+  '20221101',
+  '协管员（2022年第3批）',
+  '130982',
+  'HBFZ-130982-0019',
+  '130982202400001',
+  '1234567890',
+  '138001380001',
+  '12800138000',
+  '130982199013011235',
+  '110',
+  '0317-2222222',
 ];
 
 describe('private numbers in any disguise', () => {
@@ -33,10 +60,22 @@ describe('private numbers in any disguise', () => {
     const header = ['姓名', '单位', '证件编号', '岗位', '状态', '发证日期', '用工方式', '劳务派遣单位', '照片'];
     const rows: string[][] = [];
     const expected: string[] = [];
-    const columns = [[0, 'A 列「姓名」', '姓名'], [1, 'B 列「单位」', '单位'], [3, 'D 列「岗位」', '岗位'], [4, 'E 列「状态」', '状态'], [5, 'F 列「发证日期」', '发证日期'], [6, 'G 列「用工方式」', '用工方式'], [7, 'H 列「劳务派遣单位」', '劳务派遣单位'], [8, 'I 列「照片」', '照片']] as const;
+    const columns = [
+      [0, 'A 列「姓名」', '姓名'],
+      [1, 'B 列「单位」', '单位'],
+      [3, 'D 列「岗位」', '岗位'],
+      [4, 'E 列「状态」', '状态'],
+      [5, 'F 列「发证日期」', '发证日期'],
+      [6, 'G 列「用工方式」', '用工方式'],
+      [7, 'H 列「劳务派遣单位」', '劳务派遣单位'],
+      [8, 'I 列「照片」', '照片'],
+    ] as const;
     let n = 0;
     for (const [index, label, field] of columns) {
-      for (const [value, kind] of [[ID_CARDS[n % ID_CARDS.length]!, '居民身份证号码'], [MOBILES[n % MOBILES.length]!, '手机号码']] as const) {
+      for (const [value, kind] of [
+        [ID_CARDS[n % ID_CARDS.length]!, '居民身份证号码'],
+        [MOBILES[n % MOBILES.length]!, '手机号码'],
+      ] as const) {
         const row = ['张三', 'rq-cgj', `C-${rows.length}`, '', '', '', '', '', ''];
         row[index] = index === 0 ? `张三${value}` : value;
         rows.push(row);
@@ -53,7 +92,12 @@ describe('private numbers in any disguise', () => {
 
   it('legitimate certificate numbers pass in the certificate column, also when shaped like a phone number', async () => {
     const r = await importFiles({
-      [F]: csv([['姓名', '单位', '证件编号', '岗位'], ['张三', 'rq-cgj', '13098200019', '2022年第3批'], ['李四', 'rq-cgj', '130982202400001', '协管员'], ['王五', 'rq-cgj', 'HBFZ-130982-0019', '']]),
+      [F]: csv([
+        ['姓名', '单位', '证件编号', '岗位'],
+        ['张三', 'rq-cgj', '13098200019', '2022年第3批'],
+        ['李四', 'rq-cgj', '130982202400001', '协管员'],
+        ['王五', 'rq-cgj', 'HBFZ-130982-0019', ''],
+      ]),
     });
     expect(messages(r)).toEqual([]);
     expect(r.auxiliaries.map((a) => a.certificateNo)).toEqual(['13098200019', '130982202400001', 'HBFZ-130982-0019']);
@@ -61,7 +105,12 @@ describe('private numbers in any disguise', () => {
 
   it('footer rows are dropped before any check: a phone number in a signature line is neither refused nor published', async () => {
     const r = await importFiles({
-      [F]: csv([['序号', '姓名', '单位', '证件编号'], ['1', '张三', 'rq-cgj', 'A1'], ['联系电话：13800138000', '', '', ''], ['合计', '1人', '', '']]),
+      [F]: csv([
+        ['序号', '姓名', '单位', '证件编号'],
+        ['1', '张三', 'rq-cgj', 'A1'],
+        ['联系电话：13800138000', '', '', ''],
+        ['合计', '1人', '', ''],
+      ]),
     });
     expect(messages(r)).toEqual([]);
     expect(r.files[0]!.footerRows).toBe(2);
@@ -107,7 +156,10 @@ describe('cells cannot crash or flood the build', () => {
 });
 
 describe('archives are opened with limits', () => {
-  const header = [['姓名', '单位', '证件编号'], ['张三', 'rq-cgj', 'A1']];
+  const header = [
+    ['姓名', '单位', '证件编号'],
+    ['张三', 'rq-cgj', 'A1'],
+  ];
 
   it('a real small workbook passes the limits and imports', async () => {
     const bytes = await zip(minimalXlsx(sheetXml(header)));

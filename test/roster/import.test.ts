@@ -13,7 +13,20 @@ describe('a good roster', () => {
     const r = await importFiles({
       [F]: csv([
         ['序号', '姓名', '单位', '证件编号', '岗位', '状态', '状态日期', '发证日期', '有效期至', '用工方式', '劳务派遣单位', '身份证号'],
-        ['1', '张 三', '任丘市城市管理综合行政执法局', 'rq-cg-0001', '市容协管员', '在岗', '', '2024/3/1', '2029年2月28日', '直接招用', '', '130982199001011234'],
+        [
+          '1',
+          '张 三',
+          '任丘市城市管理综合行政执法局',
+          'rq-cg-0001',
+          '市容协管员',
+          '在岗',
+          '',
+          '2024/3/1',
+          '2029年2月28日',
+          '直接招用',
+          '',
+          '130982199001011234',
+        ],
         ['2', '李四', 'rq-cgj', 'ＲＱ－ＣＧ－０００２', '', '暂停', '2025.6.1', '', '', '', '示例劳务派遣有限公司', '130982198502023456'],
         ['', '', '', '', '', '', '', '', '', '', '', ''],
         ['制表人：王五', '', '', '', '', '', '', '', '', '', '', ''],
@@ -21,15 +34,43 @@ describe('a good roster', () => {
     });
     expect(messages(r)).toEqual([]);
     expect(r.auxiliaries).toEqual([
-      { certificateNo: 'RQ-CG-0001', name: '张三', agencyId: 'rq-cgj', post: '市容协管员', status: 'active', issuedOn: '2024-03-01', validUntil: '2029-02-28', employment: 'direct' },
-      { certificateNo: 'RQ-CG-0002', name: '李四', agencyId: 'rq-cgj', status: 'suspended', statusSince: '2025-06-01', employment: 'dispatch', dispatcher: '示例劳务派遣有限公司' },
+      {
+        certificateNo: 'RQ-CG-0001',
+        name: '张三',
+        agencyId: 'rq-cgj',
+        post: '市容协管员',
+        status: 'active',
+        issuedOn: '2024-03-01',
+        validUntil: '2029-02-28',
+        employment: 'direct',
+      },
+      {
+        certificateNo: 'RQ-CG-0002',
+        name: '李四',
+        agencyId: 'rq-cgj',
+        status: 'suspended',
+        statusSince: '2025-06-01',
+        employment: 'dispatch',
+        dispatcher: '示例劳务派遣有限公司',
+      },
     ]);
     for (const a of r.auxiliaries) expect(auxiliarySchema.parse(a)).toEqual(a);
     expect(r.files).toEqual([
       {
-        file: F, encoding: 'UTF-8', asOf: '2026-11-01', asOfSources: [{ kind: 'fileName', date: '2026-11-01', where: '文件名' }], headerRow: 1,
-        rows: 2, agencyIds: ['rq-cgj'], droppedColumns: ['序号', '身份证号'], skippedRows: 1, footerRows: 1,
-        statusWords: [{ word: '在岗', status: 'active', rows: 1 }, { word: '暂停', status: 'suspended', rows: 1 }],
+        file: F,
+        encoding: 'UTF-8',
+        asOf: '2026-11-01',
+        asOfSources: [{ kind: 'fileName', date: '2026-11-01', where: '文件名' }],
+        headerRow: 1,
+        rows: 2,
+        agencyIds: ['rq-cgj'],
+        droppedColumns: ['序号', '身份证号'],
+        skippedRows: 1,
+        footerRows: 1,
+        statusWords: [
+          { word: '在岗', status: 'active', rows: 1 },
+          { word: '暂停', status: 'suspended', rows: 1 },
+        ],
       },
     ]);
     expect([...r.asOfByAgency]).toEqual([['rq-cgj', '2026-11-01']]);
@@ -42,7 +83,10 @@ describe('a good roster', () => {
     });
     expect(messages(r)).toEqual([]);
     expect(Object.fromEntries(r.asOfByAgency)).toEqual({ 'rq-cgj': '2026-11-01', 'rq-scjg': '2026-11-01' });
-    expect(r.files.map((f) => [f.asOf, f.agencyIds])).toEqual([['2026-10-01', ['rq-cgj']], ['2026-11-01', ['rq-cgj', 'rq-scjg']]]);
+    expect(r.files.map((f) => [f.asOf, f.agencyIds])).toEqual([
+      ['2026-10-01', ['rq-cgj']],
+      ['2026-11-01', ['rq-cgj', 'rq-scjg']],
+    ]);
   });
 
   it('skips Excel lock files and hidden files', async () => {
@@ -58,7 +102,12 @@ describe('a good roster', () => {
 
 describe('every problem kind, with its exact message and location', () => {
   it('missing required columns (all of them)', async () => {
-    const r = await importFiles({ [F]: csv([['姓名', '岗位'], ['张三', '协管员']]) });
+    const r = await importFiles({
+      [F]: csv([
+        ['姓名', '岗位'],
+        ['张三', '协管员'],
+      ]),
+    });
     expect(messages(r)).toEqual([
       `${F} 第 1 行：缺少必需的「证件编号」列：表头应为「证件编号」、「辅助行政执法证件编号」、「证号」、「编号」之一，或在映射文件 columns 中指定`,
       `${F} 第 1 行：缺少必需的「单位」列：表头应为「单位」、「所在单位」、「工作单位」、「招用单位」之一，或在映射文件 columns 中指定；或在映射文件中用 agency 指定全部人员所属的单位`,
@@ -67,7 +116,12 @@ describe('every problem kind, with its exact message and location', () => {
   });
 
   it('a decorated header is not guessed, but pointed at', async () => {
-    const r = await importFiles({ [F]: csv([['*姓名', '单位', '证件编号（必填）', '身份证号'], ['张三', 'rq-cgj', 'A1', '130982199001011234']]) });
+    const r = await importFiles({
+      [F]: csv([
+        ['*姓名', '单位', '证件编号（必填）', '身份证号'],
+        ['张三', 'rq-cgj', 'A1', '130982199001011234'],
+      ]),
+    });
     expect(messages(r)).toEqual([
       `${F} 第 1 行：缺少必需的「姓名」列：表头应为「姓名」之一，或在映射文件 columns 中指定（A 列「*姓名」像是这一列，但表头须与上述写法完全一致）`,
       `${F} 第 1 行：缺少必需的「证件编号」列：表头应为「证件编号」、「辅助行政执法证件编号」、「证号」、「编号」之一，或在映射文件 columns 中指定（C 列「证件编号（必填）」像是这一列，但表头须与上述写法完全一致）`,
@@ -108,7 +162,12 @@ describe('every problem kind, with its exact message and location', () => {
   });
 
   it('an unreadable date form names the accepted forms', async () => {
-    const r = await importFiles({ [F]: csv([[...HEADER, '状态日期'], ['张三', 'rq-cgj', 'A1', '', '暂停', '上个月']]) });
+    const r = await importFiles({
+      [F]: csv([
+        [...HEADER, '状态日期'],
+        ['张三', 'rq-cgj', 'A1', '', '暂停', '上个月'],
+      ]),
+    });
     expect(messages(r)).toEqual([
       `${F} 第 2 行，F 列「状态日期」，值「上个月」：状态日期：无法识别的日期。可用格式：2021-12-01、2021/12/1、2021.12.1、2021年12月1日、20211201，或 Excel 日期`,
     ]);
@@ -132,10 +191,13 @@ describe('every problem kind, with its exact message and location', () => {
   });
 
   it('two columns for the same field', async () => {
-    const r = await importFiles({ [F]: csv([['姓名', '单位', '工作单位', '证号'], ['张三', 'rq-cgj', 'rq-cgj', 'A1']]) });
-    expect(messages(r)).toEqual([
-      `${F} 第 1 行，C 列「工作单位」：与 B 列「单位」都是「单位」列，只能保留一列（删去一列或在映射文件中改指其他列）`,
-    ]);
+    const r = await importFiles({
+      [F]: csv([
+        ['姓名', '单位', '工作单位', '证号'],
+        ['张三', 'rq-cgj', 'rq-cgj', 'A1'],
+      ]),
+    });
+    expect(messages(r)).toEqual([`${F} 第 1 行，C 列「工作单位」：与 B 列「单位」都是「单位」列，只能保留一列（删去一列或在映射文件中改指其他列）`]);
   });
 
   it('no roster date', async () => {
@@ -160,9 +222,7 @@ describe('every problem kind, with its exact message and location', () => {
 
   it('undecodable bytes', async () => {
     const r = await importFiles({ [F]: new Uint8Array([0xd5, 0xc5, 0x2c, 0xff, 0xff, 0x0d, 0x0a]) });
-    expect(messages(r)).toEqual([
-      `${F}：无法识别文件编码：既不是 UTF-8 也不是 GB18030/GBK，请在 Excel 中另存为“CSV UTF-8”或 XLSX`,
-    ]);
+    expect(messages(r)).toEqual([`${F}：无法识别文件编码：既不是 UTF-8 也不是 GB18030/GBK，请在 Excel 中另存为“CSV UTF-8”或 XLSX`]);
   });
 
   it('a UTF-8 file with a name pasted in another encoding is not read as GB18030 mojibake', async () => {
@@ -251,7 +311,12 @@ describe('quoted fields, line endings, delimiters', () => {
 describe('photos', () => {
   it('accepts a photo next to the roster and refuses missing or escaping paths', async () => {
     const r = await importFiles({
-      [F]: csv([[...HEADER, '照片'], ['张三', 'rq-cgj', 'A1', '', '', 'photos/a1.png'], ['李四', 'rq-cgj', 'A2', '', '', 'photos/none.png'], ['王五', 'rq-cgj', 'A3', '', '', '../agencies.yaml']]),
+      [F]: csv([
+        [...HEADER, '照片'],
+        ['张三', 'rq-cgj', 'A1', '', '', 'photos/a1.png'],
+        ['李四', 'rq-cgj', 'A2', '', '', 'photos/none.png'],
+        ['王五', 'rq-cgj', 'A3', '', '', '../agencies.yaml'],
+      ]),
       'rosters/photos/a1.png': new Uint8Array([0x89, 0x50]),
     });
     expect(messages(r)).toEqual([

@@ -2,11 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { formatProblem } from '../../src/import/roster/index.ts';
 import { csv, importFiles } from './support.ts';
 
-const ROSTER = csv([
-  ['农业农村局辅助人员名单'],
-  ['序号', '姓名', '执法辅助证号', '岗位', '联系电话'],
-  ['1', '张三', 'NY-01', '协管员', '13800138000'],
-]);
+const ROSTER = csv([['农业农村局辅助人员名单'], ['序号', '姓名', '执法辅助证号', '岗位', '联系电话'], ['1', '张三', 'NY-01', '协管员', '13800138000']]);
 
 describe('mapping files', () => {
   it('names the agency, the roster date, extra headers and the header row', async () => {
@@ -21,13 +17,21 @@ describe('mapping files', () => {
 
   it('a 单位 cell that disagrees with the mapping agency is a problem; an empty one takes the mapping agency', async () => {
     const r = await importFiles({
-      'rosters/a-2026-11-01.csv': csv([['姓名', '单位', '证号'], ['张三', 'rq-cgj', 'A1'], ['李四', '', 'A2'], ['王五', '任丘市市场监督管理局', 'A3']]),
+      'rosters/a-2026-11-01.csv': csv([
+        ['姓名', '单位', '证号'],
+        ['张三', 'rq-cgj', 'A1'],
+        ['李四', '', 'A2'],
+        ['王五', '任丘市市场监督管理局', 'A3'],
+      ]),
       'rosters/a-2026-11-01.mapping.yaml': 'agency: rq-scjg\n',
     });
     expect(r.problems.map(formatProblem)).toEqual([
       'rosters/a-2026-11-01.csv 第 2 行，B 列「单位」，值「rq-cgj」：与映射文件指定的单位「任丘市市场监督管理局」（rq-scjg）不一致',
     ]);
-    expect(r.auxiliaries.map((a) => [a.name, a.agencyId])).toEqual([['李四', 'rq-scjg'], ['王五', 'rq-scjg']]);
+    expect(r.auxiliaries.map((a) => [a.name, a.agencyId])).toEqual([
+      ['李四', 'rq-scjg'],
+      ['王五', 'rq-scjg'],
+    ]);
   });
 
   it('without a mapping file, the header under a title is found; what cannot be read comes with a mapping file to edit', async () => {
@@ -46,7 +50,9 @@ describe('mapping files', () => {
     expect(help).toContain('    "执法辅助证号": certificateNo');
     expect(help).toContain('    # "联系电话": 个人隐私，不能公开，不要填写');
     // The printed file, with its comment lines, is a valid mapping once saved: the export then imports.
-    const yaml = r.files[0]!.mappingHelp!.slice(r.files[0]!.mappingHelp!.findIndex((l) => l.includes('# 名单映射文件'))).map((l) => l.slice(2)).join('\n')
+    const yaml = r.files[0]!.mappingHelp!.slice(r.files[0]!.mappingHelp!.findIndex((l) => l.includes('# 名单映射文件')))
+      .map((l) => l.slice(2))
+      .join('\n')
       .replace('# agency: 机关id', 'agency: rq-scjg');
     const again = await importFiles({ 'rosters/nync-2026-11-01.csv': ROSTER, 'rosters/nync-2026-11-01.mapping.yaml': yaml });
     expect(again.problems.map(formatProblem)).toEqual([]);
@@ -64,7 +70,10 @@ describe('mapping files', () => {
 
   it('a mapping file whose name matches no roster', async () => {
     const r = await importFiles({
-      'rosters/nync-2026-11-01.csv': csv([['姓名', '单位', '证号'], ['张三', 'rq-cgj', 'A1']]),
+      'rosters/nync-2026-11-01.csv': csv([
+        ['姓名', '单位', '证号'],
+        ['张三', 'rq-cgj', 'A1'],
+      ]),
       'rosters/nync.mapping.yaml': 'asOf: 2026-11-01\n',
     });
     expect(r.problems.map(formatProblem)).toEqual([
@@ -86,7 +95,7 @@ describe('mapping files', () => {
     expect(r.problems.map(formatProblem)).toEqual([
       'rosters/nync.mapping.yaml：agency：id 只能用小写字母、数字和连字符，且以字母或数字开头',
       'rosters/nync.mapping.yaml：asOf：日期应为 YYYY-MM-DD 格式的有效日期',
-      'rosters/nync.mapping.yaml：columns.执法辅助证号：字段名应为以下之一：name, agency, certificateNo, post, status, statusSince, issuedOn, validUntil, employment, dispatcher, photo',
+      'rosters/nync.mapping.yaml：columns.执法辅助证号：字段名应为以下之一：name, agency, certificateNo, post, status, statusSince, issuedOn, validUntil, employment, dispatcher, photo, photoConsent',
       'rosters/nync.mapping.yaml：headerRow：headerRow 应为正整数（表头所在的行号）',
       'rosters/nync.mapping.yaml：未知字段 sheets（可用字段：agency、asOf、columns、sheet、headerRow）',
     ]);
@@ -100,7 +109,10 @@ describe('mapping files', () => {
 
   it('a header row that is empty', async () => {
     const r = await importFiles({
-      'rosters/a-2026-11-01.csv': `\r\n${csv([['姓名', '单位', '证号'], ['张三', 'rq-cgj', 'A1']])}`,
+      'rosters/a-2026-11-01.csv': `\r\n${csv([
+        ['姓名', '单位', '证号'],
+        ['张三', 'rq-cgj', 'A1'],
+      ])}`,
       'rosters/a-2026-11-01.mapping.yaml': 'headerRow: 1\n',
     });
     expect(r.problems.map(formatProblem)).toEqual(['rosters/a-2026-11-01.csv 第 1 行：映射文件指定的表头行第 1 行是空的']);

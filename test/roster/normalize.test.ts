@@ -76,10 +76,21 @@ describe('parseDate', () => {
 
 describe('status and employment words', () => {
   it.each([
-    ['在岗', 'active'], ['有效', 'active'], ['正常', 'active'], ['', 'active'],
-    ['暂停', 'suspended'], ['停用', 'suspended'],
-    ['收回', 'revoked'], ['注销', 'cancelled'], ['吊销', 'revoked'], ['作废', 'cancelled'],
-    ['离职', 'left'], ['离岗', 'left'], ['辞退', 'left'], ['解聘', 'left'], [' 离 职 ', 'left'],
+    ['在岗', 'active'],
+    ['有效', 'active'],
+    ['正常', 'active'],
+    ['', 'active'],
+    ['暂停', 'suspended'],
+    ['停用', 'suspended'],
+    ['收回', 'revoked'],
+    ['注销', 'cancelled'],
+    ['吊销', 'revoked'],
+    ['作废', 'cancelled'],
+    ['离职', 'left'],
+    ['离岗', 'left'],
+    ['辞退', 'left'],
+    ['解聘', 'left'],
+    [' 离 职 ', 'left'],
   ])('%s → %s', (word, status) => {
     expect(parseStatus(word)).toEqual({ ok: true, value: status });
   });

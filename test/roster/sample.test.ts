@@ -42,7 +42,11 @@ describe('loadSite', () => {
   it('refuses to build from a content folder with a broken roster, listing every problem', async () => {
     const dir = await contentDir({
       'agencies.yaml': stringify(AGENCIES),
-      'rosters/a-2026-11-01.csv': csv([['姓名', '单位', '证件编号'], ['', 'rq-cgj', 'A1'], ['张三', '城管', 'A2']]),
+      'rosters/a-2026-11-01.csv': csv([
+        ['姓名', '单位', '证件编号'],
+        ['', 'rq-cgj', 'A1'],
+        ['张三', '城管', 'A2'],
+      ]),
     });
     try {
       await mkdir(join(dir, 'regulations'));

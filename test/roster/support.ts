@@ -6,16 +6,27 @@ import { findRosterFiles, importRosters, readRosterSources, type RosterResult } 
 
 export const AGENCIES = [
   {
-    id: 'rq-gov', name: '任丘市人民政府', region: '河北省沧州市任丘市', regulation: 'hebei-2021',
+    id: 'rq-gov',
+    name: '任丘市人民政府',
+    region: '河北省沧州市任丘市',
+    regulation: 'hebei-2021',
     complaints: { email: 'gov@rq.example.org' },
   },
   {
-    id: 'rq-cgj', name: '任丘市城市管理综合行政执法局', region: '河北省沧州市任丘市', regulation: 'hebei-2021',
-    parent: 'rq-gov', complaints: { email: 'cgj@rq.example.org' },
+    id: 'rq-cgj',
+    name: '任丘市城市管理综合行政执法局',
+    region: '河北省沧州市任丘市',
+    regulation: 'hebei-2021',
+    parent: 'rq-gov',
+    complaints: { email: 'cgj@rq.example.org' },
   },
   {
-    id: 'rq-scjg', name: '任丘市市场监督管理局', region: '河北省沧州市任丘市', regulation: 'hebei-2021',
-    parent: 'rq-gov', complaints: { email: 'scjg@rq.example.org' },
+    id: 'rq-scjg',
+    name: '任丘市市场监督管理局',
+    region: '河北省沧州市任丘市',
+    regulation: 'hebei-2021',
+    parent: 'rq-gov',
+    complaints: { email: 'scjg@rq.example.org' },
   },
 ];
 

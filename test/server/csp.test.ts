@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page, Response } from 'playwright-core';
 import { distDir } from '../support/site.ts';
 import { firstCertificate, stackSkipReason, startStack, type Stack } from '../support/stack.ts';
 import { simpleParser } from '../complaints/parse.ts';
 
-const reason = stackSkipReason('CSP browser tests', ['complaint/index.html', 'search/index.html', 'verify', '_headers']);
+const reason = stackSkipReason('CSP browser tests', ['complaint/index.html', 'search/index.html', 'verify']);
 
 /** Every CSP violation the page reports (the DOM event, which fires even for a probe the page catches), and console refusals. */
 async function watched(context: BrowserContext): Promise<{ page: Page; violations: string[] }> {
@@ -42,6 +42,15 @@ describe.skipIf(reason)('Content-Security-Policy in Chromium: zero violations on
   afterAll(async () => {
     await context?.close();
     await stack?.stop();
+  });
+
+  it('the build wrote dist/_headers with the policy, its inline hashes and wasm-unsafe-eval', () => {
+    const headers = readFileSync(join(distDir, '_headers'), 'utf8');
+    expect(headers).toMatch(/^\/\*$/m);
+    expect(headers).toMatch(/Content-Security-Policy: default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-/);
+    expect(headers).toContain("frame-ancestors 'none'");
+    expect(headers).toContain('X-Content-Type-Options: nosniff');
+    expect(headers).toContain('Referrer-Policy: no-referrer');
   });
 
   it('static pages: headers on each, and no violation while the page runs', async () => {
@@ -120,6 +129,13 @@ describe.skipIf(reason)('Content-Security-Policy in Chromium: zero violations on
     const [form] = await Promise.all([page.waitForResponse((r) => r.request().isNavigationRequest()), page.getByRole('button', { name: '下一步：核对' }).click()]);
     expect(form!.status()).toBe(400);
     expectHeaders(form, 'no-JS form with errors');
+    // The status form without JavaScript posts to /api/status, which renders the answer.
+    await page.goto(`${stack.server.url}/complaint/status/`);
+    await page.locator('#reference').fill('TS-0000-0000');
+    await page.locator('#code').fill('AAAA-BBBB-CCCC');
+    const [status] = await Promise.all([page.waitForResponse((r) => r.request().isNavigationRequest()), page.getByRole('button', { name: '查询' }).click()]);
+    expect(new URL(status.url()).pathname).toBe('/api/status');
+    expectHeaders(status, 'no-JS status page');
     expect(violations).toEqual([]);
     await noJs.close();
   });

@@ -34,7 +34,7 @@ describe('a held SQLite write lock (SQLite)', () => {
     const { reference, trackingCode } = await submitOne(server.url);
     holder = new Database(file);
     holder.exec('BEGIN IMMEDIATE');
-    holder.prepare("UPDATE complaints SET updated_at = updated_at WHERE reference = ?").run(reference);
+    holder.prepare('UPDATE complaints SET updated_at = updated_at WHERE reference = ?').run(reference);
 
     // A submission now has to wait for the lock.
     let writeDoneAt = 0;

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { clientAddress, parseTrustProxy } from '../../functions/server/proxy.ts';
 import type { RunningServer } from '../../functions/server/node.ts';
 import type { Db } from '../../functions/store/index.ts';
 import { defaultLimits } from '../../functions/complaints/world.ts';
-import { freshDb, pgSkipReason, testWorld } from '../complaints/support.ts';
+import { freshDb, pgSkipReason, tempDir, testWorld } from '../complaints/support.ts';
 import { serveFunctions, submitOne } from './support.ts';
 
 describe('TRUST_PROXY: when X-Forwarded-For names the client', () => {
@@ -39,6 +41,18 @@ describe('TRUST_PROXY: when X-Forwarded-For names the client', () => {
     expect(clientAddress('10.1.2.3', '10.0.0.4', ranges)).toBe('10.0.0.4');
   });
 
+  it('npm start refuses to start with a TRUST_PROXY it cannot read, and says which setting', () => {
+    const root = resolve(import.meta.dirname, '../..');
+    const run = spawnSync(process.execPath, [join(root, 'scripts/start.ts')], {
+      cwd: root,
+      env: { ...process.env, NO_BUILD: '1', PORT: '0', TRUST_PROXY: 'everyone', VAR_DIR: join(tempDir('gongshi-tp-'), 'var'), DATABASE_URL: '' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('TRUST_PROXY 中的“everyone”不是 IP 地址或网段');
+  });
+
   it('a value it cannot read is refused, naming the setting and the entry', () => {
     expect(() => parseTrustProxy('10.0.0.0/33')).toThrow(/TRUST_PROXY.*10\.0\.0\.0\/33/);
     expect(() => parseTrustProxy('proxy.example.com')).toThrow(/TRUST_PROXY.*proxy\.example\.com.*不是 IP 地址或网段/);
@@ -57,7 +71,12 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     beforeAll(async () => {
       db = await freshDb(kind);
       let now = Date.parse('2026-11-23T02:00:00.000Z');
-      clock = { now: () => new Date(now), advance: (ms) => void (now += ms) };
+      clock = {
+        now: () => new Date(now),
+        advance: (ms) => {
+          now += ms;
+        },
+      };
       const limits = { ...defaultLimits, rateBurst: 1000, ratePerSecond: 1000 };
       // Two servers on one store, as two instances would be; each keeps its own budget.
       behindProxy = await serveFunctions(await testWorld(db, { clock, limits }), { trustProxy: parseTrustProxy('loopback') });

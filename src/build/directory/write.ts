@@ -1,16 +1,27 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DIRECTORY_FILE, directoryFileOf, directoryFileSchema } from '../../core/directory.ts';
+import { NAME_WITHHELD } from '../../core/labels.ts';
+import { DEFAULT_RETENTION_YEARS } from '../../import/policy/disclosure.ts';
 import type { Site } from '../../import/site.ts';
+import { chinaToday, nameWithheld } from '../portal/public-view.ts';
 
 /**
  * Writes the directory file of a loaded site under the output folder: the agencies, the regulations' categories
  * and deadlines, the holidays and every published certificate's lookup key, number, name and agency — nothing
  * else of the roster. Written to a temporary name and renamed, so a reader never sees half a file.
  */
-export async function writeDirectoryFile(site: Pick<Site, 'registry' | 'regulations' | 'roster' | 'holidays'>, outDir: string, builtAt = new Date()): Promise<string> {
+export async function writeDirectoryFile(
+  site: Pick<Site, 'registry' | 'regulations' | 'roster' | 'holidays'> & Partial<Pick<Site, 'disclosure'>>,
+  outDir: string,
+  builtAt = new Date(),
+): Promise<string> {
+  // Past the retention period a name is shown nowhere, not even in the file behind the functions.
+  const years = site.disclosure?.retentionYears ?? DEFAULT_RETENTION_YEARS;
+  const today = chinaToday(builtAt);
+  const auxiliaries = site.roster.auxiliaries.map((aux) => (nameWithheld(aux, years, today) ? { ...aux, name: NAME_WITHHELD } : aux));
   const file = directoryFileSchema.parse(
-    directoryFileOf({ agencies: site.registry.agencies, regulations: site.regulations, auxiliaries: site.roster.auxiliaries, holidays: site.holidays, builtAt }),
+    directoryFileOf({ agencies: site.registry.agencies, regulations: site.regulations, auxiliaries, holidays: site.holidays, builtAt }),
   );
   const path = join(outDir, DIRECTORY_FILE);
   await mkdir(dirname(path), { recursive: true });

@@ -1,23 +1,27 @@
 import type { Agency } from '../../core/registry/schema.ts';
 import type { Regulation } from '../../core/regulation/schema.ts';
-import type { Auxiliary, AuxiliaryStatus } from '../../core/roster/schema.ts';
+
 import { getSite, type Site } from '../../import/site.ts';
 import { certificateLookupKey } from '../../core/text.ts';
 import { statusOrder } from '../../core/labels.ts';
+import { chinaToday, publicView, type PublicAuxiliary, type ShownStatus } from './public-view.ts';
 import { shardCountFor, shardOf, type NumberEntry } from './shard.ts';
 
 /** What the portal pages need, derived once per build from getSite(). */
 export interface Portal {
   site: Site;
-  auxiliaries: readonly Auxiliary[];
-  byNo: ReadonlyMap<string, Auxiliary>;
+  /** The build's date in China: expiry and the retention period are judged against it. */
+  today: string;
+  /** Every auxiliary as published (publicView): the only form of roster data the pages see. */
+  auxiliaries: readonly PublicAuxiliary[];
+  byNo: ReadonlyMap<string, PublicAuxiliary>;
   agencies: readonly Agency[];
   agencyById: ReadonlyMap<string, Agency>;
   /** Agencies with a published roster, by region (regions sorted), agencies sorted by name. */
   regions: readonly { region: string; agencies: readonly Agency[] }[];
   /** Roster per agency, sorted by name (Chinese collation), then number. */
-  rosterOf(agencyId: string): readonly Auxiliary[];
-  countsOf(agencyId: string): Record<AuxiliaryStatus, number>;
+  rosterOf(agencyId: string): readonly PublicAuxiliary[];
+  countsOf(agencyId: string): Record<ShownStatus, number>;
   /** The date the agency's roster is current as of (YYYY-MM-DD), if known. */
   asOf(agencyId: string): string | undefined;
   /** The newest roster date on the site. */
@@ -34,17 +38,17 @@ function readAsOf(source: unknown, agencyId: string): string | undefined {
   return undefined;
 }
 
-export function buildPortal(site: Site): Portal {
-  const auxiliaries = site.roster.auxiliaries;
+export function buildPortal(site: Site, today: string = chinaToday()): Portal {
+  const auxiliaries = site.roster.auxiliaries.map((aux) => publicView(aux, site.disclosure, today));
   const byNo = new Map(auxiliaries.map((a) => [a.certificateNo, a]));
-  const rosters = new Map<string, Auxiliary[]>();
+  const rosters = new Map<string, PublicAuxiliary[]>();
   for (const aux of auxiliaries) {
     let list = rosters.get(aux.agencyId);
     if (!list) rosters.set(aux.agencyId, (list = []));
     list.push(aux);
   }
   for (const list of rosters.values()) {
-    list.sort((a, b) => collator.compare(a.name, b.name) || a.certificateNo.localeCompare(b.certificateNo));
+    list.sort((a, b) => collator.compare(a.name ?? '', b.name ?? '') || a.certificateNo.localeCompare(b.certificateNo));
   }
   const agencies = site.registry.agencies;
   const agencyById = site.registry.byId;
@@ -68,14 +72,15 @@ export function buildPortal(site: Site): Portal {
   for (let i = 0; i < count; i++) shards.set(i.toString(36), []);
   for (const aux of auxiliaries) {
     const key = certificateLookupKey(aux.certificateNo);
-    const entry: NumberEntry = [key, aux.certificateNo, aux.name, aux.status, aux.agencyId];
+    const entry: NumberEntry = [key, aux.certificateNo, aux.name ?? '', aux.status, aux.agencyId];
     if (aux.post) entry.push(aux.post);
     shards.get(shardOf(key, count))!.push(entry);
   }
 
-  const counts = new Map<string, Record<AuxiliaryStatus, number>>();
+  const counts = new Map<string, Record<ShownStatus, number>>();
   return {
     site,
+    today,
     auxiliaries,
     byNo,
     agencies,
@@ -85,7 +90,7 @@ export function buildPortal(site: Site): Portal {
     countsOf(id) {
       let c = counts.get(id);
       if (!c) {
-        c = Object.fromEntries(statusOrder.map((s) => [s, 0])) as Record<AuxiliaryStatus, number>;
+        c = Object.fromEntries(statusOrder.map((s) => [s, 0])) as Record<ShownStatus, number>;
         for (const aux of rosters.get(id) ?? []) c[aux.status]++;
         counts.set(id, c);
       }

@@ -1,42 +1,62 @@
 import type { Agency } from '../../core/registry/schema.ts';
 import type { Regulation } from '../../core/regulation/schema.ts';
-import type { Auxiliary } from '../../core/roster/schema.ts';
 import { escapeHtml as e } from '../../core/text.ts';
 import { pageHtml } from '../../core/frame.ts';
-import { employmentLabel, formatDate, statusInfo } from '../../core/labels.ts';
-import { agencyPath, complaintPath, photoFileName } from './paths.ts';
-import { rulesHtml } from './rules-html.ts';
+import { employmentLabel, formatDate, NAME_WITHHELD, statusInfo } from '../../core/labels.ts';
+import { agencyPath, complaintPath, photoFileName, reportPath } from './paths.ts';
+import { ENDED_STATUSES, type PublicAuxiliary } from './public-view.ts';
+import { draftNoticeHtml, rulesHtml } from './rules-html.ts';
+import { statusAdviceHtml } from './status-advice.ts';
 
 /**
- * One certificate's verification page: the status first (words + symbol + colour + date), who it is, which unit,
- * then what an auxiliary may and must not do under the unit's regulation, and the complaint link. No JavaScript.
- * `#auxiliary` carries the data-* attributes the complaint form reads.
+ * One certificate's verification page: the status first (words + symbol + colour + date, and the validity date
+ * inside the same box so a page built earlier still shows it), who it is, which unit, what to do, then what an
+ * auxiliary may and must not do under the unit's regulation. Works without JavaScript; /expiry.js only turns the
+ * box amber once the validity date has passed. `#auxiliary` carries the data-* attributes the complaint form reads.
+ * Only what publicView let through is here.
  */
-export function verifyPageHtml(aux: Auxiliary, agency: Agency, regulation: Regulation, asOf: string | undefined): string {
+export function verifyPageHtml(aux: PublicAuxiliary, agency: Agency, regulation: Regulation, asOf: string | undefined, footer?: string): string {
   const status = statusInfo[aux.status];
   const fact = (term: string, value: string) => `<dt>${term}</dt><dd>${value}</dd>`;
   const complain = e(complaintPath(aux.certificateNo));
+  const report = e(reportPath(aux.certificateNo));
+  const name = aux.name ?? NAME_WITHHELD;
   const facts = [
-    fact('姓名', `<b>${e(aux.name)}</b>`),
+    fact('姓名', aux.name ? `<b>${e(aux.name)}</b>` : `<span class="muted">${NAME_WITHHELD}</span>`),
     fact('证件编号', e(aux.certificateNo)),
     fact('所在单位', `<a href="${agencyPath(agency.id)}">${e(agency.name)}</a>`),
     aux.post ? fact('岗位', e(aux.post)) : '',
-    aux.employment ? fact('用工方式', e(employmentLabel[aux.employment] + (aux.dispatcher ? `（派遣单位：${aux.dispatcher}）` : ''))) : '',
-    aux.dispatcher && !aux.employment ? fact('劳务派遣单位', e(aux.dispatcher)) : '',
+    aux.employment ? fact('用工方式', e(employmentLabel[aux.employment])) : '',
+    aux.dispatcher ? fact('劳务派遣单位', e(aux.dispatcher)) : '',
     aux.issuedOn ? fact('发证日期', formatDate(aux.issuedOn)) : '',
-    aux.validUntil ? fact('有效期至', formatDate(aux.validUntil)) : '',
     asOf ? fact('名单日期', `截至 ${formatDate(asOf)} 的公示名单`) : '',
   ].join('');
-  const photo = aux.photo ? `<img src="${e(photoFileName(aux.photo))}" alt="${e(aux.name)}的照片" width="96" height="128">` : '';
+  const photo = aux.photo ? `<img src="${e(photoFileName(aux.photo))}" alt="${e(name)}的照片" width="96" height="128">` : '';
+  const validity = aux.validUntil
+    ? `<span class="valid-until">有效期至 ${formatDate(aux.validUntil)}${aux.status === 'expired' ? '（已过期）' : ''}</span>`
+    : '';
+  const ended = ENDED_STATUSES.has(aux.status);
   const main =
-    `<article id="auxiliary" data-certificate-no="${e(aux.certificateNo)}" data-name="${e(aux.name)}" data-agency-id="${e(agency.id)}" data-agency-name="${e(agency.name)}" data-status="${aux.status}">` +
+    `<article id="auxiliary" data-certificate-no="${e(aux.certificateNo)}" data-name="${e(aux.name ?? '')}" data-agency-id="${e(agency.id)}" data-agency-name="${e(agency.name)}" data-status="${aux.status}">` +
     `<h1>证件核验：${e(aux.certificateNo)}</h1>` +
-    `<div class="status status-${aux.status}" role="status"><strong><span class="sym" aria-hidden="true">${status.symbol}</span>${status.label}</strong>` +
+    `<div class="status status-${aux.status}" role="status"${aux.validUntil ? ` data-valid-until="${aux.validUntil}"` : ''}>` +
+    `<strong><span class="sym" aria-hidden="true">${status.symbol}</span><span class="label">${status.label}</span></strong>` +
     (aux.statusSince ? `<span>自 ${formatDate(aux.statusSince)}${status.sinceWord}</span>` : '') +
-    `<div>${status.note}</div></div>` +
+    validity +
+    `<div class="note">${status.note}</div></div>` +
     `<div class="person">${photo}<dl class="facts">${facts}</dl></div>` +
-    `<p><a class="btn" href="${complain}">投诉此人</a></p></article>` +
+    (status.valid ? `<p><a class="btn" href="${complain}">投诉此人</a></p>` : `<p><a class="btn" href="${report}">举报仍在使用此证件的人</a></p>`) +
+    `</article>` +
+    // A page relying on a draft says so before it quotes it.
+    draftNoticeHtml(regulation) +
+    statusAdviceHtml(aux.status, regulation, report, complain) +
     `<section aria-labelledby="rules"><h2 id="rules">辅助人员可以做什么、不得做什么</h2>${rulesHtml(regulation)}` +
-    `<p>遇到上述不得做或禁止的行为，可以<a href="${complain}">投诉此人</a>。</p></section>`;
-  return pageHtml(`${aux.name}（${aux.certificateNo}）`, `辅助行政执法证件 ${aux.certificateNo} 核验结果`, main);
+    `<p>遇到上述不得做或禁止的行为，可以<a href="${complain}">投诉</a>。</p></section>`;
+  const title = aux.name ? `${aux.name}（${aux.certificateNo}）` : `证件 ${aux.certificateNo}`;
+  return pageHtml(title, `${regulation.wording.certificate} ${aux.certificateNo} 核验结果`, main, {
+    // Pages of people who no longer hold the certificate are for checking a number, not for finding a person.
+    noindex: ended,
+    footer,
+    scripts: aux.validUntil && aux.status === 'active' ? ['/expiry.js'] : [],
+  });
 }

@@ -1,7 +1,7 @@
 import type { Portal } from '../portal/data.ts';
 import { statusInfo, statusOrder } from '../../core/labels.ts';
 import { agencyPath } from '../portal/paths.ts';
-import type { Auxiliary } from '../../core/roster/schema.ts';
+import type { PublicAuxiliary } from '../portal/public-view.ts';
 import { nameTokens, partTokens, searchName } from './tokens.ts';
 import type { BucketMeta, Member } from './match.ts';
 
@@ -34,7 +34,8 @@ export function* searchRecords(portal: Portal): Generator<SearchRecord> {
   for (const agency of portal.agencies) {
     const roster = portal.rosterOf(agency.id);
     for (const status of statusOrder) {
-      const people = roster.filter((a) => a.status === status).sort((a, b) => collator.compare(searchName(a.name), searchName(b.name)));
+      // A withheld name is not searchable: the number still verifies through the number index.
+      const people = roster.filter((a): a is PublicAuxiliary & { name: string } => a.status === status && a.name !== undefined).sort((a, b) => collator.compare(searchName(a.name), searchName(b.name)));
       for (let start = 0; start < people.length; start += BUCKET_SIZE) {
         const bucket = people.slice(start, start + BUCKET_SIZE);
         const label = statusInfo[status].label;
@@ -56,6 +57,6 @@ export function* searchRecords(portal: Portal): Generator<SearchRecord> {
   }
 }
 
-function memberOf(aux: Auxiliary): Member {
+function memberOf(aux: PublicAuxiliary & { name: string }): Member {
   return aux.post ? [aux.certificateNo, aux.name, aux.post] : [aux.certificateNo, aux.name];
 }

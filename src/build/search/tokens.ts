@@ -29,7 +29,10 @@ export function encodeChars(text: string): string {
 
 /** The name as compared for search: NFKC, no spaces; the middle dot of minority names unified. */
 export function searchName(name: string): string {
-  return name.normalize('NFKC').replace(/\s+/g, '').replace(/[·•・‧．.]/g, '·');
+  return name
+    .normalize('NFKC')
+    .replace(/\s+/g, '')
+    .replace(/[·•・‧．.]/g, '·');
 }
 
 /**

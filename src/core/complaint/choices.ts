@@ -1,14 +1,27 @@
+import { categoryTargetTitle } from '../regulation/categories.ts';
+import { isDraft } from '../regulation/status.ts';
 import { categoriesOf, type Directory } from '../directory.ts';
 import type { CategoryGroup } from './form-html.ts';
 
-/** Category groups for the form: one per regulation in use, then 其他. */
+/**
+ * Category groups for the form: per regulation in use, one group aimed at the auxiliary's conduct and one at the
+ * agency's duties (a draft's groups say it has no legal force), then 其他.
+ */
 export function categoryGroups(directory: Directory): CategoryGroup[] {
   const ids = [...new Set(directory.agencies.map((a) => a.regulation))];
   const groups: CategoryGroup[] = [];
   for (const id of ids) {
     const regulation = directory.regulation(id);
     if (!regulation) continue;
-    groups.push({ title: regulation.title, regulationId: regulation.id, options: categoriesOf(regulation).filter((c) => c.regulationId) });
+    const options = categoriesOf(regulation);
+    const draft = isDraft(regulation) ? '（征求意见稿，不具有法律效力）' : '';
+    for (const target of ['auxiliary', 'agency'] as const) {
+      groups.push({
+        title: `${regulation.title}${draft} · ${categoryTargetTitle[target]}`,
+        regulationId: regulation.id,
+        options: options.filter((c) => c.target === target),
+      });
+    }
   }
   groups.push({ title: '其他', regulationId: null, options: [{ code: 'other', label: '其他' }] });
   return groups;

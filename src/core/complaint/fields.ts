@@ -53,7 +53,7 @@ export const complaintFields: Record<FieldName, FieldSpec> = {
     rules: { type: 'text', autoComplete: 'off', spellCheck: false, maxLength: 40 },
   },
   agencyId: { label: '单位', hint: '不知道是谁、或反映机关本身时必填' },
-  category: { label: '问题类别', hint: '按该单位执行的办法中禁止辅助人员从事的事项和行为分类，括号内为条款' },
+  category: { label: '问题类别', hint: '分两类：辅助人员本人的行为、执法机关的义务；类别名称是本站对条文的解读，括号内为条款（原文见办法页）' },
   when: { label: '发生时间', hint: '年-月-日，如 2026-05-01', rules: { type: 'date' } },
   place: { label: '发生地点', hint: '如：某路某号门口', rules: { type: 'text', maxLength: limits.placeMax } },
   description: {

@@ -126,6 +126,8 @@ export interface CategoryOption {
   code: string;
   label: string;
   regulationId: string | null;
+  /** Aimed at the auxiliary's own conduct or at the agency's duties; absent for 其他. */
+  target?: 'auxiliary' | 'agency';
 }
 
 export const kindLabels: Record<(typeof kinds)[number], string> = { complaint: '投诉', report: '举报' };

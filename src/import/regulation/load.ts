@@ -1,46 +1,120 @@
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { formatIssue } from '../../core/issues.ts';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ContentError } from '../../core/friendly-errors.ts';
-import { regulationSchema, type Regulation } from '../../core/regulation/schema.ts';
+import { formatIssue } from '../../core/issues.ts';
+import {
+  readingsTableSchema,
+  regulationListNames,
+  regulationSchema,
+  type Provision,
+  type ReadingRow,
+  type Regulation,
+  type RegulationListName,
+} from '../../core/regulation/schema.ts';
+import { provisionsOf } from '../../core/regulation/provisions.ts';
 
-/** Reads every `regulations/*.yaml`; the file name (without extension) must equal the regulation's id. */
+export { provisionById, provisionsOf } from '../../core/regulation/provisions.ts';
+
+/** The reviewed table of plain-language readings, beside the regulations (not a regulation itself). */
+export const READINGS_FILE = 'readings.yaml';
+
+/** Lists a complaint about the auxiliary may cite; one about the agency cites agencyDuties only. */
+const AUXILIARY_CATEGORY_LISTS: readonly RegulationListName[] = ['noEnforcementPower', 'forbiddenDuties', 'prohibitedConduct', 'auxiliaryDuties'];
+
+/**
+ * Reads every `regulations/*.yaml` (the file name, without extension, must equal the regulation's id) and joins
+ * each provision with its reading from `regulations/readings.yaml`. A reading whose article and exact text match
+ * no provision is an error: when a quote changes, its reading must be reviewed again.
+ */
 export async function loadRegulations(contentDir: string): Promise<Map<string, Regulation>> {
   const dir = join(contentDir, 'regulations');
   let names: string[];
   try {
-    names = (await readdir(dir)).filter((n) => n.endsWith('.yaml')).sort();
+    names = (await readdir(dir)).filter((n) => n.endsWith('.yaml') && n !== READINGS_FILE).sort();
   } catch (error) {
     throw new ContentError(dir, [`无法读取办法目录：${(error as Error).message}`]);
   }
   const regulations = new Map<string, Regulation>();
   for (const name of names) {
     const path = join(dir, name);
-    let data: unknown;
-    try {
-      data = parseYaml(await readFile(path, 'utf8'));
-    } catch (error) {
-      throw new ContentError(path, [`YAML 格式错误：${(error as Error).message}`]);
-    }
+    const data = await readYaml(path);
     const parsed = regulationSchema.safeParse(data);
     if (!parsed.success) throw new ContentError(path, parsed.error.issues.map((issue) => formatIssue(issue)));
-    const regulation = parsed.data;
+    const regulation = parsed.data as Regulation;
     const expected = name.replace(/\.yaml$/, '');
     if (regulation.id !== expected) throw new ContentError(path, [`id "${regulation.id}" 应与文件名 "${expected}" 一致`]);
-    const ids = new Set<string>();
-    const problems: string[] = [];
-    for (const list of ['noEnforcementPower', 'permittedDuties', 'forbiddenDuties', 'prohibitedConduct', 'disclosure'] as const) {
-      regulation[list].forEach((p, i) => {
-        if (ids.has(p.id)) problems.push(`${list}.${i}.id: "${p.id}" 重复`);
-        ids.add(p.id);
-      });
-    }
+    const problems = checkReferences(regulation);
     if (problems.length) throw new ContentError(path, problems);
     regulations.set(regulation.id, regulation);
   }
+  await attachReadings(join(dir, READINGS_FILE), regulations);
   return regulations;
 }
 
-/** `permittedDuties.2.text: 缺少原文 text`; unknown fields named in Chinese. */
+async function readYaml(path: string): Promise<unknown> {
+  try {
+    return parseYaml(await readFile(path, 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ContentError(path, ['文件不存在']);
+    throw new ContentError(path, [`YAML 格式错误：${(error as Error).message}`]);
+  }
+}
 
+/** Unique ids; categories and status articles name provisions of the right lists. */
+function checkReferences(regulation: Regulation): string[] {
+  const problems: string[] = [];
+  const listOf = new Map<string, RegulationListName>();
+  for (const list of regulationListNames) {
+    regulation[list].forEach((p, i) => {
+      if (listOf.has(p.id)) problems.push(`${list}.${i}.id: "${p.id}" 重复`);
+      else listOf.set(p.id, list);
+    });
+  }
+  const refer = (where: string, id: string, allowed: readonly RegulationListName[]) => {
+    const list = listOf.get(id);
+    if (!list) problems.push(`${where}: 没有 id 为 "${id}" 的条文`);
+    else if (!allowed.includes(list)) problems.push(`${where}: "${id}" 在 ${list} 中，这里只能引用 ${allowed.join('、')} 中的条文`);
+  };
+  regulation.complaintCategories.auxiliary.forEach((id, i) => refer(`complaintCategories.auxiliary.${i}`, id, AUXILIARY_CATEGORY_LISTS));
+  regulation.complaintCategories.agency.forEach((id, i) => refer(`complaintCategories.agency.${i}`, id, ['agencyDuties']));
+  const all = [...regulationListNames];
+  for (const list of regulationListNames) {
+    regulation[list].forEach((p, i) => p.seeAlso?.forEach((id, j) => refer(`${list}.${i}.seeAlso.${j}`, id, all)));
+  }
+  for (const [key, id] of Object.entries(regulation.statusArticles)) if (id) refer(`statusArticles.${key}`, id, all);
+  return problems;
+}
+
+async function attachReadings(path: string, regulations: ReadonlyMap<string, Regulation>): Promise<void> {
+  // Without a table no reading is shown: the verbatim text stands alone.
+  if (!existsSync(path)) return;
+  const parsed = readingsTableSchema.safeParse(await readYaml(path));
+  if (!parsed.success) throw new ContentError(path, parsed.error.issues.map((issue) => formatIssue(issue)));
+  const problems: string[] = [];
+  const seen = new Set<Provision>();
+  parsed.data.forEach((row, i) => {
+    const where = `第 ${i + 1} 行（${row.regulation} ${row.article}）`;
+    const regulation = regulations.get(row.regulation);
+    if (!regulation) return problems.push(`${where}: 没有 id 为 "${row.regulation}" 的办法`);
+    const matches = provisionsOf(regulation).filter((p) => p.article === row.article && p.text === row.text);
+    if (matches.length === 0) {
+      return problems.push(`${where}: 该办法中没有条款序号和原文都与这一行一致的条文（原文或序号改过后，解读须重新审阅并更新这一行）`);
+    }
+    for (const p of matches) {
+      if (seen.has(p)) problems.push(`${where}: 这一条文已有解读（每条只能有一行）`);
+      seen.add(p);
+      p.reading = row.reading;
+    }
+  });
+  if (problems.length) throw new ContentError(path, problems);
+}
+
+/** Reads the readings table alone (for the test that every reading shown comes from it). */
+export async function loadReadingsTable(contentDir: string): Promise<ReadingRow[]> {
+  const path = join(contentDir, 'regulations', READINGS_FILE);
+  const parsed = readingsTableSchema.safeParse(await readYaml(path));
+  if (!parsed.success) throw new ContentError(path, parsed.error.issues.map((issue) => formatIssue(issue)));
+  return parsed.data;
+}

@@ -11,6 +11,7 @@ export const rosterFields = [
   'employment',
   'dispatcher',
   'photo',
+  'photoConsent',
 ] as const;
 export type RosterField = (typeof rosterFields)[number];
 
@@ -27,6 +28,7 @@ export const fieldLabels: Record<RosterField, string> = {
   employment: '用工方式',
   dispatcher: '劳务派遣单位',
   photo: '照片',
+  photoConsent: '照片公开同意',
 };
 
 /** Header texts recognized without a mapping file (compared after headerKey). */
@@ -42,6 +44,7 @@ export const headerAliases: Record<RosterField, readonly string[]> = {
   employment: ['用工方式'],
   dispatcher: ['劳务派遣单位'],
   photo: ['照片'],
+  photoConsent: ['照片公开同意', '同意公开照片'],
 };
 
 export const dateFields: ReadonlySet<RosterField> = new Set(['statusSince', 'issuedOn', 'validUntil']);

@@ -65,7 +65,7 @@ export function lookalikeHeader(headerCells: readonly string[], field: RosterFie
   const aliases = new Set(headerAliases[field].map(headerKey));
   for (const [index, cell] of headerCells.entries()) {
     const key = headerKey(cell);
-    const bare = key.replace(/[(（【\[][^)）】\]]*[)）】\]]/g, '').replace(/[*＊:：#＃]/g, '');
+    const bare = key.replace(/[(（【[][^)）】\]]*[)）】\]]/g, '').replace(/[*＊:：#＃]/g, '');
     if (bare !== key && aliases.has(bare)) return { index, header: cell.replace(/[\s\u3000]+/g, ' ').trim() };
   }
   return undefined;

@@ -91,7 +91,10 @@ async function importFile(
   const done = { report, records };
 
   for (const stray of source.strayMappingFiles ?? []) {
-    problems.push({ file: stray, reason: '映射文件没有同名的名单文件，不会被使用：映射文件应与名单同名，如 城管局-2026-11-01.xlsx 对应 城管局-2026-11-01.mapping.yaml' });
+    problems.push({
+      file: stray,
+      reason: '映射文件没有同名的名单文件，不会被使用：映射文件应与名单同名，如 城管局-2026-11-01.xlsx 对应 城管局-2026-11-01.mapping.yaml',
+    });
   }
   if (source.readError !== undefined) {
     problems.push({ file, reason: source.readError });
@@ -203,11 +206,17 @@ async function importFile(
         reason: `在前 ${HEADER_SEARCH_ROWS} 行中没有找到表头行：表头行须同时有「姓名」和「证件编号」两列（查看过的行、认得的表头和可以照着改的映射文件见检查结果中该文件下方）`,
       });
     } else readHeaderRow(candidate.row.cells, candidate.row.number, mapping, file, problems, readPreamble(looked, registry, resolveAgency).agency);
-    report.mappingHelp = mappingHelp(file, looked, candidate.score ? candidate.row : likelyHeader(looked), { asOf: report.asOf || undefined, agencyId: mapping.agency });
+    report.mappingHelp = mappingHelp(file, looked, candidate.score ? candidate.row : likelyHeader(looked), {
+      asOf: report.asOf || undefined,
+      agencyId: mapping.agency,
+    });
     return done;
   }
   if (!header.usable && headerCells) {
-    report.mappingHelp = mappingHelp(file, [...looked, headerCells], headerCells, { asOf: report.asOf || undefined, agencyId: mapping.agency ?? preamble.agency?.agency?.id });
+    report.mappingHelp = mappingHelp(file, [...looked, headerCells], headerCells, {
+      asOf: report.asOf || undefined,
+      agencyId: mapping.agency ?? preamble.agency?.agency?.id,
+    });
   }
   for (const c of [...unnamedWithData].sort((a, b) => a - b)) report.droppedColumns.push(`${columnLabel(c, '')}（无表头）`);
   report.rows = records.length;
@@ -220,7 +229,10 @@ async function importFile(
 
 function isHeaderCandidate(cells: readonly RawCell[], mapping: RosterMapping): boolean {
   if (!cells.some((c) => cellText(c).trim() !== '')) return false;
-  const { columns } = matchHeaders(cells.map((c) => cellText(c)), mapping.columns);
+  const { columns } = matchHeaders(
+    cells.map((c) => cellText(c)),
+    mapping.columns,
+  );
   return columns.has('name') && columns.has('certificateNo');
 }
 
@@ -229,7 +241,10 @@ function bestCandidate(rows: readonly TableRow[], mapping: RosterMapping): { row
   let best: { row: TableRow; score: number } | undefined;
   for (const row of rows) {
     if (!row.cells.some((c) => cellText(c).trim() !== '')) continue;
-    const score = matchHeaders(row.cells.map((c) => cellText(c)), mapping.columns).columns.size;
+    const score = matchHeaders(
+      row.cells.map((c) => cellText(c)),
+      mapping.columns,
+    ).columns.size;
     if (!best || score > best.score) best = { row, score };
   }
   return best;
@@ -255,7 +270,8 @@ function resolveAsOf(file: string, mapping: RosterMapping, preamble: Preamble, r
   else if (complain) {
     problems.push({
       file,
-      reason: '无法确定名单日期：请在表头上方写明“填报日期：2026年11月1日”，或在文件名中写上日期（如 城管局-2026-11-01.csv），或在映射文件中写 asOf: 2026-11-01',
+      reason:
+        '无法确定名单日期：请在表头上方写明“填报日期：2026年11月1日”，或在文件名中写上日期（如 城管局-2026-11-01.csv），或在映射文件中写 asOf: 2026-11-01',
     });
   }
 }

@@ -31,7 +31,12 @@ export async function findRosterFilesIn(root: string): Promise<string[]> {
   return entries
     .filter((e) => e.isFile() && ROSTER_FILE.test(e.name))
     .map((e) => join(e.parentPath, e.name))
-    .filter((path) => !relative(root, path).split(sep).some((part) => part.startsWith('.') || part.startsWith('~$')))
+    .filter(
+      (path) =>
+        !relative(root, path)
+          .split(sep)
+          .some((part) => part.startsWith('.') || part.startsWith('~$')),
+    )
     .sort();
 }
 

@@ -47,7 +47,9 @@ export function mappingHelp(file: string, looked: readonly TableRow[], headerRow
   const used = new Set<RosterField>();
   const seen = new Set<string>();
   for (const cell of headerRow?.cells ?? []) {
-    const header = cellText(cell).replace(/[\s\u3000]+/g, ' ').trim();
+    const header = cellText(cell)
+      .replace(/[\s\u3000]+/g, ' ')
+      .trim();
     if (!header || seen.has(headerKey(header))) continue;
     seen.add(headerKey(header));
     const key = JSON.stringify(header);
@@ -73,11 +75,14 @@ function describeRow(row: TableRow): string {
   const parts: string[] = [];
   let previous = '';
   row.cells.forEach((cell, index) => {
-    const text = cellText(cell).replace(/[\s\u3000]+/g, ' ').trim();
+    const text = cellText(cell)
+      .replace(/[\s\u3000]+/g, ' ')
+      .trim();
     // A merged cell repeats its text across the row: show it once.
     if (!text || text === previous) return;
     previous = text;
-    const safe = findPrivateNumber(text) || /\d{6,}/.test(text.replace(/[\s-]/g, '')) ? '（含长数字，已隐藏）' : text.length > 30 ? `${text.slice(0, 30)}…` : text;
+    const safe =
+      findPrivateNumber(text) || /\d{6,}/.test(text.replace(/[\s-]/g, '')) ? '（含长数字，已隐藏）' : text.length > 30 ? `${text.slice(0, 30)}…` : text;
     parts.push(`${columnLetter(index)}「${safe}」`);
   });
   return parts.join(' ') || '（空）';

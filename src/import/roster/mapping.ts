@@ -18,10 +18,7 @@ export const rosterMappingSchema = z
     asOf: isoDate.optional(),
     /** Extra header text → field. */
     columns: z
-      .record(
-        z.string().min(1, { message: '表头不能为空' }),
-        z.enum(rosterFields, { message: `字段名应为以下之一：${rosterFields.join(', ')}` }),
-      )
+      .record(z.string().min(1, { message: '表头不能为空' }), z.enum(rosterFields, { message: `字段名应为以下之一：${rosterFields.join(', ')}` }))
       .optional(),
     /** XLSX sheet to read; default the first visible one. */
     sheet: z.string().min(1, { message: '工作表名不能为空' }).optional(),

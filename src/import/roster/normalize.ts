@@ -131,7 +131,21 @@ for (const [employment, words] of Object.entries(EMPLOYMENT_WORDS) as [Employmen
   EMPLOYMENT_BY_WORD.set(employment, employment);
   for (const word of words) EMPLOYMENT_BY_WORD.set(word, employment);
 }
-export const EMPLOYMENT_WORDS_HINT = Object.values(EMPLOYMENT_WORDS).map((w) => w.join('/')).join('；');
+export const EMPLOYMENT_WORDS_HINT = Object.values(EMPLOYMENT_WORDS)
+  .map((w) => w.join('/'))
+  .join('；');
+
+const CONSENT_WORDS = { yes: ['是', '同意', 'y', 'yes', '1', '√', '✓'], no: ['否', '不同意', 'n', 'no', '0', '×'] };
+export const CONSENT_WORDS_HINT = `是/同意；否/不同意（空白视为不同意）`;
+
+/** 照片公开同意: only an explicit yes is consent; an empty cell is not. */
+export function parseConsent(value: string): Parsed<boolean> {
+  const word = toHalfWidth(value).replace(/\s+/g, '').toLowerCase();
+  if (!word) return { ok: true, value: false };
+  if (CONSENT_WORDS.yes.includes(word)) return { ok: true, value: true };
+  if (CONSENT_WORDS.no.includes(word)) return { ok: true, value: false };
+  return { ok: false, reason: `无法识别的照片公开同意。可用：${CONSENT_WORDS_HINT}` };
+}
 
 /** 用工方式; `undefined` for an empty cell. */
 export function parseEmployment(value: string): Parsed<Employment | undefined> {

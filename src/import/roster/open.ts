@@ -25,7 +25,8 @@ export async function openTable(source: RosterSource, mapping: RosterMapping, re
     const name: WorkbookKind = extension === 'xls' ? 'XLS' : 'ET';
     report.encoding = kind === 'zip' ? `${name}（内容为 XLSX）` : kind === 'html' ? `${name}（内容为网页表格）` : name;
     // Some systems save an XLSX or an HTML table under .xls; the reader recognizes those contents too.
-    if (kind === undefined) return { ok: false, reason: `文件内容不是 .${extension} 工作簿（可能是改了扩展名的 CSV 或文本文件）：请在 Excel 或 WPS 中打开后另存为 .xlsx` };
+    if (kind === undefined)
+      return { ok: false, reason: `文件内容不是 .${extension} 工作簿（可能是改了扩展名的 CSV 或文本文件）：请在 Excel 或 WPS 中打开后另存为 .xlsx` };
     if (kind === 'ole' && source.bytes.length < 512) return { ok: false, reason: `无法读取 .${extension} 文件：文件不完整或已损坏` };
     return workbook(source.bytes, name, mapping.sheet);
   }
@@ -56,7 +57,11 @@ async function workbook(bytes: Uint8Array, kind: WorkbookKind, sheet: string | u
 function signature(bytes: Uint8Array): 'zip' | 'ole' | 'html' | undefined {
   if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) return 'zip';
   if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) return 'ole';
-  const start = new TextDecoder().decode(bytes.subarray(0, 512)).replace(/^\uFEFF/, '').trimStart().toLowerCase();
+  const start = new TextDecoder()
+    .decode(bytes.subarray(0, 512))
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .toLowerCase();
   if (/^<(?:!doctype html|html|table|\?xml)/.test(start)) return 'html';
   return undefined;
 }

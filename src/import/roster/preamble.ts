@@ -11,7 +11,8 @@ export interface Preamble {
   agency?: { text: string; row: number; agency?: Agency };
 }
 
-const DATE_LABEL = /(填报日期|填表日期|制表日期|报送日期|统计日期|统计时间|统计截止日期|截止日期|截至日期|截止时间|截至时间|数据日期|名单日期|截至|截止|日期)\s*[:：]?\s*(?:到|至)?\s*/g;
+const DATE_LABEL =
+  /(填报日期|填表日期|制表日期|报送日期|统计日期|统计时间|统计截止日期|截止日期|截至日期|截止时间|截至时间|数据日期|名单日期|截至|截止|日期)\s*[:：]?\s*(?:到|至)?\s*/g;
 const DATE_TEXT = /^(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?|\d{8}(?!\d))/;
 const AGENCY_LABEL = /(填报单位|填表单位|报送单位|单位名称|单位)\s*(?:[(（]\s*(?:盖章|公章|章|签章)\s*[)）])?\s*[:：]\s*/;
 /** Where an agency name written after its label ends: a wide gap or the next label on the same line. */

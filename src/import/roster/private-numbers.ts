@@ -43,7 +43,11 @@ export function findPrivateNumber(text: string): PrivateNumberKind | undefined {
 }
 
 function classify(digits: string): PrivateNumberKind | undefined {
-  if (/^\d{17}[\dX]$/.test(digits) && isRealIsoDate(`${digits.slice(6, 10)}-${digits.slice(10, 12)}-${digits.slice(12, 14)}`) && /^(18|19|20)/.test(digits.slice(6, 10))) {
+  if (
+    /^\d{17}[\dX]$/.test(digits) &&
+    isRealIsoDate(`${digits.slice(6, 10)}-${digits.slice(10, 12)}-${digits.slice(12, 14)}`) &&
+    /^(18|19|20)/.test(digits.slice(6, 10))
+  ) {
     return 'id';
   }
   if (/^\d{15}$/.test(digits) && isRealIsoDate(`19${digits.slice(6, 8)}-${digits.slice(8, 10)}-${digits.slice(10, 12)}`)) return 'id';

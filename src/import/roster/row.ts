@@ -3,7 +3,7 @@ import type { Agency } from '../../core/registry/schema.ts';
 import type { Auxiliary } from '../../core/roster/schema.ts';
 import { dateFields, fieldLabels, type RosterField } from './fields.ts';
 import type { MappedColumn } from './headers.ts';
-import { cellText, cleanText, normalizeName, parseCertificateNo, parseDate, parseEmployment, type Parsed } from './normalize.ts';
+import { cellText, cleanText, normalizeName, parseCertificateNo, parseConsent, parseDate, parseEmployment, type Parsed } from './normalize.ts';
 import { findPrivateNumber, PRIVATE_NUMBER_NAMES } from './private-numbers.ts';
 import { parseStatus } from './status.ts';
 import type { RosterProblem } from './problems.ts';
@@ -88,7 +88,10 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
       }
     }
     if ((value.includes(':') || value.includes('\\')) && FILE_PATH.test(value)) {
-      withhold(field, `${fieldLabels[field]}中含有电脑上的文件路径，不能公开（此处不引用原值）${field === 'photo' ? '：照片应写成名单文件所在文件夹内的相对路径，如 photos/张三.jpg' : ''}`);
+      withhold(
+        field,
+        `${fieldLabels[field]}中含有电脑上的文件路径，不能公开（此处不引用原值）${field === 'photo' ? '：照片应写成名单文件所在文件夹内的相对路径，如 photos/张三.jpg' : ''}`,
+      );
       continue;
     }
     const max = field === 'name' ? MAX_NAME_LENGTH : MAX_FIELD_LENGTH;
@@ -111,7 +114,8 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
   let agency = ctx.mappingAgency ?? ctx.sheetAgency?.agency;
   const noAgency = (): void => {
     const sheet = ctx.sheetAgency;
-    if (sheet && !sheet.agency) problem('agency', `单位为空，表头上方第 ${sheet.row} 行写的单位「${sheet.text}」在 agencies.yaml 中找不到（应与机关的完整名称一致）`);
+    if (sheet && !sheet.agency)
+      problem('agency', `单位为空，表头上方第 ${sheet.row} 行写的单位「${sheet.text}」在 agencies.yaml 中找不到（应与机关的完整名称一致）`);
     else problem('agency', '单位为空');
   };
   if (!ctx.columns.has('agency') && !agency) noAgency();
@@ -153,6 +157,9 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
     if (reason) problem('photo', reason, photo);
   }
 
+  const consent = parseConsent(text('photoConsent'));
+  if (!consent.ok) problem('photoConsent', consent.reason, text('photoConsent'));
+
   const statusWord = text('status');
   if (problems.length || !certificate.ok || !agency || !status.ok) return { kind: 'bad', problems, statusWord: status.ok ? statusWord : undefined };
   const auxiliary: Auxiliary = { certificateNo: certificate.value, name, agencyId: agency.id, status: status.value };
@@ -166,6 +173,7 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
   if (employmentValue) auxiliary.employment = employmentValue;
   if (dispatcher) auxiliary.dispatcher = dispatcher;
   if (photo) auxiliary.photo = photo;
+  if (consent.ok && consent.value) auxiliary.photoConsent = true;
   return { kind: 'ok', auxiliary, statusWord };
 }
 

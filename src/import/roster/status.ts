@@ -80,7 +80,11 @@ function readStatus(value: string): StatusReading {
         // 证件未收回: a negated word inside a phrase is named as such rather than as an unknown word.
         for (let j = i; j < chunk.length; j++) {
           const negated = NEGATIONS.has(chunk[j]!) ? wordAt(chunk, j + 1) : undefined;
-          if (negated) return { ok: false, reason: `「${chunk}」中有否定的说法「${chunk[j]}${negated}」，不能当作「${negated}」：请直接写出状态。可用：${STATUS_WORDS_HINT}` };
+          if (negated)
+            return {
+              ok: false,
+              reason: `「${chunk}」中有否定的说法「${chunk[j]}${negated}」，不能当作「${negated}」：请直接写出状态。可用：${STATUS_WORDS_HINT}`,
+            };
         }
         return { ok: false, reason: `无法识别的状态。可用：${STATUS_WORDS_HINT}` };
       }

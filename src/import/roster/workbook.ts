@@ -111,7 +111,11 @@ function fillMerges(sheet: WorkSheet, rows: DenseRows): void {
     const lastRow = Math.min(e.r, rows.length - 1);
     const lastCol = Math.min(e.c, width - 1);
     for (let r = s.r; r <= lastRow; r++) {
-      const row = (rows[r] ??= []);
+      let row = rows[r];
+      if (!row) {
+        row = [];
+        rows[r] = row;
+      }
       for (let c = s.c; c <= lastCol; c++) if ((r !== s.r || c !== s.c) && !row[c]) row[c] = master;
     }
   }

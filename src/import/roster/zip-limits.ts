@@ -20,13 +20,18 @@ const RATIO_APPLIES_ABOVE = 2 ** 20;
  * an archive that lies about its sizes is caught too while memory stays at one chunk. Returns the reason to refuse,
  * written for the clerk, or undefined.
  */
-export async function checkZipLimits(bytes: Uint8Array, limits: { maxEntries: number; maxExpandedBytes: number; maxRatio: number } = ZIP_LIMITS): Promise<string | undefined> {
+export async function checkZipLimits(
+  bytes: Uint8Array,
+  limits: { maxEntries: number; maxExpandedBytes: number; maxRatio: number } = ZIP_LIMITS,
+): Promise<string | undefined> {
   const yauzl = await import('yauzl');
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let zip: ZipFile;
   try {
     zip = await new Promise<ZipFile>((resolve, reject) =>
-      yauzl.fromBuffer(buffer, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false }, (error, file) => (error ? reject(error) : resolve(file))),
+      yauzl.fromBuffer(buffer, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false }, (error, file) =>
+        error ? reject(error) : resolve(file),
+      ),
     );
   } catch {
     return '无法读取文件：文件已损坏或不是有效的工作簿（压缩包结构错误）';
@@ -40,7 +45,8 @@ export async function checkZipLimits(bytes: Uint8Array, limits: { maxEntries: nu
   let expanded = 0;
   const tooBig = (entry: Entry, size: number): string | undefined => {
     if (expanded + size > limits.maxExpandedBytes) return refuse(`解压后超过 ${Math.round(limits.maxExpandedBytes / 2 ** 20)} MB`);
-    if (size > RATIO_APPLIES_ABOVE && size > entry.compressedSize * limits.maxRatio) return refuse(`其中的「${entry.fileName.slice(0, 80)}」压缩比超过 ${limits.maxRatio}:1`);
+    if (size > RATIO_APPLIES_ABOVE && size > entry.compressedSize * limits.maxRatio)
+      return refuse(`其中的「${entry.fileName.slice(0, 80)}」压缩比超过 ${limits.maxRatio}:1`);
     return undefined;
   };
   return new Promise<string | undefined>((resolve) => {
