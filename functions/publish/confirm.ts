@@ -30,10 +30,16 @@ export async function confirmDraft(world: PublishWorld, session: PublishSession,
   }
   const unconfirmed = diff.removed.filter((p) => !left.includes(p.certificateNo));
   if (unconfirmed.length) {
-    return { ok: false, status: 422, message: `以下人员在新名单中消失且没有写明状态，请逐一确认已离职，或改正名单后重新上传：${unconfirmed.map((p) => `${p.name}（${p.certificateNo}）`).join('、')}` };
+    return {
+      ok: false,
+      status: 422,
+      message: `以下人员在新名单中消失且没有写明状态，请逐一确认已离职，或改正名单后重新上传：${unconfirmed.map((p) => `${p.name}（${p.certificateNo}）`).join('、')}`,
+    };
   }
   const gone = new Set(diff.removed.map((p) => p.certificateNo));
-  const leavers: Auxiliary[] = currentRecords.filter((r) => gone.has(r.certificateNo)).map((r) => ({ ...r, status: 'left', statusSince: today(world.clock.now()) }));
+  const leavers: Auxiliary[] = currentRecords
+    .filter((r) => gone.has(r.certificateNo))
+    .map((r) => ({ ...r, status: 'left', statusSince: today(world.clock.now()) }));
   const records = [...parseRecords(draft.records), ...leavers];
   const version = await world.store.transaction(async (tx) => {
     if (!(await deleteDraft(tx, draft.id))) return undefined;
@@ -54,7 +60,7 @@ export async function confirmDraft(world: PublishWorld, session: PublishSession,
 /** Undo: publishes the version before the current one again, as a new version (the history keeps both). */
 export async function republishPrevious(world: PublishWorld, session: PublishSession): Promise<Confirmed> {
   const [current, previous] = await listVersions(world.store, session.agency.id);
-  if (!current || current.status !== 'published' || !previous) return { ok: false, status: 404, message: '没有可以恢复的上一个版本。' };
+  if (current?.status !== 'published' || !previous) return { ok: false, status: 404, message: '没有可以恢复的上一个版本。' };
   const before = parseRecords(current.records);
   const records = parseRecords(previous.records);
   const version = await publishVersion(world.store, {

@@ -113,10 +113,20 @@ export function publishFunctions(world: PublishWorld, republisher?: Republisher)
       }
       const now = world.clock.now().getTime();
       if (!perAddress(context.clientAddress, now)) {
-        return html(429, problemHtml(429, `本网络地址一小时内已请求 ${SIGN_IN_REQUESTS_PER_HOUR.perAddress} 次登录链接，请稍后再试。`, '请求过于频繁'), { 'retry-after': '3600' });
+        return html(429, problemHtml(429, `本网络地址一小时内已请求 ${SIGN_IN_REQUESTS_PER_HOUR.perAddress} 次登录链接，请稍后再试。`, '请求过于频繁'), {
+          'retry-after': '3600',
+        });
       }
       if (!perAgency(agency.id, now)) {
-        return html(429, problemHtml(429, `${agency.name}一小时内已请求 ${SIGN_IN_REQUESTS_PER_HOUR.perAgency} 次登录链接，请使用已收到的邮件中的链接，或稍后再试。`, '请求过于频繁'), { 'retry-after': '3600' });
+        return html(
+          429,
+          problemHtml(
+            429,
+            `${agency.name}一小时内已请求 ${SIGN_IN_REQUESTS_PER_HOUR.perAgency} 次登录链接，请使用已收到的邮件中的链接，或稍后再试。`,
+            '请求过于频繁',
+          ),
+          { 'retry-after': '3600' },
+        );
       }
       const mailbox = await requestSignIn(world, agency);
       return html(200, linkSentHtml(agency, maskedMailbox(mailbox)));
@@ -153,7 +163,14 @@ export function publishFunctions(world: PublishWorld, republisher?: Republisher)
       if (read) return redirect('/publish/workspace/');
       // Without a way to republish, nothing is recorded: a version that never reaches the site would mislead the clerk.
       if (!republisher) {
-        return html(503, problemHtml(503, '本部署没有配置重新生成网站的方式（一体部署由 npm start 自动完成；无服务器部署需设置 BUILD_HOOK_URL），名单无法发布。请联系运维人员。', '暂时无法发布'));
+        return html(
+          503,
+          problemHtml(
+            503,
+            '本部署没有配置重新生成网站的方式（一体部署由 npm start 自动完成；无服务器部署需设置 BUILD_HOOK_URL），名单无法发布。请联系运维人员。',
+            '暂时无法发布',
+          ),
+        );
       }
       const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
       if (type !== 'application/x-www-form-urlencoded') return html(415, problemHtml(415, '只接受网页表单提交（application/x-www-form-urlencoded）。'));
@@ -168,7 +185,14 @@ export function publishFunctions(world: PublishWorld, republisher?: Republisher)
         const draft = !undo && done.status === 422 ? await findDraft(world.store, draftId, session.tokenHash) : undefined;
         if (draft) {
           const diff = rosterDiffSchema.parse(JSON.parse(draft.diff));
-          return html(422, uploadResultHtml(session.agency, { ok: true, fileName: '上传的名单', report: [], draftId, diff, total: parseRecords(draft.records).length }, done.message));
+          return html(
+            422,
+            uploadResultHtml(
+              session.agency,
+              { ok: true, fileName: '上传的名单', report: [], draftId, diff, total: parseRecords(draft.records).length },
+              done.message,
+            ),
+          );
         }
         return html(done.status, problemHtml(done.status, done.message));
       }

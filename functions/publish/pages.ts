@@ -17,16 +17,22 @@ export function page(title: string, body: string): string {
 }
 
 export function problemHtml(status: number, message: string, title = '无法继续'): string {
-  return page(title, `<h1>${escapeHtml(title)}</h1><p class="error" role="alert" data-status="${status}">${escapeHtml(message)}</p><p><a href="/publish/">回到名单发布</a></p>`);
+  return page(
+    title,
+    `<h1>${escapeHtml(title)}</h1><p class="error" role="alert" data-status="${status}">${escapeHtml(message)}</p><p><a href="/publish/">回到名单发布</a></p>`,
+  );
 }
 
 function agencyOptions(agencies: readonly Agency[], selected: string | undefined): string {
   const byRegion = new Map<string, Agency[]>();
   for (const a of agencies) byRegion.set(a.region, [...(byRegion.get(a.region) ?? []), a]);
   return `<option value="">请选择</option>${[...byRegion]
-    .map(([region, list]) => `<optgroup label="${escapeHtml(region)}">${list
-      .map((a) => `<option value="${escapeHtml(a.id)}"${a.id === selected ? ' selected' : ''}>${escapeHtml(a.name)}</option>`)
-      .join('')}</optgroup>`)
+    .map(
+      ([region, list]) =>
+        `<optgroup label="${escapeHtml(region)}">${list
+          .map((a) => `<option value="${escapeHtml(a.id)}"${a.id === selected ? ' selected' : ''}>${escapeHtml(a.name)}</option>`)
+          .join('')}</optgroup>`,
+    )
     .join('')}`;
 }
 

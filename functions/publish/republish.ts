@@ -88,6 +88,9 @@ export function buildHookFromEnv(env: NodeJS.ProcessEnv): SiteBuilder | undefine
   return async () => {
     const response = await fetch(hook, { method: 'POST', signal: AbortSignal.timeout(30_000) }).catch((error: Error) => ({ ok: false, status: 0, error }));
     if (response.ok) return { ok: true };
-    return { ok: false, message: `调用构建钩子失败（${'status' in response && response.status ? `HTTP ${response.status}` : '无法连接'}），名单没有发布。请联系运维人员检查 BUILD_HOOK_URL。` };
+    return {
+      ok: false,
+      message: `调用构建钩子失败（${'status' in response && response.status ? `HTTP ${response.status}` : '无法连接'}），名单没有发布。请联系运维人员检查 BUILD_HOOK_URL。`,
+    };
   };
 }

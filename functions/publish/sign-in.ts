@@ -46,7 +46,10 @@ export async function requestSignIn(world: PublishWorld, agency: Agency): Promis
   const expiresAt = new Date(now.getTime() + SIGN_IN_LINK_MINUTES * 60_000);
   const mail = composeMail({
     subject: `名单发布登录链接：${agency.name}`,
-    intro: [`有人在${world.settings.siteUrl}/publish/ 请求以“${agency.name}”的身份登录名单发布工作台。`, '如果不是您本人或本单位同事请求的，请忽略本邮件，无需任何操作。'],
+    intro: [
+      `有人在${world.settings.siteUrl}/publish/ 请求以“${agency.name}”的身份登录名单发布工作台。`,
+      '如果不是您本人或本单位同事请求的，请忽略本邮件，无需任何操作。',
+    ],
     rows: [
       ['机关', agency.name],
       ['有效期', `${SIGN_IN_LINK_MINUTES} 分钟，只能使用一次`],
@@ -57,7 +60,12 @@ export async function requestSignIn(world: PublishWorld, agency: Agency): Promis
   });
   await world.store.transaction(async (tx) => {
     await insertSignIn(tx, { tokenHash: hashToken(token), agencyId: agency.id, mailbox, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString() });
-    await enqueueMail(tx, { ...mail, complaintId: null, key: `publish-${hashToken(token).slice(0, 16)}`, kind: 'publish-sign-in', recipient: mailbox }, now.toISOString(), mailHost(world.settings.siteUrl));
+    await enqueueMail(
+      tx,
+      { ...mail, complaintId: null, key: `publish-${hashToken(token).slice(0, 16)}`, kind: 'publish-sign-in', recipient: mailbox },
+      now.toISOString(),
+      mailHost(world.settings.siteUrl),
+    );
   });
   return mailbox;
 }
@@ -93,7 +101,13 @@ export async function completeSignIn(
   const expiresAt = new Date(now.getTime() + SESSION_HOURS * 3600_000);
   const used = await world.store.transaction(async (tx) => {
     if (!(await useSignIn(tx, hashToken(token), now.toISOString()))) return false;
-    await insertSession(tx, { tokenHash: hashToken(sessionToken), agencyId: check.agency.id, mailbox: check.mailbox, createdAt: now.toISOString(), expiresAt: expiresAt.toISOString() });
+    await insertSession(tx, {
+      tokenHash: hashToken(sessionToken),
+      agencyId: check.agency.id,
+      mailbox: check.mailbox,
+      createdAt: now.toISOString(),
+      expiresAt: expiresAt.toISOString(),
+    });
     return true;
   });
   // Lost a race with another press of the same link: the other one signed in.

@@ -26,7 +26,9 @@ export function parseRecords(json: string): Auxiliary[] {
 
 /** A file name fit to show: the last path part, no control characters, not too long. */
 function displayName(name: string): string {
-  const clean = basename(name.replace(/\\/g, '/')).replace(/[\p{Cc}\p{Cf}]/gu, '').slice(-120);
+  const clean = basename(name.replace(/\\/g, '/'))
+    .replace(/[\p{Cc}\p{Cf}]/gu, '')
+    .slice(-120);
   return clean || '上传的文件';
 }
 
@@ -53,13 +55,21 @@ export async function checkUpload(world: PublishWorld, session: PublishSession, 
   );
   for (const aux of result.auxiliaries) {
     if (aux.agencyId !== own) {
-      problems.push({ file: fileName, value: aux.certificateNo, reason: `此人的单位是${registry.byId.get(aux.agencyId)?.name ?? aux.agencyId}；您只能发布${session.agency.name}的人员` });
+      problems.push({
+        file: fileName,
+        value: aux.certificateNo,
+        reason: `此人的单位是${registry.byId.get(aux.agencyId)?.name ?? aux.agencyId}；您只能发布${session.agency.name}的人员`,
+      });
       continue;
     }
     const published = world.directory.auxiliary(aux.certificateNo);
     if (published && published.agencyId !== own) {
       const other = world.directory.agency(published.agencyId)?.name ?? published.agencyId;
-      problems.push({ file: fileName, value: aux.certificateNo, reason: `证件编号已由${other}公示，不能由${session.agency.name}发布；如确有调动，请先由${other}发布不含此人的名单` });
+      problems.push({
+        file: fileName,
+        value: aux.certificateNo,
+        reason: `证件编号已由${other}公示，不能由${session.agency.name}发布；如确有调动，请先由${other}发布不含此人的名单`,
+      });
     }
   }
   if (problems.length) return { ok: false, fileName, report, problems };

@@ -56,7 +56,8 @@ export async function readWorkspaceRosters(url: string | undefined): Promise<Wor
     const records = recordsSchema.safeParse(JSON.parse(row.records));
     if (!records.success) throw new WorkspaceStoreError(`名单发布工作台中 ${row.agency_id} 的第 ${row.seq} 版记录格式不正确，网站没有生成。`);
     for (const r of records.data) {
-      if (r.agencyId !== row.agency_id) throw new WorkspaceStoreError(`名单发布工作台中 ${row.agency_id} 的第 ${row.seq} 版含有其他机关（${r.agencyId}）的人员，网站没有生成。`);
+      if (r.agencyId !== row.agency_id)
+        throw new WorkspaceStoreError(`名单发布工作台中 ${row.agency_id} 的第 ${row.seq} 版含有其他机关（${r.agencyId}）的人员，网站没有生成。`);
     }
     return { agencyId: row.agency_id, seq: row.seq, publishedAt: row.published_at, records: records.data };
   });

@@ -13,7 +13,12 @@ import { pgSkipReason, TEST_DATABASE_URL, tempDir } from '../complaints/support.
 import { importFiles, testRegistry } from '../roster/support.ts';
 
 const version = (agencyId: string, records: { certificateNo: string; name: string }[], publishedAt = '2026-11-20T02:00:00.000Z') => ({
-  agencyId, publishedAt, mailbox: 'clerk@example.org', fileHash: 'h', counts: {}, diff: {},
+  agencyId,
+  publishedAt,
+  mailbox: 'clerk@example.org',
+  fileHash: 'h',
+  counts: {},
+  diff: {},
   records: records.map((r) => ({ ...r, agencyId, status: 'active' as const })),
 });
 const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -30,7 +35,14 @@ describe('the build reads workspace versions read-only', () => {
     const url = workspaceStoreUrl({}, varDir);
     expect(url).toBe(`sqlite:${file}`);
     const rosters = await readWorkspaceRosters(url);
-    expect(rosters).toEqual([{ agencyId: 'rq-cgj', seq: 2, publishedAt: '2026-11-21T17:00:00.000Z', records: [{ certificateNo: 'A-2', name: '乙', agencyId: 'rq-cgj', status: 'active' }] }]);
+    expect(rosters).toEqual([
+      {
+        agencyId: 'rq-cgj',
+        seq: 2,
+        publishedAt: '2026-11-21T17:00:00.000Z',
+        records: [{ certificateNo: 'A-2', name: '乙', agencyId: 'rq-cgj', status: 'active' }],
+      },
+    ]);
     expect({ hash: sha(file), mtime: statSync(file).mtimeMs }).toEqual(before);
   });
 
@@ -62,12 +74,15 @@ describe('the build reads workspace versions read-only', () => {
       await migrate(db);
       await publishVersion(db, version('rq-scjg', [{ certificateNo: 'S-1', name: '丙' }]));
       await db.close();
-      await admin.query(`CREATE ROLE ${role} LOGIN`);
+      // With a password: CI trusts only the postgres user on loopback, other roles sign in as in production.
+      const password = randomBytes(12).toString('hex');
+      await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
       await admin.query(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
       await admin.query(`GRANT SELECT ON ${schema}.roster_versions TO ${role}`);
       await admin.query(`ALTER ROLE ${role} SET search_path = ${schema}`);
       const url = new URL(TEST_DATABASE_URL);
       url.username = role;
+      url.password = password;
       const rosters = await readWorkspaceRosters(url.toString());
       expect(rosters.map((r) => [r.agencyId, r.seq, r.records.length])).toEqual([['rq-scjg', 1, 1]]);
     });
@@ -79,7 +94,18 @@ describe('workspace versions next to Git files', () => {
 
   it('adds an agency published only through the workspace, with its publication date as the roster date', async () => {
     const files = await importFiles({ 'rosters/cgj-2026-11-01.csv': `${HEADER}张三,rq-cgj,RQ-1,在岗\n` });
-    const merged = mergeWorkspaceRosters(files, [{ agencyId: 'rq-scjg', seq: 3, publishedAt: '2026-11-21T17:00:00.000Z', records: [{ certificateNo: 'S-9', name: '丁', agencyId: 'rq-scjg', status: 'active' }] }], testRegistry());
+    const merged = mergeWorkspaceRosters(
+      files,
+      [
+        {
+          agencyId: 'rq-scjg',
+          seq: 3,
+          publishedAt: '2026-11-21T17:00:00.000Z',
+          records: [{ certificateNo: 'S-9', name: '丁', agencyId: 'rq-scjg', status: 'active' }],
+        },
+      ],
+      testRegistry(),
+    );
     expect(merged.auxiliaries.map((a) => a.certificateNo)).toEqual(['RQ-1', 'S-9']);
     expect(merged.asOfByAgency.get('rq-scjg')).toBe('2026-11-22');
     expect(merged.asOfByAgency.get('rq-cgj')).toBe('2026-11-01');
@@ -87,10 +113,20 @@ describe('workspace versions next to Git files', () => {
 
   it('fails naming both when one agency has a Git file and workspace versions, and on a number in both', async () => {
     const files = await importFiles({ 'rosters/cgj-2026-11-01.csv': `${HEADER}张三,rq-cgj,RQ-1,在岗\n` });
-    const both = () => mergeWorkspaceRosters(files, [
-      { agencyId: 'rq-cgj', seq: 2, publishedAt: '2026-11-20T02:00:00.000Z', records: [] },
-      { agencyId: 'rq-scjg', seq: 1, publishedAt: '2026-11-20T02:00:00.000Z', records: [{ certificateNo: 'rq-1', name: '张三', agencyId: 'rq-scjg', status: 'active' }] },
-    ], testRegistry());
+    const both = () =>
+      mergeWorkspaceRosters(
+        files,
+        [
+          { agencyId: 'rq-cgj', seq: 2, publishedAt: '2026-11-20T02:00:00.000Z', records: [] },
+          {
+            agencyId: 'rq-scjg',
+            seq: 1,
+            publishedAt: '2026-11-20T02:00:00.000Z',
+            records: [{ certificateNo: 'rq-1', name: '张三', agencyId: 'rq-scjg', status: 'active' }],
+          },
+        ],
+        testRegistry(),
+      );
     expect(both).toThrow(RosterSourceConflictError);
     try {
       both();

@@ -60,7 +60,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         seen.push((await listVersions(db, 'city-cgj')).filter((v) => v.status === 'published').map((v) => String(v.seq)));
         return { ok: true };
       });
-      const first = await upload([['张三', '', 'SL-CG-0001', '协管员', '在岗'], ['新人', '', 'CG-0500', '协管员', '在岗']]);
+      const first = await upload([
+        ['张三', '', 'SL-CG-0001', '协管员', '在岗'],
+        ['新人', '', 'CG-0500', '协管员', '在岗'],
+      ]);
       expect(first.status).toBe(200);
       const confirmed = await call('POST', '/publish/workspace/confirm', new URLSearchParams({ draft: draftOf(first.text) }));
       expect(confirmed.status).toBe(303);
@@ -84,7 +87,14 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(refused.status).toBe(422);
       expect(refused.text).toContain('新人（CG-0500）');
       expect(await listVersions(db, 'city-cgj')).toHaveLength(1);
-      const ok = await call('POST', '/publish/workspace/confirm', new URLSearchParams([['draft', draftOf(second.text)], ['left', 'CG-0500']]));
+      const ok = await call(
+        'POST',
+        '/publish/workspace/confirm',
+        new URLSearchParams([
+          ['draft', draftOf(second.text)],
+          ['left', 'CG-0500'],
+        ]),
+      );
       expect(ok.status).toBe(303);
       await republisher.idle();
       const [v2] = await listVersions(db, 'city-cgj');
@@ -99,13 +109,20 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(undone.status).toBe(303);
       await republisher.idle();
       const versions = await listVersions(db, 'city-cgj');
-      expect(versions.map((v) => [v.seq, v.status])).toEqual([[3, 'published'], [2, 'superseded'], [1, 'superseded']]);
+      expect(versions.map((v) => [v.seq, v.status])).toEqual([
+        [3, 'published'],
+        [2, 'superseded'],
+        [1, 'superseded'],
+      ]);
       expect(versions[0]!.records).toBe(versions[2]!.records);
       expect(JSON.parse(versions[0]!.diff).restoredSeq).toBe(1);
     });
 
     it('a failed build changes nothing and tells the clerk why', async () => {
-      const { republisher, built, call, upload } = await setup('city-scjg', 'scjg@city.example', async () => ({ ok: false, message: '名单来源冲突：示例市市场监督管理局既有 Git 中的名单文件 rosters/scjg.csv，又有名单发布工作台发布的第 1 版' }));
+      const { republisher, built, call, upload } = await setup('city-scjg', 'scjg@city.example', async () => ({
+        ok: false,
+        message: '名单来源冲突：示例市市场监督管理局既有 Git 中的名单文件 rosters/scjg.csv，又有名单发布工作台发布的第 1 版',
+      }));
       const up = await upload([['李四', '', 'SL-SC-0002', '协管员', '在岗']]);
       expect(up.status).toBe(200);
       expect((await call('POST', '/publish/workspace/confirm', new URLSearchParams({ draft: draftOf(up.text) }))).status).toBe(303);

@@ -51,7 +51,10 @@ describe('publishing on one server: confirm → background rebuild → live', ()
       const response = (await app.functions(
         new Request(`http://localhost:4321${path}`, {
           method,
-          headers: { ...(body instanceof URLSearchParams ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...(jar.length ? { cookie: jar.join('; ') } : {}) },
+          headers: {
+            ...(body instanceof URLSearchParams ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+            ...(jar.length ? { cookie: jar.join('; ') } : {}),
+          },
           ...(body ? { body: body instanceof URLSearchParams ? body.toString() : body } : {}),
         }),
         { clientAddress: '127.0.0.1' },
@@ -74,7 +77,18 @@ describe('publishing on one server: confirm → background rebuild → live', ()
 
     expect(app.world.directory.auxiliary('RQ-JT-9001')).toBeUndefined();
     const form = new FormData();
-    form.append('roster', new File([csv([['姓名', '证件编号', '岗位', '状态'], ['路政新', 'RQ-JT-9001', '路政协管员', '在岗']])], '交通运输局-2026-11-20.csv'));
+    form.append(
+      'roster',
+      new File(
+        [
+          csv([
+            ['姓名', '证件编号', '岗位', '状态'],
+            ['路政新', 'RQ-JT-9001', '路政协管员', '在岗'],
+          ]),
+        ],
+        '交通运输局-2026-11-20.csv',
+      ),
+    );
     const uploaded = await call('POST', '/publish/workspace/upload', form);
     expect(uploaded.status).toBe(200);
     const draft = /name="draft" value="([0-9a-f-]{36})"/.exec(uploaded.text)![1]!;

@@ -139,7 +139,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(empty.text).toContain('请选择机关');
       const json = await publishClientRaw(world, '/publish/sign-in', 'application/json', '{"agency":"city-cgj"}');
       expect(json).toBe(415);
-      expect(await db.query('SELECT 1 FROM outbox WHERE recipient = ? AND created_at > ?', ['roster@cgj.city.example', world.clock.now().toISOString()])).toEqual([]);
+      expect(
+        await db.query('SELECT 1 FROM outbox WHERE recipient = ? AND created_at > ?', ['roster@cgj.city.example', world.clock.now().toISOString()]),
+      ).toEqual([]);
     });
 
     it('limits sign-in requests per agency and per client address', async () => {
@@ -165,7 +167,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
 async function publishClientRaw(world: Awaited<ReturnType<typeof publishWorld>>, path: string, type: string, body: string): Promise<number> {
   const { publishFunctions } = await import('../../functions/publish/http.ts');
-  const response = await publishFunctions(world)(new Request(`${world.settings.siteUrl}${path}`, { method: 'POST', headers: { 'content-type': type }, body }), { clientAddress: '192.0.2.200' });
+  const response = await publishFunctions(world)(new Request(`${world.settings.siteUrl}${path}`, { method: 'POST', headers: { 'content-type': type }, body }), {
+    clientAddress: '192.0.2.200',
+  });
   return response!.status;
 }
 

@@ -81,7 +81,14 @@ export async function mailedLink(db: Db, world: PublishWorld, smtp: Awaited<Retu
 }
 
 /** A clerk of `agencyId` signed in through the mailed link. */
-export async function signedIn(db: Db, world: PublishWorld, smtp: Awaited<ReturnType<typeof startSmtp>>, agencyId: string, mailbox: string, clientAddress = '192.0.2.50') {
+export async function signedIn(
+  db: Db,
+  world: PublishWorld,
+  smtp: Awaited<ReturnType<typeof startSmtp>>,
+  agencyId: string,
+  mailbox: string,
+  clientAddress = '192.0.2.50',
+) {
   const clerk = client(world, clientAddress);
   const asked = await clerk.post('/publish/sign-in', { agency: agencyId });
   if (asked.status !== 200) throw new Error(`sign-in request refused: ${asked.status}`);
@@ -92,5 +99,5 @@ export async function signedIn(db: Db, world: PublishWorld, smtp: Awaited<Return
 
 /** A CSV export as a clerk's spreadsheet writes it. */
 export function csv(rows: string[][]): string {
-  return rows.map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n') + '\r\n';
+  return `${rows.map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n')}\r\n`;
 }

@@ -37,7 +37,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     it('shows the roster check report: every problem with row and column, private columns dropped', async () => {
       const world = await publishWorld(db);
       const clerk = await signedIn(db, world, smtp, 'city-cgj', 'roster@cgj.city.example');
-      const response = await clerk.upload('cgj-2026-11-20.csv', csv([HEADER, ['赵六', '', '', '协管员', '在岗', ''], ['钱七', '', 'CG-0102', '协管员', '放假了', '']]));
+      const response = await clerk.upload(
+        'cgj-2026-11-20.csv',
+        csv([HEADER, ['赵六', '', '', '协管员', '在岗', ''], ['钱七', '', 'CG-0102', '协管员', '放假了', '']]),
+      );
       expect(response.status).toBe(422);
       expect(response.text).toMatch(/第 2 行，C 列「证件编号」/);
       expect(response.text).toMatch(/第 3 行，E 列「状态」/);
@@ -60,7 +63,12 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     it('keeps only the hash and the allow-listed records of a good upload, and shows the diff against the published version', async () => {
       const world = await publishWorld(db);
       await publishVersion(db, {
-        agencyId: 'city-cgj', publishedAt: '2026-11-01T00:00:00.000Z', mailbox: 'roster@cgj.city.example', fileHash: 'x', counts: {}, diff: {},
+        agencyId: 'city-cgj',
+        publishedAt: '2026-11-01T00:00:00.000Z',
+        mailbox: 'roster@cgj.city.example',
+        fileHash: 'x',
+        counts: {},
+        diff: {},
         records: [
           { certificateNo: 'SL-CG-0001', name: '张三', agencyId: 'city-cgj', status: 'active' },
           { certificateNo: 'CG-0200', name: '周九', agencyId: 'city-cgj', status: 'active' },

@@ -12,7 +12,11 @@ export interface NewSession {
 
 export async function insertSession(tx: Db, session: NewSession): Promise<void> {
   await tx.run('INSERT INTO publish_sessions (token_hash, agency_id, mailbox, created_at, expires_at) VALUES (?, ?, ?, ?, ?)', [
-    session.tokenHash, session.agencyId, session.mailbox, session.createdAt, session.expiresAt,
+    session.tokenHash,
+    session.agencyId,
+    session.mailbox,
+    session.createdAt,
+    session.expiresAt,
   ]);
 }
 

@@ -12,7 +12,11 @@ export interface NewSignIn {
 
 export async function insertSignIn(tx: Db, signIn: NewSignIn): Promise<void> {
   await tx.run('INSERT INTO publish_sign_ins (token_hash, agency_id, mailbox, created_at, expires_at) VALUES (?, ?, ?, ?, ?)', [
-    signIn.tokenHash, signIn.agencyId, signIn.mailbox, signIn.createdAt, signIn.expiresAt,
+    signIn.tokenHash,
+    signIn.agencyId,
+    signIn.mailbox,
+    signIn.createdAt,
+    signIn.expiresAt,
   ]);
 }
 

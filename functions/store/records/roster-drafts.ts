@@ -25,7 +25,14 @@ export async function saveDraft(
     // One draft per session: a new upload replaces the one before.
     await tx.run('DELETE FROM roster_drafts WHERE session_hash = ?', [draft.sessionHash]);
     await tx.run('INSERT INTO roster_drafts (id, session_hash, agency_id, created_at, file_hash, counts, diff, records) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
-      id, draft.sessionHash, draft.agencyId, draft.createdAt, draft.fileHash, JSON.stringify(draft.counts), JSON.stringify(draft.diff), JSON.stringify(draft.records),
+      id,
+      draft.sessionHash,
+      draft.agencyId,
+      draft.createdAt,
+      draft.fileHash,
+      JSON.stringify(draft.counts),
+      JSON.stringify(draft.diff),
+      JSON.stringify(draft.records),
     ]);
   });
   return id;

@@ -57,7 +57,16 @@ export function publishVersion(db: Db, version: NewVersion): Promise<VersionRow>
     };
     // The UNIQUE (agency_id, seq) makes a concurrent publish of the same agency fail instead of forking history.
     await tx.run(`INSERT INTO roster_versions (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
-      row.id, row.agency_id, row.seq, row.published_at, row.mailbox, row.file_hash, row.counts, row.diff, row.records, row.status,
+      row.id,
+      row.agency_id,
+      row.seq,
+      row.published_at,
+      row.mailbox,
+      row.file_hash,
+      row.counts,
+      row.diff,
+      row.records,
+      row.status,
     ]);
     return row;
   });
@@ -68,27 +77,21 @@ function normalize(row: VersionRow): VersionRow {
 }
 
 export async function publishedVersion(db: Db, agencyId: string): Promise<VersionRow | undefined> {
-  const rows = await db.query<VersionRow & Record<string, unknown>>(
-    `SELECT ${COLUMNS} FROM roster_versions WHERE agency_id = ? AND status = 'published'`,
-    [agencyId],
-  );
+  const rows = await db.query<VersionRow & Record<string, unknown>>(`SELECT ${COLUMNS} FROM roster_versions WHERE agency_id = ? AND status = 'published'`, [
+    agencyId,
+  ]);
   return rows[0] && normalize(rows[0]);
 }
 
 /** Every agency's published version (what the build reads). */
 export async function allPublishedVersions(db: Db): Promise<VersionRow[]> {
-  const rows = await db.query<VersionRow & Record<string, unknown>>(
-    `SELECT ${COLUMNS} FROM roster_versions WHERE status = 'published' ORDER BY agency_id`,
-  );
+  const rows = await db.query<VersionRow & Record<string, unknown>>(`SELECT ${COLUMNS} FROM roster_versions WHERE status = 'published' ORDER BY agency_id`);
   return rows.map(normalize);
 }
 
 /** An agency's history, newest first. */
 export async function listVersions(db: Db, agencyId: string): Promise<VersionRow[]> {
-  const rows = await db.query<VersionRow & Record<string, unknown>>(
-    `SELECT ${COLUMNS} FROM roster_versions WHERE agency_id = ? ORDER BY seq DESC`,
-    [agencyId],
-  );
+  const rows = await db.query<VersionRow & Record<string, unknown>>(`SELECT ${COLUMNS} FROM roster_versions WHERE agency_id = ? ORDER BY seq DESC`, [agencyId]);
   return rows.map(normalize);
 }
 
@@ -103,10 +106,10 @@ export function withdrawVersion(db: Db, version: Pick<VersionRow, 'id' | 'agency
       [version.id, version.agency_id],
     );
     if (removed !== 1) return false;
-    await tx.run(
-      "UPDATE roster_versions SET status = 'published' WHERE agency_id = ? AND seq = (SELECT MAX(seq) FROM roster_versions WHERE agency_id = ?)",
-      [version.agency_id, version.agency_id],
-    );
+    await tx.run("UPDATE roster_versions SET status = 'published' WHERE agency_id = ? AND seq = (SELECT MAX(seq) FROM roster_versions WHERE agency_id = ?)", [
+      version.agency_id,
+      version.agency_id,
+    ]);
     return true;
   });
 }
