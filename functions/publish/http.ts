@@ -1,4 +1,5 @@
 import { readCapped } from '../complaints/body.ts';
+import { readFormFields, readFormParams } from '../server/form.ts';
 import { slidingWindow } from '../complaints/rate.ts';
 import type { FunctionHandler } from '../server/node.ts';
 import { endSession } from '../store/records/publish-sessions.ts';
@@ -43,18 +44,6 @@ async function readUpload(request: Request): Promise<{ name: string; bytes: Uint
   const file = form.get('roster');
   if (!file || typeof file === 'string') return { status: 422, error: '请选择要上传的名单文件（字段 roster）。' };
   return { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
-}
-
-async function readForm(request: Request): Promise<Record<string, string> | { status: number; error: string }> {
-  const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/x-www-form-urlencoded') return { status: 415, error: '只接受网页表单提交（application/x-www-form-urlencoded）。' };
-  const buffer = await readCapped(request, MAX_FORM_BYTES);
-  if (!buffer) return { status: 413, error: '提交内容过长。' };
-  try {
-    return Object.fromEntries(new URLSearchParams(new TextDecoder('utf-8', { fatal: true }).decode(buffer)));
-  } catch {
-    return { status: 400, error: '提交内容不是有效的 UTF-8 文本。' };
-  }
 }
 
 /**
@@ -104,7 +93,7 @@ export function publishFunctions(world: PublishWorld, republisher?: Republisher)
 
     if (pathname === '/publish/sign-in' || pathname === '/publish/sign-in/') {
       if (read) return redirect('/publish/');
-      const form = await readForm(request);
+      const form = await readFormFields(request, MAX_FORM_BYTES);
       if ('error' in form && typeof form.status === 'number') return html(form.status, problemHtml(form.status, String(form.error)));
       const agencyId = (form as Record<string, string>).agency ?? '';
       const agency = agencyId ? world.directory.agency(agencyId) : undefined;
@@ -172,11 +161,8 @@ export function publishFunctions(world: PublishWorld, republisher?: Republisher)
           ),
         );
       }
-      const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-      if (type !== 'application/x-www-form-urlencoded') return html(415, problemHtml(415, '只接受网页表单提交（application/x-www-form-urlencoded）。'));
-      const buffer = await readCapped(request, MAX_FORM_BYTES * 16);
-      if (!buffer) return html(413, problemHtml(413, '提交内容过长。'));
-      const form = new URLSearchParams(new TextDecoder().decode(buffer));
+      const form = await readFormParams(request, MAX_FORM_BYTES * 16);
+      if (!(form instanceof URLSearchParams)) return html(form.status, problemHtml(form.status, form.error));
       const undo = pathname.endsWith('/undo');
       const draftId = form.get('draft') ?? '';
       if (!undo && !/^[0-9a-f-]{36}$/.test(draftId)) return html(400, problemHtml(400, '缺少要确认的上传（字段 draft）。请重新上传名单。'));

@@ -48,10 +48,10 @@ export async function checkUpload(world: PublishWorld, session: PublishSession, 
   const result = await importRosters([{ file: fileName, bytes: upload.bytes, mapping: { agency: session.agency.id } }], registry);
   const report = result.files.flatMap((f) => describeFile(f, registry));
   const own = session.agency.id;
-  // The importer names the agency it was given as the mapping file's; here it is the signed-in agency.
-  const mappingAgency = `与映射文件指定的单位「${session.agency.name}」（${own}）不一致`;
+  // The importer calls the agency it was given the mapping file's; here it is the signed-in agency.
+  const givenAgency = `「${session.agency.name}」（${own}）不一致`;
   const problems = result.problems.map((p) =>
-    p.reason === mappingAgency ? { ...p, reason: `不是${session.agency.name}：您只能发布${session.agency.name}的人员` } : p,
+    p.column && p.reason.endsWith(givenAgency) ? { ...p, reason: `不是${session.agency.name}：您只能发布${session.agency.name}的人员` } : p,
   );
   for (const aux of result.auxiliaries) {
     if (aux.agencyId !== own) {
