@@ -8,7 +8,9 @@ import { cpus, totalmem } from 'node:os';
 
 const all = ['roster', 'site', 'complaints', 'coldstart'];
 const parts = process.argv.slice(2).length ? process.argv.slice(2) : all;
-console.log(`# bench ${new Date().toISOString()} · node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? '?'} · ${Math.round(totalmem() / 2 ** 30)} GiB`);
+console.log(
+  `# bench ${new Date().toISOString()} · node ${process.version} · ${cpus().length} × ${cpus()[0]?.model ?? '?'} · ${Math.round(totalmem() / 2 ** 30)} GiB`,
+);
 let failed = false;
 for (const part of parts) {
   const file = new URL(`./bench/${part}.ts`, import.meta.url).pathname;

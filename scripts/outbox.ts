@@ -17,6 +17,8 @@ try {
 }
 if (process.argv.includes('--once')) {
   const jobs = await app.runDeadlineJobs();
+  const purged = await app.purgeClosedComplaints();
+  console.log(`[outbox] purged ${purged.complaints} complaint(s) past retention, ${purged.emlFiles} .eml file(s)`);
   const result = await app.sendPendingMail();
   console.log(`[outbox] reminders ${jobs.reminders}, escalations ${jobs.escalations}, summaries ${jobs.summaries}`);
   console.log(`[outbox] sent ${result.sent}, retry ${result.retried}, failed ${result.failed}`);

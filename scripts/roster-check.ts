@@ -89,9 +89,15 @@ if (result.problems.length) {
 const today = chinaToday();
 const expired = result.auxiliaries.filter((a) => shownStatus(a, today) === 'expired');
 if (expired.length) {
-  out.push('', `⚠ 注意：${expired.length} 个在岗人员的证件已过有效期（网站显示为“已过有效期”）：${expired.slice(0, 10).map((a) => `${a.certificateNo}（有效期至 ${a.validUntil}）`).join('、')}${expired.length > 10 ? ' 等' : ''}。请换发证件或更新名单。`);
+  out.push(
+    '',
+    `⚠ 注意：${expired.length} 个在岗人员的证件已过有效期（网站显示为“已过有效期”）：${expired
+      .slice(0, 10)
+      .map((a) => `${a.certificateNo}（有效期至 ${a.validUntil}）`)
+      .join('、')}${expired.length > 10 ? ' 等' : ''}。请换发证件或更新名单。`,
+  );
 }
-process.stdout.write(out.join('\n') + '\n');
+process.stdout.write(`${out.join('\n')}\n`);
 if (wantStats) {
   const wallMs = Math.round(performance.now() - started);
   const usage = process.resourceUsage();

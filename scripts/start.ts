@@ -2,8 +2,10 @@
  * `npm start`: builds the site from CONTENT_DIR if it is not built yet, then serves dist/ and the functions on
  * http://localhost:4321 with the embedded defaults (SQLite under VAR_DIR, .eml outbox), mail worker in-process.
  * Options (environment): PORT (4321; 0 = any free port), HOST (127.0.0.1), OUT_DIR (dist), NO_BUILD=1 (serve as is).
+ * Without SITE_URL, links and QR codes use http://localhost:<the port in use>; a site built for another address is
+ * rebuilt for this one.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { enableCompileCache, flushCompileCache } from 'node:module';
 import { resolve } from 'node:path';
 import type { TrustProxy } from '../functions/server/proxy.ts';
@@ -12,8 +14,9 @@ import type { TrustProxy } from '../functions/server/proxy.ts';
 // of the work of loading ~100 modules. The cache must be on before they load, hence the dynamic imports below.
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off.
 enableCompileCache();
-const { readSettings } = await import('../src/core/settings.ts');
+const { DEFAULT_SITE_URL, readSettings } = await import('../src/core/settings.ts');
 const { createApp, outboxDir } = await import('../functions/server/app.ts');
+const { runtimeSiteUrl } = await import('../functions/server/site-url.ts');
 const { directoryFilePath } = await import('../functions/server/directory-file.ts');
 const { startServer } = await import('../functions/server/node.ts');
 const { buildSite, buildSiteInBackground } = await import('./build/atomic.ts');
@@ -38,16 +41,6 @@ try {
   process.exit(1);
 }
 
-// A build from before the functions read the directory file has pages but no directory file: build it again.
-if (!process.env.NO_BUILD && !(existsSync(resolve(distDir, 'complaint/index.html')) && existsSync(directoryFilePath(distDir)))) {
-  console.log(`[start] ${distDir} 还没有构建，正在用 ${settings.contentDir} 构建站点（npm run build）…`);
-  // Built into a fresh folder and swapped in when complete: never a half-built site.
-  if (!buildSite({ outDir: distDir, env: buildEnv }).ok) {
-    console.error('[start] 构建失败，请按上面的提示修改内容后重试。');
-    process.exit(1);
-  }
-}
-
 let trustProxy: TrustProxy = { kind: 'none' };
 try {
   trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
@@ -55,25 +48,56 @@ try {
   console.error(`[start] ${(error as Error).message}`);
   process.exit(1);
 }
-const app = await createApp(settings, {
-  // A confirmed roster version: rebuilt in the background into a fresh folder and swapped in; the old site is
-  // served until then, and a failed build changes nothing (scripts/build/atomic.ts).
-  rebuildSite: async () => {
-    const result = await buildSiteInBackground({ outDir: distDir, env: buildEnv });
-    return result.ok ? { ok: true } : { ok: false, message: buildFailureMessage(result.output) };
-  },
-});
+
+// The port is taken first, so that without SITE_URL the links and QR codes can name the port actually used
+// (PORT=0 included). Requests wait until the site is built and the functions are ready.
+type App = Awaited<ReturnType<typeof createApp>>;
+let ready!: (app: App) => void;
+const appReady = new Promise<App>((done) => (ready = done));
 const server = await startServer({
   trustProxy,
   distDir,
   port: Number(process.env.PORT ?? 4321),
   host: process.env.HOST || '127.0.0.1',
-  functions: app.functions,
+  functions: async (request, context) => (await appReady).functions(request, context),
 });
+const siteUrl = runtimeSiteUrl(process.env, server.url);
+const builtFor = resolve(distDir, '.site-url');
+
+// A build from before the functions read the directory file has pages but no directory file: build it again. So is
+// a local build for another address: its QR codes point there.
+const built = existsSync(resolve(distDir, 'complaint/index.html')) && existsSync(directoryFilePath(distDir));
+const stale = built && !process.env.SITE_URL && readBuiltFor() !== siteUrl;
+if (!process.env.NO_BUILD && (!built || stale)) {
+  console.log(
+    stale
+      ? `[start] ${distDir} 是为 ${readBuiltFor()} 构建的，二维码会指向那里；正在为 ${siteUrl} 重新构建…`
+      : `[start] ${distDir} 还没有构建，正在用 ${settings.contentDir} 构建站点（npm run build）…`,
+  );
+  // Built into a fresh folder and swapped in when complete: never a half-built site.
+  if (!buildSite({ outDir: distDir, env: { ...buildEnv, SITE_URL: siteUrl } }).ok) {
+    console.error('[start] 构建失败，请按上面的提示修改内容后重试。');
+    process.exit(1);
+  }
+  writeFileSync(builtFor, `${siteUrl}\n`);
+}
+
+const app = await createApp(
+  { ...settings, siteUrl },
+  {
+    // A confirmed roster version: rebuilt in the background into a fresh folder and swapped in; the old site is
+    // served until then, and a failed build changes nothing (scripts/build/atomic.ts).
+    rebuildSite: async () => {
+      const result = await buildSiteInBackground({ outDir: distDir, env: { ...buildEnv, SITE_URL: siteUrl } });
+      return result.ok ? { ok: true } : { ok: false, message: buildFailureMessage(result.output) };
+    },
+  },
+);
+ready(app);
 const stop = new AbortController();
 const worker = app.runOutbox(stop.signal, Number(process.env.OUTBOX_INTERVAL_MS) || 2000);
 
-console.log(`[start] 站点和投诉功能：${server.url}/`);
+console.log(`[start] 站点和投诉功能：${server.url}/（链接和二维码使用 ${siteUrl}）`);
 console.log(`[start] 数据库：${settings.databaseUrl ? 'DATABASE_URL（PostgreSQL）' : sqlitePath(settings.varDir)}`);
 console.log(`[start] 邮件：${settings.smtpUrl ? 'SMTP_URL' : `写入 .eml 文件到 ${outboxDir(settings)}`}`);
 console.log(`[start] listening ${server.url}`);
@@ -88,4 +112,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     await app.close();
     process.exit(0);
   });
+}
+
+/** The address the site in distDir was built for: written by this script; a plain `npm run build` uses SITE_URL or the default. */
+function readBuiltFor(): string {
+  try {
+    return readFileSync(builtFor, 'utf8').trim();
+  } catch {
+    return (process.env.SITE_URL || DEFAULT_SITE_URL).replace(/\/+$/, '');
+  }
 }

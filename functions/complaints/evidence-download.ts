@@ -56,7 +56,8 @@ async function download(world: Pick<World, 'store' | 'clock' | 'settings'>, requ
   if (!complaint || !file) return problem(404, '该证据文件已不存在（投诉记录已按规定删除）。');
   if (complaint.agency_id !== claim.agencyId) return problem(403, '该件已转由其他机关办理，此下载链接已失效。');
   const until = evidenceLinkUntil(complaint);
-  if (world.clock.now() > until) return problem(410, `下载链接已于 ${until.toISOString().slice(0, 10)} 失效（办理期限后 30 天）。如仍需要该证据文件，请向上级机关或司法局申请。`);
+  if (world.clock.now() > until)
+    return problem(410, `下载链接已于 ${until.toISOString().slice(0, 10)} 失效（办理期限后 30 天）。如仍需要该证据文件，请向上级机关或司法局申请。`);
   const body = Buffer.from(file.data);
   return new Response(request.method === 'HEAD' ? null : body, {
     status: 200,

@@ -22,5 +22,7 @@ export function submissionHash(input: ComplaintInput, evidence: readonly Evidenc
     email: input.email ?? null,
     evidence: evidence.map((f) => createHash('sha256').update(f.data).digest('hex')),
   };
-  return createHash('sha256').update(`gongshi/submission/v1\n${JSON.stringify(answers)}`).digest('hex');
+  return createHash('sha256')
+    .update(`gongshi/submission/v1\n${JSON.stringify(answers)}`)
+    .digest('hex');
 }

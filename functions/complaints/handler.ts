@@ -89,7 +89,9 @@ async function post(world: World, request: Request, context: RequestContext, all
       : json(status, { errors, ...(errors.pow ? { powBits: world.limits.powBits } : {}) });
 
   if (!allow(context.clientAddress, world.clock.now().getTime())) {
-    return wantsHtml ? html(429, problemPage(429, '提交太频繁，请稍后再试')) : json(429, { errors: { request: '提交太频繁，请稍后再试' } }, { 'retry-after': '60' });
+    return wantsHtml
+      ? html(429, problemPage(429, '提交太频繁，请稍后再试'))
+      : json(429, { errors: { request: '提交太频繁，请稍后再试' } }, { 'retry-after': '60' });
   }
   const body = await parseBody(request, { body: world.limits.maxBodyBytes, multipart: world.limits.maxMultipartBytes });
   if (!body.ok) return fail(body.status, { request: body.message });
@@ -137,7 +139,13 @@ async function post(world: World, request: Request, context: RequestContext, all
     const agency = world.directory.agency(stored?.agency_id ?? '');
     const response = html(
       status,
-      confirmationPage(parsed.data.kind, receipt.reference, receipt.trackingCode, agency?.name ?? '', parsed.data.kind === 'report' && !parsed.data.name && !parsed.data.phone && !parsed.data.email),
+      confirmationPage(
+        parsed.data.kind,
+        receipt.reference,
+        receipt.trackingCode,
+        agency?.name ?? '',
+        parsed.data.kind === 'report' && !parsed.data.name && !parsed.data.phone && !parsed.data.email,
+      ),
     );
     response.headers.set('x-reference', receipt.reference);
     return response;

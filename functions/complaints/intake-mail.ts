@@ -4,6 +4,7 @@ import { contentsOf, findComplaintById, targetOf } from '../store/records/compla
 import { listEvents, routedDataOf } from '../store/records/events.ts';
 import { acknowledgementMail, agencyMail, type ComplaintForMail } from './mails.ts';
 import type { World } from './world.ts';
+import { timeLimitFor } from '../deadlines/label.ts';
 
 /** The `compose` value of the mails a submission queues: the agency mail and the acknowledgement. */
 export const INTAKE_COMPOSER: ComposerName = 'intake';
@@ -32,6 +33,7 @@ export function intakeMailComposer(world: World): Composer {
       contents: contentsOf(complaint),
       createdAt: complaint.created_at,
       acceptDueAt: complaint.accept_due_at,
+      timeLimit: timeLimitFor(world, new Date(complaint.created_at)),
       routeReason: routed.reason ?? '',
     };
     if (kind === 'agency') {

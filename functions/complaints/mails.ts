@@ -16,6 +16,8 @@ export interface ComplaintForMail {
   contents: Contents;
   createdAt: string;
   acceptDueAt: string | null;
+  /** What the deadlines rest on (the platform's own time limit, or the adopting document); shown with them. */
+  timeLimit: string;
   routeReason: string;
 }
 
@@ -31,11 +33,11 @@ export function describeTarget(target: Target, directory: Directory): string {
     case 'auxiliary':
       return `辅助人员 ${target.name}（证件编号 ${target.certificateNo}，${agencyName(target.agencyId)}）`;
     case 'unit':
-      return `${agencyName(target.agencyId)}的辅助人员（身份不明）`;
+      return `${agencyName(target.agencyId)}招用的辅助人员（身份不明）`;
     case 'agency':
       return `${agencyName(target.agencyId)}（机关本身）`;
     case 'unknownNumber':
-      return `出示编号 ${target.certificateNo} 的人员（该编号不在公示名单中；自称单位：${agencyName(target.agencyId)}）`;
+      return `出示编号 ${target.certificateNo} 的人员（该编号不在公示名单中；自称单位：${agencyName(target.agencyId)}${target.region ? `；发生地区：${target.region}` : ''}）`;
   }
 }
 
@@ -59,11 +61,12 @@ export function agencyMail(c: ComplaintForMail, agency: Agency, directory: Direc
     ['提交时间', shanghai(c.createdAt)],
     ['分派理由', c.routeReason],
   ];
-  if (c.acceptDueAt) rows.push(['受理期限', `请于 ${shanghai(c.acceptDueAt)} 前决定是否受理`]);
+  if (c.acceptDueAt) rows.push(['受理期限', `请于 ${shanghai(c.acceptDueAt)} 前决定是否受理`], ['时限说明', c.timeLimit]);
   return composeMail({
     subject: `【${kindLabels[c.kind]}】${c.reference} 关于${describeTarget(c.target, directory)}`,
     intro: [`${agency.name}：`, `公示平台收到一件${kindLabels[c.kind]}，按规定分派贵单位办理。`],
-    notice: '请对反映人的身份和联系方式严格保密，不得向被投诉、被举报的人员或单位透露，不得转交其本人处理。',
+    notice:
+      '本平台规则：请对反映人的身份和联系方式严格保密，不得向被投诉、被举报的人员或单位透露，不得转交其本人处理。（这是本平台的规则；两部办法未作规定。处理个人信息须遵守《中华人民共和国个人信息保护法》。）',
     rows,
     actionLinks,
     outro: [SENT_BY],
@@ -87,19 +90,19 @@ export function greetingName(name: string | undefined): string | undefined {
 export function acknowledgementMail(c: ComplaintForMail, agency: Agency, siteUrl: string): ComposedMail {
   return composeMail({
     subject: `已收到您的${kindLabels[c.kind]}（受理编号 ${c.reference}）`,
-    intro: [
-      `${greetingName(c.contents.complainant.name) ?? '您好'}：`,
-      `我们已收到您的${kindLabels[c.kind]}，并已转${agency.name}办理。`,
-    ],
+    intro: [`${greetingName(c.contents.complainant.name) ?? '您好'}：`, `我们已收到您的${kindLabels[c.kind]}，并已转${agency.name}办理。`],
     rows: [
       ['受理编号', c.reference],
       ['反映对象', '已记录'],
       ['提交时间', shanghai(c.createdAt)],
       ['办理机关', agency.name],
+      ...(c.acceptDueAt
+        ? ([
+            ['受理期限', `${shanghai(c.acceptDueAt)} 前决定是否受理`],
+            ['时限说明', c.timeLimit],
+          ] as MailRow[])
+        : []),
     ],
-    outro: [
-      statusLine(siteUrl),
-      '如非本人提交，请忽略此邮件。',
-    ],
+    outro: [statusLine(siteUrl), `您的个人信息如何使用、保存多久：${siteUrl}/privacy/`, '如非本人提交，请忽略此邮件。'],
   });
 }

@@ -4,6 +4,7 @@ import { complaintFields, confirmationWords, formWords } from '../../src/core/co
 import type { Directory } from '../../src/core/directory.ts';
 import { agencyChoices, categoryGroups } from '../../src/core/complaint/choices.ts';
 import { renderComplaintForm } from '../../src/core/complaint/form-html.ts';
+import { regionsOf } from '../../src/core/complaint/superior.ts';
 import { categoryLabel, describeTarget } from './mails.ts';
 import type { Target } from '../store/records/shapes.ts';
 import { fieldOrder, kindLabels, type FieldErrors } from '../../src/core/complaint/schema.ts';
@@ -17,7 +18,12 @@ export function formPage(directory: Directory, values: Record<string, string>, e
   return page(
     '错误：投诉举报',
     `<h1>投诉举报</h1>${renderComplaintForm({
-      values, errors, categoryGroups: categoryGroups(directory), agencies: agencyChoices(directory), idempotencyKey,
+      values,
+      errors,
+      categoryGroups: categoryGroups(directory),
+      agencies: agencyChoices(directory),
+      regions: regionsOf(directory),
+      idempotencyKey,
     })}`,
   );
 }
@@ -40,7 +46,10 @@ export function noticePage(title: string, message: string): string {
 }
 
 export function problemPage(status: number, message: string): string {
-  return page('无法提交', `<h1>无法提交</h1><div class="error-summary" role="alert" tabindex="-1" autofocus><p>${e(message)}</p></div><p><a href="/complaint/">返回投诉举报表</a></p><!-- ${status} -->`);
+  return page(
+    '无法提交',
+    `<h1>无法提交</h1><div class="error-summary" role="alert" tabindex="-1" autofocus><p>${e(message)}</p></div><p><a href="/complaint/">返回投诉举报表</a></p><!-- ${status} -->`,
+  );
 }
 
 /** The no-JS check-your-answers page: the answers, carried on as hidden fields; 确认提交 or 修改. */

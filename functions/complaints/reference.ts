@@ -37,12 +37,7 @@ export function newReference(): string {
 
 /** Reads a reference as a person may type it; undefined when it is malformed or its check symbol is wrong. */
 export function parseReference(input: string): string | undefined {
-  const cleaned = input
-    .normalize('NFKC')
-    .toUpperCase()
-    .replace(/[\s-]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  const cleaned = input.normalize('NFKC').toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
   const body = cleaned.startsWith('TS') ? cleaned.slice(2) : cleaned;
   if (!/^[0-9A-HJKMNP-TV-Z]{8}$/.test(body)) return undefined;
   if (checkSymbol(body.slice(0, 7)) !== body[7]) return undefined;
@@ -60,7 +55,9 @@ export function normalizeTrackingCode(input: string): string {
 }
 
 export function hashTrackingCode(code: string, secret: string): string {
-  return createHmac('sha256', secret).update(`tracking:${normalizeTrackingCode(code)}`).digest('hex');
+  return createHmac('sha256', secret)
+    .update(`tracking:${normalizeTrackingCode(code)}`)
+    .digest('hex');
 }
 
 /** Checked against the current key, then each earlier key still accepted (SECRET_PREVIOUS, key rotation). */

@@ -1,11 +1,12 @@
 import type { Agency } from '../../src/core/registry/schema.ts';
 import type { Target } from '../store/records/shapes.ts';
 import type { Directory } from '../../src/core/directory.ts';
+import { enclosingRegion, noSuperiorGuidance, superiorOf } from '../../src/core/complaint/superior.ts';
 import { mayReceive } from './accused.ts';
 
-/** Whom a complaint is about, after the number has been looked up. */
+export { isGovernment, regionsOf, subordinatesOf } from '../../src/core/complaint/superior.ts';
 
-export type RouteRule = 'employer' | 'unit' | 'parent' | 'oversight-of-agency' | 'oversight-of-region' | 'oversight-fallback';
+export type RouteRule = 'employer' | 'unit' | 'parent' | 'higher-government' | 'oversight-of-agency' | 'oversight-of-region';
 
 export interface Route {
   agencyId: string;
@@ -14,87 +15,94 @@ export interface Route {
   reason: string;
 }
 
+/** No body on the platform may handle it: the complainant is told why and where to turn instead. */
+export interface Refusal {
+  refused: true;
+  /** Why, and where to turn, in Chinese, for the complainant. */
+  guidance: string;
+}
+
+export function isRefusal(route: Route | Refusal): route is Refusal {
+  return 'refused' in route;
+}
+
 /**
  * Where a complaint goes. Pure: the same target and directory always give the same route.
  * - about a named auxiliary → the agency that employs them (谁使用、谁管理、谁负责);
  * - about a unit, person unknown → that unit;
- * - about an agency itself → its parent (上级行政机关), never the accused agency;
- * - anything else (no parent, a number not on any roster, an unknown agency) → the justice bureau
- *   (oversight) of the agency concerned, else of its region, else the bureau most agencies answer to.
- * A complaint about an agency never goes to that agency nor to any agency below it (see accused.ts).
+ * - about an agency itself → its parent (上级行政机关); with no parent registered, the people's government of
+ *   its region (for a department) or of the enclosing region (for a government); with none, refused with
+ *   guidance. Never the accused body nor any body below it: a government's own departments cannot check it.
+ * - a number on no roster → the justice bureau of the unit it was claimed for, else of the region where it
+ *   happened (or the nearest enclosing region); never a bureau of another region.
  */
-export function routeComplaint(target: Target, directory: Directory): Route {
+export function routeComplaint(target: Target, directory: Directory): Route | Refusal {
   const concerned = target.agencyId ? directory.agency(target.agencyId) : undefined;
   switch (target.about) {
     case 'auxiliary':
-      if (concerned) {
-        return {
-          agencyId: concerned.id,
-          rule: 'employer',
-          reason: `被投诉人 ${target.name}（证件编号 ${target.certificateNo}）由${concerned.name}使用和管理，按“谁使用、谁管理、谁负责”转该机关办理`,
-        };
-      }
-      break;
+      if (!concerned) return unresolved();
+      return {
+        agencyId: concerned.id,
+        rule: 'employer',
+        reason: `被投诉人 ${target.name}（证件编号 ${target.certificateNo}）由${concerned.name}招用和管理，按“谁使用、谁管理、谁负责”转该机关办理`,
+      };
     case 'unit':
-      if (concerned) {
-        return { agencyId: concerned.id, rule: 'unit', reason: `反映对象为${concerned.name}的辅助人员（身份不明），转该单位办理` };
-      }
-      break;
+      if (!concerned) return unresolved();
+      return { agencyId: concerned.id, rule: 'unit', reason: `反映对象为${concerned.name}招用的辅助人员（身份不明），转该机关办理` };
     case 'agency':
-      if (concerned?.parent && directory.agency(concerned.parent) && mayReceive(directory, target, concerned.parent)) {
-        const parent = directory.agency(concerned.parent)!;
-        return {
-          agencyId: parent.id,
-          rule: 'parent',
-          reason: `反映对象为${concerned.name}本身，转其上级行政机关${parent.name}办理（不交被反映机关自己处理）`,
-        };
-      }
-      break;
+      if (!concerned) return unresolved();
+      return aboutAgency(concerned, directory);
     case 'unknownNumber':
-      break;
+      return unknownNumber(target, concerned, directory);
   }
-  return toOversight(target, concerned, directory);
 }
 
-function toOversight(target: Target, concerned: Agency | undefined, directory: Directory): Route {
-  const why =
-    target.about === 'unknownNumber'
-      ? `编号 ${target.certificateNo} 不在公示名单中，可能是冒用或伪造证件`
-      : target.about === 'agency' && concerned
-        ? `${concerned.name}没有登记上级行政机关`
-        : `无法确定${target.agencyId ? `单位“${target.agencyId}”` : '被反映单位'}`;
-  // Never the accused agency nor a body below it (a city's justice bureau is below the city government).
-  const allowed = (id: string) => id !== concerned?.id && mayReceive(directory, target, id);
+function unresolved(): Refusal {
+  return { refused: true, guidance: '无法确定被反映的单位，请从列表中选择单位后重新提交' };
+}
+
+function aboutAgency(concerned: Agency, directory: Directory): Route | Refusal {
+  const superior = superiorOf(concerned, directory);
+  if (!superior || !mayReceive(directory, { about: 'agency', agencyId: concerned.id }, superior.agency.id)) {
+    return { refused: true, guidance: noSuperiorGuidance(concerned) };
+  }
+  const { agency, rule } = superior;
+  return rule === 'parent'
+    ? { agencyId: agency.id, rule, reason: `反映对象为${concerned.name}本身，转其上级行政机关${agency.name}办理（不交被反映机关自己处理）` }
+    : {
+        agencyId: agency.id,
+        rule,
+        reason: `反映对象为${concerned.name}本身，平台未登记其上级行政机关，转${agency.region}的${agency.name}办理（不交被反映机关或其下属部门处理）`,
+      };
+}
+
+function unknownNumber(target: Extract<Target, { about: 'unknownNumber' }>, concerned: Agency | undefined, directory: Directory): Route | Refusal {
+  const why = `编号 ${target.certificateNo} 不在公示名单中，可能是冒用或伪造证件`;
   const own = concerned?.oversight ? directory.agency(concerned.oversight) : undefined;
-  if (own && allowed(own.id)) {
-    return { agencyId: own.id, rule: 'oversight-of-agency', reason: `${why}，转${concerned!.name}的司法行政监督部门${own.name}处理` };
+  if (concerned && own && own.id !== concerned.id) {
+    return { agencyId: own.id, rule: 'oversight-of-agency', reason: `${why}，转${concerned.name}的司法行政监督部门${own.name}处理` };
   }
-  const regional = concerned ? oversightOfRegion(concerned.region, directory, allowed) : undefined;
-  if (regional) {
-    return { agencyId: regional.id, rule: 'oversight-of-region', reason: `${why}，转${concerned!.region}的司法行政部门${regional.name}处理` };
+  const region = concerned?.region ?? target.region;
+  if (!region) return { refused: true, guidance: '请选择事情发生的地区，以便转当地司法行政部门处理' };
+  for (let r: string | undefined = region; r; r = enclosingRegion(r, directory)) {
+    const bureau = oversightOfRegion(r, directory, concerned?.id);
+    if (bureau) {
+      const where = r === region ? `发生在${region}` : `发生在${region}，该地区未登记司法行政部门`;
+      return { agencyId: bureau.id, rule: 'oversight-of-region', reason: `${why}，${where}，转${r}的司法行政部门${bureau.name}处理` };
+    }
   }
-  const fallback = mostCommonOversight(directory, allowed);
-  if (!fallback) throw new Error('agencies.yaml 中没有任何机关登记 oversight（司法行政部门），无法兜底分派投诉');
-  return { agencyId: fallback.id, rule: 'oversight-fallback', reason: `${why}，转司法行政部门${fallback.name}处理` };
+  return {
+    refused: true,
+    guidance: `本平台没有登记${region}的司法行政部门，无法在这里转交。对方如正在冒充执法人员，请立即拨打 110；也可向当地司法局或通过 12345 政务服务便民热线反映。`,
+  };
 }
 
-function oversightOfRegion(region: string, directory: Directory, allowed: (id: string) => boolean): Agency | undefined {
+/** The justice bureau most agencies of the region answer to. */
+function oversightOfRegion(region: string, directory: Directory, exclude: string | undefined): Agency | undefined {
   const counts = new Map<string, number>();
   for (const a of directory.agencies) {
-    if (a.region === region && a.oversight && allowed(a.oversight)) counts.set(a.oversight, (counts.get(a.oversight) ?? 0) + 1);
+    if (a.region === region && a.oversight && a.oversight !== exclude) counts.set(a.oversight, (counts.get(a.oversight) ?? 0) + 1);
   }
-  return pickMost(counts, directory);
-}
-
-function mostCommonOversight(directory: Directory, allowed: (id: string) => boolean): Agency | undefined {
-  const counts = new Map<string, number>();
-  for (const a of directory.agencies) {
-    if (a.oversight && allowed(a.oversight)) counts.set(a.oversight, (counts.get(a.oversight) ?? 0) + 1);
-  }
-  return pickMost(counts, directory);
-}
-
-function pickMost(counts: Map<string, number>, directory: Directory): Agency | undefined {
   const best = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
   return best ? directory.agency(best[0]) : undefined;
 }

@@ -5,15 +5,15 @@ import { insertSubmission } from '../store/records/submission.ts';
 import { INTAKE_COMPOSER } from './intake-mail.ts';
 import { categoriesOf } from '../../src/core/directory.ts';
 import { acceptDueAt } from '../deadlines/policy.ts';
+import { DEFAULT_POLICY } from '../../src/core/policy/schema.ts';
 import type { EvidenceFile } from './evidence.ts';
 import { hashTrackingCode, newReference, newTrackingCode, ALPHABET } from './reference.ts';
-import { routeComplaint } from './route.ts';
+import { isRefusal, regionsOf, routeComplaint } from './route.ts';
 import type { Contents, Target } from '../store/records/shapes.ts';
 import { OTHER_CATEGORY, sortErrors, type ComplaintInput, type FieldErrors } from '../../src/core/complaint/schema.ts';
 import { mailHost, type World } from './world.ts';
 import { submissionHash } from './fingerprint.ts';
 import { ackSlotFor } from './ack-quota.ts';
-
 
 export interface Receipt {
   reference: string;
@@ -41,7 +41,17 @@ export function resolveTarget(input: ComplaintInput, world: World): { target: Ta
     const aux = directory.auxiliary(input.certificateNo!);
     if (aux) errors.certificateNo = `证件编号“${input.certificateNo}”在公示名单中（${aux.name}），请在“反映对象”中选择“一名辅助人员”`;
     else if (input.agencyId && !directory.agency(input.agencyId)) errors.agencyId = '所选单位不存在，请从列表中选择';
-    else target = { about: 'unknownNumber', certificateNo: input.certificateNo!.trim(), ...(input.agencyId ? { agencyId: input.agencyId } : {}) };
+    else if (!input.agencyId && input.region && !regionsOf(directory).includes(input.region)) errors.region = '所选地区不在本平台范围内，请从列表中选择';
+    else {
+      // A chosen unit fixes the region; otherwise the region where it happened routes it.
+      const region = input.agencyId ? directory.agency(input.agencyId)!.region : input.region;
+      target = {
+        about: 'unknownNumber',
+        certificateNo: input.certificateNo!.trim(),
+        ...(input.agencyId ? { agencyId: input.agencyId } : {}),
+        ...(region ? { region } : {}),
+      };
+    }
   } else {
     if (!directory.agency(input.agencyId!)) errors.agencyId = '所选单位不存在，请从列表中选择';
     else target = { about: input.about, agencyId: input.agencyId! };
@@ -52,10 +62,12 @@ export function resolveTarget(input: ComplaintInput, world: World): { target: Ta
   if (input.category !== OTHER_CATEGORY) {
     const allowed = categoriesOf(regulationId ? directory.regulation(regulationId) : undefined);
     if (!allowed.some((c) => c.code === input.category)) {
-      errors.category = target
-        ? '所选问题类别不适用于该单位所执行的办法，请重新选择（或选“其他”）'
-        : '问题类别无效，请重新选择';
+      errors.category = target ? '所选问题类别不适用于该单位所执行的办法，请重新选择（或选“其他”）' : '问题类别无效，请重新选择';
     }
+  }
+  if (target && !Object.keys(errors).length) {
+    const route = routeComplaint(target, directory);
+    if (isRefusal(route)) errors[target.about === 'unknownNumber' && !target.agencyId ? 'region' : 'agencyId'] = route.guidance;
   }
   if (Object.keys(errors).length || !target) return { errors: sortErrors(errors) };
   return { target, regulationId };
@@ -94,12 +106,13 @@ export async function submitComplaint(
 ): Promise<Receipt | KeyConflict> {
   const key = input.idempotencyKey || undefined;
   const route = routeComplaint(target, world.directory);
+  // resolveTarget refuses these with guidance before anything is stored.
+  if (isRefusal(route)) throw new Error(route.guidance);
   const agency = world.directory.agency(route.agencyId)!;
   const now = world.clock.now();
   const at = now.toISOString();
-  // The deadline is the handling agency's: its regulation sets how long it has to accept.
-  const regulation = world.directory.regulation(agency.regulation);
-  const due = acceptDueAt(now, regulation ?? { deadlines: { acceptWorkingDays: 5, resolveDays: 60 } }, world.calendar).toISOString();
+  // The deployment's policy sets how long the agency has to accept (no regulation does).
+  const due = acceptDueAt(now, (world.policy ?? DEFAULT_POLICY).handling, world.calendar).toISOString();
   const submission = submissionHash(input, evidence);
   const trackingCode = trackingCodeFor(key, submission, world.settings.secret);
   const trackingHash = hashTrackingCode(trackingCode, world.settings.secret);
@@ -129,9 +142,22 @@ export async function submitComplaint(
         }
       : undefined;
     const row = {
-      id, reference, tracking_hash: trackingHash, kind: input.kind, status: 'submitted' as const, agency_id: route.agencyId,
-      regulation_id: regulationId, category: input.category, target: JSON.stringify(target), contents: JSON.stringify(contents),
-      idempotency_key: key ?? null, submission_hash: key ? submission : null, created_at: at, updated_at: at, accept_due_at: due, resolve_due_at: null,
+      id,
+      reference,
+      tracking_hash: trackingHash,
+      kind: input.kind,
+      status: 'submitted' as const,
+      agency_id: route.agencyId,
+      regulation_id: regulationId,
+      category: input.category,
+      target: JSON.stringify(target),
+      contents: JSON.stringify(contents),
+      idempotency_key: key ?? null,
+      submission_hash: key ? submission : null,
+      created_at: at,
+      updated_at: at,
+      accept_due_at: due,
+      resolve_due_at: null,
     };
     try {
       await insertSubmission(world.store, {

@@ -4,6 +4,7 @@ import type { Clock } from '../outbox/worker.ts';
 import type { ActionLink } from '../mail/compose.ts';
 import type { Directory } from '../../src/core/directory.ts';
 import type { WorkCalendar } from '../deadlines/calendar.ts';
+import type { Policy } from '../../src/core/policy/schema.ts';
 
 export interface Limits {
   /** application/json and application/x-www-form-urlencoded bodies. */
@@ -38,8 +39,10 @@ export interface World {
   /** `secret` signs; `previousSecrets` (key rotation) only verify tracking codes and action links. */
   settings: { secret: string; siteUrl: string; previousSecrets?: readonly string[] };
   limits: Limits;
-  /** Public holidays for deadlines (holidays.yaml); weekends only when absent. */
+  /** Statutory holidays for deadlines (holidays.yaml); weekends only when absent. */
   calendar?: WorkCalendar;
+  /** The deployment's policy (policy.yaml): deadlines, reminders, retention; the defaults when absent. */
+  policy?: Policy;
   /** Signed action links for the agency e-mail (the handling part plugs in here). */
   actionLinks?: (complaint: { id: string; reference: string; agencyId: string }) => ActionLink[];
   /** One line per request: route, status, reference. Never contents or contact details. */

@@ -1,32 +1,17 @@
-import { holidaysSchema } from '../../src/core/holidays.ts';
-import { parseWithFriendlyErrors } from '../../src/core/friendly-errors.ts';
+import { localDate, WEEKENDS_ONLY, type WorkCalendar } from '../../src/core/policy/calendar.ts';
+
+export { holidaysSchema } from '../../src/core/holidays.ts';
+export { CHINA_OFFSET_MINUTES, coversAhead, localDate, makeCalendar, missingYears, WEEKENDS_ONLY } from '../../src/core/policy/calendar.ts';
+export { loadCalendar } from '../../src/import/policy/load.ts';
+export type { WorkCalendar } from '../../src/core/policy/calendar.ts';
 
 /**
  * Working-day arithmetic for complaint deadlines. Days are counted on the calendar of the agencies
  * (China Standard Time, UTC+8, no daylight saving), so "5 working days" means five Monday–Friday dates
- * after the day of submission, minus public holidays, plus make-up working weekends (调休) when the
- * operator lists them in `<CONTENT_DIR>/holidays.yaml` (the build copies them into the directory file).
+ * after the day of submission, minus the statutory holidays and plus the make-up working weekends (调休) of
+ * the years the holiday calendar covers (src/core/policy/calendar.ts).
  */
-export const CHINA_OFFSET_MINUTES = 8 * 60;
 const DAY_MS = 86_400_000;
-
-export interface WorkCalendar {
-  holidays: ReadonlySet<string>;
-  workdays: ReadonlySet<string>;
-  offsetMinutes: number;
-}
-
-export const WEEKENDS_ONLY: WorkCalendar = { holidays: new Set(), workdays: new Set(), offsetMinutes: CHINA_OFFSET_MINUTES };
-
-export function makeCalendar(input: unknown = {}, where = 'holidays.yaml'): WorkCalendar {
-  const data = parseWithFriendlyErrors(holidaysSchema, input ?? {}, where);
-  return { holidays: new Set(data.holidays), workdays: new Set(data.workdays), offsetMinutes: CHINA_OFFSET_MINUTES };
-}
-
-/** The local calendar date (YYYY-MM-DD) of an instant. */
-export function localDate(at: Date, calendar: WorkCalendar = WEEKENDS_ONLY): string {
-  return new Date(at.getTime() + calendar.offsetMinutes * 60_000).toISOString().slice(0, 10);
-}
 
 /** The last millisecond of a local date, as an instant. */
 export function endOfLocalDay(date: string, calendar: WorkCalendar = WEEKENDS_ONLY): Date {

@@ -11,12 +11,14 @@ import type { Target } from '../store/records/shapes.ts';
 import { appendEvent } from '../store/records/events.ts';
 import { claimNotice } from '../store/records/notices.ts';
 import { escalationAt } from './policy.ts';
+import { timeLimitFor } from './label.ts';
+import { DEFAULT_POLICY } from '../../src/core/policy/schema.ts';
 import { localDate, WEEKENDS_ONLY } from './calendar.ts';
 
 /**
  * The deadline jobs, run on a schedule with an injected clock:
  * - a complaint past its deadline (受理 while submitted/transferred, 办结 while accepted) gets one reminder
- *   to the handling agency; ESCALATE_AFTER_WORKING_DAYS working days later, one escalation to the agency's
+ *   to the handling agency; policy.yaml `handling.escalateAfterWorkingDays` working days later, one escalation to the agency's
  *   parent and oversight. "Once" is per handling period — the notice kind names the event that started it
  *   (the last `routed` or `accepted`), so a transfer gives the receiving agency its own reminder and escalation;
  *   the `notices` primary key makes it once even with several workers.
@@ -42,10 +44,10 @@ async function currentPeriod(world: HandlingWorld, c: ComplaintRow): Promise<Per
   const stage: Stage = c.status === 'accepted' ? 'resolve' : 'accept';
   const dueAt = stage === 'accept' ? c.accept_due_at : c.resolve_due_at;
   if (!dueAt) return undefined;
-  const [row] = await world.store.query<{ seq: number | string | null }>(
-    'SELECT MAX(seq) AS seq FROM complaint_events WHERE complaint_id = ? AND type = ?',
-    [c.id, stage === 'accept' ? 'routed' : 'accepted'],
-  );
+  const [row] = await world.store.query<{ seq: number | string | null }>('SELECT MAX(seq) AS seq FROM complaint_events WHERE complaint_id = ? AND type = ?', [
+    c.id,
+    stage === 'accept' ? 'routed' : 'accepted',
+  ]);
   return { stage, dueAt, since: Number(row?.seq ?? 0) };
 }
 
@@ -58,24 +60,26 @@ function recipientsOf(handler: Agency, world: HandlingWorld, target: Target): Ag
   const allowed = (id: string) => id !== handler.id && mayReceive(world.directory, target, id);
   let ids = [handler.parent, handler.oversight].filter((id): id is string => !!id && allowed(id));
   if (!ids.length) {
-    ids = world.directory.agencies
-      .filter((a) => a.region === handler.region && a.oversight && allowed(a.oversight))
-      .map((a) => a.oversight!);
+    ids = world.directory.agencies.filter((a) => a.region === handler.region && a.oversight && allowed(a.oversight)).map((a) => a.oversight!);
   }
-  return [...new Set(ids)].sort().map((id) => world.directory.agency(id)).filter((a): a is Agency => !!a);
+  return [...new Set(ids)]
+    .sort()
+    .map((id) => world.directory.agency(id))
+    .filter((a): a is Agency => !!a);
 }
 
 export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> {
   const now = world.clock.now();
   const at = now.toISOString();
   const calendar = world.calendar ?? WEEKENDS_ONLY;
+  const handling = (world.policy ?? DEFAULT_POLICY).handling;
   const host = mailHost(world.settings.siteUrl);
   const result: JobResult = { reminders: 0, escalations: 0, summaries: 0 };
   const open = await world.store.query<ComplaintRow & Record<string, unknown>>(
     "SELECT * FROM complaints WHERE status IN ('submitted', 'transferred', 'accepted') AND ((status <> 'accepted' AND accept_due_at < ?) OR (status = 'accepted' AND resolve_due_at < ?)) ORDER BY created_at",
     [at, at],
   );
-  for (const c of open) {
+  for (const c of handling.remind ? open : []) {
     const period = await currentPeriod(world, c);
     const handler = world.directory.agency(c.agency_id);
     if (!period || !handler) continue;
@@ -83,7 +87,8 @@ export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> 
     // A complaint that sits with the accused or a body below it (the registry changed after it was routed) is
     // not reminded there: it goes straight to escalation, to bodies allowed to see it.
     const handlerMayHold = mayReceive(world.directory, target, handler.id);
-    const escalateAt = handlerMayHold ? escalationAt(new Date(period.dueAt), calendar).toISOString() : period.dueAt;
+    const escalateAt = handlerMayHold ? escalationAt(new Date(period.dueAt), handling, calendar).toISOString() : period.dueAt;
+    const timeLimit = timeLimitFor(world, new Date(period.dueAt));
     const kind = (what: string) => `${what}-${period.stage}-${period.since}`;
     await world.store.transaction(async (tx) => {
       // Re-read inside the transaction: a concurrent action may have moved it on.
@@ -93,18 +98,43 @@ export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> 
         const links = actionLinks(world, { reference: c.reference, agencyId: handler.id, period: await routingPeriod(tx, c.id) }, allowedActions(c.status));
         await enqueueMail(
           tx,
-          { ...reminderMail({ reference: c.reference, agency: handler, stage: period.stage, dueAt: period.dueAt, escalateAt, links }), complaintId: c.id, key: c.reference, kind: kind('reminder'), recipient: handler.complaints.email },
+          {
+            ...reminderMail({ reference: c.reference, agency: handler, stage: period.stage, dueAt: period.dueAt, escalateAt, timeLimit, links }),
+            complaintId: c.id,
+            key: c.reference,
+            kind: kind('reminder'),
+            recipient: handler.complaints.email,
+          },
           at,
           host,
         );
-        await appendEvent(tx, c.id, { type: 'reminded', at, actorAgencyId: null, reason: `超过${period.stage === 'accept' ? '受理' : '办结'}期限，已催办${handler.name}` });
+        await appendEvent(tx, c.id, {
+          type: 'reminded',
+          at,
+          actorAgencyId: null,
+          reason: `超过${period.stage === 'accept' ? '受理' : '办结'}期限，已催办${handler.name}`,
+        });
         result.reminders++;
       }
       if (at > escalateAt && (await claimNotice(tx, c.id, kind('escalation'), at))) {
         const recipients = recipientsOf(handler, world, target);
         for (const recipient of recipients) {
-          const mail = escalationMail({ reference: c.reference, recipient, handler, stage: period.stage, dueAt: period.dueAt, createdAt: c.created_at, status: c.status });
-          await enqueueMail(tx, { ...mail, complaintId: c.id, key: c.reference, kind: `${kind('escalation')}-${recipient.id}`, recipient: recipient.complaints.email }, at, host);
+          const mail = escalationMail({
+            reference: c.reference,
+            recipient,
+            handler,
+            stage: period.stage,
+            dueAt: period.dueAt,
+            createdAt: c.created_at,
+            status: c.status,
+            timeLimit,
+          });
+          await enqueueMail(
+            tx,
+            { ...mail, complaintId: c.id, key: c.reference, kind: `${kind('escalation')}-${recipient.id}`, recipient: recipient.complaints.email },
+            at,
+            host,
+          );
         }
         await appendEvent(tx, c.id, {
           type: 'escalated',
@@ -121,7 +151,14 @@ export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> 
   return result;
 }
 
-const FAILURE_WORDS: Record<string, string> = { agency: '投诉材料', ack: '回执', status: '进度通知', handling: '办理链接', reminder: '催办', escalation: '逾期报告' };
+const FAILURE_WORDS: Record<string, string> = {
+  agency: '投诉材料',
+  ack: '回执',
+  status: '进度通知',
+  handling: '办理链接',
+  reminder: '催办',
+  escalation: '逾期报告',
+};
 const failureWhat = (kind: string, recipient: string, lastError: string | null): string => {
   const word = FAILURE_WORDS[kind.split('-')[0]!] ?? kind;
   // Complainants' addresses stay private even from the oversight bureau.
@@ -148,13 +185,26 @@ export async function sendDailySummaries(world: HandlingWorld, now: Date): Promi
   };
   const bureaus = new Set(world.directory.agencies.map((a) => a.oversight).filter((id): id is string => !!id));
   // A failure is reported once: in the first summary after its last attempt.
-  const failed = await world.store.query<{ kind: string; recipient: string; last_error: string | null; failed_at: string | null; reference: string; agency_id: string }>(
+  const failed = await world.store.query<{
+    kind: string;
+    recipient: string;
+    last_error: string | null;
+    failed_at: string | null;
+    reference: string;
+    agency_id: string;
+  }>(
     `SELECT o.kind, o.recipient, o.last_error, c.reference, c.agency_id,
        (SELECT MAX(a.at) FROM outbox_attempts a WHERE a.outbox_id = o.id) AS failed_at
      FROM outbox o JOIN complaints c ON c.id = o.complaint_id
      WHERE o.status = 'failed' ORDER BY o.created_at`,
   );
-  const overdue = await world.store.query<{ reference: string; agency_id: string; status: string; accept_due_at: string | null; resolve_due_at: string | null }>(
+  const overdue = await world.store.query<{
+    reference: string;
+    agency_id: string;
+    status: string;
+    accept_due_at: string | null;
+    resolve_due_at: string | null;
+  }>(
     `SELECT reference, agency_id, status, accept_due_at, resolve_due_at FROM complaints
      WHERE (status IN ('submitted', 'transferred') AND accept_due_at < ?) OR (status = 'accepted' AND resolve_due_at < ?) ORDER BY created_at`,
     [at, at],
@@ -181,8 +231,11 @@ export async function sendDailySummaries(world: HandlingWorld, now: Date): Promi
         what: o.status === 'accepted' ? `办结期限 ${o.resolve_due_at!.slice(0, 10)} 已过` : `受理期限 ${o.accept_due_at!.slice(0, 10)} 已过`,
       }));
     if (!failures.length && !late.length) continue;
-    const mail = summaryMail({ bureau, date, failures, overdue: late });
-    if (await world.store.transaction((tx) => enqueueMail(tx, { ...mail, complaintId: null, key, kind: 'summary', recipient: bureau.complaints.email }, at, host))) sent++;
+    const mail = summaryMail({ bureau, date, failures, overdue: late, timeLimit: timeLimitFor(world, now) });
+    if (
+      await world.store.transaction((tx) => enqueueMail(tx, { ...mail, complaintId: null, key, kind: 'summary', recipient: bureau.complaints.email }, at, host))
+    )
+      sent++;
   }
   return sent;
 }

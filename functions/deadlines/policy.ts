@@ -1,23 +1,25 @@
-import type { Regulation } from '../../src/core/regulation/schema.ts';
+import type { HandlingPolicy } from '../../src/core/policy/handling.ts';
+import { DEFAULT_POLICY } from '../../src/core/policy/schema.ts';
 import { addCalendarDays, addWorkingDays, WEEKENDS_ONLY, type WorkCalendar } from './calendar.ts';
 
 /**
- * When each step is due, from the deadlines of the handling agency's regulation (content/regulations/*.yaml
- * `deadlines`): 受理 within `acceptWorkingDays` working days of reaching the agency (a transfer restarts
- * the clock for the receiving agency), 办结 within `resolveDays` calendar days of 受理. A missed deadline
- * brings a reminder to the handling agency at once and, `escalateAfterWorkingDays` working days later, an
- * escalation to its parent and oversight.
+ * When each step is due, from the deployment's handling policy (policy.yaml `handling`; no regulation sets these):
+ * 受理 within `acceptWorkingDays` working days of reaching the agency (a transfer restarts the clock for the
+ * receiving agency), 办结 within `resolveDays` calendar days of 受理. A missed deadline brings a reminder to the
+ * handling agency at once and, `escalateAfterWorkingDays` working days later, an escalation to its parent and
+ * oversight (both only when `remind` is on).
  */
-export const ESCALATE_AFTER_WORKING_DAYS = 3;
+type Limits = Pick<HandlingPolicy, 'acceptWorkingDays' | 'resolveDays' | 'escalateAfterWorkingDays'>;
+const DEFAULTS: Limits = DEFAULT_POLICY.handling;
 
-export function acceptDueAt(routedAt: Date, regulation: Pick<Regulation, 'deadlines'>, calendar: WorkCalendar = WEEKENDS_ONLY): Date {
-  return addWorkingDays(routedAt, regulation.deadlines.acceptWorkingDays, calendar);
+export function acceptDueAt(routedAt: Date, handling: Limits = DEFAULTS, calendar: WorkCalendar = WEEKENDS_ONLY): Date {
+  return addWorkingDays(routedAt, handling.acceptWorkingDays, calendar);
 }
 
-export function resolveDueAt(acceptedAt: Date, regulation: Pick<Regulation, 'deadlines'>, calendar: WorkCalendar = WEEKENDS_ONLY): Date {
-  return addCalendarDays(acceptedAt, regulation.deadlines.resolveDays, calendar);
+export function resolveDueAt(acceptedAt: Date, handling: Limits = DEFAULTS, calendar: WorkCalendar = WEEKENDS_ONLY): Date {
+  return addCalendarDays(acceptedAt, handling.resolveDays, calendar);
 }
 
-export function escalationAt(dueAt: Date, calendar: WorkCalendar = WEEKENDS_ONLY): Date {
-  return addWorkingDays(dueAt, ESCALATE_AFTER_WORKING_DAYS, calendar);
+export function escalationAt(dueAt: Date, handling: Limits = DEFAULTS, calendar: WorkCalendar = WEEKENDS_ONLY): Date {
+  return addWorkingDays(dueAt, handling.escalateAfterWorkingDays, calendar);
 }

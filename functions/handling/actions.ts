@@ -7,6 +7,8 @@ import { mayReceive } from '../complaints/accused.ts';
 import { agencyMail, type ComplaintForMail } from '../complaints/mails.ts';
 import { mailHost } from '../complaints/world.ts';
 import { acceptDueAt, resolveDueAt } from '../deadlines/policy.ts';
+import { DEFAULT_POLICY } from '../../src/core/policy/schema.ts';
+import { timeLimitFor } from '../deadlines/label.ts';
 import { enqueueMail } from '../store/records/outbox.ts';
 import type { Db } from '../store/db.ts';
 import { contentsOf, findComplaintByReference, targetOf, updateComplaintStatus, type ComplaintRow } from '../store/records/complaints.ts';
@@ -76,7 +78,12 @@ export async function routingPeriod(db: Db, complaintId: string): Promise<number
   return Number(row?.n ?? 0);
 }
 
-async function check(world: HandlingWorld, db: Db, complaint: ComplaintRow | undefined, claim: ActionClaim): Promise<{ complaint: ComplaintRow; agency: Agency; period: number }> {
+async function check(
+  world: HandlingWorld,
+  db: Db,
+  complaint: ComplaintRow | undefined,
+  claim: ActionClaim,
+): Promise<{ complaint: ComplaintRow; agency: Agency; period: number }> {
   if (!complaint) throw new Refusal(404, `未找到受理编号 ${claim.reference}。`);
   if (complaint.agency_id !== claim.agencyId) {
     const now = world.directory.agency(complaint.agency_id)?.name ?? '其他机关';
@@ -169,14 +176,14 @@ async function perform(
     }
   }
   const handler = receiving ?? agency;
-  const regulation = world.directory.regulation(handler.regulation);
+  const handling = (world.policy ?? DEFAULT_POLICY).handling;
   const change: Parameters<typeof updateComplaintStatus>[3] = { status: t.to, at };
   if (receiving) {
     change.agencyId = receiving.id;
-    change.acceptDueAt = regulation ? acceptDueAt(now, regulation, world.calendar).toISOString() : null;
+    change.acceptDueAt = acceptDueAt(now, handling, world.calendar).toISOString();
     change.resolveDueAt = null;
   }
-  if (claim.action === 'accept' && regulation) change.resolveDueAt = resolveDueAt(now, regulation, world.calendar).toISOString();
+  if (claim.action === 'accept') change.resolveDueAt = resolveDueAt(now, handling, world.calendar).toISOString();
   if (!(await updateComplaintStatus(tx, complaint.id, complaint.status, change))) {
     throw new Refusal(409, '该件刚刚被其他操作更新，请刷新页面后重试。');
   }
@@ -211,12 +218,19 @@ async function perform(
       contents,
       createdAt: complaint.created_at,
       acceptDueAt: change.acceptDueAt ?? null,
+      timeLimit: timeLimitFor(world, now),
       routeReason,
     };
     const links = actionLinks(world, { reference: complaint.reference, agencyId: receiving.id, period: period + 1 }, ['accept', 'reject', 'transfer']);
     await enqueueMail(
       tx,
-      { ...agencyMail(forMail, receiving, world.directory, links), complaintId: complaint.id, key: complaint.reference, kind: `agency-transfer-${event.seq}`, recipient: receiving.complaints.email },
+      {
+        ...agencyMail(forMail, receiving, world.directory, links),
+        complaintId: complaint.id,
+        key: complaint.reference,
+        kind: `agency-transfer-${event.seq}`,
+        recipient: receiving.complaints.email,
+      },
       at,
       host,
     );
@@ -225,7 +239,13 @@ async function perform(
     const links = actionLinks(world, { reference: complaint.reference, agencyId: agency.id, period }, ['resolve', 'transfer']);
     await enqueueMail(
       tx,
-      { ...acceptedMail({ reference: complaint.reference, agency, resolveDueAt: change.resolveDueAt, links }), complaintId: complaint.id, key: complaint.reference, kind: `handling-${event.seq}`, recipient: agency.complaints.email },
+      {
+        ...acceptedMail({ reference: complaint.reference, agency, resolveDueAt: change.resolveDueAt, timeLimit: timeLimitFor(world, now), links }),
+        complaintId: complaint.id,
+        key: complaint.reference,
+        kind: `handling-${event.seq}`,
+        recipient: agency.complaints.email,
+      },
       at,
       host,
     );

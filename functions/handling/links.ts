@@ -32,7 +32,9 @@ function mac(payload: string, secret: string): Buffer {
 }
 
 export function signActionToken(claim: ActionClaim, secret: string): string {
-  const payload = Buffer.from([claim.reference, claim.action, claim.agencyId, String(claim.period), String(claim.expiresAt), claim.nonce ?? ''].join('|')).toString('base64url');
+  const payload = Buffer.from(
+    [claim.reference, claim.action, claim.agencyId, String(claim.period), String(claim.expiresAt), claim.nonce ?? ''].join('|'),
+  ).toString('base64url');
   return `${payload}.${mac(payload, secret).toString('base64url')}`;
 }
 
@@ -66,7 +68,15 @@ export function verifyActionToken(token: string, secret: string, now: Date, prev
   }
   const parts = Buffer.from(payload, 'base64url').toString('utf8').split('|');
   const [reference, action, agencyId, period, expires, nonce] = parts;
-  if (parts.length !== 6 || !reference || !agencyId || !action || !isHandlingAction(action) || !/^\d{1,6}$/.test(period ?? '') || !/^\d+$/.test(expires ?? '')) {
+  if (
+    parts.length !== 6 ||
+    !reference ||
+    !agencyId ||
+    !action ||
+    !isHandlingAction(action) ||
+    !/^\d{1,6}$/.test(period ?? '') ||
+    !/^\d+$/.test(expires ?? '')
+  ) {
     return bad;
   }
   const claim: ActionClaim = { reference, action, agencyId, period: Number(period), expiresAt: Number(expires), ...(nonce ? { nonce } : {}) };

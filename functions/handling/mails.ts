@@ -26,7 +26,10 @@ export function actionLinks(
   const now = world.clock.now();
   return actions.map((action) => ({
     label: linkLabels[action],
-    url: actionUrl(world.settings.siteUrl, issueActionToken({ reference: complaint.reference, action, agencyId: complaint.agencyId, period: complaint.period }, world.settings.secret, now)),
+    url: actionUrl(
+      world.settings.siteUrl,
+      issueActionToken({ reference: complaint.reference, action, agencyId: complaint.agencyId, period: complaint.period }, world.settings.secret, now),
+    ),
   }));
 }
 
@@ -65,31 +68,37 @@ export function citizenStatusMail(input: {
       ['时间', shanghai(input.at)],
       ...(input.detail && detailLabel[input.status] ? [[detailLabel[input.status]!, input.detail] as [string, string]] : []),
     ],
-    outro: [
-      statusLine(input.siteUrl),
-      ...(input.status === 'rejected' ? ['对不予受理决定有异议的，可以向该机关的上级行政机关或司法行政部门反映。'] : []),
-    ],
+    outro: [statusLine(input.siteUrl), ...(input.status === 'rejected' ? ['对不予受理决定有异议的，可以向该机关的上级行政机关或司法行政部门反映。'] : [])],
   });
 }
 
 /** To the handling agency after it accepted: the deadline and the links for the next step. */
-export function acceptedMail(input: { reference: string; agency: Agency; resolveDueAt: string; links: ActionLink[] }): ComposedMail {
+export function acceptedMail(input: { reference: string; agency: Agency; resolveDueAt: string; timeLimit: string; links: ActionLink[] }): ComposedMail {
   return composeMail({
     subject: `【已受理】${input.reference} 请于期限内办结`,
     intro: [`${input.agency.name}：`, `贵单位已受理 ${input.reference}。办结后请点击下方“办结”链接填写办理结果；如需转办，请使用“转办”链接。`],
     rows: [
       ['受理编号', input.reference],
       ['办结期限', shanghai(input.resolveDueAt)],
+      ['时限说明', input.timeLimit],
     ],
     actionLinks: input.links,
-    outro: ['每个链接只能使用一次，30 天内有效；请勿转发。' + SENT_BY],
+    outro: [`每个链接只能使用一次，30 天内有效；请勿转发。${SENT_BY}`],
   });
 }
 
 export type Stage = 'accept' | 'resolve';
 const stageWord: Record<Stage, string> = { accept: '受理', resolve: '办结' };
 
-export function reminderMail(input: { reference: string; agency: Agency; stage: Stage; dueAt: string; escalateAt: string; links: ActionLink[] }): ComposedMail {
+export function reminderMail(input: {
+  reference: string;
+  agency: Agency;
+  stage: Stage;
+  dueAt: string;
+  escalateAt: string;
+  timeLimit: string;
+  links: ActionLink[];
+}): ComposedMail {
   return composeMail({
     subject: `【催办】${input.reference} 已超过${stageWord[input.stage]}期限`,
     intro: [`${input.agency.name}：`, `${input.reference} 已超过${stageWord[input.stage]}期限，请尽快办理。`],
@@ -97,6 +106,7 @@ export function reminderMail(input: { reference: string; agency: Agency; stage: 
       ['受理编号', input.reference],
       [`${stageWord[input.stage]}期限`, shanghai(input.dueAt)],
       ['逾期未办的后果', `${shanghai(input.escalateAt)} 后仍未${stageWord[input.stage]}的，将报告上级行政机关和司法行政部门`],
+      ['时限说明', input.timeLimit],
     ],
     actionLinks: input.links,
     outro: [SENT_BY],
@@ -104,7 +114,16 @@ export function reminderMail(input: { reference: string; agency: Agency; stage: 
 }
 
 /** To the parent and oversight of the agency that missed a deadline: facts of the case only, no contents or complainant. */
-export function escalationMail(input: { reference: string; recipient: Agency; handler: Agency; stage: Stage; dueAt: string; createdAt: string; status: ComplaintStatus }): ComposedMail {
+export function escalationMail(input: {
+  reference: string;
+  recipient: Agency;
+  handler: Agency;
+  stage: Stage;
+  dueAt: string;
+  createdAt: string;
+  status: ComplaintStatus;
+  timeLimit: string;
+}): ComposedMail {
   return composeMail({
     subject: `【逾期报告】${input.handler.name} 未在期限内${stageWord[input.stage]} ${input.reference}`,
     intro: [`${input.recipient.name}：`, `${input.handler.name}未在期限内${stageWord[input.stage]}下列件，催办后仍未办理，特此报告，请督促办理。`],
@@ -114,8 +133,9 @@ export function escalationMail(input: { reference: string; recipient: Agency; ha
       ['提交时间', shanghai(input.createdAt)],
       ['当前状态', complaintStatusLabels[input.status]],
       [`${stageWord[input.stage]}期限`, shanghai(input.dueAt)],
+      ['时限说明', input.timeLimit],
     ],
-    outro: ['为保护反映人，本报告不含投诉内容和反映人信息。' + SENT_BY],
+    outro: [`为保护反映人，本报告不含投诉内容和反映人信息。${SENT_BY}`],
   });
 }
 
@@ -125,7 +145,7 @@ export interface SummaryItem {
   what: string;
 }
 
-export function summaryMail(input: { bureau: Agency; date: string; failures: SummaryItem[]; overdue: SummaryItem[] }): ComposedMail {
+export function summaryMail(input: { bureau: Agency; date: string; failures: SummaryItem[]; overdue: SummaryItem[]; timeLimit: string }): ComposedMail {
   const list = (items: SummaryItem[]) => (items.length ? items.map((i) => `${i.reference} · ${i.agencyName} · ${i.what}`).join('\n') : '无');
   return composeMail({
     subject: `【每日汇总】${input.date} 投诉邮件投递失败 ${input.failures.length} 件，逾期 ${input.overdue.length} 件`,
@@ -133,8 +153,9 @@ export function summaryMail(input: { bureau: Agency; date: string; failures: Sum
     rows: [
       ['邮件投递失败', list(input.failures)],
       ['逾期未办', list(input.overdue)],
+      ['时限说明', input.timeLimit],
     ],
-    outro: ['投递失败的件，办理机关可能没有收到，请核实其投诉受理邮箱并联系该机关。' + SENT_BY],
+    outro: [`投递失败的件，办理机关可能没有收到，请核实其投诉受理邮箱并联系该机关。${SENT_BY}`],
   });
 }
 

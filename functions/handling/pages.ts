@@ -27,12 +27,17 @@ function agencyOptions(agencies: readonly Agency[], exclude: readonly string[], 
     if (exclude.includes(a.id)) continue;
     byRegion.set(a.region, [...(byRegion.get(a.region) ?? []), a]);
   }
-  return `<option value="">请选择</option>` +
+  return (
+    `<option value="">请选择</option>` +
     [...byRegion]
-      .map(([region, list]) => `<optgroup label="${escapeHtml(region)}">${list
-        .map((a) => `<option value="${escapeHtml(a.id)}"${a.id === selected ? ' selected' : ''}>${escapeHtml(a.name)}</option>`)
-        .join('')}</optgroup>`)
-      .join('');
+      .map(
+        ([region, list]) =>
+          `<optgroup label="${escapeHtml(region)}">${list
+            .map((a) => `<option value="${escapeHtml(a.id)}"${a.id === selected ? ' selected' : ''}>${escapeHtml(a.name)}</option>`)
+            .join('')}</optgroup>`,
+      )
+      .join('')
+  );
 }
 
 /** The confirmation form a link opens (GET); the action happens only when it is posted. */
@@ -54,7 +59,11 @@ export function actionFormHtml(
     transfer:
       `<label for="transferTo">转办至</label>` +
       (error?.field === 'transferTo' ? `<p class="error">${escapeHtml(error.message)}</p>` : '') +
-      `<select id="transferTo" name="transferTo" required>${agencyOptions(agencies.filter((a) => mayReceive({ agency: (id) => agencies.find((b) => b.id === id) }, targetOf(complaint), a.id)), [agency.id], values.transferTo)}</select>` +
+      `<select id="transferTo" name="transferTo" required>${agencyOptions(
+        agencies.filter((a) => mayReceive({ agency: (id) => agencies.find((b) => b.id === id) }, targetOf(complaint), a.id)),
+        [agency.id],
+        values.transferTo,
+      )}</select>` +
       field('reason', '转办理由', '接收机关会收到完整的投诉材料和新的办理链接。'),
     resolve: field('result', '办理结果', '办理结果会告知反映人（如其留有邮箱）。'),
   }[claim.action];

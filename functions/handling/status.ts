@@ -20,7 +20,13 @@ export async function statusView(world: HandlingWorld, rawReference: string, cod
   }
   const events = await listEvents(world.store, complaint.id);
   return citizenView({
-    complaint: { reference: complaint.reference, kind: complaint.kind, status: complaint.status, agencyId: complaint.agency_id, createdAt: complaint.created_at },
+    complaint: {
+      reference: complaint.reference,
+      kind: complaint.kind,
+      status: complaint.status,
+      agencyId: complaint.agency_id,
+      createdAt: complaint.created_at,
+    },
     events: events.map((e) => ({ type: e.type, at: e.at, reason: e.reason, ...(e.type === 'routed' ? { agencyId: routedDataOf(e).agencyId } : {}) })),
     agencyName: (id) => world.directory.agency(id)?.name ?? id,
   });
@@ -28,7 +34,10 @@ export async function statusView(world: HandlingWorld, rawReference: string, cod
 
 export function statusHtml(view: CitizenView): string {
   const rows = view.history
-    .map((h) => `<tr><td><time datetime="${escapeHtml(h.at)}">${escapeHtml(formatDateTime(h.at))}</time></td><td>${escapeHtml(h.label)}${h.note ? `（${escapeHtml(h.note)}）` : ''}</td></tr>`)
+    .map(
+      (h) =>
+        `<tr><td><time datetime="${escapeHtml(h.at)}">${escapeHtml(formatDateTime(h.at))}</time></td><td>${escapeHtml(h.label)}${h.note ? `（${escapeHtml(h.note)}）` : ''}</td></tr>`,
+    )
     .join('');
   return page(
     `办理进度 ${view.reference}`,
@@ -45,7 +54,10 @@ const headers = { 'content-type': 'text/html; charset=utf-8', 'cache-control': '
 /** `POST /api/status` (reference, code) from the plain form on /complaint/status/: an HTML answer. */
 export async function statusPageResponse(world: HandlingWorld, request: Request, clientAddress: string): Promise<Response> {
   const problem = (status: number, message: string, extra: Record<string, string> = {}) =>
-    new Response(page('查询失败', `<h1>查询失败</h1><p class="error" role="alert">${escapeHtml(message)}</p><p><a href="/complaint/status/">返回重新查询</a></p>`), { status, headers: { ...headers, ...extra } });
+    new Response(
+      page('查询失败', `<h1>查询失败</h1><p class="error" role="alert">${escapeHtml(message)}</p><p><a href="/complaint/status/">返回重新查询</a></p>`),
+      { status, headers: { ...headers, ...extra } },
+    );
   if (request.method !== 'POST') return problem(405, '请从“查询办理进度”页面提交。');
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded') return problem(415, '只接受网页表单提交。');

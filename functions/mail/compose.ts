@@ -53,13 +53,10 @@ export function composeMail(input: {
     input.notice ? `<p><strong>【重要】${escapeHtml(input.notice)}</strong></p>` : '',
     '<table>',
     ...input.rows.map(
-      ([label, value]) =>
-        `<tr><th align="left" valign="top">${escapeHtml(label)}</th><td>${escapeHtml(value).replace(/\n/g, '<br>')}</td></tr>`,
+      ([label, value]) => `<tr><th align="left" valign="top">${escapeHtml(label)}</th><td>${escapeHtml(value).replace(/\n/g, '<br>')}</td></tr>`,
     ),
     '</table>',
-    links.length
-      ? `<p>${links.map((l) => `<a href="${escapeHtml(l.url)}">${escapeHtml(l.label)}</a>`).join(' · ')}</p>`
-      : '',
+    links.length ? `<p>${links.map((l) => `<a href="${escapeHtml(l.url)}">${escapeHtml(l.label)}</a>`).join(' · ')}</p>` : '',
     ...(input.outro ?? []).map(p),
     '</body></html>',
   ].join('');

@@ -207,7 +207,14 @@ export async function runOutboxLoop(
     }
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, options.intervalMs ?? 2000);
-      options.signal?.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+      options.signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(t);
+          resolve();
+        },
+        { once: true },
+      );
     });
   }
 }

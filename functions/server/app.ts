@@ -4,6 +4,7 @@ import { makeCalendar } from '../deadlines/calendar.ts';
 import { makeIntakeActionLinks } from '../handling/mails.ts';
 import { handlingFunctions } from '../handling/http.ts';
 import { runDeadlineJobs } from '../deadlines/jobs.ts';
+import { purgeClosedComplaints, type PurgeResult } from '../retention/purge.ts';
 import { complaintFunctions } from '../complaints/handler.ts';
 import type { Directory } from '../../src/core/directory.ts';
 import { statsFunctions } from '../stats/http.ts';
@@ -20,6 +21,8 @@ import { openStore } from '../store/index.ts';
 import { resolveSecret } from './secret.ts';
 import { isStoreUnavailable, loggablePath, unavailableResponse, withFunctionHeaders } from './headers.ts';
 import type { FunctionHandler } from './node.ts';
+import { lookupFunctions } from './lookup.ts';
+import { hostWatch } from './site-url.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
 
@@ -56,6 +59,8 @@ export interface App {
   sendPendingMail(): ReturnType<typeof sendPendingMail>;
   /** Reminders, escalations, daily summaries : queue their mail; run before sendPendingMail. */
   runDeadlineJobs(): ReturnType<typeof runDeadlineJobs>;
+  /** Removes the personal information of complaints closed longer than the policy keeps it (policy.yaml complaintData). */
+  purgeClosedComplaints(): Promise<PurgeResult>;
   /** The worker loop until the signal aborts (`npm start`, `npm run outbox`). */
   runOutbox(signal: AbortSignal, intervalMs?: number): Promise<void>;
   /** Re-reads the directory file now (after a new build is swapped in); a no-op for an injected directory. */
@@ -86,6 +91,8 @@ export async function createApp(
      * otherwise BUILD_HOOK_URL, if set, is called. Neither: the workspace refuses to confirm.
      */
     rebuildSite?: SiteBuilder;
+    /** Log the first request for another host than SITE_URL's (default: when SITE_URL is set, i.e. production). */
+    watchHost?: boolean;
   } = {},
 ): Promise<App> {
   const clock = options.clock ?? systemClock;
@@ -106,6 +113,7 @@ export async function createApp(
     clock,
     directory,
     calendar: makeCalendar(directory.holidays),
+    policy: directory.policy,
     settings: { secret: keys.secret, previousSecrets: keys.previousSecrets, siteUrl: settings.siteUrl },
     limits: { ...defaultLimits, ...limitsFromEnv(), ...options.limits },
     actionLinks: makeIntakeActionLinks({ settings: { secret: keys.secret, siteUrl: settings.siteUrl }, clock }),
@@ -130,8 +138,14 @@ export async function createApp(
     ? makeRepublisher({ store, build: rebuildSite, afterBuild: () => reloadDirectory(), log: options.log ?? ((line) => console.error(line)) })
     : undefined;
   const handlers: FunctionHandler[] = [
-    complaintFunctions(world), handlingFunctions(world), evidenceDownloads(world), statsFunctions(world), publishFunctions(world, republisher),
+    lookupFunctions(() => world.directory),
+    complaintFunctions(world),
+    handlingFunctions(world),
+    evidenceDownloads(world),
+    statsFunctions(world),
+    publishFunctions(world, republisher),
   ];
+  if (options.watchHost ?? !!(options.env ?? process.env).SITE_URL) handlers.unshift(hostWatch(settings.siteUrl, options.log ?? console.log));
   // Reminders, escalations and daily summaries run with the mail worker, at most once a minute.
   let lastJobs = 0;
   const beforeRound = async () => {
@@ -140,6 +154,7 @@ export async function createApp(
     if (now - lastJobs < 60_000) return;
     lastJobs = now;
     await runDeadlineJobs(world);
+    await purgeClosedComplaints(world, { outboxDir: outboxDir(settings) });
   };
   // Requests and worker rounds see the directory of the newest build; the swap happens between two awaits.
   const fresh = async () => {
@@ -149,6 +164,7 @@ export async function createApp(
     if (next !== world.directory) {
       world.directory = next;
       world.calendar = makeCalendar(next.holidays);
+      world.policy = next.policy;
     }
   };
   async function reloadDirectory(): Promise<void> {
@@ -184,6 +200,10 @@ export async function createApp(
     runDeadlineJobs: async () => {
       await fresh();
       return runDeadlineJobs(world);
+    },
+    purgeClosedComplaints: async () => {
+      await fresh();
+      return purgeClosedComplaints(world, { outboxDir: outboxDir(settings) });
     },
     reloadDirectory,
     republisher,

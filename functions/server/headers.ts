@@ -34,18 +34,45 @@ export function loggablePath(url: string | undefined): string {
 /** A Host header we can route: a DNS name or IPv4/IPv6 literal with an optional port. Anything else is 400. */
 export function hostIsValid(host: string | undefined): boolean {
   if (host === undefined) return true;
-  return /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(host) && host.length <= 260;
+  return (
+    /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(host) &&
+    host.length <= 260
+  );
 }
 
 const STORE_CODES = new Set([
   // Network: the database server is gone or unreachable.
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
   // PostgreSQL: shutting down, cannot connect, too many connections, read-only standby, disk full.
-  '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53100', '53300', '25006',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '53100',
+  '53300',
+  '25006',
   // SQLite: locked, cannot open, I/O, full, read-only.
-  'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_CANTOPEN', 'SQLITE_IOERR', 'SQLITE_FULL', 'SQLITE_READONLY', 'SQLITE_CORRUPT',
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_CANTOPEN',
+  'SQLITE_IOERR',
+  'SQLITE_FULL',
+  'SQLITE_READONLY',
+  'SQLITE_CORRUPT',
 ]);
-const STORE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end|database connection is not open|Connection ended unexpectedly/i;
+const STORE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end|database connection is not open|Connection ended unexpectedly/i;
 
 /** Whether an error means the store is unavailable (answered 503, try later), rather than a bug (500). */
 export function isStoreUnavailable(error: unknown): boolean {

@@ -6,6 +6,7 @@ import { BASE_HEADERS, parseHeadersFile, sitePolicy } from '../../src/core/secur
 import { hostIsValid, loggablePath } from './headers.ts';
 import { clientAddress, type TrustProxy } from './proxy.ts';
 import { serveStatic } from './static.ts';
+import { prepareForWire } from './compress.ts';
 
 /** What the platform tells a handler besides the request itself. */
 export interface RequestContext {
@@ -80,7 +81,9 @@ async function handle(options: ServerOptions, staticHeaders: () => Record<string
   if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES) return tooLarge(res, req);
   const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : bodyStream(req, MAX_REQUEST_BYTES);
   const request = toRequest(req, body?.stream);
-  const context: RequestContext = { clientAddress: clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], options.trustProxy ?? { kind: 'none' }) };
+  const context: RequestContext = {
+    clientAddress: clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], options.trustProxy ?? { kind: 'none' }),
+  };
   let response: Response | undefined;
   try {
     response = await options.functions?.(request, context);
@@ -94,7 +97,8 @@ async function handle(options: ServerOptions, staticHeaders: () => Record<string
   }
   // Responses here are small pages, JSON and static files already read into memory: send them whole.
   const payload = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
-  const headers = Object.fromEntries(response.headers);
+  const wire = await prepareForWire(request, response, payload);
+  const headers = wire.headers;
   // A body the function did not read (refused, rate-limited, not its route) is discarded; if it is still arriving,
   // the connection is closed after this answer rather than kept for more.
   if (body) {
@@ -102,7 +106,7 @@ async function handle(options: ServerOptions, staticHeaders: () => Record<string
     body.discard();
   }
   res.writeHead(response.status, headers);
-  res.end(payload);
+  res.end(wire.body);
 }
 
 /** The request body as a web stream that fails past `cap` bytes (and pauses the socket when nobody reads). */

@@ -48,12 +48,17 @@ export function isPlainlyLocal(env: NodeJS.ProcessEnv): boolean {
  * random key created once under VAR_DIR (`secret`, mode 600) and reused, so links and tracking codes survive a
  * restart without any key being shared between machines.
  */
-export function resolveSecret(settings: Pick<Settings, 'secret' | 'previousSecrets' | 'varDir'>, env: NodeJS.ProcessEnv = process.env): { secret: string; previousSecrets: string[] } {
+export function resolveSecret(
+  settings: Pick<Settings, 'secret' | 'previousSecrets' | 'varDir'>,
+  env: NodeJS.ProcessEnv = process.env,
+): { secret: string; previousSecrets: string[] } {
   const previousSecrets = settings.previousSecrets.filter((s) => !RETIRED_SECRETS.includes(s));
   const local = isPlainlyLocal(env);
   if (settings.secret) {
     if (RETIRED_SECRETS.includes(settings.secret)) {
-      throw new SecretError('SECRET 是代码仓库中公开过的旧密钥，任何人都能用它伪造办理链接。请生成新的密钥（例如 openssl rand -base64 48）设为 SECRET 后再启动。');
+      throw new SecretError(
+        'SECRET 是代码仓库中公开过的旧密钥，任何人都能用它伪造办理链接。请生成新的密钥（例如 openssl rand -base64 48）设为 SECRET 后再启动。',
+      );
     }
     if (!local && settings.secret.length < MIN_SECRET_LENGTH) {
       throw new SecretError(`SECRET 太短（${settings.secret.length} 个字符），至少需要 ${MIN_SECRET_LENGTH} 个字符。请用 openssl rand -base64 48 生成。`);

@@ -89,12 +89,9 @@ function raw(key: string, label: string, items: readonly StatsInput[], now: Date
     accepted: accepted.length,
     rejected: items.filter((c) => c.rejectedAt).length,
     resolved: resolved.length,
-    medianDaysToAccept:
-      accepted.length >= SUPPRESS_BELOW ? round1(median(accepted.map((c) => days(c.createdAt, c.acceptedAt!)))) : null,
-    medianDaysToResolve:
-      resolved.length >= SUPPRESS_BELOW ? round1(median(resolved.map((c) => days(c.createdAt, c.resolvedAt!)))) : null,
-    overdueShare:
-      items.length >= SUPPRESS_BELOW ? Math.round((items.filter((c) => isOverdue(c, now)).length / items.length) * 1000) / 1000 : null,
+    medianDaysToAccept: accepted.length >= SUPPRESS_BELOW ? round1(median(accepted.map((c) => days(c.createdAt, c.acceptedAt!)))) : null,
+    medianDaysToResolve: resolved.length >= SUPPRESS_BELOW ? round1(median(resolved.map((c) => days(c.createdAt, c.resolvedAt!)))) : null,
+    overdueShare: items.length >= SUPPRESS_BELOW ? Math.round((items.filter((c) => isOverdue(c, now)).length / items.length) * 1000) / 1000 : null,
   };
 }
 

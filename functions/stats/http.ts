@@ -4,7 +4,10 @@ import type { FunctionHandler } from '../server/node.ts';
 import { aggregate, SUPPRESS_BELOW, type Stats } from './aggregate.ts';
 import { labelsFrom } from './labels.ts';
 import { statsInputFrom } from './load.ts';
-import { EMPTY_CSV, statsMainHtml, toCsv } from './render.ts';
+import { emptyCsv, statsMainHtml, toCsv } from './render.ts';
+import { coversAhead, WEEKENDS_ONLY } from '../../src/core/policy/calendar.ts';
+import { timeLimitLabel, timeLimitSummary } from '../../src/core/policy/labels.ts';
+import { DEFAULT_POLICY } from '../../src/core/policy/schema.ts';
 
 /** Policy: published statistics are at most this old (the in-process cache and any HTTP cache together). */
 export const STATS_MAX_AGE_MS = 5 * 60_000;
@@ -18,7 +21,10 @@ const ROUTES: Record<string, 'page' | 'csv' | 'json'> = { '/stats/': 'page', '/s
  * build never touches the store. One computation serves every request for up to `maxAgeMs` (≤ 5 minutes); the
  * HTTP `max-age` is what is left of that, so a CDN in front adds no staleness.
  */
-export function statsFunctions(world: Pick<World, 'store' | 'clock' | 'directory' | 'log'>, options: { maxAgeMs?: number } = {}): FunctionHandler {
+export function statsFunctions(
+  world: Pick<World, 'store' | 'clock' | 'directory' | 'log' | 'policy' | 'calendar'>,
+  options: { maxAgeMs?: number } = {},
+): FunctionHandler {
   const ttl = Math.min(options.maxAgeMs ?? STATS_MAX_AGE_MS, STATS_MAX_AGE_MS);
   let cached: { at: number; stats: Promise<Stats | null> } | undefined;
   const current = (now: number) => {
@@ -65,6 +71,9 @@ export function statsFunctions(world: Pick<World, 'store' | 'clock' | 'directory
         },
       });
     }
+    // "Overdue" is measured against the deployment's time limits, which every form of the statistics states.
+    const handling = (world.policy ?? DEFAULT_POLICY).handling;
+    const counted = coversAhead(world.calendar ?? WEEKENDS_ONLY, new Date(now));
     const maxAge = Math.max(0, Math.floor((ttl - (now - entry.at)) / 1000));
     const headers: Record<string, string> = {
       'cache-control': `public, max-age=${maxAge}`,
@@ -73,16 +82,17 @@ export function statsFunctions(world: Pick<World, 'store' | 'clock' | 'directory
     let body: string;
     if (what === 'csv') {
       headers['content-type'] = 'text/csv; charset=utf-8';
-      body = stats ? toCsv(stats) : EMPTY_CSV;
+      body = stats ? toCsv(stats, timeLimitLabel(handling, counted)) : emptyCsv(timeLimitLabel(handling, counted));
     } else if (what === 'json') {
       headers['content-type'] = 'application/json; charset=utf-8';
-      body = `${JSON.stringify(stats ?? { generatedAt: new Date(entry.at).toISOString(), suppressBelow: SUPPRESS_BELOW, noData: true }, null, 2)}\n`;
+      const data = stats ?? { generatedAt: new Date(entry.at).toISOString(), suppressBelow: SUPPRESS_BELOW, noData: true };
+      body = `${JSON.stringify({ ...data, timeLimits: timeLimitSummary(handling, counted) }, null, 2)}\n`;
     } else {
       headers['content-type'] = 'text/html; charset=utf-8';
       headers['content-security-policy'] =
         "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
       headers['referrer-policy'] = 'strict-origin-when-cross-origin';
-      body = pageHtml(TITLE, DESCRIPTION, statsMainHtml(stats, Math.round(ttl / 60_000)));
+      body = pageHtml(TITLE, DESCRIPTION, statsMainHtml(stats, Math.round(ttl / 60_000), timeLimitSummary(handling, counted)));
     }
     return new Response(request.method === 'HEAD' ? null : body, { status: 200, headers });
   };

@@ -6,7 +6,11 @@ export function countText(n: Count): string {
   return n === SUPPRESSED ? '少于 5' : typeof n === 'number' ? String(n) : '不公布';
 }
 
-const header = ['维度', '代码', '名称', '收到', '受理', '不予受理', '办结', '受理用时中位数（天）', '办结用时中位数（天）', '超期比例'];
+/** The header; the overdue column says which time limits "overdue" is measured against. */
+export function csvHeader(timeLimit?: string): string {
+  const overdue = timeLimit ? `超期比例（${timeLimit}）` : '超期比例';
+  return ['维度', '代码', '名称', '收到', '受理', '不予受理', '办结', '受理用时中位数（天）', '办结用时中位数（天）', overdue].map(csvCell).join(',');
+}
 
 function csvCell(value: string | number | null): string {
   const text = value === null ? '' : String(value);
@@ -17,15 +21,25 @@ function csvCell(value: string | number | null): string {
 
 function csvRow(dimension: string, row: StatsRow): string {
   return [
-    dimension, row.key, row.label, row.received, row.accepted, row.rejected, row.resolved,
-    row.medianDaysToAccept, row.medianDaysToResolve, row.overdueShare,
-  ].map(csvCell).join(',');
+    dimension,
+    row.key,
+    row.label,
+    row.received,
+    row.accepted,
+    row.rejected,
+    row.resolved,
+    row.medianDaysToAccept,
+    row.medianDaysToResolve,
+    row.overdueShare,
+  ]
+    .map(csvCell)
+    .join(',');
 }
 
 /** One CSV (UTF-8 with BOM so Excel reads the Chinese) with the total, per-agency and per-category rows. */
-export function toCsv(stats: Stats): string {
+export function toCsv(stats: Stats, timeLimit?: string): string {
   const lines = [
-    header.join(','),
+    csvHeader(timeLimit),
     csvRow('合计', stats.total),
     ...stats.byAgency.map((r) => csvRow('机关', r)),
     ...stats.byCategory.map((r) => csvRow('类别', r)),
@@ -48,37 +62,46 @@ export function barChartSvg(rows: readonly StatsRow[], title: string): string {
   const bar = (value: Count, y: number, cls: string, name: string): string => {
     if (typeof value !== 'number') return `<text x="${labelWidth}" y="${y + 11}" class="note">${name} ${escapeHtml(countText(value))}</text>`;
     const w = Math.round((value / max) * plot);
-    return `<rect x="${labelWidth}" y="${y}" width="${w}" height="${barHeight}" class="${cls}"><title>${name} ${value}</title></rect>` +
-      `<text x="${labelWidth + w + 4}" y="${y + 11}" class="note">${value}</text>`;
+    return (
+      `<rect x="${labelWidth}" y="${y}" width="${w}" height="${barHeight}" class="${cls}"><title>${name} ${value}</title></rect>` +
+      `<text x="${labelWidth + w + 4}" y="${y + 11}" class="note">${value}</text>`
+    );
   };
   const body = rows
     .map((r, i) => {
       const y = 24 + i * rowHeight;
       const label = r.label.length > 18 ? `${r.label.slice(0, 18)}…` : r.label;
-      return `<text x="0" y="${y + 18}" class="label">${escapeHtml(label)}</text>` +
-        bar(r.received, y, 'received', '收到') + bar(r.resolved, y + barHeight + 2, 'resolved', '办结');
+      return (
+        `<text x="0" y="${y + 18}" class="label">${escapeHtml(label)}</text>` +
+        bar(r.received, y, 'received', '收到') +
+        bar(r.resolved, y + barHeight + 2, 'resolved', '办结')
+      );
     })
     .join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${escapeHtml(title)}">` +
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${escapeHtml(title)}">` +
     `<title>${escapeHtml(title)}</title>` +
     `<style>.label{font-size:13px}.note{font-size:11px}.received{fill:#4a6fa5}.resolved{fill:#6aa84f}</style>` +
     `<rect x="${labelWidth}" y="4" width="12" height="10" class="received"/><text x="${labelWidth + 16}" y="13" class="note">收到</text>` +
     `<rect x="${labelWidth + 60}" y="4" width="12" height="10" class="resolved"/><text x="${labelWidth + 76}" y="13" class="note">办结</text>` +
-    body + '</svg>';
+    body +
+    '</svg>'
+  );
 }
 
 /** The CSV of an empty store: the header only. */
-export const EMPTY_CSV = `\uFEFF${header.join(',')}\r\n`;
+export const emptyCsv = (timeLimit?: string): string => `\uFEFF${csvHeader(timeLimit)}\r\n`;
 
 const days = (n: number | null) => (n === null ? '—' : `${n} 天`);
 const share = (n: number | null) => (n === null ? '—' : `${Math.round(n * 1000) / 10}%`);
 const cells = (r: StatsRow) =>
   `<td>${countText(r.received)}</td><td>${countText(r.accepted)}</td><td>${countText(r.rejected)}</td><td>${countText(r.resolved)}</td>` +
   `<td>${days(r.medianDaysToAccept)}</td><td>${days(r.medianDaysToResolve)}</td><td>${share(r.overdueShare)}</td>`;
-const heads = '<th scope="col">收到</th><th scope="col">受理</th><th scope="col">不予受理</th><th scope="col">办结</th><th scope="col">受理用时中位数</th><th scope="col">办结用时中位数</th><th scope="col">超期比例</th>';
+const heads =
+  '<th scope="col">收到</th><th scope="col">受理</th><th scope="col">不予受理</th><th scope="col">办结</th><th scope="col">受理用时中位数</th><th scope="col">办结用时中位数</th><th scope="col">超期比例</th>';
 
 /** The main part of /stats/ (the page frame is added by the caller). */
-export function statsMainHtml(stats: Stats | null, cacheMinutes: number): string {
+export function statsMainHtml(stats: Stats | null, cacheMinutes: number, timeLimits = ''): string {
   if (!stats) {
     return '<h1>投诉办理统计</h1><p id="no-data">暂无数据：目前还没有可统计的投诉举报。有投诉举报后，本页数据会自动更新。</p>';
   }
@@ -96,6 +119,7 @@ export function statsMainHtml(stats: Stats | null, cacheMinutes: number): string
     `为保护投诉人，少于 ${n} 件的数量只显示“少于 ${n}”，不足 ${n} 件的组不计算用时中位数和超期比例；` +
     `若只有一格被隐藏会导致可由合计反推，则同列再隐藏一格（标为“不公布”，其数不少于 ${n}）。` +
     '受理、办结用时均自提交之日起计算；件数归入当前办理机关（转办后归入接收机关）。</p>' +
+    (timeLimits ? `<p id="time-limits">“超期”按以下办理时限计算：${escapeHtml(timeLimits)}</p>` : '') +
     '<p>下载：<a href="/stats/stats.csv">CSV</a> · <a href="/stats/stats.json">JSON</a></p>' +
     `<table id="stats-total"><caption>合计</caption><thead><tr>${heads}</tr></thead><tbody>` +
     `<tr data-key="total" data-received="${escapeHtml(String(stats.total.received))}">${cells(stats.total)}</tr></tbody></table>` +

@@ -128,6 +128,12 @@ CREATE INDEX evidence_complaint ON evidence (complaint_id);
   },
   {
     version: 6,
+    name: 'complaints: when personal information was purged',
+    // Set by the retention purge (functions/retention/purge.ts); NULL = contents still held.
+    sql: 'ALTER TABLE complaints ADD COLUMN purged_at TEXT;',
+  },
+  {
+    version: 7,
     name: 'publishing: sign-in links, sessions, roster versions and drafts',
     // Only hashes of sign-in links and session cookies are kept: a copy of the store signs no one in.
     // roster_versions.records is the allow-listed, normalized roster as JSON; the uploaded file itself is never stored.
@@ -190,11 +196,7 @@ export async function migrate(db: Db): Promise<void> {
       const done = await tx.query('SELECT version FROM schema_migrations WHERE version = ?', [migration.version]);
       if (done.length) return;
       await tx.exec(migration.sql);
-      await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
-        migration.version,
-        migration.name,
-        new Date().toISOString(),
-      ]);
+      await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [migration.version, migration.name, new Date().toISOString()]);
     });
   }
 }

@@ -85,8 +85,7 @@ export function openSqlite(file: string): Db {
     }
     return statement;
   };
-  const bind = (params: readonly unknown[]): unknown[] =>
-    params.map((p) => (p === undefined ? null : typeof p === 'boolean' ? (p ? 1 : 0) : p));
+  const bind = (params: readonly unknown[]): unknown[] => params.map((p) => (p === undefined ? null : typeof p === 'boolean' ? (p ? 1 : 0) : p));
   const query = <T extends Row>(sql: string, params: readonly unknown[] = []): T[] => {
     const statement = prepare(sql);
     if (statement.reader) return statement.all(...bind(params)) as T[];

@@ -9,7 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
@@ -20,7 +20,6 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 16);
 const RUNS = Number(process.env.BENCH_RUNS || 3);
 const PG_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const OUT_DIR = process.env.BENCH_OUT_DIR || join(tmpdir(), 'gongshi-bench-complaints-out');
-
 
 function withSchema(url: string, schema: string): string {
   return `${url}${url.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}`;
@@ -70,8 +69,23 @@ async function serveBare(): Promise<void> {
         const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, string>;
         const now = new Date().toISOString();
         const reference = `TS-${randomBytes(5).toString('hex').toUpperCase()}`;
-        await insert([randomUUID(), reference, 'h', body.kind, 'submitted', 'renqiu-cgj', 'hebei-2021', body.category,
-          JSON.stringify({ about: body.about, certificateNo: body.certificateNo }), JSON.stringify(body), body.idempotencyKey, now, now, now, null]);
+        await insert([
+          randomUUID(),
+          reference,
+          'h',
+          body.kind,
+          'submitted',
+          'renqiu-cgj',
+          'hebei-2021',
+          body.category,
+          JSON.stringify({ about: body.about, certificateNo: body.certificateNo }),
+          JSON.stringify(body),
+          body.idempotencyKey,
+          now,
+          now,
+          now,
+          null,
+        ]);
         res.writeHead(201, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ reference }));
       } catch {
@@ -122,8 +136,15 @@ async function load(url: string, certificateNo: string): Promise<{ latencies: nu
   const lane = async () => {
     while (performance.now() < until) {
       const body = JSON.stringify({
-        kind: 'complaint', about: 'auxiliary', certificateNo, category: 'other', when: '2026-11-20', place: `示例路 ${n} 号`,
-        description: '对方在没有执法人员在场的情况下单独检查摊位并要求交罚款。', name: '测试', phone: '13800000000',
+        kind: 'complaint',
+        about: 'auxiliary',
+        certificateNo,
+        category: 'other',
+        when: '2026-11-20',
+        place: `示例路 ${n} 号`,
+        description: '对方在没有执法人员在场的情况下单独检查摊位并要求交罚款。',
+        name: '测试',
+        phone: '13800000000',
         idempotencyKey: `bench-${process.pid}-${n++}-${randomBytes(4).toString('hex')}`,
       });
       const t = performance.now();
@@ -187,7 +208,14 @@ async function once(kind: 'real' | 'bare', database: 'sqlite' | 'postgres', cert
     await admin.end();
   }
   const sorted = result.latencies.sort((a, b) => a - b);
-  return { perSecond: result.answered / result.seconds, p50: quantile(sorted, 0.5), p99: quantile(sorted, 0.99), answered: result.answered, stored, errors: result.errors };
+  return {
+    perSecond: result.answered / result.seconds,
+    p50: quantile(sorted, 0.5),
+    p99: quantile(sorted, 0.99),
+    answered: result.answered,
+    stored,
+    errors: result.errors,
+  };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

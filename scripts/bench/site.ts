@@ -86,7 +86,10 @@ async function build(label: string, args: string[], outDir: string): Promise<Bui
   const seconds = (performance.now() - started) / 1000;
   if (code !== 0) throw new Error(`${label} build failed (${code}):\n${tail}`);
   const { bytes, files } = await folderSize(outDir);
-  const byProcess = [...peakByName].filter(([, kib]) => kib > 10240).map(([n, kib]) => `${n} ${Math.round(kib / 1024)} MiB`).join(', ');
+  const byProcess = [...peakByName]
+    .filter(([, kib]) => kib > 10240)
+    .map(([n, kib]) => `${n} ${Math.round(kib / 1024)} MiB`)
+    .join(', ');
   return { seconds, peakRssMiB: peak / 1024, bytes, files, byProcess };
 }
 
@@ -130,7 +133,10 @@ async function firstSearchTransfer(dist: string, query: string): Promise<{ pagef
     if (path.startsWith('/pagefind/')) pagefind += size;
   });
   await page.goto(`${server.url}/search/?q=${encodeURIComponent(query)}`, { waitUntil: 'networkidle' });
-  await page.locator('#search-summary').filter({ hasText: /找到|没有找到/ }).waitFor();
+  await page
+    .locator('#search-summary')
+    .filter({ hasText: /找到|没有找到/ })
+    .waitFor();
   await page.waitForLoadState('networkidle');
   await browser.close();
   await server.close();
@@ -142,7 +148,7 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 console.log(`site: ${SIZE} auxiliaries, work folder ${WORK}`);
 await mkdir(WORK, { recursive: true });
-let t = performance.now();
+const t = performance.now();
 await writeProvince(contentDir, { auxiliaries: SIZE });
 console.log(`generated content in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 
@@ -158,7 +164,9 @@ for (let round = 1; round <= repeat; round++) {
   bare = best(bare, b);
   if (process.env.BENCH_CONTENT_LAYER && round === 1) {
     const layer = await build('content layer', ['--root', join(ROOT, 'scripts/bench/bare-content-layer')], join(WORK, 'layer-dist'));
-    console.log(`bare via content layer: ${layer.seconds.toFixed(1)} s, peak RSS ${layer.peakRssMiB.toFixed(0)} MiB, ${mib(layer.bytes)} in ${layer.files} files (${(layer.seconds / b.seconds).toFixed(2)} × bare)`);
+    console.log(
+      `bare via content layer: ${layer.seconds.toFixed(1)} s, peak RSS ${layer.peakRssMiB.toFixed(0)} MiB, ${mib(layer.bytes)} in ${layer.files} files (${(layer.seconds / b.seconds).toFixed(2)} × bare)`,
+    );
     await rm(join(WORK, 'layer-dist'), { recursive: true, force: true });
   }
   const f = await build('full', [], join(WORK, 'full-dist'));
@@ -168,7 +176,9 @@ for (let round = 1; round <= repeat; round++) {
 }
 if (!bare || !full) throw new Error('no build ran');
 if (repeat > 1) console.log(`fastest of ${repeat}: bare ${bare.seconds.toFixed(1)} s, full ${full.seconds.toFixed(1)} s`);
-console.log(`ratio full/bare wall time: ${(full.seconds / bare.seconds).toFixed(2)} (goal ≤ 1.5); peak RSS ${full.peakRssMiB.toFixed(0)} MiB (goal ≤ 2048 MiB)`);
+console.log(
+  `ratio full/bare wall time: ${(full.seconds / bare.seconds).toFixed(2)} (goal ≤ 1.5); peak RSS ${full.peakRssMiB.toFixed(0)} MiB (goal ≤ 2048 MiB)`,
+);
 const pagefindSize = await folderSize(join(WORK, 'full-dist', 'pagefind'));
 console.log(`pagefind folder: ${mib(pagefindSize.bytes)} in ${pagefindSize.files} files`);
 const gz = verifyPageGzip(join(WORK, 'full-dist'));
@@ -176,7 +186,9 @@ console.log(`verification page: ${kb(gz.html)} HTML + ${kb(gz.css)} CSS = ${kb(g
 const all = JSON.parse(readFileSync(join(WORK, 'full-dist', 'data', 'all.json'), 'utf8')).records as { name: string }[];
 const query = all[Math.floor(all.length / 2)]!.name;
 const first = await firstSearchTransfer(join(WORK, 'full-dist'), query);
-console.log(`first search "${query}": ${kb(first.pagefind)} from /pagefind/ (goal ≤ 300 KB), ${kb(first.total)} for the whole page in ${first.requests} requests`);
+console.log(
+  `first search "${query}": ${kb(first.pagefind)} from /pagefind/ (goal ≤ 300 KB), ${kb(first.total)} for the whole page in ${first.requests} requests`,
+);
 if (existsSync(join(WORK, 'full-dist')) && !process.env.BENCH_KEEP) {
   await rm(join(WORK, 'bare-dist'), { recursive: true, force: true });
 }

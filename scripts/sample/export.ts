@@ -8,8 +8,22 @@ import type { Person, Status } from './people.ts';
 
 /** Fields of a Person an export can carry, published or private. */
 export type Column =
-  | 'seq' | 'name' | 'agency' | 'certificateNo' | 'post' | 'status' | 'statusSince' | 'issuedOn' | 'validUntil'
-  | 'employment' | 'dispatcher' | 'photo' | 'idNumber' | 'phone' | 'address' | 'birthDate';
+  | 'seq'
+  | 'name'
+  | 'agency'
+  | 'certificateNo'
+  | 'post'
+  | 'status'
+  | 'statusSince'
+  | 'issuedOn'
+  | 'validUntil'
+  | 'employment'
+  | 'dispatcher'
+  | 'photo'
+  | 'idNumber'
+  | 'phone'
+  | 'address'
+  | 'birthDate';
 
 /** How one agency's export looks: file format, header words, date and status wording. */
 export interface ExportStyle {
@@ -45,10 +59,14 @@ function formatDate(iso: string, style: ExportStyle['dates']): string {
 
 function cellValue(person: Person, column: Column, index: number, style: ExportStyle, agencyName: string): string | number | Date {
   switch (column) {
-    case 'seq': return index + 1;
-    case 'agency': return style.agencyAs === 'id' ? person.agencyId : agencyName;
-    case 'status': return style.statusWords[person.status];
-    case 'employment': return person.employment === 'dispatch' ? '劳务派遣' : style.directWord;
+    case 'seq':
+      return index + 1;
+    case 'agency':
+      return style.agencyAs === 'id' ? person.agencyId : agencyName;
+    case 'status':
+      return style.statusWords[person.status];
+    case 'employment':
+      return person.employment === 'dispatch' ? '劳务派遣' : style.directWord;
     case 'statusSince':
     case 'issuedOn':
     case 'validUntil':
@@ -57,7 +75,8 @@ function cellValue(person: Person, column: Column, index: number, style: ExportS
       if (style.dates === 'excel') return new Date(`${iso}T00:00:00Z`);
       return formatDate(iso, style.dates);
     }
-    default: return person[column] ?? '';
+    default:
+      return person[column] ?? '';
   }
 }
 
@@ -135,13 +154,13 @@ export async function writeExport(path: string, people: readonly Person[], style
   else {
     const text = toCsv(people, style, agencyName);
     if (style.format === 'csv-gb18030') bytes = encodeGb18030(text);
-    else if (style.format === 'csv-utf8-bom') bytes = Buffer.from('\uFEFF' + text, 'utf8');
+    else if (style.format === 'csv-utf8-bom') bytes = Buffer.from(`\uFEFF${text}`, 'utf8');
     else bytes = Buffer.from(text, 'utf8');
   }
   await writeFile(path, bytes);
   if (style.mapping) {
     const mappingPath = path.replace(/\.(csv|xlsx)$/, '.mapping.yaml');
-    await writeFile(mappingPath, '# 本文件说明同名名单文件的读取方式，格式见 docs/CONTENT.md\n' + stringifyYaml(style.mapping));
+    await writeFile(mappingPath, `# 本文件说明同名名单文件的读取方式，格式见 docs/CONTENT.md\n${stringifyYaml(style.mapping)}`);
   }
 }
 

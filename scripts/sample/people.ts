@@ -57,7 +57,34 @@ export const ROSTER_DATE = '2026-11-01';
 const ROSTER_DAY = dayNumber(ROSTER_DATE);
 const FIRST_ISSUE_DAY = dayNumber('2021-12-01');
 
-const MOBILE_PREFIXES = ['130', '131', '132', '135', '136', '137', '138', '139', '150', '151', '152', '155', '157', '158', '159', '176', '177', '180', '182', '183', '185', '186', '187', '188', '189', '199'];
+const MOBILE_PREFIXES = [
+  '130',
+  '131',
+  '132',
+  '135',
+  '136',
+  '137',
+  '138',
+  '139',
+  '150',
+  '151',
+  '152',
+  '155',
+  '157',
+  '158',
+  '159',
+  '176',
+  '177',
+  '180',
+  '182',
+  '183',
+  '185',
+  '186',
+  '187',
+  '188',
+  '189',
+  '199',
+];
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK = '10X98765432';
 
@@ -90,7 +117,12 @@ export function generatePeople(rng: Rng, agency: RosterAgency, count: number): P
     const issuedDay = rng.int(FIRST_ISSUE_DAY, ROSTER_DAY - 20);
     const issuedOn = isoFromDay(issuedDay);
     const birthDate = isoFromDay(dayNumber(`${rng.int(1966, 2002)}-01-01`) + rng.int(0, 364));
-    const status = rng.weighted<Status>([['active', 84], ['suspended', 4], ['revoked', 4], ['left', 8]]);
+    const status = rng.weighted<Status>([
+      ['active', 84],
+      ['suspended', 4],
+      ['revoked', 4],
+      ['left', 8],
+    ]);
     const statusSince = status === 'active' ? issuedOn : isoFromDay(rng.int(issuedDay + 10, ROSTER_DAY - 1));
     const seq = i + 1;
     const certificateNo =

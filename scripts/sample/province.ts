@@ -42,8 +42,13 @@ function fictionalCounty(n: number): { registry: CountyAgency[]; plans: RosterAg
   const region = `河北省示例市${place}`;
   const domain = `county${nn}.gov.cn.example`;
   const base = (id: string, name: string, code: string): CountyAgency => ({
-    id, name, region, regulation: 'hebei-2021', complaints: { email: `${code}@${domain}` },
-    phone: `0310-0${nn}00${code.length}${String(id.length).padStart(2, '0')}`, address: `${region}示例路 ${id.length} 号`,
+    id,
+    name,
+    region,
+    regulation: 'hebei-2021',
+    complaints: { email: `${code}@${domain}` },
+    phone: `0310-0${nn}00${code.length}${String(id.length).padStart(2, '0')}`,
+    address: `${region}示例路 ${id.length} 号`,
   });
   const gov = base(`county${nn}-gov`, `${place}人民政府`, 'zfbgs');
   const sfj = { ...base(`county${nn}-sfj`, `${place}司法局`, 'sfj'), parent: gov.id };
@@ -53,8 +58,15 @@ function fictionalCounty(n: number): { registry: CountyAgency[]; plans: RosterAg
     const id = `county${nn}-${kind}`;
     registry.push({ ...base(id, place + bureau, kind), parent: gov.id, oversight: sfj.id });
     plans.push({
-      id, kind, prefix: `X${nn}${code}`, numbering: 'year', weight: 1, area: `county${nn}`,
-      divisionCode: `1399${nn}`, place: `河北省示例市${place}`, dispatcher: `${place}示例劳务派遣有限公司`,
+      id,
+      kind,
+      prefix: `X${nn}${code}`,
+      numbering: 'year',
+      weight: 1,
+      area: `county${nn}`,
+      divisionCode: `1399${nn}`,
+      place: `河北省示例市${place}`,
+      dispatcher: `${place}示例劳务派遣有限公司`,
     });
   }
   return { registry, plans };
@@ -90,7 +102,10 @@ export async function writeProvince(outDir: string, opts: { auxiliaries: number;
   await writeFile(join(outDir, 'agencies.yaml'), registryText);
 
   // Equal shares: the sample's weights would push its big bureaus past 5,000 in a province.
-  const counts = shareOut(total, plans.map(() => 1));
+  const counts = shareOut(
+    total,
+    plans.map(() => 1),
+  );
   for (const [i, plan] of plans.entries()) {
     const name = names.get(plan.id)!;
     const style: ExportStyle = i === 0 ? BULK_GB_STYLE : i === 1 ? BULK_XLSX_STYLE : BULK_STYLE;

@@ -30,7 +30,10 @@ export async function writeSample(
   const styles = sampleStyles(names);
   const rostersDir = join(contentDir, 'rosters');
   await rm(rostersDir, { recursive: true, force: true });
-  const counts = shareOut(SAMPLE_SIZE, SAMPLE_AGENCIES.map((a) => a.weight));
+  const counts = shareOut(
+    SAMPLE_SIZE,
+    SAMPLE_AGENCIES.map((a) => a.weight),
+  );
   const files: string[] = [];
   const published: Record<string, string>[] = [];
   for (const [i, plan] of SAMPLE_AGENCIES.entries()) {

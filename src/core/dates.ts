@@ -12,7 +12,13 @@ export function isRealIsoDate(value: string): boolean {
 }
 
 const beijingParts = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Asia/Shanghai', year: 'numeric', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
 });
 
 /** The one date-time style of the site, mails and island, in Beijing time: 2026年11月30日 09:05. */

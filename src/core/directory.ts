@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { agencySchema, type Agency } from './registry/schema.ts';
 import { complaintCategories } from './regulation/categories.ts';
-import { deadlinesSchema, regulationSchema, type Regulation } from './regulation/schema.ts';
+import { regulationSchema, type Regulation } from './regulation/schema.ts';
 import type { Auxiliary } from './roster/schema.ts';
 import { holidaysSchema, type Holidays } from './holidays.ts';
+import { DEFAULT_POLICY, policySchema, type Policy } from './policy/schema.ts';
 import { certificateLookupKey } from './text.ts';
 import { OTHER_CATEGORY, type CategoryOption } from './complaint/schema.ts';
 
@@ -23,13 +24,12 @@ export const FUNCTIONS_ONLY_DIR = '_functions';
 /** Relative to the build output folder. */
 export const DIRECTORY_FILE = `${FUNCTIONS_ONLY_DIR}/directory.json`;
 
-/** A regulation as the functions use it: the complaint categories it defines and its deadlines. */
+/** A regulation as the functions use it: the complaint categories it defines (deadlines are policy, not here). */
 const directoryRegulationSchema = z
   .object({
     id: regulationSchema.shape.id,
     title: regulationSchema.shape.title,
     status: regulationSchema.shape.status,
-    deadlines: deadlinesSchema,
     /** Its complaint categories (complaintCategories), aimed at the auxiliary or the agency; `其他` is not listed (every regulation has it). */
     categories: z.array(z.object({ code: z.string().min(1), label: z.string().min(1), target: z.enum(['auxiliary', 'agency']) }).strict()),
   })
@@ -47,6 +47,8 @@ export const directoryFileSchema = z
     agencies: z.array(agencySchema),
     regulations: z.array(directoryRegulationSchema),
     holidays: holidaysSchema,
+    /** The deployment's policy (policy.yaml): deadlines, reminders, retention. */
+    policy: policySchema.default(DEFAULT_POLICY),
     /**
      * The published certificates as columns of one table (row i of each is one certificate): a number as typed is
      * found by binary search over `keys`, so a reader builds no index of 100,000 entries before its first answer.
@@ -111,6 +113,17 @@ export interface Directory {
   auxiliary(certificateNo: string): DirectoryEntry | undefined;
   /** The public holidays and make-up working days of the content folder. */
   readonly holidays: Holidays;
+  /** The deployment's policy (policy.yaml). */
+  readonly policy: Policy;
+  /** Every published number with its lookup key and agency (what "您是不是要找" suggestions are picked from). */
+  certificates(): Iterable<ListedCertificate>;
+}
+
+/** One published certificate as the lookup's suggestions need it. */
+export interface ListedCertificate {
+  certificateNo: string;
+  lookupKey: string;
+  agencyId: string;
 }
 
 /** The directory file of a site's published data (what the build writes). */
@@ -119,6 +132,7 @@ export function directoryFileOf(input: {
   regulations: ReadonlyMap<string, Regulation> | readonly Regulation[];
   auxiliaries: Iterable<DirectoryEntry>;
   holidays?: Holidays;
+  policy?: Policy;
   builtAt?: Date;
 }): DirectoryFile {
   const agencyIndex = new Map(input.agencies.map((a, i) => [a.id, i]));
@@ -140,7 +154,8 @@ export function directoryFileOf(input: {
     builtAt: (input.builtAt ?? new Date()).toISOString(),
     agencies: [...input.agencies],
     regulations: [...input.regulations.values()].map(directoryRegulationOf),
-    holidays: input.holidays ?? { holidays: [], workdays: [] },
+    holidays: input.holidays ?? { years: [] },
+    policy: input.policy ?? DEFAULT_POLICY,
     certificates,
   };
 }
@@ -150,7 +165,6 @@ function directoryRegulationOf(regulation: Regulation): DirectoryRegulation {
     id: regulation.id,
     title: regulation.title,
     status: regulation.status,
-    deadlines: regulation.deadlines,
     categories: complaintCategories(regulation).map((c) => ({ code: c.code, label: c.label, target: c.target })),
   };
 }
@@ -182,6 +196,10 @@ export function directoryFromFile(file: DirectoryFile): Directory {
       return i < 0 ? undefined : { certificateNo: numbers[i]!, name: names[i]!, agencyId: file.agencies[agencyOf[i]!]!.id };
     },
     holidays: file.holidays,
+    policy: file.policy,
+    *certificates() {
+      for (let i = 0; i < keys.length; i++) yield { certificateNo: numbers[i]!, lookupKey: keys[i]!, agencyId: file.agencies[agencyOf[i]!]!.id };
+    },
   };
 }
 

@@ -46,7 +46,9 @@ export function headHtml(title: string, description?: string, options: FrameOpti
 
 export const headerHtml =
   '<a class="skip" href="#main">跳到正文</a>' +
-  '<header class="site-head"><div class="wrap"><a class="brand" href="/"><span aria-hidden="true">公示</span>' + SITE_NAME + '</a>' +
+  '<header class="site-head"><div class="wrap"><a class="brand" href="/"><span aria-hidden="true">公示</span>' +
+  SITE_NAME +
+  '</a>' +
   '<nav aria-label="主导航"><a href="/search/">查询</a><a href="/agencies/">执法机关</a><a href="/complaint/">投诉举报</a><a href="/data/">开放数据</a></nav></div></header>';
 
 /**

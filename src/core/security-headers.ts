@@ -46,7 +46,12 @@ export const FUNCTION_PAGE_POLICY =
 /** The `_headers` file (Netlify / Cloudflare Pages format): one rule for every path. */
 export function formatHeadersFile(headers: Record<string, string>): string {
   const title = (name: string) => name.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase());
-  return ['# Written by the build (src/build/security-headers.ts); see docs/SECURITY.md.', '/*', ...Object.entries(headers).map(([k, v]) => `  ${title(k)}: ${v}`), ''].join('\n');
+  return [
+    '# Written by the build (src/build/security-headers.ts); see docs/SECURITY.md.',
+    '/*',
+    ...Object.entries(headers).map(([k, v]) => `  ${title(k)}: ${v}`),
+    '',
+  ].join('\n');
 }
 
 /** The headers of the `/*` rule of a `_headers` file, names lower-cased. */

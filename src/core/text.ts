@@ -1,8 +1,6 @@
 /** Full-width ASCII (！..～) and the ideographic space become their half-width forms. */
 export function toHalfWidth(input: string): string {
-  return input
-    .replace(/[\uFF01-\uFF5E]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
-    .replace(/\u3000/g, ' ');
+  return input.replace(/[\uFF01-\uFF5E]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
 }
 
 /**
@@ -18,7 +16,7 @@ export function normalizeCertificateNo(input: string): string {
  * typed with missing or extra separators still finds its page.
  */
 export function certificateLookupKey(input: string): string {
-  return normalizeCertificateNo(input).replace(/[-_.\/\u2010-\u2015\u2212\u30FC]/g, '');
+  return normalizeCertificateNo(input).replace(/[-_./\u2010-\u2015\u2212\u30FC]/g, '');
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -8,7 +8,13 @@ import { z } from 'zod';
  *   schemas without their own message would otherwise answer in English. The field is named by the error's key.
  */
 const typeWords: Record<string, string> = {
-  string: '文字', number: '数字', boolean: '是/否', array: '列表', object: '对象', null: '空值（null）', undefined: '空',
+  string: '文字',
+  number: '数字',
+  boolean: '是/否',
+  array: '列表',
+  object: '对象',
+  null: '空值（null）',
+  undefined: '空',
 };
 const typeOf = (value: unknown): string => (value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
 
@@ -27,5 +33,3 @@ z.config({
     return undefined;
   },
 });
-
-export {};

@@ -8,6 +8,8 @@ import type { Holidays } from '../core/holidays.ts';
 import { loadHolidays } from './holidays/load.ts';
 import { mergeWorkspaceRosters } from './roster/merge-workspace.ts';
 import { readWorkspaceRosters, workspaceStoreUrl, type WorkspaceRoster } from './workspace-rosters.ts';
+import { loadPolicy } from './policy/load.ts';
+import type { Policy } from '../core/policy/schema.ts';
 
 /** Everything the static site is built from: the registry, the regulations and the published roster. */
 export interface Site {
@@ -19,6 +21,8 @@ export interface Site {
   disclosure: DisclosurePolicy;
   /** From the optional holidays.yaml (deadlines count working days). */
   holidays: Holidays;
+  /** From policy.yaml: the deployment's own rules (deadlines, retention). */
+  policy: Policy;
 }
 
 /**
@@ -30,11 +34,12 @@ export async function loadSite(contentDir: string, workspace: readonly Workspace
   const disclosure = await loadDisclosurePolicy(contentDir);
   const registry = await loadRegistry(contentDir, new Set(regulations.keys()));
   const holidays = await loadHolidays(contentDir);
+  const policy = await loadPolicy(contentDir);
   const sources = await readRosterSources(await findRosterFiles(contentDir), contentDir);
   const fromFiles = await importRosters(sources, registry);
   if (fromFiles.problems.length) throw new RosterImportError(fromFiles.problems);
   const roster = mergeWorkspaceRosters(fromFiles, workspace, registry);
-  return { contentDir, registry, regulations, roster, disclosure, holidays };
+  return { contentDir, registry, regulations, roster, disclosure, holidays, policy };
 }
 
 const cache = new Map<string, Promise<Site>>();

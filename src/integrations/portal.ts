@@ -59,7 +59,10 @@ export function portalIntegration(): AstroIntegration {
           w.once('exit', (code) => code !== 0 && reject(new Error(`portal worker exited with ${code}`)));
         });
         result.then(
-          (r) => logger.info(`核验页 ${r.pageCount} 个、QR ${r.qrCount} 个、照片 ${r.photoCount} 张、搜索索引 ${r.searchRecords} 组，用时 ${Date.now() - started} ms`),
+          (r) =>
+            logger.info(
+              `核验页 ${r.pageCount} 个、QR ${r.qrCount} 个、照片 ${r.photoCount} 张、搜索索引 ${r.searchRecords} 组，用时 ${Date.now() - started} ms`,
+            ),
           () => undefined,
         );
       },

@@ -1,6 +1,15 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import { abouts, complaintInputSchema, kindLabels, limits, sortErrors, toFieldErrors, type FieldErrors } from '../core/complaint/schema.ts';
-import { aboutChoices, complaintFields, confirmationWords, evidenceMessages, formWords, shownLabel, type FieldName, type InputRules } from '../core/complaint/fields.ts';
+import { type abouts, complaintInputSchema, kindLabels, limits, sortErrors, toFieldErrors, type FieldErrors } from '../core/complaint/schema.ts';
+import {
+  aboutChoices,
+  complaintFields,
+  confirmationWords,
+  evidenceMessages,
+  formWords,
+  shownLabel,
+  type FieldName,
+  type InputRules,
+} from '../core/complaint/fields.ts';
 import { fieldId, type CategoryGroup } from '../core/complaint/form-html.ts';
 import { lookupAuxiliary, statusWords, type FoundAuxiliary } from './complaint/lookup.ts';
 import { solvePow } from './complaint/pow.ts';
@@ -15,17 +24,31 @@ interface Props {
   shardCount: number;
   categoryGroups: CategoryGroup[];
   agencies: { id: string; name: string; regulation: string }[];
+  /** The registry's regions, for 发生地区 when a number is on no roster and no unit is named. */
+  regions: string[];
 }
 
 type Step = 'form' | 'check' | 'sending' | 'done';
 
 const initialValues = {
-  kind: '', about: '', certificateNo: '', agencyId: '', category: '', when: '', place: '', description: '', name: '', phone: '', email: '', website: '',
+  kind: '',
+  about: '',
+  certificateNo: '',
+  agencyId: '',
+  region: '',
+  category: '',
+  when: '',
+  place: '',
+  description: '',
+  name: '',
+  phone: '',
+  email: '',
+  website: '',
 };
 type Values = typeof initialValues;
 type Field = keyof Values;
 
-export default function ComplaintForm({ shardCount, categoryGroups, agencies }: Props) {
+export default function ComplaintForm({ shardCount, categoryGroups, agencies, regions }: Props) {
   const [values, setValues] = useState<Values>(initialValues);
   const [files, setFiles] = useState<File[]>([]);
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -38,11 +61,14 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies }: 
   if (!idempotencyKey.current) idempotencyKey.current = crypto.randomUUID();
 
   // Prefill from the verify page's "投诉此人" link (?no=…), the lookup page's "举报此编号" (?kind=report&no=…)
-  // and an agency page's "投诉或举报本单位" (?agency=<id>: someone of that unit whose number is unknown).
+  // and an agency page's two links: ?agency=<id> (an auxiliary it employs, number unknown) and
+  // ?agency=<id>&about=agency (the agency itself).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs once, on mount: the URL is read before any typing
   useEffect(() => {
     const params = new URLSearchParams(location.search);
     const agency = params.get('agency') ?? '';
-    if (agencies.some((a) => a.id === agency)) setValues((v) => ({ ...v, about: 'unit', agencyId: agency }));
+    const target = params.get('about') === 'agency' ? 'agency' : 'unit';
+    if (agencies.some((a) => a.id === agency)) setValues((v) => ({ ...v, about: target, agencyId: agency }));
     const no = params.get('no') ?? '';
     const kind = params.get('kind') === 'report' ? 'report' : params.get('kind') === 'complaint' ? 'complaint' : '';
     // From the lookup page's "not on the roster" (kind=report) the number is presumed unknown; the lookup below
@@ -52,6 +78,7 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies }: 
   }, []);
 
   // Show whom a certificate number belongs to, for confirmation.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: looks up again only when the number or the choice changes
   useEffect(() => {
     const no = values.certificateNo.trim();
     if (!no || (values.about !== 'auxiliary' && values.about !== 'unknownNumber')) {
@@ -137,14 +164,25 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies }: 
     const anonymous = values.kind === 'report' && !values.name && !values.phone && !values.email;
     return (
       <div className="confirmation" role="status">
-        <h2 ref={headingRef} tabIndex={-1}>{confirmationWords.title(kindLabels[values.kind as 'complaint' | 'report'])}</h2>
+        <h2 ref={headingRef} tabIndex={-1}>
+          {confirmationWords.title(kindLabels[values.kind as 'complaint' | 'report'])}
+        </h2>
         <p>{confirmationWords.reference}</p>
-        <p className="code" id="reference">{receipt.reference}</p>
+        <p className="code" id="reference">
+          {receipt.reference}
+        </p>
         <p>{confirmationWords.trackingCode}</p>
-        <p className="code" id="tracking-code">{receipt.trackingCode}</p>
-        <p>{confirmationWords.confidential}{values.email && confirmationWords.emailSent}</p>
+        <p className="code" id="tracking-code">
+          {receipt.trackingCode}
+        </p>
+        <p>
+          {confirmationWords.confidential}
+          {values.email && confirmationWords.emailSent}
+        </p>
         {anonymous && <p>{confirmationWords.anonymous}</p>}
-        <p><a href="/complaint/status/">{confirmationWords.statusLink}</a></p>
+        <p>
+          <a href="/complaint/status/">{confirmationWords.statusLink}</a>
+        </p>
       </div>
     );
   }
@@ -154,30 +192,36 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies }: 
       values.about === 'auxiliary' && found
         ? `${found.name}（${found.certificateNo}，${found.agencyName}）`
         : values.about === 'unknownNumber'
-          ? `出示编号 ${values.certificateNo} 的人员${values.agencyId ? `（自称${agencyName(values.agencyId)}）` : ''}`
+          ? `出示编号 ${values.certificateNo} 的人员${values.agencyId ? `（自称${agencyName(values.agencyId)}）` : `（发生在${values.region}）`}`
           : agencyName(values.agencyId);
-    const rows: [string, string, string][] = ([
-      ['kind', kindLabels[values.kind as 'complaint' | 'report']],
-      ['about', `${aboutChoices[values.about as (typeof abouts)[number]]}：${whom}`],
-      ['category', categoryLabel],
-      ['when', values.when],
-      ['place', values.place],
-      ['description', values.description],
-      ['evidence', files.length ? files.map((f) => f.name).join('、') : formWords.noEvidence],
-      ['name', values.name || formWords.notGiven],
-      ['phone', values.phone || formWords.notGiven],
-      ['email', values.email || formWords.notGiven],
-    ] as [FieldName, string][]).map(([field, value]) => [field, complaintFields[field].label, value]);
+    const rows: [string, string, string][] = (
+      [
+        ['kind', kindLabels[values.kind as 'complaint' | 'report']],
+        ['about', `${aboutChoices[values.about as (typeof abouts)[number]]}：${whom}`],
+        ['category', categoryLabel],
+        ['when', values.when],
+        ['place', values.place],
+        ['description', values.description],
+        ['evidence', files.length ? files.map((f) => f.name).join('、') : formWords.noEvidence],
+        ['name', values.name || formWords.notGiven],
+        ['phone', values.phone || formWords.notGiven],
+        ['email', values.email || formWords.notGiven],
+      ] as [FieldName, string][]
+    ).map(([field, value]) => [field, complaintFields[field].label, value]);
     return (
       <section aria-labelledby="check-title">
-        <h2 id="check-title" ref={headingRef} tabIndex={-1}>{formWords.checkTitle}</h2>
+        <h2 id="check-title" ref={headingRef} tabIndex={-1}>
+          {formWords.checkTitle}
+        </h2>
         <dl className="check-answers">
           {rows.map(([field, label, value]) => (
             <div key={field}>
               <dt>{label}</dt>
               <dd style={{ whiteSpace: 'pre-wrap' }}>{value}</dd>
               <dd>
-                <button type="button" className="link" onClick={() => setStep('form')} aria-label={`${formWords.change}${label}`}>{formWords.change}</button>
+                <button type="button" className="link" onClick={() => setStep('form')} aria-label={`${formWords.change}${label}`}>
+                  {formWords.change}
+                </button>
               </dd>
             </div>
           ))}
@@ -209,14 +253,27 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies }: 
   });
   const hintOf = (field: FieldName, extra: Record<string, unknown> = {}) => {
     const hint = complaintFields[field].hint;
-    return hint ? <p className="hint" id={`${fieldId(field)}-hint`} {...extra}>{hint}</p> : null;
+    return hint ? (
+      <p className="hint" id={`${fieldId(field)}-hint`} {...extra}>
+        {hint}
+      </p>
+    ) : null;
   };
   const text = (field: FieldName & Field, extra: Record<string, unknown> = {}) => (
     <div className={cls(field)}>
       <label htmlFor={fieldId(field)}>{shownLabel(field)}</label>
       {hintOf(field)}
       {err(field)}
-      <input id={fieldId(field)} name={field} value={values[field]} onChange={set(field)} aria-describedby={described(field, !!complaintFields[field].hint)} aria-invalid={!!errors[field] || undefined} {...domRules(complaintFields[field].rules)} {...extra} />
+      <input
+        id={fieldId(field)}
+        name={field}
+        value={values[field]}
+        onChange={set(field)}
+        aria-describedby={described(field, !!complaintFields[field].hint)}
+        aria-invalid={!!errors[field] || undefined}
+        {...domRules(complaintFields[field].rules)}
+        {...extra}
+      />
     </div>
   );
   const radios = (field: 'kind' | 'about') => (
@@ -225,7 +282,15 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies }: 
       {err(field)}
       {Object.entries(complaintFields[field].choices!).map(([opt, words], i) => (
         <label className="choice" key={opt}>
-          <input type="radio" name={field} value={opt} checked={values[field] === opt} onChange={set(field)} id={i === 0 ? `${fieldId(field)}-first` : undefined} /> {words}
+          <input
+            type="radio"
+            name={field}
+            value={opt}
+            checked={values[field] === opt}
+            onChange={set(field)}
+            id={i === 0 ? `${fieldId(field)}-first` : undefined}
+          />{' '}
+          {words}
         </label>
       ))}
     </fieldset>
@@ -269,7 +334,24 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies }: 
           <select id={fieldId('agencyId')} name="agencyId" value={values.agencyId} onChange={set('agencyId')} aria-describedby={described('agencyId', false)}>
             <option value="">{formWords.choose}</option>
             {agencies.map((a) => (
-              <option key={a.id} value={a.id}>{a.name}</option>
+              <option key={a.id} value={a.id}>
+                {a.name}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+      {values.about === 'unknownNumber' && !values.agencyId && (
+        <div className={cls('region')}>
+          <label htmlFor={fieldId('region')}>{complaintFields.region.label}</label>
+          {hintOf('region')}
+          {err('region')}
+          <select id={fieldId('region')} name="region" value={values.region} onChange={set('region')} aria-describedby={described('region', true)}>
+            <option value="">{formWords.choose}</option>
+            {regions.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
             ))}
           </select>
         </div>
@@ -283,7 +365,9 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies }: 
           {groups.map((g) => (
             <optgroup key={g.title} label={g.title}>
               {g.options.map((o) => (
-                <option key={o.code} value={o.code}>{o.label}</option>
+                <option key={o.code} value={o.code}>
+                  {o.label}
+                </option>
               ))}
             </optgroup>
           ))}
@@ -297,13 +381,29 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies }: 
           {complaintFields.description.hint}（已写 {values.description.length} 字）
         </p>
         {err('description')}
-        <textarea id={fieldId('description')} name="description" rows={complaintFields.description.rules!.rows} maxLength={complaintFields.description.rules!.maxLength} value={values.description} onChange={set('description')} aria-describedby={described('description', true)} />
+        <textarea
+          id={fieldId('description')}
+          name="description"
+          rows={complaintFields.description.rules!.rows}
+          maxLength={complaintFields.description.rules!.maxLength}
+          value={values.description}
+          onChange={set('description')}
+          aria-describedby={described('description', true)}
+        />
       </div>
       <div className={cls('evidence')}>
         <label htmlFor={fieldId('evidence')}>{shownLabel('evidence')}</label>
         {hintOf('evidence')}
         {err('evidence')}
-        <input id={fieldId('evidence')} name="evidence" type="file" multiple accept={complaintFields.evidence.rules!.accept} onChange={(e) => setFiles([...(e.target.files ?? [])])} aria-describedby={described('evidence', true)} />
+        <input
+          id={fieldId('evidence')}
+          name="evidence"
+          type="file"
+          multiple
+          accept={complaintFields.evidence.rules!.accept}
+          onChange={(e) => setFiles([...(e.target.files ?? [])])}
+          aria-describedby={described('evidence', true)}
+        />
       </div>
       <fieldset className="field">
         <legend>{formWords.contactLegend}</legend>

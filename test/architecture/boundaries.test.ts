@@ -66,9 +66,7 @@ describe('layer boundaries', () => {
   });
 
   it('no file imports across a forbidden boundary', () => {
-    const found = [...sources('src'), ...sources('functions')].flatMap((file) =>
-      violations(file, readFileSync(join(root, file), 'utf8')),
-    );
+    const found = [...sources('src'), ...sources('functions')].flatMap((file) => violations(file, readFileSync(join(root, file), 'utf8')));
     expect(found).toEqual([]);
   });
 });

@@ -21,7 +21,10 @@ function sources(dir: string): string[] {
 }
 
 export function stripComments(text: string): string {
-  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`\\])\/\/[^\n]*/g, '$1').replace(/<!--[\s\S]*?-->/g, '');
+  return text
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/(^|[^:'"`\\])\/\/[^\n]*/g, '$1')
+    .replace(/<!--[\s\S]*?-->/g, '');
 }
 
 /** Runs of text with at least MIN Chinese characters, split at interpolations, tags and quotes. */

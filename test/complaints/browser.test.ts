@@ -61,7 +61,9 @@ describe.skipIf(reason)('complaint form in Chromium', () => {
   });
 
   it('finds the person for a number typed in lower case without its dashes', async () => {
-    const no = readdirSync(join(distDir, 'verify')).sort().find((n) => n.includes('-'))!;
+    const no = readdirSync(join(distDir, 'verify'))
+      .sort()
+      .find((n) => n.includes('-'))!;
     const aux = stack.app.world.directory.auxiliary(no)!;
     const page = await stack.browser.newPage();
     await page.goto(`${stack.server.url}/complaint/`);
@@ -73,13 +75,28 @@ describe.skipIf(reason)('complaint form in Chromium', () => {
     await page.close();
   });
 
-  it("prefills the unit from an agency page's link (?agency=<id>)", async () => {
-    const agency = stack.app.world.directory.agencies.find((a) => a.oversight)!;
+  it('offers two complaints on an agency page, each prefilling its own target', async () => {
+    const agency = stack.app.world.directory.agency('renqiu-cgj')!;
     const page = await stack.browser.newPage();
     await page.goto(`${stack.server.url}/agencies/${agency.id}/`);
-    await page.getByRole('link', { name: '投诉或举报本单位' }).click();
+    // About its auxiliaries: the employing agency handles it, named as such; no dispatch company.
+    const auxiliaries = page.locator('#complain-auxiliary');
+    expect(await auxiliaries.textContent()).toContain('招用辅助人员的行政执法机关');
+    await auxiliaries.getByRole('link', { name: `投诉或举报${agency.name}招用的辅助人员` }).click();
     await expect.poll(() => page.locator('#f-agencyId').inputValue(), { timeout: 10_000 }).toBe(agency.id);
-    expect(await page.getByLabel('某单位的辅助人员（不知道是谁）').isChecked()).toBe(true);
+    expect(await page.getByLabel('某行政执法机关招用的辅助人员（不知道是谁）').isChecked()).toBe(true);
+    // About the agency itself: goes to its parent, never to the agency.
+    await page.goto(`${stack.server.url}/agencies/${agency.id}/`);
+    const itself = page.locator('#complain-agency');
+    expect(await itself.textContent()).toContain('转任丘市人民政府办理');
+    await itself.getByRole('link', { name: `投诉或举报${agency.name}本身` }).click();
+    await expect.poll(() => page.locator('#f-agencyId').inputValue(), { timeout: 10_000 }).toBe(agency.id);
+    expect(await page.getByLabel(/行政执法机关本身/).isChecked()).toBe(true);
+    // A government with no superior on the platform: no link, the reason and where to turn instead.
+    await page.goto(`${stack.server.url}/agencies/renqiu-gov/`);
+    const gov = page.locator('#complain-agency');
+    expect(await gov.getByRole('link').count()).toBe(0);
+    expect(await gov.textContent()).toContain('上一级人民政府');
     await page.close();
   });
 
@@ -88,7 +105,7 @@ describe.skipIf(reason)('complaint form in Chromium', () => {
     const page = await context.newPage();
     await page.goto(`${stack.server.url}/complaint/`);
     await page.getByLabel('举报（可以匿名；匿名举报不会收到办理反馈）').check();
-    await page.getByLabel('某单位的辅助人员（不知道是谁）').check();
+    await page.getByLabel('某行政执法机关招用的辅助人员（不知道是谁）').check();
     await page.locator('#f-place').fill('某菜市场门口');
     await page.getByRole('button', { name: '下一步：核对' }).click();
     expect(await page.locator('.error-summary').textContent()).toContain('请选择单位');

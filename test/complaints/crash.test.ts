@@ -17,7 +17,16 @@ afterAll(() => children.forEach((c) => c.kill('SIGKILL')));
 function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [join(root, 'scripts/start.ts')], {
     cwd: root,
-    env: { ...process.env, ...env, NO_BUILD: '1', PORT: '0', RATE_BURST: '100000', RATE_PER_MINUTE: '6000000', OUTBOX_INTERVAL_MS: '200', OUTBOX_LEASE_MS: '2000' },
+    env: {
+      ...process.env,
+      ...env,
+      NO_BUILD: '1',
+      PORT: '0',
+      RATE_BURST: '100000',
+      RATE_PER_MINUTE: '6000000',
+      OUTBOX_INTERVAL_MS: '200',
+      OUTBOX_LEASE_MS: '2000',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   children.push(child);
@@ -34,62 +43,81 @@ function startServer(env: Record<string, string>): Promise<{ child: ChildProcess
 
 const body = (i: number) =>
   JSON.stringify({
-    kind: 'report', about: 'unit', agencyId: 'renqiu-cgj', category: 'other', when: '2026-11-01', place: `示例路 ${i} 号`,
-    description: `第 ${i} 件：对方没有执法人员在场时单独检查摊位。`, idempotencyKey: `crash-test-${i.toString().padStart(6, '0')}`,
+    kind: 'report',
+    about: 'unit',
+    agencyId: 'renqiu-cgj',
+    category: 'other',
+    when: '2026-11-01',
+    place: `示例路 ${i} 号`,
+    description: `第 ${i} 件：对方没有执法人员在场时单独检查摊位。`,
+    idempotencyKey: `crash-test-${i.toString().padStart(6, '0')}`,
   });
 
-for (const store of ['sqlite', 'postgres'] as const) it.skipIf(store === 'postgres' && pgSkipReason)(`keeps every complaint answered 201 across a kill -9 during a burst, and delivers each after restart (${store})`, async () => {
-  const smtp = await startSmtp();
-  const schema = `test_${randomBytes(6).toString('hex')}`;
-  const varDir = tempDir();
-  const dist = join(tempDir(), 'dist');
-  mkdirSync(join(dist, 'complaint'), { recursive: true });
-  writeFileSync(join(dist, 'complaint/index.html'), '<!doctype html><title>stand-in</title>');
-  await writeDirectoryFile(await loadSite(join(root, 'content')), dist);
-  const databaseUrl = store === 'postgres' ? `${TEST_DATABASE_URL}${TEST_DATABASE_URL.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}` : '';
-  // A published SITE_URL is a deployment: it must bring its own signing key.
-  const env = { SECRET: randomBytes(32).toString('base64url'), VAR_DIR: varDir, OUT_DIR: dist, SMTP_URL: smtp.url, SITE_URL: 'https://gongshi.example', CONTENT_DIR: join(root, 'content'), DATABASE_URL: databaseUrl };
-  const pgDb = store === 'postgres' ? openPostgres(TEST_DATABASE_URL, { schema }) : undefined;
-  if (pgDb) await pgDb.exec('SELECT 1'); // creates the schema
-  const first = await startServer(env);
+for (const store of ['sqlite', 'postgres'] as const)
+  it.skipIf(store === 'postgres' && pgSkipReason)(
+    `keeps every complaint answered 201 across a kill -9 during a burst, and delivers each after restart (${store})`,
+    async () => {
+      const smtp = await startSmtp();
+      const schema = `test_${randomBytes(6).toString('hex')}`;
+      const varDir = tempDir();
+      const dist = join(tempDir(), 'dist');
+      mkdirSync(join(dist, 'complaint'), { recursive: true });
+      writeFileSync(join(dist, 'complaint/index.html'), '<!doctype html><title>stand-in</title>');
+      await writeDirectoryFile(await loadSite(join(root, 'content')), dist);
+      const databaseUrl = store === 'postgres' ? `${TEST_DATABASE_URL}${TEST_DATABASE_URL.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}` : '';
+      // A published SITE_URL is a deployment: it must bring its own signing key.
+      const env = {
+        SECRET: randomBytes(32).toString('base64url'),
+        VAR_DIR: varDir,
+        OUT_DIR: dist,
+        SMTP_URL: smtp.url,
+        SITE_URL: 'https://gongshi.example',
+        CONTENT_DIR: join(root, 'content'),
+        DATABASE_URL: databaseUrl,
+      };
+      const pgDb = store === 'postgres' ? openPostgres(TEST_DATABASE_URL, { schema }) : undefined;
+      if (pgDb) await pgDb.exec('SELECT 1'); // creates the schema
+      const first = await startServer(env);
 
-  const answered = new Set<string>();
-  let sent = 0;
-  let killed = false;
-  const worker = async (lane: number) => {
-    for (let i = lane; i < 100_000 && !killed; i += 16) {
-      sent++;
-      try {
-        const r = await fetch(`${first.url}/api/complaints`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(i) });
-        if (r.status === 201) answered.add(((await r.json()) as { reference: string }).reference);
-      } catch {
-        /* connection cut by the kill: this submission was not answered */
-      }
-      if (answered.size >= 150 && !killed) {
-        killed = true;
-        first.child.kill('SIGKILL');
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: 16 }, (_, lane) => worker(lane)));
-  expect(killed).toBe(true);
-  expect(answered.size).toBeGreaterThanOrEqual(150);
+      const answered = new Set<string>();
+      let _sent = 0;
+      let killed = false;
+      const worker = async (lane: number) => {
+        for (let i = lane; i < 100_000 && !killed; i += 16) {
+          _sent++;
+          try {
+            const r = await fetch(`${first.url}/api/complaints`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(i) });
+            if (r.status === 201) answered.add(((await r.json()) as { reference: string }).reference);
+          } catch {
+            /* connection cut by the kill: this submission was not answered */
+          }
+          if (answered.size >= 150 && !killed) {
+            killed = true;
+            first.child.kill('SIGKILL');
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: 16 }, (_, lane) => worker(lane)));
+      expect(killed).toBe(true);
+      expect(answered.size).toBeGreaterThanOrEqual(150);
 
-  // After restart every answered complaint is in the store…
-  const second = await startServer(env);
-  const db = pgDb ?? openSqlite(join(varDir, 'gongshi.sqlite'));
-  const stored = new Set((await db.query<{ reference: string }>('SELECT reference FROM complaints')).map((r) => r.reference));
-  for (const reference of answered) expect(stored.has(reference)).toBe(true);
-  // …and its agency e-mail reaches the SMTP server (the worker runs in the restarted server).
-  const delivered = () => new Set(smtp.received.map((m) => /TS-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(m.raw)?.[0]));
-  for (let i = 0; i < 600 && [...stored].some((ref) => !delivered().has(ref)); i++) await new Promise((r) => setTimeout(r, 100));
-  for (const reference of stored) expect(delivered().has(reference)).toBe(true);
-  // Exactly one agency message per stored complaint (at most one extra from a send cut by the kill, same Message-ID).
-  const ids = smtp.received.map((m) => /^Message-ID:\s*(.+)$/im.exec(m.raw)![1]!.trim());
-  expect(new Set(ids).size).toBe(stored.size);
-  expect(ids.length - new Set(ids).size).toBeLessThanOrEqual(1);
-  second.child.kill('SIGTERM');
-  if (pgDb) await pgDb.exec(`DROP SCHEMA ${schema} CASCADE`);
-  await db.close();
-  await smtp.stop();
-}, 120_000);
+      // After restart every answered complaint is in the store…
+      const second = await startServer(env);
+      const db = pgDb ?? openSqlite(join(varDir, 'gongshi.sqlite'));
+      const stored = new Set((await db.query<{ reference: string }>('SELECT reference FROM complaints')).map((r) => r.reference));
+      for (const reference of answered) expect(stored.has(reference)).toBe(true);
+      // …and its agency e-mail reaches the SMTP server (the worker runs in the restarted server).
+      const delivered = () => new Set(smtp.received.map((m) => /TS-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(m.raw)?.[0]));
+      for (let i = 0; i < 600 && [...stored].some((ref) => !delivered().has(ref)); i++) await new Promise((r) => setTimeout(r, 100));
+      for (const reference of stored) expect(delivered().has(reference)).toBe(true);
+      // Exactly one agency message per stored complaint (at most one extra from a send cut by the kill, same Message-ID).
+      const ids = smtp.received.map((m) => /^Message-ID:\s*(.+)$/im.exec(m.raw)![1]!.trim());
+      expect(new Set(ids).size).toBe(stored.size);
+      expect(ids.length - new Set(ids).size).toBeLessThanOrEqual(1);
+      second.child.kill('SIGTERM');
+      if (pgDb) await pgDb.exec(`DROP SCHEMA ${schema} CASCADE`);
+      await db.close();
+      await smtp.stop();
+    },
+    120_000,
+  );

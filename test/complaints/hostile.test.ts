@@ -39,7 +39,13 @@ const corpus: [string, () => Request, number, string][] = [
   ['huge JSON body', () => json(validSubmission({ description: 'x'.repeat(70_000) })), 413, 'request'],
   ['huge urlencoded body', () => raw(`description=${'a'.repeat(70_000)}`, 'application/x-www-form-urlencoded'), 413, 'request'],
   ['invalid UTF-8 in JSON', () => raw(new Uint8Array([0x7b, 0x22, 0x6b, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]), 'application/json'), 400, 'request'],
-  ['invalid UTF-8 percent-encoded', () => raw(new URLSearchParams(validSubmission() as Record<string, string>).toString().replace('place=', 'place=%FF%FE'), 'application/x-www-form-urlencoded'), 400, 'place'],
+  [
+    'invalid UTF-8 percent-encoded',
+    () =>
+      raw(new URLSearchParams(validSubmission() as Record<string, string>).toString().replace('place=', 'place=%FF%FE'), 'application/x-www-form-urlencoded'),
+    400,
+    'place',
+  ],
   ['broken JSON', () => raw('{"kind": "complaint",', 'application/json'), 400, 'request'],
   ['JSON array', () => raw('[1,2]', 'application/json'), 400, 'request'],
   ['wrong types', () => json(validSubmission({ kind: 1, description: ['a'], when: {} })), 400, 'kind'],
@@ -74,7 +80,30 @@ const corpus: [string, () => Request, number, string][] = [
   ['isolate in the description', () => json(validSubmission({ description: '对方单独执法\u2067并要求交罚款，没有执法人员在场。' })), 400, 'description'],
   ['C1 control in the place', () => json(validSubmission({ place: '人民路\u00851号' })), 400, 'place'],
   ['unknown certificate number', () => json(validSubmission({ certificateNo: 'NO-SUCH-9999' })), 422, 'certificateNo'],
-  ['known number reported as fake', () => json(validSubmission({ about: 'unknownNumber', certificateNo: 'sl-cg-0001' })), 422, 'certificateNo'],
+  [
+    'about a government with no superior (refused with guidance)',
+    () => json(validSubmission({ about: 'agency', agencyId: 'city-gov', certificateNo: undefined, category: 'other' })),
+    422,
+    'agencyId',
+  ],
+  [
+    'number on no roster, no unit and no region',
+    () => json(validSubmission({ about: 'unknownNumber', certificateNo: 'FAKE-0003', kind: 'report' })),
+    400,
+    'region',
+  ],
+  [
+    'number on no roster, region not in the registry',
+    () => json(validSubmission({ about: 'unknownNumber', certificateNo: 'FAKE-0004', region: '火星', kind: 'report' })),
+    422,
+    'region',
+  ],
+  [
+    'known number reported as fake',
+    () => json(validSubmission({ about: 'unknownNumber', certificateNo: 'sl-cg-0001', region: '示例省示例市' })),
+    422,
+    'certificateNo',
+  ],
   ['unknown agency', () => json(validSubmission({ about: 'unit', certificateNo: '', agencyId: 'no-such-agency' })), 422, 'agencyId'],
   ['category of another regulation', () => json(validSubmission({ category: 'luan-draft:15.1' })), 422, 'category'],
   ['invented category', () => json(validSubmission({ category: 'hebei-2021:999' })), 422, 'category'],
@@ -82,10 +111,46 @@ const corpus: [string, () => Request, number, string][] = [
   ['complaint without phone', () => json(validSubmission({ phone: undefined })), 400, 'phone'],
   ['honeypot filled', () => json(validSubmission({ website: 'http://spam.example' })), 400, 'website'],
   ['bad idempotency key', () => json(validSubmission({ idempotencyKey: '../../etc/passwd' })), 400, 'idempotencyKey'],
-  ['file in a text field', () => { const d = form(validSubmission()); d.append('description', new Blob(['x']), 'a.txt'); return raw(d, undefined); }, 400, 'request'],
-  ['evidence that is not an image', () => { const d = form(validSubmission()); d.append('evidence', new Blob(['#!/bin/sh\nrm -rf /']), 'photo.jpg'); return raw(d, undefined); }, 400, 'evidence'],
-  ['HTML pretending to be a PNG', () => { const d = form(validSubmission()); d.append('evidence', new Blob(['<html><script>x</script>'], { type: 'image/png' }), 'a.png'); return raw(d, undefined); }, 400, 'evidence'],
-  ['too many evidence files', () => { const d = form(validSubmission()); for (let i = 0; i < 6; i++) d.append('evidence', new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, i])]), `${i}.jpg`); return raw(d, undefined); }, 400, 'evidence'],
+  [
+    'file in a text field',
+    () => {
+      const d = form(validSubmission());
+      d.append('description', new Blob(['x']), 'a.txt');
+      return raw(d, undefined);
+    },
+    400,
+    'request',
+  ],
+  [
+    'evidence that is not an image',
+    () => {
+      const d = form(validSubmission());
+      d.append('evidence', new Blob(['#!/bin/sh\nrm -rf /']), 'photo.jpg');
+      return raw(d, undefined);
+    },
+    400,
+    'evidence',
+  ],
+  [
+    'HTML pretending to be a PNG',
+    () => {
+      const d = form(validSubmission());
+      d.append('evidence', new Blob(['<html><script>x</script>'], { type: 'image/png' }), 'a.png');
+      return raw(d, undefined);
+    },
+    400,
+    'evidence',
+  ],
+  [
+    'too many evidence files',
+    () => {
+      const d = form(validSubmission());
+      for (let i = 0; i < 6; i++) d.append('evidence', new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, i])]), `${i}.jpg`);
+      return raw(d, undefined);
+    },
+    400,
+    'evidence',
+  ],
   ['broken multipart', () => raw('--x\r\nContent-Disposition: form-data; name="kind"\r\n\r\ncomplaint', 'multipart/form-data; boundary=y'), 400, 'request'],
 ];
 
@@ -113,7 +178,22 @@ describe('hostile posts', () => {
   });
 
   it('answers JSON type errors in Chinese on every field, never in English', async () => {
-    const wrong = { kind: 1, about: [], certificateNo: 5, agencyId: {}, category: false, when: 20261120, place: null, description: ['x'], name: 1, phone: 2, email: 3, website: 4, idempotencyKey: 5, pow: 6 };
+    const wrong = {
+      kind: 1,
+      about: [],
+      certificateNo: 5,
+      agencyId: {},
+      category: false,
+      when: 20261120,
+      place: null,
+      description: ['x'],
+      name: 1,
+      phone: 2,
+      email: 3,
+      website: 4,
+      idempotencyKey: 5,
+      pow: 6,
+    };
     const response = (await handler(json(wrong), ctx))!;
     expect(response.status).toBe(400);
     const { errors } = (await response.json()) as { errors: Record<string, string> };
@@ -124,10 +204,27 @@ describe('hostile posts', () => {
     }
   });
 
-  it('accepts any regulation\'s category for a number on no roster when no unit is named', async () => {
-    const ok = (await handler(json(validSubmission({ about: 'unknownNumber', certificateNo: 'FAKE-0001', category: 'luan-draft:15.1', kind: 'report', name: '', phone: '', email: '' })), ctx))!;
+  it("accepts any regulation's category for a number on no roster when no unit is named", async () => {
+    const ok = (await handler(
+      json(
+        validSubmission({
+          about: 'unknownNumber',
+          certificateNo: 'FAKE-0001',
+          region: '另一省另一市',
+          category: 'luan-draft:15.1',
+          kind: 'report',
+          name: '',
+          phone: '',
+          email: '',
+        }),
+      ),
+      ctx,
+    ))!;
     expect(ok.status).toBe(201);
-    const bad = (await handler(json(validSubmission({ about: 'unknownNumber', certificateNo: 'FAKE-0002', category: 'nowhere:1', kind: 'report' })), ctx))!;
+    const bad = (await handler(
+      json(validSubmission({ about: 'unknownNumber', certificateNo: 'FAKE-0002', region: '另一省另一市', category: 'nowhere:1', kind: 'report' })),
+      ctx,
+    ))!;
     expect(bad.status).toBe(422);
   });
 
@@ -140,7 +237,9 @@ describe('hostile posts', () => {
   });
 
   it('rate-limits one address and leaves others alone', async () => {
-    const world = await testWorld(db, { limits: { maxBodyBytes: 65536, maxMultipartBytes: 1 << 20, rateBurst: 2, ratePerSecond: 0.001, powBits: 0, statusPerMinute: 30 } });
+    const world = await testWorld(db, {
+      limits: { maxBodyBytes: 65536, maxMultipartBytes: 1 << 20, rateBurst: 2, ratePerSecond: 0.001, powBits: 0, statusPerMinute: 30 },
+    });
     const limited = complaintFunctions(world);
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await limited(json({}), { clientAddress: '198.51.100.1' }))!.status);

@@ -19,9 +19,7 @@ const post = (body: unknown, headers: Record<string, string> = {}) =>
 const ctx = { clientAddress: '127.0.0.1' };
 
 it('translates ? placeholders for PostgreSQL but not inside quoted strings', () => {
-  expect(toPostgresPlaceholders(`SELECT '?' AS q, "a?b" FROM t WHERE a = ? AND b = ?`)).toBe(
-    `SELECT '?' AS q, "a?b" FROM t WHERE a = $1 AND b = $2`,
-  );
+  expect(toPostgresPlaceholders(`SELECT '?' AS q, "a?b" FROM t WHERE a = ? AND b = ?`)).toBe(`SELECT '?' AS q, "a?b" FROM t WHERE a = $1 AND b = $2`);
 });
 
 for (const kind of ['sqlite', 'postgres'] as const) {
@@ -144,7 +142,14 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       }
       // The plain HTML form is told the same on a page.
       const form = new URLSearchParams({ ...(validSubmission({ idempotencyKey: key, place: '别处' }) as Record<string, string>), confirm: '1' });
-      const page = (await handler(new Request('http://localhost/api/complaints', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: form }), ctx))!;
+      const page = (await handler(
+        new Request('http://localhost/api/complaints', {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+          body: form,
+        }),
+        ctx,
+      ))!;
       expect(page.status).toBe(409);
       expect(await page.text()).not.toContain(firstBody.reference);
       expect((await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM complaints'))[0]!.n).toBe(before);
@@ -162,7 +167,11 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         const data = new FormData();
         for (const [k, v] of Object.entries(validSubmission({ email: '' }))) data.append(k, String(v));
         data.append('evidence', new Blob([png], { type: 'image/jpeg' }), '../../etc/passwd.jpg');
-        return new Request('http://localhost/api/complaints', { method: 'POST', headers: { accept: 'application/json', 'idempotency-key': `hdr-${kind}-0123456789` }, body: data });
+        return new Request('http://localhost/api/complaints', {
+          method: 'POST',
+          headers: { accept: 'application/json', 'idempotency-key': `hdr-${kind}-0123456789` },
+          body: data,
+        });
       };
       const first = (await handler(make(), ctx))!;
       const again = (await handler(make(), ctx))!;
@@ -170,7 +179,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const a = (await first.json()) as { reference: string };
       expect(((await again.json()) as { reference: string }).reference).toBe(a.reference);
       const row = (await findComplaintByReference(db, a.reference))!;
-      const files = await db.query<{ name: string; type: string; size: number; data: Uint8Array }>('SELECT name, type, size, data FROM evidence WHERE complaint_id = ?', [row.id]);
+      const files = await db.query<{ name: string; type: string; size: number; data: Uint8Array }>(
+        'SELECT name, type, size, data FROM evidence WHERE complaint_id = ?',
+        [row.id],
+      );
       expect(files.map((f) => [f.name, f.type, Number(f.size), [...f.data]])).toEqual([['证据1.png', 'image/png', png.byteLength, [...png]]]);
     });
 
@@ -198,7 +210,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
         );
         const results = await Promise.all(workers);
         // Keep draining until nothing is due (a worker may have found the rest claimed by another).
-        while ((await sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example', composers: { intake: intakeMailComposer(world) } })).claimed) {}
+        while (
+          (await sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example', composers: { intake: intakeMailComposer(world) } })).claimed
+        ) {}
         mailer.close();
         const total = results.reduce((n, r) => n + r.sent, 0);
         expect(total).toBeGreaterThan(0);

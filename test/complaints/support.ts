@@ -64,11 +64,34 @@ export async function freshDb(kind: 'sqlite' | 'postgres'): Promise<Db & { schem
 export const testAgencies = [
   { id: 'city-gov', name: '示例市人民政府', region: '示例省示例市', regulation: 'hebei-2021', complaints: { email: 'gov@city.example' } },
   { id: 'city-sfj', name: '示例市司法局', region: '示例省示例市', regulation: 'hebei-2021', parent: 'city-gov', complaints: { email: 'sfj@city.example' } },
-  { id: 'city-cgj', name: '示例市城市管理综合行政执法局', region: '示例省示例市', regulation: 'hebei-2021', parent: 'city-gov', oversight: 'city-sfj', complaints: { email: 'cgj@city.example' } },
-  { id: 'city-scjg', name: '示例市市场监督管理局', region: '示例省示例市', regulation: 'hebei-2021', parent: 'city-gov', oversight: 'city-sfj', complaints: { email: 'scjg@city.example' } },
+  {
+    id: 'city-cgj',
+    name: '示例市城市管理综合行政执法局',
+    region: '示例省示例市',
+    regulation: 'hebei-2021',
+    parent: 'city-gov',
+    oversight: 'city-sfj',
+    complaints: { email: 'cgj@city.example' },
+  },
+  {
+    id: 'city-scjg',
+    name: '示例市市场监督管理局',
+    region: '示例省示例市',
+    regulation: 'hebei-2021',
+    parent: 'city-gov',
+    oversight: 'city-sfj',
+    complaints: { email: 'scjg@city.example' },
+  },
   { id: 'lone-unit', name: '孤立执法队', region: '另一省另一市', regulation: 'luan-draft', complaints: { email: 'lone@other.example' } },
   { id: 'other-sfj', name: '另一市司法局', region: '另一省另一市', regulation: 'luan-draft', complaints: { email: 'sfj@other.example' } },
-  { id: 'other-cgj', name: '另一市城管局', region: '另一省另一市', regulation: 'luan-draft', oversight: 'other-sfj', complaints: { email: 'cgj@other.example' } },
+  {
+    id: 'other-cgj',
+    name: '另一市城管局',
+    region: '另一省另一市',
+    regulation: 'luan-draft',
+    oversight: 'other-sfj',
+    complaints: { email: 'cgj@other.example' },
+  },
 ];
 
 export const testAuxiliaries: Auxiliary[] = [
@@ -86,7 +109,15 @@ export async function testDirectory(): Promise<Directory> {
 /** A clock tests move by hand. */
 export function manualClock(start = '2026-11-23T02:00:00.000Z'): Clock & { advance(ms: number): void; set(iso: string): void } {
   let now = Date.parse(start);
-  return { now: () => new Date(now), advance: (ms) => void (now += ms), set: (iso) => void (now = Date.parse(iso)) };
+  return {
+    now: () => new Date(now),
+    advance: (ms) => {
+      now += ms;
+    },
+    set: (iso) => {
+      now = Date.parse(iso);
+    },
+  };
 }
 
 export async function testWorld(db: Db, overrides: Partial<World> = {}): Promise<World & { lines: string[] }> {
@@ -194,7 +225,10 @@ export function header(raw: string, name: string): string | undefined {
     .replace(/=\?utf-8\?([BQ])\?([^?]*)\?=\s*/gi, (_, enc: string, text: string) =>
       enc.toUpperCase() === 'B'
         ? Buffer.from(text, 'base64').toString('utf8')
-        : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'),
+        : Buffer.from(
+            text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16))),
+            'latin1',
+          ).toString('utf8'),
     );
 }
 

@@ -34,7 +34,10 @@ describe('the committed agency registry', () => {
     expect(registry.agencies.length).toBeGreaterThanOrEqual(20);
     expect(new Set(registry.agencies.map((a) => a.regulation))).toEqual(REGULATIONS);
     for (const region of ['河北省沧州市任丘市', '安徽省六安市', '安徽省六安市金安区', '安徽省六安市裕安区']) {
-      expect(registry.agencies.some((a) => a.region === region), region).toBe(true);
+      expect(
+        registry.agencies.some((a) => a.region === region),
+        region,
+      ).toBe(true);
     }
   });
 
@@ -133,7 +136,7 @@ describe('checkRegistry', () => {
 
   it('names unknown fields and a phone number written as a number', () => {
     expect(problemsOf([agency('a', { emial: 'x' }), agency('b', { phone: 3170200001 })])).toEqual([
-      '第 1 项（id: a）：未知字段 emial（可用字段：id、name、region、regulation、parent、oversight、complaints、publish、phone、address）',
+      '第 1 项（id: a）：未知字段 emial（可用字段：id、name、region、regulation、parent、oversight、complaints、publish、phone、address、aliases）',
       "第 2 项（id: b）的 phone：电话 phone 应写成文字并加引号，例如 phone: '0317-1234567'",
     ]);
   });
@@ -143,12 +146,44 @@ describe('checkRegistry', () => {
   });
 
   it('lists every reference problem at once', () => {
-    const problems = problemsOf([agency('a', { parent: 'x', regulation: 'y' }), agency('a'), agency('b', { complaints: { email: 'b@example.gov.cn.example' }, oversight: 'z' })]);
+    const problems = problemsOf([
+      agency('a', { parent: 'x', regulation: 'y' }),
+      agency('a'),
+      agency('b', { complaints: { email: 'b@example.gov.cn.example' }, oversight: 'z' }),
+    ]);
     expect(problems).toEqual([
       '第 1 项（id: a）: 适用办法 regulation "y" 未定义（已有：hebei-2021、luan-draft）',
       '第 2 项（id: a）: id "a" 重复',
       '第 1 项（id: a）: parent "x" 不存在',
       '第 3 项（id: b）: oversight "z" 不存在',
     ]);
+  });
+});
+
+describe('agency aliases (everyday names for search)', () => {
+  it('are optional lists of text, and the committed registry gives the enforcement bureaus theirs', async () => {
+    expect(checkRegistry([agency('a', { aliases: ['城管', '城管局'] })], REGULATIONS).agencies[0]!.aliases).toEqual(['城管', '城管局']);
+    const regulations = await loadRegulations('content');
+    const registry = await loadRegistry('content', new Set(regulations.keys()));
+    expect(
+      registry.agencies
+        .filter((a) => a.aliases?.includes('城管'))
+        .map((a) => a.id)
+        .sort(),
+    ).toEqual(
+      registry.agencies
+        .filter((a) => a.id.endsWith('-cgj'))
+        .map((a) => a.id)
+        .sort(),
+    );
+    expect(registry.agencies.some((a) => a.aliases?.includes('市场监管'))).toBe(true);
+  });
+  it('refuse a single string or an empty item, naming the agency and the field', () => {
+    const single = problemsOf([agency('a', { aliases: '城管' })]).join('\n');
+    expect(single).toContain('aliases');
+    expect(single).toContain('列表');
+    const empty = problemsOf([agency('b', { aliases: ['城管', '  '] })]).join('\n');
+    expect(empty).toContain('简称 aliases 里有空项');
+    expect(empty).toMatch(/b/);
   });
 });

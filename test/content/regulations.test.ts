@@ -56,8 +56,8 @@ describe('regulations as data', () => {
     expect(luan.effectiveDate).toBeUndefined();
     expect(luan.effectiveClause).toBe('本办法自印发之日起施行。');
     expect(luan.prohibitedConduct.map((p) => p.id)).toEqual(Array.from({ length: 11 }, (_, i) => `15.${i + 1}`));
-    expect(hebei.prohibitedConduct).toEqual([]);
-    for (const regulation of regulations.values()) expect(regulation.deadlines).toEqual({ acceptWorkingDays: 5, resolveDays: 60 });
+    // Deadlines are the deployment's policy, not a regulation's: no regulation file carries them.
+    for (const regulation of regulations.values()) expect(regulation).not.toHaveProperty('deadlines');
   });
 
   it('quotes every provision and effect clause verbatim from the source text', async () => {
@@ -170,8 +170,13 @@ describe('regulations as data', () => {
   });
 
   it('aims complaint categories at the auxiliary or at the agency, with the articles the text gives', () => {
-    const articles = (id: string, target: string) =>
-      [...new Set(complaintCategories(regulations.get(id)!).filter((c) => c.target === target).map((c) => /^第[^条]+条/.exec(c.provision.article)![0]))];
+    const articles = (id: string, target: string) => [
+      ...new Set(
+        complaintCategories(regulations.get(id)!)
+          .filter((c) => c.target === target)
+          .map((c) => /^第[^条]+条/.exec(c.provision.article)![0]),
+      ),
+    ];
     expect(articles('hebei-2021', 'auxiliary').sort()).toEqual(['第十九条', '第八条', '第十条'].sort());
     expect(articles('hebei-2021', 'agency').sort()).toEqual(['第二十一条', '第二十条', '第十九条', '第十六条'].sort());
     expect(articles('luan-draft', 'auxiliary').sort()).toEqual(['第13条', '第14条', '第15条']);
@@ -225,14 +230,14 @@ describe('regulations as data', () => {
       await withHebei((data) => {
         data.status = 'repealed';
         (data.forbiddenDuties as Record<string, unknown>[])[0]!.note = 'x';
-        delete data.deadlines;
+        data.deadlines = { acceptWorkingDays: 5, resolveDays: 60 };
       });
       const error = await problemsOf();
       expect(error.problems).toEqual(
         expect.arrayContaining([
           'status: status 应为 in-force（已施行）或 draft（征求意见稿）',
           'forbiddenDuties.0: 未知字段 note',
-          'deadlines: 缺少期限 deadlines（acceptWorkingDays、resolveDays）',
+          '(根): deadlines 不再写在办法文件里，请移到 policy.yaml 的 handling 一节（办理时限是本平台的规则，不是办法的规定）',
         ]),
       );
       expect(error.problems).toHaveLength(3);

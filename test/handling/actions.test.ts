@@ -105,7 +105,10 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(after.accept_due_at).toBe('2026-11-30T15:59:59.999Z'); // Monday + 5 working days = next Monday
 
       const events = await h.events(c.reference);
-      expect(events.slice(-2).map((e) => [e.type, e.actor_agency_id])).toEqual([['transferred', 'city-cgj'], ['routed', 'city-cgj']]);
+      expect(events.slice(-2).map((e) => [e.type, e.actor_agency_id])).toEqual([
+        ['transferred', 'city-cgj'],
+        ['routed', 'city-cgj'],
+      ]);
       expect(events.at(-2)!.reason).toBe('该问题属于市场监管职责范围');
 
       const mails = await h.deliver();
@@ -132,7 +135,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(await h.complaint(c.reference)).toMatchObject({ status: 'accepted', agency_id: 'city-scjg' });
     });
 
-    it('a complaint transferred away and back: the first round\'s links stay dead', async () => {
+    it("a complaint transferred away and back: the first round's links stay dead", async () => {
       const c = await filed();
       expect((await h.post(c.links[TRANSFER]!, { transferTo: 'city-scjg', reason: '属市场监管职责' })).status).toBe(200);
       const toScjg = (await h.deliver()).find((m) => m.to[0] === 'scjg@city.example')!;
@@ -196,9 +199,17 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const foreign = issueActionToken({ reference: c.reference, action: 'accept', agencyId: 'city-cgj', period: 1 }, 'another-secret', h.clock.now());
       expect((await h.post(`/api/actions/${foreign}`)).status).toBe(403);
       expect((await h.get('/api/actions/not-a-token')).status).toBe(400);
-      const wrongAgency = issueActionToken({ reference: c.reference, action: 'accept', agencyId: 'city-scjg', period: 1 }, h.world.settings.secret, h.clock.now());
+      const wrongAgency = issueActionToken(
+        { reference: c.reference, action: 'accept', agencyId: 'city-scjg', period: 1 },
+        h.world.settings.secret,
+        h.clock.now(),
+      );
       expect((await h.post(`/api/actions/${wrongAgency}`)).status).toBe(403);
-      const unknown = issueActionToken({ reference: 'TS-0000-0000', action: 'accept', agencyId: 'city-cgj', period: 1 }, h.world.settings.secret, h.clock.now());
+      const unknown = issueActionToken(
+        { reference: 'TS-0000-0000', action: 'accept', agencyId: 'city-cgj', period: 1 },
+        h.world.settings.secret,
+        h.clock.now(),
+      );
       expect((await h.post(`/api/actions/${unknown}`)).status).toBe(404);
 
       h.clock.advance(31 * 86400_000);
@@ -281,7 +292,9 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           expect(response.status, `${status} + ${action}`).toBe(ok ? 200 : 409);
           if (!ok) expect(await response.text()).toMatch(/当前状态为|办理已结束/);
           const now = await h.complaint(at.reference);
-          expect(now.status, `${status} + ${action}`).toBe(ok ? { accept: 'accepted', reject: 'rejected', transfer: 'transferred', resolve: 'resolved' }[action] : status);
+          expect(now.status, `${status} + ${action}`).toBe(
+            ok ? { accept: 'accepted', reject: 'rejected', transfer: 'transferred', resolve: 'resolved' }[action] : status,
+          );
         }
       }
       await h.deliver();

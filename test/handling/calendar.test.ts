@@ -44,22 +44,26 @@ describe('working days (weekends skipped, China time)', () => {
   });
 
   it('honours public holidays and make-up working weekends from data', () => {
-    const calendar = makeCalendar({ holidays: ['2026-11-23', '2026-11-24'], workdays: ['2026-11-22'] });
+    const calendar = makeCalendar({
+      years: [{ year: 2026, source: '测试用日历（非真实安排）', holidays: ['2026-11-23', '2026-11-24'], workdays: ['2026-11-22'] }],
+    });
     // Friday → Sun 22 (make-up day) counts, Mon/Tue are holidays, then Wed.
     expect(localDate(addWorkingDays(cst('2026-11-20T09:00:00'), 2, calendar), calendar)).toBe('2026-11-25');
   });
 
   it('refuses a broken holidays file with the file and the field named', () => {
-    expect(() => makeCalendar({ holidays: ['2026-02-30'] }, 'content/holidays.yaml')).toThrow(/content\/holidays\.yaml[\s\S]*holidays\.0/);
+    expect(() => makeCalendar({ years: [{ year: 2026, source: '测试', holidays: ['2026-02-30'] }] }, 'content/holidays.yaml')).toThrow(
+      /content\/holidays\.yaml[\s\S]*years\.0\.holidays\.0/,
+    );
   });
 
   it('resolve deadline counts calendar days from acceptance', () => {
     expect(localDate(addCalendarDays(cst('2026-11-20T18:00:00'), 60))).toBe('2027-01-19');
-    expect(localDate(resolveDueAt(cst('2026-11-20T18:00:00'), { deadlines: { acceptWorkingDays: 5, resolveDays: 60 } }))).toBe('2027-01-19');
+    expect(localDate(resolveDueAt(cst('2026-11-20T18:00:00'), { acceptWorkingDays: 5, resolveDays: 60, escalateAfterWorkingDays: 3 }))).toBe('2027-01-19');
   });
 
-  it('accept deadline and escalation follow the regulation data', () => {
-    const due = acceptDueAt(cst('2026-11-20T09:00:00'), { deadlines: { acceptWorkingDays: 5, resolveDays: 60 } });
+  it('accept deadline and escalation follow the policy', () => {
+    const due = acceptDueAt(cst('2026-11-20T09:00:00'), { acceptWorkingDays: 5, resolveDays: 60, escalateAfterWorkingDays: 3 });
     expect(localDate(due)).toBe('2026-11-27');
     expect(localDate(escalationAt(due))).toBe('2026-12-02'); // 3 more working days: Mon 30, Tue 1, Wed 2
   });
@@ -71,12 +75,15 @@ describe('working days (weekends skipped, China time)', () => {
   it('reads holidays.yaml from the content folder; absent means weekends only; a broken one names the file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gongshi-e-cal-'));
     expect((await loadCalendar(dir)).holidays.size).toBe(0);
-    writeFileSync(join(dir, 'holidays.yaml'), 'holidays: [2026-10-01, 2026-10-02]\nworkdays: [2026-10-10]\n');
+    writeFileSync(
+      join(dir, 'holidays.yaml'),
+      'years:\n  - year: 2026\n    source: 测试用日历\n    holidays: [2026-10-01, 2026-10-02]\n    workdays: [2026-10-10]\n',
+    );
     const calendar = await loadCalendar(dir);
     expect(isWorkingDay('2026-10-01', calendar)).toBe(false);
     expect(isWorkingDay('2026-10-10', calendar)).toBe(true);
-    writeFileSync(join(dir, 'holidays.yaml'), 'holidays: [yesterday]\n');
-    await expect(loadCalendar(dir)).rejects.toThrow(/holidays\.yaml[\s\S]*holidays\.0/);
+    writeFileSync(join(dir, 'holidays.yaml'), 'years:\n  - year: 2026\n    source: 测试\n    holidays: [yesterday]\n');
+    await expect(loadCalendar(dir)).rejects.toThrow(/holidays\.yaml[\s\S]*years\.0\.holidays\.0/);
     writeFileSync(join(dir, 'holidays.yaml'), 'holidays: [2026-10-01\n');
     await expect(loadCalendar(dir)).rejects.toThrow(/YAML 格式错误/);
     rmSync(dir, { recursive: true, force: true });

@@ -25,10 +25,12 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
     const run = () => runDeadlineJobs(h.world);
     const outboxKinds = async (reference: string) =>
-      (await db.query<{ kind: string; recipient: string }>(
-        'SELECT o.kind, o.recipient FROM outbox o JOIN complaints c ON c.id = o.complaint_id WHERE c.reference = ? ORDER BY o.created_at, o.kind',
-        [reference],
-      )).filter((r) => r.kind.startsWith('reminder') || r.kind.startsWith('escalation'));
+      (
+        await db.query<{ kind: string; recipient: string }>(
+          'SELECT o.kind, o.recipient FROM outbox o JOIN complaints c ON c.id = o.complaint_id WHERE c.reference = ? ORDER BY o.created_at, o.kind',
+          [reference],
+        )
+      ).filter((r) => r.kind.startsWith('reminder') || r.kind.startsWith('escalation'));
 
     it('accept deadline across a weekend: reminder once after it passes, escalation once 3 working days later, to parent and oversight', async () => {
       h.clock.set(cst('2026-11-20T10:00:00'));
@@ -111,7 +113,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       await h.deliver();
     });
 
-    it('an agency with neither parent nor oversight: the escalation goes to its region\'s justice bureau', async () => {
+    it("an agency with neither parent nor oversight: the escalation goes to its region's justice bureau", async () => {
       h.clock.set(cst('2027-02-01T10:00:00')); // Monday
       const c = await h.submit({ certificateNo: 'LO-0003', category: 'other' });
       expect((await h.complaint(c.reference)).agency_id).toBe('lone-unit');
@@ -128,10 +130,19 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       // The agency's mail server refuses; the worker gives up at once (as it does after days in production).
       h.smtp.refuse = true;
       const mailer = createMailer({ smtpUrl: h.smtp.url, outboxDir: '/nonexistent' });
-      await sendPendingMail({ db, mailer, clock: h.clock, from: senderAddress(h.world.settings.siteUrl), giveUpAfterMs: 0, composers: { intake: intakeMailComposer(h.world) } });
+      await sendPendingMail({
+        db,
+        mailer,
+        clock: h.clock,
+        from: senderAddress(h.world.settings.siteUrl),
+        giveUpAfterMs: 0,
+        composers: { intake: intakeMailComposer(h.world) },
+      });
       mailer.close();
       h.smtp.refuse = false;
-      const failed = await db.query("SELECT o.kind FROM outbox o JOIN complaints c ON c.id = o.complaint_id WHERE c.reference = ? AND o.status = 'failed'", [c.reference]);
+      const failed = await db.query("SELECT o.kind FROM outbox o JOIN complaints c ON c.id = o.complaint_id WHERE c.reference = ? AND o.status = 'failed'", [
+        c.reference,
+      ]);
       expect(failed.length).toBeGreaterThan(0);
 
       h.clock.set(cst('2027-04-06T07:59:00'));

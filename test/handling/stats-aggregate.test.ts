@@ -37,7 +37,15 @@ describe('statistics aggregation', () => {
   it('counts, medians and overdue share for a group of at least 5', () => {
     const items = [1, 2, 3, 4, 10].map((d, i) => complaint('a', 'x', { accept: d, resolve: i < 5 ? d + 10 : undefined }));
     const stats = aggregate(items, labels, now);
-    expect(stats.total).toMatchObject({ received: 5, accepted: 5, resolved: 5, rejected: 0, medianDaysToAccept: 3, medianDaysToResolve: 13, overdueShare: 0.2 });
+    expect(stats.total).toMatchObject({
+      received: 5,
+      accepted: 5,
+      resolved: 5,
+      rejected: 0,
+      medianDaysToAccept: 3,
+      medianDaysToResolve: 13,
+      overdueShare: 0.2,
+    });
     expect(stats.byAgency).toEqual([{ ...stats.total, key: 'a', label: '机关 a' }]);
   });
 

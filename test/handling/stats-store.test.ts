@@ -21,9 +21,21 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const at = '2026-11-02T01:00:00.000Z';
       await db.transaction(async (tx) => {
         await insertComplaint(tx, {
-          id, reference: 'TS-STAT-0001', tracking_hash: 'h', kind: 'complaint', status: 'resolved', agency_id: 'b', regulation_id: 'hebei-2021',
-          category: 'hebei-2021:10.1', target: '{}', contents: JSON.stringify({ description: '私密' }), idempotency_key: null,
-          created_at: at, updated_at: at, accept_due_at: '2026-11-09T15:59:59.999Z', resolve_due_at: '2027-01-10T15:59:59.999Z',
+          id,
+          reference: 'TS-STAT-0001',
+          tracking_hash: 'h',
+          kind: 'complaint',
+          status: 'resolved',
+          agency_id: 'b',
+          regulation_id: 'hebei-2021',
+          category: 'hebei-2021:10.1',
+          target: '{}',
+          contents: JSON.stringify({ description: '私密' }),
+          idempotency_key: null,
+          created_at: at,
+          updated_at: at,
+          accept_due_at: '2026-11-09T15:59:59.999Z',
+          resolve_due_at: '2027-01-10T15:59:59.999Z',
         });
         await appendEvent(tx, id, { type: 'submitted', at });
         await appendEvent(tx, id, { type: 'accepted', at: '2026-11-03T01:00:00.000Z', actorAgencyId: 'a' });
@@ -34,8 +46,14 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const input = await statsInputFrom(db);
       expect(input).toEqual([
         {
-          agencyId: 'b', category: 'hebei-2021:10.1', createdAt: at, acceptedAt: '2026-11-03T01:00:00.000Z', rejectedAt: null,
-          resolvedAt: '2026-11-20T01:00:00.000Z', acceptDueAt: '2026-11-09T15:59:59.999Z', resolveDueAt: '2027-01-10T15:59:59.999Z',
+          agencyId: 'b',
+          category: 'hebei-2021:10.1',
+          createdAt: at,
+          acceptedAt: '2026-11-03T01:00:00.000Z',
+          rejectedAt: null,
+          resolvedAt: '2026-11-20T01:00:00.000Z',
+          acceptDueAt: '2026-11-09T15:59:59.999Z',
+          resolveDueAt: '2027-01-10T15:59:59.999Z',
         },
       ]);
       expect(JSON.stringify(input)).not.toContain('私密');

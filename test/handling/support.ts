@@ -74,6 +74,7 @@ export async function handlingHarness(db: Db, start = '2026-11-20T02:00:00.000Z'
       }
       return smtp.received.slice(before);
     },
+    call,
     get: (path: string) => call(path),
     post: (path: string, form: Record<string, string> = {}) =>
       call(path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form).toString() }),
@@ -85,7 +86,14 @@ export async function handlingHarness(db: Db, start = '2026-11-20T02:00:00.000Z'
       return row!;
     },
     async events(reference: string) {
-      return db.query<{ type: string; from_status: string | null; to_status: string | null; actor_agency_id: string | null; reason: string | null; at: string }>(
+      return db.query<{
+        type: string;
+        from_status: string | null;
+        to_status: string | null;
+        actor_agency_id: string | null;
+        reason: string | null;
+        at: string;
+      }>(
         'SELECT e.type, e.from_status, e.to_status, e.actor_agency_id, e.reason, e.at FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.reference = ? ORDER BY e.seq',
         [reference],
       );

@@ -49,7 +49,10 @@ export function makeContent(policy?: string): string {
   writeFileSync(join(renqiu, 'renqiu-cgj-2026-11-01.csv'), `${header}\n${rows.join('\n')}\n`);
   const luan = join(dir, 'rosters', 'luan');
   mkdirSync(luan, { recursive: true });
-  writeFileSync(join(luan, 'luan-cgj-2026-11-01.csv'), `姓名,单位,证件编号,状态,状态日期\n${LUAN_LEFT.name},luan-cgj,${LUAN_LEFT.no},离职,${LUAN_LEFT.since}\n`);
+  writeFileSync(
+    join(luan, 'luan-cgj-2026-11-01.csv'),
+    `姓名,单位,证件编号,状态,状态日期\n${LUAN_LEFT.name},luan-cgj,${LUAN_LEFT.no},离职,${LUAN_LEFT.since}\n`,
+  );
   if (policy !== undefined) writeFileSync(join(dir, 'policy.yaml'), policy);
   return dir;
 }

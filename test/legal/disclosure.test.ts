@@ -112,20 +112,21 @@ describe('what the site publishes, switch by switch', () => {
     expect(() => parseDisclosurePolicy({ disclosure: { publish: { post: { enabled: true } } } }, 'policy.yaml')).toThrow(ContentError);
     let error: unknown;
     try {
-      parseDisclosurePolicy({ disclosure: { publish: { post: { enabled: true }, idNumber: { enabled: true, basis: 'x' } } }, retention: { leaversYears: 0 } }, 'policy.yaml');
+      parseDisclosurePolicy(
+        { disclosure: { publish: { post: { enabled: true }, idNumber: { enabled: true, basis: 'x' } } }, retention: { leaversYears: 0 } },
+        'policy.yaml',
+      );
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ContentError);
-    {
-      expect((error as ContentError).problems).toEqual(
-        expect.arrayContaining([
-          'disclosure.publish.post.basis: 打开公开（enabled: true）时必须写明依据 basis',
-          expect.stringMatching(/^disclosure\.publish: .*idNumber/),
-          'retention.leaversYears: leaversYears 应为正整数（年）',
-        ]),
-      );
-    }
+    expect((error as ContentError).problems).toEqual(
+      expect.arrayContaining([
+        'disclosure.publish.post.basis: 打开公开（enabled: true）时必须写明依据 basis',
+        expect.stringMatching(/^disclosure\.publish: .*idNumber/),
+        'retention.leaversYears: leaversYears 应为正整数（年）',
+      ]),
+    );
     const dir = makeContent('disclosure: [未闭合\n');
     dirs.push(dir);
     await expect(loadDisclosurePolicy(dir)).rejects.toThrow(/YAML 格式错误/);

@@ -12,7 +12,9 @@ describe('roster:check and expired certificates', () => {
     const run = spawnSync(process.execPath, [join(root, 'scripts/roster-check.ts')], { cwd: dir, env: { ...process.env, CONTENT_DIR: dir }, encoding: 'utf8' });
     expect(run.status).toBe(0);
     const lines = run.stdout.trim().split('\n');
-    expect(lines.at(-1)).toBe(`⚠ 注意：1 个在岗人员的证件已过有效期（网站显示为“已过有效期”）：${PEOPLE.expired.no}（有效期至 ${PEOPLE.expired.until}）。请换发证件或更新名单。`);
+    expect(lines.at(-1)).toBe(
+      `⚠ 注意：1 个在岗人员的证件已过有效期（网站显示为“已过有效期”）：${PEOPLE.expired.no}（有效期至 ${PEOPLE.expired.until}）。请换发证件或更新名单。`,
+    );
     expect(run.stdout).toContain('✔ 检查通过');
   });
 });

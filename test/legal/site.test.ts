@@ -19,7 +19,14 @@ const CONTACT = '0317-0000000 转 测试';
 
 function build(content: string): string {
   const outDir = `${content}-dist`;
-  const env: NodeJS.ProcessEnv = { ...process.env, CONTENT_DIR: content, OUT_DIR: outDir, SITE_OWNER: OWNER, SITE_CONTACT: CONTACT, ASTRO_TELEMETRY_DISABLED: '1' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    CONTENT_DIR: content,
+    OUT_DIR: outDir,
+    SITE_OWNER: OWNER,
+    SITE_CONTACT: CONTACT,
+    ASTRO_TELEMETRY_DISABLED: '1',
+  };
   const result = spawnSync(process.execPath, [join(root, 'node_modules/astro/bin/astro.mjs'), 'build'], { cwd: root, env, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`build failed:\n${result.stdout}\n${result.stderr}`);
   return outDir;
@@ -43,7 +50,13 @@ const page = (dist: string, no: string) => readFileSync(join(dist, 'verify', no,
 const statusBox = (html: string) => /<div class="status [^"]*"[^>]*>.*?<div class="note">.*?<\/div><\/div>/s.exec(html)![0];
 /** The page's own content, without the shared footer (which names every regulation). */
 const main = (html: string) => /<main[^>]*>.*<\/main>/s.exec(html)![0];
-const decode = (s: string) => s.replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'");
+const decode = (s: string) =>
+  s
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&#39;/g, "'");
 
 describe('the built site, legally read', { timeout: 300_000 }, () => {
   let content: string;
@@ -164,7 +177,9 @@ describe('the built site, legally read', { timeout: 300_000 }, () => {
     expect(shown).toBeGreaterThan(100);
     // Complaint categories are readings too: each option's text, without its article, is in the table.
     const form = files.get('complaint/index.html')!;
-    const options = [...form.matchAll(/<option value="(?:hebei-2021|luan-draft):[^"]+"[^>]*>(.*?)<\/option>/g)].map((m) => decode(m[1]!)).map((o) => o.slice(0, o.lastIndexOf('（第')));
+    const options = [...form.matchAll(/<option value="(?:hebei-2021|luan-draft):[^"]+"[^>]*>(.*?)<\/option>/g)]
+      .map((m) => decode(m[1]!))
+      .map((o) => o.slice(0, o.lastIndexOf('（第')));
     expect(options.length).toBeGreaterThan(20);
     for (const o of options) expect(readings.has(o), o).toBe(true);
   });
@@ -194,10 +209,12 @@ describe('the built site, legally read', { timeout: 300_000 }, () => {
   describe.skipIf(!chromiumAvailable())('in Chromium', () => {
     let server: RunningServer;
     let browser: Browser;
+    // biome-ignore lint/suspicious/noDuplicateTestHooks: hooks of this nested describe, not of the file's
     beforeAll(async () => {
       server = await startServer({ distDir: dist, port: 0 });
       browser = await launchChromium();
     });
+    // biome-ignore lint/suspicious/noDuplicateTestHooks: hooks of this nested describe, not of the file's
     afterAll(async () => {
       await browser?.close();
       await server?.close();

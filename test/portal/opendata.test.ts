@@ -33,7 +33,11 @@ describe.skipIf(!siteBuilt())('built open data', () => {
     const openDataColumns = openDataColumnsFor(portal.site.disclosure);
     const expected = portal.auxiliaries
       .filter((a) => a.status === 'active')
-      .map((a) => Object.fromEntries(openDataColumns.map((c) => [c, c === 'agencyName' ? portal.agencyById.get(a.agencyId)!.name : a[c]]).filter(([, v]) => v !== undefined)));
+      .map((a) =>
+        Object.fromEntries(
+          openDataColumns.map((c) => [c, c === 'agencyName' ? portal.agencyById.get(a.agencyId)!.name : a[c]]).filter(([, v]) => v !== undefined),
+        ),
+      );
     expect(expected.length).toBeGreaterThan(500);
     expect(expected.length).toBeLessThan(portal.auxiliaries.length);
     const bytes = readFileSync(join(distDir, 'data', 'all.csv'));

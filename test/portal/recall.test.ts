@@ -71,7 +71,10 @@ describe.skipIf(!ready)('search recall on the whole sample roster', { timeout: 1
     const results = await groupsFor(names.map((n) => queryTokens(n, certificateLookupKey(n)).exactName!));
     const failures: string[] = [];
     names.forEach((name, i) => {
-      const exact = [...peopleFound(name, results[i]!)].filter(([, how]) => how === 'exact').map(([no]) => no).sort();
+      const exact = [...peopleFound(name, results[i]!)]
+        .filter(([, how]) => how === 'exact')
+        .map(([no]) => no)
+        .sort();
       if (exact.join() !== byName.get(name)!.sort().join()) failures.push(`${name}: ${exact.join()} ≠ ${byName.get(name)!.join()}`);
     });
     expect(failures).toEqual([]);
@@ -106,7 +109,8 @@ describe.skipIf(!ready)('search recall on the whole sample roster', { timeout: 1
     const shard = (key: string): NumberEntry[] => JSON.parse(readFileSync(join(distDir, 'lookup', 'k', `${shardOf(key, shardCount)}.json`), 'utf8'));
     const failures: string[] = [];
     for (const r of records) {
-      const key = queryTokens(r.certificateNo.toLowerCase().replace(/-/g, ' '), certificateLookupKey(r.certificateNo.toLowerCase().replace(/-/g, ' '))).numberKey!;
+      const key = queryTokens(r.certificateNo.toLowerCase().replace(/-/g, ' '), certificateLookupKey(r.certificateNo.toLowerCase().replace(/-/g, ' ')))
+        .numberKey!;
       const whole = numberMatches(shard(key), key);
       if (whole[0]?.[1] !== r.certificateNo) failures.push(`${r.certificateNo}: whole number not first`);
       const tail = [...key].slice(-4).join('');

@@ -17,7 +17,10 @@ describe('search tokens', () => {
     for (let i = 0; i < 4; i++) {
       for (let j = i + 2; j <= 4; j++) {
         const q = queryTokens(name.slice(i, j), '').partialName!;
-        expect(tokens.some((t) => t.startsWith(q)), name.slice(i, j)).toBe(true);
+        expect(
+          tokens.some((t) => t.startsWith(q)),
+          name.slice(i, j),
+        ).toBe(true);
       }
     }
   });
@@ -81,9 +84,17 @@ describe('lookup shards', () => {
   });
 
   it('finds a whole key first, and keys ending with a typed tail', () => {
-    const entries: NumberEntry[] = [['RQCG20240001', 'RQCG-2024-0001', '张三', 'active', 'a'], ['X0001', 'X-0001', '李四', 'left', 'b'], ['RQCG20240002', 'RQCG-2024-0002', '王五', 'active', 'a']];
+    const entries: NumberEntry[] = [
+      ['RQCG20240001', 'RQCG-2024-0001', '张三', 'active', 'a'],
+      ['X0001', 'X-0001', '李四', 'left', 'b'],
+      ['RQCG20240002', 'RQCG-2024-0002', '王五', 'active', 'a'],
+    ];
     expect(numberMatches(entries, 'X0001').map((e) => e[1])).toEqual(['X-0001']);
-    expect(numberMatches(entries, '0001').map((e) => e[1]).sort()).toEqual(['RQCG-2024-0001', 'X-0001']);
+    expect(
+      numberMatches(entries, '0001')
+        .map((e) => e[1])
+        .sort(),
+    ).toEqual(['RQCG-2024-0001', 'X-0001']);
     expect(numberMatches(entries, '01')).toEqual([]);
   });
 });

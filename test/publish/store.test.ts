@@ -18,7 +18,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
     it('migrates twice without harm and records the migration', async () => {
       await migrate(db);
-      const rows = await db.query<{ version: number }>('SELECT version FROM schema_migrations WHERE version = 6');
+      const rows = await db.query<{ version: number }>('SELECT version FROM schema_migrations WHERE version = 7');
       expect(rows).toHaveLength(1);
     });
 

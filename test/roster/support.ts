@@ -60,7 +60,7 @@ export async function importFiles(files: Record<string, string | Uint8Array>, re
 
 /** CSV text from rows (cells quoted when needed), CRLF like Excel writes it. */
 export function csv(rows: readonly (readonly string[])[]): string {
-  return rows.map((r) => r.map((c) => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n') + '\r\n';
+  return `${rows.map((r) => r.map((c) => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n')}\r\n`;
 }
 
 export const HEADER = ['姓名', '单位', '证件编号', '岗位', '状态'];

@@ -56,7 +56,19 @@ describe.skipIf(reason)('Content-Security-Policy in Chromium: zero violations on
   it('static pages: headers on each, and no violation while the page runs', async () => {
     const { no, agency } = firstCertificate(stack);
     const regulation = readdirSync(join(distDir, 'regulations')).find((d) => !d.includes('.'))!;
-    const paths = ['/', `/verify/${encodeURIComponent(no)}/`, '/agencies/', `/agencies/${agency.id}/`, `/agencies/${agency.id}/qr/`, '/lookup/', `/lookup/?no=${encodeURIComponent(no)}`, `/regulations/${regulation}/`, '/data/', '/complaint/status/', '/no-such-page/'];
+    const paths = [
+      '/',
+      `/verify/${encodeURIComponent(no)}/`,
+      '/agencies/',
+      `/agencies/${agency.id}/`,
+      `/agencies/${agency.id}/qr/`,
+      '/lookup/',
+      `/lookup/?no=${encodeURIComponent(no)}`,
+      `/regulations/${regulation}/`,
+      '/data/',
+      '/complaint/status/',
+      '/no-such-page/',
+    ];
     if (readdirSync(distDir).includes('stats')) paths.push('/stats/');
     const { page, violations } = await watched(context);
     for (const path of paths) {
@@ -111,7 +123,10 @@ describe.skipIf(reason)('Content-Security-Policy in Chromium: zero violations on
     const actionPage = await page.goto(`${stack.server.url}${new URL(accept).pathname}`);
     expect(actionPage!.status()).toBe(200);
     expectHeaders(actionPage, 'action page');
-    const [done] = await Promise.all([page.waitForResponse((r) => r.request().isNavigationRequest()), page.locator('form button[type=submit], form input[type=submit]').first().click()]);
+    const [done] = await Promise.all([
+      page.waitForResponse((r) => r.request().isNavigationRequest()),
+      page.locator('form button[type=submit], form input[type=submit]').first().click(),
+    ]);
     expectHeaders(done, 'action done page');
     // Refusal pages of the functions.
     expectHeaders(await page.goto(`${stack.server.url}/api/actions/not-a-token`), 'bad action link');
@@ -126,7 +141,10 @@ describe.skipIf(reason)('Content-Security-Policy in Chromium: zero violations on
     await page.goto(`${stack.server.url}/complaint/`);
     await page.getByLabel('举报（可以匿名；匿名举报不会收到办理反馈）').check();
     await page.getByLabel('某单位的辅助人员（不知道是谁）').check();
-    const [form] = await Promise.all([page.waitForResponse((r) => r.request().isNavigationRequest()), page.getByRole('button', { name: '下一步：核对' }).click()]);
+    const [form] = await Promise.all([
+      page.waitForResponse((r) => r.request().isNavigationRequest()),
+      page.getByRole('button', { name: '下一步：核对' }).click(),
+    ]);
     expect(form!.status()).toBe(400);
     expectHeaders(form, 'no-JS form with errors');
     // The status form without JavaScript posts to /api/status, which renders the answer.

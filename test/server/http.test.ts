@@ -68,117 +68,142 @@ it('keeps tokens, references and tracking codes out of logged routes', () => {
   expect(loggablePath('/verify/ABC/')).toBe('/verify/ABC/');
 });
 
-for (const kind of ['sqlite', 'postgres'] as const) describe.skipIf(kind === 'postgres' && pgSkipReason)(`HTTP edges of npm start (${kind})`, () => {
-  let app: App;
-  let server: RunningServer;
-  let dist: string;
-  let proxy: Awaited<ReturnType<typeof cuttableProxy>> | undefined;
-  const schema = `test_${randomBytes(6).toString('hex')}`;
-  const lines: string[] = [];
-  const consoleLines: string[] = [];
-  const saved = { log: console.log, error: console.error };
+for (const kind of ['sqlite', 'postgres'] as const)
+  describe.skipIf(kind === 'postgres' && pgSkipReason)(`HTTP edges of npm start (${kind})`, () => {
+    let app: App;
+    let server: RunningServer;
+    let dist: string;
+    let proxy: Awaited<ReturnType<typeof cuttableProxy>> | undefined;
+    const schema = `test_${randomBytes(6).toString('hex')}`;
+    const lines: string[] = [];
+    const consoleLines: string[] = [];
+    const saved = { log: console.log, error: console.error };
 
-  beforeAll(async () => {
-    dist = await tinySite();
-    let databaseUrl = '';
-    if (kind === 'postgres') {
-      const client = new pg.Client(TEST_DATABASE_URL);
-      await client.connect();
-      await client.query(`CREATE SCHEMA ${schema}`);
-      await client.end();
-      const target = new URL(TEST_DATABASE_URL);
-      proxy = await cuttableProxy(target);
-      const url = new URL(TEST_DATABASE_URL);
-      url.host = `127.0.0.1:${proxy.port}`;
-      url.searchParams.set('options', `-c search_path=${schema}`);
-      databaseUrl = url.toString();
-    }
-    const settings = { ...readSettings({ VAR_DIR: tempDir(), DATABASE_URL: databaseUrl }), siteUrl: 'https://gongshi.example' };
-    app = await createApp(settings, { env: {}, log: (line) => lines.push(line) });
-    server = await startServer({ distDir: dist, port: 0, functions: app.functions });
-    console.log = (...a: unknown[]) => void consoleLines.push(a.join(' '));
-    console.error = (...a: unknown[]) => void consoleLines.push(a.join(' '));
+    beforeAll(async () => {
+      dist = await tinySite();
+      let databaseUrl = '';
+      if (kind === 'postgres') {
+        const client = new pg.Client(TEST_DATABASE_URL);
+        await client.connect();
+        await client.query(`CREATE SCHEMA ${schema}`);
+        await client.end();
+        const target = new URL(TEST_DATABASE_URL);
+        proxy = await cuttableProxy(target);
+        const url = new URL(TEST_DATABASE_URL);
+        url.host = `127.0.0.1:${proxy.port}`;
+        url.searchParams.set('options', `-c search_path=${schema}`);
+        databaseUrl = url.toString();
+      }
+      const settings = { ...readSettings({ VAR_DIR: tempDir(), DATABASE_URL: databaseUrl }), siteUrl: 'https://gongshi.example' };
+      app = await createApp(settings, { env: {}, log: (line) => lines.push(line) });
+      server = await startServer({ distDir: dist, port: 0, functions: app.functions });
+      console.log = (...a: unknown[]) => void consoleLines.push(a.join(' '));
+      console.error = (...a: unknown[]) => void consoleLines.push(a.join(' '));
+    });
+    afterAll(async () => {
+      Object.assign(console, saved);
+      await server?.close();
+      await app?.close().catch(() => undefined);
+      if (kind === 'postgres') {
+        const client = new pg.Client(TEST_DATABASE_URL);
+        await client.connect();
+        await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+        await client.end();
+      }
+    });
+
+    it("serves static files with the build's headers, and never the _headers file itself", async () => {
+      const page = await fetch(`${server.url}/`);
+      expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self' 'wasm-unsafe-eval' 'sha256-[^']+'/);
+      expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(page.headers.get('content-security-policy')).toMatch(/style-src 'self' 'sha256-/);
+      expect(page.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(page.headers.get('x-content-type-options')).toBe('nosniff');
+      expect((await fetch(`${server.url}/site.css`)).headers.get('x-content-type-options')).toBe('nosniff');
+      expect((await fetch(`${server.url}/_headers`)).status).toBe(404);
+      expect(readFileSync(join(dist, '_headers'), 'utf8')).toContain("frame-ancestors 'none'");
+    });
+
+    it('answers unknown methods with 405 and a malformed Host with 400, never 500', async () => {
+      const cases: [string, string][] = [
+        ['PUT', '/'],
+        ['DELETE', '/complaint/'],
+        ['PATCH', '/site.css'],
+        ['OPTIONS', '/'],
+        ['PUT', '/api/complaints'],
+        ['DELETE', '/api/complaints/TS-0000-0000'],
+        ['PUT', '/api/actions/x.y'],
+        ['DELETE', '/api/status'],
+        ['PATCH', '/api/evidence/x.y'],
+      ];
+      for (const [method, path] of cases) {
+        const response = await fetch(`${server.url}${path}`, { method });
+        expect(response.status, `${method} ${path}`).toBe(405);
+        expect(response.headers.get('x-content-type-options'), `${method} ${path}`).toBe('nosniff');
+      }
+      for (const host of ['bad host', 'evil.example:99999999', 'a/b', '[::1', 'ex ample.com', `${'a'.repeat(300)}.example`]) {
+        const answer = await rawRequest(Number(new URL(server.url).port), `GET / HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+        expect(answer, host).toMatch(/^HTTP\/1\.1 400 /);
+      }
+      const ok = await rawRequest(Number(new URL(server.url).port), 'GET / HTTP/1.1\r\nHost: localhost:4321\r\nConnection: close\r\n\r\n');
+      expect(ok).toMatch(/^HTTP\/1\.1 200 /);
+    });
+
+    it('answers 503 on every endpoint when the store is down, keeps serving static pages, and never logs a token or a code', async () => {
+      // Before the outage: one complaint, and valid links for it.
+      const submission = () =>
+        validSubmission({ about: 'agency', certificateNo: '', agencyId: app.world.directory.agencies[0]!.id, category: 'other' }) as Record<string, string>;
+      const filed = await fetch(`${server.url}/api/complaints`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(submission()),
+      });
+      expect(filed.status).toBe(201);
+      const { reference, trackingCode } = (await filed.json()) as { reference: string; trackingCode: string };
+      const { secret } = app.world.settings;
+      const action = issueActionToken({ reference, action: 'accept', agencyId: app.world.directory.agencies[0]!.id, period: 1 }, secret, new Date());
+      const evidence = signEvidenceToken({ evidenceId: 'e1', complaintId: 'c1', agencyId: 'a1' }, secret);
+      expect((await fetch(`${server.url}/api/complaints/${reference}?code=${trackingCode}`)).status).toBe(200);
+
+      if (proxy) await proxy.cut();
+      else await app.world.store.close();
+
+      const form = (fields: Record<string, string>) => ({
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(fields).toString(),
+      });
+      const endpoints: [string, string, RequestInit][] = [
+        [
+          'file a complaint (JSON)',
+          '/api/complaints',
+          { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(submission()) },
+        ],
+        [
+          'file a complaint (form)',
+          '/api/complaints',
+          { ...form({ ...submission(), confirm: '1' }), headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' } },
+        ],
+        ['status (API)', `/api/complaints/${reference}?code=${trackingCode}`, {}],
+        ['status (API, header)', `/api/complaints/${reference}`, { headers: { 'x-tracking-code': trackingCode } }],
+        ['status (no-JS form)', '/api/status', form({ reference, code: trackingCode })],
+        ['action page', `/api/actions/${action}`, {}],
+        ['action', `/api/actions/${action}`, form({ note: '' })],
+        ['evidence download', `/api/evidence/${evidence}`, {}],
+      ];
+      for (const [what, path, init] of endpoints) {
+        const response = await fetch(`${server.url}${path}`, init);
+        expect(response.status, what).toBe(503);
+        expect(response.headers.get('retry-after'), what).toBeTruthy();
+        expect(response.headers.get('x-content-type-options'), what).toBe('nosniff');
+        expect(await response.text(), what).toMatch(/稍后再试/);
+      }
+      expect((await fetch(`${server.url}/`)).status).toBe(200);
+
+      const logged = [...lines, ...consoleLines].join('\n');
+      expect(logged).toMatch(/failed|store error/);
+      for (const secretPart of [action, action.split('.')[0]!, evidence, trackingCode, trackingCode.replace(/-/g, '')])
+        expect(logged).not.toContain(secretPart);
+      expect(logged).not.toContain(`${reference}?`);
+    });
   });
-  afterAll(async () => {
-    Object.assign(console, saved);
-    await server?.close();
-    await app?.close().catch(() => undefined);
-    if (kind === 'postgres') {
-      const client = new pg.Client(TEST_DATABASE_URL);
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await client.end();
-    }
-  });
-
-  it('serves static files with the build\'s headers, and never the _headers file itself', async () => {
-    const page = await fetch(`${server.url}/`);
-    expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self' 'wasm-unsafe-eval' 'sha256-[^']+'/);
-    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
-    expect(page.headers.get('content-security-policy')).toMatch(/style-src 'self' 'sha256-/);
-    expect(page.headers.get('referrer-policy')).toBe('no-referrer');
-    expect(page.headers.get('x-content-type-options')).toBe('nosniff');
-    expect((await fetch(`${server.url}/site.css`)).headers.get('x-content-type-options')).toBe('nosniff');
-    expect((await fetch(`${server.url}/_headers`)).status).toBe(404);
-    expect(readFileSync(join(dist, '_headers'), 'utf8')).toContain("frame-ancestors 'none'");
-  });
-
-  it('answers unknown methods with 405 and a malformed Host with 400, never 500', async () => {
-    const cases: [string, string][] = [
-      ['PUT', '/'], ['DELETE', '/complaint/'], ['PATCH', '/site.css'], ['OPTIONS', '/'],
-      ['PUT', '/api/complaints'], ['DELETE', '/api/complaints/TS-0000-0000'], ['PUT', '/api/actions/x.y'],
-      ['DELETE', '/api/status'], ['PATCH', '/api/evidence/x.y'],
-    ];
-    for (const [method, path] of cases) {
-      const response = await fetch(`${server.url}${path}`, { method });
-      expect(response.status, `${method} ${path}`).toBe(405);
-      expect(response.headers.get('x-content-type-options'), `${method} ${path}`).toBe('nosniff');
-    }
-    for (const host of ['bad host', 'evil.example:99999999', 'a/b', '[::1', 'ex ample.com', `${'a'.repeat(300)}.example`]) {
-      const answer = await rawRequest(Number(new URL(server.url).port), `GET / HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
-      expect(answer, host).toMatch(/^HTTP\/1\.1 400 /);
-    }
-    const ok = await rawRequest(Number(new URL(server.url).port), 'GET / HTTP/1.1\r\nHost: localhost:4321\r\nConnection: close\r\n\r\n');
-    expect(ok).toMatch(/^HTTP\/1\.1 200 /);
-  });
-
-  it('answers 503 on every endpoint when the store is down, keeps serving static pages, and never logs a token or a code', async () => {
-    // Before the outage: one complaint, and valid links for it.
-    const submission = () => validSubmission({ about: 'agency', certificateNo: '', agencyId: app.world.directory.agencies[0]!.id, category: 'other' }) as Record<string, string>;
-    const filed = await fetch(`${server.url}/api/complaints`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(submission()) });
-    expect(filed.status).toBe(201);
-    const { reference, trackingCode } = (await filed.json()) as { reference: string; trackingCode: string };
-    const { secret } = app.world.settings;
-    const action = issueActionToken({ reference, action: 'accept', agencyId: app.world.directory.agencies[0]!.id, period: 1 }, secret, new Date());
-    const evidence = signEvidenceToken({ evidenceId: 'e1', complaintId: 'c1', agencyId: 'a1' }, secret);
-    expect((await fetch(`${server.url}/api/complaints/${reference}?code=${trackingCode}`)).status).toBe(200);
-
-    if (proxy) await proxy.cut();
-    else await app.world.store.close();
-
-    const form = (fields: Record<string, string>) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
-    const endpoints: [string, string, RequestInit][] = [
-      ['file a complaint (JSON)', '/api/complaints', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(submission()) }],
-      ['file a complaint (form)', '/api/complaints', { ...form({ ...submission(), confirm: '1' }), headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' } }],
-      ['status (API)', `/api/complaints/${reference}?code=${trackingCode}`, {}],
-      ['status (API, header)', `/api/complaints/${reference}`, { headers: { 'x-tracking-code': trackingCode } }],
-      ['status (no-JS form)', '/api/status', form({ reference, code: trackingCode })],
-      ['action page', `/api/actions/${action}`, {}],
-      ['action', `/api/actions/${action}`, form({ note: '' })],
-      ['evidence download', `/api/evidence/${evidence}`, {}],
-    ];
-    for (const [what, path, init] of endpoints) {
-      const response = await fetch(`${server.url}${path}`, init);
-      expect(response.status, what).toBe(503);
-      expect(response.headers.get('retry-after'), what).toBeTruthy();
-      expect(response.headers.get('x-content-type-options'), what).toBe('nosniff');
-      expect(await response.text(), what).toMatch(/稍后再试/);
-    }
-    expect((await fetch(`${server.url}/`)).status).toBe(200);
-
-    const logged = [...lines, ...consoleLines].join('\n');
-    expect(logged).toMatch(/failed|store error/);
-    for (const secretPart of [action, action.split('.')[0]!, evidence, trackingCode, trackingCode.replace(/-/g, '')]) expect(logged).not.toContain(secretPart);
-    expect(logged).not.toContain(reference + '?');
-  });
-});

@@ -47,7 +47,7 @@ describe('signing key', () => {
     expect(first).not.toBe(OLD_REPOSITORY_KEY);
   });
 
-  it('refuses a link signed with the repository\'s old key on a local run', async () => {
+  it("refuses a link signed with the repository's old key on a local run", async () => {
     const varDir = tempDir();
     const app = await createApp(readSettings({ VAR_DIR: varDir, DATABASE_URL: '' }), { env: {}, log: () => undefined });
     try {
@@ -81,4 +81,3 @@ describe('signing key', () => {
     expect(run.stdout).not.toContain('正在用');
   });
 });
-

@@ -6,7 +6,7 @@
 import { getApp, type NetlifyContext } from './shared.ts';
 
 export default async function handler(request: Request, context: NetlifyContext): Promise<Response> {
-  let app;
+  let app: Awaited<ReturnType<typeof getApp>>;
   try {
     app = await getApp();
   } catch (error) {
@@ -18,5 +18,17 @@ export default async function handler(request: Request, context: NetlifyContext)
 }
 
 export const config = {
-  path: ['/api/complaints', '/api/complaints/*', '/api/actions/*', '/api/status', '/stats', '/stats/', '/stats/stats.csv', '/stats/stats.json', '/api/evidence/*', '/publish', '/publish/*'],
+  path: [
+    '/api/complaints',
+    '/api/complaints/*',
+    '/api/actions/*',
+    '/api/status',
+    '/stats',
+    '/stats/',
+    '/stats/stats.csv',
+    '/stats/stats.json',
+    '/api/evidence/*',
+    '/publish',
+    '/publish/*',
+  ],
 };

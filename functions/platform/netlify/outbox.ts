@@ -7,6 +7,7 @@ import { getApp } from './shared.ts';
 export default async function handler(): Promise<Response> {
   const app = await getApp();
   await app.runDeadlineJobs();
+  await app.purgeClosedComplaints();
   let total = 0;
   // Drain within the invocation's time budget; the next run picks up the rest.
   const started = Date.now();

@@ -36,8 +36,22 @@ export const COMPLAINT_VALUES = '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
 
 export function complaintParams(row: ComplaintRow): unknown[] {
   return [
-    row.id, row.reference, row.tracking_hash, row.kind, row.status, row.agency_id, row.regulation_id, row.category,
-    row.target, row.contents, row.idempotency_key, row.submission_hash ?? null, row.created_at, row.updated_at, row.accept_due_at, row.resolve_due_at,
+    row.id,
+    row.reference,
+    row.tracking_hash,
+    row.kind,
+    row.status,
+    row.agency_id,
+    row.regulation_id,
+    row.category,
+    row.target,
+    row.contents,
+    row.idempotency_key,
+    row.submission_hash ?? null,
+    row.created_at,
+    row.updated_at,
+    row.accept_due_at,
+    row.resolve_due_at,
   ];
 }
 
@@ -76,10 +90,15 @@ export async function updateComplaintStatus(
        resolve_due_at = CASE WHEN ? = 1 THEN ? ELSE resolve_due_at END
      WHERE id = ? AND status = ?`,
     [
-      change.status, change.agencyId ?? null, change.at,
-      change.acceptDueAt !== undefined ? 1 : 0, change.acceptDueAt ?? null,
-      change.resolveDueAt !== undefined ? 1 : 0, change.resolveDueAt ?? null,
-      complaintId, expectedStatus,
+      change.status,
+      change.agencyId ?? null,
+      change.at,
+      change.acceptDueAt !== undefined ? 1 : 0,
+      change.acceptDueAt ?? null,
+      change.resolveDueAt !== undefined ? 1 : 0,
+      change.resolveDueAt ?? null,
+      complaintId,
+      expectedStatus,
     ],
   );
   return changed === 1;

@@ -31,10 +31,7 @@ export interface NewEvent {
 }
 
 export async function appendEvent(tx: Db, complaintId: string, event: NewEvent): Promise<EventRow> {
-  const [last] = await tx.query<{ seq: number | string | null }>(
-    'SELECT MAX(seq) AS seq FROM complaint_events WHERE complaint_id = ?',
-    [complaintId],
-  );
+  const [last] = await tx.query<{ seq: number | string | null }>('SELECT MAX(seq) AS seq FROM complaint_events WHERE complaint_id = ?', [complaintId]);
   const row: EventRow = {
     id: randomUUID(),
     complaint_id: complaintId,
@@ -56,10 +53,7 @@ export async function appendEvent(tx: Db, complaintId: string, event: NewEvent):
 }
 
 export async function listEvents(db: Db, complaintId: string): Promise<EventRow[]> {
-  const rows = await db.query<EventRow & Record<string, unknown>>(
-    'SELECT * FROM complaint_events WHERE complaint_id = ? ORDER BY seq',
-    [complaintId],
-  );
+  const rows = await db.query<EventRow & Record<string, unknown>>('SELECT * FROM complaint_events WHERE complaint_id = ? ORDER BY seq', [complaintId]);
   return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
 }
 

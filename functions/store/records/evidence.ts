@@ -11,10 +11,14 @@ export interface NewEvidence {
 
 export async function insertEvidence(tx: Db, complaintId: string, file: NewEvidence): Promise<void> {
   await tx.run('INSERT INTO evidence (id, complaint_id, name, type, size, data) VALUES (?, ?, ?, ?, ?, ?)', [
-    randomUUID(), complaintId, file.name, file.type, file.data.byteLength, Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength),
+    randomUUID(),
+    complaintId,
+    file.name,
+    file.type,
+    file.data.byteLength,
+    Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength),
   ]);
 }
-
 
 export interface EvidenceFileRow {
   id: string;
@@ -26,11 +30,16 @@ export interface EvidenceFileRow {
 
 /** A complaint's evidence files with their ids and sizes (the outbox decides which fit in a message). */
 export function evidenceFiles(db: Db, complaintId: string): Promise<EvidenceFileRow[]> {
-  return db.query<EvidenceFileRow & Record<string, unknown>>('SELECT id, name, type, size, data FROM evidence WHERE complaint_id = ? ORDER BY name', [complaintId]);
+  return db.query<EvidenceFileRow & Record<string, unknown>>('SELECT id, name, type, size, data FROM evidence WHERE complaint_id = ? ORDER BY name', [
+    complaintId,
+  ]);
 }
 
 /** One evidence file of a complaint, for its download link; undefined once deleted. */
 export async function findEvidenceFile(db: Db, complaintId: string, evidenceId: string): Promise<EvidenceFileRow | undefined> {
-  const [row] = await db.query<EvidenceFileRow & Record<string, unknown>>('SELECT id, name, type, size, data FROM evidence WHERE id = ? AND complaint_id = ?', [evidenceId, complaintId]);
+  const [row] = await db.query<EvidenceFileRow & Record<string, unknown>>('SELECT id, name, type, size, data FROM evidence WHERE id = ? AND complaint_id = ?', [
+    evidenceId,
+    complaintId,
+  ]);
   return row;
 }

@@ -7,9 +7,10 @@ import type { Db } from '../db.ts';
  * the caller then sends nothing. Use inside the same transaction that enqueues the mail.
  */
 export async function claimNotice(tx: Db, complaintId: string, kind: string, at: string): Promise<boolean> {
-  const changed = await tx.run(
-    'INSERT INTO notices (complaint_id, kind, sent_at) VALUES (?, ?, ?) ON CONFLICT (complaint_id, kind) DO NOTHING',
-    [complaintId, kind, at],
-  );
+  const changed = await tx.run('INSERT INTO notices (complaint_id, kind, sent_at) VALUES (?, ?, ?) ON CONFLICT (complaint_id, kind) DO NOTHING', [
+    complaintId,
+    kind,
+    at,
+  ]);
   return changed === 1;
 }

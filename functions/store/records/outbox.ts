@@ -25,7 +25,10 @@ export function messageIdFor(key: string, kind: string, host: string): string {
  * Message-ID was already queued (so re-running a step never sends twice).
  */
 export async function enqueueMail(tx: Db, mail: NewMail, at: string, host: string): Promise<boolean> {
-  const changed = await tx.run(`INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${OUTBOX_VALUES} ON CONFLICT (message_id) DO NOTHING`, outboxParams(mail, at, host));
+  const changed = await tx.run(
+    `INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${OUTBOX_VALUES} ON CONFLICT (message_id) DO NOTHING`,
+    outboxParams(mail, at, host),
+  );
   return changed === 1;
 }
 
@@ -35,8 +38,19 @@ export const OUTBOX_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)";
 
 /** The checked parameters of one outbox row (recipient and subject header-safe), for OUTBOX_VALUES. */
 export function outboxParams(mail: NewMail, at: string, host: string): unknown[] {
-  return [randomUUID(), mail.complaintId, checkedRecipient(mail.recipient), mail.kind, messageIdFor(mail.key, mail.kind, host),
-    headerSafe(mail.subject), mail.text, mail.html, at, at, null];
+  return [
+    randomUUID(),
+    mail.complaintId,
+    checkedRecipient(mail.recipient),
+    mail.kind,
+    messageIdFor(mail.key, mail.kind, host),
+    headerSafe(mail.subject),
+    mail.text,
+    mail.html,
+    at,
+    at,
+    null,
+  ];
 }
 
 /** A mail queued without its text: the worker has `composer` write it when it sends (OutboxOptions.composers). */
@@ -47,8 +61,19 @@ export interface MailComposedLater extends Omit<NewMail, keyof ComposedMail> {
 
 /** Parameters of a row for a MailComposedLater, for OUTBOX_VALUES. */
 export function composeLaterParams(mail: MailComposedLater, at: string, host: string): unknown[] {
-  return [randomUUID(), mail.complaintId, checkedRecipient(mail.recipient), mail.kind, messageIdFor(mail.key, mail.kind, host),
-    '', '', null, at, at, mail.composer];
+  return [
+    randomUUID(),
+    mail.complaintId,
+    checkedRecipient(mail.recipient),
+    mail.kind,
+    messageIdFor(mail.key, mail.kind, host),
+    '',
+    '',
+    null,
+    at,
+    at,
+    mail.composer,
+  ];
 }
 
 function checkedRecipient(address: string): string {
@@ -99,16 +124,18 @@ export async function renewMailLease(db: Db, id: string, worker: string, leaseUn
 }
 
 /** What became of one attempt: sent (with the text written at sending, if any), or failed with the error's kind. */
-export type AttemptOutcome =
-  | { ok: true; composed?: ComposedMail }
-  | { ok: false; error: string; status: 'pending' | 'failed'; nextAttemptAt: string };
+export type AttemptOutcome = { ok: true; composed?: ComposedMail } | { ok: false; error: string; status: 'pending' | 'failed'; nextAttemptAt: string };
 
 /** Records an attempt and its outcome in one transaction. The row keeps what was sent. */
 export function recordMailAttempt(db: Db, row: Pick<OutboxRow, 'id' | 'attempts'>, at: string, outcome: AttemptOutcome): Promise<void> {
   const attempts = Number(row.attempts) + 1;
   return db.transaction(async (tx) => {
     await tx.run('INSERT INTO outbox_attempts (id, outbox_id, at, ok, error) VALUES (?, ?, ?, ?, ?)', [
-      randomUUID(), row.id, at, outcome.ok ? 1 : 0, outcome.ok ? null : outcome.error,
+      randomUUID(),
+      row.id,
+      at,
+      outcome.ok ? 1 : 0,
+      outcome.ok ? null : outcome.error,
     ]);
     if (outcome.ok) {
       await tx.run(
@@ -118,7 +145,10 @@ export function recordMailAttempt(db: Db, row: Pick<OutboxRow, 'id' | 'attempts'
       );
       if (outcome.composed) {
         await tx.run('UPDATE outbox SET subject = ?, body_text = ?, body_html = ?, compose = NULL WHERE id = ?', [
-          headerSafe(outcome.composed.subject), outcome.composed.text, outcome.composed.html, row.id,
+          headerSafe(outcome.composed.subject),
+          outcome.composed.text,
+          outcome.composed.html,
+          row.id,
         ]);
       }
       return;

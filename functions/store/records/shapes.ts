@@ -7,7 +7,7 @@ export const targetSchema = z.discriminatedUnion('about', [
   z.object({ about: z.literal('auxiliary'), certificateNo: z.string(), agencyId: z.string(), name: z.string() }),
   z.object({ about: z.literal('unit'), agencyId: z.string() }),
   z.object({ about: z.literal('agency'), agencyId: z.string() }),
-  z.object({ about: z.literal('unknownNumber'), certificateNo: z.string(), agencyId: z.string().optional() }),
+  z.object({ about: z.literal('unknownNumber'), certificateNo: z.string(), agencyId: z.string().optional(), region: z.string().optional() }),
 ]);
 export type Target = z.infer<typeof targetSchema>;
 

@@ -12,7 +12,7 @@ import { chinaToday, nameWithheld } from '../portal/public-view.ts';
  * else of the roster. Written to a temporary name and renamed, so a reader never sees half a file.
  */
 export async function writeDirectoryFile(
-  site: Pick<Site, 'registry' | 'regulations' | 'roster' | 'holidays'> & Partial<Pick<Site, 'disclosure'>>,
+  site: Pick<Site, 'registry' | 'regulations' | 'roster' | 'holidays' | 'policy'> & Partial<Pick<Site, 'disclosure'>>,
   outDir: string,
   builtAt = new Date(),
 ): Promise<string> {
@@ -21,7 +21,7 @@ export async function writeDirectoryFile(
   const today = chinaToday(builtAt);
   const auxiliaries = site.roster.auxiliaries.map((aux) => (nameWithheld(aux, years, today) ? { ...aux, name: NAME_WITHHELD } : aux));
   const file = directoryFileSchema.parse(
-    directoryFileOf({ agencies: site.registry.agencies, regulations: site.regulations, auxiliaries, holidays: site.holidays, builtAt }),
+    directoryFileOf({ agencies: site.registry.agencies, regulations: site.regulations, auxiliaries, holidays: site.holidays, policy: site.policy, builtAt }),
   );
   const path = join(outDir, DIRECTORY_FILE);
   await mkdir(dirname(path), { recursive: true });

@@ -44,7 +44,10 @@ export function buildPortal(site: Site, today: string = chinaToday()): Portal {
   const rosters = new Map<string, PublicAuxiliary[]>();
   for (const aux of auxiliaries) {
     let list = rosters.get(aux.agencyId);
-    if (!list) rosters.set(aux.agencyId, (list = []));
+    if (!list) {
+      list = [];
+      rosters.set(aux.agencyId, list);
+    }
     list.push(aux);
   }
   for (const list of rosters.values()) {
@@ -55,7 +58,10 @@ export function buildPortal(site: Site, today: string = chinaToday()): Portal {
   const byRegion = new Map<string, Agency[]>();
   for (const agency of agencies) {
     let list = byRegion.get(agency.region);
-    if (!list) byRegion.set(agency.region, (list = []));
+    if (!list) {
+      list = [];
+      byRegion.set(agency.region, list);
+    }
     list.push(agency);
   }
   const regions = [...byRegion.entries()]

@@ -3,7 +3,6 @@ import type { Auxiliary, Employment, ShownStatus } from '../../core/roster/schem
 
 export type { ShownStatus };
 
-
 /** Statuses after which the holder no longer works on the certificate: their names are kept only for a while. */
 export const ENDED_STATUSES: ReadonlySet<ShownStatus> = new Set<ShownStatus>(['left', 'revoked', 'cancelled']);
 

@@ -36,7 +36,9 @@ export function provisionsHtml(regulation: Regulation, items: readonly Provision
     let j = i;
     while (j < items.length && items[j]!.leadIn === leadIn) j++;
     const group = items.slice(i, j);
-    html += (leadIn ? `<p class="lead-in"><q class="verbatim">${e(leadIn)}</q></p>` : '') + `<ul class="rules">${group.map((p) => itemHtml(regulation, p)).join('')}</ul>`;
+    html +=
+      (leadIn ? `<p class="lead-in"><q class="verbatim">${e(leadIn)}</q></p>` : '') +
+      `<ul class="rules">${group.map((p) => itemHtml(regulation, p)).join('')}</ul>`;
     i = j;
   }
   return html;

@@ -24,6 +24,8 @@ export function statusAdviceHtml(status: ShownStatus, regulation: Regulation, re
     items.push(`如果有人正在持此证件开展辅助执法工作，请<a href="${reportHref}">举报</a>（可以匿名）：${quote(regulation, a.certificateRequired)}。`);
     if (status === 'left' && a.recoveredOnLeaving) items.push(`离职时证件应当收回：${quote(regulation, a.recoveredOnLeaving)}。`);
   }
-  items.push(`有人冒充执法人员：${quote(regulation, a.posingAsOfficer)}。正在发生、危及人身或财产安全的，请立即拨打 <a href="tel:110">110</a> 报警（本站的提示）。`);
+  items.push(
+    `有人冒充执法人员：${quote(regulation, a.posingAsOfficer)}。正在发生、危及人身或财产安全的，请立即拨打 <a href="tel:110">110</a> 报警（本站的提示）。`,
+  );
   return `<div class="advice"><h2>您可以怎么做</h2><ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul></div>`;
 }

@@ -13,14 +13,16 @@ export interface BucketMeta {
   region: string;
   /** Status label (有效 / 暂停 / 已收回 / 已离职). */
   status: string;
+  /** The unit's everyday names from the registry (agencies.yaml `aliases`), one per line. */
+  aliases?: string;
 }
 
-/** 'exact' for the exact full name, 'match' when every typed part is in the person's name, post or unit. */
+/** 'exact' for the exact full name, 'match' when every typed part is in the person's name, post, unit or its aliases. */
 export function memberMatch(query: string, member: Member, bucket: BucketMeta): 'exact' | 'match' | undefined {
   const parts = queryParts(query);
   if (!parts.length) return 'match';
   const name = searchName(member[1]);
   if (searchName(query) === name) return 'exact';
-  const haystack = `${name}\n${searchName(member[2] ?? '')}\n${searchName(bucket.agency)}`;
+  const haystack = `${name}\n${searchName(member[2] ?? '')}\n${searchName(bucket.agency)}\n${(bucket.aliases ?? '').split('\n').map(searchName).join('\n')}`;
   return parts.every((part) => haystack.includes(part)) ? 'match' : undefined;
 }

@@ -35,14 +35,23 @@ export function* searchRecords(portal: Portal): Generator<SearchRecord> {
     const roster = portal.rosterOf(agency.id);
     for (const status of statusOrder) {
       // A withheld name is not searchable: the number still verifies through the number index.
-      const people = roster.filter((a): a is PublicAuxiliary & { name: string } => a.status === status && a.name !== undefined).sort((a, b) => collator.compare(searchName(a.name), searchName(b.name)));
+      const people = roster
+        .filter((a): a is PublicAuxiliary & { name: string } => a.status === status && a.name !== undefined)
+        .sort((a, b) => collator.compare(searchName(a.name), searchName(b.name)));
       for (let start = 0; start < people.length; start += BUCKET_SIZE) {
         const bucket = people.slice(start, start + BUCKET_SIZE);
         const label = statusInfo[status].label;
-        const meta: BucketMeta = { agency: agency.name, agencyId: agency.id, region: agency.region, status: label };
+        const meta: BucketMeta = {
+          agency: agency.name,
+          agencyId: agency.id,
+          region: agency.region,
+          status: label,
+          ...(agency.aliases?.length ? { aliases: agency.aliases.join('\n') } : {}),
+        };
         const members: Member[] = bucket.map(memberOf);
         const posts = new Set(bucket.map((a) => a.post).filter((p): p is string => !!p));
-        const words = new Set([...partTokens(agency.name), ...[...posts].flatMap(partTokens)]);
+        // Everyday names (城管, 市场监管 …) find the unit's people like its full name does.
+        const words = new Set([...partTokens(agency.name), ...(agency.aliases ?? []).flatMap(partTokens), ...[...posts].flatMap(partTokens)]);
         for (const aux of bucket) for (const token of nameTokens(aux.name)) words.add(token);
         yield {
           // Not a page of its own: the search page links each person to their verification page.

@@ -1,11 +1,24 @@
-import { abouts, kinds, limits } from './schema.ts';
+import { type abouts, type kinds, limits } from './schema.ts';
 
 /**
  * The complaint form, defined once: every field's label, hint and input rules, and the form's other words. The
  * plain HTML form (form-html.ts) and the React island render this table; the zod schema (schema.ts) checks the
  * same names. Browser-safe: no Node imports.
  */
-export type FieldName = 'kind' | 'about' | 'certificateNo' | 'agencyId' | 'category' | 'when' | 'place' | 'description' | 'evidence' | 'name' | 'phone' | 'email';
+export type FieldName =
+  | 'kind'
+  | 'about'
+  | 'certificateNo'
+  | 'agencyId'
+  | 'region'
+  | 'category'
+  | 'when'
+  | 'place'
+  | 'description'
+  | 'evidence'
+  | 'name'
+  | 'phone'
+  | 'email';
 
 /** Attributes as the DOM spells them (the HTML renderer lower-cases them). */
 export interface InputRules {
@@ -39,8 +52,8 @@ export const kindChoices: Record<(typeof kinds)[number], string> = {
 
 export const aboutChoices: Record<(typeof abouts)[number], string> = {
   auxiliary: '一名辅助人员（知道证件编号）',
-  unit: '某单位的辅助人员（不知道是谁）',
-  agency: '执法机关本身',
+  unit: '某行政执法机关招用的辅助人员（不知道是谁）',
+  agency: '行政执法机关本身（如不公示名单、标识与执法人员无区别）',
   unknownNumber: '对方出示的编号查不到（可能是假证）',
 };
 
@@ -52,7 +65,8 @@ export const complaintFields: Record<FieldName, FieldSpec> = {
     hint: '对方证件或胸牌上的编号；选择“一名辅助人员”或“编号查不到”时必填',
     rules: { type: 'text', autoComplete: 'off', spellCheck: false, maxLength: 40 },
   },
-  agencyId: { label: '单位', hint: '不知道是谁、或反映机关本身时必填' },
+  agencyId: { label: '单位', hint: '招用辅助人员的行政执法机关。不知道是谁、或反映机关本身时必填；编号查不到时填对方自称的单位（可选）' },
+  region: { label: '发生地区', hint: '编号查不到、又没有选择单位时必填：转事发地区的司法行政部门处理' },
   category: { label: '问题类别', hint: '分两类：辅助人员本人的行为、执法机关的义务；类别名称是本站对条文的解读，括号内为条款（原文见办法页）' },
   when: { label: '发生时间', hint: '年-月-日，如 2026-05-01', rules: { type: 'date' } },
   place: { label: '发生地点', hint: '如：某路某号门口', rules: { type: 'text', maxLength: limits.placeMax } },
@@ -78,7 +92,8 @@ export const formWords = {
   optional: '（可选）',
   unknownNumberUnit: '对方自称的单位（可选）',
   contactLegend: '您的联系方式',
-  contactHint: '投诉须填写姓名和电话；举报可以不填（匿名）。办理机关必须为您保密，不得透露给被反映的人。',
+  contactHint:
+    '投诉须填写姓名和电话；举报可以不填（匿名）。按本平台规则，您的姓名和联系方式只发给办理机关，不发给被反映的人员或单位，平台要求办理机关保密（这是本平台的规则，不是两部办法的规定）。详见个人信息保护说明（/privacy/）。',
   honeypot: '请勿填写此项',
   errorPrefix: '错误：',
   errorSummary: (n: number) => `提交前请修改以下 ${n} 处问题`,
@@ -108,7 +123,7 @@ export const confirmationWords = {
   reference: '受理编号',
   trackingCode: '查询码（只显示这一次，请抄下或截图保存）',
   handledBy: (agencyName: string) => `已转 ${agencyName} 办理。`,
-  confidential: '办理机关须为您的身份保密，不得透露给被反映的人。',
+  confidential: '按本平台规则，您的身份只告知办理机关，平台要求其保密（个人信息保护说明：/privacy/）。',
   emailSent: '确认邮件已发往您填写的邮箱。',
   anonymous: '这是匿名举报：不会收到办理反馈，但可以凭受理编号和查询码查询办理状态。',
   statusLink: '用受理编号和查询码查询办理进度',

@@ -1,5 +1,5 @@
 import { escapeHtml } from '../text.ts';
-import { type FieldErrors } from './schema.ts';
+import type { FieldErrors } from './schema.ts';
 import { complaintFields, formWords, shownLabel, type FieldName, type InputRules } from './fields.ts';
 
 /**
@@ -19,14 +19,14 @@ export interface FormOptions {
   errors: FieldErrors;
   categoryGroups: CategoryGroup[];
   agencies: { id: string; name: string }[];
+  /** The registry's regions, for 发生地区 (a number on no roster with no unit named). */
+  regions: string[];
   /** Fresh per rendering when the server renders it (the static page has none). */
   idempotencyKey?: string;
 }
 
 /** Field labels by name, for the check page and messages. */
-export const fieldLabels: Readonly<Record<string, string>> = Object.fromEntries(
-  Object.entries(complaintFields).map(([name, f]) => [name, f.label]),
-);
+export const fieldLabels: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(complaintFields).map(([name, f]) => [name, f.label]));
 
 export function fieldId(field: string): string {
   return `f-${field}`;
@@ -44,7 +44,9 @@ export function renderErrorSummary(errors: FieldErrors): string {
 }
 
 function errorOf(errors: FieldErrors, field: string): string {
-  return errors[field] ? `<p class="field-error" id="${fieldId(field)}-error"><span class="visually-hidden">${formWords.errorPrefix}</span>${e(errors[field]!)}</p>` : '';
+  return errors[field]
+    ? `<p class="field-error" id="${fieldId(field)}-error"><span class="visually-hidden">${formWords.errorPrefix}</span>${e(errors[field]!)}</p>`
+    : '';
 }
 
 function describedBy(errors: FieldErrors, field: string, hint: boolean): string {
@@ -88,14 +90,17 @@ ${control}
 
 function input(name: FieldName, o: FormOptions): string {
   const spec = complaintFields[name];
-  return labelled(name, o, `<input id="${fieldId(name)}" name="${name}" value="${e(o.values[name] ?? '')}" ${attributes(spec.rules)}${describedBy(o.errors, name, !!spec.hint)}>`);
+  return labelled(
+    name,
+    o,
+    `<input id="${fieldId(name)}" name="${name}" value="${e(o.values[name] ?? '')}" ${attributes(spec.rules)}${describedBy(o.errors, name, !!spec.hint)}>`,
+  );
 }
 
 export function renderComplaintForm(o: FormOptions): string {
   const v = (k: string) => o.values[k] ?? '';
-  const agencyOptions = o.agencies
-    .map((a) => `<option value="${e(a.id)}"${a.id === v('agencyId') ? ' selected' : ''}>${e(a.name)}</option>`)
-    .join('');
+  const agencyOptions = o.agencies.map((a) => `<option value="${e(a.id)}"${a.id === v('agencyId') ? ' selected' : ''}>${e(a.name)}</option>`).join('');
+  const regionOptions = o.regions.map((r) => `<option value="${e(r)}"${r === v('region') ? ' selected' : ''}>${e(r)}</option>`).join('');
   const categoryOptions = o.categoryGroups
     .map(
       (g) =>
@@ -105,7 +110,7 @@ export function renderComplaintForm(o: FormOptions): string {
     )
     .join('');
   const rules = (name: FieldName) => complaintFields[name].rules ?? {};
-  const select = (name: 'agencyId' | 'category', options: string) =>
+  const select = (name: 'agencyId' | 'region' | 'category', options: string) =>
     `<select id="${fieldId(name)}" name="${name}"${describedBy(o.errors, name, true)}><option value="">${formWords.choose}</option>${options}</select>`;
   const filesAgain = Object.keys(o.errors).length ? `。${formWords.filesAgain}` : '';
   return `<form class="complaint-form" method="post" action="/api/complaints" enctype="multipart/form-data" novalidate>
@@ -114,6 +119,7 @@ ${radios('kind', o)}
 ${radios('about', o)}
 ${input('certificateNo', o)}
 ${labelled('agencyId', o, select('agencyId', agencyOptions))}
+${labelled('region', o, select('region', regionOptions))}
 ${labelled('category', o, select('category', categoryOptions))}
 ${input('when', o)}
 ${input('place', o)}

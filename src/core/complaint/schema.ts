@@ -52,6 +52,8 @@ export const complaintInputSchema = z
     about: z.enum(abouts, { error: '请选择反映的对象' }),
     certificateNo: optionalLine('证件编号', 40),
     agencyId: optionalLine('单位', 80),
+    /** Where it happened, for a number on no roster when no unit is named: routes to that region's bureau. */
+    region: optionalLine('发生地区', 80),
     category: z.string({ error: '请选择问题类别' }).trim().min(1, { message: '请选择问题类别' }).max(120),
     when: z
       .string({ error: '请填写发生时间' })
@@ -74,10 +76,9 @@ export const complaintInputSchema = z
     phone: optionalLine('联系电话', 30).refine((v) => v === undefined || /^[0-9+\-() ]{5,30}$/.test(toAsciiDigits(v)), {
       message: '联系电话只能包含数字、空格和 + - ( )，如 13800138000',
     }),
-    email: optionalLine('电子邮箱', limits.emailMax).refine(
-      (v) => v === undefined || z.email().safeParse(v).success,
-      { message: '电子邮箱格式不对，应像 name@example.com' },
-    ),
+    email: optionalLine('电子邮箱', limits.emailMax).refine((v) => v === undefined || z.email().safeParse(v).success, {
+      message: '电子邮箱格式不对，应像 name@example.com',
+    }),
     /** Honeypot: hidden from people; a filled value means a bot. */
     website: z.string().optional(),
     idempotencyKey: z
@@ -90,6 +91,9 @@ export const complaintInputSchema = z
   .superRefine((input, ctx) => {
     if ((input.about === 'auxiliary' || input.about === 'unknownNumber') && !input.certificateNo) {
       ctx.addIssue({ code: 'custom', path: ['certificateNo'], message: '请填写对方证件上的编号' });
+    }
+    if (input.about === 'unknownNumber' && !input.agencyId && !input.region) {
+      ctx.addIssue({ code: 'custom', path: ['region'], message: '请选择事情发生的地区（或对方自称的单位），以便转当地司法行政部门处理' });
     }
     if ((input.about === 'unit' || input.about === 'agency') && !input.agencyId) {
       ctx.addIssue({ code: 'custom', path: ['agencyId'], message: '请选择单位' });
@@ -104,7 +108,21 @@ export type ComplaintInput = z.output<typeof complaintInputSchema>;
 export type FieldErrors = Record<string, string>;
 
 /** The form's fields in page order: the error summary lists problems in this order. */
-export const fieldOrder = ['kind', 'about', 'certificateNo', 'agencyId', 'category', 'when', 'place', 'description', 'evidence', 'name', 'phone', 'email'] as const;
+export const fieldOrder = [
+  'kind',
+  'about',
+  'certificateNo',
+  'agencyId',
+  'region',
+  'category',
+  'when',
+  'place',
+  'description',
+  'evidence',
+  'name',
+  'phone',
+  'email',
+] as const;
 
 /** First message per field, in page order. */
 export function toFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldErrors {

@@ -10,9 +10,7 @@ const nonEmpty = (name: string) => z.string({ error: `缺少 ${name}` }).min(1, 
 export const provisionSchema = z
   .object({
     /** Stable code, unique within the regulation; complaint categories are `<regulation>:<id>`. */
-    id: z
-      .string({ error: '缺少 id（数字编号请加引号，如 id: "10.1"）' })
-      .regex(/^[a-z0-9][a-z0-9.-]*$/, { message: 'id 只能用小写字母、数字、点和连字符' }),
+    id: z.string({ error: '缺少 id（数字编号请加引号，如 id: "10.1"）' }).regex(/^[a-z0-9][a-z0-9.-]*$/, { message: 'id 只能用小写字母、数字、点和连字符' }),
     /** Article reference as printed, e.g. `第十条第（一）项`. */
     article: z.string({ error: '缺少条文序号 article（如 第十条第（一）项）' }).min(1, { message: '条文序号 article 不能为空' }),
     /** The exact words of the regulation. */
@@ -30,22 +28,6 @@ export const provisionSchema = z
 function provisionList(name: string) {
   return z.array(provisionSchema, { error: `${name} 应是条文列表（每项有 id、article、text）` });
 }
-
-function positiveInt(message: string) {
-  return z.number({ error: message }).int({ message }).positive({ message });
-}
-
-export const deadlinesSchema = z
-  .object(
-    {
-      /** Working days (weekends skipped) from submission to 受理/不予受理. */
-      acceptWorkingDays: positiveInt('acceptWorkingDays 应为正整数（工作日数）'),
-      /** Calendar days from acceptance to 办结. */
-      resolveDays: positiveInt('resolveDays 应为正整数（天数）'),
-    },
-    { error: '缺少期限 deadlines（acceptWorkingDays、resolveDays）' },
-  )
-  .strict();
 
 /**
  * What the source document says of itself, each piece exactly as printed, and what it does not say. A page shows
@@ -65,7 +47,9 @@ export const sourceSchema = z
       /** Where in a larger set of papers the text sits (e.g. `附件2`). */
       attachment: z.string().min(1).optional(),
       /** What the source does not give (e.g. 原发布文件, 文号, 日期): said plainly on the regulation's page. */
-      notInSource: z.array(z.string().min(1), { error: 'source.notInSource 应是列表' }).min(1, { message: 'source.notInSource 至少写一项（原文没有给出的信息）' }),
+      notInSource: z
+        .array(z.string().min(1), { error: 'source.notInSource 应是列表' })
+        .min(1, { message: 'source.notInSource 至少写一项（原文没有给出的信息）' }),
     },
     { error: '缺少出处 source（description、notInSource 等）' },
   )
@@ -154,7 +138,6 @@ export const regulationSchema = z
     agencyDuties: provisionList('agencyDuties').min(1, { message: 'agencyDuties 至少要有一条' }),
     complaintCategories: complaintCategoriesSchema,
     statusArticles: statusArticlesSchema,
-    deadlines: deadlinesSchema,
   })
   .strict();
 

@@ -16,7 +16,9 @@ export function legalStatusText(regulation: Regulation): string {
   if (isDraft(regulation)) {
     return `征求意见稿，不具有法律效力，尚未施行；本站引用仅供参考。`;
   }
-  const from = regulation.effectiveDate ? `自${chineseDate(regulation.effectiveDate)}起施行（${regulation.effectiveArticle}）` : `${regulation.effectiveClause}（${regulation.effectiveArticle}）`;
+  const from = regulation.effectiveDate
+    ? `自${chineseDate(regulation.effectiveDate)}起施行（${regulation.effectiveArticle}）`
+    : `${regulation.effectiveClause}（${regulation.effectiveArticle}）`;
   return `现行有效，${from}。`;
 }
 

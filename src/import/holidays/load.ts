@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { holidaysSchema, type Holidays } from '../../core/holidays.ts';
-import { ContentError, parseWithFriendlyErrors } from '../../core/friendly-errors.ts';
+import type { Holidays } from '../../core/holidays.ts';
+import { ContentError } from '../../core/friendly-errors.ts';
+import { parseHolidays } from '../../core/policy/calendar.ts';
 
-export const NO_HOLIDAYS: Holidays = { holidays: [], workdays: [] };
+export const NO_HOLIDAYS: Holidays = { years: [] };
 
 /** Reads and checks the optional `holidays.yaml` of the content folder; absent → no dates (weekends only). */
 export async function loadHolidays(contentDir: string): Promise<Holidays> {
@@ -21,5 +22,5 @@ export async function loadHolidays(contentDir: string): Promise<Holidays> {
   } catch (error) {
     throw new ContentError(path, [`YAML 格式错误：${(error as Error).message}`]);
   }
-  return parseWithFriendlyErrors(holidaysSchema, data ?? {}, path);
+  return parseHolidays(data, path);
 }

@@ -47,7 +47,11 @@ export const DEFAULT_RETENTION_YEARS = 2;
 export const retentionPolicySchema = z
   .object({
     /** Years after the status date (left, revoked, cancelled) after which the name is no longer shown anywhere. */
-    leaversYears: z.number({ error: 'leaversYears 应为正整数（年）' }).int({ message: 'leaversYears 应为正整数（年）' }).positive({ message: 'leaversYears 应为正整数（年）' }).default(DEFAULT_RETENTION_YEARS),
+    leaversYears: z
+      .number({ error: 'leaversYears 应为正整数（年）' })
+      .int({ message: 'leaversYears 应为正整数（年）' })
+      .positive({ message: 'leaversYears 应为正整数（年）' })
+      .default(DEFAULT_RETENTION_YEARS),
     /** Optional citation of the document that adopts this period. */
     basis: z.string().trim().min(1).optional(),
   })
@@ -68,7 +72,11 @@ export const POLICY_FILE = 'policy.yaml';
 
 export function parseDisclosurePolicy(data: unknown, where: string): DisclosurePolicy {
   const parsed = fileSchema.safeParse(data ?? {});
-  if (!parsed.success) throw new ContentError(where, parsed.error.issues.map((issue) => formatIssue(issue)));
+  if (!parsed.success)
+    throw new ContentError(
+      where,
+      parsed.error.issues.map((issue) => formatIssue(issue)),
+    );
   const published = new Map<OptionalField, string>();
   for (const field of optionalFields) {
     const s = parsed.data.disclosure.publish[field];

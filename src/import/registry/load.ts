@@ -24,7 +24,11 @@ export function agencyNameKey(name: string): string {
  */
 export function checkRegistry(input: unknown, knownRegulations: ReadonlySet<string>, where = 'agencies.yaml'): Registry {
   const parsed = agencyListSchema.safeParse(input);
-  if (!parsed.success) throw new ContentError(where, parsed.error.issues.map((issue) => describeIssue(issue, input)));
+  if (!parsed.success)
+    throw new ContentError(
+      where,
+      parsed.error.issues.map((issue) => describeIssue(issue, input)),
+    );
   const agencies = parsed.data;
   const problems: string[] = [];
   const byId = new Map<string, Agency>();

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
+import type { z } from 'zod';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ContentError } from '../../core/friendly-errors.ts';
-import { formatIssue } from '../../core/issues.ts';
+import { formatIssue, issuePath } from '../../core/issues.ts';
 import {
   readingsTableSchema,
   regulationListNames,
@@ -41,7 +42,7 @@ export async function loadRegulations(contentDir: string): Promise<Map<string, R
     const path = join(dir, name);
     const data = await readYaml(path);
     const parsed = regulationSchema.safeParse(data);
-    if (!parsed.success) throw new ContentError(path, parsed.error.issues.map((issue) => formatIssue(issue)));
+    if (!parsed.success) throw new ContentError(path, parsed.error.issues.map(describeIssue));
     const regulation = parsed.data as Regulation;
     const expected = name.replace(/\.yaml$/, '');
     if (regulation.id !== expected) throw new ContentError(path, [`id "${regulation.id}" 应与文件名 "${expected}" 一致`]);
@@ -91,7 +92,11 @@ async function attachReadings(path: string, regulations: ReadonlyMap<string, Reg
   // Without a table no reading is shown: the verbatim text stands alone.
   if (!existsSync(path)) return;
   const parsed = readingsTableSchema.safeParse(await readYaml(path));
-  if (!parsed.success) throw new ContentError(path, parsed.error.issues.map((issue) => formatIssue(issue)));
+  if (!parsed.success)
+    throw new ContentError(
+      path,
+      parsed.error.issues.map((issue) => formatIssue(issue)),
+    );
   const problems: string[] = [];
   const seen = new Set<Provision>();
   parsed.data.forEach((row, i) => {
@@ -115,6 +120,18 @@ async function attachReadings(path: string, regulations: ReadonlyMap<string, Reg
 export async function loadReadingsTable(contentDir: string): Promise<ReadingRow[]> {
   const path = join(contentDir, 'regulations', READINGS_FILE);
   const parsed = readingsTableSchema.safeParse(await readYaml(path));
-  if (!parsed.success) throw new ContentError(path, parsed.error.issues.map((issue) => formatIssue(issue)));
+  if (!parsed.success)
+    throw new ContentError(
+      path,
+      parsed.error.issues.map((issue) => formatIssue(issue)),
+    );
   return parsed.data;
+}
+
+/** A `deadlines` key left over from when deadlines lived here: say where it went. */
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys' && issue.keys.includes('deadlines')) {
+    return `${issuePath(issue)}: deadlines 不再写在办法文件里，请移到 policy.yaml 的 handling 一节（办理时限是本平台的规则，不是办法的规定）`;
+  }
+  return formatIssue(issue);
 }

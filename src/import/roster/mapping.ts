@@ -34,7 +34,7 @@ export const PRIVATE_HEADER = /身份证|身份号|公民身份|电话|手机|�
 
 /** `a/b.csv` → `a/b.mapping.yaml`. */
 export function mappingPathFor(rosterPath: string): string {
-  return rosterPath.replace(/\.[^./\\]+$/, '') + '.mapping.yaml';
+  return `${rosterPath.replace(/\.[^./\\]+$/, '')}.mapping.yaml`;
 }
 
 /** The mapping to use (empty when there is no mapping file), or null when the mapping file is wrong. */

@@ -63,33 +63,62 @@ export default function StatusLookup() {
       <form method="post" action="/api/status" onSubmit={submit} noValidate>
         <div className="field">
           <label htmlFor="reference">受理编号</label>
-          <p className="hint" id="reference-hint">提交后页面上显示的编号，如 TS-7K3M-9QX2</p>
-          <input id="reference" name="reference" type="text" autoComplete="off" spellCheck={false} aria-describedby="reference-hint"
-            ref={referenceInput} required />
+          <p className="hint" id="reference-hint">
+            提交后页面上显示的编号，如 TS-7K3M-9QX2
+          </p>
+          <input
+            id="reference"
+            name="reference"
+            type="text"
+            autoComplete="off"
+            spellCheck={false}
+            aria-describedby="reference-hint"
+            ref={referenceInput}
+            required
+          />
         </div>
         <div className="field">
           <label htmlFor="code">查询码</label>
-          <p className="hint" id="code-hint">提交时页面上显示的查询码（不会通过邮件发送）</p>
+          <p className="hint" id="code-hint">
+            提交时页面上显示的查询码（不会通过邮件发送）
+          </p>
           <input id="code" name="code" type="text" autoComplete="off" spellCheck={false} aria-describedby="code-hint" required />
         </div>
-        <button type="submit" className="btn btn-plain" disabled={busy}>{busy ? '正在查询…' : '查询'}</button>
+        <button type="submit" className="btn btn-plain" disabled={busy}>
+          {busy ? '正在查询…' : '查询'}
+        </button>
       </form>
       {answer && (
         <section className="status-result" aria-labelledby="status-title" tabIndex={-1} ref={resultRef}>
           <h2 id="status-title">办理进度</h2>
           <dl>
-            <dt>受理编号</dt><dd id="reference-value">{answer.reference}</dd>
-            <dt>当前状态</dt><dd id="status" data-status={answer.status}>{answer.statusLabel}</dd>
-            <dt>办理机关</dt><dd>{answer.agency.name}</dd>
+            <dt>受理编号</dt>
+            <dd id="reference-value">{answer.reference}</dd>
+            <dt>当前状态</dt>
+            <dd id="status" data-status={answer.status}>
+              {answer.statusLabel}
+            </dd>
+            <dt>办理机关</dt>
+            <dd>{answer.agency.name}</dd>
           </dl>
           <table>
             <caption>办理记录</caption>
-            <thead><tr><th scope="col">时间（北京时间）</th><th scope="col">事项</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">时间（北京时间）</th>
+                <th scope="col">事项</th>
+              </tr>
+            </thead>
             <tbody>
               {answer.history.map((h, i) => (
                 <tr key={i}>
-                  <td><time dateTime={h.at}>{formatDateTime(h.at)}</time></td>
-                  <td>{h.label}{h.note ? `（${h.note}）` : ''}</td>
+                  <td>
+                    <time dateTime={h.at}>{formatDateTime(h.at)}</time>
+                  </td>
+                  <td>
+                    {h.label}
+                    {h.note ? `（${h.note}）` : ''}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -1,0 +1,104 @@
+import { unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DEFAULT_POLICY, type Policy } from '../../src/core/policy/schema.ts';
+import type { Db } from '../store/db.ts';
+import type { Clock } from '../outbox/worker.ts';
+
+/**
+ * The retention purge. Once a complaint has been closed (办结 or 不予受理) for `complaintData.keepYearsAfterClosed`
+ * years (policy.yaml), everything personal about it is removed: the complainant's contact details, what they
+ * wrote, the evidence, the named auxiliary, every stored mail body and recipient address of the complainant, the
+ * reasons and results written by agencies, delivery errors, and the `.eml` files of its mails. What the
+ * statistics read stays: agency, category, regulation, kind, status, dates and deadlines, and the dated events.
+ */
+export interface PurgeResult {
+  complaints: number;
+  emlFiles: number;
+}
+
+/** What remains of the contents: the shape the code reads, with nothing in it. */
+const PURGED_CONTENTS = JSON.stringify({ when: '', place: '', description: '', complainant: {}, evidence: [] });
+
+/** The instant `years` calendar years before `now` (29 February falls back to 28). */
+export function yearsBefore(now: Date, years: number): Date {
+  const d = new Date(now);
+  d.setUTCFullYear(d.getUTCFullYear() - years);
+  if (d.getUTCDate() !== now.getUTCDate()) d.setUTCDate(0);
+  return d;
+}
+
+/** The file the .eml mailer wrote for a Message-ID (functions/mail/transport.ts names them so). */
+export function emlFileName(messageId: string): string {
+  return `${messageId.replace(/[^A-Za-z0-9._@-]/g, '_')}.eml`;
+}
+
+/**
+ * Only the kind of target and the agency (and region) it concerned stay; the named person's name and number are
+ * emptied, so the column still reads as a target (functions/store/records/shapes.ts).
+ */
+function reducedTarget(target: string): string {
+  const t = JSON.parse(target) as { about: string; agencyId?: string; region?: string };
+  const named = t.about === 'auxiliary' || t.about === 'unknownNumber';
+  return JSON.stringify({
+    about: t.about,
+    ...(t.agencyId ? { agencyId: t.agencyId } : {}),
+    ...(t.region ? { region: t.region } : {}),
+    ...(named ? { certificateNo: '' } : {}),
+    ...(t.about === 'auxiliary' ? { name: '' } : {}),
+  });
+}
+
+export async function purgeClosedComplaints(
+  world: { store: Db; clock: Clock; policy?: Policy; log?: (line: string) => void },
+  options: { outboxDir?: string } = {},
+): Promise<PurgeResult> {
+  const now = world.clock.now();
+  const years = (world.policy ?? DEFAULT_POLICY).complaintData.keepYearsAfterClosed;
+  const cutoff = yearsBefore(now, years).toISOString();
+  const due = await world.store.query<{ id: string; target: string }>(
+    `SELECT c.id, c.target FROM complaints c
+     WHERE c.status IN ('resolved', 'rejected') AND c.purged_at IS NULL
+       AND (SELECT MAX(e.at) FROM complaint_events e WHERE e.complaint_id = c.id AND e.type IN ('resolved', 'rejected')) <= ?
+     ORDER BY c.created_at`,
+    [cutoff],
+  );
+  const result: PurgeResult = { complaints: 0, emlFiles: 0 };
+  const at = now.toISOString();
+  for (const c of due) {
+    const mails = await world.store.query<{ message_id: string }>('SELECT message_id FROM outbox WHERE complaint_id = ?', [c.id]);
+    // Files first: should the transaction fail, the purge runs again next time and finds them gone.
+    if (options.outboxDir) {
+      for (const m of mails) {
+        try {
+          await unlink(join(options.outboxDir, emlFileName(m.message_id)));
+          result.emlFiles++;
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        }
+      }
+    }
+    const purged = await world.store.transaction(async (tx) => {
+      const changed: number = await tx.run(
+        'UPDATE complaints SET contents = ?, target = ?, idempotency_key = NULL, purged_at = ? WHERE id = ? AND purged_at IS NULL',
+        [PURGED_CONTENTS, reducedTarget(c.target), at, c.id],
+      );
+      if (!changed) return false;
+      await tx.run('DELETE FROM evidence WHERE complaint_id = ?', [c.id]);
+      await tx.run('UPDATE complaint_events SET reason = NULL WHERE complaint_id = ?', [c.id]);
+      await tx.run('UPDATE outbox_attempts SET error = NULL WHERE outbox_id IN (SELECT id FROM outbox WHERE complaint_id = ?)', [c.id]);
+      // Mail to the complainant carries their address; agencies' addresses are public.
+      await tx.run(
+        `UPDATE outbox SET subject = '', body_text = '', body_html = NULL, last_error = NULL, compose = NULL,
+           recipient = CASE WHEN kind = 'ack' OR kind LIKE 'status-%' THEN '' ELSE recipient END,
+           status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END
+         WHERE complaint_id = ?`,
+        [c.id],
+      );
+      return true;
+    });
+    if (purged) result.complaints++;
+  }
+  if (result.complaints)
+    world.log?.(`[retention] purged ${result.complaints} complaint(s) closed before ${cutoff.slice(0, 10)}, ${result.emlFiles} .eml file(s)`);
+  return result;
+}

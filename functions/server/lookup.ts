@@ -1,0 +1,95 @@
+import type { Directory, ListedCertificate } from '../../src/core/directory.ts';
+import { looksLikeName, notFoundHtml, searchHref, verifyHref, type SuggestedNumber } from '../../src/core/lookup-html.ts';
+import { suggestionIndex, type SuggestionIndex } from '../../src/core/number-suggest.ts';
+import { pageHtml } from '../../src/core/frame.ts';
+import type { FunctionHandler } from './node.ts';
+
+/**
+ * Numbers as people type them, answered by the functions so that it works without JavaScript and in both
+ * deployments:
+ * - `/verify/<any spelling>/…` whose lookup key is a listed number → redirect to the number's own address
+ *   (case, full-width, spaces, dashes and other separators do not matter); the number's own address is left to
+ *   the static files; a number that is not listed → the lookup's not-found answer (never a bare 404);
+ * - `/lookup/?no=…` (and `/api/lookup?no=…`, which the serverless config rewrites it to) → the verification page,
+ *   search for a name, or the not-found answer with up to 3 close listed numbers; JSON when asked for
+ *   (`Accept: application/json`), which the built lookup page uses on a static-only host.
+ */
+export function lookupFunctions(currentDirectory: () => Directory): FunctionHandler {
+  // Prepared on first use, and again when a new build's directory replaces the one it was made from.
+  let prepared: { from: Directory; index: SuggestionIndex<ListedCertificate> } | undefined;
+  const listed = (directory: Directory) => {
+    if (prepared?.from !== directory) prepared = { from: directory, index: suggestionIndex(directory.certificates()) };
+    return prepared.index;
+  };
+
+  return async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
+    const url = new URL(request.url);
+    const directory = currentDirectory();
+    const verify = /^\/verify\/([^/]+)(\/.*)?$/.exec(url.pathname);
+    if (verify) return verifyAddress(directory, decode(verify[1]!), verify[2] ?? '', url.search);
+    if (url.pathname === '/lookup/' || url.pathname === '/lookup' || url.pathname === '/api/lookup') {
+      const typed = (url.searchParams.get('no') ?? '').slice(0, 200);
+      if (!typed.trim()) return url.pathname === '/api/lookup' ? redirect('/lookup/') : undefined;
+      return lookup(directory, typed, () => listed(directory), wantsJson(request));
+    }
+    return undefined;
+  };
+}
+
+function verifyAddress(directory: Directory, segment: string | undefined, rest: string, search: string): Response | undefined {
+  if (segment === undefined) return undefined;
+  const aux = directory.auxiliary(segment);
+  if (aux) {
+    if (aux.certificateNo === segment) return undefined;
+    return redirect(`${verifyHref(aux.certificateNo)}${rest.replace(/^\//, '')}${search}`);
+  }
+  // Only the page itself is sent to the lookup; files under an unknown number stay 404.
+  return rest === '' || rest === '/' ? redirect(`/lookup/?no=${encodeURIComponent(segment)}`) : undefined;
+}
+
+function lookup(directory: Directory, typed: string, listed: () => SuggestionIndex<ListedCertificate>, json: boolean): Response {
+  const aux = directory.auxiliary(typed);
+  if (aux) return json ? jsonResponse({ found: aux.certificateNo, href: verifyHref(aux.certificateNo) }) : redirect(verifyHref(aux.certificateNo), 303);
+  if (looksLikeName(typed)) return json ? jsonResponse({ search: searchHref(typed) }) : redirect(searchHref(typed), 303);
+  const suggestions: SuggestedNumber[] = listed()
+    .suggest(typed)
+    .map(({ entry }) => ({
+      no: entry.certificateNo,
+      agency: directory.agency(entry.agencyId)?.name ?? entry.agencyId,
+    }));
+  if (json) return jsonResponse({ found: null, suggestions });
+  return new Response(pageHtml('查无此证', undefined, notFoundHtml(typed, suggestions)), {
+    status: 200,
+    headers: {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'public, max-age=300',
+      'x-robots-tag': 'noindex',
+    },
+  });
+}
+
+function wantsJson(request: Request): boolean {
+  const accept = request.headers.get('accept') ?? '';
+  return accept.includes('application/json') && !accept.includes('text/html');
+}
+
+function decode(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+// 302/303, not 301: a spelling's target changes when the roster does, so browsers must not keep it for good.
+function redirect(location: string, status = 302): Response {
+  return new Response(null, { status, headers: { location, 'cache-control': 'public, max-age=300' } });
+}
+
+function jsonResponse(body: unknown): Response {
+  return new Response(JSON.stringify(body), {
+    status: 200,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' },
+  });
+}

@@ -1,0 +1,49 @@
+import { readSettings } from '../../core/settings.ts';
+import { coversAhead, missingYears, type WorkCalendar } from '../../core/policy/calendar.ts';
+import { timeLimitLabel, timeLimitSummary } from '../../core/policy/labels.ts';
+import type { Policy } from '../../core/policy/schema.ts';
+import { loadCalendar, loadPolicy } from './load.ts';
+
+/** The policy as the static pages show it, with the holiday coverage as of the build. */
+export interface PolicyView {
+  policy: Policy;
+  calendar: WorkCalendar;
+  /** Years within the next 90 days the holiday calendar lacks (empty: holidays are counted). */
+  missingYears: number[];
+  holidaysCounted: boolean;
+  /** The label every deadline on a page carries. */
+  timeLimitLabel: string;
+  /** The deadlines in words, with the label. */
+  timeLimitSummary: string;
+}
+
+export async function loadPolicyView(contentDir: string, now = new Date()): Promise<PolicyView> {
+  const policy = await loadPolicy(contentDir);
+  const calendar = await loadCalendar(contentDir);
+  const holidaysCounted = coversAhead(calendar, now);
+  return {
+    policy,
+    calendar,
+    missingYears: missingYears(calendar, now),
+    holidaysCounted,
+    timeLimitLabel: timeLimitLabel(policy.handling, holidaysCounted),
+    timeLimitSummary: timeLimitSummary(policy.handling, holidaysCounted),
+  };
+}
+
+/** The warning the build prints when the holiday calendar does not reach 90 days ahead; undefined when it does. */
+export function calendarWarning(view: Pick<PolicyView, 'missingYears'>): string | undefined {
+  if (!view.missingYears.length) return undefined;
+  return `节假日日历 holidays.yaml 未覆盖 ${view.missingYears.join('、')} 年（今后 90 天内）：办理期限只跳过周末，未扣除法定节假日，页面和邮件会如实说明。请按国务院办公厅当年的放假安排通知补上该年，并注明出处（docs/CONTENT.md）。`;
+}
+
+const cache = new Map<string, Promise<PolicyView>>();
+
+export function getPolicyView(contentDir = readSettings().contentDir): Promise<PolicyView> {
+  let view = cache.get(contentDir);
+  if (!view) {
+    view = loadPolicyView(contentDir);
+    cache.set(contentDir, view);
+  }
+  return view;
+}

@@ -1,0 +1,36 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { HOLIDAYS_NOT_COUNTED, PLATFORM_LIMIT } from '../../src/core/policy/labels.ts';
+import { distDir, siteBuilt } from '../support/site.ts';
+
+/** Every word by which a page can state a handling deadline or its breach. */
+// A retention period (保存期限) is not a handling deadline.
+const DEADLINE_WORDS = /(?<!保存)期限|时限|逾期|超期|工作日/;
+
+function* files(dir: string): Generator<string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    // Script bundles and the search index hold no page text of their own.
+    if (entry.isDirectory()) {
+      if (entry.name !== '_astro' && entry.name !== 'pagefind') yield* files(path);
+    } else if (/\.(html|json|csv|txt)$/.test(entry.name)) yield path;
+  }
+}
+
+describe.skipIf(!siteBuilt())('every place of the built site that states a deadline labels it', () => {
+  it("as the platform's time limit, with the holiday caveat (the sample has no citation and no calendar years)", () => {
+    const stating: string[] = [];
+    for (const path of files(distDir)) {
+      const text = readFileSync(path, 'utf8').replace(/<[^>]+>/g, '');
+      if (!DEADLINE_WORDS.test(text)) continue;
+      const where = relative(distDir, path);
+      stating.push(where);
+      expect(text, where).toContain(PLATFORM_LIMIT);
+      expect(text, where).toContain(HOLIDAYS_NOT_COUNTED);
+    }
+    for (const expected of ['regulations/hebei-2021/index.html', 'regulations/luan-draft/index.html', 'complaint/status/index.html', 'privacy/index.html']) {
+      expect(stating, expected).toContain(expected);
+    }
+  });
+});

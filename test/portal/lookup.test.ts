@@ -1,0 +1,166 @@
+/**
+ * Numbers as people type them, against the sample content: every spelling with the same lookup key reaches the
+ * number's page through the functions (Node server and the Netlify adapter), `/lookup/?no=…` answers without
+ * JavaScript, and close listed numbers are offered below the not-on-roster warning — never instead of it.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { directoryFilePath, readDirectoryFile } from '../../functions/server/directory-file.ts';
+import { lookupFunctions } from '../../functions/server/lookup.ts';
+import { distDir, siteBuilt } from '../support/site.ts';
+import type { Directory } from '../../src/core/directory.ts';
+import { oneEditApart, suggestNumbers } from '../../src/core/number-suggest.ts';
+import { certificateLookupKey } from '../../src/core/text.ts';
+
+const root = join(import.meta.dirname, '../..');
+const listed = ['RQCG-2024-0001', 'RQCG-2024-0002', 'RQCG-2023-0010', 'LA-CG-00004', 'LAJA-CG-00004', 'RQSJ-2024-0001'].map((certificateNo) => ({
+  certificateNo,
+}));
+const nos = (typed: string) => suggestNumbers(typed, listed).map((s) => s.entry.certificateNo);
+
+describe('close-number suggestions', () => {
+  it('offers a listed number for one symbol wrong, missing, extra or swapped', () => {
+    expect(nos('RQCG-2024-0003')).toEqual(['RQCG-2024-0001', 'RQCG-2024-0002']);
+    expect(nos('RQCG-2024-001')).toContain('RQCG-2024-0001');
+    expect(nos('RQCG-2024-00011')).toEqual(['RQCG-2024-0001']);
+    expect(nos('RQCG-2023-0100')).toEqual(['RQCG-2023-0010']);
+    expect(oneEditApart('ABCD', 'ABDC')).toBe(true);
+    expect(oneEditApart('ABCD', 'BADC')).toBe(false);
+  });
+  it('reads O as 0 and I as 1 (and the other way round), and then offers that number alone', () => {
+    expect(nos('RQCG-2O24-OOO1')).toEqual(['RQCG-2024-0001']);
+    expect(nos('rqcg 2024 000i')).toEqual(['RQCG-2024-0001']);
+  });
+  it('finds a number with one whole segment left out', () => {
+    expect(nos('RQCG-0010')).toEqual(['RQCG-2023-0010']);
+    expect(nos('LAJA-00004')).toEqual(['LAJA-CG-00004']);
+  });
+  it('offers nothing for the listed number itself, a made-up number or too little to judge', () => {
+    expect(nos('rqcg-2024-0001')).toEqual([]);
+    expect(nos('ZZZZ-1999-9999')).toEqual([]);
+    expect(nos('RQCG-2021-9999')).toEqual([]);
+    expect(nos('RQ1')).toEqual([]);
+  });
+  it('offers at most three', () => {
+    const many = Array.from({ length: 9 }, (_, i) => ({ certificateNo: `X-100${i}` }));
+    expect(suggestNumbers('X-100A', many)).toHaveLength(3);
+  });
+});
+
+describe.skipIf(!siteBuilt())('lookup and verification addresses answered by the functions (the built directory file)', () => {
+  let directory: Directory;
+  let published: { certificateNo: string; agencyId: string }[];
+  let handle: ReturnType<typeof lookupFunctions>;
+  const get = (path: string, accept = 'text/html') => handle(new Request(`http://localhost${path}`, { headers: { accept } }), { clientAddress: '127.0.0.1' });
+
+  beforeAll(async () => {
+    directory = await readDirectoryFile(directoryFilePath(distDir));
+    published = [...directory.certificates()];
+    handle = lookupFunctions(() => directory);
+  });
+
+  it('redirects every spelling of every listed number to its own page, and leaves its own page to the static files', async () => {
+    const failures: string[] = [];
+    for (const aux of published) {
+      const no = aux.certificateNo;
+      const own = `/verify/${encodeURIComponent(no)}/`;
+      const fullWidth = no.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+      const spellings = [
+        no.toLowerCase(),
+        no.replace(/-/g, ''),
+        no.replace(/-/g, ' '),
+        no.replace(/-/g, '.'),
+        fullWidth,
+        ` ${no.toLowerCase().replace(/-/g, '／')} `,
+      ];
+      if ((await get(own)) !== undefined) failures.push(`${no}: own page not left to static`);
+      for (const s of spellings) {
+        const r = await get(`/verify/${encodeURIComponent(s)}/`);
+        if (r?.status !== 302 || r.headers.get('location') !== own) failures.push(`${no} as "${s}": ${r?.status} ${r?.headers.get('location')}`);
+      }
+      const r = await get(`/lookup/?no=${encodeURIComponent(no.toLowerCase().replace(/-/g, ' '))}`);
+      if (r?.status !== 303 || r.headers.get('location') !== own) failures.push(`${no} via /lookup/: ${r?.status}`);
+    }
+    expect(published.length).toBeGreaterThan(500);
+    expect(failures).toEqual([]);
+  });
+
+  it('keeps the rest of the address (QR code, photo) and sends a number without a page to the lookup', async () => {
+    const no = published[0]!.certificateNo;
+    expect((await get(`/verify/${no.toLowerCase()}/qr.svg`))?.headers.get('location')).toBe(`/verify/${encodeURIComponent(no)}/qr.svg`);
+    const unknown = await get('/verify/zzzz-1999-9999/');
+    expect(unknown?.status).toBe(302);
+    expect(unknown?.headers.get('location')).toBe('/lookup/?no=zzzz-1999-9999');
+    expect(await get('/verify/zzzz-1999-9999/qr.svg')).toBeUndefined();
+  });
+
+  it('answers a number not on the roster: the warning first, then close numbers with their unit, the number kept in the box', async () => {
+    const aux = published.find((a) => /\d{4}$/.test(a.certificateNo))!;
+    const typo = aux.certificateNo.slice(0, -1) + (aux.certificateNo.endsWith('9') ? '8' : '9');
+    const listedTypo = directory.auxiliary(typo);
+    const typed = listedTypo ? `${aux.certificateNo.replace(/0/g, 'O')}Q` : typo;
+    const r = (await get(`/lookup/?no=${encodeURIComponent(typed)}`))!;
+    expect(r.status).toBe(200);
+    const html = await r.text();
+    const warning = html.indexOf('不在公示名单中');
+    const suggestion = html.indexOf('您是不是要找');
+    expect(warning).toBeGreaterThan(0);
+    expect(suggestion).toBeGreaterThan(warning);
+    expect(html).toContain(`href="/verify/${encodeURIComponent(aux.certificateNo)}/"`);
+    expect(html).toContain(directory.agency(aux.agencyId)!.name);
+    expect(html).toContain(`value="${typed}"`);
+    expect(html).not.toContain('地址是');
+
+    const json = (await (await get(`/api/lookup?no=${encodeURIComponent(typed)}`, 'application/json'))!.json()) as {
+      found: null;
+      suggestions: { no: string; agency: string }[];
+    };
+    expect(json.found).toBeNull();
+    expect(json.suggestions.map((s) => s.no)).toContain(aux.certificateNo);
+    expect(json.suggestions.length).toBeLessThanOrEqual(3);
+  });
+
+  it('offers nothing for a made-up number, and escapes what was typed', async () => {
+    const html = await (await get(`/lookup/?no=${encodeURIComponent('<b>ZZ-0000</b>')}`))!.text();
+    expect(html).toContain('不在公示名单中');
+    expect(html).not.toContain('您是不是要找');
+    expect(html).not.toContain('<b>ZZ');
+  });
+
+  it('sends a name to search with the text kept, and leaves the bare lookup page to the static files', async () => {
+    const r = await get(`/lookup/?no=${encodeURIComponent(' 城管 ')}`);
+    expect(r?.status).toBe(303);
+    expect(r?.headers.get('location')).toBe(`/search/?q=${encodeURIComponent('城管')}`);
+    expect(await get('/lookup/')).toBeUndefined();
+    expect(await get('/lookup/?no=')).toBeUndefined();
+  });
+});
+
+describe.skipIf(!siteBuilt())('the serverless deployment', () => {
+  it('redirects a respelled number from its lookup function, and its config rewrites /lookup/?no= to it', async () => {
+    const env = { ...process.env };
+    try {
+      process.env.OUT_DIR = distDir;
+      const { default: lookup, config } = await import('../../functions/platform/netlify/lookup.ts');
+      expect(config.path).toContain('/verify/*');
+      expect(config.preferStatic).toBe(true);
+      const directory = await readDirectoryFile(directoryFilePath(distDir));
+      const no = [...directory.certificates()][0]!.certificateNo;
+      const r = await lookup(new Request(`https://gongshi.example/verify/${no.toLowerCase().replace(/-/g, '')}/`), {});
+      expect(r.status).toBe(302);
+      expect(r.headers.get('location')).toBe(`/verify/${encodeURIComponent(no)}/`);
+      const answer = await lookup(new Request(`https://gongshi.example/api/lookup?no=${encodeURIComponent(no.toLowerCase())}`), {});
+      expect(answer.headers.get('location')).toBe(`/verify/${encodeURIComponent(no)}/`);
+      const notFound = await lookup(new Request('https://gongshi.example/api/lookup?no=ZZQQ-1999-9999', { headers: { accept: 'text/html' } }), {});
+      expect(await notFound.text()).toContain('不在公示名单中');
+      expect(notFound.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
+      expect(notFound.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(certificateLookupKey(no.toLowerCase())).toBe(certificateLookupKey(no));
+    } finally {
+      process.env = env;
+    }
+    const toml = readFileSync(join(root, 'functions/platform/netlify/netlify.toml.example'), 'utf8');
+    expect(toml).toMatch(/from = "\/lookup\/"\s+query = \{ no = ":no" \}\s+to = "\/api\/lookup"\s+status = 200\s+force = true/);
+  });
+});
