@@ -24,8 +24,7 @@ export const agencySchema = z
       .object(
         {
           email: z.email({
-            error: (issue) =>
-              issue.input === undefined ? '缺少名单发布邮箱 publish.email' : '名单发布邮箱 publish.email 不是有效的电子邮件地址',
+            error: (issue) => (issue.input === undefined ? '缺少名单发布邮箱 publish.email' : '名单发布邮箱 publish.email 不是有效的电子邮件地址'),
           }),
         },
         { error: 'publish 应写成 publish: { email: … }（名单发布邮箱）' },
