@@ -19,13 +19,18 @@ const { createApp, outboxDir } = await import('../functions/server/app.ts');
 const { runtimeSiteUrl } = await import('../functions/server/site-url.ts');
 const { directoryFilePath } = await import('../functions/server/directory-file.ts');
 const { startServer } = await import('../functions/server/node.ts');
-const { buildSite } = await import('./build/atomic.ts');
+const { buildSite, buildSiteInBackground } = await import('./build/atomic.ts');
+const { buildFailureMessage } = await import('../functions/publish/republish.ts');
 const { parseTrustProxy } = await import('../functions/server/proxy.ts');
 const { sqlitePath } = await import('../functions/store/index.ts');
 const { resolveSecret, SecretError } = await import('../functions/server/secret.ts');
 
 const settings = readSettings();
 const distDir = settings.outDir;
+// Builds read the rosters agencies published through the workspace from this server's own store, read-only: the
+// SQLite file under VAR_DIR once it exists (src/import/workspace-rosters.ts), or DATABASE_URL.
+const storeUrl = process.env.ROSTER_STORE_URL || settings.databaseUrl;
+const buildEnv = { ...process.env, VAR_DIR: settings.varDir, ...(storeUrl ? { ROSTER_STORE_URL: storeUrl } : {}) };
 
 // A deployment without its own signing key stops here, before building, naming the setting.
 try {
@@ -70,14 +75,24 @@ if (!process.env.NO_BUILD && (!built || stale)) {
       : `[start] ${distDir} 还没有构建，正在用 ${settings.contentDir} 构建站点（npm run build）…`,
   );
   // Built into a fresh folder and swapped in when complete: never a half-built site.
-  if (!buildSite({ outDir: distDir, env: { ...process.env, SITE_URL: siteUrl } }).ok) {
+  if (!buildSite({ outDir: distDir, env: { ...buildEnv, SITE_URL: siteUrl } }).ok) {
     console.error('[start] 构建失败，请按上面的提示修改内容后重试。');
     process.exit(1);
   }
   writeFileSync(builtFor, `${siteUrl}\n`);
 }
 
-const app = await createApp({ ...settings, siteUrl });
+const app = await createApp(
+  { ...settings, siteUrl },
+  {
+    // A confirmed roster version: rebuilt in the background into a fresh folder and swapped in; the old site is
+    // served until then, and a failed build changes nothing (scripts/build/atomic.ts).
+    rebuildSite: async () => {
+      const result = await buildSiteInBackground({ outDir: distDir, env: { ...buildEnv, SITE_URL: siteUrl } });
+      return result.ok ? { ok: true } : { ok: false, message: buildFailureMessage(result.output) };
+    },
+  },
+);
 ready(app);
 const stop = new AbortController();
 const worker = app.runOutbox(stop.signal, Number(process.env.OUTBOX_INTERVAL_MS) || 2000);

@@ -1,5 +1,5 @@
 import { FUNCTION_PAGE_POLICY } from '../../src/core/security-headers.ts';
-import { readCapped } from '../complaints/body.ts';
+import { readFormFields } from '../server/form.ts';
 import type { FunctionHandler } from '../server/node.ts';
 import { inspectAction, performAction } from './actions.ts';
 import { actionFormHtml, doneHtml, problemHtml } from './pages.ts';
@@ -18,20 +18,7 @@ const HEADERS = {
 const html = (status: number, body: string, extra: Record<string, string> = {}) => new Response(body, { status, headers: { ...HEADERS, ...extra } });
 
 const MAX_FORM_BYTES = 16 * 1024;
-
-async function readForm(request: Request): Promise<Record<string, string> | { error: string; status: number }> {
-  const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/x-www-form-urlencoded') return { status: 415, error: '只接受网页表单提交（application/x-www-form-urlencoded）。' };
-  const buffer = await readCapped(request, MAX_FORM_BYTES);
-  if (!buffer) return { status: 413, error: '提交内容过长。' };
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(buffer);
-  } catch {
-    return { status: 400, error: '提交内容不是有效的 UTF-8 文本。' };
-  }
-  return Object.fromEntries(new URLSearchParams(text));
-}
+const readForm = (request: Request) => readFormFields(request, MAX_FORM_BYTES);
 
 /**
  * `GET /api/actions/<token>` renders the confirmation form (never acts: mail scanners prefetch links);

@@ -8,6 +8,8 @@ import { purgeClosedComplaints, type PurgeResult } from '../retention/purge.ts';
 import { complaintFunctions } from '../complaints/handler.ts';
 import type { Directory } from '../../src/core/directory.ts';
 import { statsFunctions } from '../stats/http.ts';
+import { publishFunctions } from '../publish/http.ts';
+import { buildHookFromEnv, makeRepublisher, type Republisher, type SiteBuilder } from '../publish/republish.ts';
 import { directoryFilePath, openDirectoryFile, type DirectorySource } from './directory-file.ts';
 import { defaultLimits, senderAddress, type Limits, type World } from '../complaints/world.ts';
 import { createMailer, DEFAULT_MAX_MESSAGE_BYTES, type Mailer } from '../mail/transport.ts';
@@ -63,6 +65,8 @@ export interface App {
   runOutbox(signal: AbortSignal, intervalMs?: number): Promise<void>;
   /** Re-reads the directory file now (after a new build is swapped in); a no-op for an injected directory. */
   reloadDirectory(): Promise<void>;
+  /** Rebuilds the site after a roster version is confirmed; undefined when this deployment cannot. */
+  republisher: Republisher | undefined;
   close(): Promise<void>;
 }
 
@@ -82,6 +86,11 @@ export async function createApp(
     directoryCheckMs?: number;
     /** Where HOST, SITE_URL and NODE_ENV are read to tell a local run from a deployment (default process.env). */
     env?: NodeJS.ProcessEnv;
+    /**
+     * How a confirmed roster version reaches the site: `npm start` rebuilds in the background (scripts/start.ts);
+     * otherwise BUILD_HOOK_URL, if set, is called. Neither: the workspace refuses to confirm.
+     */
+    rebuildSite?: SiteBuilder;
     /** Log the first request for another host than SITE_URL's (default: when SITE_URL is set, i.e. production). */
     watchHost?: boolean;
   } = {},
@@ -122,14 +131,19 @@ export async function createApp(
     maxMessageBytes: maxMessageBytesFromEnv(options.env ?? process.env),
     evidenceLink: makeEvidenceLinker(world),
   };
-  // Intake first, then agency actions and the status form, evidence downloads, and the statistics pages (they read
-  // the store on request; the static build never does).
+  // Intake first, then agency actions and the status form, evidence downloads, the statistics pages (they read
+  // the store on request; the static build never does) and the agencies' publishing workspace.
+  const rebuildSite = options.rebuildSite ?? buildHookFromEnv(options.env ?? process.env);
+  const republisher: Republisher | undefined = rebuildSite
+    ? makeRepublisher({ store, build: rebuildSite, afterBuild: () => reloadDirectory(), log: options.log ?? ((line) => console.error(line)) })
+    : undefined;
   const handlers: FunctionHandler[] = [
     lookupFunctions(() => world.directory),
     complaintFunctions(world),
     handlingFunctions(world),
     evidenceDownloads(world),
     statsFunctions(world),
+    publishFunctions(world, republisher),
   ];
   if (options.watchHost ?? !!(options.env ?? process.env).SITE_URL) handlers.unshift(hostWatch(settings.siteUrl, options.log ?? console.log));
   // Reminders, escalations and daily summaries run with the mail worker, at most once a minute.
@@ -153,6 +167,11 @@ export async function createApp(
       world.policy = next.policy;
     }
   };
+  async function reloadDirectory(): Promise<void> {
+    if (!source) return;
+    await source.reload();
+    await fresh();
+  }
   const log = options.log ?? ((line: string) => console.error(line));
   const functions: FunctionHandler = async (request, context) => {
     try {
@@ -186,14 +205,12 @@ export async function createApp(
       await fresh();
       return purgeClosedComplaints(world, { outboxDir: outboxDir(settings) });
     },
-    reloadDirectory: async () => {
-      if (!source) return;
-      await source.reload();
-      await fresh();
-    },
+    reloadDirectory,
+    republisher,
     runOutbox: (signal, intervalMs) =>
       runOutboxLoop({ ...outbox, beforeRound, signal, ...(intervalMs ? { intervalMs } : {}), ...(options.log ? { log: options.log } : {}) }),
     close: async () => {
+      await republisher?.idle();
       mailer.close();
       await store.close();
     },

@@ -28,7 +28,7 @@ export function withFunctionHeaders(response: Response): Response {
  */
 export function loggablePath(url: string | undefined): string {
   const path = (url ?? '/').split(/[?#]/)[0]!;
-  return path.replace(/^(\/api\/(?:actions|evidence|complaints))\/[^/]+/, '$1/…').slice(0, 200);
+  return path.replace(/^(\/api\/(?:actions|evidence|complaints)|\/publish\/sign-in)\/[^/]+/, '$1/…').slice(0, 200);
 }
 
 /** A Host header we can route: a DNS name or IPv4/IPv6 literal with an optional port. Anything else is 400. */

@@ -132,6 +132,58 @@ CREATE INDEX evidence_complaint ON evidence (complaint_id);
     // Set by the retention purge (functions/retention/purge.ts); NULL = contents still held.
     sql: 'ALTER TABLE complaints ADD COLUMN purged_at TEXT;',
   },
+  {
+    version: 7,
+    name: 'publishing: sign-in links, sessions, roster versions and drafts',
+    // Only hashes of sign-in links and session cookies are kept: a copy of the store signs no one in.
+    // roster_versions.records is the allow-listed, normalized roster as JSON; the uploaded file itself is never stored.
+    // roster_drafts: a checked upload waiting for the clerk's confirmation, visible only to the session that made it.
+    sql: `CREATE TABLE publish_sign_ins (
+  token_hash TEXT PRIMARY KEY,
+  agency_id TEXT NOT NULL,
+  mailbox TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  used_at TEXT
+);
+CREATE INDEX publish_sign_ins_agency ON publish_sign_ins (agency_id, created_at);
+
+CREATE TABLE publish_sessions (
+  token_hash TEXT PRIMARY KEY,
+  agency_id TEXT NOT NULL,
+  mailbox TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  ended_at TEXT
+);
+
+CREATE TABLE roster_versions (
+  id TEXT PRIMARY KEY,
+  agency_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  published_at TEXT NOT NULL,
+  mailbox TEXT NOT NULL,
+  file_hash TEXT NOT NULL,
+  counts TEXT NOT NULL,
+  diff TEXT NOT NULL,
+  records TEXT NOT NULL,
+  status TEXT NOT NULL,
+  UNIQUE (agency_id, seq)
+);
+CREATE INDEX roster_versions_status ON roster_versions (status, agency_id);
+
+CREATE TABLE roster_drafts (
+  id TEXT PRIMARY KEY,
+  session_hash TEXT NOT NULL,
+  agency_id TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  file_hash TEXT NOT NULL,
+  counts TEXT NOT NULL,
+  diff TEXT NOT NULL,
+  records TEXT NOT NULL
+);
+CREATE INDEX roster_drafts_session ON roster_drafts (session_hash);`,
+  },
 ];
 
 /** Applies every migration not yet applied, each in its own transaction; safe to run from several processes. */

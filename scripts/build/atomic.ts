@@ -1,5 +1,6 @@
-import { spawnSync, type StdioOptions } from 'node:child_process';
+import { spawn, spawnSync, type StdioOptions } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /**
@@ -17,16 +18,22 @@ export interface BuildResult {
 
 const astroBin = resolve(import.meta.dirname, '../../node_modules/astro/bin/astro.mjs');
 
-export function buildSite(options: { outDir: string; env?: NodeJS.ProcessEnv; stdio?: StdioOptions }): BuildResult {
-  const env = options.env ?? process.env;
-  const target = resolve(options.outDir);
-  const parent = dirname(target);
-  const base = basename(target);
+interface Staged {
+  target: string;
+  staging: string;
+  id: string;
+  env: NodeJS.ProcessEnv;
+}
+
+function stage(outDir: string, env: NodeJS.ProcessEnv): Staged {
+  const target = resolve(outDir);
   const id = `${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}-${process.pid}`;
-  const staging = join(parent, `${base}.build-${id}`);
+  const staging = join(dirname(target), `${basename(target)}.build-${id}`);
   rmSync(staging, { recursive: true, force: true });
-  const build = spawnSync(process.execPath, [astroBin, 'build'], {
-    stdio: options.stdio ?? 'inherit',
+  return {
+    target,
+    staging,
+    id,
     env: {
       ...env,
       OUT_DIR: staging,
@@ -34,14 +41,51 @@ export function buildSite(options: { outDir: string; env?: NodeJS.ProcessEnv; st
       ASTRO_CACHE_DIR: env.ASTRO_CACHE_DIR || (env.OUT_DIR ? `${target}-cache` : resolve('node_modules/.astro')),
       ASTRO_TELEMETRY_DISABLED: '1',
     },
-  });
-  if (build.status !== 0 || !existsSync(join(staging, 'index.html'))) {
+  };
+}
+
+function finish({ target, staging, id }: Staged, exitCode: number | null): BuildResult {
+  if (exitCode !== 0 || !existsSync(join(staging, 'index.html'))) {
     rmSync(staging, { recursive: true, force: true });
     return { ok: false };
   }
   const previous = swapIn(target, staging, id);
-  removeOldBuilds(parent, base, new Set([basename(staging), ...(previous ? [previous] : [])]));
+  removeOldBuilds(dirname(target), basename(target), new Set([basename(staging), ...(previous ? [previous] : [])]));
   return { ok: true, builtDir: staging };
+}
+
+export function buildSite(options: { outDir: string; env?: NodeJS.ProcessEnv; stdio?: StdioOptions }): BuildResult {
+  const staged = stage(options.outDir, options.env ?? process.env);
+  const build = spawnSync(process.execPath, [astroBin, 'build'], { stdio: options.stdio ?? 'inherit', env: staged.env });
+  return finish(staged, build.status);
+}
+
+/**
+ * The same build without blocking the caller's event loop (a running server keeps answering), in a child process
+ * of lower priority. `output` keeps the build's last lines, for telling the clerk why a build failed.
+ */
+export function buildSiteInBackground(options: { outDir: string; env?: NodeJS.ProcessEnv }): Promise<BuildResult & { output: string }> {
+  const staged = stage(options.outDir, options.env ?? process.env);
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [astroBin, 'build'], { stdio: ['ignore', 'pipe', 'pipe'], env: staged.env });
+    // The rest of the site keeps answering while it builds: the build yields the CPU to the server.
+    try {
+      if (child.pid) setPriority(child.pid, 10);
+    } catch {
+      /* not permitted here: build at normal priority */
+    }
+    let output = '';
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString('utf8')).slice(-20_000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    child.on('error', (error) => {
+      rmSync(staged.staging, { recursive: true, force: true });
+      done({ ok: false, output: error.message });
+    });
+    child.on('close', (code) => done({ ...finish(staged, code), output }));
+  });
 }
 
 /** Points `target` at `staging` in one rename; returns the folder name it pointed to before, if any. */

@@ -6,6 +6,8 @@ import { findRosterFiles, importRosters, readRosterSources, RosterImportError, t
 import { readSettings } from '../core/settings.ts';
 import type { Holidays } from '../core/holidays.ts';
 import { loadHolidays } from './holidays/load.ts';
+import { mergeWorkspaceRosters } from './roster/merge-workspace.ts';
+import { readWorkspaceRosters, workspaceStoreUrl, type WorkspaceRoster } from './workspace-rosters.ts';
 import { loadPolicy } from './policy/load.ts';
 import type { Policy } from '../core/policy/schema.ts';
 
@@ -27,15 +29,16 @@ export interface Site {
  * Loads and checks the whole content folder. Throws (and so stops the build) on any problem: a site is
  * published whole or not at all.
  */
-export async function loadSite(contentDir: string): Promise<Site> {
+export async function loadSite(contentDir: string, workspace: readonly WorkspaceRoster[] = []): Promise<Site> {
   const regulations = await loadRegulations(contentDir);
   const disclosure = await loadDisclosurePolicy(contentDir);
   const registry = await loadRegistry(contentDir, new Set(regulations.keys()));
   const holidays = await loadHolidays(contentDir);
   const policy = await loadPolicy(contentDir);
   const sources = await readRosterSources(await findRosterFiles(contentDir), contentDir);
-  const roster = await importRosters(sources, registry);
-  if (roster.problems.length) throw new RosterImportError(roster.problems);
+  const fromFiles = await importRosters(sources, registry);
+  if (fromFiles.problems.length) throw new RosterImportError(fromFiles.problems);
+  const roster = mergeWorkspaceRosters(fromFiles, workspace, registry);
   return { contentDir, registry, regulations, roster, disclosure, holidays, policy };
 }
 
@@ -45,7 +48,8 @@ const cache = new Map<string, Promise<Site>>();
 export function getSite(contentDir = readSettings().contentDir): Promise<Site> {
   let site = cache.get(contentDir);
   if (!site) {
-    site = loadSite(contentDir);
+    // The rosters agencies published through the workspace, read from the store read-only (workspace-rosters.ts).
+    site = readWorkspaceRosters(workspaceStoreUrl(process.env, readSettings().varDir)).then((workspace) => loadSite(contentDir, workspace));
     cache.set(contentDir, site);
   }
   return site;

@@ -116,6 +116,14 @@ describe('checkRegistry', () => {
     ]);
   });
 
+  it('accepts an optional publishing mailbox and names a bad one', () => {
+    expect(checkRegistry([agency('a', { publish: { email: 'roster@a.example' } })], REGULATIONS).byId.get('a')?.publish?.email).toBe('roster@a.example');
+    expect(problemsOf([agency('a', { publish: { email: 'roster@' } }), agency('b', { publish: 'roster@b.example' })])).toEqual([
+      '第 1 项（id: a）的 publish.email：名单发布邮箱 publish.email 不是有效的电子邮件地址',
+      '第 2 项（id: b）的 publish：publish 应写成 publish: { email: … }（名单发布邮箱）',
+    ]);
+  });
+
   it('names every missing field, counting entries from 1', () => {
     const { name: _name, ...noName } = agency('a');
     const { complaints: _complaints, ...noComplaints } = agency('b');
@@ -128,7 +136,7 @@ describe('checkRegistry', () => {
 
   it('names unknown fields and a phone number written as a number', () => {
     expect(problemsOf([agency('a', { emial: 'x' }), agency('b', { phone: 3170200001 })])).toEqual([
-      '第 1 项（id: a）：未知字段 emial（可用字段：id、name、region、regulation、parent、oversight、complaints、phone、address、aliases）',
+      '第 1 项（id: a）：未知字段 emial（可用字段：id、name、region、regulation、parent、oversight、complaints、publish、phone、address、aliases）',
       "第 2 项（id: b）的 phone：电话 phone 应写成文字并加引号，例如 phone: '0317-1234567'",
     ]);
   });

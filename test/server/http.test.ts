@@ -64,6 +64,7 @@ it('keeps tokens, references and tracking codes out of logged routes', () => {
   expect(loggablePath('/api/actions/abc.def?x=1')).toBe('/api/actions/…');
   expect(loggablePath('/api/evidence/tok.sig/')).toBe('/api/evidence/…/');
   expect(loggablePath('/api/complaints/TS-AAAA-BBBB?code=XXXX-YYYY-ZZZZ')).toBe('/api/complaints/…');
+  expect(loggablePath('/publish/sign-in/abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG')).toBe('/publish/sign-in/…');
   expect(loggablePath('/verify/ABC/')).toBe('/verify/ABC/');
 });
 

@@ -28,5 +28,7 @@ export const config = {
     '/stats/stats.csv',
     '/stats/stats.json',
     '/api/evidence/*',
+    '/publish',
+    '/publish/*',
   ],
 };

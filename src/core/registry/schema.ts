@@ -19,6 +19,18 @@ export const agencySchema = z
       },
       { error: '缺少 complaints.email（投诉受理邮箱）' },
     ),
+    /** Where publishing sign-in links go; without it they go to complaints.email. */
+    publish: z
+      .object(
+        {
+          email: z.email({
+            error: (issue) => (issue.input === undefined ? '缺少名单发布邮箱 publish.email' : '名单发布邮箱 publish.email 不是有效的电子邮件地址'),
+          }),
+        },
+        { error: 'publish 应写成 publish: { email: … }（名单发布邮箱）' },
+      )
+      .strict()
+      .optional(),
     phone: z
       .string({ error: "电话 phone 应写成文字并加引号，例如 phone: '0317-1234567'" })
       .trim()

@@ -1,0 +1,76 @@
+import { rosterDiffSchema, diffRosters, rosterCounts } from '../../src/core/roster/diff.ts';
+import type { Auxiliary } from '../../src/core/roster/schema.ts';
+import { deleteDraft, findDraft } from '../store/records/roster-drafts.ts';
+import { listVersions, publishedVersion, publishVersion, type VersionRow } from '../store/records/roster-versions.ts';
+import type { PublishSession } from './sign-in.ts';
+import { parseRecords } from './upload.ts';
+import type { PublishWorld } from './world.ts';
+
+export type Confirmed = { ok: true; version: VersionRow } | { ok: false; status: 404 | 409 | 410 | 422; message: string };
+
+/** `2026-11-20` in China Standard Time: the day a clerk confirmed someone has left. */
+function today(now: Date): string {
+  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+/**
+ * Records the session's draft as the agency's new published version. Every person who disappeared without a status
+ * must be among `left` (then published as 已离职 from today); otherwise nothing is recorded.
+ */
+export async function confirmDraft(world: PublishWorld, session: PublishSession, draftId: string, left: readonly string[]): Promise<Confirmed> {
+  const draft = await findDraft(world.store, draftId, session.tokenHash);
+  if (!draft) return { ok: false, status: 410, message: '这份上传已经确认过，或已被新的上传取代。请重新上传名单。' };
+  const diff = rosterDiffSchema.parse(JSON.parse(draft.diff));
+  const current = await publishedVersion(world.store, session.agency.id);
+  const currentRecords = current ? parseRecords(current.records) : [];
+  // The draft's diff was made against the version published then; another confirmation since makes it stale.
+  const fresh = diffRosters(currentRecords, parseRecords(draft.records));
+  if (JSON.stringify(fresh) !== JSON.stringify(diff)) {
+    return { ok: false, status: 409, message: '上传之后，本机关的名单已由他人发布了新版本。请重新上传，核对新的变化。' };
+  }
+  const unconfirmed = diff.removed.filter((p) => !left.includes(p.certificateNo));
+  if (unconfirmed.length) {
+    return {
+      ok: false,
+      status: 422,
+      message: `以下人员在新名单中消失且没有写明状态，请逐一确认已离职，或改正名单后重新上传：${unconfirmed.map((p) => `${p.name}（${p.certificateNo}）`).join('、')}`,
+    };
+  }
+  const gone = new Set(diff.removed.map((p) => p.certificateNo));
+  const leavers: Auxiliary[] = currentRecords
+    .filter((r) => gone.has(r.certificateNo))
+    .map((r) => ({ ...r, status: 'left', statusSince: today(world.clock.now()) }));
+  const records = [...parseRecords(draft.records), ...leavers];
+  const version = await world.store.transaction(async (tx) => {
+    if (!(await deleteDraft(tx, draft.id))) return undefined;
+    return publishVersion(tx, {
+      agencyId: session.agency.id,
+      publishedAt: world.clock.now().toISOString(),
+      mailbox: session.mailbox,
+      fileHash: draft.file_hash,
+      counts: rosterCounts(records),
+      diff: { ...diff, removed: [], left: diff.removed },
+      records,
+    });
+  });
+  if (!version) return { ok: false, status: 410, message: '这份上传已经确认过。' };
+  return { ok: true, version };
+}
+
+/** Undo: publishes the version before the current one again, as a new version (the history keeps both). */
+export async function republishPrevious(world: PublishWorld, session: PublishSession): Promise<Confirmed> {
+  const [current, previous] = await listVersions(world.store, session.agency.id);
+  if (current?.status !== 'published' || !previous) return { ok: false, status: 404, message: '没有可以恢复的上一个版本。' };
+  const before = parseRecords(current.records);
+  const records = parseRecords(previous.records);
+  const version = await publishVersion(world.store, {
+    agencyId: session.agency.id,
+    publishedAt: world.clock.now().toISOString(),
+    mailbox: session.mailbox,
+    fileHash: previous.file_hash,
+    counts: rosterCounts(records),
+    diff: { ...diffRosters(before, records), restoredSeq: previous.seq },
+    records,
+  });
+  return { ok: true, version };
+}

@@ -1,0 +1,197 @@
+import { readCapped } from '../complaints/body.ts';
+import { readFormFields, readFormParams } from '../server/form.ts';
+import { slidingWindow } from '../complaints/rate.ts';
+import type { FunctionHandler } from '../server/node.ts';
+import { endSession } from '../store/records/publish-sessions.ts';
+import { clearedCookie, cookieName, readCookie, sessionCookie } from './cookie.ts';
+import { chooseAgencyHtml, confirmSignInHtml, linkSentHtml, problemHtml, uploadResultHtml, workspaceHtml } from './pages.ts';
+import { checkUpload, parseRecords } from './upload.ts';
+import { confirmDraft, republishPrevious } from './confirm.ts';
+import type { Republisher } from './republish.ts';
+import { findDraft } from '../store/records/roster-drafts.ts';
+import { listVersions } from '../store/records/roster-versions.ts';
+import { rosterDiffSchema } from '../../src/core/roster/diff.ts';
+import { completeSignIn, inspectSignIn, maskedMailbox, requestSignIn, sessionFor, type PublishSession } from './sign-in.ts';
+import { SIGN_IN_REQUESTS_PER_HOUR, type PublishWorld } from './world.ts';
+
+/** Pages whose URL or cookie is a credential: never cached, never referred, never framed. */
+const HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'referrer-policy': 'no-referrer',
+  'x-robots-tag': 'noindex',
+  'x-frame-options': 'DENY',
+  'content-security-policy': "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'",
+};
+const html = (status: number, body: string, extra: Record<string, string> = {}) => new Response(body, { status, headers: { ...HEADERS, ...extra } });
+const redirect = (location: string, extra: Record<string, string> = {}) => new Response(null, { status: 303, headers: { ...HEADERS, location, ...extra } });
+
+const MAX_FORM_BYTES = 64 * 1024;
+/** An export of a whole province (100,000 rows) is under 20 MB as XLSX; CSV is smaller. */
+export const MAX_UPLOAD_BYTES = 32 * 1024 * 1024;
+
+async function readUpload(request: Request): Promise<{ name: string; bytes: Uint8Array } | { status: number; error: string }> {
+  const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'multipart/form-data') return { status: 415, error: '请用页面上的表单上传名单文件（multipart/form-data）。' };
+  const buffer = await readCapped(request, MAX_UPLOAD_BYTES);
+  if (!buffer) return { status: 413, error: `文件太大（上限 ${MAX_UPLOAD_BYTES / 1024 / 1024} MB）。` };
+  let form: FormData;
+  try {
+    form = await new Response(buffer as BodyInit, { headers: { 'content-type': request.headers.get('content-type')! } }).formData();
+  } catch {
+    return { status: 400, error: '表单数据格式错误，无法读取。' };
+  }
+  const file = form.get('roster');
+  if (!file || typeof file === 'string') return { status: 422, error: '请选择要上传的名单文件（字段 roster）。' };
+  return { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
+}
+
+/**
+ * A POST from a page of another site is refused even though the cookie is SameSite=Strict: the sign-in request
+ * form carries no cookie at all, and older browsers ignore SameSite.
+ */
+function crossSite(request: Request, siteUrl: string): boolean {
+  if (request.headers.get('sec-fetch-site') === 'cross-site') return true;
+  const origin = request.headers.get('origin');
+  if (!origin || origin === 'null') return origin === 'null';
+  try {
+    return origin !== new URL(siteUrl).origin && origin !== new URL(request.url).origin;
+  } catch {
+    return true;
+  }
+}
+
+export interface PublishRoute {
+  /** The signed-in session, already checked. */
+  session: PublishSession;
+  request: Request;
+}
+
+/**
+ * `/publish/` (choose the agency), `POST /publish/sign-in` (mail a link), `GET|POST /publish/sign-in/<token>`
+ * (button page; the POST signs in), `/publish/workspace/` (signed in: upload, confirm, undo), `POST /publish/sign-out`.
+ */
+export function publishFunctions(world: PublishWorld, republisher?: Republisher): FunctionHandler {
+  const perAgency = slidingWindow(SIGN_IN_REQUESTS_PER_HOUR.perAgency, 3600_000);
+  const perAddress = slidingWindow(SIGN_IN_REQUESTS_PER_HOUR.perAddress, 3600_000);
+  const siteUrl = () => world.settings.siteUrl;
+
+  return async (request, context) => {
+    const { pathname } = new URL(request.url);
+    if (pathname !== '/publish' && !pathname.startsWith('/publish/')) return undefined;
+    const method = request.method;
+    const read = method === 'GET' || method === 'HEAD';
+    if (!read && method !== 'POST') return html(405, problemHtml(405, '只接受 GET 和 POST。'), { allow: 'GET, POST' });
+    if (!read && crossSite(request, siteUrl())) return html(403, problemHtml(403, '拒绝来自其他网站的提交。请直接在本站页面上操作。'));
+    const session = await sessionFor(world, readCookie(request, cookieName(siteUrl())));
+
+    if (pathname === '/publish' || pathname === '/publish/') {
+      if (!read) return html(405, problemHtml(405, '此页只接受 GET。'), { allow: 'GET' });
+      if (session) return redirect('/publish/workspace/');
+      return html(200, chooseAgencyHtml(world.directory.agencies));
+    }
+
+    if (pathname === '/publish/sign-in' || pathname === '/publish/sign-in/') {
+      if (read) return redirect('/publish/');
+      const form = await readFormFields(request, MAX_FORM_BYTES);
+      if ('error' in form && typeof form.status === 'number') return html(form.status, problemHtml(form.status, String(form.error)));
+      const agencyId = (form as Record<string, string>).agency ?? '';
+      const agency = agencyId ? world.directory.agency(agencyId) : undefined;
+      if (!agency) {
+        return html(422, chooseAgencyHtml(world.directory.agencies, { message: agencyId ? '机关名录中没有这个机关，请从列表中选择。' : '请选择机关。' }));
+      }
+      const now = world.clock.now().getTime();
+      if (!perAddress(context.clientAddress, now)) {
+        return html(429, problemHtml(429, `本网络地址一小时内已请求 ${SIGN_IN_REQUESTS_PER_HOUR.perAddress} 次登录链接，请稍后再试。`, '请求过于频繁'), {
+          'retry-after': '3600',
+        });
+      }
+      if (!perAgency(agency.id, now)) {
+        return html(
+          429,
+          problemHtml(
+            429,
+            `${agency.name}一小时内已请求 ${SIGN_IN_REQUESTS_PER_HOUR.perAgency} 次登录链接，请使用已收到的邮件中的链接，或稍后再试。`,
+            '请求过于频繁',
+          ),
+          { 'retry-after': '3600' },
+        );
+      }
+      const mailbox = await requestSignIn(world, agency);
+      return html(200, linkSentHtml(agency, maskedMailbox(mailbox)));
+    }
+
+    const link = /^\/publish\/sign-in\/([^/]*)\/?$/.exec(pathname);
+    if (link) {
+      const token = link[1]!;
+      if (read) {
+        const check = await inspectSignIn(world, token);
+        if (!check.ok) return html(check.status, problemHtml(check.status, check.message, '无法登录'));
+        return html(200, confirmSignInHtml(check.agency, check.mailbox));
+      }
+      const done = await completeSignIn(world, token);
+      if (!done.ok) return html(done.status, problemHtml(done.status, done.message, '无法登录'));
+      const maxAge = (done.expiresAt.getTime() - world.clock.now().getTime()) / 1000;
+      return redirect('/publish/workspace/', { 'set-cookie': sessionCookie(siteUrl(), done.sessionToken, maxAge) });
+    }
+
+    if (pathname === '/publish/sign-out' || pathname === '/publish/sign-out/') {
+      if (read) return redirect('/publish/');
+      if (session) await endSession(world.store, session.tokenHash, world.clock.now().toISOString());
+      return redirect('/publish/', { 'set-cookie': clearedCookie(siteUrl()) });
+    }
+
+    if (!session) return html(401, problemHtml(401, '请先登录：在“名单发布”页面选择机关，并打开邮件中的登录链接。', '需要登录'));
+
+    if (pathname === '/publish/workspace' || pathname === '/publish/workspace/') {
+      if (!read) return html(405, problemHtml(405, '此页只接受 GET。'), { allow: 'GET' });
+      return html(200, workspaceHtml(session, await listVersions(world.store, session.agency.id), republisher?.status(session.agency.id)));
+    }
+
+    if (pathname === '/publish/workspace/confirm' || pathname === '/publish/workspace/undo') {
+      if (read) return redirect('/publish/workspace/');
+      // Without a way to republish, nothing is recorded: a version that never reaches the site would mislead the clerk.
+      if (!republisher) {
+        return html(
+          503,
+          problemHtml(
+            503,
+            '本部署没有配置重新生成网站的方式（一体部署由 npm start 自动完成；无服务器部署需设置 BUILD_HOOK_URL），名单无法发布。请联系运维人员。',
+            '暂时无法发布',
+          ),
+        );
+      }
+      const form = await readFormParams(request, MAX_FORM_BYTES * 16);
+      if (!(form instanceof URLSearchParams)) return html(form.status, problemHtml(form.status, form.error));
+      const undo = pathname.endsWith('/undo');
+      const draftId = form.get('draft') ?? '';
+      if (!undo && !/^[0-9a-f-]{36}$/.test(draftId)) return html(400, problemHtml(400, '缺少要确认的上传（字段 draft）。请重新上传名单。'));
+      const done = undo ? await republishPrevious(world, session) : await confirmDraft(world, session, draftId, form.getAll('left'));
+      if (!done.ok) {
+        const draft = !undo && done.status === 422 ? await findDraft(world.store, draftId, session.tokenHash) : undefined;
+        if (draft) {
+          const diff = rosterDiffSchema.parse(JSON.parse(draft.diff));
+          return html(
+            422,
+            uploadResultHtml(
+              session.agency,
+              { ok: true, fileName: '上传的名单', report: [], draftId, diff, total: parseRecords(draft.records).length },
+              done.message,
+            ),
+          );
+        }
+        return html(done.status, problemHtml(done.status, done.message));
+      }
+      republisher.request(done.version);
+      return redirect('/publish/workspace/');
+    }
+    if (pathname === '/publish/workspace/upload') {
+      if (read) return redirect('/publish/workspace/');
+      const upload = await readUpload(request);
+      if ('error' in upload) return html(upload.status, problemHtml(upload.status, upload.error, '无法读取上传'));
+      const result = await checkUpload(world, session, upload);
+      return html(result.ok ? 200 : 422, uploadResultHtml(session.agency, result));
+    }
+    return html(404, problemHtml(404, '没有这个页面。'));
+  };
+}

@@ -1,0 +1,150 @@
+import { escapeHtml } from '../../src/core/text.ts';
+import { pageHtml } from '../../src/core/frame.ts';
+import type { Agency } from '../../src/core/registry/schema.ts';
+import { formatProblem } from '../../src/import/roster/index.ts';
+import { STATUS_NAMES } from '../../src/import/roster/status.ts';
+import type { UploadResult } from './upload.ts';
+import type { PublicationState } from './republish.ts';
+import type { VersionRow } from '../store/records/roster-versions.ts';
+
+/** The publishing workspace's pages, in the site's frame: no scripts, nothing from third parties. */
+const STYLE = `<style>.publish label{display:block;font-weight:bold;margin-top:1rem}.publish select,.publish input[type=file]{font:inherit;padding:.4em;max-width:36em;width:100%}
+.publish button{display:block;margin-top:1rem}.publish .error{color:#d4351c;font-weight:bold}.publish dt{font-weight:bold}
+.publish table{border-collapse:collapse}.publish td,.publish th{border:1px solid #b1b4b6;padding:.3em .6em;text-align:left;vertical-align:top}</style>`;
+
+export function page(title: string, body: string): string {
+  return pageHtml(title, undefined, `${STYLE}<div class="publish">${body}</div>`);
+}
+
+export function problemHtml(status: number, message: string, title = '无法继续'): string {
+  return page(
+    title,
+    `<h1>${escapeHtml(title)}</h1><p class="error" role="alert" data-status="${status}">${escapeHtml(message)}</p><p><a href="/publish/">回到名单发布</a></p>`,
+  );
+}
+
+function agencyOptions(agencies: readonly Agency[], selected: string | undefined): string {
+  const byRegion = new Map<string, Agency[]>();
+  for (const a of agencies) byRegion.set(a.region, [...(byRegion.get(a.region) ?? []), a]);
+  return `<option value="">请选择</option>${[...byRegion]
+    .map(
+      ([region, list]) =>
+        `<optgroup label="${escapeHtml(region)}">${list
+          .map((a) => `<option value="${escapeHtml(a.id)}"${a.id === selected ? ' selected' : ''}>${escapeHtml(a.name)}</option>`)
+          .join('')}</optgroup>`,
+    )
+    .join('')}`;
+}
+
+/** `/publish/`: pick the agency; a link goes to its registered publishing mailbox. */
+export function chooseAgencyHtml(agencies: readonly Agency[], error?: { message: string; agencyId?: string }): string {
+  const message = error ? `<p class="error" id="agency-error" role="alert">${escapeHtml(error.message)}</p>` : '';
+  return page(
+    '名单发布',
+    `<h1>名单发布</h1>
+<p>执法机关在这里发布本机关的辅助人员名单。没有密码：选择机关后，登录链接会发到该机关在机关名录中登记的名单发布邮箱（未登记的，发到投诉受理邮箱），${15} 分钟内有效，只能使用一次。</p>
+<form method="post" action="/publish/sign-in"><label for="agency">机关</label>${message}
+<select id="agency" name="agency" required${error ? ' aria-describedby="agency-error"' : ''}>${agencyOptions(agencies, error?.agencyId)}</select>
+<button type="submit" class="btn">发送登录链接</button></form>`,
+  );
+}
+
+export function linkSentHtml(agency: Agency, masked: string): string {
+  return page(
+    '登录链接已发送',
+    `<h1>登录链接已发送</h1><p role="status">登录链接已发到${escapeHtml(agency.name)}的名单发布邮箱 ${escapeHtml(masked)}。请在 15 分钟内打开邮件中的链接，并按页面上的“登录”按钮。</p>
+<p>没有收到？请检查垃圾邮件文件夹，或稍后<a href="/publish/">重新获取</a>。</p>`,
+  );
+}
+
+/** The page a mailed link opens (GET): it never signs in by itself, because mail scanners open links. */
+export function confirmSignInHtml(agency: Agency, mailbox: string): string {
+  return page(
+    '登录名单发布',
+    `<h1>登录名单发布</h1><dl><dt>机关</dt><dd>${escapeHtml(agency.name)}</dd><dt>邮箱</dt><dd>${escapeHtml(mailbox)}</dd></dl>
+<p>按下按钮后，您将以本机关的身份登录，最长 8 小时。此链接随即失效。</p>
+<form method="post" action=""><button type="submit" class="btn">登录</button></form>`,
+  );
+}
+
+/** `2026-11-20 10:00` in China Standard Time. */
+export function shanghaiTime(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+function publicationHtml(versions: readonly VersionRow[], state: PublicationState | undefined): string {
+  const [current, previous] = versions;
+  const stateLine =
+    state?.state === 'building'
+      ? `<p class="building" role="status" data-state="building">第 ${state.seq} 版已记录，网站正在重新生成；完成前公众看到的仍是上一版。请稍后刷新本页。</p>`
+      : state?.state === 'failed'
+        ? `<div class="error" role="alert" data-state="failed"><p>第 ${state.seq} 版没有发布：网站生成失败，网站和版本记录都保持原样。原因：</p><pre>${escapeHtml(state.message ?? '')}</pre><p>请按提示处理，或把以上内容转给运维人员。</p></div>`
+        : state?.state === 'live'
+          ? `<p role="status" data-state="live">第 ${state.seq} 版已在网站上公示。</p>`
+          : '';
+  if (!current) return `<h2>已公示的名单</h2>${stateLine}<p>本机关还没有通过工作台发布过名单。</p>`;
+  const counts = JSON.parse(current.counts) as { total?: number };
+  const undo = previous
+    ? `<form method="post" action="/publish/workspace/undo"><button type="submit" class="btn btn-plain">撤销：重新发布第 ${previous.seq} 版（${escapeHtml(shanghaiTime(previous.published_at))}）</button></form>`
+    : '';
+  return `<h2>已公示的名单</h2>${stateLine}<p data-version="${current.seq}">当前第 ${current.seq} 版，${escapeHtml(shanghaiTime(current.published_at))} 由 ${escapeHtml(current.mailbox)} 发布，共 ${counts.total ?? 0} 人。</p>${undo}`;
+}
+
+export function workspaceHtml(
+  session: { agency: Agency; mailbox: string; expiresAt: string },
+  versions: readonly VersionRow[] = [],
+  state?: PublicationState,
+  notice?: string,
+): string {
+  return page(
+    `名单发布：${session.agency.name}`,
+    `<h1>名单发布：${escapeHtml(session.agency.name)}</h1>
+<p data-agency="${escapeHtml(session.agency.id)}">您已以 ${escapeHtml(session.mailbox)} 登录，登录至 ${escapeHtml(shanghaiTime(session.expiresAt))} 有效。</p>
+${notice ? `<p class="error" role="alert">${escapeHtml(notice)}</p>` : ''}${publicationHtml(versions, state)}
+${uploadFormHtml()}
+<form method="post" action="/publish/sign-out"><button type="submit" class="btn btn-plain">退出登录</button></form>`,
+  );
+}
+
+function uploadFormHtml(): string {
+  return `<h2>上传名单</h2><p>上传从人事系统或表格导出的名单（.csv、.xlsx、.xls、.et）。上传后先检查，并列出与已公示名单的不同；确认之前不会公开任何内容。原文件不会被保存，只保存它的校验值和允许公开的字段。</p>
+<form method="post" action="/publish/workspace/upload" enctype="multipart/form-data"><label for="roster">名单文件</label>
+<input type="file" id="roster" name="roster" accept=".csv,.xlsx,.xls,.et" required><button type="submit" class="btn">上传并检查</button></form>`;
+}
+
+const list = (items: string[]) => (items.length ? `<ul>${items.map((i) => `<li>${i}</li>`).join('')}</ul>` : '');
+
+/** The roster check's report, then either every problem (nothing kept) or the diff to confirm. */
+export function uploadResultHtml(agency: Agency, result: UploadResult, error?: string): string {
+  const report = result.report.length ? `<h2>读取情况</h2><pre class="report">${escapeHtml(result.report.join('\n'))}</pre>` : '';
+  if (!result.ok) {
+    return page(
+      `名单有问题：${agency.name}`,
+      `<h1>名单有问题，未保存</h1><p class="error" role="alert">「${escapeHtml(result.fileName)}」有 ${result.problems.length} 处问题。请在原表格中改正全部问题后重新上传；本次上传的内容没有保存。</p>
+<ol class="problems">${result.problems.map((p) => `<li>${escapeHtml(formatProblem(p))}</li>`).join('')}</ol>${report}${uploadFormHtml()}`,
+    );
+  }
+  const d = result.diff;
+  const e = escapeHtml;
+  const sections = [
+    ['新增', d.added.map((p) => `${e(p.name)}（${e(p.certificateNo)}）`)],
+    ['状态变化', d.statusChanged.map((p) => `${e(p.name)}（${e(p.certificateNo)}）：${STATUS_NAMES[p.from]} → ${STATUS_NAMES[p.to]}`)],
+    ['姓名更正', d.renamed.map((p) => `${e(p.certificateNo)}：${e(p.from)} → ${e(p.to)}`)],
+    ['证件编号变化', d.numberChanged.map((p) => `${e(p.name)}：${e(p.from)} → ${e(p.to)}`)],
+  ] as const;
+  const changes = sections
+    .filter(([, items]) => items.length)
+    .map(([title, items]) => `<h3>${title}（${items.length} 人）</h3>${list([...items])}`)
+    .join('');
+  const removed = d.removed.length
+    ? `<h3>名单中消失的人员（${d.removed.length} 人）</h3><p>这些人员在已公示的名单中，但新名单里没有，也没有写明状态。请逐一确认他们已离职（确认后将公示为“已离职”），或改正名单后重新上传。</p>
+${d.removed.map((p, i) => `<label class="left"><input type="checkbox" name="left" value="${e(p.certificateNo)}" id="left-${i}"> ${e(p.name)}（${e(p.certificateNo)}）已离职</label>`).join('')}`
+    : '';
+  return page(
+    `核对变化：${agency.name}`,
+    `<h1>核对变化</h1>${error ? `<p class="error" role="alert">${e(error)}</p>` : ''}<p role="status">「${e(result.fileName)}」检查通过，共 ${result.total} 人。以下是与当前已公示名单相比的变化（未变化 ${d.unchanged} 人）。</p>
+${changes || (d.removed.length ? '' : '<p>与已公示的名单相同，没有变化。</p>')}
+<form method="post" action="/publish/workspace/confirm"><input type="hidden" name="draft" value="${e(result.draftId)}">${removed}
+<button type="submit" class="btn">确认发布</button></form>${report}`,
+  );
+}

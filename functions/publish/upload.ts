@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import { checkRegistry } from '../../src/import/registry/load.ts';
+import { importRosters, type RosterProblem } from '../../src/import/roster/index.ts';
+import { describeFile } from '../../src/import/roster/report.ts';
+import { diffRosters, rosterCounts, type RosterDiff } from '../../src/core/roster/diff.ts';
+import { auxiliarySchema, type Auxiliary } from '../../src/core/roster/schema.ts';
+import { z } from 'zod';
+import { saveDraft } from '../store/records/roster-drafts.ts';
+import { publishedVersion } from '../store/records/roster-versions.ts';
+import type { PublishSession } from './sign-in.ts';
+import type { PublishWorld } from './world.ts';
+
+/** What an upload shows: the roster check's report, then either every problem or the diff to confirm. */
+export type UploadResult =
+  | { ok: false; fileName: string; report: string[]; problems: RosterProblem[] }
+  | { ok: true; fileName: string; report: string[]; draftId: string; diff: RosterDiff; total: number };
+
+const ROSTER_FILE = /\.(csv|xlsx|xls|et)$/i;
+const recordsSchema = z.array(auxiliarySchema);
+
+/** The records of a stored version or draft (written by us, but read back through the one schema). */
+export function parseRecords(json: string): Auxiliary[] {
+  return recordsSchema.parse(JSON.parse(json));
+}
+
+/** A file name fit to show: the last path part, no control characters, not too long. */
+function displayName(name: string): string {
+  const clean = basename(name.replace(/\\/g, '/'))
+    .replace(/[\p{Cc}\p{Cf}]/gu, '')
+    .slice(-120);
+  return clean || '上传的文件';
+}
+
+/**
+ * Checks an uploaded export for the signed-in agency. Nothing is stored when it has a problem; when it has none,
+ * its hash and records are kept as the session's draft, with the diff against the agency's published version.
+ * The file's bytes are never stored.
+ */
+export async function checkUpload(world: PublishWorld, session: PublishSession, upload: { name: string; bytes: Uint8Array }): Promise<UploadResult> {
+  const fileName = displayName(upload.name);
+  if (!ROSTER_FILE.test(fileName)) {
+    return { ok: false, fileName, report: [], problems: [{ file: fileName, reason: '只能上传名单导出文件：.csv、.xlsx、.xls 或 .et' }] };
+  }
+  const agencies = world.directory.agencies;
+  const registry = checkRegistry(agencies, new Set(agencies.map((a) => a.regulation)), '机关名录');
+  // Rows that name no unit belong to the signed-in agency.
+  const result = await importRosters([{ file: fileName, bytes: upload.bytes, mapping: { agency: session.agency.id } }], registry);
+  const report = result.files.flatMap((f) => describeFile(f, registry));
+  const own = session.agency.id;
+  // The importer calls the agency it was given the mapping file's; here it is the signed-in agency.
+  const givenAgency = `「${session.agency.name}」（${own}）不一致`;
+  const problems = result.problems.map((p) =>
+    p.column && p.reason.endsWith(givenAgency) ? { ...p, reason: `不是${session.agency.name}：您只能发布${session.agency.name}的人员` } : p,
+  );
+  for (const aux of result.auxiliaries) {
+    if (aux.agencyId !== own) {
+      problems.push({
+        file: fileName,
+        value: aux.certificateNo,
+        reason: `此人的单位是${registry.byId.get(aux.agencyId)?.name ?? aux.agencyId}；您只能发布${session.agency.name}的人员`,
+      });
+      continue;
+    }
+    const published = world.directory.auxiliary(aux.certificateNo);
+    if (published && published.agencyId !== own) {
+      const other = world.directory.agency(published.agencyId)?.name ?? published.agencyId;
+      problems.push({
+        file: fileName,
+        value: aux.certificateNo,
+        reason: `证件编号已由${other}公示，不能由${session.agency.name}发布；如确有调动，请先由${other}发布不含此人的名单`,
+      });
+    }
+  }
+  if (problems.length) return { ok: false, fileName, report, problems };
+  const current = await publishedVersion(world.store, own);
+  const diff = diffRosters(current ? parseRecords(current.records) : [], result.auxiliaries);
+  const draftId = await saveDraft(world.store, {
+    sessionHash: session.tokenHash,
+    agencyId: own,
+    createdAt: world.clock.now().toISOString(),
+    fileHash: createHash('sha256').update(upload.bytes).digest('hex'),
+    counts: rosterCounts(result.auxiliaries),
+    diff,
+    records: result.auxiliaries,
+  });
+  return { ok: true, fileName, report, draftId, diff, total: result.auxiliaries.length };
+}

@@ -1,0 +1,41 @@
+import type { Db } from '../db.ts';
+
+/** `publish_sessions`: a signed-in clerk, by the hash of the cookie's token; bound to one agency. */
+
+export interface NewSession {
+  tokenHash: string;
+  agencyId: string;
+  mailbox: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export async function insertSession(tx: Db, session: NewSession): Promise<void> {
+  await tx.run('INSERT INTO publish_sessions (token_hash, agency_id, mailbox, created_at, expires_at) VALUES (?, ?, ?, ?, ?)', [
+    session.tokenHash,
+    session.agencyId,
+    session.mailbox,
+    session.createdAt,
+    session.expiresAt,
+  ]);
+}
+
+export interface SessionRow {
+  agency_id: string;
+  mailbox: string;
+  created_at: string;
+  expires_at: string;
+}
+
+/** The live session with this hash at `now`: not ended, not expired. */
+export async function findLiveSession(db: Db, tokenHash: string, now: string): Promise<SessionRow | undefined> {
+  const rows = await db.query<SessionRow & Record<string, unknown>>(
+    'SELECT agency_id, mailbox, created_at, expires_at FROM publish_sessions WHERE token_hash = ? AND ended_at IS NULL AND expires_at > ?',
+    [tokenHash, now],
+  );
+  return rows[0];
+}
+
+export async function endSession(db: Db, tokenHash: string, at: string): Promise<void> {
+  await db.run('UPDATE publish_sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL', [at, tokenHash]);
+}

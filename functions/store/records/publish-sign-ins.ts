@@ -1,0 +1,47 @@
+import type { Db } from '../db.ts';
+
+/** `publish_sign_ins`: the hash of every mailed publishing sign-in link, so that a link works once and not late. */
+
+export interface NewSignIn {
+  tokenHash: string;
+  agencyId: string;
+  mailbox: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export async function insertSignIn(tx: Db, signIn: NewSignIn): Promise<void> {
+  await tx.run('INSERT INTO publish_sign_ins (token_hash, agency_id, mailbox, created_at, expires_at) VALUES (?, ?, ?, ?, ?)', [
+    signIn.tokenHash,
+    signIn.agencyId,
+    signIn.mailbox,
+    signIn.createdAt,
+    signIn.expiresAt,
+  ]);
+}
+
+export interface SignInRow {
+  token_hash: string;
+  agency_id: string;
+  mailbox: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export async function findSignIn(db: Db, tokenHash: string): Promise<SignInRow | undefined> {
+  const rows = await db.query<SignInRow & Record<string, unknown>>(
+    'SELECT token_hash, agency_id, mailbox, created_at, expires_at, used_at FROM publish_sign_ins WHERE token_hash = ?',
+    [tokenHash],
+  );
+  return rows[0];
+}
+
+/**
+ * Uses up a link: true only for the one caller that marks an unused, unexpired link as used (a second press, or two
+ * presses at once, get false).
+ */
+export async function useSignIn(tx: Db, tokenHash: string, at: string): Promise<boolean> {
+  const changed = await tx.run('UPDATE publish_sign_ins SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?', [at, tokenHash, at]);
+  return changed === 1;
+}

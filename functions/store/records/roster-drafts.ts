@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db.ts';
+
+/**
+ * `roster_drafts`: an upload that passed the check and waits for the clerk to confirm it. Bound to the session
+ * that uploaded it (by the session's hash), so no other session, of this agency or another, can confirm it.
+ */
+
+export interface DraftRow {
+  id: string;
+  agency_id: string;
+  created_at: string;
+  file_hash: string;
+  counts: string;
+  diff: string;
+  records: string;
+}
+
+export async function saveDraft(
+  db: Db,
+  draft: { sessionHash: string; agencyId: string; createdAt: string; fileHash: string; counts: unknown; diff: unknown; records: unknown },
+): Promise<string> {
+  const id = randomUUID();
+  await db.transaction(async (tx) => {
+    // One draft per session: a new upload replaces the one before.
+    await tx.run('DELETE FROM roster_drafts WHERE session_hash = ?', [draft.sessionHash]);
+    await tx.run('INSERT INTO roster_drafts (id, session_hash, agency_id, created_at, file_hash, counts, diff, records) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
+      id,
+      draft.sessionHash,
+      draft.agencyId,
+      draft.createdAt,
+      draft.fileHash,
+      JSON.stringify(draft.counts),
+      JSON.stringify(draft.diff),
+      JSON.stringify(draft.records),
+    ]);
+  });
+  return id;
+}
+
+export async function findDraft(db: Db, id: string, sessionHash: string): Promise<DraftRow | undefined> {
+  const rows = await db.query<DraftRow & Record<string, unknown>>(
+    'SELECT id, agency_id, created_at, file_hash, counts, diff, records FROM roster_drafts WHERE id = ? AND session_hash = ?',
+    [id, sessionHash],
+  );
+  return rows[0];
+}
+
+export async function deleteDraft(tx: Db, id: string): Promise<boolean> {
+  return (await tx.run('DELETE FROM roster_drafts WHERE id = ?', [id])) === 1;
+}

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db.ts';
+
+/**
+ * `roster_versions`: every roster an agency published through the workspace, newest highest `seq`. Exactly one
+ * version per agency is `published`; the ones before it are `superseded`. Rows are never edited otherwise, so the
+ * history says who published what, when.
+ */
+
+export type VersionStatus = 'published' | 'superseded';
+
+export interface NewVersion {
+  agencyId: string;
+  publishedAt: string;
+  mailbox: string;
+  fileHash: string;
+  /** JSON-ready: counts per status and in total. */
+  counts: unknown;
+  /** JSON-ready: the diff against the version it replaces. */
+  diff: unknown;
+  /** JSON-ready: the allow-listed, normalized records. */
+  records: unknown;
+}
+
+export interface VersionRow {
+  id: string;
+  agency_id: string;
+  seq: number;
+  published_at: string;
+  mailbox: string;
+  file_hash: string;
+  counts: string;
+  diff: string;
+  records: string;
+  status: VersionStatus;
+}
+
+const COLUMNS = 'id, agency_id, seq, published_at, mailbox, file_hash, counts, diff, records, status';
+
+/** Records a version as the agency's published one and supersedes the one before, in one transaction. */
+export function publishVersion(db: Db, version: NewVersion): Promise<VersionRow> {
+  return db.transaction(async (tx) => {
+    const [last] = await tx.query<{ seq: number | string | null }>('SELECT MAX(seq) AS seq FROM roster_versions WHERE agency_id = ?', [version.agencyId]);
+    const seq = Number(last?.seq ?? 0) + 1;
+    await tx.run("UPDATE roster_versions SET status = 'superseded' WHERE agency_id = ? AND status = 'published'", [version.agencyId]);
+    const row: VersionRow = {
+      id: randomUUID(),
+      agency_id: version.agencyId,
+      seq,
+      published_at: version.publishedAt,
+      mailbox: version.mailbox,
+      file_hash: version.fileHash,
+      counts: JSON.stringify(version.counts),
+      diff: JSON.stringify(version.diff),
+      records: JSON.stringify(version.records),
+      status: 'published',
+    };
+    // The UNIQUE (agency_id, seq) makes a concurrent publish of the same agency fail instead of forking history.
+    await tx.run(`INSERT INTO roster_versions (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, [
+      row.id,
+      row.agency_id,
+      row.seq,
+      row.published_at,
+      row.mailbox,
+      row.file_hash,
+      row.counts,
+      row.diff,
+      row.records,
+      row.status,
+    ]);
+    return row;
+  });
+}
+
+function normalize(row: VersionRow): VersionRow {
+  return { ...row, seq: Number(row.seq) };
+}
+
+export async function publishedVersion(db: Db, agencyId: string): Promise<VersionRow | undefined> {
+  const rows = await db.query<VersionRow & Record<string, unknown>>(`SELECT ${COLUMNS} FROM roster_versions WHERE agency_id = ? AND status = 'published'`, [
+    agencyId,
+  ]);
+  return rows[0] && normalize(rows[0]);
+}
+
+/** Every agency's published version (what the build reads). */
+export async function allPublishedVersions(db: Db): Promise<VersionRow[]> {
+  const rows = await db.query<VersionRow & Record<string, unknown>>(`SELECT ${COLUMNS} FROM roster_versions WHERE status = 'published' ORDER BY agency_id`);
+  return rows.map(normalize);
+}
+
+/** An agency's history, newest first. */
+export async function listVersions(db: Db, agencyId: string): Promise<VersionRow[]> {
+  const rows = await db.query<VersionRow & Record<string, unknown>>(`SELECT ${COLUMNS} FROM roster_versions WHERE agency_id = ? ORDER BY seq DESC`, [agencyId]);
+  return rows.map(normalize);
+}
+
+/**
+ * Takes back a version whose site could not be built: removed, and the version before it published again — as if
+ * the confirmation had never happened. Only the agency's newest version can be taken back.
+ */
+export function withdrawVersion(db: Db, version: Pick<VersionRow, 'id' | 'agency_id' | 'seq'>): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const removed = await tx.run(
+      "DELETE FROM roster_versions WHERE id = ? AND status = 'published' AND seq = (SELECT MAX(seq) FROM roster_versions WHERE agency_id = ?)",
+      [version.id, version.agency_id],
+    );
+    if (removed !== 1) return false;
+    await tx.run("UPDATE roster_versions SET status = 'published' WHERE agency_id = ? AND seq = (SELECT MAX(seq) FROM roster_versions WHERE agency_id = ?)", [
+      version.agency_id,
+      version.agency_id,
+    ]);
+    return true;
+  });
+}

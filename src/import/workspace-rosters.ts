@@ -1,0 +1,92 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { auxiliarySchema, type Auxiliary } from '../core/roster/schema.ts';
+
+/**
+ * The build's only path to the store: reads the roster versions agencies published through the workspace.
+ * Read-only by construction: SQLite is opened with `readonly`, PostgreSQL in a READ ONLY transaction (a role with
+ * SELECT on roster_versions alone is enough); it never migrates, creates or writes anything.
+ *
+ * Where it reads: ROSTER_STORE_URL (`postgres://…` or `sqlite:<file>`) when set — and then a store that cannot
+ * be read fails the build; otherwise the one-server SQLite file `<VAR_DIR>/gongshi.sqlite` if it exists; otherwise
+ * nothing (a deployment that keeps its rosters in Git only).
+ */
+
+export interface WorkspaceRoster {
+  agencyId: string;
+  seq: number;
+  publishedAt: string;
+  records: Auxiliary[];
+}
+
+const rowSchema = z.object({
+  agency_id: z.string().min(1),
+  seq: z.coerce.number().int().positive(),
+  published_at: z.string().min(1),
+  records: z.string(),
+});
+const recordsSchema = z.array(auxiliarySchema);
+
+const SELECT = "SELECT agency_id, seq, published_at, records FROM roster_versions WHERE status = 'published' ORDER BY agency_id";
+
+export class WorkspaceStoreError extends Error {
+  override name = 'WorkspaceStoreError';
+}
+
+export function workspaceStoreUrl(env: NodeJS.ProcessEnv = process.env, varDir = env.VAR_DIR || 'var'): string | undefined {
+  if (env.ROSTER_STORE_URL) return env.ROSTER_STORE_URL;
+  const file = join(varDir, 'gongshi.sqlite');
+  return existsSync(file) ? `sqlite:${file}` : undefined;
+}
+
+export async function readWorkspaceRosters(url: string | undefined): Promise<WorkspaceRoster[]> {
+  if (!url) return [];
+  let rows: unknown[];
+  try {
+    if (url.startsWith('sqlite:')) rows = await readSqlite(url.slice('sqlite:'.length));
+    else if (/^postgres(ql)?:\/\//.test(url)) rows = await readPostgres(url);
+    else throw new WorkspaceStoreError('ROSTER_STORE_URL 只支持 postgres://… 或 sqlite:<文件>');
+  } catch (error) {
+    if (error instanceof WorkspaceStoreError) throw error;
+    throw new WorkspaceStoreError(`无法读取名单发布工作台的版本（${(error as Error).message}），网站没有生成：请检查 ROSTER_STORE_URL 或数据库是否可用。`);
+  }
+  return rows.map((raw) => {
+    const row = rowSchema.parse(raw);
+    const records = recordsSchema.safeParse(JSON.parse(row.records));
+    if (!records.success) throw new WorkspaceStoreError(`名单发布工作台中 ${row.agency_id} 的第 ${row.seq} 版记录格式不正确，网站没有生成。`);
+    for (const r of records.data) {
+      if (r.agencyId !== row.agency_id)
+        throw new WorkspaceStoreError(`名单发布工作台中 ${row.agency_id} 的第 ${row.seq} 版含有其他机关（${r.agencyId}）的人员，网站没有生成。`);
+    }
+    return { agencyId: row.agency_id, seq: row.seq, publishedAt: row.published_at, records: records.data };
+  });
+}
+
+async function readSqlite(path: string): Promise<unknown[]> {
+  const { default: Database } = await import('better-sqlite3');
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'roster_versions'").get();
+    // A store from before the workspace existed has published nothing.
+    if (!table) return [];
+    return db.prepare(SELECT).all();
+  } finally {
+    db.close();
+  }
+}
+
+async function readPostgres(url: string): Promise<unknown[]> {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    await client.query('BEGIN READ ONLY');
+    const exists = await client.query("SELECT to_regclass('roster_versions') AS t");
+    const rows = exists.rows[0]?.t ? (await client.query(SELECT)).rows : [];
+    await client.query('COMMIT');
+    return rows;
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,103 @@
+import { join } from 'node:path';
+import { checkRegistry } from '../../src/import/registry/load.ts';
+import { loadRegulations } from '../../src/import/regulation/load.ts';
+import { buildDirectory, type Directory } from '../../src/core/directory.ts';
+import type { Db } from '../../functions/store/index.ts';
+import { createMailer } from '../../functions/mail/transport.ts';
+import { sendPendingMail } from '../../functions/outbox/worker.ts';
+import { publishFunctions } from '../../functions/publish/http.ts';
+import type { PublishWorld } from '../../functions/publish/world.ts';
+import { manualClock, testAgencies, testAuxiliaries, type startSmtp } from '../complaints/support.ts';
+
+/** The complaint tests' registry, with a publishing mailbox of its own for city-cgj. */
+export const publishAgencies = testAgencies.map((a) => (a.id === 'city-cgj' ? { ...a, publish: { email: 'roster@cgj.city.example' } } : a));
+
+export async function publishDirectory(): Promise<Directory> {
+  const regulations = await loadRegulations(join(import.meta.dirname, '../../content'));
+  const registry = checkRegistry(publishAgencies, new Set(regulations.keys()));
+  return buildDirectory({ agencies: registry.agencies, regulations, auxiliaries: testAuxiliaries });
+}
+
+export async function publishWorld(db: Db, siteUrl = 'https://gongshi.example'): Promise<PublishWorld & { clock: ReturnType<typeof manualClock> }> {
+  return { store: db, clock: manualClock(), directory: await publishDirectory(), settings: { secret: 'test-secret', siteUrl } };
+}
+
+const handlers = new WeakMap<PublishWorld, ReturnType<typeof publishFunctions>>();
+
+/** A browser-like client of the publishing functions: keeps the cookie it is given, follows nothing by itself. All
+ * clients of one world share one handler, as all requests to one server do (and so its rate limits). */
+export function client(world: PublishWorld, clientAddress = '192.0.2.10') {
+  if (!handlers.has(world)) handlers.set(world, publishFunctions(world));
+  const handler = handlers.get(world)!;
+  const jar = new Map<string, string>();
+  const call = async (method: string, path: string, form?: Record<string, string> | URLSearchParams | FormData, headers: Record<string, string> = {}) => {
+    const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    const urlencoded = form && !(form instanceof FormData);
+    const response = await handler(
+      new Request(`${world.settings.siteUrl}${path}`, {
+        method,
+        headers: { ...(urlencoded ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...(cookie ? { cookie } : {}), ...headers },
+        ...(form instanceof FormData ? { body: form } : form ? { body: new URLSearchParams(form).toString() } : {}),
+      }),
+      { clientAddress },
+    );
+    if (!response) throw new Error(`no function answered ${method} ${path}`);
+    const set = response.headers.get('set-cookie');
+    if (set) {
+      const [pair] = set.split(';');
+      const [name, value] = [pair!.slice(0, pair!.indexOf('=')), pair!.slice(pair!.indexOf('=') + 1)];
+      if (value) jar.set(name, value);
+      else jar.delete(name);
+    }
+    return { status: response.status, headers: response.headers, text: await response.text() };
+  };
+  return {
+    jar,
+    get: (path: string, headers?: Record<string, string>) => call('GET', path, undefined, headers),
+    post: (path: string, form: Record<string, string> | URLSearchParams = {}, headers?: Record<string, string>) => call('POST', path, form, headers),
+    upload: (name: string, bytes: Uint8Array | string) => {
+      const form = new FormData();
+      form.append('roster', new File([typeof bytes === 'string' ? new TextEncoder().encode(bytes) : (bytes as Uint8Array<ArrayBuffer>)], name));
+      return call('POST', '/publish/workspace/upload', form);
+    },
+  };
+}
+
+/** Sends the queued mail to the loopback SMTP server and returns the sign-in link of the newest mail to `to`. */
+export async function mailedLink(db: Db, world: PublishWorld, smtp: Awaited<ReturnType<typeof startSmtp>>, to: string): Promise<string> {
+  const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' });
+  try {
+    await sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example' });
+  } finally {
+    mailer.close();
+  }
+  const mail = smtp.received.filter((m) => m.to.includes(to)).at(-1);
+  if (!mail) throw new Error(`no mail to ${to}`);
+  const { simpleParser } = await import('../complaints/parse.ts');
+  const parsed = await simpleParser(mail.raw);
+  const match = /https:\/\/gongshi\.example(\/publish\/sign-in\/[A-Za-z0-9_-]{43})/.exec(parsed.text ?? '');
+  if (!match) throw new Error(`no sign-in link in the mail to ${to}`);
+  return match[1]!;
+}
+
+/** A clerk of `agencyId` signed in through the mailed link. */
+export async function signedIn(
+  db: Db,
+  world: PublishWorld,
+  smtp: Awaited<ReturnType<typeof startSmtp>>,
+  agencyId: string,
+  mailbox: string,
+  clientAddress = '192.0.2.50',
+) {
+  const clerk = client(world, clientAddress);
+  const asked = await clerk.post('/publish/sign-in', { agency: agencyId });
+  if (asked.status !== 200) throw new Error(`sign-in request refused: ${asked.status}`);
+  const signed = await clerk.post(await mailedLink(db, world, smtp, mailbox));
+  if (signed.status !== 303) throw new Error(`sign-in refused: ${signed.status}`);
+  return clerk;
+}
+
+/** A CSV export as a clerk's spreadsheet writes it. */
+export function csv(rows: string[][]): string {
+  return `${rows.map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n')}\r\n`;
+}
