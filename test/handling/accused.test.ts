@@ -110,15 +110,16 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
     it('escalation skips the region’s bureau when it is below the accused', async () => {
       h.clock.set('2026-11-20T02:00:00.000Z');
-      // About the city government, sitting at the provincial department (no parent of its own), whose region's bureau
-      // is the city's justice bureau — below the city government. A complaint about a body with no superior is now
-      // refused at the form, so this state comes from an older registry: filed about a unit, then rewritten as such.
-      const c = await h.submit(about('city-cgj'));
-      await db.run('UPDATE complaints SET agency_id = ?, target = ? WHERE reference = ?', [
-        'prov-sft',
-        JSON.stringify({ about: 'agency', agencyId: 'city-gov' }),
-        c.reference,
-      ]);
+      // About the city government, handled by the provincial department (no parent of its own), whose region's bureau
+      // is the city's justice bureau — below the city government. A body with no superior is refused at the form, so
+      // here the registry names the department as the government's parent.
+      const cityGov = h.world.directory.agency('city-gov') as { parent?: string };
+      const before = cityGov.parent;
+      cityGov.parent = 'prov-sft';
+      const c = await h.submit(about('city-gov')).finally(() => {
+        cityGov.parent = before;
+      });
+      expect((await h.complaint(c.reference)).agency_id).toBe('prov-sft');
       await h.deliver();
       h.clock.set('2026-12-20T02:00:00.000Z');
       const result = await runDeadlineJobs(h.world);

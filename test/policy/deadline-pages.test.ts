@@ -5,8 +5,8 @@ import { HOLIDAYS_NOT_COUNTED, PLATFORM_LIMIT } from '../../src/core/policy/labe
 import { distDir, siteBuilt } from '../support/site.ts';
 
 /** Every word by which a page can state a handling deadline or its breach. */
-// A retention period (保存期限) is not a handling deadline.
-const DEADLINE_WORDS = /(?<!保存)期限|时限|逾期|超期|工作日/;
+// A retention period (保存期限) and a draft's comment period (征求意见的期限) are not handling deadlines.
+const DEADLINE_WORDS = /(?<!保存|征求意见的)期限|时限|逾期|超期|工作日/;
 
 function* files(dir: string): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

@@ -151,8 +151,9 @@ for (const kind of ['sqlite', 'postgres'] as const)
 
     it('answers 503 on every endpoint when the store is down, keeps serving static pages, and never logs a token or a code', async () => {
       // Before the outage: one complaint, and valid links for it.
-      const submission = () =>
-        validSubmission({ about: 'agency', certificateNo: '', agencyId: app.world.directory.agencies[0]!.id, category: 'other' }) as Record<string, string>;
+      // A complaint about an agency with a registered parent: the parent handles it.
+      const accused = app.world.directory.agencies.find((a) => a.parent)!;
+      const submission = () => validSubmission({ about: 'agency', certificateNo: '', agencyId: accused.id, category: 'other' }) as Record<string, string>;
       const filed = await fetch(`${server.url}/api/complaints`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -161,7 +162,7 @@ for (const kind of ['sqlite', 'postgres'] as const)
       expect(filed.status).toBe(201);
       const { reference, trackingCode } = (await filed.json()) as { reference: string; trackingCode: string };
       const { secret } = app.world.settings;
-      const action = issueActionToken({ reference, action: 'accept', agencyId: app.world.directory.agencies[0]!.id, period: 1 }, secret, new Date());
+      const action = issueActionToken({ reference, action: 'accept', agencyId: accused.parent!, period: 1 }, secret, new Date());
       const evidence = signEvidenceToken({ evidenceId: 'e1', complaintId: 'c1', agencyId: 'a1' }, secret);
       expect((await fetch(`${server.url}/api/complaints/${reference}?code=${trackingCode}`)).status).toBe(200);
 
