@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aboutChoices } from '../../src/core/complaint/fields.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page, Response } from 'playwright-core';
@@ -140,7 +141,7 @@ describe.skipIf(reason)('Content-Security-Policy in Chromium: zero violations on
     const { page, violations } = await watched(noJs);
     await page.goto(`${stack.server.url}/complaint/`);
     await page.getByLabel('举报（可以匿名；匿名举报不会收到办理反馈）').check();
-    await page.getByLabel('某单位的辅助人员（不知道是谁）').check();
+    await page.getByLabel(aboutChoices.unit).check();
     const [form] = await Promise.all([
       page.waitForResponse((r) => r.request().isNavigationRequest()),
       page.getByRole('button', { name: '下一步：核对' }).click(),
