@@ -1,4 +1,5 @@
 import { unlink } from 'node:fs/promises';
+import { purgeComplaintRows } from '../store/records/purge.ts';
 import { join } from 'node:path';
 import { DEFAULT_POLICY, type Policy } from '../../src/core/policy/schema.ts';
 import type { Db } from '../store/db.ts';
@@ -77,25 +78,7 @@ export async function purgeClosedComplaints(
         }
       }
     }
-    const purged = await world.store.transaction(async (tx) => {
-      const changed: number = await tx.run(
-        'UPDATE complaints SET contents = ?, target = ?, idempotency_key = NULL, purged_at = ? WHERE id = ? AND purged_at IS NULL',
-        [PURGED_CONTENTS, reducedTarget(c.target), at, c.id],
-      );
-      if (!changed) return false;
-      await tx.run('DELETE FROM evidence WHERE complaint_id = ?', [c.id]);
-      await tx.run('UPDATE complaint_events SET reason = NULL WHERE complaint_id = ?', [c.id]);
-      await tx.run('UPDATE outbox_attempts SET error = NULL WHERE outbox_id IN (SELECT id FROM outbox WHERE complaint_id = ?)', [c.id]);
-      // Mail to the complainant carries their address; agencies' addresses are public.
-      await tx.run(
-        `UPDATE outbox SET subject = '', body_text = '', body_html = NULL, last_error = NULL, compose = NULL,
-           recipient = CASE WHEN kind = 'ack' OR kind LIKE 'status-%' THEN '' ELSE recipient END,
-           status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END
-         WHERE complaint_id = ?`,
-        [c.id],
-      );
-      return true;
-    });
+    const purged = await purgeComplaintRows(world.store, { id: c.id, contents: PURGED_CONTENTS, target: reducedTarget(c.target), at });
     if (purged) result.complaints++;
   }
   if (result.complaints)
