@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { type ComplaintInput, complaintInputSchema, type FieldErrors, sortErrors, toFieldErrors } from '../../src/core/complaint/schema.ts';
+import type { RequestContext } from '../server/node.ts';
+import { findComplaintByReference } from '../store/records/complaints.ts';
+import type { Target } from '../store/records/shapes.ts';
+import { parseBody } from './body.ts';
+import { intakeErrors } from './errors.ts';
+import { type EvidenceFile, readEvidence } from './evidence.ts';
+import { html, json } from './responses.ts';
+import { checkPage, confirmationPage, formPage, problemPage } from './pages.ts';
+import { powOk, type Receipt, resolveTarget, submitComplaint } from './submit.ts';
+import type { World } from './world.ts';
+
+/**
+ * `POST /api/complaints`, in four named steps: parse (rate limit, body, honeypot) → validate (schema, evidence,
+ * proof of work, the directory's checks) → submit (store durably, or show the no-JS check page first) → render (the
+ * outcome as JSON or as a page). Each step returns an Outcome; only render turns one into a Response.
+ */
+type Outcome =
+  | { kind: 'refused'; status: number; errors: FieldErrors; values: Record<string, string> }
+  | { kind: 'rate-limited' }
+  | { kind: 'edit'; values: Record<string, string> }
+  | { kind: 'check'; values: Record<string, string>; target: Target }
+  | { kind: 'conflict' }
+  | { kind: 'stored'; receipt: Receipt; input: ComplaintInput };
+
+interface Parsed {
+  values: Record<string, string>;
+  fields: Record<string, unknown>;
+  files: Parameters<typeof readEvidence>[0];
+}
+
+interface Valid {
+  values: Record<string, string>;
+  input: ComplaintInput;
+  target: Target;
+  regulationId: string | null;
+  evidence: EvidenceFile[];
+}
+
+export async function post(world: World, request: Request, context: RequestContext, allow: (key: string, now: number) => boolean): Promise<Response> {
+  const accept = request.headers.get('accept') ?? '';
+  const wantsHtml = accept.includes('text/html') && !accept.includes('application/json');
+  const parsed = await parse(world, request, context, allow, wantsHtml);
+  if ('kind' in parsed) return render(world, parsed, wantsHtml);
+  const valid = await validate(world, parsed);
+  if ('kind' in valid) return render(world, valid, wantsHtml);
+  return render(world, await submit(world, valid, wantsHtml), wantsHtml);
+}
+
+/** parse: the request's rate, body and honeypot; the answers as typed (kept for a re-rendered form). */
+async function parse(
+  world: World,
+  request: Request,
+  context: RequestContext,
+  allow: (key: string, now: number) => boolean,
+  wantsHtml: boolean,
+): Promise<Parsed | Outcome> {
+  if (!allow(context.clientAddress, world.clock.now().getTime())) return { kind: 'rate-limited' };
+  const body = await parseBody(request, { body: world.limits.maxBodyBytes, multipart: world.limits.maxMultipartBytes });
+  if (!body.ok) return { kind: 'refused', status: body.status, errors: { request: body.message }, values: {} };
+  const values: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body.fields)) if (typeof v === 'string') values[k] = v;
+  // Honeypot: a bot filled the hidden field. Answer as if refused, store nothing.
+  if (typeof body.fields.website === 'string' && body.fields.website.trim() !== '') {
+    return { kind: 'refused', status: 400, errors: { website: intakeErrors.Honeypot.message }, values };
+  }
+  // No-JS check-your-answers page: 修改 brings the form back with the answers kept.
+  if (wantsHtml && values.edit === '1') return { kind: 'edit', values };
+  // The key may come as the `Idempotency-Key` header (API clients) or the hidden form field (forms).
+  const headerKey = request.headers.get('idempotency-key');
+  const fields = headerKey && !body.fields.idempotencyKey ? { ...body.fields, idempotencyKey: headerKey } : body.fields;
+  return { values, fields, files: body.files };
+}
+
+/** validate: the one schema, the evidence, the proof of work, a date not in the future, then the directory's checks. */
+async function validate(world: World, parsed: Parsed): Promise<Valid | Outcome> {
+  const { values } = parsed;
+  const input = complaintInputSchema.safeParse(parsed.fields);
+  const evidence = await readEvidence(parsed.files);
+  const errors: FieldErrors = input.success ? {} : toFieldErrors(input.error.issues);
+  if ('error' in evidence) errors.evidence = evidence.error;
+  if (input.success && !powOk(input.data.idempotencyKey, input.data.pow, world.limits.powBits)) {
+    errors.pow = intakeErrors.ProofOfWorkMissing.message;
+  }
+  if (input.success) {
+    const when = input.data.when;
+    const at = Date.parse(when.length === 10 ? `${when}T00:00:00+08:00` : `${when}:00+08:00`);
+    if (at > world.clock.now().getTime() + 24 * 3600_000) errors.when = intakeErrors.WhenInFuture.message;
+  }
+  if (!input.success || Object.keys(errors).length || 'error' in evidence) return { kind: 'refused', status: 400, errors: sortErrors(errors), values };
+  const resolved = resolveTarget(input.data, world);
+  if ('errors' in resolved) return { kind: 'refused', status: 422, errors: resolved.errors, values };
+  return { values, input: input.data, target: resolved.target, regulationId: resolved.regulationId, evidence: evidence.files };
+}
+
+/**
+ * submit: a plain form post is first shown its answers to check (the island has its own check step); files cannot be
+ * carried through that page, so a post with evidence is stored at once. Stored means committed: only then 201.
+ */
+async function submit(world: World, valid: Valid, wantsHtml: boolean): Promise<Outcome> {
+  if (wantsHtml && valid.values.confirm !== '1' && valid.evidence.length === 0) return { kind: 'check', values: valid.values, target: valid.target };
+  const receipt = await submitComplaint(world, valid.input, valid.target, valid.regulationId, valid.evidence);
+  if ('conflict' in receipt) return { kind: 'conflict' };
+  return { kind: 'stored', receipt, input: valid.input };
+}
+
+/** render: the outcome as the JSON the island and API clients read, or as the page a no-JS form post gets. */
+async function render(world: World, outcome: Outcome, wantsHtml: boolean): Promise<Response> {
+  switch (outcome.kind) {
+    case 'rate-limited':
+      return wantsHtml
+        ? html(429, problemPage(429, intakeErrors.RateLimited.message))
+        : json(429, { errors: { request: intakeErrors.RateLimited.message } }, { 'retry-after': '60' });
+    case 'refused': {
+      const { status, errors, values } = outcome;
+      if (!wantsHtml) return json(status, { errors, ...(errors.pow ? { powBits: world.limits.powBits } : {}) });
+      return html(status, errors.request ? problemPage(status, errors.request) : formPage(world.directory, values, errors, keyFor(values)));
+    }
+    case 'edit':
+      return html(200, formPage(world.directory, outcome.values, {}, keyFor(outcome.values)));
+    case 'check':
+      return html(200, checkPage(world.directory, outcome.values, outcome.target, keyFor(outcome.values)));
+    case 'conflict': {
+      const message = intakeErrors.IdempotencyConflict.message;
+      return wantsHtml ? html(409, problemPage(409, message)) : json(409, { errors: { idempotencyKey: message } });
+    }
+    case 'stored': {
+      const { receipt, input } = outcome;
+      const status = receipt.repeated ? 200 : 201;
+      if (!wantsHtml) return json(status, { reference: receipt.reference, trackingCode: receipt.trackingCode }, { 'x-reference': receipt.reference });
+      const stored = await findComplaintByReference(world.store, receipt.reference);
+      const agency = world.directory.agency(stored?.agency_id ?? '');
+      const anonymous = input.kind === 'report' && !input.name && !input.phone && !input.email;
+      const response = html(status, confirmationPage(input.kind, receipt.reference, receipt.trackingCode, agency?.name ?? '', anonymous));
+      response.headers.set('x-reference', receipt.reference);
+      return response;
+    }
+  }
+}
+
+/** The form's idempotency key, kept across re-renders so the same submission keeps its key. */
+function keyFor(values: Record<string, string>): string {
+  return values.idempotencyKey && /^[A-Za-z0-9_-]{8,80}$/.test(values.idempotencyKey) ? values.idempotencyKey : randomUUID();
+}
