@@ -4,6 +4,7 @@ import type { MailComposedLater } from '../store/records/outbox.ts';
 import { insertSubmission } from '../store/records/submission.ts';
 import { INTAKE_COMPOSER } from './intake-mail.ts';
 import { categoriesOf } from '../../src/core/directory.ts';
+import { categoryMessages } from '../../src/core/complaint/fields.ts';
 import { acceptDueAt } from '../deadlines/policy.ts';
 import { DEFAULT_POLICY } from '../../src/core/policy/schema.ts';
 import type { EvidenceFile } from './evidence.ts';
@@ -62,7 +63,7 @@ export function resolveTarget(input: ComplaintInput, world: World): { target: Ta
   if (input.category !== OTHER_CATEGORY) {
     const allowed = categoriesOf(regulationId ? directory.regulation(regulationId) : undefined);
     if (!allowed.some((c) => c.code === input.category)) {
-      errors.category = target ? '所选问题类别不适用于该单位所执行的办法，请重新选择（或选“其他”）' : '问题类别无效，请重新选择';
+      errors.category = target ? categoryMessages.notForUnit : categoryMessages.invalid;
     }
   }
   if (target && !Object.keys(errors).length) {

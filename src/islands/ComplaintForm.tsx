@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import { type abouts, complaintInputSchema, kindLabels, limits, sortErrors, toFieldErrors, type FieldErrors } from '../core/complaint/schema.ts';
+import { type abouts, complaintInputSchema, kindLabels, OTHER_CATEGORY, limits, sortErrors, toFieldErrors, type FieldErrors } from '../core/complaint/schema.ts';
 import {
   aboutChoices,
+  categoryMessages,
   complaintFields,
   confirmationWords,
   evidenceMessages,
@@ -122,6 +123,10 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
     const out: FieldErrors = parsed.success ? {} : toFieldErrors(parsed.error.issues);
     if (values.about === 'auxiliary' && values.certificateNo && found === null) {
       out.certificateNo ??= '这个编号不在公示名单中。请核对；如对方出示的就是这个编号，请在“反映的是谁”中选择“对方出示的编号查不到”';
+    }
+    // The handler's rule, said here too: a category the concerned unit's regulation does not have.
+    if (values.category && values.category !== OTHER_CATEGORY && !groups.some((g) => g.options.some((o) => o.code === values.category))) {
+      out.category ??= categoryMessages.notForUnit;
     }
     const tooLarge = files.findIndex((f) => f.size > limits.evidenceFileBytes);
     if (files.length > limits.evidenceFiles) out.evidence = evidenceMessages.tooMany;

@@ -91,11 +91,13 @@ describe.skipIf(reason)('Content-Security-Policy in Chromium: zero violations on
   });
 
   it('the complaint form works (zod jitless), then the status lookup, the agency action pages and the no-JS pages, with no violation', async () => {
-    const { no } = firstCertificate(stack);
+    const { no, aux } = firstCertificate(stack);
     const { page, violations } = await watched(context);
     expectHeaders(await page.goto(`${stack.server.url}/complaint/?no=${encodeURIComponent(no)}`), '/complaint/');
     await page.getByRole('button', { name: '下一步：核对' }).click(); // the island's own checks (zod) run here
     await page.locator('.error-summary').waitFor();
+    // Categories follow the unit of the number found, so choose one after the lookup has answered.
+    await expect.poll(() => page.locator('#certificate-match').textContent(), { timeout: 10_000 }).toContain(aux.name);
     await page.getByLabel('投诉（需留下姓名和电话，会收到办理结果）').check();
     await page.locator('#f-category').selectOption({ index: 1 });
     await page.locator('#f-when').fill('2026-11-20');

@@ -129,6 +129,12 @@ export const confirmationWords = {
   statusLink: '用受理编号和查询码查询办理进度',
 } as const;
 
+/** A category the concerned unit's regulation does not have: said by the island at the check step and by the handler. */
+export const categoryMessages = {
+  notForUnit: '所选问题类别不适用于该单位所执行的办法，请重新选择（或选“其他”）',
+  invalid: '问题类别无效，请重新选择',
+} as const;
+
 /** Evidence problems, found by the island before sending and by the handler on what arrived. */
 export const evidenceMessages = {
   tooMany: `证据文件最多 ${limits.evidenceFiles} 个`,
