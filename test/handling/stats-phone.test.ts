@@ -55,11 +55,23 @@ async function seed(db: Db, agency: string, category: string, count: number): Pr
       });
       await appendEvent(tx, id, { type: 'submitted', at, toStatus: 'submitted' });
       if (i % 2 === 0) {
-        await appendEvent(tx, id, { type: 'accepted', at: new Date(Date.parse(at) + 2 * DAY).toISOString(), fromStatus: 'submitted', toStatus: 'accepted', actorAgencyId: agency });
+        await appendEvent(tx, id, {
+          type: 'accepted',
+          at: new Date(Date.parse(at) + 2 * DAY).toISOString(),
+          fromStatus: 'submitted',
+          toStatus: 'accepted',
+          actorAgencyId: agency,
+        });
         await tx.run('UPDATE complaints SET status = ? WHERE id = ?', ['accepted', id]);
       }
       if (i % 4 === 0) {
-        await appendEvent(tx, id, { type: 'resolved', at: new Date(Date.parse(at) + 20 * DAY).toISOString(), fromStatus: 'accepted', toStatus: 'resolved', actorAgencyId: agency });
+        await appendEvent(tx, id, {
+          type: 'resolved',
+          at: new Date(Date.parse(at) + 20 * DAY).toISOString(),
+          fromStatus: 'accepted',
+          toStatus: 'resolved',
+          actorAgencyId: agency,
+        });
         await tx.run('UPDATE complaints SET status = ? WHERE id = ?', ['resolved', id]);
       }
     });
@@ -125,9 +137,11 @@ describe.skipIf(skip)('/stats/ on a phone', { timeout: 120_000 }, () => {
       expect(cells).toEqual([]);
       expect(scrollWidth).toBeLessThanOrEqual(PHONE.width);
       // Every value still sits with its column's name.
-      const shown = await page.locator('#by-agency tbody tr').first().locator('td').evaluateAll((tds) =>
-        tds.map((td) => `${getComputedStyle(td, '::before').content.replace(/"/g, '')} ${td.textContent}`),
-      );
+      const shown = await page
+        .locator('#by-agency tbody tr')
+        .first()
+        .locator('td')
+        .evaluateAll((tds) => tds.map((td) => `${getComputedStyle(td, '::before').content.replace(/"/g, '')} ${td.textContent}`));
       expect(shown[0]).toMatch(/^收到 \d+$/);
       expect(shown.at(-1)).toMatch(/^超期比例 /);
       expect(await page.locator('#by-agency-title + figure svg rect.received').count()).toBeGreaterThan(0);

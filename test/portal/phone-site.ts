@@ -45,7 +45,20 @@ export function buildPhoneSite(): { dist: string; remove(): void } {
   const header = '姓名,单位,证件编号,岗位,状态,状态日期,发证日期,有效期至,用工方式,劳务派遣单位,照片,照片公开同意';
   const rows = Object.values(PHONE_PEOPLE).map((p) => {
     copyFileSync(join(root, 'content/rosters/renqiu/photos/RQCG-2024-0001.png'), join(folder, 'photos', `${p.no}.png`));
-    return [p.name, AGENCY, p.no, '市容巡查辅助员', p.word, p.since, '2022-01-01', p.until, '劳务派遣', '六安市皖西示例劳务派遣有限公司', `photos/${p.no}.png`, '是'].join(',');
+    return [
+      p.name,
+      AGENCY,
+      p.no,
+      '市容巡查辅助员',
+      p.word,
+      p.since,
+      '2022-01-01',
+      p.until,
+      '劳务派遣',
+      '六安市皖西示例劳务派遣有限公司',
+      `photos/${p.no}.png`,
+      '是',
+    ].join(',');
   });
   writeFileSync(join(folder, `${AGENCY}-2026-11-01.csv`), `${header}\n${rows.join('\n')}\n`);
   const dist = `${content}-dist`;
