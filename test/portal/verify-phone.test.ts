@@ -14,7 +14,7 @@ import { chromiumAvailable, CHROMIUM_PATH } from '../support/browser.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 import { formatDate, statusInfo } from '../../src/core/labels.ts';
 import type { ShownStatus } from '../../src/core/roster/schema.ts';
-import { buildPhoneSite, PHONE_PEOPLE } from './phone-site.ts';
+import { buildPhoneSite, PHONE_PEOPLE } from '../../scripts/screenshots/phone-site.ts';
 
 const PHONE = { width: 390, height: 844 };
 const skip = chromiumAvailable() ? undefined : `Chromium not found at ${CHROMIUM_PATH}`;

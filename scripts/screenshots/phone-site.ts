@@ -1,7 +1,8 @@
 /**
- * A small site for the phone tests: the sample registry and regulations, and one roster of a unit under the Lu'an
- * draft (so every page carries the draft notice) with one person per shown status, the active one with a photo
- * and a validity date, every optional field switched on (the longest first screen a deployment can have).
+ * A small site for the phone test (test/portal/verify-phone.test.ts) and the screenshots: the sample registry and
+ * regulations, and one roster of a unit under the Lu'an draft (so every page carries the draft notice) with one
+ * person per shown status, the active one with a photo and a validity date, every optional field switched on (the
+ * longest first screen a deployment can have).
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
