@@ -79,21 +79,23 @@ async function seed(db: Db, agency: string, category: string, count: number): Pr
 }
 
 /** Table cells squeezed to a few characters a line, and the page's width. */
-async function squeezed(page: Page): Promise<{ cells: string[]; scrollWidth: number }> {
+async function squeezed(page: Page): Promise<{ cells: string[]; scrollWidth: number; measured: number }> {
   return page.evaluate(() => {
     const cells: string[] = [];
-    for (const cell of document.querySelectorAll<HTMLElement>('.stats-table th, .stats-table td')) {
+    let measured = 0;
+    for (const cell of document.querySelectorAll<HTMLElement>('main table th, main table td')) {
       const text = cell.textContent?.trim() ?? '';
       // Column heads visually hidden on a phone (each cell carries its column's name) are not read there.
       const head = cell.closest('thead')?.getBoundingClientRect();
       if (!cell.offsetParent || !text || (head && head.width <= 1)) continue;
+      measured++;
       const range = document.createRange();
       range.selectNodeContents(cell);
       const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
       // Squeezed: broken into lines of fewer than 4 characters (a long label over 2–3 full lines is fine).
       if (lines > 1 && text.length / lines < 4) cells.push(`${text} (${lines} lines, ${Math.round(cell.getBoundingClientRect().width)} px)`);
     }
-    return { cells, scrollWidth: document.documentElement.scrollWidth };
+    return { cells, scrollWidth: document.documentElement.scrollWidth, measured };
   });
 }
 
@@ -133,7 +135,8 @@ describe.skipIf(skip)('/stats/ on a phone', { timeout: 120_000 }, () => {
       const context = await browser.newContext({ viewport: PHONE, javaScriptEnabled });
       const page = await context.newPage();
       await page.goto(url);
-      const { cells, scrollWidth } = await squeezed(page);
+      const { cells, scrollWidth, measured } = await squeezed(page);
+      expect(measured).toBeGreaterThan(20);
       expect(cells).toEqual([]);
       expect(scrollWidth).toBeLessThanOrEqual(PHONE.width);
       // Every value still sits with its column's name.
