@@ -2,7 +2,8 @@
  * `npm run screenshots`: what citizens see, at phone size (390×844), into docs/screenshots/ — the verification
  * page for every status (a small site built here: a unit under the Lu'an draft, every optional field published),
  * and, on the built sample site (`npm run build` first) with the functions, the lookup's not-found answer with a
- * suggestion, search by an everyday unit name, and the complaint path without JavaScript (form, error, check,
+ * suggestion, search by an everyday unit name, /stats/ (with complaints written into a scratch store), and the
+ * complaint path without JavaScript (form, error, check,
  * confirmation). Debian's Chromium (CHROMIUM_PATH) through playwright-core; Chinese text needs a CJK font
  * (Debian: fonts-noto-cjk). First screens only: a PNG shows what a phone shows before scrolling.
  */
@@ -17,6 +18,7 @@ import { complaintFields, formWords } from '../src/core/complaint/fields.ts';
 import { readSettings } from '../src/core/settings.ts';
 import { launchChromium } from '../test/support/browser.ts';
 import { buildPhoneSite, PHONE_PEOPLE } from './screenshots/phone-site.ts';
+import { seedComplaints } from './screenshots/stats-seed.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const out = join(root, 'docs', 'screenshots');
@@ -62,6 +64,21 @@ try {
   try {
     const noJs: BrowserContext = await browser.newContext({ viewport: PHONE, javaScriptEnabled: false });
     const js: BrowserContext = await browser.newContext({ viewport: PHONE });
+
+    // /stats/ with enough complaints to publish most counts (the store is the scratch one of this run).
+    for (const [agency, category, count] of [
+      ['renqiu-cgj', 'hebei-2021:10.1', 24],
+      ['renqiu-scjg', 'hebei-2021:10.2', 16],
+      ['renqiu-jtzf', 'hebei-2021:10.1', 12],
+      ['luan-cgj', 'luan-draft:15.1', 9],
+    ] as const) {
+      await seedComplaints(app.world.store, agency, category, count);
+    }
+    const stats = await noJs.newPage();
+    await stats.goto(url('/stats/'));
+    await stats.locator('#by-agency-title').scrollIntoViewIfNeeded();
+    await stats.evaluate(() => document.getElementById('by-agency-title')!.scrollIntoView());
+    await shot(stats, 'stats-phone.png');
 
     const lookup = await noJs.newPage();
     await lookup.goto(url('/lookup/?no=RQCG-2O24-0001'));

@@ -82,7 +82,7 @@ export function barChartSvg(rows: readonly StatsRow[], title: string): string {
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="${escapeHtml(title)}">` +
     `<title>${escapeHtml(title)}</title>` +
-    `<style>.label{font-size:14px}.note{font-size:12px}.received{fill:#4a6fa5}.resolved{fill:#6aa84f}</style>` +
+    `<style>.label{font-size:15px}.note{font-size:13px}.received{fill:#4a6fa5}.resolved{fill:#6aa84f}</style>` +
     `<rect x="0" y="4" width="12" height="10" class="received"/><text x="16" y="13" class="note">收到</text>` +
     `<rect x="60" y="4" width="12" height="10" class="resolved"/><text x="76" y="13" class="note">办结</text>` +
     body +

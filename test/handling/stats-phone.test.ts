@@ -3,7 +3,6 @@
  * (the built site's stylesheet): no column squeezed to a character per line and nothing wider than the screen; when
  * most counts are suppressed the page says so in words instead of drawing empty bars, and draws bars otherwise.
  */
-import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -11,72 +10,21 @@ import { buildDirectory } from '../../src/core/directory.ts';
 import { loadRegistry } from '../../src/import/registry/load.ts';
 import { loadRegulations } from '../../src/import/regulation/load.ts';
 import type { Db } from '../../functions/store/index.ts';
-import { insertComplaint } from '../../functions/store/records/complaints.ts';
-import { appendEvent } from '../../functions/store/records/events.ts';
 import { statsFunctions } from '../../functions/stats/http.ts';
 import { startServer, type RunningServer } from '../../functions/server/node.ts';
 import { freshDb, manualClock } from '../complaints/support.ts';
 import { launchChromium } from '../support/browser.ts';
 import { stackSkipReason } from '../support/stack.ts';
 import { distDir } from '../support/site.ts';
+import { seedComplaints as seed } from '../../scripts/screenshots/stats-seed.ts';
 
 const PHONE = { width: 390, height: 844 };
-const DAY = 86_400_000;
 const skip = stackSkipReason('/stats/ on a phone', ['site.css']);
 const root = resolve(import.meta.dirname, '../..');
 const contentDir = join(root, 'content');
 const regulations = await loadRegulations(contentDir);
 const registry = await loadRegistry(contentDir, new Set(regulations.keys()));
 const directory = buildDirectory({ agencies: registry.agencies, regulations, auxiliaries: [] });
-
-let seeded = 0;
-/** `count` complaints to `agency`, every other one accepted and every fourth resolved. */
-async function seed(db: Db, agency: string, category: string, count: number): Promise<void> {
-  for (let i = 0; i < count; i++) {
-    const id = randomUUID();
-    const at = new Date(Date.parse('2026-10-05T02:00:00Z') + seeded++ * 3_600_000).toISOString();
-    await db.transaction(async (tx) => {
-      await insertComplaint(tx, {
-        id,
-        reference: `TS-PHONE-${seeded}`,
-        tracking_hash: 'x',
-        kind: 'complaint',
-        status: 'submitted',
-        agency_id: agency,
-        regulation_id: 'hebei-2021',
-        category,
-        target: JSON.stringify({ about: 'unit', agencyId: agency }),
-        contents: JSON.stringify({ description: '手机统计测试' }),
-        idempotency_key: null,
-        created_at: at,
-        updated_at: at,
-        accept_due_at: new Date(Date.parse(at) + 7 * DAY).toISOString(),
-        resolve_due_at: null,
-      });
-      await appendEvent(tx, id, { type: 'submitted', at, toStatus: 'submitted' });
-      if (i % 2 === 0) {
-        await appendEvent(tx, id, {
-          type: 'accepted',
-          at: new Date(Date.parse(at) + 2 * DAY).toISOString(),
-          fromStatus: 'submitted',
-          toStatus: 'accepted',
-          actorAgencyId: agency,
-        });
-        await tx.run('UPDATE complaints SET status = ? WHERE id = ?', ['accepted', id]);
-      }
-      if (i % 4 === 0) {
-        await appendEvent(tx, id, {
-          type: 'resolved',
-          at: new Date(Date.parse(at) + 20 * DAY).toISOString(),
-          fromStatus: 'accepted',
-          toStatus: 'resolved',
-          actorAgencyId: agency,
-        });
-        await tx.run('UPDATE complaints SET status = ? WHERE id = ?', ['resolved', id]);
-      }
-    });
-  }
-}
 
 /** Table cells squeezed to a few characters a line, and the page's width. */
 async function squeezed(page: Page): Promise<{ cells: string[]; scrollWidth: number; measured: number }> {
