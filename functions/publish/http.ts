@@ -48,10 +48,12 @@ async function readUpload(request: Request): Promise<{ name: string; bytes: Uint
 
 /**
  * A POST from a page of another site is refused even though the cookie is SameSite=Strict: the sign-in request
- * form carries no cookie at all, and older browsers ignore SameSite.
+ * form carries no cookie at all, and older browsers ignore SameSite. Browsers that send Sec-Fetch-Site are judged
+ * by it alone: these pages' `Referrer-Policy: no-referrer` makes Chromium send `Origin: null` on their own forms.
  */
 function crossSite(request: Request, siteUrl: string): boolean {
-  if (request.headers.get('sec-fetch-site') === 'cross-site') return true;
+  const fetchSite = request.headers.get('sec-fetch-site');
+  if (fetchSite) return fetchSite !== 'same-origin';
   const origin = request.headers.get('origin');
   if (!origin || origin === 'null') return origin === 'null';
   try {
