@@ -184,8 +184,13 @@ export function publishFunctions(world: PublishWorld, republisher?: Republisher)
         }
         return html(done.status, problemHtml(done.status, done.message));
       }
-      republisher.request(done.version);
-      return redirect('/publish/workspace/');
+      const state = await republisher.request(done.version);
+      if (state.state === 'building') return redirect('/publish/workspace/');
+      // A build hook has answered: said here, because the next request may reach another serverless instance.
+      return html(
+        state.state === 'failed' ? 502 : 200,
+        workspaceHtml(session, await listVersions(world.store, session.agency.id), state),
+      );
     }
     if (pathname === '/publish/workspace/upload') {
       if (read) return redirect('/publish/workspace/');
