@@ -187,10 +187,7 @@ export function publishFunctions(world: PublishWorld, republisher?: Republisher)
       const state = await republisher.request(done.version);
       if (state.state === 'building') return redirect('/publish/workspace/');
       // A build hook has answered: said here, because the next request may reach another serverless instance.
-      return html(
-        state.state === 'failed' ? 502 : 200,
-        workspaceHtml(session, await listVersions(world.store, session.agency.id), state),
-      );
+      return html(state.state === 'failed' ? 502 : 200, workspaceHtml(session, await listVersions(world.store, session.agency.id), state));
     }
     if (pathname === '/publish/workspace/upload') {
       if (read) return redirect('/publish/workspace/');

@@ -82,8 +82,8 @@ function publicationHtml(versions: readonly VersionRow[], state: PublicationStat
         : state?.state === 'requested'
           ? `<p class="building" role="status" data-state="requested">第 ${state.seq} 版已记录，已通知网站托管平台重新生成网站；通常几分钟后在网站上公示，完成前公众看到的仍是上一版。</p>`
           : state?.state === 'live'
-          ? `<p role="status" data-state="live">第 ${state.seq} 版已在网站上公示。</p>`
-          : '';
+            ? `<p role="status" data-state="live">第 ${state.seq} 版已在网站上公示。</p>`
+            : '';
   if (!current) return `<h2>已公示的名单</h2>${stateLine}<p>本机关还没有通过工作台发布过名单。</p>`;
   const counts = JSON.parse(current.counts) as { total?: number };
   const undo = previous

@@ -24,7 +24,6 @@ const CONTENT = join(WORK, 'content');
 const OUT = join(WORK, 'dist');
 const VAR = join(WORK, 'var');
 const AGENCY = 'renqiu-jtys';
-const MAILBOX = 'jtj@renqiu.gov.cn.example';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
@@ -193,9 +192,24 @@ try {
 
   console.log(`confirm → first new verification page served: ${seconds(servedAt - confirmedAt)} (last new page: HTTP ${lastStatus})`);
   console.log(`confirm → workspace says live: ${seconds(liveAt - confirmedAt)}`);
-  console.log(describe('other pages before confirm (5 s)', load.samples.filter((s) => s.at < confirmedAt)));
-  console.log(describe('other pages during the rebuild', load.samples.filter((s) => s.at >= confirmedAt && s.at <= servedAt)));
-  console.log(describe('other pages after the swap (2 s)', load.samples.filter((s) => s.at > servedAt)));
+  console.log(
+    describe(
+      'other pages before confirm (5 s)',
+      load.samples.filter((s) => s.at < confirmedAt),
+    ),
+  );
+  console.log(
+    describe(
+      'other pages during the rebuild',
+      load.samples.filter((s) => s.at >= confirmedAt && s.at <= servedAt),
+    ),
+  );
+  console.log(
+    describe(
+      'other pages after the swap (2 s)',
+      load.samples.filter((s) => s.at > servedAt),
+    ),
+  );
   console.log(describe('other pages, whole run', load.samples));
   if (lastStatus !== 200 || load.samples.some((s) => !s.ok)) process.exitCode = 1;
 } finally {
