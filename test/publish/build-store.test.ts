@@ -1,7 +1,13 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openPostgres } from '../../functions/store/postgres.ts';
+import { migrate } from '../../functions/store/migrations.ts';
+import { publishVersion } from '../../functions/store/records/roster-versions.ts';
+import { readWorkspaceRosters } from '../../src/import/workspace-rosters.ts';
 import { pgSkipReason, TEST_DATABASE_URL, tempDir } from '../complaints/support.ts';
 
 /**
@@ -57,4 +63,43 @@ describe('the build when the workspace store cannot be read', () => {
       expect(existsSync(join(work, 'no-such.sqlite'))).toBe(false);
     });
   }
+});
+
+describe.skipIf(pgSkipReason)('a build role that may not use the schema', () => {
+  const schema = `test_${randomBytes(6).toString('hex')}`;
+  const role = `reader_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  afterAll(async () => {
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    await admin.query(`DROP OWNED BY ${role}`).catch(() => undefined);
+    await admin.query(`DROP ROLE IF EXISTS ${role}`).catch(() => undefined);
+    await admin.end();
+  });
+
+  it('fails naming the schema instead of reading no versions (which would unpublish every workspace roster)', async () => {
+    await admin.connect();
+    const db = openPostgres(TEST_DATABASE_URL, { schema });
+    await migrate(db);
+    await publishVersion(db, {
+      agencyId: 'rq-scjg',
+      publishedAt: '2026-11-20T02:00:00.000Z',
+      mailbox: 'clerk@example.org',
+      fileHash: 'h',
+      counts: {},
+      diff: {},
+      records: [{ certificateNo: 'S-1', name: '丙', agencyId: 'rq-scjg', status: 'active' }],
+    });
+    await db.close();
+    const password = randomBytes(12).toString('hex');
+    await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
+    await admin.query(`ALTER ROLE ${role} SET search_path = ${schema}`);
+    // SELECT granted, USAGE on the schema forgotten.
+    await admin.query(`GRANT SELECT ON ${schema}.roster_versions TO ${role}`);
+    const url = new URL(TEST_DATABASE_URL);
+    url.username = role;
+    url.password = password;
+    await expect(readWorkspaceRosters(url.toString())).rejects.toThrow(`无权使用 schema ${schema}`);
+    await admin.query(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
+    expect((await readWorkspaceRosters(url.toString())).map((r) => r.agencyId)).toEqual(['rq-scjg']);
+  });
 });
