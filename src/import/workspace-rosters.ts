@@ -30,12 +30,6 @@ const recordsSchema = z.array(auxiliarySchema);
 
 const SELECT = "SELECT agency_id, seq, published_at, records FROM roster_versions WHERE status = 'published' ORDER BY agency_id";
 
-/** Schemas named in the search path that exist but that the role may not use. */
-const UNUSABLE_SCHEMAS = `SELECT n.nspname AS name
-  FROM unnest(string_to_array(current_setting('search_path'), ',')) AS p(entry)
-  JOIN pg_namespace n ON n.nspname = trim(both ' "' from p.entry)
- WHERE NOT has_schema_privilege(n.oid, 'USAGE')`;
-
 export class WorkspaceStoreError extends Error {
   override name = 'WorkspaceStoreError';
 }
@@ -104,3 +98,9 @@ async function readPostgres(url: string): Promise<unknown[]> {
     await client.end();
   }
 }
+
+/** Schemas named in the search path that exist but that the role may not use. */
+const UNUSABLE_SCHEMAS = `SELECT n.nspname AS name
+  FROM unnest(string_to_array(current_setting('search_path'), ',')) AS p(entry)
+  JOIN pg_namespace n ON n.nspname = trim(both ' "' from p.entry)
+ WHERE NOT has_schema_privilege(n.oid, 'USAGE')`;
