@@ -105,7 +105,7 @@ export function buildFailureMessage(output: string): string {
  * version is then `requested`, not live. Anything else withdraws the version. The hook's URL is a credential: it
  * is never shown or logged.
  */
-export function buildHook(url: string, timeoutMs = 10_000): SiteBuilder {
+export function buildHook(url: string, timeoutMs = 8000): SiteBuilder {
   return async () => {
     const response = await fetch(url, { method: 'POST', signal: AbortSignal.timeout(timeoutMs) }).catch(() => undefined);
     await response?.arrayBuffer().catch(() => undefined);

@@ -140,6 +140,20 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 }
 
 describe('BUILD_HOOK_URL as a setting', () => {
+  it('a hook that does not answer in time counts as refused', async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+    try {
+      const started = performance.now();
+      const result = await buildHook(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/hook`, 300)();
+      expect(result).toMatchObject({ ok: false, message: expect.stringContaining('无法连接或超时') });
+      expect(performance.now() - started).toBeLessThan(3000);
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
+  });
+
   it('is read from the environment, and the functions POST it when set', async () => {
     const hook = await startHook();
     try {
