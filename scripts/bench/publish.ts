@@ -5,7 +5,7 @@
  * the new site in. Prints the time from the confirm POST to the first new verification page being served, and to
  * the workspace saying 已在网站上公示, while BENCH_PUBLISH_CONCURRENCY (4) loops request other pages — home, random
  * verification pages, agency pages, search, complaint form — and record count, failures (anything but 200 or an
- * error), median, p99 and max latency, before and during the rebuild.
+ * error), median, p99 and max latency, before and during the rebuild. BENCH_PUBLISH_PAUSE_MS (0) paces each loop.
  *
  * Content and the first build are kept in BENCH_DIR (.bench/publish-<size>) and reused by later runs.
  */
@@ -19,6 +19,8 @@ const ROOT = resolve(import.meta.dirname, '../..');
 const SIZE = Number(process.env.BENCH_SITE_SIZE || 100_000);
 const ROWS = Number(process.env.BENCH_PUBLISH_ROWS || 200);
 const CONCURRENCY = Number(process.env.BENCH_PUBLISH_CONCURRENCY || 4);
+/** Pause after each answer in a loop (ms): 0 keeps the server saturated, the worst case for the build's share of CPU. */
+const PAUSE_MS = Number(process.env.BENCH_PUBLISH_PAUSE_MS || 0);
 const WORK = resolve(process.env.BENCH_DIR || join(ROOT, '.bench', `publish-${SIZE}`));
 const CONTENT = join(WORK, 'content');
 const OUT = join(WORK, 'dist');
@@ -116,6 +118,7 @@ function loadLoops(base: string, paths: string[]): { samples: Sample[]; stop: ()
         ok = false;
       }
       samples.push({ at: started, ms: performance.now() - started, ok });
+      if (PAUSE_MS > 0) await new Promise((r) => setTimeout(r, PAUSE_MS));
     }
   };
   const loops = Array.from({ length: CONCURRENCY }, loop);
@@ -148,7 +151,7 @@ function otherPages(): string[] {
   return paths;
 }
 
-console.log(`publish: ${SIZE} auxiliaries, ${ROWS} people uploaded by ${AGENCY}, ${CONCURRENCY} request loops, work folder ${WORK}`);
+console.log(`publish: ${SIZE} auxiliaries, ${ROWS} people uploaded by ${AGENCY}, ${CONCURRENCY} request loops (pause ${PAUSE_MS} ms), work folder ${WORK}`);
 await prepare();
 const paths = otherPages();
 const { child, url } = await startServer();
