@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -172,6 +173,7 @@ describe('BUILD_HOOK_URL as a setting', () => {
       } finally {
         await withHook.close();
         await without.close();
+        rmSync(work, { recursive: true, force: true });
       }
     } finally {
       hook.server.close();
