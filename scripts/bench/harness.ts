@@ -44,14 +44,18 @@ export function ownCpuSeconds(pid: number): number {
   return t.userS + t.sysS;
 }
 
-/** Summed user+sys of every live process whose name (proc(5) `comm`) matches, e.g. PostgreSQL's backends. */
-export function cpuOfProcessesNamed(name: RegExp): number {
+/**
+ * Summed user+sys of every live process whose name (proc(5) `comm`) and command line match, e.g. the PostgreSQL
+ * backends serving one database (`{ comm: /^postgres$/, cmdline: /postgres: \S+ mydb / }`).
+ */
+export function cpuOfProcesses(match: { comm: RegExp; cmdline?: RegExp }): number {
   let total = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (!name.test(stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')))) continue;
+      if (!match.comm.test(stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')))) continue;
+      if (match.cmdline && !match.cmdline.test(readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' '))) continue;
       total += ownCpuSeconds(Number(entry));
     } catch {
       /* ended meanwhile */
