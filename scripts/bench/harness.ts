@@ -181,17 +181,13 @@ export function benchRuns(fallback = 3): number {
   return runs;
 }
 
-export interface Side<T extends Measured> {
+export interface Side<T> {
   label: string;
   run: (round: number) => Promise<T>;
 }
 
 /** Runs the sides in alternating rounds (A, B, A, B, …); `onRun` sees each result as it comes. */
-export async function alternate<T extends Measured>(
-  sides: Side<T>[],
-  rounds: number,
-  onRun?: (label: string, round: number, result: T) => void,
-): Promise<Map<string, T[]>> {
+export async function alternate<T>(sides: Side<T>[], rounds: number, onRun?: (label: string, round: number, result: T) => void): Promise<Map<string, T[]>> {
   const results = new Map<string, T[]>(sides.map((s) => [s.label, []]));
   for (let round = 1; round <= rounds; round++) {
     for (const side of sides) {
