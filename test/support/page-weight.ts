@@ -99,7 +99,8 @@ export async function watchNetwork(
         continue;
       }
       out.bytes += entry.bytes;
-      const type = (out.byType[entry.type] ??= { requests: 0, bytes: 0 });
+      out.byType[entry.type] ??= { requests: 0, bytes: 0 };
+      const type = out.byType[entry.type]!;
       type.requests++;
       type.bytes += entry.bytes;
       if (new URL(entry.url).pathname.startsWith('/pagefind/')) out.pagefindBytes += entry.bytes;
