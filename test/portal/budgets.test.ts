@@ -64,12 +64,12 @@ describe.skipIf(!!skip)('page budgets for slow phones', { timeout: 180_000 }, ()
   });
 
   it(`the first search result shows after at most ${PAGE_BUDGETS.firstSearchBytes / 1024} KB`, () => {
-    expect(search.atFirstResult.pagefindBytes, 'the search index was loaded').toBeGreaterThan(0);
+    expect(search.atFirstResult.byType.fetch?.requests ?? 0, 'the search index was fetched').toBeGreaterThan(0);
     expect(search.atFirstResult.bytes).toBeLessThanOrEqual(PAGE_BUDGETS.firstSearchBytes);
   });
 
   // Not met yet: Pagefind's loader, worker, WebAssembly, metadata, filter, index and fragment files come one request
-  // each (13 requests on the sample site). When the search needs fewer, this fails and turns into a plain `it`.
+  // each (13 requests on the sample site). Once the search needs 8 or fewer, `it.fails` reports it: make it a plain `it`.
   it.fails(`the first search result shows after at most ${PAGE_BUDGETS.firstSearchRequests} requests`, () => {
     expect(search.atFirstResult.requests).toBeLessThanOrEqual(PAGE_BUDGETS.firstSearchRequests);
   });
