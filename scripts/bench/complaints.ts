@@ -231,6 +231,8 @@ interface Figures extends Measured {
   emlFiles: number;
   errors: number;
   drainS: number;
+  /** Stored complaints whose mail was still unsent when the load stopped (what the drain then sent). */
+  backlog: number;
   /** Server (+ PostgreSQL backends) CPU per answered submission, ms. */
   cpuMsPerSubmission: number;
 }
@@ -268,6 +270,7 @@ async function once(kind: Kind, database: 'sqlite' | 'postgres', certificateNo: 
     // The mail worker goes on until every stored complaint's mail is sent (or the limit passes).
     const drainStarted = performance.now();
     let seen = await inspect(database, env);
+    const backlog = seen.unsent;
     while (kind === 'real' && seen.unsent > 0 && performance.now() - drainStarted < DRAIN_LIMIT_S * 1000) {
       await new Promise((r) => setTimeout(r, 250));
       seen = await inspect(database, env);
@@ -290,6 +293,7 @@ async function once(kind: Kind, database: 'sqlite' | 'postgres', certificateNo: 
       emlFiles: kind === 'real' ? readdirSync(outbox).filter((f) => f.endsWith('.eml')).length : 0,
       errors: result.errors,
       drainS,
+      backlog,
       cpuMsPerSubmission: (cpuS * 1000) / Math.max(1, result.references.length),
     };
   } finally {
@@ -329,7 +333,7 @@ async function main(): Promise<void> {
   );
   console.log('figures: median (min–max) over the rounds; CPU = server (+ PostgreSQL backends) user+sys per 201, load start to mail drained');
   console.log(
-    '| store | server | submissions/s | CPU ms/submission | p50 ms | p99 ms | 201 answered | with JPEG | lost | mail not sent | .eml | drain s | non-201 |',
+    '| store | server | submissions/s | CPU ms/submission | p50 ms | p99 ms | 201 answered | with JPEG | lost | mail not sent | .eml | mail backlog at end → drain s | non-201 |',
   );
   console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   let failed = false;
@@ -355,7 +359,14 @@ async function main(): Promise<void> {
         )} | ${withSpread(
           r.map((x) => x.p99),
           1,
-        )} | ${sum((x) => x.answered)} | ${sum((x) => x.withEvidence)} | ${sum((x) => x.lost)} | ${kind === 'real' ? sum((x) => x.unsent) : '—'} | ${kind === 'real' ? sum((x) => x.emlFiles) : '—'} | ${kind === 'real' ? withSpread(r.map((x) => x.drainS)) : '—'} | ${sum((x) => x.errors)} |`,
+        )} | ${sum((x) => x.answered)} | ${sum((x) => x.withEvidence)} | ${sum((x) => x.lost)} | ${kind === 'real' ? sum((x) => x.unsent) : '—'} | ${kind === 'real' ? sum((x) => x.emlFiles) : '—'} | ${
+          kind === 'real'
+            ? `${withSpread(
+                r.map((x) => x.backlog),
+                0,
+              )} → ${withSpread(r.map((x) => x.drainS))}`
+            : '—'
+        } | ${sum((x) => x.errors)} |`,
       );
     }
     const median = (kind: Kind, f: (x: Figures) => number) => summarize(results.get(kind)!.map(f)).median;
