@@ -110,11 +110,17 @@ function startChild(kind: Kind, env: Record<string, string>): Promise<{ child: C
   const args = kind === 'real' ? [join(ROOT, 'scripts/start.ts')] : [import.meta.filename, '--serve-bare'];
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
+    // The real server logs a line per submission: read until it listens, then only drain the pipe.
     let out = '';
+    let listening = false;
     child.stdout!.on('data', (c: Buffer) => {
+      if (listening) return;
       out += c.toString();
       const m = /listening (http:\/\/[\d.:]+)/.exec(out);
-      if (m) resolve({ child, url: m[1]! });
+      if (m) {
+        listening = true;
+        resolve({ child, url: m[1]! });
+      }
     });
     child.once('exit', (code) => reject(new Error(`${kind} server exited (${code}):\n${out}`)));
   });
