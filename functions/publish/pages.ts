@@ -1,6 +1,7 @@
 import { escapeHtml } from '../../src/core/text.ts';
 import { pageHtml } from '../../src/core/frame.ts';
 import type { Agency } from '../../src/core/registry/schema.ts';
+import { groupByRegion } from '../../src/core/registry/regions.ts';
 import { formatProblem } from '../../src/import/roster/index.ts';
 import { STATUS_NAMES } from '../../src/import/roster/status.ts';
 import type { UploadResult } from './upload.ts';
@@ -24,11 +25,9 @@ export function problemHtml(status: number, message: string, title = '无法继�
 }
 
 function agencyOptions(agencies: readonly Agency[], selected: string | undefined): string {
-  const byRegion = new Map<string, Agency[]>();
-  for (const a of agencies) byRegion.set(a.region, [...(byRegion.get(a.region) ?? []), a]);
-  return `<option value="">请选择</option>${[...byRegion]
+  return `<option value="">请选择</option>${groupByRegion(agencies)
     .map(
-      ([region, list]) =>
+      ({ region, agencies: list }) =>
         `<optgroup label="${escapeHtml(region)}">${list
           .map((a) => `<option value="${escapeHtml(a.id)}"${a.id === selected ? ' selected' : ''}>${escapeHtml(a.name)}</option>`)
           .join('')}</optgroup>`,
