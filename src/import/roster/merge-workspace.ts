@@ -2,6 +2,7 @@ import { certificateLookupKey } from '../../core/text.ts';
 import type { Registry } from '../registry/load.ts';
 import type { WorkspaceRoster } from '../workspace-rosters.ts';
 import type { RosterResult } from './types.ts';
+import { shanghaiDate } from './status-history.ts';
 
 export class RosterSourceConflictError extends Error {
   override name = 'RosterSourceConflictError';
@@ -12,10 +13,6 @@ export class RosterSourceConflictError extends Error {
   }
 }
 
-/** `2026-11-20` in China Standard Time. */
-function shanghaiDate(iso: string): string {
-  return new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
-}
 
 /**
  * Adds the rosters agencies published through the workspace to the ones read from Git files. An agency has one
