@@ -13,7 +13,8 @@ const STYLE = `<style>.publish label{display:block;font-weight:bold;margin-top:1
 .publish table{border-collapse:collapse}.publish td,.publish th{border:1px solid #b1b4b6;padding:.3em .6em;text-align:left;vertical-align:top}</style>`;
 
 export function page(title: string, body: string): string {
-  return pageHtml(title, undefined, `${STYLE}<div class="publish">${body}</div>`);
+  // Credentials' pages and the publication log: never indexed (the headers say so too).
+  return pageHtml(title, undefined, `${STYLE}<div class="publish">${body}</div>`, { noindex: true });
 }
 
 export function problemHtml(status: number, message: string, title = '无法继续'): string {
@@ -58,11 +59,13 @@ export function linkSentHtml(agency: Agency, masked: string): string {
 }
 
 /** The page a mailed link opens (GET): it never signs in by itself, because mail scanners open links. */
-export function confirmSignInHtml(agency: Agency, mailbox: string): string {
+export function confirmSignInHtml(agency: Agency, mailbox: string, role: 'clerk' | 'oversight' = 'clerk'): string {
+  const title = role === 'oversight' ? '登录查看发布记录' : '登录名单发布';
+  const what = role === 'oversight' ? '查看所监督机关的名单发布记录' : '发布本机关的名单';
   return page(
-    '登录名单发布',
-    `<h1>登录名单发布</h1><dl><dt>机关</dt><dd>${escapeHtml(agency.name)}</dd><dt>邮箱</dt><dd>${escapeHtml(mailbox)}</dd></dl>
-<p>按下按钮后，您将以本机关的身份登录，最长 8 小时。此链接随即失效。</p>
+    title,
+    `<h1>${title}</h1><dl><dt>机关</dt><dd>${escapeHtml(agency.name)}</dd><dt>邮箱</dt><dd>${escapeHtml(mailbox)}</dd></dl>
+<p>按下按钮后，您将以本机关的身份登录，${what}，最长 8 小时。此链接随即失效。</p>
 <form method="post" action=""><button type="submit" class="btn">登录</button></form>`,
   );
 }
