@@ -127,3 +127,17 @@ export async function publicationLog(db: Db, agencyIds: readonly string[], limit
   );
   return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
 }
+
+/** Agencies with any stored version. */
+export async function agenciesWithVersions(db: Db): Promise<string[]> {
+  const rows = await db.query<{ agency_id: string }>('SELECT DISTINCT agency_id FROM roster_versions ORDER BY agency_id');
+  return rows.map((r) => r.agency_id);
+}
+
+/**
+ * The retention purge's one edit of history: a version's records and diff with the names of people past the
+ * retention period removed. Nothing else of the row changes.
+ */
+export async function replaceVersionNames(db: Db, id: string, records: unknown, diff: unknown): Promise<void> {
+  await db.run('UPDATE roster_versions SET records = ?, diff = ? WHERE id = ?', [JSON.stringify(records), JSON.stringify(diff), id]);
+}
