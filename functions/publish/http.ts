@@ -6,7 +6,7 @@ import { endSession } from '../store/records/publish-sessions.ts';
 import { clearedCookie, cookieName, readCookie, sessionCookie } from './cookie.ts';
 import { chooseAgencyHtml, confirmSignInHtml, linkSentHtml, problemHtml, uploadResultHtml, workspaceHtml } from './pages.ts';
 import { checkUpload, parseRecords } from './upload.ts';
-import { confirmDraft, republishPrevious } from './confirm.ts';
+import { confirmDraft, republishPrevious, undoWindow } from './confirm.ts';
 import type { Republisher } from './republish.ts';
 import { findDraft } from '../store/records/roster-drafts.ts';
 import { listVersions } from '../store/records/roster-versions.ts';
@@ -184,7 +184,9 @@ export function publishFunctions(world: PublishWorld, republisher?: Republisher)
 
     if (pathname === '/publish/workspace' || pathname === '/publish/workspace/') {
       if (!read) return html(405, problemHtml(405, '此页只接受 GET。'), { allow: 'GET' });
-      return html(200, workspaceHtml(session, await listVersions(world.store, session.agency.id), republisher?.status(session.agency.id)));
+      const versions = await listVersions(world.store, session.agency.id);
+      const undo = versions[0]?.status === 'published' ? undoWindow(world, versions[0]) : undefined;
+      return html(200, workspaceHtml(session, versions, republisher?.status(session.agency.id), undefined, undo));
     }
 
     if (pathname === '/publish/workspace/confirm' || pathname === '/publish/workspace/undo') {

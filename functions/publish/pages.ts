@@ -1,5 +1,6 @@
 import { escapeHtml } from '../../src/core/text.ts';
 import { pageHtml } from '../../src/core/frame.ts';
+import { formatDate } from '../../src/core/labels.ts';
 import type { Agency } from '../../src/core/registry/schema.ts';
 import { formatProblem } from '../../src/import/roster/index.ts';
 import { STATUS_NAMES } from '../../src/import/roster/status.ts';
@@ -75,7 +76,13 @@ export function shanghaiTime(iso: string): string {
   return new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
-function publicationHtml(versions: readonly VersionRow[], state: PublicationState | undefined): string {
+/** Whether the previous version may still be restored, and until when (confirm.ts undoWindow). */
+export interface UndoWindow {
+  open: boolean;
+  until: string;
+}
+
+function publicationHtml(versions: readonly VersionRow[], state: PublicationState | undefined, window: UndoWindow | undefined): string {
   const [current, previous] = versions;
   const stateLine =
     state?.state === 'building'
@@ -87,9 +94,11 @@ function publicationHtml(versions: readonly VersionRow[], state: PublicationStat
           : '';
   if (!current) return `<h2>已公示的名单</h2>${stateLine}<p>本机关还没有通过工作台发布过名单。</p>`;
   const counts = JSON.parse(current.counts) as { total?: number };
-  const undo = previous
-    ? `<form method="post" action="/publish/workspace/undo"><button type="submit" class="btn btn-plain">撤销：重新发布第 ${previous.seq} 版（${escapeHtml(shanghaiTime(previous.published_at))}）</button></form>`
-    : '';
+  const undo = !previous
+    ? ''
+    : window && !window.open
+      ? `<p class="muted" data-undo="closed">第 ${previous.seq} 版已超过可以撤销恢复的期限（${formatDate(window.until)} 届满），不能再恢复。</p>`
+      : `<form method="post" action="/publish/workspace/undo"><button type="submit" class="btn btn-plain">撤销：重新发布第 ${previous.seq} 版（${escapeHtml(shanghaiTime(previous.published_at))}）</button>${window ? `<p class="muted">可撤销至 ${formatDate(window.until)}（离职人员姓名的保存期限）。</p>` : ''}</form>`;
   return `<h2>已公示的名单</h2>${stateLine}<p data-version="${current.seq}">当前第 ${current.seq} 版，${escapeHtml(shanghaiTime(current.published_at))} 由 ${escapeHtml(current.mailbox)} 发布，共 ${counts.total ?? 0} 人。</p>${undo}`;
 }
 
@@ -98,12 +107,13 @@ export function workspaceHtml(
   versions: readonly VersionRow[] = [],
   state?: PublicationState,
   notice?: string,
+  undo?: UndoWindow,
 ): string {
   return page(
     `名单发布：${session.agency.name}`,
     `<h1>名单发布：${escapeHtml(session.agency.name)}</h1>
 <p data-agency="${escapeHtml(session.agency.id)}">您已以 ${escapeHtml(session.mailbox)} 登录，登录至 ${escapeHtml(shanghaiTime(session.expiresAt))} 有效。</p>
-${notice ? `<p class="error" role="alert">${escapeHtml(notice)}</p>` : ''}${publicationHtml(versions, state)}
+${notice ? `<p class="error" role="alert">${escapeHtml(notice)}</p>` : ''}${publicationHtml(versions, state, undo)}
 ${uploadFormHtml()}
 <form method="post" action="/publish/sign-out"><button type="submit" class="btn btn-plain">退出登录</button></form>`,
   );
