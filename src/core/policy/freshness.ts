@@ -38,7 +38,7 @@ export function freshnessRule(freshness: FreshnessPolicy, until: string): string
 }
 
 /** The warning itself. */
-export const STALE_WARNING = '本名单已超过规定期限未更新，可能已过时：人员和状态可能已有变化，请以发证机关的答复为准。';
+export const STALE_WARNING = '本名单已超过更新期限，可能已过时：人员和状态可能已有变化，请以该机关的答复为准。';
 
 /** The daily summary's line for one agency. */
 export function staleSummaryLine(asOf: string, until: string): string {
