@@ -130,7 +130,11 @@ export function publishFunctions(world: PublishWorld, republisher?: Republisher)
       if ('error' in form && typeof form.status === 'number') return html(form.status, problemHtml(form.status, String(form.error)));
       const bureauId = (form as Record<string, string>).bureau ?? '';
       const bureau = bureausOf(world.directory).find((b) => b.id === bureauId);
-      if (!bureau) return html(422, chooseBureauHtml(bureausOf(world.directory), bureauId ? '这个机关不是名录中任何机关的监督机关，请从列表中选择。' : '请选择监督机关。'));
+      if (!bureau)
+        return html(
+          422,
+          chooseBureauHtml(bureausOf(world.directory), bureauId ? '这个机关不是名录中任何机关的监督机关，请从列表中选择。' : '请选择监督机关。'),
+        );
       return (
         limited(bureau, `oversight:${bureau.id}`, context.clientAddress) ??
         html(200, linkSentHtml(bureau, maskedMailbox(await requestSignIn(world, bureau, 'oversight'))))

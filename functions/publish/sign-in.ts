@@ -80,7 +80,13 @@ export async function requestSignIn(world: PublishWorld, agency: Agency, role: P
     });
     await enqueueMail(
       tx,
-      { ...mail, complaintId: null, key: `publish-${hashToken(token).slice(0, 16)}`, kind: oversight ? 'oversight-sign-in' : 'publish-sign-in', recipient: mailbox },
+      {
+        ...mail,
+        complaintId: null,
+        key: `publish-${hashToken(token).slice(0, 16)}`,
+        kind: oversight ? 'oversight-sign-in' : 'publish-sign-in',
+        recipient: mailbox,
+      },
       now.toISOString(),
       mailHost(world.settings.siteUrl),
     );

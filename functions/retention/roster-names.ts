@@ -93,7 +93,9 @@ export async function purgeLeaverNames(world: { store: Db; clock: Clock; policy?
     const published = goneByAgency.get(draft.agency_id) ?? new Set<string>();
     const gone = new Set(
       records
-        .filter((r) => ENDED_STATUSES.has(r.status) && (published.has(certificateLookupKey(r.certificateNo)) || (r.statusSince && past(r.status, r.statusSince))))
+        .filter(
+          (r) => ENDED_STATUSES.has(r.status) && (published.has(certificateLookupKey(r.certificateNo)) || (r.statusSince && past(r.status, r.statusSince))),
+        )
         .map((r) => certificateLookupKey(r.certificateNo)),
     );
     const changed = gone.size ? withoutNames(records, JSON.parse(draft.diff), gone) : undefined;

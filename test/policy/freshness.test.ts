@@ -57,15 +57,16 @@ describe('freshness: N working days in the policy file', () => {
     const site = await getSite();
     const portal = buildPortal(site);
     const f = portal.freshnessOf('renqiu-cgj')!;
-    const note = /<p class="freshness" data-current-until="([\d-]+)">([\s\S]*?)<\/p>/.exec(html);
-    expect(note).not.toBeNull();
-    expect(note![1]).toBe(currentUntil(f.asOf, site.policy.freshness, makeCalendar(site.holidays)));
-    expect(note![2]).toContain(formatDate(f.asOf));
-    expect(note![2]).toContain(`即 ${formatDate(note![1])} 之后`);
-    expect(note![2]).toContain('本平台设定的更新期限');
+    const match = /<p class="freshness" data-current-until="([\d-]+)">([\s\S]*?)<\/p>/.exec(html);
+    expect(match).not.toBeNull();
+    const [, until = '', note = ''] = match!;
+    expect(until).toBe(currentUntil(f.asOf, site.policy.freshness, makeCalendar(site.holidays)));
+    expect(note).toContain(formatDate(f.asOf));
+    expect(note).toContain(`即 ${formatDate(until)} 之后`);
+    expect(note).toContain('本平台设定的更新期限');
     // Stale when built: the warning shows as written; otherwise it is in the page, hidden, for the script.
-    const warning = /<strong class="stale-warning"[^>]*>/.exec(note![2])![0];
-    expect(warning.includes('hidden')).toBe(!(portal.today > note![1]!));
+    const warning = /<strong class="stale-warning"[^>]*>/.exec(note)![0];
+    expect(warning.includes('hidden')).toBe(!(portal.today > until));
   });
 
   it('freshness.js shows the warning once the date has passed, and only then', () => {
@@ -105,9 +106,17 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           ['other-cgj', '2026-11-20'],
         ]),
       });
-      const world = { store: db, clock: manualClock('2026-11-23T02:00:00.000Z'), directory, policy: directory.policy, settings: { secret: 's', siteUrl: 'https://gongshi.example' } };
+      const world = {
+        store: db,
+        clock: manualClock('2026-11-23T02:00:00.000Z'),
+        directory,
+        policy: directory.policy,
+        settings: { secret: 's', siteUrl: 'https://gongshi.example' },
+      };
       expect(await sendDailySummaries(world, world.clock.now())).toBe(1);
-      const mails = await db.query<{ recipient: string; subject: string; body_text: string }>("SELECT recipient, subject, body_text FROM outbox WHERE kind = 'summary'");
+      const mails = await db.query<{ recipient: string; subject: string; body_text: string }>(
+        "SELECT recipient, subject, body_text FROM outbox WHERE kind = 'summary'",
+      );
       expect(mails.map((m) => m.recipient)).toEqual(['sfj@city.example']);
       expect(mails[0]!.subject).toContain('名单可能已过时 1 个机关');
       expect(mails[0]!.body_text).toContain(`示例市城市管理综合行政执法局 · 名单日期 ${formatDate('2026-11-13')}，${formatDate('2026-11-20')} 后未再更新`);

@@ -65,7 +65,11 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(log.status).toBe(200);
       expect(log.headers.get('x-robots-tag')).toBe('noindex');
       expect(log.text).toContain('<meta name="robots" content="noindex">');
-      const rows = [...log.text.matchAll(/<tr data-agency="([^"]+)" data-seq="(\d+)">(.*?)<\/tr>/g)].map((m) => ({ agency: m[1], seq: Number(m[2]), row: m[3]! }));
+      const rows = [...log.text.matchAll(/<tr data-agency="([^"]+)" data-seq="(\d+)">(.*?)<\/tr>/g)].map((m) => ({
+        agency: m[1],
+        seq: Number(m[2]),
+        row: m[3]!,
+      }));
       expect(rows.map((r) => [r.agency, r.seq])).toEqual([
         ['city-cgj', 3],
         ['city-cgj', 2],

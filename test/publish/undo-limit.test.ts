@@ -42,7 +42,12 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     async function worldWith(years: number) {
       const world = await publishWorld(db);
       const regulations = await loadRegulations(join(import.meta.dirname, '../../content'));
-      world.directory = buildDirectory({ agencies: world.directory.agencies, regulations, auxiliaries: [], policy: { ...DEFAULT_POLICY, retention: { leaversYears: years } } });
+      world.directory = buildDirectory({
+        agencies: world.directory.agencies,
+        regulations,
+        auxiliaries: [],
+        policy: { ...DEFAULT_POLICY, retention: { leaversYears: years } },
+      });
       return world;
     }
     const session = (world: Awaited<ReturnType<typeof worldWith>>) => ({

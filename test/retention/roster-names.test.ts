@@ -41,18 +41,39 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     let db: Db;
     beforeAll(async () => {
       db = await freshDb(kind);
-      await publish(db, [p('A', NAMES.a, 'active'), p('B', NAMES.b, 'active'), p('C', NAMES.c, 'active'), p('D', NAMES.d, 'active'), p('E', NAMES.e, 'active')], '2023-06-01T02:00:00.000Z');
       await publish(
         db,
-        [p('A', NAMES.a, 'left', '2024-01-05'), p('B', NAMES.b, 'left'), p('C', NAMES.c, 'active'), p('D', NAMES.d, 'revoked', '2025-06-01'), p('E', NAMES.e, 'left', '2024-01-05')],
+        [p('A', NAMES.a, 'active'), p('B', NAMES.b, 'active'), p('C', NAMES.c, 'active'), p('D', NAMES.d, 'active'), p('E', NAMES.e, 'active')],
+        '2023-06-01T02:00:00.000Z',
+      );
+      await publish(
+        db,
+        [
+          p('A', NAMES.a, 'left', '2024-01-05'),
+          p('B', NAMES.b, 'left'),
+          p('C', NAMES.c, 'active'),
+          p('D', NAMES.d, 'revoked', '2025-06-01'),
+          p('E', NAMES.e, 'left', '2024-01-05'),
+        ],
         '2024-01-10T02:00:00.000Z',
       );
       await publish(
         db,
-        [p('A', NAMES.a, 'left', '2024-01-05'), p('B', NAMES.b, 'left'), p('C', NAMES.c2, 'active'), p('D', NAMES.d, 'revoked', '2025-06-01'), p('E', NAMES.e, 'active')],
+        [
+          p('A', NAMES.a, 'left', '2024-01-05'),
+          p('B', NAMES.b, 'left'),
+          p('C', NAMES.c2, 'active'),
+          p('D', NAMES.d, 'revoked', '2025-06-01'),
+          p('E', NAMES.e, 'active'),
+        ],
         '2024-03-01T02:00:00.000Z',
       );
-      const draft = [p('A', NAMES.a, 'left', '2024-01-05'), p('C', NAMES.c2, 'active'), p('D', NAMES.d, 'revoked', '2025-06-01'), p('F', NAMES.f, 'left', '2024-06-01')];
+      const draft = [
+        p('A', NAMES.a, 'left', '2024-01-05'),
+        p('C', NAMES.c2, 'active'),
+        p('D', NAMES.d, 'revoked', '2025-06-01'),
+        p('F', NAMES.f, 'left', '2024-06-01'),
+      ];
       await saveDraft(db, {
         sessionHash: 's',
         agencyId: AGENCY,

@@ -52,7 +52,9 @@ export async function deleteDraft(tx: Db, id: string): Promise<boolean> {
 
 /** Every waiting draft (the retention purge reads them). */
 export async function allDrafts(db: Db): Promise<DraftRow[]> {
-  return db.query<DraftRow & Record<string, unknown>>('SELECT id, agency_id, created_at, file_hash, counts, diff, records FROM roster_drafts ORDER BY created_at');
+  return db.query<DraftRow & Record<string, unknown>>(
+    'SELECT id, agency_id, created_at, file_hash, counts, diff, records FROM roster_drafts ORDER BY created_at',
+  );
 }
 
 /** A draft's records and diff with the names of people past the retention period removed. */

@@ -34,7 +34,6 @@ export function chinaToday(now: Date = new Date()): string {
   return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
-
 /** The status shown for a roster row on `today`. */
 export function shownStatus(aux: Pick<Auxiliary, 'status' | 'validUntil'>, today: string): ShownStatus {
   return aux.status === 'active' && aux.validUntil !== undefined && aux.validUntil < today ? 'expired' : aux.status;

@@ -13,7 +13,6 @@ export class RosterSourceConflictError extends Error {
   }
 }
 
-
 /**
  * Adds the rosters agencies published through the workspace to the ones read from Git files. An agency has one
  * source: with both a Git file and workspace versions the build fails naming both, so that neither silently wins.
