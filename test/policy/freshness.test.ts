@@ -8,7 +8,8 @@ import { buildDirectory } from '../../src/core/directory.ts';
 import { ContentError } from '../../src/core/friendly-errors.ts';
 import { formatDate } from '../../src/core/labels.ts';
 import { makeCalendar } from '../../src/core/policy/calendar.ts';
-import { currentUntil } from '../../src/core/policy/freshness.ts';
+import { currentUntil, holidaysCountedFor } from '../../src/core/policy/freshness.ts';
+import { HOLIDAYS_NOT_COUNTED } from '../../src/core/policy/labels.ts';
 import { DEFAULT_POLICY } from '../../src/core/policy/schema.ts';
 import { loadPolicy } from '../../src/import/policy/load.ts';
 import { loadRegulations } from '../../src/import/regulation/load.ts';
@@ -46,6 +47,8 @@ describe('freshness: N working days in the policy file', () => {
     // Holidays of the calendar count: with Thursday 1 and Friday 2 October off, the working day after 30 September is Monday 5.
     const holidays = makeCalendar({ years: [{ year: 2026, source: '测试用放假安排', holidays: ['2026-10-01', '2026-10-02'] }] });
     expect(currentUntil('2026-09-30', { workingDays: 1 }, holidays)).toBe('2026-10-05');
+    expect(holidaysCountedFor('2026-09-30', '2026-10-05', holidays)).toBe(true);
+    expect(holidaysCountedFor('2026-12-30', '2027-01-05', holidays)).toBe(false);
     // An agency without a roster has no date to judge.
     expect(buildPortal(site).freshnessOf('renqiu-gov')).toBeUndefined();
   });
@@ -64,6 +67,9 @@ describe('freshness: N working days in the policy file', () => {
     expect(note).toContain(formatDate(f.asOf));
     expect(note).toContain(`即 ${formatDate(until)} 之后`);
     expect(note).toContain('本平台设定的更新期限');
+    // The sample's holiday calendar lists no years: the note says holidays were not counted.
+    expect(site.holidays.years).toEqual([]);
+    expect(note).toContain(HOLIDAYS_NOT_COUNTED);
     // Stale when built: the warning shows as written; otherwise it is in the page, hidden, for the script.
     const warning = /<strong class="stale-warning"[^>]*>/.exec(note)![0];
     const staleWhenBuilt = portal.today > until;

@@ -7,7 +7,7 @@ import { statusOrder } from '../../core/labels.ts';
 import { chinaToday, publicView, type PublicAuxiliary, type ShownStatus } from './public-view.ts';
 import { shardCountFor, shardOf, type NumberEntry } from './shard.ts';
 import { makeCalendar } from '../../core/policy/calendar.ts';
-import { currentUntil, type FreshnessPolicy } from '../../core/policy/freshness.ts';
+import { currentUntil, holidaysCountedFor, type FreshnessPolicy } from '../../core/policy/freshness.ts';
 
 /** What the portal pages need, derived once per build from getSite(). */
 export interface Portal {
@@ -30,7 +30,7 @@ export interface Portal {
    * How current the agency's roster is: its as-of date, the last day it counts as current under the freshness
    * policy, and whether that day had passed when the site was built.
    */
-  freshnessOf(agencyId: string): { asOf: string; currentUntil: string; stale: boolean; policy: FreshnessPolicy } | undefined;
+  freshnessOf(agencyId: string): { asOf: string; currentUntil: string; stale: boolean; holidaysCounted: boolean; policy: FreshnessPolicy } | undefined;
   /** The newest roster date on the site. */
   latestAsOf: string | undefined;
   regulationOf(agency: Agency): Regulation;
@@ -96,7 +96,7 @@ export function buildPortal(site: Site, today: string = chinaToday()): Portal {
     const date = asOf(agencyId);
     if (!date) return undefined;
     const until = currentUntil(date, freshness, calendar);
-    return { asOf: date, currentUntil: until, stale: today > until, policy: freshness };
+    return { asOf: date, currentUntil: until, stale: today > until, holidaysCounted: holidaysCountedFor(date, until, calendar), policy: freshness };
   };
 
   const counts = new Map<string, Record<ShownStatus, number>>();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { formatDate } from '../labels.ts';
 import { workingDaysAfter, type WorkCalendar } from './calendar.ts';
+import { HOLIDAYS_NOT_COUNTED } from './labels.ts';
 import { citation, positiveInt } from './fields.ts';
 
 /**
@@ -23,6 +24,12 @@ export function currentUntil(asOf: string, freshness: FreshnessPolicy, calendar:
   return workingDaysAfter(asOf, freshness.workingDays, calendar);
 }
 
+/** Whether the holiday calendar covers every year from the roster date to the end of its period. */
+export function holidaysCountedFor(asOf: string, until: string, calendar: WorkCalendar): boolean {
+  for (let year = Number(asOf.slice(0, 4)); year <= Number(until.slice(0, 4)); year++) if (!calendar.sources.has(year)) return false;
+  return true;
+}
+
 export function isStale(asOf: string, today: string, freshness: FreshnessPolicy, calendar: WorkCalendar): boolean {
   return today > currentUntil(asOf, freshness, calendar);
 }
@@ -33,8 +40,8 @@ export function freshnessBasis(freshness: FreshnessPolicy): string {
 }
 
 /** The rule in words, with the date it ends for one roster (shown without JavaScript too). */
-export function freshnessRule(freshness: FreshnessPolicy, until: string): string {
-  return `名单超过 ${freshness.workingDays} 个工作日未更新（即 ${formatDate(until)} 之后）视为可能已过时（${freshnessBasis(freshness)}）。`;
+export function freshnessRule(freshness: FreshnessPolicy, until: string, holidaysCounted = true): string {
+  return `名单超过 ${freshness.workingDays} 个工作日未更新（即 ${formatDate(until)} 之后）视为可能已过时（${freshnessBasis(freshness)}${holidaysCounted ? '' : `；${HOLIDAYS_NOT_COUNTED}`}）。`;
 }
 
 /** The warning itself. */
