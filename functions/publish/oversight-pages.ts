@@ -33,11 +33,15 @@ const changes = (entry: LogEntry): string =>
 /** The log of the agencies a bureau oversees, newest first; each agency's current roster date above it. */
 export function publicationLogHtml(
   session: { agency: Agency; mailbox: string; expiresAt: string },
-  agencies: readonly { agency: Agency; rosterDate: string | undefined }[],
+  agencies: readonly { agency: Agency; rosterDate: string | undefined; staleSince: string | undefined }[],
   entries: readonly LogEntry[],
+  freshnessNote: string,
 ): string {
   const agencyRows = agencies
-    .map(({ agency, rosterDate }) => `<tr><td>${e(agency.name)}</td><td>${rosterDate ? formatDate(rosterDate) : '没有公示名单'}</td></tr>`)
+    .map(
+      ({ agency, rosterDate, staleSince }) =>
+        `<tr data-agency-date="${e(agency.id)}"><td>${e(agency.name)}</td><td>${rosterDate ? formatDate(rosterDate) : '没有公示名单'}</td><td>${staleSince ? `<strong class="error">可能已过时</strong>（${formatDate(staleSince)} 后未再更新）` : ''}</td></tr>`,
+    )
     .join('');
   const logRows = entries
     .map(
@@ -49,7 +53,7 @@ export function publicationLogHtml(
     `名单发布记录：${session.agency.name}`,
     `<h1>名单发布记录：${e(session.agency.name)}</h1>
 <p data-agency="${e(session.agency.id)}">您已以 ${e(session.mailbox)} 登录，登录至 ${e(formatDateTime(session.expiresAt))} 有效。本页只有登录的监督机关可以看到。</p>
-<h2>所监督机关的名单日期</h2><table><thead><tr><th scope="col">机关</th><th scope="col">名单日期</th></tr></thead><tbody>${agencyRows}</tbody></table>
+<h2>所监督机关的名单日期</h2><table><thead><tr><th scope="col">机关</th><th scope="col">名单日期</th><th scope="col">是否过时</th></tr></thead><tbody>${agencyRows}</tbody></table><p class="muted">${e(freshnessNote)}</p>
 <h2>发布记录</h2>${
       entries.length
         ? `<table class="log"><thead><tr><th scope="col">发布时间</th><th scope="col">机关</th><th scope="col">版本</th><th scope="col">发布邮箱</th><th scope="col">人数</th><th scope="col">变化</th></tr></thead><tbody>${logRows}</tbody></table>`

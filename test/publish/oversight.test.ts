@@ -6,6 +6,9 @@ import { publishVersion } from '../../functions/store/records/roster-versions.ts
 import { diffRosters, rosterCounts } from '../../src/core/roster/diff.ts';
 import type { Auxiliary } from '../../src/core/roster/schema.ts';
 import { formatDateTime } from '../../src/core/dates.ts';
+import { buildDirectory } from '../../src/core/directory.ts';
+import { formatDate } from '../../src/core/labels.ts';
+import { loadRegulations } from '../../src/import/regulation/load.ts';
 import { freshDb, pgSkipReason, startSmtp } from '../complaints/support.ts';
 import { client, mailedLink, publishWorld, signedIn } from './support.ts';
 
@@ -50,6 +53,17 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
     it('a bureau signs in from its mailed link and sees who published what, when, with counts, for its agencies only', async () => {
       const world = await publishWorld(db);
+      // Roster dates as the build hands them over: city-cgj's is long past 20 working days on 2026-11-23, city-scjg's is not.
+      const regulations = await loadRegulations(join(root, 'content'));
+      world.directory = buildDirectory({
+        agencies: world.directory.agencies,
+        regulations,
+        auxiliaries: [],
+        rosterDates: new Map([
+          ['city-cgj', '2026-09-01'],
+          ['city-scjg', '2026-11-20'],
+        ]),
+      });
       const bureau = client(world, '192.0.2.91');
       expect((await bureau.get('/publish/oversight/')).text).toContain('示例市司法局');
       expect((await bureau.post('/publish/oversight/sign-in', { bureau: 'city-sfj' })).status).toBe(200);
@@ -82,6 +96,14 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(second).toContain('状态变化 1');
       expect(rows.find((r) => r.seq === 3)!.row).toContain('重新发布第 1 版');
       expect(rows.find((r) => r.seq === 3)!.row).toContain('当前公示');
+      // Each agency's roster date, and whether it is past the freshness period.
+      const dates = Object.fromEntries([...log.text.matchAll(/<tr data-agency-date="([^"]+)">(.*?)<\/tr>/g)].map((m) => [m[1], m[2]!]));
+      expect(Object.keys(dates).sort()).toEqual(['city-cgj', 'city-scjg', 'city-sfj']);
+      expect(dates['city-cgj']).toContain(formatDate('2026-09-01'));
+      expect(dates['city-cgj']).toContain('可能已过时');
+      expect(dates['city-scjg']).not.toContain('可能已过时');
+      expect(dates['city-sfj']).toContain('没有公示名单');
+      expect(log.text).toContain('本平台设定的更新期限');
       // Another bureau's agency is not there; nor is any name from the diffs.
       expect(log.text).not.toContain('另一市城管局');
       expect(log.text).not.toContain('cgj@other.example');
