@@ -13,12 +13,9 @@ import { listVersions } from '../store/records/roster-versions.ts';
 import { rosterDiffSchema } from '../../src/core/roster/diff.ts';
 import { completeSignIn, inspectSignIn, maskedMailbox, requestSignIn, sessionFor, type PublishSession } from './sign-in.ts';
 import { SIGN_IN_REQUESTS_PER_HOUR, type PublishWorld } from './world.ts';
-import { agenciesUnder, bureausOf, publicationLogOf } from './oversight.ts';
+import { bureausOf, freshnessNote, publicationLogOf, rosterDatesUnder } from './oversight.ts';
 import { chooseBureauHtml, publicationLogHtml } from './oversight-pages.ts';
 import type { Agency } from '../../src/core/registry/schema.ts';
-import { makeCalendar } from '../../src/core/policy/calendar.ts';
-import { currentUntil, freshnessBasis } from '../../src/core/policy/freshness.ts';
-import { shanghaiDateOf } from '../../src/core/dates.ts';
 
 /** Pages whose URL or cookie is a credential: never cached, never referred, never framed. */
 const HEADERS = {
@@ -184,16 +181,10 @@ export function publishFunctions(world: PublishWorld, republisher?: Republisher)
       if (!read) return html(405, problemHtml(405, '此页只接受 GET。'), { allow: 'GET' });
       if (!session) return html(401, problemHtml(401, '请先登录：在“名单发布记录”页面选择监督机关，并打开邮件中的登录链接。', '需要登录'));
       if (session.role !== 'oversight') return html(403, problemHtml(403, '发布记录只对监督机关开放：请退出登录，以监督机关的身份重新登录。', '无权查看'));
-      const calendar = makeCalendar(world.directory.holidays);
-      const today = shanghaiDateOf(world.clock.now());
-      const agencies = agenciesUnder(world.directory, session.agency.id).map((agency) => {
-        const rosterDate = world.directory.rosterDate(agency.id);
-        const until = rosterDate ? currentUntil(rosterDate, world.directory.policy.freshness, calendar) : undefined;
-        return { agency, rosterDate, staleSince: until && today > until ? until : undefined };
-      });
-      const freshness = world.directory.policy.freshness;
-      const note = `名单日期后超过 ${freshness.workingDays} 个工作日未更新的视为可能已过时（${freshnessBasis(freshness)}）。`;
-      return html(200, publicationLogHtml(session, agencies, await publicationLogOf(world, session.agency), note));
+      return html(
+        200,
+        publicationLogHtml(session, rosterDatesUnder(world, session.agency.id), await publicationLogOf(world, session.agency), freshnessNote(world)),
+      );
     }
 
     if (!session) return html(401, problemHtml(401, '请先登录：在“名单发布”页面选择机关，并打开邮件中的登录链接。', '需要登录'));

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import type { Directory } from '../../src/core/directory.ts';
 import type { Agency } from '../../src/core/registry/schema.ts';
 import { publicationLog } from '../store/records/roster-versions.ts';
+import { shanghaiDateOf } from '../../src/core/dates.ts';
+import { makeCalendar } from '../../src/core/policy/calendar.ts';
+import { currentUntil, freshnessBasis } from '../../src/core/policy/freshness.ts';
 import type { PublishWorld } from './world.ts';
 
 /**
@@ -70,4 +73,21 @@ export async function publicationLogOf(world: PublishWorld, bureau: Agency): Pro
       restoredSeq: d?.restoredSeq,
     };
   });
+}
+
+/** Each overseen agency's roster date, and the last day it counted as current when that day has passed. */
+export function rosterDatesUnder(world: Pick<PublishWorld, 'directory' | 'clock'>, bureauId: string) {
+  const calendar = makeCalendar(world.directory.holidays);
+  const today = shanghaiDateOf(world.clock.now());
+  return agenciesUnder(world.directory, bureauId).map((agency) => {
+    const rosterDate = world.directory.rosterDate(agency.id);
+    const until = rosterDate ? currentUntil(rosterDate, world.directory.policy.freshness, calendar) : undefined;
+    return { agency, rosterDate, staleSince: until && today > until ? until : undefined };
+  });
+}
+
+/** The freshness rule under the roster dates, with its basis. */
+export function freshnessNote(world: Pick<PublishWorld, 'directory'>): string {
+  const freshness = world.directory.policy.freshness;
+  return `名单日期后超过 ${freshness.workingDays} 个工作日未更新的视为可能已过时（${freshnessBasis(freshness)}）。`;
 }
