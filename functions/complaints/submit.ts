@@ -169,6 +169,7 @@ export async function submitComplaint(
         ...(ack ? { ack } : {}),
         host,
       });
+      world.mailQueued?.();
       return { reference, trackingCode, repeated: false };
     } catch (error) {
       const message = String((error as Error).message);

@@ -47,6 +47,8 @@ export interface World {
   actionLinks?: (complaint: { id: string; reference: string; agencyId: string }) => ActionLink[];
   /** One line per request: route, status, reference. Never contents or contact details. */
   log?: (line: string) => void;
+  /** Called once a submission's mail is committed to the outbox, so an in-process worker sends it without polling. */
+  mailQueued?: () => void;
 }
 
 /** The host part of Message-IDs and the sender address: the site's host name. */

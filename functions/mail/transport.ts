@@ -23,8 +23,8 @@ export interface Mailer {
 /** Short and explicit, so a hung SMTP server costs one attempt, not the worker. */
 export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as const;
 
-export function createMailer(options: { smtpUrl: string | undefined; outboxDir: string }): Mailer {
-  return options.smtpUrl ? smtpMailer(options.smtpUrl) : emlMailer(options.outboxDir);
+export function createMailer(options: { smtpUrl: string | undefined; outboxDir: string; connections?: number }): Mailer {
+  return options.smtpUrl ? smtpMailer(options.smtpUrl, options.connections ?? 1) : emlMailer(options.outboxDir);
 }
 
 /**
@@ -42,9 +42,19 @@ function lazyTransport(make: (nodemailer: Nodemailer) => Transporter) {
   };
 }
 
-function smtpMailer(url: string): Mailer {
+/**
+ * SMTP over a pool of `connections` kept open between messages (one per send the worker runs at once), instead of
+ * a connection, greeting and login per message.
+ */
+function smtpMailer(url: string, connections: number): Mailer {
   const transport = lazyTransport((nodemailer) =>
-    nodemailer.createTransport(url, { ...SMTP_TIMEOUTS, disableFileAccess: true, disableUrlAccess: true } as never),
+    nodemailer.createTransport(url, {
+      ...SMTP_TIMEOUTS,
+      pool: true,
+      maxConnections: Math.max(1, connections),
+      disableFileAccess: true,
+      disableUrlAccess: true,
+    } as never),
   );
   return {
     description: `SMTP ${new URL(url).host}`,
@@ -55,17 +65,27 @@ function smtpMailer(url: string): Mailer {
   };
 }
 
-/** No SMTP_URL: the raw message is written as `<message-id>.eml`, atomically (temp file + rename). */
+/**
+ * No SMTP_URL: the raw message is written as `<message-id>.eml`, atomically (temp file, fsync, rename): a file
+ * with the final name is always complete. The folder is made once, and again if it went away.
+ */
 function emlMailer(dir: string): Mailer {
   const transport = lazyTransport((nodemailer) => nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }));
+  let folder: Promise<unknown> | undefined;
   return {
     description: `.eml 文件夹 ${dir}`,
     async send(mail) {
       const info = (await (await transport.get()).sendMail(toNodemailer(mail))) as unknown as { message: Buffer };
-      await mkdir(dir, { recursive: true });
       const name = mail.messageId.replace(/[^A-Za-z0-9._@-]/g, '_');
       const tmp = join(dir, `.${name}.${process.pid}.tmp`);
-      await writeFile(tmp, info.message, { flush: true });
+      await (folder ??= mkdir(dir, { recursive: true }));
+      try {
+        await writeFile(tmp, info.message, { flush: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        await mkdir(dir, { recursive: true });
+        await writeFile(tmp, info.message, { flush: true });
+      }
       await rename(tmp, join(dir, `${name}.eml`));
     },
     close: transport.close,
@@ -80,6 +100,19 @@ export async function encodedSize(mail: OutgoingMail): Promise<number> {
   const { default: MailComposer } = await import('nodemailer/lib/mail-composer/index.js');
   const message = await new MailComposer(toNodemailer(mail)).compile().build();
   return message.byteLength;
+}
+
+/**
+ * An upper bound of encodedSize without building the message: base64 attachments (4/3, CRLF every 76 characters),
+ * text and HTML at worst quoted-printable (3 bytes per byte, soft breaks), and room for headers. When it is under the
+ * cap, the exact size is not needed.
+ */
+export function encodedSizeAtMost(mail: OutgoingMail): number {
+  const base64 = (bytes: number) => Math.ceil(bytes / 3) * 4 * (78 / 76) + 2;
+  const quoted = (text: string) => Buffer.byteLength(text) * 3 * (78 / 76) + 2;
+  const headers = 4096 + 4 * (Buffer.byteLength(mail.subject) + Buffer.byteLength(mail.to) + Buffer.byteLength(mail.from) + mail.messageId.length);
+  const parts = (mail.attachments ?? []).reduce((n, a) => n + base64(a.content.byteLength) + 1024 + 4 * Buffer.byteLength(a.filename), 0);
+  return Math.ceil(headers + quoted(mail.text) + (mail.html ? quoted(mail.html) : 0) + parts);
 }
 
 /** A refusal the server means for good (SMTP 5xx): retrying sends the same thing to the same answer. */

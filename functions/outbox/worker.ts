@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/db.ts';
-import { DEFAULT_MAX_MESSAGE_BYTES, encodedSize, isPermanentRefusal, type Mailer, type OutgoingMail } from '../mail/transport.ts';
+import { DEFAULT_MAX_MESSAGE_BYTES, encodedSize, encodedSizeAtMost, isPermanentRefusal, type Mailer, type OutgoingMail } from '../mail/transport.ts';
 import { escapeHtml } from '../../src/core/text.ts';
 import type { ComposedMail } from '../mail/compose.ts';
 import { composerNameSchema, type Composers } from './composers.ts';
@@ -18,6 +18,12 @@ export interface OutboxOptions {
   from: string;
   /** How many rows one call claims. */
   batch?: number;
+  /**
+   * How many claimed rows are sent at once (each still renewed, sent and recorded on its own). While one send waits
+   * for the SMTP server, a disk write or the database, the next is being composed; on SQLite their transactions
+   * share one commit. Default DEFAULT_CONCURRENCY; a crash re-sends at most this many (same Message-IDs).
+   */
+  concurrency?: number;
   /** How long a claim holds a row before another worker may take it over (crashed worker); renewed before each send. */
   leaseMs?: number;
   /** Stop retrying (status `failed`) once a message is this old. */
@@ -40,6 +46,8 @@ export interface OutboxOptions {
 export const DAY = 24 * 3600 * 1000;
 /** Longer than one send can take with SMTP_TIMEOUTS (10 + 10 + 20 s). */
 export const DEFAULT_LEASE_MS = 60_000;
+/** Sends in flight per worker (OUTBOX_CONCURRENCY); also the SMTP connections one worker keeps open. */
+export const DEFAULT_CONCURRENCY = 4;
 
 /** 1 min, 2, 4 … capped at 6 h: about 28 attempts over the 5 days before `failed`. */
 export function backoffMs(attempts: number): number {
@@ -63,8 +71,8 @@ export async function sendPendingMail(options: OutboxOptions): Promise<SendResul
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const rows = await claim(options, worker, leaseMs);
   const result: SendResult = { claimed: rows.length, sent: 0, retried: 0, failed: 0 };
-  for (const row of rows) {
-    if (!(await renew(options, row, worker, leaseMs))) continue;
+  const deliver = async (row: OutboxRow) => {
+    if (!(await renew(options, row, worker, leaseMs))) return;
     let outcome: AttemptOutcome;
     try {
       const composed = await compose(options, row);
@@ -77,7 +85,15 @@ export async function sendPendingMail(options: OutboxOptions): Promise<SendResul
     if (outcome.ok) result.sent++;
     else if (outcome.status === 'failed') result.failed++;
     else result.retried++;
-  }
+  };
+  // A few lanes take the claimed rows in order; a lane whose step throws (the store is down) stops the round as before.
+  let next = 0;
+  const lane = async () => {
+    while (next < rows.length) await deliver(rows[next++]!);
+  };
+  const lanes = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, rows.length)) }, lane));
+  const broken = lanes.find((l) => l.status === 'rejected');
+  if (broken) throw broken.reason;
   return result;
 }
 
@@ -150,7 +166,9 @@ async function fitEvidence(
   options: Pick<OutboxOptions, 'maxMessageBytes' | 'evidenceLink'>,
 ): Promise<{ mail: OutgoingMail; linked: boolean }> {
   const max = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
-  if (!evidence.length || !complaintId || !options.evidenceLink || (await encodedSize(mail)) <= max) return { mail, linked: false };
+  if (!evidence.length || !complaintId || !options.evidenceLink || encodedSizeAtMost(mail) <= max || (await encodedSize(mail)) <= max) {
+    return { mail, linked: false };
+  }
   const kept: EvidenceFileRow[] = [];
   const linked: EvidenceFileRow[] = [];
   for (const file of [...evidence].sort((a, b) => Number(a.size) - Number(b.size))) {
@@ -191,30 +209,55 @@ function record(options: OutboxOptions, row: OutboxRow, outcome: AttemptOutcome)
   return recordMailAttempt(options.db, row, options.clock.now().toISOString(), outcome);
 }
 
-/** Runs sendPendingMail every `intervalMs` until the signal aborts; never throws (errors are logged by kind). */
+/**
+ * Runs sendPendingMail until the signal aborts; never throws (errors are logged by kind). After a full batch it goes
+ * on at once; otherwise it sleeps `intervalMs`, or less when `wake` reports mail queued in this process (the
+ * intake), so a submission's mail leaves without waiting for the next poll and an idle worker polls rarely.
+ */
 export async function runOutboxLoop(
-  options: OutboxOptions & { intervalMs?: number; signal?: AbortSignal; log?: (line: string) => void; beforeRound?: () => Promise<unknown> },
+  options: OutboxOptions & {
+    intervalMs?: number;
+    signal?: AbortSignal;
+    log?: (line: string) => void;
+    beforeRound?: () => Promise<unknown>;
+    /** Subscribes to "mail was queued" (world.mailQueued); returns the unsubscribe. */
+    wake?: (listener: () => void) => () => void;
+  },
 ): Promise<void> {
   const log = options.log ?? ((line) => console.log(line));
-  while (!options.signal?.aborted) {
-    try {
-      await options.beforeRound?.();
-      const r = await sendPendingMail(options);
-      if (r.claimed) log(`[outbox] sent ${r.sent}, retry ${r.retried}, failed ${r.failed}`);
-      if (r.claimed === (options.batch ?? 20)) continue;
-    } catch (e) {
-      log(`[outbox] round failed: ${(e as Error).name} ${(e as NodeJS.ErrnoException).code ?? ''}`);
-    }
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, options.intervalMs ?? 2000);
-      options.signal?.addEventListener(
-        'abort',
-        () => {
+  let woken = false;
+  let resolveSleep: (() => void) | undefined;
+  const unsubscribe = options.wake?.(() => {
+    woken = true;
+    resolveSleep?.();
+  });
+  const onAbort = () => resolveSleep?.();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    while (!options.signal?.aborted) {
+      woken = false;
+      try {
+        await options.beforeRound?.();
+        const r = await sendPendingMail(options);
+        if (r.claimed) log(`[outbox] sent ${r.sent}, retry ${r.retried}, failed ${r.failed}`);
+        if (r.claimed === (options.batch ?? 20)) continue;
+      } catch (e) {
+        log(`[outbox] round failed: ${(e as Error).name} ${(e as NodeJS.ErrnoException).code ?? ''}`);
+        woken = false;
+      }
+      // Mail queued during the round is due now: look again at once.
+      if (woken || options.signal?.aborted) continue;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, options.intervalMs ?? 2000);
+        resolveSleep = () => {
           clearTimeout(t);
           resolve();
-        },
-        { once: true },
-      );
-    });
+        };
+      });
+      resolveSleep = undefined;
+    }
+  } finally {
+    unsubscribe?.();
+    options.signal?.removeEventListener('abort', onAbort);
   }
 }

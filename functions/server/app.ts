@@ -16,7 +16,7 @@ import { defaultLimits, senderAddress, type Limits, type World } from '../compla
 import { createMailer, DEFAULT_MAX_MESSAGE_BYTES, type Mailer } from '../mail/transport.ts';
 import { makeEvidenceLinker } from '../complaints/evidence-links.ts';
 import { evidenceDownloads } from '../complaints/evidence-download.ts';
-import { runOutboxLoop, sendPendingMail, type Clock } from '../outbox/worker.ts';
+import { DEFAULT_CONCURRENCY, runOutboxLoop, sendPendingMail, type Clock } from '../outbox/worker.ts';
 import { intakeMailComposer } from '../complaints/intake-mail.ts';
 import { openStore } from '../store/index.ts';
 import { resolveSecret } from './secret.ts';
@@ -44,6 +44,12 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<Lim
   const lookups = num('STATUS_PER_MINUTE');
   if (lookups !== undefined && lookups >= 1) out.statusPerMinute = Math.floor(lookups);
   return out;
+}
+
+/** OUTBOX_CONCURRENCY: sends one worker runs at once (1–32; default DEFAULT_CONCURRENCY). */
+export function outboxConcurrencyFromEnv(env: NodeJS.ProcessEnv): number {
+  const value = Number(env.OUTBOX_CONCURRENCY);
+  return env.OUTBOX_CONCURRENCY && Number.isInteger(value) && value >= 1 ? Math.min(value, 32) : DEFAULT_CONCURRENCY;
 }
 
 /** MAIL_MAX_BYTES: the cap on one encoded message (default 9,000,000; larger evidence is sent as download links). */
@@ -109,8 +115,13 @@ export async function createApp(
   const keys = resolveSecret(settings, options.env);
   const directory = options.directory ?? source!.current();
   const store = await openStore(settings);
+  // The intake tells an in-process worker loop that mail is waiting (runOutboxLoop's wake).
+  const mailListeners = new Set<() => void>();
   const world: World = {
     store,
+    mailQueued: () => {
+      for (const listener of mailListeners) listener();
+    },
     clock,
     directory,
     calendar: makeCalendar(directory.holidays),
@@ -120,11 +131,13 @@ export async function createApp(
     actionLinks: makeIntakeActionLinks({ settings: { secret: keys.secret, siteUrl: settings.siteUrl }, clock }),
     ...(options.log ? { log: options.log } : {}),
   };
-  const mailer = createMailer({ smtpUrl: settings.smtpUrl, outboxDir: outboxDir(settings) });
+  const concurrency = outboxConcurrencyFromEnv(options.env ?? process.env);
+  const mailer = createMailer({ smtpUrl: settings.smtpUrl, outboxDir: outboxDir(settings), connections: concurrency });
   const leaseMs = Number(process.env.OUTBOX_LEASE_MS) || undefined;
   const outbox = {
     db: store,
     mailer,
+    concurrency,
     clock,
     from: senderAddress(settings.siteUrl),
     composers: { intake: intakeMailComposer(world) },
@@ -220,7 +233,17 @@ export async function createApp(
     reloadDirectory,
     republisher,
     runOutbox: (signal, intervalMs) =>
-      runOutboxLoop({ ...outbox, beforeRound, signal, ...(intervalMs ? { intervalMs } : {}), ...(options.log ? { log: options.log } : {}) }),
+      runOutboxLoop({
+        ...outbox,
+        beforeRound,
+        signal,
+        wake: (listener) => {
+          mailListeners.add(listener);
+          return () => mailListeners.delete(listener);
+        },
+        ...(intervalMs ? { intervalMs } : {}),
+        ...(options.log ? { log: options.log } : {}),
+      }),
     close: async () => {
       await republisher?.idle();
       mailer.close();

@@ -98,23 +98,25 @@ export interface OutboxRow {
 }
 
 /**
- * Claims up to `batch` due rows for `worker` until `leaseUntil`. `FOR UPDATE SKIP LOCKED` on PostgreSQL, so
- * several workers never claim the same row; SQLite's write lock serialises them.
+ * Claims up to `batch` due rows for `worker` until `leaseUntil`, in one statement: the rows are chosen and leased
+ * atomically. `FOR UPDATE SKIP LOCKED` on PostgreSQL, so several workers never claim the same row (a row another
+ * claim holds is skipped, and a row it leased meanwhile fails the re-checked condition); SQLite's write lock
+ * serialises them.
  */
-export function claimDueMail(db: Db, claim: { worker: string; now: string; leaseUntil: string; batch: number }): Promise<OutboxRow[]> {
-  return db.transaction(async (tx) => {
-    const lock = tx.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
-    const due = await tx.query<OutboxRow & Record<string, unknown>>(
-      `SELECT id, complaint_id, recipient, kind, message_id, subject, body_text, body_html, attempts, created_at, compose FROM outbox
+export async function claimDueMail(db: Db, claim: { worker: string; now: string; leaseUntil: string; batch: number }): Promise<OutboxRow[]> {
+  const lock = db.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+  const rows = await db.query<OutboxRow & { next_attempt_at: string } & Record<string, unknown>>(
+    `UPDATE outbox SET locked_until = ?, locked_by = ?
+     WHERE id IN (SELECT id FROM outbox
        WHERE status = 'pending' AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until <= ?)
-       ORDER BY next_attempt_at LIMIT ?${lock}`,
-      [claim.now, claim.now, claim.batch],
-    );
-    for (const row of due) {
-      await tx.run('UPDATE outbox SET locked_until = ?, locked_by = ? WHERE id = ?', [claim.leaseUntil, claim.worker, row.id]);
-    }
-    return due;
-  });
+       ORDER BY next_attempt_at LIMIT ?${lock})
+     RETURNING id, complaint_id, recipient, kind, message_id, subject, body_text, body_html, attempts, created_at, compose, next_attempt_at`,
+    [claim.leaseUntil, claim.worker, claim.now, claim.now, claim.batch],
+  );
+  // RETURNING gives no order: the oldest due first, as they were chosen.
+  return rows
+    .sort((a, b) => a.next_attempt_at.localeCompare(b.next_attempt_at) || a.created_at.localeCompare(b.created_at))
+    .map(({ next_attempt_at: _, ...row }) => row);
 }
 
 /** Extends a claimed row's lease; false when the row is no longer this worker's (taken over, or already done). */
@@ -126,37 +128,38 @@ export async function renewMailLease(db: Db, id: string, worker: string, leaseUn
 /** What became of one attempt: sent (with the text written at sending, if any), or failed with the error's kind. */
 export type AttemptOutcome = { ok: true; composed?: ComposedMail } | { ok: false; error: string; status: 'pending' | 'failed'; nextAttemptAt: string };
 
-/** Records an attempt and its outcome in one transaction. The row keeps what was sent. */
+/**
+ * Records an attempt and its outcome atomically: on PostgreSQL one statement (the attempt inserted by a
+ * data-modifying WITH, one round trip), on SQLite one transaction. The row keeps what was sent.
+ */
 export function recordMailAttempt(db: Db, row: Pick<OutboxRow, 'id' | 'attempts'>, at: string, outcome: AttemptOutcome): Promise<void> {
   const attempts = Number(row.attempts) + 1;
+  const attempt = {
+    sql: 'INSERT INTO outbox_attempts (id, outbox_id, at, ok, error) VALUES (?, ?, ?, ?, ?)',
+    params: [randomUUID(), row.id, at, outcome.ok ? 1 : 0, outcome.ok ? null : outcome.error],
+  };
+  const update = outcome.ok
+    ? outcome.composed
+      ? {
+          sql: `UPDATE outbox SET status = 'sent', attempts = ?, sent_at = ?, locked_until = NULL, locked_by = NULL, last_error = NULL,
+                subject = ?, body_text = ?, body_html = ?, compose = NULL WHERE id = ?`,
+          params: [attempts, at, headerSafe(outcome.composed.subject), outcome.composed.text, outcome.composed.html, row.id],
+        }
+      : {
+          sql: `UPDATE outbox SET status = 'sent', attempts = ?, sent_at = ?, locked_until = NULL, locked_by = NULL, last_error = NULL
+                WHERE id = ?`,
+          params: [attempts, at, row.id],
+        }
+    : {
+        sql: `UPDATE outbox SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ?, locked_until = NULL, locked_by = NULL
+              WHERE id = ?`,
+        params: [outcome.status, attempts, outcome.error, outcome.nextAttemptAt, row.id],
+      };
+  if (db.dialect === 'postgres') {
+    return db.run(`WITH attempt AS (${attempt.sql}) ${update.sql}`, [...attempt.params, ...update.params]).then(() => undefined);
+  }
   return db.transaction(async (tx) => {
-    await tx.run('INSERT INTO outbox_attempts (id, outbox_id, at, ok, error) VALUES (?, ?, ?, ?, ?)', [
-      randomUUID(),
-      row.id,
-      at,
-      outcome.ok ? 1 : 0,
-      outcome.ok ? null : outcome.error,
-    ]);
-    if (outcome.ok) {
-      await tx.run(
-        `UPDATE outbox SET status = 'sent', attempts = ?, sent_at = ?, locked_until = NULL, locked_by = NULL, last_error = NULL
-         WHERE id = ?`,
-        [attempts, at, row.id],
-      );
-      if (outcome.composed) {
-        await tx.run('UPDATE outbox SET subject = ?, body_text = ?, body_html = ?, compose = NULL WHERE id = ?', [
-          headerSafe(outcome.composed.subject),
-          outcome.composed.text,
-          outcome.composed.html,
-          row.id,
-        ]);
-      }
-      return;
-    }
-    await tx.run(
-      `UPDATE outbox SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ?, locked_until = NULL, locked_by = NULL
-       WHERE id = ?`,
-      [outcome.status, attempts, outcome.error, outcome.nextAttemptAt, row.id],
-    );
+    await tx.run(attempt.sql, attempt.params);
+    await tx.run(update.sql, update.params);
   });
 }

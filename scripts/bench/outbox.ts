@@ -1,0 +1,194 @@
+/**
+ * `npm run bench outbox`: the mail worker alone — CPU per mail and mails/s while it drains a backlog.
+ *
+ * Each round is a fresh process with a fresh store (SQLite under a temp VAR_DIR, or a fresh PostgreSQL schema when
+ * TEST_DATABASE_URL answers): the app as `npm start` builds it (createApp, .eml outbox) takes BENCH_MAILS (400)
+ * island-like multipart submissions, one in ten with the 200 KB JPEG; then the worker rounds run until nothing is
+ * due, and only that drain is measured: the process's user+sys (process.cpuUsage, every thread) plus, on
+ * PostgreSQL, the backends serving the bench's database.
+ *
+ * BENCH_BASELINE_ROOT=<checkout of other code> adds that code as a second side, in alternating rounds (baseline,
+ * this, baseline, this, …), so a before/after comparison sees the same machine load.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { alternate, benchRuns, cpuOfProcesses, machineLine, summarize, withSpread } from './harness.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const MAILS = Number(process.env.BENCH_MAILS || 400);
+const PG_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const pgDatabase = new URL(PG_URL).pathname.slice(1) || 'postgres';
+const EVIDENCE = readFileSync(join(import.meta.dirname, 'fixtures/evidence.jpg'));
+
+interface Round {
+  mails: number;
+  cpuMsPerMail: number;
+  mailsPerSecond: number;
+  emlFiles: number;
+  unsent: number;
+}
+
+/** One round in this process: fill the outbox through the intake of the code at `root`, then drain it. */
+async function round(root: string, store: 'sqlite' | 'postgres', outDir: string): Promise<Round> {
+  const varDir = mkdtempSync(join(tmpdir(), 'bench-outbox-'));
+  const schema = `bench_${randomBytes(5).toString('hex')}`;
+  if (store === 'postgres') {
+    const admin = new pg.Client(PG_URL);
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    await admin.end();
+  }
+  const env = {
+    ...process.env,
+    VAR_DIR: varDir,
+    OUT_DIR: outDir,
+    CONTENT_DIR: join(root, 'content'),
+    DATABASE_URL: store === 'postgres' ? `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}` : '',
+    SMTP_URL: '',
+  };
+  const { readSettings } = await import(join(root, 'src/core/settings.ts'));
+  const { createApp } = await import(join(root, 'functions/server/app.ts'));
+  const app = await createApp(readSettings(env), { env, limits: { rateBurst: 1e9, ratePerSecond: 1e9 }, log: () => undefined });
+  try {
+    for (let n = 0; n < MAILS; n += 16) {
+      await Promise.all(
+        Array.from({ length: Math.min(16, MAILS - n) }, async (_, k) => {
+          const response = await app.functions(
+            new Request('http://localhost/api/complaints', { method: 'POST', headers: { accept: 'application/json' }, body: island(n + k) }),
+            {
+              clientAddress: '127.0.0.1',
+            },
+          );
+          if (response?.status !== 201) throw new Error(`submission answered ${response?.status}: ${await response?.text()}`);
+        }),
+      );
+    }
+    const backends = () => (store === 'postgres' ? cpuOfProcesses({ comm: /^postgres$/, cmdline: new RegExp(`postgres: .* \\S+ ${pgDatabase} `) }) : 0);
+    const cpu = process.cpuUsage();
+    const pgBefore = backends();
+    const started = performance.now();
+    // Under --cpu-prof: where the drain starts on the profile's clock (µs, monotonic), to look at the drain alone.
+    if (process.execArgv.some((a) => a.startsWith('--cpu-prof'))) console.error(`drain starts at ${process.hrtime.bigint() / 1000n} µs`);
+    let mails = 0;
+    for (;;) {
+      const r = await app.sendPendingMail();
+      mails += r.sent;
+      if (!r.claimed) break;
+    }
+    const wallS = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    const cpuS = (used.user + used.system) / 1e6 + backends() - pgBefore;
+    const [{ n: unsent }] = await app.world.store.query("SELECT COUNT(*) AS n FROM outbox WHERE status <> 'sent'");
+    return {
+      mails,
+      cpuMsPerMail: (cpuS * 1000) / Math.max(1, mails),
+      mailsPerSecond: mails / wallS,
+      emlFiles: readdirSync(join(varDir, 'outbox')).filter((f) => f.endsWith('.eml')).length,
+      unsent: Number(unsent),
+    };
+  } finally {
+    await app.close();
+    rmSync(varDir, { recursive: true, force: true });
+    if (store === 'postgres') {
+      const admin = new pg.Client(PG_URL);
+      await admin.connect();
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    }
+  }
+}
+
+/** What the complaint island sends (scripts/bench/complaints.ts): multipart, no e-mail (one mail: the agency's), 1 in 10 with the JPEG. */
+function island(n: number): FormData {
+  const values: Record<string, string> = {
+    kind: 'complaint',
+    about: 'auxiliary',
+    certificateNo: 'RQCG-2024-0001',
+    category: 'other',
+    when: '2026-11-20',
+    place: `示例路 ${n} 号`,
+    description: '对方在没有执法人员在场的情况下单独检查摊位并要求交罚款。',
+    name: '测试',
+    phone: '13800000000',
+    email: '',
+    website: '',
+    idempotencyKey: randomUUID(),
+  };
+  const data = new FormData();
+  for (const [k, v] of Object.entries(values)) data.append(k, v);
+  if (n % 10 === 0) data.append('evidence', new Blob([EVIDENCE], { type: 'image/jpeg' }), 'IMG_0001.jpg');
+  return data;
+}
+
+async function main(): Promise<void> {
+  const outDir = join(tmpdir(), 'gongshi-bench-outbox-out');
+  const { loadSite } = await import('../../src/import/site.ts');
+  const { writeDirectoryFile } = await import('../../src/build/directory/write.ts');
+  await writeDirectoryFile(await loadSite(join(ROOT, 'content')), outDir);
+  let postgres = true;
+  try {
+    const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+    await c.connect();
+    await c.end();
+  } catch (error) {
+    postgres = false;
+    console.log(`PostgreSQL not reachable at TEST_DATABASE_URL (${(error as Error).message}): SQLite only`);
+  }
+  const baseline = process.env.BENCH_BASELINE_ROOT ? resolve(process.env.BENCH_BASELINE_ROOT) : undefined;
+  const sides = [...(baseline ? [{ label: 'baseline', root: baseline }] : []), { label: 'this', root: ROOT }];
+  const runs = benchRuns();
+  console.log(machineLine());
+  console.log(
+    `${MAILS} submissions (1 in 10 with a ${(EVIDENCE.length / 1024).toFixed(0)} KB JPEG) queued, then drained by the worker (.eml); ${runs} alternating rounds per side`,
+  );
+  if (baseline) console.log(`baseline = ${baseline}`);
+  console.log('| store | code | CPU ms/mail | mails/s | mails sent | .eml | not sent |');
+  console.log('|---|---|---:|---:|---:|---:|---:|');
+  let failed = false;
+  for (const store of postgres ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const)) {
+    const results = await alternate<Round>(
+      sides.map((side) => ({
+        label: side.label,
+        run: async () => {
+          const child = spawnSync(process.execPath, [import.meta.filename, '--round', side.root, store, outDir], {
+            encoding: 'utf8',
+            stdio: ['ignore', 'pipe', 'inherit'],
+          });
+          const line = child.stdout.split('\n').find((l) => l.startsWith('{'));
+          if (child.status !== 0 || !line) throw new Error(`round failed (${child.status}): ${child.stdout}`);
+          return JSON.parse(line) as Round;
+        },
+      })),
+      runs,
+    );
+    for (const side of sides) {
+      const r = results.get(side.label)!;
+      const sum = (f: (x: Round) => number) => r.reduce((n, x) => n + f(x), 0);
+      if (sum((x) => x.unsent)) failed = true;
+      console.log(
+        `| ${store} | ${side.label} | ${withSpread(
+          r.map((x) => x.cpuMsPerMail),
+          2,
+        )} | ${withSpread(
+          r.map((x) => x.mailsPerSecond),
+          0,
+        )} | ${sum((x) => x.mails)} | ${sum((x) => x.emlFiles)} | ${sum((x) => x.unsent)} |`,
+      );
+    }
+    if (baseline) {
+      const median = (label: string) => summarize(results.get(label)!.map((x) => x.cpuMsPerMail)).median;
+      console.log(`| ${store} | baseline ÷ this | **${(median('baseline') / median('this')).toFixed(2)}×** less CPU per mail | | | | |`);
+    }
+  }
+  if (failed) process.exit(1);
+}
+
+if (process.argv[2] === '--round') {
+  const [root, store, outDir] = process.argv.slice(3) as [string, 'sqlite' | 'postgres', string];
+  console.log(JSON.stringify(await round(root, store, outDir)));
+  process.exit(0);
+} else await main();
