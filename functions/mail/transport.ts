@@ -48,7 +48,10 @@ function lazyTransport(make: (nodemailer: Nodemailer) => Transporter) {
  */
 function smtpMailer(url: string, connections: number): Mailer {
   const transport = lazyTransport((nodemailer) =>
-    nodemailer.createTransport(url, {
+    // One options object with the URL in it: as a second argument beside a URL string they would be message
+    // defaults, and the pool and timeouts would not apply.
+    nodemailer.createTransport({
+      url,
       ...SMTP_TIMEOUTS,
       pool: true,
       maxConnections: Math.max(1, connections),

@@ -7,6 +7,7 @@ import { openSqlite } from '../../functions/store/sqlite.ts';
 import { openPostgres } from '../../functions/store/postgres.ts';
 import { pgSkipReason, startSmtp, tempDir, TEST_DATABASE_URL } from './support.ts';
 import { loadSite } from '../../src/import/site.ts';
+import { DEFAULT_CONCURRENCY } from '../../functions/outbox/worker.ts';
 import { writeDirectoryFile } from '../../src/build/directory/write.ts';
 
 const root = join(import.meta.dirname, '../..');
@@ -110,10 +111,12 @@ for (const store of ['sqlite', 'postgres'] as const)
       const delivered = () => new Set(smtp.received.map((m) => /TS-[0-9A-Z]{4}-[0-9A-Z]{4}/.exec(m.raw)?.[0]));
       for (let i = 0; i < 600 && [...stored].some((ref) => !delivered().has(ref)); i++) await new Promise((r) => setTimeout(r, 100));
       for (const reference of stored) expect(delivered().has(reference)).toBe(true);
-      // Exactly one agency message per stored complaint (at most one extra from a send cut by the kill, same Message-ID).
-      const ids = smtp.received.map((m) => /^Message-ID:\s*(.+)$/im.exec(m.raw)![1]!.trim());
+      // Exactly one agency message per stored complaint; the only repeats are sends the kill cut between the SMTP
+      // server's acceptance and their record — at most one per send in flight — each with its own Message-ID again.
+      // (The deadline jobs of the restarted server may add the oversight bureaus' daily summaries: not counted.)
+      const ids = smtp.received.map((m) => /^Message-ID:\s*(.+)$/im.exec(m.raw)![1]!.trim()).filter((id) => id.includes('.agency@'));
       expect(new Set(ids).size).toBe(stored.size);
-      expect(ids.length - new Set(ids).size).toBeLessThanOrEqual(1);
+      expect(ids.length - new Set(ids).size).toBeLessThanOrEqual(DEFAULT_CONCURRENCY);
       second.child.kill('SIGTERM');
       if (pgDb) await pgDb.exec(`DROP SCHEMA ${schema} CASCADE`);
       await db.close();

@@ -153,18 +153,27 @@ export async function startSmtp(options: { size?: number } = {}): Promise<{
   refuseWith: number | undefined;
   /** Every DATA transfer seen, accepted or not: its size in bytes. */
   transfers: number[];
+  /** SMTP connections opened to this server so far. */
+  readonly connections: number;
   stop(): Promise<void>;
   restart(): Promise<void>;
 }> {
   const received: ReceivedMail[] = [];
   const transfers: number[] = [];
+  let connections = 0;
   const state = { refuse: false, refuseWith: undefined as number | undefined };
   const make = () =>
     new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      // Stopping means down: connections a client keeps open (its pool) are cut, not waited for.
+      closeTimeout: 100,
       ...(options.size ? { size: options.size, rejectOversized: true } : {}),
+      onConnect(_session, callback) {
+        connections++;
+        callback();
+      },
       onData(stream, session, callback) {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
@@ -194,6 +203,9 @@ export async function startSmtp(options: { size?: number } = {}): Promise<{
     port,
     received,
     transfers,
+    get connections() {
+      return connections;
+    },
     get refuseWith() {
       return state.refuseWith;
     },
