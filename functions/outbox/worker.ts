@@ -146,7 +146,12 @@ async function send(options: OutboxOptions, row: OutboxRow, composed: ComposedMa
   return fitted.linked ? { subject: fitted.mail.subject, text: fitted.mail.text, html: fitted.mail.html ?? '' } : undefined;
 }
 
-const attachment = (r: EvidenceFileRow) => ({ filename: r.name, contentType: r.type, content: Buffer.from(r.data) });
+/** The stored bytes as they are (a view, not a copy: evidence can be megabytes). */
+const attachment = (r: EvidenceFileRow) => ({
+  filename: r.name,
+  contentType: r.type,
+  content: Buffer.isBuffer(r.data) ? r.data : Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength),
+});
 
 /** Room kept for the download-link lines added to the text and HTML parts. */
 const LINK_SECTION_BYTES = 8192;
