@@ -34,7 +34,7 @@ export function confirmationPage(kind: 'complaint' | 'report', reference: string
     `<div class="confirmation" role="status"><h1>${e(confirmationWords.title(kindLabels[kind]))}</h1>
 <p>${confirmationWords.reference}</p><p class="code" id="reference">${e(reference)}</p>
 <p>${confirmationWords.trackingCode}</p><p class="code" id="tracking-code">${e(trackingCode)}</p></div>
-<p>${e(confirmationWords.handledBy(agencyName))}${confirmationWords.confidential}</p>
+<p id="handled-by">${agencyName ? e(confirmationWords.handledBy(agencyName)) : ''}${confirmationWords.confidential}</p>
 ${anonymous ? `<p>${confirmationWords.anonymous}</p>` : ''}
 <p><a href="/complaint/status/">${confirmationWords.statusLink}</a></p>`,
   );

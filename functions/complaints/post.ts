@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { type ComplaintInput, complaintInputSchema, type FieldErrors, sortErrors, toFieldErrors } from '../../src/core/complaint/schema.ts';
 import type { RequestContext } from '../server/node.ts';
-import { findComplaintByReference } from '../store/records/complaints.ts';
 import type { Target } from '../store/records/shapes.ts';
 import { parseBody } from './body.ts';
+import { whenInFuture } from '../../src/core/complaint/rules.ts';
 import { intakeErrors } from './errors.ts';
 import { type EvidenceFile, readEvidence } from './evidence.ts';
 import { html, json } from './responses.ts';
@@ -83,11 +83,7 @@ async function validate(world: World, parsed: Parsed): Promise<Valid | Outcome> 
   if (input.success && !powOk(input.data.idempotencyKey, input.data.pow, world.limits.powBits)) {
     errors.pow = intakeErrors.ProofOfWorkMissing.message;
   }
-  if (input.success) {
-    const when = input.data.when;
-    const at = Date.parse(when.length === 10 ? `${when}T00:00:00+08:00` : `${when}:00+08:00`);
-    if (at > world.clock.now().getTime() + 24 * 3600_000) errors.when = intakeErrors.WhenInFuture.message;
-  }
+  if (input.success && whenInFuture(input.data.when, world.clock.now())) errors.when = intakeErrors.WhenInFuture.message;
   if (!input.success || Object.keys(errors).length || 'error' in evidence) return { kind: 'refused', status: 400, errors: sortErrors(errors), values };
   const resolved = resolveTarget(input.data, world);
   if ('errors' in resolved) return { kind: 'refused', status: 422, errors: resolved.errors, values };
@@ -128,11 +124,12 @@ async function render(world: World, outcome: Outcome, wantsHtml: boolean): Promi
     case 'stored': {
       const { receipt, input } = outcome;
       const status = receipt.repeated ? 200 : 201;
-      if (!wantsHtml) return json(status, { reference: receipt.reference, trackingCode: receipt.trackingCode }, { 'x-reference': receipt.reference });
-      const stored = await findComplaintByReference(world.store, receipt.reference);
-      const agency = world.directory.agency(stored?.agency_id ?? '');
+      const agencyName = world.directory.agency(receipt.agencyId)?.name ?? '';
+      if (!wantsHtml) {
+        return json(status, { reference: receipt.reference, trackingCode: receipt.trackingCode, agencyName }, { 'x-reference': receipt.reference });
+      }
       const anonymous = input.kind === 'report' && !input.name && !input.phone && !input.email;
-      const response = html(status, confirmationPage(input.kind, receipt.reference, receipt.trackingCode, agency?.name ?? '', anonymous));
+      const response = html(status, confirmationPage(input.kind, receipt.reference, receipt.trackingCode, agencyName, anonymous));
       response.headers.set('x-reference', receipt.reference);
       return response;
     }

@@ -1,8 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import { type abouts, complaintInputSchema, kindLabels, OTHER_CATEGORY, limits, sortErrors, toFieldErrors, type FieldErrors } from '../core/complaint/schema.ts';
+import { type abouts, complaintInputSchema, kindLabels, limits, sortErrors, toFieldErrors, type FieldErrors } from '../core/complaint/schema.ts';
 import {
   aboutChoices,
-  categoryMessages,
   complaintFields,
   confirmationWords,
   evidenceMessages,
@@ -12,6 +11,7 @@ import {
   type InputRules,
 } from '../core/complaint/fields.ts';
 import { fieldId, type CategoryGroup } from '../core/complaint/form-html.ts';
+import { answerMessages, beijingToday, categoryProblem, whenInFuture } from '../core/complaint/rules.ts';
 import { lookupAuxiliary, statusWords, type FoundAuxiliary } from './complaint/lookup.ts';
 import { solvePow } from './complaint/pow.ts';
 
@@ -55,7 +55,7 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
   const [errors, setErrors] = useState<FieldErrors>({});
   const [step, setStep] = useState<Step>('form');
   const [found, setFound] = useState<FoundAuxiliary | null | undefined>(undefined);
-  const [receipt, setReceipt] = useState<{ reference: string; trackingCode: string } | undefined>();
+  const [receipt, setReceipt] = useState<{ reference: string; trackingCode: string; agencyName: string } | undefined>();
   const idempotencyKey = useRef<string>('');
   const summaryRef = useRef<HTMLDivElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -124,10 +124,14 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
     if (values.about === 'auxiliary' && values.certificateNo && found === null) {
       out.certificateNo ??= '这个编号不在公示名单中。请核对；如对方出示的就是这个编号，请在“反映的是谁”中选择“对方出示的编号查不到”';
     }
-    // The handler's rule, said here too: a category the concerned unit's regulation does not have.
-    if (values.category && values.category !== OTHER_CATEGORY && !groups.some((g) => g.options.some((o) => o.code === values.category))) {
-      out.category ??= categoryMessages.notForUnit;
-    }
+    // The handler's rules, applied here with the same functions: nothing it would refuse passes this step.
+    if (parsed.success && whenInFuture(values.when.trim(), new Date())) out.when ??= answerMessages.whenInFuture;
+    const categoryError = categoryProblem(
+      values.category,
+      groups.flatMap((g) => g.options),
+      !!regulation,
+    );
+    if (categoryError) out.category ??= categoryError;
     const tooLarge = files.findIndex((f) => f.size > limits.evidenceFileBytes);
     if (files.length > limits.evidenceFiles) out.evidence = evidenceMessages.tooMany;
     else if (tooLarge >= 0) out.evidence = evidenceMessages.tooLarge(tooLarge + 1);
@@ -151,9 +155,15 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
     for (const f of files) data.append('evidence', f, f.name);
     try {
       const response = await fetch('/api/complaints', { method: 'POST', body: data, headers: { accept: 'application/json' } });
-      const body = (await response.json().catch(() => ({}))) as { reference?: string; trackingCode?: string; errors?: FieldErrors; powBits?: number };
+      const body = (await response.json().catch(() => ({}))) as {
+        reference?: string;
+        trackingCode?: string;
+        agencyName?: string;
+        errors?: FieldErrors;
+        powBits?: number;
+      };
       if (response.ok && body.reference && body.trackingCode) {
-        setReceipt({ reference: body.reference, trackingCode: body.trackingCode });
+        setReceipt({ reference: body.reference, trackingCode: body.trackingCode, agencyName: body.agencyName ?? '' });
         setStep('done');
         return;
       }
@@ -180,7 +190,8 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
         <p className="code" id="tracking-code">
           {receipt.trackingCode}
         </p>
-        <p>
+        <p id="handled-by">
+          {receipt.agencyName && confirmationWords.handledBy(receipt.agencyName)}
           {confirmationWords.confidential}
           {values.email && confirmationWords.emailSent}
         </p>
@@ -378,7 +389,7 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
           ))}
         </select>
       </div>
-      {text('when', { max: new Date().toISOString().slice(0, 10) })}
+      {text('when', { max: beijingToday(new Date()) })}
       {text('place')}
       <div className={cls('description')}>
         <label htmlFor={fieldId('description')}>{complaintFields.description.label}</label>
