@@ -116,9 +116,10 @@ export async function createApp(
     policy: directory.policy,
     settings: { secret: keys.secret, previousSecrets: keys.previousSecrets, siteUrl: settings.siteUrl },
     limits: { ...defaultLimits, ...limitsFromEnv(), ...options.limits },
-    actionLinks: makeIntakeActionLinks({ settings: { secret: keys.secret, siteUrl: settings.siteUrl }, clock }),
     ...(options.log ? { log: options.log } : {}),
   };
+  // Reads the world's policy when it writes links, so a new build's policy applies at once.
+  world.actionLinks = makeIntakeActionLinks(world);
   const mailer = createMailer({ smtpUrl: settings.smtpUrl, outboxDir: outboxDir(settings) });
   const leaseMs = Number(process.env.OUTBOX_LEASE_MS) || undefined;
   const outbox = {

@@ -22,6 +22,7 @@ export const config = {
     '/api/complaints',
     '/api/complaints/*',
     '/api/actions/*',
+    '/api/action-links',
     '/api/status',
     '/stats',
     '/stats/',
