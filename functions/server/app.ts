@@ -17,6 +17,7 @@ import { makeEvidenceLinker } from '../complaints/evidence-links.ts';
 import { evidenceDownloads } from '../complaints/evidence-download.ts';
 import { runOutboxLoop, sendPendingMail, type Clock } from '../outbox/worker.ts';
 import { intakeMailComposer } from '../complaints/intake-mail.ts';
+import { purgeEvidenceDrafts } from '../complaints/drafts.ts';
 import { openStore } from '../store/index.ts';
 import { resolveSecret } from './secret.ts';
 import { isStoreUnavailable, loggablePath, unavailableResponse, withFunctionHeaders } from './headers.ts';
@@ -156,6 +157,7 @@ export async function createApp(
     lastJobs = now;
     await runDeadlineJobs(world);
     await purgeClosedComplaints(world, { outboxDir: outboxDir(settings) });
+    await purgeEvidenceDrafts(world);
   };
   // Requests and worker rounds see the directory of the newest build; the swap happens between two awaits.
   const fresh = async () => {
@@ -204,6 +206,7 @@ export async function createApp(
     },
     purgeClosedComplaints: async () => {
       await fresh();
+      await purgeEvidenceDrafts(world);
       return purgeClosedComplaints(world, { outboxDir: outboxDir(settings) });
     },
     reloadDirectory,
