@@ -6,6 +6,7 @@ import { handlingFunctions } from '../handling/http.ts';
 import { runDeadlineJobs } from '../deadlines/jobs.ts';
 import { purgeClosedComplaints, type PurgeResult } from '../retention/purge.ts';
 import { complaintFunctions } from '../complaints/handler.ts';
+import { complaintFormPage } from '../complaints/form-page.ts';
 import type { Directory } from '../../src/core/directory.ts';
 import { statsFunctions } from '../stats/http.ts';
 import { publishFunctions } from '../publish/http.ts';
@@ -142,6 +143,7 @@ export async function createApp(
   const handlers: FunctionHandler[] = [
     lookupFunctions(() => world.directory),
     complaintFunctions(world),
+    complaintFormPage(world, settings.outDir),
     handlingFunctions(world),
     evidenceDownloads(world),
     statsFunctions(world),

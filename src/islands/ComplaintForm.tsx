@@ -11,6 +11,7 @@ import {
   type InputRules,
 } from '../core/complaint/fields.ts';
 import { fieldId, type CategoryGroup } from '../core/complaint/form-html.ts';
+import { prefillFrom } from '../core/complaint/prefill.ts';
 import { answerMessages, beijingToday, categoryProblem, whenInFuture } from '../core/complaint/rules.ts';
 import { lookupAuxiliary, statusWords, type FoundAuxiliary } from './complaint/lookup.ts';
 import { solvePow } from './complaint/pow.ts';
@@ -61,21 +62,13 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
   const headingRef = useRef<HTMLHeadingElement>(null);
   if (!idempotencyKey.current) idempotencyKey.current = crypto.randomUUID();
 
-  // Prefill from the verify page's "投诉此人" link (?no=…), the lookup page's "举报此编号" (?kind=report&no=…)
-  // and an agency page's two links: ?agency=<id> (an auxiliary it employs, number unknown) and
-  // ?agency=<id>&about=agency (the agency itself).
+  // Prefill from the verify page's "投诉此人" link, the lookup page's "举报此编号" and an agency page's two links
+  // (src/core/complaint/prefill.ts, the same reading the functions use for a browser without JavaScript); the lookup
+  // below switches a reported number to the person if it is on the roster after all.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs once, on mount: the URL is read before any typing
   useEffect(() => {
-    const params = new URLSearchParams(location.search);
-    const agency = params.get('agency') ?? '';
-    const target = params.get('about') === 'agency' ? 'agency' : 'unit';
-    if (agencies.some((a) => a.id === agency)) setValues((v) => ({ ...v, about: target, agencyId: agency }));
-    const no = params.get('no') ?? '';
-    const kind = params.get('kind') === 'report' ? 'report' : params.get('kind') === 'complaint' ? 'complaint' : '';
-    // From the lookup page's "not on the roster" (kind=report) the number is presumed unknown; the lookup below
-    // switches to the person if it is on the roster after all.
-    const about = no ? (kind === 'report' ? 'unknownNumber' : 'auxiliary') : '';
-    if (no || kind) setValues((v) => ({ ...v, certificateNo: no.slice(0, 40), kind: kind || v.kind, about: about || v.about }));
+    const prefill = prefillFrom(new URLSearchParams(location.search), (id) => agencies.some((a) => a.id === id));
+    if (Object.keys(prefill).length) setValues((v) => ({ ...v, ...prefill }));
   }, []);
 
   // Show whom a certificate number belongs to, for confirmation.

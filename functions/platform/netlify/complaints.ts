@@ -23,6 +23,7 @@ export const config = {
     '/api/complaints/*',
     '/api/actions/*',
     '/api/action-links',
+    '/api/complaint-form',
     '/api/status',
     '/stats',
     '/stats/',
