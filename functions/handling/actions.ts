@@ -221,11 +221,11 @@ async function perform(
       timeLimit: timeLimitFor(world, now),
       routeReason,
     };
-    const links = actionLinks(
-      world,
-      { reference: complaint.reference, agencyId: receiving.id, period: period + 1, dueAt: change.acceptDueAt },
-      ['accept', 'reject', 'transfer'],
-    );
+    const links = actionLinks(world, { reference: complaint.reference, agencyId: receiving.id, period: period + 1, dueAt: change.acceptDueAt }, [
+      'accept',
+      'reject',
+      'transfer',
+    ]);
     await enqueueMail(
       tx,
       {

@@ -102,13 +102,7 @@ export function citizenStatusMail(input: {
 }
 
 /** To the handling agency after it accepted: the deadline and the links for the next step. */
-export function acceptedMail(input: {
-  reference: string;
-  agency: Agency;
-  resolveDueAt: string;
-  timeLimit: string;
-  links: LinkSet;
-}): ComposedMail {
+export function acceptedMail(input: { reference: string; agency: Agency; resolveDueAt: string; timeLimit: string; links: LinkSet }): ComposedMail {
   return composeMail({
     subject: `【已受理】${input.reference} 请于期限内办结`,
     intro: [`${input.agency.name}：`, `贵单位已受理 ${input.reference}。办结后请点击下方“办结”链接填写办理结果；如需转办，请使用“转办”链接。`],
