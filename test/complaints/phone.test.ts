@@ -173,7 +173,7 @@ describe.skipIf(reason)('complaint journey on a phone', () => {
         description: '对方在没有执法人员在场时单独扣押了我的三轮车。',
       }),
     });
-    const { reference, agencyName } = (await response.json()) as { reference: string; agencyName: string };
+    const { reference, trackingCode, agencyName } = (await response.json()) as { reference: string; trackingCode: string; agencyName: string };
     const agency = stack.app.world.directory.agencies.find((a) => a.name === agencyName)!;
     await stack.app.sendPendingMail();
     const intake = stack.smtp.received.find((m) => m.raw.includes(reference) && m.to[0] === agency.complaints.email)!;
@@ -181,6 +181,14 @@ describe.skipIf(reason)('complaint journey on a phone', () => {
 
     const context = await phone(stack.browser, false);
     const page = await context.newPage();
+    // The citizen's status page as the function renders it for the plain form.
+    await page.goto(url('/complaint/status/'));
+    await page.locator('#reference').fill(reference);
+    await page.locator('#code').fill(trackingCode);
+    await page.getByRole('button', { name: '查询' }).click();
+    expect(await page.locator('#status').textContent()).toBeTruthy();
+    expect(await page.textContent('body')).toContain(agencyName);
+    expect(await width(page)).toBeLessThanOrEqual(PHONE.width);
     // The transfer form's select lists every agency by its full name.
     await page.goto(url(transfer));
     expect(await page.locator('#transferTo option').count()).toBeGreaterThan(2);
