@@ -23,6 +23,11 @@ function phone(browser: Browser, javaScriptEnabled: boolean): Promise<BrowserCon
   return browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, javaScriptEnabled });
 }
 
+/** `SCREENSHOT_DIR=docs/screenshots` also saves the no-JS path's pages there (how docs/screenshots/ were made). */
+async function shot(page: Page, name: string): Promise<void> {
+  if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: join(process.env.SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
 /** Wider than the screen means sideways scrolling on a phone. */
 async function width(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth);
@@ -57,6 +62,7 @@ describe.skipIf(reason)('complaint journey on a phone', () => {
     expect(await page.locator('#f-certificateNo').inputValue()).toBe(no);
     expect(await page.getByLabel('一名辅助人员（知道证件编号）').isChecked()).toBe(true);
     expect(await width(page)).toBeLessThanOrEqual(PHONE.width);
+    await shot(page, 'complaint-nojs-1-form-from-verify-phone');
 
     await page.getByLabel('投诉（需留下姓名和电话，会收到办理结果）').check();
     await page.locator('#f-category').selectOption('other');
@@ -72,6 +78,7 @@ describe.skipIf(reason)('complaint journey on a phone', () => {
     expect(await page.locator('#check-title').count()).toBe(0);
     expect(await page.locator('#f-certificateNo').inputValue()).toBe(no);
     expect(await width(page)).toBeLessThanOrEqual(PHONE.width);
+    await shot(page, 'complaint-nojs-2-future-date-refused-phone');
 
     await page.locator('#f-when').fill(beijingToday(new Date()));
     await page.locator('#f-evidence').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: PNG });
@@ -80,6 +87,7 @@ describe.skipIf(reason)('complaint journey on a phone', () => {
     expect(answers).toContain(aux.name);
     expect(answers).toContain('证据1.png');
     expect(await width(page)).toBeLessThanOrEqual(PHONE.width);
+    await shot(page, 'complaint-nojs-3-check-with-evidence-phone');
 
     // 修改 keeps the files (listed at the field) without choosing them again.
     await page.getByRole('button', { name: '修改' }).click();
@@ -92,6 +100,7 @@ describe.skipIf(reason)('complaint journey on a phone', () => {
     expect(reference).toMatch(/^TS-/);
     expect(await page.locator('#handled-by').textContent()).toContain(agency.name);
     expect(await width(page)).toBeLessThanOrEqual(PHONE.width);
+    await shot(page, 'complaint-nojs-4-confirmation-phone');
 
     await stack.app.sendPendingMail();
     const mail = stack.smtp.received.find((m) => m.raw.includes(reference) && m.to[0] === agency.complaints.email)!;
