@@ -25,7 +25,8 @@ interface Props {
   /** Shards of the static number index (the portal's /lookup/k/), for numbers typed without dashes. */
   shardCount: number;
   categoryGroups: CategoryGroup[];
-  agencies: { id: string; name: string; regulation: string }[];
+  /** noSuperior: why a complaint about this body itself cannot be taken here (the handler refuses it likewise). */
+  agencies: { id: string; name: string; regulation: string; noSuperior?: string }[];
   /** The registry's regions, for 发生地区 when a number is on no roster and no unit is named. */
   regions: string[];
 }
@@ -125,6 +126,8 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
       !!regulation,
     );
     if (categoryError) out.category ??= categoryError;
+    const noSuperior = values.about === 'agency' ? agencies.find((a) => a.id === values.agencyId)?.noSuperior : undefined;
+    if (noSuperior) out.agencyId ??= noSuperior;
     const tooLarge = files.findIndex((f) => f.size > limits.evidenceFileBytes);
     if (files.length > limits.evidenceFiles) out.evidence = evidenceMessages.tooMany;
     else if (tooLarge >= 0) out.evidence = evidenceMessages.tooLarge(tooLarge + 1);

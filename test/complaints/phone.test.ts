@@ -168,6 +168,27 @@ describe.skipIf(reason)('complaint journey on a phone', () => {
     await context.close();
   });
 
+  it('a complaint about a body with nothing above it on the platform is refused before the check page, with and without JavaScript', async () => {
+    const directory = stack.app.world.directory;
+    const { noSuperiorGuidance, superiorOf } = await import('../../src/core/complaint/superior.ts');
+    const top = directory.agencies.find((a) => !superiorOf(a, directory))!;
+    for (const javaScriptEnabled of [true, false]) {
+      const context = await phone(stack.browser, javaScriptEnabled);
+      const page = await context.newPage();
+      await page.goto(url(`/complaint/?agency=${top.id}&about=agency`));
+      await expect.poll(() => page.locator('#f-agencyId').inputValue(), { timeout: 10_000 }).toBe(top.id);
+      await page.getByLabel('举报（可以匿名；匿名举报不会收到办理反馈）').check();
+      await page.locator('#f-category').selectOption('other');
+      await page.locator('#f-when').fill(beijingToday(new Date()));
+      await page.locator('#f-place').fill('某政府门口');
+      await page.locator('#f-description').fill('该机关没有公示其招用的辅助人员名单，也没有设置投诉渠道。');
+      await page.getByRole('button', { name: '下一步：核对' }).click();
+      await expect.poll(() => page.locator('.error-summary').textContent(), { timeout: 10_000 }).toContain(noSuperiorGuidance(top));
+      expect(await page.locator('#check-title').count()).toBe(0);
+      await context.close();
+    }
+  });
+
   it('agency pages fit a phone, and an agency gets fresh links at its registered mailbox without JavaScript', async () => {
     const response = await fetch(url('/api/complaints'), {
       method: 'POST',
