@@ -12,6 +12,7 @@ import {
 } from '../core/complaint/fields.ts';
 import { fieldId, type CategoryGroup } from '../core/complaint/form-html.ts';
 import { prefillFrom } from '../core/complaint/prefill.ts';
+import { SNIFF_BYTES, sniffType } from '../core/complaint/evidence-type.ts';
 import { answerMessages, beijingToday, categoryProblem, whenInFuture } from '../core/complaint/rules.ts';
 import { lookupAuxiliary, statusWords, type FoundAuxiliary } from './complaint/lookup.ts';
 import { solvePow } from './complaint/pow.ts';
@@ -135,11 +136,18 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
     return sortErrors(out);
   }
 
-  function toCheck(event: FormEvent) {
+  async function toCheck(event: FormEvent) {
     event.preventDefault();
     const found = check();
-    setErrors(found);
-    if (!Object.keys(found).length) setStep('check');
+    // The handler reads each file's type from its first bytes; so does this step.
+    for (const [i, file] of files.entries()) {
+      if (found.evidence) break;
+      if (file.size === 0) found.evidence = evidenceMessages.empty(i + 1);
+      else if (!sniffType(new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer()))) found.evidence = evidenceMessages.wrongType(i + 1);
+    }
+    const sorted = sortErrors(found);
+    setErrors(sorted);
+    if (!Object.keys(sorted).length) setStep('check');
   }
 
   async function send(pow?: string): Promise<void> {

@@ -8,6 +8,7 @@ import { simpleParser } from './parse.ts';
 import { linksIn } from '../handling/support.ts';
 import { beijingToday } from '../../src/core/complaint/rules.ts';
 import { FRESH_LINKS_PATH } from '../../functions/handling/links.ts';
+import { evidenceMessages } from '../../src/core/complaint/fields.ts';
 
 /**
  * The citizen's complaint journey on a phone (390×844), with and without JavaScript: the number carried from the
@@ -140,6 +141,12 @@ describe.skipIf(reason)('complaint journey on a phone', () => {
     expect(await width(page)).toBeLessThanOrEqual(PHONE.width);
 
     await page.locator('#f-when').fill(beijingToday(new Date()));
+    // A file that only claims to be a picture: its first bytes say otherwise, as the handler would find.
+    await page.locator('#f-evidence').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: Buffer.from('not a picture at all') });
+    await page.getByRole('button', { name: '下一步：核对' }).click();
+    await expect.poll(() => page.locator('#f-evidence-error').textContent(), { timeout: 10_000 }).toContain(evidenceMessages.wrongType(1));
+    expect(await page.locator('#check-title').count()).toBe(0);
+    await page.locator('#f-evidence').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: PNG });
     await page.getByRole('button', { name: '下一步：核对' }).click();
     await page.getByRole('button', { name: '确认提交' }).click();
     await expect.poll(() => page.locator('#handled-by').textContent(), { timeout: 10_000 }).toContain(agency.name);
