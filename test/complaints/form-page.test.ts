@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { complaintFormPage, COMPLAINT_FORM_PATH } from '../../functions/complaints/form-page.ts';
 import { directoryFilePath, readDirectoryFile } from '../../functions/server/directory-file.ts';
@@ -30,6 +30,13 @@ describe.skipIf(reason)('the form filled in from a link, for a browser without J
     expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
     expect(await get('/complaint/')).toBeUndefined();
     expect((await get(COMPLAINT_FORM_PATH))!.status).toBe(302);
+  });
+
+  it('the privacy notice says how long the no-JS check page keeps evidence, as the policy sets it', () => {
+    const html = readFileSync(join(distDir, 'privacy', 'index.html'), 'utf8');
+    const note = /<p id="draft-evidence">([\s\S]*?)<\/p>/.exec(html)?.[1] ?? '';
+    expect(note).toContain(`${directory.policy.complaintData.draftEvidenceHours} 小时`);
+    expect(note).toContain('本平台的规则');
   });
 
   it('a reported number on no roster is a possible fake; an agency link prefills the unit; hostile input stays text', async () => {

@@ -29,8 +29,10 @@ async function shot(page: Page, name: string): Promise<void> {
   if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: join(process.env.SCREENSHOT_DIR, `${name}.png`), fullPage: true });
 }
 
-/** Wider than the screen means sideways scrolling on a phone. */
+/** Wider than the screen means sideways scrolling on a phone. Also: the page is in the site's frame (stylesheet, header, navigation). */
 async function width(page: Page): Promise<number> {
+  expect(await page.locator('link[rel=stylesheet][href^="/site.css"]').count()).toBe(1);
+  expect(await page.locator('header nav a[href="/complaint/"]').count()).toBeGreaterThan(0);
   return page.evaluate(() => document.documentElement.scrollWidth);
 }
 
