@@ -109,6 +109,17 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       expect(text).toContain('受理编号格式不对');
       expect(text).toContain('请填写邮箱地址');
       expect(text).toContain('value="TS-1234"');
+      // Hostile posts: another content type, a body past the cap, markup in the fields — 4xx or the same answer, never 500.
+      const json = await h.call(FRESH_LINKS_PATH, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"reference":"x"}' });
+      expect(json.status).toBeGreaterThanOrEqual(400);
+      expect(json.status).toBeLessThan(500);
+      const huge = await h.post(FRESH_LINKS_PATH, { reference: 'x'.repeat(100_000), mailbox: 'a@b.cn' });
+      expect(huge.status).toBe(413);
+      const markup = await h.post(FRESH_LINKS_PATH, { reference: '<script>alert(1)</script>', mailbox: '"><img src=x>@a.cn' });
+      expect(markup.status).toBe(400);
+      const echoed = await markup.text();
+      expect(echoed).not.toContain('<script>alert(1)');
+      expect(echoed).not.toContain('"><img');
 
       const receipt = await h.submit();
       await h.deliver();
