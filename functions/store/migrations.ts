@@ -185,6 +185,13 @@ CREATE TABLE roster_drafts (
 CREATE INDEX roster_drafts_session ON roster_drafts (session_hash);`,
   },
   {
+    version: 8,
+    name: 'publishing: sign-ins and sessions of oversight bureaus (publication log)',
+    // clerk: publishes the agency's roster; oversight: reads the publication log of the agencies the bureau oversees.
+    sql: `ALTER TABLE publish_sign_ins ADD COLUMN role TEXT NOT NULL DEFAULT 'clerk';
+ALTER TABLE publish_sessions ADD COLUMN role TEXT NOT NULL DEFAULT 'clerk';`,
+  },
+  {
     version: 9,
     name: 'evidence_drafts: files of a no-JS complaint kept until it is confirmed',
     // functions/complaints/drafts.ts: bound to the check page by a random token stored only as a hash; removed by

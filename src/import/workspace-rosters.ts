@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { auxiliarySchema, type Auxiliary } from '../core/roster/schema.ts';
+import { withStatusSince, type VersionHistoryEntry } from './roster/status-history.ts';
 
 /**
  * The build's only path to the store: reads the roster versions agencies published through the workspace.
@@ -11,6 +12,9 @@ import { auxiliarySchema, type Auxiliary } from '../core/roster/schema.ts';
  * Where it reads: ROSTER_STORE_URL (`postgres://…` or `sqlite:<file>`) when set — and then a store that cannot
  * be read fails the build; otherwise the one-server SQLite file `<VAR_DIR>/gongshi.sqlite` if it exists; otherwise
  * nothing (a deployment that keeps its rosters in Git only).
+ *
+ * Rows without a status date get the date the status began from the agency's version history (status-history.ts);
+ * only the diffs of earlier versions are read for that, never their records.
  */
 
 export interface WorkspaceRoster {
@@ -29,6 +33,13 @@ const rowSchema = z.object({
 const recordsSchema = z.array(auxiliarySchema);
 
 const SELECT = "SELECT agency_id, seq, published_at, records FROM roster_versions WHERE status = 'published' ORDER BY agency_id";
+const HISTORY = 'SELECT agency_id, seq, published_at, diff FROM roster_versions ORDER BY agency_id, seq';
+const historySchema = z.object({ agency_id: z.string(), seq: z.coerce.number().int(), published_at: z.string(), diff: z.string() });
+
+interface StoredRows {
+  published: unknown[];
+  history: unknown[];
+}
 
 export class WorkspaceStoreError extends Error {
   override name = 'WorkspaceStoreError';
@@ -42,7 +53,7 @@ export function workspaceStoreUrl(env: NodeJS.ProcessEnv = process.env, varDir =
 
 export async function readWorkspaceRosters(url: string | undefined): Promise<WorkspaceRoster[]> {
   if (!url) return [];
-  let rows: unknown[];
+  let rows: StoredRows;
   try {
     if (url.startsWith('sqlite:')) rows = await readSqlite(url.slice('sqlite:'.length));
     else if (/^postgres(ql)?:\/\//.test(url)) rows = await readPostgres(url);
@@ -51,7 +62,12 @@ export async function readWorkspaceRosters(url: string | undefined): Promise<Wor
     if (error instanceof WorkspaceStoreError) throw error;
     throw new WorkspaceStoreError(`无法读取名单发布工作台的版本（${(error as Error).message}），网站没有生成：请检查 ROSTER_STORE_URL 或数据库是否可用。`);
   }
-  return rows.map((raw) => {
+  const history = new Map<string, VersionHistoryEntry[]>();
+  for (const raw of rows.history) {
+    const h = historySchema.parse(raw);
+    history.set(h.agency_id, [...(history.get(h.agency_id) ?? []), { seq: h.seq, publishedAt: h.published_at, diff: h.diff }]);
+  }
+  return rows.published.map((raw) => {
     const row = rowSchema.parse(raw);
     const records = recordsSchema.safeParse(JSON.parse(row.records));
     if (!records.success) throw new WorkspaceStoreError(`名单发布工作台中 ${row.agency_id} 的第 ${row.seq} 版记录格式不正确，网站没有生成。`);
@@ -59,24 +75,25 @@ export async function readWorkspaceRosters(url: string | undefined): Promise<Wor
       if (r.agencyId !== row.agency_id)
         throw new WorkspaceStoreError(`名单发布工作台中 ${row.agency_id} 的第 ${row.seq} 版含有其他机关（${r.agencyId}）的人员，网站没有生成。`);
     }
-    return { agencyId: row.agency_id, seq: row.seq, publishedAt: row.published_at, records: records.data };
+    const upToThis = (history.get(row.agency_id) ?? []).filter((h) => h.seq <= row.seq);
+    return { agencyId: row.agency_id, seq: row.seq, publishedAt: row.published_at, records: withStatusSince(records.data, upToThis) };
   });
 }
 
-async function readSqlite(path: string): Promise<unknown[]> {
+async function readSqlite(path: string): Promise<StoredRows> {
   const { default: Database } = await import('better-sqlite3');
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
     const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'roster_versions'").get();
     // A store from before the workspace existed has published nothing.
-    if (!table) return [];
-    return db.prepare(SELECT).all();
+    if (!table) return { published: [], history: [] };
+    return { published: db.prepare(SELECT).all(), history: db.prepare(HISTORY).all() };
   } finally {
     db.close();
   }
 }
 
-async function readPostgres(url: string): Promise<unknown[]> {
+async function readPostgres(url: string): Promise<StoredRows> {
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   await client.connect();
@@ -91,7 +108,9 @@ async function readPostgres(url: string): Promise<unknown[]> {
       );
     }
     const exists = await client.query("SELECT to_regclass('roster_versions') AS t");
-    const rows = exists.rows[0]?.t ? (await client.query(SELECT)).rows : [];
+    const rows: StoredRows = exists.rows[0]?.t
+      ? { published: (await client.query(SELECT)).rows, history: (await client.query(HISTORY)).rows }
+      : { published: [], history: [] };
     await client.query('COMMIT');
     return rows;
   } finally {

@@ -14,6 +14,7 @@ import { fieldId, type CategoryGroup } from '../core/complaint/form-html.ts';
 import { prefillFrom } from '../core/complaint/prefill.ts';
 import { SNIFF_BYTES, sniffType } from '../core/complaint/evidence-type.ts';
 import { answerMessages, beijingToday, categoryProblem, whenInFuture } from '../core/complaint/rules.ts';
+import { groupByRegion } from '../core/registry/regions.ts';
 import { lookupAuxiliary, statusWords, type FoundAuxiliary } from './complaint/lookup.ts';
 import { solvePow } from './complaint/pow.ts';
 
@@ -27,7 +28,7 @@ interface Props {
   shardCount: number;
   categoryGroups: CategoryGroup[];
   /** noSuperior: why a complaint about this body itself cannot be taken here (the handler refuses it likewise). */
-  agencies: { id: string; name: string; regulation: string; noSuperior?: string }[];
+  agencies: { id: string; name: string; region: string; regulation: string; noSuperior?: string }[];
   /** The registry's regions, for 发生地区 when a number is on no roster and no unit is named. */
   regions: string[];
 }
@@ -353,10 +354,14 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
           {err('agencyId')}
           <select id={fieldId('agencyId')} name="agencyId" value={values.agencyId} onChange={set('agencyId')} aria-describedby={described('agencyId', false)}>
             <option value="">{formWords.choose}</option>
-            {agencies.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
+            {groupByRegion(agencies).map((g) => (
+              <optgroup key={g.region} label={g.region}>
+                {g.agencies.map((a) => (
+                  <option key={a.id} value={a.id}>
+                    {a.name}
+                  </option>
+                ))}
+              </optgroup>
             ))}
           </select>
         </div>

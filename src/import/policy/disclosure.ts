@@ -58,6 +58,16 @@ export const retentionPolicySchema = z
   .strict()
   .default({ leaversYears: DEFAULT_RETENTION_YEARS });
 
+/**
+ * The leavers' retention period from an already checked policy (the functions get it from the directory file).
+ * The build refused a broken section, so a value that does not parse here falls back to the default.
+ */
+export function leaversRetention(policy: { retention?: unknown } | undefined): { years: number; basis?: string } {
+  const parsed = retentionPolicySchema.safeParse(policy?.retention);
+  if (!parsed.success) return { years: DEFAULT_RETENTION_YEARS };
+  return { years: parsed.data.leaversYears, ...(parsed.data.basis ? { basis: parsed.data.basis } : {}) };
+}
+
 /** The part of policy.yaml this module reads; other sections of the file belong to other parts of the platform. */
 const fileSchema = z.looseObject({ disclosure: disclosurePolicySchema, retention: retentionPolicySchema });
 

@@ -2,6 +2,7 @@ import { certificateLookupKey } from '../../core/text.ts';
 import type { Registry } from '../registry/load.ts';
 import type { WorkspaceRoster } from '../workspace-rosters.ts';
 import type { RosterResult } from './types.ts';
+import { shanghaiDate } from './status-history.ts';
 
 export class RosterSourceConflictError extends Error {
   override name = 'RosterSourceConflictError';
@@ -10,11 +11,6 @@ export class RosterSourceConflictError extends Error {
     super(`名单来源冲突，网站没有生成：\n${conflicts.map((c, i) => `  ${i + 1}. ${c}`).join('\n')}`);
     this.conflicts = conflicts;
   }
-}
-
-/** `2026-11-20` in China Standard Time. */
-function shanghaiDate(iso: string): string {
-  return new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
 /**
