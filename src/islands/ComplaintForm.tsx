@@ -54,7 +54,14 @@ type Values = typeof initialValues;
 type Field = keyof Values;
 
 export default function ComplaintForm({ shardCount, categoryGroups, agencies, regions }: Props) {
-  const [values, setValues] = useState<Values>(initialValues);
+  // Prefilled from the verify page's "投诉此人" link, the lookup page's "举报此编号" and an agency page's two links
+  // (src/core/complaint/prefill.ts, the same reading the functions use for a browser without JavaScript), in the first
+  // render: the plain form the functions filled in never gives way to an empty one. The lookup below switches a
+  // reported number to the person if it is on the roster after all.
+  const [values, setValues] = useState<Values>(() => ({
+    ...initialValues,
+    ...prefillFrom(new URLSearchParams(location.search), (id) => agencies.some((a) => a.id === id)),
+  }));
   const [files, setFiles] = useState<File[]>([]);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [step, setStep] = useState<Step>('form');
@@ -64,15 +71,6 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
   const summaryRef = useRef<HTMLDivElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   if (!idempotencyKey.current) idempotencyKey.current = crypto.randomUUID();
-
-  // Prefill from the verify page's "投诉此人" link, the lookup page's "举报此编号" and an agency page's two links
-  // (src/core/complaint/prefill.ts, the same reading the functions use for a browser without JavaScript); the lookup
-  // below switches a reported number to the person if it is on the roster after all.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs once, on mount: the URL is read before any typing
-  useEffect(() => {
-    const prefill = prefillFrom(new URLSearchParams(location.search), (id) => agencies.some((a) => a.id === id));
-    if (Object.keys(prefill).length) setValues((v) => ({ ...v, ...prefill }));
-  }, []);
 
   // Show whom a certificate number belongs to, for confirmation.
   // biome-ignore lint/correctness/useExhaustiveDependencies: looks up again only when the number or the choice changes
