@@ -3,6 +3,7 @@
  * so the QR codes and the links in mail lead back to it. In production (SITE_URL set), the first request for
  * another host is logged once, with both values.
  */
+import { simpleParser } from '../complaints/parse.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -121,9 +122,16 @@ describe('SITE_URL at run time', () => {
           }),
         });
         expect(r.status).toBe(201);
+        const { reference } = (await r.json()) as { reference: string };
+        // Other mail may arrive first (the daily summaries go out once the server starts after 08:00 Beijing time):
+        // wait for the complaint's own two mails (to the agency and the acknowledgement), decoded.
+        const mine = async () => {
+          const texts = await Promise.all(smtp.received.map(async (m) => (await simpleParser(m.raw)).text));
+          return texts.filter((t) => t.includes(reference));
+        };
         const deadline = Date.now() + 20_000;
-        while (smtp.received.length < 2 && Date.now() < deadline) await new Promise((d) => setTimeout(d, 200));
-        const links = smtp.received.flatMap((m) => [...m.raw.replace(/=\r?\n/g, '').matchAll(/https?:\/\/[^\s"<>]+/g)].map((x) => x[0]));
+        while ((await mine()).length < 2 && Date.now() < deadline) await new Promise((d) => setTimeout(d, 200));
+        const links = (await mine()).flatMap((t) => [...t.matchAll(/https?:\/\/[^\s"<>）]+/g)].map((x) => x[0]));
         const ours = links.filter((l) => /\/(complaint|api|verify|agencies)\//.test(l));
         expect(ours.length).toBeGreaterThan(0);
         expect(ours.filter((l) => !l.startsWith(`${expected}/`))).toEqual([]);
