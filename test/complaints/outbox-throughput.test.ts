@@ -41,7 +41,7 @@ for (const kind of ['sqlite', 'postgres'] as const)
       const world = await testWorld(db);
       const handler = complaintFunctions(world);
       for (let i = 0; i < 30; i++) expect((await handler(post(validSubmission({ email: undefined })), ctx))!.status).toBe(201);
-      const [{ n: queued }] = await db.query<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'");
+      const queued = (await db.query<{ n: number }>("SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'"))[0]!.n;
       expect(Number(queued)).toBe(30);
 
       const drain = async (store: Db) => {
@@ -65,7 +65,7 @@ for (const kind of ['sqlite', 'postgres'] as const)
         'SELECT status, attempts, locked_by, compose FROM outbox',
       );
       expect(rows.every((r) => r.status === 'sent' && Number(r.attempts) === 1 && r.locked_by === null && r.compose === null)).toBe(true);
-      const [{ n: attempts }] = await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM outbox_attempts WHERE ok = 1');
+      const attempts = (await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM outbox_attempts WHERE ok = 1'))[0]!.n;
       expect(Number(attempts)).toBe(30);
       // The pool: a handful of SMTP connections for thirty messages, not one each.
       expect(smtp.connections).toBeLessThanOrEqual(6);
