@@ -50,6 +50,10 @@ async function round(root: string, store: 'sqlite' | 'postgres', outDir: string)
     DATABASE_URL: store === 'postgres' ? `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}` : '',
     SMTP_URL: '',
   };
+  // The directory file as the side's own build writes it (its format may differ from another side's).
+  const { loadSite } = await import(join(root, 'src/import/site.ts'));
+  const { writeDirectoryFile } = await import(join(root, 'src/build/directory/write.ts'));
+  await writeDirectoryFile(await loadSite(join(root, 'content')), outDir);
   const { readSettings } = await import(join(root, 'src/core/settings.ts'));
   const { createApp } = await import(join(root, 'functions/server/app.ts'));
   const app = await createApp(readSettings(env), { env, limits: { rateBurst: 1e9, ratePerSecond: 1e9 }, log: () => undefined });
@@ -125,10 +129,6 @@ function island(n: number): FormData {
 }
 
 async function main(): Promise<void> {
-  const outDir = join(tmpdir(), 'gongshi-bench-outbox-out');
-  const { loadSite } = await import('../../src/import/site.ts');
-  const { writeDirectoryFile } = await import('../../src/build/directory/write.ts');
-  await writeDirectoryFile(await loadSite(join(ROOT, 'content')), outDir);
   let postgres = true;
   try {
     const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
@@ -154,6 +154,7 @@ async function main(): Promise<void> {
       sides.map((side) => ({
         label: side.label,
         run: async () => {
+          const outDir = join(tmpdir(), `gongshi-bench-outbox-${side.label}`);
           const child = spawnSync(process.execPath, [import.meta.filename, '--round', side.root, store, outDir], {
             encoding: 'utf8',
             stdio: ['ignore', 'pipe', 'inherit'],
