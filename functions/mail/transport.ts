@@ -81,7 +81,8 @@ function emlMailer(dir: string): Mailer {
       const info = (await (await transport.get()).sendMail(toNodemailer(mail))) as unknown as { message: Buffer };
       const name = mail.messageId.replace(/[^A-Za-z0-9._@-]/g, '_');
       const tmp = join(dir, `.${name}.${process.pid}.tmp`);
-      await (folder ??= mkdir(dir, { recursive: true }));
+      folder ??= mkdir(dir, { recursive: true });
+      await folder;
       try {
         await writeFile(tmp, info.message, { flush: true });
       } catch (error) {

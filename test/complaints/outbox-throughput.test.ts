@@ -34,7 +34,9 @@ for (const kind of ['sqlite', 'postgres'] as const)
       closing.push(() => db.close());
       // A second connection to the same store, as a second process would have.
       const second: Db =
-        kind === 'sqlite' ? openSqlite((await db.query<{ file: string }>('PRAGMA database_list'))[0]!.file) : openPostgres(TEST_DATABASE_URL, { schema: db.schema! });
+        kind === 'sqlite'
+          ? openSqlite((await db.query<{ file: string }>('PRAGMA database_list'))[0]!.file)
+          : openPostgres(TEST_DATABASE_URL, { schema: db.schema! });
       closing.push(() => second.close());
       const smtp = await startSmtp();
       closing.push(() => smtp.stop());
@@ -46,7 +48,15 @@ for (const kind of ['sqlite', 'postgres'] as const)
 
       const drain = async (store: Db) => {
         const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent', connections: 3 });
-        const options = { db: store, mailer, clock: world.clock, from: 'noreply@gongshi.example', batch: 7, concurrency: 3, composers: { intake: intakeMailComposer({ ...world, store }) } };
+        const options = {
+          db: store,
+          mailer,
+          clock: world.clock,
+          from: 'noreply@gongshi.example',
+          batch: 7,
+          concurrency: 3,
+          composers: { intake: intakeMailComposer({ ...world, store }) },
+        };
         let sent = 0;
         try {
           for (let r = await sendPendingMail(options); r.claimed; r = await sendPendingMail(options)) sent += r.sent;
@@ -77,7 +87,8 @@ for (const kind of ['sqlite', 'postgres'] as const)
       const smtp = await startSmtp();
       closing.push(() => smtp.stop());
       const varDir = tempDir();
-      const databaseUrl = kind === 'postgres' ? `${TEST_DATABASE_URL}${TEST_DATABASE_URL.includes('?') ? '&' : '?'}options=-c%20search_path%3D${db.schema}` : '';
+      const databaseUrl =
+        kind === 'postgres' ? `${TEST_DATABASE_URL}${TEST_DATABASE_URL.includes('?') ? '&' : '?'}options=-c%20search_path%3D${db.schema}` : '';
       const app = await createApp(readSettings({ VAR_DIR: varDir, DATABASE_URL: databaseUrl, SMTP_URL: smtp.url }), {
         directory: await testDirectory(),
         env: {},
@@ -105,7 +116,13 @@ for (const kind of ['sqlite', 'postgres'] as const)
 it('writes each .eml whole under its final name, and makes the folder again when it was removed', async () => {
   const dir = join(tempDir(), 'outbox');
   const mailer = createMailer({ smtpUrl: undefined, outboxDir: dir });
-  const mail = (n: number): OutgoingMail => ({ from: 'noreply@gongshi.example', to: 'cgj@city.example', subject: `第 ${n} 件`, text: '正文', messageId: `TS-${n}.agency@gongshi.example` });
+  const mail = (n: number): OutgoingMail => ({
+    from: 'noreply@gongshi.example',
+    to: 'cgj@city.example',
+    subject: `第 ${n} 件`,
+    text: '正文',
+    messageId: `TS-${n}.agency@gongshi.example`,
+  });
   await Promise.all([1, 2, 3].map((n) => mailer.send(mail(n))));
   expect(readdirSync(dir).sort()).toEqual(['TS-1.agency@gongshi.example.eml', 'TS-2.agency@gongshi.example.eml', 'TS-3.agency@gongshi.example.eml']);
   rmSync(dir, { recursive: true });
@@ -118,7 +135,14 @@ it('writes each .eml whole under its final name, and makes the folder again when
 it('bounds the encoded size from above without building the message, so the cap is never passed unchecked', async () => {
   const chinese = '投诉人反映：对方在没有执法人员在场的情况下单独检查摊位并要求交罚款。'.repeat(40);
   const cases: OutgoingMail[] = [
-    { from: '"公示" <noreply@gongshi.example>', to: 'cgj@city.example', subject: '投诉 TS-AB12-CD34', text: chinese, html: `<p>${chinese}</p>`, messageId: 'a@x' },
+    {
+      from: '"公示" <noreply@gongshi.example>',
+      to: 'cgj@city.example',
+      subject: '投诉 TS-AB12-CD34',
+      text: chinese,
+      html: `<p>${chinese}</p>`,
+      messageId: 'a@x',
+    },
     { from: 'noreply@gongshi.example', to: 'cgj@city.example', subject: 'plain', text: 'x'.repeat(5000), messageId: 'b@x' },
     {
       from: 'noreply@gongshi.example',
