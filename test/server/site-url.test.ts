@@ -61,6 +61,33 @@ describe('SITE_URL at run time', () => {
     }
   });
 
+  it.skipIf(!siteBuilt())('watches the Host by itself when SITE_URL is set (production), and not on a local run without it', async () => {
+    const varDir = tempDir('gongshi-host-env-');
+    const base = { VAR_DIR: varDir, CONTENT_DIR: join(root, 'content'), OUT_DIR: distDir, SECRET: 'k'.repeat(48) };
+    try {
+      for (const [env, expected] of [
+        [{ ...base, SITE_URL: 'https://gongshi.example' }, 1],
+        [base, 0],
+      ] as const) {
+        const lines: string[] = [];
+        const app = await createApp(readSettings(env), { log: (l) => lines.push(l), env: { ...env } });
+        const server = await startServer({ distDir: tempDir('gongshi-empty-'), port: 0, functions: app.functions });
+        try {
+          await getWithHost(`${server.url}/`, 'wrong.example');
+          await getWithHost(`${server.url}/`, 'other.example');
+          const logged = lines.filter((l) => l.includes('Host'));
+          expect(logged, JSON.stringify(env)).toHaveLength(expected);
+          if (expected) expect(logged[0]).toMatch(/wrong\.example.*https:\/\/gongshi\.example/);
+        } finally {
+          await server.close();
+          await app.close();
+        }
+      }
+    } finally {
+      rmSync(varDir, { recursive: true, force: true });
+    }
+  });
+
   it.skipIf(!chromiumAvailable())(
     'npm start with PORT=0 and no SITE_URL builds QR codes and mail links for the port in use',
     { timeout: 300_000 },
