@@ -87,7 +87,12 @@ describe.skipIf(skip)('lookup on the serverless deployment at phone size', { tim
       const record = records.find((r) => /^[A-Z]+-\d{4}-\d{4}$/.test(r.certificateNo) && r.status === 'active')!;
       const no = record.certificateNo;
       const fullWidth = no.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
-      for (const path of [`/verify/${no.toLowerCase()}/`, `/verify/${no.replace(/-/g, '')}`, `/verify/${encodeURIComponent(` ${fullWidth} `)}/`, own(no).slice(0, -1)]) {
+      for (const path of [
+        `/verify/${no.toLowerCase()}/`,
+        `/verify/${no.replace(/-/g, '')}`,
+        `/verify/${encodeURIComponent(` ${fullWidth} `)}/`,
+        own(no).slice(0, -1),
+      ]) {
         const response = await page.goto(url(path));
         expect(new URL(page.url()).pathname, path).toBe(own(no));
         expect(response?.status(), path).toBe(200);
