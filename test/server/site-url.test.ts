@@ -16,6 +16,7 @@ import { chromiumAvailable, launchChromium } from '../support/browser.ts';
 import { decodeQr } from '../portal/helpers.ts';
 import { distDir, siteBuilt } from '../support/site.ts';
 import { startSmtp, tempDir } from '../complaints/support.ts';
+import { simpleParser } from '../complaints/parse.ts';
 
 const root = join(import.meta.dirname, '../..');
 const children: ChildProcess[] = [];
@@ -148,10 +149,17 @@ describe('SITE_URL at run time', () => {
           }),
         });
         expect(r.status).toBe(201);
-        const deadline = Date.now() + 20_000;
-        while (smtp.received.length < 2 && Date.now() < deadline) await new Promise((d) => setTimeout(d, 200));
-        const links = smtp.received.flatMap((m) => [...m.raw.replace(/=\r?\n/g, '').matchAll(/https?:\/\/[^\s"<>]+/g)].map((x) => x[0]));
-        const ours = links.filter((l) => /\/(complaint|api|verify|agencies)\//.test(l));
+        // The complaint's own mails (the agency's, with its action links; the acknowledgement): the mail worker may
+        // send the daily summaries first, which carry no link.
+        const linksIn = async () => {
+          // Decoded first: nodemailer sends Chinese text base64-encoded, where no link can be read from the raw message.
+          const bodies = await Promise.all(smtp.received.map((m) => simpleParser(m.raw)));
+          return bodies.flatMap((b) => [...`${b.text}\n${b.html}`.matchAll(/https?:\/\/[^\s"<>]+/g)].map((x) => x[0]));
+        };
+        const ourLink = /\/(complaint|api|verify|agencies)\//;
+        const deadline = Date.now() + 30_000;
+        while (!(await linksIn()).some((l) => ourLink.test(l)) && Date.now() < deadline) await new Promise((d) => setTimeout(d, 200));
+        const ours = (await linksIn()).filter((l) => ourLink.test(l));
         expect(ours.length).toBeGreaterThan(0);
         expect(ours.filter((l) => !l.startsWith(`${expected}/`))).toEqual([]);
       } finally {
