@@ -45,6 +45,7 @@ describe.skipIf(skip)('lookup on the serverless deployment at phone size', { tim
   beforeAll(async () => {
     process.env.OUT_DIR = distDir;
     const { default: lookup, config } = await import('../../functions/platform/netlify/lookup.ts');
+    const { default: searchPage } = await import('../../functions/platform/netlify/search-page.ts');
     const routed = (pathname: string) =>
       config.path.some((pattern) => (pattern.endsWith('/*') ? pathname.startsWith(pattern.slice(0, -1)) : pathname === pattern));
     const netlify: FunctionHandler = async (request) => {
@@ -52,6 +53,10 @@ describe.skipIf(skip)('lookup on the serverless deployment at phone size', { tim
       // [[redirects]] from = "/lookup/", query = { no = ":no" }, to = "/api/lookup", status = 200, force = true
       if (url.pathname === '/lookup/' && url.searchParams.has('no')) {
         return lookup(new Request(new URL(`/api/lookup${url.search}`, url), { headers: request.headers }), {});
+      }
+      // [[redirects]] from = "/search/", query = { q = ":q" }, to = "/api/search-page", status = 200, force = true
+      if (url.pathname === '/search/' && url.searchParams.has('q')) {
+        return searchPage(new Request(new URL(`/api/search-page${url.search}`, url), { headers: request.headers }), {});
       }
       if (routed(url.pathname) && !(config.preferStatic && staticFileFor(url.pathname))) return lookup(request, {});
       return undefined;
@@ -82,7 +87,7 @@ describe.skipIf(skip)('lookup on the serverless deployment at phone size', { tim
   }
 
   for (const mode of ['js', 'nojs'] as const) {
-    it(`${mode === 'js' ? 'JavaScript on' : 'JavaScript off'}: every spelling reaches the page, a typo gets the warning and close numbers, a name goes to search`, async () => {
+    it(`${mode === 'js' ? 'JavaScript on' : 'JavaScript off'}: every spelling reaches the page, a typo gets the warning and close numbers, a name goes to search with the text kept`, async () => {
       const page = await contexts[mode].newPage();
       const record = records.find((r) => /^[A-Z]+-\d{4}-\d{4}$/.test(r.certificateNo) && r.status === 'active')!;
       const no = record.certificateNo;
@@ -127,6 +132,12 @@ describe.skipIf(skip)('lookup on the serverless deployment at phone size', { tim
       await typeInBox(page, record.name);
       await page.waitForURL('**/search/?q=*');
       expect(new URL(page.url()).searchParams.get('q')).toBe(record.name);
+      expect(await page.locator('#q').inputValue()).toBe(record.name);
+      if (mode === 'js') {
+        // The page served by the function runs its script under the site's own policy: the search works.
+        await page.locator('#search-summary').filter({ hasText: /找到/ }).waitFor();
+        expect(await page.locator('#search-results li').first().innerText()).toContain(record.name);
+      }
       await page.close();
     });
   }
