@@ -149,17 +149,17 @@ describe('SITE_URL at run time', () => {
           }),
         });
         expect(r.status).toBe(201);
-        // The complaint's own mails (the agency's, with its action links; the acknowledgement): the mail worker may
-        // send the daily summaries first, which carry no link.
-        const linksIn = async () => {
-          // Decoded first: nodemailer sends Chinese text base64-encoded, where no link can be read from the raw message.
-          const bodies = await Promise.all(smtp.received.map((m) => simpleParser(m.raw)));
-          return bodies.flatMap((b) => [...`${b.text}\n${b.html}`.matchAll(/https?:\/\/[^\s"<>]+/g)].map((x) => x[0]));
+        const { reference } = (await r.json()) as { reference: string };
+        // Other mail may arrive first (the daily summaries go out once the server starts after 08:00 Beijing time):
+        // wait for the complaint's own two mails (to the agency and the acknowledgement), decoded.
+        const mine = async () => {
+          const texts = await Promise.all(smtp.received.map(async (m) => (await simpleParser(m.raw)).text));
+          return texts.filter((t) => t.includes(reference));
         };
-        const ourLink = /\/(complaint|api|verify|agencies)\//;
-        const deadline = Date.now() + 30_000;
-        while (!(await linksIn()).some((l) => ourLink.test(l)) && Date.now() < deadline) await new Promise((d) => setTimeout(d, 200));
-        const ours = (await linksIn()).filter((l) => ourLink.test(l));
+        const deadline = Date.now() + 20_000;
+        while ((await mine()).length < 2 && Date.now() < deadline) await new Promise((d) => setTimeout(d, 200));
+        const links = (await mine()).flatMap((t) => [...t.matchAll(/https?:\/\/[^\s"<>）]+/g)].map((x) => x[0]));
+        const ours = links.filter((l) => /\/(complaint|api|verify|agencies)\//.test(l));
         expect(ours.length).toBeGreaterThan(0);
         expect(ours.filter((l) => !l.startsWith(`${expected}/`))).toEqual([]);
       } finally {
