@@ -75,6 +75,9 @@ describe.skipIf(!siteBuilt())('lookup and verification addresses answered by the
         no.replace(/-/g, '.'),
         fullWidth,
         ` ${no.toLowerCase().replace(/-/g, '／')} `,
+        no.replace(/-/g, '·'),
+        no.replace(/-/g, '、'),
+        no.replace(/-/g, '，'),
       ];
       if ((await get(own)) !== undefined) failures.push(`${no}: own page not left to static`);
       for (const s of spellings) {
