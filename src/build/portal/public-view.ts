@@ -1,4 +1,4 @@
-import type { DisclosurePolicy } from '../../import/policy/disclosure.ts';
+import type { DisclosurePolicy } from '../../core/policy/disclosure.ts';
 import type { Auxiliary, Employment, ShownStatus } from '../../core/roster/schema.ts';
 
 export type { ShownStatus };

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Holidays } from '../../core/holidays.ts';
 import { ContentError } from '../../core/friendly-errors.ts';
+import { contentErrors } from '../../core/content-errors.ts';
+import { withHint } from '../../core/error-data.ts';
 import { parseHolidays } from '../../core/policy/calendar.ts';
 
 export const NO_HOLIDAYS: Holidays = { years: [] };
@@ -20,7 +22,7 @@ export async function loadHolidays(contentDir: string): Promise<Holidays> {
   try {
     data = parseYaml(text);
   } catch (error) {
-    throw new ContentError(path, [`YAML 格式错误：${(error as Error).message}`]);
+    throw new ContentError(path, [withHint(contentErrors.BadYaml, (error as Error).message)]);
   }
   return parseHolidays(data, path);
 }
