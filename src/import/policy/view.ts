@@ -4,7 +4,7 @@ import { timeLimitLabel, timeLimitSummary } from '../../core/policy/labels.ts';
 import type { Policy } from '../../core/policy/schema.ts';
 import { loadCalendar, loadPolicy } from './load.ts';
 import { contentErrors } from '../../core/content-errors.ts';
-import { messageOf } from '../../core/error-data.ts';
+import { withHint } from '../../core/error-data.ts';
 
 /** The policy as the static pages show it, with the holiday coverage as of the build. */
 export interface PolicyView {
@@ -36,7 +36,7 @@ export async function loadPolicyView(contentDir: string, now = new Date()): Prom
 /** The warning the build prints when the holiday calendar does not reach 90 days ahead; undefined when it does. */
 export function calendarWarning(view: Pick<PolicyView, 'missingYears'>): string | undefined {
   if (!view.missingYears.length) return undefined;
-  return `${messageOf(contentErrors.HolidaysNotCovered, view.missingYears)}${contentErrors.HolidaysNotCovered.hint}`;
+  return withHint(contentErrors.HolidaysNotCovered, view.missingYears);
 }
 
 const cache = new Map<string, Promise<PolicyView>>();

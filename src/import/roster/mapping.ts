@@ -6,6 +6,8 @@ import type { Registry } from '../registry/load.ts';
 import { rosterFields } from './fields.ts';
 import type { RosterProblem } from './problems.ts';
 import type { RosterSource } from './types.ts';
+import { withHint } from '../../core/error-data.ts';
+import { rosterErrors } from './errors.ts';
 
 const HEADER_ROW_MESSAGE = 'headerRow 应为正整数（表头所在的行号）';
 
@@ -51,9 +53,7 @@ export function readMapping(source: RosterSource, registry: Registry, problems: 
       const path = issue.path.map(String).join('.');
       const keys = Object.keys(rosterMappingSchema.shape);
       const reason =
-        issue.code === 'invalid_type' && path === ''
-          ? `映射文件应是由 ${keys.join('、')} 组成的 YAML 映射`
-          : `${path ? `${path}：` : ''}${issueMessage(issue, keys)}`;
+        issue.code === 'invalid_type' && path === '' ? withHint(rosterErrors.MappingNotAMap, keys) : `${path ? `${path}：` : ''}${issueMessage(issue, keys)}`;
       problems.push({ file: mappingFile, reason });
     }
     return null;
@@ -61,11 +61,11 @@ export function readMapping(source: RosterSource, registry: Registry, problems: 
   const mapping = parsed.data;
   const privateHeaders = Object.entries(mapping.columns ?? {}).filter(([header]) => PRIVATE_HEADER.test(header));
   for (const [header, field] of privateHeaders) {
-    problems.push({ file: mappingFile, reason: `columns：「${header}」是个人隐私，不能公开，不能指定为 ${field}` });
+    problems.push({ file: mappingFile, reason: withHint(rosterErrors.MappingPrivateColumn, header, field) });
   }
   if (privateHeaders.length) return null;
   if (mapping.agency !== undefined && !registry.byId.has(mapping.agency)) {
-    problems.push({ file: mappingFile, value: mapping.agency, reason: 'agency：在 agencies.yaml 中没有这个 id' });
+    problems.push({ file: mappingFile, value: mapping.agency, reason: withHint(rosterErrors.MappingAgencyUnknown) });
     return null;
   }
   return mapping;
