@@ -1,5 +1,14 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import { type abouts, complaintInputSchema, kindLabels, OTHER_CATEGORY, limits, sortErrors, toFieldErrors, type FieldErrors } from '../core/complaint/schema.ts';
+import {
+  type abouts,
+  complaintInputSchema,
+  kindLabels,
+  OTHER_CATEGORY,
+  limits,
+  sortErrors,
+  toFieldErrors,
+  type FieldErrors,
+} from '../core/complaint/schema.ts';
 import {
   aboutChoices,
   categoryMessages,
