@@ -1,5 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { isHandlingAction, type HandlingAction } from './state.ts';
+import { withHint } from '../../src/core/error-data.ts';
+import { handlingErrors } from './errors.ts';
 
 /**
  * Signed action links for agencies without accounts. A token names one complaint, one action and the
@@ -52,7 +54,7 @@ const TOKEN = /^([A-Za-z0-9_-]{8,400})\.([A-Za-z0-9_-]{43})$/;
 
 /** `previousSecrets`: earlier keys that still verify during a key rotation (they never sign). */
 export function verifyActionToken(token: string, secret: string, now: Date, previousSecrets: readonly string[] = []): Verified {
-  const bad = { ok: false, status: 400, message: '链接不完整或格式不正确，请从邮件中完整复制链接。' } as const;
+  const bad = { ok: false, status: 400, message: withHint(handlingErrors.LinkMalformed) } as const;
   const match = TOKEN.exec(token);
   if (!match) return bad;
   const [, payload, signature] = match as unknown as [string, string, string];
@@ -64,7 +66,7 @@ export function verifyActionToken(token: string, secret: string, now: Date, prev
     return given.length === expected.length && timingSafeEqual(given, expected);
   });
   if (!signedByOurs) {
-    return { ok: false, status: 403, message: '链接签名无效：链接可能被修改过，请使用邮件中的原始链接。' };
+    return { ok: false, status: 403, message: withHint(handlingErrors.LinkBadSignature) };
   }
   const parts = Buffer.from(payload, 'base64url').toString('utf8').split('|');
   const [reference, action, agencyId, period, expires, nonce] = parts;
@@ -81,7 +83,7 @@ export function verifyActionToken(token: string, secret: string, now: Date, prev
   }
   const claim: ActionClaim = { reference, action, agencyId, period: Number(period), expiresAt: Number(expires), ...(nonce ? { nonce } : {}) };
   if (now.getTime() / 1000 > claim.expiresAt) {
-    return { ok: false, status: 410, message: `链接已于 ${new Date(claim.expiresAt * 1000).toISOString().slice(0, 10)} 过期，请联系上级机关或司法局。` };
+    return { ok: false, status: 410, message: withHint(handlingErrors.LinkExpired, new Date(claim.expiresAt * 1000).toISOString().slice(0, 10)) };
   }
   return { ok: true, claim };
 }

@@ -18,9 +18,9 @@ export function messageOf<E extends ErrorData>(entry: E, ...args: ArgsOf<E>): st
   return typeof message === 'function' ? message(...args) : message;
 }
 
-/** Message and hint as one line: `message：hint`, or straight on when the message ends in its own `。` or `，`. */
+/** Message and hint as one line: `message：hint`, or straight on when the message ends in its own `。`, `，` or `；`. */
 export function withHint<E extends ErrorData>(entry: E, ...args: ArgsOf<E>): string {
   const message = messageOf(entry, ...args);
   if (!entry.hint) return message;
-  return /[。，]$/.test(message) ? `${message}${entry.hint}` : `${message}：${entry.hint}`;
+  return /[。，；]$/.test(message) ? `${message}${entry.hint}` : `${message}：${entry.hint}`;
 }

@@ -187,7 +187,9 @@ describe('every problem kind, with its exact message and location', () => {
 
   it('duplicates within one file', async () => {
     const r = await importFiles({ [F]: csv([HEADER, ['张三', 'rq-cgj', 'A1', '', ''], ['李四', 'rq-cgj', 'a1', '', '']]) });
-    expect(messages(r)).toEqual([`${F} 第 3 行，C 列「证件编号」，值「A1」：证件编号重复：与 ${F} 第 2 行相同：同一人只保留一行；不是同一人的，请核对证件编号`]);
+    expect(messages(r)).toEqual([
+      `${F} 第 3 行，C 列「证件编号」，值「A1」：证件编号重复：与 ${F} 第 2 行相同：同一人只保留一行；不是同一人的，请核对证件编号`,
+    ]);
   });
 
   it('two columns for the same field', async () => {
@@ -197,7 +199,9 @@ describe('every problem kind, with its exact message and location', () => {
         ['张三', 'rq-cgj', 'rq-cgj', 'A1'],
       ]),
     });
-    expect(messages(r)).toEqual([`${F} 第 1 行，C 列「工作单位」：与 B 列「单位」都是「单位」列，只能保留一列：请在 Excel 或 WPS 中删去其中一列，或在映射文件中改指其他列`]);
+    expect(messages(r)).toEqual([
+      `${F} 第 1 行，C 列「工作单位」：与 B 列「单位」都是「单位」列，只能保留一列：请在 Excel 或 WPS 中删去其中一列，或在映射文件中改指其他列`,
+    ]);
   });
 
   it('no roster date', async () => {

@@ -137,7 +137,9 @@ describe('small helpers', () => {
     expect(asOfFromFileName('rosters/城管局-2026-13-01.csv')).toBeUndefined();
   });
   it('formats a problem with only the parts it has', () => {
-    expect(formatProblem({ file: 'rosters/a.csv', reason: '文件为空：请在 Excel 或 WPS 中打开原表，确认有内容后重新导出' })).toBe('rosters/a.csv：文件为空：请在 Excel 或 WPS 中打开原表，确认有内容后重新导出');
+    expect(formatProblem({ file: 'rosters/a.csv', reason: '文件为空：请在 Excel 或 WPS 中打开原表，确认有内容后重新导出' })).toBe(
+      'rosters/a.csv：文件为空：请在 Excel 或 WPS 中打开原表，确认有内容后重新导出',
+    );
     expect(formatProblem({ file: 'a.csv', row: 3, column: 'C 列「证件编号」', value: 'x\ny', reason: 'r' })).toBe(
       'a.csv 第 3 行，C 列「证件编号」，值「x↵y」：r',
     );

@@ -40,7 +40,9 @@ describe('PII allow-list', () => {
       'rosters/a-2026-11-01.csv': `姓名,身份证号,单位,证件编号\r\n张三,x"${PRIVATE[0]}"y,rq-cgj,A1\r\n李四,"${PRIVATE[0]},rq-cgj,A2\r\n`,
     });
     const text = r.problems.map(formatProblem).join('\n');
-    expect(text).toBe('rosters/a-2026-11-01.csv 第 3 行：CSV 格式错误：从这一行开始的引号没有闭合（可能是单元格中多了一个英文双引号 "）：请在 Excel 或 WPS 中打开、改正这一行后另存为“CSV UTF-8”');
+    expect(text).toBe(
+      'rosters/a-2026-11-01.csv 第 3 行：CSV 格式错误：从这一行开始的引号没有闭合（可能是单元格中多了一个英文双引号 "）：请在 Excel 或 WPS 中打开、改正这一行后另存为“CSV UTF-8”',
+    );
     expect(r.auxiliaries).toEqual([{ certificateNo: 'A1', name: '张三', agencyId: 'rq-cgj', status: 'active' }]);
   });
 });

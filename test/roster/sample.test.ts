@@ -33,7 +33,9 @@ describe('RosterImportError', () => {
       { file: 'rosters/a.csv', reason: '文件为空：请在 Excel 或 WPS 中打开原表，确认有内容后重新导出' },
       { file: 'rosters/b.csv', row: 3, column: 'A 列「姓名」', reason: '姓名为空：请填上姓名；不是人员的行（如说明文字）请删去' },
     ]);
-    expect(error.message).toBe('名单有 2 处问题，未生成网站：\n  - rosters/a.csv：文件为空：请在 Excel 或 WPS 中打开原表，确认有内容后重新导出\n  - rosters/b.csv 第 3 行，A 列「姓名」：姓名为空：请填上姓名；不是人员的行（如说明文字）请删去');
+    expect(error.message).toBe(
+      '名单有 2 处问题，未生成网站：\n  - rosters/a.csv：文件为空：请在 Excel 或 WPS 中打开原表，确认有内容后重新导出\n  - rosters/b.csv 第 3 行，A 列「姓名」：姓名为空：请填上姓名；不是人员的行（如说明文字）请删去',
+    );
     expect(error.problems).toHaveLength(2);
   });
 });
