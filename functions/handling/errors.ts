@@ -21,7 +21,7 @@ export const handlingErrors = {
     name: 'LinkBadSignature',
     title: '链接签名无效',
     message: '链接签名无效：链接可能被修改过，',
-    hint: '请使用邮件中的原始链接。',
+    hint: intakeErrors.EvidenceLinkInvalid.hint,
   },
   LinkExpired: {
     name: 'LinkExpired',

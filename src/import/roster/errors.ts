@@ -423,8 +423,7 @@ export const rosterErrors = {
   WorkspaceDuplicateCertificate: {
     name: 'WorkspaceDuplicateCertificate',
     title: '证件编号重复',
-    message: (certificateNo: string, first: string, agencyId: string, seq: number) =>
-      `证件编号 ${certificateNo} 同时出现在${first}和 ${agencyId} 的名单发布工作台第 ${seq} 版中`,
+    message: (certificateNo: string, first: string, second: string) => `证件编号 ${certificateNo} 同时出现在${first}和 ${second}中`,
   },
   WorkspaceStoreUrl: {
     name: 'WorkspaceStoreUrl',

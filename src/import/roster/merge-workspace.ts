@@ -43,14 +43,15 @@ export function mergeWorkspaceRosters(roster: RosterResult, workspace: readonly 
   for (const aux of roster.auxiliaries) seen.set(certificateLookupKey(aux.certificateNo), `${aux.agencyId} 的名单文件`);
   const merged = [...roster.auxiliaries];
   for (const version of workspace) {
+    const here = `${version.agencyId} 的名单发布工作台第 ${version.seq} 版`;
     for (const aux of version.records) {
       const key = certificateLookupKey(aux.certificateNo);
       const first = seen.get(key);
       if (first) {
-        conflicts.push(withHint(rosterErrors.WorkspaceDuplicateCertificate, aux.certificateNo, first, version.agencyId, version.seq));
+        conflicts.push(withHint(rosterErrors.WorkspaceDuplicateCertificate, aux.certificateNo, first, here));
         continue;
       }
-      seen.set(key, `${version.agencyId} 的名单发布工作台第 ${version.seq} 版`);
+      seen.set(key, here);
       merged.push(aux);
     }
   }
