@@ -48,10 +48,12 @@ async function readUpload(request: Request): Promise<{ name: string; bytes: Uint
 
 /**
  * A POST from a page of another site is refused even though the cookie is SameSite=Strict: the sign-in request
- * form carries no cookie at all, and older browsers ignore SameSite.
+ * form carries no cookie at all, and older browsers ignore SameSite. Browsers that send Sec-Fetch-Site are judged
+ * by it alone: these pages' `Referrer-Policy: no-referrer` makes Chromium send `Origin: null` on their own forms.
  */
 function crossSite(request: Request, siteUrl: string): boolean {
-  if (request.headers.get('sec-fetch-site') === 'cross-site') return true;
+  const fetchSite = request.headers.get('sec-fetch-site');
+  if (fetchSite) return fetchSite !== 'same-origin';
   const origin = request.headers.get('origin');
   if (!origin || origin === 'null') return origin === 'null';
   try {
@@ -182,8 +184,10 @@ export function publishFunctions(world: PublishWorld, republisher?: Republisher)
         }
         return html(done.status, problemHtml(done.status, done.message));
       }
-      republisher.request(done.version);
-      return redirect('/publish/workspace/');
+      const state = await republisher.request(done.version);
+      if (state.state === 'building') return redirect('/publish/workspace/');
+      // A build hook has answered: said here, because the next request may reach another serverless instance.
+      return html(state.state === 'failed' ? 502 : 200, workspaceHtml(session, await listVersions(world.store, session.agency.id), state));
     }
     if (pathname === '/publish/workspace/upload') {
       if (read) return redirect('/publish/workspace/');

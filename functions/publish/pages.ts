@@ -1,6 +1,7 @@
 import { escapeHtml } from '../../src/core/text.ts';
 import { pageHtml } from '../../src/core/frame.ts';
 import type { Agency } from '../../src/core/registry/schema.ts';
+import { groupByRegion } from '../../src/core/registry/regions.ts';
 import { formatProblem } from '../../src/import/roster/index.ts';
 import { STATUS_NAMES } from '../../src/import/roster/status.ts';
 import type { UploadResult } from './upload.ts';
@@ -24,11 +25,9 @@ export function problemHtml(status: number, message: string, title = '无法继�
 }
 
 function agencyOptions(agencies: readonly Agency[], selected: string | undefined): string {
-  const byRegion = new Map<string, Agency[]>();
-  for (const a of agencies) byRegion.set(a.region, [...(byRegion.get(a.region) ?? []), a]);
-  return `<option value="">请选择</option>${[...byRegion]
+  return `<option value="">请选择</option>${groupByRegion(agencies)
     .map(
-      ([region, list]) =>
+      ({ region, agencies: list }) =>
         `<optgroup label="${escapeHtml(region)}">${list
           .map((a) => `<option value="${escapeHtml(a.id)}"${a.id === selected ? ' selected' : ''}>${escapeHtml(a.name)}</option>`)
           .join('')}</optgroup>`,
@@ -79,9 +78,11 @@ function publicationHtml(versions: readonly VersionRow[], state: PublicationStat
       ? `<p class="building" role="status" data-state="building">第 ${state.seq} 版已记录，网站正在重新生成；完成前公众看到的仍是上一版。请稍后刷新本页。</p>`
       : state?.state === 'failed'
         ? `<div class="error" role="alert" data-state="failed"><p>第 ${state.seq} 版没有发布：网站生成失败，网站和版本记录都保持原样。原因：</p><pre>${escapeHtml(state.message ?? '')}</pre><p>请按提示处理，或把以上内容转给运维人员。</p></div>`
-        : state?.state === 'live'
-          ? `<p role="status" data-state="live">第 ${state.seq} 版已在网站上公示。</p>`
-          : '';
+        : state?.state === 'requested'
+          ? `<p class="building" role="status" data-state="requested">第 ${state.seq} 版已记录，已通知网站托管平台重新生成网站；通常几分钟后在网站上公示，完成前公众看到的仍是上一版。</p>`
+          : state?.state === 'live'
+            ? `<p role="status" data-state="live">第 ${state.seq} 版已在网站上公示。</p>`
+            : '';
   if (!current) return `<h2>已公示的名单</h2>${stateLine}<p>本机关还没有通过工作台发布过名单。</p>`;
   const counts = JSON.parse(current.counts) as { total?: number };
   const undo = previous

@@ -8,25 +8,40 @@ import { withdrawVersion, type VersionRow } from '../store/records/roster-versio
  * A build that fails takes its versions back (withdrawVersion), so the store again matches the site being served.
  */
 
-export type SiteBuilder = () => Promise<{ ok: true } | { ok: false; message: string }>;
+/**
+ * Rebuilds the site. `pending`: the build was only started elsewhere (a serverless host's build hook accepted the
+ * request) and reaches the site when the host deploys it; otherwise the new site is already being served.
+ */
+export type SiteBuilder = () => Promise<{ ok: true; pending?: boolean } | { ok: false; message: string }>;
 
 export interface PublicationState {
   seq: number;
-  state: 'building' | 'live' | 'failed';
+  /** `requested`: the host's build hook accepted the rebuild; the host builds and deploys on its own. */
+  state: 'building' | 'requested' | 'live' | 'failed';
   /** Why a build failed, in the build's own words (its last lines). */
   message?: string;
 }
 
 export interface Republisher {
-  /** Starts (or queues) a rebuild that publishes `version`; returns at once. */
-  request(version: VersionRow): void;
+  /**
+   * Starts (or queues) a rebuild that publishes `version`. In the background (one server): resolves at once with
+   * `building`. With `wait` (a build hook: quick, and a serverless instance may be frozen once it has answered):
+   * resolves when the hook has answered, with `requested` or `failed`.
+   */
+  request(version: VersionRow): Promise<PublicationState>;
   /** The state of the agency's latest publication in this process, if any. */
   status(agencyId: string): PublicationState | undefined;
   /** Resolves when no build runs or waits (tests, shutdown). */
   idle(): Promise<void>;
 }
 
-export function makeRepublisher(options: { store: Db; build: SiteBuilder; afterBuild: () => Promise<void>; log?: (line: string) => void }): Republisher {
+export function makeRepublisher(options: {
+  store: Db;
+  build: SiteBuilder;
+  afterBuild: () => Promise<void>;
+  log?: (line: string) => void;
+  wait?: boolean;
+}): Republisher {
   const states = new Map<string, PublicationState>();
   let pending: VersionRow[] = [];
   let running: Promise<void> | undefined;
@@ -42,9 +57,10 @@ export function makeRepublisher(options: { store: Db; build: SiteBuilder; afterB
         result = { ok: false, message: (error as Error).message };
       }
       if (result.ok) {
-        await options.afterBuild();
-        for (const v of batch) states.set(v.agency_id, { seq: v.seq, state: 'live' });
-        options.log?.(`[publish] site rebuilt for ${batch.map((v) => `${v.agency_id}#${v.seq}`).join(', ')}`);
+        if (!result.pending) await options.afterBuild();
+        const state = result.pending ? 'requested' : 'live';
+        for (const v of batch) states.set(v.agency_id, { seq: v.seq, state });
+        options.log?.(`[publish] site ${result.pending ? 'rebuild requested' : 'rebuilt'} for ${batch.map((v) => `${v.agency_id}#${v.seq}`).join(', ')}`);
         continue;
       }
       for (const v of [...batch].reverse()) await withdrawVersion(options.store, v);
@@ -53,18 +69,23 @@ export function makeRepublisher(options: { store: Db; build: SiteBuilder; afterB
     }
   };
 
+  const idle = async () => {
+    while (running) await running;
+  };
   return {
-    request(version) {
+    async request(version) {
       pending.push(version);
-      states.set(version.agency_id, { seq: version.seq, state: 'building' });
+      const building: PublicationState = { seq: version.seq, state: 'building' };
+      states.set(version.agency_id, building);
       running ??= round().finally(() => {
         running = undefined;
       });
+      if (!options.wait) return building;
+      await idle();
+      return states.get(version.agency_id) ?? building;
     },
     status: (agencyId) => states.get(agencyId),
-    async idle() {
-      while (running) await running;
-    },
+    idle,
   };
 }
 
@@ -80,17 +101,18 @@ export function buildFailureMessage(output: string): string {
 
 /**
  * A serverless deployment's republishing: a POST to the build hook its host gives (BUILD_HOOK_URL). The build it
- * starts reads the versions through ROSTER_STORE_URL; the hook answering 2xx is all this side can know.
+ * starts reads the versions through ROSTER_STORE_URL; the hook answering 2xx is all this side can know, so the
+ * version is then `requested`, not live. Anything else withdraws the version. The hook's URL is a credential: it
+ * is never shown or logged.
  */
-export function buildHookFromEnv(env: NodeJS.ProcessEnv): SiteBuilder | undefined {
-  const hook = env.BUILD_HOOK_URL;
-  if (!hook) return undefined;
+export function buildHook(url: string, timeoutMs = 8000): SiteBuilder {
   return async () => {
-    const response = await fetch(hook, { method: 'POST', signal: AbortSignal.timeout(30_000) }).catch((error: Error) => ({ ok: false, status: 0, error }));
-    if (response.ok) return { ok: true };
+    const response = await fetch(url, { method: 'POST', signal: AbortSignal.timeout(timeoutMs) }).catch(() => undefined);
+    await response?.arrayBuffer().catch(() => undefined);
+    if (response?.ok) return { ok: true, pending: true };
     return {
       ok: false,
-      message: `调用构建钩子失败（${'status' in response && response.status ? `HTTP ${response.status}` : '无法连接'}），名单没有发布。请联系运维人员检查 BUILD_HOOK_URL。`,
+      message: `调用构建钩子失败（${response ? `HTTP ${response.status}` : '无法连接或超时'}），网站没有重新生成，这一版已撤回。请稍后重试；如果仍然失败，请联系运维人员检查 BUILD_HOOK_URL。`,
     };
   };
 }

@@ -9,7 +9,7 @@ import { complaintFunctions } from '../complaints/handler.ts';
 import type { Directory } from '../../src/core/directory.ts';
 import { statsFunctions } from '../stats/http.ts';
 import { publishFunctions } from '../publish/http.ts';
-import { buildHookFromEnv, makeRepublisher, type Republisher, type SiteBuilder } from '../publish/republish.ts';
+import { buildHook, makeRepublisher, type Republisher, type SiteBuilder } from '../publish/republish.ts';
 import { directoryFilePath, openDirectoryFile, type DirectorySource } from './directory-file.ts';
 import { defaultLimits, senderAddress, type Limits, type World } from '../complaints/world.ts';
 import { createMailer, DEFAULT_MAX_MESSAGE_BYTES, type Mailer } from '../mail/transport.ts';
@@ -88,7 +88,7 @@ export async function createApp(
     env?: NodeJS.ProcessEnv;
     /**
      * How a confirmed roster version reaches the site: `npm start` rebuilds in the background (scripts/start.ts);
-     * otherwise BUILD_HOOK_URL, if set, is called. Neither: the workspace refuses to confirm.
+     * otherwise BUILD_HOOK_URL (settings.buildHookUrl), if set, is called. Neither: the workspace refuses to confirm.
      */
     rebuildSite?: SiteBuilder;
     /** Log the first request for another host than SITE_URL's (default: when SITE_URL is set, i.e. production). */
@@ -133,9 +133,16 @@ export async function createApp(
   };
   // Intake first, then agency actions and the status form, evidence downloads, the statistics pages (they read
   // the store on request; the static build never does) and the agencies' publishing workspace.
-  const rebuildSite = options.rebuildSite ?? buildHookFromEnv(options.env ?? process.env);
+  const hook = !options.rebuildSite && settings.buildHookUrl ? buildHook(settings.buildHookUrl) : undefined;
+  const rebuildSite = options.rebuildSite ?? hook;
   const republisher: Republisher | undefined = rebuildSite
-    ? makeRepublisher({ store, build: rebuildSite, afterBuild: () => reloadDirectory(), log: options.log ?? ((line) => console.error(line)) })
+    ? makeRepublisher({
+        store,
+        build: rebuildSite,
+        afterBuild: () => reloadDirectory(),
+        log: options.log ?? ((line) => console.error(line)),
+        wait: !!hook,
+      })
     : undefined;
   const handlers: FunctionHandler[] = [
     lookupFunctions(() => world.directory),

@@ -9,7 +9,7 @@ import type { FunctionHandler } from './node.ts';
  * deployments:
  * - `/verify/<any spelling>/…` whose lookup key is a listed number → redirect to the number's own address
  *   (case, full-width, spaces, dashes and other separators do not matter); the number's own address is left to
- *   the static files; a number that is not listed → the lookup's not-found answer (never a bare 404);
+ *   the static files, and without its trailing slash is redirected to it; a number that is not listed → the lookup's not-found answer (never a bare 404);
  * - `/lookup/?no=…` (and `/api/lookup?no=…`, which the serverless config rewrites it to) → the verification page,
  *   search for a name, or the not-found answer with up to 3 close listed numbers; JSON when asked for
  *   (`Accept: application/json`), which the built lookup page uses on a static-only host.
@@ -41,7 +41,9 @@ function verifyAddress(directory: Directory, segment: string | undefined, rest: 
   if (segment === undefined) return undefined;
   const aux = directory.auxiliary(segment);
   if (aux) {
-    if (aux.certificateNo === segment) return undefined;
+    // The page's own address without its trailing slash: sent to the folder address here rather than left to
+    // the host, whose rule for that differs between deployments (Netlify's depends on its "pretty URLs" setting).
+    if (aux.certificateNo === segment) return rest === '' ? redirect(`${verifyHref(aux.certificateNo)}${search}`) : undefined;
     return redirect(`${verifyHref(aux.certificateNo)}${rest.replace(/^\//, '')}${search}`);
   }
   // Only the page itself is sent to the lookup; files under an unknown number stay 404.

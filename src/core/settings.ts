@@ -28,6 +28,11 @@ export interface Settings {
   siteContact: string;
   /** The build output folder: the site, and the directory file the functions read (`_functions/directory.json`). */
   outDir: string;
+  /**
+   * Serverless only (`BUILD_HOOK_URL`): the host's build hook, POSTed when a clerk confirms or undoes a roster
+   * version. Unset → only `npm start` (which rebuilds by itself) can publish from the workspace.
+   */
+  buildHookUrl: string | undefined;
 }
 
 /** Shown until the operator sets SITE_OWNER / SITE_CONTACT: plainly not a real owner. */
@@ -52,5 +57,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     siteOwner: env.SITE_OWNER?.trim() || DEFAULT_SITE_OWNER,
     siteContact: env.SITE_CONTACT?.trim() || DEFAULT_SITE_CONTACT,
     outDir: resolve(env.OUT_DIR || 'dist'),
+    buildHookUrl: env.BUILD_HOOK_URL?.trim() || undefined,
   };
 }

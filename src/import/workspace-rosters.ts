@@ -83,6 +83,14 @@ async function readPostgres(url: string): Promise<unknown[]> {
   await client.connect();
   try {
     await client.query('BEGIN READ ONLY');
+    // A role that may not use a schema of its search path sees no table there, exactly like a store that published
+    // nothing: without this check the build would silently drop every agency's workspace roster.
+    const unusable = await client.query<{ name: string }>(UNUSABLE_SCHEMAS);
+    if (unusable.rows.length) {
+      throw new WorkspaceStoreError(
+        `ROSTER_STORE_URL 的数据库角色无权使用 schema ${unusable.rows.map((r) => r.name).join('、')}，读不到名单发布工作台的版本，网站没有生成：请执行 GRANT USAGE ON SCHEMA … TO 该角色。`,
+      );
+    }
     const exists = await client.query("SELECT to_regclass('roster_versions') AS t");
     const rows = exists.rows[0]?.t ? (await client.query(SELECT)).rows : [];
     await client.query('COMMIT');
@@ -91,3 +99,9 @@ async function readPostgres(url: string): Promise<unknown[]> {
     await client.end();
   }
 }
+
+/** Schemas named in the search path that exist but that the role may not use. */
+const UNUSABLE_SCHEMAS = `SELECT n.nspname AS name
+  FROM unnest(string_to_array(current_setting('search_path'), ',')) AS p(entry)
+  JOIN pg_namespace n ON n.nspname = trim(both ' "' from p.entry)
+ WHERE NOT has_schema_privilege(n.oid, 'USAGE')`;

@@ -21,6 +21,7 @@ import {
   type InputRules,
 } from '../core/complaint/fields.ts';
 import { fieldId, type CategoryGroup } from '../core/complaint/form-html.ts';
+import { groupByRegion } from '../core/registry/regions.ts';
 import { lookupAuxiliary, statusWords, type FoundAuxiliary } from './complaint/lookup.ts';
 import { solvePow } from './complaint/pow.ts';
 
@@ -33,7 +34,7 @@ interface Props {
   /** Shards of the static number index (the portal's /lookup/k/), for numbers typed without dashes. */
   shardCount: number;
   categoryGroups: CategoryGroup[];
-  agencies: { id: string; name: string; regulation: string }[];
+  agencies: { id: string; name: string; region: string; regulation: string }[];
   /** The registry's regions, for 发生地区 when a number is on no roster and no unit is named. */
   regions: string[];
 }
@@ -347,10 +348,14 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
           {err('agencyId')}
           <select id={fieldId('agencyId')} name="agencyId" value={values.agencyId} onChange={set('agencyId')} aria-describedby={described('agencyId', false)}>
             <option value="">{formWords.choose}</option>
-            {agencies.map((a) => (
-              <option key={a.id} value={a.id}>
-                {a.name}
-              </option>
+            {groupByRegion(agencies).map((g) => (
+              <optgroup key={g.region} label={g.region}>
+                {g.agencies.map((a) => (
+                  <option key={a.id} value={a.id}>
+                    {a.name}
+                  </option>
+                ))}
+              </optgroup>
             ))}
           </select>
         </div>

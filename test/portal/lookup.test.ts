@@ -95,6 +95,17 @@ describe.skipIf(!siteBuilt())('lookup and verification addresses answered by the
     expect(await get('/verify/zzzz-1999-9999/qr.svg')).toBeUndefined();
   });
 
+  it('sends a page’s own address without the trailing slash to the folder address, its query kept', async () => {
+    for (const aux of published.slice(0, 20)) {
+      const own = `/verify/${encodeURIComponent(aux.certificateNo)}/`;
+      const r = await get(own.slice(0, -1));
+      expect(r?.status, aux.certificateNo).toBe(302);
+      expect(r?.headers.get('location')).toBe(own);
+      expect((await get(`${own.slice(0, -1)}?from=qr`))?.headers.get('location')).toBe(`${own}?from=qr`);
+      expect(await get(`${own}qr.svg`)).toBeUndefined();
+    }
+  });
+
   it('answers a number not on the roster: the warning first, then close numbers with their unit, the number kept in the box', async () => {
     const aux = published.find((a) => /\d{4}$/.test(a.certificateNo))!;
     const typo = aux.certificateNo.slice(0, -1) + (aux.certificateNo.endsWith('9') ? '8' : '9');
@@ -150,6 +161,10 @@ describe.skipIf(!siteBuilt())('the serverless deployment', () => {
       const r = await lookup(new Request(`https://gongshi.example/verify/${no.toLowerCase().replace(/-/g, '')}/`), {});
       expect(r.status).toBe(302);
       expect(r.headers.get('location')).toBe(`/verify/${encodeURIComponent(no)}/`);
+      // Whatever the host's own trailing-slash rule, a slashless address that reaches the function gets the slash.
+      const slashless = await lookup(new Request(`https://gongshi.example/verify/${encodeURIComponent(no)}`), {});
+      expect(slashless.status).toBe(302);
+      expect(slashless.headers.get('location')).toBe(`/verify/${encodeURIComponent(no)}/`);
       const answer = await lookup(new Request(`https://gongshi.example/api/lookup?no=${encodeURIComponent(no.toLowerCase())}`), {});
       expect(answer.headers.get('location')).toBe(`/verify/${encodeURIComponent(no)}/`);
       const notFound = await lookup(new Request('https://gongshi.example/api/lookup?no=ZZQQ-1999-9999', { headers: { accept: 'text/html' } }), {});

@@ -32,15 +32,17 @@ export interface Stack {
 
 /**
  * The whole thing as `npm start` runs it: the built site and the functions on one loopback port, a fresh
- * SQLite store, mail to a real SMTP server on loopback, and Debian's Chromium.
+ * SQLite store, mail to a real SMTP server on loopback, and Debian's Chromium. `distDir`: another build than the
+ * tests' own (a test that builds its own content).
  */
-export async function startStack(): Promise<Stack> {
+export async function startStack(options: { distDir?: string } = {}): Promise<Stack> {
+  const dist = options.distDir ?? distDir;
   const smtp = await startSmtp();
   const varDir = tempDir('gongshi-stack-');
   const env = { ...process.env, SMTP_URL: smtp.url, VAR_DIR: varDir, DATABASE_URL: '' };
-  const settings = { ...readSettings(env), siteUrl: 'https://gongshi.example', outDir: distDir };
+  const settings = { ...readSettings(env), siteUrl: 'https://gongshi.example', outDir: dist };
   const app = await createApp(settings, { log: () => undefined });
-  const server = await startServer({ distDir, port: 0, functions: app.functions });
+  const server = await startServer({ distDir: dist, port: 0, functions: app.functions });
   const browser = await launchChromium();
   return {
     smtp,

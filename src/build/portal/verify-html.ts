@@ -3,10 +3,12 @@ import type { Regulation } from '../../core/regulation/schema.ts';
 import { escapeHtml as e } from '../../core/text.ts';
 import { pageHtml } from '../../core/frame.ts';
 import { employmentLabel, formatDate, NAME_WITHHELD, statusInfo } from '../../core/labels.ts';
-import { agencyPath, complaintPath, photoFileName, reportPath } from './paths.ts';
+import { agencyPath, complaintPath, photoFileName, reportPath, verifyPath } from './paths.ts';
 import { ENDED_STATUSES, type PublicAuxiliary } from './public-view.ts';
 import { draftNoticeHtml, rulesHtml } from './rules-html.ts';
 import { statusAdviceHtml } from './status-advice.ts';
+
+const RULES_HEADING = '辅助人员可以做什么、不得做什么';
 
 /**
  * One certificate's verification page: the status first (words + symbol + colour + date, and the validity date
@@ -21,17 +23,22 @@ export function verifyPageHtml(aux: PublicAuxiliary, agency: Agency, regulation:
   const complain = e(complaintPath(aux.certificateNo));
   const report = e(reportPath(aux.certificateNo));
   const name = aux.name ?? NAME_WITHHELD;
-  const facts = [
+  // Who and where first, beside the photo: with the status above and the button below them they make the first
+  // screen of a phone; the other facts follow the button.
+  const who = [
     fact('姓名', aux.name ? `<b>${e(aux.name)}</b>` : `<span class="muted">${NAME_WITHHELD}</span>`),
-    fact('证件编号', e(aux.certificateNo)),
     fact('所在单位', `<a href="${agencyPath(agency.id)}">${e(agency.name)}</a>`),
+  ].join('');
+  const more = [
+    fact('证件编号', e(aux.certificateNo)),
     aux.post ? fact('岗位', e(aux.post)) : '',
     aux.employment ? fact('用工方式', e(employmentLabel[aux.employment])) : '',
     aux.dispatcher ? fact('劳务派遣单位', e(aux.dispatcher)) : '',
     aux.issuedOn ? fact('发证日期', formatDate(aux.issuedOn)) : '',
     asOf ? fact('名单日期', `截至 ${formatDate(asOf)} 的公示名单`) : '',
   ].join('');
-  const photo = aux.photo ? `<img src="${e(photoFileName(aux.photo))}" alt="${e(name)}的照片" width="96" height="128">` : '';
+  // Absolute, so the photo shows however the page's address is written (with or without the trailing slash).
+  const photo = aux.photo ? `<img src="${e(verifyPath(aux.certificateNo) + photoFileName(aux.photo))}" alt="${e(name)}的照片" width="96" height="128">` : '';
   const validity = aux.validUntil
     ? `<span class="valid-until">有效期至 ${formatDate(aux.validUntil)}${aux.status === 'expired' ? '（已过期）' : ''}</span>`
     : '';
@@ -44,13 +51,15 @@ export function verifyPageHtml(aux: PublicAuxiliary, agency: Agency, regulation:
     (aux.statusSince ? `<span>自 ${formatDate(aux.statusSince)}${status.sinceWord}</span>` : '') +
     validity +
     `<div class="note">${status.note}</div></div>` +
-    `<div class="person">${photo}<dl class="facts">${facts}</dl></div>` +
-    (status.valid ? `<p><a class="btn" href="${complain}">投诉此人</a></p>` : `<p><a class="btn" href="${report}">举报仍在使用此证件的人</a></p>`) +
+    `<div class="person">${photo}<dl class="facts">${who}</dl></div>` +
+    `<p class="actions">${status.valid ? `<a class="btn" href="${complain}">投诉此人</a>` : `<a class="btn" href="${report}">举报仍在使用此证件的人</a>`}` +
+    ` <a class="jump" href="#rules">${RULES_HEADING}</a></p>` +
+    `<dl class="facts more">${more}</dl>` +
     `</article>` +
     // A page relying on a draft says so before it quotes it.
     draftNoticeHtml(regulation) +
     statusAdviceHtml(aux.status, regulation, report, complain) +
-    `<section aria-labelledby="rules"><h2 id="rules">辅助人员可以做什么、不得做什么</h2>${rulesHtml(regulation)}` +
+    `<section aria-labelledby="rules"><h2 id="rules">${RULES_HEADING}</h2>${rulesHtml(regulation)}` +
     `<p>遇到上述不得做或禁止的行为，可以<a href="${complain}">投诉</a>。</p></section>`;
   const title = aux.name ? `${aux.name}（${aux.certificateNo}）` : `证件 ${aux.certificateNo}`;
   return pageHtml(title, `${regulation.wording.certificate} ${aux.certificateNo} 核验结果`, main, {

@@ -1,7 +1,8 @@
 import { categoryTargetTitle } from '../regulation/categories.ts';
 import { isDraft } from '../regulation/status.ts';
 import { categoriesOf, type Directory } from '../directory.ts';
-import type { CategoryGroup } from './form-html.ts';
+import { groupByRegion } from '../registry/regions.ts';
+import type { AgencyChoice, CategoryGroup } from './form-html.ts';
 
 /**
  * Category groups for the form: per regulation in use, one group aimed at the auxiliary's conduct and one at the
@@ -27,6 +28,7 @@ export function categoryGroups(directory: Directory): CategoryGroup[] {
   return groups;
 }
 
-export function agencyChoices(directory: Directory): { id: string; name: string }[] {
-  return [...directory.agencies].map((a) => ({ id: a.id, name: a.name })).sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'));
+/** The agencies a person may pick, in the order the form shows them: by region, then by name. */
+export function agencyChoices(directory: Directory): AgencyChoice[] {
+  return groupByRegion(directory.agencies.map((a) => ({ id: a.id, name: a.name, region: a.region }))).flatMap((g) => g.agencies);
 }

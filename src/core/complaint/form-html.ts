@@ -1,4 +1,5 @@
 import { escapeHtml } from '../text.ts';
+import { groupByRegion } from '../registry/regions.ts';
 import type { FieldErrors } from './schema.ts';
 import { complaintFields, formWords, shownLabel, type FieldName, type InputRules } from './fields.ts';
 
@@ -14,11 +15,18 @@ export interface CategoryGroup {
   options: { code: string; label: string }[];
 }
 
+export interface AgencyChoice {
+  id: string;
+  name: string;
+  region: string;
+}
+
 export interface FormOptions {
   values: Record<string, string>;
   errors: FieldErrors;
   categoryGroups: CategoryGroup[];
-  agencies: { id: string; name: string }[];
+  /** Shown grouped by region (one <optgroup> each). */
+  agencies: AgencyChoice[];
   /** The registry's regions, for 发生地区 (a number on no roster with no unit named). */
   regions: string[];
   /** Fresh per rendering when the server renders it (the static page has none). */
@@ -99,7 +107,14 @@ function input(name: FieldName, o: FormOptions): string {
 
 export function renderComplaintForm(o: FormOptions): string {
   const v = (k: string) => o.values[k] ?? '';
-  const agencyOptions = o.agencies.map((a) => `<option value="${e(a.id)}"${a.id === v('agencyId') ? ' selected' : ''}>${e(a.name)}</option>`).join('');
+  const agencyOptions = groupByRegion(o.agencies)
+    .map(
+      (g) =>
+        `<optgroup label="${e(g.region)}">${g.agencies
+          .map((a) => `<option value="${e(a.id)}"${a.id === v('agencyId') ? ' selected' : ''}>${e(a.name)}</option>`)
+          .join('')}</optgroup>`,
+    )
+    .join('');
   const regionOptions = o.regions.map((r) => `<option value="${e(r)}"${r === v('region') ? ' selected' : ''}>${e(r)}</option>`).join('');
   const categoryOptions = o.categoryGroups
     .map(

@@ -1,0 +1,221 @@
+/**
+ * `npm run bench publish`: on a generated province of BENCH_SITE_SIZE (100,000) auxiliaries, a clerk of an agency
+ * that keeps no roster in Git (任丘市交通运输局) signs in, uploads BENCH_PUBLISH_ROWS (200) people and confirms; `npm start`
+ * (a child process: NO_BUILD, SQLite and .eml outbox under a fresh VAR_DIR) rebuilds in the background and swaps
+ * the new site in. Prints the time from the confirm POST to the first new verification page being served, and to
+ * the workspace saying 已在网站上公示, while BENCH_PUBLISH_CONCURRENCY (4) loops request other pages — home, random
+ * verification pages, agency pages, search, complaint form — and record count, failures (anything but 200 or an
+ * error), median, p99 and max latency, before and during the rebuild. BENCH_PUBLISH_PAUSE_MS (0) paces each loop.
+ *
+ * Content and the first build are kept in BENCH_DIR (.bench/publish-<size>) and reused by later runs.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { buildSite } from '../build/atomic.ts';
+import { writeProvince } from '../sample/province.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SIZE = Number(process.env.BENCH_SITE_SIZE || 100_000);
+const ROWS = Number(process.env.BENCH_PUBLISH_ROWS || 200);
+const CONCURRENCY = Number(process.env.BENCH_PUBLISH_CONCURRENCY || 4);
+/** Pause after each answer in a loop (ms): 0 keeps the server saturated, the worst case for the build's share of CPU. */
+const PAUSE_MS = Number(process.env.BENCH_PUBLISH_PAUSE_MS || 0);
+const WORK = resolve(process.env.BENCH_DIR || join(ROOT, '.bench', `publish-${SIZE}`));
+const CONTENT = join(WORK, 'content');
+const OUT = join(WORK, 'dist');
+const VAR = join(WORK, 'var');
+const AGENCY = 'renqiu-jtys';
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
+  const out: NodeJS.ProcessEnv = { ...process.env, CONTENT_DIR: CONTENT, OUT_DIR: OUT, VAR_DIR: VAR, ...extra };
+  for (const name of ['SITE_URL', 'DATABASE_URL', 'SMTP_URL', 'ROSTER_STORE_URL', 'BUILD_HOOK_URL', 'SECRET']) delete out[name];
+  return out;
+};
+
+async function prepare(): Promise<void> {
+  if (!existsSync(join(CONTENT, 'agencies.yaml'))) {
+    const t = performance.now();
+    await writeProvince(CONTENT, { auxiliaries: SIZE });
+    console.log(`generated ${SIZE} auxiliaries into ${CONTENT} in ${seconds(performance.now() - t)}`);
+  }
+  // Each run starts from a store with no workspace version; a previous run's publication leaves with the next build.
+  rmSync(VAR, { recursive: true, force: true });
+  if (!existsSync(join(OUT, '_functions/directory.json'))) {
+    const t = performance.now();
+    console.log(`building ${CONTENT} into ${OUT} …`);
+    if (!buildSite({ outDir: OUT, env: env(), stdio: ['ignore', 'ignore', 'inherit'] }).ok) throw new Error('first build failed');
+    console.log(`first build: ${seconds(performance.now() - t)}`);
+  }
+}
+
+function startServer(): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [join(ROOT, 'scripts/start.ts')], {
+    cwd: ROOT,
+    env: env({ NO_BUILD: '1', PORT: '0', HOST: '127.0.0.1', OUTBOX_INTERVAL_MS: '200' }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stderr!.on('data', (c: Buffer) => process.stderr.write(c));
+  return new Promise((done, fail) => {
+    child.stdout!.on('data', (c: Buffer) => {
+      output += c.toString();
+      const url = /\[start\] listening (http:\/\/\S+)/.exec(output)?.[1];
+      if (url) done({ child, url });
+    });
+    child.on('exit', (code) => fail(new Error(`npm start exited (${code}):\n${output}`)));
+  });
+}
+
+/** A browser-like client: keeps the session cookie; follows no redirects. */
+function clerk(base: string) {
+  let cookie = '';
+  return async (method: string, path: string, body?: URLSearchParams | FormData) => {
+    const response = await fetch(`${base}${path}`, { method, body: body ?? null, redirect: 'manual', headers: cookie ? { cookie } : {} });
+    const set = response.headers.get('set-cookie');
+    if (set) cookie = set.split(';')[0]!;
+    return { status: response.status, text: await response.text() };
+  };
+}
+
+async function mailedLink(): Promise<string> {
+  const { simpleParser } = await import('../../test/complaints/parse.ts');
+  const dir = join(VAR, 'outbox');
+  for (let i = 0; i < 200; i++) {
+    const file = existsSync(dir) ? readdirSync(dir).find((n) => n.endsWith('.eml')) : undefined;
+    if (file) {
+      const text = (await simpleParser(readFileSync(join(dir, file), 'utf8'))).text ?? '';
+      const link = /\/publish\/sign-in\/[A-Za-z0-9_-]{43}/.exec(text)?.[0];
+      if (link) return link;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('no sign-in mail in the outbox');
+}
+
+interface Sample {
+  at: number;
+  ms: number;
+  ok: boolean;
+}
+
+/** Loops that request other pages until stopped; every answer's latency and whether it was a 200. */
+function loadLoops(base: string, paths: string[]): { samples: Sample[]; stop: () => Promise<void> } {
+  const samples: Sample[] = [];
+  let running = true;
+  let i = 0;
+  const loop = async () => {
+    while (running) {
+      const path = paths[i++ % paths.length]!;
+      const started = performance.now();
+      let ok = false;
+      try {
+        const response = await fetch(`${base}${path}`, { redirect: 'manual' });
+        await response.arrayBuffer();
+        ok = response.status === 200;
+      } catch {
+        ok = false;
+      }
+      samples.push({ at: started, ms: performance.now() - started, ok });
+      if (PAUSE_MS > 0) await new Promise((r) => setTimeout(r, PAUSE_MS));
+    }
+  };
+  const loops = Array.from({ length: CONCURRENCY }, loop);
+  return {
+    samples,
+    stop: async () => {
+      running = false;
+      await Promise.all(loops);
+    },
+  };
+}
+
+function describe(label: string, samples: Sample[]): string {
+  if (!samples.length) return `${label}: no requests`;
+  const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
+  const at = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))]!.toFixed(0);
+  const failures = samples.filter((s) => !s.ok).length;
+  return `${label}: ${samples.length} requests, ${failures} failures, median ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${ms.at(-1)!.toFixed(0)} ms`;
+}
+
+function otherPages(): string[] {
+  const numbers = readdirSync(join(OUT, 'verify')).filter((n) => !n.startsWith('RQ-JT-B'));
+  const agencies = readdirSync(join(OUT, 'agencies')).filter((n) => !n.includes('.'));
+  const paths: string[] = [];
+  for (let i = 0; i < 200; i++) {
+    paths.push(`/verify/${encodeURIComponent(numbers[(i * 7919) % numbers.length]!)}/`);
+    if (i % 4 === 0) paths.push(`/agencies/${agencies[i % agencies.length]}/`);
+    if (i % 10 === 0) paths.push('/', '/search/', '/complaint/');
+  }
+  return paths;
+}
+
+console.log(`publish: ${SIZE} auxiliaries, ${ROWS} people uploaded by ${AGENCY}, ${CONCURRENCY} request loops (pause ${PAUSE_MS} ms), work folder ${WORK}`);
+await prepare();
+const paths = otherPages();
+const { child, url } = await startServer();
+try {
+  const call = clerk(url);
+  if ((await call('POST', '/publish/sign-in', new URLSearchParams({ agency: AGENCY }))).status !== 200) throw new Error('sign-in request refused');
+  const signed = await call('POST', await mailedLink());
+  if (signed.status !== 303) throw new Error(`sign-in refused: ${signed.status}`);
+  const run = Date.now().toString(36).slice(-4).toUpperCase();
+  const numbers = Array.from({ length: ROWS }, (_, i) => `RQ-JT-B${run}-${String(i + 1).padStart(4, '0')}`);
+  const file = `姓名,证件编号,岗位,状态\r\n${numbers.map((no, i) => `路政${i + 1}号,${no},路政协管员,在岗`).join('\r\n')}\r\n`;
+  const form = new FormData();
+  form.append('roster', new File([file], `交通运输局-${new Date().toISOString().slice(0, 10)}.csv`));
+  const uploaded = await call('POST', '/publish/workspace/upload', form);
+  const draft = /name="draft" value="([0-9a-f-]{36})"/.exec(uploaded.text)?.[1];
+  if (!draft) throw new Error(`upload refused (${uploaded.status}): ${/<ol class="problems">(.*?)<\/ol>/s.exec(uploaded.text)?.[1]?.slice(0, 600)}`);
+
+  const load = loadLoops(url, paths);
+  await new Promise((r) => setTimeout(r, 5000));
+  const confirmedAt = performance.now();
+  const confirmed = await call('POST', '/publish/workspace/confirm', new URLSearchParams({ draft }));
+  if (confirmed.status !== 303) throw new Error(`confirm refused (${confirmed.status})`);
+  const newPage = `/verify/${numbers[0]}/`;
+  let servedAt = 0;
+  while (!servedAt) {
+    const response = await fetch(`${url}${newPage}`, { redirect: 'manual' });
+    await response.arrayBuffer();
+    if (response.status === 200) servedAt = performance.now();
+    else await new Promise((r) => setTimeout(r, 200));
+    if (performance.now() - confirmedAt > 3600_000) throw new Error('the new page was not served within an hour');
+  }
+  let liveAt = 0;
+  while (!liveAt) {
+    if ((await call('GET', '/publish/workspace/')).text.includes('data-state="live"')) liveAt = performance.now();
+    else await new Promise((r) => setTimeout(r, 200));
+  }
+  await new Promise((r) => setTimeout(r, 2000));
+  await load.stop();
+  const last = `/verify/${numbers.at(-1)}/`;
+  const lastStatus = (await fetch(`${url}${last}`, { redirect: 'manual' })).status;
+
+  console.log(`confirm → first new verification page served: ${seconds(servedAt - confirmedAt)} (last new page: HTTP ${lastStatus})`);
+  console.log(`confirm → workspace says live: ${seconds(liveAt - confirmedAt)}`);
+  console.log(
+    describe(
+      'other pages before confirm (5 s)',
+      load.samples.filter((s) => s.at < confirmedAt),
+    ),
+  );
+  console.log(
+    describe(
+      'other pages during the rebuild',
+      load.samples.filter((s) => s.at >= confirmedAt && s.at <= servedAt),
+    ),
+  );
+  console.log(
+    describe(
+      'other pages after the swap (2 s)',
+      load.samples.filter((s) => s.at > servedAt),
+    ),
+  );
+  console.log(describe('other pages, whole run', load.samples));
+  if (lastStatus !== 200 || load.samples.some((s) => !s.ok)) process.exitCode = 1;
+} finally {
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+}
