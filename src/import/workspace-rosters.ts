@@ -88,7 +88,10 @@ async function readPostgres(url: string): Promise<unknown[]> {
     const unusable = await client.query<{ name: string }>(UNUSABLE_SCHEMAS);
     if (unusable.rows.length) {
       throw new WorkspaceStoreError(
-        `ROSTER_STORE_URL 的数据库角色无权使用 schema ${unusable.rows.map((r) => r.name).join('、')}，读不到名单发布工作台的版本，网站没有生成：请执行 GRANT USAGE ON SCHEMA … TO 该角色。`,
+        withHint(
+          rosterErrors.WorkspaceSchemaNoUsage,
+          unusable.rows.map((r) => r.name),
+        ),
       );
     }
     const exists = await client.query("SELECT to_regclass('roster_versions') AS t");

@@ -1,11 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readYamlFile } from '../yaml-file.ts';
 import { issueMessage } from '../../core/issues.ts';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ContentError } from '../../core/friendly-errors.ts';
 import { contentErrors } from '../../core/content-errors.ts';
-import { messageOf, withHint } from '../../core/error-data.ts';
+import { messageOf } from '../../core/error-data.ts';
 import { agencyListSchema, agencySchema, type Agency } from '../../core/registry/schema.ts';
 
 /** The agency registry, indexed; built only through checkRegistry so every reference in it resolves. */
@@ -97,17 +96,5 @@ function findCycles(agencies: readonly Agency[], link: 'parent' | 'oversight'): 
 
 export async function loadRegistry(contentDir: string, knownRegulations: ReadonlySet<string>): Promise<Registry> {
   const path = join(contentDir, 'agencies.yaml');
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ContentError(path, [withHint(contentErrors.Unreadable, (error as Error).message)]);
-  }
-  let data: unknown;
-  try {
-    data = parseYaml(text);
-  } catch (error) {
-    throw new ContentError(path, [withHint(contentErrors.BadYaml, (error as Error).message)]);
-  }
-  return checkRegistry(data, knownRegulations, path);
+  return checkRegistry(await readYamlFile(path), knownRegulations, path);
 }

@@ -1,11 +1,11 @@
+import { readYamlFile } from '../yaml-file.ts';
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import type { z } from 'zod';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { ContentError } from '../../core/friendly-errors.ts';
 import { contentErrors } from '../../core/content-errors.ts';
-import { messageOf, withHint } from '../../core/error-data.ts';
+import { messageOf } from '../../core/error-data.ts';
 import { formatIssue, issuePath } from '../../core/issues.ts';
 import {
   readingsTableSchema,
@@ -42,7 +42,7 @@ export async function loadRegulations(contentDir: string): Promise<Map<string, R
   const regulations = new Map<string, Regulation>();
   for (const name of names) {
     const path = join(dir, name);
-    const data = await readYaml(path);
+    const data = await readYamlFile(path);
     const parsed = regulationSchema.safeParse(data);
     if (!parsed.success) throw new ContentError(path, parsed.error.issues.map(describeIssue));
     const regulation = parsed.data as Regulation;
@@ -54,15 +54,6 @@ export async function loadRegulations(contentDir: string): Promise<Map<string, R
   }
   await attachReadings(join(dir, READINGS_FILE), regulations);
   return regulations;
-}
-
-async function readYaml(path: string): Promise<unknown> {
-  try {
-    return parseYaml(await readFile(path, 'utf8'));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ContentError(path, [messageOf(contentErrors.FileMissing)]);
-    throw new ContentError(path, [withHint(contentErrors.BadYaml, (error as Error).message)]);
-  }
 }
 
 /** Unique ids; categories and status articles name provisions of the right lists. */
@@ -93,7 +84,7 @@ function checkReferences(regulation: Regulation): string[] {
 async function attachReadings(path: string, regulations: ReadonlyMap<string, Regulation>): Promise<void> {
   // Without a table no reading is shown: the verbatim text stands alone.
   if (!existsSync(path)) return;
-  const parsed = readingsTableSchema.safeParse(await readYaml(path));
+  const parsed = readingsTableSchema.safeParse(await readYamlFile(path));
   if (!parsed.success)
     throw new ContentError(
       path,
@@ -121,7 +112,7 @@ async function attachReadings(path: string, regulations: ReadonlyMap<string, Reg
 /** Reads the readings table alone (for the test that every reading shown comes from it). */
 export async function loadReadingsTable(contentDir: string): Promise<ReadingRow[]> {
   const path = join(contentDir, 'regulations', READINGS_FILE);
-  const parsed = readingsTableSchema.safeParse(await readYaml(path));
+  const parsed = readingsTableSchema.safeParse(await readYamlFile(path));
   if (!parsed.success)
     throw new ContentError(
       path,

@@ -435,6 +435,12 @@ export const rosterErrors = {
     title: '无法读取工作台',
     message: (detail: string) => `无法读取名单发布工作台的版本（${detail}），网站没有生成：请检查 ROSTER_STORE_URL 或数据库是否可用。`,
   },
+  WorkspaceSchemaNoUsage: {
+    name: 'WorkspaceSchemaNoUsage',
+    title: '数据库角色无权读取工作台',
+    message: (schemas: readonly string[]) => `ROSTER_STORE_URL 的数据库角色无权使用 schema ${schemas.join('、')}，读不到名单发布工作台的版本，网站没有生成`,
+    hint: '请执行 GRANT USAGE ON SCHEMA … TO 该角色。',
+  },
   WorkspaceRecordBroken: {
     name: 'WorkspaceRecordBroken',
     title: '工作台记录格式不正确',
