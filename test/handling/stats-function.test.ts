@@ -1,17 +1,15 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { buildDirectory } from '../../src/core/directory.ts';
 import { escapeHtml } from '../../src/core/text.ts';
 import { loadRegistry } from '../../src/import/registry/load.ts';
 import { loadRegulations } from '../../src/import/regulation/load.ts';
 import type { Db } from '../../functions/store/index.ts';
-import { insertComplaint } from '../../functions/store/records/complaints.ts';
-import { appendEvent } from '../../functions/store/records/events.ts';
 import { median, SUPPRESSED, WITHHELD, type Stats } from '../../functions/stats/aggregate.ts';
 import { statsFunctions } from '../../functions/stats/http.ts';
 import { freshDb, manualClock } from '../complaints/support.ts';
 import { describeEachStore } from '../support/stores.ts';
+import { seedComplaint } from '../../scripts/screenshots/stats-seed.ts';
 
 /**
  * /stats/ (page, CSV, JSON) served by the function from a real store (SQLite file and PostgreSQL), checked against
@@ -29,45 +27,17 @@ const plan: { agency: string; count: number; category: string }[] = [
 ];
 
 let seeded = 0;
+/** Every other one accepted after (i % 5) + 1 days; a third of those resolved 20 days after filing. */
 async function seedOne(db: Db, p: { agency: string; category: string }, i: number): Promise<void> {
-  const id = randomUUID();
   const n = seeded++;
-  const at = new Date(Date.parse('2026-10-05T02:00:00Z') + n * 3600_000).toISOString();
-  await db.transaction(async (tx) => {
-    await insertComplaint(tx, {
-      id,
-      reference: `TS-SEED-${String(n).padStart(4, '0')}`,
-      tracking_hash: 'x',
-      kind: 'complaint',
-      status: 'submitted',
-      agency_id: p.agency,
-      regulation_id: 'hebei-2021',
-      category: p.category,
-      target: JSON.stringify({ about: 'unit', agencyId: p.agency }),
-      contents: JSON.stringify({ description: SECRET_MARK, complainant: { name: '私密姓名', email: 'secret@citizen.example' } }),
-      idempotency_key: null,
-      created_at: at,
-      updated_at: at,
-      accept_due_at: new Date(Date.parse(at) + 7 * DAY).toISOString(),
-      resolve_due_at: null,
-    });
-    await appendEvent(tx, id, { type: 'submitted', at, toStatus: 'submitted' });
-    // Every other one accepted after (i % 5) + 1 days; a third of those resolved 20 days after filing.
-    if (i % 2 === 0) {
-      const acceptedAt = new Date(Date.parse(at) + ((i % 5) + 1) * DAY).toISOString();
-      await appendEvent(tx, id, { type: 'accepted', at: acceptedAt, fromStatus: 'submitted', toStatus: 'accepted', actorAgencyId: p.agency });
-      await tx.run('UPDATE complaints SET status = ? WHERE id = ?', ['accepted', id]);
-      if (i % 3 === 0) {
-        await appendEvent(tx, id, {
-          type: 'resolved',
-          at: new Date(Date.parse(at) + 20 * DAY).toISOString(),
-          fromStatus: 'accepted',
-          toStatus: 'resolved',
-          actorAgencyId: p.agency,
-        });
-        await tx.run('UPDATE complaints SET status = ? WHERE id = ?', ['resolved', id]);
-      }
-    }
+  await seedComplaint(db, {
+    reference: `TS-SEED-${String(n).padStart(4, '0')}`,
+    agency: p.agency,
+    category: p.category,
+    at: new Date(Date.parse('2026-10-05T02:00:00Z') + n * 3600_000).toISOString(),
+    contents: { description: SECRET_MARK, complainant: { name: '私密姓名', email: 'secret@citizen.example' } },
+    ...(i % 2 === 0 ? { acceptedAfterDays: (i % 5) + 1 } : {}),
+    ...(i % 2 === 0 && i % 3 === 0 ? { resolvedAfterDays: 20 } : {}),
   });
 }
 
