@@ -1,7 +1,7 @@
-import { localDate, WEEKENDS_ONLY, type WorkCalendar } from '../../src/core/policy/calendar.ts';
+import { localDate, WEEKENDS_ONLY, workingDaysAfter, type WorkCalendar } from '../../src/core/policy/calendar.ts';
 
 export { holidaysSchema } from '../../src/core/holidays.ts';
-export { CHINA_OFFSET_MINUTES, coversAhead, localDate, makeCalendar, missingYears, WEEKENDS_ONLY } from '../../src/core/policy/calendar.ts';
+export { CHINA_OFFSET_MINUTES, coversAhead, isWorkingDay, localDate, makeCalendar, missingYears, WEEKENDS_ONLY } from '../../src/core/policy/calendar.ts';
 export { loadCalendar } from '../../src/import/policy/load.ts';
 export type { WorkCalendar } from '../../src/core/policy/calendar.ts';
 
@@ -22,25 +22,12 @@ function shiftDate(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00.000Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
-export function isWorkingDay(date: string, calendar: WorkCalendar = WEEKENDS_ONLY): boolean {
-  if (calendar.workdays.has(date)) return true;
-  if (calendar.holidays.has(date)) return false;
-  const weekday = new Date(`${date}T00:00:00.000Z`).getUTCDay();
-  return weekday !== 0 && weekday !== 6;
-}
-
 /**
  * The end of the `days`-th working day after the local day of `from` (that day itself never counts,
  * whatever the hour): submitted Friday, 1 working day → end of Monday.
  */
 export function addWorkingDays(from: Date, days: number, calendar: WorkCalendar = WEEKENDS_ONLY): Date {
-  if (!Number.isInteger(days) || days < 0) throw new RangeError(`工作日数应为非负整数，收到 ${days}`);
-  let date = localDate(from, calendar);
-  for (let left = days; left > 0; ) {
-    date = shiftDate(date, 1);
-    if (isWorkingDay(date, calendar)) left--;
-  }
-  return endOfLocalDay(date, calendar);
+  return endOfLocalDay(workingDaysAfter(localDate(from, calendar), days, calendar), calendar);
 }
 
 /** The end of the local day `days` calendar days after the local day of `from`. */

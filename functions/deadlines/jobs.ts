@@ -14,6 +14,7 @@ import { escalationAt } from './policy.ts';
 import { timeLimitFor } from './label.ts';
 import { DEFAULT_POLICY } from '../../src/core/policy/schema.ts';
 import { localDate, WEEKENDS_ONLY } from './calendar.ts';
+import { currentUntil, freshnessBasis, staleSummaryLine } from '../../src/core/policy/freshness.ts';
 
 /**
  * The deadline jobs, run on a schedule with an injected clock:
@@ -209,6 +210,13 @@ export async function sendDailySummaries(world: HandlingWorld, now: Date): Promi
      WHERE (status IN ('submitted', 'transferred') AND accept_due_at < ?) OR (status = 'accepted' AND resolve_due_at < ?) ORDER BY created_at`,
     [at, at],
   );
+  const freshness = (world.policy ?? DEFAULT_POLICY).freshness;
+  const staleAgencies = world.directory.agencies.flatMap((a) => {
+    const asOf = world.directory.rosterDate(a.id);
+    if (!asOf) return [];
+    const until = currentUntil(asOf, freshness, calendar);
+    return date > until ? [{ agency: a, line: staleSummaryLine(asOf, until) }] : [];
+  });
   let sent = 0;
   for (const bureauId of [...bureaus].sort()) {
     const bureau = world.directory.agency(bureauId);
@@ -230,8 +238,9 @@ export async function sendDailySummaries(world: HandlingWorld, now: Date): Promi
         agencyName: name(o.agency_id),
         what: o.status === 'accepted' ? `办结期限 ${o.resolve_due_at!.slice(0, 10)} 已过` : `受理期限 ${o.accept_due_at!.slice(0, 10)} 已过`,
       }));
-    if (!failures.length && !late.length) continue;
-    const mail = summaryMail({ bureau, date, failures, overdue: late, timeLimit: timeLimitFor(world, now) });
+    const stale = staleAgencies.filter((s) => bureauOf(s.agency.id) === bureauId).map((s) => ({ agencyName: s.agency.name, what: s.line }));
+    if (!failures.length && !late.length && !stale.length) continue;
+    const mail = summaryMail({ bureau, date, failures, overdue: late, stale, timeLimit: timeLimitFor(world, now), freshnessBasis: freshnessBasis(freshness) });
     if (
       await world.store.transaction((tx) => enqueueMail(tx, { ...mail, complaintId: null, key, kind: 'summary', recipient: bureau.complaints.email }, at, host))
     )

@@ -145,16 +145,30 @@ export interface SummaryItem {
   what: string;
 }
 
-export function summaryMail(input: { bureau: Agency; date: string; failures: SummaryItem[]; overdue: SummaryItem[]; timeLimit: string }): ComposedMail {
+/** An agency whose roster is past the freshness policy's period. */
+export interface StaleRoster {
+  agencyName: string;
+  what: string;
+}
+
+export function summaryMail(input: {
+  bureau: Agency;
+  date: string;
+  failures: SummaryItem[];
+  overdue: SummaryItem[];
+  stale?: StaleRoster[];
+  timeLimit: string;
+  freshnessBasis?: string;
+}): ComposedMail {
   const list = (items: SummaryItem[]) => (items.length ? items.map((i) => `${i.reference} · ${i.agencyName} · ${i.what}`).join('\n') : '无');
+  const stale = input.stale ?? [];
+  const staleRows: [string, string][] = stale.length
+    ? [['名单可能已过时', `${stale.map((s) => `${s.agencyName} · ${s.what}`).join('\n')}\n（${input.freshnessBasis ?? ''}）`]]
+    : [];
   return composeMail({
-    subject: `【每日汇总】${input.date} 投诉邮件投递失败 ${input.failures.length} 件，逾期 ${input.overdue.length} 件`,
+    subject: `【每日汇总】${input.date} 投诉邮件投递失败 ${input.failures.length} 件，逾期 ${input.overdue.length} 件${stale.length ? `，名单可能已过时 ${stale.length} 个机关` : ''}`,
     intro: [`${input.bureau.name}：`, `以下是贵单位监督范围内 ${input.date} 的投诉办理情况汇总。`],
-    rows: [
-      ['邮件投递失败', list(input.failures)],
-      ['逾期未办', list(input.overdue)],
-      ['时限说明', input.timeLimit],
-    ],
+    rows: [['邮件投递失败', list(input.failures)], ['逾期未办', list(input.overdue)], ...staleRows, ['时限说明', input.timeLimit]],
     outro: [`投递失败的件，办理机关可能没有收到，请核实其投诉受理邮箱并联系该机关。${SENT_BY}`],
   });
 }

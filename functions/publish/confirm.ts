@@ -5,6 +5,9 @@ import { listVersions, publishedVersion, publishVersion, type VersionRow } from 
 import type { PublishSession } from './sign-in.ts';
 import { parseRecords } from './upload.ts';
 import type { PublishWorld } from './world.ts';
+import { addYears, formatDateTime, shanghaiDateOf } from '../../src/core/dates.ts';
+import { formatDate } from '../../src/core/labels.ts';
+import { leaversRetention } from '../../src/core/policy/disclosure.ts';
 
 export type Confirmed = { ok: true; version: VersionRow } | { ok: false; status: 404 | 409 | 410 | 422; message: string };
 
@@ -57,10 +60,28 @@ export async function confirmDraft(world: PublishWorld, session: PublishSession,
   return { ok: true, version };
 }
 
+/**
+ * How long the version a publication replaced may be restored: the leavers' retention period (policy) from the
+ * day it was replaced — older versions hold people whose names may have had to go, and are history, not a draft.
+ */
+export function undoWindow(world: Pick<PublishWorld, 'clock' | 'directory'>, current: Pick<VersionRow, 'published_at'>) {
+  const retention = leaversRetention(world.directory.policy);
+  const until = addYears(shanghaiDateOf(current.published_at), retention.years);
+  return { until, open: shanghaiDateOf(world.clock.now()) < until, years: retention.years, basis: retention.basis };
+}
+
 /** Undo: publishes the version before the current one again, as a new version (the history keeps both). */
 export async function republishPrevious(world: PublishWorld, session: PublishSession): Promise<Confirmed> {
   const [current, previous] = await listVersions(world.store, session.agency.id);
   if (current?.status !== 'published' || !previous) return { ok: false, status: 404, message: '没有可以恢复的上一个版本。' };
+  const window = undoWindow(world, current);
+  if (!window.open) {
+    return {
+      ok: false,
+      status: 410,
+      message: `第 ${previous.seq} 版已于 ${formatDateTime(current.published_at)} 被取代，可以撤销恢复的期限（${window.years} 年，${window.basis ? `依据${window.basis}` : '本平台设定的保存期限'}）已于 ${formatDate(window.until)} 届满，不能再恢复。请上传新的名单。`,
+    };
+  }
   const before = parseRecords(current.records);
   const records = parseRecords(previous.records);
   const version = await publishVersion(world.store, {

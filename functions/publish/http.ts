@@ -6,13 +6,16 @@ import { endSession } from '../store/records/publish-sessions.ts';
 import { clearedCookie, cookieName, readCookie, sessionCookie } from './cookie.ts';
 import { chooseAgencyHtml, confirmSignInHtml, linkSentHtml, problemHtml, uploadResultHtml, workspaceHtml } from './pages.ts';
 import { checkUpload, parseRecords } from './upload.ts';
-import { confirmDraft, republishPrevious } from './confirm.ts';
+import { confirmDraft, republishPrevious, undoWindow } from './confirm.ts';
 import type { Republisher } from './republish.ts';
 import { findDraft } from '../store/records/roster-drafts.ts';
 import { listVersions } from '../store/records/roster-versions.ts';
 import { rosterDiffSchema } from '../../src/core/roster/diff.ts';
 import { completeSignIn, inspectSignIn, maskedMailbox, requestSignIn, sessionFor, type PublishSession } from './sign-in.ts';
 import { SIGN_IN_REQUESTS_PER_HOUR, type PublishWorld } from './world.ts';
+import { bureausOf, freshnessNote, publicationLogOf, rosterDatesUnder } from './oversight.ts';
+import { chooseBureauHtml, publicationLogHtml } from './oversight-pages.ts';
+import type { Agency } from '../../src/core/registry/schema.ts';
 
 /** Pages whose URL or cookie is a credential: never cached, never referred, never framed. */
 const HEADERS = {
@@ -71,12 +74,36 @@ export interface PublishRoute {
 
 /**
  * `/publish/` (choose the agency), `POST /publish/sign-in` (mail a link), `GET|POST /publish/sign-in/<token>`
- * (button page; the POST signs in), `/publish/workspace/` (signed in: upload, confirm, undo), `POST /publish/sign-out`.
+ * (button page; the POST signs in), `/publish/workspace/` (signed in: upload, confirm, undo), `POST /publish/sign-out`;
+ * for oversight bureaus `/publish/oversight/` (choose the bureau), `POST /publish/oversight/sign-in` and
+ * `/publish/oversight/log/` (signed in as the bureau: the publication log).
  */
 export function publishFunctions(world: PublishWorld, republisher?: Republisher): FunctionHandler {
   const perAgency = slidingWindow(SIGN_IN_REQUESTS_PER_HOUR.perAgency, 3600_000);
   const perAddress = slidingWindow(SIGN_IN_REQUESTS_PER_HOUR.perAddress, 3600_000);
   const siteUrl = () => world.settings.siteUrl;
+  /** The refusal when sign-in requests for `key` (an agency, or a bureau's log) or from the address are too many. */
+  const limited = (agency: Agency, key: string, address: string): Response | undefined => {
+    const now = world.clock.now().getTime();
+    if (!perAddress(address, now)) {
+      return html(429, problemHtml(429, `本网络地址一小时内已请求 ${SIGN_IN_REQUESTS_PER_HOUR.perAddress} 次登录链接，请稍后再试。`, '请求过于频繁'), {
+        'retry-after': '3600',
+      });
+    }
+    if (!perAgency(key, now)) {
+      return html(
+        429,
+        problemHtml(
+          429,
+          `${agency.name}一小时内已请求 ${SIGN_IN_REQUESTS_PER_HOUR.perAgency} 次登录链接，请使用已收到的邮件中的链接，或稍后再试。`,
+          '请求过于频繁',
+        ),
+        { 'retry-after': '3600' },
+      );
+    }
+    return undefined;
+  };
+  const homeOf = (session: PublishSession) => (session.role === 'oversight' ? '/publish/oversight/log/' : '/publish/workspace/');
 
   return async (request, context) => {
     const { pathname } = new URL(request.url);
@@ -89,8 +116,31 @@ export function publishFunctions(world: PublishWorld, republisher?: Republisher)
 
     if (pathname === '/publish' || pathname === '/publish/') {
       if (!read) return html(405, problemHtml(405, '此页只接受 GET。'), { allow: 'GET' });
-      if (session) return redirect('/publish/workspace/');
+      if (session) return redirect(homeOf(session));
       return html(200, chooseAgencyHtml(world.directory.agencies));
+    }
+
+    if (pathname === '/publish/oversight' || pathname === '/publish/oversight/') {
+      if (!read) return html(405, problemHtml(405, '此页只接受 GET。'), { allow: 'GET' });
+      if (session?.role === 'oversight') return redirect(homeOf(session));
+      return html(200, chooseBureauHtml(bureausOf(world.directory)));
+    }
+
+    if (pathname === '/publish/oversight/sign-in' || pathname === '/publish/oversight/sign-in/') {
+      if (read) return redirect('/publish/oversight/');
+      const form = await readFormFields(request, MAX_FORM_BYTES);
+      if ('error' in form && typeof form.status === 'number') return html(form.status, problemHtml(form.status, String(form.error)));
+      const bureauId = (form as Record<string, string>).bureau ?? '';
+      const bureau = bureausOf(world.directory).find((b) => b.id === bureauId);
+      if (!bureau)
+        return html(
+          422,
+          chooseBureauHtml(bureausOf(world.directory), bureauId ? '这个机关不是名录中任何机关的监督机关，请从列表中选择。' : '请选择监督机关。'),
+        );
+      return (
+        limited(bureau, `oversight:${bureau.id}`, context.clientAddress) ??
+        html(200, linkSentHtml(bureau, maskedMailbox(await requestSignIn(world, bureau, 'oversight'))))
+      );
     }
 
     if (pathname === '/publish/sign-in' || pathname === '/publish/sign-in/') {
@@ -102,25 +152,7 @@ export function publishFunctions(world: PublishWorld, republisher?: Republisher)
       if (!agency) {
         return html(422, chooseAgencyHtml(world.directory.agencies, { message: agencyId ? '机关名录中没有这个机关，请从列表中选择。' : '请选择机关。' }));
       }
-      const now = world.clock.now().getTime();
-      if (!perAddress(context.clientAddress, now)) {
-        return html(429, problemHtml(429, `本网络地址一小时内已请求 ${SIGN_IN_REQUESTS_PER_HOUR.perAddress} 次登录链接，请稍后再试。`, '请求过于频繁'), {
-          'retry-after': '3600',
-        });
-      }
-      if (!perAgency(agency.id, now)) {
-        return html(
-          429,
-          problemHtml(
-            429,
-            `${agency.name}一小时内已请求 ${SIGN_IN_REQUESTS_PER_HOUR.perAgency} 次登录链接，请使用已收到的邮件中的链接，或稍后再试。`,
-            '请求过于频繁',
-          ),
-          { 'retry-after': '3600' },
-        );
-      }
-      const mailbox = await requestSignIn(world, agency);
-      return html(200, linkSentHtml(agency, maskedMailbox(mailbox)));
+      return limited(agency, agency.id, context.clientAddress) ?? html(200, linkSentHtml(agency, maskedMailbox(await requestSignIn(world, agency))));
     }
 
     const link = /^\/publish\/sign-in\/([^/]*)\/?$/.exec(pathname);
@@ -129,12 +161,14 @@ export function publishFunctions(world: PublishWorld, republisher?: Republisher)
       if (read) {
         const check = await inspectSignIn(world, token);
         if (!check.ok) return html(check.status, problemHtml(check.status, check.message, '无法登录'));
-        return html(200, confirmSignInHtml(check.agency, check.mailbox));
+        return html(200, confirmSignInHtml(check.agency, check.mailbox, check.role));
       }
       const done = await completeSignIn(world, token);
       if (!done.ok) return html(done.status, problemHtml(done.status, done.message, '无法登录'));
       const maxAge = (done.expiresAt.getTime() - world.clock.now().getTime()) / 1000;
-      return redirect('/publish/workspace/', { 'set-cookie': sessionCookie(siteUrl(), done.sessionToken, maxAge) });
+      return redirect(done.role === 'oversight' ? '/publish/oversight/log/' : '/publish/workspace/', {
+        'set-cookie': sessionCookie(siteUrl(), done.sessionToken, maxAge),
+      });
     }
 
     if (pathname === '/publish/sign-out' || pathname === '/publish/sign-out/') {
@@ -143,11 +177,24 @@ export function publishFunctions(world: PublishWorld, republisher?: Republisher)
       return redirect('/publish/', { 'set-cookie': clearedCookie(siteUrl()) });
     }
 
+    if (pathname === '/publish/oversight/log' || pathname === '/publish/oversight/log/') {
+      if (!read) return html(405, problemHtml(405, '此页只接受 GET。'), { allow: 'GET' });
+      if (!session) return html(401, problemHtml(401, '请先登录：在“名单发布记录”页面选择监督机关，并打开邮件中的登录链接。', '需要登录'));
+      if (session.role !== 'oversight') return html(403, problemHtml(403, '发布记录只对监督机关开放：请退出登录，以监督机关的身份重新登录。', '无权查看'));
+      return html(
+        200,
+        publicationLogHtml(session, rosterDatesUnder(world, session.agency.id), await publicationLogOf(world, session.agency), freshnessNote(world)),
+      );
+    }
+
     if (!session) return html(401, problemHtml(401, '请先登录：在“名单发布”页面选择机关，并打开邮件中的登录链接。', '需要登录'));
+    if (session.role !== 'clerk') return html(403, problemHtml(403, '监督机关的登录只能查看发布记录，不能发布名单。', '无权发布'));
 
     if (pathname === '/publish/workspace' || pathname === '/publish/workspace/') {
       if (!read) return html(405, problemHtml(405, '此页只接受 GET。'), { allow: 'GET' });
-      return html(200, workspaceHtml(session, await listVersions(world.store, session.agency.id), republisher?.status(session.agency.id)));
+      const versions = await listVersions(world.store, session.agency.id);
+      const undo = versions[0]?.status === 'published' ? undoWindow(world, versions[0]) : undefined;
+      return html(200, workspaceHtml(session, versions, republisher?.status(session.agency.id), undefined, undo));
     }
 
     if (pathname === '/publish/workspace/confirm' || pathname === '/publish/workspace/undo') {

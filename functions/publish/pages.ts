@@ -1,5 +1,6 @@
 import { escapeHtml } from '../../src/core/text.ts';
 import { pageHtml } from '../../src/core/frame.ts';
+import { formatDate } from '../../src/core/labels.ts';
 import type { Agency } from '../../src/core/registry/schema.ts';
 import { groupByRegion } from '../../src/core/registry/regions.ts';
 import { formatProblem } from '../../src/import/roster/index.ts';
@@ -14,7 +15,8 @@ const STYLE = `<style>.publish label{display:block;font-weight:bold;margin-top:1
 .publish table{border-collapse:collapse}.publish td,.publish th{border:1px solid #b1b4b6;padding:.3em .6em;text-align:left;vertical-align:top}</style>`;
 
 export function page(title: string, body: string): string {
-  return pageHtml(title, undefined, `${STYLE}<div class="publish">${body}</div>`);
+  // Credentials' pages and the publication log: never indexed (the headers say so too).
+  return pageHtml(title, undefined, `${STYLE}<div class="publish">${body}</div>`, { noindex: true });
 }
 
 export function problemHtml(status: number, message: string, title = '无法继续'): string {
@@ -57,11 +59,13 @@ export function linkSentHtml(agency: Agency, masked: string): string {
 }
 
 /** The page a mailed link opens (GET): it never signs in by itself, because mail scanners open links. */
-export function confirmSignInHtml(agency: Agency, mailbox: string): string {
+export function confirmSignInHtml(agency: Agency, mailbox: string, role: 'clerk' | 'oversight' = 'clerk'): string {
+  const title = role === 'oversight' ? '登录查看发布记录' : '登录名单发布';
+  const what = role === 'oversight' ? '查看所监督机关的名单发布记录' : '发布本机关的名单';
   return page(
-    '登录名单发布',
-    `<h1>登录名单发布</h1><dl><dt>机关</dt><dd>${escapeHtml(agency.name)}</dd><dt>邮箱</dt><dd>${escapeHtml(mailbox)}</dd></dl>
-<p>按下按钮后，您将以本机关的身份登录，最长 8 小时。此链接随即失效。</p>
+    title,
+    `<h1>${title}</h1><dl><dt>机关</dt><dd>${escapeHtml(agency.name)}</dd><dt>邮箱</dt><dd>${escapeHtml(mailbox)}</dd></dl>
+<p>按下按钮后，您将以本机关的身份登录，${what}，最长 8 小时。此链接随即失效。</p>
 <form method="post" action=""><button type="submit" class="btn">登录</button></form>`,
   );
 }
@@ -71,7 +75,13 @@ export function shanghaiTime(iso: string): string {
   return new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
-function publicationHtml(versions: readonly VersionRow[], state: PublicationState | undefined): string {
+/** Whether the previous version may still be restored, and until when (confirm.ts undoWindow). */
+export interface UndoWindow {
+  open: boolean;
+  until: string;
+}
+
+function publicationHtml(versions: readonly VersionRow[], state: PublicationState | undefined, window: UndoWindow | undefined): string {
   const [current, previous] = versions;
   const stateLine =
     state?.state === 'building'
@@ -85,9 +95,11 @@ function publicationHtml(versions: readonly VersionRow[], state: PublicationStat
             : '';
   if (!current) return `<h2>已公示的名单</h2>${stateLine}<p>本机关还没有通过工作台发布过名单。</p>`;
   const counts = JSON.parse(current.counts) as { total?: number };
-  const undo = previous
-    ? `<form method="post" action="/publish/workspace/undo"><button type="submit" class="btn btn-plain">撤销：重新发布第 ${previous.seq} 版（${escapeHtml(shanghaiTime(previous.published_at))}）</button></form>`
-    : '';
+  const undo = !previous
+    ? ''
+    : window && !window.open
+      ? `<p class="muted" data-undo="closed">第 ${previous.seq} 版已超过可以撤销恢复的期限（${formatDate(window.until)} 届满），不能再恢复。</p>`
+      : `<form method="post" action="/publish/workspace/undo"><button type="submit" class="btn btn-plain">撤销：重新发布第 ${previous.seq} 版（${escapeHtml(shanghaiTime(previous.published_at))}）</button>${window ? `<p class="muted">可撤销至 ${formatDate(window.until)}（离职人员姓名的保存期限）。</p>` : ''}</form>`;
   return `<h2>已公示的名单</h2>${stateLine}<p data-version="${current.seq}">当前第 ${current.seq} 版，${escapeHtml(shanghaiTime(current.published_at))} 由 ${escapeHtml(current.mailbox)} 发布，共 ${counts.total ?? 0} 人。</p>${undo}`;
 }
 
@@ -96,12 +108,13 @@ export function workspaceHtml(
   versions: readonly VersionRow[] = [],
   state?: PublicationState,
   notice?: string,
+  undo?: UndoWindow,
 ): string {
   return page(
     `名单发布：${session.agency.name}`,
     `<h1>名单发布：${escapeHtml(session.agency.name)}</h1>
 <p data-agency="${escapeHtml(session.agency.id)}">您已以 ${escapeHtml(session.mailbox)} 登录，登录至 ${escapeHtml(shanghaiTime(session.expiresAt))} 有效。</p>
-${notice ? `<p class="error" role="alert">${escapeHtml(notice)}</p>` : ''}${publicationHtml(versions, state)}
+${notice ? `<p class="error" role="alert">${escapeHtml(notice)}</p>` : ''}${publicationHtml(versions, state, undo)}
 ${uploadFormHtml()}
 <form method="post" action="/publish/sign-out"><button type="submit" class="btn btn-plain">退出登录</button></form>`,
   );

@@ -5,6 +5,7 @@ import { makeIntakeActionLinks } from '../handling/mails.ts';
 import { handlingFunctions } from '../handling/http.ts';
 import { runDeadlineJobs } from '../deadlines/jobs.ts';
 import { purgeClosedComplaints, type PurgeResult } from '../retention/purge.ts';
+import { purgeLeaverNames } from '../retention/roster-names.ts';
 import { complaintFunctions } from '../complaints/handler.ts';
 import type { Directory } from '../../src/core/directory.ts';
 import { statsFunctions } from '../stats/http.ts';
@@ -162,6 +163,7 @@ export async function createApp(
     lastJobs = now;
     await runDeadlineJobs(world);
     await purgeClosedComplaints(world, { outboxDir: outboxDir(settings) });
+    await purgeLeaverNames(world);
   };
   // Requests and worker rounds see the directory of the newest build; the swap happens between two awaits.
   const fresh = async () => {
@@ -210,7 +212,10 @@ export async function createApp(
     },
     purgeClosedComplaints: async () => {
       await fresh();
-      return purgeClosedComplaints(world, { outboxDir: outboxDir(settings) });
+      const purged = await purgeClosedComplaints(world, { outboxDir: outboxDir(settings) });
+      // The workspace's stored rosters follow the leavers' retention period in the same run.
+      await purgeLeaverNames(world);
+      return purged;
     },
     reloadDirectory,
     republisher,

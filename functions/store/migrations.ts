@@ -184,6 +184,13 @@ CREATE TABLE roster_drafts (
 );
 CREATE INDEX roster_drafts_session ON roster_drafts (session_hash);`,
   },
+  {
+    version: 8,
+    name: 'publishing: sign-ins and sessions of oversight bureaus (publication log)',
+    // clerk: publishes the agency's roster; oversight: reads the publication log of the agencies the bureau oversees.
+    sql: `ALTER TABLE publish_sign_ins ADD COLUMN role TEXT NOT NULL DEFAULT 'clerk';
+ALTER TABLE publish_sessions ADD COLUMN role TEXT NOT NULL DEFAULT 'clerk';`,
+  },
 ];
 
 /** Applies every migration not yet applied, each in its own transaction; safe to run from several processes. */

@@ -13,6 +13,7 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ExcelJS from 'exceljs';
 import { writeProvince } from '../sample/province.ts';
+import { summarize, withSpread } from './harness.ts';
 
 const ROWS = Number(process.env.ROSTER_BENCH_ROWS ?? 100_000);
 const RUNS = 3;
@@ -55,13 +56,23 @@ try {
       `run ${i}: ${stats[2]} rows · wall ${(wallMs / 1000).toFixed(2)} s (in-process ${(Number(stats[3]) / 1000).toFixed(2)} s, CPU ${(cpuMs / 1000).toFixed(2)} s) · peak RSS ${rssMb.toFixed(0)} MB`,
     );
   }
-  const sorted = runs.map((r) => r.wallMs).sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)]!;
-  const cpuMedian = runs.map((r) => r.cpuMs).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
+  const median = summarize(runs.map((r) => r.wallMs)).median;
   const peak = Math.max(...runs.map((r) => r.rssMb));
   const ok = median < 5000 && peak < 300;
   console.log(
-    `roster:check ${ROWS} rows: median wall ${(median / 1000).toFixed(2)} s (median CPU ${(cpuMedian / 1000).toFixed(2)} s), peak RSS ${peak.toFixed(0)} MB — goal < 5 s, < 300 MB: ${ok ? 'met' : 'NOT met'}`,
+    `roster:check ${ROWS} rows, median (min–max) of ${RUNS}: wall ${withSpread(
+      runs.map((r) => r.wallMs / 1000),
+      2,
+      ' s',
+    )}, CPU ${withSpread(
+      runs.map((r) => r.cpuMs / 1000),
+      2,
+      ' s',
+    )}, peak RSS ${withSpread(
+      runs.map((r) => r.rssMb),
+      0,
+      ' MB',
+    )} — goal < 5 s, < 300 MB: ${ok ? 'met' : 'NOT met'}`,
   );
   if (process.env.ROSTER_BENCH_XLSX === '1') await singleXlsx(outDir);
 } finally {

@@ -26,3 +26,16 @@ export function formatDateTime(iso: string | Date): string {
   const parts = Object.fromEntries(beijingParts.formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
   return `${parts.year}年${Number(parts.month)}月${Number(parts.day)}日 ${parts.hour}:${parts.minute}`;
 }
+
+/** `date` (YYYY-MM-DD) plus whole years (29 February → 28 February in a common year). */
+export function addYears(date: string, years: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const target = new Date(Date.UTC(y + years, m - 1, d));
+  if (target.getUTCMonth() !== m - 1) target.setUTCDate(0);
+  return target.toISOString().slice(0, 10);
+}
+
+/** The date (YYYY-MM-DD) of an instant in China Standard Time. */
+export function shanghaiDateOf(at: string | Date): string {
+  return new Date(new Date(at).getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}

@@ -6,6 +6,7 @@ import type { Auxiliary } from './roster/schema.ts';
 import { holidaysSchema, type Holidays } from './holidays.ts';
 import { DEFAULT_POLICY, policySchema, type Policy } from './policy/schema.ts';
 import { certificateLookupKey } from './text.ts';
+import { isoDate } from './dates.ts';
 import { OTHER_CATEGORY, type CategoryOption } from './complaint/schema.ts';
 
 /**
@@ -49,6 +50,8 @@ export const directoryFileSchema = z
     holidays: holidaysSchema,
     /** The deployment's policy (policy.yaml): deadlines, reminders, retention. */
     policy: policySchema.default(DEFAULT_POLICY),
+    /** Each agency's roster date (YYYY-MM-DD): the date its published roster was issued or last updated. */
+    rosterDates: z.record(z.string(), isoDate).default({}),
     /**
      * The published certificates as columns of one table (row i of each is one certificate): a number as typed is
      * found by binary search over `keys`, so a reader builds no index of 100,000 entries before its first answer.
@@ -115,6 +118,8 @@ export interface Directory {
   readonly holidays: Holidays;
   /** The deployment's policy (policy.yaml). */
   readonly policy: Policy;
+  /** The date the agency's published roster is current as of, if it has one. */
+  rosterDate(agencyId: string): string | undefined;
   /** Every published number with its lookup key and agency (what "您是不是要找" suggestions are picked from). */
   certificates(): Iterable<ListedCertificate>;
 }
@@ -133,6 +138,7 @@ export function directoryFileOf(input: {
   auxiliaries: Iterable<DirectoryEntry>;
   holidays?: Holidays;
   policy?: Policy;
+  rosterDates?: ReadonlyMap<string, string>;
   builtAt?: Date;
 }): DirectoryFile {
   const agencyIndex = new Map(input.agencies.map((a, i) => [a.id, i]));
@@ -156,6 +162,7 @@ export function directoryFileOf(input: {
     regulations: [...input.regulations.values()].map(directoryRegulationOf),
     holidays: input.holidays ?? { years: [] },
     policy: input.policy ?? DEFAULT_POLICY,
+    rosterDates: Object.fromEntries(input.rosterDates ?? []),
     certificates,
   };
 }
@@ -197,6 +204,7 @@ export function directoryFromFile(file: DirectoryFile): Directory {
     },
     holidays: file.holidays,
     policy: file.policy,
+    rosterDate: (id) => (Object.hasOwn(file.rosterDates, id) ? file.rosterDates[id] : undefined),
     *certificates() {
       for (let i = 0; i < keys.length; i++) yield { certificateNo: numbers[i]!, lookupKey: keys[i]!, agencyId: file.agencies[agencyOf[i]!]!.id };
     },

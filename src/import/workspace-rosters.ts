@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { auxiliarySchema, type Auxiliary } from '../core/roster/schema.ts';
 import { withHint } from '../core/error-data.ts';
 import { rosterErrors } from './roster/errors.ts';
+import { withStatusSince, type VersionHistoryEntry } from './roster/status-history.ts';
 
 /**
  * The build's only path to the store: reads the roster versions agencies published through the workspace.
@@ -13,6 +14,9 @@ import { rosterErrors } from './roster/errors.ts';
  * Where it reads: ROSTER_STORE_URL (`postgres://…` or `sqlite:<file>`) when set — and then a store that cannot
  * be read fails the build; otherwise the one-server SQLite file `<VAR_DIR>/gongshi.sqlite` if it exists; otherwise
  * nothing (a deployment that keeps its rosters in Git only).
+ *
+ * Rows without a status date get the date the status began from the agency's version history (status-history.ts);
+ * only the diffs of earlier versions are read for that, never their records.
  */
 
 export interface WorkspaceRoster {
@@ -31,6 +35,13 @@ const rowSchema = z.object({
 const recordsSchema = z.array(auxiliarySchema);
 
 const SELECT = "SELECT agency_id, seq, published_at, records FROM roster_versions WHERE status = 'published' ORDER BY agency_id";
+const HISTORY = 'SELECT agency_id, seq, published_at, diff FROM roster_versions ORDER BY agency_id, seq';
+const historySchema = z.object({ agency_id: z.string(), seq: z.coerce.number().int(), published_at: z.string(), diff: z.string() });
+
+interface StoredRows {
+  published: unknown[];
+  history: unknown[];
+}
 
 export class WorkspaceStoreError extends Error {
   override name = 'WorkspaceStoreError';
@@ -44,7 +55,7 @@ export function workspaceStoreUrl(env: NodeJS.ProcessEnv = process.env, varDir =
 
 export async function readWorkspaceRosters(url: string | undefined): Promise<WorkspaceRoster[]> {
   if (!url) return [];
-  let rows: unknown[];
+  let rows: StoredRows;
   try {
     if (url.startsWith('sqlite:')) rows = await readSqlite(url.slice('sqlite:'.length));
     else if (/^postgres(ql)?:\/\//.test(url)) rows = await readPostgres(url);
@@ -53,31 +64,37 @@ export async function readWorkspaceRosters(url: string | undefined): Promise<Wor
     if (error instanceof WorkspaceStoreError) throw error;
     throw new WorkspaceStoreError(withHint(rosterErrors.WorkspaceUnreadable, (error as Error).message));
   }
-  return rows.map((raw) => {
+  const history = new Map<string, VersionHistoryEntry[]>();
+  for (const raw of rows.history) {
+    const h = historySchema.parse(raw);
+    history.set(h.agency_id, [...(history.get(h.agency_id) ?? []), { seq: h.seq, publishedAt: h.published_at, diff: h.diff }]);
+  }
+  return rows.published.map((raw) => {
     const row = rowSchema.parse(raw);
     const records = recordsSchema.safeParse(JSON.parse(row.records));
     if (!records.success) throw new WorkspaceStoreError(withHint(rosterErrors.WorkspaceRecordBroken, row.agency_id, row.seq));
     for (const r of records.data) {
       if (r.agencyId !== row.agency_id) throw new WorkspaceStoreError(withHint(rosterErrors.WorkspaceOtherAgency, row.agency_id, row.seq, r.agencyId));
     }
-    return { agencyId: row.agency_id, seq: row.seq, publishedAt: row.published_at, records: records.data };
+    const upToThis = (history.get(row.agency_id) ?? []).filter((h) => h.seq <= row.seq);
+    return { agencyId: row.agency_id, seq: row.seq, publishedAt: row.published_at, records: withStatusSince(records.data, upToThis) };
   });
 }
 
-async function readSqlite(path: string): Promise<unknown[]> {
+async function readSqlite(path: string): Promise<StoredRows> {
   const { default: Database } = await import('better-sqlite3');
   const db = new Database(path, { readonly: true, fileMustExist: true });
   try {
     const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'roster_versions'").get();
     // A store from before the workspace existed has published nothing.
-    if (!table) return [];
-    return db.prepare(SELECT).all();
+    if (!table) return { published: [], history: [] };
+    return { published: db.prepare(SELECT).all(), history: db.prepare(HISTORY).all() };
   } finally {
     db.close();
   }
 }
 
-async function readPostgres(url: string): Promise<unknown[]> {
+async function readPostgres(url: string): Promise<StoredRows> {
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   await client.connect();
@@ -95,7 +112,9 @@ async function readPostgres(url: string): Promise<unknown[]> {
       );
     }
     const exists = await client.query("SELECT to_regclass('roster_versions') AS t");
-    const rows = exists.rows[0]?.t ? (await client.query(SELECT)).rows : [];
+    const rows: StoredRows = exists.rows[0]?.t
+      ? { published: (await client.query(SELECT)).rows, history: (await client.query(HISTORY)).rows }
+      : { published: [], history: [] };
     await client.query('COMMIT');
     return rows;
   } finally {

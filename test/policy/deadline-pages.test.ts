@@ -5,8 +5,9 @@ import { HOLIDAYS_NOT_COUNTED, PLATFORM_LIMIT } from '../../src/core/policy/labe
 import { distDir, siteBuilt } from '../support/site.ts';
 
 /** Every word by which a page can state a handling deadline or its breach. */
-// A retention period (保存期限) and a draft's comment period (征求意见的期限) are not handling deadlines.
-const DEADLINE_WORDS = /(?<!保存|征求意见的)期限|时限|逾期|超期|工作日/;
+// A retention period (保存期限), a draft's comment period (征求意见的期限), a roster's freshness period (更新期限,
+// N 个工作日未更新) and the holiday caveat on its own (计算工作日时未扣除) are not handling deadlines.
+const DEADLINE_WORDS = /(?<!保存|征求意见的|更新)期限|时限|逾期|超期|工作日(?!未更新|时未扣除)/;
 
 function* files(dir: string): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

@@ -1,6 +1,11 @@
 import type { Db } from '../db.ts';
 
-/** `publish_sessions`: a signed-in clerk, by the hash of the cookie's token; bound to one agency. */
+/**
+ * `publish_sessions`: a signed-in clerk (role `clerk`) or oversight bureau (role `oversight`), by the hash of the
+ * cookie's token; bound to one agency.
+ */
+
+export type PublishRole = 'clerk' | 'oversight';
 
 export interface NewSession {
   tokenHash: string;
@@ -8,15 +13,18 @@ export interface NewSession {
   mailbox: string;
   createdAt: string;
   expiresAt: string;
+  /** `clerk` when not given. */
+  role?: PublishRole;
 }
 
 export async function insertSession(tx: Db, session: NewSession): Promise<void> {
-  await tx.run('INSERT INTO publish_sessions (token_hash, agency_id, mailbox, created_at, expires_at) VALUES (?, ?, ?, ?, ?)', [
+  await tx.run('INSERT INTO publish_sessions (token_hash, agency_id, mailbox, created_at, expires_at, role) VALUES (?, ?, ?, ?, ?, ?)', [
     session.tokenHash,
     session.agencyId,
     session.mailbox,
     session.createdAt,
     session.expiresAt,
+    session.role ?? 'clerk',
   ]);
 }
 
@@ -25,12 +33,13 @@ export interface SessionRow {
   mailbox: string;
   created_at: string;
   expires_at: string;
+  role: PublishRole;
 }
 
 /** The live session with this hash at `now`: not ended, not expired. */
 export async function findLiveSession(db: Db, tokenHash: string, now: string): Promise<SessionRow | undefined> {
   const rows = await db.query<SessionRow & Record<string, unknown>>(
-    'SELECT agency_id, mailbox, created_at, expires_at FROM publish_sessions WHERE token_hash = ? AND ended_at IS NULL AND expires_at > ?',
+    'SELECT agency_id, mailbox, created_at, expires_at, role FROM publish_sessions WHERE token_hash = ? AND ended_at IS NULL AND expires_at > ?',
     [tokenHash, now],
   );
   return rows[0];

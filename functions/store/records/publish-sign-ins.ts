@@ -1,4 +1,5 @@
 import type { Db } from '../db.ts';
+import type { PublishRole } from './publish-sessions.ts';
 
 /** `publish_sign_ins`: the hash of every mailed publishing sign-in link, so that a link works once and not late. */
 
@@ -8,15 +9,18 @@ export interface NewSignIn {
   mailbox: string;
   createdAt: string;
   expiresAt: string;
+  /** `clerk` when not given. */
+  role?: PublishRole;
 }
 
 export async function insertSignIn(tx: Db, signIn: NewSignIn): Promise<void> {
-  await tx.run('INSERT INTO publish_sign_ins (token_hash, agency_id, mailbox, created_at, expires_at) VALUES (?, ?, ?, ?, ?)', [
+  await tx.run('INSERT INTO publish_sign_ins (token_hash, agency_id, mailbox, created_at, expires_at, role) VALUES (?, ?, ?, ?, ?, ?)', [
     signIn.tokenHash,
     signIn.agencyId,
     signIn.mailbox,
     signIn.createdAt,
     signIn.expiresAt,
+    signIn.role ?? 'clerk',
   ]);
 }
 
@@ -27,11 +31,12 @@ export interface SignInRow {
   created_at: string;
   expires_at: string;
   used_at: string | null;
+  role: PublishRole;
 }
 
 export async function findSignIn(db: Db, tokenHash: string): Promise<SignInRow | undefined> {
   const rows = await db.query<SignInRow & Record<string, unknown>>(
-    'SELECT token_hash, agency_id, mailbox, created_at, expires_at, used_at FROM publish_sign_ins WHERE token_hash = ?',
+    'SELECT token_hash, agency_id, mailbox, created_at, expires_at, used_at, role FROM publish_sign_ins WHERE token_hash = ?',
     [tokenHash],
   );
   return rows[0];

@@ -49,3 +49,15 @@ export async function findDraft(db: Db, id: string, sessionHash: string): Promis
 export async function deleteDraft(tx: Db, id: string): Promise<boolean> {
   return (await tx.run('DELETE FROM roster_drafts WHERE id = ?', [id])) === 1;
 }
+
+/** Every waiting draft (the retention purge reads them). */
+export async function allDrafts(db: Db): Promise<DraftRow[]> {
+  return db.query<DraftRow & Record<string, unknown>>(
+    'SELECT id, agency_id, created_at, file_hash, counts, diff, records FROM roster_drafts ORDER BY created_at',
+  );
+}
+
+/** A draft's records and diff with the names of people past the retention period removed. */
+export async function replaceDraftNames(db: Db, id: string, records: unknown, diff: unknown): Promise<void> {
+  await db.run('UPDATE roster_drafts SET records = ?, diff = ? WHERE id = ?', [JSON.stringify(records), JSON.stringify(diff), id]);
+}

@@ -113,3 +113,31 @@ export function withdrawVersion(db: Db, version: Pick<VersionRow, 'id' | 'agency
     return true;
   });
 }
+
+/** A publication as the oversight bureau's log shows it: everything but the records. */
+export type LogRow = Omit<VersionRow, 'records' | 'file_hash' | 'id'>;
+
+/** The publications of the given agencies, newest first (at most `limit`). */
+export async function publicationLog(db: Db, agencyIds: readonly string[], limit = 500): Promise<LogRow[]> {
+  if (!agencyIds.length) return [];
+  const rows = await db.query<LogRow & Record<string, unknown>>(
+    `SELECT agency_id, seq, published_at, mailbox, counts, diff, status FROM roster_versions
+     WHERE agency_id IN (${agencyIds.map(() => '?').join(', ')}) ORDER BY published_at DESC, agency_id, seq DESC LIMIT ${Math.floor(limit)}`,
+    [...agencyIds],
+  );
+  return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+}
+
+/** Agencies with any stored version. */
+export async function agenciesWithVersions(db: Db): Promise<string[]> {
+  const rows = await db.query<{ agency_id: string }>('SELECT DISTINCT agency_id FROM roster_versions ORDER BY agency_id');
+  return rows.map((r) => r.agency_id);
+}
+
+/**
+ * The retention purge's one edit of history: a version's records and diff with the names of people past the
+ * retention period removed. Nothing else of the row changes.
+ */
+export async function replaceVersionNames(db: Db, id: string, records: unknown, diff: unknown): Promise<void> {
+  await db.run('UPDATE roster_versions SET records = ?, diff = ? WHERE id = ?', [JSON.stringify(records), JSON.stringify(diff), id]);
+}

@@ -20,7 +20,15 @@ export async function writeDirectoryFile(
   const today = chinaToday(builtAt);
   const auxiliaries = site.roster.auxiliaries.map((aux) => (nameWithheld(aux, years, today) ? { ...aux, name: NAME_WITHHELD } : aux));
   const file = directoryFileSchema.parse(
-    directoryFileOf({ agencies: site.registry.agencies, regulations: site.regulations, auxiliaries, holidays: site.holidays, policy: site.policy, builtAt }),
+    directoryFileOf({
+      agencies: site.registry.agencies,
+      regulations: site.regulations,
+      auxiliaries,
+      holidays: site.holidays,
+      policy: site.policy,
+      rosterDates: site.roster.asOfByAgency,
+      builtAt,
+    }),
   );
   const path = join(outDir, DIRECTORY_FILE);
   await mkdir(dirname(path), { recursive: true });

@@ -6,6 +6,8 @@ import { certificateLookupKey } from '../../core/text.ts';
 import { statusOrder } from '../../core/labels.ts';
 import { chinaToday, publicView, type PublicAuxiliary, type ShownStatus } from './public-view.ts';
 import { shardCountFor, shardOf, type NumberEntry } from './shard.ts';
+import { makeCalendar } from '../../core/policy/calendar.ts';
+import { currentUntil, holidaysCountedFor, type FreshnessPolicy } from '../../core/policy/freshness.ts';
 
 /** What the portal pages need, derived once per build from getSite(). */
 export interface Portal {
@@ -24,6 +26,11 @@ export interface Portal {
   countsOf(agencyId: string): Record<ShownStatus, number>;
   /** The date the agency's roster is current as of (YYYY-MM-DD), if known. */
   asOf(agencyId: string): string | undefined;
+  /**
+   * How current the agency's roster is: its as-of date, the last day it counts as current under the freshness
+   * policy, and whether that day had passed when the site was built.
+   */
+  freshnessOf(agencyId: string): { asOf: string; currentUntil: string; stale: boolean; holidaysCounted: boolean; policy: FreshnessPolicy } | undefined;
   /** The newest roster date on the site. */
   latestAsOf: string | undefined;
   regulationOf(agency: Agency): Regulation;
@@ -83,6 +90,15 @@ export function buildPortal(site: Site, today: string = chinaToday()): Portal {
     shards.get(shardOf(key, count))!.push(entry);
   }
 
+  const calendar = makeCalendar(site.holidays);
+  const freshness = site.policy.freshness;
+  const freshnessOf = (agencyId: string) => {
+    const date = asOf(agencyId);
+    if (!date) return undefined;
+    const until = currentUntil(date, freshness, calendar);
+    return { asOf: date, currentUntil: until, stale: today > until, holidaysCounted: holidaysCountedFor(date, until, calendar), policy: freshness };
+  };
+
   const counts = new Map<string, Record<ShownStatus, number>>();
   return {
     site,
@@ -103,6 +119,7 @@ export function buildPortal(site: Site, today: string = chinaToday()): Portal {
       return c;
     },
     asOf,
+    freshnessOf,
     latestAsOf,
     regulationOf(agency) {
       const regulation = site.regulations.get(agency.regulation);

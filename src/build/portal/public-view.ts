@@ -1,10 +1,12 @@
 import type { DisclosurePolicy } from '../../core/policy/disclosure.ts';
-import type { Auxiliary, Employment, ShownStatus } from '../../core/roster/schema.ts';
+import { ENDED_STATUSES, type Auxiliary, type Employment, type ShownStatus } from '../../core/roster/schema.ts';
+import { addYears } from '../../core/dates.ts';
+
+export { addYears };
 
 export type { ShownStatus };
 
-/** Statuses after which the holder no longer works on the certificate: their names are kept only for a while. */
-export const ENDED_STATUSES: ReadonlySet<ShownStatus> = new Set<ShownStatus>(['left', 'revoked', 'cancelled']);
+export { ENDED_STATUSES };
 
 /**
  * One auxiliary as the site may publish it: the only shape that reaches pages, the search index, the number index
@@ -30,14 +32,6 @@ export interface PublicAuxiliary {
 /** Today's date in China (YYYY-MM-DD): certificates expire and retention ends by the date in Beijing. */
 export function chinaToday(now: Date = new Date()): string {
   return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
-/** `date` plus whole years (29 February → 28 February in a common year). */
-export function addYears(date: string, years: number): string {
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const target = new Date(Date.UTC(y + years, m - 1, d));
-  if (target.getUTCMonth() !== m - 1) target.setUTCDate(0);
-  return target.toISOString().slice(0, 10);
 }
 
 /** The status shown for a roster row on `today`. */

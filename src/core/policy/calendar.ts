@@ -51,6 +51,28 @@ export function localDate(at: Date, calendar: WorkCalendar = WEEKENDS_ONLY): str
   return new Date(at.getTime() + calendar.offsetMinutes * 60_000).toISOString().slice(0, 10);
 }
 
+function shiftDate(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00.000Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function isWorkingDay(date: string, calendar: WorkCalendar = WEEKENDS_ONLY): boolean {
+  if (calendar.workdays.has(date)) return true;
+  if (calendar.holidays.has(date)) return false;
+  const weekday = new Date(`${date}T00:00:00.000Z`).getUTCDay();
+  return weekday !== 0 && weekday !== 6;
+}
+
+/** The date of the `days`-th working day after `date` (that day itself never counts). */
+export function workingDaysAfter(date: string, days: number, calendar: WorkCalendar = WEEKENDS_ONLY): string {
+  if (!Number.isInteger(days) || days < 0) throw new RangeError(`工作日数应为非负整数，收到 ${days}`);
+  let day = date;
+  for (let left = days; left > 0; ) {
+    day = shiftDate(day, 1);
+    if (isWorkingDay(day, calendar)) left--;
+  }
+  return day;
+}
+
 /** The years from the local day of `from` through COVERAGE_DAYS later that the calendar file lacks. */
 export function missingYears(calendar: WorkCalendar, from: Date, days = COVERAGE_DAYS): number[] {
   const first = Number(localDate(from, calendar).slice(0, 4));

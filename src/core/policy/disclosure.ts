@@ -46,6 +46,14 @@ export const retentionPolicySchema = z
   })
   .strict();
 
+export type RetentionPolicy = z.infer<typeof retentionPolicySchema>;
+
+/** The leavers' retention period of a checked policy (the functions get it from the directory file); the default without one. */
+export function leaversRetention(policy: { retention: RetentionPolicy } | undefined): { years: number; basis?: string } {
+  const retention = policy?.retention ?? retentionPolicySchema.parse({});
+  return { years: retention.leaversYears, ...(retention.basis ? { basis: retention.basis } : {}) };
+}
+
 /** The disclosure and retention sections as the build uses them. */
 export interface DisclosurePolicy {
   /** Optional fields switched on, with their basis. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { complaintDataPolicySchema } from './complaint-data.ts';
 import { disclosurePolicySchema, retentionPolicySchema } from './disclosure.ts';
 import { handlingPolicySchema } from './handling.ts';
+import { freshnessPolicySchema } from './freshness.ts';
 
 /**
  * The deployment's policy file (`<CONTENT_DIR>/policy.yaml`): everything the platform decides that no regulation
@@ -15,6 +16,8 @@ export const policySchema = z
   .object({
     handling: section(handlingPolicySchema),
     complaintData: section(complaintDataPolicySchema),
+    /** How long a published roster counts as current (agency pages, the oversight bureau's daily summary). */
+    freshness: section(freshnessPolicySchema),
     disclosure: section(disclosurePolicySchema),
     retention: section(retentionPolicySchema),
   })

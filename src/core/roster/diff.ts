@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { certificateLookupKey } from '../text.ts';
+import { NAME_WITHHELD } from '../labels.ts';
 import { statusValues, type Auxiliary } from './schema.ts';
 
 /**
@@ -39,7 +40,8 @@ export function diffRosters(before: readonly Auxiliary[], after: readonly Auxili
       diff.statusChanged.push({ certificateNo: a.certificateNo, name: a.name, from: b.status, to: a.status });
       changed = true;
     }
-    if (b.name !== a.name) {
+    // A name removed after the retention period is no correction when the export still has it.
+    if (b.name !== a.name && b.name !== NAME_WITHHELD) {
       diff.renamed.push({ certificateNo: a.certificateNo, from: b.name, to: a.name });
       changed = true;
     }

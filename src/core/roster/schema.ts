@@ -35,5 +35,8 @@ export type AuxiliaryStatus = (typeof statusValues)[number];
 export type ShownStatus = AuxiliaryStatus | 'expired';
 export type Employment = (typeof employmentValues)[number];
 
+/** Statuses after which the holder no longer works on the certificate: their names are kept only for a while. */
+export const ENDED_STATUSES: ReadonlySet<ShownStatus> = new Set<ShownStatus>(['left', 'revoked', 'cancelled']);
+
 /** The fields kept from a roster, in the order used by open data; which of them are published is the disclosure policy's call. */
 export const publishedFields = (Object.keys(auxiliarySchema.shape) as (keyof Auxiliary)[]).filter((f) => f !== 'photoConsent');

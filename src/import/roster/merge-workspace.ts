@@ -4,6 +4,7 @@ import type { WorkspaceRoster } from '../workspace-rosters.ts';
 import type { RosterResult } from './types.ts';
 import { withHint } from '../../core/error-data.ts';
 import { rosterErrors } from './errors.ts';
+import { shanghaiDate } from './status-history.ts';
 
 export class RosterSourceConflictError extends Error {
   override name = 'RosterSourceConflictError';
@@ -12,11 +13,6 @@ export class RosterSourceConflictError extends Error {
     super(`${withHint(rosterErrors.SourcesConflict)}\n${conflicts.map((c, i) => `  ${i + 1}. ${c}`).join('\n')}`);
     this.conflicts = conflicts;
   }
-}
-
-/** `2026-11-20` in China Standard Time. */
-function shanghaiDate(iso: string): string {
-  return new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
 /**

@@ -1,0 +1,113 @@
+/**
+ * `npm run bench pages`: what the pages cost a slow phone, in real Chromium under Chrome's "Slow 3G" profile
+ * (test/support/page-weight.ts): the complaint page's compressed JavaScript and whether its plain form is usable
+ * before that JavaScript arrives, the transfer and requests until the first search result shows, and a
+ * verification page's whole transfer. The site is BENCH_PAGES_DIST (default: dist/, the last `npm run build`;
+ * `npm run bench site` with BENCH_KEEP=1 leaves a province-sized one in .bench/site/full-dist), served by the
+ * project's own Node server (with its gzip/brotli). Byte and request counts are the same every round; the times
+ * are medians of BENCH_RUNS (3) alternating rounds, with the spread.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startServer } from '../../functions/server/node.ts';
+import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../../test/support/browser.ts';
+import {
+  type ComplaintPageWeight,
+  measureComplaintPage,
+  measureFirstSearch,
+  measureVerifyPage,
+  PAGE_BUDGETS,
+  SLOW_3G,
+  type SearchWeight,
+  type Transfer,
+} from '../../test/support/page-weight.ts';
+import { alternate, benchRuns, machineLine, withSpread } from './harness.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const DIST = resolve(process.env.BENCH_PAGES_DIST || join(ROOT, 'dist'));
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const verdict = (ok: boolean) => (ok ? 'met' : '**NOT MET**');
+const encodings = (t: Transfer) =>
+  Object.entries(t.encodings)
+    .map(([k, v]) => `${k} ×${v}`)
+    .join(', ');
+
+if (!chromiumAvailable()) {
+  console.log(`pages: not measured: Chromium not found at ${CHROMIUM_PATH}`);
+  process.exit(0);
+}
+const records = JSON.parse(readFileSync(join(DIST, 'data', 'all.json'), 'utf8')).records as { name: string }[];
+const query = records[Math.floor(records.length / 2)]!.name;
+const certificateNo = readdirSync(join(DIST, 'verify')).sort()[0]!;
+const runs = benchRuns();
+console.log(machineLine());
+console.log(
+  `site ${DIST} (${records.length} auxiliaries); Chromium, fresh profile each load, cache off, network ${SLOW_3G.downloadThroughput / 1000} kB/s down, ${SLOW_3G.latency} ms latency (Slow 3G); ${runs} alternating rounds`,
+);
+
+const server = await startServer({ distDir: DIST, port: 0 });
+const browser = await launchChromium();
+type Round = { complaint?: ComplaintPageWeight; search?: SearchWeight; verify?: Transfer };
+try {
+  const results = await alternate<Round>(
+    [
+      { label: 'complaint', run: async () => ({ complaint: await measureComplaintPage(browser, server.url) }) },
+      { label: 'search', run: async () => ({ search: await measureFirstSearch(browser, server.url, query) }) },
+      { label: 'verify', run: async () => ({ verify: await measureVerifyPage(browser, server.url, certificateNo) }) },
+    ],
+    runs,
+  );
+  const complaint = results.get('complaint')!.map((r) => r.complaint!);
+  const search = results.get('search')!.map((r) => r.search!);
+  const verify = results.get('verify')!.map((r) => r.verify!);
+
+  const c = complaint[0]!.transfer;
+  const scripts = c.byType.script ?? { requests: 0, bytes: 0 };
+  console.log('\n| page | figure | measured | budget | |');
+  console.log('|---|---|---:|---:|---|');
+  console.log(
+    `| /complaint/ | JavaScript transferred | ${kb(scripts.bytes)} in ${scripts.requests} files | ≤ ${kb(PAGE_BUDGETS.complaintScriptBytes)} | ${verdict(scripts.bytes <= PAGE_BUDGETS.complaintScriptBytes)} |`,
+  );
+  console.log(`| /complaint/ | whole page | ${kb(c.bytes)} in ${c.requests} requests (${encodings(c)}) | | |`);
+  console.log(
+    `| /complaint/ | plain form visible, submit button shown | ${withSpread(
+      complaint.map((x) => x.formVisibleS),
+      1,
+      ' s',
+    )}, scripts loaded by then: ${complaint.map((x) => x.scriptsDoneAtForm).join(' / ')} | before the JavaScript | ${verdict(complaint.every((x) => x.formVisibleS < x.islandS))} |`,
+  );
+  console.log(
+    `| /complaint/ | island in place (JavaScript loaded and run) | ${withSpread(
+      complaint.map((x) => x.islandS),
+      1,
+      ' s',
+    )} | | |`,
+  );
+  const s = search[0]!;
+  const sOk = s.atFirstResult.bytes <= PAGE_BUDGETS.firstSearchBytes && s.atFirstResult.requests <= PAGE_BUDGETS.firstSearchRequests;
+  console.log(
+    `| /search/?q=${query} | transferred until the first result shows | ${kb(s.atFirstResult.bytes)} in ${s.atFirstResult.requests} requests (${kb(s.atFirstResult.pagefindBytes)} from /pagefind/) | ≤ ${kb(PAGE_BUDGETS.firstSearchBytes)} in ≤ ${PAGE_BUDGETS.firstSearchRequests} | ${verdict(sOk)} |`,
+  );
+  console.log(
+    `| /search/ | first result on screen | ${withSpread(
+      search.map((x) => x.firstResultS),
+      1,
+      ' s',
+    )} | | |`,
+  );
+  console.log(`| /search/ | whole page once idle | ${kb(s.settled.bytes)} in ${s.settled.requests} requests (${encodings(s.settled)}) | | |`);
+  const v = verify[0]!;
+  console.log(
+    `| /verify/${certificateNo}/ | whole page | ${kb(v.bytes)} in ${v.requests} requests (${encodings(v)}) | ≤ ${kb(PAGE_BUDGETS.verifyPageBytes)} | ${verdict(v.bytes <= PAGE_BUDGETS.verifyPageBytes)} |`,
+  );
+  const varying = [
+    new Set(complaint.map((x) => x.transfer.bytes)).size,
+    new Set(search.map((x) => x.atFirstResult.bytes)).size,
+    new Set(verify.map((x) => x.bytes)).size,
+  ];
+  if (varying.some((n) => n > 1)) console.log('note: byte counts differed between rounds (first round shown)');
+} finally {
+  await browser.close();
+  await server.close();
+}

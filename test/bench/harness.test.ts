@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { alternate, measureCommand, summarize, withSpread } from '../../scripts/bench/harness.ts';
+
+/** A fixed amount of CPU work in a fresh Node process (no timing inside, so a busy machine changes only its wall time). */
+const busy = [process.execPath, '-e', 'let x = 0; for (let i = 0; i < 1e8; i++) x += i; if (x < 0) console.log(x);'] as const;
+
+describe('benchmark harness', { timeout: 120_000 }, () => {
+  it('summarises rounds as the median with the spread', () => {
+    expect(summarize([3, 1, 2])).toEqual({ median: 2, min: 1, max: 3, n: 3 });
+    expect(summarize([4, 1, 3, 2]).median).toBe(2.5);
+    expect(withSpread([1.04, 1.26, 0.98], 2, ' s')).toBe('1.04 s (0.98 s–1.26 s)');
+    expect(withSpread([7], 1)).toBe('7.0');
+  });
+
+  it('runs the sides in alternating rounds', async () => {
+    const order: string[] = [];
+    const side = (label: string) => ({ label, run: async (round: number) => void order.push(`${label}${round}`) });
+    await alternate([side('a'), side('b')], 3);
+    expect(order).toEqual(['a1', 'b1', 'a2', 'b2', 'a3', 'b3']);
+  });
+
+  it('counts the CPU of the whole process tree: a shell running the work twice costs twice one run', async () => {
+    const one = await measureCommand(busy[0], [...busy.slice(1)]);
+    const quoted = busy.map((a) => `'${a}'`).join(' ');
+    const two = await measureCommand('sh', ['-c', `${quoted} & ${quoted}; wait`]);
+    expect(one.code).toBe(0);
+    expect(two.code).toBe(0);
+    expect(one.cpuS).toBeGreaterThan(0);
+    const ratio = two.cpuS / one.cpuS;
+    expect(ratio).toBeGreaterThan(1.5);
+    expect(ratio).toBeLessThan(2.6);
+  });
+
+  it('reports the command exit code and its peak memory', async () => {
+    const failed = await measureCommand('sh', ['-c', 'exit 3']);
+    expect(failed.code).toBe(3);
+    const held = await measureCommand(process.execPath, ['-e', 'const b = Buffer.alloc(200 * 2 ** 20, 1); setTimeout(() => b.length, 1500);'], { rss: true });
+    expect(held.peakRss!.totalKiB / 1024).toBeGreaterThan(200);
+  });
+});

@@ -1,0 +1,83 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../support/browser.ts';
+import { measureComplaintPage, measureFirstSearch, measureVerifyPage, PAGE_BUDGETS, type SearchWeight } from '../support/page-weight.ts';
+import { distDir, serveSite } from '../support/site.ts';
+import { stackSkipReason } from '../support/stack.ts';
+
+/**
+ * The page budgets on the built sample site, in real Chromium: bytes on the wire and request counts (sizes, not
+ * timings, so the machine's speed does not matter and the network is not throttled here; `npm run bench pages`
+ * gives the same figures with the times under slow 3G).
+ */
+const skip = stackSkipReason('page budgets', ['complaint/index.html', 'search/index.html', 'data/all.json', 'verify']);
+
+describe.skipIf(!!skip)('page budgets for slow phones', { timeout: 180_000 }, () => {
+  let server: Awaited<ReturnType<typeof serveSite>>;
+  let browser: Browser;
+  let search: SearchWeight;
+
+  beforeAll(async () => {
+    server = await serveSite();
+    browser = await launchChromium();
+    const records = JSON.parse(readFileSync(join(distDir, 'data', 'all.json'), 'utf8')).records as { name: string }[];
+    search = await measureFirstSearch(browser, server.url, records[Math.floor(records.length / 2)]!.name, null);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it(`the complaint page ships at most ${PAGE_BUDGETS.complaintScriptBytes / 1024} KB of compressed JavaScript`, async () => {
+    const { transfer } = await measureComplaintPage(browser, server.url, null);
+    const scripts = transfer.byType.script;
+    expect(scripts?.requests, 'the island loads its scripts').toBeGreaterThan(0);
+    expect(transfer.encodings.br ?? transfer.encodings.gzip, 'text is sent compressed').toBeGreaterThan(0);
+    expect(scripts!.bytes).toBeLessThanOrEqual(PAGE_BUDGETS.complaintScriptBytes);
+  });
+
+  it('the complaint page is usable before its JavaScript arrives: the plain form is there and posts', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    let release!: () => void;
+    const held = new Promise<void>((done) => (release = done));
+    let scriptsAsked = 0;
+    await page.route('**/*.js', async (route) => {
+      scriptsAsked++;
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${server.url}/complaint/`, { waitUntil: 'domcontentloaded' });
+    const form = page.locator('form[action="/api/complaints"]').first();
+    await form.waitFor({ state: 'visible' });
+    expect(await form.getAttribute('method')).toBe('post');
+    expect(await form.getAttribute('enctype')).toBe('multipart/form-data');
+    await form.locator('textarea').first().fill('摊位被单独检查');
+    await expect.poll(() => form.locator('button[type="submit"]').isEnabled()).toBe(true);
+    expect(scriptsAsked, 'the island had asked for its scripts and was still waiting').toBeGreaterThan(0);
+    expect(await page.locator('astro-island[ssr]').count(), 'the island has not run yet').toBeGreaterThan(0);
+    release();
+    await page.locator('astro-island:not([ssr])').first().waitFor({ state: 'attached' });
+    await context.close();
+  });
+
+  it(`the first search result shows after at most ${PAGE_BUDGETS.firstSearchBytes / 1024} KB`, () => {
+    expect(search.atFirstResult.byType.fetch?.requests ?? 0, 'the search index was fetched').toBeGreaterThan(0);
+    expect(search.atFirstResult.bytes).toBeLessThanOrEqual(PAGE_BUDGETS.firstSearchBytes);
+  });
+
+  // Not met yet: Pagefind's loader, worker, WebAssembly, metadata, filter, index and fragment files come one request
+  // each (13 requests on the sample site). Once the search needs 8 or fewer, `it.fails` reports it: make it a plain `it`.
+  it.fails(`the first search result shows after at most ${PAGE_BUDGETS.firstSearchRequests} requests`, () => {
+    expect(search.atFirstResult.requests).toBeLessThanOrEqual(PAGE_BUDGETS.firstSearchRequests);
+  });
+
+  it(`a verification page transfers at most ${PAGE_BUDGETS.verifyPageBytes / 1024} KB in all`, async () => {
+    const no = readdirSync(join(distDir, 'verify')).sort()[0]!;
+    const transfer = await measureVerifyPage(browser, server.url, no, null);
+    expect(transfer.byType.document?.requests).toBe(1);
+    expect(transfer.bytes).toBeLessThanOrEqual(PAGE_BUDGETS.verifyPageBytes);
+  });
+});
