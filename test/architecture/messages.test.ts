@@ -40,13 +40,13 @@ export function messagesIn(text: string): string[] {
 /**
  * Areas whose errors live in a catalogue (`errors.ts`, `*-errors.ts`): the roster import and content loaders, the
  * handling loop, the intake. Outside the catalogues, an error is never written as a Chinese literal where it is
- * raised: not thrown, not put in a failed result, not pushed as a problem. UI labels and schema field messages
- * are not errors raised this way and are not matched.
+ * raised: not thrown, not put in a failed result, not pushed as a problem. UI labels, schema field messages and a
+ * programmer's guard (RangeError, TypeError: a bug, not something a person fixes) are not matched.
  */
 const CATALOGUED = ['src/import', 'src/core/policy', 'functions/handling', 'functions/complaints'];
 const HAN = '[^\'"`\\n]*[\\u4e00-\\u9fff]';
 const INLINE_ERRORS: readonly RegExp[] = [
-  new RegExp(`new \\w*(?:Error|Refusal)\\((?:\\s*\\d+,)?\\s*['"\`]${HAN}`),
+  new RegExp(`new (?!RangeError|TypeError)\\w*(?:Error|Refusal)\\((?:\\s*\\d+,)?\\s*['"\`]${HAN}`),
   new RegExp(`ok: false,[^}]*?(?:reason|message|error): ['"\`]${HAN}`),
   new RegExp(`status: \\d+, (?:error|message): ['"\`]${HAN}`),
   new RegExp(`\\b(?:readError|mappingError): ['"\`]${HAN}`),
@@ -76,6 +76,7 @@ describe('one home for each message', () => {
     expect(inlineErrors("throw new ContentError(path, ['文件不存在，请检查路径']);")).toHaveLength(1);
     expect(inlineErrors("return { status: 400, error: '请填写查询码。' };")).toHaveLength(1);
     expect(inlineErrors("z.string({ error: '请选择转办机关' }).min(1, { message: '请选择转办机关' })")).toEqual([]);
+    expect(inlineErrors("throw new RangeError('工作日数应为非负整数，不能是负数');")).toEqual([]);
     expect(inlineErrors("const labels = { accept: '受理此件' }; throw new Refusal(410, withHint(handlingErrors.LinkUsed));")).toEqual([]);
   });
 
