@@ -160,6 +160,14 @@ export const rosterErrors = {
     title: '映射文件格式错误',
     message: (keys: readonly string[]) => `映射文件应是由 ${keys.join('、')} 组成的 YAML 映射`,
   },
+  MappingHeaderRow: { name: 'MappingHeaderRow', title: 'headerRow 不对', message: 'headerRow 应为正整数（表头所在的行号）' },
+  MappingHeaderEmpty: { name: 'MappingHeaderEmpty', title: '表头为空', message: '表头不能为空' },
+  MappingFieldUnknown: {
+    name: 'MappingFieldUnknown',
+    title: '字段名不对',
+    message: (fields: readonly string[]) => `字段名应为以下之一：${fields.join(', ')}`,
+  },
+  MappingSheetEmpty: { name: 'MappingSheetEmpty', title: '工作表名为空', message: '工作表名不能为空' },
   MappingWithoutRoster: {
     name: 'MappingWithoutRoster',
     title: '映射文件没有对应的名单',

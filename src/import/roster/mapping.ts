@@ -9,7 +9,7 @@ import type { RosterSource } from './types.ts';
 import { withHint } from '../../core/error-data.ts';
 import { rosterErrors } from './errors.ts';
 
-const HEADER_ROW_MESSAGE = 'headerRow 应为正整数（表头所在的行号）';
+const HEADER_ROW_MESSAGE = withHint(rosterErrors.MappingHeaderRow);
 
 /** `<roster>.mapping.yaml` next to a roster export: how to read an export that the aliases alone do not cover. */
 export const rosterMappingSchema = z
@@ -20,10 +20,16 @@ export const rosterMappingSchema = z
     asOf: isoDate.optional(),
     /** Extra header text → field. */
     columns: z
-      .record(z.string().min(1, { message: '表头不能为空' }), z.enum(rosterFields, { message: `字段名应为以下之一：${rosterFields.join(', ')}` }))
+      .record(
+        z.string().min(1, { message: withHint(rosterErrors.MappingHeaderEmpty) }),
+        z.enum(rosterFields, { message: withHint(rosterErrors.MappingFieldUnknown, rosterFields) }),
+      )
       .optional(),
     /** XLSX sheet to read; default the first visible one. */
-    sheet: z.string().min(1, { message: '工作表名不能为空' }).optional(),
+    sheet: z
+      .string()
+      .min(1, { message: withHint(rosterErrors.MappingSheetEmpty) })
+      .optional(),
     /** 1-based header row; default the first non-empty row. */
     headerRow: z.number({ message: HEADER_ROW_MESSAGE }).int({ message: HEADER_ROW_MESSAGE }).min(1, { message: HEADER_ROW_MESSAGE }).optional(),
   })
