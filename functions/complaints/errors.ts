@@ -1,4 +1,5 @@
 import type { ErrorData } from '../../src/core/error-data.ts';
+import { answerMessages } from '../../src/core/complaint/rules.ts';
 
 /**
  * The complaint intake's request-level errors, one entry each (model: Astro's errors-data.ts): `name` for code and
@@ -23,7 +24,7 @@ export const intakeErrors = {
     title: '无法提交',
     message: '缺少有效的工作量证明，请在浏览器中打开表单并启用 JavaScript 后提交',
   },
-  WhenInFuture: { name: 'WhenInFuture', title: '发生时间有误', message: '发生时间不能晚于今天' },
+  WhenInFuture: { name: 'WhenInFuture', title: '发生时间有误', message: answerMessages.whenInFuture },
   IdempotencyConflict: {
     name: 'IdempotencyConflict',
     title: '无法提交',

@@ -1,20 +1,11 @@
 import { limits } from '../../src/core/complaint/schema.ts';
 import { evidenceMessages } from '../../src/core/complaint/fields.ts';
+import { type EvidenceType, sniffType } from '../../src/core/complaint/evidence-type.ts';
 
 export interface EvidenceFile {
   name: string;
-  type: 'image/jpeg' | 'image/png' | 'image/webp' | 'application/pdf';
+  type: EvidenceType;
   data: Uint8Array;
-}
-
-/** The file type from its first bytes; what the browser claims is ignored. */
-export function sniffType(data: Uint8Array): EvidenceFile['type'] | undefined {
-  const at = (i: number, bytes: number[]) => bytes.every((b, k) => data[i + k] === b);
-  if (at(0, [0xff, 0xd8, 0xff])) return 'image/jpeg';
-  if (at(0, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
-  if (at(0, [0x52, 0x49, 0x46, 0x46]) && at(8, [0x57, 0x45, 0x42, 0x50])) return 'image/webp';
-  if (at(0, [0x25, 0x50, 0x44, 0x46, 0x2d])) return 'application/pdf';
-  return undefined;
 }
 
 const EXT: Record<EvidenceFile['type'], string> = {

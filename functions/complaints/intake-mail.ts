@@ -37,7 +37,7 @@ export function intakeMailComposer(world: World): Composer {
       routeReason: routed.reason ?? '',
     };
     if (kind === 'agency') {
-      const links = world.actionLinks?.({ id: complaint.id, reference: complaint.reference, agencyId: agency.id }) ?? [];
+      const links = world.actionLinks?.({ id: complaint.id, reference: complaint.reference, agencyId: agency.id, dueAt: complaint.accept_due_at });
       return agencyMail(forMail, agency, world.directory, links);
     }
     if (kind === 'ack') return acknowledgementMail(forMail, agency, world.settings.siteUrl);

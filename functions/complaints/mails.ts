@@ -44,7 +44,12 @@ export function describeTarget(target: Target, directory: Directory): string {
 const shanghai = (iso: string) => `${formatDateTime(iso)}（北京时间）`;
 
 /** The e-mail to the handling agency: everything needed to handle it, and the confidentiality duty. */
-export function agencyMail(c: ComplaintForMail, agency: Agency, directory: Directory, actionLinks: ActionLink[] = []): ComposedMail {
+export function agencyMail(
+  c: ComplaintForMail,
+  agency: Agency,
+  directory: Directory,
+  links: { links: ActionLink[]; validity: string } = { links: [], validity: '' },
+): ComposedMail {
   const who = c.contents.complainant;
   const rows: MailRow[] = [
     ['受理编号', c.reference],
@@ -68,8 +73,8 @@ export function agencyMail(c: ComplaintForMail, agency: Agency, directory: Direc
     notice:
       '本平台规则：请对反映人的身份和联系方式严格保密，不得向被投诉、被举报的人员或单位透露，不得转交其本人处理。（这是本平台的规则；两部办法未作规定。处理个人信息须遵守《中华人民共和国个人信息保护法》。）',
     rows,
-    actionLinks,
-    outro: [SENT_BY],
+    actionLinks: links.links,
+    outro: [...(links.validity ? [links.validity] : []), SENT_BY],
   });
 }
 

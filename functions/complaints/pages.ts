@@ -1,6 +1,8 @@
 import { escapeHtml as e } from '../../src/core/text.ts';
 import { pageHtml } from '../../src/core/frame.ts';
-import { complaintFields, confirmationWords, formWords } from '../../src/core/complaint/fields.ts';
+import { complaintFields, confirmationWords, describeFiles, formWords } from '../../src/core/complaint/fields.ts';
+import { formatDateTime } from '../../src/core/dates.ts';
+import type { KeptEvidence } from './drafts.ts';
 import type { Directory } from '../../src/core/directory.ts';
 import { agencyChoices, categoryGroups } from '../../src/core/complaint/choices.ts';
 import { renderComplaintForm } from '../../src/core/complaint/form-html.ts';
@@ -14,7 +16,12 @@ function page(title: string, body: string): string {
   return pageHtml(title, undefined, body);
 }
 
-export function formPage(directory: Directory, values: Record<string, string>, errors: FieldErrors, idempotencyKey: string): string {
+/** Kept evidence as the form and the check page show it: names and sizes, and until when it is kept. */
+function keptView(kept: KeptEvidence) {
+  return { token: kept.token, files: kept.files.map((f) => ({ name: f.name, size: f.data.byteLength })), until: formatDateTime(kept.expiresAt) };
+}
+
+export function formPage(directory: Directory, values: Record<string, string>, errors: FieldErrors, idempotencyKey: string, kept?: KeptEvidence): string {
   return page(
     '错误：投诉举报',
     `<h1>投诉举报</h1>${renderComplaintForm({
@@ -24,6 +31,7 @@ export function formPage(directory: Directory, values: Record<string, string>, e
       agencies: agencyChoices(directory),
       regions: regionsOf(directory),
       idempotencyKey,
+      ...(kept ? { keptEvidence: keptView(kept) } : {}),
     })}`,
   );
 }
@@ -34,7 +42,7 @@ export function confirmationPage(kind: 'complaint' | 'report', reference: string
     `<div class="confirmation" role="status"><h1>${e(confirmationWords.title(kindLabels[kind]))}</h1>
 <p>${confirmationWords.reference}</p><p class="code" id="reference">${e(reference)}</p>
 <p>${confirmationWords.trackingCode}</p><p class="code" id="tracking-code">${e(trackingCode)}</p></div>
-<p>${e(confirmationWords.handledBy(agencyName))}${confirmationWords.confidential}</p>
+<p id="handled-by">${agencyName ? e(confirmationWords.handledBy(agencyName)) : ''}${confirmationWords.confidential}</p>
 ${anonymous ? `<p>${confirmationWords.anonymous}</p>` : ''}
 <p><a href="/complaint/status/">${confirmationWords.statusLink}</a></p>`,
   );
@@ -53,7 +61,7 @@ export function problemPage(status: number, message: string): string {
 }
 
 /** The no-JS check-your-answers page: the answers, carried on as hidden fields; 确认提交 or 修改. */
-export function checkPage(directory: Directory, values: Record<string, string>, target: Target, idempotencyKey: string): string {
+export function checkPage(directory: Directory, values: Record<string, string>, target: Target, idempotencyKey: string, kept?: KeptEvidence): string {
   const v = (k: string) => (values[k] ?? '').trim();
   const rows: [string, string][] = [
     [complaintFields.kind.label, kindLabels[v('kind') as 'complaint' | 'report'] ?? ''],
@@ -62,12 +70,15 @@ export function checkPage(directory: Directory, values: Record<string, string>, 
     [complaintFields.when.label, v('when')],
     [complaintFields.place.label, v('place')],
     [complaintFields.description.label, v('description')],
+    [complaintFields.evidence.label, kept ? describeFiles(keptView(kept).files) : formWords.noEvidence],
     [complaintFields.name.label, v('name') || formWords.notGiven],
     [complaintFields.phone.label, v('phone') || formWords.notGiven],
     [complaintFields.email.label, v('email') || formWords.notGiven],
   ];
   const carried = (fieldOrder as readonly string[]).filter((f) => f !== 'evidence' && values[f] !== undefined);
-  const hidden = carried.map((f) => `<input type="hidden" name="${f}" value="${e(values[f]!)}">`).join('');
+  const hidden =
+    carried.map((f) => `<input type="hidden" name="${f}" value="${e(values[f]!)}">`).join('') +
+    (kept ? `<input type="hidden" name="evidenceDraft" value="${e(kept.token)}">` : '');
   return page(
     formWords.checkTitle,
     `<h1 id="check-title" tabindex="-1" autofocus>${formWords.checkTitle}</h1>

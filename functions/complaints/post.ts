@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type ComplaintInput, complaintInputSchema, type FieldErrors, sortErrors, toFieldErrors } from '../../src/core/complaint/schema.ts';
 import type { RequestContext } from '../server/node.ts';
-import { findComplaintByReference } from '../store/records/complaints.ts';
 import type { Target } from '../store/records/shapes.ts';
 import { parseBody } from './body.ts';
+import { whenInFuture } from '../../src/core/complaint/rules.ts';
 import { intakeErrors } from './errors.ts';
 import { type EvidenceFile, readEvidence } from './evidence.ts';
+import { isDraftToken, type KeptEvidence, keepEvidence, keptEvidence } from './drafts.ts';
+import { evidenceMessages } from '../../src/core/complaint/fields.ts';
 import { html, json } from './responses.ts';
 import { checkPage, confirmationPage, formPage, problemPage } from './pages.ts';
 import { powOk, type Receipt, resolveTarget, submitComplaint } from './submit.ts';
@@ -20,7 +22,7 @@ type Outcome =
   | { kind: 'refused'; status: number; errors: FieldErrors; values: Record<string, string> }
   | { kind: 'rate-limited' }
   | { kind: 'edit'; values: Record<string, string> }
-  | { kind: 'check'; values: Record<string, string>; target: Target }
+  | { kind: 'check'; values: Record<string, string>; target: Target; kept: KeptEvidence | undefined }
   | { kind: 'conflict' }
   | { kind: 'stored'; receipt: Receipt; input: ComplaintInput };
 
@@ -36,6 +38,8 @@ interface Valid {
   target: Target;
   regulationId: string | null;
   evidence: EvidenceFile[];
+  /** The evidence came from the files kept for the no-JS check page. */
+  kept: KeptEvidence | undefined;
 }
 
 export async function post(world: World, request: Request, context: RequestContext, allow: (key: string, now: number) => boolean): Promise<Response> {
@@ -77,29 +81,42 @@ async function parse(
 async function validate(world: World, parsed: Parsed): Promise<Valid | Outcome> {
   const { values } = parsed;
   const input = complaintInputSchema.safeParse(parsed.fields);
-  const evidence = await readEvidence(parsed.files);
+  const uploaded = await readEvidence(parsed.files);
   const errors: FieldErrors = input.success ? {} : toFieldErrors(input.error.issues);
-  if ('error' in evidence) errors.evidence = evidence.error;
+  let evidence: EvidenceFile[] = [];
+  let kept: KeptEvidence | undefined;
+  if ('error' in uploaded) errors.evidence = uploaded.error;
+  else if (uploaded.files.length) {
+    // Files chosen again replace the kept ones.
+    evidence = uploaded.files;
+    delete values.evidenceDraft;
+  } else if (values.evidenceDraft) {
+    kept = await keptEvidence(world, values.evidenceDraft);
+    if (kept) evidence = kept.files;
+    else {
+      errors.evidence = evidenceMessages.draftGone;
+      delete values.evidenceDraft;
+    }
+  }
   if (input.success && !powOk(input.data.idempotencyKey, input.data.pow, world.limits.powBits)) {
     errors.pow = intakeErrors.ProofOfWorkMissing.message;
   }
-  if (input.success) {
-    const when = input.data.when;
-    const at = Date.parse(when.length === 10 ? `${when}T00:00:00+08:00` : `${when}:00+08:00`);
-    if (at > world.clock.now().getTime() + 24 * 3600_000) errors.when = intakeErrors.WhenInFuture.message;
-  }
-  if (!input.success || Object.keys(errors).length || 'error' in evidence) return { kind: 'refused', status: 400, errors: sortErrors(errors), values };
+  if (input.success && whenInFuture(input.data.when, world.clock.now())) errors.when = intakeErrors.WhenInFuture.message;
+  if (!input.success || Object.keys(errors).length) return { kind: 'refused', status: 400, errors: sortErrors(errors), values };
   const resolved = resolveTarget(input.data, world);
   if ('errors' in resolved) return { kind: 'refused', status: 422, errors: resolved.errors, values };
-  return { values, input: input.data, target: resolved.target, regulationId: resolved.regulationId, evidence: evidence.files };
+  return { values, input: input.data, target: resolved.target, regulationId: resolved.regulationId, evidence, kept };
 }
 
 /**
- * submit: a plain form post is first shown its answers to check (the island has its own check step); files cannot be
- * carried through that page, so a post with evidence is stored at once. Stored means committed: only then 201.
+ * submit: a plain form post is first shown its answers to check (the island has its own check step); its files are
+ * kept in the store meanwhile (drafts.ts) and named on that page. Stored means committed: only then 201.
  */
 async function submit(world: World, valid: Valid, wantsHtml: boolean): Promise<Outcome> {
-  if (wantsHtml && valid.values.confirm !== '1' && valid.evidence.length === 0) return { kind: 'check', values: valid.values, target: valid.target };
+  if (wantsHtml && valid.values.confirm !== '1') {
+    const kept = valid.kept ?? (valid.evidence.length ? await keepEvidence(world, valid.evidence) : undefined);
+    return { kind: 'check', values: valid.values, target: valid.target, kept };
+  }
   const receipt = await submitComplaint(world, valid.input, valid.target, valid.regulationId, valid.evidence);
   if ('conflict' in receipt) return { kind: 'conflict' };
   return { kind: 'stored', receipt, input: valid.input };
@@ -115,12 +132,13 @@ async function render(world: World, outcome: Outcome, wantsHtml: boolean): Promi
     case 'refused': {
       const { status, errors, values } = outcome;
       if (!wantsHtml) return json(status, { errors, ...(errors.pow ? { powBits: world.limits.powBits } : {}) });
-      return html(status, errors.request ? problemPage(status, errors.request) : formPage(world.directory, values, errors, keyFor(values)));
+      if (errors.request) return html(status, problemPage(status, errors.request));
+      return html(status, formPage(world.directory, values, errors, keyFor(values), await keptFor(world, values)));
     }
     case 'edit':
-      return html(200, formPage(world.directory, outcome.values, {}, keyFor(outcome.values)));
+      return html(200, formPage(world.directory, outcome.values, {}, keyFor(outcome.values), await keptFor(world, outcome.values)));
     case 'check':
-      return html(200, checkPage(world.directory, outcome.values, outcome.target, keyFor(outcome.values)));
+      return html(200, checkPage(world.directory, outcome.values, outcome.target, keyFor(outcome.values), outcome.kept));
     case 'conflict': {
       const message = intakeErrors.IdempotencyConflict.message;
       return wantsHtml ? html(409, problemPage(409, message)) : json(409, { errors: { idempotencyKey: message } });
@@ -128,15 +146,21 @@ async function render(world: World, outcome: Outcome, wantsHtml: boolean): Promi
     case 'stored': {
       const { receipt, input } = outcome;
       const status = receipt.repeated ? 200 : 201;
-      if (!wantsHtml) return json(status, { reference: receipt.reference, trackingCode: receipt.trackingCode }, { 'x-reference': receipt.reference });
-      const stored = await findComplaintByReference(world.store, receipt.reference);
-      const agency = world.directory.agency(stored?.agency_id ?? '');
+      const agencyName = world.directory.agency(receipt.agencyId)?.name ?? '';
+      if (!wantsHtml) {
+        return json(status, { reference: receipt.reference, trackingCode: receipt.trackingCode, agencyName }, { 'x-reference': receipt.reference });
+      }
       const anonymous = input.kind === 'report' && !input.name && !input.phone && !input.email;
-      const response = html(status, confirmationPage(input.kind, receipt.reference, receipt.trackingCode, agency?.name ?? '', anonymous));
+      const response = html(status, confirmationPage(input.kind, receipt.reference, receipt.trackingCode, agencyName, anonymous));
       response.headers.set('x-reference', receipt.reference);
       return response;
     }
   }
+}
+
+/** The files kept for a re-rendered no-JS form, when its hidden token still names some. */
+async function keptFor(world: World, values: Record<string, string>): Promise<KeptEvidence | undefined> {
+  return isDraftToken(values.evidenceDraft) ? keptEvidence(world, values.evidenceDraft) : undefined;
 }
 
 /** The form's idempotency key, kept across re-renders so the same submission keeps its key. */

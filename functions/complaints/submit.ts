@@ -4,14 +4,14 @@ import type { MailComposedLater } from '../store/records/outbox.ts';
 import { insertSubmission } from '../store/records/submission.ts';
 import { INTAKE_COMPOSER } from './intake-mail.ts';
 import { categoriesOf } from '../../src/core/directory.ts';
-import { categoryMessages } from '../../src/core/complaint/fields.ts';
+import { categoryProblem } from '../../src/core/complaint/rules.ts';
 import { acceptDueAt } from '../deadlines/policy.ts';
 import { DEFAULT_POLICY } from '../../src/core/policy/schema.ts';
 import type { EvidenceFile } from './evidence.ts';
 import { hashTrackingCode, newReference, newTrackingCode, ALPHABET } from './reference.ts';
 import { isRefusal, regionsOf, routeComplaint } from './route.ts';
 import type { Contents, Target } from '../store/records/shapes.ts';
-import { OTHER_CATEGORY, sortErrors, type ComplaintInput, type FieldErrors } from '../../src/core/complaint/schema.ts';
+import { sortErrors, type ComplaintInput, type FieldErrors } from '../../src/core/complaint/schema.ts';
 import { mailHost, type World } from './world.ts';
 import { submissionHash } from './fingerprint.ts';
 import { ackSlotFor } from './ack-quota.ts';
@@ -21,6 +21,8 @@ export interface Receipt {
   trackingCode: string;
   /** True when an earlier submission with the same idempotency key was returned. */
   repeated: boolean;
+  /** The agency it went to (the confirmation names it, as the acknowledgement does). */
+  agencyId: string;
 }
 
 /** The idempotency key was first used for a different submission: nothing stored, nothing of the first one told. */
@@ -60,12 +62,8 @@ export function resolveTarget(input: ComplaintInput, world: World): { target: Ta
   const concerned = target && 'agencyId' in target && target.agencyId ? directory.agency(target.agencyId) : undefined;
   // With no unit known (a number on no roster, no unit named) any regulation's category is accepted.
   const regulationId = concerned?.regulation ?? (input.category.includes(':') ? input.category.split(':')[0]! : null);
-  if (input.category !== OTHER_CATEGORY) {
-    const allowed = categoriesOf(regulationId ? directory.regulation(regulationId) : undefined);
-    if (!allowed.some((c) => c.code === input.category)) {
-      errors.category = target ? categoryMessages.notForUnit : categoryMessages.invalid;
-    }
-  }
+  const categoryError = categoryProblem(input.category, categoriesOf(regulationId ? directory.regulation(regulationId) : undefined), !!target);
+  if (categoryError) errors.category = categoryError;
   if (target && !Object.keys(errors).length) {
     const route = routeComplaint(target, directory);
     if (isRefusal(route)) errors[target.about === 'unknownNumber' && !target.agencyId ? 'region' : 'agencyId'] = route.guidance;
@@ -169,14 +167,14 @@ export async function submitComplaint(
         ...(ack ? { ack } : {}),
         host,
       });
-      return { reference, trackingCode, repeated: false };
+      return { reference, trackingCode, repeated: false, agencyId: route.agencyId };
     } catch (error) {
       const message = String((error as Error).message);
       // A concurrent request with the same key won the race: answer with its result.
       if (key && /idempotency_key|UNIQUE constraint failed: complaints.idempotency_key/.test(message)) {
         const first = await findComplaintByIdempotencyKey(world.store, key);
         if (first && first.submission_hash !== submission) return { conflict: true };
-        if (first) return { reference: first.reference, trackingCode, repeated: true };
+        if (first) return { reference: first.reference, trackingCode, repeated: true, agencyId: first.agency_id };
       }
       // A reference collision (34 bits of randomness) is retried with a new one.
       if (tries < 3 && /reference/.test(message)) continue;

@@ -44,7 +44,7 @@ export interface World {
   /** The deployment's policy (policy.yaml): deadlines, reminders, retention; the defaults when absent. */
   policy?: Policy;
   /** Signed action links for the agency e-mail (the handling part plugs in here). */
-  actionLinks?: (complaint: { id: string; reference: string; agencyId: string }) => ActionLink[];
+  actionLinks?: (complaint: { id: string; reference: string; agencyId: string; dueAt?: string | null }) => { links: ActionLink[]; validity: string };
   /** One line per request: route, status, reference. Never contents or contact details. */
   log?: (line: string) => void;
 }

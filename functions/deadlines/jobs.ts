@@ -96,7 +96,11 @@ export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> 
       const [fresh] = await tx.query<{ status: string; agency_id: string }>('SELECT status, agency_id FROM complaints WHERE id = ?', [c.id]);
       if (!fresh || fresh.status !== c.status || fresh.agency_id !== c.agency_id) return;
       if (handlerMayHold && (await claimNotice(tx, c.id, kind('reminder'), at))) {
-        const links = actionLinks(world, { reference: c.reference, agencyId: handler.id, period: await routingPeriod(tx, c.id) }, allowedActions(c.status));
+        const links = actionLinks(
+          world,
+          { reference: c.reference, agencyId: handler.id, period: await routingPeriod(tx, c.id), dueAt: period.dueAt },
+          allowedActions(c.status),
+        );
         await enqueueMail(
           tx,
           {

@@ -223,7 +223,11 @@ async function perform(
       timeLimit: timeLimitFor(world, now),
       routeReason,
     };
-    const links = actionLinks(world, { reference: complaint.reference, agencyId: receiving.id, period: period + 1 }, ['accept', 'reject', 'transfer']);
+    const links = actionLinks(world, { reference: complaint.reference, agencyId: receiving.id, period: period + 1, dueAt: change.acceptDueAt }, [
+      'accept',
+      'reject',
+      'transfer',
+    ]);
     await enqueueMail(
       tx,
       {
@@ -238,7 +242,7 @@ async function perform(
     );
   }
   if (claim.action === 'accept' && change.resolveDueAt) {
-    const links = actionLinks(world, { reference: complaint.reference, agencyId: agency.id, period }, ['resolve', 'transfer']);
+    const links = actionLinks(world, { reference: complaint.reference, agencyId: agency.id, period, dueAt: change.resolveDueAt }, ['resolve', 'transfer']);
     await enqueueMail(
       tx,
       {

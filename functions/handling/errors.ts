@@ -26,8 +26,8 @@ export const handlingErrors = {
   LinkExpired: {
     name: 'LinkExpired',
     title: '链接已过期',
-    message: (day: string) => `链接已于 ${day} 过期，`,
-    hint: '请联系上级机关或司法局。',
+    message: (when: string, freshLinksTitle: string, freshLinksPath: string) =>
+      `链接已于 ${when} 过期。办理机关可在“${freshLinksTitle}”页面（${freshLinksPath}）凭受理编号和本机关登记的邮箱申请新链接。`,
   },
   LinkUsed: { name: 'LinkUsed', title: '链接已使用', message: '此链接已经使用过，每个链接只能使用一次。' },
   LinkSuperseded: {

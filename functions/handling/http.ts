@@ -2,6 +2,8 @@ import { FUNCTION_PAGE_POLICY } from '../../src/core/security-headers.ts';
 import { readFormFields } from '../server/form.ts';
 import type { FunctionHandler } from '../server/node.ts';
 import { inspectAction, performAction } from './actions.ts';
+import { freshLinksFormHtml, freshLinksRequester, freshLinksSentHtml, freshLinksWords } from './fresh-links.ts';
+import { FRESH_LINKS_PATH } from './links.ts';
 import { actionFormHtml, doneHtml, problemHtml } from './pages.ts';
 import { statusPageResponse } from './status.ts';
 import type { HandlingWorld } from './world.ts';
@@ -24,12 +26,25 @@ const readForm = (request: Request) => readFormFields(request, MAX_FORM_BYTES);
 
 /**
  * `GET /api/actions/<token>` renders the confirmation form (never acts: mail scanners prefetch links);
- * `POST /api/actions/<token>` performs. `POST /api/status` answers the no-JavaScript status form.
+ * `POST /api/actions/<token>` performs. `POST /api/status` answers the no-JavaScript status form. `/api/action-links`:
+ * an agency asks for fresh links (fresh-links.ts).
  */
 export function handlingFunctions(world: HandlingWorld): FunctionHandler {
+  const requestFreshLinks = freshLinksRequester(world);
   return async (request, context) => {
     const { pathname } = new URL(request.url);
     if (pathname === '/api/status' || pathname === '/api/status/') return statusPageResponse(world, request, context.clientAddress);
+    if (pathname === FRESH_LINKS_PATH || pathname === `${FRESH_LINKS_PATH}/`) {
+      if (request.method === 'GET' || request.method === 'HEAD') return html(200, freshLinksFormHtml());
+      if (request.method !== 'POST') return html(405, problemHtml(405, '只接受 GET 和 POST。'), { allow: 'GET, POST' });
+      const form = await readForm(request);
+      if ('error' in form && typeof form.status === 'number') return html(form.status, problemHtml(form.status, String(form.error)));
+      const values = form as Record<string, string>;
+      const answer = await requestFreshLinks(values, context.clientAddress);
+      if (answer.status === 400) return html(400, freshLinksFormHtml(values, answer.errors));
+      if (answer.status === 429) return html(429, problemHtml(429, freshLinksWords.tooMany), { 'retry-after': '3600' });
+      return html(200, freshLinksSentHtml());
+    }
     const match = /^\/api\/actions\/([^/]*)\/?$/.exec(pathname);
     if (!match) return undefined;
     const token = match[1]!;

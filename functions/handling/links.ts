@@ -2,6 +2,7 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
 import { isHandlingAction, type HandlingAction } from './state.ts';
 import { withHint } from '../../src/core/error-data.ts';
 import { handlingErrors } from './errors.ts';
+import { formatDateTime } from '../../src/core/dates.ts';
 
 /**
  * Signed action links for agencies without accounts. A token names one complaint, one action and the
@@ -40,13 +41,23 @@ export function signActionToken(claim: ActionClaim, secret: string): string {
   return `${payload}.${mac(payload, secret).toString('base64url')}`;
 }
 
+/**
+ * When a link issued now expires: `lifetimeDays` from now, and never before the deadline it serves (`servesUntil`:
+ * the deadline plus the policy's days after it), so a link in an accepted mail lasts as long as the 办结 period.
+ */
+export function linkExpiry(now: Date, servesUntil?: Date, lifetimeDays = LINK_LIFETIME_DAYS): Date {
+  const fromNow = now.getTime() + lifetimeDays * 86_400_000;
+  return new Date(Math.max(fromNow, servesUntil?.getTime() ?? 0));
+}
+
 export function issueActionToken(
   input: { reference: string; action: HandlingAction; agencyId: string; period: number },
   secret: string,
   now: Date,
   lifetimeDays = LINK_LIFETIME_DAYS,
+  servesUntil?: Date,
 ): string {
-  const expiresAt = Math.floor(now.getTime() / 1000) + lifetimeDays * 86_400;
+  const expiresAt = Math.floor(linkExpiry(now, servesUntil, lifetimeDays).getTime() / 1000);
   return signActionToken({ ...input, expiresAt, nonce: randomBytes(6).toString('base64url') }, secret);
 }
 
@@ -83,7 +94,11 @@ export function verifyActionToken(token: string, secret: string, now: Date, prev
   }
   const claim: ActionClaim = { reference, action, agencyId, period: Number(period), expiresAt: Number(expires), ...(nonce ? { nonce } : {}) };
   if (now.getTime() / 1000 > claim.expiresAt) {
-    return { ok: false, status: 410, message: withHint(handlingErrors.LinkExpired, new Date(claim.expiresAt * 1000).toISOString().slice(0, 10)) };
+    return {
+      ok: false,
+      status: 410,
+      message: withHint(handlingErrors.LinkExpired, formatDateTime(new Date(claim.expiresAt * 1000)), FRESH_LINKS_TITLE, FRESH_LINKS_PATH),
+    };
   }
   return { ok: true, claim };
 }
@@ -91,6 +106,14 @@ export function verifyActionToken(token: string, secret: string, now: Date, prev
 /** What is stored to refuse a second use: never the token itself. */
 export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
+}
+
+/** The page where an agency asks for fresh links for a complaint it handles (fresh-links.ts). */
+export const FRESH_LINKS_PATH = '/api/action-links';
+export const FRESH_LINKS_TITLE = '申请新的办理链接';
+
+export function freshLinksUrl(siteUrl: string): string {
+  return `${siteUrl.replace(/\/+$/, '')}${FRESH_LINKS_PATH}`;
 }
 
 export function actionUrl(siteUrl: string, token: string): string {

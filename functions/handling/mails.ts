@@ -3,7 +3,8 @@ import { complaintStatusLabels } from '../../src/core/complaint/status.ts';
 import { formatDateTime } from '../../src/core/dates.ts';
 import { composeMail, SENT_BY, statusLine, type ActionLink, type ComposedMail } from '../mail/compose.ts';
 import type { Clock } from '../outbox/worker.ts';
-import { actionUrl, issueActionToken } from './links.ts';
+import { actionUrl, FRESH_LINKS_TITLE, freshLinksUrl, issueActionToken, linkExpiry } from './links.ts';
+import { DEFAULT_POLICY, type Policy } from '../../src/core/policy/schema.ts';
 import { actionLabels, type HandlingAction } from './state.ts';
 import type { ComplaintStatus } from '../../src/core/complaint/status.ts';
 
@@ -18,24 +19,52 @@ const linkLabels: Record<HandlingAction, string> = {
   resolve: '办结（需填写办理结果）',
 };
 
+/** What action links need of the world: the key, the site's address, the time and the policy's days after a deadline. */
+export interface LinkWorld {
+  settings: { secret: string; siteUrl: string };
+  clock: Clock;
+  policy?: Policy;
+}
+
+/** When links issued now for a deadline `dueAt` expire (links.ts linkExpiry, with the policy's days after it). */
+export function actionLinksExpiry(world: LinkWorld, dueAt: string | null | undefined): Date {
+  const days = (world.policy ?? DEFAULT_POLICY).handling.linkDaysAfterDeadline;
+  return linkExpiry(world.clock.now(), dueAt ? new Date(new Date(dueAt).getTime() + days * 86_400_000) : undefined);
+}
+
+/** Links for one mail and the line that says how long they last. */
+export interface LinkSet {
+  links: ActionLink[];
+  validity: string;
+}
+
+/** Signed links for `actions`, valid until the deadline they serve (`dueAt`) plus the policy's days, 30 days at least. */
 export function actionLinks(
-  world: { settings: { secret: string; siteUrl: string }; clock: Clock },
-  complaint: { reference: string; agencyId: string; period: number },
+  world: LinkWorld,
+  complaint: { reference: string; agencyId: string; period: number; dueAt?: string | null },
   actions: readonly HandlingAction[],
-): ActionLink[] {
+): LinkSet {
   const now = world.clock.now();
-  return actions.map((action) => ({
+  const until = actionLinksExpiry(world, complaint.dueAt);
+  const links = actions.map((action) => ({
     label: linkLabels[action],
     url: actionUrl(
       world.settings.siteUrl,
-      issueActionToken({ reference: complaint.reference, action, agencyId: complaint.agencyId, period: complaint.period }, world.settings.secret, now),
+      issueActionToken(
+        { reference: complaint.reference, action, agencyId: complaint.agencyId, period: complaint.period },
+        world.settings.secret,
+        now,
+        undefined,
+        until,
+      ),
     ),
   }));
+  return { links, validity: linksValidity(world, until) };
 }
 
-/** For the intake mail (World.actionLinks): what a newly routed complaint allows (its first period). */
-export function makeIntakeActionLinks(world: { settings: { secret: string; siteUrl: string }; clock: Clock }) {
-  return (complaint: { reference: string; agencyId: string }): ActionLink[] =>
+/** For the intake mail (World.actionLinks): what a newly routed complaint allows (its first period), until its 受理 deadline. */
+export function makeIntakeActionLinks(world: LinkWorld) {
+  return (complaint: { reference: string; agencyId: string; dueAt?: string | null }): LinkSet =>
     actionLinks(world, { ...complaint, period: 1 }, ['accept', 'reject', 'transfer']);
 }
 
@@ -73,7 +102,7 @@ export function citizenStatusMail(input: {
 }
 
 /** To the handling agency after it accepted: the deadline and the links for the next step. */
-export function acceptedMail(input: { reference: string; agency: Agency; resolveDueAt: string; timeLimit: string; links: ActionLink[] }): ComposedMail {
+export function acceptedMail(input: { reference: string; agency: Agency; resolveDueAt: string; timeLimit: string; links: LinkSet }): ComposedMail {
   return composeMail({
     subject: `【已受理】${input.reference} 请于期限内办结`,
     intro: [`${input.agency.name}：`, `贵单位已受理 ${input.reference}。办结后请点击下方“办结”链接填写办理结果；如需转办，请使用“转办”链接。`],
@@ -82,9 +111,18 @@ export function acceptedMail(input: { reference: string; agency: Agency; resolve
       ['办结期限', shanghai(input.resolveDueAt)],
       ['时限说明', input.timeLimit],
     ],
-    actionLinks: input.links,
-    outro: [`每个链接只能使用一次，30 天内有效；请勿转发。${SENT_BY}`],
+    actionLinks: input.links.links,
+    outro: [`${input.links.validity}${SENT_BY}`],
   });
+}
+
+/** The line under a mail's links: how long they last and where to ask for fresh ones. */
+export function linksValidity(world: LinkWorld, until: Date): string {
+  const days = (world.policy ?? DEFAULT_POLICY).handling.linkDaysAfterDeadline;
+  return (
+    `每个链接只能使用一次，有效至 ${shanghai(until.toISOString())}（所涉办理期限后 ${days} 天，至少 30 天；本平台规则）；请勿转发。` +
+    `链接失效或遗失时，可在${FRESH_LINKS_TITLE}页面 ${freshLinksUrl(world.settings.siteUrl)} 凭受理编号和本机关登记的投诉受理邮箱申请，新链接只发往该邮箱。`
+  );
 }
 
 export type Stage = 'accept' | 'resolve';
@@ -97,7 +135,7 @@ export function reminderMail(input: {
   dueAt: string;
   escalateAt: string;
   timeLimit: string;
-  links: ActionLink[];
+  links: LinkSet;
 }): ComposedMail {
   return composeMail({
     subject: `【催办】${input.reference} 已超过${stageWord[input.stage]}期限`,
@@ -108,8 +146,8 @@ export function reminderMail(input: {
       ['逾期未办的后果', `${shanghai(input.escalateAt)} 后仍未${stageWord[input.stage]}的，将报告上级行政机关和司法行政部门`],
       ['时限说明', input.timeLimit],
     ],
-    actionLinks: input.links,
-    outro: [SENT_BY],
+    actionLinks: input.links.links,
+    outro: [input.links.validity, SENT_BY],
   });
 }
 

@@ -7,6 +7,7 @@ import { runDeadlineJobs } from '../deadlines/jobs.ts';
 import { purgeClosedComplaints, type PurgeResult } from '../retention/purge.ts';
 import { purgeLeaverNames } from '../retention/roster-names.ts';
 import { complaintFunctions } from '../complaints/handler.ts';
+import { complaintFormPage } from '../complaints/form-page.ts';
 import type { Directory } from '../../src/core/directory.ts';
 import { statsFunctions } from '../stats/http.ts';
 import { publishFunctions } from '../publish/http.ts';
@@ -18,6 +19,7 @@ import { makeEvidenceLinker } from '../complaints/evidence-links.ts';
 import { evidenceDownloads } from '../complaints/evidence-download.ts';
 import { runOutboxLoop, sendPendingMail, type Clock } from '../outbox/worker.ts';
 import { intakeMailComposer } from '../complaints/intake-mail.ts';
+import { purgeEvidenceDrafts } from '../complaints/drafts.ts';
 import { openStore } from '../store/index.ts';
 import { resolveSecret } from './secret.ts';
 import { isStoreUnavailable, loggablePath, unavailableResponse, withFunctionHeaders } from './headers.ts';
@@ -117,9 +119,10 @@ export async function createApp(
     policy: directory.policy,
     settings: { secret: keys.secret, previousSecrets: keys.previousSecrets, siteUrl: settings.siteUrl },
     limits: { ...defaultLimits, ...limitsFromEnv(), ...options.limits },
-    actionLinks: makeIntakeActionLinks({ settings: { secret: keys.secret, siteUrl: settings.siteUrl }, clock }),
     ...(options.log ? { log: options.log } : {}),
   };
+  // Reads the world's policy when it writes links, so a new build's policy applies at once.
+  world.actionLinks = makeIntakeActionLinks(world);
   const mailer = createMailer({ smtpUrl: settings.smtpUrl, outboxDir: outboxDir(settings) });
   const leaseMs = Number(process.env.OUTBOX_LEASE_MS) || undefined;
   const outbox = {
@@ -148,6 +151,7 @@ export async function createApp(
   const handlers: FunctionHandler[] = [
     lookupFunctions(() => world.directory),
     complaintFunctions(world),
+    complaintFormPage(world, settings.outDir),
     handlingFunctions(world),
     evidenceDownloads(world),
     statsFunctions(world),
@@ -163,6 +167,7 @@ export async function createApp(
     lastJobs = now;
     await runDeadlineJobs(world);
     await purgeClosedComplaints(world, { outboxDir: outboxDir(settings) });
+    await purgeEvidenceDrafts(world);
     await purgeLeaverNames(world);
   };
   // Requests and worker rounds see the directory of the newest build; the swap happens between two awaits.
@@ -212,6 +217,7 @@ export async function createApp(
     },
     purgeClosedComplaints: async () => {
       await fresh();
+      await purgeEvidenceDrafts(world);
       const purged = await purgeClosedComplaints(world, { outboxDir: outboxDir(settings) });
       // The workspace's stored rosters follow the leavers' retention period in the same run.
       await purgeLeaverNames(world);

@@ -191,6 +191,24 @@ CREATE INDEX roster_drafts_session ON roster_drafts (session_hash);`,
     sql: `ALTER TABLE publish_sign_ins ADD COLUMN role TEXT NOT NULL DEFAULT 'clerk';
 ALTER TABLE publish_sessions ADD COLUMN role TEXT NOT NULL DEFAULT 'clerk';`,
   },
+  {
+    version: 9,
+    name: 'evidence_drafts: files of a no-JS complaint kept until it is confirmed',
+    // functions/complaints/drafts.ts: bound to the check page by a random token stored only as a hash; removed by
+    // the purge once expires_at has passed (complaintData.draftEvidenceHours).
+    sql: `CREATE TABLE evidence_drafts (
+  token_hash TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  type TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  data BYTEA NOT NULL,
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  PRIMARY KEY (token_hash, seq)
+);
+CREATE INDEX evidence_drafts_expires ON evidence_drafts (expires_at);`,
+  },
 ];
 
 /** Applies every migration not yet applied, each in its own transaction; safe to run from several processes. */

@@ -1,17 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
-import {
-  type abouts,
-  complaintInputSchema,
-  kindLabels,
-  OTHER_CATEGORY,
-  limits,
-  sortErrors,
-  toFieldErrors,
-  type FieldErrors,
-} from '../core/complaint/schema.ts';
+import { type abouts, complaintInputSchema, kindLabels, limits, sortErrors, toFieldErrors, type FieldErrors } from '../core/complaint/schema.ts';
 import {
   aboutChoices,
-  categoryMessages,
   complaintFields,
   confirmationWords,
   evidenceMessages,
@@ -21,6 +11,9 @@ import {
   type InputRules,
 } from '../core/complaint/fields.ts';
 import { fieldId, type CategoryGroup } from '../core/complaint/form-html.ts';
+import { prefillFrom } from '../core/complaint/prefill.ts';
+import { SNIFF_BYTES, sniffType } from '../core/complaint/evidence-type.ts';
+import { answerMessages, beijingToday, categoryProblem, whenInFuture } from '../core/complaint/rules.ts';
 import { groupByRegion } from '../core/registry/regions.ts';
 import { lookupAuxiliary, statusWords, type FoundAuxiliary } from './complaint/lookup.ts';
 import { solvePow } from './complaint/pow.ts';
@@ -34,7 +27,8 @@ interface Props {
   /** Shards of the static number index (the portal's /lookup/k/), for numbers typed without dashes. */
   shardCount: number;
   categoryGroups: CategoryGroup[];
-  agencies: { id: string; name: string; region: string; regulation: string }[];
+  /** noSuperior: why a complaint about this body itself cannot be taken here (the handler refuses it likewise). */
+  agencies: { id: string; name: string; region: string; regulation: string; noSuperior?: string }[];
   /** The registry's regions, for 发生地区 when a number is on no roster and no unit is named. */
   regions: string[];
 }
@@ -60,33 +54,23 @@ type Values = typeof initialValues;
 type Field = keyof Values;
 
 export default function ComplaintForm({ shardCount, categoryGroups, agencies, regions }: Props) {
-  const [values, setValues] = useState<Values>(initialValues);
+  // Prefilled from the verify page's "投诉此人" link, the lookup page's "举报此编号" and an agency page's two links
+  // (src/core/complaint/prefill.ts, the same reading the functions use for a browser without JavaScript), in the first
+  // render: the plain form the functions filled in never gives way to an empty one. The lookup below switches a
+  // reported number to the person if it is on the roster after all.
+  const [values, setValues] = useState<Values>(() => ({
+    ...initialValues,
+    ...prefillFrom(new URLSearchParams(location.search), (id) => agencies.some((a) => a.id === id)),
+  }));
   const [files, setFiles] = useState<File[]>([]);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [step, setStep] = useState<Step>('form');
   const [found, setFound] = useState<FoundAuxiliary | null | undefined>(undefined);
-  const [receipt, setReceipt] = useState<{ reference: string; trackingCode: string } | undefined>();
+  const [receipt, setReceipt] = useState<{ reference: string; trackingCode: string; agencyName: string } | undefined>();
   const idempotencyKey = useRef<string>('');
   const summaryRef = useRef<HTMLDivElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   if (!idempotencyKey.current) idempotencyKey.current = crypto.randomUUID();
-
-  // Prefill from the verify page's "投诉此人" link (?no=…), the lookup page's "举报此编号" (?kind=report&no=…)
-  // and an agency page's two links: ?agency=<id> (an auxiliary it employs, number unknown) and
-  // ?agency=<id>&about=agency (the agency itself).
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs once, on mount: the URL is read before any typing
-  useEffect(() => {
-    const params = new URLSearchParams(location.search);
-    const agency = params.get('agency') ?? '';
-    const target = params.get('about') === 'agency' ? 'agency' : 'unit';
-    if (agencies.some((a) => a.id === agency)) setValues((v) => ({ ...v, about: target, agencyId: agency }));
-    const no = params.get('no') ?? '';
-    const kind = params.get('kind') === 'report' ? 'report' : params.get('kind') === 'complaint' ? 'complaint' : '';
-    // From the lookup page's "not on the roster" (kind=report) the number is presumed unknown; the lookup below
-    // switches to the person if it is on the roster after all.
-    const about = no ? (kind === 'report' ? 'unknownNumber' : 'auxiliary') : '';
-    if (no || kind) setValues((v) => ({ ...v, certificateNo: no.slice(0, 40), kind: kind || v.kind, about: about || v.about }));
-  }, []);
 
   // Show whom a certificate number belongs to, for confirmation.
   // biome-ignore lint/correctness/useExhaustiveDependencies: looks up again only when the number or the choice changes
@@ -134,10 +118,16 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
     if (values.about === 'auxiliary' && values.certificateNo && found === null) {
       out.certificateNo ??= '这个编号不在公示名单中。请核对；如对方出示的就是这个编号，请在“反映的是谁”中选择“对方出示的编号查不到”';
     }
-    // The handler's rule, said here too: a category the concerned unit's regulation does not have.
-    if (values.category && values.category !== OTHER_CATEGORY && !groups.some((g) => g.options.some((o) => o.code === values.category))) {
-      out.category ??= categoryMessages.notForUnit;
-    }
+    // The handler's rules, applied here with the same functions: nothing it would refuse passes this step.
+    if (parsed.success && whenInFuture(values.when.trim(), new Date())) out.when ??= answerMessages.whenInFuture;
+    const categoryError = categoryProblem(
+      values.category,
+      groups.flatMap((g) => g.options),
+      !!regulation,
+    );
+    if (categoryError) out.category ??= categoryError;
+    const noSuperior = values.about === 'agency' ? agencies.find((a) => a.id === values.agencyId)?.noSuperior : undefined;
+    if (noSuperior) out.agencyId ??= noSuperior;
     const tooLarge = files.findIndex((f) => f.size > limits.evidenceFileBytes);
     if (files.length > limits.evidenceFiles) out.evidence = evidenceMessages.tooMany;
     else if (tooLarge >= 0) out.evidence = evidenceMessages.tooLarge(tooLarge + 1);
@@ -145,11 +135,18 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
     return sortErrors(out);
   }
 
-  function toCheck(event: FormEvent) {
+  async function toCheck(event: FormEvent) {
     event.preventDefault();
     const found = check();
-    setErrors(found);
-    if (!Object.keys(found).length) setStep('check');
+    // The handler reads each file's type from its first bytes; so does this step.
+    for (const [i, file] of files.entries()) {
+      if (found.evidence) break;
+      if (file.size === 0) found.evidence = evidenceMessages.empty(i + 1);
+      else if (!sniffType(new Uint8Array(await file.slice(0, SNIFF_BYTES).arrayBuffer()))) found.evidence = evidenceMessages.wrongType(i + 1);
+    }
+    const sorted = sortErrors(found);
+    setErrors(sorted);
+    if (!Object.keys(sorted).length) setStep('check');
   }
 
   async function send(pow?: string): Promise<void> {
@@ -161,9 +158,15 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
     for (const f of files) data.append('evidence', f, f.name);
     try {
       const response = await fetch('/api/complaints', { method: 'POST', body: data, headers: { accept: 'application/json' } });
-      const body = (await response.json().catch(() => ({}))) as { reference?: string; trackingCode?: string; errors?: FieldErrors; powBits?: number };
+      const body = (await response.json().catch(() => ({}))) as {
+        reference?: string;
+        trackingCode?: string;
+        agencyName?: string;
+        errors?: FieldErrors;
+        powBits?: number;
+      };
       if (response.ok && body.reference && body.trackingCode) {
-        setReceipt({ reference: body.reference, trackingCode: body.trackingCode });
+        setReceipt({ reference: body.reference, trackingCode: body.trackingCode, agencyName: body.agencyName ?? '' });
         setStep('done');
         return;
       }
@@ -190,7 +193,8 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
         <p className="code" id="tracking-code">
           {receipt.trackingCode}
         </p>
-        <p>
+        <p id="handled-by">
+          {receipt.agencyName && confirmationWords.handledBy(receipt.agencyName)}
           {confirmationWords.confidential}
           {values.email && confirmationWords.emailSent}
         </p>
@@ -392,7 +396,7 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
           ))}
         </select>
       </div>
-      {text('when', { max: new Date().toISOString().slice(0, 10) })}
+      {text('when', { max: beijingToday(new Date()) })}
       {text('place')}
       <div className={cls('description')}>
         <label htmlFor={fieldId('description')}>{complaintFields.description.label}</label>

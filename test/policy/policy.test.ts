@@ -30,8 +30,8 @@ const YEAR_2025 = `years:
 describe('the deployment policy file', () => {
   it('is the shipped content/policy.yaml, with the defaults and no citation', async () => {
     const policy = await loadPolicy(join(import.meta.dirname, '../../content'));
-    expect(policy.handling).toEqual({ acceptWorkingDays: 5, resolveDays: 60, remind: true, escalateAfterWorkingDays: 3 });
-    expect(policy.complaintData).toEqual({ keepYearsAfterClosed: 3 });
+    expect(policy.handling).toEqual({ acceptWorkingDays: 5, resolveDays: 60, remind: true, escalateAfterWorkingDays: 3, linkDaysAfterDeadline: 7 });
+    expect(policy.complaintData).toEqual({ keepYearsAfterClosed: 3, draftEvidenceHours: 2 });
   });
 
   it('means the defaults when absent; one section may be given alone', async () => {

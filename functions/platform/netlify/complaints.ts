@@ -22,6 +22,8 @@ export const config = {
     '/api/complaints',
     '/api/complaints/*',
     '/api/actions/*',
+    '/api/action-links',
+    '/api/complaint-form',
     '/api/status',
     '/stats',
     '/stats/',

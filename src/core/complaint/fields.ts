@@ -105,7 +105,14 @@ export const formWords = {
   sending: '正在提交……',
   notGiven: '（未填）',
   noEvidence: '无',
+  keptEvidence: (files: string, until: string) => `已上传：${files}。文件保留至 ${until}；不重新选择就提交这些文件，重新选择则替换。`,
 } as const;
+
+/** Evidence files as the check page and the kept-files note list them: `证据1.jpg（120 KB）、证据2.pdf（1.5 MB）`. */
+export function describeFiles(files: readonly { name: string; size: number }[]): string {
+  const size = (n: number) => (n >= MB ? `${(n / MB).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
+  return files.map((f) => `${f.name}（${size(f.size)}）`).join('、');
+}
 
 export function fieldLabel(name: string): string {
   return complaintFields[name as FieldName]?.label ?? name;
@@ -142,4 +149,5 @@ export const evidenceMessages = {
   tooLarge: (n: number) => `第 ${n} 个证据文件超过 ${limits.evidenceFileBytes / MB} MB`,
   tooLargeTogether: `证据文件合计不能超过 ${limits.evidenceTotalBytes / MB} MB`,
   wrongType: (n: number) => `第 ${n} 个证据文件不是 JPEG、PNG、WebP 图片或 PDF 文件`,
+  draftGone: '之前上传的证据文件已超过保留时间、已被删除，请重新选择文件（没有证据也可以不选）',
 } as const;

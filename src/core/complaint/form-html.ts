@@ -1,7 +1,7 @@
 import { escapeHtml } from '../text.ts';
 import { groupByRegion } from '../registry/regions.ts';
 import type { FieldErrors } from './schema.ts';
-import { complaintFields, formWords, shownLabel, type FieldName, type InputRules } from './fields.ts';
+import { complaintFields, describeFiles, formWords, shownLabel, type FieldName, type InputRules } from './fields.ts';
 
 /**
  * The plain HTML complaint form (works with no JavaScript). The static page renders it as the island's
@@ -31,6 +31,8 @@ export interface FormOptions {
   regions: string[];
   /** Fresh per rendering when the server renders it (the static page has none). */
   idempotencyKey?: string;
+  /** Evidence already uploaded and kept by the server (no-JS path): carried by its token, listed at the field. */
+  keptEvidence?: { token: string; files: { name: string; size: number }[]; until: string };
 }
 
 /** Field labels by name, for the check page and messages. */
@@ -127,7 +129,11 @@ export function renderComplaintForm(o: FormOptions): string {
   const rules = (name: FieldName) => complaintFields[name].rules ?? {};
   const select = (name: 'agencyId' | 'region' | 'category', options: string) =>
     `<select id="${fieldId(name)}" name="${name}"${describedBy(o.errors, name, true)}><option value="">${formWords.choose}</option>${options}</select>`;
-  const filesAgain = Object.keys(o.errors).length ? `。${formWords.filesAgain}` : '';
+  const kept = o.keptEvidence;
+  const filesAgain = Object.keys(o.errors).length && !kept ? `。${formWords.filesAgain}` : '';
+  const keptNote = kept
+    ? `<p class="hint" id="${fieldId('evidence')}-kept">${e(formWords.keptEvidence(describeFiles(kept.files), kept.until))}</p><input type="hidden" name="evidenceDraft" value="${e(kept.token)}">`
+    : '';
   return `<form class="complaint-form" method="post" action="/api/complaints" enctype="multipart/form-data" novalidate>
 ${renderErrorSummary(o.errors)}
 ${radios('kind', o)}
@@ -139,7 +145,7 @@ ${labelled('category', o, select('category', categoryOptions))}
 ${input('when', o)}
 ${input('place', o)}
 ${labelled('description', o, `<textarea id="${fieldId('description')}" name="description" rows="${rules('description').rows}" maxlength="${rules('description').maxLength}"${describedBy(o.errors, 'description', true)}>${e(v('description'))}</textarea>`)}
-${labelled('evidence', o, `<input id="${fieldId('evidence')}" name="evidence" type="file" multiple accept="${rules('evidence').accept}"${describedBy(o.errors, 'evidence', true)}>`, filesAgain)}
+${labelled('evidence', o, `${keptNote}<input id="${fieldId('evidence')}" name="evidence" type="file" multiple accept="${rules('evidence').accept}"${describedBy(o.errors, 'evidence', true)}>`, filesAgain)}
 <fieldset class="field"><legend>${formWords.contactLegend}</legend>
 <p class="hint">${formWords.contactHint}</p>
 ${input('name', o)}

@@ -15,6 +15,8 @@ export const handlingPolicySchema = z
     remind: z.boolean({ error: 'handling.remind 应为 true 或 false（是否催办）' }).default(true),
     /** Working days after a missed deadline until the report to the agency's parent and oversight. */
     escalateAfterWorkingDays: positiveInt('handling.escalateAfterWorkingDays', '工作日数').default(3),
+    /** Days after the deadline it serves that an agency's action link stays valid (never less than 30 days from its mail). */
+    linkDaysAfterDeadline: positiveInt('handling.linkDaysAfterDeadline', '天数').default(7),
     citation,
   })
   .strict();
