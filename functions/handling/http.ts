@@ -36,7 +36,7 @@ export function handlingFunctions(world: HandlingWorld): FunctionHandler {
     if (pathname === '/api/status' || pathname === '/api/status/') return statusPageResponse(world, request, context.clientAddress);
     if (pathname === FRESH_LINKS_PATH || pathname === `${FRESH_LINKS_PATH}/`) {
       if (request.method === 'GET' || request.method === 'HEAD') return html(200, freshLinksFormHtml());
-      if (request.method !== 'POST') return html(405, problemHtml(405, '只接受 GET 和 POST。'), { allow: 'GET, POST' });
+      if (request.method !== 'POST') return html(405, problemHtml(405, withHint(handlingErrors.HandlingMethodNotAllowed)), { allow: 'GET, POST' });
       const form = await readForm(request);
       if ('error' in form && typeof form.status === 'number') return html(form.status, problemHtml(form.status, String(form.error)));
       const values = form as Record<string, string>;
