@@ -16,6 +16,7 @@ import { chromiumAvailable, launchChromium } from '../support/browser.ts';
 import { decodeQr } from '../portal/helpers.ts';
 import { distDir, siteBuilt } from '../support/site.ts';
 import { startSmtp, tempDir } from '../complaints/support.ts';
+import { simpleParser } from '../complaints/parse.ts';
 
 const root = join(import.meta.dirname, '../..');
 const children: ChildProcess[] = [];
@@ -57,6 +58,33 @@ describe('SITE_URL at run time', () => {
     } finally {
       await server.close();
       await app.close();
+      rmSync(varDir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!siteBuilt())('watches the Host by itself when SITE_URL is set (production), and not on a local run without it', async () => {
+    const varDir = tempDir('gongshi-host-env-');
+    const base = { VAR_DIR: varDir, CONTENT_DIR: join(root, 'content'), OUT_DIR: distDir, SECRET: 'k'.repeat(48) };
+    try {
+      for (const [env, expected] of [
+        [{ ...base, SITE_URL: 'https://gongshi.example' }, 1],
+        [base, 0],
+      ] as const) {
+        const lines: string[] = [];
+        const app = await createApp(readSettings(env), { log: (l) => lines.push(l), env: { ...env } });
+        const server = await startServer({ distDir: tempDir('gongshi-empty-'), port: 0, functions: app.functions });
+        try {
+          await getWithHost(`${server.url}/`, 'wrong.example');
+          await getWithHost(`${server.url}/`, 'other.example');
+          const logged = lines.filter((l) => l.includes('Host'));
+          expect(logged, JSON.stringify(env)).toHaveLength(expected);
+          if (expected) expect(logged[0]).toMatch(/wrong\.example.*https:\/\/gongshi\.example/);
+        } finally {
+          await server.close();
+          await app.close();
+        }
+      }
+    } finally {
       rmSync(varDir, { recursive: true, force: true });
     }
   });
@@ -121,9 +149,16 @@ describe('SITE_URL at run time', () => {
           }),
         });
         expect(r.status).toBe(201);
+        const { reference } = (await r.json()) as { reference: string };
+        // Other mail may arrive first (the daily summaries go out once the server starts after 08:00 Beijing time):
+        // wait for the complaint's own two mails (to the agency and the acknowledgement), decoded.
+        const mine = async () => {
+          const texts = await Promise.all(smtp.received.map(async (m) => (await simpleParser(m.raw)).text));
+          return texts.filter((t) => t.includes(reference));
+        };
         const deadline = Date.now() + 20_000;
-        while (smtp.received.length < 2 && Date.now() < deadline) await new Promise((d) => setTimeout(d, 200));
-        const links = smtp.received.flatMap((m) => [...m.raw.replace(/=\r?\n/g, '').matchAll(/https?:\/\/[^\s"<>]+/g)].map((x) => x[0]));
+        while ((await mine()).length < 2 && Date.now() < deadline) await new Promise((d) => setTimeout(d, 200));
+        const links = (await mine()).flatMap((t) => [...t.matchAll(/https?:\/\/[^\s"<>）]+/g)].map((x) => x[0]));
         const ours = links.filter((l) => /\/(complaint|api|verify|agencies)\//.test(l));
         expect(ours.length).toBeGreaterThan(0);
         expect(ours.filter((l) => !l.startsWith(`${expected}/`))).toEqual([]);
