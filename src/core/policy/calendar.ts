@@ -64,7 +64,7 @@ export function isWorkingDay(date: string, calendar: WorkCalendar = WEEKENDS_ONL
 
 /** The date of the `days`-th working day after `date` (that day itself never counts). */
 export function workingDaysAfter(date: string, days: number, calendar: WorkCalendar = WEEKENDS_ONLY): string {
-  if (!Number.isInteger(days) || days < 0) throw new RangeError(`工作日数应为非负整数，收到 ${days}`);
+  if (!Number.isInteger(days) || days < 0) throw new RangeError(`workingDaysAfter: days must be a non-negative integer, got ${days}`);
   let day = date;
   for (let left = days; left > 0; ) {
     day = shiftDate(day, 1);
