@@ -15,7 +15,7 @@ import { readSettings } from '../src/core/settings.ts';
 import { chinaToday, shownStatus } from '../src/build/portal/public-view.ts';
 
 // Keep V8's young generation from doubling as rows stream through: reading 100k rows allocates a lot of
-// short-lived strings, and the grown semi-spaces alone pushed peak RSS from ~250 MB to ~380 MB (see
+// short-lived strings, and the grown semi-spaces alone pushed peak RSS past the budget (figures in
 // docs/BENCHMARKS.md). This flag is read at each scavenge, so setting it at run time takes effect.
 setFlagsFromString('--semi-space-growth-factor=1');
 

@@ -2,6 +2,8 @@
 export type ParsedBody =
   | { ok: true; format: 'json' | 'urlencoded' | 'multipart'; fields: Record<string, unknown>; files: File[] }
   | { ok: false; status: number; message: string };
+import { withHint } from '../../src/core/error-data.ts';
+import { intakeErrors } from './errors.ts';
 
 const JSON_TYPE = 'application/json';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
@@ -43,24 +45,24 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 export async function parseBody(request: Request, caps: { body: number; multipart: number }): Promise<ParsedBody> {
   const type = mediaType(request);
   if (type !== JSON_TYPE && type !== FORM_TYPE && type !== MULTIPART_TYPE) {
-    return { ok: false, status: 415, message: '只接受 application/json、application/x-www-form-urlencoded 或 multipart/form-data 格式的提交' };
+    return { ok: false, status: 415, message: withHint(intakeErrors.UnsupportedMediaType) };
   }
   const cap = type === MULTIPART_TYPE ? caps.multipart : caps.body;
   const bytes = await readCapped(request, cap);
-  if (!bytes) return { ok: false, status: 413, message: `提交内容太大（上限 ${Math.round(cap / 1024)} KB）` };
+  if (!bytes) return { ok: false, status: 413, message: withHint(intakeErrors.BodyTooLarge, Math.round(cap / 1024)) };
   if (type === MULTIPART_TYPE) {
     let form: FormData;
     try {
       form = await new Response(bytes as BodyInit, { headers: { 'content-type': request.headers.get('content-type')! } }).formData();
     } catch {
-      return { ok: false, status: 400, message: '表单数据格式错误，无法读取' };
+      return { ok: false, status: 400, message: withHint(intakeErrors.BadFormData) };
     }
     const fields: Record<string, unknown> = {};
     const files: File[] = [];
     for (const [name, value] of form) {
       if (typeof value === 'string') fields[name] ??= value;
       else if (name === 'evidence') files.push(value);
-      else return { ok: false, status: 400, message: `字段 ${name.slice(0, 40)} 不接受文件` };
+      else return { ok: false, status: 400, message: withHint(intakeErrors.FileInTextField, name.slice(0, 40)) };
     }
     return { ok: true, format: 'multipart', fields, files };
   }
@@ -68,17 +70,17 @@ export async function parseBody(request: Request, caps: { body: number; multipar
   try {
     text = strictUtf8.decode(bytes);
   } catch {
-    return { ok: false, status: 400, message: '提交内容不是有效的 UTF-8 编码' };
+    return { ok: false, status: 400, message: withHint(intakeErrors.BodyNotUtf8) };
   }
   if (type === JSON_TYPE) {
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch {
-      return { ok: false, status: 400, message: '提交内容不是有效的 JSON' };
+      return { ok: false, status: 400, message: withHint(intakeErrors.BodyNotJson) };
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      return { ok: false, status: 400, message: '提交内容应是一个 JSON 对象' };
+      return { ok: false, status: 400, message: withHint(intakeErrors.BodyNotObject) };
     }
     return { ok: true, format: 'json', fields: value as Record<string, unknown>, files: [] };
   }

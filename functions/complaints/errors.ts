@@ -1,3 +1,4 @@
+import type { ErrorData } from '../../src/core/error-data.ts';
 import { answerMessages } from '../../src/core/complaint/rules.ts';
 
 /**
@@ -5,12 +6,7 @@ import { answerMessages } from '../../src/core/complaint/rules.ts';
  * logs, `title` for a page heading, `message` for the person, `hint` on what to do. Field-level messages come from
  * the form's schema and field table (src/core/complaint/).
  */
-export interface IntakeError {
-  name: string;
-  title: string;
-  message: string;
-  hint?: string;
-}
+export type IntakeError = ErrorData;
 
 export const intakeErrors = {
   MethodNotAllowed: { name: 'MethodNotAllowed', title: '请求方式不对', message: '只接受 POST 提交' },
@@ -36,4 +32,30 @@ export const intakeErrors = {
   },
   BadReference: { name: 'BadReference', title: '受理编号有误', message: '受理编号格式不对，应像 TS-7K3M-9QX2' },
   NoTrackingCode: { name: 'NoTrackingCode', title: '缺少查询码', message: '请提供查询码' },
+  UnsupportedMediaType: {
+    name: 'UnsupportedMediaType',
+    title: '提交格式不对',
+    message: '只接受 application/json、application/x-www-form-urlencoded 或 multipart/form-data 格式的提交',
+  },
+  BodyTooLarge: { name: 'BodyTooLarge', title: '提交内容太大', message: (kilobytes: number) => `提交内容太大（上限 ${kilobytes} KB）` },
+  BadFormData: { name: 'BadFormData', title: '表单数据格式错误', message: '表单数据格式错误，无法读取' },
+  FileInTextField: { name: 'FileInTextField', title: '字段不接受文件', message: (field: string) => `字段 ${field} 不接受文件` },
+  BodyNotUtf8: { name: 'BodyNotUtf8', title: '编码不对', message: '提交内容不是有效的 UTF-8 编码' },
+  BodyNotJson: { name: 'BodyNotJson', title: '格式不对', message: '提交内容不是有效的 JSON' },
+  BodyNotObject: { name: 'BodyNotObject', title: '格式不对', message: '提交内容应是一个 JSON 对象' },
+  EvidenceMethodNotAllowed: { name: 'EvidenceMethodNotAllowed', title: '请求方式不对', message: '只接受 GET。' },
+  EvidenceLinkInvalid: {
+    name: 'EvidenceLinkInvalid',
+    title: '下载链接无效',
+    message: '下载链接无效：链接可能不完整或被修改过，',
+    hint: '请使用邮件中的原始链接。',
+  },
+  EvidenceGone: { name: 'EvidenceGone', title: '证据文件已不存在', message: '该证据文件已不存在（投诉记录已按规定删除）。' },
+  EvidenceTransferred: { name: 'EvidenceTransferred', title: '下载链接已失效', message: '该件已转由其他机关办理，此下载链接已失效。' },
+  EvidenceLinkExpired: {
+    name: 'EvidenceLinkExpired',
+    title: '下载链接已失效',
+    message: (day: string) => `下载链接已于 ${day} 失效（办理期限后 30 天）。`,
+    hint: '如仍需要该证据文件，请向上级机关或司法局申请。',
+  },
 } as const satisfies Record<string, IntakeError>;

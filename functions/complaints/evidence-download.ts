@@ -5,6 +5,8 @@ import { evidenceLinkUntil, verifyEvidenceToken } from './evidence-links.ts';
 import { noticePage } from './pages.ts';
 import { FUNCTION_PAGE_POLICY } from '../../src/core/security-headers.ts';
 import type { World } from './world.ts';
+import { withHint } from '../../src/core/error-data.ts';
+import { intakeErrors } from './errors.ts';
 
 /** The file is the complainant's evidence: never cached anywhere, never rendered as a page of this site. */
 const FILE_HEADERS = {
@@ -48,16 +50,15 @@ export function evidenceDownloads(world: Pick<World, 'store' | 'clock' | 'settin
 }
 
 async function download(world: Pick<World, 'store' | 'clock' | 'settings'>, request: Request, token: string): Promise<Response> {
-  if (request.method !== 'GET' && request.method !== 'HEAD') return problem(405, '只接受 GET。', { allow: 'GET, HEAD' });
+  if (request.method !== 'GET' && request.method !== 'HEAD') return problem(405, withHint(intakeErrors.EvidenceMethodNotAllowed), { allow: 'GET, HEAD' });
   const claim = verifyEvidenceToken(token, world.settings.secret, world.settings.previousSecrets);
-  if (!claim) return problem(403, '下载链接无效：链接可能不完整或被修改过，请使用邮件中的原始链接。');
+  if (!claim) return problem(403, withHint(intakeErrors.EvidenceLinkInvalid));
   const complaint = await findComplaintById(world.store, claim.complaintId);
   const file = complaint ? await findEvidenceFile(world.store, claim.complaintId, claim.evidenceId) : undefined;
-  if (!complaint || !file) return problem(404, '该证据文件已不存在（投诉记录已按规定删除）。');
-  if (complaint.agency_id !== claim.agencyId) return problem(403, '该件已转由其他机关办理，此下载链接已失效。');
+  if (!complaint || !file) return problem(404, withHint(intakeErrors.EvidenceGone));
+  if (complaint.agency_id !== claim.agencyId) return problem(403, withHint(intakeErrors.EvidenceTransferred));
   const until = evidenceLinkUntil(complaint);
-  if (world.clock.now() > until)
-    return problem(410, `下载链接已于 ${until.toISOString().slice(0, 10)} 失效（办理期限后 30 天）。如仍需要该证据文件，请向上级机关或司法局申请。`);
+  if (world.clock.now() > until) return problem(410, withHint(intakeErrors.EvidenceLinkExpired, until.toISOString().slice(0, 10)));
   const body = Buffer.from(file.data);
   return new Response(request.method === 'HEAD' ? null : body, {
     status: 200,

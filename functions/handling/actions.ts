@@ -19,6 +19,8 @@ import { acceptedMail, actionLinks, citizenStatusMail } from './mails.ts';
 import { claimTokenUse, tokenWasUsed } from '../store/records/action-uses.ts';
 import { actionLabels, transition, type HandlingAction } from './state.ts';
 import type { HandlingWorld } from './world.ts';
+import { withHint } from '../../src/core/error-data.ts';
+import { handlingErrors } from './errors.ts';
 
 /**
  * Performing an agency action from a signed link. Order of checks, each with its own answer:
@@ -84,15 +86,15 @@ async function check(
   complaint: ComplaintRow | undefined,
   claim: ActionClaim,
 ): Promise<{ complaint: ComplaintRow; agency: Agency; period: number }> {
-  if (!complaint) throw new Refusal(404, `未找到受理编号 ${claim.reference}。`);
+  if (!complaint) throw new Refusal(404, withHint(handlingErrors.ComplaintNotFound, claim.reference));
   if (complaint.agency_id !== claim.agencyId) {
     const now = world.directory.agency(complaint.agency_id)?.name ?? '其他机关';
-    throw new Refusal(403, `该件已转由${now}办理，发给原办理机关的链接已失效。`);
+    throw new Refusal(403, withHint(handlingErrors.TransferredAway, now));
   }
   const period = await routingPeriod(db, complaint.id);
-  if (claim.period !== period) throw new Refusal(403, '该件在此链接发出后已转办过，此链接已失效；请使用最近一封邮件中的链接。');
+  if (claim.period !== period) throw new Refusal(403, withHint(handlingErrors.LinkSuperseded));
   const agency = world.directory.agency(claim.agencyId);
-  if (!agency) throw new Refusal(403, '此链接所属的机关已不在机关名录中。');
+  if (!agency) throw new Refusal(403, withHint(handlingErrors.AgencyGone));
   return { complaint, agency, period };
 }
 
@@ -112,7 +114,7 @@ export async function inspectAction(world: HandlingWorld, token: string): Promis
   try {
     const claim = verified(world, token);
     const { complaint, agency } = await check(world, world.store, await findComplaintByReference(world.store, claim.reference), claim);
-    if (await tokenWasUsed(world.store, tokenHash(token))) throw new Refusal(410, '此链接已经使用过，每个链接只能使用一次。');
+    if (await tokenWasUsed(world.store, tokenHash(token))) throw new Refusal(410, withHint(handlingErrors.LinkUsed));
     const t = transition(complaint.status, claim.action);
     if (!t.ok) throw new Refusal(409, t.message);
     return { ok: true, claim, complaint, agency };
@@ -156,7 +158,7 @@ async function perform(
   const now = world.clock.now();
   const at = now.toISOString();
   if (!(await claimTokenUse(tx, { tokenHash: tokenHash(token), complaintId: complaint.id, action: claim.action, agencyId: agency.id, at }))) {
-    throw new Refusal(410, '此链接已经使用过，每个链接只能使用一次。');
+    throw new Refusal(410, withHint(handlingErrors.LinkUsed));
   }
   const t = transition(complaint.status, claim.action);
   if (!t.ok) throw new Refusal(409, t.message);
@@ -165,14 +167,14 @@ async function perform(
   let receiving: Agency | undefined;
   if (claim.action === 'transfer') {
     receiving = world.directory.agency(fields.transferTo!);
-    if (!receiving) throw new Refusal(422, `转办机关“${fields.transferTo}”不在机关名录中，请从列表中选择。`, 'transferTo');
-    if (receiving.id === agency.id) throw new Refusal(422, '不能转办给本机关，请选择其他机关。', 'transferTo');
+    if (!receiving) throw new Refusal(422, withHint(handlingErrors.TransferUnknown, fields.transferTo!), 'transferTo');
+    if (receiving.id === agency.id) throw new Refusal(422, withHint(handlingErrors.TransferToSelf), 'transferTo');
     if (target.about === 'agency' && target.agencyId === receiving.id) {
-      throw new Refusal(422, `该件反映的正是${receiving.name}本身，不能转交被反映机关自己办理。`, 'transferTo');
+      throw new Refusal(422, withHint(handlingErrors.TransferToAccused, receiving.name), 'transferTo');
     }
     if (!mayReceive(world.directory, target, receiving.id)) {
-      const accused = world.directory.agency(target.agencyId!)?.name ?? target.agencyId;
-      throw new Refusal(422, `${receiving.name}隶属于被反映的${accused}，不能转交被反映机关或其下属机关办理。`, 'transferTo');
+      const accused = world.directory.agency(target.agencyId!)?.name ?? target.agencyId!;
+      throw new Refusal(422, withHint(handlingErrors.TransferToAccusedChild, receiving.name, accused), 'transferTo');
     }
   }
   const handler = receiving ?? agency;
@@ -185,7 +187,7 @@ async function perform(
   }
   if (claim.action === 'accept') change.resolveDueAt = resolveDueAt(now, handling, world.calendar).toISOString();
   if (!(await updateComplaintStatus(tx, complaint.id, complaint.status, change))) {
-    throw new Refusal(409, '该件刚刚被其他操作更新，请刷新页面后重试。');
+    throw new Refusal(409, withHint(handlingErrors.Conflict));
   }
   const detail = fields.reason ?? fields.result ?? fields.note ?? null;
   const event = await appendEvent(tx, complaint.id, {

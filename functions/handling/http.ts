@@ -7,6 +7,8 @@ import { FRESH_LINKS_PATH } from './links.ts';
 import { actionFormHtml, doneHtml, problemHtml } from './pages.ts';
 import { statusPageResponse } from './status.ts';
 import type { HandlingWorld } from './world.ts';
+import { withHint } from '../../src/core/error-data.ts';
+import { handlingErrors } from './errors.ts';
 
 /** Strict headers for pages whose URL is a credential: never cached, never referred, never framed. */
 const HEADERS = {
@@ -34,7 +36,7 @@ export function handlingFunctions(world: HandlingWorld): FunctionHandler {
     if (pathname === '/api/status' || pathname === '/api/status/') return statusPageResponse(world, request, context.clientAddress);
     if (pathname === FRESH_LINKS_PATH || pathname === `${FRESH_LINKS_PATH}/`) {
       if (request.method === 'GET' || request.method === 'HEAD') return html(200, freshLinksFormHtml());
-      if (request.method !== 'POST') return html(405, problemHtml(405, '只接受 GET 和 POST。'), { allow: 'GET, POST' });
+      if (request.method !== 'POST') return html(405, problemHtml(405, withHint(handlingErrors.HandlingMethodNotAllowed)), { allow: 'GET, POST' });
       const form = await readForm(request);
       if ('error' in form && typeof form.status === 'number') return html(form.status, problemHtml(form.status, String(form.error)));
       const values = form as Record<string, string>;
@@ -51,7 +53,7 @@ export function handlingFunctions(world: HandlingWorld): FunctionHandler {
       if (!ready.ok) return html(ready.status, problemHtml(ready.status, ready.message));
       return html(200, actionFormHtml(ready, world.directory.agencies));
     }
-    if (request.method !== 'POST') return html(405, problemHtml(405, '只接受 GET 和 POST。'), { allow: 'GET, POST' });
+    if (request.method !== 'POST') return html(405, problemHtml(405, withHint(handlingErrors.HandlingMethodNotAllowed)), { allow: 'GET, POST' });
     const form = await readForm(request);
     if ('error' in form && typeof form.status === 'number') return html(form.status, problemHtml(form.status, String(form.error)));
     const values = form as Record<string, string>;

@@ -1,5 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { isHandlingAction, type HandlingAction } from './state.ts';
+import { withHint } from '../../src/core/error-data.ts';
+import { handlingErrors } from './errors.ts';
 import { formatDateTime } from '../../src/core/dates.ts';
 
 /**
@@ -63,7 +65,7 @@ const TOKEN = /^([A-Za-z0-9_-]{8,400})\.([A-Za-z0-9_-]{43})$/;
 
 /** `previousSecrets`: earlier keys that still verify during a key rotation (they never sign). */
 export function verifyActionToken(token: string, secret: string, now: Date, previousSecrets: readonly string[] = []): Verified {
-  const bad = { ok: false, status: 400, message: '链接不完整或格式不正确，请从邮件中完整复制链接。' } as const;
+  const bad = { ok: false, status: 400, message: withHint(handlingErrors.LinkMalformed) } as const;
   const match = TOKEN.exec(token);
   if (!match) return bad;
   const [, payload, signature] = match as unknown as [string, string, string];
@@ -75,7 +77,7 @@ export function verifyActionToken(token: string, secret: string, now: Date, prev
     return given.length === expected.length && timingSafeEqual(given, expected);
   });
   if (!signedByOurs) {
-    return { ok: false, status: 403, message: '链接签名无效：链接可能被修改过，请使用邮件中的原始链接。' };
+    return { ok: false, status: 403, message: withHint(handlingErrors.LinkBadSignature) };
   }
   const parts = Buffer.from(payload, 'base64url').toString('utf8').split('|');
   const [reference, action, agencyId, period, expires, nonce] = parts;
@@ -95,7 +97,7 @@ export function verifyActionToken(token: string, secret: string, now: Date, prev
     return {
       ok: false,
       status: 410,
-      message: `链接已于 ${formatDateTime(new Date(claim.expiresAt * 1000))} 过期。办理机关可在“${FRESH_LINKS_TITLE}”页面（${FRESH_LINKS_PATH}）凭受理编号和本机关登记的邮箱申请新链接。`,
+      message: withHint(handlingErrors.LinkExpired, formatDateTime(new Date(claim.expiresAt * 1000)), FRESH_LINKS_TITLE, FRESH_LINKS_PATH),
     };
   }
   return { ok: true, claim };

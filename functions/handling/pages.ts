@@ -7,6 +7,7 @@ import { targetOf } from '../store/records/complaints.ts';
 import type { Ready } from './actions.ts';
 import { shanghai } from './mails.ts';
 import { actionLabels } from './state.ts';
+import { handlingErrors } from './errors.ts';
 
 /** HTML pages served by the handling functions, in the site's frame: no scripts, nothing from third parties. */
 const STYLE = `<style>.handling label{display:block;font-weight:bold;margin-top:1rem}.handling textarea,.handling select{width:100%;max-width:36em;font:inherit;padding:.4em}
@@ -18,7 +19,10 @@ export function page(title: string, body: string): string {
 }
 
 export function problemHtml(status: number, message: string): string {
-  return page('无法办理', `<h1>无法办理</h1><p class="error" role="alert" data-status="${status}">${escapeHtml(message)}</p>`);
+  return page(
+    handlingErrors.RefusalTitle.title,
+    `<h1>${handlingErrors.RefusalTitle.title}</h1><p class="error" role="alert" data-status="${status}">${escapeHtml(message)}</p>`,
+  );
 }
 
 function agencyOptions(agencies: readonly Agency[], exclude: readonly string[], selected: string | undefined): string {

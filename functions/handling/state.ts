@@ -1,4 +1,6 @@
 import { complaintStatusLabels, type ComplaintStatus } from '../../src/core/complaint/status.ts';
+import { withHint } from '../../src/core/error-data.ts';
+import { handlingErrors } from './errors.ts';
 
 /**
  * The handling state machine (pure). A transferred complaint waits at the receiving agency exactly as a
@@ -47,8 +49,8 @@ export type Transition = { ok: true; from: ComplaintStatus; to: ComplaintStatus 
 export function transition(from: ComplaintStatus, action: HandlingAction): Transition {
   if (allowed[from].includes(action)) return { ok: true, from, to: resultOf[action] };
   if (from === 'rejected' || from === 'resolved') {
-    return { ok: false, message: `该件办理已结束（${statusLabels[from]}），不能再${actionLabels[action]}。` };
+    return { ok: false, message: withHint(handlingErrors.Finished, statusLabels[from], actionLabels[action]) };
   }
   const possible = allowed[from].map((a) => actionLabels[a]).join('、');
-  return { ok: false, message: `该件当前状态为“${statusLabels[from]}”，不能${actionLabels[action]}（当前可以：${possible}）。` };
+  return { ok: false, message: withHint(handlingErrors.WrongState, statusLabels[from], actionLabels[action], possible) };
 }

@@ -8,15 +8,17 @@ import { citizenView, type CitizenView } from '../../src/core/complaint/citizen-
 import { formatDateTime } from '../../src/core/dates.ts';
 import { page } from './pages.ts';
 import type { HandlingWorld } from './world.ts';
+import { withHint } from '../../src/core/error-data.ts';
+import { handlingErrors } from './errors.ts';
 
 /** Finds a complaint by its reference and tracking code and returns what its complainant may see of it. */
 export async function statusView(world: HandlingWorld, rawReference: string, code: string): Promise<CitizenView | { error: string; status: number }> {
   const reference = parseReference(rawReference);
-  if (!reference) return { status: 400, error: '受理编号格式不对，应像 TS-7K3M-9QX2。' };
-  if (!code.trim()) return { status: 400, error: '请填写查询码。' };
+  if (!reference) return { status: 400, error: withHint(handlingErrors.StatusBadReference) };
+  if (!code.trim()) return { status: 400, error: withHint(handlingErrors.StatusNoCode) };
   const complaint = await findComplaintByReference(world.store, reference);
   if (!complaint || !trackingCodeMatches(code, complaint.tracking_hash, world.settings.secret, world.settings.previousSecrets)) {
-    return { status: 404, error: '受理编号或查询码不正确，请核对后重试。' };
+    return { status: 404, error: withHint(handlingErrors.StatusNotFound) };
   }
   const events = await listEvents(world.store, complaint.id);
   return citizenView({
@@ -55,16 +57,19 @@ const headers = { 'content-type': 'text/html; charset=utf-8', 'cache-control': '
 export async function statusPageResponse(world: HandlingWorld, request: Request, clientAddress: string): Promise<Response> {
   const problem = (status: number, message: string, extra: Record<string, string> = {}) =>
     new Response(
-      page('查询失败', `<h1>查询失败</h1><p class="error" role="alert">${escapeHtml(message)}</p><p><a href="/complaint/status/">返回重新查询</a></p>`),
+      page(
+        handlingErrors.LookupFailedTitle.title,
+        `<h1>${handlingErrors.LookupFailedTitle.title}</h1><p class="error" role="alert">${escapeHtml(message)}</p><p><a href="/complaint/status/">返回重新查询</a></p>`,
+      ),
       { status, headers: { ...headers, ...extra } },
     );
-  if (request.method !== 'POST') return problem(405, '请从“查询办理进度”页面提交。');
+  if (request.method !== 'POST') return problem(405, withHint(handlingErrors.StatusMethodNotAllowed));
   const type = (request.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/x-www-form-urlencoded') return problem(415, '只接受网页表单提交。');
+  if (type !== 'application/x-www-form-urlencoded') return problem(415, withHint(handlingErrors.StatusFormOnly));
   // Counted before the body is read.
   if (!statusLookupAllowed(world, clientAddress)) return problem(429, tooManyLookups(world), { 'retry-after': '60' });
   const bytes = await readCapped(request, 4096);
-  if (!bytes) return problem(413, '提交内容过长。');
+  if (!bytes) return problem(413, withHint(handlingErrors.StatusTooLong));
   const form = new URLSearchParams(new TextDecoder().decode(bytes));
   const view = await statusView(world, form.get('reference') ?? '', form.get('code') ?? '');
   if ('error' in view) return problem(view.status, view.error);

@@ -7,7 +7,7 @@ import { parseRecords } from './upload.ts';
 import type { PublishWorld } from './world.ts';
 import { addYears, formatDateTime, shanghaiDateOf } from '../../src/core/dates.ts';
 import { formatDate } from '../../src/core/labels.ts';
-import { leaversRetention } from '../../src/import/policy/disclosure.ts';
+import { leaversRetention } from '../../src/core/policy/disclosure.ts';
 
 export type Confirmed = { ok: true; version: VersionRow } | { ok: false; status: 404 | 409 | 410 | 422; message: string };
 

@@ -3,7 +3,7 @@ import { NAME_WITHHELD } from '../../src/core/labels.ts';
 import type { Policy } from '../../src/core/policy/schema.ts';
 import { ENDED_STATUSES, type Auxiliary } from '../../src/core/roster/schema.ts';
 import { certificateLookupKey } from '../../src/core/text.ts';
-import { leaversRetention } from '../../src/import/policy/disclosure.ts';
+import { leaversRetention } from '../../src/core/policy/disclosure.ts';
 import { statusStarts } from '../../src/import/roster/status-history.ts';
 import type { Clock } from '../outbox/worker.ts';
 import { parseRecords } from '../publish/upload.ts';

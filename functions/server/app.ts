@@ -25,6 +25,7 @@ import { resolveSecret } from './secret.ts';
 import { isStoreUnavailable, loggablePath, unavailableResponse, withFunctionHeaders } from './headers.ts';
 import type { FunctionHandler } from './node.ts';
 import { lookupFunctions } from './lookup.ts';
+import { searchPageFunction } from './search-page.ts';
 import { hostWatch } from './site-url.ts';
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -163,6 +164,7 @@ export async function createApp(
     : undefined;
   const handlers: FunctionHandler[] = [
     lookupFunctions(() => world.directory),
+    searchPageFunction(() => settings.outDir),
     complaintFunctions(world),
     complaintFormPage(world, settings.outDir),
     handlingFunctions(world),

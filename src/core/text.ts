@@ -12,11 +12,12 @@ export function normalizeCertificateNo(input: string): string {
 }
 
 /**
- * The lookup form: like normalizeCertificateNo but also without dashes/dots/slashes, so that a number
+ * The lookup form: like normalizeCertificateNo but also without dashes, dots, slashes, commas, colons and the
+ * Chinese separators (· ・ 、 。), so that a number
  * typed with missing or extra separators still finds its page.
  */
 export function certificateLookupKey(input: string): string {
-  return normalizeCertificateNo(input).replace(/[-_./\u2010-\u2015\u2212\u30FC]/g, '');
+  return normalizeCertificateNo(input).replace(/[-_./,:\u00B7\u2010-\u2015\u2212\u3001\u3002\u30FB\u30FC]/g, '');
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -1,4 +1,3 @@
-import { loadDisclosurePolicy, type DisclosurePolicy } from './policy/disclosure.ts';
 import { loadRegistry, type Registry } from './registry/load.ts';
 import { loadRegulations } from './regulation/load.ts';
 import type { Regulation } from '../core/regulation/schema.ts';
@@ -10,6 +9,7 @@ import { mergeWorkspaceRosters } from './roster/merge-workspace.ts';
 import { readWorkspaceRosters, workspaceStoreUrl, type WorkspaceRoster } from './workspace-rosters.ts';
 import { loadPolicy } from './policy/load.ts';
 import type { Policy } from '../core/policy/schema.ts';
+import { disclosureOf, type DisclosurePolicy } from '../core/policy/disclosure.ts';
 
 /** Everything the static site is built from: the registry, the regulations and the published roster. */
 export interface Site {
@@ -17,7 +17,7 @@ export interface Site {
   registry: Registry;
   regulations: ReadonlyMap<string, Regulation>;
   roster: RosterResult;
-  /** Which optional roster fields are published, and for how long leavers' names stay (policy.yaml). */
+  /** policy.yaml's disclosure and retention sections as the build uses them. */
   disclosure: DisclosurePolicy;
   /** From the optional holidays.yaml (deadlines count working days). */
   holidays: Holidays;
@@ -31,15 +31,14 @@ export interface Site {
  */
 export async function loadSite(contentDir: string, workspace: readonly WorkspaceRoster[] = []): Promise<Site> {
   const regulations = await loadRegulations(contentDir);
-  const disclosure = await loadDisclosurePolicy(contentDir);
+  const policy = await loadPolicy(contentDir);
   const registry = await loadRegistry(contentDir, new Set(regulations.keys()));
   const holidays = await loadHolidays(contentDir);
-  const policy = await loadPolicy(contentDir);
   const sources = await readRosterSources(await findRosterFiles(contentDir), contentDir);
   const fromFiles = await importRosters(sources, registry);
   if (fromFiles.problems.length) throw new RosterImportError(fromFiles.problems);
   const roster = mergeWorkspaceRosters(fromFiles, workspace, registry);
-  return { contentDir, registry, regulations, roster, disclosure, holidays, policy };
+  return { contentDir, registry, regulations, roster, disclosure: disclosureOf(policy), holidays, policy };
 }
 
 const cache = new Map<string, Promise<Site>>();

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { auxiliarySchema, type Auxiliary } from '../core/roster/schema.ts';
+import { withHint } from '../core/error-data.ts';
+import { rosterErrors } from './roster/errors.ts';
 import { withStatusSince, type VersionHistoryEntry } from './roster/status-history.ts';
 
 /**
@@ -57,10 +59,10 @@ export async function readWorkspaceRosters(url: string | undefined): Promise<Wor
   try {
     if (url.startsWith('sqlite:')) rows = await readSqlite(url.slice('sqlite:'.length));
     else if (/^postgres(ql)?:\/\//.test(url)) rows = await readPostgres(url);
-    else throw new WorkspaceStoreError('ROSTER_STORE_URL 只支持 postgres://… 或 sqlite:<文件>');
+    else throw new WorkspaceStoreError(withHint(rosterErrors.WorkspaceStoreUrl));
   } catch (error) {
     if (error instanceof WorkspaceStoreError) throw error;
-    throw new WorkspaceStoreError(`无法读取名单发布工作台的版本（${(error as Error).message}），网站没有生成：请检查 ROSTER_STORE_URL 或数据库是否可用。`);
+    throw new WorkspaceStoreError(withHint(rosterErrors.WorkspaceUnreadable, (error as Error).message));
   }
   const history = new Map<string, VersionHistoryEntry[]>();
   for (const raw of rows.history) {
@@ -70,10 +72,9 @@ export async function readWorkspaceRosters(url: string | undefined): Promise<Wor
   return rows.published.map((raw) => {
     const row = rowSchema.parse(raw);
     const records = recordsSchema.safeParse(JSON.parse(row.records));
-    if (!records.success) throw new WorkspaceStoreError(`名单发布工作台中 ${row.agency_id} 的第 ${row.seq} 版记录格式不正确，网站没有生成。`);
+    if (!records.success) throw new WorkspaceStoreError(withHint(rosterErrors.WorkspaceRecordBroken, row.agency_id, row.seq));
     for (const r of records.data) {
-      if (r.agencyId !== row.agency_id)
-        throw new WorkspaceStoreError(`名单发布工作台中 ${row.agency_id} 的第 ${row.seq} 版含有其他机关（${r.agencyId}）的人员，网站没有生成。`);
+      if (r.agencyId !== row.agency_id) throw new WorkspaceStoreError(withHint(rosterErrors.WorkspaceOtherAgency, row.agency_id, row.seq, r.agencyId));
     }
     const upToThis = (history.get(row.agency_id) ?? []).filter((h) => h.seq <= row.seq);
     return { agencyId: row.agency_id, seq: row.seq, publishedAt: row.published_at, records: withStatusSince(records.data, upToThis) };
@@ -104,7 +105,10 @@ async function readPostgres(url: string): Promise<StoredRows> {
     const unusable = await client.query<{ name: string }>(UNUSABLE_SCHEMAS);
     if (unusable.rows.length) {
       throw new WorkspaceStoreError(
-        `ROSTER_STORE_URL 的数据库角色无权使用 schema ${unusable.rows.map((r) => r.name).join('、')}，读不到名单发布工作台的版本，网站没有生成：请执行 GRANT USAGE ON SCHEMA … TO 该角色。`,
+        withHint(
+          rosterErrors.WorkspaceSchemaNoUsage,
+          unusable.rows.map((r) => r.name),
+        ),
       );
     }
     const exists = await client.query("SELECT to_regclass('roster_versions') AS t");

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
  *
  * The worker writes straight into the output folder, but only once Astro has emptied it: Astro empties it after
  * `astro:build:start`, just before Vite's build starts, so a Vite plugin's `buildStart` tells the worker to go.
- * (Staging the files elsewhere and renaming 100,000 of them into place afterwards took 37 s at 100k.)
+ * (Staging the files elsewhere and renaming them into place afterwards cost a large share of the build: docs/PORTAL.md.)
  * Why a worker and not an endpoint per QR code: docs/PORTAL.md.
  */
 export function portalIntegration(): AstroIntegration {
@@ -49,7 +49,7 @@ export function portalIntegration(): AstroIntegration {
         const started = Date.now();
         const w = new Worker(fileURLToPath(new URL('./portal-worker.ts', import.meta.url)), {
           workerData: { outDir },
-          // Keeps the worker's heap (the site's records, ~80 MB live at 100k) from growing freely next to Astro's.
+          // Keeps the worker's heap (the site's records) from growing freely next to Astro's.
           resourceLimits: { maxOldGenerationSizeMb: 512 },
         });
         worker = w;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { distDir } from '../support/site.ts';
-import { firstCertificate, pageWatchingOrigins, stackSkipReason, startStack, type Stack } from '../support/stack.ts';
+import { fillComplaintForm, firstCertificate, pageWatchingOrigins, stackSkipReason, startStack, type Stack } from '../support/stack.ts';
 import { header } from './support.ts';
 import { simpleParser } from './parse.ts';
 import { axeViolations } from '../portal/helpers.ts';
@@ -31,14 +31,7 @@ describe.skipIf(reason)('complaint form in Chromium', () => {
     expect(await summary.textContent()).toContain('请选择是投诉还是举报');
     expect(await page.locator('#f-description-error').textContent()).toContain('请至少用');
 
-    await page.getByLabel('投诉（需留下姓名和电话，会收到办理结果）').check();
-    await page.locator('#f-category').selectOption({ index: 1 });
-    await page.locator('#f-when').fill('2026-11-20');
-    await page.locator('#f-place').fill('示例路口');
-    await page.locator('#f-description').fill('对方在没有执法人员在场时单独扣押了我的三轮车，并要求当场交钱。');
-    await page.locator('#f-name').fill('测试市民');
-    await page.locator('#f-phone').fill('13900000000');
-    await page.getByRole('button', { name: '下一步：核对' }).click();
+    await fillComplaintForm(page);
 
     await expect.poll(() => page.locator('#check-title').textContent()).toContain('请核对');
     expect(await page.locator('.check-answers').textContent()).toContain(aux.name);

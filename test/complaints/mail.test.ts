@@ -1,19 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { complaintFunctions } from '../../functions/complaints/handler.ts';
 import { composeMail } from '../../functions/mail/compose.ts';
 import { createMailer } from '../../functions/mail/transport.ts';
 import { backoffMs, DAY, sendPendingMail } from '../../functions/outbox/worker.ts';
-import type { Db } from '../../functions/store/index.ts';
-import { freshDb, header, manualClock, pgSkipReason, startSmtp, tempDir, testWorld, validSubmission } from './support.ts';
+import { header, manualClock, startSmtp, tempDir, testWorld, validSubmission } from './support.ts';
 import { intakeMailComposer } from '../../functions/complaints/intake-mail.ts';
 import { simpleParser } from './parse.ts';
+import { describeEachStore, freshStore } from '../support/stores.ts';
 
 const ctx = { clientAddress: '127.0.0.1' };
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
-
-let db: Db;
 
 async function submit(world: Awaited<ReturnType<typeof testWorld>>, fields: Record<string, unknown>, files: Blob[] = []) {
   const data = new FormData();
@@ -26,193 +24,189 @@ async function submit(world: Awaited<ReturnType<typeof testWorld>>, fields: Reco
   return { status: response.status, body: (await response.json()) as { reference: string; trackingCode: string } };
 }
 
-for (const kind of ['sqlite', 'postgres'] as const)
-  describe.skipIf(kind === 'postgres' && pgSkipReason)(`mail delivery (${kind})`, () => {
-    beforeAll(async () => {
-      db = await freshDb(kind);
-    });
-    afterAll(() => db.close());
+describeEachStore('mail delivery', (kind) => {
+  const db = freshStore(kind);
 
-    it('answers 201 while SMTP refuses and is down, then delivers each message exactly once when it is back', async () => {
-      const smtp = await startSmtp();
-      const clock = manualClock();
-      const world = await testWorld(db, { clock });
-      const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' });
-      const work = () => sendPendingMail({ db, mailer, clock, from: 'noreply@gongshi.example', composers: { intake: intakeMailComposer(world) } });
-      try {
-        smtp.refuse = true;
-        const first = await submit(world, validSubmission({ description: '第一件：对方单独执法并<要求>罚款 & 威胁。' }));
-        expect(first.status).toBe(201);
-        expect(await work()).toMatchObject({ claimed: 2, sent: 0, retried: 2 });
-        expect(smtp.received).toHaveLength(0);
+  it('answers 201 while SMTP refuses and is down, then delivers each message exactly once when it is back', async () => {
+    const smtp = await startSmtp();
+    const clock = manualClock();
+    const world = await testWorld(db, { clock });
+    const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' });
+    const work = () => sendPendingMail({ db, mailer, clock, from: 'noreply@gongshi.example', composers: { intake: intakeMailComposer(world) } });
+    try {
+      smtp.refuse = true;
+      const first = await submit(world, validSubmission({ description: '第一件：对方单独执法并<要求>罚款 & 威胁。' }));
+      expect(first.status).toBe(201);
+      expect(await work()).toMatchObject({ claimed: 2, sent: 0, retried: 2 });
+      expect(smtp.received).toHaveLength(0);
 
-        await smtp.stop();
-        const second = await submit(world, validSubmission({ kind: 'report', name: '', phone: '', email: '' }));
-        expect(second.status).toBe(201);
-        // Not yet due: nothing is tried before the backoff has passed.
-        expect(await work()).toMatchObject({ claimed: 1, sent: 0, retried: 1 });
-        clock.advance(backoffMs(1));
-        expect(await work()).toMatchObject({ claimed: 3, sent: 0, retried: 3 });
+      await smtp.stop();
+      const second = await submit(world, validSubmission({ kind: 'report', name: '', phone: '', email: '' }));
+      expect(second.status).toBe(201);
+      // Not yet due: nothing is tried before the backoff has passed.
+      expect(await work()).toMatchObject({ claimed: 1, sent: 0, retried: 1 });
+      clock.advance(backoffMs(1));
+      expect(await work()).toMatchObject({ claimed: 3, sent: 0, retried: 3 });
 
-        await smtp.restart();
-        smtp.refuse = false;
-        clock.advance(backoffMs(2));
-        expect(await work()).toMatchObject({ claimed: 3, sent: 3 });
-        clock.advance(DAY);
-        expect(await work()).toMatchObject({ claimed: 0 });
+      await smtp.restart();
+      smtp.refuse = false;
+      clock.advance(backoffMs(2));
+      expect(await work()).toMatchObject({ claimed: 3, sent: 3 });
+      clock.advance(DAY);
+      expect(await work()).toMatchObject({ claimed: 0 });
 
-        const agencyMails = smtp.received.filter((m) => m.to.includes('cgj@city.example'));
-        expect(agencyMails).toHaveLength(2);
-        expect(smtp.received.filter((m) => m.to.includes('zhao@citizen.example'))).toHaveLength(1);
-        const mail = agencyMails.find((m) => m.raw.includes(first.body.reference))!;
-        expect(header(mail.raw, 'Message-ID')).toBe(`<${first.body.reference}.agency@gongshi.example>`);
-        expect(header(mail.raw, 'Subject')).toContain(first.body.reference);
-        const attempts = await db.query<{ ok: number; error: string | null }>(
-          'SELECT a.ok, a.error FROM outbox_attempts a JOIN outbox o ON o.id = a.outbox_id WHERE o.message_id = ? ORDER BY a.at',
-          [`${first.body.reference}.agency@gongshi.example`],
-        );
-        expect(attempts.map((a) => a.ok)).toEqual([0, 0, 1]);
-        expect(attempts[0]!.error).toContain('451');
-      } finally {
-        mailer.close();
-        await smtp.stop().catch(() => undefined);
-      }
-    });
-
-    it('tells the agency to keep the complainant confidential, escapes HTML, attaches the evidence, keeps CR/LF out of headers', async () => {
-      const smtp = await startSmtp();
-      const world = await testWorld(db);
-      const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' });
-      try {
-        const { body } = await submit(world, validSubmission({ description: '对方说：“A & B 都得交钱”，并把 "证件" 收走了。' }), [new Blob([PNG])]);
-        await sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example', composers: { intake: intakeMailComposer(world) } });
-        const mail = smtp.received.find((m) => m.to.includes('cgj@city.example') && m.raw.includes(body.reference))!;
-        const { simpleParser } = await import('./parse.ts');
-        const parsed = await simpleParser(mail.raw);
-        expect(parsed.text).toContain('不得向被投诉、被举报的人员或单位透露');
-        expect(parsed.text).toContain('A & B 都得交钱');
-        expect(parsed.html).toContain('A &amp; B 都得交钱');
-        expect(parsed.html).toContain('&quot;证件&quot;');
-        expect(parsed.text).toContain('张三');
-        expect(parsed.attachments).toEqual([{ filename: '证据1.png', contentType: 'image/png', size: PNG.byteLength }]);
-        // The acknowledgement carries the reference, never the tracking code.
-        const ack = smtp.received.find((m) => m.to.includes('zhao@citizen.example') && m.raw.includes(body.reference))!;
-        const ackText = (await simpleParser(ack.raw)).text;
-        expect(ackText).not.toContain(body.trackingCode);
-        expect(ackText).toContain(body.reference);
-      } finally {
-        mailer.close();
-        await smtp.stop();
-      }
-      const composed = composeMail({
-        subject: '主题\r\nBcc: x@y.example',
-        intro: ['<b>'],
-        rows: [['a', '<script>']],
-        actionLinks: [{ label: 'ok', url: 'javascript:alert(1)' }],
-      });
-      expect(composed.subject).not.toMatch(/[\r\n]/);
-      expect(composed.html).not.toContain('<script>');
-      expect(composed.html).not.toContain('javascript:');
-    });
-
-    it('gives up after about five days and marks the message failed, with every attempt recorded', async () => {
-      const clock = manualClock();
-      const world = await testWorld(db, { clock });
-      const { body } = await submit(world, validSubmission({ email: '' }));
-      const mailer = createMailer({ smtpUrl: 'smtp://127.0.0.1:9', outboxDir: '/nonexistent' });
-      let rounds = 0;
-      for (;;) {
-        const r = await sendPendingMail({ db, mailer, clock, from: 'noreply@gongshi.example', composers: { intake: intakeMailComposer(world) } });
-        if (r.failed) break;
-        rounds++;
-        clock.advance(6 * 3600_000);
-        expect(rounds).toBeLessThan(100);
-      }
+      const agencyMails = smtp.received.filter((m) => m.to.includes('cgj@city.example'));
+      expect(agencyMails).toHaveLength(2);
+      expect(smtp.received.filter((m) => m.to.includes('zhao@citizen.example'))).toHaveLength(1);
+      const mail = agencyMails.find((m) => m.raw.includes(first.body.reference))!;
+      expect(header(mail.raw, 'Message-ID')).toBe(`<${first.body.reference}.agency@gongshi.example>`);
+      expect(header(mail.raw, 'Subject')).toContain(first.body.reference);
+      const attempts = await db.query<{ ok: number; error: string | null }>(
+        'SELECT a.ok, a.error FROM outbox_attempts a JOIN outbox o ON o.id = a.outbox_id WHERE o.message_id = ? ORDER BY a.at',
+        [`${first.body.reference}.agency@gongshi.example`],
+      );
+      expect(attempts.map((a) => a.ok)).toEqual([0, 0, 1]);
+      expect(attempts[0]!.error).toContain('451');
+    } finally {
       mailer.close();
-      const [row] = await db.query<{ status: string; attempts: number }>('SELECT status, attempts FROM outbox WHERE message_id = ?', [
-        `${body.reference}.agency@gongshi.example`,
-      ]);
-      expect(row!.status).toBe('failed');
-      const [n] = await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM outbox_attempts a JOIN outbox o ON o.id = a.outbox_id WHERE o.message_id = ?', [
-        `${body.reference}.agency@gongshi.example`,
-      ]);
-      expect(n!.n).toBe(row!.attempts);
-      expect(row!.attempts).toBeGreaterThan(5);
-    });
-
-    it('queues the intake mails without their text; the worker writes each as it sends it and keeps what it sent', async () => {
-      const smtp = await startSmtp();
-      const world = await testWorld(db);
-      const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' });
-      try {
-        const { body } = await submit(world, validSubmission({ email: 'zhao@citizen.example' }));
-        const rows = () =>
-          db.query<{ kind: string; compose: string | null; subject: string; body_text: string; body_html: string | null }>(
-            'SELECT o.kind, o.compose, o.subject, o.body_text, o.body_html FROM outbox o JOIN complaints c ON c.id = o.complaint_id WHERE c.reference = ? ORDER BY o.kind',
-            [body.reference],
-          );
-        expect((await rows()).map((r) => [r.kind, r.compose, r.body_text])).toEqual([
-          ['ack', 'intake', ''],
-          ['agency', 'intake', ''],
-        ]);
-
-        await sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example', composers: { intake: intakeMailComposer(world) } });
-        const sent = await rows();
-        for (const row of sent) {
-          expect(row.compose).toBeNull();
-          const mail = smtp.received.find((m) => header(m.raw, 'Message-ID') === `<${body.reference}.${row.kind}@gongshi.example>`)!;
-          expect(header(mail.raw, 'Subject')).toBe(row.subject);
-          expect((await simpleParser(mail.raw)).text.trim()).toBe(row.body_text.trim());
-          expect(row.body_html).toContain(body.reference);
-        }
-        expect(sent.find((r) => r.kind === 'agency')!.body_text).toContain('严格保密');
-        expect(sent.find((r) => r.kind === 'ack')!.subject).toContain(body.reference);
-      } finally {
-        mailer.close();
-        await smtp.stop();
-      }
-    });
-
-    it('a queued mail the worker cannot write is a failed attempt, retried later, not lost', async () => {
-      const smtp = await startSmtp();
-      const clock = manualClock();
-      const world = await testWorld(db, { clock });
-      const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' });
-      try {
-        const { body } = await submit(world, validSubmission({ email: '' }));
-        const messageId = `${body.reference}.agency@gongshi.example`;
-        const row = async () =>
-          (
-            await db.query<{ status: string; attempts: number; last_error: string | null }>(
-              'SELECT status, attempts, last_error FROM outbox WHERE message_id = ?',
-              [messageId],
-            )
-          )[0]!;
-        // A worker without the composer (e.g. an old deployment): nothing sent, the attempt recorded.
-        await sendPendingMail({ db, mailer, clock, from: 'noreply@gongshi.example' });
-        expect(await row()).toMatchObject({ status: 'pending', attempts: 1, last_error: 'Error' });
-        expect(smtp.received.filter((m) => m.raw.includes(body.reference))).toHaveLength(0);
-
-        clock.advance(backoffMs(1));
-        await sendPendingMail({ db, mailer, clock, from: 'noreply@gongshi.example', composers: { intake: intakeMailComposer(world) } });
-        expect(await row()).toMatchObject({ status: 'sent', attempts: 2 });
-        expect(smtp.received.filter((m) => header(m.raw, 'Message-ID') === `<${messageId}>`)).toHaveLength(1);
-      } finally {
-        mailer.close();
-        await smtp.stop();
-      }
-    });
-
-    it('writes .eml files to the outbox folder when SMTP_URL is unset', async () => {
-      const dir = join(tempDir(), 'outbox');
-      const world = await testWorld(db);
-      const { body } = await submit(world, validSubmission({ email: '' }));
-      const mailer = createMailer({ smtpUrl: undefined, outboxDir: dir });
-      await sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example', composers: { intake: intakeMailComposer(world) } });
-      const file = `${body.reference}.agency@gongshi.example.eml`;
-      expect(readdirSync(dir)).toContain(file);
-      const raw = readFileSync(join(dir, file), 'utf8');
-      expect(header(raw, 'To')).toBe('cgj@city.example');
-      expect(header(raw, 'Message-ID')).toBe(`<${body.reference}.agency@gongshi.example>`);
-    });
+      await smtp.stop().catch(() => undefined);
+    }
   });
+
+  it('tells the agency to keep the complainant confidential, escapes HTML, attaches the evidence, keeps CR/LF out of headers', async () => {
+    const smtp = await startSmtp();
+    const world = await testWorld(db);
+    const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' });
+    try {
+      const { body } = await submit(world, validSubmission({ description: '对方说：“A & B 都得交钱”，并把 "证件" 收走了。' }), [new Blob([PNG])]);
+      await sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example', composers: { intake: intakeMailComposer(world) } });
+      const mail = smtp.received.find((m) => m.to.includes('cgj@city.example') && m.raw.includes(body.reference))!;
+      const { simpleParser } = await import('./parse.ts');
+      const parsed = await simpleParser(mail.raw);
+      expect(parsed.text).toContain('不得向被投诉、被举报的人员或单位透露');
+      expect(parsed.text).toContain('A & B 都得交钱');
+      expect(parsed.html).toContain('A &amp; B 都得交钱');
+      expect(parsed.html).toContain('&quot;证件&quot;');
+      expect(parsed.text).toContain('张三');
+      expect(parsed.attachments).toEqual([{ filename: '证据1.png', contentType: 'image/png', size: PNG.byteLength }]);
+      // The acknowledgement carries the reference, never the tracking code.
+      const ack = smtp.received.find((m) => m.to.includes('zhao@citizen.example') && m.raw.includes(body.reference))!;
+      const ackText = (await simpleParser(ack.raw)).text;
+      expect(ackText).not.toContain(body.trackingCode);
+      expect(ackText).toContain(body.reference);
+    } finally {
+      mailer.close();
+      await smtp.stop();
+    }
+    const composed = composeMail({
+      subject: '主题\r\nBcc: x@y.example',
+      intro: ['<b>'],
+      rows: [['a', '<script>']],
+      actionLinks: [{ label: 'ok', url: 'javascript:alert(1)' }],
+    });
+    expect(composed.subject).not.toMatch(/[\r\n]/);
+    expect(composed.html).not.toContain('<script>');
+    expect(composed.html).not.toContain('javascript:');
+  });
+
+  it('gives up after about five days and marks the message failed, with every attempt recorded', async () => {
+    const clock = manualClock();
+    const world = await testWorld(db, { clock });
+    const { body } = await submit(world, validSubmission({ email: '' }));
+    const mailer = createMailer({ smtpUrl: 'smtp://127.0.0.1:9', outboxDir: '/nonexistent' });
+    let rounds = 0;
+    for (;;) {
+      const r = await sendPendingMail({ db, mailer, clock, from: 'noreply@gongshi.example', composers: { intake: intakeMailComposer(world) } });
+      if (r.failed) break;
+      rounds++;
+      clock.advance(6 * 3600_000);
+      expect(rounds).toBeLessThan(100);
+    }
+    mailer.close();
+    const [row] = await db.query<{ status: string; attempts: number }>('SELECT status, attempts FROM outbox WHERE message_id = ?', [
+      `${body.reference}.agency@gongshi.example`,
+    ]);
+    expect(row!.status).toBe('failed');
+    const [n] = await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM outbox_attempts a JOIN outbox o ON o.id = a.outbox_id WHERE o.message_id = ?', [
+      `${body.reference}.agency@gongshi.example`,
+    ]);
+    expect(n!.n).toBe(row!.attempts);
+    expect(row!.attempts).toBeGreaterThan(5);
+  });
+
+  it('queues the intake mails without their text; the worker writes each as it sends it and keeps what it sent', async () => {
+    const smtp = await startSmtp();
+    const world = await testWorld(db);
+    const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' });
+    try {
+      const { body } = await submit(world, validSubmission({ email: 'zhao@citizen.example' }));
+      const rows = () =>
+        db.query<{ kind: string; compose: string | null; subject: string; body_text: string; body_html: string | null }>(
+          'SELECT o.kind, o.compose, o.subject, o.body_text, o.body_html FROM outbox o JOIN complaints c ON c.id = o.complaint_id WHERE c.reference = ? ORDER BY o.kind',
+          [body.reference],
+        );
+      expect((await rows()).map((r) => [r.kind, r.compose, r.body_text])).toEqual([
+        ['ack', 'intake', ''],
+        ['agency', 'intake', ''],
+      ]);
+
+      await sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example', composers: { intake: intakeMailComposer(world) } });
+      const sent = await rows();
+      for (const row of sent) {
+        expect(row.compose).toBeNull();
+        const mail = smtp.received.find((m) => header(m.raw, 'Message-ID') === `<${body.reference}.${row.kind}@gongshi.example>`)!;
+        expect(header(mail.raw, 'Subject')).toBe(row.subject);
+        expect((await simpleParser(mail.raw)).text.trim()).toBe(row.body_text.trim());
+        expect(row.body_html).toContain(body.reference);
+      }
+      expect(sent.find((r) => r.kind === 'agency')!.body_text).toContain('严格保密');
+      expect(sent.find((r) => r.kind === 'ack')!.subject).toContain(body.reference);
+    } finally {
+      mailer.close();
+      await smtp.stop();
+    }
+  });
+
+  it('a queued mail the worker cannot write is a failed attempt, retried later, not lost', async () => {
+    const smtp = await startSmtp();
+    const clock = manualClock();
+    const world = await testWorld(db, { clock });
+    const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' });
+    try {
+      const { body } = await submit(world, validSubmission({ email: '' }));
+      const messageId = `${body.reference}.agency@gongshi.example`;
+      const row = async () =>
+        (
+          await db.query<{ status: string; attempts: number; last_error: string | null }>(
+            'SELECT status, attempts, last_error FROM outbox WHERE message_id = ?',
+            [messageId],
+          )
+        )[0]!;
+      // A worker without the composer (e.g. an old deployment): nothing sent, the attempt recorded.
+      await sendPendingMail({ db, mailer, clock, from: 'noreply@gongshi.example' });
+      expect(await row()).toMatchObject({ status: 'pending', attempts: 1, last_error: 'Error' });
+      expect(smtp.received.filter((m) => m.raw.includes(body.reference))).toHaveLength(0);
+
+      clock.advance(backoffMs(1));
+      await sendPendingMail({ db, mailer, clock, from: 'noreply@gongshi.example', composers: { intake: intakeMailComposer(world) } });
+      expect(await row()).toMatchObject({ status: 'sent', attempts: 2 });
+      expect(smtp.received.filter((m) => header(m.raw, 'Message-ID') === `<${messageId}>`)).toHaveLength(1);
+    } finally {
+      mailer.close();
+      await smtp.stop();
+    }
+  });
+
+  it('writes .eml files to the outbox folder when SMTP_URL is unset', async () => {
+    const dir = join(tempDir(), 'outbox');
+    const world = await testWorld(db);
+    const { body } = await submit(world, validSubmission({ email: '' }));
+    const mailer = createMailer({ smtpUrl: undefined, outboxDir: dir });
+    await sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example', composers: { intake: intakeMailComposer(world) } });
+    const file = `${body.reference}.agency@gongshi.example.eml`;
+    expect(readdirSync(dir)).toContain(file);
+    const raw = readFileSync(join(dir, file), 'utf8');
+    expect(header(raw, 'To')).toBe('cgj@city.example');
+    expect(header(raw, 'Message-ID')).toBe(`<${body.reference}.agency@gongshi.example>`);
+  });
+});

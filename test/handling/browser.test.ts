@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { firstCertificate, pageWatchingOrigins, stackSkipReason, startStack, type Stack } from '../support/stack.ts';
+import { fillComplaintForm, firstCertificate, pageWatchingOrigins, stackSkipReason, startStack, type Stack } from '../support/stack.ts';
 import { header } from '../complaints/support.ts';
 import { linksIn, mailText } from './support.ts';
 import { axeViolations } from '../portal/helpers.ts';
@@ -42,15 +42,7 @@ describe.skipIf(reason)('one complaint from filing to resolution through the e-m
     // 1. The citizen files the complaint through the form.
     await page.goto(local(`/complaint/?no=${encodeURIComponent(no)}`));
     await expect.poll(() => page.locator('#certificate-match').textContent(), { timeout: 10_000 }).toContain(aux.name);
-    await page.getByLabel('投诉（需留下姓名和电话，会收到办理结果）').check();
-    await page.locator('#f-category').selectOption({ index: 1 });
-    await page.locator('#f-when').fill('2026-11-20');
-    await page.locator('#f-place').fill('示例路口');
-    await page.locator('#f-description').fill('对方在没有执法人员在场时单独扣押了我的三轮车，并要求当场交钱。');
-    await page.locator('#f-name').fill('测试市民');
-    await page.locator('#f-phone').fill('13900000000');
-    await page.locator('#f-email').fill('citizen@example.net');
-    await page.getByRole('button', { name: '下一步：核对' }).click();
+    await fillComplaintForm(page, { '#f-email': 'citizen@example.net' });
     await page.getByRole('button', { name: '确认提交' }).click();
     const reference = (await page.locator('#reference').textContent({ timeout: 10_000 }))!.trim();
     const trackingCode = (await page.locator('#tracking-code').textContent())!.trim();

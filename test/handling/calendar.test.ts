@@ -69,7 +69,7 @@ describe('working days (weekends skipped, China time)', () => {
   });
 
   it('rejects negative spans', () => {
-    expect(() => addWorkingDays(new Date(), -1)).toThrow(/非负整数/);
+    expect(() => addWorkingDays(new Date(), -1)).toThrow(/non-negative integer/);
   });
 
   it('reads holidays.yaml from the content folder; absent means weekends only; a broken one names the file', async () => {

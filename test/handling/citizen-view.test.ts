@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { citizenEventTypes, citizenView, citizenViewSchema } from '../../src/core/complaint/citizen-view.ts';
 import { runDeadlineJobs } from '../../functions/deadlines/jobs.ts';
-import type { Db } from '../../functions/store/index.ts';
-import { freshDb, handlingHarness, pgSkipReason, type Harness } from './support.ts';
+import { describeEachStore, freshStore, harnessOn } from '../support/stores.ts';
 
 const cst = (s: string) => new Date(`${s}+08:00`).toISOString();
 
@@ -33,38 +32,28 @@ describe('citizenView: an allow-list of event types', () => {
   });
 });
 
-for (const kind of ['sqlite', 'postgres'] as const) {
-  describe.skipIf(kind === 'postgres' && pgSkipReason)(`status after a reminder and an escalation (${kind})`, () => {
-    let db: Db;
-    let h: Harness;
-    beforeAll(async () => {
-      db = await freshDb(kind);
-      h = await handlingHarness(db, cst('2026-11-20T10:00:00'));
-    });
-    afterAll(async () => {
-      await h?.close();
-      await db?.close();
-    });
+describeEachStore('status after a reminder and an escalation', (kind) => {
+  const db = freshStore(kind);
+  const h = harnessOn(db, cst('2026-11-20T10:00:00'));
 
-    it('the JSON API and the no-JS page show the same steps and none of the internal ones', async () => {
-      const c = await h.submit();
-      await h.deliver();
-      h.clock.set(cst('2026-11-28T09:00:00'));
-      expect(await runDeadlineJobs(h.world)).toMatchObject({ reminders: 1 });
-      h.clock.set(cst('2026-12-03T00:30:00'));
-      expect(await runDeadlineJobs(h.world)).toMatchObject({ escalations: 1 });
-      const stored = (await h.events(c.reference)).map((e) => e.type);
-      expect(stored).toEqual(expect.arrayContaining(['reminded', 'escalated']));
+  it('the JSON API and the no-JS page show the same steps and none of the internal ones', async () => {
+    const c = await h.submit();
+    await h.deliver();
+    h.clock.set(cst('2026-11-28T09:00:00'));
+    expect(await runDeadlineJobs(h.world)).toMatchObject({ reminders: 1 });
+    h.clock.set(cst('2026-12-03T00:30:00'));
+    expect(await runDeadlineJobs(h.world)).toMatchObject({ escalations: 1 });
+    const stored = (await h.events(c.reference)).map((e) => e.type);
+    expect(stored).toEqual(expect.arrayContaining(['reminded', 'escalated']));
 
-      const response = await h.get(`/api/complaints/${c.reference}?code=${encodeURIComponent(c.trackingCode)}`);
-      expect(response.status).toBe(200);
-      const view = citizenViewSchema.strict().parse(await response.json());
-      expect(view.history.map((e) => e.type)).toEqual(['submitted', 'routed']);
+    const response = await h.get(`/api/complaints/${c.reference}?code=${encodeURIComponent(c.trackingCode)}`);
+    expect(response.status).toBe(200);
+    const view = citizenViewSchema.strict().parse(await response.json());
+    expect(view.history.map((e) => e.type)).toEqual(['submitted', 'routed']);
 
-      const page = await (await h.post('/api/status', { reference: c.reference, code: c.trackingCode })).text();
-      for (const step of view.history) expect(page).toContain(step.label);
-      expect(page).not.toMatch(/催办|逾期|上报|reminded|escalated/);
-      expect(JSON.stringify(view)).not.toMatch(/催办|逾期|上报|reminded|escalated/);
-    });
+    const page = await (await h.post('/api/status', { reference: c.reference, code: c.trackingCode })).text();
+    for (const step of view.history) expect(page).toContain(step.label);
+    expect(page).not.toMatch(/催办|逾期|上报|reminded|escalated/);
+    expect(JSON.stringify(view)).not.toMatch(/催办|逾期|上报|reminded|escalated/);
   });
-}
+});

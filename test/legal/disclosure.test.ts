@@ -12,7 +12,7 @@ import { buildPortal, type Portal } from '../../src/build/portal/data.ts';
 import { verifyPageHtml } from '../../src/build/portal/verify-html.ts';
 import { searchRecords } from '../../src/build/search/records.ts';
 import { ContentError } from '../../src/core/friendly-errors.ts';
-import { loadDisclosurePolicy, parseDisclosurePolicy } from '../../src/import/policy/disclosure.ts';
+import { loadPolicy, parsePolicy } from '../../src/import/policy/load.ts';
 import { loadSite } from '../../src/import/site.ts';
 import { makeContent, MARK, PEOPLE, policyWith } from './content.ts';
 
@@ -109,10 +109,10 @@ describe('what the site publishes, switch by switch', () => {
   });
 
   it('refuses a switch turned on without its basis, naming the field, and an unknown field', async () => {
-    expect(() => parseDisclosurePolicy({ disclosure: { publish: { post: { enabled: true } } } }, 'policy.yaml')).toThrow(ContentError);
+    expect(() => parsePolicy({ disclosure: { publish: { post: { enabled: true } } } }, 'policy.yaml')).toThrow(ContentError);
     let error: unknown;
     try {
-      parseDisclosurePolicy(
+      parsePolicy(
         { disclosure: { publish: { post: { enabled: true }, idNumber: { enabled: true, basis: 'x' } } }, retention: { leaversYears: 0 } },
         'policy.yaml',
       );
@@ -129,6 +129,6 @@ describe('what the site publishes, switch by switch', () => {
     );
     const dir = makeContent('disclosure: [未闭合\n');
     dirs.push(dir);
-    await expect(loadDisclosurePolicy(dir)).rejects.toThrow(/YAML 格式错误/);
+    await expect(loadPolicy(dir)).rejects.toThrow(/YAML 格式错误/);
   });
 });

@@ -14,9 +14,10 @@ import { DEFAULT_POLICY } from '../../src/core/policy/schema.ts';
 import { loadPolicy } from '../../src/import/policy/load.ts';
 import { loadRegulations } from '../../src/import/regulation/load.ts';
 import { getSite, loadSite } from '../../src/import/site.ts';
-import { freshDb, manualClock, pgSkipReason, testAgencies } from '../complaints/support.ts';
+import { freshDb, manualClock, testAgencies } from '../complaints/support.ts';
 import { makeContent } from '../legal/content.ts';
 import { chromiumAvailable, launchChromium } from '../support/browser.ts';
+import { describeEachStore } from '../support/stores.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const dirs: string[] = [];
@@ -104,44 +105,42 @@ describe('freshness: N working days in the policy file', () => {
   });
 });
 
-for (const kind of ['sqlite', 'postgres'] as const) {
-  describe.skipIf(kind === 'postgres' && pgSkipReason)(`the oversight bureau's daily summary lists stale rosters (${kind})`, () => {
-    let db: Db;
-    afterAll(async () => {
-      await db?.close();
-    });
-
-    it('names each agency past its period under its bureau, and only there', async () => {
-      db = await freshDb(kind);
-      const regulations = await loadRegulations(join(root, 'content'));
-      const directory = buildDirectory({
-        agencies: testAgencies,
-        regulations,
-        auxiliaries: [],
-        policy: { ...DEFAULT_POLICY, freshness: { workingDays: 5 } },
-        // Fri 2026-11-13 + 5 working days → Fri 2026-11-20: stale on Mon 23; 2026-11-20 → current until 27.
-        rosterDates: new Map([
-          ['city-cgj', '2026-11-13'],
-          ['city-scjg', '2026-11-20'],
-          ['other-cgj', '2026-11-20'],
-        ]),
-      });
-      const world = {
-        store: db,
-        clock: manualClock('2026-11-23T02:00:00.000Z'),
-        directory,
-        policy: directory.policy,
-        settings: { secret: 's', siteUrl: 'https://gongshi.example' },
-      };
-      expect(await sendDailySummaries(world, world.clock.now())).toBe(1);
-      const mails = await db.query<{ recipient: string; subject: string; body_text: string }>(
-        "SELECT recipient, subject, body_text FROM outbox WHERE kind = 'summary'",
-      );
-      expect(mails.map((m) => m.recipient)).toEqual(['sfj@city.example']);
-      expect(mails[0]!.subject).toContain('名单可能已过时 1 个机关');
-      expect(mails[0]!.body_text).toContain(`示例市城市管理综合行政执法局 · 名单日期 ${formatDate('2026-11-13')}，${formatDate('2026-11-20')} 后未再更新`);
-      expect(mails[0]!.body_text).not.toContain('示例市市场监督管理局');
-      expect(mails[0]!.body_text).toContain('本平台设定的更新期限');
-    });
+describeEachStore("the oversight bureau's daily summary lists stale rosters", (kind) => {
+  let db: Db;
+  afterAll(async () => {
+    await db?.close();
   });
-}
+
+  it('names each agency past its period under its bureau, and only there', async () => {
+    db = await freshDb(kind);
+    const regulations = await loadRegulations(join(root, 'content'));
+    const directory = buildDirectory({
+      agencies: testAgencies,
+      regulations,
+      auxiliaries: [],
+      policy: { ...DEFAULT_POLICY, freshness: { workingDays: 5 } },
+      // Fri 2026-11-13 + 5 working days → Fri 2026-11-20: stale on Mon 23; 2026-11-20 → current until 27.
+      rosterDates: new Map([
+        ['city-cgj', '2026-11-13'],
+        ['city-scjg', '2026-11-20'],
+        ['other-cgj', '2026-11-20'],
+      ]),
+    });
+    const world = {
+      store: db,
+      clock: manualClock('2026-11-23T02:00:00.000Z'),
+      directory,
+      policy: directory.policy,
+      settings: { secret: 's', siteUrl: 'https://gongshi.example' },
+    };
+    expect(await sendDailySummaries(world, world.clock.now())).toBe(1);
+    const mails = await db.query<{ recipient: string; subject: string; body_text: string }>(
+      "SELECT recipient, subject, body_text FROM outbox WHERE kind = 'summary'",
+    );
+    expect(mails.map((m) => m.recipient)).toEqual(['sfj@city.example']);
+    expect(mails[0]!.subject).toContain('名单可能已过时 1 个机关');
+    expect(mails[0]!.body_text).toContain(`示例市城市管理综合行政执法局 · 名单日期 ${formatDate('2026-11-13')}，${formatDate('2026-11-20')} 后未再更新`);
+    expect(mails[0]!.body_text).not.toContain('示例市市场监督管理局');
+    expect(mails[0]!.body_text).toContain('本平台设定的更新期限');
+  });
+});

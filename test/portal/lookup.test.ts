@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { directoryFilePath, readDirectoryFile } from '../../functions/server/directory-file.ts';
 import { lookupFunctions } from '../../functions/server/lookup.ts';
+import { searchPageFunction } from '../../functions/server/search-page.ts';
+import { parseHeadersFile } from '../../src/core/security-headers.ts';
 import { distDir, siteBuilt } from '../support/site.ts';
 import type { Directory } from '../../src/core/directory.ts';
 import { oneEditApart, suggestNumbers } from '../../src/core/number-suggest.ts';
@@ -73,6 +75,9 @@ describe.skipIf(!siteBuilt())('lookup and verification addresses answered by the
         no.replace(/-/g, '.'),
         fullWidth,
         ` ${no.toLowerCase().replace(/-/g, '／')} `,
+        no.replace(/-/g, '·'),
+        no.replace(/-/g, '、'),
+        no.replace(/-/g, '，'),
       ];
       if ((await get(own)) !== undefined) failures.push(`${no}: own page not left to static`);
       for (const s of spellings) {
@@ -177,5 +182,28 @@ describe.skipIf(!siteBuilt())('the serverless deployment', () => {
     }
     const toml = readFileSync(join(root, 'functions/platform/netlify/netlify.toml.example'), 'utf8');
     expect(toml).toMatch(/from = "\/lookup\/"\s+query = \{ no = ":no" \}\s+to = "\/api\/lookup"\s+status = 200\s+force = true/);
+  });
+});
+
+describe.skipIf(!siteBuilt())('the search page with the query in its box (for browsers without JavaScript)', () => {
+  it("fills the box, escaped, with the static page's own headers; leaves the page without a query to the static file", async () => {
+    const handle = searchPageFunction(() => distDir);
+    const get = (path: string) => handle(new Request(`http://localhost${path}`), { clientAddress: '127.0.0.1' });
+    const staticHtml = readFileSync(join(distDir, 'search', 'index.html'), 'utf8');
+    const r = (await get(`/search/?q=${encodeURIComponent('张"><script>x</script>')}`))!;
+    expect(r.status).toBe(200);
+    const html = await r.text();
+    expect(html).toContain('value="张&quot;&gt;&lt;script&gt;x&lt;/script&gt;"');
+    expect(html).not.toContain('<script>x');
+    // Nothing else differs from the built page, and the headers are the ones the static file gets.
+    expect(html.replace(/ value="[^"]*"/, '')).toBe(staticHtml);
+    const csp = parseHeadersFile(readFileSync(join(distDir, '_headers'), 'utf8'))['content-security-policy'];
+    expect(csp).toMatch(/wasm-unsafe-eval/);
+    expect(r.headers.get('content-security-policy')).toBe(csp);
+    expect(await get('/search/')).toBeUndefined();
+    expect(await get('/search/?q=%20')).toBeUndefined();
+    const toml = readFileSync(join(root, 'functions/platform/netlify/netlify.toml.example'), 'utf8');
+    expect(toml).toMatch(/from = "\/search\/"\s+query = \{ q = ":q" \}\s+to = "\/api\/search-page"\s+status = 200\s+force = true/);
+    expect(toml).toMatch(/included_files = \[[^\]]*"dist\/search\/index\.html"[^\]]*"dist\/_headers"/);
   });
 });

@@ -119,4 +119,48 @@ describe.skipIf(!ready)('search recall on the whole sample roster', { timeout: 1
     expect(records.length).toBeGreaterThan(500);
     expect(failures).toEqual([]);
   });
+  /**
+   * "A number's last 4 or more characters find its certificate among the first 3 results", for every number, in the
+   * order the search page gives (src/build/search/client.ts: the whole number, then numbers ending with the tail,
+   * active holders first). A tail of 4 that more than 3 numbers share (0004 ends 16 numbers of the sample: every
+   * agency numbers from 1) cannot put each of them in the first 3; for those the test takes the shortest longer
+   * tail that at most 3 numbers share, and checks that the 4-character tail still finds every one of them.
+   */
+  it('every number is among the first 3 results for its shortest tail of 4+ characters that at most 3 numbers share', () => {
+    const lookup = readFileSync(join(distDir, 'lookup', 'index.html'), 'utf8');
+    const shardCount = Number(/data-shards="(\d+)"/.exec(lookup)![1]);
+    const shard = (key: string): NumberEntry[] => JSON.parse(readFileSync(join(distDir, 'lookup', 'k', `${shardOf(key, shardCount)}.json`), 'utf8'));
+    const keys = records.map((r) => certificateLookupKey(r.certificateNo));
+    const shownOrder = (tail: string) => {
+      const hits = numberMatches(shard(tail), tail);
+      const whole = hits.filter((e) => e[0] === tail);
+      const rest = hits.filter((e) => e[0] !== tail).sort((a, b) => Number(b[3] === 'active') - Number(a[3] === 'active'));
+      return [...whole, ...rest].map((e) => e[1]);
+    };
+    const failures: string[] = [];
+    const lengths = new Map<number, number>();
+    for (const r of records) {
+      const key = certificateLookupKey(r.certificateNo);
+      let tail = key;
+      for (let n = 4; n <= key.length; n++) {
+        if (keys.filter((k) => k.endsWith(key.slice(-n))).length <= 3) {
+          tail = key.slice(-n);
+          break;
+        }
+      }
+      lengths.set(tail.length, (lengths.get(tail.length) ?? 0) + 1);
+      if (!shownOrder(tail).slice(0, 3).includes(r.certificateNo)) failures.push(`${r.certificateNo}: not in the first 3 for ${tail}`);
+      const four = key.slice(-4);
+      if (!shownOrder(four).includes(r.certificateNo)) failures.push(`${r.certificateNo}: not found by ${four}`);
+    }
+    expect(failures).toEqual([]);
+    // Most numbers of the sample need 5 or 6 characters; a 4-character tail alone decides only where few share it.
+    expect(lengths.get(4)).toBeGreaterThan(0);
+    console.log(
+      `number tails needed for the first 3: ${[...lengths]
+        .sort((a, b) => a[0] - b[0])
+        .map(([n, count]) => `${n} characters: ${count}`)
+        .join(', ')}`,
+    );
+  });
 });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import type { Db } from '../../functions/store/index.ts';
 import { openSqlite } from '../../functions/store/sqlite.ts';
 import { migrate } from '../../functions/store/migrations.ts';
@@ -11,8 +11,9 @@ import { loadSite } from '../../src/import/site.ts';
 import { buildPortal } from '../../src/build/portal/data.ts';
 import { verifyPageHtml } from '../../src/build/portal/verify-html.ts';
 import { formatDate, statusInfo } from '../../src/core/labels.ts';
-import { freshDb, pgSkipReason, TEST_DATABASE_URL, tempDir } from '../complaints/support.ts';
+import { freshDb, TEST_DATABASE_URL, tempDir } from '../complaints/support.ts';
 import { makeContent } from '../legal/content.ts';
+import { describeEachStore } from '../support/stores.ts';
 
 const AGENCY = 'renqiu-scjg';
 const person = (certificateNo: string, name: string, status: Auxiliary['status'], statusSince?: string): Auxiliary => ({
@@ -76,31 +77,29 @@ async function storeWithHistory(kind: 'sqlite' | 'postgres'): Promise<{ db: Db; 
   return { db, url };
 }
 
-for (const kind of ['sqlite', 'postgres'] as const) {
-  describe.skipIf(kind === 'postgres' && pgSkipReason)(`status since, from the workspace versions (${kind})`, () => {
-    const open: Db[] = [];
-    afterAll(async () => {
-      for (const db of open) await db.close();
-    });
-
-    it('takes the roster’s own status date, else the first version of the current status, through the build path onto the verify page', async () => {
-      const { db, url } = await storeWithHistory(kind);
-      open.push(db);
-      const [roster] = await readWorkspaceRosters(url);
-      const since = Object.fromEntries(roster!.records.map((r) => [r.certificateNo, r.statusSince]));
-      expect(since).toEqual({
-        'SC-1': '2025-03-03', // suspended in v2, active again in v4
-        'SC-2': '2023-01-05', // the roster's own date
-        'SC-3': '2024-06-01', // active since the first version, renamed since
-        'SC-4': '2024-09-10', // added in v2
-      });
-
-      const portal = buildPortal(await loadSite(makeContent(), [roster!]));
-      const agency = portal.agencyById.get(AGENCY)!;
-      const page = verifyPageHtml(portal.byNo.get('SC-1')!, agency, portal.regulationOf(agency), portal.asOf(AGENCY));
-      expect(page).toContain(`自 ${formatDate('2025-03-03')}${statusInfo.active.sinceWord}`);
-      expect(page).toContain('data-status-since="2025-03-03"');
-      expect(Buffer.byteLength(page)).toBeLessThanOrEqual(15 * 1024);
-    });
+describeEachStore('status since, from the workspace versions', (kind) => {
+  const open: Db[] = [];
+  afterAll(async () => {
+    for (const db of open) await db.close();
   });
-}
+
+  it('takes the roster’s own status date, else the first version of the current status, through the build path onto the verify page', async () => {
+    const { db, url } = await storeWithHistory(kind);
+    open.push(db);
+    const [roster] = await readWorkspaceRosters(url);
+    const since = Object.fromEntries(roster!.records.map((r) => [r.certificateNo, r.statusSince]));
+    expect(since).toEqual({
+      'SC-1': '2025-03-03', // suspended in v2, active again in v4
+      'SC-2': '2023-01-05', // the roster's own date
+      'SC-3': '2024-06-01', // active since the first version, renamed since
+      'SC-4': '2024-09-10', // added in v2
+    });
+
+    const portal = buildPortal(await loadSite(makeContent(), [roster!]));
+    const agency = portal.agencyById.get(AGENCY)!;
+    const page = verifyPageHtml(portal.byNo.get('SC-1')!, agency, portal.regulationOf(agency), portal.asOf(AGENCY));
+    expect(page).toContain(`自 ${formatDate('2025-03-03')}${statusInfo.active.sinceWord}`);
+    expect(page).toContain('data-status-since="2025-03-03"');
+    expect(Buffer.byteLength(page)).toBeLessThanOrEqual(15 * 1024);
+  });
+});

@@ -75,11 +75,11 @@ describe('npm run roster:check', () => {
     expect(problems).toBe(
       [
         '发现 5 处问题：',
-        '  1. incoming/bad.csv 第 2 行，A 列「姓名」：姓名为空',
+        '  1. incoming/bad.csv 第 2 行，A 列「姓名」：姓名为空：请填上姓名；不是人员的行（如说明文字）请删去',
         '  2. incoming/bad.csv 第 4 行，B 列「单位」，值「城管」：在 agencies.yaml 中找不到这个单位（应与机关的 id 或完整名称一致）',
         `  3. incoming/bad.csv 第 4 行，D 列「状态」，值「休假」：无法识别的状态。可用：${STATUS_WORDS_HINT}`,
         '  4. incoming/bad.csv：无法确定名单日期：请在表头上方写明“填报日期：2026年11月1日”，或在文件名中写上日期（如 城管局-2026-11-01.csv），或在映射文件中写 asOf: 2026-11-01',
-        '  5. rosters/cgj/cgj-2026-11-01.csv 第 2 行，D 列「证件编号」，值「RQ-CG-0001」：证件编号重复：与 incoming/bad.csv 第 3 行相同',
+        '  5. rosters/cgj/cgj-2026-11-01.csv 第 2 行，D 列「证件编号」，值「RQ-CG-0001」：证件编号重复：与 incoming/bad.csv 第 3 行相同：同一人只保留一行；不是同一人的，请核对证件编号',
         '',
         '✘ 检查未通过：请改正以上全部问题后重新检查。有问题时网站不会生成。',
         '',

@@ -126,8 +126,8 @@ describe('other shapes', () => {
     const withoutFillIn = new TextEncoder().encode(text.slice(text.indexOf('\n') + 1));
     const bare = await importFiles({ 'rosters/市场监管局-2022-11-01.csv': withoutFillIn });
     expect(messages(bare)).toEqual([
-      'rosters/市场监管局-2022-11-01.csv 第 2 行，B 列「单位」：单位为空',
-      'rosters/市场监管局-2022-11-01.csv 第 4 行，B 列「单位」：单位为空',
+      'rosters/市场监管局-2022-11-01.csv 第 2 行，B 列「单位」：单位为空：请填上机关的完整名称或 id',
+      'rosters/市场监管局-2022-11-01.csv 第 4 行，B 列「单位」：单位为空：请填上机关的完整名称或 id',
     ]);
   });
 

@@ -175,6 +175,8 @@ describe('the same roster in every export format gives the same records', () => 
       'rosters/a-2026-11-01.xlsx': await xlsxRoster(),
       'rosters/a-2026-11-01.mapping.yaml': 'sheet: 人员\n',
     });
-    expect(r.problems.map(formatProblem)).toEqual(['rosters/a-2026-11-01.xlsx：工作簿中没有名为「人员」的工作表（已有：说明、名单）']);
+    expect(r.problems.map(formatProblem)).toEqual([
+      'rosters/a-2026-11-01.xlsx：工作簿中没有名为「人员」的工作表（已有：说明、名单）：请把映射文件中的 sheet 改成上面已有的一个工作表名',
+    ]);
   });
 });

@@ -79,7 +79,7 @@ describe('private numbers in any disguise', () => {
         const row = ['张三', 'rq-cgj', `C-${rows.length}`, '', '', '', '', '', ''];
         row[index] = index === 0 ? `张三${value}` : value;
         rows.push(row);
-        expected.push(`${F} 第 ${rows.length + 1} 行，${label}：${field}中含有${kind}，不能公开（此处不引用原值）`);
+        expected.push(`${F} 第 ${rows.length + 1} 行，${label}：${field}中含有${kind}，不能公开（此处不引用原值）：请在 Excel 或 WPS 中把号码从这一格删去`);
         n++;
       }
     }
@@ -130,9 +130,9 @@ describe('cells cannot crash or flood the build', () => {
       ]),
     });
     expect(messages(r)).toEqual([
-      `${F} 第 3 行，A 列「姓名」：姓名过长：51 个字符，最多 50 个`,
-      `${F} 第 3 行，D 列「岗位」：岗位过长：201 个字符，最多 200 个`,
-      `${F} 第 4 行，E 列「劳务派遣单位」：劳务派遣单位过长：5000 个字符，最多 200 个`,
+      `${F} 第 3 行，A 列「姓名」：姓名过长：51 个字符，最多 50 个：请删去多余的文字（备注不要写进这一列）`,
+      `${F} 第 3 行，D 列「岗位」：岗位过长：201 个字符，最多 200 个：请删去多余的文字（备注不要写进这一列）`,
+      `${F} 第 4 行，E 列「劳务派遣单位」：劳务派遣单位过长：5000 个字符，最多 200 个：请删去多余的文字（备注不要写进这一列）`,
     ]);
     expect(r.auxiliaries.map((a) => a.certificateNo)).toEqual(['A1']);
   });

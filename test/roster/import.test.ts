@@ -146,17 +146,17 @@ describe('every problem kind, with its exact message and location', () => {
       ]),
     });
     expect(messages(r)).toEqual([
-      `${F} 第 2 行，A 列「姓名」：姓名为空`,
-      `${F} 第 3 行，C 列「证件编号」：证件编号为空`,
-      `${F} 第 4 行，C 列「证件编号」，值「A/3」：证件编号只能由数字、字母、汉字和中间的连字符 -、下划线 _、点 . 组成`,
+      `${F} 第 2 行，A 列「姓名」：姓名为空：请填上姓名；不是人员的行（如说明文字）请删去`,
+      `${F} 第 3 行，C 列「证件编号」：证件编号为空：请照证件填上编号；还没有证件的人员不列入名单`,
+      `${F} 第 4 行，C 列「证件编号」，值「A/3」：证件编号只能由数字、字母、汉字和中间的连字符 -、下划线 _、点 . 组成：请照证件上的编号填写，删去其他符号`,
       `${F} 第 5 行，B 列「单位」，值「任丘市城管局」：在 agencies.yaml 中找不到这个单位（应与机关的 id 或完整名称一致）`,
       `${F} 第 6 行，D 列「状态」，值「休假」：无法识别的状态。可用：${STATUS_WORDS_HINT}`,
-      `${F} 第 7 行，E 列「发证日期」，值「2021-02-30」：发证日期：日期不存在（月份或日期超出范围）`,
-      `${F} 第 7 行，F 列「有效期至」，值「2021年13月1日」：有效期至：日期不存在（月份或日期超出范围）`,
+      `${F} 第 7 行，E 列「发证日期」，值「2021-02-30」：发证日期：日期不存在（月份或日期超出范围）：请核对月份和日期`,
+      `${F} 第 7 行，F 列「有效期至」，值「2021年13月1日」：有效期至：日期不存在（月份或日期超出范围）：请核对月份和日期`,
       `${F} 第 8 行，G 列「用工方式」，值「外包」：无法识别的用工方式。可用：直接招用/单位聘用/聘用/直招；劳务派遣/派遣`,
-      `${F} 第 9 行，H 列「劳务派遣单位」，值「示例劳务派遣有限公司」：用工方式为直接招用，不应填写劳务派遣单位`,
-      `${F} 第 10 行，F 列「有效期至」，值「2023-12-31」：有效期至早于发证日期 2024-01-01`,
-      `${F} 第 11 行，B 列「单位」：单位为空`,
+      `${F} 第 9 行，H 列「劳务派遣单位」，值「示例劳务派遣有限公司」：用工方式为直接招用，不应填写劳务派遣单位：请删去劳务派遣单位，或把用工方式改为劳务派遣`,
+      `${F} 第 10 行，F 列「有效期至」，值「2023-12-31」：有效期至早于发证日期 2024-01-01：请照证件核对这两个日期`,
+      `${F} 第 11 行，B 列「单位」：单位为空：请填上机关的完整名称或 id`,
     ]);
     expect(r.auxiliaries.map((a) => a.certificateNo)).toEqual(['A11']);
   });
@@ -179,15 +179,17 @@ describe('every problem kind, with its exact message and location', () => {
       'rosters/b-2026-11-01.csv': csv([HEADER, ['王五', 'rq-scjg', 'rq-0001', '', ''], ['赵六', 'rq-scjg', 'RQ0002', '', '']]),
     });
     expect(messages(r)).toEqual([
-      'rosters/b-2026-11-01.csv 第 2 行，C 列「证件编号」，值「RQ-0001」：证件编号重复：与 rosters/a-2026-11-01.csv 第 2 行相同',
-      'rosters/b-2026-11-01.csv 第 3 行，C 列「证件编号」，值「RQ0002」：证件编号与 rosters/a-2026-11-01.csv 第 3 行的「RQ-0002」只差分隔符，查询时无法区分',
+      'rosters/b-2026-11-01.csv 第 2 行，C 列「证件编号」，值「RQ-0001」：证件编号重复：与 rosters/a-2026-11-01.csv 第 2 行相同：同一人只保留一行；不是同一人的，请核对证件编号',
+      'rosters/b-2026-11-01.csv 第 3 行，C 列「证件编号」，值「RQ0002」：证件编号与 rosters/a-2026-11-01.csv 第 3 行的「RQ-0002」只差分隔符，查询时无法区分：请照证件核对这两个编号，改正写错的一个',
     ]);
     expect(r.auxiliaries.map((a) => a.name)).toEqual(['张三', '李四']);
   });
 
   it('duplicates within one file', async () => {
     const r = await importFiles({ [F]: csv([HEADER, ['张三', 'rq-cgj', 'A1', '', ''], ['李四', 'rq-cgj', 'a1', '', '']]) });
-    expect(messages(r)).toEqual([`${F} 第 3 行，C 列「证件编号」，值「A1」：证件编号重复：与 ${F} 第 2 行相同`]);
+    expect(messages(r)).toEqual([
+      `${F} 第 3 行，C 列「证件编号」，值「A1」：证件编号重复：与 ${F} 第 2 行相同：同一人只保留一行；不是同一人的，请核对证件编号`,
+    ]);
   });
 
   it('two columns for the same field', async () => {
@@ -197,7 +199,9 @@ describe('every problem kind, with its exact message and location', () => {
         ['张三', 'rq-cgj', 'rq-cgj', 'A1'],
       ]),
     });
-    expect(messages(r)).toEqual([`${F} 第 1 行，C 列「工作单位」：与 B 列「单位」都是「单位」列，只能保留一列（删去一列或在映射文件中改指其他列）`]);
+    expect(messages(r)).toEqual([
+      `${F} 第 1 行，C 列「工作单位」：与 B 列「单位」都是「单位」列，只能保留一列：请在 Excel 或 WPS 中删去其中一列，或在映射文件中改指其他列`,
+    ]);
   });
 
   it('no roster date', async () => {
@@ -214,9 +218,9 @@ describe('every problem kind, with its exact message and location', () => {
       'rosters/c-2026-11-01.csv': csv([HEADER]),
     });
     expect(messages(r)).toEqual([
-      'rosters/a-2026-11-01.csv：文件为空',
-      'rosters/b-2026-11-01.csv：文件中没有任何内容（找不到表头行）',
-      'rosters/c-2026-11-01.csv 第 1 行：表头下面没有任何人员数据',
+      'rosters/a-2026-11-01.csv：文件为空：请在 Excel 或 WPS 中打开原表，确认有内容后重新导出',
+      'rosters/b-2026-11-01.csv：文件中没有任何内容（找不到表头行）：请在 Excel 或 WPS 中确认名单在第一个工作表中，或在映射文件中用 sheet 指定工作表',
+      'rosters/c-2026-11-01.csv 第 1 行：表头下面没有任何人员数据：请在表头下面逐行填写人员，或检查是否选错了工作表',
     ]);
   });
 
@@ -244,8 +248,8 @@ describe('every problem kind, with its exact message and location', () => {
       'rosters/d-2026-11-01.et': new Uint8Array([0xd0, 0xcf, 0x11, 0xe0, ...new Uint8Array(600).fill(7)]),
     });
     expect(messages(r)).toEqual([
-      'rosters/a-2026-11-01.xlsx：无法读取文件：文件已损坏或不是有效的工作簿（压缩包结构错误）',
-      'rosters/b-2026-11-01.xls：无法读取 .xls 文件：文件不完整或已损坏',
+      'rosters/a-2026-11-01.xlsx：无法读取文件：文件已损坏或不是有效的工作簿（压缩包结构错误）：请在 Excel 或 WPS 中打开后另存为 .xlsx',
+      'rosters/b-2026-11-01.xls：无法读取 .xls 文件：文件不完整或已损坏：请在 Excel 或 WPS 中打开后另存为 .xlsx',
       'rosters/c-2026-11-01.xls：文件内容不是 .xls 工作簿（可能是改了扩展名的 CSV 或文本文件）：请在 Excel 或 WPS 中打开后另存为 .xlsx',
       'rosters/d-2026-11-01.et：无法读取 .et 文件：文件已损坏或格式不对，请在 Excel 或 WPS 中打开后另存为 .xlsx',
     ]);
@@ -260,8 +264,8 @@ describe('every problem kind, with its exact message and location', () => {
       'rosters/d-2026-11-01.csv': ole,
     });
     expect(messages(r)).toEqual([
-      'rosters/a-2026-11-01.xlsx：无法读取 .xlsx 文件：文件不完整或已损坏',
-      'rosters/b-2026-11-01.xlsx：文件内容不是 XLSX 工作簿（可能是改了扩展名的 CSV 或其他文件）',
+      'rosters/a-2026-11-01.xlsx：无法读取 .xlsx 文件：文件不完整或已损坏：请在 Excel 或 WPS 中打开后另存为 .xlsx',
+      'rosters/b-2026-11-01.xlsx：文件内容不是 XLSX 工作簿（可能是改了扩展名的 CSV 或其他文件）：请在 Excel 或 WPS 中打开后另存为 .xlsx',
       'rosters/c-2026-11-01.csv：这是 XLSX 工作簿，扩展名却是 .csv：请把扩展名改为 .xlsx',
       'rosters/d-2026-11-01.csv：这是 Excel 二进制工作簿（.xls 或加密文件），扩展名却是 .csv：请把扩展名改为 .xls',
     ]);
@@ -270,8 +274,8 @@ describe('every problem kind, with its exact message and location', () => {
   it('a CSV quote that is never closed, after reporting the rows before it', async () => {
     const r = await importFiles({ [F]: `${HEADER.join(',')}\r\n,rq-cgj,A1,,\r\n"张三,rq-cgj,A2,,\r\n李四,rq-cgj,A3,,\r\n` });
     expect(messages(r)).toEqual([
-      `${F} 第 2 行，A 列「姓名」：姓名为空`,
-      `${F} 第 3 行：CSV 格式错误：从这一行开始的引号没有闭合（可能是单元格中多了一个英文双引号 "）`,
+      `${F} 第 2 行，A 列「姓名」：姓名为空：请填上姓名；不是人员的行（如说明文字）请删去`,
+      `${F} 第 3 行：CSV 格式错误：从这一行开始的引号没有闭合（可能是单元格中多了一个英文双引号 "）：请在 Excel 或 WPS 中打开、改正这一行后另存为“CSV UTF-8”`,
     ]);
   });
 });
@@ -283,7 +287,7 @@ describe('files that cannot be read', () => {
       expect(await findRosterFiles(dir)).toEqual([]);
       const sources = await readRosterSources([join(dir, 'rosters/x-2026-11-01.csv')], dir);
       const r = await importRosters(sources, testRegistry());
-      expect(r.problems.map(formatProblem)).toEqual(['rosters/x-2026-11-01.csv：无法读取文件：EISDIR']);
+      expect(r.problems.map(formatProblem)).toEqual(['rosters/x-2026-11-01.csv：无法读取文件：EISDIR：请确认文件没有在 Excel 或 WPS 中打开着，再重新放入']);
     } finally {
       await removeDir(dir);
     }
@@ -295,7 +299,7 @@ describe('quoted fields, line endings, delimiters', () => {
     const r = await importFiles({
       [F]: '姓名,单位,证件编号,岗位\n张三,rq-cgj,A1,"协助,\n""宣传"""\n,rq-cgj,A2,\n',
     });
-    expect(messages(r)).toEqual([`${F} 第 3 行，A 列「姓名」：姓名为空`]);
+    expect(messages(r)).toEqual([`${F} 第 3 行，A 列「姓名」：姓名为空：请填上姓名；不是人员的行（如说明文字）请删去`]);
     expect(r.auxiliaries[0]!.post).toBe('协助, "宣传"');
   });
   it('reads tab-separated UTF-16 (Excel "Unicode text")', async () => {

@@ -64,7 +64,9 @@ describe('mapping files', () => {
       'rosters/nync.csv': ROSTER,
       'rosters/nync.mapping.yaml': 'agency: rq-scjg\nasOf: 2026-11-01\nheaderRow: 2\ncolumns:\n  执法辅助证号: certificateNo\n  在岗情况: status\n',
     });
-    expect(r.problems.map(formatProblem)).toEqual(['rosters/nync.csv 第 2 行：映射文件 columns 中的表头「在岗情况」在这一行中找不到']);
+    expect(r.problems.map(formatProblem)).toEqual([
+      'rosters/nync.csv 第 2 行：映射文件 columns 中的表头「在岗情况」在这一行中找不到：映射文件中的表头须与 Excel 中表头单元格的文字完全一致',
+    ]);
     expect(r.auxiliaries).toEqual([]);
   });
 
@@ -104,7 +106,9 @@ describe('mapping files', () => {
 
   it('an agency id that is not in the registry', async () => {
     const r = await importFiles({ 'rosters/nync.csv': ROSTER, 'rosters/nync.mapping.yaml': 'agency: rq-nync\nasOf: 2026-11-01\n' });
-    expect(r.problems.map(formatProblem)).toEqual(['rosters/nync.mapping.yaml，值「rq-nync」：agency：在 agencies.yaml 中没有这个 id']);
+    expect(r.problems.map(formatProblem)).toEqual([
+      'rosters/nync.mapping.yaml，值「rq-nync」：agency：在 agencies.yaml 中没有这个 id：请照 agencies.yaml 中该机关的 id 填写',
+    ]);
   });
 
   it('a header row that is empty', async () => {
@@ -115,6 +119,8 @@ describe('mapping files', () => {
       ])}`,
       'rosters/a-2026-11-01.mapping.yaml': 'headerRow: 1\n',
     });
-    expect(r.problems.map(formatProblem)).toEqual(['rosters/a-2026-11-01.csv 第 1 行：映射文件指定的表头行第 1 行是空的']);
+    expect(r.problems.map(formatProblem)).toEqual([
+      'rosters/a-2026-11-01.csv 第 1 行：映射文件指定的表头行第 1 行是空的：请在 Excel 或 WPS 中看清表头在第几行，改正映射文件的 headerRow',
+    ]);
   });
 });

@@ -27,7 +27,7 @@ describe('parseCertificateNo', () => {
     expect(parseCertificateNo('rq cg 12')).toEqual({ ok: true, value: 'RQCG12' });
   });
   it('refuses empty, over-long and unsafe numbers', () => {
-    expect(parseCertificateNo('  ')).toEqual({ ok: false, reason: '证件编号为空' });
+    expect(parseCertificateNo('  ')).toEqual({ ok: false, reason: '证件编号为空：请照证件填上编号；还没有证件的人员不列入名单' });
     expect(parseCertificateNo('A'.repeat(41)).ok).toBe(false);
     expect(parseCertificateNo('=1+1').ok).toBe(false);
     expect(parseCertificateNo('../x').ok).toBe(false);
@@ -66,7 +66,7 @@ describe('parseDate', () => {
     expect(parseDate('  ')).toEqual({ ok: true, value: undefined });
   });
   it('refuses dates that do not exist and unknown forms', () => {
-    expect(parseDate('2021-02-30')).toEqual({ ok: false, reason: '日期不存在（月份或日期超出范围）' });
+    expect(parseDate('2021-02-30')).toEqual({ ok: false, reason: '日期不存在（月份或日期超出范围）：请核对月份和日期' });
     expect(parseDate('2021/13/1').ok).toBe(false);
     expect(parseDate('明年').ok).toBe(false);
     expect(parseDate('12').ok).toBe(false);
@@ -137,7 +137,9 @@ describe('small helpers', () => {
     expect(asOfFromFileName('rosters/城管局-2026-13-01.csv')).toBeUndefined();
   });
   it('formats a problem with only the parts it has', () => {
-    expect(formatProblem({ file: 'rosters/a.csv', reason: '文件为空' })).toBe('rosters/a.csv：文件为空');
+    expect(formatProblem({ file: 'rosters/a.csv', reason: '文件为空：请在 Excel 或 WPS 中打开原表，确认有内容后重新导出' })).toBe(
+      'rosters/a.csv：文件为空：请在 Excel 或 WPS 中打开原表，确认有内容后重新导出',
+    );
     expect(formatProblem({ file: 'a.csv', row: 3, column: 'C 列「证件编号」', value: 'x\ny', reason: 'r' })).toBe(
       'a.csv 第 3 行，C 列「证件编号」，值「x↵y」：r',
     );

@@ -26,8 +26,8 @@ describe('PII allow-list', () => {
     for (const a of r.auxiliaries) for (const key of Object.keys(a)) expect(publishedFields).toContain(key);
     expect(r.files[0]!.droppedColumns).toEqual(['身份证号', '联系电话', '手机', '住址', '出生日期', '备注', 'J 列（无表头）', 'L 列（无表头）']);
     expect(r.problems.map(formatProblem)).toEqual([
-      'rosters/a-2026-11-01.csv 第 3 行，A 列「姓名」：姓名为空',
-      'rosters/a-2026-11-01.csv 第 3 行，D 列「证件编号」：证件编号为空',
+      'rosters/a-2026-11-01.csv 第 3 行，A 列「姓名」：姓名为空：请填上姓名；不是人员的行（如说明文字）请删去',
+      'rosters/a-2026-11-01.csv 第 3 行，D 列「证件编号」：证件编号为空：请照证件填上编号；还没有证件的人员不列入名单',
       'rosters/a-2026-11-01.csv 第 3 行，C 列「单位」，值「不存在的单位」：在 agencies.yaml 中找不到这个单位（应与机关的 id 或完整名称一致）',
       `rosters/a-2026-11-01.csv 第 3 行，K 列「状态」，值「不知道」：无法识别的状态。可用：${STATUS_WORDS_HINT}`,
     ]);
@@ -40,7 +40,9 @@ describe('PII allow-list', () => {
       'rosters/a-2026-11-01.csv': `姓名,身份证号,单位,证件编号\r\n张三,x"${PRIVATE[0]}"y,rq-cgj,A1\r\n李四,"${PRIVATE[0]},rq-cgj,A2\r\n`,
     });
     const text = r.problems.map(formatProblem).join('\n');
-    expect(text).toBe('rosters/a-2026-11-01.csv 第 3 行：CSV 格式错误：从这一行开始的引号没有闭合（可能是单元格中多了一个英文双引号 "）');
+    expect(text).toBe(
+      'rosters/a-2026-11-01.csv 第 3 行：CSV 格式错误：从这一行开始的引号没有闭合（可能是单元格中多了一个英文双引号 "）：请在 Excel 或 WPS 中打开、改正这一行后另存为“CSV UTF-8”',
+    );
     expect(r.auxiliaries).toEqual([{ certificateNo: 'A1', name: '张三', agencyId: 'rq-cgj', status: 'active' }]);
   });
 });
@@ -78,11 +80,11 @@ describe('private data in a kept column', () => {
       [`rosters/photos/${id}.jpg`]: 'x',
     });
     expect(r.problems.map(formatProblem)).toEqual([
-      'rosters/a-2026-11-01.csv 第 2 行，A 列「姓名」：姓名中含有居民身份证号码，不能公开（此处不引用原值）',
-      'rosters/a-2026-11-01.csv 第 3 行，D 列「岗位」：岗位中含有居民身份证号码，不能公开（此处不引用原值）',
-      'rosters/a-2026-11-01.csv 第 3 行，E 列「劳务派遣单位」：劳务派遣单位中含有居民身份证号码，不能公开（此处不引用原值）',
-      'rosters/a-2026-11-01.csv 第 3 行，F 列「照片」：照片中含有居民身份证号码，不能公开（此处不引用原值）',
-      'rosters/a-2026-11-01.csv 第 5 行，E 列「劳务派遣单位」：劳务派遣单位中含有手机号码，不能公开（此处不引用原值）',
+      'rosters/a-2026-11-01.csv 第 2 行，A 列「姓名」：姓名中含有居民身份证号码，不能公开（此处不引用原值）：请在 Excel 或 WPS 中把号码从这一格删去',
+      'rosters/a-2026-11-01.csv 第 3 行，D 列「岗位」：岗位中含有居民身份证号码，不能公开（此处不引用原值）：请在 Excel 或 WPS 中把号码从这一格删去',
+      'rosters/a-2026-11-01.csv 第 3 行，E 列「劳务派遣单位」：劳务派遣单位中含有居民身份证号码，不能公开（此处不引用原值）：请在 Excel 或 WPS 中把号码从这一格删去',
+      'rosters/a-2026-11-01.csv 第 3 行，F 列「照片」：照片中含有居民身份证号码，不能公开（此处不引用原值）：请在 Excel 或 WPS 中把号码从这一格删去',
+      'rosters/a-2026-11-01.csv 第 5 行，E 列「劳务派遣单位」：劳务派遣单位中含有手机号码，不能公开（此处不引用原值）：请在 Excel 或 WPS 中把号码从这一格删去',
     ]);
     expect(r.auxiliaries.map((a) => a.name)).toEqual(['王五']);
   });
@@ -96,8 +98,8 @@ describe('private data in a kept column', () => {
       'rosters/a-2026-11-01.mapping.yaml': 'columns:\n  身份证号码: certificateNo\n  联系电话: post\n',
     });
     expect(r.problems.map(formatProblem)).toEqual([
-      'rosters/a-2026-11-01.mapping.yaml：columns：「身份证号码」是个人隐私，不能公开，不能指定为 certificateNo',
-      'rosters/a-2026-11-01.mapping.yaml：columns：「联系电话」是个人隐私，不能公开，不能指定为 post',
+      'rosters/a-2026-11-01.mapping.yaml：columns：「身份证号码」是个人隐私，不能公开，不能指定为 certificateNo：请从映射文件中删去这一行',
+      'rosters/a-2026-11-01.mapping.yaml：columns：「联系电话」是个人隐私，不能公开，不能指定为 post：请从映射文件中删去这一行',
     ]);
     expect(r.auxiliaries).toEqual([]);
   });

@@ -30,10 +30,12 @@ describe('the committed sample content', () => {
 describe('RosterImportError', () => {
   it('lists every problem in its message', () => {
     const error = new RosterImportError([
-      { file: 'rosters/a.csv', reason: '文件为空' },
-      { file: 'rosters/b.csv', row: 3, column: 'A 列「姓名」', reason: '姓名为空' },
+      { file: 'rosters/a.csv', reason: '文件为空：请在 Excel 或 WPS 中打开原表，确认有内容后重新导出' },
+      { file: 'rosters/b.csv', row: 3, column: 'A 列「姓名」', reason: '姓名为空：请填上姓名；不是人员的行（如说明文字）请删去' },
     ]);
-    expect(error.message).toBe('名单有 2 处问题，未生成网站：\n  - rosters/a.csv：文件为空\n  - rosters/b.csv 第 3 行，A 列「姓名」：姓名为空');
+    expect(error.message).toBe(
+      '名单有 2 处问题，未生成网站：\n  - rosters/a.csv：文件为空：请在 Excel 或 WPS 中打开原表，确认有内容后重新导出\n  - rosters/b.csv 第 3 行，A 列「姓名」：姓名为空：请填上姓名；不是人员的行（如说明文字）请删去',
+    );
     expect(error.problems).toHaveLength(2);
   });
 });
@@ -57,7 +59,7 @@ describe('loadSite', () => {
       );
       expect(error).toBeInstanceOf(RosterImportError);
       expect((error as RosterImportError).problems.map(formatProblem)).toEqual([
-        'rosters/a-2026-11-01.csv 第 2 行，A 列「姓名」：姓名为空',
+        'rosters/a-2026-11-01.csv 第 2 行，A 列「姓名」：姓名为空：请填上姓名；不是人员的行（如说明文字）请删去',
         'rosters/a-2026-11-01.csv 第 3 行，B 列「单位」，值「城管」：在 agencies.yaml 中找不到这个单位（应与机关的 id 或完整名称一致）',
       ]);
     } finally {

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page, Response } from 'playwright-core';
 import { distDir } from '../support/site.ts';
-import { firstCertificate, stackSkipReason, startStack, type Stack } from '../support/stack.ts';
+import { fillComplaintForm, firstCertificate, stackSkipReason, startStack, type Stack } from '../support/stack.ts';
 import { simpleParser } from '../complaints/parse.ts';
 
 const reason = stackSkipReason('CSP browser tests', ['complaint/index.html', 'search/index.html', 'verify']);
@@ -98,14 +98,7 @@ describe.skipIf(reason)('Content-Security-Policy in Chromium: zero violations on
     await page.locator('.error-summary').waitFor();
     // Categories follow the unit of the number found, so choose one after the lookup has answered.
     await expect.poll(() => page.locator('#certificate-match').textContent(), { timeout: 10_000 }).toContain(aux.name);
-    await page.getByLabel('投诉（需留下姓名和电话，会收到办理结果）').check();
-    await page.locator('#f-category').selectOption({ index: 1 });
-    await page.locator('#f-when').fill('2026-11-20');
-    await page.locator('#f-place').fill('示例路口');
-    await page.locator('#f-description').fill('对方在没有执法人员在场时单独扣押了我的三轮车，并要求当场交钱。');
-    await page.locator('#f-name').fill('测试市民');
-    await page.locator('#f-phone').fill('13900000000');
-    await page.getByRole('button', { name: '下一步：核对' }).click();
+    await fillComplaintForm(page);
     await expect.poll(() => page.locator('#check-title').textContent(), { timeout: 20_000 }).toContain('请核对');
     await page.getByRole('button', { name: '确认提交' }).click();
     const reference = (await page.locator('#reference').textContent({ timeout: 10_000 }))!;

@@ -2,13 +2,14 @@
  * The Node server sends text compressed (brotli, gzip) and every static answer with a cache lifetime: a year for
  * hashed files, a minute for pages; the serverless config asks its CDN for the same lifetimes.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { type Dirent, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { request as httpRequest } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../functions/server/node.ts';
-import { chooseEncoding } from '../../functions/server/compress.ts';
+import { cacheControlFor, chooseEncoding, IMMUTABLE, SHORT } from '../../functions/server/compress.ts';
+import { distDir, siteBuilt } from '../support/site.ts';
 import { tempDir } from '../complaints/support.ts';
 
 const page = `<!doctype html><html lang="zh-CN"><body>${'<p>行政执法辅助人员公示 RQCG-2024-0001</p>'.repeat(200)}</body></html>`;
@@ -116,5 +117,62 @@ describe('cache lifetimes in the serverless config', () => {
     expect(rule.get('/')).toBe('public, max-age=60');
     // No two rules may match the same file with different lifetimes (Netlify would join them).
     expect(rules.filter(([path]) => path === '/*')).toEqual([]);
+  });
+});
+
+describe.skipIf(!siteBuilt())('the built site: what the Node server and the serverless config cache and compress', () => {
+  const toml = readFileSync(join(import.meta.dirname, '../../functions/platform/netlify/netlify.toml.example'), 'utf8');
+  const rules = [...toml.matchAll(/\[\[headers\]\]\s+for = "([^"]+)"\s+\[headers\.values\]\s+Cache-Control = "([^"]+)"/g)].map((m) => ({
+    path: m[1]!,
+    value: m[2]!,
+  }));
+  /** Netlify's rule for a path: `/a/*` covers everything below /a/, any other pattern only itself. */
+  const netlifyRule = (path: string) => rules.find((r) => (r.path.endsWith('/*') ? path.startsWith(r.path.slice(0, -1)) : path === r.path))?.value;
+  const files = (readdirSync(distDir, { recursive: true, withFileTypes: true }) as Dirent[])
+    .filter((d) => d.isFile())
+    .map((d) => `/${relative(distDir, join(d.parentPath, d.name)).split(sep).join('/')}`)
+    .filter((p) => !p.startsWith('/_functions/'));
+
+  it('caches every hashed file for a year on both, and no file without a hash in its name', () => {
+    const hashed = files.filter((p) => p.startsWith('/_astro/') || /^\/pagefind\/(fragment|index|filter)\//.test(p));
+    expect(hashed.length).toBeGreaterThan(10);
+    for (const path of hashed) {
+      expect(cacheControlFor(new URL(path, 'http://x'), ''), path).toBe(IMMUTABLE);
+      expect(netlifyRule(path), path).toBe(IMMUTABLE);
+    }
+    // A year is only safe for a name that changes with the content.
+    const longLived = files.filter((p) => netlifyRule(p) === IMMUTABLE || cacheControlFor(new URL(p, 'http://x'), '') === IMMUTABLE);
+    expect(longLived.filter((p) => !/[._][A-Za-z0-9_-]{7,}\.[a-z_]+$/.test(p))).toEqual([]);
+  });
+
+  it('caches every page for a minute on the Node server, and no longer on Netlify', () => {
+    const pages = files.filter((p) => p.endsWith('.html'));
+    expect(pages.length).toBeGreaterThan(500);
+    const longer: string[] = [];
+    for (const path of pages) {
+      const address = path.replace(/index\.html$/, '');
+      expect(cacheControlFor(new URL(address, 'http://x'), 'text/html; charset=utf-8'), path).toBe(SHORT);
+      const rule = netlifyRule(address);
+      if (rule !== undefined && rule !== SHORT) longer.push(`${address}: ${rule}`);
+    }
+    expect(longer).toEqual([]);
+  });
+
+  it('serves a real verification page and bundle over HTTP compressed, with those lifetimes', async () => {
+    const server = await startServer({ distDir, port: 0 });
+    try {
+      const no = readdirSync(join(distDir, 'verify')).sort()[0]!;
+      const page = await get(`${server.url}/verify/${encodeURIComponent(no)}/`, { 'accept-encoding': 'br, gzip' });
+      expect(page.status).toBe(200);
+      expect(page.headers['content-encoding']).toBe('br');
+      expect(page.headers['cache-control']).toBe(SHORT);
+      expect(brotliDecompressSync(page.body).toString()).toBe(readFileSync(join(distDir, 'verify', no, 'index.html'), 'utf8'));
+      const bundle = files.find((p) => p.startsWith('/_astro/') && p.endsWith('.js'))!;
+      const js = await get(`${server.url}${bundle}`, { 'accept-encoding': 'gzip' });
+      expect(js.headers['cache-control']).toBe(IMMUTABLE);
+      expect(gunzipSync(js.body).toString()).toBe(readFileSync(join(distDir, bundle), 'utf8'));
+    } finally {
+      await server.close();
+    }
   });
 });

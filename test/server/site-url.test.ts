@@ -3,7 +3,6 @@
  * so the QR codes and the links in mail lead back to it. In production (SITE_URL set), the first request for
  * another host is logged once, with both values.
  */
-import { simpleParser } from '../complaints/parse.ts';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -17,6 +16,7 @@ import { chromiumAvailable, launchChromium } from '../support/browser.ts';
 import { decodeQr } from '../portal/helpers.ts';
 import { distDir, siteBuilt } from '../support/site.ts';
 import { startSmtp, tempDir } from '../complaints/support.ts';
+import { simpleParser } from '../complaints/parse.ts';
 
 const root = join(import.meta.dirname, '../..');
 const children: ChildProcess[] = [];
@@ -58,6 +58,33 @@ describe('SITE_URL at run time', () => {
     } finally {
       await server.close();
       await app.close();
+      rmSync(varDir, { recursive: true, force: true });
+    }
+  });
+
+  it.skipIf(!siteBuilt())('watches the Host by itself when SITE_URL is set (production), and not on a local run without it', async () => {
+    const varDir = tempDir('gongshi-host-env-');
+    const base = { VAR_DIR: varDir, CONTENT_DIR: join(root, 'content'), OUT_DIR: distDir, SECRET: 'k'.repeat(48) };
+    try {
+      for (const [env, expected] of [
+        [{ ...base, SITE_URL: 'https://gongshi.example' }, 1],
+        [base, 0],
+      ] as const) {
+        const lines: string[] = [];
+        const app = await createApp(readSettings(env), { log: (l) => lines.push(l), env: { ...env } });
+        const server = await startServer({ distDir: tempDir('gongshi-empty-'), port: 0, functions: app.functions });
+        try {
+          await getWithHost(`${server.url}/`, 'wrong.example');
+          await getWithHost(`${server.url}/`, 'other.example');
+          const logged = lines.filter((l) => l.includes('Host'));
+          expect(logged, JSON.stringify(env)).toHaveLength(expected);
+          if (expected) expect(logged[0]).toMatch(/wrong\.example.*https:\/\/gongshi\.example/);
+        } finally {
+          await server.close();
+          await app.close();
+        }
+      }
+    } finally {
       rmSync(varDir, { recursive: true, force: true });
     }
   });

@@ -75,3 +75,19 @@ export async function pageWatchingOrigins(stack: Stack): Promise<{ page: Page; t
   });
   return { page, thirdParty };
 }
+
+/**
+ * Fills the complaint form with one valid complaint (the first category the unit's regulation offers; `extra` fills
+ * more fields by selector) and asks for the check step. The form must already show the certificate's match.
+ */
+export async function fillComplaintForm(page: Page, extra: Record<string, string> = {}): Promise<void> {
+  await page.getByLabel('投诉（需留下姓名和电话，会收到办理结果）').check();
+  await page.locator('#f-category').selectOption({ index: 1 });
+  await page.locator('#f-when').fill('2026-11-20');
+  await page.locator('#f-place').fill('示例路口');
+  await page.locator('#f-description').fill('对方在没有执法人员在场时单独扣押了我的三轮车，并要求当场交钱。');
+  await page.locator('#f-name').fill('测试市民');
+  await page.locator('#f-phone').fill('13900000000');
+  for (const [selector, value] of Object.entries(extra)) await page.locator(selector).fill(value);
+  await page.getByRole('button', { name: '下一步：核对' }).click();
+}

@@ -2,7 +2,6 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { DIRECTORY_FILE, directoryFileOf, directoryFileSchema } from '../../core/directory.ts';
 import { NAME_WITHHELD } from '../../core/labels.ts';
-import { DEFAULT_RETENTION_YEARS } from '../../import/policy/disclosure.ts';
 import type { Site } from '../../import/site.ts';
 import { chinaToday, nameWithheld } from '../portal/public-view.ts';
 
@@ -12,12 +11,12 @@ import { chinaToday, nameWithheld } from '../portal/public-view.ts';
  * else of the roster. Written to a temporary name and renamed, so a reader never sees half a file.
  */
 export async function writeDirectoryFile(
-  site: Pick<Site, 'registry' | 'regulations' | 'roster' | 'holidays' | 'policy'> & Partial<Pick<Site, 'disclosure'>>,
+  site: Pick<Site, 'registry' | 'regulations' | 'roster' | 'holidays' | 'policy'>,
   outDir: string,
   builtAt = new Date(),
 ): Promise<string> {
   // Past the retention period a name is shown nowhere, not even in the file behind the functions.
-  const years = site.disclosure?.retentionYears ?? DEFAULT_RETENTION_YEARS;
+  const years = site.policy.retention.leaversYears;
   const today = chinaToday(builtAt);
   const auxiliaries = site.roster.auxiliaries.map((aux) => (nameWithheld(aux, years, today) ? { ...aux, name: NAME_WITHHELD } : aux));
   const file = directoryFileSchema.parse(

@@ -1,5 +1,5 @@
-import type { DisclosurePolicy, OptionalField } from '../../import/policy/disclosure.ts';
-import { optionalFields } from '../../import/policy/disclosure.ts';
+import type { DisclosurePolicy, OptionalField } from '../../core/policy/disclosure.ts';
+import { optionalFields } from '../../core/policy/disclosure.ts';
 import type { PublicAuxiliary } from '../portal/public-view.ts';
 
 /** Columns every open-data file has: the name, unit and number Lu'an art. 18 names, and status with its dates (platform policy). */

@@ -1,4 +1,4 @@
-import type { DisclosurePolicy } from '../../import/policy/disclosure.ts';
+import type { DisclosurePolicy } from '../../core/policy/disclosure.ts';
 import { ENDED_STATUSES, type Auxiliary, type Employment, type ShownStatus } from '../../core/roster/schema.ts';
 import { addYears } from '../../core/dates.ts';
 

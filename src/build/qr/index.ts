@@ -7,8 +7,8 @@ export function verifyUrl(siteUrl: string, certificateNo: string): string {
 
 /**
  * A QR code as a standalone SVG, black on white for printing: error correction M, 2-module quiet zone.
- * The mask pattern is fixed: letting qrcode try all eight and score them took 0.27 ms a code against 0.08 ms —
- * 19 s of a 100k build. Every decoder reads every mask; the tests decode the codes with jsQR.
+ * The mask pattern is fixed: letting qrcode try all eight and score them makes every code several times slower
+ * (docs/PORTAL.md), and every decoder reads every mask; the tests decode the codes with jsQR.
  */
 export function qrSvg(text: string): Promise<string> {
   return QRCode.toString(text, {

@@ -21,7 +21,7 @@ export const FILTER_STATUS = '状态';
 
 /**
  * Auxiliaries per Pagefind record. Pagefind's metadata file, which every first search loads, lists every record
- * (≈5.5 bytes each, compressed): one record per auxiliary made it 557 KB at 100k. Grouping 16 auxiliaries of the
+ * (a few bytes each): one record per auxiliary made it larger than a first search may load (docs/PORTAL.md). Grouping 16 auxiliaries of the
  * same unit and status (so the filters stay exact), sorted by name, keeps it ~16× smaller; the search page then
  * picks the matching people out of each group (match.ts).
  */

@@ -8,8 +8,8 @@
  *    prefix, so any 2+ character part of the name is a prefix of one of these tokens;
  *  - `x` + enc(name) + `z` for the exact full name: searching it finds exact names only;
  *  - the same `q` suffix tokens for the unit's name and the posts, so a part of those finds them too.
- * The index holds only these tokens, no Chinese text: Chinese text made Pagefind's index writer peak ~300 MB higher
- * at 100k (docs/PORTAL.md).
+ * The index holds only these tokens, no Chinese text: Chinese text raised the peak memory of Pagefind's index writer
+ * (docs/PORTAL.md).
  * Numbers are not in the Pagefind index: they are found in the static number index (lib/portal/shard.ts).
  * The search page turns a query into the same tokens (queryTokens). Bundled into the search page: keep it free of
  * Node imports.

@@ -1,4 +1,6 @@
 import { holidaysSchema, type Holidays } from '../holidays.ts';
+import { contentErrors } from '../content-errors.ts';
+import { messageOf } from '../error-data.ts';
 import { ContentError, formatIssues } from '../friendly-errors.ts';
 
 /**
@@ -27,7 +29,7 @@ export function parseHolidays(input: unknown, where = 'holidays.yaml'): Holidays
   if (!parsed.success) {
     const problems = formatIssues(parsed.error.issues);
     if (input && typeof input === 'object' && ('holidays' in input || 'workdays' in input)) {
-      problems.unshift('节假日须按年份写在 years 下，每年注明出处 source（格式见 docs/CONTENT.md）');
+      problems.unshift(messageOf(contentErrors.HolidaysOldLayout));
     }
     throw new ContentError(where, problems);
   }
@@ -62,7 +64,7 @@ export function isWorkingDay(date: string, calendar: WorkCalendar = WEEKENDS_ONL
 
 /** The date of the `days`-th working day after `date` (that day itself never counts). */
 export function workingDaysAfter(date: string, days: number, calendar: WorkCalendar = WEEKENDS_ONLY): string {
-  if (!Number.isInteger(days) || days < 0) throw new RangeError(`工作日数应为非负整数，收到 ${days}`);
+  if (!Number.isInteger(days) || days < 0) throw new RangeError(`workingDaysAfter: days must be a non-negative integer, got ${days}`);
   let day = date;
   for (let left = days; left > 0; ) {
     day = shiftDate(day, 1);

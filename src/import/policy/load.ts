@@ -1,30 +1,22 @@
-import { readFile } from 'node:fs/promises';
+import { readYamlFile } from '../yaml-file.ts';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { ContentError, formatIssues } from '../../core/friendly-errors.ts';
+import { parseWithFriendlyErrors } from '../../core/friendly-errors.ts';
 import { makeCalendar, type WorkCalendar } from '../../core/policy/calendar.ts';
-import { loadHolidays } from '../holidays/load.ts';
 import { DEFAULT_POLICY, policySchema, type Policy } from '../../core/policy/schema.ts';
+import { loadHolidays } from '../holidays/load.ts';
 
-/** Reads `<contentDir>/policy.yaml`; absent → the defaults. A broken file names the file and each field. */
+export const POLICY_FILE = 'policy.yaml';
+
+/** Checks a policy file's data against the one policy schema; the error names `where` and every wrong field. */
+export function parsePolicy(data: unknown, where: string): Policy {
+  return parseWithFriendlyErrors(policySchema, data ?? {}, where);
+}
+
+/** Reads `<contentDir>/policy.yaml`, the only reader of that file; absent → the defaults. */
 export async function loadPolicy(contentDir: string): Promise<Policy> {
-  const path = join(contentDir, 'policy.yaml');
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return DEFAULT_POLICY;
-    throw new ContentError(path, [`无法读取：${(error as Error).message}`]);
-  }
-  let data: unknown;
-  try {
-    data = parseYaml(text);
-  } catch (error) {
-    throw new ContentError(path, [`YAML 格式错误：${(error as Error).message}`]);
-  }
-  const parsed = policySchema.safeParse(data ?? {});
-  if (parsed.success) return parsed.data;
-  throw new ContentError(path, formatIssues(parsed.error.issues));
+  const path = join(contentDir, POLICY_FILE);
+  const data = await readYamlFile(path, { optional: true });
+  return data === undefined ? DEFAULT_POLICY : parsePolicy(data, path);
 }
 
 /** The holiday calendar of the content folder (holidays.yaml); absent → weekends only (not covered). */

@@ -3,6 +3,8 @@ import { coversAhead, missingYears, type WorkCalendar } from '../../core/policy/
 import { timeLimitLabel, timeLimitSummary } from '../../core/policy/labels.ts';
 import type { Policy } from '../../core/policy/schema.ts';
 import { loadCalendar, loadPolicy } from './load.ts';
+import { contentErrors } from '../../core/content-errors.ts';
+import { withHint } from '../../core/error-data.ts';
 
 /** The policy as the static pages show it, with the holiday coverage as of the build. */
 export interface PolicyView {
@@ -34,7 +36,7 @@ export async function loadPolicyView(contentDir: string, now = new Date()): Prom
 /** The warning the build prints when the holiday calendar does not reach 90 days ahead; undefined when it does. */
 export function calendarWarning(view: Pick<PolicyView, 'missingYears'>): string | undefined {
   if (!view.missingYears.length) return undefined;
-  return `节假日日历 holidays.yaml 未覆盖 ${view.missingYears.join('、')} 年（今后 90 天内）：办理期限只跳过周末，未扣除法定节假日，页面和邮件会如实说明。请按国务院办公厅当年的放假安排通知补上该年，并注明出处（docs/CONTENT.md）。`;
+  return withHint(contentErrors.HolidaysNotCovered, view.missingYears);
 }
 
 const cache = new Map<string, Promise<PolicyView>>();

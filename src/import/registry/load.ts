@@ -1,9 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readYamlFile } from '../yaml-file.ts';
 import { issueMessage } from '../../core/issues.ts';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { ContentError } from '../../core/friendly-errors.ts';
+import { contentErrors } from '../../core/content-errors.ts';
+import { messageOf } from '../../core/error-data.ts';
 import { agencyListSchema, agencySchema, type Agency } from '../../core/registry/schema.ts';
 
 /** The agency registry, indexed; built only through checkRegistry so every reference in it resolves. */
@@ -37,12 +38,12 @@ export function checkRegistry(input: unknown, knownRegulations: ReadonlySet<stri
     const at = `第 ${index + 1} 项（id: ${agency.id}）`;
     const key = agencyNameKey(agency.name);
     const same = byName.get(key);
-    if (byId.has(agency.id)) problems.push(`${at}: id "${agency.id}" 重复`);
-    else if (same) problems.push(`${at}: 名称 "${agency.name}" 与 id "${same.id}" 重复`);
+    if (byId.has(agency.id)) problems.push(messageOf(contentErrors.DuplicateAgencyId, at, agency.id));
+    else if (same) problems.push(messageOf(contentErrors.DuplicateAgencyName, at, agency.name, same.id));
     if (!byId.has(agency.id)) byId.set(agency.id, agency);
     if (!same) byName.set(key, agency);
     if (!knownRegulations.has(agency.regulation)) {
-      problems.push(`${at}: 适用办法 regulation "${agency.regulation}" 未定义（已有：${[...knownRegulations].join('、')}）`);
+      problems.push(messageOf(contentErrors.UnknownRegulation, at, agency.regulation, [...knownRegulations]));
     }
   });
   agencies.forEach((agency, index) => {
@@ -50,12 +51,12 @@ export function checkRegistry(input: unknown, knownRegulations: ReadonlySet<stri
     for (const field of ['parent', 'oversight'] as const) {
       const ref = agency[field];
       if (ref === undefined) continue;
-      if (ref === agency.id) problems.push(`${at}: ${field} 不能指向自身`);
-      else if (!byId.has(ref)) problems.push(`${at}: ${field} "${ref}" 不存在`);
+      if (ref === agency.id) problems.push(messageOf(contentErrors.SelfReference, at, field));
+      else if (!byId.has(ref)) problems.push(messageOf(contentErrors.MissingReference, at, field, ref));
     }
   });
-  for (const cycle of findCycles(agencies, 'parent')) problems.push(`上级机关 parent 关系成环：${cycle.join(' → ')}`);
-  for (const cycle of findCycles(agencies, 'oversight')) problems.push(`监督机关 oversight 关系成环：${cycle.join(' → ')}`);
+  for (const cycle of findCycles(agencies, 'parent')) problems.push(messageOf(contentErrors.ParentCycle, cycle));
+  for (const cycle of findCycles(agencies, 'oversight')) problems.push(messageOf(contentErrors.OversightCycle, cycle));
   if (problems.length) throw new ContentError(where, problems);
   return { agencies, byId, byName };
 }
@@ -68,7 +69,7 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const id = entry && typeof entry === 'object' && typeof entry.id === 'string' ? `（id: ${entry.id}）` : '';
   const field = rest.length ? `的 ${rest.map(String).join('.')}` : '';
   const message =
-    issue.code === 'invalid_type' && rest.length === 0 ? '每一项应是一个机关（id、name、region…）' : issueMessage(issue, Object.keys(agencySchema.shape));
+    issue.code === 'invalid_type' && rest.length === 0 ? messageOf(contentErrors.AgencyNotAnObject) : issueMessage(issue, Object.keys(agencySchema.shape));
   return `第 ${index + 1} 项${id}${field}：${message}`;
 }
 
@@ -95,17 +96,5 @@ function findCycles(agencies: readonly Agency[], link: 'parent' | 'oversight'): 
 
 export async function loadRegistry(contentDir: string, knownRegulations: ReadonlySet<string>): Promise<Registry> {
   const path = join(contentDir, 'agencies.yaml');
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new ContentError(path, [`无法读取文件：${(error as Error).message}`]);
-  }
-  let data: unknown;
-  try {
-    data = parseYaml(text);
-  } catch (error) {
-    throw new ContentError(path, [`YAML 格式错误：${(error as Error).message}`]);
-  }
-  return checkRegistry(data, knownRegulations, path);
+  return checkRegistry(await readYamlFile(path), knownRegulations, path);
 }

@@ -1,9 +1,11 @@
+import { readYamlFile } from '../yaml-file.ts';
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import type { z } from 'zod';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { ContentError } from '../../core/friendly-errors.ts';
+import { contentErrors } from '../../core/content-errors.ts';
+import { messageOf } from '../../core/error-data.ts';
 import { formatIssue, issuePath } from '../../core/issues.ts';
 import {
   readingsTableSchema,
@@ -35,17 +37,17 @@ export async function loadRegulations(contentDir: string): Promise<Map<string, R
   try {
     names = (await readdir(dir)).filter((n) => n.endsWith('.yaml') && n !== READINGS_FILE).sort();
   } catch (error) {
-    throw new ContentError(dir, [`无法读取办法目录：${(error as Error).message}`]);
+    throw new ContentError(dir, [messageOf(contentErrors.RegulationsDirUnreadable, (error as Error).message)]);
   }
   const regulations = new Map<string, Regulation>();
   for (const name of names) {
     const path = join(dir, name);
-    const data = await readYaml(path);
+    const data = await readYamlFile(path);
     const parsed = regulationSchema.safeParse(data);
     if (!parsed.success) throw new ContentError(path, parsed.error.issues.map(describeIssue));
     const regulation = parsed.data as Regulation;
     const expected = name.replace(/\.yaml$/, '');
-    if (regulation.id !== expected) throw new ContentError(path, [`id "${regulation.id}" 应与文件名 "${expected}" 一致`]);
+    if (regulation.id !== expected) throw new ContentError(path, [messageOf(contentErrors.RegulationIdMismatch, regulation.id, expected)]);
     const problems = checkReferences(regulation);
     if (problems.length) throw new ContentError(path, problems);
     regulations.set(regulation.id, regulation);
@@ -54,29 +56,20 @@ export async function loadRegulations(contentDir: string): Promise<Map<string, R
   return regulations;
 }
 
-async function readYaml(path: string): Promise<unknown> {
-  try {
-    return parseYaml(await readFile(path, 'utf8'));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ContentError(path, ['文件不存在']);
-    throw new ContentError(path, [`YAML 格式错误：${(error as Error).message}`]);
-  }
-}
-
 /** Unique ids; categories and status articles name provisions of the right lists. */
 function checkReferences(regulation: Regulation): string[] {
   const problems: string[] = [];
   const listOf = new Map<string, RegulationListName>();
   for (const list of regulationListNames) {
     regulation[list].forEach((p, i) => {
-      if (listOf.has(p.id)) problems.push(`${list}.${i}.id: "${p.id}" 重复`);
+      if (listOf.has(p.id)) problems.push(messageOf(contentErrors.DuplicateProvisionId, `${list}.${i}.id`, p.id));
       else listOf.set(p.id, list);
     });
   }
   const refer = (where: string, id: string, allowed: readonly RegulationListName[]) => {
     const list = listOf.get(id);
-    if (!list) problems.push(`${where}: 没有 id 为 "${id}" 的条文`);
-    else if (!allowed.includes(list)) problems.push(`${where}: "${id}" 在 ${list} 中，这里只能引用 ${allowed.join('、')} 中的条文`);
+    if (!list) problems.push(messageOf(contentErrors.UnknownProvision, where, id));
+    else if (!allowed.includes(list)) problems.push(messageOf(contentErrors.ProvisionInWrongList, where, id, list, allowed));
   };
   regulation.complaintCategories.auxiliary.forEach((id, i) => refer(`complaintCategories.auxiliary.${i}`, id, AUXILIARY_CATEGORY_LISTS));
   regulation.complaintCategories.agency.forEach((id, i) => refer(`complaintCategories.agency.${i}`, id, ['agencyDuties']));
@@ -91,7 +84,7 @@ function checkReferences(regulation: Regulation): string[] {
 async function attachReadings(path: string, regulations: ReadonlyMap<string, Regulation>): Promise<void> {
   // Without a table no reading is shown: the verbatim text stands alone.
   if (!existsSync(path)) return;
-  const parsed = readingsTableSchema.safeParse(await readYaml(path));
+  const parsed = readingsTableSchema.safeParse(await readYamlFile(path));
   if (!parsed.success)
     throw new ContentError(
       path,
@@ -102,13 +95,13 @@ async function attachReadings(path: string, regulations: ReadonlyMap<string, Reg
   parsed.data.forEach((row, i) => {
     const where = `第 ${i + 1} 行（${row.regulation} ${row.article}）`;
     const regulation = regulations.get(row.regulation);
-    if (!regulation) return problems.push(`${where}: 没有 id 为 "${row.regulation}" 的办法`);
+    if (!regulation) return problems.push(messageOf(contentErrors.ReadingUnknownRegulation, where, row.regulation));
     const matches = provisionsOf(regulation).filter((p) => p.article === row.article && p.text === row.text);
     if (matches.length === 0) {
-      return problems.push(`${where}: 该办法中没有条款序号和原文都与这一行一致的条文（原文或序号改过后，解读须重新审阅并更新这一行）`);
+      return problems.push(messageOf(contentErrors.ReadingMatchesNoProvision, where));
     }
     for (const p of matches) {
-      if (seen.has(p)) problems.push(`${where}: 这一条文已有解读（每条只能有一行）`);
+      if (seen.has(p)) problems.push(messageOf(contentErrors.ReadingTwice, where));
       seen.add(p);
       p.reading = row.reading;
     }
@@ -119,7 +112,7 @@ async function attachReadings(path: string, regulations: ReadonlyMap<string, Reg
 /** Reads the readings table alone (for the test that every reading shown comes from it). */
 export async function loadReadingsTable(contentDir: string): Promise<ReadingRow[]> {
   const path = join(contentDir, 'regulations', READINGS_FILE);
-  const parsed = readingsTableSchema.safeParse(await readYaml(path));
+  const parsed = readingsTableSchema.safeParse(await readYamlFile(path));
   if (!parsed.success)
     throw new ContentError(
       path,
@@ -131,7 +124,7 @@ export async function loadReadingsTable(contentDir: string): Promise<ReadingRow[
 /** A `deadlines` key left over from when deadlines lived here: say where it went. */
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys' && issue.keys.includes('deadlines')) {
-    return `${issuePath(issue)}: deadlines 不再写在办法文件里，请移到 policy.yaml 的 handling 一节（办理时限是本平台的规则，不是办法的规定）`;
+    return messageOf(contentErrors.DeadlinesMoved, issuePath(issue));
   }
   return formatIssue(issue);
 }

@@ -1,5 +1,7 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import type { Table, TableError, TableRow } from './table.ts';
+import { withHint } from '../../core/error-data.ts';
+import { rosterErrors } from './errors.ts';
 
 /**
  * Reads decoded CSV text with csv-parse: quoted fields, CRLF/LF/CR, embedded newlines, ragged rows. Tab is the
@@ -29,10 +31,7 @@ export function csvTable(text: string): Table {
         });
       } catch (error) {
         if (!(error instanceof CsvError)) throw error;
-        const reason =
-          error.code === 'CSV_QUOTE_NOT_CLOSED'
-            ? 'CSV 格式错误：从这一行开始的引号没有闭合（可能是单元格中多了一个英文双引号 "）'
-            : 'CSV 格式错误：引号使用不正确（带引号的单元格应整格用英文双引号括起，格内的双引号写成两个 ""）';
+        const reason = error.code === 'CSV_QUOTE_NOT_CLOSED' ? withHint(rosterErrors.CsvQuoteNotClosed) : withHint(rosterErrors.CsvBadQuotes);
         return { reason, row: number + 1 };
       }
       return undefined;

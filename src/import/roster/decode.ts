@@ -1,5 +1,7 @@
 /** The encodings a clerk's CSV export arrives in, as reported to them. */
 export type TextEncodingName = 'UTF-8' | 'UTF-8 (BOM)' | 'GB18030' | 'UTF-16LE (BOM)' | 'UTF-16BE (BOM)';
+import { withHint } from '../../core/error-data.ts';
+import { rosterErrors } from './errors.ts';
 
 export type DecodeResult = { ok: true; text: string; encoding: TextEncodingName } | { ok: false; reason: string };
 
@@ -20,14 +22,14 @@ export function decodeText(bytes: Uint8Array): DecodeResult {
   if (mixed) return { ok: false, reason: mixed };
   const gb = strict('gb18030', bytes, 'GB18030');
   if (gb.ok) return gb;
-  return { ok: false, reason: '无法识别文件编码：既不是 UTF-8 也不是 GB18030/GBK，请在 Excel 中另存为“CSV UTF-8”或 XLSX' };
+  return { ok: false, reason: withHint(rosterErrors.UnknownEncoding) };
 }
 
 function strict(label: string, bytes: Uint8Array, encoding: TextEncodingName): DecodeResult {
   try {
     return { ok: true, text: new TextDecoder(label, { fatal: true, ignoreBOM: true }).decode(bytes), encoding };
   } catch {
-    return { ok: false, reason: `文件不是有效的 ${encoding} 编码` };
+    return { ok: false, reason: withHint(rosterErrors.InvalidEncoding, encoding) };
   }
 }
 
@@ -49,5 +51,5 @@ function mostlyUtf8(bytes: Uint8Array): string | undefined {
   }
   if (bad === 0 || bad * 20 > wide) return undefined;
   const line = text.slice(0, firstBad).split('\n').length;
-  return `文件是 UTF-8 编码，但有 ${bad} 处无效字节（第一处在文本第 ${line} 行），可能混入了其他编码的文字：请在 Excel 中另存为“CSV UTF-8”后再放入`;
+  return withHint(rosterErrors.MixedEncoding, bad, line);
 }

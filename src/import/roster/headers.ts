@@ -1,6 +1,8 @@
 import { toHalfWidth } from '../../core/text.ts';
 import { fieldLabels, headerAliases, rosterFields, type RosterField } from './fields.ts';
 import { columnLabel } from './problems.ts';
+import { withHint } from '../../core/error-data.ts';
+import { rosterErrors } from './errors.ts';
 
 /** Headers compare after full-width → half-width and with all whitespace (also line breaks in a cell) removed. */
 export function headerKey(text: string): string {
@@ -49,7 +51,7 @@ export function matchHeaders(headerCells: readonly string[], mappingColumns: Rea
     const earlier = columns.get(field);
     if (earlier) {
       droppedIndexes.add(index);
-      problems.push({ column: label, reason: `与 ${earlier.label}都是「${fieldLabels[field]}」列，只能保留一列（删去一列或在映射文件中改指其他列）` });
+      problems.push({ column: label, reason: withHint(rosterErrors.DuplicateColumn, earlier.label, fieldLabels[field]) });
       return;
     }
     columns.set(field, { index, label });

@@ -16,6 +16,8 @@ import { readPreamble, type Preamble } from './preamble.ts';
 import type { AuxiliaryStatus } from '../../core/roster/schema.ts';
 import type { RawCell, TableRow } from './table.ts';
 import type { AsOfSource, RosterFileReport, RosterResult, RosterSource } from './types.ts';
+import { withHint } from '../../core/error-data.ts';
+import { rosterErrors } from './errors.ts';
 
 const REQUIRED: readonly RosterField[] = ['name', 'certificateNo'];
 
@@ -40,8 +42,8 @@ export async function importRosters(sources: readonly RosterSource[], registry: 
       if (first) {
         const reason =
           first.certificateNo === auxiliary.certificateNo
-            ? `证件编号重复：与 ${first.file} 第 ${first.row} 行相同`
-            : `证件编号与 ${first.file} 第 ${first.row} 行的「${first.certificateNo}」只差分隔符，查询时无法区分`;
+            ? withHint(rosterErrors.DuplicateCertificate, first.file, first.row)
+            : withHint(rosterErrors.CertificateOnlySeparators, first.file, first.row, first.certificateNo);
         problems.push({ file: source.file, row, column, value: auxiliary.certificateNo, reason });
         continue;
       }
@@ -93,7 +95,7 @@ async function importFile(
   for (const stray of source.strayMappingFiles ?? []) {
     problems.push({
       file: stray,
-      reason: '映射文件没有同名的名单文件，不会被使用：映射文件应与名单同名，如 城管局-2026-11-01.xlsx 对应 城管局-2026-11-01.mapping.yaml',
+      reason: withHint(rosterErrors.MappingWithoutRoster),
     });
   }
   if (source.readError !== undefined) {
@@ -104,7 +106,7 @@ async function importFile(
   if (mapping === null) return done;
 
   if (source.bytes.length === 0) {
-    problems.push({ file, reason: '文件为空' });
+    problems.push({ file, reason: withHint(rosterErrors.EmptyFile) });
     return done;
   }
   const opened = await openTable(source, mapping, report);
@@ -192,18 +194,18 @@ async function importFile(
   if (!header) {
     if (readError) return done;
     if (mapping.headerRow) {
-      problems.push({ file, row: mapping.headerRow, reason: `映射文件指定的表头行第 ${mapping.headerRow} 行是空的` });
+      problems.push({ file, row: mapping.headerRow, reason: withHint(rosterErrors.MappingHeaderRowEmpty, mapping.headerRow) });
       return done;
     }
     const candidate = bestCandidate(looked, mapping);
     if (!candidate) {
-      problems.push({ file, reason: '文件中没有任何内容（找不到表头行）' });
+      problems.push({ file, reason: withHint(rosterErrors.NoContent) });
       return done;
     }
     if (candidate.score === 0) {
       problems.push({
         file,
-        reason: `在前 ${HEADER_SEARCH_ROWS} 行中没有找到表头行：表头行须同时有「姓名」和「证件编号」两列（查看过的行、认得的表头和可以照着改的映射文件见检查结果中该文件下方）`,
+        reason: withHint(rosterErrors.NoHeaderRow, HEADER_SEARCH_ROWS),
       });
     } else readHeaderRow(candidate.row.cells, candidate.row.number, mapping, file, problems, readPreamble(looked, registry, resolveAgency).agency);
     report.mappingHelp = mappingHelp(file, looked, candidate.score ? candidate.row : likelyHeader(looked), {
@@ -222,7 +224,7 @@ async function importFile(
   report.rows = records.length;
   report.agencyIds = [...agencyIds].sort();
   if (header.usable && !readError && records.length === 0 && badRows === 0) {
-    problems.push({ file, row: header.number, reason: '表头下面没有任何人员数据' });
+    problems.push({ file, row: header.number, reason: withHint(rosterErrors.NoDataRows) });
   }
   return done;
 }
@@ -270,8 +272,7 @@ function resolveAsOf(file: string, mapping: RosterMapping, preamble: Preamble, r
   else if (complain) {
     problems.push({
       file,
-      reason:
-        '无法确定名单日期：请在表头上方写明“填报日期：2026年11月1日”，或在文件名中写上日期（如 城管局-2026-11-01.csv），或在映射文件中写 asOf: 2026-11-01',
+      reason: withHint(rosterErrors.NoAsOf),
     });
   }
 }
@@ -301,7 +302,7 @@ function readHeaderRow(
   const filled = cells.filter((c) => cellText(c).trim() !== '').length;
   const unusable = { number, width: 0, columns: new Map(), dropped: [], unnamed: [], usable: false, repeats: () => false };
   if (filled === 0) {
-    problems.push({ file, row: number, reason: `映射文件指定的表头行第 ${number} 行是空的` });
+    problems.push({ file, row: number, reason: withHint(rosterErrors.MappingHeaderRowEmpty, number) });
     return unusable;
   }
   const headerTexts = cells.map((c) => cellText(c));
@@ -310,13 +311,13 @@ function readHeaderRow(
   // A mapped header that is not there would silently lose a column (e.g. every status read as 在岗).
   const present = new Set(headerTexts.map(headerKey));
   for (const mapped of Object.keys(mapping.columns ?? {})) {
-    if (!present.has(headerKey(mapped))) problems.push({ file, row: number, reason: `映射文件 columns 中的表头「${mapped}」在这一行中找不到` });
+    if (!present.has(headerKey(mapped))) problems.push({ file, row: number, reason: withHint(rosterErrors.MappingHeaderMissing, mapped) });
   }
   const required = mapping.agency === undefined && !sheetAgency ? [...REQUIRED, 'agency' as const] : REQUIRED;
   const missing = required.filter((f) => !match.columns.has(f));
   for (const field of missing) {
     const lookalike = lookalikeHeader(headerTexts, field);
-    const hint = lookalike ? `（${columnLabel(lookalike.index, lookalike.header)}像是这一列，但表头须与上述写法完全一致）` : '';
+    const hint = lookalike ? withHint(rosterErrors.LookalikeColumn, columnLabel(lookalike.index, lookalike.header)) : '';
     problems.push({ file, row: number, reason: missingColumnReason(field) + hint });
   }
   if (!match.columns.has('agency') && mapping.agency === undefined && sheetAgency && !sheetAgency.agency) {
@@ -324,7 +325,7 @@ function readHeaderRow(
       file,
       row: sheetAgency.row,
       value: sheetAgency.text,
-      reason: '表中没有「单位」列，表头上方写的单位在 agencies.yaml 中找不到：请写机关的完整名称，或在映射文件中用 agency 写明机关 id',
+      reason: withHint(rosterErrors.SheetAgencyUnknown),
     });
   }
   const nameKey = headerKey(headerTexts[match.columns.get('name')?.index ?? -1] ?? '');
@@ -345,8 +346,7 @@ function readHeaderRow(
 
 function missingColumnReason(field: RosterField): string {
   const aliases = headerAliases[field].map((a) => `「${a}」`).join('、');
-  const extra = field === 'agency' ? '；或在映射文件中用 agency 指定全部人员所属的单位' : '';
-  return `缺少必需的「${fieldLabels[field]}」列：表头应为${aliases}之一，或在映射文件 columns 中指定${extra}`;
+  return withHint(rosterErrors.MissingColumn, fieldLabels[field], aliases, field === 'agency');
 }
 
 /** A date in the file name: `…2026-11-01…` or `…20261101…`. */

@@ -4,6 +4,8 @@ import { dirname, join, relative, sep } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { mappingPathFor } from './mapping.ts';
 import type { RosterSource } from './types.ts';
+import { withHint } from '../../core/error-data.ts';
+import { rosterErrors } from './errors.ts';
 
 export { importRosters, asOfFromFileName } from './import.ts';
 export type { RosterSource, RosterFileReport, RosterResult } from './types.ts';
@@ -49,7 +51,11 @@ export async function readRosterSources(paths: readonly string[], contentDir: st
     try {
       source = { file, bytes: new Uint8Array(await readFile(path)) };
     } catch (error) {
-      return { file, bytes: new Uint8Array(), readError: `无法读取文件：${(error as NodeJS.ErrnoException).code ?? (error as Error).message}` };
+      return {
+        file,
+        bytes: new Uint8Array(),
+        readError: withHint(rosterErrors.FileUnreadable, (error as NodeJS.ErrnoException).code ?? (error as Error).message),
+      };
     }
     const mappingPath = mappingPathFor(path);
     let mappingText: string | undefined;
@@ -58,7 +64,7 @@ export async function readRosterSources(paths: readonly string[], contentDir: st
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
         source.mappingFile = displayPath(mappingPath, contentDir);
-        source.mappingError = `无法读取映射文件：${(error as Error).message}`;
+        source.mappingError = withHint(rosterErrors.MappingUnreadable, (error as Error).message);
       }
     }
     if (mappingText !== undefined) {
@@ -66,7 +72,7 @@ export async function readRosterSources(paths: readonly string[], contentDir: st
       try {
         source.mapping = parseYaml(mappingText) ?? {};
       } catch (error) {
-        source.mappingError = `映射文件不是有效的 YAML：${(error as Error).message}`;
+        source.mappingError = withHint(rosterErrors.MappingNotYaml, (error as Error).message);
       }
     }
     const folder = dirname(path);

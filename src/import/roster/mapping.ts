@@ -6,8 +6,10 @@ import type { Registry } from '../registry/load.ts';
 import { rosterFields } from './fields.ts';
 import type { RosterProblem } from './problems.ts';
 import type { RosterSource } from './types.ts';
+import { withHint } from '../../core/error-data.ts';
+import { rosterErrors } from './errors.ts';
 
-const HEADER_ROW_MESSAGE = 'headerRow 应为正整数（表头所在的行号）';
+const HEADER_ROW_MESSAGE = withHint(rosterErrors.MappingHeaderRow);
 
 /** `<roster>.mapping.yaml` next to a roster export: how to read an export that the aliases alone do not cover. */
 export const rosterMappingSchema = z
@@ -18,10 +20,16 @@ export const rosterMappingSchema = z
     asOf: isoDate.optional(),
     /** Extra header text → field. */
     columns: z
-      .record(z.string().min(1, { message: '表头不能为空' }), z.enum(rosterFields, { message: `字段名应为以下之一：${rosterFields.join(', ')}` }))
+      .record(
+        z.string().min(1, { message: withHint(rosterErrors.MappingHeaderEmpty) }),
+        z.enum(rosterFields, { message: withHint(rosterErrors.MappingFieldUnknown, rosterFields) }),
+      )
       .optional(),
     /** XLSX sheet to read; default the first visible one. */
-    sheet: z.string().min(1, { message: '工作表名不能为空' }).optional(),
+    sheet: z
+      .string()
+      .min(1, { message: withHint(rosterErrors.MappingSheetEmpty) })
+      .optional(),
     /** 1-based header row; default the first non-empty row. */
     headerRow: z.number({ message: HEADER_ROW_MESSAGE }).int({ message: HEADER_ROW_MESSAGE }).min(1, { message: HEADER_ROW_MESSAGE }).optional(),
   })
@@ -51,9 +59,7 @@ export function readMapping(source: RosterSource, registry: Registry, problems: 
       const path = issue.path.map(String).join('.');
       const keys = Object.keys(rosterMappingSchema.shape);
       const reason =
-        issue.code === 'invalid_type' && path === ''
-          ? `映射文件应是由 ${keys.join('、')} 组成的 YAML 映射`
-          : `${path ? `${path}：` : ''}${issueMessage(issue, keys)}`;
+        issue.code === 'invalid_type' && path === '' ? withHint(rosterErrors.MappingNotAMap, keys) : `${path ? `${path}：` : ''}${issueMessage(issue, keys)}`;
       problems.push({ file: mappingFile, reason });
     }
     return null;
@@ -61,11 +67,11 @@ export function readMapping(source: RosterSource, registry: Registry, problems: 
   const mapping = parsed.data;
   const privateHeaders = Object.entries(mapping.columns ?? {}).filter(([header]) => PRIVATE_HEADER.test(header));
   for (const [header, field] of privateHeaders) {
-    problems.push({ file: mappingFile, reason: `columns：「${header}」是个人隐私，不能公开，不能指定为 ${field}` });
+    problems.push({ file: mappingFile, reason: withHint(rosterErrors.MappingPrivateColumn, header, field) });
   }
   if (privateHeaders.length) return null;
   if (mapping.agency !== undefined && !registry.byId.has(mapping.agency)) {
-    problems.push({ file: mappingFile, value: mapping.agency, reason: 'agency：在 agencies.yaml 中没有这个 id' });
+    problems.push({ file: mappingFile, value: mapping.agency, reason: withHint(rosterErrors.MappingAgencyUnknown) });
     return null;
   }
   return mapping;

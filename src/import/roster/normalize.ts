@@ -2,6 +2,8 @@ import { isRealIsoDate } from '../../core/dates.ts';
 import { normalizeCertificateNo, toHalfWidth } from '../../core/text.ts';
 import type { Employment } from '../../core/roster/schema.ts';
 import type { RawCell } from './table.ts';
+import { withHint } from '../../core/error-data.ts';
+import { rosterErrors } from './errors.ts';
 
 /** Trimmed, whitespace runs (including line breaks inside a cell) collapsed to one space. */
 export function cleanText(value: string): string {
@@ -31,19 +33,19 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string; hi
 /** normalizeCertificateNo plus the checks that keep it usable in a URL (`/verify/<number>/`). */
 export function parseCertificateNo(value: string): Parsed<string> {
   const normalized = normalizeCertificateNo(value);
-  if (!normalized) return { ok: false, reason: '证件编号为空' };
+  if (!normalized) return { ok: false, reason: withHint(rosterErrors.CertificateEmpty) };
   if (/^\d+(?:\.\d+)?E\+?\d+$/.test(normalized)) {
-    return { ok: false, reason: '证件编号被 Excel 写成了科学计数法，原号码已经丢失：请把该列设为“文本”、重新填入编号后再导出' };
+    return { ok: false, reason: withHint(rosterErrors.CertificateScientific) };
   }
   if (containsResidentIdNumber(normalized)) {
-    return { ok: false, reason: '含有居民身份证号码，不能作为证件编号公开：请检查是否把身份证号一列当成了证件编号', hideValue: true };
+    return { ok: false, reason: withHint(rosterErrors.CertificateIsIdNumber), hideValue: true };
   }
-  if (normalized.length > MAX_CERTIFICATE_LENGTH) return { ok: false, reason: `证件编号过长（最多 ${MAX_CERTIFICATE_LENGTH} 个字符）` };
+  if (normalized.length > MAX_CERTIFICATE_LENGTH) return { ok: false, reason: withHint(rosterErrors.CertificateTooLong, MAX_CERTIFICATE_LENGTH) };
   if (/^="[^"]*"$/.test(normalized)) {
-    return { ok: false, reason: '证件编号写成了 Excel 的 ="…" 形式（公式不会被计算）：请去掉等号和引号，只留编号' };
+    return { ok: false, reason: withHint(rosterErrors.CertificateFormula) };
   }
   if (!CERTIFICATE_PATTERN.test(normalized)) {
-    return { ok: false, reason: '证件编号只能由数字、字母、汉字和中间的连字符 -、下划线 _、点 . 组成' };
+    return { ok: false, reason: withHint(rosterErrors.CertificateCharacters) };
   }
   return { ok: true, value: normalized };
 }
@@ -79,7 +81,7 @@ const SERIAL_MAX = 109574;
 export function parseDate(raw: RawCell, date1904 = false): Parsed<string | undefined> {
   if (typeof raw === 'object' && !(raw instanceof Date)) return { ok: true, value: undefined };
   if (raw instanceof Date) {
-    if (Number.isNaN(raw.getTime())) return { ok: false, reason: `日期无效。${DATE_FORMATS_HINT}` };
+    if (Number.isNaN(raw.getTime())) return { ok: false, reason: withHint(rosterErrors.DateInvalid, DATE_FORMATS_HINT) };
     return { ok: true, value: raw.toISOString().slice(0, 10) };
   }
   if (typeof raw === 'number') return Number.isInteger(raw) && raw >= 1e7 ? parseDateText(String(raw), date1904) : fromSerial(raw, date1904);
@@ -105,17 +107,17 @@ function parseDateText(raw: string, date1904: boolean): Parsed<string | undefine
   if (m) {
     const iso = `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}`;
     if (isRealIsoDate(iso)) return { ok: true, value: iso };
-    return { ok: false, reason: '日期不存在（月份或日期超出范围）' };
+    return { ok: false, reason: withHint(rosterErrors.DateNotReal) };
   }
   if (/^\d{5,6}(?:\.\d+)?$/.test(text)) return fromSerial(Number(text), date1904);
-  return { ok: false, reason: `无法识别的日期。${DATE_FORMATS_HINT}` };
+  return { ok: false, reason: withHint(rosterErrors.DateUnknown, DATE_FORMATS_HINT) };
 }
 
 function fromSerial(serial: number, date1904: boolean): Parsed<string> {
   // In the 1904 date system (old Mac workbooks) serial 0 is 1904-01-01, which is 1462 in the 1900 system.
   const days = Math.floor(serial) + (date1904 ? 1462 : 0);
   if (!Number.isFinite(serial) || days < SERIAL_MIN || days > SERIAL_MAX) {
-    return { ok: false, reason: `无法识别的日期（数字 ${serial} 不是合理的 Excel 日期）。${DATE_FORMATS_HINT}` };
+    return { ok: false, reason: withHint(rosterErrors.DateSerialUnknown, serial, DATE_FORMATS_HINT) };
   }
   return { ok: true, value: new Date(EXCEL_EPOCH_1900 + days * DAY).toISOString().slice(0, 10) };
 }
@@ -144,7 +146,7 @@ export function parseConsent(value: string): Parsed<boolean> {
   if (!word) return { ok: true, value: false };
   if (CONSENT_WORDS.yes.includes(word)) return { ok: true, value: true };
   if (CONSENT_WORDS.no.includes(word)) return { ok: true, value: false };
-  return { ok: false, reason: `无法识别的照片公开同意。可用：${CONSENT_WORDS_HINT}` };
+  return { ok: false, reason: withHint(rosterErrors.ConsentUnknown, CONSENT_WORDS_HINT) };
 }
 
 /** 用工方式; `undefined` for an empty cell. */
@@ -153,7 +155,7 @@ export function parseEmployment(value: string): Parsed<Employment | undefined> {
   if (!word) return { ok: true, value: undefined };
   const employment = EMPLOYMENT_BY_WORD.get(word);
   if (employment) return { ok: true, value: employment };
-  return { ok: false, reason: `无法识别的用工方式。可用：${EMPLOYMENT_WORDS_HINT}` };
+  return { ok: false, reason: withHint(rosterErrors.EmploymentUnknown, EMPLOYMENT_WORDS_HINT) };
 }
 
 /** The text of a cell for a text field: numbers as written, dates as `YYYY-MM-DD`; a refused cell has none. */

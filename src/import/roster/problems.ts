@@ -1,3 +1,6 @@
+import { withHint } from '../../core/error-data.ts';
+import { rosterErrors } from './errors.ts';
+
 /** One thing wrong in a roster, located as precisely as possible: file, row as Excel shows it, column, value. */
 export interface RosterProblem {
   /** Path relative to the content folder. */
@@ -30,7 +33,7 @@ function shorten(value: string): string {
 export class RosterImportError extends Error {
   readonly problems: RosterProblem[];
   constructor(problems: RosterProblem[]) {
-    super(`名单有 ${problems.length} 处问题，未生成网站：\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
+    super(`${withHint(rosterErrors.ImportFailed, problems.length)}\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
     this.name = 'RosterImportError';
     this.problems = problems;
   }

@@ -2,6 +2,8 @@ import type { Registry } from '../registry/load.ts';
 import { formatProblem } from './problems.ts';
 import { STATUS_NAMES } from './status.ts';
 import type { RosterFileReport, RosterResult } from './types.ts';
+import { withHint } from '../../core/error-data.ts';
+import { rosterErrors } from './errors.ts';
 
 /**
  * The roster check's report in words, as `npm run roster:check` prints it and the publishing workspace shows it:
@@ -40,5 +42,5 @@ export function describeAsOf(report: RosterFileReport): string {
 /** The numbered problem lines, or none. */
 export function problemLines(result: Pick<RosterResult, 'problems'>): string[] {
   if (!result.problems.length) return [];
-  return [`发现 ${result.problems.length} 处问题：`, ...result.problems.map((p, i) => `  ${i + 1}. ${formatProblem(p)}`)];
+  return [withHint(rosterErrors.ProblemsFound, result.problems.length), ...result.problems.map((p, i) => `  ${i + 1}. ${formatProblem(p)}`)];
 }

@@ -8,6 +8,8 @@ import { findPrivateNumber, PRIVATE_NUMBER_NAMES } from './private-numbers.ts';
 import { parseStatus } from './status.ts';
 import type { RosterProblem } from './problems.ts';
 import type { CellIssue, RawCell } from './table.ts';
+import { withHint } from '../../core/error-data.ts';
+import { rosterErrors } from './errors.ts';
 
 export interface RowContext {
   file: string;
@@ -33,9 +35,9 @@ export const MAX_NAME_LENGTH = 50;
 export const MAX_FIELD_LENGTH = 200;
 
 const CELL_ISSUES: Record<CellIssue['issue'], (ref: string) => string> = {
-  'no-cached-value': (ref) => `单元格 ${ref} 是公式，但文件里没有保存计算结果（由程序生成的文件常见）：请在 Excel 或 WPS 中打开这个文件、保存一次后再放入`,
-  'external-link': (ref) => `单元格 ${ref} 的公式引用了另一个文件，这样的值不会公开：请把该列“选择性粘贴 → 数值”后再导出`,
-  'error-value': (ref) => `单元格 ${ref} 的值是错误值（如 #N/A、#REF!）：请改正公式或填入内容`,
+  'no-cached-value': (ref) => withHint(rosterErrors.CellNoCachedValue, ref),
+  'external-link': (ref) => withHint(rosterErrors.CellExternalLink, ref),
+  'error-value': (ref) => withHint(rosterErrors.CellErrorValue, ref),
 };
 
 /** An absolute path on the clerk's computer or network (`C:\…`, `\\server\…`, `file:…`): never published. */
@@ -83,49 +85,46 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
     if (field !== 'certificateNo') {
       const kind = findPrivateNumber(value);
       if (kind) {
-        withhold(field, `${fieldLabels[field]}中含有${PRIVATE_NUMBER_NAMES[kind]}，不能公开（此处不引用原值）`);
+        withhold(field, withHint(rosterErrors.PrivateNumber, fieldLabels[field], PRIVATE_NUMBER_NAMES[kind]));
         continue;
       }
     }
     if ((value.includes(':') || value.includes('\\')) && FILE_PATH.test(value)) {
-      withhold(
-        field,
-        `${fieldLabels[field]}中含有电脑上的文件路径，不能公开（此处不引用原值）${field === 'photo' ? '：照片应写成名单文件所在文件夹内的相对路径，如 photos/张三.jpg' : ''}`,
-      );
+      const path = withHint(rosterErrors.FilePath, fieldLabels[field]);
+      withhold(field, field === 'photo' ? `${path}：${withHint(rosterErrors.PhotoNotRelative)}` : path);
       continue;
     }
     const max = field === 'name' ? MAX_NAME_LENGTH : MAX_FIELD_LENGTH;
     // Code units bound code points from above: only a long value is counted character by character.
     const length = value.length > max ? [...value].length : 0;
-    if (length > max) withhold(field, `${fieldLabels[field]}过长：${length} 个字符，最多 ${max} 个`);
+    if (length > max) withhold(field, withHint(rosterErrors.TooLong, fieldLabels[field], length, max));
   }
 
   const name = normalizeName(text('name'));
-  if (!name) problem('name', '姓名为空');
+  if (!name) problem('name', withHint(rosterErrors.NameEmpty));
 
   const certificateText = text('certificateNo');
   const certificateRaw = raw('certificateNo');
   const certificate: Parsed<string> =
     typeof certificateRaw === 'number' && Math.abs(certificateRaw) >= 1e15
-      ? { ok: false, reason: '证件编号在 Excel 中存成了数字，超过 15 位的数字会丢失末尾几位：请把该列设为“文本”、重新填入编号', hideValue: true }
+      ? { ok: false, reason: withHint(rosterErrors.CertificateLongNumber), hideValue: true }
       : parseCertificateNo(certificateText);
   if (!certificate.ok) problem('certificateNo', certificate.reason, certificate.hideValue ? undefined : certificateText);
 
   let agency = ctx.mappingAgency ?? ctx.sheetAgency?.agency;
   const noAgency = (): void => {
     const sheet = ctx.sheetAgency;
-    if (sheet && !sheet.agency)
-      problem('agency', `单位为空，表头上方第 ${sheet.row} 行写的单位「${sheet.text}」在 agencies.yaml 中找不到（应与机关的完整名称一致）`);
-    else problem('agency', '单位为空');
+    if (sheet && !sheet.agency) problem('agency', withHint(rosterErrors.AgencyEmptySheetUnknown, sheet.row, sheet.text));
+    else problem('agency', withHint(rosterErrors.AgencyEmpty));
   };
   if (!ctx.columns.has('agency') && !agency) noAgency();
   if (ctx.columns.has('agency')) {
     const agencyText = text('agency');
     if (agencyText) {
       const found = ctx.resolveAgency(agencyText);
-      if (!found) problem('agency', '在 agencies.yaml 中找不到这个单位（应与机关的 id 或完整名称一致）', agencyText);
+      if (!found) problem('agency', withHint(rosterErrors.AgencyUnknown), agencyText);
       else if (ctx.mappingAgency && found.id !== ctx.mappingAgency.id) {
-        problem('agency', `与映射文件指定的单位「${ctx.mappingAgency.name}」（${ctx.mappingAgency.id}）不一致`, agencyText);
+        problem('agency', withHint(rosterErrors.AgencyMismatch, ctx.mappingAgency.name, ctx.mappingAgency.id), agencyText);
       } else agency = found;
     } else if (!agency) noAgency();
   }
@@ -141,14 +140,14 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
     else if (parsed.value) dates[field as 'statusSince' | 'issuedOn' | 'validUntil'] = parsed.value;
   }
   if (dates.issuedOn && dates.validUntil && dates.validUntil < dates.issuedOn) {
-    problem('validUntil', `有效期至早于发证日期 ${dates.issuedOn}`, dates.validUntil);
+    problem('validUntil', withHint(rosterErrors.ValidBeforeIssued, dates.issuedOn), dates.validUntil);
   }
 
   const employment = parseEmployment(text('employment'));
   if (!employment.ok) problem('employment', employment.reason, text('employment'));
   const dispatcher = text('dispatcher');
   if (dispatcher && employment.ok && employment.value === 'direct') {
-    problem('dispatcher', '用工方式为直接招用，不应填写劳务派遣单位', dispatcher);
+    problem('dispatcher', withHint(rosterErrors.DispatcherForDirect), dispatcher);
   }
 
   const photo = text('photo').replace(/\\/g, '/');
@@ -181,10 +180,10 @@ const PHOTO_EXTENSIONS = /\.(jpe?g|png|webp)$/i;
 
 function checkPhoto(photo: string, existingFiles: ReadonlySet<string> | undefined): string | undefined {
   if (photo.startsWith('/') || /^[a-z]:/i.test(photo) || photo.split('/').some((part) => part === '..' || part === '')) {
-    return '照片应写成名单文件所在文件夹内的相对路径，如 photos/张三.jpg';
+    return withHint(rosterErrors.PhotoNotRelative);
   }
-  if (!PHOTO_EXTENSIONS.test(photo)) return '照片应为 .jpg、.jpeg、.png 或 .webp 文件';
-  if (existingFiles && !existingFiles.has(photo)) return '照片文件不存在（应放在名单文件所在文件夹内）';
+  if (!PHOTO_EXTENSIONS.test(photo)) return withHint(rosterErrors.PhotoType);
+  if (existingFiles && !existingFiles.has(photo)) return withHint(rosterErrors.PhotoMissing);
   return undefined;
 }
 

@@ -1,5 +1,7 @@
 import { toHalfWidth } from '../../core/text.ts';
 import type { AuxiliaryStatus } from '../../core/roster/schema.ts';
+import { withHint } from '../../core/error-data.ts';
+import { rosterErrors } from './errors.ts';
 
 /**
  * The words clerks type in a 状态 column, by the status they mean (docs/ROSTERS.md has the same table).
@@ -72,7 +74,7 @@ function readStatus(value: string): StatusReading {
         const negated = wordAt(chunk, i + skip);
         if (negated) {
           const phrase = chunk.slice(i, i + skip + negated.length);
-          return { ok: false, reason: `「${phrase}」是否定的说法，不能当作「${negated}」：请直接写出状态。可用：${STATUS_WORDS_HINT}` };
+          return { ok: false, reason: withHint(rosterErrors.StatusNegated, phrase, negated, STATUS_WORDS_HINT) };
         }
       }
       const word = wordAt(chunk, i) ?? (ch === '已' ? wordAt(chunk, i + 1) : undefined);
@@ -83,10 +85,10 @@ function readStatus(value: string): StatusReading {
           if (negated)
             return {
               ok: false,
-              reason: `「${chunk}」中有否定的说法「${chunk[j]}${negated}」，不能当作「${negated}」：请直接写出状态。可用：${STATUS_WORDS_HINT}`,
+              reason: withHint(rosterErrors.StatusNegatedInside, chunk, `${chunk[j]}${negated}`, negated, STATUS_WORDS_HINT),
             };
         }
-        return { ok: false, reason: `无法识别的状态。可用：${STATUS_WORDS_HINT}` };
+        return { ok: false, reason: withHint(rosterErrors.StatusUnknown, STATUS_WORDS_HINT) };
       }
       found.push(WORD_STATUS.get(word)!);
       i += word.length + (chunk.startsWith(word, i) ? 0 : 1);
@@ -95,8 +97,13 @@ function readStatus(value: string): StatusReading {
   const distinct = new Set(found);
   if (distinct.size === 1) return { ok: true, value: found[0]! };
   if (distinct.size === 2 && distinct.has('left') && distinct.has('revoked')) return { ok: true, value: 'left' };
-  const names = [...distinct].map((s) => STATUS_NAMES[s]).join('」和「');
-  return { ok: false, reason: `同时写了「${names}」两种状态，无法确定是哪一种（只有“离职”加“证件已收回”按已离职处理）：请只写一种状态` };
+  return {
+    ok: false,
+    reason: withHint(
+      rosterErrors.StatusTwo,
+      [...distinct].map((s) => STATUS_NAMES[s]),
+    ),
+  };
 }
 
 function wordAt(text: string, at: number): string | undefined {

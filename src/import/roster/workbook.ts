@@ -1,5 +1,7 @@
 import type { CellObject, WorkBook, WorkSheet } from '@e965/xlsx';
 import type { OpenResult, RawCell, TableRow } from './table.ts';
+import { withHint } from '../../core/error-data.ts';
+import { rosterErrors } from './errors.ts';
 
 export type WorkbookKind = 'XLSX' | 'XLS' | 'ET';
 
@@ -20,7 +22,7 @@ export async function openWorkbook(bytes: Uint8Array, kind: WorkbookKind, sheetN
   // Loaded on demand: the reader is large and a content folder may hold only CSV files.
   const XLSX = await import('@e965/xlsx');
   const label = kind === 'XLSX' ? '.xlsx' : kind === 'XLS' ? '.xls' : '.et';
-  const broken = `无法读取 ${label} 文件：文件已损坏或格式不对，请在 Excel 或 WPS 中打开后另存为 .xlsx`;
+  const broken = withHint(rosterErrors.WorkbookBroken, label);
   if (bytes[0] === 0xd0 && bytes[1] === 0xcf) {
     // A compound file must hold a workbook stream: otherwise the reader would fall back to reading its bytes as text.
     let streams: string[];
@@ -30,7 +32,7 @@ export async function openWorkbook(bytes: Uint8Array, kind: WorkbookKind, sheetN
       return { ok: false, reason: broken };
     }
     if (streams.includes('EncryptionInfo') || streams.includes('EncryptedPackage')) {
-      return { ok: false, reason: '这是设置了打开密码的工作簿：请在 Excel 或 WPS 中取消密码后再放入' };
+      return { ok: false, reason: withHint(rosterErrors.WorkbookPassword) };
     }
     if (!streams.some((name) => /^(Workbook|Book)$/i.test(name))) return { ok: false, reason: broken };
   }
@@ -51,7 +53,7 @@ export async function openWorkbook(bytes: Uint8Array, kind: WorkbookKind, sheetN
     });
   } catch (error) {
     const message = String((error as Error)?.message ?? '');
-    if (/password|encrypt/i.test(message)) return { ok: false, reason: '这是设置了打开密码的工作簿：请在 Excel 或 WPS 中取消密码后再放入' };
+    if (/password|encrypt/i.test(message)) return { ok: false, reason: withHint(rosterErrors.WorkbookPassword) };
     return { ok: false, reason: broken };
   }
   const names = workbook.SheetNames;
@@ -60,8 +62,8 @@ export async function openWorkbook(bytes: Uint8Array, kind: WorkbookKind, sheetN
   const name = sheetName ?? visible[0] ?? names[0];
   const sheet = name === undefined ? undefined : workbook.Sheets[name];
   if (!sheet || name === undefined) {
-    if (sheetName === undefined) return { ok: false, reason: '工作簿中没有工作表' };
-    return { ok: false, reason: `工作簿中没有名为「${sheetName}」的工作表（已有：${names.join('、')}）` };
+    if (sheetName === undefined) return { ok: false, reason: withHint(rosterErrors.NoSheets) };
+    return { ok: false, reason: withHint(rosterErrors.SheetMissing, sheetName, names) };
   }
   const date1904 = Boolean(workbook.Workbook?.WBProps?.date1904);
   const format = XLSX.SSF;

@@ -1,4 +1,6 @@
 import type { Entry, ZipFile } from 'yauzl';
+import { withHint } from '../../core/error-data.ts';
+import { rosterErrors } from './errors.ts';
 
 /**
  * Limits for a zipped workbook (XLSX, and WPS files saved as XLSX). A real 100,000-row roster has ~16 entries,
@@ -34,19 +36,17 @@ export async function checkZipLimits(
       ),
     );
   } catch {
-    return '无法读取文件：文件已损坏或不是有效的工作簿（压缩包结构错误）';
+    return withHint(rosterErrors.ZipStructure);
   }
-  const refuse = (what: string): string =>
-    `文件异常：${what}，超出了允许的范围（可能是损坏的文件或“压缩炸弹”），未读取。请在 Excel 或 WPS 中打开后重新另存为 .xlsx，或另存为 CSV`;
   if (zip.entryCount > limits.maxEntries) {
     zip.close();
-    return refuse(`压缩包中有 ${zip.entryCount} 个文件（最多 ${limits.maxEntries} 个）`);
+    return withHint(rosterErrors.ZipTooManyEntries, zip.entryCount, limits.maxEntries);
   }
   let expanded = 0;
   const tooBig = (entry: Entry, size: number): string | undefined => {
-    if (expanded + size > limits.maxExpandedBytes) return refuse(`解压后超过 ${Math.round(limits.maxExpandedBytes / 2 ** 20)} MB`);
+    if (expanded + size > limits.maxExpandedBytes) return withHint(rosterErrors.ZipTooLarge, Math.round(limits.maxExpandedBytes / 2 ** 20));
     if (size > RATIO_APPLIES_ABOVE && size > entry.compressedSize * limits.maxRatio)
-      return refuse(`其中的「${entry.fileName.slice(0, 80)}」压缩比超过 ${limits.maxRatio}:1`);
+      return withHint(rosterErrors.ZipRatio, entry.fileName.slice(0, 80), limits.maxRatio);
     return undefined;
   };
   return new Promise<string | undefined>((resolve) => {
@@ -57,7 +57,7 @@ export async function checkZipLimits(
       zip.close();
       resolve(reason);
     };
-    zip.on('error', () => finish('无法读取文件：文件已损坏或不是有效的工作簿（压缩包结构错误）'));
+    zip.on('error', () => finish(withHint(rosterErrors.ZipStructure)));
     zip.on('end', () => finish(undefined));
     zip.on('entry', (entry: Entry) => {
       if (entry.fileName.endsWith('/')) {
@@ -67,7 +67,7 @@ export async function checkZipLimits(
       const declared = tooBig(entry, entry.uncompressedSize);
       if (declared) return finish(declared);
       zip.openReadStream(entry, (error, stream) => {
-        if (error || !stream) return finish('无法读取文件：文件已损坏（压缩数据错误）');
+        if (error || !stream) return finish(withHint(rosterErrors.ZipData));
         let size = 0;
         stream.on('data', (chunk: Buffer) => {
           size += chunk.length;
@@ -77,7 +77,7 @@ export async function checkZipLimits(
             finish(actual);
           }
         });
-        stream.on('error', () => finish('无法读取文件：文件已损坏（压缩数据与目录中记录的大小不符）'));
+        stream.on('error', () => finish(withHint(rosterErrors.ZipSizeMismatch)));
         stream.on('end', () => {
           expanded += size;
           if (!settled) zip.readEntry();

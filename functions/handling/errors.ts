@@ -1,0 +1,94 @@
+import type { ErrorData } from '../../src/core/error-data.ts';
+import { intakeErrors } from '../complaints/errors.ts';
+
+/**
+ * What an agency's handler or a complainant is told when the handling loop cannot go on: refused action links
+ * (malformed, tampered, used, expired, superseded), a complaint in the wrong state, a refused transfer, and a
+ * failed status lookup. One entry each, in the shape of the intake's catalogue (functions/complaints/errors.ts).
+ * Field-level messages of the action forms stay with their schema in actions.ts.
+ */
+export const handlingErrors = {
+  RefusalTitle: { name: 'RefusalTitle', title: '无法办理', message: '无法办理' },
+  LookupFailedTitle: { name: 'LookupFailedTitle', title: '查询失败', message: '查询失败' },
+  HandlingMethodNotAllowed: { name: 'HandlingMethodNotAllowed', title: '请求方式不对', message: '只接受 GET 和 POST。' },
+  LinkMalformed: {
+    name: 'LinkMalformed',
+    title: '链接不完整',
+    message: '链接不完整或格式不正确，',
+    hint: '请从邮件中完整复制链接。',
+  },
+  LinkBadSignature: {
+    name: 'LinkBadSignature',
+    title: '链接签名无效',
+    message: '链接签名无效：链接可能被修改过，',
+    hint: intakeErrors.EvidenceLinkInvalid.hint,
+  },
+  LinkExpired: {
+    name: 'LinkExpired',
+    title: '链接已过期',
+    message: (when: string, freshLinksTitle: string, freshLinksPath: string) =>
+      `链接已于 ${when} 过期。办理机关可在“${freshLinksTitle}”页面（${freshLinksPath}）凭受理编号和本机关登记的邮箱申请新链接。`,
+  },
+  LinkUsed: { name: 'LinkUsed', title: '链接已使用', message: '此链接已经使用过，每个链接只能使用一次。' },
+  LinkSuperseded: {
+    name: 'LinkSuperseded',
+    title: '链接已失效',
+    message: '该件在此链接发出后已转办过，此链接已失效；',
+    hint: '请使用最近一封邮件中的链接。',
+  },
+  TransferredAway: {
+    name: 'TransferredAway',
+    title: '链接已失效',
+    message: (agencyName: string) => `该件已转由${agencyName}办理，发给原办理机关的链接已失效。`,
+  },
+  ComplaintNotFound: { name: 'ComplaintNotFound', title: '未找到', message: (reference: string) => `未找到受理编号 ${reference}。` },
+  AgencyGone: { name: 'AgencyGone', title: '机关已不在名录中', message: '此链接所属的机关已不在机关名录中。' },
+  Finished: {
+    name: 'Finished',
+    title: '办理已结束',
+    message: (status: string, action: string) => `该件办理已结束（${status}），不能再${action}。`,
+  },
+  WrongState: {
+    name: 'WrongState',
+    title: '当前状态不能这样办理',
+    message: (status: string, action: string, possible: string) => `该件当前状态为“${status}”，不能${action}（当前可以：${possible}）。`,
+  },
+  Conflict: {
+    name: 'Conflict',
+    title: '该件刚刚更新',
+    message: '该件刚刚被其他操作更新，',
+    hint: '请刷新页面后重试。',
+  },
+  TransferUnknown: {
+    name: 'TransferUnknown',
+    title: '转办机关不在名录中',
+    message: (name: string) => `转办机关“${name}”不在机关名录中，`,
+    hint: '请从列表中选择。',
+  },
+  TransferToSelf: { name: 'TransferToSelf', title: '不能转办给本机关', message: '不能转办给本机关，', hint: '请选择其他机关。' },
+  TransferToAccused: {
+    name: 'TransferToAccused',
+    title: '不能转交被反映机关',
+    message: (name: string) => `该件反映的正是${name}本身，不能转交被反映机关自己办理。`,
+  },
+  TransferToAccusedChild: {
+    name: 'TransferToAccusedChild',
+    title: '不能转交被反映机关的下属机关',
+    message: (name: string, accused: string) => `${name}隶属于被反映的${accused}，不能转交被反映机关或其下属机关办理。`,
+  },
+  StatusBadReference: {
+    name: 'StatusBadReference',
+    title: intakeErrors.BadReference.title,
+    message: `${intakeErrors.BadReference.message}。`,
+  },
+  StatusNoCode: { name: 'StatusNoCode', title: intakeErrors.NoTrackingCode.title, message: '请填写查询码。' },
+  StatusNotFound: {
+    name: 'StatusNotFound',
+    title: '受理编号或查询码不正确',
+    message: '受理编号或查询码不正确，',
+    hint: '请核对后重试。',
+  },
+  StatusMethodNotAllowed: { name: 'StatusMethodNotAllowed', title: '请求方式不对', message: '请从“查询办理进度”页面提交。' },
+  StatusFormOnly: { name: 'StatusFormOnly', title: '提交方式不对', message: '只接受网页表单提交。' },
+  StatusTooLong: { name: 'StatusTooLong', title: '提交内容过长', message: '提交内容过长。' },
+} as const satisfies Record<string, ErrorData>;
