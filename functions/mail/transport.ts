@@ -38,13 +38,18 @@ function lazyTransport(make: (nodemailer: Nodemailer) => Transporter) {
   let making: Promise<Transporter> | undefined;
   return {
     get: () => (making ??= import('nodemailer').then((m) => (made = make(m.default)))),
-    close: () => made?.close(),
+    // Closes the connections; the next message makes a new transport (a serverless run closes after draining).
+    close: () => {
+      made?.close();
+      made = undefined;
+      making = undefined;
+    },
   };
 }
 
 /**
  * SMTP over a pool of `connections` kept open between messages (one per send the worker runs at once), instead of
- * a connection, greeting and login per message.
+ * a connection, greeting and login per message. An idle connection is closed after SMTP_TIMEOUTS.socketTimeout.
  */
 function smtpMailer(url: string, connections: number): Mailer {
   const transport = lazyTransport((nodemailer) =>
@@ -55,6 +60,9 @@ function smtpMailer(url: string, connections: number): Mailer {
       ...SMTP_TIMEOUTS,
       pool: true,
       maxConnections: Math.max(1, connections),
+      // A connection lost mid-message fails this attempt (the outbox retries it with backoff) instead of being
+      // re-sent by the pool: one send stays within SMTP_TIMEOUTS, so the lease renewed before it still holds.
+      maxRequeues: 0,
       disableFileAccess: true,
       disableUrlAccess: true,
     } as never),

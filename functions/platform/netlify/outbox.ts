@@ -16,6 +16,8 @@ export default async function handler(): Promise<Response> {
     total += result.sent;
     if (result.claimed === 0 || Date.now() - started > 20_000) break;
   }
+  // A frozen instance must not wake up holding SMTP connections the server has long closed.
+  app.mailer.close();
   console.log(`[outbox] sent ${total}`);
   return new Response(null, { status: 204 });
 }
