@@ -1,17 +1,18 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { complaintFunctions } from '../../functions/complaints/handler.ts';
 import { intakeMailComposer } from '../../functions/complaints/intake-mail.ts';
 import { createMailer, encodedSize, encodedSizeAtMost, type OutgoingMail } from '../../functions/mail/transport.ts';
-import { sendPendingMail } from '../../functions/outbox/worker.ts';
+import { backoffMs, sendPendingMail } from '../../functions/outbox/worker.ts';
 import { createApp } from '../../functions/server/app.ts';
 import { openPostgres } from '../../functions/store/postgres.ts';
 import { openSqlite } from '../../functions/store/sqlite.ts';
 import type { Db } from '../../functions/store/index.ts';
 import { readSettings } from '../../src/core/settings.ts';
-import { freshDb, pgSkipReason, startSmtp, tempDir, TEST_DATABASE_URL, testDirectory, testWorld, validSubmission } from './support.ts';
+import { freshDb, manualClock, pgSkipReason, startSmtp, tempDir, TEST_DATABASE_URL, testDirectory, testWorld, validSubmission } from './support.ts';
 
 const ctx = { clientAddress: '127.0.0.1' };
 const post = (body: unknown) =>
@@ -112,6 +113,78 @@ for (const kind of ['sqlite', 'postgres'] as const)
       }
     }, 30_000);
   });
+
+it('a connection lost mid-message or before the greeting is one failed attempt: the pool never re-sends or reconnects on its own behind the lease', async () => {
+  // A server that takes the whole message and hangs up instead of answering it.
+  let transfers = 0;
+  const server = createServer((socket) => {
+    let data = false;
+    let buffer = '';
+    socket.write('220 test ESMTP\r\n');
+    socket.on('data', (chunk) => {
+      buffer += chunk.toString('latin1');
+      if (data) {
+        if (buffer.includes('\r\n.\r\n')) {
+          transfers++;
+          socket.destroy();
+        }
+        return;
+      }
+      for (let i = buffer.indexOf('\r\n'); i >= 0; i = buffer.indexOf('\r\n')) {
+        const line = buffer.slice(0, i).toUpperCase();
+        buffer = buffer.slice(i + 2);
+        if (line.startsWith('DATA')) {
+          data = true;
+          socket.write('354 go ahead\r\n');
+          return;
+        }
+        socket.write(line.startsWith('QUIT') ? '221 bye\r\n' : '250 ok\r\n');
+      }
+    });
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closing.push(() => new Promise((resolve) => server.close(resolve)));
+  const db = await freshDb('sqlite');
+  closing.push(() => db.close());
+  const clock = manualClock();
+  const world = await testWorld(db, { clock });
+  expect((await complaintFunctions(world)(post(validSubmission({ email: undefined })), ctx))!.status).toBe(201);
+  const mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${(server.address() as AddressInfo).port}`, outboxDir: '/nonexistent', connections: 2 });
+  try {
+    const result = await sendPendingMail({ db, mailer, clock: world.clock, from: 'noreply@gongshi.example', composers: { intake: intakeMailComposer(world) } });
+    expect(result).toMatchObject({ claimed: 1, sent: 0, retried: 1 });
+  } finally {
+    mailer.close();
+  }
+  expect(transfers).toBe(1);
+  const attempts = await db.query<{ ok: number }>('SELECT ok FROM outbox_attempts');
+  expect(attempts.map((a) => Number(a.ok))).toEqual([0]);
+
+  // A server that hangs up before its greeting: the pool would connect again and again (backing off) on its own.
+  let connections = 0;
+  const mute = createServer((socket) => {
+    connections++;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve));
+  closing.push(() => new Promise((resolve) => mute.close(resolve)));
+  clock.advance(backoffMs(1));
+  const again = createMailer({ smtpUrl: `smtp://127.0.0.1:${(mute.address() as AddressInfo).port}`, outboxDir: '/nonexistent', connections: 2 });
+  try {
+    const result = await sendPendingMail({
+      db,
+      mailer: again,
+      clock: world.clock,
+      from: 'noreply@gongshi.example',
+      composers: { intake: intakeMailComposer(world) },
+    });
+    expect(result).toMatchObject({ claimed: 1, sent: 0, retried: 1 });
+  } finally {
+    again.close();
+  }
+  expect(connections).toBe(1);
+}, 30_000);
 
 it('writes each .eml whole under its final name, and makes the folder again when it was removed', async () => {
   const dir = join(tempDir(), 'outbox');
