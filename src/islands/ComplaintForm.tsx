@@ -53,6 +53,20 @@ const initialValues = {
 type Values = typeof initialValues;
 type Field = keyof Values;
 
+/**
+ * On a slow phone the plain form is usable before this script arrives: what the person already typed or chose in it
+ * becomes the island's first state, so hydration neither empties it nor leaves the island unaware of it.
+ */
+function typedBeforeHydration(): Partial<Values> {
+  const form = typeof document === 'undefined' ? null : document.querySelector<HTMLFormElement>('form.complaint-form');
+  if (!form) return {};
+  const typed: Partial<Values> = {};
+  for (const [name, value] of new FormData(form)) {
+    if (name in initialValues && name !== 'website' && typeof value === 'string' && value) typed[name as Field] = value;
+  }
+  return typed;
+}
+
 export default function ComplaintForm({ shardCount, categoryGroups, agencies, regions }: Props) {
   // Prefilled from the verify page's "投诉此人" link, the lookup page's "举报此编号" and an agency page's two links
   // (src/core/complaint/prefill.ts, the same reading the functions use for a browser without JavaScript), in the first
@@ -61,6 +75,7 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
   const [values, setValues] = useState<Values>(() => ({
     ...initialValues,
     ...prefillFrom(new URLSearchParams(location.search), (id) => agencies.some((a) => a.id === id)),
+    ...typedBeforeHydration(),
   }));
   const [files, setFiles] = useState<File[]>([]);
   const [errors, setErrors] = useState<FieldErrors>({});
