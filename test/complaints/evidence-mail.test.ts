@@ -8,7 +8,7 @@ import { sendDailySummaries } from '../../functions/deadlines/jobs.ts';
 import { createMailer, DEFAULT_MAX_MESSAGE_BYTES } from '../../functions/mail/transport.ts';
 import { sendPendingMail, type OutboxOptions } from '../../functions/outbox/worker.ts';
 import { maxMessageBytesFromEnv } from '../../functions/server/app.ts';
-import { findComplaintByReference } from '../../functions/store/records/complaints.ts';
+import { findComplaintByReference, updateComplaintStatus } from '../../functions/store/records/complaints.ts';
 import { deleteComplaint } from '../../functions/store/records/submission.ts';
 import { manualClock, startSmtp, testWorld, validSubmission } from './support.ts';
 import { simpleParser } from './parse.ts';
@@ -104,11 +104,12 @@ describeEachStore('evidence that mail cannot carry', (kind) => {
     expect((await get(link!)).status).toBe(410);
     // Accepted: the handling deadline is now the resolve deadline, and the link lives 30 days past it.
     const resolveDue = new Date(until + 40 * 86_400_000).toISOString();
-    await db.run("UPDATE complaints SET status = 'accepted', resolve_due_at = ? WHERE id = ?", [resolveDue, complaint.id]);
+    const at = new Date(until + 60_000).toISOString();
+    expect(await updateComplaintStatus(db, complaint.id, complaint.status, { status: 'accepted', at, resolveDueAt: resolveDue })).toBe(true);
     expect((await get(link!)).status).toBe(200);
-    await db.run('UPDATE complaints SET agency_id = ? WHERE id = ?', ['city-scjg', complaint.id]);
+    expect(await updateComplaintStatus(db, complaint.id, 'accepted', { status: 'accepted', at, agencyId: 'city-scjg' })).toBe(true);
     expect((await get(link!)).status).toBe(403);
-    await db.run('UPDATE complaints SET agency_id = ? WHERE id = ?', [complaint.agency_id, complaint.id]);
+    expect(await updateComplaintStatus(db, complaint.id, 'accepted', { status: 'accepted', at, agencyId: complaint.agency_id })).toBe(true);
     expect((await get(link!)).status).toBe(200);
 
     expect(await deleteComplaint(db, complaint.id)).toBe(true);

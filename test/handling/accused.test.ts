@@ -4,6 +4,7 @@ import { buildDirectory } from '../../src/core/directory.ts';
 import { isAccusedOrBelow } from '../../functions/complaints/accused.ts';
 import { routeComplaint, isRefusal } from '../../functions/complaints/route.ts';
 import { runDeadlineJobs } from '../../functions/deadlines/jobs.ts';
+import { findComplaintByReference, updateComplaintStatus } from '../../functions/store/records/complaints.ts';
 import { checkRegistry } from '../../src/import/registry/load.ts';
 import { loadRegulations } from '../../src/import/regulation/load.ts';
 import { testAgencies, testDirectory } from '../complaints/support.ts';
@@ -129,7 +130,8 @@ describeEachStore('the accused and the bodies below it never receive the complai
     const c = await h.submit(about('city-cgj'));
     await h.deliver();
     // As if routed before the registry placed the team under the accused bureau.
-    await db.run('UPDATE complaints SET agency_id = ? WHERE reference = ?', ['city-cgj-dd', c.reference]);
+    const row = (await findComplaintByReference(db, c.reference))!;
+    expect(await updateComplaintStatus(db, row.id, row.status, { status: row.status, at: '2026-12-21T02:00:00.000Z', agencyId: 'city-cgj-dd' })).toBe(true);
     h.clock.set('2027-01-20T02:00:00.000Z');
     await runDeadlineJobs(h.world);
     const outbox = await recipientsOf(c.reference);

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { findComplaintByReference } from '../../functions/store/records/complaints.ts';
+import { insertEvidence } from '../../functions/store/records/evidence.ts';
 import { expect, it } from 'vitest';
 import { intakeMailComposer } from '../../functions/complaints/intake-mail.ts';
 import { senderAddress } from '../../functions/complaints/world.ts';
@@ -75,15 +76,8 @@ describeEachStore('retention purge', (kind) => {
       email: 'sun@citizen.example',
       description: '另一件仍在办理中的投诉，内容应当保留。',
     });
-    const [row] = await db.query<{ id: string }>('SELECT id FROM complaints WHERE reference = ?', [closed.reference]);
-    await db.run('INSERT INTO evidence (id, complaint_id, name, type, size, data) VALUES (?, ?, ?, ?, ?, ?)', [
-      randomUUID(),
-      row!.id,
-      '证据照片.jpg',
-      'image/jpeg',
-      3,
-      Buffer.from([1, 2, 3]),
-    ]);
+    const row = await findComplaintByReference(db, closed.reference);
+    await insertEvidence(db, row!.id, { name: '证据照片.jpg', type: 'image/jpeg', data: Uint8Array.from([1, 2, 3]) });
     await deliverToFiles();
     h.clock.set(cst('2026-01-06T10:00:00'));
     expect((await h.post(await rejectLink(closed.reference), { reason: '不予受理的理由里写了钱七' })).status).toBe(200);
