@@ -1,3 +1,4 @@
+import { islandReady } from '../support/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ describe.skipIf(reason)('complaint form in Chromium', () => {
     const { no, aux, agency } = firstCertificate(stack);
     const { page, thirdParty } = await pageWatchingOrigins(stack);
     await page.goto(`${stack.server.url}/complaint/?no=${encodeURIComponent(no)}`);
+    await islandReady(page);
     expect(await axeViolations(page)).toEqual([]);
     // The number is looked up on its verify page and shown for confirmation.
     await expect.poll(() => page.locator('#certificate-match').textContent(), { timeout: 10_000 }).toContain(aux.name);

@@ -1,3 +1,4 @@
+import { islandReady } from '../support/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -185,6 +186,7 @@ describe.skipIf(reason)('complaint journey on a phone', () => {
       const context = await phone(stack.browser, javaScriptEnabled);
       const page = await context.newPage();
       await page.goto(url(`/complaint/?agency=${top.id}&about=agency`));
+      if (javaScriptEnabled) await islandReady(page);
       await expect.poll(() => page.locator('#f-agencyId').inputValue(), { timeout: 10_000 }).toBe(top.id);
       await page.getByLabel('举报（可以匿名；匿名举报不会收到办理反馈）').check();
       await page.locator('#f-category').selectOption('other');

@@ -1,3 +1,4 @@
+import { islandReady } from '../support/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { fillComplaintForm, firstCertificate, pageWatchingOrigins, stackSkipReason, startStack, type Stack } from '../support/stack.ts';
@@ -41,6 +42,7 @@ describe.skipIf(reason)('one complaint from filing to resolution through the e-m
 
     // 1. The citizen files the complaint through the form.
     await page.goto(local(`/complaint/?no=${encodeURIComponent(no)}`));
+    await islandReady(page);
     await expect.poll(() => page.locator('#certificate-match').textContent(), { timeout: 10_000 }).toContain(aux.name);
     await fillComplaintForm(page, { '#f-email': 'citizen@example.net' });
     await page.getByRole('button', { name: '确认提交' }).click();

@@ -4,6 +4,7 @@
  * publishing workspace's agency picker and the search page's unit filter. In Chromium at phone size, against the
  * whole stack as `npm start` runs it; every registered agency once, under its own region.
  */
+import { islandReady } from '../support/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { aboutChoices, formWords } from '../../src/core/complaint/fields.ts';
@@ -70,6 +71,7 @@ describe.skipIf(skip)('agency lists grouped by region', { timeout: 120_000 }, ()
     const context = await stack.browser.newContext({ viewport: PHONE });
     const page = await context.newPage();
     await page.goto(`${stack.server.url}/complaint/`);
+    await islandReady(page);
     await page.getByLabel(aboutChoices.unit).check();
     await page.locator('#f-agencyId').waitFor();
     expectGrouped(await groupsOf(page, '#f-agencyId'));

@@ -10,7 +10,7 @@ import { buildFailureMessage } from '../../functions/publish/republish.ts';
 import { openStore } from '../../functions/store/index.ts';
 import { publishVersion } from '../../functions/store/records/roster-versions.ts';
 import { readSettings } from '../../src/core/settings.ts';
-import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from '../support/browser.ts';
+import { CHROMIUM_PATH, chromiumAvailable, islandReady, launchChromium } from '../support/browser.ts';
 import { startSmtp, tempDir } from '../complaints/support.ts';
 import { simpleParser } from '../complaints/parse.ts';
 
@@ -213,6 +213,7 @@ describe.skipIf(reason)('the publishing journey in Chromium', () => {
     // A citizen complains about the newly published number: it routes to the agency's complaint mailbox.
     const form = await browser.newPage();
     await form.goto(`${server.url}/complaint/?no=${encodeURIComponent(NEW_NO)}`);
+    await islandReady(form);
     await expect.poll(() => form.locator('#certificate-match').textContent(), { timeout: 10_000 }).toContain(NEW_NAME);
     await form.getByLabel('投诉（需留下姓名和电话，会收到办理结果）').check();
     await form.locator('#f-category').selectOption({ index: 1 });

@@ -1,3 +1,4 @@
+import { islandReady } from '../support/browser.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aboutChoices } from '../../src/core/complaint/fields.ts';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -94,6 +95,7 @@ describe.skipIf(reason)('Content-Security-Policy in Chromium: zero violations on
     const { no, aux } = firstCertificate(stack);
     const { page, violations } = await watched(context);
     expectHeaders(await page.goto(`${stack.server.url}/complaint/?no=${encodeURIComponent(no)}`), '/complaint/');
+    await islandReady(page);
     await page.getByRole('button', { name: '下一步：核对' }).click(); // the island's own checks (zod) run here
     await page.locator('.error-summary').waitFor();
     // Categories follow the unit of the number found, so choose one after the lookup has answered.

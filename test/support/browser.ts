@@ -1,4 +1,4 @@
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { existsSync } from 'node:fs';
 
 /** Debian's Chromium, installed by .ci/run; never a downloaded browser. */
@@ -22,4 +22,12 @@ export function launchChromium(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/**
+ * Waits until the page's island has hydrated. Tests that are not about the plain form's hand-over to the island call
+ * this before they type, so that what they do is handled by the island, not by a page still loading its script.
+ */
+export async function islandReady(page: Page): Promise<void> {
+  await page.locator('astro-island:not([ssr])').first().waitFor({ state: 'attached', timeout: 30_000 });
 }
