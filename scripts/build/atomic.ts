@@ -44,13 +44,36 @@ function stage(outDir: string, env: NodeJS.ProcessEnv): Staged {
   };
 }
 
-function finish({ target, staging, id }: Staged, exitCode: number | null): BuildResult {
+type Remove = (paths: string[]) => void;
+
+const removeNow: Remove = (paths) => {
+  for (const path of paths) rmSync(path, { recursive: true, force: true });
+};
+
+/**
+ * Deleting an old build of a large roster (hundreds of thousands of files) takes about a minute; a server that
+ * rebuilds in the background must not spend that minute in its own event loop, so a niced child process does it.
+ */
+const removeInChild: Remove = (paths) => {
+  if (!paths.length) return;
+  const code = 'for (const p of process.argv.slice(1)) require("node:fs").rmSync(p, { recursive: true, force: true })';
+  const child = spawn(process.execPath, ['-e', code, ...paths], { stdio: 'ignore', detached: true });
+  try {
+    if (child.pid) setPriority(child.pid, 10);
+  } catch {
+    /* not permitted here: remove at normal priority */
+  }
+  child.on('error', () => removeNow(paths));
+  child.unref();
+};
+
+function finish({ target, staging, id }: Staged, exitCode: number | null, remove: Remove = removeNow): BuildResult {
   if (exitCode !== 0 || !existsSync(join(staging, 'index.html'))) {
-    rmSync(staging, { recursive: true, force: true });
+    remove([staging]);
     return { ok: false };
   }
   const previous = swapIn(target, staging, id);
-  removeOldBuilds(dirname(target), basename(target), new Set([basename(staging), ...(previous ? [previous] : [])]));
+  remove(oldBuilds(dirname(target), basename(target), new Set([basename(staging), ...(previous ? [previous] : [])])));
   return { ok: true, builtDir: staging };
 }
 
@@ -81,10 +104,10 @@ export function buildSiteInBackground(options: { outDir: string; env?: NodeJS.Pr
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
     child.on('error', (error) => {
-      rmSync(staged.staging, { recursive: true, force: true });
+      removeInChild([staged.staging]);
       done({ ok: false, output: error.message });
     });
-    child.on('close', (code) => done({ ...finish(staged, code), output }));
+    child.on('close', (code) => done({ ...finish(staged, code, removeInChild), output }));
   });
 }
 
@@ -120,14 +143,16 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Removes earlier builds and the leftovers of crashed ones, but never a folder another running build is writing. */
-function removeOldBuilds(parent: string, base: string, keep: ReadonlySet<string>): void {
+/** Earlier builds and the leftovers of crashed ones, but never a folder another running build is writing. */
+function oldBuilds(parent: string, base: string, keep: ReadonlySet<string>): string[] {
   const prefix = `${base}.build-`;
+  const old: string[] = [];
   for (const name of readdirSync(parent)) {
     if (!name.startsWith(prefix) && !name.startsWith(`${base}.link-`)) continue;
     if (keep.has(name)) continue;
     const pid = Number(/-(\d+)$/.exec(name)?.[1]);
     if (pid && pid !== process.pid && alive(pid) && !name.startsWith(`${prefix}previous-`)) continue;
-    rmSync(join(parent, name), { recursive: true, force: true });
+    old.push(join(parent, name));
   }
+  return old;
 }
