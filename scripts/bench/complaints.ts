@@ -19,22 +19,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { alternate, benchRuns, cpuOfProcesses, machineLine, type Measured, ownCpuSeconds, summarize, withSpread } from './harness.ts';
+import { EVIDENCE, EVIDENCE_EVERY, islandBody, PG_URL, postgresReachable } from './island-post.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SECONDS = Number(process.env.BENCH_SECONDS || 8);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 16);
-const PG_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const OUT_DIR = process.env.BENCH_OUT_DIR || join(tmpdir(), 'gongshi-bench-complaints-out');
 /** How long the real server may take to send the mail of the last window once the load stops. */
 const DRAIN_LIMIT_S = Number(process.env.BENCH_DRAIN_SECONDS || 120);
 /** One submission in this many carries the evidence photo. */
-const EVIDENCE_EVERY = 10;
-const EVIDENCE = readFileSync(join(import.meta.dirname, 'fixtures/evidence.jpg'));
 
 function withSchema(url: string, schema: string): string {
   return `${url}${url.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}`;
@@ -127,29 +125,6 @@ function startChild(kind: Kind, env: Record<string, string>): Promise<{ child: C
 }
 
 /** The island's `send`: the form's fields as FormData, the idempotency key, the chosen files as `evidence`. */
-function islandBody(n: number, certificateNo: string): FormData {
-  const values = {
-    kind: 'complaint',
-    about: 'auxiliary',
-    certificateNo,
-    agencyId: '',
-    region: '',
-    category: 'other',
-    when: '2026-11-20',
-    place: `示例路 ${n} 号`,
-    description: '对方在没有执法人员在场的情况下单独检查摊位并要求交罚款。',
-    name: '测试',
-    phone: '13800000000',
-    email: '',
-    website: '',
-  };
-  const data = new FormData();
-  for (const [k, v] of Object.entries(values)) data.append(k, v);
-  data.append('idempotencyKey', randomUUID());
-  if (n % EVIDENCE_EVERY === 0) data.append('evidence', new Blob([EVIDENCE], { type: 'image/jpeg' }), 'IMG_0001.jpg');
-  return data;
-}
-
 function bareBody(n: number, certificateNo: string): string {
   return JSON.stringify({
     kind: 'complaint',
@@ -323,15 +298,7 @@ async function main(): Promise<void> {
   const directory = await readDirectoryFile(await writeDirectoryFile(await loadSite(join(ROOT, 'content')), OUT_DIR));
   const certificateNo = directory.auxiliary('RQCG-2024-0001') ? 'RQCG-2024-0001' : undefined;
   if (!certificateNo) throw new Error('RQCG-2024-0001 is not on the sample roster: pick another number for the benchmark');
-  let postgres = true;
-  try {
-    const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-    await c.connect();
-    await c.end();
-  } catch (error) {
-    postgres = false;
-    console.log(`PostgreSQL not reachable at TEST_DATABASE_URL (${(error as Error).message}): SQLite only`);
-  }
+  const postgres = await postgresReachable();
   const runs = benchRuns();
   console.log(machineLine());
   console.log(

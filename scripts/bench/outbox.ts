@@ -11,18 +11,17 @@
  * this, baseline, this, …), so a before/after comparison sees the same machine load.
  */
 import { spawnSync } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { alternate, benchRuns, cpuOfProcesses, machineLine, summarize, withSpread } from './harness.ts';
+import { EVIDENCE, islandBody, PG_URL, postgresReachable } from './island-post.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const MAILS = Number(process.env.BENCH_MAILS || 400);
-const PG_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const pgDatabase = new URL(PG_URL).pathname.slice(1) || 'postgres';
-const EVIDENCE = readFileSync(join(import.meta.dirname, 'fixtures/evidence.jpg'));
 
 interface Round {
   mails: number;
@@ -62,7 +61,11 @@ async function round(root: string, store: 'sqlite' | 'postgres', outDir: string)
       await Promise.all(
         Array.from({ length: Math.min(16, MAILS - n) }, async (_, k) => {
           const response = await app.functions(
-            new Request('http://localhost/api/complaints', { method: 'POST', headers: { accept: 'application/json' }, body: island(n + k) }),
+            new Request('http://localhost/api/complaints', {
+              method: 'POST',
+              headers: { accept: 'application/json' },
+              body: islandBody(n + k, 'RQCG-2024-0001'),
+            }),
             {
               clientAddress: '127.0.0.1',
             },
@@ -107,37 +110,8 @@ async function round(root: string, store: 'sqlite' | 'postgres', outDir: string)
 }
 
 /** What the complaint island sends (scripts/bench/complaints.ts): multipart, no e-mail (one mail: the agency's), 1 in 10 with the JPEG. */
-function island(n: number): FormData {
-  const values: Record<string, string> = {
-    kind: 'complaint',
-    about: 'auxiliary',
-    certificateNo: 'RQCG-2024-0001',
-    category: 'other',
-    when: '2026-11-20',
-    place: `示例路 ${n} 号`,
-    description: '对方在没有执法人员在场的情况下单独检查摊位并要求交罚款。',
-    name: '测试',
-    phone: '13800000000',
-    email: '',
-    website: '',
-    idempotencyKey: randomUUID(),
-  };
-  const data = new FormData();
-  for (const [k, v] of Object.entries(values)) data.append(k, v);
-  if (n % 10 === 0) data.append('evidence', new Blob([EVIDENCE], { type: 'image/jpeg' }), 'IMG_0001.jpg');
-  return data;
-}
-
 async function main(): Promise<void> {
-  let postgres = true;
-  try {
-    const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-    await c.connect();
-    await c.end();
-  } catch (error) {
-    postgres = false;
-    console.log(`PostgreSQL not reachable at TEST_DATABASE_URL (${(error as Error).message}): SQLite only`);
-  }
+  const postgres = await postgresReachable();
   const baseline = process.env.BENCH_BASELINE_ROOT ? resolve(process.env.BENCH_BASELINE_ROOT) : undefined;
   const sides = [...(baseline ? [{ label: 'baseline', root: baseline }] : []), { label: 'this', root: ROOT }];
   const runs = benchRuns();

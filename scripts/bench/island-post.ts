@@ -1,0 +1,45 @@
+/** What the complaint island posts (multipart, one in ten with a ~200 KB JPEG), and the PostgreSQL probe the intake benches share. */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+
+export const PG_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+export const EVIDENCE_EVERY = 10;
+export const EVIDENCE = readFileSync(join(import.meta.dirname, 'fixtures/evidence.jpg'));
+
+export function islandBody(n: number, certificateNo: string): FormData {
+  const values = {
+    kind: 'complaint',
+    about: 'auxiliary',
+    certificateNo,
+    agencyId: '',
+    region: '',
+    category: 'other',
+    when: '2026-11-20',
+    place: `示例路 ${n} 号`,
+    description: '对方在没有执法人员在场的情况下单独检查摊位并要求交罚款。',
+    name: '测试',
+    phone: '13800000000',
+    email: '',
+    website: '',
+  };
+  const data = new FormData();
+  for (const [k, v] of Object.entries(values)) data.append(k, v);
+  data.append('idempotencyKey', randomUUID());
+  if (n % EVIDENCE_EVERY === 0) data.append('evidence', new Blob([EVIDENCE], { type: 'image/jpeg' }), 'IMG_0001.jpg');
+  return data;
+}
+
+/** Whether PostgreSQL answers at TEST_DATABASE_URL; says why not, so the bench runs on SQLite only. */
+export async function postgresReachable(): Promise<boolean> {
+  try {
+    const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+    await c.connect();
+    await c.end();
+    return true;
+  } catch (error) {
+    console.log(`PostgreSQL not reachable at TEST_DATABASE_URL (${(error as Error).message}): SQLite only`);
+    return false;
+  }
+}
