@@ -26,9 +26,11 @@ describe('benchmark harness', { timeout: 120_000 }, () => {
     expect(one.code).toBe(0);
     expect(two.code).toBe(0);
     expect(one.cpuS).toBeGreaterThan(0);
+    // Uncounted children would leave the shell's own few milliseconds (a ratio near 0); the bounds are wide because
+    // two copies on two shared cores do not run at exactly the speed of one.
     const ratio = two.cpuS / one.cpuS;
-    expect(ratio).toBeGreaterThan(1.5);
-    expect(ratio).toBeLessThan(2.6);
+    expect(ratio).toBeGreaterThan(1.2);
+    expect(ratio).toBeLessThan(4);
   });
 
   it('reports the command exit code and its peak memory', async () => {
