@@ -104,9 +104,12 @@ if (process.env.BENCH_CONTENT_LAYER) {
     run: () => build('content layer', ['--root', join(ROOT, 'scripts/bench/bare-content-layer')], join(WORK, 'layer-dist')),
   });
 }
+// BENCH_ONLY=full (or bare): one side alone, to look into it; no ratio is printed then.
+const only = process.env.BENCH_ONLY;
+if (only) sides.splice(0, sides.length, ...sides.filter((s) => s.label === only));
 const results = await alternate(sides, runs, (label, round, b) => console.log(`round ${round}: ${line(label, b)}`));
-const bare = results.get('bare')!;
-const full = results.get('full')!;
+const bare = results.get('bare');
+const full = results.get('full');
 console.log(`\nmedian (min–max) of ${runs} round(s) per side, rounds alternating:`);
 console.log('| build | wall s | CPU s (user+sys) | peak RSS MiB (tree) | dist | files |');
 console.log('|---|---:|---:|---:|---:|---:|');
@@ -118,14 +121,22 @@ for (const [label, r] of results) {
     )} | ${mib(r[0]!.bytes)} | ${r[0]!.files} |`,
   );
 }
-const ratio = ratios(full, bare);
-console.log(`ratio full/bare: wall ${ratio.wall.toFixed(2)}, CPU ${ratio.cpu.toFixed(2)} (goal ≤ 1.5)`);
+if (full && bare) {
+  const ratio = ratios(full, bare);
+  console.log(`ratio full/bare: wall ${ratio.wall.toFixed(2)}, CPU ${ratio.cpu.toFixed(2)} (goal ≤ 1.5)`);
+}
+if (!full) process.exit(0);
 const pagefindSize = existsSync(join(WORK, 'full-dist', 'pagefind')) ? await folderSize(join(WORK, 'full-dist', 'pagefind')) : undefined;
 if (pagefindSize) console.log(`pagefind folder: ${mib(pagefindSize.bytes)} in ${pagefindSize.files} files`);
 const gz = verifyPageGzip(join(WORK, 'full-dist'));
 console.log(`verification page: ${kb(gz.html)} HTML + ${kb(gz.css)} CSS = ${kb(gz.html + gz.css)} gzip (goal ≤ 15 KB)`);
 const all = JSON.parse(readFileSync(join(WORK, 'full-dist', 'data', 'all.json'), 'utf8')).records as { name: string }[];
 const query = all[Math.floor(all.length / 2)]!.name;
+const allNames = new Set(all.map((r) => r.name));
+const partQuery = all
+  .slice(Math.floor(all.length / 2))
+  .map((r) => [...r.name].slice(-2).join(''))
+  .find((p) => [...p].length === 2 && !allNames.has(p) && !p.includes('·'))!;
 if (chromiumAvailable()) {
   const server = await startServer({ distDir: join(WORK, 'full-dist'), port: 0 });
   const browser = await launchChromium();
@@ -133,6 +144,10 @@ if (chromiumAvailable()) {
     const first = (await measureFirstSearch(browser, server.url, query, null)).atFirstResult;
     console.log(
       `first search "${query}": ${kb(first.bytes)} in ${first.requests} requests until the first result (${kb(first.pagefindBytes)} from /pagefind/; goal ≤ 200 KB in ≤ 8 requests)`,
+    );
+    const part = (await measureFirstSearch(browser, server.url, partQuery, null)).atFirstResult;
+    console.log(
+      `first search "${partQuery}" (part of a name, Pagefind): ${kb(part.bytes)} in ${part.requests} requests until the first result (${kb(part.pagefindBytes)} from /pagefind/)`,
     );
   } finally {
     await browser.close();

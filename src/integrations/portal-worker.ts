@@ -15,6 +15,7 @@ import { qrSvg, verifyUrl } from '../build/qr/index.ts';
 import type { PublicAuxiliary } from '../build/portal/public-view.ts';
 import { verifyPageHtml } from '../build/portal/verify-html.ts';
 import { searchRecords } from '../build/search/records.ts';
+import { writeNameIndex } from '../build/search/name-index.ts';
 import { readSettings } from '../core/settings.ts';
 import { getSite } from '../import/site.ts';
 import { photoSource } from './photo-source.ts';
@@ -91,7 +92,7 @@ async function writeCertificate(aux: PublicAuxiliary, counts: { pageCount: numbe
   ]);
 }
 
-const [searchRecordCount, written] = await Promise.all([writeSearchIndex(), writeCertificates()]);
+const [searchRecordCount, written] = await Promise.all([writeSearchIndex(), writeCertificates(), outputReady.then(() => writeNameIndex(portal, outDir))]);
 // Last, so that functions watching this folder switch to the new numbers only once their pages exist.
 await writeDirectoryFile(portal.site, outDir);
 parentPort!.postMessage({ type: 'done', ...written, searchRecords: searchRecordCount });

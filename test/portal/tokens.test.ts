@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { encodeChars, MAX_TOKEN_CHARS, nameTokens, partTokens, queryTokens } from '../../src/build/search/tokens.ts';
+import { encodeChars, MAX_TOKEN_CHARS, nameTokens, partTokens, queryTokens, searchName } from '../../src/build/search/tokens.ts';
+import { nameMatches, nameShardOf, type NameEntry } from '../../src/build/search/names.ts';
 import { memberMatch } from '../../src/build/search/match.ts';
 import { fnv1a, numberMatches, shardCountFor, shardOf, type NumberEntry } from '../../src/build/portal/shard.ts';
 import { certificateLookupKey } from '../../src/core/text.ts';
@@ -40,16 +41,24 @@ describe('search tokens', () => {
     expect(partTokens(unit).some((t) => t.startsWith(q))).toBe(true);
   });
 
-  it('exact-name tokens match only the exact name', () => {
-    const exact = queryTokens('张伟', '').exactName!;
-    expect(nameTokens('张伟')).toContain(exact);
-    expect(nameTokens('张伟华').some((t) => t.startsWith(exact))).toBe(false);
+  it('a whole name is looked up in the name index: only the exact name, typed with spaces or full-width letters, finds it', () => {
+    const entries: NameEntry[] = ['张伟', '张伟华', '李张伟', 'Ａｌｉ 张'].map((name, i) => [searchName(name), `A-${i}`, name, 'active', 'x']);
+    const found = (query: string) => nameMatches(entries, queryTokens(query, '').exactName!).map((e) => e[2]);
+    expect(found('张伟')).toEqual(['张伟']);
+    expect(found(' 张 伟 ')).toEqual(['张伟']);
+    expect(found('Ali张')).toEqual(['Ａｌｉ 张']);
+    expect(found('张')).toEqual([]);
+    // The same name always lands in the same shard, spaces or not; shards spread the names.
+    expect(nameShardOf(queryTokens('张 伟', '').exactName!, 64)).toBe(nameShardOf(searchName('张伟'), 64));
+    expect(new Set(entries.map((e) => nameShardOf(e[0], 64))).size).toBeGreaterThan(1);
+    // Exact names are not in the Pagefind tokens any more: a name's tokens are its parts only.
+    expect(nameTokens('张伟')).toEqual(partTokens('张伟'));
   });
 
   it('minority names: each part is searchable; dots are unified', () => {
     const tokens = nameTokens('阿卜杜拉·买买提');
     expect(tokens.some((t) => t.startsWith(queryTokens('买买', '').partialName!))).toBe(true);
-    expect(tokens).toContain(queryTokens('阿卜杜拉•买买提', '').exactName!);
+    expect(queryTokens('阿卜杜拉•买买提', '').exactName).toBe(searchName('阿卜杜拉·买买提'));
   });
 
   it('a query with a digit and 3+ characters is looked up as a number key', () => {

@@ -43,6 +43,8 @@ export interface Entry {
   type: string;
   bytes?: number;
   encoding?: string;
+  /** When the browser started the request (ms since the epoch, the browser's clock), once it has finished. */
+  startedAt?: number;
 }
 
 /** Body bytes of a response as served for these request headers (compressed if the server compresses), plus its headers. */
@@ -62,7 +64,7 @@ function servedBytes(url: string, headers: Record<string, string>): Promise<numb
 export async function watchNetwork(
   page: Page,
   throttle: typeof SLOW_3G | null,
-): Promise<{ cdp: CDPSession; snapshot(): Promise<Transfer>; entries(): Entry[] }> {
+): Promise<{ cdp: CDPSession; snapshot(startedBy?: number): Promise<Transfer>; entries(): Entry[] }> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
@@ -80,6 +82,7 @@ export async function watchNetwork(
       return;
     }
     const response = await r.response();
+    entry.startedAt = r.timing().startTime;
     entry.encoding = (await response?.headerValue('content-encoding')) ?? 'identity';
     const sizes = await r.sizes();
     entry.bytes =
@@ -89,10 +92,12 @@ export async function watchNetwork(
   };
   page.on('requestfinished', (r) => void sizing.push(finished(r, false)));
   page.on('requestfailed', (r) => void sizing.push(finished(r, true)));
-  const snapshot = async (): Promise<Transfer> => {
+  /** Everything so far, or (startedBy) the requests the browser had started by then, each counted whole. */
+  const snapshot = async (startedBy?: number): Promise<Transfer> => {
     await Promise.all(sizing);
     const out: Transfer = { requests: 0, bytes: 0, byType: {}, pagefindBytes: 0, pending: 0, encodings: {} };
     for (const entry of requests.values()) {
+      if (startedBy !== undefined && !(entry.startedAt !== undefined && entry.startedAt <= startedBy)) continue;
       out.requests++;
       if (entry.bytes === undefined) {
         out.pending++;
@@ -141,24 +146,38 @@ export async function measureComplaintPage(browser: Browser, origin: string, thr
 
 export interface SearchWeight {
   query: string;
-  /** What had been transferred when the first result showed. */
+  /** The requests the browser had started when the first result was put on the page, each counted whole. */
   atFirstResult: Transfer;
   firstResultS: number;
   /** Everything the page transferred once the network was idle. */
   settled: Transfer;
 }
 
-/** `/search/?q=<query>` on a fresh profile until the first result is on screen. */
+/**
+ * `/search/?q=<query>` on a fresh profile until the first result is on screen. The page itself notes when the first
+ * result was added (a MutationObserver, on the browser's clock), and the requests started by then are counted once
+ * the network is idle: what the page asked for after the first result does not count, however fast it was asked.
+ */
 export async function measureFirstSearch(browser: Browser, origin: string, query: string, throttle: typeof SLOW_3G | null = SLOW_3G): Promise<SearchWeight> {
   const context = await browser.newContext();
   const page = await context.newPage();
+  await page.addInitScript(() => {
+    const w = window as unknown as { __firstResultAt?: number };
+    new MutationObserver((_, observer) => {
+      if (w.__firstResultAt === undefined && document.querySelector('#search-results li')) {
+        w.__firstResultAt = performance.timeOrigin + performance.now();
+        observer.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
   const net = await watchNetwork(page, throttle);
   const started = performance.now();
   await page.goto(`${origin}/search/?q=${encodeURIComponent(query)}`, { waitUntil: 'commit' });
   await page.locator('#search-results li').first().waitFor({ state: 'visible', timeout: 300_000 });
   const firstResultS = (performance.now() - started) / 1000;
-  const atFirstResult = await net.snapshot();
+  const firstAt = await page.evaluate(() => (window as unknown as { __firstResultAt: number }).__firstResultAt);
   await page.waitForLoadState('networkidle');
+  const atFirstResult = await net.snapshot(firstAt);
   const settled = await net.snapshot();
   await context.close();
   return { query, atFirstResult, firstResultS, settled };

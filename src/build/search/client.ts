@@ -1,13 +1,16 @@
 /**
  * The search page's query logic, in the browser. Numbers (a digit and 3+ characters) are looked up by their tail
- * in the static number index; names, units and posts go to Pagefind as the tokens of tokens.ts, and the people
- * of each returned group are picked out with memberMatch. Order: numbers, exact full names, then the rest.
+ * in the static number index, whole names in the static name index (names.ts) — both one small file, and shown at
+ * once; then parts of names, units and posts go to Pagefind as the tokens of tokens.ts, and the people of each
+ * returned group are picked out with memberMatch. Order: the exact number, number tails, exact full names, then
+ * the rest; active holders first within each.
  */
 import { shardUrl, numberMatches, type NumberEntry } from '../portal/shard.ts';
 import { statusInfo } from '../../core/labels.ts';
 import type { AuxiliaryStatus } from '../../core/roster/schema.ts';
 import { certificateLookupKey } from '../../core/text.ts';
 import { memberMatch, type BucketMeta, type Member } from './match.ts';
+import { nameMatches, nameShardUrl, type NameEntry } from './names.ts';
 import { queryTokens } from './tokens.ts';
 
 export interface Item {
@@ -25,7 +28,9 @@ const codeOfLabel = new Map(Object.entries(statusInfo).map(([code, info]) => [in
 const ACTIVE_LABEL = statusInfo.active.label;
 /** Active holders before the others of the same kind of match (stable: otherwise in the order found). */
 const activeFirst = (items: Item[]) => items.sort((a, b) => Number(b.statusCode === 'active') - Number(a.statusCode === 'active'));
-/** Up to this many groups are all read at once, so that the count of people found is exact. */
+/** Groups read at once: the first page shows after the first batch, not after every group of a large result. */
+const GROUP_BATCH = 8;
+/** Up to this many groups are all read (settle), so that the page can give the exact count of people found. */
 const COUNT_ALL_GROUPS = 48;
 
 interface PagefindResult {
@@ -33,12 +38,15 @@ interface PagefindResult {
   data(): Promise<{ meta: Record<string, string> }>;
 }
 interface Pagefind {
+  options(options: { noWorker?: boolean }): Promise<void>;
   init(): Promise<void>;
   search(term: string | null, options?: { filters?: Record<string, string> }): Promise<{ results: PagefindResult[] } | null>;
 }
 
 export interface SearchContext {
+  /** Shards of the number index (lookup page's data-shards) and of the name index (search page's data-name-shards). */
   shardCount: number;
+  nameShardCount: number;
   agencyOf(id: string): { name: string; region: string } | undefined;
   /** Filter names of records.ts (地区, 单位, 状态) → chosen value. */
   filters: Record<string, string>;
@@ -50,6 +58,9 @@ function loadPagefind(): Promise<Pagefind> {
   // A runtime path: the index is written after Astro bundles the page.
   const url = '/pagefind/pagefind.js';
   pagefind ??= import(/* @vite-ignore */ url).then(async (pf: Pagefind) => {
+    // On the page's own thread: Pagefind's Web Worker is one more script to fetch before the first answer on a slow
+    // phone, and the searches here are small (a few index chunks, tens of groups).
+    await pf.options({ noWorker: true });
     await pf.init();
     return pf;
   });
@@ -62,9 +73,29 @@ export interface Cursor {
   done(): boolean;
   /** How many people were found in all, when known (every group read); undefined while more may come. */
   total(): number | undefined;
+  /** Reads the remaining groups of a small result (up to COUNT_ALL_GROUPS), so that total() is known. */
+  settle(): Promise<void>;
 }
 
-export async function runSearch(query: string, ctx: SearchContext): Promise<Cursor> {
+/** A static index's answer as an Item, or undefined when the chosen filters exclude it. */
+function indexItem(ctx: SearchContext, no: string, name: string, status: string, agencyId: string, post: string | undefined): Item | undefined {
+  const agency = ctx.agencyOf(agencyId);
+  const label = statusInfo[status as AuxiliaryStatus]?.label ?? status;
+  const f = ctx.filters;
+  if ((f['地区'] && f['地区'] !== agency?.region) || (f['单位'] && f['单位'] !== agency?.name) || (f['状态'] && f['状态'] !== label)) return undefined;
+  return { no, name, post, agency: agency?.name ?? agencyId, status: label, statusCode: codeOfLabel.get(label) };
+}
+
+async function fetchShard<T>(url: string): Promise<T[]> {
+  const response = await fetch(url);
+  return response.ok ? ((await response.json()) as T[]) : [];
+}
+
+/**
+ * Runs a search. `onFirst` receives what the static indexes answer (the exact number, exact names, number tails)
+ * as soon as they have, before Pagefind is loaded; the cursor then continues with the rest.
+ */
+export async function runSearch(query: string, ctx: SearchContext, onFirst?: (items: Item[]) => void): Promise<Cursor> {
   const q = query.trim();
   const key = certificateLookupKey(q);
   const tokens = queryTokens(q, key);
@@ -76,44 +107,46 @@ export async function runSearch(query: string, ctx: SearchContext): Promise<Curs
     ready.push(item);
   };
 
+  const [numberEntries, nameEntries] = await Promise.all([
+    tokens.numberKey ? fetchShard<NumberEntry>(shardUrl(tokens.numberKey, ctx.shardCount)) : [],
+    tokens.exactName ? fetchShard<NameEntry>(nameShardUrl(tokens.exactName, ctx.nameShardCount)) : [],
+  ]);
+  const tails: Item[] = [];
   if (tokens.numberKey) {
-    const response = await fetch(shardUrl(tokens.numberKey, ctx.shardCount));
-    const entries: NumberEntry[] = response.ok ? await response.json() : [];
-    const found: Item[] = [];
-    for (const [key, no, name, status, agencyId, post] of numberMatches(entries, tokens.numberKey)) {
-      const agency = ctx.agencyOf(agencyId);
-      const label = statusInfo[status as AuxiliaryStatus]?.label ?? status;
-      const f = ctx.filters;
-      if ((f['地区'] && f['地区'] !== agency?.region) || (f['单位'] && f['单位'] !== agency?.name) || (f['状态'] && f['状态'] !== label)) continue;
-      const item: Item = { no, name, post, agency: agency?.name ?? agencyId, status: label, statusCode: codeOfLabel.get(label) };
-      if (key === tokens.numberKey) push(item);
-      else found.push(item);
+    for (const [entryKey, no, name, status, agencyId, post] of numberMatches(numberEntries, tokens.numberKey)) {
+      const item = indexItem(ctx, no, name, status, agencyId, post);
+      if (!item) continue;
+      if (entryKey === tokens.numberKey) push(item);
+      else tails.push(item);
     }
-    for (const item of activeFirst(found)) push(item);
+  }
+  for (const item of activeFirst(tails)) push(item);
+  if (tokens.exactName) {
+    const exact = nameMatches(nameEntries, tokens.exactName).map(([, no, name, status, agencyId, post]) => indexItem(ctx, no, name, status, agencyId, post));
+    for (const item of activeFirst(exact.filter((i): i is Item => !!i))) push(item);
+  }
+  let returned = 0;
+  if (onFirst && ready.length) {
+    const first = ready.splice(0);
+    returned += first.length;
+    onFirst(first);
+    // Lets the browser show them before Pagefind's files are asked for.
+    await new Promise((resolve) => setTimeout(resolve, 0));
   }
 
   const groups: PagefindResult[] = [];
-  const exactGroups = new Set<string>();
   // Only Han text is in the Pagefind index (as tokens); an empty query lists what the filters select.
   if (tokens.partialName || (!q && Object.keys(ctx.filters).length)) {
     const pf = await loadPagefind();
-    const terms: (string | null)[] = [];
-    if (tokens.exactName) terms.push(tokens.exactName);
-    if (tokens.partialName) terms.push(tokens.partialName);
-    if (!terms.length) terms.push(null);
-    // Groups of active holders are asked for first (groups are per unit and status), then all: active people lead
-    // each kind of match without reading every group.
-    const filterSets = ctx.filters['状态'] ? [ctx.filters] : [{ ...ctx.filters, 状态: ACTIVE_LABEL }, ctx.filters];
-    const lists = await Promise.all(terms.flatMap((t) => filterSets.map((filters) => pf.search(t, { filters }))));
-    const ids = new Set<string>();
-    lists.forEach((list, i) => {
-      for (const r of list?.results ?? []) {
-        if (ids.has(r.id)) continue;
-        ids.add(r.id);
-        groups.push(r);
-        if (i < filterSets.length && tokens.exactName) exactGroups.add(r.id);
-      }
-    });
+    const term = tokens.partialName ?? null;
+    const all = (await pf.search(term, { filters: ctx.filters }))?.results ?? [];
+    // Groups are per unit and status, and are read a batch at a time. When there is more than one batch, the active
+    // holders' groups are asked for (a second search, through the status filter's file) and read first.
+    if (all.length > GROUP_BATCH && !ctx.filters['状态']) {
+      const active = (await pf.search(term, { filters: { ...ctx.filters, 状态: ACTIVE_LABEL } }))?.results ?? [];
+      const ids = new Set(active.map((r) => r.id));
+      groups.push(...active, ...all.filter((r) => !ids.has(r.id)));
+    } else groups.push(...all);
   }
 
   let nextGroup = 0;
@@ -138,36 +171,30 @@ export async function runSearch(query: string, ctx: SearchContext): Promise<Curs
     }
     return out;
   }
-  /** Reads groups in parallel and keeps their people in the groups' order (active groups come first). */
+  /** Reads groups in parallel and keeps their people in the groups' order, active holders first within a batch. */
   async function load(batch: PagefindResult[]) {
     const read = await Promise.all(batch.map(readGroup));
     for (const r of read) for (const item of r.exact) push(item);
-    for (const r of read) later.push(...r.other);
+    later.push(...activeFirst(read.flatMap((r) => r.other)));
   }
-  // Every group holding an exact full name is read first, so exact names lead; small results are read whole, so
-  // that the page can say how many people were found.
-  const exact = groups.filter((g) => exactGroups.has(g.id));
-  const rest = groups.filter((g) => !exactGroups.has(g.id));
-  await load(exact);
-  if (rest.length <= COUNT_ALL_GROUPS) {
-    await load(rest);
-    nextGroup = rest.length;
+  async function loadNext() {
+    const batch = groups.slice(nextGroup, nextGroup + GROUP_BATCH);
+    nextGroup += batch.length;
+    await load(batch);
   }
-  let returned = 0;
-
   return {
     async next(count) {
-      while (ready.length + later.length < count && nextGroup < rest.length) {
-        const batch = rest.slice(nextGroup, nextGroup + 8);
-        nextGroup += batch.length;
-        await load(batch);
-      }
+      while (ready.length + later.length < count && nextGroup < groups.length) await loadNext();
       for (const item of later.splice(0)) push(item);
       const page = ready.splice(0, count);
       returned += page.length;
       return page;
     },
-    done: () => ready.length === 0 && later.length === 0 && nextGroup >= rest.length,
-    total: () => (nextGroup >= rest.length ? returned + ready.length + new Set(later.map((i) => i.no).filter((no) => !seen.has(no))).size : undefined),
+    async settle() {
+      if (groups.length > COUNT_ALL_GROUPS) return;
+      while (nextGroup < groups.length) await loadNext();
+    },
+    done: () => ready.length === 0 && later.length === 0 && nextGroup >= groups.length,
+    total: () => (nextGroup >= groups.length ? returned + ready.length + new Set(later.map((i) => i.no).filter((no) => !seen.has(no))).size : undefined),
   };
 }

@@ -6,8 +6,10 @@
  * behind longer ones (docs/PORTAL.md). So every record also carries ASCII-letter tokens that no segmenter splits:
  *  - `q` + enc(suffix) for every suffix (2+ characters) of each part of the name: Pagefind matches words by
  *    prefix, so any 2+ character part of the name is a prefix of one of these tokens;
- *  - `x` + enc(name) + `z` for the exact full name: searching it finds exact names only;
  *  - the same `q` suffix tokens for the unit's name and the posts, so a part of those finds them too.
+ * A whole name is not looked up in Pagefind but in the static name index (names.ts): one small file answers it
+ * before Pagefind loads. Exact-name tokens (`x…z`, one per person) were dropped from the Pagefind index with that:
+ * they were half of its distinct words, and the index writer's memory grows with them (docs/BENCHMARKS.md).
  * The index holds only these tokens, no Chinese text: Chinese text raised the peak memory of Pagefind's index writer
  * (docs/PORTAL.md).
  * Numbers are not in the Pagefind index: they are found in the static number index (lib/portal/shard.ts).
@@ -55,7 +57,7 @@ export function partTokens(text: string): string[] {
 
 /** The tokens indexed for a name (see module comment). */
 export function nameTokens(name: string): string[] {
-  return [...new Set([`x${encodeChars(searchName(name))}z`, ...partTokens(name)])];
+  return [...new Set(partTokens(name))];
 }
 
 /** What a typed query is split into: parts at spaces and middle dots, each compared as searchName does. */
@@ -67,7 +69,7 @@ export function queryParts(query: string): string[] {
 }
 
 export interface QueryTokens {
-  /** Finds exactly this full name. */
+  /** The whole name as searchName writes it, to look up in the name index (names.ts). */
   exactName?: string;
   /** Finds names, units and posts containing every part typed. */
   partialName?: string;
@@ -82,7 +84,7 @@ export function queryTokens(query: string, lookupKey: string): QueryTokens {
   const out: QueryTokens = {};
   const name = searchName(query);
   if (HAN.test(name) && !/[0-9]/.test(name)) {
-    out.exactName = `x${encodeChars(name)}z`;
+    out.exactName = name;
     const parts = queryParts(query);
     if (parts.length) out.partialName = parts.map((p) => `q${encodeChars([...p].slice(0, MAX_TOKEN_CHARS).join(''))}`).join(' ');
   }

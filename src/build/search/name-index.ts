@@ -1,0 +1,35 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Portal } from '../portal/data.ts';
+import type { PublicAuxiliary } from '../portal/public-view.ts';
+import { nameShardCountFor, nameShardOf, type NameEntry } from './names.ts';
+import { searchName } from './tokens.ts';
+
+/** The people a name search may find: a name withheld after the retention period is not searchable (its number still verifies). */
+function named(portal: Portal): (PublicAuxiliary & { name: string })[] {
+  return portal.auxiliaries.filter((a): a is PublicAuxiliary & { name: string } => a.name !== undefined);
+}
+
+/** How many shards the name index of this portal has (the search page is told, so that it can find a name's shard). */
+export function nameShardCount(portal: Portal): number {
+  return nameShardCountFor(named(portal).length);
+}
+
+/** Writes the name index (names.ts) under `<outDir>/search/n/`; every shard is written, empty ones as `[]`. */
+export async function writeNameIndex(portal: Portal, outDir: string): Promise<number> {
+  const people = named(portal);
+  const count = nameShardCountFor(people.length);
+  const shards: NameEntry[][] = Array.from({ length: count }, () => []);
+  for (const aux of people) {
+    const key = searchName(aux.name);
+    const entry: NameEntry = [key, aux.certificateNo, aux.name, aux.status, aux.agencyId];
+    if (aux.post) entry.push(aux.post);
+    shards[parseInt(nameShardOf(key, count), 36)]!.push(entry);
+  }
+  const dir = join(outDir, 'search', 'n');
+  await mkdir(dir, { recursive: true });
+  for (let i = 0; i < count; i += 64) {
+    await Promise.all(shards.slice(i, i + 64).map((entries, j) => writeFile(join(dir, `${(i + j).toString(36)}.json`), JSON.stringify(entries))));
+  }
+  return count;
+}
