@@ -1,14 +1,15 @@
 /**
- * Worker of the portal integration: loads the site on its own (getSite), prepares the Pagefind index, and — once
- * the integration says Astro has emptied the output folder — writes the verification pages, QR codes, photos and
- * the index into it, then the functions' directory file (`_functions/directory.json`).
- * Runs under Node directly (type stripping), not through Vite.
+ * One part of the portal integration (portal.ts), a child process: loads the site on its own (getSite) and — once
+ * the integration says Astro has emptied the output folder — writes its share of the verification pages, QR codes
+ * and photos (every PORTAL_PARTS-th certificate from PORTAL_PART). Part 0 also writes the Pagefind index and the
+ * static name index and, when the integration says every part is done, the functions' directory file
+ * (`_functions/directory.json`). Runs under Node directly (type stripping), not through Vite.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { setFlagsFromString } from 'node:v8';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as pagefind from 'pagefind';
-import { buildPortal } from '../build/portal/data.ts';
+import { buildPortal, type Portal } from '../build/portal/data.ts';
 import { footerHtml } from '../core/frame.ts';
 import { photoFileName } from '../build/portal/paths.ts';
 import { qrSvg, verifyUrl } from '../build/qr/index.ts';
@@ -21,15 +22,62 @@ import { getSite } from '../import/site.ts';
 import { photoSource } from './photo-source.ts';
 import { writeDirectoryFile } from '../build/directory/write.ts';
 
-const { outDir } = workerData as { outDir: string };
-const outputReady = new Promise<void>((resolve) => {
-  parentPort!.on('message', (m: { type: string }) => m.type === 'output-ready' && resolve());
-});
-const settings = readSettings();
-const portal = buildPortal(await getSite(settings.contentDir));
-const footer = footerHtml([...portal.site.regulations.values()], settings);
+/** Messages from the integration to a part. */
+export type ToPart = { type: 'output-ready' } | { type: 'write-directory' };
+/** A part's report when its pages (and, for part 0, the indexes) are written. */
+export interface PartDone {
+  type: 'done';
+  pageCount: number;
+  qrCount: number;
+  photoCount: number;
+  /** Pagefind records (groups) written: part 0 only, 0 elsewhere. */
+  searchRecords: number;
+}
 
-async function writeSearchIndex(): Promise<number> {
+interface PartContext {
+  part: number;
+  parts: number;
+  outDir: string;
+  portal: Portal;
+  siteUrl: string;
+  footer: string;
+  outputReady: Promise<void>;
+}
+
+// Only when run as a part: the integration imports this file for its types.
+if (process.env.PORTAL_PART !== undefined && process.send) await runPart();
+
+async function runPart() {
+  setFlagsFromString('--semi-space-growth-factor=1');
+  const told = (type: ToPart['type']) =>
+    new Promise<void>((resolve) => {
+      process.on('message', (m: ToPart) => m.type === type && resolve());
+    });
+  const outputReady = told('output-ready');
+  const directoryWanted = told('write-directory');
+  const settings = readSettings();
+  const portal = buildPortal(await getSite(settings.contentDir));
+  const ctx: PartContext = {
+    part: Number(process.env.PORTAL_PART),
+    parts: Number(process.env.PORTAL_PARTS),
+    outDir: process.env.PORTAL_OUT_DIR!,
+    portal,
+    siteUrl: settings.siteUrl,
+    footer: footerHtml([...portal.site.regulations.values()], settings),
+    outputReady,
+  };
+  const indexes = ctx.part === 0 ? Promise.all([writeSearchIndex(ctx), outputReady.then(() => writeNameIndex(portal, ctx.outDir))]) : Promise.resolve([0]);
+  const [[searchRecords], written] = await Promise.all([indexes, writeCertificates(ctx)]);
+  process.send!({ type: 'done', ...written, searchRecords: searchRecords ?? 0 } satisfies PartDone);
+  if (ctx.part === 0) {
+    await directoryWanted;
+    await writeDirectoryFile(portal.site, ctx.outDir);
+    process.send!({ type: 'directory-written' });
+  }
+  process.disconnect();
+}
+
+async function writeSearchIndex({ portal, outDir, outputReady }: PartContext): Promise<number> {
   const { index, errors } = await pagefind.createIndex({ forceLanguage: 'zh' });
   if (!index) throw new Error(`Pagefind: ${errors.join('; ')}`);
   let count = 0;
@@ -54,18 +102,21 @@ async function writeSearchIndex(): Promise<number> {
   return count;
 }
 
+type Counts = { pageCount: number; qrCount: number; photoCount: number };
+
 /**
- * Each certificate's folder: its verification page, its QR code and its photo. Written here rather than as an
- * Astro route: the page is a plain template (verify-html.ts), and 100,000 of them through Astro's router cost
+ * This part's certificates' folders: each one's verification page, QR code and photo. Written here rather than as
+ * an Astro route: the page is a plain template (verify-html.ts), and 100,000 of them through Astro's router cost
  * more than the rest of the build (docs/PORTAL.md). Up to 32 folders are written at once so that the file
  * system calls overlap with the templating.
  */
-async function writeCertificates(): Promise<{ pageCount: number; qrCount: number; photoCount: number }> {
-  await outputReady;
-  const counts = { pageCount: 0, qrCount: 0, photoCount: 0 };
+async function writeCertificates(ctx: PartContext): Promise<Counts> {
+  await ctx.outputReady;
+  const counts: Counts = { pageCount: 0, qrCount: 0, photoCount: 0 };
   const inFlight = new Set<Promise<void>>();
-  for (const aux of portal.auxiliaries) {
-    const write = writeCertificate(aux, counts);
+  const all = ctx.portal.auxiliaries;
+  for (let i = ctx.part; i < all.length; i += ctx.parts) {
+    const write = writeCertificate(ctx, all[i]!, counts);
     inFlight.add(write);
     write.then(
       () => inFlight.delete(write),
@@ -77,7 +128,7 @@ async function writeCertificates(): Promise<{ pageCount: number; qrCount: number
   return counts;
 }
 
-async function writeCertificate(aux: PublicAuxiliary, counts: { pageCount: number; qrCount: number; photoCount: number }) {
+async function writeCertificate({ portal, outDir, siteUrl, footer }: PartContext, aux: PublicAuxiliary, counts: Counts) {
   const dir = join(outDir, 'verify', aux.certificateNo);
   await mkdir(dir, { recursive: true });
   const agency = portal.agencyById.get(aux.agencyId)!;
@@ -85,14 +136,9 @@ async function writeCertificate(aux: PublicAuxiliary, counts: { pageCount: numbe
   const source = photoSource(portal.site, aux);
   await Promise.all([
     writeFile(join(dir, 'index.html'), page).then(() => counts.pageCount++),
-    qrSvg(verifyUrl(settings.siteUrl, aux.certificateNo))
+    qrSvg(verifyUrl(siteUrl, aux.certificateNo))
       .then((svg) => writeFile(join(dir, 'qr.svg'), svg))
       .then(() => counts.qrCount++),
     source && copyFile(source, join(dir, photoFileName(aux.photo!))).then(() => counts.photoCount++),
   ]);
 }
-
-const [searchRecordCount, written] = await Promise.all([writeSearchIndex(), writeCertificates(), outputReady.then(() => writeNameIndex(portal, outDir))]);
-// Last, so that functions watching this folder switch to the new numbers only once their pages exist.
-await writeDirectoryFile(portal.site, outDir);
-parentPort!.postMessage({ type: 'done', ...written, searchRecords: searchRecordCount });

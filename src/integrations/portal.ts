@@ -1,23 +1,32 @@
 import type { AstroIntegration } from 'astro';
+import { fork, type ChildProcess } from 'node:child_process';
 import { setFlagsFromString } from 'node:v8';
-import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
+import type { PartDone, ToPart } from './portal-worker.ts';
 
 /**
  * Builds what is not an Astro page — every certificate's verification page (`/verify/<no>/`), QR code
- * (`/verify/<no>/qr.svg`) and photo, and the Pagefind index — in a worker thread that runs on the second core
- * while Astro renders the other pages on the first.
+ * (`/verify/<no>/qr.svg`) and photo, the static name index and the Pagefind index — in PARTS child processes that
+ * run beside Astro: each writes its share of the certificates; part 0 also writes the indexes and, once every part
+ * is done, the functions' directory file.
  *
- * The worker writes straight into the output folder, but only once Astro has emptied it: Astro empties it after
- * `astro:build:start`, just before Vite's build starts, so a Vite plugin's `buildStart` tells the worker to go.
- * (Staging the files elsewhere and renaming them into place afterwards cost a large share of the build: docs/PORTAL.md.)
- * Why a worker and not an endpoint per QR code: docs/PORTAL.md.
+ * Child processes rather than worker threads: each has its own heap and its own peak (a 300,000-person site in one
+ * process with Astro went past 1.5 GB), and they share out the certificates over both cores once Astro's own pages
+ * are done (docs/BENCHMARKS.md). The parts write straight into the output folder, but only once Astro has emptied
+ * it: Astro empties it after `astro:build:start`, just before Vite's build starts, so a Vite plugin's `buildStart`
+ * tells them to go. (Staging the files elsewhere and renaming them into place cost a large share of the build:
+ * docs/PORTAL.md.) Why not an endpoint per QR code: docs/PORTAL.md.
  */
+export const PARTS = 2;
+
 export function portalIntegration(): AstroIntegration {
-  let worker: Worker | undefined;
-  let result: Promise<WorkerResult> | undefined;
+  let parts: ChildProcess[] = [];
+  let result: Promise<PartDone[]> | undefined;
   let outDir = '';
   let signalled = false;
+  const tell = (message: ToPart) => {
+    for (const part of parts) if (part.connected) part.send(message);
+  };
   return {
     name: 'gongshi-portal',
     hooks: {
@@ -29,9 +38,9 @@ export function portalIntegration(): AstroIntegration {
               {
                 name: 'gongshi-portal-output-ready',
                 buildStart() {
-                  if (signalled || !worker) return;
+                  if (signalled || !parts.length) return;
                   signalled = true;
-                  worker.postMessage({ type: 'output-ready' });
+                  tell({ type: 'output-ready' });
                 },
               },
             ],
@@ -43,42 +52,58 @@ export function portalIntegration(): AstroIntegration {
       },
       'astro:build:start': ({ logger }) => {
         // V8 keeps doubling the young generation while 100,000 records' short-lived strings go by; holding it at its
-        // first size kept the build's peak memory under the 2 GB budget (docs/BENCHMARKS.md). Read at every
-        // scavenge, so setting it now takes effect for this process and the worker.
+        // first size kept the build's peak memory down (docs/BENCHMARKS.md). Read at every scavenge, so setting it
+        // now takes effect for this process; the parts set it for themselves.
         setFlagsFromString('--semi-space-growth-factor=1');
         const started = Date.now();
-        const w = new Worker(fileURLToPath(new URL('./portal-worker.ts', import.meta.url)), {
-          workerData: { outDir },
-          // Keeps the worker's heap (the site's records) from growing freely next to Astro's.
-          resourceLimits: { maxOldGenerationSizeMb: 512 },
-        });
-        worker = w;
-        result = new Promise<WorkerResult>((resolve, reject) => {
-          w.on('message', (m: { type: string } & WorkerResult) => m.type === 'done' && resolve(m));
-          w.once('error', reject);
-          w.once('exit', (code) => code !== 0 && reject(new Error(`portal worker exited with ${code}`)));
+        const script = fileURLToPath(new URL('./portal-worker.ts', import.meta.url));
+        parts = Array.from({ length: PARTS }, (_, part) =>
+          fork(script, [], {
+            env: { ...process.env, PORTAL_PART: String(part), PORTAL_PARTS: String(PARTS), PORTAL_OUT_DIR: outDir },
+            // The records of the whole site are on each part's heap; this keeps a part from growing freely.
+            execArgv: ['--max-old-space-size=768'],
+            stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+          }),
+        );
+        const done = parts.map(
+          (child, part) =>
+            new Promise<PartDone>((resolve, reject) => {
+              child.on('message', (m: PartDone) => m.type === 'done' && resolve(m));
+              child.once('error', reject);
+              child.once('exit', (code, signal) => reject(new Error(`portal part ${part} exited with ${code ?? signal} before it was done`)));
+            }),
+        );
+        result = Promise.all(done).then(async (results) => {
+          // The directory file last, once every part's pages exist: functions watching the folder switch then.
+          const first = parts[0]!;
+          const written = new Promise<void>((resolve, reject) => {
+            first.on('message', (m: { type: string }) => m.type === 'directory-written' && resolve());
+            first.once('exit', (code) => reject(new Error(`portal part 0 exited with ${code} before the directory file was written`)));
+          });
+          first.send({ type: 'write-directory' } satisfies ToPart);
+          await written;
+          return results;
         });
         result.then(
-          (r) =>
+          (all) => {
+            const sum = (key: 'pageCount' | 'qrCount' | 'photoCount') => all.reduce((n, r) => n + r[key], 0);
             logger.info(
-              `核验页 ${r.pageCount} 个、QR ${r.qrCount} 个、照片 ${r.photoCount} 张、搜索索引 ${r.searchRecords} 组，用时 ${Date.now() - started} ms`,
-            ),
+              `核验页 ${sum('pageCount')} 个、QR ${sum('qrCount')} 个、照片 ${sum('photoCount')} 张、搜索索引 ${all[0]!.searchRecords} 组（${PARTS} 个进程），用时 ${Date.now() - started} ms`,
+            );
+          },
           () => undefined,
         );
       },
       'astro:build:done': async () => {
         if (!result) return;
-        if (!signalled) worker?.postMessage({ type: 'output-ready' });
-        await result;
-        await worker?.terminate();
+        if (!signalled) tell({ type: 'output-ready' });
+        try {
+          await result;
+        } finally {
+          // After a failure the other parts are stopped; after success they are exiting on their own.
+          for (const part of parts) if (part.exitCode === null && part.signalCode === null) part.kill();
+        }
       },
     },
   };
-}
-
-export interface WorkerResult {
-  pageCount: number;
-  qrCount: number;
-  photoCount: number;
-  searchRecords: number;
 }

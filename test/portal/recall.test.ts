@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { chromiumAvailable, launchChromium } from '../support/browser.ts';
 import { distDir, serveSite, siteBuilt } from '../support/site.ts';
-import { memberMatch, type BucketMeta, type Member } from '../../src/build/search/match.ts';
+import { decodeMembers, memberMatch, type BucketMeta } from '../../src/build/search/match.ts';
 import { queryTokens, searchName } from '../../src/build/search/tokens.ts';
 import { numberMatches, shardOf, type NumberEntry } from '../../src/build/portal/shard.ts';
 import { nameMatches, nameShardOf, type NameEntry } from '../../src/build/search/names.ts';
@@ -57,7 +57,7 @@ describe.skipIf(!ready)('search recall on the whole sample roster', { timeout: 1
   function peopleFound(query: string, groups: Record<string, string>[]): Map<string, 'exact' | 'match'> {
     const found = new Map<string, 'exact' | 'match'>();
     for (const meta of groups) {
-      for (const member of JSON.parse(meta.members!) as Member[]) {
+      for (const member of decodeMembers(meta)) {
         const how = memberMatch(query, member, meta as unknown as BucketMeta);
         if (how) found.set(member[0], how);
       }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeChars, MAX_TOKEN_CHARS, nameTokens, partTokens, queryTokens, searchName } from '../../src/build/search/tokens.ts';
 import { nameMatches, nameShardOf, type NameEntry } from '../../src/build/search/names.ts';
-import { memberMatch } from '../../src/build/search/match.ts';
+import { decodeMembers, encodeMembers, memberMatch, type Member } from '../../src/build/search/match.ts';
 import { fnv1a, numberMatches, shardCountFor, shardOf, type NumberEntry } from '../../src/build/portal/shard.ts';
 import { certificateLookupKey } from '../../src/core/text.ts';
 
@@ -105,5 +105,27 @@ describe('lookup shards', () => {
         .sort(),
     ).toEqual(['RQCG-2024-0001', 'X-0001']);
     expect(numberMatches(entries, '01')).toEqual([]);
+  });
+});
+
+describe('search groups', () => {
+  it("store their people's numbers without the start they share, and give them back whole", () => {
+    const members: Member[] = [
+      ['RQ-CG-2024-0001', '张三', '协管员'],
+      ['RQ-CG-2024-0010', '李四'],
+      ['RQ-CG-2023-0002', '王五'],
+    ];
+    const stored = encodeMembers(members);
+    expect(stored.prefix).toBe('RQ-CG-202');
+    expect(stored.members).not.toContain('RQ-CG');
+    expect(decodeMembers(stored)).toEqual(members);
+    // Nothing shared, one person, nobody: still whole.
+    const apart: Member[] = [
+      ['A1', '甲'],
+      ['B2', '乙'],
+    ];
+    expect(decodeMembers(encodeMembers(apart))).toEqual(apart);
+    expect(decodeMembers(encodeMembers([['X-9', '丙']]))).toEqual([['X-9', '丙']]);
+    expect(decodeMembers(encodeMembers([]))).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import { shardUrl, numberMatches, type NumberEntry } from '../portal/shard.ts';
 import { statusInfo } from '../../core/labels.ts';
 import type { AuxiliaryStatus } from '../../core/roster/schema.ts';
 import { certificateLookupKey } from '../../core/text.ts';
-import { memberMatch, type BucketMeta, type Member } from './match.ts';
+import { decodeMembers, memberMatch, type BucketMeta } from './match.ts';
 import { nameMatches, nameShardUrl, type NameEntry } from './names.ts';
 import { queryTokens } from './tokens.ts';
 
@@ -156,7 +156,7 @@ export async function runSearch(query: string, ctx: SearchContext, onFirst?: (it
     const { meta } = await result.data();
     const bucket = meta as unknown as BucketMeta;
     const out = { exact: [] as Item[], other: [] as Item[] };
-    for (const member of JSON.parse(meta.members!) as Member[]) {
+    for (const member of decodeMembers(meta)) {
       const how = memberMatch(q, member, bucket);
       if (!how) continue;
       const item: Item = {

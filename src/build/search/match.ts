@@ -7,6 +7,22 @@ import { queryParts, searchName } from './tokens.ts';
 /** [certificate number, name, post?] */
 export type Member = [no: string, name: string, post?: string];
 
+/**
+ * A group's people as stored in its Pagefind metadata: `prefix` is the longest start the group's numbers share (one
+ * unit's numbers mostly do) and `members` the JSON list of [rest of the number, name, post?]. Every byte of this is
+ * held several times over in Pagefind's index writer (docs/BENCHMARKS.md, 300,000).
+ */
+export function encodeMembers(members: readonly Member[]): { prefix: string; members: string } {
+  let prefix = members[0]?.[0] ?? '';
+  for (const [no] of members) while (!no.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  return { prefix, members: JSON.stringify(members.map(([no, ...rest]) => [no.slice(prefix.length), ...rest])) };
+}
+
+export function decodeMembers(meta: Record<string, string>): Member[] {
+  const prefix = meta.prefix ?? '';
+  return (JSON.parse(meta.members!) as Member[]).map(([no, ...rest]) => [prefix + no, ...rest] as Member);
+}
+
 export interface BucketMeta {
   agency: string;
   agencyId: string;

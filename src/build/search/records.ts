@@ -3,7 +3,7 @@ import { statusInfo, statusOrder } from '../../core/labels.ts';
 import { agencyPath } from '../portal/paths.ts';
 import type { PublicAuxiliary } from '../portal/public-view.ts';
 import { nameTokens, partTokens, searchName } from './tokens.ts';
-import type { BucketMeta, Member } from './match.ts';
+import { encodeMembers, type BucketMeta, type Member } from './match.ts';
 
 /** One Pagefind custom record (the shape of pagefind's CustomRecord). */
 export interface SearchRecord {
@@ -58,7 +58,7 @@ export function* searchRecords(portal: Portal): Generator<SearchRecord> {
           url: `${agencyPath(agency.id)}#${status}-${start / BUCKET_SIZE}`,
           content: [...words].join(' '),
           language: 'zh',
-          meta: { title: agency.name, ...meta, members: JSON.stringify(members) },
+          meta: { ...meta, ...encodeMembers(members) },
           filters: { [FILTER_REGION]: [agency.region], [FILTER_AGENCY]: [agency.name], [FILTER_STATUS]: [label] },
         };
       }
