@@ -48,6 +48,8 @@ interface PartContext {
 if (process.env.PORTAL_PART !== undefined && process.send) await runPart();
 
 async function runPart() {
+  // Its own name in ps and /proc (the benchmarks report each process's peak memory by name).
+  process.title = `portal-part-${process.env.PORTAL_PART}`;
   setFlagsFromString('--semi-space-growth-factor=1');
   const told = (type: ToPart['type']) =>
     new Promise<void>((resolve) => {

@@ -67,9 +67,12 @@ function loadPagefind(): Promise<Pagefind> {
   return pagefind;
 }
 
-/** Results come in pages: `next(n)` loads until n more people are found or nothing is left. */
+/**
+ * Results come in pages: `next(n)` loads until n more people are found or nothing is left; `found` gets them as each
+ * batch of groups is read, so that a slow phone shows the first before the page is full.
+ */
 export interface Cursor {
-  next(count: number): Promise<Item[]>;
+  next(count: number, found?: (items: Item[]) => void): Promise<Item[]>;
   done(): boolean;
   /** How many people were found in all, when known (every group read); undefined while more may come. */
   total(): number | undefined;
@@ -183,11 +186,20 @@ export async function runSearch(query: string, ctx: SearchContext, onFirst?: (it
     await load(batch);
   }
   return {
-    async next(count) {
-      while (ready.length + later.length < count && nextGroup < groups.length) await loadNext();
-      for (const item of later.splice(0)) push(item);
-      const page = ready.splice(0, count);
-      returned += page.length;
+    async next(count, found) {
+      const page: Item[] = [];
+      const take = () => {
+        for (const item of later.splice(0)) push(item);
+        const some = ready.splice(0, count - page.length);
+        page.push(...some);
+        returned += some.length;
+        if (some.length) found?.(some);
+      };
+      take();
+      while (page.length < count && nextGroup < groups.length) {
+        await loadNext();
+        take();
+      }
       return page;
     },
     async settle() {

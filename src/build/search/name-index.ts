@@ -15,8 +15,8 @@ export function nameShardCount(portal: Portal): number {
   return nameShardCountFor(named(portal).length);
 }
 
-/** Writes the name index (names.ts) under `<outDir>/search/n/`; every shard is written, empty ones as `[]`. */
-export async function writeNameIndex(portal: Portal, outDir: string): Promise<number> {
+/** The name index's shards (names.ts), shard i at index i; empty shards included. */
+export function nameIndexShards(portal: Portal): NameEntry[][] {
   const people = named(portal);
   const count = nameShardCountFor(people.length);
   const shards: NameEntry[][] = Array.from({ length: count }, () => []);
@@ -26,10 +26,16 @@ export async function writeNameIndex(portal: Portal, outDir: string): Promise<nu
     if (aux.post) entry.push(aux.post);
     shards[parseInt(nameShardOf(key, count), 36)]!.push(entry);
   }
+  return shards;
+}
+
+/** Writes the name index under `<outDir>/search/n/<shard>.json`, empty shards as `[]`; returns the shard count. */
+export async function writeNameIndex(portal: Portal, outDir: string): Promise<number> {
+  const shards = nameIndexShards(portal);
   const dir = join(outDir, 'search', 'n');
   await mkdir(dir, { recursive: true });
-  for (let i = 0; i < count; i += 64) {
+  for (let i = 0; i < shards.length; i += 64) {
     await Promise.all(shards.slice(i, i + 64).map((entries, j) => writeFile(join(dir, `${(i + j).toString(36)}.json`), JSON.stringify(entries))));
   }
-  return count;
+  return shards.length;
 }
