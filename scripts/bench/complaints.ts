@@ -176,8 +176,13 @@ async function load(kind: Kind, url: string, certificateNo: string) {
 /** Reads the store the server wrote (its own connection): references, and complaints whose mail is not all sent. */
 async function inspect(database: 'sqlite' | 'postgres', env: Record<string, string>): Promise<{ references: Set<string>; unsent: number }> {
   const referencesSql = 'SELECT reference FROM complaints';
-  const unsentSql = `SELECT COUNT(*) AS n FROM complaints c WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.complaint_id = c.id)
-    OR EXISTS (SELECT 1 FROM outbox o WHERE o.complaint_id = c.id AND o.status <> 'sent')`;
+  // One pass over each table (a join on the grouped outbox). The correlated NOT EXISTS … OR EXISTS it replaces scanned
+  // the outbox (no index on complaint_id) once per complaint: 8.8 s at 15,000 complaints on SQLite, polled every
+  // 250 ms during the drain on one of the two cores the server drains with.
+  const unsentSql = `SELECT COUNT(*) AS n FROM complaints c
+    LEFT JOIN (SELECT complaint_id, SUM(CASE WHEN status = 'sent' THEN 0 ELSE 1 END) AS unsent FROM outbox GROUP BY complaint_id) o
+      ON o.complaint_id = c.id
+    WHERE o.complaint_id IS NULL OR o.unsent > 0`;
   if (database === 'postgres') {
     const client = new pg.Client(env.DATABASE_URL);
     await client.connect();
