@@ -95,7 +95,9 @@ const app = await createApp(
 );
 ready(app);
 const stop = new AbortController();
-const worker = app.runOutbox(stop.signal, Number(process.env.OUTBOX_INTERVAL_MS) || 2000);
+// The mail worker runs in this process and gives way to the intake while submissions arrive (OUTBOX_INTAKE_QUIET_MS,
+// OUTBOX_BUSY_EVERY_MS): accepting a complaint comes first, its mail follows and keeps a guaranteed share.
+const worker = app.runOutbox(stop.signal, Number(process.env.OUTBOX_INTERVAL_MS) || 2000, { yieldToIntake: true });
 
 console.log(`[start] 站点和投诉功能：${server.url}/（链接和二维码使用 ${siteUrl}）`);
 console.log(`[start] 数据库：${settings.databaseUrl ? 'DATABASE_URL（PostgreSQL）' : sqlitePath(settings.varDir)}`);

@@ -23,10 +23,14 @@ export function complaintFunctions(world: World): FunctionHandler {
     const { pathname } = new URL(request.url);
     if (pathname === '/api/complaints' || pathname === '/api/complaints/') {
       if (request.method !== 'POST') return json(405, { errors: { request: intakeErrors.MethodNotAllowed.message } }, { allow: 'POST' });
-      const response = await post(world, request, context, allow).catch((error: unknown) => {
-        log(`[complaints] POST /api/complaints store error ${(error as Error).name}`);
-        return json(503, { errors: { request: intakeErrors.StoreUnavailable.message } }, { 'retry-after': '30' });
-      });
+      // An in-process mail worker gives way while submissions are being taken in (it keeps a guaranteed share).
+      const answered = world.submissionInFlight?.();
+      const response = await post(world, request, context, allow)
+        .catch((error: unknown) => {
+          log(`[complaints] POST /api/complaints store error ${(error as Error).name}`);
+          return json(503, { errors: { request: intakeErrors.StoreUnavailable.message } }, { 'retry-after': '30' });
+        })
+        .finally(answered);
       log(`[complaints] POST /api/complaints ${response.status}${response.headers.get('x-reference') ? ` ${response.headers.get('x-reference')}` : ''}`);
       return response;
     }

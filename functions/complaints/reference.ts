@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomFillSync, timingSafeEqual } from 'node:crypto';
 
 /**
  * Crockford-style base32 without I, L, O, U: nothing a person can misread (0/O, 1/I/L) or that spells
@@ -6,10 +6,20 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
  */
 export const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
+/**
+ * Bytes from the system's CSPRNG, drawn from a pool refilled 4 KB at a time — one call into it per ~500 references
+ * instead of one per reference (it showed in the intake's profile); each byte is used once.
+ */
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+
 function randomSymbols(count: number): string {
-  const bytes = randomBytes(count);
+  if (poolAt + count > pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
   let out = '';
-  for (const b of bytes) out += ALPHABET[b & 31];
+  for (let i = 0; i < count; i++) out += ALPHABET[pool[poolAt++]! & 31];
   return out;
 }
 

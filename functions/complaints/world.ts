@@ -49,6 +49,11 @@ export interface World {
   log?: (line: string) => void;
   /** Called once a submission's mail is committed to the outbox, so an in-process worker sends it without polling. */
   mailQueued?: () => void;
+  /**
+   * Marks a submission being taken in, so an in-process mail worker holds back meanwhile (functions/outbox/priority.ts);
+   * returns the function that marks it answered.
+   */
+  submissionInFlight?: () => () => void;
 }
 
 /** The host part of Message-IDs and the sender address: the site's host name. */

@@ -6,6 +6,7 @@ import type { ComposedMail } from '../mail/compose.ts';
 import { composerNameSchema, type Composers } from './composers.ts';
 import { evidenceFiles, type EvidenceFileRow } from '../store/records/evidence.ts';
 import { claimDueMail, recordMailAttempt, renewMailLease, type AttemptOutcome, type OutboxRow } from '../store/records/outbox.ts';
+import type { IntakePriority } from './priority.ts';
 
 export interface Clock {
   now(): Date;
@@ -218,6 +219,8 @@ function record(options: OutboxOptions, row: OutboxRow, outcome: AttemptOutcome)
  * Runs sendPendingMail until the signal aborts; never throws (errors are logged by kind). After a full batch it goes
  * on at once; otherwise it sleeps `intervalMs`, or less when `wake` reports mail queued in this process (the
  * intake), so a submission's mail leaves without waiting for the next poll and an idle worker polls rarely.
+ * With `yieldTo` (the loop in `npm start`, beside the intake) each round first waits for its turn: at once while
+ * the intake is quiet, otherwise when the guaranteed share is due (priority.ts).
  */
 export async function runOutboxLoop(
   options: OutboxOptions & {
@@ -227,6 +230,8 @@ export async function runOutboxLoop(
     beforeRound?: () => Promise<unknown>;
     /** Subscribes to "mail was queued" (world.mailQueued); returns the unsubscribe. */
     wake?: (listener: () => void) => () => void;
+    /** The in-process intake this loop gives way to (priority.ts); a standalone worker has none. */
+    yieldTo?: Pick<IntakePriority, 'turn' | 'roundEnded'>;
   },
 ): Promise<void> {
   const log = options.log ?? ((line) => console.log(line));
@@ -241,6 +246,7 @@ export async function runOutboxLoop(
   try {
     while (!options.signal?.aborted) {
       woken = false;
+      if (options.yieldTo && (await options.yieldTo.turn(options.signal)) === 'aborted') break;
       try {
         await options.beforeRound?.();
         const r = await sendPendingMail(options);
@@ -249,6 +255,8 @@ export async function runOutboxLoop(
       } catch (e) {
         log(`[outbox] round failed: ${(e as Error).name} ${(e as NodeJS.ErrnoException).code ?? ''}`);
         woken = false;
+      } finally {
+        options.yieldTo?.roundEnded();
       }
       // Mail queued during the round is due now: look again at once.
       if (woken || options.signal?.aborted) continue;

@@ -18,6 +18,7 @@ import { createMailer, DEFAULT_MAX_MESSAGE_BYTES, type Mailer } from '../mail/tr
 import { makeEvidenceLinker } from '../complaints/evidence-links.ts';
 import { evidenceDownloads } from '../complaints/evidence-download.ts';
 import { DEFAULT_CONCURRENCY, runOutboxLoop, sendPendingMail, type Clock } from '../outbox/worker.ts';
+import { DEFAULT_BUSY_EVERY_MS, DEFAULT_INTAKE_QUIET_MS, intakePriority, type IntakePriorityOptions } from '../outbox/priority.ts';
 import { intakeMailComposer } from '../complaints/intake-mail.ts';
 import { purgeEvidenceDrafts } from '../complaints/drafts.ts';
 import { openStore } from '../store/index.ts';
@@ -61,6 +62,18 @@ export function maxMessageBytesFromEnv(env: NodeJS.ProcessEnv): number {
   return env.MAIL_MAX_BYTES && Number.isFinite(value) && value >= 100_000 ? Math.floor(value) : DEFAULT_MAX_MESSAGE_BYTES;
 }
 
+/**
+ * OUTBOX_INTAKE_QUIET_MS (default 250; 0 = never hold back) and OUTBOX_BUSY_EVERY_MS (default 1,000): how the mail
+ * loop of `npm start` gives way to the intake in the same process (functions/outbox/priority.ts).
+ */
+export function intakePriorityFromEnv(env: NodeJS.ProcessEnv): IntakePriorityOptions {
+  const ms = (name: string, fallback: number, max: number) => {
+    const value = Number(env[name]);
+    return env[name] && Number.isFinite(value) && value >= 0 ? Math.min(Math.floor(value), max) : fallback;
+  };
+  return { quietMs: ms('OUTBOX_INTAKE_QUIET_MS', DEFAULT_INTAKE_QUIET_MS, 60_000), shareEveryMs: ms('OUTBOX_BUSY_EVERY_MS', DEFAULT_BUSY_EVERY_MS, 60_000) };
+}
+
 export interface App {
   world: World;
   functions: FunctionHandler;
@@ -71,8 +84,11 @@ export interface App {
   runDeadlineJobs(): ReturnType<typeof runDeadlineJobs>;
   /** Removes the personal information of complaints closed longer than the policy keeps it (policy.yaml complaintData). */
   purgeClosedComplaints(): Promise<PurgeResult>;
-  /** The worker loop until the signal aborts (`npm start`, `npm run outbox`). */
-  runOutbox(signal: AbortSignal, intervalMs?: number): Promise<void>;
+  /**
+   * The worker loop until the signal aborts (`npm start`, `npm run outbox`). `yieldToIntake` (`npm start`, where the
+   * intake runs in the same process): hold back while submissions arrive, keeping the guaranteed share.
+   */
+  runOutbox(signal: AbortSignal, intervalMs?: number, options?: { yieldToIntake?: boolean }): Promise<void>;
   /** Re-reads the directory file now (after a new build is swapped in); a no-op for an injected directory. */
   reloadDirectory(): Promise<void>;
   /** Rebuilds the site after a roster version is confirmed; undefined when this deployment cannot. */
@@ -120,11 +136,14 @@ export async function createApp(
   const store = await openStore(settings);
   // The intake tells an in-process worker loop that mail is waiting (runOutboxLoop's wake).
   const mailListeners = new Set<() => void>();
+  // Intake before mail: the in-process loop holds back while submissions are being taken in (priority.ts).
+  const priority = intakePriority(intakePriorityFromEnv(options.env ?? process.env));
   const world: World = {
     store,
     mailQueued: () => {
       for (const listener of mailListeners) listener();
     },
+    submissionInFlight: priority.enter,
     clock,
     directory,
     calendar: makeCalendar(directory.holidays),
@@ -240,7 +259,7 @@ export async function createApp(
     },
     reloadDirectory,
     republisher,
-    runOutbox: (signal, intervalMs) =>
+    runOutbox: (signal, intervalMs, loop) =>
       runOutboxLoop({
         ...outbox,
         beforeRound,
@@ -249,6 +268,7 @@ export async function createApp(
           mailListeners.add(listener);
           return () => mailListeners.delete(listener);
         },
+        ...(loop?.yieldToIntake ? { yieldTo: priority } : {}),
         ...(intervalMs ? { intervalMs } : {}),
         ...(options.log ? { log: options.log } : {}),
       }),

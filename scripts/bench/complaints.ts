@@ -176,8 +176,13 @@ async function load(kind: Kind, url: string, certificateNo: string) {
 /** Reads the store the server wrote (its own connection): references, and complaints whose mail is not all sent. */
 async function inspect(database: 'sqlite' | 'postgres', env: Record<string, string>): Promise<{ references: Set<string>; unsent: number }> {
   const referencesSql = 'SELECT reference FROM complaints';
-  const unsentSql = `SELECT COUNT(*) AS n FROM complaints c WHERE NOT EXISTS (SELECT 1 FROM outbox o WHERE o.complaint_id = c.id)
-    OR EXISTS (SELECT 1 FROM outbox o WHERE o.complaint_id = c.id AND o.status <> 'sent')`;
+  // One pass over each table (a join on the grouped outbox). The correlated NOT EXISTS … OR EXISTS it replaces scanned
+  // the outbox (no index on complaint_id) once per complaint: 8.8 s at 15,000 complaints on SQLite, polled every
+  // 250 ms during the drain on one of the two cores the server drains with.
+  const unsentSql = `SELECT COUNT(*) AS n FROM complaints c
+    LEFT JOIN (SELECT complaint_id, SUM(CASE WHEN status = 'sent' THEN 0 ELSE 1 END) AS unsent FROM outbox GROUP BY complaint_id) o
+      ON o.complaint_id = c.id
+    WHERE o.complaint_id IS NULL OR o.unsent > 0`;
   if (database === 'postgres') {
     const client = new pg.Client(env.DATABASE_URL);
     await client.connect();
@@ -216,6 +221,8 @@ interface Figures extends Measured {
   backlog: number;
   /** Server (+ PostgreSQL backends) CPU per answered submission, ms. */
   cpuMsPerSubmission: number;
+  /** The same over the load window only: the intake, plus what mail the real server sent meanwhile. */
+  loadCpuMsPerSubmission: number;
 }
 
 const pgDatabase = new URL(PG_URL).pathname.slice(1) || 'postgres';
@@ -248,6 +255,7 @@ async function once(kind: Kind, database: 'sqlite' | 'postgres', certificateNo: 
     await fetch(`${url}/api/complaints`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).catch(() => undefined);
     const cpuBefore = ownCpuSeconds(child.pid!) + backends();
     const result = await load(kind, url, certificateNo);
+    const loadCpuS = ownCpuSeconds(child.pid!) + backends() - cpuBefore;
     // The mail worker goes on until every stored complaint's mail is sent (or the limit passes).
     const drainStarted = performance.now();
     let seen = await inspect(database, env);
@@ -276,6 +284,7 @@ async function once(kind: Kind, database: 'sqlite' | 'postgres', certificateNo: 
       drainS,
       backlog,
       cpuMsPerSubmission: (cpuS * 1000) / Math.max(1, result.references.length),
+      loadCpuMsPerSubmission: (loadCpuS * 1000) / Math.max(1, result.references.length),
     };
   } finally {
     child.kill('SIGKILL');
@@ -304,11 +313,13 @@ async function main(): Promise<void> {
   console.log(
     `${SECONDS} s per round, ${CONCURRENCY} requests in flight, ${runs} alternating rounds per side; real = scripts/start.ts (mail worker in-process, .eml) sent the island's multipart, 1 in ${EVIDENCE_EVERY} with a ${(EVIDENCE.length / 1024).toFixed(0)} KB JPEG; bare = node:http + JSON + one INSERT`,
   );
-  console.log('figures: median (min–max) over the rounds; CPU = server (+ PostgreSQL backends) user+sys per 201, load start to mail drained');
   console.log(
-    '| store | server | submissions/s | CPU ms/submission | p50 ms | p99 ms | 201 answered | with JPEG | lost | mail not sent | .eml | mail backlog at end → drain s | non-201 |',
+    'figures: median (min–max) over the rounds; CPU = server (+ PostgreSQL backends) user+sys per 201, load start to mail drained; CPU in load = the same over the load window only (the intake, and the mail the real server sent meanwhile)',
   );
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log(
+    '| store | server | submissions/s | CPU ms/submission | CPU in load ms/submission | p50 ms | p99 ms | 201 answered | with JPEG | lost | mail not sent | .eml | mail backlog at end → drain s | non-201 |',
+  );
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   let failed = false;
   for (const database of postgres ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const)) {
     const results = await alternate<Figures>(
@@ -325,6 +336,9 @@ async function main(): Promise<void> {
           0,
         )} | ${withSpread(
           r.map((x) => x.cpuMsPerSubmission),
+          2,
+        )} | ${withSpread(
+          r.map((x) => x.loadCpuMsPerSubmission),
           2,
         )} | ${withSpread(
           r.map((x) => x.p50),
@@ -345,8 +359,9 @@ async function main(): Promise<void> {
     const median = (kind: Kind, f: (x: Figures) => number) => summarize(results.get(kind)!.map(f)).median;
     const wall = median('real', (x) => x.perSecond) / median('bare', (x) => x.perSecond);
     const cpu = median('bare', (x) => x.cpuMsPerSubmission) / median('real', (x) => x.cpuMsPerSubmission);
+    const loadCpu = median('bare', (x) => x.loadCpuMsPerSubmission) / median('real', (x) => x.loadCpuMsPerSubmission);
     console.log(
-      `| ${database} | real ÷ bare | **${wall.toFixed(2)}×** (wall: submissions/s; goal ≥ 0.5×) · **${cpu.toFixed(2)}×** (CPU: bare's CPU per submission ÷ real's) | | | | | | | | | | |`,
+      `| ${database} | real ÷ bare | **${wall.toFixed(2)}×** (wall: submissions/s; goal ≥ 0.5×) · **${cpu.toFixed(2)}×** (CPU: bare's CPU per submission ÷ real's) · **${loadCpu.toFixed(2)}×** (CPU in load) | | | | | | | | | | | |`,
     );
   }
   if (failed) {

@@ -180,6 +180,36 @@ describeEachStore('store', (kind) => {
     expect(files.map((f) => [f.name, f.type, Number(f.size), [...f.data]])).toEqual([['证据1.png', 'image/png', png.byteLength, [...png]]]);
   });
 
+  it('stores a submission with its evidence whole or not at all (one statement on PostgreSQL, kept uncompressed there)', async () => {
+    const world = await testWorld(db);
+    const handler = complaintFunctions(world);
+    const jpeg = (last: number) => new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, last]);
+    const make = (last: number) => {
+      const data = new FormData();
+      for (const [k, v] of Object.entries(validSubmission({ email: '', idempotencyKey: `evidence-whole-${kind}` }))) data.append(k, String(v));
+      data.append('evidence', new Blob([jpeg(last)]), 'a.jpg');
+      data.append('evidence', new Blob([jpeg(last + 1)]), 'b.jpg');
+      return new Request('http://localhost/api/complaints', { method: 'POST', headers: { accept: 'application/json' }, body: data });
+    };
+    const count = async () => Number((await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM evidence'))[0]!.n);
+    const before = await count();
+    expect((await handler(make(1), ctx))!.status).toBe(201);
+    expect(await count()).toBe(before + 2);
+    // The same key with other files: the statement fails on the key, and none of its evidence is kept.
+    expect((await handler(make(7), ctx))!.status).toBe(409);
+    expect(await count()).toBe(before + 2);
+    if (kind === 'postgres') {
+      const storage = await db.query<{ relname: string; attstorage: string }>(
+        `SELECT c.relname, a.attstorage FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+          WHERE a.attname = 'data' AND c.oid IN ('evidence'::regclass, 'evidence_drafts'::regclass) ORDER BY c.relname`,
+      );
+      expect(storage).toEqual([
+        { relname: 'evidence', attstorage: 'e' },
+        { relname: 'evidence_drafts', attstorage: 'e' },
+      ]);
+    }
+  });
+
   it('lets only one writer move a complaint out of a status, and records a notice once', async () => {
     const world = await testWorld(db);
     const r = await complaintFunctions(world)(post(validSubmission({ about: 'unit', certificateNo: '', agencyId: 'city-scjg' })), ctx);

@@ -9,15 +9,16 @@ export interface NewEvidence {
   data: Uint8Array;
 }
 
+export const EVIDENCE_COLUMNS = '(id, complaint_id, name, type, size, data)';
+export const EVIDENCE_VALUES = '(?, ?, ?, ?, ?, ?)';
+
+/** The parameters of one evidence row, for EVIDENCE_VALUES: the bytes as they are (a view, not a copy). */
+export function evidenceParams(complaintId: string, file: NewEvidence): unknown[] {
+  return [randomUUID(), complaintId, file.name, file.type, file.data.byteLength, Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength)];
+}
+
 export async function insertEvidence(tx: Db, complaintId: string, file: NewEvidence): Promise<void> {
-  await tx.run('INSERT INTO evidence (id, complaint_id, name, type, size, data) VALUES (?, ?, ?, ?, ?, ?)', [
-    randomUUID(),
-    complaintId,
-    file.name,
-    file.type,
-    file.data.byteLength,
-    Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength),
-  ]);
+  await tx.run(`INSERT INTO evidence ${EVIDENCE_COLUMNS} VALUES ${EVIDENCE_VALUES}`, evidenceParams(complaintId, file));
 }
 
 export interface EvidenceFileRow {

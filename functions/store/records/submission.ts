@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../db.ts';
 import { COMPLAINT_COLUMNS, COMPLAINT_VALUES, complaintParams, type ComplaintRow } from './complaints.ts';
-import { insertEvidence, type NewEvidence } from './evidence.ts';
+import { EVIDENCE_COLUMNS, EVIDENCE_VALUES, evidenceParams, insertEvidence, type NewEvidence } from './evidence.ts';
 import { OUTBOX_COLUMNS, OUTBOX_VALUES, composeLaterParams, type MailComposedLater } from './outbox.ts';
 import { ackSlotParams, TAKE_ACK_SLOT, type AckSlot } from './ack-quota.ts';
 
@@ -29,19 +29,26 @@ export async function insertSubmission(db: Db, s: Submission): Promise<void> {
   const eventParams = [randomUUID(), c.id, at, randomUUID(), c.id, at, s.routed.reason, JSON.stringify(s.routed.data)];
   const mailParams = s.mails.map((mail) => composeLaterParams(mail, at, s.host));
   const ackParams = s.ack ? composeLaterParams(s.ack.mail, at, s.host) : undefined;
-  if (db.dialect === 'postgres' && !s.evidence.length) {
+  if (db.dialect === 'postgres') {
     // PostgreSQL: the same rows in one statement (data-modifying CTEs), atomic on its own — one round trip
-    // instead of six, which is most of a submission's cost there. The acknowledgement row is selected FROM the
-    // slot insert: no slot taken, no row.
+    // instead of six (seven with evidence), which is most of a submission's cost there. The acknowledgement row is
+    // selected FROM the slot insert: no slot taken, no row.
+    const evidence = s.evidence.length ? `, v AS (INSERT INTO evidence ${EVIDENCE_COLUMNS} VALUES ${s.evidence.map(() => EVIDENCE_VALUES).join(', ')})` : '';
     const ack = s.ack
       ? `, q AS (${TAKE_ACK_SLOT} RETURNING slot),
             a AS (INSERT INTO outbox ${OUTBOX_COLUMNS} SELECT ${OUTBOX_VALUES.slice(1, -1)} FROM q ON CONFLICT (message_id) DO NOTHING)`
       : '';
     await db.run(
       `WITH c AS (INSERT INTO complaints ${COMPLAINT_COLUMNS} VALUES ${COMPLAINT_VALUES} RETURNING id),
-            e AS (INSERT INTO complaint_events ${EVENT_COLUMNS} VALUES ${EVENT_VALUES})${ack}
+            e AS (INSERT INTO complaint_events ${EVENT_COLUMNS} VALUES ${EVENT_VALUES})${evidence}${ack}
        INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${s.mails.map(() => OUTBOX_VALUES).join(', ')} ON CONFLICT (message_id) DO NOTHING`,
-      [...complaintParams(c), ...eventParams, ...(s.ack ? [...ackSlotParams(s.ack.slot), ...ackParams!] : []), ...mailParams.flat()],
+      [
+        ...complaintParams(c),
+        ...eventParams,
+        ...s.evidence.flatMap((file) => evidenceParams(c.id, file)),
+        ...(s.ack ? [...ackSlotParams(s.ack.slot), ...ackParams!] : []),
+        ...mailParams.flat(),
+      ],
     );
     return;
   }
