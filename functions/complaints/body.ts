@@ -1,10 +1,9 @@
 /** Reading a request body within a byte cap, strictly by content type. */
 export type ParsedBody =
-  | { ok: true; format: 'json' | 'urlencoded' | 'multipart'; fields: Record<string, unknown>; files: UploadedFile[] }
+  | { ok: true; format: 'json' | 'urlencoded' | 'multipart'; fields: Record<string, unknown>; files: File[] }
   | { ok: false; status: number; message: string };
 import { withHint } from '../../src/core/error-data.ts';
 import { intakeErrors } from './errors.ts';
-import { parseMultipart, type UploadedFile } from './multipart.ts';
 
 const JSON_TYPE = 'application/json';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
@@ -52,14 +51,18 @@ export async function parseBody(request: Request, caps: { body: number; multipar
   const bytes = await readCapped(request, cap);
   if (!bytes) return { ok: false, status: 413, message: withHint(intakeErrors.BodyTooLarge, Math.round(cap / 1024)) };
   if (type === MULTIPART_TYPE) {
-    const form = parseMultipart(bytes, request.headers.get('content-type')!);
-    if (!form) return { ok: false, status: 400, message: withHint(intakeErrors.BadFormData) };
+    let form: FormData;
+    try {
+      form = await new Response(bytes as BodyInit, { headers: { 'content-type': request.headers.get('content-type')! } }).formData();
+    } catch {
+      return { ok: false, status: 400, message: withHint(intakeErrors.BadFormData) };
+    }
     const fields: Record<string, unknown> = {};
-    const files: UploadedFile[] = [];
-    for (const entry of form) {
-      if ('value' in entry) fields[entry.name] ??= entry.value;
-      else if (entry.name === 'evidence') files.push(entry.file);
-      else return { ok: false, status: 400, message: withHint(intakeErrors.FileInTextField, entry.name.slice(0, 40)) };
+    const files: File[] = [];
+    for (const [name, value] of form) {
+      if (typeof value === 'string') fields[name] ??= value;
+      else if (name === 'evidence') files.push(value);
+      else return { ok: false, status: 400, message: withHint(intakeErrors.FileInTextField, name.slice(0, 40)) };
     }
     return { ok: true, format: 'multipart', fields, files };
   }

@@ -1,7 +1,6 @@
 import { limits } from '../../src/core/complaint/schema.ts';
 import { evidenceMessages } from '../../src/core/complaint/fields.ts';
 import { type EvidenceType, sniffType } from '../../src/core/complaint/evidence-type.ts';
-import type { UploadedFile } from './multipart.ts';
 
 export interface EvidenceFile {
   name: string;
@@ -17,22 +16,19 @@ const EXT: Record<EvidenceFile['type'], string> = {
 };
 
 /** Checks count, sizes and types; the stored name is ours (`证据1.jpg`), never the uploaded one. */
-export async function readEvidence(files: readonly UploadedFile[]): Promise<{ files: EvidenceFile[] } | { error: string }> {
-  // An empty file input sends a part with no name and no bytes: nothing chosen.
-  const real = files.filter((f) => f.data.byteLength > 0 || f.filename);
+export async function readEvidence(files: File[]): Promise<{ files: EvidenceFile[] } | { error: string }> {
+  const real = files.filter((f) => f.size > 0 || f.name);
   if (real.length > limits.evidenceFiles) return { error: evidenceMessages.tooMany };
   let total = 0;
   const out: EvidenceFile[] = [];
   for (const [i, file] of real.entries()) {
-    const size = file.data.byteLength;
-    if (size === 0) return { error: evidenceMessages.empty(i + 1) };
-    if (size > limits.evidenceFileBytes) {
+    if (file.size === 0) return { error: evidenceMessages.empty(i + 1) };
+    if (file.size > limits.evidenceFileBytes) {
       return { error: evidenceMessages.tooLarge(i + 1) };
     }
-    total += size;
+    total += file.size;
     if (total > limits.evidenceTotalBytes) return { error: evidenceMessages.tooLargeTogether };
-    // A view of the request body (multipart.ts): read within its cap and kept only for this request.
-    const data = file.data;
+    const data = new Uint8Array(await file.arrayBuffer());
     const type = sniffType(data);
     if (!type) return { error: evidenceMessages.wrongType(i + 1) };
     out.push({ name: `证据${i + 1}.${EXT[type]}`, type, data });
