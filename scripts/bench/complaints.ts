@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { alternate, benchRuns, cpuOfProcesses, machineLine, type Measured, ownCpuSeconds, summarize, withSpread } from './harness.ts';
-import { EVIDENCE, EVIDENCE_EVERY, islandBody, PG_URL, postgresReachable } from './island-post.ts';
+import { complaintFields, dropSchema, EVIDENCE, EVIDENCE_EVERY, islandBody, PG_URL, postgresReachable } from './island-post.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SECONDS = Number(process.env.BENCH_SECONDS || 8);
@@ -124,20 +124,10 @@ function startChild(kind: Kind, env: Record<string, string>): Promise<{ child: C
   });
 }
 
-/** The island's `send`: the form's fields as FormData, the idempotency key, the chosen files as `evidence`. */
+/** The bare side's body: the same fields as JSON (empty ones left out), with the idempotency key. */
 function bareBody(n: number, certificateNo: string): string {
-  return JSON.stringify({
-    kind: 'complaint',
-    about: 'auxiliary',
-    certificateNo,
-    category: 'other',
-    when: '2026-11-20',
-    place: `示例路 ${n} 号`,
-    description: '对方在没有执法人员在场的情况下单独检查摊位并要求交罚款。',
-    name: '测试',
-    phone: '13800000000',
-    idempotencyKey: randomUUID(),
-  });
+  const fields = Object.entries(complaintFields(n, certificateNo)).filter(([, v]) => v !== '');
+  return JSON.stringify({ ...Object.fromEntries(fields), idempotencyKey: randomUUID() });
 }
 
 async function load(kind: Kind, url: string, certificateNo: string) {
@@ -290,12 +280,7 @@ async function once(kind: Kind, database: 'sqlite' | 'postgres', certificateNo: 
     child.kill('SIGKILL');
     if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
     rmSync(varDir, { recursive: true, force: true });
-    if (database === 'postgres') {
-      const admin = new pg.Client(PG_URL);
-      await admin.connect();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
-    }
+    if (database === 'postgres') await dropSchema(schema);
   }
 }
 

@@ -1,4 +1,4 @@
-/** What the complaint island posts (multipart, one in ten with a ~200 KB JPEG), and the PostgreSQL probe the intake benches share. */
+/** What the complaint island posts (multipart, one in ten with a ~200 KB JPEG), and the PostgreSQL probe and clean-up the intake benches share. */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,8 +8,9 @@ export const PG_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.
 export const EVIDENCE_EVERY = 10;
 export const EVIDENCE = readFileSync(join(import.meta.dirname, 'fixtures/evidence.jpg'));
 
-export function islandBody(n: number, certificateNo: string): FormData {
-  const values = {
+/** A submission's fields as the island fills them (the bare side posts the same values as JSON). */
+export function complaintFields(n: number, certificateNo: string): Record<string, string> {
+  return {
     kind: 'complaint',
     about: 'auxiliary',
     certificateNo,
@@ -24,6 +25,11 @@ export function islandBody(n: number, certificateNo: string): FormData {
     email: '',
     website: '',
   };
+}
+
+/** The island's `send`: the form's fields as FormData, the idempotency key, the chosen files as `evidence`. */
+export function islandBody(n: number, certificateNo: string): FormData {
+  const values = complaintFields(n, certificateNo);
   const data = new FormData();
   for (const [k, v] of Object.entries(values)) data.append(k, v);
   data.append('idempotencyKey', randomUUID());
@@ -42,4 +48,12 @@ export async function postgresReachable(): Promise<boolean> {
     console.log(`PostgreSQL not reachable at TEST_DATABASE_URL (${(error as Error).message}): SQLite only`);
     return false;
   }
+}
+
+/** Drops a bench round's PostgreSQL schema. */
+export async function dropSchema(schema: string): Promise<void> {
+  const admin = new pg.Client(PG_URL);
+  await admin.connect();
+  await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+  await admin.end();
 }

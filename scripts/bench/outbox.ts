@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { alternate, benchRuns, cpuOfProcesses, machineLine, summarize, withSpread } from './harness.ts';
-import { EVIDENCE, islandBody, PG_URL, postgresReachable } from './island-post.ts';
+import { dropSchema, EVIDENCE, islandBody, PG_URL, postgresReachable } from './island-post.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const MAILS = Number(process.env.BENCH_MAILS || 400);
@@ -100,12 +100,7 @@ async function round(root: string, store: 'sqlite' | 'postgres', outDir: string)
   } finally {
     await app.close();
     rmSync(varDir, { recursive: true, force: true });
-    if (store === 'postgres') {
-      const admin = new pg.Client(PG_URL);
-      await admin.connect();
-      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
-      await admin.end();
-    }
+    if (store === 'postgres') await dropSchema(schema);
   }
 }
 
