@@ -11,7 +11,7 @@
  * `<work>/<build>-dist.log`.
  */
 import { createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { writeProvince } from '../sample/province.ts';
@@ -36,9 +36,24 @@ interface BuildFigures {
   byProcess: string;
 }
 
+/**
+ * Earlier outputs are moved aside, not deleted, before a measured build, and deleted when every round is done: on
+ * ext4 without a journal (these machines) the kernel will not reuse an inode for 1–5 minutes after it was freed
+ * (recently_deleted in fs/ext4/ialloc.c), so every file created just after 600,000 were deleted pays for scanning past
+ * them. `perf` put 70 % of a build's certificate writes there (docs/BENCHMARKS.md): that is the bench's cleanup, not
+ * the build.
+ */
+const TRASH = join(WORK, 'trash');
+let trashed = 0;
+async function moveAside(path: string) {
+  if (!existsSync(path)) return;
+  await mkdir(TRASH, { recursive: true });
+  await rename(path, join(TRASH, `${trashed++}-${Date.now()}`));
+}
+
 async function build(label: string, args: string[], outDir: string): Promise<BuildFigures> {
-  await rm(outDir, { recursive: true, force: true });
-  await rm(`${outDir}-cache`, { recursive: true, force: true });
+  await moveAside(outDir);
+  await moveAside(`${outDir}-cache`);
   let tail = '';
   const log = createWriteStream(`${outDir}.log`);
   const run = await measureCommand(join(ROOT, 'node_modules/.bin/astro'), ['build', ...args], {
@@ -87,6 +102,8 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 console.log(`site: ${SIZE} auxiliaries, work folder ${WORK}`);
 await mkdir(WORK, { recursive: true });
+// A previous run's leftovers, deleted now, before the content is generated (not right before a build: see moveAside).
+await rm(TRASH, { recursive: true, force: true });
 const t = performance.now();
 await writeProvince(contentDir, { auxiliaries: SIZE });
 console.log(`generated content in ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -155,4 +172,5 @@ if (chromiumAvailable()) {
     await server.close();
   }
 } else console.log(`first search: not measured (Chromium not found at ${CHROMIUM_PATH})`);
-for (const dir of ['bare-dist', 'layer-dist']) if (!process.env.BENCH_KEEP) await rm(join(WORK, dir), { recursive: true, force: true });
+if (!process.env.BENCH_KEEP) for (const dir of ['bare-dist', 'layer-dist', 'trash']) await rm(join(WORK, dir), { recursive: true, force: true });
+// BENCH_KEEP=1 leaves the trash too, for a loop of runs to delete once at its end (see moveAside).
