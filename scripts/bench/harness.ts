@@ -82,11 +82,18 @@ export interface PeakRss {
   totalKiB: number;
   /** Each process name's own peak (KiB); the peaks need not coincide. */
   byName: Map<string, number>;
+  /**
+   * user+sys of every process seen in the tree, each as last polled (its own threads, not its children): a check on
+   * the waited-for figure, which misses a process whose parent exited without waiting for it. Low by up to one
+   * poll's CPU for each process.
+   */
+  polledCpuS: number;
 }
 
 /** Polls the RSS of a process tree from /proc every `everyMs`; stop() returns the peaks. */
 export function pollTreeRss(rootPid: number, everyMs = 500, skipRoot = false): { stop(): PeakRss } {
-  const peak: PeakRss = { totalKiB: 0, byName: new Map() };
+  const peak: PeakRss = { totalKiB: 0, byName: new Map(), polledCpuS: 0 };
+  const cpuOf = new Map<number, number>();
   const poll = () => {
     const children = new Map<number, number[]>();
     const rss = new Map<number, number>();
@@ -112,6 +119,11 @@ export function pollTreeRss(rootPid: number, everyMs = 500, skipRoot = false): {
       total += kib;
       const name = names.get(pid) ?? '?';
       peak.byName.set(name, Math.max(peak.byName.get(name) ?? 0, kib));
+      try {
+        cpuOf.set(pid, ownCpuSeconds(pid));
+      } catch {
+        /* ended meanwhile: its last polled figure stands */
+      }
       stack.push(...(children.get(pid) ?? []));
     }
     peak.totalKiB = Math.max(peak.totalKiB, total);
@@ -120,6 +132,7 @@ export function pollTreeRss(rootPid: number, everyMs = 500, skipRoot = false): {
   return {
     stop() {
       clearInterval(timer);
+      for (const cpu of cpuOf.values()) peak.polledCpuS += cpu;
       return peak;
     },
   };

@@ -18,6 +18,8 @@ import type { PartDone, ToPart } from './portal-worker.ts';
  * docs/PORTAL.md.) Why not an endpoint per QR code: docs/PORTAL.md.
  */
 export const PARTS = 2;
+/** How long a part that is done may take to exit before it is stopped. */
+const EXIT_GRACE_MS = 10_000;
 
 export function portalIntegration(): AstroIntegration {
   let parts: ChildProcess[] = [];
@@ -97,11 +99,22 @@ export function portalIntegration(): AstroIntegration {
       'astro:build:done': async () => {
         if (!result) return;
         if (!signalled) tell({ type: 'output-ready' });
+        let failed = true;
         try {
           await result;
+          failed = false;
         } finally {
-          // After a failure the other parts are stopped; after success they are exiting on their own.
-          for (const part of parts) if (part.exitCode === null && part.signalCode === null) part.kill();
+          // After success the parts are exiting on their own; after a failure the others are stopped. Either way
+          // they are waited for, so that none outlives the build (and the kernel counts their CPU in the build's).
+          await Promise.all(
+            parts.map((part) => {
+              if (part.exitCode !== null || part.signalCode !== null) return undefined;
+              const exited = new Promise((resolve) => part.once('exit', resolve));
+              if (failed) part.kill();
+              else setTimeout(() => part.kill(), EXIT_GRACE_MS).unref();
+              return exited;
+            }),
+          );
         }
       },
     },
