@@ -17,9 +17,9 @@ function peopleByBigram(portal: Portal): Map<string, Named[]> {
   for (const aux of portal.auxiliaries) {
     if (aux.name === undefined) continue;
     for (const bigram of bigramsOf(searchName(aux.name))) {
-      let people = byBigram.get(bigram);
-      if (!people) byBigram.set(bigram, (people = []));
-      people.push(aux as Named);
+      const people = byBigram.get(bigram);
+      if (people) people.push(aux as Named);
+      else byBigram.set(bigram, [aux as Named]);
     }
   }
   return byBigram;
@@ -47,19 +47,19 @@ export function* partIndexShards(portal: Portal, page = PART_PAGE): Generator<Pa
   for (const bigram of byBigram.keys()) bigramsOfShard[parseInt(partShardOf(bigram, count), 36)]!.push(bigram);
   for (const bigrams of bigramsOfShard) {
     const people = new Set<Named>();
-    let more: Record<string, number> | undefined;
+    const more: Record<string, number> = {};
     for (const bigram of bigrams) {
       let kept = byBigram.get(bigram)!;
       if (kept.length > page) {
         const byNo = new Map(kept.map((aux) => [aux.certificateNo, aux]));
-        (more ??= {})[bigram] = kept.length;
+        more[bigram] = kept.length;
         kept = partMatches(kept.map(entryOf), bigram)
           .slice(0, page)
           .map((e) => byNo.get(e[1])!);
       }
       for (const aux of kept) people.add(aux);
     }
-    yield { p: [...people].map(entryOf), ...(more ? { more } : {}) };
+    yield { p: [...people].map(entryOf), ...(Object.keys(more).length ? { more } : {}) };
   }
 }
 
