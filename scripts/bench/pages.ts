@@ -39,7 +39,7 @@ if (!chromiumAvailable()) {
 }
 const records = JSON.parse(readFileSync(join(DIST, 'data', 'all.json'), 'utf8')).records as { name: string }[];
 const query = records[Math.floor(records.length / 2)]!.name;
-// A part of a name (its last two characters) that is no one's whole name: answered by Pagefind, not the name index.
+// A part of a name (its last two characters) that is no one's whole name: answered by the part index, not the name index.
 const names = new Set(records.map((r) => r.name));
 const partQuery = records
   .slice(Math.floor(records.length / 2))
@@ -108,7 +108,7 @@ try {
   const p = part[0]!;
   const pOk = p.atFirstResult.bytes <= PAGE_BUDGETS.firstSearchBytes && p.atFirstResult.requests <= PAGE_BUDGETS.firstSearchRequests;
   console.log(
-    `| /search/?q=${partQuery} (part of a name: Pagefind) | transferred until the first result shows | ${kb(p.atFirstResult.bytes)} in ${p.atFirstResult.requests} requests (${kb(p.atFirstResult.pagefindBytes)} from /pagefind/); on screen after ${withSpread(
+    `| /search/?q=${partQuery} (part of a name: part index) | transferred until the first result shows | ${kb(p.atFirstResult.bytes)} in ${p.atFirstResult.requests} requests (${kb(p.atFirstResult.pagefindBytes)} from /pagefind/); on screen after ${withSpread(
       part.map((x) => x.firstResultS),
       1,
       ' s',

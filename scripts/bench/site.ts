@@ -175,7 +175,7 @@ if (chromiumAvailable()) {
     );
     const part = (await measureFirstSearch(browser, server.url, partQuery, null)).atFirstResult;
     console.log(
-      `first search "${partQuery}" (part of a name, Pagefind): ${kb(part.bytes)} in ${part.requests} requests until the first result (${kb(part.pagefindBytes)} from /pagefind/)`,
+      `first search "${partQuery}" (part of a name, part index): ${kb(part.bytes)} in ${part.requests} requests until the first result (${kb(part.pagefindBytes)} from /pagefind/)`,
     );
   } finally {
     await browser.close();

@@ -2,7 +2,7 @@
  * One part of the portal integration (portal.ts), a child process: loads the site on its own (getSite) and — once
  * the integration says Astro has emptied the output folder — writes its share of the verification pages, QR codes
  * and photos (every PORTAL_PARTS-th certificate from PORTAL_PART). Part 0 also writes the Pagefind index and the
- * static name index and, when the integration says every part is done, the functions' directory file
+ * static name and part-of-name indexes and, when the integration says every part is done, the functions' directory file
  * (`_functions/directory.json`). Runs under Node directly (type stripping), not through Vite.
  */
 import { setFlagsFromString } from 'node:v8';
@@ -17,6 +17,7 @@ import type { PublicAuxiliary } from '../build/portal/public-view.ts';
 import { verifyPageHtml } from '../build/portal/verify-html.ts';
 import { searchRecords } from '../build/search/records.ts';
 import { writeNameIndex } from '../build/search/name-index.ts';
+import { writePartIndex } from '../build/search/part-index.ts';
 import { readSettings } from '../core/settings.ts';
 import { getSite } from '../import/site.ts';
 import { photoSource } from './photo-source.ts';
@@ -71,7 +72,10 @@ async function runPart() {
     footer: footerHtml([...portal.site.regulations.values()], settings),
     outputReady,
   };
-  const indexes = ctx.part === 0 ? Promise.all([writeSearchIndex(ctx), outputReady.then(() => writeNameIndex(portal, ctx.outDir))]) : Promise.resolve([0]);
+  const indexes =
+    ctx.part === 0
+      ? Promise.all([writeSearchIndex(ctx), outputReady.then(() => writeNameIndex(portal, ctx.outDir)).then(() => writePartIndex(portal, ctx.outDir))])
+      : Promise.resolve([0]);
   const [[searchRecords], written] = await Promise.all([indexes, writeCertificates(ctx)]);
   process.send!({ type: 'done', ...written, searchRecords: searchRecords ?? 0 } satisfies PartDone);
   if (ctx.part === 0) {

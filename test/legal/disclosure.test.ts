@@ -1,6 +1,6 @@
 /**
  * Minimal disclosure, output by output: with the default policy none of the optional fields reaches any output the
- * build writes from roster data (verification pages, agency roster, number index, name index, search records, open data); with
+ * build writes from roster data (verification pages, agency roster, number index, name and part indexes, search records, open data); with
  * each switch on, exactly that field does; photos only of active staff with consent; names withheld after the
  * retention period. Rendered with the build's own functions from a real content folder; the build itself is
  * checked in site.test.ts.
@@ -12,6 +12,7 @@ import { buildPortal, type Portal } from '../../src/build/portal/data.ts';
 import { verifyPageHtml } from '../../src/build/portal/verify-html.ts';
 import { searchRecords } from '../../src/build/search/records.ts';
 import { nameIndexShards } from '../../src/build/search/name-index.ts';
+import { partIndexShards } from '../../src/build/search/part-index.ts';
 import { ContentError } from '../../src/core/friendly-errors.ts';
 import { loadPolicy, parsePolicy } from '../../src/import/policy/load.ts';
 import { loadSite } from '../../src/import/site.ts';
@@ -36,6 +37,7 @@ function outputs(portal: Portal): Record<string, string> {
   out['lookup shards'] = JSON.stringify([...portal.lookupShards.shards.values()]);
   out['search records'] = JSON.stringify([...searchRecords(portal)]);
   out['name index'] = JSON.stringify(nameIndexShards(portal));
+  out['part index'] = JSON.stringify([...partIndexShards(portal)]);
   for (const format of ['csv', 'json'] as const) {
     out[`data/all.${format}`] = openDataFile(portal, undefined, format);
     out[`data/agencies/renqiu-cgj.${format}`] = openDataFile(portal, 'renqiu-cgj', format);

@@ -122,7 +122,11 @@ describe.skipIf(!ready)('public portal in Chromium', { timeout: 180_000 }, () =>
    * until it hides (the order of equally ranked people can differ between builds, so "finds X" must not depend on
    * X being on the first page).
    */
-  async function searchFor(query: string, filters: Record<string, string> = {}, allPages = false): Promise<{ names: string[]; nos: string[] }> {
+  async function searchFor(
+    query: string,
+    filters: Record<string, string> = {},
+    allPages = false,
+  ): Promise<{ names: string[]; nos: string[]; summary: string }> {
     const params = new URLSearchParams({ q: query, ...filters });
     await page.goto(`${server.url}/search/?${params}`);
     await page
@@ -137,10 +141,17 @@ describe.skipIf(!ready)('public portal in Chromium', { timeout: 180_000 }, () =>
       // A last page can be empty: then the button just hides.
       await expect.poll(async () => (await results.count()) > before || !(await more.isVisible())).toBe(true);
     }
+    // A small result is read to its end for the count once the first page has shown.
+    if (!allPages)
+      await page
+        .locator('#search-summary')
+        .filter({ hasText: /共找到|已找到|没有找到/ })
+        .waitFor();
     const items = await results.allInnerTexts();
     return {
       names: items.map((t) => t.replace(/（.*$/, '')),
       nos: items.map((t) => /（(.*)）$/.exec(t)?.[1] ?? ''),
+      summary: await page.locator('#search-summary').innerText(),
     };
   }
 
@@ -170,6 +181,29 @@ describe.skipIf(!ready)('public portal in Chromium', { timeout: 180_000 }, () =>
     const byAgency = await searchFor(inner, { agency: record.agencyName }, true);
     expect(records.filter((r) => byAgency.nos.includes(r.certificateNo)).every((r) => r.agencyId === record.agencyId)).toBe(true);
     expect(byAgency.nos).toContain(record.certificateNo);
+  });
+
+  it('search: a part of a name lists each person once, though the part index and Pagefind both find them, with the exact count', async () => {
+    const count = new Map<string, number>();
+    for (const r of records) {
+      const chars = [...r.name];
+      for (let i = 0; i + 2 <= chars.length; i++) count.set(chars.slice(i, i + 2).join(''), (count.get(chars.slice(i, i + 2).join('')) ?? 0) + 1);
+    }
+    const common = [...count]
+      .filter(([part]) => !part.includes('·'))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([part]) => part);
+    const inner = [...records.find((r) => [...r.name].length >= 3 && !r.name.includes('·'))!.name].slice(1, 3).join('');
+    for (const part of [...common, inner]) {
+      const { nos, summary } = await searchFor(part);
+      const expected = records.filter((r) => r.name.includes(part) || r.post?.includes(part) || r.agencyName.includes(part));
+      expect(expected.length, part).toBeGreaterThan(0);
+      expect(expected.length, part).toBeLessThanOrEqual(20);
+      expect(nos, part).toHaveLength(new Set(nos).size);
+      expect(new Set(nos), part).toEqual(new Set(expected.map((r) => r.certificateNo)));
+      expect(summary, part).toBe(`共找到 ${expected.length} 人`);
+    }
   });
 
   it('search: part of a unit name finds its people; posts are not published by default, so none is searchable', async () => {

@@ -18,12 +18,20 @@ describe.skipIf(!!skip)('page budgets for slow phones', { timeout: 180_000 }, ()
   let server: Awaited<ReturnType<typeof serveSite>>;
   let browser: Browser;
   let search: SearchWeight;
+  let partSearch: SearchWeight;
 
   beforeAll(async () => {
     server = await serveSite();
     browser = await launchChromium();
     const records = JSON.parse(readFileSync(join(distDir, 'data', 'all.json'), 'utf8')).records as { name: string }[];
     search = await measureFirstSearch(browser, server.url, records[Math.floor(records.length / 2)]!.name, null);
+    // A part of a name that is no one's whole name (its last two characters), as `npm run bench pages` picks it.
+    const names = new Set(records.map((r) => r.name));
+    const part = records
+      .slice(Math.floor(records.length / 2))
+      .map((r) => [...r.name].slice(-2).join(''))
+      .find((p) => [...p].length === 2 && !names.has(p) && !p.includes('·'))!;
+    partSearch = await measureFirstSearch(browser, server.url, part, null);
   });
   afterAll(async () => {
     await browser?.close();
@@ -63,13 +71,19 @@ describe.skipIf(!!skip)('page budgets for slow phones', { timeout: 180_000 }, ()
     await context.close();
   });
 
-  it(`a full name's first search result shows after at most ${PAGE_BUDGETS.firstSearchBytes / 1024} KB in ${PAGE_BUDGETS.firstSearchRequests} requests, from the name index`, () => {
-    expect(search.atFirstResult.byType.fetch?.requests ?? 0, 'the name index was fetched').toBeGreaterThan(0);
-    expect(search.atFirstResult.bytes).toBeLessThanOrEqual(PAGE_BUDGETS.firstSearchBytes);
-    expect(search.atFirstResult.requests).toBeLessThanOrEqual(PAGE_BUDGETS.firstSearchRequests);
-    // Answered by one shard of the name index before Pagefind's index, metadata or WebAssembly were asked for.
-    expect(search.atFirstResult.pagefindBytes).toBe(0);
-  });
+  for (const [what, weight] of [
+    ["a full name's", () => search],
+    ["a part of a name's", () => partSearch],
+  ] as const) {
+    it(`${what} first search result shows after at most ${PAGE_BUDGETS.firstSearchBytes / 1024} KB in ${PAGE_BUDGETS.firstSearchRequests} requests, from the part index`, () => {
+      const { atFirstResult } = weight();
+      expect(atFirstResult.byType.fetch?.requests ?? 0, 'the part index was fetched').toBeGreaterThan(0);
+      expect(atFirstResult.bytes).toBeLessThanOrEqual(PAGE_BUDGETS.firstSearchBytes);
+      expect(atFirstResult.requests).toBeLessThanOrEqual(PAGE_BUDGETS.firstSearchRequests);
+      // Answered by one shard of the part index before Pagefind's index, metadata or WebAssembly were asked for.
+      expect(atFirstResult.pagefindBytes).toBe(0);
+    });
+  }
 
   it(`a verification page transfers at most ${PAGE_BUDGETS.verifyPageBytes / 1024} KB in all`, async () => {
     const no = readdirSync(join(distDir, 'verify')).sort()[0]!;

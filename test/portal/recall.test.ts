@@ -1,7 +1,8 @@
 /**
  * Recall on the whole roster, against the indexes the built site ships: every whole name (the static name index
  * files in dist/), every 2-character part of every name (Pagefind, in Chromium, with the page's own query tokens and
- * group matching), every number and every number tail (the static number index files in dist/, with the page's own
+ * group matching), every part of every name and every whole name (the static part index files in dist/, with the
+ * page's own matching), every number and every number tail (the static number index files in dist/, with the page's own
  * matching).
  */
 import { readFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { decodeMembers, memberMatch, type BucketMeta } from '../../src/build/sea
 import { queryTokens, searchName } from '../../src/build/search/tokens.ts';
 import { numberMatches, shardOf, type NumberEntry } from '../../src/build/portal/shard.ts';
 import { nameMatches, nameShardOf, type NameEntry } from '../../src/build/search/names.ts';
+import { bigramsOf, namePartOf, partComplete, partMatches, partShardOf, type PartShard } from '../../src/build/search/parts.ts';
 import { certificateLookupKey } from '../../src/core/text.ts';
 import { builtRecords, type PublishedRecord } from './helpers.ts';
 
@@ -80,6 +82,31 @@ describe.skipIf(!ready)('search recall on the whole sample roster', { timeout: 1
         .map((e) => e[1])
         .sort();
       if (exact.join() !== byName.get(name)!.sort().join()) failures.push(`${name}: ${exact.join()} ≠ ${byName.get(name)!.join()}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('every part of 2+ characters of every name finds exactly the people whose name contains it, in the shipped part index', () => {
+    const search = readFileSync(join(distDir, 'search', 'index.html'), 'utf8');
+    const shardCount = Number(/data-part-shards="(\d+)"/.exec(search)![1]);
+    const shard = (bigram: string): PartShard => JSON.parse(readFileSync(join(distDir, 'search', 'p', `${partShardOf(bigram, shardCount)}.json`), 'utf8'));
+    const keys = records.map((r) => searchName(r.name));
+    const parts = new Set<string>();
+    for (const key of keys) {
+      for (const part of key.split('·')) {
+        const chars = [...part];
+        for (let i = 0; i < chars.length; i++) for (let j = i + 2; j <= chars.length; j++) parts.add(chars.slice(i, j).join(''));
+      }
+    }
+    expect(parts.size).toBeGreaterThan(1000);
+    const failures: string[] = [];
+    for (const typed of parts) {
+      const part = namePartOf(typed);
+      if (!part) continue;
+      const file = shard(bigramsOf(part)[0]!);
+      const found = partMatches(file.p, part).map((e) => e[1]);
+      const expected = records.filter((_, i) => keys[i]!.includes(part)).map((r) => r.certificateNo);
+      if (!partComplete(file, part) || found.sort().join() !== expected.sort().join()) failures.push(`${part}: ${found.join()} ≠ ${expected.join()}`);
     }
     expect(failures).toEqual([]);
   });

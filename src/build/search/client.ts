@@ -1,9 +1,11 @@
 /**
  * The search page's query logic, in the browser. Numbers (a digit and 3+ characters) are looked up by their tail
- * in the static number index, whole names in the static name index (names.ts) — both one small file, and shown at
- * once; then parts of names, units and posts go to Pagefind as the tokens of tokens.ts, and the people of each
- * returned group are picked out with memberMatch. Order: the exact number, number tails, exact full names, then
- * the rest; active holders first within each.
+ * in the static number index, a name or part of a name typed as one part (2+ characters) in the static part index
+ * (parts.ts), other whole names in the static name index (names.ts) — each one small file, and shown at once; then
+ * parts of names, units and posts go to Pagefind as the tokens of tokens.ts, and the people of each returned group
+ * are picked out with memberMatch (those the static indexes showed are not repeated). Order: the exact number, number
+ * tails, exact full names, names starting with the part, names containing it, then the rest; active holders first
+ * within each.
  */
 import { shardUrl, numberMatches, type NumberEntry } from '../portal/shard.ts';
 import { statusInfo } from '../../core/labels.ts';
@@ -11,6 +13,7 @@ import type { AuxiliaryStatus } from '../../core/roster/schema.ts';
 import { certificateLookupKey } from '../../core/text.ts';
 import { decodeMembers, memberMatch, type BucketMeta } from './match.ts';
 import { nameMatches, nameShardUrl, type NameEntry } from './names.ts';
+import { bigramsOf, namePartOf, partComplete, partMatches, partShardUrl, type PartShard } from './parts.ts';
 import { queryTokens } from './tokens.ts';
 
 export interface Item {
@@ -44,9 +47,10 @@ interface Pagefind {
 }
 
 export interface SearchContext {
-  /** Shards of the number index (lookup page's data-shards) and of the name index (search page's data-name-shards). */
+  /** Shards of the number index (lookup page's data-shards), the name index and the part index (search page's data-name-shards, data-part-shards). */
   shardCount: number;
   nameShardCount: number;
+  partShardCount: number;
   agencyOf(id: string): { name: string; region: string } | undefined;
   /** Filter names of records.ts (地区, 单位, 状态) → chosen value. */
   filters: Record<string, string>;
@@ -89,16 +93,19 @@ function indexItem(ctx: SearchContext, no: string, name: string, status: string,
   return { no, name, post, agency: agency?.name ?? agencyId, status: label, statusCode: codeOfLabel.get(label) };
 }
 
-async function fetchShard<T>(url: string): Promise<T[]> {
+async function fetchJson<T>(url: string, missing: T): Promise<T> {
   const response = await fetch(url);
-  return response.ok ? ((await response.json()) as T[]) : [];
+  return response.ok ? ((await response.json()) as T) : missing;
 }
 
+const fetchShard = <T>(url: string): Promise<T[]> => fetchJson<T[]>(url, []);
+
 /**
- * Runs a search. `onFirst` receives what the static indexes answer (the exact number, exact names, number tails)
- * as soon as they have, before Pagefind is loaded; the cursor then continues with the rest.
+ * Runs a search. `onFirst` receives what the static indexes answer (the exact number, number tails, exact names,
+ * names containing the part typed), at most `firstCount` of them, as soon as they have, before Pagefind is loaded;
+ * the cursor then continues with the rest.
  */
-export async function runSearch(query: string, ctx: SearchContext, onFirst?: (items: Item[]) => void): Promise<Cursor> {
+export async function runSearch(query: string, ctx: SearchContext, onFirst?: (items: Item[]) => void, firstCount = Infinity): Promise<Cursor> {
   const q = query.trim();
   const key = certificateLookupKey(q);
   const tokens = queryTokens(q, key);
@@ -110,10 +117,16 @@ export async function runSearch(query: string, ctx: SearchContext, onFirst?: (it
     ready.push(item);
   };
 
-  const [numberEntries, nameEntries] = await Promise.all([
+  // One part (a whole name or a part of one): its first bigram's shard holds every name containing it, exact names
+  // included, so the name index is asked only when that bigram was cut to a page there (parts.ts) or for other queries.
+  const part = ctx.partShardCount ? namePartOf(q) : undefined;
+  const nameEntriesFor = (name: string | undefined) => (name ? fetchShard<NameEntry>(nameShardUrl(name, ctx.nameShardCount)) : Promise.resolve([]));
+  const [numberEntries, partShard, firstNames] = await Promise.all([
     tokens.numberKey ? fetchShard<NumberEntry>(shardUrl(tokens.numberKey, ctx.shardCount)) : [],
-    tokens.exactName ? fetchShard<NameEntry>(nameShardUrl(tokens.exactName, ctx.nameShardCount)) : [],
+    part ? fetchJson<PartShard>(partShardUrl(bigramsOf(part)[0]!, ctx.partShardCount), { p: [] }) : undefined,
+    nameEntriesFor(part ? undefined : tokens.exactName),
   ]);
+  const nameEntries = part && partShard && !partComplete(partShard, part) ? await nameEntriesFor(tokens.exactName) : firstNames;
   const tails: Item[] = [];
   if (tokens.numberKey) {
     for (const [entryKey, no, name, status, agencyId, post] of numberMatches(numberEntries, tokens.numberKey)) {
@@ -128,9 +141,15 @@ export async function runSearch(query: string, ctx: SearchContext, onFirst?: (it
     const exact = nameMatches(nameEntries, tokens.exactName).map(([, no, name, status, agencyId, post]) => indexItem(ctx, no, name, status, agencyId, post));
     for (const item of activeFirst(exact.filter((i): i is Item => !!i))) push(item);
   }
+  if (part && partShard) {
+    for (const [name, no, status, agencyId, post] of partMatches(partShard.p, part)) {
+      const item = indexItem(ctx, no, name, status, agencyId, post);
+      if (item) push(item);
+    }
+  }
   let returned = 0;
   if (onFirst && ready.length) {
-    const first = ready.splice(0);
+    const first = ready.splice(0, firstCount);
     returned += first.length;
     onFirst(first);
     // Lets the browser show them before Pagefind's files are asked for.

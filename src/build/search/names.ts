@@ -2,8 +2,10 @@
  * The static name index: every searchable person, keyed by the whole name as searchName writes it, split into small
  * JSON shards by a hash of that name. A full name is answered from one shard, before Pagefind is loaded: the first
  * result of the commonest search (a citizen types the name on the badge) needs one small file, whatever the roster's
- * size, and an exact name can never rank behind longer names. Parts of names, units and posts go to Pagefind
- * (client.ts). Bundled into the search page: keep it free of Node imports.
+ * size, and an exact name can never rank behind longer names. A name typed as one part (no space or dot) is answered
+ * by the part index (parts.ts), whose shard holds the exact names too; this one answers names typed in several parts
+ * and backs a bigram cut to a page there. Units, posts and the rest go to Pagefind (client.ts). Bundled into the
+ * search page: keep it free of Node imports.
  */
 import { fnv1a, shardCountFor } from '../portal/shard.ts';
 import { searchName } from './tokens.ts';

@@ -7,9 +7,10 @@
  *  - `q` + enc(suffix) for every suffix (2+ characters) of each part of the name: Pagefind matches words by
  *    prefix, so any 2+ character part of the name is a prefix of one of these tokens;
  *  - the same `q` suffix tokens for the unit's name and the posts, so a part of those finds them too.
- * A whole name is not looked up in Pagefind but in the static name index (names.ts): one small file answers it
- * before Pagefind loads. Exact-name tokens (`x…z`, one per person) were dropped from the Pagefind index with that:
- * they were half of its distinct words, and the index writer's memory grows with them (docs/BENCHMARKS.md).
+ * A whole name or one part of a name is first looked up in the static name and part indexes (names.ts, parts.ts):
+ * one small file answers it before Pagefind loads (Pagefind still runs after, for units and posts). Exact-name
+ * tokens (`x…z`, one per person) were dropped from the Pagefind index with the name index: they were half of its
+ * distinct words, and the index writer's memory grows with them (docs/BENCHMARKS.md).
  * The index holds only these tokens, no Chinese text: Chinese text raised the peak memory of Pagefind's index writer
  * (docs/PORTAL.md).
  * Numbers are not in the Pagefind index: they are found in the static number index (lib/portal/shard.ts).
