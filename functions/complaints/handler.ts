@@ -1,4 +1,5 @@
 import type { FunctionHandler } from '../server/node.ts';
+import { logLine } from '../server/log.ts';
 import { statusView } from '../handling/status.ts';
 import { intakeErrors } from './errors.ts';
 import { statusLookupAllowed, tooManyLookups } from './lookup-limit.ts';
@@ -18,7 +19,7 @@ import type { World } from './world.ts';
  */
 export function complaintFunctions(world: World): FunctionHandler {
   const allow = tokenBucket(world.limits.rateBurst, world.limits.ratePerSecond);
-  const log = world.log ?? ((line: string) => console.log(line));
+  const log = world.log ?? logLine;
   return async (request, context) => {
     const { pathname } = new URL(request.url);
     if (pathname === '/api/complaints' || pathname === '/api/complaints/') {
