@@ -33,6 +33,16 @@ describe('benchmark harness', { timeout: 120_000 }, () => {
     expect(ratio).toBeLessThan(4);
   });
 
+  it("polls the tree's CPU as a check on the waited-for figure, which misses a child its parent did not wait for", async () => {
+    // The parent kills its busy child and exits at once, before Node reaps it: the kernel charges the child to no
+    // one in the tree (as the build's portal parts were, before the build waited for them); polling still saw it.
+    const script = `const c = require('node:child_process').spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }); setTimeout(() => { c.kill('SIGKILL'); process.exit(0); }, 3000);`;
+    const run = await measureCommand(process.execPath, ['-e', script], { rss: true });
+    expect(run.code).toBe(0);
+    expect(run.peakRss!.polledCpuS).toBeGreaterThan(0.3);
+    expect(run.peakRss!.polledCpuS - run.cpuS).toBeGreaterThan(0.25);
+  });
+
   it('reports the command exit code and its peak memory', async () => {
     const failed = await measureCommand('sh', ['-c', 'exit 3']);
     expect(failed.code).toBe(3);
