@@ -1,4 +1,5 @@
-import { createHash, createHmac, randomUUID } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
+import { rowId } from '../store/row-id.ts';
 import { findComplaintByIdempotencyKey } from '../store/records/complaints.ts';
 import type { MailComposedLater } from '../store/records/outbox.ts';
 import { insertSubmission } from '../store/records/submission.ts';
@@ -128,7 +129,7 @@ export async function submitComplaint(
   };
   const host = mailHost(world.settings.siteUrl);
   for (let tries = 0; ; tries++) {
-    const id = randomUUID();
+    const id = rowId();
     const reference = newReference();
     // The mails are queued, not written: the outbox worker has them written when it sends them (intake-mail.ts),
     // so a submission stores its rows and answers without waiting for that (docs/COMPLAINTS.md).

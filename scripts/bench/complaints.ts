@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { alternate, benchRuns, cpuOfProcesses, machineLine, type Measured, ownCpuSeconds, summarize, withSpread } from './harness.ts';
-import { complaintFields, dropSchema, EVIDENCE, EVIDENCE_EVERY, islandBody, PG_URL, postgresReachable } from './island-post.ts';
+import { complaintFields, dropSchema, type EncodedBody, EVIDENCE, EVIDENCE_EVERY, islandBodies, PG_URL, postgresReachable } from './island-post.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SECONDS = Number(process.env.BENCH_SECONDS || 8);
@@ -130,7 +130,7 @@ function bareBody(n: number, certificateNo: string): string {
   return JSON.stringify({ ...Object.fromEntries(fields), idempotencyKey: randomUUID() });
 }
 
-async function load(kind: Kind, url: string, certificateNo: string) {
+async function load(kind: Kind, url: string, certificateNo: string, island: (n: number) => EncodedBody) {
   const latencies: number[] = [];
   const references: string[] = [];
   let errors = 0;
@@ -143,7 +143,7 @@ async function load(kind: Kind, url: string, certificateNo: string) {
       const i = n++;
       const init: RequestInit =
         kind === 'real'
-          ? { method: 'POST', headers: { accept: 'application/json' }, body: islandBody(i, certificateNo) }
+          ? (({ body, contentType }) => ({ method: 'POST', headers: { 'content-type': contentType, accept: 'application/json' }, body }))(island(i))
           : { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: bareBody(i, certificateNo) };
       const t = performance.now();
       try {
@@ -217,7 +217,7 @@ interface Figures extends Measured {
 
 const pgDatabase = new URL(PG_URL).pathname.slice(1) || 'postgres';
 
-async function once(kind: Kind, database: 'sqlite' | 'postgres', certificateNo: string): Promise<Figures> {
+async function once(kind: Kind, database: 'sqlite' | 'postgres', certificateNo: string, island: (n: number) => EncodedBody): Promise<Figures> {
   const varDir = mkdtempSync(join(tmpdir(), `bench-${kind}-`));
   const schema = `bench_${randomBytes(5).toString('hex')}`;
   const env: Record<string, string> = {
@@ -244,7 +244,7 @@ async function once(kind: Kind, database: 'sqlite' | 'postgres', certificateNo: 
     // Warm-up, not counted.
     await fetch(`${url}/api/complaints`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).catch(() => undefined);
     const cpuBefore = ownCpuSeconds(child.pid!) + backends();
-    const result = await load(kind, url, certificateNo);
+    const result = await load(kind, url, certificateNo, island);
     const loadCpuS = ownCpuSeconds(child.pid!) + backends() - cpuBefore;
     // The mail worker goes on until every stored complaint's mail is sent (or the limit passes).
     const drainStarted = performance.now();
@@ -292,6 +292,7 @@ async function main(): Promise<void> {
   const directory = await readDirectoryFile(await writeDirectoryFile(await loadSite(join(ROOT, 'content')), OUT_DIR));
   const certificateNo = directory.auxiliary('RQCG-2024-0001') ? 'RQCG-2024-0001' : undefined;
   if (!certificateNo) throw new Error('RQCG-2024-0001 is not on the sample roster: pick another number for the benchmark');
+  const island = await islandBodies(certificateNo);
   const postgres = await postgresReachable();
   const runs = benchRuns();
   console.log(machineLine());
@@ -308,7 +309,7 @@ async function main(): Promise<void> {
   let failed = false;
   for (const database of postgres ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const)) {
     const results = await alternate<Figures>(
-      (['bare', 'real'] as const).map((kind) => ({ label: kind, run: () => once(kind, database, certificateNo) })),
+      (['bare', 'real'] as const).map((kind) => ({ label: kind, run: () => once(kind, database, certificateNo, island) })),
       runs,
     );
     for (const kind of ['bare', 'real'] as const) {

@@ -51,6 +51,18 @@ describe('working days (weekends skipped, China time)', () => {
     expect(localDate(addWorkingDays(cst('2026-11-20T09:00:00'), 2, calendar), calendar)).toBe('2026-11-25');
   });
 
+  it('answers each calendar from its own days: a counted due date is not reused for a calendar with other holidays', () => {
+    const from = cst('2026-11-20T09:00:00');
+    const plain = makeCalendar({ years: [{ year: 2026, source: '测试用日历（非真实安排）', holidays: [] }] });
+    const withHoliday = makeCalendar({ years: [{ year: 2026, source: '测试用日历（非真实安排）', holidays: ['2026-11-23'] }] });
+    // The same question, asked twice of each (the second time from what was counted), in turn.
+    for (let round = 0; round < 2; round++) {
+      expect(localDate(addWorkingDays(from, 1, plain), plain)).toBe('2026-11-23');
+      expect(localDate(addWorkingDays(from, 1, withHoliday), withHoliday)).toBe('2026-11-24');
+      expect(localDate(addWorkingDays(from, 1))).toBe('2026-11-23');
+    }
+  });
+
   it('refuses a broken holidays file with the file and the field named', () => {
     expect(() => makeCalendar({ years: [{ year: 2026, source: '测试', holidays: ['2026-02-30'] }] }, 'content/holidays.yaml')).toThrow(
       /content\/holidays\.yaml[\s\S]*years\.0\.holidays\.0/,

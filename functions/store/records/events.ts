@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { rowId } from '../row-id.ts';
 import type { Db } from '../db.ts';
 import { parseJsonColumn, routedDataSchema, type RoutedData } from './shapes.ts';
 
@@ -33,7 +33,7 @@ export interface NewEvent {
 export async function appendEvent(tx: Db, complaintId: string, event: NewEvent): Promise<EventRow> {
   const [last] = await tx.query<{ seq: number | string | null }>('SELECT MAX(seq) AS seq FROM complaint_events WHERE complaint_id = ?', [complaintId]);
   const row: EventRow = {
-    id: randomUUID(),
+    id: rowId(),
     complaint_id: complaintId,
     seq: Number(last?.seq ?? 0) + 1,
     at: event.at,

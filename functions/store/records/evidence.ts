@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { rowId } from '../row-id.ts';
 import type { Db } from '../db.ts';
 
 /** `evidence`: files a complainant attached, kept with the complaint and sent to the handling agency. */
@@ -14,7 +14,7 @@ export const EVIDENCE_VALUES = '(?, ?, ?, ?, ?, ?)';
 
 /** The parameters of one evidence row, for EVIDENCE_VALUES: the bytes as they are (a view, not a copy). */
 export function evidenceParams(complaintId: string, file: NewEvidence): unknown[] {
-  return [randomUUID(), complaintId, file.name, file.type, file.data.byteLength, Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength)];
+  return [rowId(), complaintId, file.name, file.type, file.data.byteLength, Buffer.from(file.data.buffer, file.data.byteOffset, file.data.byteLength)];
 }
 
 export async function insertEvidence(tx: Db, complaintId: string, file: NewEvidence): Promise<void> {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { rowId } from '../row-id.ts';
 import type { Db } from '../db.ts';
 import { headerSafe, type ComposedMail } from '../../mail/compose.ts';
 import type { ComposerName } from '../../outbox/composers.ts';
@@ -39,7 +39,7 @@ export const OUTBOX_VALUES = "(?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?)";
 /** The checked parameters of one outbox row (recipient and subject header-safe), for OUTBOX_VALUES. */
 export function outboxParams(mail: NewMail, at: string, host: string): unknown[] {
   return [
-    randomUUID(),
+    rowId(),
     mail.complaintId,
     checkedRecipient(mail.recipient),
     mail.kind,
@@ -61,19 +61,7 @@ export interface MailComposedLater extends Omit<NewMail, keyof ComposedMail> {
 
 /** Parameters of a row for a MailComposedLater, for OUTBOX_VALUES. */
 export function composeLaterParams(mail: MailComposedLater, at: string, host: string): unknown[] {
-  return [
-    randomUUID(),
-    mail.complaintId,
-    checkedRecipient(mail.recipient),
-    mail.kind,
-    messageIdFor(mail.key, mail.kind, host),
-    '',
-    '',
-    null,
-    at,
-    at,
-    mail.composer,
-  ];
+  return [rowId(), mail.complaintId, checkedRecipient(mail.recipient), mail.kind, messageIdFor(mail.key, mail.kind, host), '', '', null, at, at, mail.composer];
 }
 
 function checkedRecipient(address: string): string {
@@ -136,7 +124,7 @@ export function recordMailAttempt(db: Db, row: Pick<OutboxRow, 'id' | 'attempts'
   const attempts = Number(row.attempts) + 1;
   const attempt = {
     sql: 'INSERT INTO outbox_attempts (id, outbox_id, at, ok, error) VALUES (?, ?, ?, ?, ?)',
-    params: [randomUUID(), row.id, at, outcome.ok ? 1 : 0, outcome.ok ? null : outcome.error],
+    params: [rowId(), row.id, at, outcome.ok ? 1 : 0, outcome.ok ? null : outcome.error],
   };
   const update = outcome.ok
     ? outcome.composed

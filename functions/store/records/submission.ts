@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { rowId } from '../row-id.ts';
 import type { Db } from '../db.ts';
 import { COMPLAINT_COLUMNS, COMPLAINT_VALUES, complaintParams, type ComplaintRow } from './complaints.ts';
 import { EVIDENCE_COLUMNS, EVIDENCE_VALUES, evidenceParams, insertEvidence, type NewEvidence } from './evidence.ts';
@@ -26,7 +26,7 @@ export interface Submission {
 export async function insertSubmission(db: Db, s: Submission): Promise<void> {
   const c = s.complaint;
   const at = c.created_at;
-  const eventParams = [randomUUID(), c.id, at, randomUUID(), c.id, at, s.routed.reason, JSON.stringify(s.routed.data)];
+  const eventParams = [rowId(), c.id, at, rowId(), c.id, at, s.routed.reason, JSON.stringify(s.routed.data)];
   const mailParams = s.mails.map((mail) => composeLaterParams(mail, at, s.host));
   const ackParams = s.ack ? composeLaterParams(s.ack.mail, at, s.host) : undefined;
   if (db.dialect === 'postgres') {

@@ -62,14 +62,31 @@ export function isWorkingDay(date: string, calendar: WorkCalendar = WEEKENDS_ONL
   return weekday !== 0 && weekday !== 6;
 }
 
+/**
+ * Answers already counted, per calendar: every submission of a day asks the same question (its due date), and
+ * counting it again cost ~5 % of a submission's CPU. A new calendar (a new build's holidays) starts empty.
+ */
+const counted = new WeakMap<WorkCalendar, Map<string, string>>();
+const MAX_COUNTED = 4096;
+
 /** The date of the `days`-th working day after `date` (that day itself never counts). */
 export function workingDaysAfter(date: string, days: number, calendar: WorkCalendar = WEEKENDS_ONLY): string {
   if (!Number.isInteger(days) || days < 0) throw new RangeError(`workingDaysAfter: days must be a non-negative integer, got ${days}`);
+  let answers = counted.get(calendar);
+  if (!answers) {
+    answers = new Map();
+    counted.set(calendar, answers);
+  }
+  const key = `${date}+${days}`;
+  const known = answers.get(key);
+  if (known !== undefined) return known;
   let day = date;
   for (let left = days; left > 0; ) {
     day = shiftDate(day, 1);
     if (isWorkingDay(day, calendar)) left--;
   }
+  if (answers.size >= MAX_COUNTED) answers.clear();
+  answers.set(key, day);
   return day;
 }
 
