@@ -42,19 +42,35 @@ export async function readCapped(request: Request, cap: number): Promise<Uint8Ar
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
+class TooLarge extends Error {}
+
+/**
+ * A multipart body as FormData, within `cap`. With a declared Content-Length within the cap the request's own stream
+ * is parsed as it is (an HTTP server reads no more than the declared length): no capped copy first, which for a
+ * 200 KB photo was two copies and a third of the photo's parsing time. Without one (chunked), it is read capped first.
+ */
+async function readForm(request: Request, cap: number): Promise<FormData> {
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  if (declared > cap) throw new TooLarge();
+  if (Number.isInteger(declared) && declared >= 0 && request.body) return request.formData();
+  const bytes = await readCapped(request, cap);
+  if (!bytes) throw new TooLarge();
+  return new Response(bytes as BodyInit, { headers: { 'content-type': request.headers.get('content-type')! } }).formData();
+}
+
 export async function parseBody(request: Request, caps: { body: number; multipart: number }): Promise<ParsedBody> {
   const type = mediaType(request);
   if (type !== JSON_TYPE && type !== FORM_TYPE && type !== MULTIPART_TYPE) {
     return { ok: false, status: 415, message: withHint(intakeErrors.UnsupportedMediaType) };
   }
   const cap = type === MULTIPART_TYPE ? caps.multipart : caps.body;
-  const bytes = await readCapped(request, cap);
-  if (!bytes) return { ok: false, status: 413, message: withHint(intakeErrors.BodyTooLarge, Math.round(cap / 1024)) };
+  const tooLarge = { ok: false, status: 413, message: withHint(intakeErrors.BodyTooLarge, Math.round(cap / 1024)) } as const;
   if (type === MULTIPART_TYPE) {
     let form: FormData;
     try {
-      form = await new Response(bytes as BodyInit, { headers: { 'content-type': request.headers.get('content-type')! } }).formData();
-    } catch {
+      form = await readForm(request, cap);
+    } catch (error) {
+      if (error instanceof TooLarge) return tooLarge;
       return { ok: false, status: 400, message: withHint(intakeErrors.BadFormData) };
     }
     const fields: Record<string, unknown> = {};
@@ -66,6 +82,8 @@ export async function parseBody(request: Request, caps: { body: number; multipar
     }
     return { ok: true, format: 'multipart', fields, files };
   }
+  const bytes = await readCapped(request, cap);
+  if (!bytes) return tooLarge;
   let text: string;
   try {
     text = strictUtf8.decode(bytes);
