@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import type { CheckpointerData } from './sqlite-checkpointer.ts';
 import { dirname } from 'node:path';
 import type { Db, Row } from './db.ts';
 
@@ -7,6 +9,20 @@ import type { Db, Row } from './db.ts';
 const MAX_GROUP = 64;
 /** How long a write waits for another process's write lock before it fails. */
 const BUSY_WAIT_MS = 10_000;
+
+/**
+ * When the checkpointer thread (sqlite-checkpointer.ts) takes over: a store whose WAL has passed `thresholdBytes`
+ * (looked at every `lookEvery` commits) — a busy one; a quiet store keeps SQLite's own checkpoints. From then on the
+ * main connection checkpoints only past `fallbackPages` (should the thread fall behind).
+ */
+export interface CheckpointOptions {
+  thresholdBytes: number;
+  lookEvery: number;
+  intervalMs: number;
+  fallbackPages: number;
+}
+/** SQLite's own limit is 1,000 pages (4 MB): the thread keeps to it, checking four times a second. */
+export const DEFAULT_CHECKPOINTS: CheckpointOptions = { thresholdBytes: 4 * 1024 * 1024, lookEvery: 64, intervalMs: 250, fallbackPages: 10_000 };
 
 const isBusy = (error: unknown): boolean => {
   const code = (error as { code?: unknown } | null)?.code;
@@ -50,7 +66,7 @@ interface Job {
  * learns its transaction succeeded before that COMMIT has returned, so `201` still means "on disk"; under
  * load the fsync is shared instead of paid per complaint. Statements outside a transaction queue the same way.
  */
-export function openSqlite(file: string): Db {
+export function openSqlite(file: string, checkpoints: CheckpointOptions = DEFAULT_CHECKPOINTS): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -102,6 +118,30 @@ export function openSqlite(file: string): Db {
     exec: async (sql) => void db.exec(sql),
     transaction: (fn) => fn(inside),
     close: async () => undefined,
+  };
+
+  let checkpointer: Worker | undefined;
+  let commitsUnseen = 0;
+  /** After a commit: hands checkpoints to the thread once the WAL shows the store is busy. */
+  const afterCommit = () => {
+    if (checkpointer || file === ':memory:' || ++commitsUnseen < checkpoints.lookEvery) return;
+    commitsUnseen = 0;
+    let walBytes = 0;
+    try {
+      walBytes = statSync(`${file}-wal`).size;
+    } catch {
+      return;
+    }
+    if (walBytes < checkpoints.thresholdBytes) return;
+    const data: CheckpointerData = { file, thresholdBytes: checkpoints.thresholdBytes, intervalMs: checkpoints.intervalMs };
+    checkpointer = new Worker(new URL('./sqlite-checkpointer.ts', import.meta.url), { workerData: data });
+    checkpointer.unref();
+    // A thread that stops on its own leaves the checkpoints to this connection again, at SQLite's own limit.
+    checkpointer.once('exit', () => {
+      if (db.open) db.pragma('wal_autocheckpoint = 1000');
+    });
+    checkpointer.on('error', () => undefined);
+    db.pragma(`wal_autocheckpoint = ${checkpoints.fallbackPages}`);
   };
 
   let pending: Job[] = [];
@@ -159,6 +199,7 @@ export function openSqlite(file: string): Db {
           group.forEach((job) => job.reject(error));
           continue;
         }
+        afterCommit();
         group.forEach((job, i) => (outcomes[i]!.ok ? job.resolve(outcomes[i]!.value) : job.reject(outcomes[i]!.value)));
       } catch (error) {
         // Anything unexpected: nothing of this group is committed, and every caller hears so (settled ones ignore it).
@@ -196,6 +237,12 @@ export function openSqlite(file: string): Db {
     transaction: (fn) => enqueue(fn),
     close: async () => {
       while (draining) await draining;
+      if (checkpointer) {
+        const thread = checkpointer;
+        const exited = new Promise((resolve) => thread.once('exit', resolve));
+        thread.postMessage('close');
+        await exited;
+      }
       reader?.close();
       db.close();
     },
