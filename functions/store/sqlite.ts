@@ -65,6 +65,9 @@ interface Job {
  * starts one event-loop turn after its first transaction is queued, so requests that are ready join it. No caller
  * learns its transaction succeeded before that COMMIT has returned, so `201` still means "on disk"; under
  * load the fsync is shared instead of paid per complaint. Statements outside a transaction queue the same way.
+ *
+ * Checkpoints: once the store is busy (CheckpointOptions) a thread of its own copies the WAL into the database file
+ * (sqlite-checkpointer.ts), so that no COMMIT on the event loop carries a checkpoint and its fsync.
  */
 export function openSqlite(file: string, checkpoints: CheckpointOptions = DEFAULT_CHECKPOINTS): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });

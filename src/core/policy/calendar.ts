@@ -64,7 +64,8 @@ export function isWorkingDay(date: string, calendar: WorkCalendar = WEEKENDS_ONL
 
 /**
  * Answers already counted, per calendar: every submission of a day asks the same question (its due date), and
- * counting it again cost ~5 % of a submission's CPU. A new calendar (a new build's holidays) starts empty.
+ * counting it again cost ~5 % of a submission's CPU. A calendar is never changed once made; a new one (a new build's
+ * holidays) starts empty.
  */
 const counted = new WeakMap<WorkCalendar, Map<string, string>>();
 const MAX_COUNTED = 4096;
