@@ -143,10 +143,8 @@ async function load(kind: Kind, url: string, certificateNo: string, island: (n: 
   const lane = async () => {
     while (performance.now() < until) {
       const i = n++;
-      const init: RequestInit =
-        kind === 'real'
-          ? (({ body, contentType }) => ({ method: 'POST', headers: { 'content-type': contentType, accept: 'application/json' }, body }))(island(i))
-          : { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: bareBody(i, certificateNo) };
+      const { body, contentType } = kind === 'real' ? island(i) : { body: bareBody(i, certificateNo), contentType: 'application/json' };
+      const init: RequestInit = { method: 'POST', headers: { 'content-type': contentType, accept: 'application/json' }, body };
       const t = performance.now();
       try {
         const r = await fetch(`${url}/api/complaints`, init);

@@ -8,6 +8,9 @@ export const PG_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.
 export const EVIDENCE_EVERY = 10;
 export const EVIDENCE = readFileSync(join(import.meta.dirname, 'fixtures/evidence.jpg'));
 
+/** The submission's number in its place, fixed width so that a pre-encoded body (islandBodies) can take any number. */
+const placeNumber = (n: number): string => String(n % 1e8).padStart(8, '0');
+
 /** A submission's fields as the island fills them (the bare side posts the same values as JSON). */
 export function complaintFields(n: number, certificateNo: string): Record<string, string> {
   return {
@@ -18,8 +21,7 @@ export function complaintFields(n: number, certificateNo: string): Record<string
     region: '',
     category: 'other',
     when: '2026-11-20',
-    // Fixed width, so that a pre-encoded body (islandBodies) can take any number in place.
-    place: `示例路 ${String(n % 1e8).padStart(8, '0')} 号`,
+    place: `示例路 ${placeNumber(n)} 号`,
     description: '对方在没有执法人员在场的情况下单独检查摊位并要求交罚款。',
     name: '测试',
     phone: '13800000000',
@@ -62,7 +64,7 @@ export async function islandBodies(certificateNo: string): Promise<(n: number) =
       if (i < 0 || body.indexOf(needle, i + 1) >= 0) throw new Error(`islandBodies: ${String(needle)} is not in the template exactly once`);
       return i;
     };
-    return { body, contentType: encoded.headers.get('content-type')!, key: at(KEY), number: at(place) + Buffer.byteLength('示例路 ') };
+    return { body, contentType: encoded.headers.get('content-type')!, key: at(KEY), number: at(place) + place.indexOf(placeNumber(n)) };
   };
   const plain = await encode(1);
   const withPhoto = await encode(0);
@@ -71,7 +73,7 @@ export async function islandBodies(certificateNo: string): Promise<(n: number) =
     const body = new Uint8Array(template.body);
     const view = Buffer.from(body.buffer);
     view.write(randomUUID(), template.key, 'latin1');
-    view.write(String(n % 1e8).padStart(8, '0'), template.number, 'latin1');
+    view.write(placeNumber(n), template.number, 'latin1');
     return { body, contentType: template.contentType };
   };
 }
