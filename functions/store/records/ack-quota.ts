@@ -10,6 +10,17 @@ export const TAKE_ACK_SLOT = `INSERT INTO ack_quota (address_hash, day, slot)
   SELECT ?, ?, n + 1 FROM (SELECT COUNT(*) AS n FROM ack_quota WHERE address_hash = ? AND day = ?) used WHERE n < ?
   ON CONFLICT DO NOTHING`;
 
+/**
+ * PostgreSQL, for a statement storing several submissions: takes one slot per address and day in the arrays and returns
+ * those taken. No two may be alike (submissions-postgres.ts keeps a second to one address for the next statement):
+ * both would count the same slots used, take the same one, and the acknowledgements joined to it would both be queued.
+ */
+export const TAKE_ACK_SLOTS = `INSERT INTO ack_quota (address_hash, day, slot)
+  SELECT r.address_hash, r.day, used.n + 1 FROM unnest(?::text[], ?::text[], ?::int[]) AS r(address_hash, day, day_limit)
+  CROSS JOIN LATERAL (SELECT COUNT(*) AS n FROM ack_quota WHERE address_hash = r.address_hash AND day = r.day) used
+  WHERE used.n < r.day_limit
+  ON CONFLICT DO NOTHING RETURNING address_hash, day`;
+
 export interface AckSlot {
   addressHash: string;
   day: string;

@@ -1,66 +1,29 @@
-import { rowId } from '../row-id.ts';
 import type { Db } from '../db.ts';
-import { COMPLAINT_COLUMNS, COMPLAINT_VALUES, complaintParams, type ComplaintRow } from './complaints.ts';
-import { EVIDENCE_COLUMNS, EVIDENCE_VALUES, evidenceParams, insertEvidence, type NewEvidence } from './evidence.ts';
-import { OUTBOX_COLUMNS, OUTBOX_VALUES, composeLaterParams, type MailComposedLater } from './outbox.ts';
-import { ackSlotParams, TAKE_ACK_SLOT, type AckSlot } from './ack-quota.ts';
+import { ackSlotParams, TAKE_ACK_SLOT } from './ack-quota.ts';
+import { COMPLAINT_COLUMNS, COMPLAINT_VALUES } from './complaints.ts';
+import { EVIDENCE_COLUMNS, EVIDENCE_VALUES } from './evidence.ts';
+import { OUTBOX_COLUMNS, OUTBOX_VALUES } from './outbox.ts';
+import { EVENT_COLUMNS, EVENT_VALUES, submissionParams, type Submission } from './submission-params.ts';
+import { insertSubmissionsPostgres } from './submissions-postgres.ts';
 
-const EVENT_COLUMNS = '(id, complaint_id, seq, at, type, from_status, to_status, actor_agency_id, reason, data)';
-const EVENT_VALUES = "(?, ?, 1, ?, 'submitted', NULL, 'submitted', NULL, NULL, NULL), (?, ?, 2, ?, 'routed', NULL, 'submitted', NULL, ?, ?)";
-
-/** Everything one submission stores: the complaint, its `submitted` and `routed` events, evidence, queued mail. */
-export interface Submission {
-  complaint: ComplaintRow;
-  routed: { reason: string; data: { rule: string; agencyId: string } };
-  evidence: readonly NewEvidence[];
-  mails: readonly MailComposedLater[];
-  /** The acknowledgement: queued only if its address still has a slot today (ack-quota.ts). */
-  ack?: { mail: MailComposedLater; slot: AckSlot };
-  host: string;
-}
+export type { Submission } from './submission-params.ts';
 
 /**
  * Stores a submission atomically; throws on a repeated idempotency key or reference (UNIQUE), storing nothing.
- * Only after this returns may the caller answer 201.
+ * Only after this returns may the caller answer 201. Concurrent submissions share a commit: on SQLite through the
+ * store's group commit (sqlite.ts), on PostgreSQL in one statement (submissions-postgres.ts).
  */
 export async function insertSubmission(db: Db, s: Submission): Promise<void> {
-  const c = s.complaint;
-  const at = c.created_at;
-  const eventParams = [rowId(), c.id, at, rowId(), c.id, at, s.routed.reason, JSON.stringify(s.routed.data)];
-  const mailParams = s.mails.map((mail) => composeLaterParams(mail, at, s.host));
-  const ackParams = s.ack ? composeLaterParams(s.ack.mail, at, s.host) : undefined;
-  if (db.dialect === 'postgres') {
-    // PostgreSQL: the same rows in one statement (data-modifying CTEs), atomic on its own — one round trip
-    // instead of six (seven with evidence), which is most of a submission's cost there. The acknowledgement row is
-    // selected FROM the slot insert: no slot taken, no row.
-    const evidence = s.evidence.length ? `, v AS (INSERT INTO evidence ${EVIDENCE_COLUMNS} VALUES ${s.evidence.map(() => EVIDENCE_VALUES).join(', ')})` : '';
-    const ack = s.ack
-      ? `, q AS (${TAKE_ACK_SLOT} RETURNING slot),
-            a AS (INSERT INTO outbox ${OUTBOX_COLUMNS} SELECT ${OUTBOX_VALUES.slice(1, -1)} FROM q ON CONFLICT (message_id) DO NOTHING)`
-      : '';
-    await db.run(
-      `WITH c AS (INSERT INTO complaints ${COMPLAINT_COLUMNS} VALUES ${COMPLAINT_VALUES} RETURNING id),
-            e AS (INSERT INTO complaint_events ${EVENT_COLUMNS} VALUES ${EVENT_VALUES})${evidence}${ack}
-       INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${s.mails.map(() => OUTBOX_VALUES).join(', ')} ON CONFLICT (message_id) DO NOTHING`,
-      [
-        ...complaintParams(c),
-        ...eventParams,
-        ...s.evidence.flatMap((file) => evidenceParams(c.id, file)),
-        ...(s.ack ? [...ackSlotParams(s.ack.slot), ...ackParams!] : []),
-        ...mailParams.flat(),
-      ],
-    );
-    return;
-  }
+  const p = submissionParams(s);
+  if (db.dialect === 'postgres') return insertSubmissionsPostgres(db, p);
   await db.transaction(async (tx) => {
-    await tx.run(`INSERT INTO complaints ${COMPLAINT_COLUMNS} VALUES ${COMPLAINT_VALUES}`, complaintParams(c));
-    await tx.run(`INSERT INTO complaint_events ${EVENT_COLUMNS} VALUES ${EVENT_VALUES}`, eventParams);
-    for (const file of s.evidence) await insertEvidence(tx, c.id, file);
-    for (const params of mailParams) {
-      await tx.run(`INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${OUTBOX_VALUES} ON CONFLICT (message_id) DO NOTHING`, params);
-    }
-    if (s.ack && (await tx.run(TAKE_ACK_SLOT, ackSlotParams(s.ack.slot))) === 1) {
-      await tx.run(`INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${OUTBOX_VALUES} ON CONFLICT (message_id) DO NOTHING`, ackParams!);
+    await tx.run(`INSERT INTO complaints ${COMPLAINT_COLUMNS} VALUES ${COMPLAINT_VALUES}`, p.complaint);
+    await tx.run(`INSERT INTO complaint_events ${EVENT_COLUMNS} VALUES ${EVENT_VALUES}`, p.events);
+    for (const file of p.evidence) await tx.run(`INSERT INTO evidence ${EVIDENCE_COLUMNS} VALUES ${EVIDENCE_VALUES}`, file);
+    for (const mail of p.mails) await tx.run(`INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${OUTBOX_VALUES} ON CONFLICT (message_id) DO NOTHING`, mail);
+    // The acknowledgement is queued only with a slot taken (ack-quota.ts).
+    if (p.ack && (await tx.run(TAKE_ACK_SLOT, ackSlotParams(p.ack))) === 1) {
+      await tx.run(`INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${OUTBOX_VALUES} ON CONFLICT (message_id) DO NOTHING`, p.ack.mail);
     }
   });
 }

@@ -1,0 +1,173 @@
+import type { Db } from '../db.ts';
+import { TAKE_ACK_SLOTS } from './ack-quota.ts';
+import { COMPLAINT_COLUMNS, COMPLAINT_VALUES } from './complaints.ts';
+import { EVIDENCE_COLUMNS, EVIDENCE_VALUES } from './evidence.ts';
+import { OUTBOX_COLUMNS, OUTBOX_VALUES } from './outbox.ts';
+import { EVENT_COLUMNS, EVENT_VALUES, type SubmissionParams } from './submission-params.ts';
+
+/** Most submissions one statement carries (each adds about 60 values; PostgreSQL takes 65,535 parameters). */
+const MAX_GROUP = 64;
+
+/**
+ * PostgreSQL: one statement stores the submissions of a moment — one round trip, one commit — as sqlite.ts groups
+ * SQLite's transactions. One statement is on its way at a time; submissions arriving meanwhile wait and go together
+ * in the next (two at a time made smaller groups and cost more CPU: docs/BENCHMARKS.md). Each caller's promise
+ * settles only once the statement holding its rows has committed, so `201` still means "stored". Should the
+ * statement fail (a repeated idempotency key, a reference taken), nothing of it was stored and each of its
+ * submissions is tried again alone, so that only the one at fault fails, with its own error.
+ *
+ * The rows go in as one array per column (`unnest`), so the statement's text depends only on how many evidence
+ * files it carries and PostgreSQL keeps few prepared statements. Two acknowledgements to one address never share a
+ * statement: the second waits for the next, where it sees the first one's slot taken (ack-quota.ts).
+ */
+export function insertSubmissionsPostgres(db: Db, params: SubmissionParams): Promise<void> {
+  let group = groups.get(db);
+  if (!group) {
+    group = new Group(db);
+    groups.set(db, group);
+  }
+  return group.add(params);
+}
+
+interface Waiting {
+  params: SubmissionParams;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+const groups = new WeakMap<Db, Group>();
+
+class Group {
+  private readonly db: Db;
+  private waiting: Waiting[] = [];
+  private busy = false;
+  constructor(db: Db) {
+    this.db = db;
+  }
+
+  add(params: SubmissionParams): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ params, resolve, reject });
+      this.next();
+    });
+  }
+
+  // One event-loop turn after the first arrives, so that requests ready at the same moment join it.
+  private next(): void {
+    if (this.busy || this.waiting.length === 0) return;
+    this.busy = true;
+    setImmediate(() => {
+      void this.store(this.take()).finally(() => {
+        this.busy = false;
+        this.next();
+      });
+    });
+  }
+
+  private take(): Waiting[] {
+    const batch: Waiting[] = [];
+    const later: Waiting[] = [];
+    const acksTo = new Set<string>();
+    for (const w of this.waiting) {
+      const ackTo = w.params.ack && `${w.params.ack.addressHash} ${w.params.ack.day}`;
+      if (batch.length >= MAX_GROUP || (ackTo && acksTo.has(ackTo))) later.push(w);
+      else {
+        if (ackTo) acksTo.add(ackTo);
+        batch.push(w);
+      }
+    }
+    this.waiting = later;
+    return batch;
+  }
+
+  private async store(batch: Waiting[]): Promise<void> {
+    try {
+      await insertTogether(
+        this.db,
+        batch.map((w) => w.params),
+      );
+      for (const w of batch) w.resolve();
+    } catch (error) {
+      if (batch.length === 1) return batch[0]!.reject(error);
+      await Promise.all(
+        batch.map((w) =>
+          insertTogether(this.db, [w.params]).then(
+            () => w.resolve(),
+            (alone: unknown) => w.reject(alone),
+          ),
+        ),
+      );
+    }
+  }
+}
+
+/** The submissions' rows in one statement (data-modifying CTEs: all or nothing). */
+function insertTogether(db: Db, batch: readonly SubmissionParams[]): Promise<number> {
+  const evidence = batch.flatMap((s) => s.evidence);
+  const acks = batch.flatMap((s) => (s.ack ? [s.ack] : []));
+  return db.run(
+    `WITH c AS (INSERT INTO complaints ${COMPLAINT_COLUMNS} ${COMPLAINTS_FROM_ARRAYS}),
+          e AS (INSERT INTO complaint_events ${EVENT_COLUMNS} ${EVENTS_FROM_ARRAYS}),
+          q AS (${TAKE_ACK_SLOTS}),
+          a AS (INSERT INTO outbox ${OUTBOX_COLUMNS} ${ACK_MAILS_FROM_ARRAYS} ON CONFLICT (message_id) DO NOTHING)${
+            evidence.length ? `, v AS (INSERT INTO evidence ${EVIDENCE_COLUMNS} VALUES ${evidence.map(() => EVIDENCE_VALUES).join(', ')})` : ''
+          }
+     INSERT INTO outbox ${OUTBOX_COLUMNS} ${MAILS_FROM_ARRAYS} ON CONFLICT (message_id) DO NOTHING`,
+    [
+      ...asColumns(
+        batch.map((s) => s.complaint),
+        COMPLAINTS_FROM_ARRAYS,
+      ),
+      ...asColumns(
+        batch.map((s) => s.events),
+        EVENTS_FROM_ARRAYS,
+      ),
+      ...asColumns(
+        acks.map((ack) => [ack.addressHash, ack.day, ack.limit]),
+        TAKE_ACK_SLOTS,
+      ),
+      ...asColumns(
+        acks.map((ack) => [...ack.mail, ack.addressHash, ack.day]),
+        ACK_MAILS_FROM_ARRAYS,
+      ),
+      ...evidence.flat(),
+      ...asColumns(
+        batch.flatMap((s) => s.mails),
+        MAILS_FROM_ARRAYS,
+      ),
+    ],
+  );
+}
+
+/** Per-row value lists as one array per `?` of `sql` (empty arrays for no rows: unnest gives none). */
+function asColumns(rows: readonly (readonly unknown[])[], sql: string): unknown[][] {
+  const width = sql.split('?').length - 1;
+  return Array.from({ length: width }, (_, i) => rows.map((row) => row[i] ?? null));
+}
+
+/**
+ * A VALUES list of `?` tuples as `SELECT … FROM unnest(?::text[], …)`, one per tuple joined by UNION ALL: each `?`
+ * becomes a column of the arrays, the constants stay. `extra` names more arrays in the last unnest (for a JOIN).
+ */
+function selectFromArrays(values: string, extra: readonly string[] = []): string {
+  let column = 0;
+  const tuples = [...values.matchAll(/\(([^()]*)\)/g)].map(([, tuple]) => tuple!);
+  return tuples
+    .map((tuple, t) => {
+      const names: string[] = [];
+      const select = tuple.replace(/\?/g, () => {
+        const name = `c${column++}`;
+        names.push(`u.${name}`);
+        return `u.${name}`;
+      });
+      const all = [...names.map((n) => n.slice(2)), ...(t === tuples.length - 1 ? extra : [])];
+      return `SELECT ${select} FROM unnest(${all.map(() => '?::text[]').join(', ')}) AS u(${all.join(', ')})`;
+    })
+    .join(' UNION ALL ');
+}
+
+const COMPLAINTS_FROM_ARRAYS = selectFromArrays(COMPLAINT_VALUES);
+const EVENTS_FROM_ARRAYS = selectFromArrays(EVENT_VALUES);
+const MAILS_FROM_ARRAYS = selectFromArrays(OUTBOX_VALUES);
+// An acknowledgement is queued only with the slot its statement took (q): no slot, no row.
+const ACK_MAILS_FROM_ARRAYS = `${selectFromArrays(OUTBOX_VALUES, ['address_hash', 'day'])} JOIN q USING (address_hash, day)`;
