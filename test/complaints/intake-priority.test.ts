@@ -7,7 +7,7 @@ import { runOutboxLoop } from '../../functions/outbox/worker.ts';
 import { createApp, intakePriorityFromEnv } from '../../functions/server/app.ts';
 import { readSettings } from '../../src/core/settings.ts';
 import { describeEachStore, freshStore, smtpServer } from '../support/stores.ts';
-import { tempDir, TEST_DATABASE_URL, testDirectory, testWorld, validSubmission } from './support.ts';
+import { tempDir, TEST_DATABASE_URL, testDirectory, testWorld, validSubmission, jsonComplaint } from './support.ts';
 
 /**
  * Intake before mail in one process (functions/outbox/priority.ts): the in-process loop holds back while submissions
@@ -16,12 +16,6 @@ import { tempDir, TEST_DATABASE_URL, testDirectory, testWorld, validSubmission }
  * what, and counts the gate bounds on any machine.
  */
 const ctx = { clientAddress: '127.0.0.1' };
-const json = (body: unknown) =>
-  new Request('http://localhost/api/complaints', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify(body),
-  });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const messageIds = (raws: string[]) => raws.map((raw) => /^Message-ID:\s*(.+)$/im.exec(raw)![1]!.trim());
 
@@ -124,7 +118,7 @@ describeEachStore('the in-process mail loop gives way to the intake', (kind) => 
       const heldAnswer = app.functions(held.request, ctx);
       const references: string[] = [];
       for (let i = 0; i < 5; i++) {
-        const answer = await app.functions(json(validSubmission({ email: undefined, place: `示例市人民路 ${i} 号` })), ctx);
+        const answer = await app.functions(jsonComplaint(validSubmission({ email: undefined, place: `示例市人民路 ${i} 号` })), ctx);
         expect(answer!.status).toBe(201);
         references.push(((await answer!.json()) as { reference: string }).reference);
       }
@@ -206,7 +200,7 @@ describeEachStore('the in-process mail loop gives way to the intake', (kind) => 
       while (performance.now() - streamStarted < 45_000) {
         const mailed = smtp.received.length - before;
         if (mailed >= 3 * batch && ++answeredAfterMail > 10) break;
-        const answer = await handler(json(validSubmission({ email: undefined, place: `示例市人民路 ${references.length} 号` })), ctx);
+        const answer = await handler(jsonComplaint(validSubmission({ email: undefined, place: `示例市人民路 ${references.length} 号` })), ctx);
         expect(answer!.status).toBe(201);
         references.push(((await answer!.json()) as { reference: string }).reference);
       }

@@ -244,6 +244,15 @@ export function header(raw: string, name: string): string | undefined {
     );
 }
 
+/** `POST /api/complaints` with a JSON body, as API clients and the island's JSON fallback send it. */
+export function jsonComplaint(body: unknown): Request {
+  return new Request('http://localhost/api/complaints', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
 /** A valid JSON submission about 张三; override any field. */
 export function validSubmission(over: Record<string, unknown> = {}): Record<string, unknown> {
   return {

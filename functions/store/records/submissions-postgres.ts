@@ -5,7 +5,7 @@ import { EVIDENCE_COLUMNS, EVIDENCE_VALUES } from './evidence.ts';
 import { OUTBOX_COLUMNS, OUTBOX_VALUES } from './outbox.ts';
 import { EVENT_COLUMNS, EVENT_VALUES, type SubmissionParams } from './submission-params.ts';
 
-/** Most submissions one statement carries (each adds about 60 values; PostgreSQL takes 65,535 parameters). */
+/** Most submissions one statement carries (the rows go in as arrays; each evidence file adds 6 parameters of 65,535). */
 const MAX_GROUP = 64;
 
 /**
@@ -82,10 +82,8 @@ class Group {
 
   private async store(batch: Waiting[]): Promise<void> {
     try {
-      await insertTogether(
-        this.db,
-        batch.map((w) => w.params),
-      );
+      const rows = batch.map((w) => w.params);
+      await insertTogether(this.db, rows);
       for (const w of batch) w.resolve();
     } catch (error) {
       if (batch.length === 1) return batch[0]!.reject(error);
@@ -103,8 +101,13 @@ class Group {
 
 /** The submissions' rows in one statement (data-modifying CTEs: all or nothing). */
 function insertTogether(db: Db, batch: readonly SubmissionParams[]): Promise<number> {
+  const complaints = batch.map((s) => s.complaint);
+  const events = batch.map((s) => s.events);
   const evidence = batch.flatMap((s) => s.evidence);
+  const mails = batch.flatMap((s) => s.mails);
   const acks = batch.flatMap((s) => (s.ack ? [s.ack] : []));
+  const slots = acks.map((ack) => [ack.addressHash, ack.day, ack.limit]);
+  const ackMails = acks.map((ack) => [...ack.mail, ack.addressHash, ack.day]);
   return db.run(
     `WITH c AS (INSERT INTO complaints ${COMPLAINT_COLUMNS} ${COMPLAINTS_FROM_ARRAYS}),
           e AS (INSERT INTO complaint_events ${EVENT_COLUMNS} ${EVENTS_FROM_ARRAYS}),
@@ -114,33 +117,18 @@ function insertTogether(db: Db, batch: readonly SubmissionParams[]): Promise<num
           }
      INSERT INTO outbox ${OUTBOX_COLUMNS} ${MAILS_FROM_ARRAYS} ON CONFLICT (message_id) DO NOTHING`,
     [
-      ...asColumns(
-        batch.map((s) => s.complaint),
-        COMPLAINTS_FROM_ARRAYS,
-      ),
-      ...asColumns(
-        batch.map((s) => s.events),
-        EVENTS_FROM_ARRAYS,
-      ),
-      ...asColumns(
-        acks.map((ack) => [ack.addressHash, ack.day, ack.limit]),
-        TAKE_ACK_SLOTS,
-      ),
-      ...asColumns(
-        acks.map((ack) => [...ack.mail, ack.addressHash, ack.day]),
-        ACK_MAILS_FROM_ARRAYS,
-      ),
+      ...asColumns(COMPLAINTS_FROM_ARRAYS, complaints),
+      ...asColumns(EVENTS_FROM_ARRAYS, events),
+      ...asColumns(TAKE_ACK_SLOTS, slots),
+      ...asColumns(ACK_MAILS_FROM_ARRAYS, ackMails),
       ...evidence.flat(),
-      ...asColumns(
-        batch.flatMap((s) => s.mails),
-        MAILS_FROM_ARRAYS,
-      ),
+      ...asColumns(MAILS_FROM_ARRAYS, mails),
     ],
   );
 }
 
 /** Per-row value lists as one array per `?` of `sql` (empty arrays for no rows: unnest gives none). */
-function asColumns(rows: readonly (readonly unknown[])[], sql: string): unknown[][] {
+function asColumns(sql: string, rows: readonly (readonly unknown[])[]): unknown[][] {
   const width = sql.split('?').length - 1;
   return Array.from({ length: width }, (_, i) => rows.map((row) => row[i] ?? null));
 }
