@@ -45,10 +45,10 @@ function heldSubmission(body: unknown): { request: Request; finish(): void } {
 }
 
 /** Waits (polling) until `done` holds; generous, so a slow machine only makes the test slower. */
-async function until(done: () => boolean, limitMs = 30_000): Promise<void> {
+async function until(done: () => boolean | Promise<boolean>, limitMs = 30_000): Promise<void> {
   const stop = performance.now() + limitMs;
-  while (!done() && performance.now() < stop) await sleep(25);
-  expect(done()).toBe(true);
+  while (!(await done()) && performance.now() < stop) await sleep(25);
+  expect(await done()).toBe(true);
 }
 
 describe('intake priority (the gate itself, on its own clock)', () => {
@@ -224,12 +224,13 @@ describeEachStore('the in-process mail loop gives way to the intake', (kind) => 
       const sent = smtp.received.slice(before);
       expect(sent).toHaveLength(references.length);
       expect(new Set(messageIds(sent.map((m) => m.raw))).size).toBe(references.length);
-      const stored = await db.query<{ reference: string; status: string }>(
-        'SELECT c.reference, o.status FROM complaints c JOIN outbox o ON o.complaint_id = c.id',
-      );
-      const mine = stored.filter((r) => references.includes(r.reference));
-      expect(mine).toHaveLength(references.length);
-      expect(mine.every((r) => r.status === 'sent')).toBe(true);
+      // The server has the last message before the worker records it sent (its own transaction, a moment later).
+      const mine = async () =>
+        (await db.query<{ reference: string; status: string }>('SELECT c.reference, o.status FROM complaints c JOIN outbox o ON o.complaint_id = c.id')).filter(
+          (r) => references.includes(r.reference),
+        );
+      await until(async () => (await mine()).every((r) => r.status === 'sent'), 10_000);
+      expect(await mine()).toHaveLength(references.length);
     } finally {
       stop.abort();
       await loop;
