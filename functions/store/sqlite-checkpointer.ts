@@ -3,7 +3,7 @@
  * committed pages into the database file (`wal_checkpoint(PASSIVE)`: never waits for, never blocks a writer)
  * whenever the WAL has grown past `thresholdBytes`. The main connection would otherwise do it inside the COMMIT
  * that crosses SQLite's limit — with the database file's fsync — and every request on the event loop would wait.
- * Commits are as durable as before: each group's callers still hear of it only after the WAL's fsync (sqlite.ts).
+ * Commits are as durable as before: each still returns only after the WAL's fsync on the main connection.
  */
 import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';

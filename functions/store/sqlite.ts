@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { closeSync, fdatasync, mkdirSync, openSync, statSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { CheckpointerData } from './sqlite-checkpointer.ts';
 import { dirname } from 'node:path';
@@ -21,9 +21,6 @@ export interface CheckpointOptions {
   intervalMs: number;
   fallbackPages: number;
 }
-/** Flushes the WAL file to disk (fdatasync on libuv's thread pool); tests pass one that also records the call. */
-export type WalSync = (fd: number, done: (error: NodeJS.ErrnoException | null) => void) => void;
-
 /** SQLite's own limit is 1,000 pages (4 MB): the thread keeps to it, checking four times a second. */
 export const DEFAULT_CHECKPOINTS: CheckpointOptions = { thresholdBytes: 4 * 1024 * 1024, lookEvery: 64, intervalMs: 250, fallbackPages: 10_000 };
 
@@ -53,7 +50,7 @@ interface Job {
 }
 
 /**
- * SQLite through better-sqlite3: WAL; a commit's callers hear of it only after its fsync (below).
+ * SQLite through better-sqlite3: WAL, `synchronous=FULL` (a commit returns only after its fsync).
  *
  * Another process (the outbox worker, a backup) may hold the write lock. better-sqlite3 is synchronous, so
  * SQLite's own busy timeout would sleep inside the call and freeze the whole event loop — static pages and status
@@ -65,26 +62,18 @@ interface Job {
  * Group commit: better-sqlite3 is synchronous and the connection is one, so transactions run one after
  * another — and those that arrive while one is running are committed together: one `BEGIN IMMEDIATE`, each
  * transaction in its own SAVEPOINT (a failing one is rolled back alone), one COMMIT, one fsync. A group
- * starts one event-loop turn after its first transaction is queued, so requests that are ready join it. Under
+ * starts one event-loop turn after its first transaction is queued, so requests that are ready join it. No caller
+ * learns its transaction succeeded before that COMMIT has returned, so `201` still means "on disk"; under
  * load the fsync is shared instead of paid per complaint. Statements outside a transaction queue the same way.
- *
- * The fsync off the event loop: with `synchronous=FULL` SQLite would fsync the WAL inside COMMIT, on the event loop
- * (1.6–2.3 ms a group on a 2-core VM, docs/BENCHMARKS.md). Instead the connection runs `synchronous=NORMAL` — COMMIT
- * writes the WAL without syncing it — and the same fdatasync of the WAL file runs on libuv's thread pool after it;
- * no caller learns its transaction succeeded before that sync has returned, so `201` still means "on disk", and the
- * next group is written meanwhile. Frames are never lost in between: SQLite reuses the WAL from its start only after a
- * checkpoint has copied every frame into the database file, and NORMAL syncs the WAL before and the database file
- * after every checkpoint. The WAL file stays while this connection is open (SQLite deletes it with the last one).
  *
  * Checkpoints: once the store is busy (CheckpointOptions) a thread of its own copies the WAL into the database file
  * (sqlite-checkpointer.ts), so that no COMMIT on the event loop carries a checkpoint and its fsync.
  */
-export function openSqlite(file: string, checkpoints: CheckpointOptions = DEFAULT_CHECKPOINTS, walSync: WalSync = fdatasync): Db {
+export function openSqlite(file: string, checkpoints: CheckpointOptions = DEFAULT_CHECKPOINTS): Db {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
-  // Durable all the same: each group's WAL is synced before its callers hear of it (see above).
-  db.pragma(file === ':memory:' ? 'synchronous = FULL' : 'synchronous = NORMAL');
+  db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 0');
   db.pragma('foreign_keys = ON');
   const statements = new Map<string, Database.Statement>();
@@ -158,23 +147,6 @@ export function openSqlite(file: string, checkpoints: CheckpointOptions = DEFAUL
     db.pragma(`wal_autocheckpoint = ${checkpoints.fallbackPages}`);
   };
 
-  let walFd: number | undefined;
-  const syncing = new Set<Promise<void>>();
-  /** The WAL as far as written, on disk (the file exists from the first commit on). */
-  const syncWal = async (): Promise<void> => {
-    if (walFd === undefined) {
-      try {
-        walFd = openSync(`${file}-wal`, 'r');
-      } catch (error) {
-        // Nothing written yet, so nothing to sync.
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-        throw error;
-      }
-    }
-    const fd = walFd;
-    await new Promise<void>((resolve, reject) => walSync(fd, (error) => (error ? reject(error) : resolve())));
-  };
-
   let pending: Job[] = [];
   let draining: Promise<void> | undefined;
 
@@ -231,14 +203,7 @@ export function openSqlite(file: string, checkpoints: CheckpointOptions = DEFAUL
           continue;
         }
         afterCommit();
-        const settle = () => group.forEach((job, i) => (outcomes[i]!.ok ? job.resolve(outcomes[i]!.value) : job.reject(outcomes[i]!.value)));
-        if (file === ':memory:') settle();
-        else {
-          // Not awaited: the next group is written while this one's sync runs.
-          const synced = syncWal().then(settle, (error: unknown) => group.forEach((job) => job.reject(error)));
-          syncing.add(synced);
-          void synced.finally(() => syncing.delete(synced));
-        }
+        group.forEach((job, i) => (outcomes[i]!.ok ? job.resolve(outcomes[i]!.value) : job.reject(outcomes[i]!.value)));
       } catch (error) {
         // Anything unexpected: nothing of this group is committed, and every caller hears so (settled ones ignore it).
         try {
@@ -271,13 +236,10 @@ export function openSqlite(file: string, checkpoints: CheckpointOptions = DEFAUL
     exec: async (sql) => {
       while (draining) await draining;
       await whenNotBusy(() => db.exec(sql));
-      if (file !== ':memory:') await syncWal();
     },
     transaction: (fn) => enqueue(fn),
     close: async () => {
       while (draining) await draining;
-      await Promise.allSettled([...syncing]);
-      if (walFd !== undefined) closeSync(walFd);
       if (checkpointer) {
         const thread = checkpointer;
         const exited = new Promise((resolve) => thread.once('exit', resolve));
