@@ -117,19 +117,18 @@ function insertTogether(db: Db, batch: readonly SubmissionParams[]): Promise<num
           }
      INSERT INTO outbox ${OUTBOX_COLUMNS} ${MAILS_FROM_ARRAYS} ON CONFLICT (message_id) DO NOTHING`,
     [
-      ...asColumns(COMPLAINTS_FROM_ARRAYS, complaints),
-      ...asColumns(EVENTS_FROM_ARRAYS, events),
-      ...asColumns(TAKE_ACK_SLOTS, slots),
-      ...asColumns(ACK_MAILS_FROM_ARRAYS, ackMails),
+      ...asColumns(WIDTH.COMPLAINTS_FROM_ARRAYS, complaints),
+      ...asColumns(WIDTH.EVENTS_FROM_ARRAYS, events),
+      ...asColumns(WIDTH.TAKE_ACK_SLOTS, slots),
+      ...asColumns(WIDTH.ACK_MAILS_FROM_ARRAYS, ackMails),
       ...evidence.flat(),
-      ...asColumns(MAILS_FROM_ARRAYS, mails),
+      ...asColumns(WIDTH.MAILS_FROM_ARRAYS, mails),
     ],
   );
 }
 
-/** Per-row value lists as one array per `?` of `sql` (empty arrays for no rows: unnest gives none). */
-function asColumns(sql: string, rows: readonly (readonly unknown[])[]): unknown[][] {
-  const width = sql.split('?').length - 1;
+/** Per-row value lists as `width` arrays, one per position (empty arrays for no rows: unnest gives none). */
+function asColumns(width: number, rows: readonly (readonly unknown[])[]): unknown[][] {
   return Array.from({ length: width }, (_, i) => rows.map((row) => row[i] ?? null));
 }
 
@@ -159,3 +158,12 @@ const EVENTS_FROM_ARRAYS = selectFromArrays(EVENT_VALUES);
 const MAILS_FROM_ARRAYS = selectFromArrays(OUTBOX_VALUES);
 // An acknowledgement is queued only with the slot its statement took (q): no slot, no row.
 const ACK_MAILS_FROM_ARRAYS = `${selectFromArrays(OUTBOX_VALUES, ['address_hash', 'day'])} JOIN q USING (address_hash, day)`;
+/** How many arrays (`?`) each part of the statement takes, counted once. */
+const arrays = (sql: string): number => sql.split('?').length - 1;
+const WIDTH = {
+  COMPLAINTS_FROM_ARRAYS: arrays(COMPLAINTS_FROM_ARRAYS),
+  EVENTS_FROM_ARRAYS: arrays(EVENTS_FROM_ARRAYS),
+  TAKE_ACK_SLOTS: arrays(TAKE_ACK_SLOTS),
+  ACK_MAILS_FROM_ARRAYS: arrays(ACK_MAILS_FROM_ARRAYS),
+  MAILS_FROM_ARRAYS: arrays(MAILS_FROM_ARRAYS),
+};
