@@ -16,6 +16,9 @@
  * each, BENCH_SECONDS (8) of BENCH_CONCURRENCY (16) requests in flight. Figures are medians with the spread.
  * CPU is the server process's user+sys (/proc/<pid>/stat) from the start of the load to the end of the mail drain,
  * plus, on PostgreSQL, the backends serving the bench's database; per submission, so the two sides compare.
+ * The load generator's own CPU and the machine's idle and stolen shares in the load window are printed beside them:
+ * a side whose machine is left idle waits on something (a lock, a round trip, one statement at a time) rather than
+ * on the cores. BENCH_KINDS / BENCH_STORES run one side or one store alone (no ratio then), to look into one.
  * Zero loss: every reference answered 201 is stored and every stored complaint's mail is sent (.eml written).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -25,7 +28,18 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
-import { alternate, benchRuns, cpuOfProcesses, machineLine, type Measured, ownCpuSeconds, summarize, withSpread } from './harness.ts';
+import {
+  alternate,
+  benchRuns,
+  cpuOfProcesses,
+  machineLine,
+  machineShares,
+  machineTimes,
+  type Measured,
+  ownCpuSeconds,
+  summarize,
+  withSpread,
+} from './harness.ts';
 import { complaintFields, dropSchema, type EncodedBody, EVIDENCE, EVIDENCE_EVERY, islandBodies, PG_URL, postgresReachable } from './island-post.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -34,7 +48,19 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 16);
 const OUT_DIR = process.env.BENCH_OUT_DIR || join(tmpdir(), 'gongshi-bench-complaints-out');
 /** How long the real server may take to send the mail of the last window once the load stops. */
 const DRAIN_LIMIT_S = Number(process.env.BENCH_DRAIN_SECONDS || 120);
-/** One submission in this many carries the evidence photo. */
+/** To measure one side or one store alone while looking into it (no ratio is printed then): e.g. BENCH_KINDS=real BENCH_STORES=postgres. */
+const KINDS = listFromEnv('BENCH_KINDS', ['bare', 'real'] as const);
+const STORES = listFromEnv('BENCH_STORES', ['sqlite', 'postgres'] as const);
+
+function listFromEnv<T extends string>(name: string, all: readonly T[]): readonly T[] {
+  const wanted = (process.env[name] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const unknown = wanted.filter((w) => !all.includes(w as T));
+  if (unknown.length) throw new Error(`${name}: ${unknown.join(', ')} is not one of ${all.join(', ')}`);
+  return wanted.length ? all.filter((a) => wanted.includes(a)) : all;
+}
 
 function withSchema(url: string, schema: string): string {
   return `${url}${url.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}`;
@@ -215,6 +241,11 @@ interface Figures extends Measured {
   loadCpuMsPerSubmission: number;
   /** PostgreSQL's backends' part of loadCpuMsPerSubmission (0 on SQLite, which runs inside the server). */
   loadBackendsMsPerSubmission: number;
+  /** The load generator's own CPU over the load window per submission: it runs on the same cores. */
+  clientMsPerSubmission: number;
+  /** Share of the whole machine's CPU time left idle, and taken by other guests, over the load window. */
+  idlePct: number;
+  stealPct: number;
 }
 
 const pgDatabase = new URL(PG_URL).pathname.slice(1) || 'postgres';
@@ -248,7 +279,11 @@ async function once(kind: Kind, database: 'sqlite' | 'postgres', certificateNo: 
     const serverBefore = ownCpuSeconds(child.pid!);
     const backendsBefore = backends();
     const cpuBefore = serverBefore + backendsBefore;
+    const clientBefore = ownCpuSeconds(process.pid);
+    const machineBefore = machineTimes();
     const result = await load(kind, url, certificateNo, island);
+    const machine = machineShares(machineBefore, machineTimes());
+    const clientS = ownCpuSeconds(process.pid) - clientBefore;
     const backendsInLoadS = backends() - backendsBefore;
     const loadCpuS = ownCpuSeconds(child.pid!) - serverBefore + backendsInLoadS;
     // The mail worker goes on until every stored complaint's mail is sent (or the limit passes).
@@ -281,6 +316,9 @@ async function once(kind: Kind, database: 'sqlite' | 'postgres', certificateNo: 
       cpuMsPerSubmission: (cpuS * 1000) / Math.max(1, result.references.length),
       loadCpuMsPerSubmission: (loadCpuS * 1000) / Math.max(1, result.references.length),
       loadBackendsMsPerSubmission: (backendsInLoadS * 1000) / Math.max(1, result.references.length),
+      clientMsPerSubmission: (clientS * 1000) / Math.max(1, result.references.length),
+      idlePct: machine.idlePct,
+      stealPct: machine.stealPct,
     };
   } finally {
     child.kill('SIGKILL');
@@ -306,19 +344,19 @@ async function main(): Promise<void> {
     `${SECONDS} s per round, ${CONCURRENCY} requests in flight, ${runs} alternating rounds per side; real = scripts/start.ts (mail worker in-process, .eml) sent the island's multipart (pre-encoded), 1 in ${EVIDENCE_EVERY} with a ${(EVIDENCE.length / 1024).toFixed(0)} KB JPEG; bare = node:http + JSON + one INSERT`,
   );
   console.log(
-    "figures: median (min–max) over the rounds; CPU = server (+ PostgreSQL backends) user+sys per 201, load start to mail drained; CPU in load = the same over the load window only (the intake, and the mail the real server sent meanwhile), and of that the PostgreSQL backends' part",
+    "figures: median (min–max) over the rounds; CPU = server (+ PostgreSQL backends) user+sys per 201, load start to mail drained; CPU in load = the same over the load window only (the intake, and the mail the real server sent meanwhile), and of that the PostgreSQL backends' part; load generator = this process's own CPU in the load window (same cores); machine idle / steal = share of all cores' time in the load window (/proc/stat)",
   );
   console.log(
-    '| store | server | submissions/s | CPU ms/submission | CPU in load ms/submission | of which PostgreSQL ms | p50 ms | p99 ms | 201 answered | with JPEG | lost | mail not sent | .eml | mail backlog at end → drain s | non-201 |',
+    '| store | server | submissions/s | CPU ms/submission | CPU in load ms/submission | of which PostgreSQL ms | load generator ms | machine idle % / steal % | p50 ms | p99 ms | 201 answered | with JPEG | lost | mail not sent | .eml | mail backlog at end → drain s | non-201 |',
   );
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   let failed = false;
-  for (const database of postgres ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const)) {
+  for (const database of STORES.filter((store) => store === 'sqlite' || postgres)) {
     const results = await alternate<Figures>(
-      (['bare', 'real'] as const).map((kind) => ({ label: kind, run: () => once(kind, database, certificateNo, island) })),
+      KINDS.map((kind) => ({ label: kind, run: () => once(kind, database, certificateNo, island) })),
       runs,
     );
-    for (const kind of ['bare', 'real'] as const) {
+    for (const kind of KINDS) {
       const r = results.get(kind)!;
       const sum = (f: (x: Figures) => number) => r.reduce((n, x) => n + f(x), 0);
       if (sum((x) => x.lost + x.unsent)) failed = true;
@@ -340,6 +378,15 @@ async function main(): Promise<void> {
               )
             : '—'
         } | ${withSpread(
+          r.map((x) => x.clientMsPerSubmission),
+          2,
+        )} | ${withSpread(
+          r.map((x) => x.idlePct),
+          0,
+        )} / ${withSpread(
+          r.map((x) => x.stealPct),
+          0,
+        )} | ${withSpread(
           r.map((x) => x.p50),
           1,
         )} | ${withSpread(
@@ -355,12 +402,13 @@ async function main(): Promise<void> {
         } | ${sum((x) => x.errors)} |`,
       );
     }
+    if (KINDS.length < 2) continue;
     const median = (kind: Kind, f: (x: Figures) => number) => summarize(results.get(kind)!.map(f)).median;
     const wall = median('real', (x) => x.perSecond) / median('bare', (x) => x.perSecond);
     const cpu = median('bare', (x) => x.cpuMsPerSubmission) / median('real', (x) => x.cpuMsPerSubmission);
     const loadCpu = median('bare', (x) => x.loadCpuMsPerSubmission) / median('real', (x) => x.loadCpuMsPerSubmission);
     console.log(
-      `| ${database} | real ÷ bare | **${wall.toFixed(2)}×** (wall: submissions/s; goal ≥ 0.5×) · **${cpu.toFixed(2)}×** (CPU: bare's CPU per submission ÷ real's) · **${loadCpu.toFixed(2)}×** (CPU in load) | | | | | | | | | | | | |`,
+      `| ${database} | real ÷ bare | **${wall.toFixed(2)}×** (wall: submissions/s; goal ≥ 0.5×) · **${cpu.toFixed(2)}×** (CPU: bare's CPU per submission ÷ real's) · **${loadCpu.toFixed(2)}×** (CPU in load) | | | | | | | | | | | | | | |`,
     );
   }
   if (failed) {

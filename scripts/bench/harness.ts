@@ -44,6 +44,30 @@ export function ownCpuSeconds(pid: number): number {
   return t.userS + t.sysS;
 }
 
+/** The whole machine's CPU time so far, from the first line of /proc/stat (every core, in seconds). */
+export interface MachineTimes {
+  totalS: number;
+  /** idle + iowait */
+  idleS: number;
+  /** Taken by the hypervisor for other guests. */
+  stealS: number;
+}
+
+export function machineTimes(): MachineTimes {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+  // cpu  user nice system idle iowait irq softirq steal guest guest_nice (guest time is already in user)
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number) as number[];
+  const busy = user! + nice! + system! + irq! + softirq!;
+  return { totalS: (busy + idle! + iowait! + steal!) / TICKS, idleS: (idle! + iowait!) / TICKS, stealS: steal! / TICKS };
+}
+
+/** Shares of the machine's CPU time between two readings that were idle and stolen, in per cent. */
+export function machineShares(before: MachineTimes, after: MachineTimes): { idlePct: number; stealPct: number } {
+  const total = after.totalS - before.totalS;
+  if (total <= 0) return { idlePct: Number.NaN, stealPct: Number.NaN };
+  return { idlePct: (100 * (after.idleS - before.idleS)) / total, stealPct: (100 * (after.stealS - before.stealS)) / total };
+}
+
 /**
  * Summed user+sys of every live process whose name (proc(5) `comm`) and command line match, e.g. the PostgreSQL
  * backends serving one database (`{ comm: /^postgres$/, cmdline: /postgres: \S+ mydb / }`).
