@@ -123,7 +123,7 @@ export function openSqlite(file: string, checkpoints: CheckpointOptions = DEFAUL
     close: async () => undefined,
   };
 
-  let checkpointer: Worker | undefined;
+  let checkpointer: { thread: Worker; exited: Promise<void> } | undefined;
   let commitsUnseen = 0;
   /** After a commit: hands checkpoints to the thread once the WAL shows the store is busy. */
   const afterCommit = () => {
@@ -137,13 +137,17 @@ export function openSqlite(file: string, checkpoints: CheckpointOptions = DEFAUL
     }
     if (walBytes < checkpoints.thresholdBytes) return;
     const data: CheckpointerData = { file, thresholdBytes: checkpoints.thresholdBytes, intervalMs: checkpoints.intervalMs };
-    checkpointer = new Worker(new URL('./sqlite-checkpointer.ts', import.meta.url), { workerData: data });
-    checkpointer.unref();
+    const thread = new Worker(new URL('./sqlite-checkpointer.ts', import.meta.url), { workerData: data });
+    thread.unref();
     // A thread that stops on its own leaves the checkpoints to this connection again, at SQLite's own limit.
-    checkpointer.once('exit', () => {
-      if (db.open) db.pragma('wal_autocheckpoint = 1000');
-    });
-    checkpointer.on('error', () => undefined);
+    const exited = new Promise<void>((resolve) =>
+      thread.once('exit', () => {
+        if (db.open) db.pragma('wal_autocheckpoint = 1000');
+        resolve();
+      }),
+    );
+    thread.on('error', () => undefined);
+    checkpointer = { thread, exited };
     db.pragma(`wal_autocheckpoint = ${checkpoints.fallbackPages}`);
   };
 
@@ -241,8 +245,11 @@ export function openSqlite(file: string, checkpoints: CheckpointOptions = DEFAUL
     close: async () => {
       while (draining) await draining;
       if (checkpointer) {
-        const thread = checkpointer;
-        const exited = new Promise((resolve) => thread.once('exit', resolve));
+        const { thread, exited } = checkpointer;
+        // Unref'd so that it never keeps a process alive; while we wait for it, it must (or a process whose last
+        // step is this close would end right here, exit code 13, before the thread has closed its connection).
+        // A thread that has already stopped is not waited for.
+        thread.ref();
         thread.postMessage('close');
         await exited;
       }

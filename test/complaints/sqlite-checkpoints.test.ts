@@ -1,4 +1,5 @@
-import { statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSqlite } from '../../functions/store/sqlite.ts';
@@ -36,5 +37,27 @@ describe('SQLite checkpoints', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(statSync(file).size).toBeLessThan(ROWS * ROW_BYTES);
     await db.close();
+  });
+});
+
+describe('SQLite checkpoints: closing', () => {
+  it('a process whose last step closes a busy store waits for the checkpointer thread and exits 0', async () => {
+    const file = join(tempDir(), 'closing.sqlite');
+    // As `npm run outbox -- --once` or a bench round ends: nothing else keeps the event loop alive during close().
+    const script = `
+      import { openSqlite } from ${JSON.stringify(join(import.meta.dirname, '../../functions/store/sqlite.ts'))};
+      const db = openSqlite(${JSON.stringify(file)}, { thresholdBytes: 64 * 1024, lookEvery: 1, intervalMs: 20, fallbackPages: 100_000 });
+      await db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, data TEXT NOT NULL)');
+      for (let i = 0; i < ${ROWS}; i++) await db.run('INSERT INTO t (data) VALUES (?)', ['x'.repeat(${ROW_BYTES})]);
+      await db.close();
+      console.log('closed');
+    `;
+    // A module file, not `-e`: a worker started from an eval'd module runs with its flags and stops at once.
+    const entry = join(tempDir(), 'close-last.mjs');
+    writeFileSync(entry, script);
+    const run = spawnSync(process.execPath, [entry], { encoding: 'utf8', timeout: 60_000 });
+    expect(run.stderr).not.toMatch(/unsettled top-level await/);
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim()).toBe('closed');
   });
 });
