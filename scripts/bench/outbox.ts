@@ -7,6 +7,9 @@
  * due, and only that drain is measured: the process's user+sys (process.cpuUsage, every thread) plus, on
  * PostgreSQL, the backends serving the bench's database.
  *
+ * On PostgreSQL a second table: the same backlog (BENCH_WORKER_MAILS, 2,400) drained by 1, 2 and 4 worker processes
+ * at once (BENCH_OUTBOX_WORKERS), to see whether the drain grows with the workers (scripts/bench/outbox-workers.ts).
+ *
  * BENCH_BASELINE_ROOT=<checkout of other code> adds that code as a second side, in alternating rounds (baseline,
  * this, baseline, this, …), so a before/after comparison sees the same machine load.
  */
@@ -18,6 +21,7 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { alternate, benchRuns, cpuOfProcesses, machineLine, summarize, withSpread } from './harness.ts';
 import { dropSchema, EVIDENCE, islandBody, PG_URL, postgresReachable } from './island-post.ts';
+import { benchWorkers, drain, fill } from './outbox-workers.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const MAILS = Number(process.env.BENCH_MAILS || 400);
@@ -154,10 +158,18 @@ async function main(): Promise<void> {
       console.log(`| ${store} | baseline ÷ this | **${(median('baseline') / median('this')).toFixed(2)}×** less CPU per mail | | | | |`);
     }
   }
+  if (postgres && !(await benchWorkers(import.meta.filename, ROOT, runs))) failed = true;
   if (failed) process.exit(1);
 }
 
-if (process.argv[2] === '--round') {
+if (process.argv[2] === '--fill') {
+  const [root, outDir, mails] = process.argv.slice(3) as [string, string, string];
+  await fill(root, process.env, outDir, Number(mails));
+  process.exit(0);
+} else if (process.argv[2] === '--drain') {
+  await drain(process.argv[3]!);
+  process.exit(0);
+} else if (process.argv[2] === '--round') {
   const [root, store, outDir] = process.argv.slice(3) as [string, 'sqlite' | 'postgres', string];
   console.log(JSON.stringify(await round(root, store, outDir)));
   process.exit(0);

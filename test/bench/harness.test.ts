@@ -1,5 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { alternate, measureCommand, summarize, withSpread } from '../../scripts/bench/harness.ts';
+import { alternate, machineShares, machineTimes, measureCommand, summarize, withSpread } from '../../scripts/bench/harness.ts';
 
 /** A fixed amount of CPU work in a fresh Node process (no timing inside, so a busy machine changes only its wall time). */
 const busy = [process.execPath, '-e', 'let x = 0; for (let i = 0; i < 1e8; i++) x += i; if (x < 0) console.log(x);'] as const;
@@ -10,6 +11,19 @@ describe('benchmark harness', { timeout: 120_000 }, () => {
     expect(summarize([4, 1, 3, 2]).median).toBe(2.5);
     expect(withSpread([1.04, 1.26, 0.98], 2, ' s')).toBe('1.04 s (0.98 s–1.26 s)');
     expect(withSpread([7], 1)).toBe('7.0');
+  });
+
+  it("reads the machine's idle and stolen shares between two readings of /proc/stat", async () => {
+    const before = machineTimes();
+    expect(before.totalS).toBeGreaterThan(before.idleS);
+    // Every core busy for a while: the idle share of that window must fall well below an idle machine's.
+    const quoted = busy.map((a) => `'${a}'`).join(' ');
+    await measureCommand('sh', ['-c', `${Array.from({ length: availableParallelism() }, () => `${quoted} &`).join(' ')} wait`]);
+    const shares = machineShares(before, machineTimes());
+    expect(shares.idlePct).toBeGreaterThanOrEqual(0);
+    expect(shares.idlePct).toBeLessThan(60);
+    expect(shares.stealPct).toBeGreaterThanOrEqual(0);
+    expect(machineShares(before, before).idlePct).toBeNaN();
   });
 
   it('runs the sides in alternating rounds', async () => {
