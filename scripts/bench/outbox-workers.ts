@@ -27,6 +27,8 @@ export interface WorkersRound {
   perWorker: number[];
   mailsPerSecond: number;
   cpuMsPerMail: number;
+  /** The PostgreSQL backends' part of cpuMsPerMail. */
+  backendsMsPerMail: number;
   emlFiles: number;
   unsent: number;
 }
@@ -164,6 +166,7 @@ export async function workersRound(script: string, root: string, workers: number
       perWorker: reports.map((r) => r.mails),
       mailsPerSecond: sent / wallS,
       cpuMsPerMail: ((reports.reduce((s, r) => s + r.cpuS, 0) + pgS) * 1000) / Math.max(1, sent),
+      backendsMsPerMail: (pgS * 1000) / Math.max(1, sent),
       emlFiles: readdirSync(join(varDir, 'outbox')).filter((f) => f.endsWith('.eml')).length,
       unsent: Number(rows[0]!.n),
     };
@@ -180,8 +183,8 @@ export async function benchWorkers(script: string, root: string, runs: number): 
   console.log(
     `\nParallel workers on PostgreSQL: ${WORKER_MAILS} queued, then drained by N processes at once (each as npm run outbox, .eml); ${runs} alternating rounds per count; CPU = workers + backends`,
   );
-  console.log('| workers | mails/s | × one worker | CPU ms/mail | mails sent | per worker (last round) | .eml | not sent |');
-  console.log('|---:|---:|---:|---:|---:|---|---:|---:|');
+  console.log('| workers | mails/s | × one worker | CPU ms/mail | of which PostgreSQL ms | mails sent | per worker (last round) | .eml | not sent |');
+  console.log('|---:|---:|---:|---:|---:|---:|---|---:|---:|');
   const results = await alternate<WorkersRound>(
     counts.map((n) => ({ label: String(n), run: () => workersRound(script, root, n) })),
     runs,
@@ -200,6 +203,9 @@ export async function benchWorkers(script: string, root: string, runs: number): 
         0,
       )} | ${(rate / base).toFixed(2)}× | ${withSpread(
         r.map((x) => x.cpuMsPerMail),
+        2,
+      )} | ${withSpread(
+        r.map((x) => x.backendsMsPerMail),
         2,
       )} | ${sum((x) => x.mails)} | ${r.at(-1)!.perWorker.join(' / ')} | ${sum((x) => x.emlFiles)} | ${sum((x) => x.unsent)} |`,
     );
