@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { alternate, cpuOfProcesses, summarize, withSpread } from './harness.ts';
-import { dropSchema, islandBody, PG_URL } from './island-post.ts';
+import { dropSchema, PG_URL } from './island-post.ts';
+import { openFilledApp } from './outbox-fill.ts';
 
 export const WORKER_MAILS = Number(process.env.BENCH_WORKER_MAILS || 2400);
 const pgDatabase = new URL(PG_URL).pathname.slice(1) || 'postgres';
@@ -59,29 +60,8 @@ function envFor(root: string, schema: string, varDir: string, outDir: string): N
 
 /** Fills a fresh schema's outbox through the intake of the code at `root` (run as its own process: `--fill`). */
 export async function fill(root: string, env: NodeJS.ProcessEnv, outDir: string, mails: number): Promise<void> {
-  const { loadSite } = await import(join(root, 'src/import/site.ts'));
-  const { writeDirectoryFile } = await import(join(root, 'src/build/directory/write.ts'));
-  await writeDirectoryFile(await loadSite(join(root, 'content')), outDir);
-  const { readSettings } = await import(join(root, 'src/core/settings.ts'));
-  const { createApp } = await import(join(root, 'functions/server/app.ts'));
-  const app = await createApp(readSettings(env), { env, limits: { rateBurst: 1e9, ratePerSecond: 1e9 }, log: () => undefined });
-  try {
-    for (let n = 0; n < mails; n += 16) {
-      await Promise.all(
-        Array.from({ length: Math.min(16, mails - n) }, async (_, k) => {
-          const request = new Request('http://localhost/api/complaints', {
-            method: 'POST',
-            headers: { accept: 'application/json' },
-            body: islandBody(n + k, 'RQCG-2024-0001'),
-          });
-          const response = await app.functions(request, { clientAddress: '127.0.0.1' });
-          if (response?.status !== 201) throw new Error(`submission answered ${response?.status}: ${await response?.text()}`);
-        }),
-      );
-    }
-  } finally {
-    await app.close();
-  }
+  const app = await openFilledApp(root, env, outDir, mails);
+  await app.close();
 }
 
 /**

@@ -20,7 +20,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { alternate, benchRuns, cpuOfProcesses, machineLine, summarize, withSpread } from './harness.ts';
-import { dropSchema, EVIDENCE, islandBody, PG_URL, postgresReachable } from './island-post.ts';
+import { dropSchema, EVIDENCE, PG_URL, postgresReachable } from './island-post.ts';
+import { openFilledApp } from './outbox-fill.ts';
 import { benchWorkers, drain, fill } from './outbox-workers.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -53,31 +54,8 @@ async function round(root: string, store: 'sqlite' | 'postgres', outDir: string)
     DATABASE_URL: store === 'postgres' ? `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}` : '',
     SMTP_URL: '',
   };
-  // The directory file as the side's own build writes it (its format may differ from another side's).
-  const { loadSite } = await import(join(root, 'src/import/site.ts'));
-  const { writeDirectoryFile } = await import(join(root, 'src/build/directory/write.ts'));
-  await writeDirectoryFile(await loadSite(join(root, 'content')), outDir);
-  const { readSettings } = await import(join(root, 'src/core/settings.ts'));
-  const { createApp } = await import(join(root, 'functions/server/app.ts'));
-  const app = await createApp(readSettings(env), { env, limits: { rateBurst: 1e9, ratePerSecond: 1e9 }, log: () => undefined });
+  const app = await openFilledApp(root, env, outDir, MAILS);
   try {
-    for (let n = 0; n < MAILS; n += 16) {
-      await Promise.all(
-        Array.from({ length: Math.min(16, MAILS - n) }, async (_, k) => {
-          const response = await app.functions(
-            new Request('http://localhost/api/complaints', {
-              method: 'POST',
-              headers: { accept: 'application/json' },
-              body: islandBody(n + k, 'RQCG-2024-0001'),
-            }),
-            {
-              clientAddress: '127.0.0.1',
-            },
-          );
-          if (response?.status !== 201) throw new Error(`submission answered ${response?.status}: ${await response?.text()}`);
-        }),
-      );
-    }
     const backends = () => (store === 'postgres' ? cpuOfProcesses({ comm: /^postgres$/, cmdline: new RegExp(`postgres: .* \\S+ ${pgDatabase} `) }) : 0);
     const cpu = process.cpuUsage();
     const pgBefore = backends();
