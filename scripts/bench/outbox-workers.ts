@@ -2,10 +2,11 @@
  * The outbox drained by several `npm run outbox`-like processes at once against one PostgreSQL (docs/SCALE.md §4):
  * does the drain grow with the workers, or do their claims (`FOR UPDATE SKIP LOCKED`) get in each other's way?
  *
- * Per round: a fresh schema takes BENCH_WORKER_MAILS (2,400; each process starts cold, and a smaller backlog measures its warm-up more than its drain) island-like submissions through the real intake
- * (in-process, as scripts/bench/outbox.ts fills it); then N fresh processes each open the app as `npm run outbox`
- * does, say they are ready, and on one signal all drain until nothing is left to claim (.eml). The clock runs from
- * the signal to the last one's exit; CPU is the workers' own user+sys over their drain plus the PostgreSQL backends.
+ * Per round: a fresh schema takes BENCH_WORKER_MAILS (2,400) island-like submissions through the real intake
+ * (outbox-fill.ts, in a process of its own); then N fresh processes each open the app as `npm run outbox` does, say
+ * they are ready, and on one signal all drain until nothing is left to claim (.eml). The clock runs from the signal to
+ * the last one's report; CPU is the workers' own user+sys over their drain plus the PostgreSQL backends'. Each worker
+ * starts cold: with a smaller backlog the figures measure its warm-up more than its drain.
  * Rounds alternate between the worker counts (1, 2, 4, 1, 2, 4, …).
  */
 import { spawn, spawnSync } from 'node:child_process';

@@ -52,7 +52,7 @@ describe('SQLite checkpoints: closing', () => {
       await db.close();
       console.log('closed');
     `;
-    // A module file, not `-e`: a worker started from an eval'd module runs with its flags and stops at once.
+    // A module file, not `-e`: started from an eval'd module, the checkpointer thread stopped at once here (not the case to test).
     const entry = join(tempDir(), 'close-last.mjs');
     writeFileSync(entry, script);
     const run = spawnSync(process.execPath, [entry], { encoding: 'utf8', timeout: 60_000 });
