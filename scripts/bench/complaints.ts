@@ -40,7 +40,18 @@ import {
   summarize,
   withSpread,
 } from './harness.ts';
-import { complaintFields, dropSchema, type EncodedBody, EVIDENCE, EVIDENCE_EVERY, islandBodies, PG_URL, postgresReachable } from './island-post.ts';
+import {
+  complaintFields,
+  createSchema,
+  dropSchema,
+  type EncodedBody,
+  EVIDENCE,
+  EVIDENCE_EVERY,
+  islandBodies,
+  PG_URL,
+  postgresReachable,
+  schemaUrl,
+} from './island-post.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SECONDS = Number(process.env.BENCH_SECONDS || 8);
@@ -60,10 +71,6 @@ function listFromEnv<T extends string>(name: string, all: readonly T[]): readonl
   const unknown = wanted.filter((w) => !all.includes(w as T));
   if (unknown.length) throw new Error(`${name}: ${unknown.join(', ')} is not one of ${all.join(', ')}`);
   return wanted.length ? all.filter((a) => wanted.includes(a)) : all;
-}
-
-function withSchema(url: string, schema: string): string {
-  return `${url}${url.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}`;
 }
 
 /** The baseline: parse the JSON body, one INSERT of the same row with the same durability, 201. */
@@ -252,10 +259,10 @@ const pgDatabase = new URL(PG_URL).pathname.slice(1) || 'postgres';
 
 async function once(kind: Kind, database: 'sqlite' | 'postgres', certificateNo: string, island: (n: number) => EncodedBody): Promise<Figures> {
   const varDir = mkdtempSync(join(tmpdir(), `bench-${kind}-`));
-  const schema = `bench_${randomBytes(5).toString('hex')}`;
+  const schema = database === 'postgres' ? await createSchema() : '';
   const env: Record<string, string> = {
     VAR_DIR: varDir,
-    DATABASE_URL: '',
+    DATABASE_URL: schema ? schemaUrl(schema) : '',
     SMTP_URL: '',
     CONTENT_DIR: join(ROOT, 'content'),
     OUT_DIR,
@@ -264,13 +271,6 @@ async function once(kind: Kind, database: 'sqlite' | 'postgres', certificateNo: 
     RATE_BURST: '1000000000',
     RATE_PER_MINUTE: '1000000000',
   };
-  if (database === 'postgres') {
-    const admin = new pg.Client(PG_URL);
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    await admin.end();
-    env.DATABASE_URL = withSchema(PG_URL, schema);
-  }
   const { child, url } = await startChild(kind, env);
   const backends = () => (database === 'postgres' ? cpuOfProcesses({ comm: /^postgres$/, cmdline: new RegExp(`postgres: .* \\S+ ${pgDatabase} `) }) : 0);
   try {

@@ -1,5 +1,5 @@
 /** What the complaint island posts (multipart, one in ten with a ~200 KB JPEG), and the PostgreSQL probe and clean-up the intake benches share. */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -89,6 +89,21 @@ export async function postgresReachable(): Promise<boolean> {
     console.log(`PostgreSQL not reachable at TEST_DATABASE_URL (${(error as Error).message}): SQLite only`);
     return false;
   }
+}
+
+/** PG_URL with every connection's search_path set to `schema`. */
+export function schemaUrl(schema: string): string {
+  return `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}`;
+}
+
+/** A fresh PostgreSQL schema for one bench round (its name); dropSchema drops it. */
+export async function createSchema(): Promise<string> {
+  const schema = `bench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client(PG_URL);
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  return schema;
 }
 
 /** Drops a bench round's PostgreSQL schema. */

@@ -10,13 +10,12 @@
  * Rounds alternate between the worker counts (1, 2, 4, 1, 2, 4, …).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { alternate, cpuOfProcesses, summarize, withSpread } from './harness.ts';
-import { dropSchema, PG_URL } from './island-post.ts';
+import { createSchema, dropSchema, PG_URL, schemaUrl } from './island-post.ts';
 import { openFilledApp } from './outbox-fill.ts';
 
 export const WORKER_MAILS = Number(process.env.BENCH_WORKER_MAILS || 2400);
@@ -54,7 +53,7 @@ function envFor(root: string, schema: string, varDir: string, outDir: string): N
     VAR_DIR: varDir,
     OUT_DIR: outDir,
     CONTENT_DIR: join(root, 'content'),
-    DATABASE_URL: `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}`,
+    DATABASE_URL: schemaUrl(schema),
     SMTP_URL: '',
   };
 }
@@ -119,10 +118,9 @@ function runChild(args: string[], env: NodeJS.ProcessEnv) {
 export async function workersRound(script: string, root: string, workers: number, mails = WORKER_MAILS): Promise<WorkersRound> {
   const varDir = mkdtempSync(join(tmpdir(), 'bench-outbox-workers-'));
   const outDir = join(tmpdir(), 'gongshi-bench-outbox-workers');
-  const schema = `bench_${randomBytes(5).toString('hex')}`;
+  const schema = await createSchema();
   const admin = new pg.Client(PG_URL);
   await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
   const env = envFor(root, schema, varDir, outDir);
   try {
     const filled = spawnSync(process.execPath, [script, '--fill', root, outDir, String(mails)], { env, stdio: ['ignore', 'inherit', 'inherit'] });

@@ -14,13 +14,11 @@
  * this, baseline, this, …), so a before/after comparison sees the same machine load.
  */
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import pg from 'pg';
 import { alternate, benchRuns, cpuOfProcesses, machineLine, summarize, withSpread } from './harness.ts';
-import { dropSchema, EVIDENCE, PG_URL, postgresReachable } from './island-post.ts';
+import { createSchema, dropSchema, EVIDENCE, PG_URL, postgresReachable, schemaUrl } from './island-post.ts';
 import { openFilledApp } from './outbox-fill.ts';
 import { benchWorkers, drain, fill } from './outbox-workers.ts';
 
@@ -39,19 +37,13 @@ interface Round {
 /** One round in this process: fill the outbox through the intake of the code at `root`, then drain it. */
 async function round(root: string, store: 'sqlite' | 'postgres', outDir: string): Promise<Round> {
   const varDir = mkdtempSync(join(tmpdir(), 'bench-outbox-'));
-  const schema = `bench_${randomBytes(5).toString('hex')}`;
-  if (store === 'postgres') {
-    const admin = new pg.Client(PG_URL);
-    await admin.connect();
-    await admin.query(`CREATE SCHEMA ${schema}`);
-    await admin.end();
-  }
+  const schema = store === 'postgres' ? await createSchema() : '';
   const env = {
     ...process.env,
     VAR_DIR: varDir,
     OUT_DIR: outDir,
     CONTENT_DIR: join(root, 'content'),
-    DATABASE_URL: store === 'postgres' ? `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}options=-c%20search_path%3D${schema}` : '',
+    DATABASE_URL: schema ? schemaUrl(schema) : '',
     SMTP_URL: '',
   };
   const app = await openFilledApp(root, env, outDir, MAILS);
