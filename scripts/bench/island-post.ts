@@ -1,12 +1,20 @@
-/** What the complaint island posts (multipart, one in ten with a ~200 KB JPEG), and the PostgreSQL probe and clean-up the intake benches share. */
+/** What the complaint island posts (multipart, one in ten with a ~200 KB JPEG — BENCH_EVIDENCE_EVERY), and the PostgreSQL probe and clean-up the intake benches share. */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 
 export const PG_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
-export const EVIDENCE_EVERY = 10;
+/** One submission in this many carries the photo: 10 unless BENCH_EVIDENCE_EVERY says otherwise (a huge number: none). */
+export const EVIDENCE_EVERY = evidenceEvery(process.env.BENCH_EVIDENCE_EVERY);
 export const EVIDENCE = readFileSync(join(import.meta.dirname, 'fixtures/evidence.jpg'));
+
+function evidenceEvery(setting: string | undefined): number {
+  if (!setting) return 10;
+  const every = Number(setting);
+  if (!Number.isSafeInteger(every) || every < 1) throw new Error(`BENCH_EVIDENCE_EVERY="${setting}" is not a whole number of 1 or more`);
+  return every;
+}
 
 /** The submission's number in its place, fixed width so that a pre-encoded body (islandBodies) can take any number. */
 const placeNumber = (n: number): string => String(n % 1e8).padStart(8, '0');

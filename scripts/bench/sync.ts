@@ -1,0 +1,88 @@
+/**
+ * `npm run bench sync`: what publishing a province's site to a static host or object storage moves. On a generated
+ * province of BENCH_SITE_SIZE (100,000) auxiliaries it builds the site, lets one auxiliary leave (one CSV row:
+ * 在岗 → 离岗), builds again into the same output link (as `npm run build` does), and prints
+ * - the first upload: files and bytes of the new build;
+ * - a re-upload compared by content (MD5: what `rclone sync --checksum` compares, and object storage's ETag) and by
+ *   size and modification time (what `rsync -a`, `aws s3 sync` and most sync tools compare by default);
+ * - how long hashing one build takes here (what a comparison by content costs the machine that uploads).
+ * No object storage is reachable from here, so the upload itself is not timed: docs/SCALE.md §1 turns these
+ * figures into upload times under stated assumptions.
+ *
+ * Work folder: BENCH_DIR (.bench/sync-<size>), emptied at the start.
+ */
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { buildSite } from '../build/atomic.ts';
+import { ROSTER_DATE } from '../sample/people.ts';
+import { writeProvince } from '../sample/province.ts';
+import { machineLine, measureClosure } from './harness.ts';
+import { compareTrees, hashTree, markOneLeft } from './tree-diff.ts';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const SIZE = Number(process.env.BENCH_SITE_SIZE || 100_000);
+const WORK = resolve(process.env.BENCH_DIR || join(ROOT, '.bench', `sync-${SIZE}`));
+const CONTENT = join(WORK, 'content');
+const OUT = join(WORK, 'dist');
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+const count = (n: number) => n.toLocaleString('en-US');
+
+function env(): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...process.env, CONTENT_DIR: CONTENT, OUT_DIR: OUT };
+  for (const name of ['SITE_URL', 'DATABASE_URL', 'SMTP_URL', 'ROSTER_STORE_URL', 'BUILD_HOOK_URL', 'SECRET']) delete out[name];
+  return out;
+}
+
+async function build(label: string): Promise<string> {
+  const run = await measureClosure(() => buildSite({ outDir: OUT, env: env(), stdio: ['ignore', 'ignore', 'inherit'] }));
+  if (!run.value.ok || !run.value.builtDir) throw new Error(`${label} build failed`);
+  console.log(`${label} build: ${run.wallS.toFixed(1)} s wall, ${run.cpuS.toFixed(1)} s CPU`);
+  return run.value.builtDir;
+}
+
+/** The first UTF-8 CSV roster with a row in post: that row's auxiliary leaves on the roster's date. */
+function oneLeaves(): string {
+  const rosters = join(CONTENT, 'rosters');
+  for (const area of readdirSync(rosters).sort()) {
+    for (const file of readdirSync(join(rosters, area)).sort()) {
+      if (!file.endsWith('.csv')) continue;
+      const path = join(rosters, area, file);
+      let text: string;
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(path));
+      } catch {
+        continue; // a GB18030 export
+      }
+      const left = markOneLeft(text, ROSTER_DATE);
+      writeFileSync(path, left.text);
+      return `${left.certificateNo} in ${area}/${file}`;
+    }
+  }
+  throw new Error(`no UTF-8 CSV roster under ${rosters}`);
+}
+
+console.log(`sync: ${SIZE} auxiliaries, work folder ${WORK}`);
+console.log(machineLine());
+rmSync(WORK, { recursive: true, force: true });
+await writeProvince(CONTENT, { auxiliaries: SIZE });
+const before = await build('first');
+console.log(`one auxiliary leaves: ${oneLeaves()}`);
+const after = await build('second');
+
+const hashed = await measureClosure(() => hashTree(before));
+const diff = compareTrees(hashed.value, hashTree(after));
+const folders = [...diff.byContent.byFolder]
+  .sort((a, b) => b[1] - a[1])
+  .map(([folder, n]) => `${folder} ${n}`)
+  .join(', ');
+console.log(`hashing one build (MD5 of every file): ${hashed.wallS.toFixed(1)} s wall, ${hashed.cpuS.toFixed(1)} s CPU`);
+console.log('| upload | files | size |');
+console.log('|---|---:|---:|');
+console.log(`| first upload (the whole build) | ${count(diff.all.files)} | ${mib(diff.all.bytes)} |`);
+console.log(
+  `| after one change, compared by content | ${count(diff.byContent.files)} (${diff.byContent.changed} changed, ${diff.byContent.added} new) | ${mib(diff.byContent.bytes)} |`,
+);
+console.log(`| after one change, compared by size and time | ${count(diff.bySizeAndTime.files)} | ${mib(diff.bySizeAndTime.bytes)} |`);
+console.log(`files gone (deleted by the sync): ${count(diff.removed)}; changed or new by folder: ${folders}`);
+if (!process.env.BENCH_KEEP) rmSync(WORK, { recursive: true, force: true });
