@@ -9,9 +9,10 @@
  * No object storage is reachable from here, so the upload itself is not timed: docs/SCALE.md §1 turns these
  * figures into upload times under stated assumptions.
  *
- * Work folder: BENCH_DIR (.bench/sync-<size>), emptied at the start.
+ * Work folder: BENCH_DIR (.bench/sync-<size>); what this part wrote there before is deleted at its start and, unless
+ * BENCH_KEEP is set, at its end (only its own content/, dist* entries: never the folder itself).
  */
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildSite } from '../build/atomic.ts';
 import { ROSTER_DATE } from '../sample/people.ts';
@@ -62,9 +63,17 @@ function oneLeaves(): string {
   throw new Error(`no UTF-8 CSV roster under ${rosters}`);
 }
 
+/** This part's own entries in WORK: the content, the output link, its builds and Astro's cache. */
+function clean(): void {
+  if (!existsSync(WORK)) return;
+  for (const name of readdirSync(WORK)) {
+    if (name === 'content' || name === 'dist' || name.startsWith('dist.') || name === 'dist-cache') rmSync(join(WORK, name), { recursive: true, force: true });
+  }
+}
+
 console.log(`sync: ${SIZE} auxiliaries, work folder ${WORK}`);
 console.log(machineLine());
-rmSync(WORK, { recursive: true, force: true });
+clean();
 await writeProvince(CONTENT, { auxiliaries: SIZE });
 const before = await build('first');
 console.log(`one auxiliary leaves: ${oneLeaves()}`);
@@ -85,4 +94,4 @@ console.log(
 );
 console.log(`| after one change, compared by size and time | ${count(diff.bySizeAndTime.files)} | ${mib(diff.bySizeAndTime.bytes)} |`);
 console.log(`files gone (deleted by the sync): ${count(diff.removed)}; changed or new by folder: ${folders}`);
-if (!process.env.BENCH_KEEP) rmSync(WORK, { recursive: true, force: true });
+if (!process.env.BENCH_KEEP) clean();
