@@ -28,19 +28,9 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
+import { alternate, benchRuns, machineLine, machineShares, machineTimes, type Measured, ownCpuSeconds, summarize, withSpread } from './harness.ts';
 import {
-  alternate,
-  benchRuns,
-  cpuOfProcesses,
-  machineLine,
-  machineShares,
-  machineTimes,
-  type Measured,
-  ownCpuSeconds,
-  summarize,
-  withSpread,
-} from './harness.ts';
-import {
+  backendsCpuSeconds,
   complaintFields,
   createSchema,
   dropSchema,
@@ -48,7 +38,6 @@ import {
   EVIDENCE,
   EVIDENCE_EVERY,
   islandBodies,
-  PG_URL,
   postgresReachable,
   schemaUrl,
 } from './island-post.ts';
@@ -255,8 +244,6 @@ interface Figures extends Measured {
   stealPct: number;
 }
 
-const pgDatabase = new URL(PG_URL).pathname.slice(1) || 'postgres';
-
 async function once(kind: Kind, database: 'sqlite' | 'postgres', certificateNo: string, island: (n: number) => EncodedBody): Promise<Figures> {
   const varDir = mkdtempSync(join(tmpdir(), `bench-${kind}-`));
   const schema = database === 'postgres' ? await createSchema() : '';
@@ -272,7 +259,7 @@ async function once(kind: Kind, database: 'sqlite' | 'postgres', certificateNo: 
     RATE_PER_MINUTE: '1000000000',
   };
   const { child, url } = await startChild(kind, env);
-  const backends = () => (database === 'postgres' ? cpuOfProcesses({ comm: /^postgres$/, cmdline: new RegExp(`postgres: .* \\S+ ${pgDatabase} `) }) : 0);
+  const backends = () => (database === 'postgres' ? backendsCpuSeconds() : 0);
   try {
     // Warm-up, not counted.
     await fetch(`${url}/api/complaints`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).catch(() => undefined);

@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { cpuOfProcesses } from './harness.ts';
 
 export const PG_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 /** One submission in this many carries the photo: 10 unless BENCH_EVIDENCE_EVERY says otherwise (a huge number: none). */
@@ -97,6 +98,13 @@ export async function postgresReachable(): Promise<boolean> {
     console.log(`PostgreSQL not reachable at TEST_DATABASE_URL (${(error as Error).message}): SQLite only`);
     return false;
   }
+}
+
+const PG_DATABASE = new URL(PG_URL).pathname.slice(1) || 'postgres';
+
+/** user+sys so far of the live PostgreSQL backends serving PG_URL's database (the bench's connections). */
+export function backendsCpuSeconds(): number {
+  return cpuOfProcesses({ comm: /^postgres$/, cmdline: new RegExp(`postgres: .* \\S+ ${PG_DATABASE} `) });
 }
 
 /** PG_URL with every connection's search_path set to `schema`. */

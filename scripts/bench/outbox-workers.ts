@@ -14,12 +14,11 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { alternate, cpuOfProcesses, summarize, withSpread } from './harness.ts';
-import { createSchema, dropSchema, PG_URL, schemaUrl } from './island-post.ts';
+import { alternate, summarize, withSpread } from './harness.ts';
+import { backendsCpuSeconds, createSchema, dropSchema, PG_URL, schemaUrl } from './island-post.ts';
 import { openFilledApp } from './outbox-fill.ts';
 
 export const WORKER_MAILS = Number(process.env.BENCH_WORKER_MAILS || 2400);
-const pgDatabase = new URL(PG_URL).pathname.slice(1) || 'postgres';
 
 export interface WorkersRound {
   workers: number;
@@ -127,14 +126,13 @@ export async function workersRound(script: string, root: string, workers: number
     if (filled.status !== 0) throw new Error(`filling the outbox failed (${filled.status})`);
     const children = Array.from({ length: workers }, () => runChild([script, '--drain', root], env));
     await Promise.all(children.map((c) => c.ready));
-    const backends = () => cpuOfProcesses({ comm: /^postgres$/, cmdline: new RegExp(`postgres: .* \\S+ ${pgDatabase} `) });
-    const pgBefore = backends();
+    const pgBefore = backendsCpuSeconds();
     const started = performance.now();
     for (const c of children) c.child.stdin!.write('go\n');
     const reports = await Promise.all(children.map((c) => c.report));
     const wallS = (performance.now() - started) / 1000;
     // Read while the workers' connections are still open (a closed backend's CPU is no longer in /proc).
-    const pgS = backends() - pgBefore;
+    const pgS = backendsCpuSeconds() - pgBefore;
     for (const c of children) c.child.stdin!.end();
     await Promise.all(children.map((c) => c.exited));
     const sent = reports.reduce((n, r) => n + r.mails, 0);

@@ -17,14 +17,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { alternate, benchRuns, cpuOfProcesses, machineLine, summarize, withSpread } from './harness.ts';
-import { createSchema, dropSchema, EVIDENCE, PG_URL, postgresReachable, schemaUrl } from './island-post.ts';
+import { alternate, benchRuns, machineLine, summarize, withSpread } from './harness.ts';
+import { backendsCpuSeconds, createSchema, dropSchema, EVIDENCE, postgresReachable, schemaUrl } from './island-post.ts';
 import { openFilledApp } from './outbox-fill.ts';
 import { benchWorkers, drain, fill } from './outbox-workers.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const MAILS = Number(process.env.BENCH_MAILS || 400);
-const pgDatabase = new URL(PG_URL).pathname.slice(1) || 'postgres';
 
 interface Round {
   mails: number;
@@ -48,7 +47,7 @@ async function round(root: string, store: 'sqlite' | 'postgres', outDir: string)
   };
   const app = await openFilledApp(root, env, outDir, MAILS);
   try {
-    const backends = () => (store === 'postgres' ? cpuOfProcesses({ comm: /^postgres$/, cmdline: new RegExp(`postgres: .* \\S+ ${pgDatabase} `) }) : 0);
+    const backends = () => (store === 'postgres' ? backendsCpuSeconds() : 0);
     const cpu = process.cpuUsage();
     const pgBefore = backends();
     const started = performance.now();

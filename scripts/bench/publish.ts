@@ -14,6 +14,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildSite } from '../build/atomic.ts';
 import { writeProvince } from '../sample/province.ts';
+import { localEnv } from './local-env.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SIZE = Number(process.env.BENCH_SITE_SIZE || 100_000);
@@ -28,11 +29,7 @@ const VAR = join(WORK, 'var');
 const AGENCY = 'renqiu-jtys';
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => {
-  const out: NodeJS.ProcessEnv = { ...process.env, CONTENT_DIR: CONTENT, OUT_DIR: OUT, VAR_DIR: VAR, ...extra };
-  for (const name of ['SITE_URL', 'DATABASE_URL', 'SMTP_URL', 'ROSTER_STORE_URL', 'BUILD_HOOK_URL', 'SECRET']) delete out[name];
-  return out;
-};
+const env = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => localEnv({ CONTENT_DIR: CONTENT, OUT_DIR: OUT, VAR_DIR: VAR, ...extra });
 
 async function prepare(): Promise<void> {
   if (!existsSync(join(CONTENT, 'agencies.yaml'))) {

@@ -18,6 +18,7 @@ import { buildSite } from '../build/atomic.ts';
 import { ROSTER_DATE } from '../sample/people.ts';
 import { writeProvince } from '../sample/province.ts';
 import { machineLine, measureClosure } from './harness.ts';
+import { localEnv } from './local-env.ts';
 import { compareTrees, hashTree, markOneLeft } from './tree-diff.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -29,14 +30,10 @@ const OUT = join(WORK, 'dist');
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 const count = (n: number) => n.toLocaleString('en-US');
 
-function env(): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = { ...process.env, CONTENT_DIR: CONTENT, OUT_DIR: OUT };
-  for (const name of ['SITE_URL', 'DATABASE_URL', 'SMTP_URL', 'ROSTER_STORE_URL', 'BUILD_HOOK_URL', 'SECRET']) delete out[name];
-  return out;
-}
-
 async function build(label: string): Promise<string> {
-  const run = await measureClosure(() => buildSite({ outDir: OUT, env: env(), stdio: ['ignore', 'ignore', 'inherit'] }));
+  const run = await measureClosure(() =>
+    buildSite({ outDir: OUT, env: localEnv({ CONTENT_DIR: CONTENT, OUT_DIR: OUT }), stdio: ['ignore', 'ignore', 'inherit'] }),
+  );
   if (!run.value.ok || !run.value.builtDir) throw new Error(`${label} build failed`);
   console.log(`${label} build: ${run.wallS.toFixed(1)} s wall, ${run.cpuS.toFixed(1)} s CPU`);
   return run.value.builtDir;
