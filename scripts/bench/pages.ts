@@ -2,12 +2,14 @@
  * `npm run bench pages`: what the pages cost a slow phone, in real Chromium under Chrome's "Slow 3G" profile
  * (test/support/page-weight.ts): the complaint page's compressed JavaScript and whether its plain form is usable
  * before that JavaScript arrives, the transfer and requests until the first search result shows, and a
- * verification page's whole transfer. The site is BENCH_PAGES_DIST (default: dist/, the last `npm run build`;
- * `npm run bench site` with BENCH_KEEP=1 leaves a province-sized one in .bench/site/full-dist), served by the
+ * verification page's whole transfer. The site is BENCH_PAGES_DIST (default: dist/, the last `npm run build`, built
+ * here first from the sample content when there is none; `npm run bench site` with BENCH_KEEP=1 leaves a
+ * province-sized one in .bench/site/full-dist), served by the
  * project's own Node server (with its gzip/brotli). Byte and request counts are the same every round; the times
  * are medians of BENCH_RUNS (3) alternating rounds, with the spread.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startServer } from '../../functions/server/node.ts';
 import { chromiumAvailable, CHROMIUM_PATH, launchChromium } from '../../test/support/browser.ts';
@@ -33,6 +35,17 @@ const encodings = (t: Transfer) =>
     .map(([k, v]) => `${k} ×${v}`)
     .join(', ');
 
+if (!existsSync(join(DIST, 'data', 'all.json'))) {
+  if (process.env.BENCH_PAGES_DIST) {
+    console.error(
+      `pages: BENCH_PAGES_DIST=${DIST} holds no built site (no data/all.json): build one there first, or leave the setting out to measure the sample site`,
+    );
+    process.exit(1);
+  }
+  // A fresh clone has no dist/ until `npm start` or `npm run build`: build the sample site as `npm run build` does.
+  console.log(`pages: no site in ${DIST} yet: building the sample content (npm run build) …`);
+  if (spawnSync(process.execPath, [join(ROOT, 'scripts/build.ts')], { cwd: ROOT, stdio: 'inherit' }).status !== 0) process.exit(1);
+}
 if (!chromiumAvailable()) {
   console.log(`pages: not measured: Chromium not found at ${CHROMIUM_PATH}`);
   process.exit(0);
