@@ -5,7 +5,8 @@
  * - the first upload: files and bytes of the new build;
  * - a re-upload compared by content (MD5: what `rclone sync --checksum` compares, and object storage's ETag) and by
  *   size and modification time (what `rsync -a`, `aws s3 sync` and most sync tools compare by default);
- * - how long hashing one build takes here (what a comparison by content costs the machine that uploads).
+ * - how long hashing one build takes here (what a comparison by content costs the machine that uploads), as the
+ *   median of BENCH_RUNS (3) rounds with the spread, wall and CPU.
  * No object storage is reachable from here, so the upload itself is not timed: docs/SCALE.md §1 turns these
  * figures into upload times under stated assumptions.
  *
@@ -17,15 +18,16 @@ import { join, resolve } from 'node:path';
 import { buildSite } from '../build/atomic.ts';
 import { ROSTER_DATE } from '../sample/people.ts';
 import { writeProvince } from '../sample/province.ts';
-import { machineLine, measureClosure } from './harness.ts';
+import { benchRuns, machineLine, type Measured, measureClosure, withSpread } from './harness.ts';
 import { localEnv } from './local-env.ts';
-import { compareTrees, hashTree, markOneLeft } from './tree-diff.ts';
+import { compareTrees, hashTree, markOneLeft, type TreeFile } from './tree-diff.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const SIZE = Number(process.env.BENCH_SITE_SIZE || 100_000);
 const WORK = resolve(process.env.BENCH_DIR || join(ROOT, '.bench', `sync-${SIZE}`));
 const CONTENT = join(WORK, 'content');
 const OUT = join(WORK, 'dist');
+const RUNS = benchRuns(3);
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 const count = (n: number) => n.toLocaleString('en-US');
@@ -35,7 +37,9 @@ async function build(label: string): Promise<string> {
     buildSite({ outDir: OUT, env: localEnv({ CONTENT_DIR: CONTENT, OUT_DIR: OUT }), stdio: ['ignore', 'ignore', 'inherit'] }),
   );
   if (!run.value.ok || !run.value.builtDir) throw new Error(`${label} build failed`);
-  console.log(`${label} build: ${run.wallS.toFixed(1)} s wall, ${run.cpuS.toFixed(1)} s CPU`);
+  console.log(
+    `${label} build: ${run.wallS.toFixed(1)} s wall, ${run.cpuS.toFixed(1)} s CPU (one round, for orientation: \`npm run bench site\` measures builds)`,
+  );
   return run.value.builtDir;
 }
 
@@ -76,13 +80,25 @@ const before = await build('first');
 console.log(`one auxiliary leaves: ${oneLeaves()}`);
 const after = await build('second');
 
-const hashed = await measureClosure(() => hashTree(before));
-const diff = compareTrees(hashed.value, hashTree(after));
+// Hashing is what a comparison by content costs the machine that uploads: timed in BENCH_RUNS rounds.
+const hashes: (Measured & { value: Map<string, TreeFile> })[] = [];
+for (let round = 0; round < RUNS; round++) hashes.push(await measureClosure(() => hashTree(after)));
+const diff = compareTrees(hashTree(before), hashes[0]!.value);
 const folders = [...diff.byContent.byFolder]
   .sort((a, b) => b[1] - a[1])
   .map(([folder, n]) => `${folder} ${n}`)
   .join(', ');
-console.log(`hashing one build (MD5 of every file): ${hashed.wallS.toFixed(1)} s wall, ${hashed.cpuS.toFixed(1)} s CPU`);
+console.log(
+  `hashing one build (MD5 of every file), median (min–max) of ${RUNS}: ${withSpread(
+    hashes.map((h) => h.wallS),
+    1,
+    ' s',
+  )} wall, ${withSpread(
+    hashes.map((h) => h.cpuS),
+    1,
+    ' s',
+  )} CPU`,
+);
 console.log('| upload | files | size |');
 console.log('|---|---:|---:|');
 console.log(`| first upload (the whole build) | ${count(diff.all.files)} | ${mib(diff.all.bytes)} |`);
