@@ -132,12 +132,17 @@ function loadLoops(base: string, paths: string[]): { samples: Sample[]; stop: ()
   };
 }
 
+/** The samples' latency at quantile `q`, in whole ms ('—' for none). */
+function latencyAt(samples: Sample[]): (q: number) => string {
+  const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
+  return (q) => (ms.length ? ms[Math.min(ms.length - 1, Math.floor(q * ms.length))]!.toFixed(0) : '—');
+}
+
 function describe(label: string, samples: Sample[]): string {
   if (!samples.length) return `${label}: no requests`;
-  const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
-  const at = (q: number) => ms[Math.min(ms.length - 1, Math.floor(q * ms.length))]!.toFixed(0);
+  const at = latencyAt(samples);
   const failures = samples.filter((s) => !s.ok).length;
-  return `${label}: ${samples.length} requests, ${failures} failures, median ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${ms.at(-1)!.toFixed(0)} ms`;
+  return `${label}: ${samples.length} requests, ${failures} failures, median ${at(0.5)} ms, p99 ${at(0.99)} ms, max ${at(1)} ms`;
 }
 
 function otherPages(): string[] {
@@ -254,8 +259,7 @@ try {
   );
   console.log('|---:|---:|---:|---:|---|---:|');
   const during = rounds.flatMap((r) => r.during);
-  const ms = during.map((s) => s.ms).sort((a, b) => a - b);
-  const q = (f: number) => (ms.length ? ms[Math.min(ms.length - 1, Math.floor(f * ms.length))]!.toFixed(0) : '—');
+  const q = latencyAt(during);
   console.log(
     `| ${withSpread(rounds.map((r) => r.servedS))} | ${withSpread(rounds.map((r) => r.liveS))} | ${withSpread(rounds.map((r) => r.buildCpuS))} | ${withSpread(rounds.map((r) => r.serverCpuS))} | ${during.length} / ${during.filter((s) => !s.ok).length} / ${q(0.5)} / ${q(0.99)} | ${rounds.reduce((n, r) => n + r.pollErrors, 0)} |`,
   );
