@@ -4,9 +4,9 @@
  * SQLite and on PostgreSQL (when TEST_DATABASE_URL answers).
  *
  * - real: `scripts/start.ts` itself (NO_BUILD=1, rate limit lifted through RATE_BURST/RATE_PER_MINUTE, mail worker
- *   in-process writing .eml files as without SMTP_URL), sent what the complaint island sends: multipart/form-data
- *   with the island's fields, one submission in ten with a 200 KB JPEG (scripts/bench/fixtures/evidence.jpg, made
- *   by Chromium's canvas encoder), encoded once per kind and copied per request with its own key (islandBodies:
+ *   in-process writing .eml files as without SMTP_URL), sent what the complaint island sends (its own encoder,
+ *   submissionBody): the island's fields as JSON, and one submission in ten as multipart/form-data with a 200 KB
+ *   JPEG (scripts/bench/fixtures/evidence.jpg, made by Chromium's canvas encoder), encoded once per kind and copied per request with its own key (islandBodies:
  *   the load generator shares the server's two cores). After the load window the server keeps running until the
  *   outbox is empty.
  * - bare: JSON body, one INSERT of the same `complaints` row, same durability (SQLite WAL + synchronous=FULL,
@@ -328,7 +328,7 @@ async function main(): Promise<void> {
   const runs = benchRuns();
   console.log(machineLine());
   console.log(
-    `${SECONDS} s per round, ${CONCURRENCY} requests in flight, ${runs} alternating rounds per side; real = scripts/start.ts (mail worker in-process, .eml) sent the island's multipart (pre-encoded), 1 in ${EVIDENCE_EVERY} with a ${(EVIDENCE.length / 1024).toFixed(0)} KB JPEG; bare = node:http + JSON + one INSERT`,
+    `${SECONDS} s per round, ${CONCURRENCY} requests in flight, ${runs} alternating rounds per side; real = scripts/start.ts (mail worker in-process, .eml) sent what the island sends (pre-encoded): JSON, 1 in ${EVIDENCE_EVERY} multipart with a ${(EVIDENCE.length / 1024).toFixed(0)} KB JPEG; bare = node:http + JSON + one INSERT`,
   );
   console.log(
     "figures: median (min–max) over the rounds; CPU = server (+ PostgreSQL backends) user+sys per 201, load start to mail drained; CPU in load = the same over the load window only (the intake, and the mail the real server sent meanwhile), and of that the PostgreSQL backends' part; load generator = this process's own CPU in the load window (same cores); machine idle / steal = share of all cores' time in the load window (/proc/stat)",

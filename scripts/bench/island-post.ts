@@ -1,8 +1,9 @@
-/** What the complaint island posts (multipart, one in ten with a ~200 KB JPEG — BENCH_EVIDENCE_EVERY), and the PostgreSQL probe and clean-up the intake benches share. */
+/** What the complaint island posts (JSON; multipart for the one in ten with a ~200 KB JPEG — BENCH_EVIDENCE_EVERY), and the PostgreSQL probe and clean-up the intake benches share. */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { submissionBody } from '../../src/islands/complaint/submission-body.ts';
 import { cpuOfProcesses } from './harness.ts';
 
 export const PG_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -39,14 +40,10 @@ export function complaintFields(n: number, certificateNo: string): Record<string
   };
 }
 
-/** The island's `send`: the form's fields as FormData, the idempotency key, the chosen files as `evidence`. */
-export function islandBody(n: number, certificateNo: string): FormData {
-  const values = complaintFields(n, certificateNo);
-  const data = new FormData();
-  for (const [k, v] of Object.entries(values)) data.append(k, v);
-  data.append('idempotencyKey', randomUUID());
-  if (n % EVIDENCE_EVERY === 0) data.append('evidence', new Blob([EVIDENCE], { type: 'image/jpeg' }), 'IMG_0001.jpg');
-  return data;
+/** The island's `send` (its own encoder, submissionBody): JSON, or multipart with the photo as `evidence` one time in EVIDENCE_EVERY. */
+export function islandBody(n: number, certificateNo: string, idempotencyKey = randomUUID()): { body: string | FormData; headers: Record<string, string> } {
+  const photo = n % EVIDENCE_EVERY === 0 ? [new File([EVIDENCE], 'IMG_0001.jpg', { type: 'image/jpeg' })] : [];
+  return submissionBody({ ...complaintFields(n, certificateNo), idempotencyKey }, photo);
 }
 
 export interface EncodedBody {
@@ -55,17 +52,16 @@ export interface EncodedBody {
 }
 
 /**
- * The island's bodies for a load generator: each kind (with and without the photo) encoded once, by the same
- * encoder fetch uses for FormData, and then copied per request with its own idempotency key and place number —
+ * The island's bodies for a load generator: each kind (JSON without the photo, multipart with it) encoded once, as
+ * fetch encodes them, and then copied per request with its own idempotency key and place number —
  * the same bytes the server would get from `islandBody`. Encoding a FormData per request cost the load generator
- * ~0.7 ms of CPU per submission, on the two cores the server under test also runs on.
+ * ~0.7 ms of CPU per submission (multipart), on the two cores the server under test also runs on.
  */
 export async function islandBodies(certificateNo: string): Promise<(n: number) => EncodedBody> {
   const KEY = '00000000-0000-4000-8000-000000000000';
   const encode = async (n: number) => {
-    const data = islandBody(n, certificateNo);
-    data.set('idempotencyKey', KEY);
-    const encoded = new Response(data);
+    const { body: sent, headers } = islandBody(n, certificateNo, KEY);
+    const encoded = new Response(sent, { headers });
     const body = Buffer.from(await encoded.arrayBuffer());
     const place = Buffer.from(complaintFields(n, certificateNo).place!);
     const at = (needle: Buffer | string) => {

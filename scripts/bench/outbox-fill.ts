@@ -18,11 +18,8 @@ export async function openFilledApp(root: string, env: NodeJS.ProcessEnv, outDir
     for (let n = 0; n < mails; n += 16) {
       await Promise.all(
         Array.from({ length: Math.min(16, mails - n) }, async (_, k) => {
-          const request = new Request('http://localhost/api/complaints', {
-            method: 'POST',
-            headers: { accept: 'application/json' },
-            body: islandBody(n + k, 'RQCG-2024-0001'),
-          });
+          const { body, headers } = islandBody(n + k, 'RQCG-2024-0001');
+          const request = new Request('http://localhost/api/complaints', { method: 'POST', headers, body });
           const response = await app.functions(request, { clientAddress: '127.0.0.1' });
           if (response?.status !== 201) throw new Error(`submission answered ${response?.status}: ${await response?.text()}`);
         }),

@@ -3,7 +3,7 @@
  *
  * Each round is a fresh process with a fresh store (SQLite under a temp VAR_DIR, or a fresh PostgreSQL schema when
  * TEST_DATABASE_URL answers): the app as `npm start` builds it (createApp, .eml outbox) takes BENCH_MAILS (400)
- * island-like multipart submissions, one in ten with the 200 KB JPEG; then the worker rounds run until nothing is
+ * island-like submissions (JSON; one in ten multipart with the 200 KB JPEG); then the worker rounds run until nothing is
  * due, and only that drain is measured: the process's user+sys (process.cpuUsage, every thread) plus, on
  * PostgreSQL, the backends serving the bench's database.
  *
@@ -77,7 +77,7 @@ async function round(root: string, store: 'sqlite' | 'postgres', outDir: string)
   }
 }
 
-/** What the complaint island sends (scripts/bench/complaints.ts): multipart, no e-mail (one mail: the agency's), 1 in 10 with the JPEG. */
+/** What the complaint island sends (scripts/bench/complaints.ts): JSON (multipart with the photo), no e-mail (one mail: the agency's), 1 in 10 with the JPEG. */
 async function main(): Promise<void> {
   const postgres = await postgresReachable();
   const baseline = process.env.BENCH_BASELINE_ROOT ? resolve(process.env.BENCH_BASELINE_ROOT) : undefined;

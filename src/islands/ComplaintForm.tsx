@@ -17,6 +17,7 @@ import { answerMessages, beijingToday, categoryProblem, whenInFuture } from '../
 import { groupByRegion } from '../core/registry/regions.ts';
 import { lookupAuxiliary, statusWords, type FoundAuxiliary } from './complaint/lookup.ts';
 import { solvePow } from './complaint/pow.ts';
+import { submissionBody } from './complaint/submission-body.ts';
 
 /**
  * The complaint form with JavaScript: the same fields and names as the plain HTML form (its no-JS fallback),
@@ -166,13 +167,9 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
 
   async function send(pow?: string): Promise<void> {
     setStep('sending');
-    const data = new FormData();
-    for (const [k, v] of Object.entries(values)) data.append(k, v);
-    data.append('idempotencyKey', idempotencyKey.current);
-    if (pow) data.append('pow', pow);
-    for (const f of files) data.append('evidence', f, f.name);
+    const { body: sent, headers } = submissionBody({ ...values, idempotencyKey: idempotencyKey.current, ...(pow ? { pow } : {}) }, files);
     try {
-      const response = await fetch('/api/complaints', { method: 'POST', body: data, headers: { accept: 'application/json' } });
+      const response = await fetch('/api/complaints', { method: 'POST', body: sent, headers });
       const body = (await response.json().catch(() => ({}))) as {
         reference?: string;
         trackingCode?: string;

@@ -37,9 +37,14 @@ describe.skipIf(reason)('complaint form in Chromium', () => {
 
     await expect.poll(() => page.locator('#check-title').textContent()).toContain('请核对');
     expect(await page.locator('.check-answers').textContent()).toContain(aux.name);
+    const posted = page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/complaints');
     await page.getByRole('button', { name: '确认提交' }).click();
     const reference = (await page.locator('#reference').textContent({ timeout: 10_000 }))!;
     expect(reference).toMatch(/^TS-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+    // Without files the island posts JSON (no multipart for the handler to parse), under the form's field names.
+    const request = await posted;
+    expect(request.headers()['content-type']).toBe('application/json');
+    expect(request.postDataJSON()).toMatchObject({ about: 'auxiliary', certificateNo: no, idempotencyKey: expect.any(String) });
     expect(await page.locator('#tracking-code').textContent()).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     expect(thirdParty).toEqual([]);
     // The confirmation has no serious accessibility violations (axe-core).

@@ -151,9 +151,16 @@ describe.skipIf(reason)('complaint journey on a phone', () => {
     expect(await page.locator('#check-title').count()).toBe(0);
     await page.locator('#f-evidence').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: PNG });
     await page.getByRole('button', { name: '下一步：核对' }).click();
+    const posted = page.waitForRequest((r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/complaints');
     await page.getByRole('button', { name: '确认提交' }).click();
     await expect.poll(() => page.locator('#handled-by').textContent(), { timeout: 10_000 }).toContain(agency.name);
     expect(await width(page)).toBeLessThanOrEqual(PHONE.width);
+    // With a file the island posts multipart, and the photo reaches the agency.
+    expect((await posted).headers()['content-type']).toMatch(/^multipart\/form-data; boundary=/);
+    const reference = (await page.locator('#reference').textContent())!;
+    await stack.app.sendPendingMail();
+    const mail = stack.smtp.received.find((m) => m.raw.includes(reference) && m.to[0] === agency.complaints.email)!;
+    expect((await simpleParser(mail.raw)).attachments.map((a) => [a.contentType, a.size])).toEqual([['image/png', PNG.byteLength]]);
     await context.close();
   });
 
