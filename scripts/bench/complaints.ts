@@ -6,9 +6,9 @@
  * - real: `scripts/start.ts` itself (NO_BUILD=1, rate limit lifted through RATE_BURST/RATE_PER_MINUTE, mail worker
  *   in-process writing .eml files as without SMTP_URL), sent what the complaint island sends (its own encoder,
  *   submissionBody): the island's fields as JSON, and one submission in ten as multipart/form-data with a 200 KB
- *   JPEG (scripts/bench/fixtures/evidence.jpg, made by Chromium's canvas encoder), encoded once per kind and copied per request with its own key (islandBodies:
- *   the load generator shares the server's two cores). After the load window the server keeps running until the
- *   outbox is empty.
+ *   JPEG (scripts/bench/fixtures/evidence.jpg, made by Chromium's canvas encoder); each kind encoded once and copied
+ *   per request with its own key (islandBodies: the load generator shares the server's two cores). After the load
+ *   window the server keeps running until the outbox is empty.
  * - bare: JSON body, one INSERT of the same `complaints` row, same durability (SQLite WAL + synchronous=FULL,
  *   PostgreSQL synchronous_commit=on), 201.
  *

@@ -1,8 +1,8 @@
 /**
  * What the complaint island posts to /api/complaints: the answers, the idempotency key (and a proof of work when
  * asked) as JSON; or, when files are chosen, the same fields as multipart/form-data with each file as `evidence`.
- * The handler reads both (functions/complaints/body.ts). Without files JSON spares it the multipart parsing, which
- * cost about as much as the rest of the body's handling (docs/BENCHMARKS.md, "Ninth run"), for most submissions.
+ * The handler reads both (functions/complaints/body.ts). Without files, JSON spares it the multipart parsing: about a
+ * third of its CPU per submission (docs/BENCHMARKS.md, "Ninth run"), for most submissions.
  */
 export function submissionBody(fields: Readonly<Record<string, string>>, files: readonly File[]): { body: string | FormData; headers: Record<string, string> } {
   const accept = { accept: 'application/json' };
