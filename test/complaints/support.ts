@@ -155,11 +155,14 @@ export async function startSmtp(options: { size?: number } = {}): Promise<{
   transfers: number[];
   /** SMTP connections opened to this server so far. */
   readonly connections: number;
+  /** Socket errors of clients that went away in the middle of a mail (a sender killed mid-send). */
+  cut: Error[];
   stop(): Promise<void>;
   restart(): Promise<void>;
 }> {
   const received: ReceivedMail[] = [];
   const transfers: number[] = [];
+  const cut: Error[] = [];
   let connections = 0;
   const state = { refuse: false, refuseWith: undefined as number | undefined };
   const make = () =>
@@ -191,7 +194,10 @@ export async function startSmtp(options: { size?: number } = {}): Promise<{
         });
       },
     });
-  let server = make();
+  // smtp-server re-emits a client's socket error on the server when it comes inside a mail transaction; without a
+  // listener that is an uncaught exception in the test process, though the server itself carries on.
+  const watch = (s: SMTPServer) => s.on('error', (err: Error) => cut.push(err));
+  let server = watch(make());
   const listen = (port: number) =>
     new Promise<number>((resolve, reject) => {
       server.once('error', reject);
@@ -203,6 +209,7 @@ export async function startSmtp(options: { size?: number } = {}): Promise<{
     port,
     received,
     transfers,
+    cut,
     get connections() {
       return connections;
     },
@@ -220,7 +227,7 @@ export async function startSmtp(options: { size?: number } = {}): Promise<{
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
     restart: async () => {
-      server = make();
+      server = watch(make());
       await listen(port);
     },
   };
