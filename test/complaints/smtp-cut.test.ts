@@ -3,10 +3,17 @@ import { connect, type Socket } from 'node:net';
 import { createTransport } from 'nodemailer';
 import { startSmtp } from './support.ts';
 
-/** Sends one SMTP command and resolves with the server's reply (one line is enough for these commands). */
+/** Sends one SMTP command and resolves with the server's whole reply: up to its last line (`250 …`, not `250-…`). */
 function say(socket: Socket, line: string | undefined): Promise<string> {
   return new Promise((resolve) => {
-    socket.once('data', (chunk: Buffer) => resolve(chunk.toString()));
+    let reply = '';
+    const read = (chunk: Buffer) => {
+      reply += chunk.toString();
+      if (!/^\d{3} .*\r\n$/m.test(reply)) return;
+      socket.off('data', read);
+      resolve(reply);
+    };
+    socket.on('data', read);
     if (line !== undefined) socket.write(`${line}\r\n`);
   });
 }
