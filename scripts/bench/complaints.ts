@@ -28,9 +28,21 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
-import { alternate, benchRuns, machineLine, machineShares, machineTimes, type Measured, ownCpuSeconds, summarize, withSpread } from './harness.ts';
+import {
+  alternate,
+  benchRuns,
+  machineLine,
+  machineShares,
+  machineTimes,
+  type Measured,
+  ownCpuSeconds,
+  processSched,
+  summarize,
+  withSpread,
+} from './harness.ts';
 import {
   backendsCpuSeconds,
+  backendsWaitSeconds,
   complaintFields,
   createSchema,
   dropSchema,
@@ -242,6 +254,8 @@ interface Figures extends Measured {
   /** Share of the whole machine's CPU time left idle, and taken by other guests, over the load window. */
   idlePct: number;
   stealPct: number;
+  /** Run-queue wait over the load window per submission: runnable, but every core taken (processSched). */
+  waitMsPerSubmission: { server: number; backends: number; client: number };
 }
 
 async function once(kind: Kind, database: 'sqlite' | 'postgres', certificateNo: string, island: (n: number) => EncodedBody): Promise<Figures> {
@@ -260,6 +274,11 @@ async function once(kind: Kind, database: 'sqlite' | 'postgres', certificateNo: 
   };
   const { child, url } = await startChild(kind, env);
   const backends = () => (database === 'postgres' ? backendsCpuSeconds() : 0);
+  const waits = () => ({
+    server: processSched(child.pid!).waitS,
+    backends: database === 'postgres' ? backendsWaitSeconds() : 0,
+    client: processSched(process.pid).waitS,
+  });
   try {
     // Warm-up, not counted.
     await fetch(`${url}/api/complaints`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).catch(() => undefined);
@@ -268,7 +287,9 @@ async function once(kind: Kind, database: 'sqlite' | 'postgres', certificateNo: 
     const cpuBefore = serverBefore + backendsBefore;
     const clientBefore = ownCpuSeconds(process.pid);
     const machineBefore = machineTimes();
+    const waitsBefore = waits();
     const result = await load(kind, url, certificateNo, island);
+    const waitsAfter = waits();
     const machine = machineShares(machineBefore, machineTimes());
     const clientS = ownCpuSeconds(process.pid) - clientBefore;
     const backendsInLoadS = backends() - backendsBefore;
@@ -286,6 +307,7 @@ async function once(kind: Kind, database: 'sqlite' | 'postgres', certificateNo: 
     const sorted = result.latencies.sort((a, b) => a - b);
     const quantile = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : Number.NaN);
     const outbox = join(varDir, 'outbox');
+    const perSubmission = (seconds: number) => (seconds * 1000) / Math.max(1, result.references.length);
     return {
       wallS: result.seconds,
       cpuS,
@@ -300,12 +322,17 @@ async function once(kind: Kind, database: 'sqlite' | 'postgres', certificateNo: 
       errors: result.errors,
       drainS,
       backlog,
-      cpuMsPerSubmission: (cpuS * 1000) / Math.max(1, result.references.length),
-      loadCpuMsPerSubmission: (loadCpuS * 1000) / Math.max(1, result.references.length),
-      loadBackendsMsPerSubmission: (backendsInLoadS * 1000) / Math.max(1, result.references.length),
-      clientMsPerSubmission: (clientS * 1000) / Math.max(1, result.references.length),
+      cpuMsPerSubmission: perSubmission(cpuS),
+      loadCpuMsPerSubmission: perSubmission(loadCpuS),
+      loadBackendsMsPerSubmission: perSubmission(backendsInLoadS),
+      clientMsPerSubmission: perSubmission(clientS),
       idlePct: machine.idlePct,
       stealPct: machine.stealPct,
+      waitMsPerSubmission: {
+        server: perSubmission(waitsAfter.server - waitsBefore.server),
+        backends: perSubmission(waitsAfter.backends - waitsBefore.backends),
+        client: perSubmission(waitsAfter.client - waitsBefore.client),
+      },
     };
   } finally {
     child.kill('SIGKILL');
@@ -331,12 +358,12 @@ async function main(): Promise<void> {
     `${SECONDS} s per round, ${CONCURRENCY} requests in flight, ${runs} alternating rounds per side; real = scripts/start.ts (mail worker in-process, .eml) sent what the island sends (pre-encoded): JSON, 1 in ${EVIDENCE_EVERY} multipart with a ${(EVIDENCE.length / 1024).toFixed(0)} KB JPEG; bare = node:http + JSON + one INSERT`,
   );
   console.log(
-    "figures: median (min–max) over the rounds; CPU = server (+ PostgreSQL backends) user+sys per 201, load start to mail drained; CPU in load = the same over the load window only (the intake, and the mail the real server sent meanwhile), and of that the PostgreSQL backends' part; load generator = this process's own CPU in the load window (same cores); machine idle / steal = share of all cores' time in the load window (/proc/stat)",
+    "figures: median (min–max) over the rounds; CPU = server (+ PostgreSQL backends) user+sys per 201, load start to mail drained; CPU in load = the same over the load window only (the intake, and the mail the real server sent meanwhile), and of that the PostgreSQL backends' part; load generator = this process's own CPU in the load window (same cores); machine idle / steal = share of all cores' time in the load window (/proc/stat); waiting for a core = time runnable but with every core taken, in the load window per 201 (/proc/<pid>/task/*/schedstat): server, PostgreSQL backends, load generator",
   );
   console.log(
-    '| store | server | submissions/s | CPU ms/submission | CPU in load ms/submission | of which PostgreSQL ms | load generator ms | machine idle % / steal % | p50 ms | p99 ms | 201 answered | with JPEG | lost | mail not sent | .eml | mail backlog at end → drain s | non-201 |',
+    '| store | server | submissions/s | CPU ms/submission | CPU in load ms/submission | of which PostgreSQL ms | load generator ms | machine idle % / steal % | waiting for a core ms: server / PostgreSQL / load generator | p50 ms | p99 ms | 201 answered | with JPEG | lost | mail not sent | .eml | mail backlog at end → drain s | non-201 |',
   );
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   let failed = false;
   for (const database of STORES.filter((store) => store === 'sqlite' || postgres)) {
     const results = await alternate<Figures>(
@@ -374,6 +401,19 @@ async function main(): Promise<void> {
           r.map((x) => x.stealPct),
           0,
         )} | ${withSpread(
+          r.map((x) => x.waitMsPerSubmission.server),
+          2,
+        )} / ${
+          database === 'postgres'
+            ? withSpread(
+                r.map((x) => x.waitMsPerSubmission.backends),
+                2,
+              )
+            : '—'
+        } / ${withSpread(
+          r.map((x) => x.waitMsPerSubmission.client),
+          2,
+        )} | ${withSpread(
           r.map((x) => x.p50),
           1,
         )} | ${withSpread(
@@ -395,7 +435,7 @@ async function main(): Promise<void> {
     const cpu = median('bare', (x) => x.cpuMsPerSubmission) / median('real', (x) => x.cpuMsPerSubmission);
     const loadCpu = median('bare', (x) => x.loadCpuMsPerSubmission) / median('real', (x) => x.loadCpuMsPerSubmission);
     console.log(
-      `| ${database} | real ÷ bare | **${wall.toFixed(2)}×** (wall: submissions/s; goal ≥ 0.5×) · **${cpu.toFixed(2)}×** (CPU: bare's CPU per submission ÷ real's) · **${loadCpu.toFixed(2)}×** (CPU in load) | | | | | | | | | | | | | | |`,
+      `| ${database} | real ÷ bare | **${wall.toFixed(2)}×** (wall: submissions/s; goal ≥ 0.5×) · **${cpu.toFixed(2)}×** (CPU: bare's CPU per submission ÷ real's) · **${loadCpu.toFixed(2)}×** (CPU in load) | | | | | | | | | | | | | | | |`,
     );
   }
   if (failed) {

@@ -69,23 +69,75 @@ export function machineShares(before: MachineTimes, after: MachineTimes): { idle
 }
 
 /**
- * Summed user+sys of every live process whose name (proc(5) `comm`) and command line match, e.g. the PostgreSQL
- * backends serving one database (`{ comm: /^postgres$/, cmdline: /postgres: \S+ mydb / }`).
+ * How long a live process's threads have run on a core and waited in the run queue for one, in seconds, summed
+ * from /proc/<pid>/task/<tid>/schedstat (run ns, wait ns, time slices). Waiting while runnable is what a busy machine
+ * adds to a request's wall time beyond its CPU: the server and its database waiting for each other's core. A thread
+ * that ends between two readings drops out of the second; the processes measured here keep theirs. NaN where the
+ * kernel keeps no such account (built without CONFIG_SCHED_INFO).
  */
-export function cpuOfProcesses(match: { comm: RegExp; cmdline?: RegExp }): number {
-  let total = 0;
+export interface SchedTimes {
+  runS: number;
+  waitS: number;
+}
+
+export function processSched(pid: number | 'self'): SchedTimes {
+  let runS = 0;
+  let waitS = 0;
+  let read = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const [run, wait] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').trim().split(/\s+/).map(Number) as number[];
+      runS += run! / 1e9;
+      waitS += wait! / 1e9;
+      read++;
+    } catch {
+      /* ended meanwhile, or no schedstat in this kernel */
+    }
+  }
+  return read ? { runS, waitS } : { runS: Number.NaN, waitS: Number.NaN };
+}
+
+/** The live processes whose name (proc(5) `comm`) and command line match. */
+function matchingProcesses(match: { comm: RegExp; cmdline?: RegExp }): number[] {
+  const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       if (!match.comm.test(stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')))) continue;
       if (match.cmdline && !match.cmdline.test(readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' '))) continue;
-      total += ownCpuSeconds(Number(entry));
+      pids.push(Number(entry));
+    } catch {
+      /* ended meanwhile */
+    }
+  }
+  return pids;
+}
+
+/** Sums `read` over the matching live processes, skipping any that end meanwhile. */
+function sumOverProcesses(match: { comm: RegExp; cmdline?: RegExp }, read: (pid: number) => number): number {
+  let total = 0;
+  for (const pid of matchingProcesses(match)) {
+    try {
+      total += read(pid);
     } catch {
       /* ended meanwhile */
     }
   }
   return total;
+}
+
+/**
+ * Summed user+sys of every live process whose name (proc(5) `comm`) and command line match, e.g. the PostgreSQL
+ * backends serving one database (`{ comm: /^postgres$/, cmdline: /postgres: \S+ mydb / }`).
+ */
+export function cpuOfProcesses(match: { comm: RegExp; cmdline?: RegExp }): number {
+  return sumOverProcesses(match, ownCpuSeconds);
+}
+
+/** Summed run-queue wait (processSched) of the matching live processes, in seconds. */
+export function waitOfProcesses(match: { comm: RegExp; cmdline?: RegExp }): number {
+  return sumOverProcesses(match, (pid) => processSched(pid).waitS);
 }
 
 /** Runs a closure in this process: wall time, and CPU of this process (all threads) plus children reaped meanwhile. */

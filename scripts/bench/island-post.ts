@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { submissionBody } from '../../src/islands/complaint/submission-body.ts';
-import { cpuOfProcesses } from './harness.ts';
+import { cpuOfProcesses, waitOfProcesses } from './harness.ts';
 
 export const PG_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 /** One submission in this many carries the photo: 10 unless BENCH_EVIDENCE_EVERY says otherwise (a huge number: none). */
@@ -98,9 +98,17 @@ export async function postgresReachable(): Promise<boolean> {
 
 const PG_DATABASE = new URL(PG_URL).pathname.slice(1) || 'postgres';
 
-/** user+sys so far of the live PostgreSQL backends serving PG_URL's database (the bench's connections). */
+/** The live PostgreSQL backends serving PG_URL's database (the bench's connections). */
+const BACKENDS = { comm: /^postgres$/, cmdline: new RegExp(`postgres: .* \\S+ ${PG_DATABASE} `) };
+
+/** user+sys so far of the backends. */
 export function backendsCpuSeconds(): number {
-  return cpuOfProcesses({ comm: /^postgres$/, cmdline: new RegExp(`postgres: .* \\S+ ${PG_DATABASE} `) });
+  return cpuOfProcesses(BACKENDS);
+}
+
+/** How long so far the backends have waited in the run queue for a core (harness.ts processSched). */
+export function backendsWaitSeconds(): number {
+  return waitOfProcesses(BACKENDS);
 }
 
 /** PG_URL with every connection's search_path set to `schema`. */

@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { alternate, machineShares, machineTimes, measureCommand, summarize, withSpread } from '../../scripts/bench/harness.ts';
+import { alternate, machineShares, machineTimes, measureCommand, processSched, summarize, waitOfProcesses, withSpread } from '../../scripts/bench/harness.ts';
 
 /** A fixed amount of CPU work in a fresh Node process (no timing inside, so a busy machine changes only its wall time). */
 const busy = [process.execPath, '-e', 'let x = 0; for (let i = 0; i < 1e8; i++) x += i; if (x < 0) console.log(x);'] as const;
@@ -24,6 +26,25 @@ describe('benchmark harness', { timeout: 120_000 }, () => {
     expect(shares.idlePct).toBeLessThan(60);
     expect(shares.stealPct).toBeGreaterThanOrEqual(0);
     expect(machineShares(before, before).idlePct).toBeNaN();
+  });
+
+  it('reads how long processes waited for a core: one more busy process than cores keeps some of them waiting', async () => {
+    // A marker in each child's command line, so that waitOfProcesses finds these and nothing else.
+    const marker = `sched-${randomUUID()}`;
+    const children = Array.from({ length: availableParallelism() + 1 }, () => spawn(process.execPath, ['-e', 'for (;;) {}', marker], { stdio: 'ignore' }));
+    try {
+      await new Promise((r) => setTimeout(r, 2000));
+      const each = children.map((c) => processSched(c.pid!));
+      for (const t of each) expect(t.runS).toBeGreaterThan(0);
+      // Over two seconds the cores could run only `cores` of them at a time: about one process's worth waited.
+      const waited = each.reduce((n, t) => n + t.waitS, 0);
+      expect(waited).toBeGreaterThan(0.5);
+      // The same processes found by their command line, read a moment later: at least as long.
+      expect(waitOfProcesses({ comm: /./, cmdline: new RegExp(marker) })).toBeGreaterThanOrEqual(waited);
+      expect(processSched('self').runS).toBeGreaterThan(0);
+    } finally {
+      for (const c of children) c.kill('SIGKILL');
+    }
   });
 
   it('runs the sides in alternating rounds', async () => {
