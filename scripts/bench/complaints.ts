@@ -254,7 +254,11 @@ interface Figures extends Measured {
   /** Share of the whole machine's CPU time left idle, and taken by other guests, over the load window. */
   idlePct: number;
   stealPct: number;
-  /** Run-queue wait over the load window per submission: runnable, but every core taken (processSched). */
+  /**
+   * Run-queue wait over the load window per submission: runnable, but every core taken (processSched). The server's
+   * and the load generator's are their main threads' (the event loops, which every request passes through),
+   * PostgreSQL's all its backends'.
+   */
   waitMsPerSubmission: { server: number; backends: number; client: number };
 }
 
@@ -275,9 +279,9 @@ async function once(kind: Kind, database: 'sqlite' | 'postgres', certificateNo: 
   const { child, url } = await startChild(kind, env);
   const backends = () => (database === 'postgres' ? backendsCpuSeconds() : 0);
   const waits = () => ({
-    server: processSched(child.pid!).waitS,
+    server: processSched(child.pid!, 'main').waitS,
     backends: database === 'postgres' ? backendsWaitSeconds() : 0,
-    client: processSched(process.pid).waitS,
+    client: processSched(process.pid, 'main').waitS,
   });
   try {
     // Warm-up, not counted.
@@ -358,7 +362,7 @@ async function main(): Promise<void> {
     `${SECONDS} s per round, ${CONCURRENCY} requests in flight, ${runs} alternating rounds per side; real = scripts/start.ts (mail worker in-process, .eml) sent what the island sends (pre-encoded): JSON, 1 in ${EVIDENCE_EVERY} multipart with a ${(EVIDENCE.length / 1024).toFixed(0)} KB JPEG; bare = node:http + JSON + one INSERT`,
   );
   console.log(
-    "figures: median (min–max) over the rounds; CPU = server (+ PostgreSQL backends) user+sys per 201, load start to mail drained; CPU in load = the same over the load window only (the intake, and the mail the real server sent meanwhile), and of that the PostgreSQL backends' part; load generator = this process's own CPU in the load window (same cores); machine idle / steal = share of all cores' time in the load window (/proc/stat); waiting for a core = time runnable but with every core taken, in the load window per 201 (/proc/<pid>/task/*/schedstat): server, PostgreSQL backends, load generator",
+    "figures: median (min–max) over the rounds; CPU = server (+ PostgreSQL backends) user+sys per 201, load start to mail drained; CPU in load = the same over the load window only (the intake, and the mail the real server sent meanwhile), and of that the PostgreSQL backends' part; load generator = this process's own CPU in the load window (same cores); machine idle / steal = share of all cores' time in the load window (/proc/stat); waiting for a core = time runnable but with every core taken, in the load window per 201 (/proc/<pid>/task/*/schedstat): the server's event loop, the PostgreSQL backends, the load generator's event loop",
   );
   console.log(
     '| store | server | submissions/s | CPU ms/submission | CPU in load ms/submission | of which PostgreSQL ms | load generator ms | machine idle % / steal % | waiting for a core ms: server / PostgreSQL / load generator | p50 ms | p99 ms | 201 answered | with JPEG | lost | mail not sent | .eml | mail backlog at end → drain s | non-201 |',

@@ -80,13 +80,15 @@ export interface SchedTimes {
   waitS: number;
 }
 
-export function processSched(pid: number | 'self'): SchedTimes {
+export function processSched(pid: number | 'self', threads: 'all' | 'main' = 'all'): SchedTimes {
+  const id = pid === 'self' ? process.pid : pid;
   let runS = 0;
   let waitS = 0;
   let read = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+  // The main thread's id is the process's; in Node it runs the event loop, which every request waits on.
+  for (const tid of threads === 'main' ? [String(id)] : readdirSync(`/proc/${id}/task`)) {
     try {
-      const [run, wait] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').trim().split(/\s+/).map(Number) as number[];
+      const [run, wait] = readFileSync(`/proc/${id}/task/${tid}/schedstat`, 'utf8').trim().split(/\s+/).map(Number) as number[];
       runS += run! / 1e9;
       waitS += wait! / 1e9;
       read++;

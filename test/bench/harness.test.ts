@@ -41,7 +41,10 @@ describe('benchmark harness', { timeout: 120_000 }, () => {
       expect(waited).toBeGreaterThan(0.5);
       // The same processes found by their command line, read a moment later: at least as long.
       expect(waitOfProcesses({ comm: /./, cmdline: new RegExp(marker) })).toBeGreaterThanOrEqual(waited);
-      expect(processSched('self').runS).toBeGreaterThan(0);
+      // This process: its main thread alone has run, and for no longer than all its threads together.
+      const main = processSched('self', 'main');
+      expect(main.runS).toBeGreaterThan(0);
+      expect(main.runS).toBeLessThanOrEqual(processSched('self').runS);
     } finally {
       for (const c of children) c.kill('SIGKILL');
     }
