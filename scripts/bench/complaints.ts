@@ -18,7 +18,8 @@
  * plus, on PostgreSQL, the backends serving the bench's database; per submission, so the two sides compare.
  * The load generator's own CPU and the machine's idle and stolen shares in the load window are printed beside them:
  * a side whose machine is left idle waits on something (a lock, a round trip, one statement at a time) rather than
- * on the cores. BENCH_KINDS / BENCH_STORES run one side or one store alone (no ratio then), to look into one.
+ * on the cores. So is how long the server's event loop, the backends and the load generator's event loop waited
+ * for a core while runnable (schedstat): what sharing two cores adds to each step. BENCH_KINDS / BENCH_STORES run one side or one store alone (no ratio then), to look into one.
  * Zero loss: every reference answered 201 is stored and every stored complaint's mail is sent (.eml written).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
