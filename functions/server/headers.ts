@@ -27,17 +27,34 @@ export function withFunctionHeaders(response: Response): Response {
  * tokens, references — become `…`, and the query string (tracking codes travel as `?code=`) is dropped.
  */
 export function loggablePath(url: string | undefined): string {
-  const path = (url ?? '/').split(/[?#]/)[0]!;
+  // An absolute-form request target (`GET http://host/path`) is logged from its path on.
+  const path = (url ?? '/').split(/[?#]/)[0]!.replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/]*/, '');
   return path.replace(/^(\/api\/(?:actions|evidence|complaints)|\/publish\/sign-in)\/[^/]+/, '$1/…').slice(0, 200);
 }
 
-/** A Host header we can route: a DNS name or IPv4/IPv6 literal with an optional port. Anything else is 400. */
+/**
+ * A Host header we can route: a DNS name or IPv4/IPv6 literal with an optional port that the URL parser accepts (a
+ * port up to 65535, an IPv4 address of four parts each up to 255, an IPv6 address of valid form). Anything else is 400.
+ */
 export function hostIsValid(host: string | undefined): boolean {
   if (host === undefined) return true;
   return (
+    host.length <= 260 &&
     /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(host) &&
-    host.length <= 260
+    URL.canParse(`http://${host}/`)
   );
+}
+
+/**
+ * The request's URL from its target and Host header, or undefined when they do not make one: an absolute-form target
+ * (`GET http://a:99999/ HTTP/1.1`) is parsed on its own, and a bad authority there is the client's error, not ours.
+ */
+export function requestUrl(target: string | undefined, host: string | undefined): URL | undefined {
+  try {
+    return new URL(target ?? '/', `http://${host ?? 'localhost'}`);
+  } catch {
+    return undefined;
+  }
 }
 
 const STORE_CODES = new Set([

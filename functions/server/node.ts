@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { BASE_HEADERS, parseHeadersFile, sitePolicy } from '../../src/core/security-headers.ts';
-import { hostIsValid, loggablePath } from './headers.ts';
+import { hostIsValid, loggablePath, requestUrl } from './headers.ts';
 import { clientAddress, type TrustProxy } from './proxy.ts';
 import { serveStatic } from './static.ts';
 import { prepareForWire } from './compress.ts';
@@ -72,15 +72,16 @@ const tooLarge = (res: ServerResponse, req: IncomingMessage) => {
  * any of its body is buffered, and each function reads only up to its own cap.
  */
 async function handle(options: ServerOptions, staticHeaders: () => Record<string, string>, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  if (!hostIsValid(req.headers.host)) {
+  const url = hostIsValid(req.headers.host) ? requestUrl(req.url, req.headers.host) : undefined;
+  if (!url) {
     res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close', ...BASE_HEADERS });
-    res.end('400 请求的 Host 头格式不正确');
+    res.end(hostIsValid(req.headers.host) ? '400 请求地址格式不正确' : '400 请求的 Host 头格式不正确');
     req.destroy();
     return;
   }
   if (Number(req.headers['content-length'] ?? 0) > MAX_REQUEST_BYTES) return tooLarge(res, req);
   const body = req.method === 'GET' || req.method === 'HEAD' ? undefined : bodyStream(req, MAX_REQUEST_BYTES);
-  const request = toRequest(req, body?.stream);
+  const request = toRequest(req, url, body?.stream);
   const context: RequestContext = {
     clientAddress: clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], options.trustProxy ?? { kind: 'none' }),
   };
@@ -209,8 +210,7 @@ function readStaticHeaders(distDir: string): Record<string, string> {
   return { ...BASE_HEADERS, 'content-security-policy': sitePolicy({ scripts: [], styles: [] }) };
 }
 
-function toRequest(req: IncomingMessage, body: ReadableStream<Uint8Array> | undefined): Request {
-  const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+function toRequest(req: IncomingMessage, url: URL, body: ReadableStream<Uint8Array> | undefined): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (Array.isArray(value)) value.forEach((v) => headers.append(name, v));

@@ -66,6 +66,9 @@ it('keeps tokens, references and tracking codes out of logged routes', () => {
   expect(loggablePath('/api/complaints/TS-AAAA-BBBB?code=XXXX-YYYY-ZZZZ')).toBe('/api/complaints/…');
   expect(loggablePath('/publish/sign-in/abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG')).toBe('/publish/sign-in/…');
   expect(loggablePath('/verify/ABC/')).toBe('/verify/ABC/');
+  // An absolute-form request target is logged from its path on, with the same cuts.
+  expect(loggablePath('http://a:99999/api/actions/abc.def')).toBe('/api/actions/…');
+  expect(loggablePath('https://example.com/api/evidence/tok.sig/?x')).toBe('/api/evidence/…/');
 });
 
 for (const kind of ['sqlite', 'postgres'] as const)
@@ -141,10 +144,23 @@ for (const kind of ['sqlite', 'postgres'] as const)
         expect(response.status, `${method} ${path}`).toBe(405);
         expect(response.headers.get('x-content-type-options'), `${method} ${path}`).toBe('nosniff');
       }
-      for (const host of ['bad host', 'evil.example:99999999', 'a/b', '[::1', 'ex ample.com', `${'a'.repeat(300)}.example`]) {
-        const answer = await rawRequest(Number(new URL(server.url).port), `GET / HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
-        expect(answer, host).toMatch(/^HTTP\/1\.1 400 /);
+      // The last five pass a plain pattern but no URL parser: a port above 65535, an IPv4 literal in brackets, a
+      // malformed IPv6 literal, five numeric parts, parts above 255.
+      const hosts = ['bad host', 'evil.example:99999999', 'a/b', '[::1', 'ex ample.com', `${'a'.repeat(300)}.example`];
+      for (const host of [...hosts, 'example.com:99999', '[1.2.3.4]', '[:::::]', '1.2.3.4.5', '999.999.999.999']) {
+        for (const path of ['/', '/api/complaints/TS-0000-0000']) {
+          const answer = await rawRequest(Number(new URL(server.url).port), `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+          expect(answer, `${host} ${path}`).toMatch(/^HTTP\/1\.1 400 /);
+        }
       }
+      // An absolute-form target the URL parser refuses: 400, and the token in it never reaches the log.
+      const token = `T${randomBytes(12).toString('hex')}.sig`;
+      for (const target of [`http://a:99999/api/actions/${token}`, 'http://', 'http://[zz]/']) {
+        const answer = await rawRequest(Number(new URL(server.url).port), `GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
+        expect(answer, target).toMatch(/^HTTP\/1\.1 400 /);
+      }
+      expect(consoleLines.join('\n')).not.toContain(token.slice(0, 13));
+      expect(lines.join('\n')).not.toContain(token.slice(0, 13));
       const ok = await rawRequest(Number(new URL(server.url).port), 'GET / HTTP/1.1\r\nHost: localhost:4321\r\nConnection: close\r\n\r\n');
       expect(ok).toMatch(/^HTTP\/1\.1 200 /);
     });
