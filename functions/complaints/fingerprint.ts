@@ -4,10 +4,28 @@ import type { ComplaintInput } from '../../src/core/complaint/schema.ts';
 
 /**
  * What an idempotency key stands for: every answer the submitter gave (as checked, so a retry that differs only in
- * surrounding spaces is the same submission) and the bytes of each evidence file. The proof of work and the key
- * itself are not part of it.
+ * surrounding spaces is the same submission) and the bytes of each evidence file. Only the key itself, the proof of
+ * work and the honeypot are left out; every other field of the form counts, so a field added to the schema counts
+ * without being listed here (v1 listed them, and missed `region`: the same key with another region was answered
+ * with the first complaint).
  */
 export function submissionHash(input: ComplaintInput, evidence: readonly EvidenceFile[]): string {
+  const { idempotencyKey: _key, pow: _pow, website: _honeypot, ...rest } = input;
+  const answers = Object.fromEntries(
+    Object.entries(rest)
+      .filter(([, value]) => value !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
+  return createHash('sha256')
+    .update(`gongshi/submission/v2\n${JSON.stringify({ ...answers, evidence: evidenceHashes(evidence) })}`)
+    .digest('hex');
+}
+
+/**
+ * The hash complaints stored before v2 carry (without `region`): a retry that reaches a newer server with the same
+ * answers is still the same submission. Compared only where the stored hash is not v2's.
+ */
+export function submissionHashV1(input: ComplaintInput, evidence: readonly EvidenceFile[]): string {
   const answers = {
     kind: input.kind,
     about: input.about,
@@ -20,9 +38,13 @@ export function submissionHash(input: ComplaintInput, evidence: readonly Evidenc
     name: input.name ?? null,
     phone: input.phone ?? null,
     email: input.email ?? null,
-    evidence: evidence.map((f) => createHash('sha256').update(f.data).digest('hex')),
+    evidence: evidenceHashes(evidence),
   };
   return createHash('sha256')
     .update(`gongshi/submission/v1\n${JSON.stringify(answers)}`)
     .digest('hex');
+}
+
+function evidenceHashes(evidence: readonly EvidenceFile[]): string[] {
+  return evidence.map((f) => createHash('sha256').update(f.data).digest('hex'));
 }

@@ -14,7 +14,7 @@ import { isRefusal, regionsOf, routeComplaint } from './route.ts';
 import type { Contents, Target } from '../store/records/shapes.ts';
 import { sortErrors, type ComplaintInput, type FieldErrors } from '../../src/core/complaint/schema.ts';
 import { mailHost, type World } from './world.ts';
-import { submissionHash } from './fingerprint.ts';
+import { submissionHash, submissionHashV1 } from './fingerprint.ts';
 import { ackSlotFor } from './ack-quota.ts';
 
 export interface Receipt {
@@ -175,8 +175,14 @@ export async function submitComplaint(
       // A concurrent request with the same key won the race: answer with its result.
       if (key && /idempotency_key|UNIQUE constraint failed: complaints.idempotency_key/.test(message)) {
         const first = await findComplaintByIdempotencyKey(world.store, key);
-        if (first && first.submission_hash !== submission) return { conflict: true };
-        if (first) return { reference: first.reference, trackingCode, repeated: true, agencyId: first.agency_id };
+        if (!first) throw error;
+        if (first.submission_hash === submission) return { reference: first.reference, trackingCode, repeated: true, agencyId: first.agency_id };
+        // Stored before the hash counted every field (fingerprint.ts): the same answers give the v1 hash and its code.
+        const v1 = submissionHashV1(input, evidence);
+        if (first.submission_hash === v1) {
+          return { reference: first.reference, trackingCode: trackingCodeFor(key, v1, world.settings.secret), repeated: true, agencyId: first.agency_id };
+        }
+        return { conflict: true };
       }
       // A reference collision (34 bits of randomness) is retried with a new one.
       if (tries < 3 && /reference/.test(message)) continue;

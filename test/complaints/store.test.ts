@@ -9,6 +9,8 @@ import type { Db } from '../../functions/store/index.ts';
 import { toPostgresPlaceholders } from '../../functions/store/db.ts';
 import { startSmtp, testWorld, validSubmission } from './support.ts';
 import { intakeMailComposer } from '../../functions/complaints/intake-mail.ts';
+import { submissionHash, submissionHashV1 } from '../../functions/complaints/fingerprint.ts';
+import { complaintInputSchema } from '../../src/core/complaint/schema.ts';
 import { describeEachStore, freshStore } from '../support/stores.ts';
 
 const post = (body: unknown, headers: Record<string, string> = {}) =>
@@ -126,6 +128,8 @@ describeEachStore('store', (kind) => {
     for (const other of [
       post(validSubmission({ idempotencyKey: key, description: '另一件事：对方在集市上单独执法并没收了我的货物。' })),
       post(validSubmission({ idempotencyKey: key, email: 'attacker@evil.example' })),
+      // Every field counts, the region too (it routes a number on no roster).
+      post(validSubmission({ idempotencyKey: key, region: '河北省沧州市任丘市' })),
     ]) {
       const response = (await handler(other, ctx))!;
       expect(response.status).toBe(409);
@@ -151,6 +155,24 @@ describeEachStore('store', (kind) => {
     const again = (await handler(post(validSubmission({ idempotencyKey: key, place: '  示例市人民路 1 号 ' })), ctx))!;
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual(firstBody);
+  });
+
+  it('still answers a retry of a complaint stored with the first version of the submission hash', async () => {
+    const world = await testWorld(db);
+    const handler = complaintFunctions(world);
+    const key = `v1-${kind}-0123456789`;
+    const first = (await handler(post(validSubmission({ idempotencyKey: key })), ctx))!;
+    expect(first.status).toBe(201);
+    const { reference } = (await first.json()) as { reference: string };
+    // As a server before v2 stored it: the hash of the listed answers, without the region.
+    const parsed = complaintInputSchema.parse(validSubmission({ idempotencyKey: key }));
+    expect(submissionHashV1(parsed, [])).not.toBe(submissionHash(parsed, []));
+    await db.run('UPDATE complaints SET submission_hash = ? WHERE reference = ?', [submissionHashV1(parsed, []), reference]);
+    const again = (await handler(post(validSubmission({ idempotencyKey: key })), ctx))!;
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { reference: string }).reference).toBe(reference);
+    const other = (await handler(post(validSubmission({ idempotencyKey: key, description: '另一件事：对方在集市上单独执法并没收了我的货物。' })), ctx))!;
+    expect(other.status).toBe(409);
   });
 
   it('takes the idempotency key from the Idempotency-Key header too, and stores evidence bytes with the complaint', async () => {
