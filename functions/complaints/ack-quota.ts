@@ -10,7 +10,23 @@ import type { AckSlot } from '../store/records/ack-quota.ts';
 export const ACKS_PER_ADDRESS_PER_DAY = 3;
 
 export function addressHash(email: string, secret: string): string {
-  return createHmac('sha256', secret).update(`ack-address:${email.trim().toLowerCase()}`).digest('hex');
+  return createHmac('sha256', secret)
+    .update(`ack-address:${mailbox(email)}`)
+    .digest('hex');
+}
+
+/**
+ * The mailbox an address reaches, for counting: case and surrounding spaces aside, and without a `+tag` on the local
+ * part (`v+1@…`, `v+2@…` all reach `v@…` at the large providers), which would otherwise give one stranger's mailbox
+ * a fresh quota per tag. Only the count uses it; the acknowledgement goes to the address as typed.
+ */
+export function mailbox(email: string): string {
+  const address = email.trim().toLowerCase();
+  const at = address.lastIndexOf('@');
+  if (at <= 0) return address;
+  const local = address.slice(0, at);
+  const plus = local.indexOf('+');
+  return plus > 0 ? `${local.slice(0, plus)}${address.slice(at)}` : address;
 }
 
 /** The local calendar day (`YYYY-MM-DD`) at `offsetMinutes` from UTC (Beijing: 480). */

@@ -4,6 +4,7 @@ import { intakeMailComposer } from '../../functions/complaints/intake-mail.ts';
 import { createMailer } from '../../functions/mail/transport.ts';
 import { sendPendingMail } from '../../functions/outbox/worker.ts';
 import { defaultLimits } from '../../functions/complaints/world.ts';
+import { mailbox } from '../../functions/complaints/ack-quota.ts';
 import { manualClock, startSmtp, testWorld, validSubmission } from './support.ts';
 import { simpleParser } from './parse.ts';
 import { describeEachStore, freshStore } from '../support/stores.ts';
@@ -88,9 +89,17 @@ describeEachStore('acknowledgements to unverified addresses', (kind) => {
     // …and one after another they fill the quota exactly, never past it.
     for (let i = 0; i < 4; i++) expect((await handler(post(validSubmission({ email: target })), ctx))!.status).toBe(201);
     expect(await acksTo(target)).toBe(3);
-    // Another address is not affected.
+    // A +tag reaches the same mailbox: it counts against the same quota (and the mail would go to the tagged address).
+    expect((await handler(post(validSubmission({ email: 'target+1@citizen.example' })), ctx))!.status).toBe(201);
+    expect((await handler(post(validSubmission({ email: 'Target+x@citizen.example' })), ctx))!.status).toBe(201);
+    expect(await acksTo('target+1@citizen.example')).toBe(0);
+    expect(await acksTo('target+x@citizen.example')).toBe(0);
+    // Another address is not affected; nor is a local part that only starts with a plus, or has none before the @.
     expect((await handler(post(validSubmission({ email: 'other@citizen.example' })), ctx))!.status).toBe(201);
     expect(await acksTo('other@citizen.example')).toBe(1);
+    expect(mailbox(' V+Tag@Example.COM ')).toBe('v@example.com');
+    expect(mailbox('+v@example.com')).toBe('+v@example.com');
+    expect(mailbox('a.b+c+d@example.com')).toBe('a.b@example.com');
     // The quota is per local (Beijing) day: 23:59 the same day still counts, 00:01 the next day is fresh.
     clock.set('2026-11-23T15:59:00.000Z');
     await handler(post(validSubmission({ email: target })), ctx);
