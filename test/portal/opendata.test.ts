@@ -28,6 +28,15 @@ describe('open data CSV cells', () => {
 });
 
 describe.skipIf(!siteBuilt())('built open data', () => {
+  it('the home page says the open data holds the active staff, not the whole roster', async () => {
+    const portal = buildPortal(await getSite());
+    const active = portal.auxiliaries.filter((a) => a.status === 'active').length;
+    const home = readFileSync(join(distDir, 'index.html'), 'utf8').replace(/<!--.*?-->/g, '');
+    expect(home).toContain(`在岗有效的 ${active} 名可在<a href="/data/">开放数据</a>下载`);
+    expect(home).not.toContain('全部名单');
+    expect(parse(readFileSync(join(distDir, 'data', 'all.csv'), 'utf8'), { bom: true, columns: true })).toHaveLength(active);
+  });
+
   it('all.csv and all.json hold exactly the active staff, field for field, and state their terms', async () => {
     const portal = buildPortal(await getSite());
     const openDataColumns = openDataColumnsFor(portal.site.disclosure);
