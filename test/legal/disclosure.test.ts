@@ -8,6 +8,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDataFile } from '../../src/build/opendata/files.ts';
+import { openDataColumnsFor } from '../../src/build/opendata/index.ts';
 import { buildPortal, type Portal } from '../../src/build/portal/data.ts';
 import { verifyPageHtml } from '../../src/build/portal/verify-html.ts';
 import { searchRecords } from '../../src/build/search/records.ts';
@@ -67,6 +68,18 @@ describe('what the site publishes, switch by switch', () => {
     expect(page).toContain(PEOPLE.activeConsent.name);
     expect(page).toContain('renqiu-cgj');
     expect(page).toContain('有效期至');
+    // Open data carries exactly these columns: the law's three, the status with its date and the validity (issue
+    // and expiry dates, the platform's policy), and the unit's name beside its id. A field added later must be a switch.
+    expect(openDataColumnsFor(portal.site.disclosure)).toEqual([
+      'certificateNo',
+      'name',
+      'agencyId',
+      'agencyName',
+      'status',
+      'statusSince',
+      'issuedOn',
+      'validUntil',
+    ]);
   });
 
   it('an explicit file with every switch off publishes the same', async () => {

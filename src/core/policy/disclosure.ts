@@ -3,7 +3,7 @@ import { positiveInt } from './fields.ts';
 
 /**
  * What is published and how long leavers' names stay. Name, unit and certificate number are what Lu'an art. 18
- * names; status with its date and validity are published as the platform's policy (a lookup means nothing without
+ * names; status with its date and the validity (issue date and expiry date) are published as the platform's policy (a lookup means nothing without
  * them). Everything else is off unless switched on here, each switch with the basis the deployment relies on.
  */
 export const optionalFields = ['post', 'employment', 'dispatcher', 'photo'] as const;
