@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
+import { checkRegistry } from '../../src/import/registry/load.ts';
 import { formatProblem, type RosterResult } from '../../src/import/roster/index.ts';
 import { STATUS_WORDS_HINT } from '../../src/import/roster/status.ts';
-import { AGENCIES, contentDir, importFiles, removeDir } from './support.ts';
+import { AGENCIES, contentDir, csv, importFiles, removeDir } from './support.ts';
 
 /**
  * Exports made by other programs than ours (openpyxl, xlwt, LibreOffice; test/roster/corpus/generate.py), shaped
@@ -172,6 +173,206 @@ describe('other shapes', () => {
     expect(r.files[0]!.statusWords).toEqual([
       { word: '在 岗', status: 'active', rows: 1 },
       { word: '辞退/收回', status: 'left', rows: 1 },
+    ]);
+  });
+});
+
+/** The two agencies of the sample registry (content/agencies.yaml) that the files below name, by name or by id. */
+const SAMPLE_REGISTRY = checkRegistry(
+  [
+    ...AGENCIES,
+    {
+      id: 'renqiu-sthj',
+      name: '沧州市生态环境局任丘市分局',
+      region: '河北省沧州市任丘市',
+      regulation: 'hebei-2021',
+      complaints: { email: 'sthj@rq.example.org' },
+    },
+    { id: 'renqiu-nync', name: '任丘市农业农村局', region: '河北省沧州市任丘市', regulation: 'hebei-2021', complaints: { email: 'nync@rq.example.org' } },
+  ],
+  new Set(['hebei-2021']),
+);
+const importSample = (files: Record<string, string | Uint8Array>) => importFiles(files, SAMPLE_REGISTRY);
+
+/** Runs the import with the process in another time zone (Node applies a change of TZ at once), then restores it. */
+async function inTimeZone<T>(zone: string, run: () => Promise<T>): Promise<T> {
+  const before = process.env.TZ;
+  process.env.TZ = zone;
+  try {
+    expect(new Date(Date.UTC(2021, 11, 1)).getTimezoneOffset()).toBe(zone === 'UTC' ? 0 : -480);
+    return await run();
+  } finally {
+    if (before === undefined) delete process.env.TZ;
+    else process.env.TZ = before;
+  }
+}
+
+describe('merged cells whose covered cells are stored (LibreOffice always, Excel for a bordered table)', () => {
+  it.each([
+    ['合并单元格-libreoffice.xlsx', 'XLSX'],
+    ['合并单元格-libreoffice.xls', 'XLS'],
+  ])('%s: every row of a merged 单位, 状态 or 有效期至 reads the merged value', async (name, format) => {
+    const r = await importSample({ [`rosters/${name}`]: await corpus(name) });
+    expect(messages(r)).toEqual([]);
+    expect(r.auxiliaries).toEqual([
+      { certificateNo: 'RQ-G-0001', name: '张三', agencyId: 'renqiu-sthj', status: 'active', validUntil: '2027-06-30' },
+      { certificateNo: 'RQ-G-0002', name: '李四', agencyId: 'renqiu-sthj', status: 'left', validUntil: '2027-06-30' },
+      { certificateNo: 'RQ-G-0003', name: '王五', agencyId: 'renqiu-nync', status: 'left', validUntil: '2027-06-30' },
+      { certificateNo: 'RQ-G-0004', name: '赵六', agencyId: 'renqiu-nync', status: 'left', validUntil: '2027-06-30' },
+    ]);
+    expect(r.files[0]).toMatchObject({
+      encoding: format,
+      headerRow: 2,
+      asOf: '2026-11-01',
+      sheetAgency: { text: '沧州市生态环境局任丘市分局', row: 1, agencyId: 'renqiu-sthj' },
+      rows: 4,
+      agencyIds: ['renqiu-nync', 'renqiu-sthj'],
+      droppedColumns: ['序号'],
+      statusWords: [
+        { word: '在岗', status: 'active', rows: 1 },
+        { word: '已离职', status: 'left', rows: 3 },
+      ],
+    });
+  });
+});
+
+describe('HTML tables saved as .xls: every cell is the text in the table, in any time zone', () => {
+  const PEOPLE = [
+    { certificateNo: '00001234', name: '张三', agencyId: 'renqiu-sthj', status: 'active', issuedOn: '2021-12-01', validUntil: '2026-12-01' },
+    { certificateNo: '2021-0001', name: '李四', agencyId: 'renqiu-sthj', status: 'active', issuedOn: '2021-12-01', validUntil: '2026-12-01' },
+    { certificateNo: '2021-0002', name: '王五', agencyId: 'renqiu-sthj', status: 'active', issuedOn: '2021-12-01', validUntil: '2026-12-01' },
+  ];
+  it.each([
+    ['网页表格-utf8-2026-11-01.xls', 'UTF-8', 'UTC'],
+    ['网页表格-utf8-2026-11-01.xls', 'UTF-8', 'Asia/Shanghai'],
+    ['网页表格-gbk-2026-11-01.xls', 'GB18030', 'UTC'],
+    ['网页表格-gbk-2026-11-01.xls', 'GB18030', 'Asia/Shanghai'],
+  ])('%s (%s) with TZ=%s', async (name, encoding, zone) => {
+    const bytes = await corpus(name);
+    const r = await inTimeZone(zone, () => importSample({ [`rosters/${name}`]: bytes }));
+    expect(messages(r)).toEqual([]);
+    expect(r.auxiliaries).toEqual(PEOPLE);
+    expect(r.files[0]).toMatchObject({ encoding: `XLS（内容为网页表格，${encoding}）`, headerRow: 1, rows: 3, droppedColumns: [] });
+  });
+
+  const table = (rows: string[][]) => `<table>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</table>`;
+  const person = table([
+    ['姓名', '单位', '证件编号', '发证日期'],
+    ['张三', 'renqiu-sthj', '0012', '2021-12-01'],
+  ]);
+  it.each([
+    ['<meta', `<meta http-equiv=Content-Type content=text/html;charset=utf-8>${person}`],
+    ['<head', `<head><title>名单</title></head>${person}`],
+    ['<body', `<body>${person}</body>`],
+    ['<style', `<style>td{mso-number-format:"\\@"}</style>${person}`],
+    ['a comment', `<!-- saved from url=(0014)about:internet -->\r\n<html><body>${person}</body></html>`],
+    ['XHTML', `<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n<html xmlns="http://www.w3.org/1999/xhtml"><body>${person}</body></html>`],
+  ])('a page that starts with %s is a web page', async (_, page) => {
+    const r = await inTimeZone('Asia/Shanghai', () => importSample({ 'rosters/a-2026-11-01.et': page }));
+    expect(messages(r)).toEqual([]);
+    expect(r.auxiliaries).toEqual([{ certificateNo: '0012', name: '张三', agencyId: 'renqiu-sthj', status: 'active', issuedOn: '2021-12-01' }]);
+    expect(r.files[0]!.encoding).toBe('ET（内容为网页表格，UTF-8）');
+  });
+
+  it('numbers with separators and percentages stay as written; character references are read as characters, never as markup', async () => {
+    const page = table([
+      ['姓名', '单位', '证件编号', '岗位', '有效期至'],
+      ['张&nbsp;三', 'renqiu-sthj', 'A-1', '12%', '2026年12月1日'],
+      ['李四', 'renqiu-sthj', '1,234', '协管员', '46357'],
+      ['&#29579;&#x4E94;', 'renqiu-sthj', 'A-3', '&lt;b&gt;&#60;i&#62;&amp;#1;&mdash;', '46357'],
+    ]);
+    const r = await importSample({ 'rosters/a-2026-11-01.xls': page });
+    expect(messages(r)).toEqual([
+      'rosters/a-2026-11-01.xls 第 3 行，C 列「证件编号」，值「1,234」：证件编号只能由数字、字母、汉字和中间的连字符 -、下划线 _、点 . 组成：请照证件上的编号填写，删去其他符号',
+    ]);
+    expect(r.auxiliaries).toEqual([
+      { certificateNo: 'A-1', name: '张三', agencyId: 'renqiu-sthj', post: '12%', status: 'active', validUntil: '2026-12-01' },
+      { certificateNo: 'A-3', name: '王五', agencyId: 'renqiu-sthj', post: '<b><i>&#1;—', status: 'active', validUntil: '2026-12-01' },
+    ]);
+  });
+
+  it('an Excel 2003 XML workbook (SpreadsheetML) is still read as a workbook', async () => {
+    const cell = (type: string, value: string) => `<Cell><Data ss:Type="${type}">${value}</Data></Cell>`;
+    const xml = [
+      '<?xml version="1.0"?>',
+      '<?mso-application progid="Excel.Sheet"?>',
+      '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">',
+      '<Worksheet ss:Name="名单"><Table>',
+      `<Row>${cell('String', '姓名')}${cell('String', '单位')}${cell('String', '证件编号')}</Row>`,
+      `<Row>${cell('String', '张三')}${cell('String', 'renqiu-sthj')}${cell('String', '00012')}</Row>`,
+      `<Row>${cell('String', '李四')}${cell('String', 'renqiu-sthj')}${cell('Number', '130982')}</Row>`,
+      '</Table></Worksheet></Workbook>',
+    ].join('\n');
+    const r = await importSample({ 'rosters/a-2026-11-01.xls': xml });
+    expect(messages(r)).toEqual([]);
+    expect(r.auxiliaries.map((a) => [a.name, a.certificateNo])).toEqual([
+      ['张三', '00012'],
+      ['李四', '130982'],
+    ]);
+    expect(r.files[0]!.encoding).toBe('XLS（内容为 XML 表格）');
+  });
+});
+
+describe('control characters and invisible characters in published text', () => {
+  it('control, bidi and replacement characters are refused without quoting the value; zero-width characters are dropped', async () => {
+    const name = '控制字符-2026-11-01.csv';
+    const r = await importSample({ [`rosters/${name}`]: await corpus(name) });
+    const F = `rosters/${name}`;
+    const hint = '不能公开（此处不引用原值）：请在 Excel 或 WPS 中删去这一格的内容，照原始记录重新输入（不要从网页、聊天软件或乱码的文件中复制）';
+    expect(messages(r)).toEqual([
+      `${F} 第 2 行，A 列「姓名」：姓名中含有改变文字显示方向的控制字符 U+202E，${hint}`,
+      `${F} 第 3 行，A 列「姓名」：姓名中含有替换字符 U+FFFD（显示为“�”，文字在转换编码时已经损坏），${hint}`,
+      `${F} 第 4 行，A 列「姓名」：姓名中含有不可见的控制字符 U+0007，${hint}`,
+    ]);
+    expect(r.auxiliaries).toEqual([
+      { certificateNo: 'RQ-Z-0005', name: '孙七', agencyId: 'renqiu-sthj', status: 'active' },
+      { certificateNo: 'RQ-Z-0006', name: '周八', agencyId: 'renqiu-sthj', status: 'active' },
+    ]);
+    expect(JSON.stringify(r)).not.toMatch(/[\u0007\u00AD\u200B-\u200D\u202E\u2060\uFEFF]|三李/);
+  });
+
+  it('in every published column, also where white space would hide it; a phone number split by zero-width spaces is still found', async () => {
+    const r = await importSample({
+      'rosters/a-2026-11-01.csv': csv([
+        ['姓名', '单位', '证件编号', '岗位', '状态', '劳务派遣单位'],
+        ['张三', 'renqiu-sthj', 'A1', '协管员\u000B', '', ''],
+        ['李四', 'renqiu-sthj', 'A2', '', '在岗\u2066', ''],
+        ['王五', 'renqiu-sthj', 'A3\u0000', '', '', ''],
+        ['赵六', 'renqiu-sthj', 'A4', '138\u200B0013\u200B8000', '', ''],
+        ['钱七', 'renqiu-sthj', 'A5', '协\u00AD管员', '', '示例\u200B劳务派遣有限公司'],
+      ]),
+    });
+    const F = 'rosters/a-2026-11-01.csv';
+    const hint = '不能公开（此处不引用原值）：请在 Excel 或 WPS 中删去这一格的内容，照原始记录重新输入（不要从网页、聊天软件或乱码的文件中复制）';
+    expect(messages(r)).toEqual([
+      `${F} 第 2 行，D 列「岗位」：岗位中含有不可见的控制字符 U+000B，${hint}`,
+      `${F} 第 3 行，E 列「状态」：状态中含有改变文字显示方向的控制字符 U+2066，${hint}`,
+      `${F} 第 4 行，C 列「证件编号」：证件编号中含有不可见的控制字符 U+0000，${hint}`,
+      `${F} 第 5 行，D 列「岗位」：岗位中含有手机号码，不能公开（此处不引用原值）：请在 Excel 或 WPS 中把号码从这一格删去`,
+    ]);
+    expect(r.auxiliaries).toEqual([
+      {
+        certificateNo: 'A5',
+        name: '钱七',
+        agencyId: 'renqiu-sthj',
+        post: '协管员',
+        status: 'active',
+        employment: 'dispatch',
+        dispatcher: '示例劳务派遣有限公司',
+      },
+    ]);
+  });
+});
+
+describe('Excel "Unicode text" (UTF-16, tab-separated)', () => {
+  it('is read by tabs although a header holds a comma', async () => {
+    const name = 'Unicode文本-2026-11-01.csv';
+    const r = await importSample({ [`rosters/${name}`]: await corpus(name) });
+    expect(messages(r)).toEqual([]);
+    expect(r.files[0]).toMatchObject({ encoding: 'UTF-16LE (BOM)', headerRow: 1, rows: 2, droppedColumns: ['备注(如有,请写)'] });
+    expect(r.auxiliaries).toEqual([
+      { certificateNo: 'RQ-U-0001', name: '张三', agencyId: 'renqiu-sthj', status: 'active' },
+      { certificateNo: 'RQ-U-0002', name: '李四', agencyId: 'renqiu-sthj', status: 'active' },
     ]);
   });
 });

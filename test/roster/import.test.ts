@@ -310,6 +310,23 @@ describe('quoted fields, line endings, delimiters', () => {
     expect(r.files[0]!.encoding).toBe('UTF-16LE (BOM)');
     expect(r.auxiliaries).toEqual([{ certificateNo: 'A1', name: '张三', agencyId: 'rq-cgj', status: 'active' }]);
   });
+  it('takes the delimiter that splits the first lines consistently, counted outside quotes', async () => {
+    // Tab-separated (UTF-8) with a comma in one header: every line has three tabs, only the header a comma.
+    const tabs = await importFiles({ [F]: '姓名\t单位\t证件编号\t备注(如有,请写)\r\n张三\trq-cgj\tA1\t\r\n李四\trq-cgj\tA2\t"甲,乙"\r\n' });
+    expect(messages(tabs)).toEqual([]);
+    expect(tabs.auxiliaries.map((a) => a.certificateNo)).toEqual(['A1', 'A2']);
+    // Comma-separated with tabs pasted into cells, quoted or not.
+    const commas = await importFiles({ [F]: '姓名,单位,证件编号,岗位\r\n张\t三,rq-cgj,A1,"协\t管"\r\n李四,rq-cgj,A2,\t\r\n' });
+    expect(messages(commas)).toEqual([]);
+    expect(commas.auxiliaries.map((a) => [a.name, a.certificateNo, a.post])).toEqual([
+      ['张三', 'A1', '协 管'],
+      ['李四', 'A2', undefined],
+    ]);
+    // UTF-16 with no tab at all is comma-separated.
+    const utf16 = await importFiles({ [F]: new Uint8Array([0xff, 0xfe, ...Buffer.from('姓名,单位,证件编号\r\n张三,rq-cgj,A1\r\n', 'utf16le')]) });
+    expect(messages(utf16)).toEqual([]);
+    expect(utf16.auxiliaries).toEqual([{ certificateNo: 'A1', name: '张三', agencyId: 'rq-cgj', status: 'active' }]);
+  });
 });
 
 describe('photos', () => {

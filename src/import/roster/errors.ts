@@ -273,6 +273,12 @@ export const rosterErrors = {
     message: (field: string, kind: string) => `${field}中含有${kind}，不能公开（此处不引用原值）`,
     hint: '请在 Excel 或 WPS 中把号码从这一格删去',
   },
+  ControlCharacter: {
+    name: 'ControlCharacter',
+    title: '含有控制字符',
+    message: (field: string, character: string) => `${field}中含有${character}，不能公开（此处不引用原值）`,
+    hint: '请在 Excel 或 WPS 中删去这一格的内容，照原始记录重新输入（不要从网页、聊天软件或乱码的文件中复制）',
+  },
   FilePath: {
     name: 'FilePath',
     title: '含有文件路径',

@@ -5,6 +5,19 @@ import type { RawCell } from './table.ts';
 import { withHint } from '../../core/error-data.ts';
 import { rosterErrors } from './errors.ts';
 
+/**
+ * Invisible characters that come with text pasted from web pages and chat programs: zero-width space, non-joiner
+ * and joiner, word joiner, BOM (zero-width no-break space) and the soft hyphen. They carry nothing a reader sees,
+ * but would make `张三` and `张\u200B三` two names, a certificate number that cannot be typed, and a phone number
+ * that slips past the check for one.
+ */
+const INVISIBLE = /[\u00AD\u200B-\u200D\u2060\uFEFF]/g;
+
+/** The text without the invisible characters above (dropped silently: they are never intended). */
+export function dropInvisible(value: string): string {
+  return value.replace(INVISIBLE, '');
+}
+
 /** Trimmed, whitespace runs (including line breaks inside a cell) collapsed to one space. */
 export function cleanText(value: string): string {
   return value.replace(/[\s\u3000]+/g, ' ').trim();

@@ -3,7 +3,8 @@ import type { Agency } from '../../core/registry/schema.ts';
 import type { Auxiliary } from '../../core/roster/schema.ts';
 import { dateFields, fieldLabels, type RosterField } from './fields.ts';
 import type { MappedColumn } from './headers.ts';
-import { cellText, cleanText, normalizeName, parseCertificateNo, parseConsent, parseDate, parseEmployment, type Parsed } from './normalize.ts';
+import { CONTROL_CHARACTERS } from '../../core/text.ts';
+import { cellText, cleanText, dropInvisible, normalizeName, parseCertificateNo, parseConsent, parseDate, parseEmployment, type Parsed } from './normalize.ts';
 import { findPrivateNumber, PRIVATE_NUMBER_NAMES } from './private-numbers.ts';
 import { parseStatus } from './status.ts';
 import type { RosterProblem } from './problems.ts';
@@ -50,10 +51,15 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
     return column === undefined ? '' : (cells[column.index] ?? '');
   };
   const texts = new Map<RosterField, string>();
+  /** The first control, bidi or replacement character in a field's text, looked for before white space is cleaned. */
+  const controls = new Map<RosterField, string>();
   let anything = false;
   for (const [field, column] of ctx.columns) {
     const cell = cells[column.index] ?? '';
-    const value = cleanText(cellText(cell));
+    const written = dropInvisible(cellText(cell));
+    const control = CONTROL_CHARACTERS.exec(written)?.[0];
+    if (control !== undefined) controls.set(field, control);
+    const value = cleanText(written);
     texts.set(field, value);
     if (value !== '' || (typeof cell === 'object' && !(cell instanceof Date))) anything = true;
   }
@@ -88,6 +94,13 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
         withhold(field, withHint(rosterErrors.PrivateNumber, fieldLabels[field], PRIVATE_NUMBER_NAMES[kind]));
         continue;
       }
+    }
+    // Control characters, bidi marks (a name shown backwards) and U+FFFD (text already garbled by a conversion)
+    // are invisible or misleading on a page: refused, and not quoted (the message itself would be garbled).
+    const control = controls.get(field);
+    if (control !== undefined) {
+      withhold(field, withHint(rosterErrors.ControlCharacter, fieldLabels[field], describeControl(control)));
+      continue;
     }
     if ((value.includes(':') || value.includes('\\')) && FILE_PATH.test(value)) {
       const path = withHint(rosterErrors.FilePath, fieldLabels[field]);
@@ -174,6 +187,16 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
   if (photo) auxiliary.photo = photo;
   if (consent.ok && consent.value) auxiliary.photoConsent = true;
   return { kind: 'ok', auxiliary, statusWord };
+}
+
+const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
+
+/** What a refused character is, for the clerk: its kind and its code point (`U+202E`). */
+function describeControl(character: string): string {
+  const code = `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  if (character === '\uFFFD') return `替换字符 ${code}（显示为“�”，文字在转换编码时已经损坏）`;
+  if (BIDI.test(character)) return `改变文字显示方向的控制字符 ${code}`;
+  return `不可见的控制字符 ${code}`;
 }
 
 const PHOTO_EXTENSIONS = /\.(jpe?g|png|webp)$/i;

@@ -19,11 +19,86 @@ export type WorkbookKind = 'XLSX' | 'XLS' | 'ET';
  *    published).
  */
 export async function openWorkbook(bytes: Uint8Array, kind: WorkbookKind, sheetName?: string): Promise<OpenResult> {
+  return read(bytes, kind, sheetName);
+}
+
+/**
+ * Reads an HTML table saved under .xls or .et (what many systems and Excel's "web page" export write), from its
+ * text already decoded by decodeText (the bytes may be GBK: the reader would take them for UTF-8). Every cell is
+ * kept as the text in the table (`raw`): the reader would otherwise guess types from the text, and `00001234`
+ * would become 1234, `2021-0001` a date, `1,234` 1234, `12%` 0.12, and a date a day earlier east of UTC. The row
+ * parser reads dates and numbers from text as it does for CSV.
+ */
+export async function openMarkupTable(text: string, kind: WorkbookKind, sheetName?: string): Promise<OpenResult> {
+  // The reader decides between HTML, SpreadsheetML and CSV by what comes first: an XML declaration (XHTML) would
+  // make it parse the page as SpreadsheetML, a `;` in an unquoted attribute before the first `>` as CSV. Handing
+  // it the tables (comments removed) under a bare `<html><body>` makes it always read them as HTML.
+  const page = withoutComments(text);
+  const table = page.search(/<table[\s>]/i);
+  if (table < 0) return { ok: false, reason: withHint(rosterErrors.WorkbookBroken, kind === 'ET' ? '.et' : '.xls') };
+  return read(`<html><body>${characterReferences(page.slice(table))}`, kind, sheetName);
+}
+
+/** Characters that stay written as references for the reader, which decodes these (and &nbsp; &middot;) itself. */
+const MARKUP: Record<string, string> = { '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' };
+/** Named references beyond the reader's few that office exports use. */
+const NAMED: Record<string, string> = {
+  ensp: '\u2002',
+  emsp: '\u2003',
+  thinsp: '\u2009',
+  ndash: '–',
+  mdash: '—',
+  hellip: '…',
+  lsquo: '‘',
+  rsquo: '’',
+  ldquo: '“',
+  rdquo: '”',
+  bull: '•',
+  times: '×',
+  divide: '÷',
+  deg: '°',
+  plusmn: '±',
+  yen: '¥',
+  copy: '©',
+  reg: '®',
+};
+
+/**
+ * Numeric character references (`&#24352;`, `&#x5F20;`: exporters that escape every non-ASCII character) and the
+ * named ones above, which the reader would leave as they are (a name published as `&#24352;三`), become their
+ * characters; a reference to `<`, `&` and the like stays a reference, so it never becomes markup. A reference to no
+ * character becomes U+FFFD, refused where published.
+ */
+function characterReferences(markup: string): string {
+  return markup.replace(/&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z]{2,8}));/g, (whole, dec?: string, hex?: string, name?: string) => {
+    if (name !== undefined) return NAMED[name] ?? whole;
+    const code = dec !== undefined ? Number(dec) : Number.parseInt(hex ?? '', 16);
+    const character = code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff) ? '\uFFFD' : String.fromCodePoint(code);
+    return MARKUP[character] ?? character;
+  });
+}
+
+/** The text without `<!-- … -->` comments (an unclosed one runs to the end), in one pass. */
+function withoutComments(text: string): string {
+  let out = '';
+  let at = 0;
+  for (;;) {
+    const open = text.indexOf('<!--', at);
+    if (open < 0) return out + text.slice(at);
+    out += text.slice(at, open);
+    const close = text.indexOf('-->', open + 4);
+    if (close < 0) return out;
+    at = close + 3;
+  }
+}
+
+async function read(input: Uint8Array | string, kind: WorkbookKind, sheetName: string | undefined): Promise<OpenResult> {
   // Loaded on demand: the reader is large and a content folder may hold only CSV files.
   const XLSX = await import('@e965/xlsx');
   const label = kind === 'XLSX' ? '.xlsx' : kind === 'XLS' ? '.xls' : '.et';
   const broken = withHint(rosterErrors.WorkbookBroken, label);
-  if (bytes[0] === 0xd0 && bytes[1] === 0xcf) {
+  const bytes = typeof input === 'string' ? undefined : input;
+  if (bytes && bytes[0] === 0xd0 && bytes[1] === 0xcf) {
     // A compound file must hold a workbook stream: otherwise the reader would fall back to reading its bytes as text.
     let streams: string[];
     try {
@@ -38,8 +113,8 @@ export async function openWorkbook(bytes: Uint8Array, kind: WorkbookKind, sheetN
   }
   let workbook: WorkBook;
   try {
-    workbook = XLSX.read(bytes, {
-      type: 'array',
+    workbook = XLSX.read(input, {
+      ...(typeof input === 'string' ? { type: 'string', raw: true } : { type: 'array' }),
       dense: true,
       cellFormula: true,
       cellNF: true,
@@ -101,7 +176,10 @@ function denseRows(sheet: WorkSheet): DenseRows {
 
 /**
  * Copies each merged range's value into the range's other cells, within the rows and columns that hold data: a
- * range written as the whole sheet (A1:XFD1048576) must not make a million rows appear.
+ * range written as the whole sheet (A1:XFD1048576) must not make a million rows appear. A covered cell may be
+ * absent (xlwt, openpyxl) or stored as an empty cell (LibreOffice always, Excel when the range has borders), which
+ * the reader gives as a stub `{ t: 'z' }`: both are filled. A covered cell that holds a value or a formula of its
+ * own is left as it is.
  */
 function fillMerges(sheet: WorkSheet, rows: DenseRows): void {
   const merges = sheet['!merges'] ?? [];
@@ -118,9 +196,14 @@ function fillMerges(sheet: WorkSheet, rows: DenseRows): void {
         row = [];
         rows[r] = row;
       }
-      for (let c = s.c; c <= lastCol; c++) if ((r !== s.r || c !== s.c) && !row[c]) row[c] = master;
+      for (let c = s.c; c <= lastCol; c++) if ((r !== s.r || c !== s.c) && isBlank(row[c])) row[c] = master;
     }
   }
+}
+
+/** An absent cell, or an empty one stored only for its formatting (a stub without a formula). */
+function isBlank(cell: CellObject | undefined): boolean {
+  return !cell || (cell.t === 'z' && cell.f === undefined);
 }
 
 type Ssf = { format: (fmt: string | number, value: unknown) => string; is_date: (fmt: string | number) => boolean };

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Writes the roster corpus: exports shaped the way offices save them, made by writers other than the project's
-own (openpyxl, xlwt, LibreOffice). Run once with Debian's python3-openpyxl, python3-xlwt and
+own (openpyxl, xlwt, LibreOffice, and plain Python for HTML and text exports). Run once with Debian's python3-openpyxl, python3-xlwt and
 libreoffice-calc-nogui (and poppler-utils and fonts-wqy-microhei, for the picture in docs/ROSTERS.md) installed:
 
     /usr/bin/python3 test/roster/corpus/generate.py
@@ -135,6 +135,104 @@ def csv_status_words(path):
             w.writerow(['人员%d' % (i + 1), CGJ, 'ST-%04d' % (i + 1), word])
 
 
+# The agencies of the sample registry (content/agencies.yaml) that the files below name; corpus.test.ts adds them
+# to its registry. These files began as reproductions of import defects and are kept as they were made then.
+STHJ = '沧州市生态环境局任丘市分局'
+NYNC = '任丘市农业农村局'
+
+
+def fods(path, rows):
+    """A one-sheet flat ODS (LibreOffice's own XML) with merged ranges: a cell is a string, a number, None (empty),
+    COVERED (a cell inside a merged range) or {'v': value, 'rows': n, 'cols': n} (the first cell of a range)."""
+    from xml.sax.saxutils import escape
+
+    def cell(c):
+        if c is None:
+            return '<table:table-cell/>'
+        if c is COVERED:
+            return '<table:covered-table-cell/>'
+        span = ''
+        if isinstance(c, dict):
+            span = ' table:number-rows-spanned="%d" table:number-columns-spanned="%d"' % (c.get('rows', 1), c.get('cols', 1))
+            c = c['v']
+        if isinstance(c, (int, float)):
+            return '<table:table-cell office:value-type="float" office:value="%s"%s><text:p>%s</text:p></table:table-cell>' % (c, span, c)
+        return '<table:table-cell office:value-type="string"%s><text:p>%s</text:p></table:table-cell>' % (span, escape(c))
+
+    body = ''.join('<table:table-row>' + ''.join(cell(c) for c in r) + '</table:table-row>' for r in rows)
+    with open(path, 'w', encoding='utf-8') as f:
+        f.write('<?xml version="1.0" encoding="UTF-8"?>\n<office:document'
+                ' xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+                ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
+                ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" office:version="1.2"'
+                ' office:mimetype="application/vnd.oasis.opendocument.spreadsheet"><office:body><office:spreadsheet>'
+                '<table:table table:name="花名册">' + body + '</table:table></office:spreadsheet></office:body></office:document>\n')
+
+
+COVERED = object()
+
+
+def libreoffice_merged(tmp):
+    """Merged cells as LibreOffice (and Excel, for a bordered table) save them: every covered cell is stored, empty.
+    单位 merged down rows 3-4 and 5-6, 状态「已离职」 over rows 4-6, 有效期至 over rows 3-6."""
+    src = os.path.join(tmp, '合并单元格-libreoffice.fods')
+    fods(src, [
+        [{'v': '填报单位：' + STHJ, 'cols': 3}, COVERED, COVERED, None, '填报日期：2026年11月1日', None],
+        ['序号', '姓名', '单位', '证件编号', '状态', '有效期至'],
+        [1, '张三', {'v': STHJ, 'rows': 2}, 'RQ-G-0001', '在岗', {'v': '2027-06-30', 'rows': 4}],
+        [2, '李四', COVERED, 'RQ-G-0002', {'v': '已离职', 'rows': 3}, COVERED],
+        [3, '王五', {'v': NYNC, 'rows': 2}, 'RQ-G-0003', COVERED, COVERED],
+        [4, '赵六', COVERED, 'RQ-G-0004', COVERED, COVERED],
+    ])
+    soffice(src, 'xlsx', HERE)
+    soffice(src, 'xls:MS Excel 97', HERE)
+
+
+HTML_ROWS = [
+    ['姓名', '单位', '证件编号', '状态', '发证日期', '有效期至'],
+    ['张三', 'renqiu-sthj', '00001234', '在岗', '2021/12/1', '2026/12/1'],
+    ['李四', 'renqiu-sthj', '2021-0001', '在岗', '2021/12/1', '2026/12/1'],
+    ['王五', 'renqiu-sthj', '2021-0002', '在岗', '2021/12/1', '2026/12/1'],
+]
+
+
+def html_tables():
+    """HTML tables saved as .xls, as many systems export and Excel saves a "web page": UTF-8 with the cells styled
+    as text (mso-number-format), and GBK declared as charset=gb2312. Every value reads as text a reader would
+    otherwise take for a number or a date."""
+    table = '<table border="1">' + ''.join('<tr>' + ''.join('<td>%s</td>' % c for c in r) + '</tr>' for r in HTML_ROWS) + '</table>'
+    with open(os.path.join(HERE, '网页表格-utf8-2026-11-01.xls'), 'w', encoding='utf-8') as f:
+        f.write('<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:x="urn:schemas-microsoft-com:office:excel">'
+                '<head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
+                '<style>td{mso-number-format:"\\@";}</style></head><body>' + table + '</body></html>')
+    with open(os.path.join(HERE, '网页表格-gbk-2026-11-01.xls'), 'wb') as f:
+        f.write(('<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head><body>'
+                 + table + '</body></html>').encode('gbk'))
+
+
+def csv_control_characters(path):
+    """Names with a right-to-left override, a replacement character and a BEL (refused), and the zero-width
+    characters, BOM and soft hyphen that come with text pasted from web pages in names and certificate numbers
+    (dropped)."""
+    rows = [
+        ['姓名', '单位', '证件编号'],
+        ['\u202e三李', 'renqiu-sthj', 'RQ-Z-0002'],
+        ['王\ufffd五', 'renqiu-sthj', 'RQ-Z-0003'],
+        ['赵\x07六\u200b', 'renqiu-sthj', 'RQ-Z-0004'],
+        ['\ufeff孙\u200b七', 'renqiu-sthj', 'RQ-Z-\u00ad0005'],
+        ['周\u2060八\u200c', 'renqiu-sthj', 'RQ\u200d-Z-0006'],
+    ]
+    with open(path, 'w', encoding='utf-8', newline='') as f:
+        f.write(''.join(','.join(r) + '\r\n' for r in rows))
+
+
+def unicode_text(path):
+    """Excel's "Save as Unicode text": UTF-16LE with a BOM, tab-separated, CRLF; a header holds an ASCII comma."""
+    lines = [['姓名', '单位', '证件编号', '备注(如有,请写)'], ['张三', 'renqiu-sthj', 'RQ-U-0001', ''], ['李四', 'renqiu-sthj', 'RQ-U-0002', '']]
+    with open(path, 'wb') as f:
+        f.write(b'\xff\xfe' + '\r\n'.join('\t'.join(line) for line in lines).encode('utf-16-le') + b'\r\n')
+
+
 def soffice(src, fmt, outdir):
     subprocess.run(['soffice', '--headless', '--norestore', '--convert-to', fmt, '--outdir', outdir, src],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -163,6 +261,11 @@ def main():
         xlwt_merged_unit(os.path.join(HERE, '市场监管局-xlwt.xls'))
         csv_fill_in(os.path.join(HERE, '市场监管局-填报单位.csv'))
         csv_status_words(os.path.join(HERE, '状态写法-2022-11-01.csv'))
+
+        libreoffice_merged(tmp)
+        html_tables()
+        csv_control_characters(os.path.join(HERE, '控制字符-2026-11-01.csv'))
+        unicode_text(os.path.join(HERE, 'Unicode文本-2026-11-01.csv'))
 
         # The picture of a sheet for docs/ROSTERS.md.
         images = os.path.join(HERE, '..', '..', '..', 'docs', 'images')
