@@ -1,7 +1,8 @@
-import type { Directory, ListedCertificate } from '../../src/core/directory.ts';
-import { looksLikeName, notFoundHtml, searchHref, verifyHref, type SuggestedNumber } from '../../src/core/lookup-html.ts';
+import { latestRosterDate, type Directory, type ListedCertificate } from '../../src/core/directory.ts';
+import { coverageSectionHtml, looksLikeName, notFoundHtml, searchHref, verifyHref, type SuggestedNumber } from '../../src/core/lookup-html.ts';
 import { suggestionIndex, type SuggestionIndex } from '../../src/core/number-suggest.ts';
 import { pageHtml } from '../../src/core/frame.ts';
+import { formatDate } from '../../src/core/labels.ts';
 import type { FunctionHandler } from './node.ts';
 
 /**
@@ -12,14 +13,15 @@ import type { FunctionHandler } from './node.ts';
  *   the static files, and without its trailing slash is redirected to it; a number that is not listed → the lookup's not-found answer (never a bare 404);
  * - `/lookup/?no=…` (and `/api/lookup?no=…`, which the serverless config rewrites it to) → the verification page,
  *   search for a name, or the not-found answer with up to 3 close listed numbers; JSON when asked for
- *   (`Accept: application/json`), which the built lookup page uses on a static-only host.
+ *   (`Accept: application/json`), which the built lookup page uses on a static-only host. The not-found page says
+ *   what the built one says: the roster's date (「截至 …」) and which agencies the site covers, 辅警 not among them.
  */
 export function lookupFunctions(currentDirectory: () => Directory): FunctionHandler {
   // Prepared on first use, and again when a new build's directory replaces the one it was made from.
-  let prepared: { from: Directory; index: SuggestionIndex<ListedCertificate> } | undefined;
-  const listed = (directory: Directory) => {
-    if (prepared?.from !== directory) prepared = { from: directory, index: suggestionIndex(directory.certificates()) };
-    return prepared.index;
+  let prepared: { from: Directory; index: SuggestionIndex<ListedCertificate>; notFound: NotFoundParts } | undefined;
+  const prepare = (directory: Directory) => {
+    if (prepared?.from !== directory) prepared = { from: directory, index: suggestionIndex(directory.certificates()), notFound: notFoundParts(directory) };
+    return prepared;
   };
 
   return async (request) => {
@@ -31,7 +33,7 @@ export function lookupFunctions(currentDirectory: () => Directory): FunctionHand
     if (url.pathname === '/lookup/' || url.pathname === '/lookup' || url.pathname === '/api/lookup') {
       const typed = (url.searchParams.get('no') ?? '').slice(0, 200);
       if (!typed.trim()) return url.pathname === '/api/lookup' ? redirect('/lookup/') : undefined;
-      return lookup(directory, typed, () => listed(directory), wantsJson(request));
+      return lookup(directory, typed, () => prepare(directory), wantsJson(request));
     }
     return undefined;
   };
@@ -50,18 +52,44 @@ function verifyAddress(directory: Directory, segment: string | undefined, rest: 
   return rest === '' || rest === '/' ? redirect(`/lookup/?no=${encodeURIComponent(segment)}`) : undefined;
 }
 
-function lookup(directory: Directory, typed: string, listed: () => SuggestionIndex<ListedCertificate>, json: boolean): Response {
+/** What the not-found page says of the whole directory: the roster's date and the coverage section. */
+interface NotFoundParts {
+  asOf: string;
+  coverage: string;
+}
+
+/** As the built /lookup/ page: the newest roster date, and the agencies with a published roster with each text's scope. */
+function notFoundParts(directory: Directory): NotFoundParts {
+  const listed = new Set<string>();
+  for (const c of directory.certificates()) listed.add(c.agencyId);
+  const latest = latestRosterDate(directory);
+  return {
+    asOf: formatDate(latest),
+    coverage: coverageSectionHtml({
+      agencies: directory.agencies.filter((a) => listed.has(a.id)),
+      regulations: directory.regulations,
+      dated: latest !== undefined,
+    }),
+  };
+}
+
+function lookup(
+  directory: Directory,
+  typed: string,
+  prepared: () => { index: SuggestionIndex<ListedCertificate>; notFound: NotFoundParts },
+  json: boolean,
+): Response {
   const aux = directory.auxiliary(typed);
   if (aux) return json ? jsonResponse({ found: aux.certificateNo, href: verifyHref(aux.certificateNo) }) : redirect(verifyHref(aux.certificateNo), 303);
   if (looksLikeName(typed)) return json ? jsonResponse({ search: searchHref(typed) }) : redirect(searchHref(typed), 303);
-  const suggestions: SuggestedNumber[] = listed()
-    .suggest(typed)
-    .map(({ entry }) => ({
-      no: entry.certificateNo,
-      agency: directory.agency(entry.agencyId)?.name ?? entry.agencyId,
-    }));
+  const { index, notFound } = prepared();
+  const suggestions: SuggestedNumber[] = index.suggest(typed).map(({ entry }) => ({
+    no: entry.certificateNo,
+    agency: directory.agency(entry.agencyId)?.name ?? entry.agencyId,
+  }));
   if (json) return jsonResponse({ found: null, suggestions });
-  return new Response(pageHtml('查无此证', undefined, notFoundHtml(typed, suggestions)), {
+  const body = `${notFoundHtml(typed, suggestions, notFound.asOf)}<div id="nf-coverage">${notFound.coverage}</div>`;
+  return new Response(pageHtml('查无此证', undefined, body), {
     status: 200,
     headers: {
       'content-type': 'text/html; charset=utf-8',

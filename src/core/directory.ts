@@ -33,6 +33,11 @@ const directoryRegulationSchema = z
     status: regulationSchema.shape.status,
     /** Its complaint categories (complaintCategories), aimed at the auxiliary or the agency; `其他` is not listed (every regulation has it). */
     categories: z.array(z.object({ code: z.string().min(1), label: z.string().min(1), target: z.enum(['auxiliary', 'agency']) }).strict()),
+    /**
+     * What the text does not cover (police auxiliaries, 辅警), quoted verbatim with its article: the functions'
+     * not-found answer quotes it as the built pages do. Absent from files written before it was added (read as none).
+     */
+    scope: z.array(z.object({ article: z.string().min(1), text: z.string().min(1) }).strict()).default([]),
   })
   .strict();
 
@@ -112,6 +117,8 @@ export interface Directory {
   agency(id: string): Agency | undefined;
   readonly agencies: readonly Agency[];
   regulation(id: string): DirectoryRegulation | undefined;
+  /** Every regulation of the content folder, in its order (the not-found answer quotes each one's scope). */
+  readonly regulations: readonly DirectoryRegulation[];
   /** Finds an auxiliary by a number as typed (full-width, lower-case, missing dashes all accepted). */
   auxiliary(certificateNo: string): DirectoryEntry | undefined;
   /** The public holidays and make-up working days of the content folder. */
@@ -173,7 +180,18 @@ function directoryRegulationOf(regulation: Regulation): DirectoryRegulation {
     title: regulation.title,
     status: regulation.status,
     categories: complaintCategories(regulation).map((c) => ({ code: c.code, label: c.label, target: c.target })),
+    scope: regulation.scope.map((p) => ({ article: p.article, text: p.text })),
   };
+}
+
+/** The newest of the agencies' roster dates (YYYY-MM-DD): what the lookup's 「截至 …」 says, as on the built pages. */
+export function latestRosterDate(directory: Pick<Directory, 'agencies' | 'rosterDate'>): string | undefined {
+  let latest: string | undefined;
+  for (const agency of directory.agencies) {
+    const date = directory.rosterDate(agency.id);
+    if (date && (!latest || date > latest)) latest = date;
+  }
+  return latest;
 }
 
 /** The lookups over a (checked) directory file. */
@@ -198,6 +216,7 @@ export function directoryFromFile(file: DirectoryFile): Directory {
     agencies: file.agencies,
     agency: (id) => agencies.get(id),
     regulation: (id) => regulations.get(id),
+    regulations: file.regulations,
     auxiliary: (no) => {
       const i = find(certificateLookupKey(no));
       return i < 0 ? undefined : { certificateNo: numbers[i]!, name: names[i]!, agencyId: file.agencies[agencyOf[i]!]!.id };

@@ -50,6 +50,50 @@ export function notFoundHtml(typed: string, suggestions: readonly SuggestedNumbe
   );
 }
 
+/** An agency the coverage section names: one with a published roster. */
+export interface CoveredAgency {
+  id: string;
+  name: string;
+  region: string;
+}
+
+/** A regulation with its own exclusion of police auxiliaries (its `scope` provisions, quoted verbatim). */
+export interface ScopedRegulation {
+  title: string;
+  scope: readonly { article: string; text: string }[];
+}
+
+export const agencyHref = (id: string) => `/agencies/${id}/`;
+
+/**
+ * Which agencies the site covers (by region, regions and names in Chinese collation), and that police
+ * auxiliaries (辅警) are not among them, quoting each text's own exclusion: for every answer that tells a citizen
+ * a number is not on the roster — the built 404 and /lookup/ pages and the functions' not-found answer alike.
+ * `dated`: the rosters carry dates (the section then says the roster is as of each agency's date).
+ */
+export function coverageSectionHtml(input: { agencies: readonly CoveredAgency[]; regulations: Iterable<ScopedRegulation>; dated: boolean }): string {
+  const collator = new Intl.Collator('zh-CN');
+  const byRegion = new Map<string, CoveredAgency[]>();
+  for (const agency of input.agencies) {
+    const list = byRegion.get(agency.region);
+    if (list) list.push(agency);
+    else byRegion.set(agency.region, [agency]);
+  }
+  const regions = [...byRegion.entries()]
+    .sort(([a], [b]) => collator.compare(a, b))
+    .map(([region, list]) => ({ region, agencies: list.sort((a, b) => collator.compare(a.name, b.name)) }));
+  const exclusions = [...input.regulations].flatMap((r) =>
+    r.scope.map((p) => `<li><q class="verbatim">${e(p.text)}</q>（《${e(r.title)}》${e(p.article)}）</li>`),
+  );
+  return (
+    `<section class="coverage" aria-labelledby="coverage"><h2 id="coverage">本站公示哪些人</h2>` +
+    `<p>本站只公示下列行政执法机关招用的行政执法辅助人员${input.dated ? `（名单截至各机关注明的日期）` : ''}：</p>` +
+    regions.map((r) => `<p><b>${e(r.region)}</b>：${r.agencies.map((a) => `<a href="${agencyHref(a.id)}">${e(a.name)}</a>`).join('、')}</p>`).join('') +
+    `<p><strong>公安机关的警务辅助人员（辅警）不在本站公示范围内</strong>，本站查不到辅警的证件；请向当地公安机关核实，紧急情况拨打 110。两部办法都把辅警排除在外：</p>` +
+    `<ul>${exclusions.join('')}</ul></section>`
+  );
+}
+
 /** Text that reads as a name or unit rather than a number: Han characters and no digit. Goes to search. */
 export function looksLikeName(typed: string): boolean {
   return /\p{Script=Han}/u.test(typed) && !/[0-9０-９]/.test(typed);

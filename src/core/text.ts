@@ -4,20 +4,47 @@ export function toHalfWidth(input: string): string {
 }
 
 /**
+ * Format characters (Unicode category Cf): zero-width space, joiners, word joiner, soft hyphen, BOM, bidi marks.
+ * They show nothing, so a number copied from a chat message or a web page may carry them unseen.
+ */
+const FORMAT_CHARACTERS = /\p{Cf}/gu;
+
+/**
  * The one normal form of a certificate number, used as the key everywhere and in URLs
- * (`/verify/<number>/`): half-width, upper-case, whitespace dropped; dashes kept as the agency wrote them.
+ * (`/verify/<number>/`): NFKC (compatibility forms such as ﹣ or ｰ become their plain forms), invisible format
+ * characters dropped, half-width, upper-case, whitespace dropped; dashes kept as the agency wrote them.
  */
 export function normalizeCertificateNo(input: string): string {
-  return toHalfWidth(input).toUpperCase().replace(/\s+/g, '');
+  return toHalfWidth(input.normalize('NFKC').replace(FORMAT_CHARACTERS, '')).toUpperCase().replace(/\s+/g, '');
 }
 
 /**
- * The lookup form: like normalizeCertificateNo but also without dashes, dots, slashes, commas, colons and the
- * Chinese separators (· ・ 、 。), so that a number
- * typed with missing or extra separators still finds its page.
+ * What separates the parts of a number as people type or paste it: every dash (Unicode category Pd: hyphens,
+ * en and em dashes, ⸺ ⸻, the wave dash 〜 …), `_ . / , : ~`, the minus signs (− ˗ ➖), the box-drawing line ─ ━
+ * often used as a dash, and the Chinese and Japanese separators · ・ 、 。 and the prolonged sound mark ー (ｰ).
+ * Applied after normalizeCertificateNo, so their full-width and small forms (－ ﹣ ～ ﹘ ／ ，) are covered too.
+ */
+const LOOKUP_SEPARATORS = /[\p{Pd}_./,:~\u00B7\u02D7\u2212\u2500\u2501\u2796\u3001\u3002\u30FB\u30FC]/gu;
+
+/**
+ * The lookup form: like normalizeCertificateNo but also without the separators above, so that a number
+ * typed with missing, extra or other separators still finds its page. Roster numbers differing only in these
+ * characters are refused at import (they would share a key).
  */
 export function certificateLookupKey(input: string): string {
-  return normalizeCertificateNo(input).replace(/[-_./,:\u00B7\u2010-\u2015\u2212\u3001\u3002\u30FB\u30FC]/g, '');
+  return normalizeCertificateNo(input).replace(LOOKUP_SEPARATORS, '');
+}
+
+/**
+ * What a reader cannot see: whitespace, format characters (\p{Cf}: zero-width space and joiners, soft hyphen,
+ * word joiner, BOM …) and the letters that render blank (U+115F, U+1160, U+3164, U+FFA0 Hangul fillers, U+2800
+ * braille blank).
+ */
+const INVISIBLE = /[\s\p{Cf}\u115F\u1160\u2800\u3164\uFFA0]/gu;
+
+/** The text without what a reader cannot see (INVISIBLE): what a required field or a minimum length counts. */
+export function visibleText(input: string): string {
+  return input.replace(INVISIBLE, '');
 }
 
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -9,6 +9,8 @@ import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { directoryFilePath, readDirectoryFile } from '../../functions/server/directory-file.ts';
+import { lookupFunctions } from '../../functions/server/lookup.ts';
 import { startServer, type RunningServer } from '../../functions/server/node.ts';
 import { loadReadingsTable } from '../../src/import/regulation/load.ts';
 import { chromiumAvailable, launchChromium } from '../support/browser.ts';
@@ -203,6 +205,30 @@ describe('the built site, legally read', { timeout: 300_000 }, () => {
       expect(html, path).toContain('公安机关的警务辅助人员（辅警）不在本站公示范围内');
       expect(html, path).toContain('任丘市城市管理综合行政执法局');
       expect(html, path).toContain('公安机关警务辅助人员的管理，按照国家和本省有关规定执行。');
+    }
+  });
+
+  it('the functions’ not-found answer (npm start, Netlify) says the roster’s date and which agencies are covered, as the built pages do', async () => {
+    // As npm start and the Netlify function answer /lookup/?no=…: from the directory file the build wrote.
+    const directory = await readDirectoryFile(directoryFilePath(dist));
+    const server = await startServer({ distDir: dist, port: 0, functions: lookupFunctions(() => directory) });
+    try {
+      const response = await fetch(`${server.url}/lookup/?no=ZZZ-0001`);
+      expect(response.status).toBe(200);
+      const html = await response.text();
+      // Both rosters of the content folder are dated 2026-11-01 (content.ts); the built page says the same date.
+      expect(files.get('lookup/index.html')).toContain('data-as-of="2026年11月1日"');
+      expect(html).toContain('编号「<b id="nf-no">ZZZ-0001</b>」不在截至 2026年11月1日 的公示名单中');
+      expect(html).toContain('公安机关的警务辅助人员（辅警）不在本站公示范围内');
+      expect(html).toContain('<a href="/agencies/renqiu-cgj/">任丘市城市管理综合行政执法局</a>');
+      expect(html).toContain(
+        '<q class="verbatim">公安机关警务辅助人员的管理，按照国家和本省有关规定执行。</q>（《河北省行政执法辅助人员管理办法》第三条第二款）',
+      );
+      // The very section the built 404 and lookup pages show.
+      const coverage = /<section class="coverage"[\s\S]*?<\/section>/;
+      for (const path of ['404.html', 'lookup/index.html']) expect(coverage.exec(html)?.[0], path).toBe(coverage.exec(files.get(path)!)![0]);
+    } finally {
+      await server.close();
     }
   });
 

@@ -5,6 +5,7 @@ import { serveSite, siteBuilt } from '../support/site.ts';
 import { statusInfo } from '../../src/core/labels.ts';
 import { readSettings } from '../../src/core/settings.ts';
 import { axeViolations, builtRecords, decodeQr, type PublishedRecord } from './helpers.ts';
+import { NUMBER_SLIPS, spelledWith } from './number-slips.ts';
 
 const ready = chromiumAvailable() && siteBuilt();
 const STATUS_WORDS = { active: '有效', suspended: '暂停使用', revoked: '证件已收回', left: '已离职' } as const;
@@ -93,6 +94,27 @@ describe.skipIf(!ready)('public portal in Chromium', { timeout: 180_000 }, () =>
       expect(decodeURIComponent(new URL(page.url()).pathname), typed).toBe(`/verify/${record.certificateNo}/`);
       expect(await page.locator('#auxiliary').getAttribute('data-name')).toBe(record.name);
     }
+  });
+
+  it('lookup on a static host: a number with other dashes or invisible characters reaches its page (the page’s script and the number index agree)', async () => {
+    const record = records.find((r) => /^[A-Z]+-\d{4}-\d{4}$/.test(r.certificateNo))!;
+    const own = `/verify/${encodeURIComponent(record.certificateNo)}/`;
+    const failures: string[] = [];
+    const reaches = async (path: string) => {
+      await page.goto(`${server.url}${path}`);
+      const reached = await page.waitForURL(`**${own}`, { timeout: 10_000 }).then(
+        () => true,
+        () => false,
+      );
+      return reached && (await page.locator('#auxiliary').getAttribute('data-name')) === record.name;
+    };
+    for (const [label, ch] of Object.entries(NUMBER_SLIPS)) {
+      if (!(await reaches(`/lookup/?no=${encodeURIComponent(spelledWith(record.certificateNo, ch))}`))) failures.push(`/lookup/: ${label}`);
+    }
+    // A verification address with such a number: the 404 page's script sends it through the lookup.
+    const small = NUMBER_SLIPS['small hyphen-minus U+FE63'];
+    if (!(await reaches(`/verify/${encodeURIComponent(spelledWith(record.certificateNo, small))}/`))) failures.push('/verify/: small hyphen-minus U+FE63');
+    expect(failures).toEqual([]);
   });
 
   it('lookup: a number not on any roster gets a clear page with the roster date and a report link', async () => {

@@ -14,6 +14,7 @@ import { distDir, siteBuilt } from '../support/site.ts';
 import type { Directory } from '../../src/core/directory.ts';
 import { oneEditApart, suggestNumbers } from '../../src/core/number-suggest.ts';
 import { certificateLookupKey } from '../../src/core/text.ts';
+import { NUMBER_SLIPS, spelledWith } from './number-slips.ts';
 
 const root = join(import.meta.dirname, '../..');
 const listed = ['RQCG-2024-0001', 'RQCG-2024-0002', 'RQCG-2023-0010', 'LA-CG-00004', 'LAJA-CG-00004', 'RQSJ-2024-0001'].map((certificateNo) => ({
@@ -47,6 +48,17 @@ describe('close-number suggestions', () => {
   it('offers at most three', () => {
     const many = Array.from({ length: 9 }, (_, i) => ({ certificateNo: `X-100${i}` }));
     expect(suggestNumbers('X-100A', many)).toHaveLength(3);
+  });
+});
+
+describe('the lookup key of a number typed with other dashes or invisible characters', () => {
+  it.each(Object.entries(NUMBER_SLIPS))('is the listed number’s key with %s between and around its parts', (_label, ch) => {
+    for (const no of ['RQCG-2024-0001', 'LA-CG-00004', 'LAJA-CG-00004']) {
+      const key = certificateLookupKey(no);
+      expect(certificateLookupKey(spelledWith(no, ch)), no).toBe(key);
+      expect(certificateLookupKey(no.replace(/-/g, `${ch}-`)), no).toBe(key);
+      expect(certificateLookupKey(`${ch}${no.toLowerCase().replace(/-/g, ` ${ch} `)}`), no).toBe(key);
+    }
   });
 });
 
@@ -91,6 +103,22 @@ describe.skipIf(!siteBuilt())('lookup and verification addresses answered by the
     expect(failures).toEqual([]);
   });
 
+  it.each(Object.entries(NUMBER_SLIPS))('redirects a listed number typed with %s between and around its parts to its own page', async (_label, ch) => {
+    // One number of each shape in the roster (e.g. RQCG-2024-0001, LA-CG-00004).
+    const shapes = new Map<string, string>();
+    for (const { certificateNo } of published) shapes.set(certificateNo.replace(/[A-Z]/g, 'A').replace(/\d/g, '9'), certificateNo);
+    expect(shapes.size).toBeGreaterThan(1);
+    for (const no of shapes.values()) {
+      const own = `/verify/${encodeURIComponent(no)}/`;
+      for (const typed of [spelledWith(no, ch), no.toLowerCase().replace(/-/g, `${ch} `)]) {
+        const looked = await get(`/lookup/?no=${encodeURIComponent(typed)}`);
+        expect([looked?.status, looked?.headers.get('location')], `/lookup/?no=${typed}`).toEqual([303, own]);
+        const verified = await get(`/verify/${encodeURIComponent(typed)}/`);
+        expect([verified?.status, verified?.headers.get('location')], `/verify/${typed}/`).toEqual([302, own]);
+      }
+    }
+  });
+
   it('keeps the rest of the address (QR code, photo) and sends a number without a page to the lookup', async () => {
     const no = published[0]!.certificateNo;
     expect((await get(`/verify/${no.toLowerCase()}/qr.svg`))?.headers.get('location')).toBe(`/verify/${encodeURIComponent(no)}/qr.svg`);
@@ -119,7 +147,7 @@ describe.skipIf(!siteBuilt())('lookup and verification addresses answered by the
     const r = (await get(`/lookup/?no=${encodeURIComponent(typed)}`))!;
     expect(r.status).toBe(200);
     const html = await r.text();
-    const warning = html.indexOf('不在公示名单中');
+    const warning = html.search(/不在(截至 [^<]+ 的)?公示名单中/);
     const suggestion = html.indexOf('您是不是要找');
     expect(warning).toBeGreaterThan(0);
     expect(suggestion).toBeGreaterThan(warning);
@@ -139,9 +167,19 @@ describe.skipIf(!siteBuilt())('lookup and verification addresses answered by the
 
   it('offers nothing for a made-up number, and escapes what was typed', async () => {
     const html = await (await get(`/lookup/?no=${encodeURIComponent('<b>ZZ-0000</b>')}`))!.text();
-    expect(html).toContain('不在公示名单中');
+    expect(html).toMatch(/不在(截至 [^<]+ 的)?公示名单中/);
     expect(html).not.toContain('您是不是要找');
     expect(html).not.toContain('<b>ZZ');
+  });
+
+  it('says what the built lookup page says of a number not on the roster: the roster’s date and which agencies are covered', async () => {
+    const built = readFileSync(join(distDir, 'lookup', 'index.html'), 'utf8');
+    const asOf = /data-as-of="([^"]+)"/.exec(built)![1]!;
+    const coverage = (html: string) => /<section class="coverage"[\s\S]*?<\/section>/.exec(html)?.[0];
+    expect(coverage(built)).toContain('辅警');
+    const html = await (await get('/lookup/?no=ZZZ-0001'))!.text();
+    expect(html).toContain(`不在截至 ${asOf} 的公示名单中`);
+    expect(coverage(html)).toBe(coverage(built));
   });
 
   it('sends a name to search with the text kept, and leaves the bare lookup page to the static files', async () => {
@@ -173,7 +211,7 @@ describe.skipIf(!siteBuilt())('the serverless deployment', () => {
       const answer = await lookup(new Request(`https://gongshi.example/api/lookup?no=${encodeURIComponent(no.toLowerCase())}`), {});
       expect(answer.headers.get('location')).toBe(`/verify/${encodeURIComponent(no)}/`);
       const notFound = await lookup(new Request('https://gongshi.example/api/lookup?no=ZZQQ-1999-9999', { headers: { accept: 'text/html' } }), {});
-      expect(await notFound.text()).toContain('不在公示名单中');
+      expect(await notFound.text()).toMatch(/不在(截至 [^<]+ 的)?公示名单中/);
       expect(notFound.headers.get('content-security-policy')).toMatch(/frame-ancestors 'none'/);
       expect(notFound.headers.get('x-content-type-options')).toBe('nosniff');
       expect(certificateLookupKey(no.toLowerCase())).toBe(certificateLookupKey(no));

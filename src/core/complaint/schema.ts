@@ -2,7 +2,7 @@ import { z } from 'zod';
 import '../zod-setup.ts';
 import { isRealIsoDate } from '../dates.ts';
 import { messagesByField } from '../issues.ts';
-import { CONTROL_CHARACTERS, controlCharacterMessage } from '../text.ts';
+import { CONTROL_CHARACTERS, controlCharacterMessage, visibleText } from '../text.ts';
 
 /**
  * The one schema of a complaint submission, shared by the React island (client-side checks) and the
@@ -39,11 +39,18 @@ const line = (label: string, max: number) =>
     .refine((v) => !CONTROL_CHARACTERS.test(v), { message: controlCharacterMessage(label) })
     .refine((v) => !MARKUP.test(v), { message: `${label}不能包含 HTML 标记（如 <script>）` });
 
+/**
+ * Required-ness and minimum lengths count only what a reader sees (visibleText): a field of nothing but spaces,
+ * zero-width characters or blank-looking letters (U+3164 …) is empty. The text itself is kept as typed (a
+ * zero-width joiner inside an emoji sequence stays), it just does not count.
+ */
+const hasVisible = (v: string, min = 1) => visibleText(v).length >= min;
+
 const optionalLine = (label: string, max: number) =>
   z
     .string()
     .optional()
-    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v))
+    .transform((v) => (v === undefined || !hasVisible(v) ? undefined : v))
     .pipe(line(label, max).optional());
 
 export const complaintInputSchema = z
@@ -54,7 +61,11 @@ export const complaintInputSchema = z
     agencyId: optionalLine('单位', 80),
     /** Where it happened, for a number on no roster when no unit is named: routes to that region's bureau. */
     region: optionalLine('发生地区', 80),
-    category: z.string({ error: '请选择问题类别' }).trim().min(1, { message: '请选择问题类别' }).max(120),
+    category: z
+      .string({ error: '请选择问题类别' })
+      .trim()
+      .refine((v) => hasVisible(v), { message: '请选择问题类别' })
+      .max(120),
     when: z
       .string({ error: '请填写发生时间' })
       .trim()
@@ -64,11 +75,13 @@ export const complaintInputSchema = z
       .refine((v) => isRealIsoDate(v.slice(0, 10)) && (v.length === 10 || (Number(v.slice(11, 13)) <= 23 && Number(v.slice(14, 16)) <= 59)), {
         message: '发生时间不是日历上存在的日期或时间，请核对（如 2 月没有 30 日）',
       }),
-    place: line('发生地点', limits.placeMax).pipe(z.string().min(1, { message: '请填写发生地点' })),
+    place: line('发生地点', limits.placeMax).pipe(z.string().refine((v) => hasVisible(v), { message: '请填写发生地点' })),
     description: z
       .string({ error: '请描述发生了什么' })
       .trim()
-      .min(limits.descriptionMin, { message: `请至少用 ${limits.descriptionMin} 个字描述发生了什么` })
+      .refine((v) => hasVisible(v, limits.descriptionMin), {
+        message: `请至少用 ${limits.descriptionMin} 个字描述发生了什么（空格和不可见字符不计）`,
+      })
       .max(limits.descriptionMax, { message: `情况描述不能超过 ${limits.descriptionMax} 个字` })
       .refine((v) => !CONTROL_CHARACTERS.test(v), { message: controlCharacterMessage('情况描述') })
       .refine((v) => !MARKUP.test(v), { message: '情况描述不能包含 HTML 标记（如 <script>）' }),
