@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { checkRegistry } from '../../src/import/registry/load.ts';
 import { formatProblem, type RosterResult } from '../../src/import/roster/index.ts';
+import { describeFile } from '../../src/import/roster/report.ts';
 import { STATUS_WORDS_HINT } from '../../src/import/roster/status.ts';
 import { AGENCIES, contentDir, csv, importFiles, removeDir } from './support.ts';
 
@@ -233,6 +234,94 @@ describe('merged cells whose covered cells are stored (LibreOffice always, Excel
         { word: '已离职', status: 'left', rows: 3 },
       ],
     });
+  });
+});
+
+describe('a header written over two rows (证件有效期 over 发证日期 and 有效期至)', () => {
+  const NAME = '两行表头-libreoffice-2026-11-01.xlsx';
+  const PEOPLE = [
+    { certificateNo: 'RQ-M-0001', name: '张三', agencyId: 'renqiu-sthj', status: 'active', issuedOn: '2019-01-01', validUntil: '2024-01-01' },
+    { certificateNo: 'RQ-M-0002', name: '李四', agencyId: 'renqiu-sthj', status: 'active', issuedOn: '2021-12-01', validUntil: '2026-11-30' },
+  ];
+
+  it.each(['UTC', 'Asia/Shanghai'])(`${NAME}: both rows make the header, no column is lost (TZ=%s)`, async (zone) => {
+    const bytes = await corpus(NAME);
+    const r = await inTimeZone(zone, () => importSample({ [`rosters/${NAME}`]: bytes }));
+    expect(messages(r)).toEqual([]);
+    expect(r.auxiliaries).toEqual(PEOPLE);
+    expect(r.files[0]).toEqual({
+      file: `rosters/${NAME}`,
+      encoding: 'XLSX',
+      headerRow: 1,
+      headerEndRow: 2,
+      asOf: '2026-11-01',
+      asOfSources: [{ kind: 'fileName', date: '2026-11-01', where: '文件名' }],
+      rows: 2,
+      agencyIds: ['renqiu-sthj'],
+      droppedColumns: ['序号'],
+      skippedRows: 0,
+      footerRows: 0,
+      statusWords: [{ word: '在岗', status: 'active', rows: 2 }],
+    });
+    expect(describeFile(r.files[0]!, SAMPLE_REGISTRY)[1]).toBe('  格式 XLSX · 表头在第 1–2 行 · 2 人');
+  });
+
+  it('a mapping file naming either header row as headerRow reads the same people', async () => {
+    const bytes = await corpus(NAME);
+    for (const headerRow of [1, 2]) {
+      const r = await importSample({ 'rosters/a-2026-11-01.xlsx': bytes, 'rosters/a-2026-11-01.mapping.yaml': `headerRow: ${headerRow}\n` });
+      expect(messages(r)).toEqual([]);
+      expect(r.auxiliaries).toEqual(PEOPLE);
+      expect(r.files[0]).toMatchObject({ headerRow, droppedColumns: ['序号'] });
+      expect(r.files[0]!.headerEndRow).toBe(headerRow === 1 ? 2 : undefined);
+    }
+  });
+
+  it('CSV: 证件有效期 written once over two columns; the two header lines repeated further down are skipped', async () => {
+    const upper = ['序号', '姓名', '单位', '证件编号', '证件有效期', '', '状态'];
+    const lower = ['', '', '', '', '发证日期', '有效期至', ''];
+    const r = await importSample({
+      'rosters/a-2026-11-01.csv': csv([
+        upper,
+        lower,
+        ['1', '张三', 'renqiu-sthj', 'RQ-M-0001', '2019/1/1', '2024/1/1', '在岗'],
+        upper,
+        lower,
+        ['2', '李四', 'renqiu-sthj', 'RQ-M-0002', '2021.12.1', '2026年11月30日', '在岗'],
+      ]),
+    });
+    expect(messages(r)).toEqual([]);
+    expect(r.auxiliaries).toEqual(PEOPLE);
+    expect(r.files[0]).toMatchObject({ headerRow: 1, headerEndRow: 2, droppedColumns: ['序号'], skippedRows: 2, rows: 2 });
+  });
+
+  it('a row with a person under 姓名 and 证件编号 is data, whatever else it holds; a one-row header stays one row', async () => {
+    const r = await importSample({
+      'rosters/a-2026-11-01.csv': csv([
+        ['姓名', '单位', '证件编号', '证件有效期', '备注'],
+        ['张三', 'renqiu-sthj', 'RQ-M-0001', '有效期至', '发证日期'],
+        ['李四', 'renqiu-sthj', 'RQ-M-0002', '', ''],
+      ]),
+    });
+    expect(messages(r)).toEqual([]);
+    expect(r.auxiliaries.map((a) => a.name)).toEqual(['张三', '李四']);
+    expect(r.files[0]).toMatchObject({ headerRow: 1, droppedColumns: ['证件有效期', '备注'], rows: 2 });
+    expect(r.files[0]!.headerEndRow).toBeUndefined();
+
+    // Blank 姓名 and 证件编号 with a date under 有效期至: a person's row with cells missing, reported as such.
+    const blank = await importSample({
+      'rosters/a-2026-11-01.csv': csv([
+        ['姓名', '单位', '证件编号', '有效期至'],
+        ['', '', '', '2024/1/1'],
+        ['李四', 'renqiu-sthj', 'RQ-M-0002', ''],
+      ]),
+    });
+    expect(messages(blank)).toEqual([
+      'rosters/a-2026-11-01.csv 第 2 行，A 列「姓名」：姓名为空：请填上姓名；不是人员的行（如说明文字）请删去',
+      'rosters/a-2026-11-01.csv 第 2 行，C 列「证件编号」：证件编号为空：请照证件填上编号；还没有证件的人员不列入名单',
+      'rosters/a-2026-11-01.csv 第 2 行，B 列「单位」：单位为空：请填上机关的完整名称或 id',
+    ]);
+    expect(blank.files[0]!.headerEndRow).toBeUndefined();
   });
 });
 

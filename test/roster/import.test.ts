@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { findRosterFiles, formatProblem, importRosters, readRosterSources, type RosterResult } from '../../src/import/roster/index.ts';
 import { auxiliarySchema } from '../../src/core/roster/schema.ts';
 import { STATUS_WORDS_HINT } from '../../src/import/roster/status.ts';
+import { twoRowHeader } from '../../src/import/roster/headers.ts';
 import { contentDir, csv, HEADER, importFiles, removeDir, testRegistry } from './support.ts';
 
 const F = 'rosters/cgj-2026-11-01.csv';
@@ -345,5 +346,28 @@ describe('photos', () => {
       `${F} 第 4 行，F 列「照片」，值「../agencies.yaml」：照片应写成名单文件所在文件夹内的相对路径，如 photos/张三.jpg`,
     ]);
     expect(r.auxiliaries[0]!.photo).toBe('photos/a1.png');
+  });
+});
+
+describe('a header written over two rows, column by column', () => {
+  it('joins the rows only when the lower one is a header row', () => {
+    // 状态 merged across two columns (filled), 状态 and 状态日期 under it.
+    expect(twoRowHeader(['姓名', '证件编号', '状态', '状态'], ['姓名', '证件编号', '状态', '状态日期'])).toEqual(['姓名', '证件编号', '状态', '状态日期']);
+    // A name under a header that is recognised and spans one column: not a second header row.
+    expect(twoRowHeader(['姓名', '证件编号', '有效期至'], ['', '', '发证日期'])).toBeUndefined();
+    // A person under 姓名 or 证件编号: data.
+    expect(twoRowHeader(['姓名', '证件编号', '证件有效期', ''], ['张三', '', '发证日期', '有效期至'])).toBeUndefined();
+    expect(twoRowHeader(['姓名', '证件编号', '证件有效期', ''], ['', 'A1', '发证日期', '有效期至'])).toBeUndefined();
+    // A title or an empty row is not the first row of a header; a row that adds no column is not the second.
+    expect(twoRowHeader(['城管局花名册', '城管局花名册', '城管局花名册'], ['姓名', '单位', '证件编号'])).toBeUndefined();
+    expect(twoRowHeader(['姓名', '单位', '证件编号'], ['姓名', '单位', '证件编号'])).toBeUndefined();
+    // Mapped headers count as recognised in both rows; under a header that names no column, the lower text is kept
+    // (to name the dropped column).
+    expect(twoRowHeader(['人员姓名', '证件编号', '证件有效期', ''], ['', '', '起始日期', '截止日期'], { 人员姓名: 'name', 截止日期: 'validUntil' })).toEqual([
+      '人员姓名',
+      '证件编号',
+      '起始日期',
+      '截止日期',
+    ]);
   });
 });

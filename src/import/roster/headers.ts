@@ -32,8 +32,7 @@ export interface HeaderMatch {
  * is dropped: this is the PII allow-list.
  */
 export function matchHeaders(headerCells: readonly string[], mappingColumns: Readonly<Record<string, RosterField>> = {}): HeaderMatch {
-  const mapped = new Map<string, RosterField>();
-  for (const [header, field] of Object.entries(mappingColumns)) mapped.set(headerKey(header), field);
+  const mapped = mappedHeaders(mappingColumns);
   const columns = new Map<RosterField, MappedColumn>();
   const dropped: string[] = [];
   const droppedIndexes = new Set<number>();
@@ -57,6 +56,64 @@ export function matchHeaders(headerCells: readonly string[], mappingColumns: Rea
     columns.set(field, { index, label });
   });
   return { columns, dropped, droppedIndexes, problems };
+}
+
+function mappedHeaders(mappingColumns: Readonly<Record<string, RosterField>>): Map<string, RosterField> {
+  const mapped = new Map<string, RosterField>();
+  for (const [header, field] of Object.entries(mappingColumns)) mapped.set(headerKey(header), field);
+  return mapped;
+}
+
+/**
+ * The header of a table whose header is written over two rows, column by column, when `lower` (the row right below
+ * the header row `upper`) is a header row too; otherwise undefined and `lower` is data. Offices write, e.g., 证件有效期
+ * merged across two columns with 发证日期 and 有效期至 under it, and the other headers merged down both rows (which
+ * then read the same in both rows, see workbook.ts fillMerges), or in CSV 证件有效期 once followed by an empty cell.
+ *
+ * `lower` is a header row when `upper` names a column and `lower` names one `upper` does not (a recognised header, as
+ * the mapping file or the aliases name it), and either names 姓名 and 证件编号 itself, as a header merged down both
+ * rows does, or names every such column under a cell of `upper` that names no column or spans several columns (the
+ * same text in a neighbouring cell). A row whose cells under 姓名 or 证件编号 hold anything but that header (a
+ * person's values) is data, never a header. Each column then takes the lower row's recognised name, else the upper
+ * row's if it names a column and spans only this one, else the lower row's text if any (it names a dropped column
+ * better than a 证件有效期 over two), else the upper row's.
+ */
+export function twoRowHeader(
+  upper: readonly string[],
+  lower: readonly string[],
+  mappingColumns: Readonly<Record<string, RosterField>> = {},
+): string[] | undefined {
+  const mapped = mappedHeaders(mappingColumns);
+  const fieldOf = (text: string): RosterField | undefined => {
+    const key = headerKey(text);
+    return key ? (mapped.get(key) ?? aliasIndex.get(key)) : undefined;
+  };
+  const width = Math.max(upper.length, lower.length);
+  const up = (c: number) => upper[c] ?? '';
+  const low = (c: number) => lower[c] ?? '';
+  const spans = (c: number) => headerKey(up(c)) !== '' && (headerKey(up(c - 1)) === headerKey(up(c)) || headerKey(up(c + 1)) === headerKey(up(c)));
+  // The upper row names columns of its own: an empty row or a title above the header is not the header's first row.
+  if (!upper.some((text) => fieldOf(text))) return undefined;
+  const lowerFields = new Set(lower.map(fieldOf));
+  const lowerNamesRequired = lowerFields.has('name') && lowerFields.has('certificateNo');
+  let adds = false;
+  for (let c = 0; c < width; c++) {
+    if (!fieldOf(low(c)) || headerKey(low(c)) === headerKey(up(c))) continue;
+    if (fieldOf(up(c)) && !spans(c) && !lowerNamesRequired) return undefined;
+    adds = true;
+  }
+  if (!adds) return undefined;
+  const combined: string[] = [];
+  for (let c = 0; c < width; c++) {
+    if (fieldOf(low(c))) combined.push(low(c));
+    else if (fieldOf(up(c)) && !spans(c)) combined.push(up(c));
+    else combined.push(headerKey(low(c)) ? low(c) : up(c));
+  }
+  for (const field of ['name', 'certificateNo'] as const) {
+    const c = combined.findIndex((text) => fieldOf(text) === field);
+    if (c >= 0 && headerKey(low(c)) !== '' && headerKey(low(c)) !== headerKey(up(c)) && fieldOf(low(c)) !== field) return undefined;
+  }
+  return combined;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Agency } from '../../core/registry/schema.ts';
 import { isRealIsoDate } from '../../core/dates.ts';
 import { certificateLookupKey } from '../../core/text.ts';
 import { fieldLabels, headerAliases, type RosterField } from './fields.ts';
-import { headerKey, lookalikeHeader, matchHeaders, type MappedColumn } from './headers.ts';
+import { headerKey, lookalikeHeader, matchHeaders, twoRowHeader, type MappedColumn } from './headers.ts';
 import { readMapping, type RosterMapping } from './mapping.ts';
 import { openTable } from './open.ts';
 import { cellText } from './normalize.ts';
@@ -119,6 +119,10 @@ async function importFile(
   const mappingAgency = mapping.agency === undefined ? undefined : registry.byId.get(mapping.agency);
   let header: HeaderRow | undefined;
   let headerCells: TableRow | undefined;
+  /** The header row found, held until the next row says whether the header goes on over a second row. */
+  let pendingHeader: TableRow | undefined;
+  /** The header's rows as written (two for a header written over two rows; headerCells then combines them). */
+  let headerRaw: TableRow[] = [];
   let preamble: Preamble = {};
   /** Rows above the header (or, when none is found, the rows the header was looked for in). */
   const looked: TableRow[] = [];
@@ -129,12 +133,23 @@ async function importFile(
   let badRows = 0;
   let ctx: RowContext | undefined;
 
-  const startHeader = (row: TableRow): void => {
-    headerCells = row;
+  const startHeader = (row: TableRow, below?: TableRow): void => {
+    const texts =
+      below && row.number + 1 === below.number
+        ? twoRowHeader(
+            row.cells.map((c) => cellText(c)),
+            below.cells.map((c) => cellText(c)),
+            mapping.columns,
+          )
+        : undefined;
+    const second = texts ? below : undefined;
+    headerCells = texts ? { number: row.number, cells: texts } : row;
+    headerRaw = second ? [row, second] : [row];
     preamble = readPreamble(looked, registry, resolveAgency);
     const sheetAgency = preamble.agency;
-    header = readHeaderRow(row.cells, row.number, mapping, file, problems, sheetAgency);
+    header = readHeaderRow(headerCells.cells, row.number, mapping, file, problems, sheetAgency, second ? [row.cells, second.cells] : undefined);
     report.headerRow = row.number;
+    if (second) report.headerEndRow = second.number;
     report.droppedColumns = header.dropped;
     if (sheetAgency) report.sheetAgency = { text: sheetAgency.text, row: sheetAgency.row, agencyId: sheetAgency.agency?.id };
     ctx = { file, columns: header.columns, mappingAgency, sheetAgency, resolveAgency, date1904: table.date1904, existingFiles: source.existingFiles };
@@ -142,6 +157,12 @@ async function importFile(
 
   const readError = table.eachRow((row) => {
     const { number, cells } = row;
+    if (pendingHeader) {
+      // The row right below the header: the header's second row, or the first data row.
+      startHeader(pendingHeader, row);
+      pendingHeader = undefined;
+      if (report.headerEndRow === number) return;
+    }
     if (!header) {
       if (stoppedLooking) return;
       const limit = mapping.headerRow ?? HEADER_SEARCH_ROWS;
@@ -149,7 +170,7 @@ async function importFile(
         stoppedLooking = true;
         return;
       }
-      if (mapping.headerRow ? number === mapping.headerRow : isHeaderCandidate(cells, mapping)) startHeader(row);
+      if (mapping.headerRow ? number === mapping.headerRow : isHeaderCandidate(cells, mapping)) pendingHeader = row;
       else looked.push(row);
       return;
     }
@@ -186,6 +207,8 @@ async function importFile(
       agencyIds.add(result.auxiliary.agencyId);
     }
   });
+  // A header on the last row (or the last row read) has nothing below it.
+  if (pendingHeader) startHeader(pendingHeader);
   if (readError) problems.push({ file, row: readError.row, reason: readError.reason });
   report.statusWords = [...statusWords].map(([word, v]) => ({ word, ...v }));
 
@@ -215,7 +238,7 @@ async function importFile(
     return done;
   }
   if (!header.usable && headerCells) {
-    report.mappingHelp = mappingHelp(file, [...looked, headerCells], headerCells, {
+    report.mappingHelp = mappingHelp(file, [...looked, ...headerRaw], headerCells, {
       asOf: report.asOf || undefined,
       agencyId: mapping.agency ?? preamble.agency?.agency?.id,
     });
@@ -297,6 +320,8 @@ function readHeaderRow(
   file: string,
   problems: RosterProblem[],
   sheetAgency: Preamble['agency'],
+  /** For a header written over two rows (`cells` then combines them): both rows as written. */
+  rows?: readonly (readonly RawCell[])[],
 ): HeaderRow {
   const problemsBefore = problems.length;
   const filled = cells.filter((c) => cellText(c).trim() !== '').length;
@@ -309,7 +334,7 @@ function readHeaderRow(
   const match = matchHeaders(headerTexts, mapping.columns);
   for (const p of match.problems) problems.push({ file, row: number, column: p.column, reason: p.reason });
   // A mapped header that is not there would silently lose a column (e.g. every status read as 在岗).
-  const present = new Set(headerTexts.map(headerKey));
+  const present = new Set((rows ?? [cells]).flatMap((r) => r.map((c) => headerKey(cellText(c)))));
   for (const mapped of Object.keys(mapping.columns ?? {})) {
     if (!present.has(headerKey(mapped))) problems.push({ file, row: number, reason: withHint(rosterErrors.MappingHeaderMissing, mapped) });
   }
@@ -332,6 +357,12 @@ function readHeaderRow(
   const certificateKey = headerKey(headerTexts[match.columns.get('certificateNo')?.index ?? -1] ?? '');
   const nameIndex = match.columns.get('name')?.index ?? -1;
   const certificateIndex = match.columns.get('certificateNo')?.index ?? -1;
+  // A header written over two rows and repeated on every printed page: its second row (whose 姓名 and 证件编号
+  // cells may be blank) is not a person either.
+  const second = rows?.[1]?.map((c) => headerKey(cellText(c)));
+  const repeatsSecond = (row: readonly RawCell[]) =>
+    second !== undefined &&
+    Array.from({ length: Math.max(row.length, second.length) }, (_, c) => c).every((c) => headerKey(cellText(row[c] ?? '')) === (second[c] ?? ''));
   return {
     number,
     width: cells.length,
@@ -340,7 +371,8 @@ function readHeaderRow(
     unnamed: [...match.droppedIndexes].filter((i) => cellText(cells[i] ?? '').trim() === ''),
     usable: !missing.length && !match.problems.length && problems.length === problemsBefore,
     repeats: (row) =>
-      nameKey !== '' && headerKey(cellText(row[nameIndex] ?? '')) === nameKey && headerKey(cellText(row[certificateIndex] ?? '')) === certificateKey,
+      (nameKey !== '' && headerKey(cellText(row[nameIndex] ?? '')) === nameKey && headerKey(cellText(row[certificateIndex] ?? '')) === certificateKey) ||
+      repeatsSecond(row),
   };
 }
 

@@ -12,7 +12,9 @@ import { rosterErrors } from './errors.ts';
 
 export function describeFile(report: RosterFileReport, registry: Registry): string[] {
   const lines = [report.file];
-  lines.push(`  格式 ${report.encoding || '（无法读取）'} · 表头在第 ${report.headerRow || '？'} 行 · ${report.rows} 人`);
+  lines.push(
+    `  格式 ${report.encoding || '（无法读取）'} · 表头在第 ${report.headerRow || '？'}${report.headerEndRow ? `–${report.headerEndRow}` : ''} 行 · ${report.rows} 人`,
+  );
   lines.push(`  名单日期：${describeAsOf(report)}`);
   if (report.sheetAgency) {
     const { text, row, agencyId } = report.sheetAgency;

@@ -28,6 +28,11 @@ export interface RosterFileReport {
   asOfSources: AsOfSource[];
   /** Row number of the header, as Excel shows it; 0 when no usable header was found. */
   headerRow: number;
+  /**
+   * For a header written over two rows (证件有效期 over 发证日期 and 有效期至): the second row, right below headerRow;
+   * the data starts under it. Absent for a one-row header.
+   */
+  headerEndRow?: number;
   /** The agency named above the header (填报单位：…, or the title), if any. */
   sheetAgency?: { text: string; row: number; agencyId?: string };
   /** Each distinct status word as written (trimmed; '' for blank), what it was read as, and on how many rows. */

@@ -188,6 +188,22 @@ def libreoffice_merged(tmp):
     soffice(src, 'xls:MS Excel 97', HERE)
 
 
+def libreoffice_two_row_header(tmp):
+    """A header written over two rows, saved by LibreOffice: 序号, 姓名, 单位, 证件编号 and 状态 each merged down rows 1-2,
+    证件有效期 merged across two columns with 发证日期 and 有效期至 under it on row 2; the people from row 3 (张三's
+    certificate expired on 2024-01-01). Row 1 alone names 姓名 and 证件编号, so it was taken for the whole header and
+    both dates were lost; the covered cells of row 2 read as their merged values, so row 2 names every column."""
+    src = os.path.join(tmp, '两行表头-libreoffice-2026-11-01.fods')
+    fods(src, [
+        [{'v': '序号', 'rows': 2}, {'v': '姓名', 'rows': 2}, {'v': '单位', 'rows': 2}, {'v': '证件编号', 'rows': 2},
+         {'v': '证件有效期', 'cols': 2}, COVERED, {'v': '状态', 'rows': 2}],
+        [COVERED, COVERED, COVERED, COVERED, '发证日期', '有效期至', COVERED],
+        [1, '张三', STHJ, 'RQ-M-0001', '2019/1/1', '2024/1/1', '在岗'],
+        [2, '李四', STHJ, 'RQ-M-0002', '2021/12/1', '2026/11/30', '在岗'],
+    ])
+    soffice(src, 'xlsx', HERE)
+
+
 HTML_ROWS = [
     ['姓名', '单位', '证件编号', '状态', '发证日期', '有效期至'],
     ['张三', 'renqiu-sthj', '00001234', '在岗', '2021/12/1', '2026/12/1'],
@@ -263,6 +279,7 @@ def main():
         csv_status_words(os.path.join(HERE, '状态写法-2022-11-01.csv'))
 
         libreoffice_merged(tmp)
+        libreoffice_two_row_header(tmp)
         html_tables()
         csv_control_characters(os.path.join(HERE, '控制字符-2026-11-01.csv'))
         unicode_text(os.path.join(HERE, 'Unicode文本-2026-11-01.csv'))
