@@ -127,10 +127,19 @@ export function encodedSizeAtMost(mail: OutgoingMail): number {
   return Math.ceil(headers + quoted(mail.text) + (mail.html ? quoted(mail.html) : 0) + parts);
 }
 
-/** A refusal the server means for good (SMTP 5xx): retrying sends the same thing to the same answer. */
+/**
+ * A refusal the server means for good, of this message or this recipient, where retrying sends the same thing to
+ * the same answer: an SMTP 5xx to RCPT TO or DATA (no such mailbox, message rejected), or 552 to MAIL FROM (larger
+ * than the server takes). A 5xx anywhere else — the greeting, EHLO, AUTH (a wrong or expired password: 535, 530),
+ * MAIL FROM for our sender (a relay rule) — is about the server or the site's account, not the mail: it is retried
+ * like a 4xx, so that every mail queued meanwhile goes once the operator has put it right (up to the give-up age).
+ */
 export function isPermanentRefusal(error: unknown): boolean {
-  const code = Number((error as { responseCode?: unknown }).responseCode);
-  return code >= 500 && code < 600;
+  const e = error as { responseCode?: unknown; command?: unknown };
+  const code = Number(e.responseCode);
+  if (!(code >= 500 && code < 600)) return false;
+  const command = String(e.command ?? '').toUpperCase();
+  return command === 'RCPT TO' || command === 'DATA' || (command === 'MAIL FROM' && code === 552);
 }
 
 function toNodemailer(mail: OutgoingMail): SendMailOptions {

@@ -198,7 +198,8 @@ async function fitEvidence(
 
 /**
  * A failed attempt: retried with backoff, or given up (`failed`, reported to oversight) once the mail is old — or
- * at once when the server refused it for good (SMTP 5xx: no such mailbox, message too big).
+ * at once when the server refused this mail for good (a 5xx to its recipient or its data: no such mailbox, message
+ * too big; isPermanentRefusal). A refused login or sender is the server's or the account's problem and is retried.
  */
 function failure(options: OutboxOptions, row: OutboxRow, e: unknown): AttemptOutcome {
   // Only the error's kind and code: an SMTP reply can echo addresses.

@@ -109,6 +109,47 @@ describeEachStore('mail delivery', (kind) => {
     expect(composed.html).not.toContain('javascript:');
   });
 
+  it("retries a refused login or sender (the server's or the account's fault) and delivers once put right; a refused recipient fails at once", async () => {
+    const smtp = await startSmtp({ auth: true });
+    const clock = manualClock();
+    const world = await testWorld(db, { clock });
+    const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' });
+    const work = () => sendPendingMail({ db, mailer, clock, from: 'noreply@gongshi.example', composers: { intake: intakeMailComposer(world) } });
+    const statusOf = async (reference: string) =>
+      (await db.query<{ status: string }>('SELECT status FROM outbox WHERE message_id = ?', [`${reference}.agency@gongshi.example`]))[0]!.status;
+    try {
+      // A wrong or expired password (535), then a relay rule against our sender (553): every queued mail waits.
+      smtp.refuseLoginWith = 535;
+      const first = await submit(world, validSubmission({ email: '' }));
+      expect(await work()).toMatchObject({ claimed: 1, sent: 0, retried: 1, failed: 0 });
+      expect(await statusOf(first.body.reference)).toBe('pending');
+      smtp.refuseLoginWith = undefined;
+      smtp.refuseSenderWith = 553;
+      clock.advance(backoffMs(1));
+      expect(await work()).toMatchObject({ claimed: 1, sent: 0, retried: 1, failed: 0 });
+      // Put right: the mail goes, once.
+      smtp.refuseSenderWith = undefined;
+      clock.advance(backoffMs(2));
+      expect(await work()).toMatchObject({ claimed: 1, sent: 1 });
+      clock.advance(DAY);
+      expect(await work()).toMatchObject({ claimed: 0 });
+      expect(smtp.received.filter((m) => m.raw.includes(first.body.reference))).toHaveLength(1);
+      const attempts = await db.query<{ error: string | null }>(
+        'SELECT a.error FROM outbox_attempts a JOIN outbox o ON o.id = a.outbox_id WHERE o.message_id = ? ORDER BY a.at',
+        [`${first.body.reference}.agency@gongshi.example`],
+      );
+      expect(attempts.map((a) => a.error?.match(/\b5\d\d\b/)?.[0] ?? null)).toEqual(['535', '553', null]);
+      // A mailbox the server says does not exist is this mail's problem: failed at once, not retried for days.
+      smtp.refuseRecipientWith = 550;
+      const second = await submit(world, validSubmission({ email: '' }));
+      expect(await work()).toMatchObject({ claimed: 1, sent: 0, failed: 1 });
+      expect(await statusOf(second.body.reference)).toBe('failed');
+    } finally {
+      mailer.close();
+      await smtp.stop().catch(() => undefined);
+    }
+  });
+
   it('gives up after about five days and marks the message failed, with every attempt recorded', async () => {
     const clock = manualClock();
     const world = await testWorld(db, { clock });

@@ -144,13 +144,18 @@ export interface ReceivedMail {
 /**
  * A real SMTP server on loopback that records what it accepts; it can refuse mail (451 for a while, or `refuseWith`
  * any code, e.g. 550 for good), enforce a message size limit itself (`size`: 552 past it), or be stopped and restarted.
+ * With `auth` it asks senders to log in (the url carries user and password) and can refuse the login
+ * (`refuseLoginWith`, e.g. 535), the sender (`refuseSenderWith`) or the recipient (`refuseRecipientWith`).
  */
-export async function startSmtp(options: { size?: number } = {}): Promise<{
+export async function startSmtp(options: { size?: number; auth?: boolean } = {}): Promise<{
   url: string;
   port: number;
   received: ReceivedMail[];
   refuse: boolean;
   refuseWith: number | undefined;
+  refuseLoginWith: number | undefined;
+  refuseSenderWith: number | undefined;
+  refuseRecipientWith: number | undefined;
   /** Every DATA transfer seen, accepted or not: its size in bytes. */
   transfers: number[];
   /** SMTP connections opened to this server so far. */
@@ -164,10 +169,28 @@ export async function startSmtp(options: { size?: number } = {}): Promise<{
   const transfers: number[] = [];
   const cut: Error[] = [];
   let connections = 0;
-  const state = { refuse: false, refuseWith: undefined as number | undefined };
+  const state = {
+    refuse: false,
+    refuseWith: undefined as number | undefined,
+    refuseLoginWith: undefined as number | undefined,
+    refuseSenderWith: undefined as number | undefined,
+    refuseRecipientWith: undefined as number | undefined,
+  };
+  const refusal = (code: number) => Object.assign(new Error(`refused ${code}`), { responseCode: code });
   const make = () =>
     new SMTPServer({
-      authOptional: true,
+      authOptional: !options.auth,
+      ...(options.auth ? { allowInsecureAuth: true, authMethods: ['PLAIN', 'LOGIN'] } : {}),
+      onAuth(auth, _session, callback) {
+        if (state.refuseLoginWith) return callback(refusal(state.refuseLoginWith));
+        callback(null, { user: auth.username });
+      },
+      onMailFrom(_address, _session, callback) {
+        callback(state.refuseSenderWith ? refusal(state.refuseSenderWith) : undefined);
+      },
+      onRcptTo(_address, _session, callback) {
+        callback(state.refuseRecipientWith ? refusal(state.refuseRecipientWith) : undefined);
+      },
       disabledCommands: ['STARTTLS'],
       logger: false,
       // Stopping means down: connections a client keeps open (its pool) are cut, not waited for.
@@ -204,8 +227,15 @@ export async function startSmtp(options: { size?: number } = {}): Promise<{
       server.listen(port, '127.0.0.1', () => resolve((server.server.address() as AddressInfo).port));
     });
   const port = await listen(0);
-  return {
-    url: `smtp://127.0.0.1:${port}`,
+  const access = (key: 'refuseLoginWith' | 'refuseSenderWith' | 'refuseRecipientWith') => ({
+    get: () => state[key],
+    set: (v: number | undefined) => {
+      state[key] = v;
+    },
+    enumerable: true,
+  });
+  const handle = {
+    url: `smtp://${options.auth ? 'site:secret@' : ''}127.0.0.1:${port}`,
     port,
     received,
     transfers,
@@ -231,6 +261,12 @@ export async function startSmtp(options: { size?: number } = {}): Promise<{
       await listen(port);
     },
   };
+  Object.defineProperties(handle, {
+    refuseLoginWith: access('refuseLoginWith'),
+    refuseSenderWith: access('refuseSenderWith'),
+    refuseRecipientWith: access('refuseRecipientWith'),
+  });
+  return handle as typeof handle & Record<'refuseLoginWith' | 'refuseSenderWith' | 'refuseRecipientWith', number | undefined>;
 }
 
 /** The decoded text of a raw message's headers (for subject checks) — RFC 2047 words decoded. */
