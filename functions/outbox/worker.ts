@@ -45,7 +45,11 @@ export interface OutboxOptions {
 }
 
 export const DAY = 24 * 3600 * 1000;
-/** Longer than one send can take with SMTP_TIMEOUTS (10 + 10 + 20 s). */
+/**
+ * How long a claimed row stays this worker's without word from it. A send may take longer (SMTP_TIMEOUTS bound each
+ * reply, not the message: a slow server answering every command in 18 s takes minutes), so the lease is renewed
+ * every third of it while the send is under way (heartbeat); only a worker that stopped lets it run out.
+ */
 export const DEFAULT_LEASE_MS = 60_000;
 /** Sends in flight per worker (OUTBOX_CONCURRENCY); also the SMTP connections one worker keeps open. */
 export const DEFAULT_CONCURRENCY = 4;
@@ -64,8 +68,8 @@ export interface SendResult {
 
 /**
  * Sends the mail that is due, once. Each claimed row goes through the same named steps:
- * claim → renew → compose → send → record. A crash between the SMTP server's acceptance and `record` re-sends
- * after the lease with the same Message-ID (receivers drop the duplicate).
+ * claim → renew → compose → send → record, the lease renewed meanwhile (heartbeat). A crash between the SMTP
+ * server's acceptance and `record` re-sends after the lease with the same Message-ID (receivers drop the duplicate).
  */
 export async function sendPendingMail(options: OutboxOptions): Promise<SendResult> {
   const worker = randomUUID();
@@ -75,14 +79,17 @@ export async function sendPendingMail(options: OutboxOptions): Promise<SendResul
   const deliver = async (row: OutboxRow) => {
     if (!(await renew(options, row, worker, leaseMs))) return;
     let outcome: AttemptOutcome;
+    const stop = heartbeat(options, row, worker, leaseMs);
     try {
       const composed = await compose(options, row);
       const sent = (await send(options, row, composed)) ?? composed;
       outcome = { ok: true, ...(sent ? { composed: sent } : {}) };
     } catch (e) {
       outcome = failure(options, row, e);
+    } finally {
+      stop();
     }
-    await record(options, row, outcome);
+    await record(options, row, outcome, worker);
     if (outcome.ok) result.sent++;
     else if (outcome.status === 'failed') result.failed++;
     else result.retried++;
@@ -115,6 +122,16 @@ function claim(options: OutboxOptions, worker: string, leaseMs: number): Promise
  */
 function renew(options: OutboxOptions, row: OutboxRow, worker: string, leaseMs: number): Promise<boolean> {
   return renewMailLease(options.db, row.id, worker, new Date(options.clock.now().getTime() + leaseMs).toISOString());
+}
+
+/**
+ * heartbeat: renews the lease every third of it until stopped, so that a send slower than the lease (a slow SMTP
+ * server) is not taken for a dead worker's and sent again by another. A failed renewal changes nothing here: the
+ * row is then another worker's, and `record` leaves its state alone.
+ */
+function heartbeat(options: OutboxOptions, row: OutboxRow, worker: string, leaseMs: number): () => void {
+  const timer = setInterval(() => void renew(options, row, worker, leaseMs).catch(() => undefined), Math.max(100, Math.floor(leaseMs / 3)));
+  return () => clearInterval(timer);
 }
 
 /** compose: writes a mail queued without its text, with the composer its row names; undefined when the row has it. */
@@ -212,8 +229,8 @@ function failure(options: OutboxOptions, row: OutboxRow, e: unknown): AttemptOut
 }
 
 /** record: stores the attempt and the row's new state (sent with what was sent, retry, or failed). */
-function record(options: OutboxOptions, row: OutboxRow, outcome: AttemptOutcome): Promise<void> {
-  return recordMailAttempt(options.db, row, options.clock.now().toISOString(), outcome);
+function record(options: OutboxOptions, row: OutboxRow, outcome: AttemptOutcome, worker: string): Promise<void> {
+  return recordMailAttempt(options.db, row, options.clock.now().toISOString(), outcome, worker);
 }
 
 /**

@@ -156,6 +156,8 @@ export async function startSmtp(options: { size?: number; auth?: boolean } = {})
   refuseLoginWith: number | undefined;
   refuseSenderWith: number | undefined;
   refuseRecipientWith: number | undefined;
+  /** Milliseconds the server waits before answering a message's data (a slow server); 0 by default. */
+  answerDataAfterMs: number;
   /** Every DATA transfer seen, accepted or not: its size in bytes. */
   transfers: number[];
   /** SMTP connections opened to this server so far. */
@@ -175,6 +177,7 @@ export async function startSmtp(options: { size?: number; auth?: boolean } = {})
     refuseLoginWith: undefined as number | undefined,
     refuseSenderWith: undefined as number | undefined,
     refuseRecipientWith: undefined as number | undefined,
+    answerDataAfterMs: 0,
   };
   const refusal = (code: number) => Object.assign(new Error(`refused ${code}`), { responseCode: code });
   const make = () =>
@@ -203,7 +206,8 @@ export async function startSmtp(options: { size?: number; auth?: boolean } = {})
       onData(stream, session, callback) {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
+        stream.on('end', async () => {
+          if (state.answerDataAfterMs) await new Promise((r) => setTimeout(r, state.answerDataAfterMs));
           transfers.push(chunks.reduce((n, c) => n + c.byteLength, 0));
           if (state.refuseWith) return callback(Object.assign(new Error('refused'), { responseCode: state.refuseWith }));
           if (state.refuse) return callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 451 }));
@@ -227,10 +231,10 @@ export async function startSmtp(options: { size?: number; auth?: boolean } = {})
       server.listen(port, '127.0.0.1', () => resolve((server.server.address() as AddressInfo).port));
     });
   const port = await listen(0);
-  const access = (key: 'refuseLoginWith' | 'refuseSenderWith' | 'refuseRecipientWith') => ({
+  const access = (key: 'refuseLoginWith' | 'refuseSenderWith' | 'refuseRecipientWith' | 'answerDataAfterMs') => ({
     get: () => state[key],
     set: (v: number | undefined) => {
-      state[key] = v;
+      (state as Record<string, unknown>)[key] = v;
     },
     enumerable: true,
   });
@@ -265,8 +269,9 @@ export async function startSmtp(options: { size?: number; auth?: boolean } = {})
     refuseLoginWith: access('refuseLoginWith'),
     refuseSenderWith: access('refuseSenderWith'),
     refuseRecipientWith: access('refuseRecipientWith'),
+    answerDataAfterMs: access('answerDataAfterMs'),
   });
-  return handle as typeof handle & Record<'refuseLoginWith' | 'refuseSenderWith' | 'refuseRecipientWith', number | undefined>;
+  return handle as typeof handle & Record<'refuseLoginWith' | 'refuseSenderWith' | 'refuseRecipientWith', number | undefined> & { answerDataAfterMs: number };
 }
 
 /** The decoded text of a raw message's headers (for subject checks) — RFC 2047 words decoded. */

@@ -118,9 +118,11 @@ export type AttemptOutcome = { ok: true; composed?: ComposedMail } | { ok: false
 
 /**
  * Records an attempt and its outcome atomically: on PostgreSQL one statement (the attempt inserted by a
- * data-modifying WITH, one round trip), on SQLite one transaction. The row keeps what was sent.
+ * data-modifying WITH, one round trip), on SQLite one transaction. The row keeps what was sent. The row's state
+ * changes only while it is still `worker`'s: a worker whose lease another took over (it was presumed dead) records
+ * its attempt, but neither undoes the other's `sent` nor sets its own stale count.
  */
-export function recordMailAttempt(db: Db, row: Pick<OutboxRow, 'id' | 'attempts'>, at: string, outcome: AttemptOutcome): Promise<void> {
+export function recordMailAttempt(db: Db, row: Pick<OutboxRow, 'id' | 'attempts'>, at: string, outcome: AttemptOutcome, worker: string): Promise<void> {
   const attempts = Number(row.attempts) + 1;
   const attempt = {
     sql: 'INSERT INTO outbox_attempts (id, outbox_id, at, ok, error) VALUES (?, ?, ?, ?, ?)',
@@ -130,18 +132,18 @@ export function recordMailAttempt(db: Db, row: Pick<OutboxRow, 'id' | 'attempts'
     ? outcome.composed
       ? {
           sql: `UPDATE outbox SET status = 'sent', attempts = ?, sent_at = ?, locked_until = NULL, locked_by = NULL, last_error = NULL,
-                subject = ?, body_text = ?, body_html = ?, compose = NULL WHERE id = ?`,
-          params: [attempts, at, headerSafe(outcome.composed.subject), outcome.composed.text, outcome.composed.html, row.id],
+                subject = ?, body_text = ?, body_html = ?, compose = NULL WHERE id = ? AND locked_by = ?`,
+          params: [attempts, at, headerSafe(outcome.composed.subject), outcome.composed.text, outcome.composed.html, row.id, worker],
         }
       : {
           sql: `UPDATE outbox SET status = 'sent', attempts = ?, sent_at = ?, locked_until = NULL, locked_by = NULL, last_error = NULL
-                WHERE id = ?`,
-          params: [attempts, at, row.id],
+                WHERE id = ? AND locked_by = ?`,
+          params: [attempts, at, row.id, worker],
         }
     : {
         sql: `UPDATE outbox SET status = ?, attempts = ?, last_error = ?, next_attempt_at = ?, locked_until = NULL, locked_by = NULL
-              WHERE id = ?`,
-        params: [outcome.status, attempts, outcome.error, outcome.nextAttemptAt, row.id],
+              WHERE id = ? AND locked_by = ?`,
+        params: [outcome.status, attempts, outcome.error, outcome.nextAttemptAt, row.id, worker],
       };
   if (db.dialect === 'postgres') {
     return db.run(`WITH attempt AS (${attempt.sql}) ${update.sql}`, [...attempt.params, ...update.params]).then(() => undefined);
