@@ -58,8 +58,11 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
   });
 }
 
-/** Above every function's own cap (multipart evidence is 16 MB); bigger bodies are refused before they are read. */
-const MAX_REQUEST_BYTES = 20 * 1024 * 1024;
+/**
+ * Above every function's own cap (the workspace's roster upload 32 MB, multipart evidence 16 MB), so that each
+ * function answers past its cap in its own words; bigger bodies are refused here before they are read.
+ */
+export const MAX_REQUEST_BYTES = 33 * 1024 * 1024;
 
 const tooLarge = (res: ServerResponse, req: IncomingMessage) => {
   res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });

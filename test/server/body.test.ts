@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { openSqlite } from '../../functions/store/sqlite.ts';
 import { migrate, type Db } from '../../functions/store/index.ts';
-import type { RunningServer } from '../../functions/server/node.ts';
+import { MAX_REQUEST_BYTES, startServer, type RunningServer } from '../../functions/server/node.ts';
+import { MAX_UPLOAD_BYTES } from '../../functions/publish/http.ts';
 import { defaultLimits } from '../../functions/complaints/world.ts';
 import { tempDir, testWorld } from '../complaints/support.ts';
 import { serveFunctions, unfinishedPost } from './support.ts';
@@ -50,5 +51,37 @@ describe('requests are answered before their body is buffered (SQLite)', () => {
       duplex: 'half',
     } as RequestInit);
     expect(big.status).toBe(413);
+  });
+});
+
+describe("the server's cap on a request body", () => {
+  it("lies above every function's own cap: a 25 MB roster upload reaches the workspace, which answers in its own words", async () => {
+    expect(MAX_REQUEST_BYTES).toBeGreaterThan(MAX_UPLOAD_BYTES);
+    // A function that reads the whole body and says how much it got (the workspace reads up to MAX_UPLOAD_BYTES).
+    const server = await startServer({
+      distDir: tempDir('gongshi-cap-'),
+      port: 0,
+      functions: async (request) => {
+        if (new URL(request.url).pathname !== '/upload') return undefined;
+        return new Response(String((await request.arrayBuffer()).byteLength), { status: 200 });
+      },
+    });
+    try {
+      const upload = await fetch(`${server.url}/upload`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
+        body: new Uint8Array(25 * 1024 * 1024),
+      });
+      expect(upload.status).toBe(200);
+      expect(await upload.text()).toBe(String(25 * 1024 * 1024));
+      const beyond = await fetch(`${server.url}/upload`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream' },
+        body: new Uint8Array(MAX_REQUEST_BYTES + 1),
+      });
+      expect(beyond.status).toBe(413);
+    } finally {
+      await server.close();
+    }
   });
 });
