@@ -15,6 +15,7 @@ import { timeLimitFor } from './label.ts';
 import { DEFAULT_POLICY } from '../../src/core/policy/schema.ts';
 import { localDate, WEEKENDS_ONLY } from './calendar.ts';
 import { currentUntil, freshnessBasis, staleSummaryLine } from '../../src/core/policy/freshness.ts';
+import { orphanAgencyName, orphanEscalationMail, orphanEscalationReason, orphanSummaryItem, placeOrphan } from './orphaned.ts';
 
 /**
  * The deadline jobs, run on a schedule with an injected clock:
@@ -23,8 +24,11 @@ import { currentUntil, freshnessBasis, staleSummaryLine } from '../../src/core/p
  *   parent and oversight. "Once" is per handling period — the notice kind names the event that started it
  *   (the last `routed` or `accepted`), so a transfer gives the receiving agency its own reminder and escalation;
  *   the `notices` primary key makes it once even with several workers.
+ * - a complaint whose handling agency is no longer in the directory is never skipped: at its deadline it is
+ *   escalated at once (no one to remind) to the justice bureau(s) that would supervise the agency (orphaned.ts).
  * - once a day (from SUMMARY_HOUR local time) each oversight bureau gets a summary of delivery failures
- *   and overdue complaints in its remit, when there is any; the outbox Message-ID makes it once per day.
+ *   and overdue complaints in its remit, when there is any; the outbox Message-ID makes it once per day. A
+ *   complaint whose agency is gone is in the remit of the bureaus orphaned.ts names for it.
  */
 export const SUMMARY_HOUR = 8;
 
@@ -82,15 +86,19 @@ export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> 
   );
   for (const c of handling.remind ? open : []) {
     const period = await currentPeriod(world, c);
+    if (!period) continue;
     const handler = world.directory.agency(c.agency_id);
-    if (!period || !handler) continue;
     const target = targetOf(c);
+    const kind = (what: string) => `${what}-${period.stage}-${period.since}`;
+    if (!handler) {
+      if (await escalateOrphan(world, c, target, period, kind('escalation'), at, host)) result.escalations++;
+      continue;
+    }
     // A complaint that sits with the accused or a body below it (the registry changed after it was routed) is
     // not reminded there: it goes straight to escalation, to bodies allowed to see it.
     const handlerMayHold = mayReceive(world.directory, target, handler.id);
     const escalateAt = handlerMayHold ? escalationAt(new Date(period.dueAt), handling, calendar).toISOString() : period.dueAt;
     const timeLimit = timeLimitFor(world, new Date(period.dueAt));
-    const kind = (what: string) => `${what}-${period.stage}-${period.since}`;
     await world.store.transaction(async (tx) => {
       // Re-read inside the transaction: a concurrent action may have moved it on.
       const [fresh] = await tx.query<{ status: string; agency_id: string }>('SELECT status, agency_id FROM complaints WHERE id = ?', [c.id]);
@@ -156,6 +164,58 @@ export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> 
   return result;
 }
 
+/**
+ * A complaint past its deadline whose handling agency is no longer in the directory: no reminder (there is no one
+ * to send it to), one escalation at once to the bureaus orphaned.ts places it with, claimed like any escalation.
+ */
+async function escalateOrphan(
+  world: HandlingWorld,
+  c: ComplaintRow,
+  target: Target,
+  period: Period,
+  noticeKind: string,
+  at: string,
+  host: string,
+): Promise<boolean> {
+  return world.store.transaction(async (tx) => {
+    const [fresh] = await tx.query<{ status: string; agency_id: string }>('SELECT status, agency_id FROM complaints WHERE id = ?', [c.id]);
+    if (!fresh || fresh.status !== c.status || fresh.agency_id !== c.agency_id) return false;
+    if (!(await claimNotice(tx, c.id, noticeKind, at))) return false;
+    const place = await placeOrphan(tx, world.directory, { id: c.id, agency_id: c.agency_id, regulation_id: c.regulation_id, target });
+    const timeLimit = timeLimitFor(world, new Date(period.dueAt));
+    for (const recipient of place.bureaus) {
+      const mail = orphanEscalationMail({
+        reference: c.reference,
+        recipient,
+        agencyId: c.agency_id,
+        place,
+        stage: period.stage,
+        dueAt: period.dueAt,
+        createdAt: c.created_at,
+        status: c.status,
+        timeLimit,
+      });
+      await enqueueMail(
+        tx,
+        { ...mail, complaintId: c.id, key: c.reference, kind: `${noticeKind}-${recipient.id}`, recipient: recipient.complaints.email },
+        at,
+        host,
+      );
+    }
+    await appendEvent(tx, c.id, {
+      type: 'escalated',
+      at,
+      actorAgencyId: null,
+      reason: orphanEscalationReason(c.agency_id, place.bureaus),
+      data: { to: place.bureaus.map((b) => b.id), agencyGone: c.agency_id },
+    });
+    if (!place.bureaus.length) {
+      world.log?.(`deadlines: ${c.reference} is overdue and its agency ${c.agency_id} is no longer in the directory; no justice bureau could be told`);
+    }
+    return true;
+  });
+}
+
 const FAILURE_WORDS: Record<string, string> = {
   agency: '投诉材料',
   ack: '回执',
@@ -189,6 +249,17 @@ export async function sendDailySummaries(world: HandlingWorld, now: Date): Promi
     return a?.oversight ?? (a && world.directory.agencies.some((o) => o.oversight === a.id) ? a.id : undefined);
   };
   const bureaus = new Set(world.directory.agencies.map((a) => a.oversight).filter((id): id is string => !!id));
+  // A complaint whose agency is gone belongs to the bureaus it is escalated to (orphaned.ts), once per call.
+  const orphanBureaus = new Map<string, Promise<Set<string>>>();
+  const remitOf = (row: { id: string; agency_id: string; regulation_id: string | null; target: string }): Promise<Set<string>> => {
+    if (world.directory.agency(row.agency_id)) return Promise.resolve(new Set([bureauOf(row.agency_id)].filter((id): id is string => !!id)));
+    let found = orphanBureaus.get(row.id);
+    if (!found) {
+      found = placeOrphan(world.store, world.directory, { ...row, target: targetOf(row) }).then((p) => new Set(p.bureaus.map((b) => b.id)));
+      orphanBureaus.set(row.id, found);
+    }
+    return found;
+  };
   // A failure is reported once: in the first summary after its last attempt.
   const failed = await world.store.query<{
     kind: string;
@@ -196,24 +267,32 @@ export async function sendDailySummaries(world: HandlingWorld, now: Date): Promi
     last_error: string | null;
     failed_at: string | null;
     reference: string;
+    id: string;
     agency_id: string;
+    regulation_id: string | null;
+    target: string;
   }>(
-    `SELECT o.kind, o.recipient, o.last_error, c.reference, c.agency_id,
+    `SELECT o.kind, o.recipient, o.last_error, c.reference, c.id, c.agency_id, c.regulation_id, c.target,
        (SELECT MAX(a.at) FROM outbox_attempts a WHERE a.outbox_id = o.id) AS failed_at
      FROM outbox o JOIN complaints c ON c.id = o.complaint_id
      WHERE o.status = 'failed' ORDER BY o.created_at`,
   );
   const overdue = await world.store.query<{
+    id: string;
     reference: string;
     agency_id: string;
+    regulation_id: string | null;
+    target: string;
     status: string;
     accept_due_at: string | null;
     resolve_due_at: string | null;
   }>(
-    `SELECT reference, agency_id, status, accept_due_at, resolve_due_at FROM complaints
+    `SELECT id, reference, agency_id, regulation_id, target, status, accept_due_at, resolve_due_at FROM complaints
      WHERE (status IN ('submitted', 'transferred') AND accept_due_at < ?) OR (status = 'accepted' AND resolve_due_at < ?) ORDER BY created_at`,
     [at, at],
   );
+  const failedRemit = await Promise.all(failed.map(remitOf));
+  const overdueRemit = await Promise.all(overdue.map(remitOf));
   const freshness = (world.policy ?? DEFAULT_POLICY).freshness;
   const staleAgencies = world.directory.agencies.flatMap((a) => {
     const asOf = world.directory.rosterDate(a.id);
@@ -231,17 +310,21 @@ export async function sendDailySummaries(world: HandlingWorld, now: Date): Promi
       [bureau.complaints.email, `${key}.summary@${host}`],
     );
     const since = previous?.last ?? '';
-    const name = (id: string) => world.directory.agency(id)?.name ?? id;
+    const name = (id: string) => world.directory.agency(id)?.name ?? orphanAgencyName(id);
     const failures: SummaryItem[] = failed
-      .filter((f) => bureauOf(f.agency_id) === bureauId && (f.failed_at ?? '') > since)
+      .filter((f, i) => failedRemit[i]!.has(bureauId) && (f.failed_at ?? '') > since)
       .map((f) => ({ reference: f.reference, agencyName: name(f.agency_id), what: failureWhat(f.kind, f.recipient, f.last_error) }));
     const late: SummaryItem[] = overdue
-      .filter((o) => bureauOf(o.agency_id) === bureauId)
-      .map((o) => ({
-        reference: o.reference,
-        agencyName: name(o.agency_id),
-        what: o.status === 'accepted' ? `办结期限 ${o.resolve_due_at!.slice(0, 10)} 已过` : `受理期限 ${o.accept_due_at!.slice(0, 10)} 已过`,
-      }));
+      .filter((_, i) => overdueRemit[i]!.has(bureauId))
+      .map((o) =>
+        world.directory.agency(o.agency_id)
+          ? {
+              reference: o.reference,
+              agencyName: name(o.agency_id),
+              what: o.status === 'accepted' ? `办结期限 ${o.resolve_due_at!.slice(0, 10)} 已过` : `受理期限 ${o.accept_due_at!.slice(0, 10)} 已过`,
+            }
+          : orphanSummaryItem(o),
+      );
     const stale = staleAgencies.filter((s) => bureauOf(s.agency.id) === bureauId).map((s) => ({ agencyName: s.agency.name, what: s.line }));
     if (!failures.length && !late.length && !stale.length) continue;
     const mail = summaryMail({ bureau, date, failures, overdue: late, stale, timeLimit: timeLimitFor(world, now), freshnessBasis: freshnessBasis(freshness) });
