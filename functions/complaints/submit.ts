@@ -162,7 +162,8 @@ export async function submitComplaint(
     try {
       await insertSubmission(world.store, {
         complaint: row,
-        routed: { reason: route.reason, data: { rule: route.rule, agencyId: route.agencyId } },
+        // The region too: should the agency later leave the registry, its overdue complaints still find their bureau.
+        routed: { reason: route.reason, data: { rule: route.rule, agencyId: route.agencyId, region: agency.region } },
         evidence,
         mails: [agencyMail],
         ...(ack ? { ack } : {}),

@@ -210,7 +210,7 @@ async function perform(
       toStatus: 'transferred',
       actorAgencyId: agency.id,
       reason: routeReason,
-      data: { rule: 'transfer', agencyId: receiving.id, from: agency.id },
+      data: { rule: 'transfer', agencyId: receiving.id, from: agency.id, region: receiving.region },
     });
     const forMail: ComplaintForMail = {
       reference: complaint.reference,

@@ -41,7 +41,7 @@ describeEachStore('store', (kind) => {
     const events = await listEvents(db, row!.id);
     expect(events.map((e) => e.type)).toEqual(['submitted', 'routed']);
     expect(events[1]!.reason).toContain('谁使用、谁管理、谁负责');
-    expect(JSON.parse(events[1]!.data!)).toEqual({ rule: 'employer', agencyId: 'city-cgj' });
+    expect(JSON.parse(events[1]!.data!)).toEqual({ rule: 'employer', agencyId: 'city-cgj', region: '示例省示例市' });
     const mails = await db.query<{ recipient: string; kind: string; message_id: string; status: string }>(
       'SELECT recipient, kind, message_id, status FROM outbox WHERE complaint_id = ? ORDER BY kind',
       [row!.id],

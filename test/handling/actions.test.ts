@@ -101,6 +101,8 @@ describeEachStore('agency actions through signed links', (kind) => {
       ['routed', 'city-cgj'],
     ]);
     expect(events.at(-2)!.reason).toBe('该问题属于市场监管职责范围');
+    // The routing records the receiving agency's region: should it leave the registry, the complaint still finds its bureau.
+    expect(JSON.parse(events.at(-1)!.data!)).toEqual({ rule: 'transfer', agencyId: 'city-scjg', from: 'city-cgj', region: '示例省示例市' });
 
     const mails = await h.deliver();
     const toNew = mails.filter((m) => m.to[0] === 'scjg@city.example');

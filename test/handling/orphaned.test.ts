@@ -89,7 +89,8 @@ describeEachStore('a complaint whose agency left the directory', (kind) => {
       expect(text).toContain('原办理机关：编号 city-cgj（投诉材料曾发往 cgj@city.example）');
       expect(text).toContain('受理期限：2026年11月27日 23:59（北京时间）');
       expect(text).toContain(`时限说明：${PLATFORM_LIMIT}`);
-      expect(text).toContain('《河北省行政执法辅助人员管理办法》的施行范围');
+      // The routing recorded the agency's region (submit.ts): its justice bureau is told, and the mail says why.
+      expect(text).toContain('分派时记录的地区（示例省示例市）');
       // Facts of the case only, as every escalation.
       for (const privateWord of ['摊位', '赵六', 'zhao@citizen.example', '13800138000']) expect(text).not.toContain(privateWord);
 
@@ -217,9 +218,36 @@ describeEachStore('a complaint about an agency whose handler left the directory'
       const escalation = mailText(mails.find((m) => m.to[0] === 'sft@prov.example' && header(m.raw, 'subject')?.startsWith('【逾期报告】'))!.raw);
       expect(escalation).toContain('办理机关已不在名录中');
       expect(escalation).toContain('原办理机关编号 prov-gov');
-      expect(escalation).toContain('上一级地区示例省');
+      expect(escalation).toContain('分派时记录的地区（示例省）');
       const summary = mailText(mails.find((m) => m.to[0] === 'sft@prov.example' && header(m.raw, 'subject')?.startsWith('【每日汇总】'))!.raw);
       expect(summary).toContain(`${c.reference} · 原办理机关编号 prov-gov · 办理机关已不在名录中`);
+    });
+  });
+});
+
+// Its own harness: the intake's rate limit allows only so many submissions from one address in the tests above.
+describeEachStore('a complaint routed before its region was recorded, whose agency left the directory', (kind) => {
+  const db = freshStore(kind);
+  const h = harnessOn(db, cst('2026-11-20T10:00:00'));
+  const run = () => runDeadlineJobs(h.world);
+  const afterMerger = directoryOf(without(testAgencies, 'city-cgj'));
+
+  it('a complaint routed before the region was recorded goes to the top justice bureau of its regulation', async () => {
+    h.clock.set(cst('2027-06-07T10:00:00')); // Monday
+    const c = await h.submit();
+    await h.deliver();
+    // As the routing stored it until 2026-12-01: the rule and the agency, no region.
+    const { id } = await h.complaint(c.reference);
+    const [routed] = await db.query<{ data: string }>("SELECT data FROM complaint_events WHERE complaint_id = ? AND type = 'routed'", [id]);
+    const { region: _region, ...older } = JSON.parse(routed!.data) as Record<string, unknown>;
+    await db.run("UPDATE complaint_events SET data = ? WHERE complaint_id = ? AND type = 'routed'", [JSON.stringify(older), id]);
+    await withDirectory(h, afterMerger, async () => {
+      h.clock.set(cst('2027-06-15T09:00:00')); // due Mon 14
+      expect(await run()).toMatchObject({ reminders: 0, escalations: 1 });
+      expect(await lateMail(db, c.reference)).toEqual([{ kind: 'escalation-accept-2-city-sfj', recipient: 'sfj@city.example' }]);
+      const mails = await h.deliver();
+      const escalation = mailText(mails.find((m) => m.to[0] === 'sfj@city.example' && header(m.raw, 'subject')?.startsWith('【逾期报告】'))!.raw);
+      expect(escalation).toContain('《河北省行政执法辅助人员管理办法》的施行范围');
     });
   });
 });

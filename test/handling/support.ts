@@ -93,8 +93,9 @@ export async function handlingHarness(db: Db, start = '2026-11-20T02:00:00.000Z'
         actor_agency_id: string | null;
         reason: string | null;
         at: string;
+        data: string | null;
       }>(
-        'SELECT e.type, e.from_status, e.to_status, e.actor_agency_id, e.reason, e.at FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.reference = ? ORDER BY e.seq',
+        'SELECT e.type, e.from_status, e.to_status, e.actor_agency_id, e.reason, e.at, e.data FROM complaint_events e JOIN complaints c ON c.id = e.complaint_id WHERE c.reference = ? ORDER BY e.seq',
         [reference],
       );
     },

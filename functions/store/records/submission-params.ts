@@ -10,7 +10,7 @@ export const EVENT_VALUES = "(?, ?, 1, ?, 'submitted', NULL, 'submitted', NULL, 
 /** Everything one submission stores: the complaint, its `submitted` and `routed` events, evidence, queued mail. */
 export interface Submission {
   complaint: ComplaintRow;
-  routed: { reason: string; data: { rule: string; agencyId: string } };
+  routed: { reason: string; data: { rule: string; agencyId: string; region?: string } };
   evidence: readonly NewEvidence[];
   mails: readonly MailComposedLater[];
   /** The acknowledgement: queued only if its address still has a slot today (ack-quota.ts). */
