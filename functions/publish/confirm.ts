@@ -1,7 +1,7 @@
 import { rosterDiffSchema, diffRosters, rosterCounts } from '../../src/core/roster/diff.ts';
 import type { Auxiliary } from '../../src/core/roster/schema.ts';
 import { deleteDraft, findDraft } from '../store/records/roster-drafts.ts';
-import { listVersions, publishedVersion, publishVersion, type VersionRow } from '../store/records/roster-versions.ts';
+import { listVersions, lockAgencyVersions, publishedVersion, publishVersion, type VersionRow } from '../store/records/roster-versions.ts';
 import type { PublishSession } from './sign-in.ts';
 import { parseRecords } from './upload.ts';
 import type { PublishWorld } from './world.ts';
@@ -16,21 +16,22 @@ function today(now: Date): string {
   return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
+const STALE = '上传之后，本机关的名单已由他人发布了新版本（或撤销恢复了上一版）。这份上传的变化是按旧版本核对的，不能确认。请重新上传，核对新的变化。';
+
 /**
  * Records the session's draft as the agency's new published version. Every person who disappeared without a status
- * must be among `left` (then published as 已离职 from today); otherwise nothing is recorded.
+ * must be among `left` (then published as 已离职 from today); otherwise nothing is recorded. The draft's diff was
+ * made against the version published then (`base_version_id`): once another version is published — by another
+ * session, at the same moment included — it is stale and refused (409). The check is made again inside the writing
+ * transaction, under the agency's lock, so two confirmations can never both pass it.
  */
 export async function confirmDraft(world: PublishWorld, session: PublishSession, draftId: string, left: readonly string[]): Promise<Confirmed> {
   const draft = await findDraft(world.store, draftId, session.tokenHash);
   if (!draft) return { ok: false, status: 410, message: '这份上传已经确认过，或已被新的上传取代。请重新上传名单。' };
   const diff = rosterDiffSchema.parse(JSON.parse(draft.diff));
-  const current = await publishedVersion(world.store, session.agency.id);
-  const currentRecords = current ? parseRecords(current.records) : [];
-  // The draft's diff was made against the version published then; another confirmation since makes it stale.
-  const fresh = diffRosters(currentRecords, parseRecords(draft.records));
-  if (JSON.stringify(fresh) !== JSON.stringify(diff)) {
-    return { ok: false, status: 409, message: '上传之后，本机关的名单已由他人发布了新版本。请重新上传，核对新的变化。' };
-  }
+  const agencyId = session.agency.id;
+  const based = (current: VersionRow | undefined) => draft.base_version_id !== null && (current?.id ?? '') === draft.base_version_id;
+  if (!based(await publishedVersion(world.store, agencyId))) return { ok: false, status: 409, message: STALE };
   const unconfirmed = diff.removed.filter((p) => !left.includes(p.certificateNo));
   if (unconfirmed.length) {
     return {
@@ -40,14 +41,17 @@ export async function confirmDraft(world: PublishWorld, session: PublishSession,
     };
   }
   const gone = new Set(diff.removed.map((p) => p.certificateNo));
-  const leavers: Auxiliary[] = currentRecords
-    .filter((r) => gone.has(r.certificateNo))
-    .map((r) => ({ ...r, status: 'left', statusSince: today(world.clock.now()) }));
-  const records = [...parseRecords(draft.records), ...leavers];
-  const version = await world.store.transaction(async (tx) => {
-    if (!(await deleteDraft(tx, draft.id))) return undefined;
+  const outcome = await world.store.transaction(async (tx): Promise<VersionRow | 'stale' | 'used'> => {
+    await lockAgencyVersions(tx, agencyId);
+    const current = await publishedVersion(tx, agencyId);
+    if (!based(current)) return 'stale';
+    if (!(await deleteDraft(tx, draft.id))) return 'used';
+    const leavers: Auxiliary[] = (current ? parseRecords(current.records) : [])
+      .filter((r) => gone.has(r.certificateNo))
+      .map((r) => ({ ...r, status: 'left', statusSince: today(world.clock.now()) }));
+    const records = [...parseRecords(draft.records), ...leavers];
     return publishVersion(tx, {
-      agencyId: session.agency.id,
+      agencyId,
       publishedAt: world.clock.now().toISOString(),
       mailbox: session.mailbox,
       fileHash: draft.file_hash,
@@ -56,8 +60,9 @@ export async function confirmDraft(world: PublishWorld, session: PublishSession,
       records,
     });
   });
-  if (!version) return { ok: false, status: 410, message: '这份上传已经确认过。' };
-  return { ok: true, version };
+  if (outcome === 'stale') return { ok: false, status: 409, message: STALE };
+  if (outcome === 'used') return { ok: false, status: 410, message: '这份上传已经确认过。' };
+  return { ok: true, version: outcome };
 }
 
 /**
@@ -70,9 +75,20 @@ export function undoWindow(world: Pick<PublishWorld, 'clock' | 'directory'>, cur
   return { until, open: shanghaiDateOf(world.clock.now()) < until, years: retention.years, basis: retention.basis };
 }
 
-/** Undo: publishes the version before the current one again, as a new version (the history keeps both). */
-export async function republishPrevious(world: PublishWorld, session: PublishSession): Promise<Confirmed> {
-  const [current, previous] = await listVersions(world.store, session.agency.id);
+/**
+ * Undo: publishes the version before the current one again, as a new version (the history keeps both). `expectedSeq`
+ * is the current version the clerk saw (the undo form carries it): when another version has been published since —
+ * an undo pressed twice included, which would otherwise undo the undo — nothing happens (409).
+ */
+export async function republishPrevious(world: PublishWorld, session: PublishSession, expectedSeq: number): Promise<Confirmed> {
+  const agencyId = session.agency.id;
+  const [current, previous] = await listVersions(world.store, agencyId);
+  const changed = (seq: number | undefined): Confirmed => ({
+    ok: false,
+    status: 409,
+    message: `撤销没有执行：您看到的是第 ${expectedSeq} 版，本机关当前公示的已是${seq ? `第 ${seq} 版` : '其他版本'}（撤销可能已经执行过，或有人发布了新版本）。请刷新工作台，核对后再操作。`,
+  });
+  if (current?.status === 'published' && current.seq !== expectedSeq) return changed(current.seq);
   if (current?.status !== 'published' || !previous) return { ok: false, status: 404, message: '没有可以恢复的上一个版本。' };
   const window = undoWindow(world, current);
   if (!window.open) {
@@ -84,14 +100,20 @@ export async function republishPrevious(world: PublishWorld, session: PublishSes
   }
   const before = parseRecords(current.records);
   const records = parseRecords(previous.records);
-  const version = await publishVersion(world.store, {
-    agencyId: session.agency.id,
-    publishedAt: world.clock.now().toISOString(),
-    mailbox: session.mailbox,
-    fileHash: previous.file_hash,
-    counts: rosterCounts(records),
-    diff: { ...diffRosters(before, records), restoredSeq: previous.seq },
-    records,
+  const outcome = await world.store.transaction(async (tx): Promise<VersionRow | { stale: number | undefined }> => {
+    await lockAgencyVersions(tx, agencyId);
+    const now = await publishedVersion(tx, agencyId);
+    if (now?.id !== current.id) return { stale: now?.seq };
+    return publishVersion(tx, {
+      agencyId,
+      publishedAt: world.clock.now().toISOString(),
+      mailbox: session.mailbox,
+      fileHash: previous.file_hash,
+      counts: rosterCounts(records),
+      diff: { ...diffRosters(before, records), restoredSeq: previous.seq },
+      records,
+    });
   });
-  return { ok: true, version };
+  if ('stale' in outcome) return changed(outcome.stale);
+  return { ok: true, version: outcome };
 }

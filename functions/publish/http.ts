@@ -215,7 +215,10 @@ export function publishFunctions(world: PublishWorld, republisher?: Republisher)
       const undo = pathname.endsWith('/undo');
       const draftId = form.get('draft') ?? '';
       if (!undo && !/^[0-9a-f-]{36}$/.test(draftId)) return html(400, problemHtml(400, '缺少要确认的上传（字段 draft）。请重新上传名单。'));
-      const done = undo ? await republishPrevious(world, session) : await confirmDraft(world, session, draftId, form.getAll('left'));
+      // The undo form carries the version it was shown with: pressed twice, the second press is refused, not an undo of the undo.
+      const seen = form.get('seq') ?? '';
+      if (undo && !/^[1-9][0-9]{0,8}$/.test(seen)) return html(400, problemHtml(400, '缺少要撤销的当前版本（字段 seq）。请刷新工作台后再操作。'));
+      const done = undo ? await republishPrevious(world, session, Number(seen)) : await confirmDraft(world, session, draftId, form.getAll('left'));
       if (!done.ok) {
         const draft = !undo && done.status === 422 ? await findDraft(world.store, draftId, session.tokenHash) : undefined;
         if (draft) {
@@ -224,7 +227,7 @@ export function publishFunctions(world: PublishWorld, republisher?: Republisher)
             422,
             uploadResultHtml(
               session.agency,
-              { ok: true, fileName: '上传的名单', report: [], draftId, diff, total: parseRecords(draft.records).length },
+              { ok: true, fileName: '上传的名单', report: [], draftId, diff, total: parseRecords(draft.records).length - (diff.carried ?? 0) },
               done.message,
             ),
           );

@@ -25,9 +25,10 @@ const changes = (entry: LogEntry): string =>
     ['确认离职', entry.left],
     ['姓名更正', entry.renamed],
     ['证件编号变化', entry.numberChanged],
+    ['移除', entry.removed],
   ]
     .filter(([, n]) => n)
-    .map(([word, n]) => `${word} ${n}`)
+    .map(([word, n]) => `${word} ${n} 人`)
     .join('，') || '无变化';
 
 /** The log of the agencies a bureau oversees, newest first; each agency's current roster date above it. */

@@ -31,6 +31,8 @@ const diffCountsSchema = z.looseObject({
   renamed: people,
   numberChanged: people,
   left: people,
+  /** Gone without being confirmed as left: an undo to a version without them. */
+  removed: people,
   restoredSeq: z.number().int().optional(),
 });
 const countsSchema = z.looseObject({ total: z.number().int().nonnegative().optional() });
@@ -47,6 +49,8 @@ export interface LogEntry {
   left: number;
   renamed: number;
   numberChanged: number;
+  /** People the version no longer lists, not as left (an undo that goes back to a version without them). */
+  removed: number;
   /** Set when the version was an undo: the version it published again. */
   restoredSeq: number | undefined;
 }
@@ -70,6 +74,7 @@ export async function publicationLogOf(world: PublishWorld, bureau: Agency): Pro
       left: d?.left.length ?? 0,
       renamed: d?.renamed.length ?? 0,
       numberChanged: d?.numberChanged.length ?? 0,
+      removed: d?.removed.length ?? 0,
       restoredSeq: d?.restoredSeq,
     };
   });

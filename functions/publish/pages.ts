@@ -81,13 +81,20 @@ export interface UndoWindow {
   until: string;
 }
 
+/** Which versions a failed build took back: one, or several when later ones were confirmed while it ran. */
+function failedWhat(state: PublicationState): string {
+  const seqs = state.withdrawn?.length ? state.withdrawn : [state.seq];
+  if (seqs.length === 1) return `第 ${seqs[0]} 版没有发布，已撤回：`;
+  return `第 ${seqs.join('、')} 版都没有发布，已撤回（第 ${seqs.slice(1).join('、')} 版是在第 ${seqs[0]} 版的基础上确认的，随之撤回）：`;
+}
+
 function publicationHtml(versions: readonly VersionRow[], state: PublicationState | undefined, window: UndoWindow | undefined): string {
   const [current, previous] = versions;
   const stateLine =
     state?.state === 'building'
       ? `<p class="building" role="status" data-state="building">第 ${state.seq} 版已记录，网站正在重新生成；完成前公众看到的仍是上一版。请稍后刷新本页。</p>`
       : state?.state === 'failed'
-        ? `<div class="error" role="alert" data-state="failed"><p>第 ${state.seq} 版没有发布：网站生成失败，网站和版本记录都保持原样。原因：</p><pre>${escapeHtml(state.message ?? '')}</pre><p>请按提示处理，或把以上内容转给运维人员。</p></div>`
+        ? `<div class="error" role="alert" data-state="failed"><p>${failedWhat(state)}网站生成失败，网站和已公示的版本都保持原样。原因：</p><pre>${escapeHtml(state.message ?? '')}</pre><p>请按提示处理，或把以上内容转给运维人员。</p></div>`
         : state?.state === 'requested'
           ? `<p class="building" role="status" data-state="requested">第 ${state.seq} 版已记录，已通知网站托管平台重新生成网站；通常几分钟后在网站上公示，完成前公众看到的仍是上一版。</p>`
           : state?.state === 'live'
@@ -99,7 +106,7 @@ function publicationHtml(versions: readonly VersionRow[], state: PublicationStat
     ? ''
     : window && !window.open
       ? `<p class="muted" data-undo="closed">第 ${previous.seq} 版已超过可以撤销恢复的期限（${formatDate(window.until)} 届满），不能再恢复。</p>`
-      : `<form method="post" action="/publish/workspace/undo"><button type="submit" class="btn btn-plain">撤销：重新发布第 ${previous.seq} 版（${escapeHtml(shanghaiTime(previous.published_at))}）</button>${window ? `<p class="muted">可撤销至 ${formatDate(window.until)}（离职人员姓名的保存期限）。</p>` : ''}</form>`;
+      : `<form method="post" action="/publish/workspace/undo"><input type="hidden" name="seq" value="${current.seq}"><button type="submit" class="btn btn-plain">撤销：重新发布第 ${previous.seq} 版（${escapeHtml(shanghaiTime(previous.published_at))}）</button>${window ? `<p class="muted">可撤销至 ${formatDate(window.until)}（离职人员姓名的保存期限）。</p>` : ''}</form>`;
   return `<h2>已公示的名单</h2>${stateLine}<p data-version="${current.seq}">当前第 ${current.seq} 版，${escapeHtml(shanghaiTime(current.published_at))} 由 ${escapeHtml(current.mailbox)} 发布，共 ${counts.total ?? 0} 人。</p>${undo}`;
 }
 
@@ -157,7 +164,11 @@ ${d.removed.map((p, i) => `<label class="left"><input type="checkbox" name="left
   return page(
     `核对变化：${agency.name}`,
     `<h1>核对变化</h1>${error ? `<p class="error" role="alert">${e(error)}</p>` : ''}<p role="status">「${e(result.fileName)}」检查通过，共 ${result.total} 人。以下是与当前已公示名单相比的变化（未变化 ${d.unchanged} 人）。</p>
-${changes || (d.removed.length ? '' : '<p>与已公示的名单相同，没有变化。</p>')}
+${changes || (d.removed.length ? '' : '<p>与已公示的名单相同，没有变化。</p>')}${
+  d.carried
+    ? `<p data-carried="${d.carried}">已公示为离职、证件收回或注销的 ${d.carried} 人不在新名单中：照旧公示，状态和状态日期不变，无需再次确认（已计入未变化人数）。</p>`
+    : ''
+}
 <form method="post" action="/publish/workspace/confirm"><input type="hidden" name="draft" value="${e(result.draftId)}">${removed}
 <button type="submit" class="btn">确认发布</button></form>${report}`,
   );

@@ -1,11 +1,14 @@
 import type { Db } from '../store/db.ts';
-import { withdrawVersion, type VersionRow } from '../store/records/roster-versions.ts';
+import { withdrawVersions, type VersionRow } from '../store/records/roster-versions.ts';
 
 /**
  * Republishing the site after a version is confirmed. The one-server deployment rebuilds in the background into a
  * fresh folder and swaps it in (scripts/build/atomic.ts), then reloads the functions' directory; a serverless
  * deployment calls its build hook. Builds run one at a time; versions confirmed while one runs go into the next.
- * A build that fails takes its versions back (withdrawVersion), so the store again matches the site being served.
+ * A build that fails takes its versions back (withdrawVersions), so the store again matches the site being served:
+ * for each agency in it, its versions of the failed build and every one recorded after them (each was confirmed
+ * against a failed one; they are still waiting for a build) are deleted, and the version that was live before is
+ * the published one again.
  */
 
 /**
@@ -20,6 +23,8 @@ export interface PublicationState {
   state: 'building' | 'requested' | 'live' | 'failed';
   /** Why a build failed, in the build's own words (its last lines). */
   message?: string;
+  /** A failed build: every version of the agency that was taken back, oldest first (`seq` is the newest of them). */
+  withdrawn?: number[];
 }
 
 export interface Republisher {
@@ -45,6 +50,8 @@ export function makeRepublisher(options: {
   const states = new Map<string, PublicationState>();
   let pending: VersionRow[] = [];
   let running: Promise<void> | undefined;
+  /** Versions a failed build took back: one whose confirmation is answered only afterwards is not built. */
+  const withdrawnIds = new Set<string>();
 
   const round = async () => {
     while (pending.length) {
@@ -63,9 +70,22 @@ export function makeRepublisher(options: {
         options.log?.(`[publish] site ${result.pending ? 'rebuild requested' : 'rebuilt'} for ${batch.map((v) => `${v.agency_id}#${v.seq}`).join(', ')}`);
         continue;
       }
-      for (const v of [...batch].reverse()) await withdrawVersion(options.store, v);
-      for (const v of batch) states.set(v.agency_id, { seq: v.seq, state: 'failed', message: result.message });
-      options.log?.(`[publish] site rebuild failed; withdrew ${batch.map((v) => `${v.agency_id}#${v.seq}`).join(', ')}`);
+      // Versions of these agencies recorded after the failed ones were diffed against them: they go too, waiting or not.
+      const done: string[] = [];
+      for (const agencyId of [...new Set(batch.map((v) => v.agency_id))]) {
+        const ids = batch.filter((v) => v.agency_id === agencyId && v.id).map((v) => v.id);
+        const { removed, restored } = await withdrawVersions(options.store, agencyId, ids);
+        for (const r of removed) withdrawnIds.add(r.id);
+        const seqs = removed.map((r) => r.seq);
+        const newest = Math.max(...batch.filter((v) => v.agency_id === agencyId).map((v) => v.seq), ...seqs);
+        states.set(agencyId, { seq: newest, state: 'failed', message: result.message, withdrawn: seqs });
+        if (removed.length) done.push(`withdrew ${seqs.map((seq) => `${agencyId}#${seq}`).join(', ')}`);
+        if (restored !== undefined) done.push(`${agencyId}#${restored} published again`);
+      }
+      pending = pending.filter((v) => !withdrawnIds.has(v.id));
+      options.log?.(
+        `[publish] site rebuild failed for ${batch.map((v) => `${v.agency_id}#${v.seq}`).join(', ')}${done.length ? `; ${done.join('; ')}` : '; nothing to withdraw'}`,
+      );
     }
   };
 
@@ -74,6 +94,12 @@ export function makeRepublisher(options: {
   };
   return {
     async request(version) {
+      if (withdrawnIds.has(version.id)) {
+        const known = states.get(version.agency_id);
+        return known?.state === 'failed'
+          ? known
+          : { seq: version.seq, state: 'failed', message: '这一版是在生成失败的版本之后确认的，已随之撤回。请重新上传名单。', withdrawn: [version.seq] };
+      }
       pending.push(version);
       const building: PublicationState = { seq: version.seq, state: 'building' };
       states.set(version.agency_id, building);

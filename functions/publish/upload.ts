@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { checkRegistry } from '../../src/import/registry/load.ts';
 import { importRosters, type RosterProblem } from '../../src/import/roster/index.ts';
 import { describeFile } from '../../src/import/roster/report.ts';
-import { diffRosters, rosterCounts, type RosterDiff } from '../../src/core/roster/diff.ts';
+import { diffRosters, rosterCounts, withEndedCarriedOver, type RosterDiff } from '../../src/core/roster/diff.ts';
 import { auxiliarySchema, type Auxiliary } from '../../src/core/roster/schema.ts';
 import { z } from 'zod';
 import { saveDraft } from '../store/records/roster-drafts.ts';
@@ -34,8 +34,10 @@ function displayName(name: string): string {
 
 /**
  * Checks an uploaded export for the signed-in agency. Nothing is stored when it has a problem; when it has none,
- * its hash and records are kept as the session's draft, with the diff against the agency's published version.
- * The file's bytes are never stored.
+ * its hash and records are kept as the session's draft, with the diff against the agency's published version (and
+ * which version that was). People the published version shows as left, revoked or cancelled and the export no
+ * longer lists are carried over unchanged, status date included: they are not asked about again. The file's
+ * bytes are never stored.
  */
 export async function checkUpload(world: PublishWorld, session: PublishSession, upload: { name: string; bytes: Uint8Array }): Promise<UploadResult> {
   const fileName = displayName(upload.name);
@@ -74,15 +76,19 @@ export async function checkUpload(world: PublishWorld, session: PublishSession, 
   }
   if (problems.length) return { ok: false, fileName, report, problems };
   const current = await publishedVersion(world.store, own);
-  const diff = diffRosters(current ? parseRecords(current.records) : [], result.auxiliaries);
+  const before = current ? parseRecords(current.records) : [];
+  // People already published as left, revoked or cancelled whom the export no longer lists stay as they were.
+  const { records, carried } = withEndedCarriedOver(before, result.auxiliaries);
+  const diff: RosterDiff = { ...diffRosters(before, records), ...(carried ? { carried } : {}) };
   const draftId = await saveDraft(world.store, {
     sessionHash: session.tokenHash,
     agencyId: own,
     createdAt: world.clock.now().toISOString(),
     fileHash: createHash('sha256').update(upload.bytes).digest('hex'),
-    counts: rosterCounts(result.auxiliaries),
+    counts: rosterCounts(records),
     diff,
-    records: result.auxiliaries,
+    records,
+    baseVersionId: current?.id,
   });
   return { ok: true, fileName, report, draftId, diff, total: result.auxiliaries.length };
 }

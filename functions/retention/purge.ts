@@ -1,5 +1,7 @@
 import { unlink } from 'node:fs/promises';
 import { purgeComplaintRows } from '../store/records/purge.ts';
+import { deleteAckSlotsBefore } from '../store/records/ack-quota.ts';
+import { localDay } from '../complaints/ack-quota.ts';
 import { join } from 'node:path';
 import { DEFAULT_POLICY, type Policy } from '../../src/core/policy/schema.ts';
 import type { Db } from '../store/db.ts';
@@ -11,6 +13,8 @@ import type { Clock } from '../outbox/worker.ts';
  * wrote, the evidence, the named auxiliary, every stored mail body and recipient address of the complainant, the
  * reasons and results written by agencies, delivery errors, and the `.eml` files of its mails. What the
  * statistics read stays: agency, category, regulation, kind, status, dates and deadlines, and the dated events.
+ * The same run deletes the acknowledgement quota's rows of past days (an HMAC of a complainant's address with the
+ * day they filed): only the current day's count matters.
  */
 export interface PurgeResult {
   complaints: number;
@@ -50,7 +54,7 @@ function reducedTarget(target: string): string {
 }
 
 export async function purgeClosedComplaints(
-  world: { store: Db; clock: Clock; policy?: Policy; log?: (line: string) => void },
+  world: { store: Db; clock: Clock; policy?: Policy; calendar?: { offsetMinutes: number }; log?: (line: string) => void },
   options: { outboxDir?: string } = {},
 ): Promise<PurgeResult> {
   const now = world.clock.now();
@@ -83,5 +87,9 @@ export async function purgeClosedComplaints(
   }
   if (result.complaints)
     world.log?.(`[retention] purged ${result.complaints} complaint(s) closed before ${cutoff.slice(0, 10)}, ${result.emlFiles} .eml file(s)`);
+  // The acknowledgement quota needs only today's rows (the day as the slots are keyed: Beijing unless the calendar says otherwise).
+  const today = localDay(now, world.calendar?.offsetMinutes);
+  const slots = await deleteAckSlotsBefore(world.store, today);
+  if (slots) world.log?.(`[retention] deleted ${slots} acknowledgement quota row(s) of days before ${today}`);
   return result;
 }

@@ -8,14 +8,15 @@ import { statusStarts } from '../../src/import/roster/status-history.ts';
 import type { Clock } from '../outbox/worker.ts';
 import { parseRecords } from '../publish/upload.ts';
 import type { Db } from '../store/db.ts';
-import { allDrafts, replaceDraftNames } from '../store/records/roster-drafts.ts';
+import { allDrafts, deleteAbandonedDrafts, replaceDraftNames } from '../store/records/roster-drafts.ts';
 import { agenciesWithVersions, listVersions, replaceVersionNames } from '../store/records/roster-versions.ts';
 
 /**
  * The retention period for leavers (policy.yaml `retention.leaversYears`) applied to the publishing workspace's
  * store: once a person's certificate has ended (left, revoked, cancelled) for that many years, their name is
  * removed from every stored version of the agency — also from versions in which they were still at work — and
- * from the diffs, and from waiting drafts. The number stays, so it still verifies as no longer valid.
+ * from the diffs, and from waiting drafts. The number stays, so it still verifies as no longer valid. Drafts whose
+ * session has ended or expired are deleted outright: no one can confirm them any more.
  *
  * A person's state is their last one in the agency's history; its date is the roster's own status date, else the
  * date the status began in the versions (status-history.ts), else the version's publication date.
@@ -65,6 +66,9 @@ export async function purgeLeaverNames(world: { store: Db; clock: Clock; policy?
   const { years } = leaversRetention(world.policy);
   const today = shanghaiDateOf(world.clock.now());
   const past = (status: Auxiliary['status'], since: string) => ENDED_STATUSES.has(status) && addYears(since, years) <= today;
+  // Drafts no session can confirm any more (signed out, expired) hold names for nothing: deleted first.
+  const abandoned = await deleteAbandonedDrafts(world.store, world.clock.now().toISOString());
+  if (abandoned) world.log?.(`[retention] deleted ${abandoned} roster draft(s) of ended or expired sessions`);
   const result: NamePurgeResult = { versions: 0, drafts: 0 };
   const goneByAgency = new Map<string, Set<string>>();
   for (const agencyId of await agenciesWithVersions(world.store)) {

@@ -220,6 +220,14 @@ CREATE INDEX evidence_drafts_expires ON evidence_drafts (expires_at);`,
     sql: `ALTER TABLE evidence ALTER COLUMN data SET STORAGE EXTERNAL;
 ALTER TABLE evidence_drafts ALTER COLUMN data SET STORAGE EXTERNAL;`,
   },
+  {
+    version: 11,
+    name: 'roster_drafts: the published version a draft was compared with',
+    // functions/publish/confirm.ts: a draft is confirmed only while that version is still the agency's published
+    // one, checked inside the confirming transaction. '' = the agency had no published version; NULL = a draft
+    // from before this migration, which is refused (the clerk uploads again).
+    sql: 'ALTER TABLE roster_drafts ADD COLUMN base_version_id TEXT;',
+  },
 ];
 
 /** Applies every migration not yet applied, each in its own transaction; safe to run from several processes. */

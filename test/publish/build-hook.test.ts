@@ -82,7 +82,7 @@ describeEachStore('the build hook', (kind) => {
       expect(up.status).toBe(200);
       return call('/publish/workspace/confirm', new URLSearchParams([['draft', draftOf(up.text)], ...left.map((no) => ['left', no])]));
     };
-    return { publish, undo: () => call('/publish/workspace/undo', new URLSearchParams()), reloaded };
+    return { publish, undo: (seq: number) => call('/publish/workspace/undo', new URLSearchParams({ seq: String(seq) })), reloaded };
   }
 
   it('confirm POSTs the hook once; a 2xx records the version as requested, not live', async () => {
@@ -119,7 +119,7 @@ describeEachStore('the build hook', (kind) => {
     hook.status = 201;
     expect((await publish([['李四', '', 'SL-SC-0002', '协管员', '暂停']])).status).toBe(200);
     hook.status = 503;
-    const undone = await undo();
+    const undone = await undo(2);
     expect(undone.status).toBe(502);
     expect(undone.text).toContain('调用构建钩子失败（HTTP 503）');
     expect((await listVersions(db, 'city-scjg')).map((v) => [v.seq, v.status])).toEqual([

@@ -95,7 +95,7 @@ describeEachStore('confirm and undo', (kind) => {
     expect((await call('POST', '/publish/workspace/confirm', new URLSearchParams({ draft: draftOf(second.text) }))).status).toBe(410);
 
     // Undo: version 1's records published again as version 3.
-    const undone = await call('POST', '/publish/workspace/undo', new URLSearchParams());
+    const undone = await call('POST', '/publish/workspace/undo', new URLSearchParams({ seq: '2' }));
     expect(undone.status).toBe(303);
     await republisher.idle();
     const versions = await listVersions(db, 'city-cgj');

@@ -95,6 +95,8 @@ describeEachStore("the oversight bureau's publication log", (kind) => {
     expect(second).toContain('新增 1');
     expect(second).toContain('状态变化 1');
     expect(rows.find((r) => r.seq === 3)!.row).toContain('重新发布第 1 版');
+    // The undo took 孙丙 (CG-3) off again: a removal, counted like the other changes.
+    expect(rows.find((r) => r.seq === 3)!.row).toContain('移除 1 人');
     expect(rows.find((r) => r.seq === 3)!.row).toContain('当前公示');
     // Each agency's roster date, and whether it is past the freshness period.
     const dates = Object.fromEntries([...log.text.matchAll(/<tr data-agency-date="([^"]+)">(.*?)<\/tr>/g)].map((m) => [m[1], m[2]!]));
@@ -139,6 +141,37 @@ describeEachStore("the oversight bureau's publication log", (kind) => {
     const notBureau = await client(world, '192.0.2.96').post('/publish/oversight/sign-in', { bureau: 'city-cgj' });
     expect(notBureau.status).toBe(422);
     expect(notBureau.text).toContain('不是名录中任何机关的监督机关');
+  });
+});
+
+describeEachStore("the oversight bureau's publication log counts removals", (kind) => {
+  let db: Db;
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  beforeAll(async () => {
+    db = await freshDb(kind);
+    smtp = await startSmtp();
+  });
+  afterAll(async () => {
+    await smtp?.stop();
+    await db?.close();
+  });
+
+  it('an undo that only takes people off says how many, not 无变化', async () => {
+    const v1 = [aux('city-scjg', 'SC-1', '吴甲')];
+    const v2 = [...v1, aux('city-scjg', 'SC-2', '郑乙'), aux('city-scjg', 'SC-3', '王丙')];
+    await publish(db, 'city-scjg', 'scjg@city.example', [], v1, '2026-11-02T01:00:00.000Z');
+    await publish(db, 'city-scjg', 'scjg@city.example', v1, v2, '2026-11-03T01:00:00.000Z');
+    await publish(db, 'city-scjg', 'scjg@city.example', v2, v1, '2026-11-04T01:00:00.000Z', { restoredSeq: 1 });
+    const world = await publishWorld(db);
+    const bureau = client(world, '192.0.2.97');
+    await bureau.post('/publish/oversight/sign-in', { bureau: 'city-sfj' });
+    await bureau.post(await mailedLink(db, world, smtp, 'sfj@city.example'));
+    const log = (await bureau.get('/publish/oversight/log/')).text;
+    const row = /<tr data-agency="city-scjg" data-seq="3">(.*?)<\/tr>/.exec(log)![1]!;
+    expect(row).toContain('移除 2 人');
+    expect(row).not.toContain('无变化');
+    expect(/<tr data-agency="city-scjg" data-seq="2">(.*?)<\/tr>/.exec(log)![1]).toContain('新增 2 人');
+    for (const name of ['郑乙', '王丙']) expect(log).not.toContain(name);
   });
 });
 

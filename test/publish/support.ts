@@ -101,3 +101,62 @@ export async function signedIn(
 export function csv(rows: string[][]): string {
   return `${rows.map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n')}\r\n`;
 }
+
+/** The header of the tests' small CSV exports (单位 empty: the signed-in agency). */
+export const EXPORT_HEADER = ['姓名', '单位', '证件编号', '岗位', '状态'];
+
+/** The draft a diff page offers to confirm. */
+export const draftOf = (html: string) => /name="draft" value="([0-9a-f-]{36})"/.exec(html)?.[1] ?? '';
+
+/**
+ * A clerk of `agencyId` signed in through `handler` — a workspace made with a republisher, which `client` has not —
+ * with the calls the publishing tests make: upload rows, confirm a draft (ticking `left`), undo as the page's form does.
+ */
+export async function workspaceClerk(
+  db: Db,
+  world: PublishWorld,
+  smtp: Awaited<ReturnType<typeof startSmtp>>,
+  handler: ReturnType<typeof publishFunctions>,
+  agencyId: string,
+  mailbox: string,
+  clientAddress = '192.0.2.60',
+) {
+  const jar = new Map<string, string>();
+  const call = async (method: string, path: string, body?: URLSearchParams | FormData) => {
+    const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+    const response = await handler(
+      new Request(`${world.settings.siteUrl}${path}`, {
+        method,
+        headers: { ...(body instanceof URLSearchParams ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...(cookie ? { cookie } : {}) },
+        ...(body ? { body: body instanceof URLSearchParams ? body.toString() : body } : {}),
+      }),
+      { clientAddress },
+    );
+    if (!response) throw new Error(`no function answered ${method} ${path}`);
+    const set = response.headers.get('set-cookie');
+    if (set) {
+      const [pair] = set.split(';');
+      const [name, value] = [pair!.slice(0, pair!.indexOf('=')), pair!.slice(pair!.indexOf('=') + 1)];
+      if (value) jar.set(name, value);
+      else jar.delete(name);
+    }
+    return { status: response.status, text: await response.text() };
+  };
+  await call('POST', '/publish/sign-in', new URLSearchParams({ agency: agencyId }));
+  const signed = await call('POST', await mailedLink(db, world, smtp, mailbox));
+  if (signed.status !== 303) throw new Error(`sign-in refused: ${signed.status}`);
+  return {
+    jar,
+    call,
+    upload: (rows: string[][]) => {
+      const form = new FormData();
+      form.append('roster', new File([csv([EXPORT_HEADER, ...rows])], 'export-2026-11-20.csv'));
+      return call('POST', '/publish/workspace/upload', form);
+    },
+    confirm: (draft: string, left: string[] = []) =>
+      call('POST', '/publish/workspace/confirm', new URLSearchParams([['draft', draft], ...left.map((no) => ['left', no])])),
+    undo: (seq: number) => call('POST', '/publish/workspace/undo', new URLSearchParams({ seq: String(seq) })),
+    workspace: () => call('GET', '/publish/workspace/'),
+    signOut: () => call('POST', '/publish/sign-out', new URLSearchParams()),
+  };
+}

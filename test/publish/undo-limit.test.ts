@@ -65,7 +65,7 @@ describeEachStore('undo only within the retention period', (kind) => {
     expect(page).not.toContain('/publish/workspace/undo');
     expect(page).toContain('data-undo="closed"');
     expect(page).toContain(formatDate('2026-01-01'));
-    const refused = await republishPrevious(world, session(world));
+    const refused = await republishPrevious(world, session(world), 2);
     expect(refused).toMatchObject({ ok: false, status: 410 });
     expect(refused.ok ? '' : refused.message).toMatch(/第 1 版已于 .* 被取代.*1 年.*本平台设定的保存期限.*2026年1月1日 届满，不能再恢复/);
     expect((await listVersions(db, AGENCY)).map((v) => v.seq)).toEqual([2, 1]);
@@ -77,7 +77,7 @@ describeEachStore('undo only within the retention period', (kind) => {
     const page = (await clerk.get('/publish/workspace/')).text;
     expect(page).toContain('action="/publish/workspace/undo"');
     expect(page).toContain(`可撤销至 ${formatDate('2028-01-01')}`);
-    const done = await republishPrevious(world, session(world));
+    const done = await republishPrevious(world, session(world), 2);
     expect(done.ok).toBe(true);
     const [newest] = await listVersions(db, AGENCY);
     expect(newest!.seq).toBe(3);

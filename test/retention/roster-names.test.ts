@@ -3,6 +3,7 @@ import type { Db } from '../../functions/store/index.ts';
 import { purgeLeaverNames } from '../../functions/retention/roster-names.ts';
 import { listVersions, publishedVersion, publishVersion } from '../../functions/store/records/roster-versions.ts';
 import { saveDraft } from '../../functions/store/records/roster-drafts.ts';
+import { insertSession } from '../../functions/store/records/publish-sessions.ts';
 import { diffRosters, rosterCounts } from '../../src/core/roster/diff.ts';
 import { NAME_WITHHELD } from '../../src/core/labels.ts';
 import { DEFAULT_POLICY, type Policy } from '../../src/core/policy/schema.ts';
@@ -74,6 +75,14 @@ describeEachStore("leavers' names leave the stored versions after the retention 
       p('D', NAMES.d, 'revoked', '2025-06-01'),
       p('F', NAMES.f, 'left', '2024-06-01'),
     ];
+    // The draft of a session still signed in (the purge deletes those of ended or expired sessions).
+    await insertSession(db, {
+      tokenHash: 's',
+      agencyId: AGENCY,
+      mailbox: 'roster@cgj.city.example',
+      createdAt: '2026-11-23T01:00:00.000Z',
+      expiresAt: '2026-11-23T09:00:00.000Z',
+    });
     await saveDraft(db, {
       sessionHash: 's',
       agencyId: AGENCY,
@@ -82,6 +91,7 @@ describeEachStore("leavers' names leave the stored versions after the retention 
       counts: rosterCounts(draft),
       diff: diffRosters([], draft),
       records: draft,
+      baseVersionId: undefined,
     });
   });
   afterAll(async () => {

@@ -1,3 +1,5 @@
+import type { Db } from '../db.ts';
+
 /**
  * `ack_quota`: one row per acknowledgement queued, keyed by (address HMAC, local day, slot 1…limit). A slot is taken
  * in the submission's own transaction or statement; two submissions at the same moment cannot both take the last
@@ -29,4 +31,13 @@ export interface AckSlot {
 
 export function ackSlotParams(slot: AckSlot): unknown[] {
   return [slot.addressHash, slot.day, slot.addressHash, slot.day, slot.limit];
+}
+
+/**
+ * The retention purge: rows of days before `today` (the local day, as the slots are keyed). Only the current day's
+ * rows count towards the quota; older ones would keep an HMAC of each complainant's address with the day they
+ * filed, for nothing. Returns how many were deleted.
+ */
+export async function deleteAckSlotsBefore(db: Db, today: string): Promise<number> {
+  return db.run('DELETE FROM ack_quota WHERE day < ?', [today]);
 }

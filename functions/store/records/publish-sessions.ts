@@ -1,4 +1,5 @@
 import type { Db } from '../db.ts';
+import { deleteSessionDrafts } from './roster-drafts.ts';
 
 /**
  * `publish_sessions`: a signed-in clerk (role `clerk`) or oversight bureau (role `oversight`), by the hash of the
@@ -45,6 +46,10 @@ export async function findLiveSession(db: Db, tokenHash: string, now: string): P
   return rows[0];
 }
 
+/** Signing out: the session ends, and the draft it uploaded and did not confirm is deleted with it (it holds names). */
 export async function endSession(db: Db, tokenHash: string, at: string): Promise<void> {
-  await db.run('UPDATE publish_sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL', [at, tokenHash]);
+  await db.transaction(async (tx) => {
+    await tx.run('UPDATE publish_sessions SET ended_at = ? WHERE token_hash = ? AND ended_at IS NULL', [at, tokenHash]);
+    await deleteSessionDrafts(tx, tokenHash);
+  });
 }

@@ -37,9 +37,19 @@ export interface VersionRow {
 
 const COLUMNS = 'id, agency_id, seq, published_at, mailbox, file_hash, counts, diff, records, status';
 
+/**
+ * Serializes, until the end of the transaction `tx`, every change of one agency's versions (publish, confirm,
+ * undo, withdraw), so a check of "which version is published" inside it still holds at commit. SQLite runs one
+ * write transaction at a time already; PostgreSQL takes a transaction-level advisory lock per agency.
+ */
+export async function lockAgencyVersions(tx: Db, agencyId: string): Promise<void> {
+  if (tx.dialect === 'postgres') await tx.query('SELECT pg_advisory_xact_lock(4242002, hashtext(?))', [agencyId]);
+}
+
 /** Records a version as the agency's published one and supersedes the one before, in one transaction. */
 export function publishVersion(db: Db, version: NewVersion): Promise<VersionRow> {
   return db.transaction(async (tx) => {
+    await lockAgencyVersions(tx, version.agencyId);
     const [last] = await tx.query<{ seq: number | string | null }>('SELECT MAX(seq) AS seq FROM roster_versions WHERE agency_id = ?', [version.agencyId]);
     const seq = Number(last?.seq ?? 0) + 1;
     await tx.run("UPDATE roster_versions SET status = 'superseded' WHERE agency_id = ? AND status = 'published'", [version.agencyId]);
@@ -101,6 +111,7 @@ export async function listVersions(db: Db, agencyId: string): Promise<VersionRow
  */
 export function withdrawVersion(db: Db, version: Pick<VersionRow, 'id' | 'agency_id' | 'seq'>): Promise<boolean> {
   return db.transaction(async (tx) => {
+    await lockAgencyVersions(tx, version.agency_id);
     const removed = await tx.run(
       "DELETE FROM roster_versions WHERE id = ? AND status = 'published' AND seq = (SELECT MAX(seq) FROM roster_versions WHERE agency_id = ?)",
       [version.id, version.agency_id],
@@ -111,6 +122,44 @@ export function withdrawVersion(db: Db, version: Pick<VersionRow, 'id' | 'agency
       version.agency_id,
     ]);
     return true;
+  });
+}
+
+/**
+ * Takes back an agency's versions whose site could not be built (`ids`: the failed build's): deleted, and with them
+ * every version of the agency recorded after the first of them — each was confirmed against the one before it, so
+ * against a failed one (a draft is confirmed only while the version it was diffed against is the published one).
+ * The newest version before them, the one that was live, is published again (none for a first version). Says what
+ * was done: the versions removed, oldest first (none when the ids are no longer stored), and the seq published again.
+ */
+export function withdrawVersions(
+  db: Db,
+  agencyId: string,
+  ids: readonly string[],
+): Promise<{ removed: { id: string; seq: number }[]; restored: number | undefined }> {
+  return db.transaction(async (tx) => {
+    await lockAgencyVersions(tx, agencyId);
+    if (!ids.length) return { removed: [], restored: undefined };
+    const [first] = await tx.query<{ seq: number | string | null }>(
+      `SELECT MIN(seq) AS seq FROM roster_versions WHERE agency_id = ? AND id IN (${ids.map(() => '?').join(', ')})`,
+      [agencyId, ...ids],
+    );
+    if (first?.seq === null || first?.seq === undefined) return { removed: [], restored: undefined };
+    const from = Number(first.seq);
+    const gone = await tx.query<{ id: string; seq: number | string }>('SELECT id, seq FROM roster_versions WHERE agency_id = ? AND seq >= ? ORDER BY seq', [
+      agencyId,
+      from,
+    ]);
+    await tx.run('DELETE FROM roster_versions WHERE agency_id = ? AND seq >= ?', [agencyId, from]);
+    const removed = gone.map((r) => ({ id: r.id, seq: Number(r.seq) }));
+    const [published] = await tx.query("SELECT id FROM roster_versions WHERE agency_id = ? AND status = 'published'", [agencyId]);
+    if (published) return { removed, restored: undefined };
+    const [before] = await tx.query<{ id: string; seq: number | string }>('SELECT id, seq FROM roster_versions WHERE agency_id = ? ORDER BY seq DESC LIMIT 1', [
+      agencyId,
+    ]);
+    if (!before) return { removed, restored: undefined };
+    await tx.run("UPDATE roster_versions SET status = 'published' WHERE id = ?", [before.id]);
+    return { removed, restored: Number(before.seq) };
   });
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { certificateLookupKey } from '../text.ts';
 import { NAME_WITHHELD } from '../labels.ts';
-import { statusValues, type Auxiliary } from './schema.ts';
+import { ENDED_STATUSES, statusValues, type Auxiliary } from './schema.ts';
 
 /**
  * What changes when an agency publishes a new roster over its current one. People are matched by certificate
@@ -20,6 +20,11 @@ export const rosterDiffSchema = z.object({
   renamed: z.array(z.object({ certificateNo: z.string(), from: z.string(), to: z.string() })),
   numberChanged: z.array(z.object({ name: z.string(), from: z.string(), to: z.string() })),
   unchanged: z.number().int().nonnegative(),
+  /**
+   * Of the unchanged: people published as ended (left, revoked, cancelled) whom the upload no longer lists, carried
+   * over as they were (withEndedCarriedOver). Absent in diffs stored before it was counted.
+   */
+  carried: z.number().int().nonnegative().optional(),
 });
 
 export type RosterDiff = z.infer<typeof rosterDiffSchema>;
@@ -66,6 +71,18 @@ export function diffRosters(before: readonly Auxiliary[], after: readonly Auxili
   diff.added = added.filter((a) => !renumbered.has(a)).map(({ certificateNo, name }) => ({ certificateNo, name }));
   diff.removed = removed.filter((a) => !renumbered.has(a)).map(({ certificateNo, name }) => ({ certificateNo, name }));
   return diff;
+}
+
+/**
+ * The upload plus the people of the published roster it leaves out whose certificate has already ended (left,
+ * revoked, cancelled): those are carried over unchanged — status, status date and all — so that they keep being
+ * verified as no longer valid from the same date, and are never asked about again as disappeared. An agency's
+ * export usually lists only the staff it employs; the ended ones are history it cannot be expected to repeat.
+ */
+export function withEndedCarriedOver(before: readonly Auxiliary[], after: readonly Auxiliary[]): { records: Auxiliary[]; carried: number } {
+  const listed = new Set(after.map((a) => certificateLookupKey(a.certificateNo)));
+  const carried = before.filter((b) => ENDED_STATUSES.has(b.status) && !listed.has(certificateLookupKey(b.certificateNo)));
+  return { records: [...after, ...carried], carried: carried.length };
 }
 
 /** Counts per status and in total, as stored with each version. */
