@@ -23,7 +23,7 @@ const { buildSite, buildSiteInBackground } = await import('./build/atomic.ts');
 const { buildFailureMessage } = await import('../functions/publish/republish.ts');
 const { parseTrustProxy } = await import('../functions/server/proxy.ts');
 const { sqlitePath } = await import('../functions/store/index.ts');
-const { resolveSecret, SecretError } = await import('../functions/server/secret.ts');
+const { requireDeploymentSettings, resolveSecret, SecretError } = await import('../functions/server/secret.ts');
 
 const settings = readSettings();
 const distDir = settings.outDir;
@@ -35,6 +35,7 @@ const buildEnv = { ...process.env, VAR_DIR: settings.varDir, ...(storeUrl ? { RO
 // A deployment without its own signing key stops here, before building, naming the setting.
 try {
   resolveSecret(settings);
+  requireDeploymentSettings(settings);
 } catch (error) {
   if (!(error instanceof SecretError)) throw error;
   console.error(`[start] ${error.message}`);

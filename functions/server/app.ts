@@ -22,7 +22,7 @@ import { DEFAULT_BUSY_EVERY_MS, DEFAULT_INTAKE_QUIET_MS, intakePriority, type In
 import { intakeMailComposer } from '../complaints/intake-mail.ts';
 import { purgeEvidenceDrafts } from '../complaints/drafts.ts';
 import { openStore } from '../store/index.ts';
-import { resolveSecret } from './secret.ts';
+import { requireDeploymentSettings, resolveSecret } from './secret.ts';
 import { isStoreUnavailable, loggablePath, unavailableResponse, withFunctionHeaders } from './headers.ts';
 import type { FunctionHandler } from './node.ts';
 import { lookupFunctions } from './lookup.ts';
@@ -132,6 +132,7 @@ export async function createApp(
       });
   // Refuses to start without a key of our own before the store is opened (functions/server/secret.ts).
   const keys = resolveSecret(settings, options.env);
+  requireDeploymentSettings(settings, options.env);
   const directory = options.directory ?? source!.current();
   const store = await openStore(settings);
   // The intake tells an in-process worker loop that mail is waiting (runOutboxLoop's wake).

@@ -12,6 +12,9 @@ export const RETIRED_SECRETS: readonly string[] = ['gongshi-local-development-se
 /** Shorter keys are refused outside local runs: 32 characters of base64 are 192 bits. */
 export const MIN_SECRET_LENGTH = 32;
 
+/** Fewer different characters than this is a typed placeholder (32 times "a", spaces), not a generated key. */
+export const MIN_SECRET_DISTINCT = 10;
+
 export class SecretError extends Error {
   override name = 'SecretError';
 }
@@ -52,17 +55,24 @@ export function resolveSecret(
   settings: Pick<Settings, 'secret' | 'previousSecrets' | 'varDir'>,
   env: NodeJS.ProcessEnv = process.env,
 ): { secret: string; previousSecrets: string[] } {
-  const previousSecrets = settings.previousSecrets.filter((s) => !RETIRED_SECRETS.includes(s));
+  const retired = (key: string) => RETIRED_SECRETS.includes(key.trim());
+  const previousSecrets = settings.previousSecrets.filter((s) => !retired(s));
   const local = isPlainlyLocal(env);
+  // A key that still verifies links signs them as well as SECRET does: outside a local run each one must be strong.
+  if (!local) {
+    for (const key of previousSecrets) {
+      const weak = weakness(key);
+      if (weak) throw new SecretError(`SECRET_PREVIOUS 中有一个密钥${weak}：用它签名的链接谁都能伪造。请从 SECRET_PREVIOUS 中删去它。`);
+    }
+  }
   if (settings.secret) {
-    if (RETIRED_SECRETS.includes(settings.secret)) {
+    if (retired(settings.secret)) {
       throw new SecretError(
         'SECRET 是代码仓库中公开过的旧密钥，任何人都能用它伪造办理链接。请生成新的密钥（例如 openssl rand -base64 48）设为 SECRET 后再启动。',
       );
     }
-    if (!local && settings.secret.length < MIN_SECRET_LENGTH) {
-      throw new SecretError(`SECRET 太短（${settings.secret.length} 个字符），至少需要 ${MIN_SECRET_LENGTH} 个字符。请用 openssl rand -base64 48 生成。`);
-    }
+    const weak = local ? undefined : weakness(settings.secret);
+    if (weak) throw new SecretError(`SECRET ${weak}。请用 openssl rand -base64 48 生成。`);
     return { secret: settings.secret, previousSecrets };
   }
   if (!local) {
@@ -72,6 +82,34 @@ export function resolveSecret(
     );
   }
   return { secret: localSecret(settings.varDir), previousSecrets };
+}
+
+/** Why a key may not sign outside a local run, in words for the operator; undefined when it may. */
+function weakness(key: string): string | undefined {
+  if (key.length < MIN_SECRET_LENGTH) return `太短（${key.length} 个字符），至少需要 ${MIN_SECRET_LENGTH} 个字符`;
+  const distinct = new Set(key).size;
+  if (distinct < MIN_SECRET_DISTINCT) return `只用了 ${distinct} 种字符，不像随机生成的密钥`;
+  return undefined;
+}
+
+/**
+ * What else a deployment must bring rather than run on a local default: SMTP_URL, without which mail would be written
+ * as .eml files on the server and never reach an agency; and a SMTP_URL that parses (anywhere). A SecretError like a
+ * missing key, so that `npm start` and `npm run outbox` refuse to start the same way, naming the setting.
+ */
+export function requireDeploymentSettings(settings: Pick<Settings, 'smtpUrl'>, env: NodeJS.ProcessEnv = process.env): void {
+  // Anywhere: a malformed SMTP_URL is refused without its value (it holds the mail account's password).
+  if (settings.smtpUrl && !URL.canParse(settings.smtpUrl)) {
+    throw new SecretError(
+      'SMTP_URL 不是有效的地址。格式如 smtps://用户名:口令@smtp.example.gov.cn:465；用户名或口令中的 / @ : ? # % 要写成 %2F %40 %3A %3F %23 %25。',
+    );
+  }
+  if (isPlainlyLocal(env)) return;
+  if (!settings.smtpUrl) {
+    throw new SecretError(
+      '没有设置 SMTP_URL：不设时邮件只写成服务器上的 .eml 文件（仅供本机试用），投诉不会送到任何机关。请设置 SMTP_URL（如 smtps://用户名:口令@smtp.example.gov.cn:465）后再启动。',
+    );
+  }
 }
 
 function localSecret(varDir: string): string {

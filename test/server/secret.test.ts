@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from '../../functions/server/app.ts';
-import { isPlainlyLocal, resolveSecret, SecretError } from '../../functions/server/secret.ts';
+import { isPlainlyLocal, requireDeploymentSettings, resolveSecret, SecretError } from '../../functions/server/secret.ts';
 import { issueActionToken } from '../../functions/handling/links.ts';
 import { readSettings } from '../../src/core/settings.ts';
 import { tempDir } from '../complaints/support.ts';
@@ -32,6 +33,52 @@ describe('signing key', () => {
     // Too short for a deployment; the repository's old key anywhere.
     expect(() => resolveSecret(readSettings({ SECRET: 'short' }), { NODE_ENV: 'production' })).toThrow(/SECRET 太短/);
     expect(() => resolveSecret(readSettings({ SECRET: OLD_REPOSITORY_KEY }), {})).toThrow(/公开过的旧密钥/);
+  });
+
+  it('refuses weak keys in a deployment, SECRET_PREVIOUS too: short, few distinct characters, a retired one with spaces', () => {
+    const production = { NODE_ENV: 'production' };
+    const strong = randomBytes(36).toString('base64');
+    expect(resolveSecret(readSettings({ SECRET: strong }), production).secret).toBe(strong);
+    expect(() => resolveSecret(readSettings({ SECRET: 'a'.repeat(32) }), production)).toThrow(/SECRET 只用了 1 种字符/);
+    expect(() => resolveSecret(readSettings({ SECRET: ' '.repeat(40) }), production)).toThrow(SecretError);
+    expect(() => resolveSecret(readSettings({ SECRET: `${OLD_REPOSITORY_KEY} ` }), production)).toThrow(/公开过的旧密钥/);
+    // A previous key verifies links as well as SECRET signs them: a weak one would let anyone forge a link.
+    expect(() => resolveSecret(readSettings({ SECRET: strong, SECRET_PREVIOUS: 'x' }), production)).toThrow(/SECRET_PREVIOUS 中有一个密钥太短/);
+    expect(() => resolveSecret(readSettings({ SECRET: strong, SECRET_PREVIOUS: 'ab'.repeat(20) }), production)).toThrow(/SECRET_PREVIOUS/);
+    expect(resolveSecret(readSettings({ SECRET: strong, SECRET_PREVIOUS: randomBytes(36).toString('base64') }), production).previousSecrets).toHaveLength(1);
+    // A local run keeps accepting what it did (its own key is generated; tests sign with simple ones).
+    expect(resolveSecret(readSettings({ SECRET: 'o'.repeat(40), SECRET_PREVIOUS: 'x' }), {}).previousSecrets).toEqual(['x']);
+  });
+
+  it('refuses a deployment without SMTP_URL, and a SMTP_URL that is no address without printing it', async () => {
+    const production = { NODE_ENV: 'production' };
+    expect(() => requireDeploymentSettings(readSettings({}), production)).toThrow(/没有设置 SMTP_URL/);
+    expect(() => requireDeploymentSettings(readSettings({ SMTP_URL: 'smtps://mailer:pw@smtp.example.org:465' }), production)).not.toThrow();
+    expect(() => requireDeploymentSettings(readSettings({}), {})).not.toThrow();
+    const password = 'Qm9n/dXNwYXNz';
+    for (const env of [production, {}]) {
+      let message = '';
+      try {
+        requireDeploymentSettings(readSettings({ SMTP_URL: `smtps://mailer:${password}@smtp.example.org:465` }), env);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toContain('SMTP_URL 不是有效的地址');
+      expect(message).not.toContain(password.slice(5));
+    }
+    // createApp refuses the same way, before opening anything.
+    const settings = readSettings({ VAR_DIR: tempDir(), DATABASE_URL: '', SECRET: randomBytes(36).toString('base64') });
+    await expect(createApp(settings, { env: production, log: () => undefined })).rejects.toThrow(/没有设置 SMTP_URL/);
+  });
+
+  it('npm start refuses a malformed SMTP_URL naming the setting, never printing the password', () => {
+    const varDir = tempDir();
+    const password = 'Qm9n/dXNwYXNz';
+    const env = { ...process.env, SMTP_URL: `smtps://mailer:${password}@smtp.example.org:465`, VAR_DIR: varDir, OUT_DIR: join(varDir, 'dist'), PORT: '0' };
+    const run = spawnSync(process.execPath, ['scripts/start.ts'], { cwd: root, env, encoding: 'utf8', timeout: 30_000 });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('SMTP_URL 不是有效的地址');
+    expect(run.stdout + run.stderr).not.toContain(password.slice(5));
   });
 
   it('creates one random local key under VAR_DIR, private to the user, and keeps it', () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /**
  * Local runs on another port: without SITE_URL, `npm start` builds and serves for the port it actually listens on,
  * so the QR codes and the links in mail lead back to it. In production (SITE_URL set), the first request for
@@ -64,7 +65,14 @@ describe('SITE_URL at run time', () => {
 
   it.skipIf(!siteBuilt())('watches the Host by itself when SITE_URL is set (production), and not on a local run without it', async () => {
     const varDir = tempDir('gongshi-host-env-');
-    const base = { VAR_DIR: varDir, CONTENT_DIR: join(root, 'content'), OUT_DIR: distDir, SECRET: 'k'.repeat(48) };
+    // A deployment's settings: a generated key, and a mail server (never reached here).
+    const base = {
+      VAR_DIR: varDir,
+      CONTENT_DIR: join(root, 'content'),
+      OUT_DIR: distDir,
+      SECRET: randomBytes(36).toString('base64'),
+      SMTP_URL: 'smtp://127.0.0.1:9',
+    };
     try {
       for (const [env, expected] of [
         [{ ...base, SITE_URL: 'https://gongshi.example' }, 1],
