@@ -94,6 +94,7 @@ function lookup(
     headers: {
       'content-type': 'text/html; charset=utf-8',
       'cache-control': 'public, max-age=300',
+      vary: 'Accept',
       'x-robots-tag': 'noindex',
     },
   });
@@ -113,13 +114,15 @@ function decode(segment: string): string | undefined {
 }
 
 // 302/303, not 301: a spelling's target changes when the roster does, so browsers must not keep it for good.
+// Every answer may be kept by a shared cache, and the same address answers JSON or a page by Accept: Vary says so,
+// or a cache could hand the lookup page's JSON request a page (and it would show no suggestions).
 function redirect(location: string, status = 302): Response {
-  return new Response(null, { status, headers: { location, 'cache-control': 'public, max-age=300' } });
+  return new Response(null, { status, headers: { location, 'cache-control': 'public, max-age=300', vary: 'Accept' } });
 }
 
 function jsonResponse(body: unknown): Response {
   return new Response(JSON.stringify(body), {
     status: 200,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300' },
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'public, max-age=300', vary: 'Accept' },
   });
 }

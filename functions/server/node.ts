@@ -64,6 +64,9 @@ export function startServer(options: ServerOptions): Promise<RunningServer> {
  */
 export const MAX_REQUEST_BYTES = 33 * 1024 * 1024;
 
+/** The methods the Fetch standard forbids in a Request. */
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
 const tooLarge = (res: ServerResponse, req: IncomingMessage) => {
   res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
   res.end(JSON.stringify({ errors: { request: '提交内容太大' } }));
@@ -79,6 +82,13 @@ async function handle(options: ServerOptions, staticHeaders: () => Record<string
   if (!url) {
     res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close', ...BASE_HEADERS });
     res.end(hostIsValid(req.headers.host) ? '400 请求地址格式不正确' : '400 请求的 Host 头格式不正确');
+    req.destroy();
+    return;
+  }
+  // Methods a web Request cannot even hold (it throws on them): answered here like any method no route takes.
+  if (FORBIDDEN_METHODS.has((req.method ?? '').toUpperCase())) {
+    res.writeHead(405, { 'content-type': 'text/plain; charset=utf-8', allow: 'GET, HEAD, POST', connection: 'close', ...BASE_HEADERS });
+    res.end('405 不支持这种请求方法');
     req.destroy();
     return;
   }

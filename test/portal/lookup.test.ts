@@ -155,6 +155,13 @@ describe.skipIf(!siteBuilt())('lookup and verification addresses answered by the
     expect(html).toContain(directory.agency(aux.agencyId)!.name);
     expect(html).toContain(`value="${typed}"`);
     expect(html).not.toContain('地址是');
+    // The same address answers a page or JSON by Accept, and may be cached publicly: every answer says it varies.
+    expect(r.headers.get('vary')).toMatch(/\bAccept\b/);
+    const asJson = (await get(`/api/lookup?no=${encodeURIComponent(typed)}`, 'application/json'))!;
+    expect(asJson.headers.get('vary')).toMatch(/\bAccept\b/);
+    const found = (await get(`/lookup/?no=${encodeURIComponent(aux.certificateNo)}`))!;
+    expect(found.status).toBe(303);
+    expect(found.headers.get('vary')).toMatch(/\bAccept\b/);
 
     const json = (await (await get(`/api/lookup?no=${encodeURIComponent(typed)}`, 'application/json'))!.json()) as {
       found: null;

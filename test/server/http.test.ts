@@ -153,6 +153,15 @@ for (const kind of ['sqlite', 'postgres'] as const)
           expect(answer, `${host} ${path}`).toMatch(/^HTTP\/1\.1 400 /);
         }
       }
+      // Methods a web Request cannot hold: 405 with Allow, never 500.
+      for (const method of ['TRACE']) {
+        for (const path of ['/', '/api/complaints', '/stats/']) {
+          const answer = await rawRequest(Number(new URL(server.url).port), `${method} ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
+          expect(answer, `${method} ${path}`).toMatch(/^HTTP\/1\.1 405 /);
+          expect(answer.toLowerCase(), `${method} ${path}`).toContain('allow: get, head, post');
+          expect(answer.toLowerCase(), `${method} ${path}`).toContain('x-content-type-options: nosniff');
+        }
+      }
       // An absolute-form target the URL parser refuses: 400, and the token in it never reaches the log.
       const token = `T${randomBytes(12).toString('hex')}.sig`;
       for (const target of [`http://a:99999/api/actions/${token}`, 'http://', 'http://[zz]/']) {
