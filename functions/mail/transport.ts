@@ -23,13 +23,12 @@ export interface Mailer {
 /** Short and explicit, so a hung SMTP server costs one attempt, not the worker. */
 export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as const;
 
+/** Said without the value: it holds the mail account's password (and the URL parser's own error would print it). */
+export const SMTP_URL_MALFORMED =
+  'SMTP_URL 不是有效的地址。格式如 smtps://用户名:口令@smtp.example.gov.cn:465；用户名或口令中的 / @ : ? # % 要写成 %2F %40 %3A %3F %23 %25。';
+
 export function createMailer(options: { smtpUrl: string | undefined; outboxDir: string; connections?: number }): Mailer {
-  if (options.smtpUrl && !URL.canParse(options.smtpUrl)) {
-    // Said without the value: it holds the mail account's password (and the URL parser's own error would print it).
-    throw new Error(
-      'SMTP_URL 不是有效的地址。格式如 smtps://用户名:口令@smtp.example.gov.cn:465；用户名或口令中的 / @ : ? # % 要写成 %2F %40 %3A %3F %23 %25。',
-    );
-  }
+  if (options.smtpUrl && !URL.canParse(options.smtpUrl)) throw new Error(SMTP_URL_MALFORMED);
   return options.smtpUrl ? smtpMailer(options.smtpUrl, options.connections ?? 1) : emlMailer(options.outboxDir);
 }
 

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Settings } from '../../src/core/settings.ts';
+import { SMTP_URL_MALFORMED } from '../mail/transport.ts';
 
 /**
  * Keys that were ever in the repository. Anyone can read them, so nothing signed with one may verify: a
@@ -99,11 +100,7 @@ function weakness(key: string): string | undefined {
  */
 export function requireDeploymentSettings(settings: Pick<Settings, 'smtpUrl'>, env: NodeJS.ProcessEnv = process.env): void {
   // Anywhere: a malformed SMTP_URL is refused without its value (it holds the mail account's password).
-  if (settings.smtpUrl && !URL.canParse(settings.smtpUrl)) {
-    throw new SecretError(
-      'SMTP_URL 不是有效的地址。格式如 smtps://用户名:口令@smtp.example.gov.cn:465；用户名或口令中的 / @ : ? # % 要写成 %2F %40 %3A %3F %23 %25。',
-    );
-  }
+  if (settings.smtpUrl && !URL.canParse(settings.smtpUrl)) throw new SecretError(SMTP_URL_MALFORMED);
   if (isPlainlyLocal(env)) return;
   if (!settings.smtpUrl) {
     throw new SecretError(
