@@ -8,6 +8,8 @@ import { BlockList, isIP } from 'node:net';
  *   of `X-Forwarded-For, socket address`;
  * - addresses and ranges (`10.0.0.0/8, 127.0.0.1, ::1`, keywords `loopback`, `uniquelocal`) → walking from the
  *   socket address leftwards, the first address that is not a trusted proxy is the client.
+ * The limits count what this returns by `rateKey` (functions/complaints/rate.ts): an IPv4 address (an IPv4-mapped
+ * one included) as itself, an IPv6 address by its /64.
  */
 export type TrustProxy = { kind: 'none' } | { kind: 'hops'; hops: number } | { kind: 'ranges'; list: BlockList; text: string };
 

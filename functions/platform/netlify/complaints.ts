@@ -1,8 +1,11 @@
 /**
  * Netlify Functions (v2) entry for the complaint and handling functions. Netlify's v2 handlers are already
  * Web-standard `(Request, Context) => Response`, so this only supplies the client address and a 404 for
- * paths no function claims. Deployed as `netlify/functions/complaints.ts` — see docs/DEPLOY.md.
+ * paths no function claims (the built 404 page, as `npm start` serves it). Every answer, its own included, leaves
+ * with the same headers as under `npm start`. Deployed as `netlify/functions/complaints.ts` — see docs/DEPLOY.md.
  */
+import { withFunctionHeaders } from '../../server/headers.ts';
+import { notFound } from './not-found.ts';
 import { getApp, type NetlifyContext } from './shared.ts';
 
 export default async function handler(request: Request, context: NetlifyContext): Promise<Response> {
@@ -11,10 +14,10 @@ export default async function handler(request: Request, context: NetlifyContext)
     app = await getApp();
   } catch (error) {
     console.error(`[netlify] functions not configured: ${(error as Error).message}`);
-    return Response.json({ errors: { request: '投诉功能暂时不可用，请稍后再试' } }, { status: 503, headers: { 'retry-after': '300' } });
+    return withFunctionHeaders(Response.json({ errors: { request: '投诉功能暂时不可用，请稍后再试' } }, { status: 503, headers: { 'retry-after': '300' } }));
   }
   const response = await app.functions(request, { clientAddress: context.ip ?? request.headers.get('x-nf-client-connection-ip') ?? 'unknown' });
-  return response ?? new Response('404 Not Found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  return response ? withFunctionHeaders(response) : notFound(request);
 }
 
 export const config = {

@@ -10,6 +10,7 @@ import { directoryFilePath, readDirectoryFile } from '../../server/directory-fil
 import { withFunctionHeaders } from '../../server/headers.ts';
 import { lookupFunctions } from '../../server/lookup.ts';
 import type { FunctionHandler } from '../../server/node.ts';
+import { notFound } from './not-found.ts';
 import type { NetlifyContext } from './shared.ts';
 
 let handler: Promise<FunctionHandler> | undefined;
@@ -23,8 +24,9 @@ export default async function lookup(request: Request, context: NetlifyContext):
     },
   );
   const response = await (await handler)(request, { clientAddress: context.ip ?? 'unknown' });
-  // The same base headers and page policy as every other function answer.
-  return withFunctionHeaders(response ?? new Response('404 Not Found', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } }));
+  // The same base headers and page policy as every other function answer; an address it does not answer (say
+  // /verify/NOPE/qr.svg) gets the built 404 page, as under `npm start`.
+  return response ? withFunctionHeaders(response) : notFound(request);
 }
 
 export const config = {

@@ -2,6 +2,7 @@
  * Netlify scheduled function: every minute, queue the deadline mail (reminders, escalations, daily
  * summaries) and send what is due from the outbox. Several overlapping runs are safe (leases, SKIP LOCKED).
  */
+import { withFunctionHeaders } from '../../server/headers.ts';
 import { getApp } from './shared.ts';
 
 export default async function handler(): Promise<Response> {
@@ -19,7 +20,7 @@ export default async function handler(): Promise<Response> {
   // A frozen instance must not wake up holding SMTP connections the server has long closed.
   app.mailer.close();
   console.log(`[outbox] sent ${total}`);
-  return new Response(null, { status: 204 });
+  return withFunctionHeaders(new Response(null, { status: 204 }));
 }
 
 export const config = { schedule: '* * * * *' };
