@@ -148,7 +148,11 @@ async function render(world: World, outcome: Outcome, wantsHtml: boolean): Promi
       const status = receipt.repeated ? 200 : 201;
       const agencyName = world.directory.agency(receipt.agencyId)?.name ?? '';
       if (!wantsHtml) {
-        return json(status, { reference: receipt.reference, trackingCode: receipt.trackingCode, agencyName }, { 'x-reference': receipt.reference });
+        return json(
+          status,
+          { reference: receipt.reference, trackingCode: receipt.trackingCode, agencyName, ackQueued: receipt.ackQueued },
+          { 'x-reference': receipt.reference },
+        );
       }
       const anonymous = input.kind === 'report' && !input.name && !input.phone && !input.email;
       const response = html(status, confirmationPage(input.kind, receipt.reference, receipt.trackingCode, agencyName, anonymous));

@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { rowId } from '../store/row-id.ts';
 import { findComplaintByIdempotencyKey } from '../store/records/complaints.ts';
-import type { MailComposedLater } from '../store/records/outbox.ts';
+import { type MailComposedLater, messageIdFor } from '../store/records/outbox.ts';
 import { insertSubmission } from '../store/records/submission.ts';
 import { INTAKE_COMPOSER } from './intake-mail.ts';
 import { categoriesOf } from '../../src/core/directory.ts';
@@ -24,6 +24,11 @@ export interface Receipt {
   repeated: boolean;
   /** The agency it went to (the confirmation names it, as the acknowledgement does). */
   agencyId: string;
+  /**
+   * An acknowledgement to the complainant's e-mail is queued: false without an e-mail, or when the address had no
+   * slot left that day (ack-quota.ts). The confirmation says an e-mail was sent only when this is true.
+   */
+  ackQueued: boolean;
 }
 
 /** The idempotency key was first used for a different submission: nothing stored, nothing of the first one told. */
@@ -170,18 +175,26 @@ export async function submitComplaint(
         host,
       });
       world.mailQueued?.();
-      return { reference, trackingCode, repeated: false, agencyId: route.agencyId };
+      return { reference, trackingCode, repeated: false, agencyId: route.agencyId, ackQueued: !!ack && (await ackQueued(world, reference, host)) };
     } catch (error) {
       const message = String((error as Error).message);
       // A concurrent request with the same key won the race: answer with its result.
       if (key && /idempotency_key|UNIQUE constraint failed: complaints.idempotency_key/.test(message)) {
         const first = await findComplaintByIdempotencyKey(world.store, key);
         if (!first) throw error;
-        if (first.submission_hash === submission) return { reference: first.reference, trackingCode, repeated: true, agencyId: first.agency_id };
+        const queued = !!input.email && (await ackQueued(world, first.reference, host));
+        if (first.submission_hash === submission)
+          return { reference: first.reference, trackingCode, repeated: true, agencyId: first.agency_id, ackQueued: queued };
         // Stored before the hash counted every field (fingerprint.ts): the same answers give the v1 hash and its code.
         const v1 = submissionHashV1(input, evidence);
         if (first.submission_hash === v1) {
-          return { reference: first.reference, trackingCode: trackingCodeFor(key, v1, world.settings.secret), repeated: true, agencyId: first.agency_id };
+          return {
+            reference: first.reference,
+            trackingCode: trackingCodeFor(key, v1, world.settings.secret),
+            repeated: true,
+            agencyId: first.agency_id,
+            ackQueued: queued,
+          };
         }
         return { conflict: true };
       }
@@ -190,4 +203,14 @@ export async function submitComplaint(
       throw error;
     }
   }
+}
+
+/**
+ * Whether the complaint's acknowledgement is in the outbox, read after the commit by its Message-ID (unique). The
+ * slot is taken inside the insert (on PostgreSQL inside the group's one statement, which reports no rows per
+ * submission), so the committed outbox is the one place that knows, alike on SQLite and PostgreSQL. Only asked when
+ * an e-mail was given.
+ */
+async function ackQueued(world: World, reference: string, host: string): Promise<boolean> {
+  return (await world.store.query('SELECT 1 AS one FROM outbox WHERE message_id = ?', [messageIdFor(reference, 'ack', host)])).length > 0;
 }

@@ -51,8 +51,15 @@ const initialValues = {
   email: '',
   website: '',
 };
+/**
+ * NAME_WITHHELD of src/core/labels.ts, written out: importing it would load that module as a chunk of its own
+ * (the status lookup shares it), about 1.8 KB more on the complaint page's tight script budget.
+ */
+const NAME_WITHHELD = '（姓名已不再公示）';
 type Values = typeof initialValues;
 type Field = keyof Values;
+/** The element that takes focus for a field: a radio question's first radio (a fieldset cannot), else the field. */
+const focusId = (field: string) => fieldId(field) + (field === 'kind' || field === 'about' ? '-first' : '');
 
 /**
  * On a slow phone the plain form is usable before this script arrives: what the person already typed or chose in it
@@ -82,10 +89,12 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
   const [errors, setErrors] = useState<FieldErrors>({});
   const [step, setStep] = useState<Step>('form');
   const [found, setFound] = useState<FoundAuxiliary | null | undefined>(undefined);
-  const [receipt, setReceipt] = useState<{ reference: string; trackingCode: string; agencyName: string } | undefined>();
+  const [receipt, setReceipt] = useState<{ reference: string; trackingCode: string; agencyName: string; ackQueued?: boolean } | undefined>();
   const idempotencyKey = useRef<string>('');
   const summaryRef = useRef<HTMLDivElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
+  // The answer whose 修改 was pressed on the check step: its field takes focus back on the form.
+  const changing = useRef('');
   if (!idempotencyKey.current) idempotencyKey.current = crypto.randomUUID();
 
   // Show whom a certificate number belongs to, for confirmation.
@@ -114,6 +123,8 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
   useEffect(() => {
     if (step === 'form' && Object.keys(errors).length) summaryRef.current?.focus();
     if (step === 'check' || step === 'done') headingRef.current?.focus();
+    if (step === 'form' && changing.current) document.getElementById(focusId(changing.current))?.focus();
+    changing.current = '';
   }, [errors, step]);
 
   // Categories of the regulation the concerned unit works under (all when the unit is not known yet).
@@ -174,11 +185,12 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
         reference?: string;
         trackingCode?: string;
         agencyName?: string;
+        ackQueued?: boolean;
         errors?: FieldErrors;
         powBits?: number;
       };
       if (response.ok && body.reference && body.trackingCode) {
-        setReceipt({ reference: body.reference, trackingCode: body.trackingCode, agencyName: body.agencyName ?? '' });
+        setReceipt({ reference: body.reference, trackingCode: body.trackingCode, agencyName: body.agencyName ?? '', ackQueued: body.ackQueued });
         setStep('done');
         return;
       }
@@ -208,7 +220,8 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
         <p id="handled-by">
           {receipt.agencyName && confirmationWords.handledBy(receipt.agencyName)}
           {confirmationWords.confidential}
-          {values.email && confirmationWords.emailSent}
+          {/* Over the address's daily limit no acknowledgement is queued (functions/complaints/ack-quota.ts): never claim one. */}
+          {values.email && (receipt.ackQueued ? confirmationWords.emailSent : '今天发往这个邮箱的确认邮件已达上限，这次不再发送；提交不受影响。')}
         </p>
         {anonymous && <p>{confirmationWords.anonymous}</p>}
         <p>
@@ -221,7 +234,7 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
   if (step === 'check' || step === 'sending') {
     const whom =
       values.about === 'auxiliary' && found
-        ? `${found.name}（${found.certificateNo}，${found.agencyName}）`
+        ? `${found.name || NAME_WITHHELD}（${found.certificateNo}，${found.agencyName}）`
         : values.about === 'unknownNumber'
           ? `出示编号 ${values.certificateNo} 的人员${values.agencyId ? `（自称${agencyName(values.agencyId)}）` : `（发生在${values.region}）`}`
           : agencyName(values.agencyId);
@@ -250,7 +263,15 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
               <dt>{label}</dt>
               <dd style={{ whiteSpace: 'pre-wrap' }}>{value}</dd>
               <dd>
-                <button type="button" className="link" onClick={() => setStep('form')} aria-label={`${formWords.change}${label}`}>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => {
+                    changing.current = field;
+                    setStep('form');
+                  }}
+                  aria-label={`${formWords.change}${label}`}
+                >
                   {formWords.change}
                 </button>
               </dd>
@@ -335,7 +356,7 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
           <ul>
             {entries.map(([field, message]) => (
               <li key={field}>
-                <a href={`#${fieldId(field === 'request' || field === 'form' || field === 'pow' ? 'kind' : field)}`}>{message}</a>
+                <a href={`#${focusId(field === 'request' || field === 'form' || field === 'pow' ? 'kind' : field)}`}>{message}</a>
               </li>
             ))}
           </ul>
@@ -349,7 +370,10 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
           <div aria-live="polite" className="lookup-result">
             {found && (
               <p id="certificate-match">
-                查到：<b>{found.name}</b>，{found.agencyName}（{statusWords[found.status] ?? found.status}）。请确认是此人。
+                {/* A name no longer published (retention over) is said so, as on the verify page: no person to confirm. */}
+                查到：{found.name ? <b>{found.name}</b> : NAME_WITHHELD}
+                {found.name && '，'}
+                {found.agencyName}（{statusWords[found.status] ?? found.status}）。{found.name && '请确认是此人。'}
               </p>
             )}
             {found === null && values.certificateNo.trim() && (
