@@ -257,6 +257,17 @@ describe('hostile posts', () => {
     expect(page).toContain('value="示例市人民路 1 号"');
     expect(page).toContain('&lt;b&gt;太短&lt;/b&gt;');
     expect(page).not.toContain('<b>太短</b>');
+    // A question answered by radio buttons is linked at its first button, which exists and takes focus.
+    const unanswered = (await handler(
+      raw(new URLSearchParams({ description: '情况描述写得足够长了吧' }), 'application/x-www-form-urlencoded', 'text/html'),
+      ctx,
+    ))!;
+    const again = await unanswered.text();
+    for (const field of ['kind', 'about']) {
+      expect(again).toContain(`href="#f-${field}-first"`);
+      expect(again).toContain(`id="f-${field}-first"`);
+      expect(again).not.toContain(`href="#f-${field}"`);
+    }
   });
 
   it('never logs contents or contact details', async () => {

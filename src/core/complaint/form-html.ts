@@ -49,8 +49,14 @@ export function renderErrorSummary(errors: FieldErrors): string {
   if (!entries.length) return '';
   return `<div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" autofocus>
 <h2 id="error-summary-title">${formWords.errorSummary(entries.length)}</h2>
-<ul>${entries.map(([f, m]) => `<li><a href="#${fieldId(f === 'form' || f === 'request' ? 'kind' : f)}">${e(m)}</a></li>`).join('')}</ul>
+<ul>${entries.map(([f, m]) => `<li><a href="#${summaryTarget(f)}">${e(m)}</a></li>`).join('')}</ul>
 </div>`;
+}
+
+/** Where a summary link leads: the field, or for a question answered by radio buttons its first button (a fieldset takes no focus). */
+function summaryTarget(field: string): string {
+  const f = field === 'form' || field === 'request' ? 'kind' : field;
+  return f === 'kind' || f === 'about' ? `${fieldId(f)}-first` : fieldId(f);
 }
 
 function errorOf(errors: FieldErrors, field: string): string {
