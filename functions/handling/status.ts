@@ -10,15 +10,35 @@ import { page } from './pages.ts';
 import type { HandlingWorld } from './world.ts';
 import { withHint } from '../../src/core/error-data.ts';
 import { handlingErrors } from './errors.ts';
+import { referenceProblem, statusFormHtml, statusLookupErrors, statusLookupWords, type LookupError } from '../../src/core/complaint/status-lookup.ts';
 
-/** Finds a complaint by its reference and tracking code and returns what its complainant may see of it. */
-export async function statusView(world: HandlingWorld, rawReference: string, code: string): Promise<CitizenView | { error: string; status: number }> {
-  const reference = parseReference(rawReference);
-  if (!reference) return { status: 400, error: withHint(handlingErrors.StatusBadReference) };
-  if (!code.trim()) return { status: 400, error: withHint(handlingErrors.StatusNoCode) };
+/** What is wrong with the typed reference and code before anything is looked up (every problem, each at its field). */
+export function lookupInputErrors(rawReference: string, code: string): LookupError[] {
+  const errors: LookupError[] = [];
+  const problem = referenceProblem(rawReference);
+  if (problem === 'empty') errors.push({ message: withHint(statusLookupErrors.StatusNoReference), fields: ['reference'] });
+  else if (problem === 'check') errors.push({ message: withHint(statusLookupErrors.StatusReferenceCheck), fields: ['reference'] });
+  else if (problem || !parseReference(rawReference)) errors.push({ message: withHint(handlingErrors.StatusBadReference), fields: ['reference'] });
+  if (!code.trim()) errors.push({ message: withHint(handlingErrors.StatusNoCode), fields: ['code'] });
+  return errors;
+}
+
+/**
+ * Finds a complaint by its reference and tracking code and returns what its complainant may see of it. An unknown
+ * reference and a wrong code are the same 404 about both fields: nobody learns without the code that a reference exists.
+ */
+export async function statusView(
+  world: HandlingWorld,
+  rawReference: string,
+  code: string,
+): Promise<CitizenView | { error: string; status: number; errors: LookupError[] }> {
+  const errors = lookupInputErrors(rawReference, code);
+  if (errors.length) return { status: 400, error: errors[0]!.message, errors };
+  const reference = parseReference(rawReference)!;
   const complaint = await findComplaintByReference(world.store, reference);
   if (!complaint || !trackingCodeMatches(code, complaint.tracking_hash, world.settings.secret, world.settings.previousSecrets)) {
-    return { status: 404, error: withHint(handlingErrors.StatusNotFound) };
+    const error = withHint(handlingErrors.StatusNotFound);
+    return { status: 404, error, errors: [{ message: error, fields: ['reference', 'code'] }] };
   }
   const events = await listEvents(world.store, complaint.id);
   return citizenView({
@@ -71,7 +91,17 @@ export async function statusPageResponse(world: HandlingWorld, request: Request,
   const bytes = await readCapped(request, 4096);
   if (!bytes) return problem(413, withHint(handlingErrors.StatusTooLong));
   const form = new URLSearchParams(new TextDecoder().decode(bytes));
-  const view = await statusView(world, form.get('reference') ?? '', form.get('code') ?? '');
-  if ('error' in view) return problem(view.status, view.error);
+  const reference = form.get('reference') ?? '';
+  const code = form.get('code') ?? '';
+  const view = await statusView(world, reference, code);
+  // The form again with both values kept (escaped) and each error at its field, not a page with only the message.
+  if ('error' in view)
+    return new Response(
+      page(
+        `${statusLookupWords.errorPrefix}${handlingErrors.LookupFailedTitle.title}`,
+        `<h1>${statusLookupWords.title}</h1>${statusFormHtml({ reference, code }, view.errors)}`,
+      ),
+      { status: view.status, headers },
+    );
   return new Response(statusHtml(view), { status: 200, headers });
 }

@@ -1,6 +1,43 @@
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type InputHTMLAttributes, type ReactNode } from 'react';
 import type { CitizenView } from '../../core/complaint/citizen-view.ts';
 import { formatDateTime } from '../../core/dates.ts';
+import {
+  lookupDescribedBy,
+  lookupErrorId,
+  referenceProblem,
+  statusLookupErrors,
+  statusLookupWords,
+  type LookupError,
+  type LookupField,
+} from '../../core/complaint/status-lookup.ts';
+import { withHint } from '../../core/error-data.ts';
+
+type FieldProps = InputHTMLAttributes<HTMLInputElement> & { id: LookupField; name: LookupField };
+
+/**
+ * What can be told before asking the server: an empty field, and a reference whose check character does not match
+ * (the server's JSON answer calls that a format error; here the citizen learns one character was mistyped).
+ */
+function inputErrors(reference: string, code: string): LookupError[] {
+  const errors: LookupError[] = [];
+  const problem = referenceProblem(reference);
+  if (problem === 'empty') errors.push({ message: withHint(statusLookupErrors.StatusNoReference), fields: ['reference'] });
+  if (problem === 'check') errors.push({ message: withHint(statusLookupErrors.StatusReferenceCheck), fields: ['reference'] });
+  if (!code.trim()) errors.push({ message: '请填写查询码。', fields: ['code'] });
+  return errors;
+}
+
+/**
+ * The server's answer at its field: a malformed reference at the reference, a missing code at the code, and "unknown
+ * reference or wrong code" (404, the same for both so nobody learns a reference exists) at both.
+ */
+function serverError(status: number, errors: Record<string, string>): LookupError {
+  const message = Object.values(errors)[0] ?? `查询失败（${status}），请稍后再试`;
+  if (status === 404) return { message, fields: ['reference', 'code'] };
+  if (status === 400 && errors.trackingCode) return { message: errors.trackingCode, fields: ['code'] };
+  if (status === 400 && errors.reference) return { message: errors.reference, fields: ['reference'] };
+  return { message, fields: [] };
+}
 
 /**
  * The status lookup (/complaint/status/). Server-rendered as a plain form that posts to `/api/status`
@@ -8,9 +45,10 @@ import { formatDateTime } from '../../core/dates.ts';
  * code in a header (never in the URL) and shows the answer in place.
  */
 export default function StatusLookup() {
-  // Uncontrolled inputs, read on submit: what was typed before hydration is kept.
+  // Uncontrolled inputs, read on submit: what was typed before hydration is kept, and so is what was typed
+  // when a lookup fails (nothing here clears them).
   const referenceInput = useRef<HTMLInputElement>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [errors, setErrors] = useState<LookupError[]>([]);
   const [answer, setAnswer] = useState<CitizenView | null>(null);
   const [busy, setBusy] = useState(false);
   const errorRef = useRef<HTMLDivElement>(null);
@@ -21,8 +59,8 @@ export default function StatusLookup() {
     if (ref && referenceInput.current && !referenceInput.current.value) referenceInput.current.value = ref.slice(0, 20);
   }, []);
   useEffect(() => {
-    if (error) errorRef.current?.focus();
-  }, [error]);
+    if (errors.length) errorRef.current?.focus();
+  }, [errors]);
   useEffect(() => {
     if (answer) resultRef.current?.focus();
   }, [answer]);
@@ -33,59 +71,75 @@ export default function StatusLookup() {
     const reference = String(form.get('reference') ?? '');
     const code = String(form.get('code') ?? '');
     setAnswer(null);
-    if (!reference.trim() || !code.trim()) {
-      setError(!reference.trim() ? '请填写受理编号' : '请填写查询码');
-      return;
-    }
+    const found = inputErrors(reference, code);
+    setErrors(found);
+    if (found.length) return;
     setBusy(true);
-    setError(null);
     try {
       const response = await fetch(`/api/complaints/${encodeURIComponent(reference.trim())}`, {
         headers: { accept: 'application/json', 'x-tracking-code': code.trim() },
       });
       const body = (await response.json().catch(() => ({}))) as CitizenView & { errors?: Record<string, string> };
-      if (!response.ok) setError(Object.values(body.errors ?? {})[0] ?? `查询失败（${response.status}），请稍后再试`);
+      if (!response.ok) setErrors([serverError(response.status, body.errors ?? {})]);
       else setAnswer(body);
     } catch {
-      setError('网络连接失败，请检查网络后重试');
+      setErrors([{ message: '网络连接失败，请检查网络后重试', fields: [] }]);
     } finally {
       setBusy(false);
     }
   }
 
+  const field = (name: LookupField, control: (props: FieldProps) => ReactNode) => {
+    const invalid = errors.some((x) => x.fields.includes(name));
+    return (
+      <div className={`field${invalid ? ' has-error' : ''}`}>
+        <label htmlFor={name}>{statusLookupWords[name]}</label>
+        <p className="hint" id={`${name}-hint`}>
+          {statusLookupWords[`${name}Hint`]}
+        </p>
+        {errors
+          .filter((x) => x.fields[0] === name)
+          .map((x) => (
+            <p className="field-error" id={lookupErrorId(x)} key={x.message}>
+              <span className="visually-hidden">{statusLookupWords.errorPrefix}</span>
+              {x.message}
+            </p>
+          ))}
+        {control({
+          id: name,
+          name,
+          type: 'text',
+          autoComplete: 'off',
+          spellCheck: false,
+          required: true,
+          'aria-describedby': lookupDescribedBy(name, errors),
+          'aria-invalid': invalid || undefined,
+        })}
+      </div>
+    );
+  };
+
   return (
     <div className="status-lookup">
-      {error && (
-        <div className="error-summary" role="alert" tabIndex={-1} ref={errorRef}>
-          <p>{error}</p>
+      {errors.length > 0 && (
+        <div className="error-summary" role="alert" aria-labelledby="error-summary-title" tabIndex={-1} ref={errorRef}>
+          <h2 id="error-summary-title">{statusLookupWords.errorSummary}</h2>
+          <ul>
+            {errors.map((x) => (
+              <li key={x.message}>{x.fields[0] ? <a href={`#${x.fields[0]}`}>{x.message}</a> : x.message}</li>
+            ))}
+          </ul>
         </div>
       )}
       <form method="post" action="/api/status" onSubmit={submit} noValidate>
-        <div className="field">
-          <label htmlFor="reference">受理编号</label>
-          <p className="hint" id="reference-hint">
-            提交后页面上显示的编号，如 TS-7K3M-9QX2
-          </p>
-          <input
-            id="reference"
-            name="reference"
-            type="text"
-            autoComplete="off"
-            spellCheck={false}
-            aria-describedby="reference-hint"
-            ref={referenceInput}
-            required
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="code">查询码</label>
-          <p className="hint" id="code-hint">
-            提交时页面上显示的查询码（不会通过邮件发送）
-          </p>
-          <input id="code" name="code" type="text" autoComplete="off" spellCheck={false} aria-describedby="code-hint" required />
-        </div>
+        {field('reference', (props) => (
+          <input {...props} ref={referenceInput} />
+        ))}
+        {field('code', (props) => (
+          <input {...props} />
+        ))}
         <button type="submit" className="btn btn-plain" disabled={busy}>
-          {busy ? '正在查询…' : '查询'}
+          {busy ? statusLookupWords.busy : statusLookupWords.submit}
         </button>
       </form>
       {answer && (
