@@ -130,6 +130,14 @@ const cells = (r: StatsRow) =>
     .join('');
 const heads = COLUMNS.map((c) => `<th scope="col">${c}</th>`).join('');
 
+/** Why a table has no rows: fewer than 5 complaints in all, or its numbers would give a hidden count away. */
+function noTable(stats: Stats, unit: string): string {
+  const n = stats.suppressBelow;
+  return stats.total.received === SUPPRESSED
+    ? `合计少于 ${n} 件，不按${unit}分列。`
+    : `为保护投诉人，这里不按${unit}分列：分列的件数与上面的数字合起来可以推算出被隐藏的件数。`;
+}
+
 /** The main part of /stats/ (the page frame is added by the caller). */
 export function statsMainHtml(stats: Stats | null, cacheMinutes: number, timeLimits = ''): string {
   if (!stats) {
@@ -147,7 +155,9 @@ export function statsMainHtml(stats: Stats | null, cacheMinutes: number, timeLim
     '<h1>投诉办理统计</h1>' +
     `<p>统计截至 <time datetime="${escapeHtml(stats.generatedAt)}">${escapeHtml(formatDateTime(stats.generatedAt))}</time>，数据每 ${cacheMinutes} 分钟内更新。` +
     `为保护投诉人，少于 ${n} 件的数量只显示“少于 ${n}”，不足 ${n} 件的组不计算用时中位数和超期比例；` +
-    `若只有一格被隐藏会导致可由合计反推，则同列再隐藏一格（标为“不公布”，其数不少于 ${n}）。` +
+    `一列中有“少于 ${n}”时，同列已公布的最小件数也不公布（标为“不公布”，其数不少于 ${n}），` +
+    '若由合计、另一张表或同一行的其他数字仍能推算出任何一个被隐藏的件数，就再隐藏更多，必要时合计或整张表也不公布；' +
+    `合计少于 ${n} 的一列不按机关、类别分列（各行标为“不公布”，其数为 0 至 ${n - 1}）。` +
     '受理、办结用时均自提交之日起计算；件数归入当前办理机关（转办后归入接收机关）。</p>' +
     (timeLimits ? `<p id="time-limits">“超期”按以下办理时限计算：${escapeHtml(timeLimits)}</p>` : '') +
     '<p>下载：<a href="/stats/stats.csv">CSV</a> · <a href="/stats/stats.json">JSON</a></p>' +
@@ -157,8 +167,11 @@ export function statsMainHtml(stats: Stats | null, cacheMinutes: number, timeLim
       .map(
         (t) =>
           `<section aria-labelledby="${t.id}-title"><h2 id="${t.id}-title">${t.title}</h2>` +
-          chartHtml(t.rows, t.title, t.first, n) +
-          `<table id="${t.id}" class="stats-table"><thead><tr><th scope="col">${t.first}</th>${heads}</tr></thead><tbody>${t.rows.map(row).join('')}</tbody></table></section>`,
+          (t.rows.length
+            ? chartHtml(t.rows, t.title, t.first, n) +
+              `<table id="${t.id}" class="stats-table"><thead><tr><th scope="col">${t.first}</th>${heads}</tr></thead><tbody>${t.rows.map(row).join('')}</tbody></table>`
+            : `<p id="${t.id}" class="table-withheld">${noTable(stats, t.first)}</p>`) +
+          '</section>',
       )
       .join('')
   );

@@ -110,13 +110,15 @@ describeEachStore('/stats/ served from the store', (kind) => {
 
   it('median days to accept equals the median computed from the store’s events', async () => {
     const rows = await db.query<{ created_at: string; at: string }>(
-      "SELECT c.created_at, e.at FROM complaints c JOIN complaint_events e ON e.complaint_id = c.id WHERE c.agency_id = ? AND e.type = 'accepted'",
-      ['renqiu-cgj'],
+      "SELECT c.created_at, e.at FROM complaints c JOIN complaint_events e ON e.complaint_id = c.id WHERE e.type = 'accepted'",
     );
     const expected = median(rows.map((r) => (Date.parse(r.at) - Date.parse(r.created_at)) / DAY));
-    expect(rows.length).toBe(6);
-    expect(stats.byAgency.find((r) => r.key === 'renqiu-cgj')!.medianDaysToAccept).toBe(expected);
+    expect(rows.length).toBe(12);
+    expect(stats.total.medianDaysToAccept).toBe(expected);
     expect(html).toContain(`${expected} 天`);
+    // Accepted per agency is 6, 4, 2: a column with <5 cells withholds its smallest published count (renqiu-cgj's 6),
+    // and with it that agency's median.
+    expect(stats.byAgency.find((r) => r.key === 'renqiu-cgj')).toMatchObject({ accepted: WITHHELD, medianDaysToAccept: null });
   });
 
   it('per category counts equal the store and carry the article label', async () => {
