@@ -1,10 +1,11 @@
 import { createHmac, randomFillSync, timingSafeEqual } from 'node:crypto';
+import { ALPHABET, checkSymbol } from '../../src/core/complaint/reference-check.ts';
 
 /**
  * Crockford-style base32 without I, L, O, U: nothing a person can misread (0/O, 1/I/L) or that spells
  * words. Input is read case-insensitively with O→0 and I/L→1, as Crockford's decoding does.
  */
-export const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+export { ALPHABET };
 
 /**
  * Bytes from the system's CSPRNG, drawn from a pool refilled 4 KB at a time — one call into it per ~500 references
@@ -21,21 +22,6 @@ function randomSymbols(count: number): string {
   let out = '';
   for (let i = 0; i < count; i++) out += ALPHABET[pool[poolAt++]! & 31];
   return out;
-}
-
-/**
- * Damm check symbol over GF(32) (x·y = 2x + y, polynomial x⁵ + x² + 1): a totally anti-symmetric quasigroup, so
- * every single wrong symbol and every swap of two neighbouring symbols is caught, with no extra check characters.
- */
-function times2(v: number): number {
-  const shifted = v << 1;
-  return shifted & 32 ? (shifted ^ 0b100101) & 31 : shifted;
-}
-
-function checkSymbol(symbols: string): string {
-  let interim = 0;
-  for (const ch of symbols) interim = times2(interim) ^ ALPHABET.indexOf(ch);
-  return ALPHABET[times2(interim)]!;
 }
 
 /** A new reference: `TS-XXXX-XXXC`, 7 random symbols (34 bits) plus a check symbol. */

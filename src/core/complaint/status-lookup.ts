@@ -1,5 +1,6 @@
 import type { ErrorData } from '../error-data.ts';
 import { escapeHtml as e } from '../text.ts';
+import { checkSymbol } from './reference-check.ts';
 
 /**
  * The status lookup form (/complaint/status/): its words, the messages for a reference or code that cannot be
@@ -30,24 +31,6 @@ export const statusLookupErrors = {
     hint: '请与提交后显示的编号逐位核对（0 和 O、1 和 I 都算同一个字符）。',
   },
 } as const satisfies Record<string, ErrorData>;
-
-/**
- * The reference's symbols (Crockford-style base32 without I, L, O, U) and its Damm check symbol over GF(32): the
- * same arithmetic as functions/complaints/reference.ts, which stays the authority (test/handling/status-lookup
- * checks the two agree). Here so the browser can tell a mistyped character from a malformed reference.
- */
-const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-
-function times2(v: number): number {
-  const shifted = v << 1;
-  return shifted & 32 ? (shifted ^ 0b100101) & 31 : shifted;
-}
-
-function checkSymbol(symbols: string): string {
-  let interim = 0;
-  for (const ch of symbols) interim = times2(interim) ^ ALPHABET.indexOf(ch);
-  return ALPHABET[times2(interim)]!;
-}
 
 /**
  * What is wrong with a typed reference, read as parseReference reads it: `empty`, `format` (not TS + 8 symbols),
