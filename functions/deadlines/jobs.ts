@@ -6,6 +6,8 @@ import { allowedActions } from '../handling/state.ts';
 import { routingPeriod } from '../handling/actions.ts';
 import type { HandlingWorld } from '../handling/world.ts';
 import { enqueueMail } from '../store/records/outbox.ts';
+import type { Db } from '../store/db.ts';
+import type { ComposedMail } from '../mail/compose.ts';
 import { targetOf, type ComplaintRow } from '../store/records/complaints.ts';
 import type { Target } from '../store/records/shapes.ts';
 import { appendEvent } from '../store/records/events.ts';
@@ -131,24 +133,8 @@ export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> 
       }
       if (at > escalateAt && (await claimNotice(tx, c.id, kind('escalation'), at))) {
         const recipients = recipientsOf(handler, world, target);
-        for (const recipient of recipients) {
-          const mail = escalationMail({
-            reference: c.reference,
-            recipient,
-            handler,
-            stage: period.stage,
-            dueAt: period.dueAt,
-            createdAt: c.created_at,
-            status: c.status,
-            timeLimit,
-          });
-          await enqueueMail(
-            tx,
-            { ...mail, complaintId: c.id, key: c.reference, kind: `${kind('escalation')}-${recipient.id}`, recipient: recipient.complaints.email },
-            at,
-            host,
-          );
-        }
+        const facts = { reference: c.reference, stage: period.stage, dueAt: period.dueAt, createdAt: c.created_at, status: c.status, timeLimit };
+        await mailEach(tx, c, recipients, kind('escalation'), (recipient) => escalationMail({ ...facts, recipient, handler }), at, host);
         await appendEvent(tx, c.id, {
           type: 'escalated',
           at,
@@ -168,6 +154,27 @@ export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> 
  * A complaint past its deadline whose handling agency is no longer in the directory: no reminder (there is no one
  * to send it to), one escalation at once to the bureaus orphaned.ts places it with, claimed like any escalation.
  */
+/** Queues one mail per recipient, each under its own notice kind (`<noticeKind>-<agency id>`: one mail per body, however often this runs). */
+async function mailEach(
+  tx: Db,
+  c: Pick<ComplaintRow, 'id' | 'reference'>,
+  recipients: readonly Agency[],
+  noticeKind: string,
+  mailFor: (recipient: Agency) => ComposedMail,
+  at: string,
+  host: string,
+): Promise<void> {
+  for (const recipient of recipients) {
+    const mail = mailFor(recipient);
+    await enqueueMail(
+      tx,
+      { ...mail, complaintId: c.id, key: c.reference, kind: `${noticeKind}-${recipient.id}`, recipient: recipient.complaints.email },
+      at,
+      host,
+    );
+  }
+}
+
 async function escalateOrphan(
   world: HandlingWorld,
   c: ComplaintRow,
@@ -183,25 +190,8 @@ async function escalateOrphan(
     if (!(await claimNotice(tx, c.id, noticeKind, at))) return false;
     const place = await placeOrphan(tx, world.directory, { id: c.id, agency_id: c.agency_id, regulation_id: c.regulation_id, target });
     const timeLimit = timeLimitFor(world, new Date(period.dueAt));
-    for (const recipient of place.bureaus) {
-      const mail = orphanEscalationMail({
-        reference: c.reference,
-        recipient,
-        agencyId: c.agency_id,
-        place,
-        stage: period.stage,
-        dueAt: period.dueAt,
-        createdAt: c.created_at,
-        status: c.status,
-        timeLimit,
-      });
-      await enqueueMail(
-        tx,
-        { ...mail, complaintId: c.id, key: c.reference, kind: `${noticeKind}-${recipient.id}`, recipient: recipient.complaints.email },
-        at,
-        host,
-      );
-    }
+    const facts = { reference: c.reference, stage: period.stage, dueAt: period.dueAt, createdAt: c.created_at, status: c.status, timeLimit };
+    await mailEach(tx, c, place.bureaus, noticeKind, (recipient) => orphanEscalationMail({ ...facts, recipient, agencyId: c.agency_id, place }), at, host);
     await appendEvent(tx, c.id, {
       type: 'escalated',
       at,

@@ -26,9 +26,9 @@ const handlers = new WeakMap<PublishWorld, ReturnType<typeof publishFunctions>>(
 
 /** A browser-like client of the publishing functions: keeps the cookie it is given, follows nothing by itself. All
  * clients of one world share one handler, as all requests to one server do (and so its rate limits). */
-export function client(world: PublishWorld, clientAddress = '192.0.2.10') {
-  if (!handlers.has(world)) handlers.set(world, publishFunctions(world));
-  const handler = handlers.get(world)!;
+export function client(world: PublishWorld, clientAddress = '192.0.2.10', own?: ReturnType<typeof publishFunctions>) {
+  if (!own && !handlers.has(world)) handlers.set(world, publishFunctions(world));
+  const handler = own ?? handlers.get(world)!;
   const jar = new Map<string, string>();
   const call = async (method: string, path: string, form?: Record<string, string> | URLSearchParams | FormData, headers: Record<string, string> = {}) => {
     const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -53,6 +53,7 @@ export function client(world: PublishWorld, clientAddress = '192.0.2.10') {
   };
   return {
     jar,
+    call,
     get: (path: string, headers?: Record<string, string>) => call('GET', path, undefined, headers),
     post: (path: string, form: Record<string, string> | URLSearchParams = {}, headers?: Record<string, string>) => call('POST', path, form, headers),
     upload: (name: string, bytes: Uint8Array | string) => {
@@ -88,8 +89,9 @@ export async function signedIn(
   agencyId: string,
   mailbox: string,
   clientAddress = '192.0.2.50',
+  handler?: ReturnType<typeof publishFunctions>,
 ) {
-  const clerk = client(world, clientAddress);
+  const clerk = client(world, clientAddress, handler);
   const asked = await clerk.post('/publish/sign-in', { agency: agencyId });
   if (asked.status !== 200) throw new Error(`sign-in request refused: ${asked.status}`);
   const signed = await clerk.post(await mailedLink(db, world, smtp, mailbox));
@@ -121,42 +123,14 @@ export async function workspaceClerk(
   mailbox: string,
   clientAddress = '192.0.2.60',
 ) {
-  const jar = new Map<string, string>();
-  const call = async (method: string, path: string, body?: URLSearchParams | FormData) => {
-    const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    const response = await handler(
-      new Request(`${world.settings.siteUrl}${path}`, {
-        method,
-        headers: { ...(body instanceof URLSearchParams ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...(cookie ? { cookie } : {}) },
-        ...(body ? { body: body instanceof URLSearchParams ? body.toString() : body } : {}),
-      }),
-      { clientAddress },
-    );
-    if (!response) throw new Error(`no function answered ${method} ${path}`);
-    const set = response.headers.get('set-cookie');
-    if (set) {
-      const [pair] = set.split(';');
-      const [name, value] = [pair!.slice(0, pair!.indexOf('=')), pair!.slice(pair!.indexOf('=') + 1)];
-      if (value) jar.set(name, value);
-      else jar.delete(name);
-    }
-    return { status: response.status, text: await response.text() };
-  };
-  await call('POST', '/publish/sign-in', new URLSearchParams({ agency: agencyId }));
-  const signed = await call('POST', await mailedLink(db, world, smtp, mailbox));
-  if (signed.status !== 303) throw new Error(`sign-in refused: ${signed.status}`);
+  const clerk = await signedIn(db, world, smtp, agencyId, mailbox, clientAddress, handler);
   return {
-    jar,
-    call,
-    upload: (rows: string[][]) => {
-      const form = new FormData();
-      form.append('roster', new File([csv([EXPORT_HEADER, ...rows])], 'export-2026-11-20.csv'));
-      return call('POST', '/publish/workspace/upload', form);
-    },
+    ...clerk,
+    upload: (rows: string[][]) => clerk.upload('export-2026-11-20.csv', csv([EXPORT_HEADER, ...rows])),
     confirm: (draft: string, left: string[] = []) =>
-      call('POST', '/publish/workspace/confirm', new URLSearchParams([['draft', draft], ...left.map((no) => ['left', no])])),
-    undo: (seq: number) => call('POST', '/publish/workspace/undo', new URLSearchParams({ seq: String(seq) })),
-    workspace: () => call('GET', '/publish/workspace/'),
-    signOut: () => call('POST', '/publish/sign-out', new URLSearchParams()),
+      clerk.post('/publish/workspace/confirm', new URLSearchParams([['draft', draft], ...left.map((no) => ['left', no])])),
+    undo: (seq: number) => clerk.post('/publish/workspace/undo', { seq: String(seq) }),
+    workspace: () => clerk.get('/publish/workspace/'),
+    signOut: () => clerk.post('/publish/sign-out'),
   };
 }
