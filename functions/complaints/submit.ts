@@ -165,7 +165,7 @@ export async function submitComplaint(
       resolve_due_at: null,
     };
     try {
-      await insertSubmission(world.store, {
+      const stored = await insertSubmission(world.store, {
         complaint: row,
         // The region too: should the agency later leave the registry, its overdue complaints still find their bureau.
         routed: { reason: route.reason, data: { rule: route.rule, agencyId: route.agencyId, region: agency.region } },
@@ -175,7 +175,7 @@ export async function submitComplaint(
         host,
       });
       world.mailQueued?.();
-      return { reference, trackingCode, repeated: false, agencyId: route.agencyId, ackQueued: !!ack && (await ackQueued(world, reference, host)) };
+      return { reference, trackingCode, repeated: false, agencyId: route.agencyId, ackQueued: stored.ackQueued };
     } catch (error) {
       const message = String((error as Error).message);
       // A concurrent request with the same key won the race: answer with its result.
@@ -206,10 +206,8 @@ export async function submitComplaint(
 }
 
 /**
- * Whether the complaint's acknowledgement is in the outbox, read after the commit by its Message-ID (unique). The
- * slot is taken inside the insert (on PostgreSQL inside the group's one statement, which reports no rows per
- * submission), so the committed outbox is the one place that knows, alike on SQLite and PostgreSQL. Only asked when
- * an e-mail was given.
+ * Whether an earlier submission's acknowledgement is in the outbox, by its Message-ID (unique): for a repeated
+ * submission, answered as the first was. A new submission learns it from its own insert.
  */
 async function ackQueued(world: World, reference: string, host: string): Promise<boolean> {
   return (await world.store.query('SELECT 1 AS one FROM outbox WHERE message_id = ?', [messageIdFor(reference, 'ack', host)])).length > 0;

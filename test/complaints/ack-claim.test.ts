@@ -46,5 +46,16 @@ describeEachStore('the answer says whether an acknowledgement was queued', (kind
     for (const a of raced) expect(await queuedFor(a.reference)).toBe(a.ackQueued);
     expect(raced.filter((a) => a.ackQueued).length).toBeLessThanOrEqual(3);
     expect(raced.some((a) => !a.ackQueued)).toBe(true);
+    // A group that fails as a whole (two share an idempotency key) is stored one by one: each answer still its own.
+    const mixed = await Promise.all([
+      answer({ email: 'mixed-1@citizen.example', idempotencyKey: 'mixed-key-0001' }),
+      answer({ email: 'mixed-1@citizen.example', idempotencyKey: 'mixed-key-0001' }),
+      answer({ email: 'mixed-2@citizen.example' }),
+      answer({ email: 'race@citizen.example' }),
+      answer({ kind: 'report', name: '', phone: '', email: '' }),
+    ]);
+    expect(mixed[0]!.reference).toBe(mixed[1]!.reference);
+    expect(mixed.map((a) => a.ackQueued)).toEqual([true, true, true, false, false]);
+    for (const a of mixed) expect(await queuedFor(a.reference)).toBe(a.ackQueued);
   });
 });

@@ -8,23 +8,30 @@ import { insertSubmissionsPostgres } from './submissions-postgres.ts';
 
 export type { Submission } from './submission-params.ts';
 
+/** What a stored submission queued beyond its own rows. */
+export interface Stored {
+  /** Its acknowledgement was queued (the address still had a slot today); false without one. */
+  ackQueued: boolean;
+}
+
 /**
  * Stores a submission atomically; throws on a repeated idempotency key or reference (UNIQUE), storing nothing.
  * Only after this returns may the caller answer 201. Concurrent submissions share a commit: on SQLite through the
  * store's group commit (sqlite.ts), on PostgreSQL in one statement (submissions-postgres.ts).
  */
-export async function insertSubmission(db: Db, s: Submission): Promise<void> {
+export async function insertSubmission(db: Db, s: Submission): Promise<Stored> {
   const p = submissionParams(s);
   if (db.dialect === 'postgres') return insertSubmissionsPostgres(db, p);
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     await tx.run(`INSERT INTO complaints ${COMPLAINT_COLUMNS} VALUES ${COMPLAINT_VALUES}`, p.complaint);
     await tx.run(`INSERT INTO complaint_events ${EVENT_COLUMNS} VALUES ${EVENT_VALUES}`, p.events);
     for (const file of p.evidence) await tx.run(`INSERT INTO evidence ${EVIDENCE_COLUMNS} VALUES ${EVIDENCE_VALUES}`, file);
     for (const mail of p.mails) await tx.run(`INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${OUTBOX_VALUES} ON CONFLICT (message_id) DO NOTHING`, mail);
     // The acknowledgement is queued only with a slot taken (ack-quota.ts).
-    if (p.ack && (await tx.run(TAKE_ACK_SLOT, ackSlotParams(p.ack))) === 1) {
-      await tx.run(`INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${OUTBOX_VALUES} ON CONFLICT (message_id) DO NOTHING`, p.ack.mail);
-    }
+    const slot = !!p.ack && (await tx.run(TAKE_ACK_SLOT, ackSlotParams(p.ack))) === 1;
+    const queued =
+      slot && (await tx.run(`INSERT INTO outbox ${OUTBOX_COLUMNS} VALUES ${OUTBOX_VALUES} ON CONFLICT (message_id) DO NOTHING`, p.ack!.mail)) === 1;
+    return { ackQueued: queued };
   });
 }
 

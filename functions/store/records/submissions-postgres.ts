@@ -4,6 +4,7 @@ import { COMPLAINT_COLUMNS, COMPLAINT_VALUES } from './complaints.ts';
 import { EVIDENCE_COLUMNS, EVIDENCE_VALUES } from './evidence.ts';
 import { OUTBOX_COLUMNS, OUTBOX_VALUES } from './outbox.ts';
 import { EVENT_COLUMNS, EVENT_VALUES, type SubmissionParams } from './submission-params.ts';
+import type { Stored } from './submission.ts';
 
 /** Most submissions one statement carries (the rows go in as arrays; each evidence file adds 6 parameters of 65,535). */
 const MAX_GROUP = 64;
@@ -20,7 +21,7 @@ const MAX_GROUP = 64;
  * files it carries and PostgreSQL keeps few prepared statements. Two acknowledgements to one address never share a
  * statement: the second waits for the next, where it sees the first one's slot taken (ack-quota.ts).
  */
-export function insertSubmissionsPostgres(db: Db, params: SubmissionParams): Promise<void> {
+export function insertSubmissionsPostgres(db: Db, params: SubmissionParams): Promise<Stored> {
   let group = groups.get(db);
   if (!group) {
     group = new Group(db);
@@ -31,7 +32,7 @@ export function insertSubmissionsPostgres(db: Db, params: SubmissionParams): Pro
 
 interface Waiting {
   params: SubmissionParams;
-  resolve: () => void;
+  resolve: (stored: Stored) => void;
   reject: (error: unknown) => void;
 }
 
@@ -45,7 +46,7 @@ class Group {
     this.db = db;
   }
 
-  add(params: SubmissionParams): Promise<void> {
+  add(params: SubmissionParams): Promise<Stored> {
     return new Promise((resolve, reject) => {
       this.waiting.push({ params, resolve, reject });
       this.next();
@@ -82,15 +83,17 @@ class Group {
 
   private async store(batch: Waiting[]): Promise<void> {
     try {
-      const rows = batch.map((w) => w.params);
-      await insertTogether(this.db, rows);
-      for (const w of batch) w.resolve();
+      const acks = await insertTogether(
+        this.db,
+        batch.map((w) => w.params),
+      );
+      for (const w of batch) w.resolve(storedOf(w.params, acks));
     } catch (error) {
       if (batch.length === 1) return batch[0]!.reject(error);
       await Promise.all(
         batch.map((w) =>
           insertTogether(this.db, [w.params]).then(
-            () => w.resolve(),
+            (acks) => w.resolve(storedOf(w.params, acks)),
             (alone: unknown) => w.reject(alone),
           ),
         ),
@@ -99,8 +102,18 @@ class Group {
   }
 }
 
-/** The submissions' rows in one statement (data-modifying CTEs: all or nothing). */
-function insertTogether(db: Db, batch: readonly SubmissionParams[]): Promise<number> {
+/** Position of `message_id` in a row's OUTBOX_VALUES parameters. */
+const MESSAGE_ID = 4;
+
+function storedOf(params: SubmissionParams, acks: ReadonlySet<string>): Stored {
+  return { ackQueued: !!params.ack && acks.has(String(params.ack.mail[MESSAGE_ID])) };
+}
+
+/**
+ * The submissions' rows in one statement (data-modifying CTEs: all or nothing, each run once whatever the final
+ * SELECT reads); returns the Message-IDs of the acknowledgements it queued.
+ */
+async function insertTogether(db: Db, batch: readonly SubmissionParams[]): Promise<Set<string>> {
   const complaints = batch.map((s) => s.complaint);
   const events = batch.map((s) => s.events);
   const evidence = batch.flatMap((s) => s.evidence);
@@ -108,23 +121,25 @@ function insertTogether(db: Db, batch: readonly SubmissionParams[]): Promise<num
   const acks = batch.flatMap((s) => (s.ack ? [s.ack] : []));
   const slots = acks.map((ack) => [ack.addressHash, ack.day, ack.limit]);
   const ackMails = acks.map((ack) => [...ack.mail, ack.addressHash, ack.day]);
-  return db.run(
+  const queued = await db.query<{ message_id: string }>(
     `WITH c AS (INSERT INTO complaints ${COMPLAINT_COLUMNS} ${COMPLAINTS_FROM_ARRAYS}),
           e AS (INSERT INTO complaint_events ${EVENT_COLUMNS} ${EVENTS_FROM_ARRAYS}),
           q AS (${TAKE_ACK_SLOTS}),
-          a AS (INSERT INTO outbox ${OUTBOX_COLUMNS} ${ACK_MAILS_FROM_ARRAYS} ON CONFLICT (message_id) DO NOTHING)${
+          a AS (INSERT INTO outbox ${OUTBOX_COLUMNS} ${ACK_MAILS_FROM_ARRAYS} ON CONFLICT (message_id) DO NOTHING RETURNING message_id),
+          m AS (INSERT INTO outbox ${OUTBOX_COLUMNS} ${MAILS_FROM_ARRAYS} ON CONFLICT (message_id) DO NOTHING)${
             evidence.length ? `, v AS (INSERT INTO evidence ${EVIDENCE_COLUMNS} VALUES ${evidence.map(() => EVIDENCE_VALUES).join(', ')})` : ''
           }
-     INSERT INTO outbox ${OUTBOX_COLUMNS} ${MAILS_FROM_ARRAYS} ON CONFLICT (message_id) DO NOTHING`,
+     SELECT message_id FROM a`,
     [
       ...asColumns(WIDTH.COMPLAINTS_FROM_ARRAYS, complaints),
       ...asColumns(WIDTH.EVENTS_FROM_ARRAYS, events),
       ...asColumns(WIDTH.TAKE_ACK_SLOTS, slots),
       ...asColumns(WIDTH.ACK_MAILS_FROM_ARRAYS, ackMails),
-      ...evidence.flat(),
       ...asColumns(WIDTH.MAILS_FROM_ARRAYS, mails),
+      ...evidence.flat(),
     ],
   );
+  return new Set(queued.map((row) => row.message_id));
 }
 
 /** Per-row value lists as `width` arrays, one per position (empty arrays for no rows: unnest gives none). */
