@@ -18,6 +18,12 @@ export const intakeErrors = {
     message: '暂时无法保存，您的投诉没有提交成功，请稍后再试',
     hint: '半分钟后再点提交；不会重复提交',
   },
+  SubmitFailed: {
+    name: 'SubmitFailed',
+    title: '提交没有成功',
+    message: '提交没有成功：系统出现意外错误，您的投诉没有保存。',
+    hint: '请稍后再试；如仍不成功，请改用电话或信件反映。我们已记录这次错误。',
+  },
   Honeypot: { name: 'Honeypot', title: '无法提交', message: '无法提交：请不要填写隐藏的“请勿填写此项”栏' },
   ProofOfWorkMissing: {
     name: 'ProofOfWorkMissing',

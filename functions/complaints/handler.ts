@@ -6,7 +6,10 @@ import { statusLookupAllowed, tooManyLookups } from './lookup-limit.ts';
 import { post } from './post.ts';
 import { tokenBucket } from './rate.ts';
 import { parseReference } from './reference.ts';
-import { json } from './responses.ts';
+import { html, json, wantsHtml } from './responses.ts';
+import { isStoreUnavailable } from '../server/headers.ts';
+import { problemPage } from './pages.ts';
+import { errorKind } from '../server/log.ts';
 import type { World } from './world.ts';
 
 /**
@@ -27,10 +30,7 @@ export function complaintFunctions(world: World): FunctionHandler {
       // An in-process mail worker gives way while submissions are being taken in (it keeps a guaranteed share).
       const answered = world.submissionInFlight?.();
       const response = await post(world, request, context, allow)
-        .catch((error: unknown) => {
-          log(`[complaints] POST /api/complaints store error ${(error as Error).name}`);
-          return json(503, { errors: { request: intakeErrors.StoreUnavailable.message } }, { 'retry-after': '30' });
-        })
+        .catch((error: unknown) => failed(request, error, log))
         .finally(answered);
       log(`[complaints] POST /api/complaints ${response.status}${response.headers.get('x-reference') ? ` ${response.headers.get('x-reference')}` : ''}`);
       return response;
@@ -46,6 +46,22 @@ export function complaintFunctions(world: World): FunctionHandler {
     }
     return undefined;
   };
+}
+
+/**
+ * A submission that failed outside the form's own checks: the store unreachable (503, try again) or a fault of ours
+ * (500). Either way nothing was stored; the log names the error's kind and where it arose, never what was sent.
+ */
+function failed(request: Request, error: unknown, log: (line: string) => void): Response {
+  const unavailable = isStoreUnavailable(error);
+  log(`[complaints] POST /api/complaints ${unavailable ? 'store unavailable' : 'unexpected error'}: ${errorKind(error)}`);
+  const { message, hint } = unavailable ? intakeErrors.StoreUnavailable : intakeErrors.SubmitFailed;
+  const status = unavailable ? 503 : 500;
+  const retry: Record<string, string> = unavailable ? { 'retry-after': '30' } : {};
+  if (!wantsHtml(request)) return json(status, { errors: { request: message } }, retry);
+  const response = html(status, problemPage(status, `${message}${hint ?? ''}`));
+  for (const [name, value] of Object.entries(retry)) response.headers.set(name, value);
+  return response;
 }
 
 function decodeURIComponentSafe(s: string): string {

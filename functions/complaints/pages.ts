@@ -87,3 +87,32 @@ export function checkPage(directory: Directory, values: Record<string, string>, 
 <p><button type="submit" name="confirm" value="1">${formWords.submit}</button> <button type="submit" name="edit" value="1">${formWords.change}</button></p></form>`,
   );
 }
+
+/** What a no-JS post that could not be stored carries back: the answers, the kept files' token, the key, the step. */
+const CARRIED_BACK = [...fieldOrder.filter((f) => f !== 'evidence'), 'evidenceDraft', 'pow', 'confirm'];
+
+/**
+ * A no-JS post the store could not take (it was unreachable): nothing was saved; the answers come back as hidden
+ * fields with the same idempotency key, so 重新提交 later files it once, and 修改 brings the form back. Files sent
+ * with this very post could not be kept (they are kept in the store) and must be chosen again.
+ */
+export function unsavedPage(values: Record<string, string>, idempotencyKey: string, filesLost: boolean): string {
+  const { title, message, hint } = unsavedWords;
+  const hidden = CARRIED_BACK.filter((f) => values[f] !== undefined)
+    .map((f) => `<input type="hidden" name="${f}" value="${e(values[f]!)}">`)
+    .join('');
+  return page(
+    title,
+    `<h1>${title}</h1><div class="error-summary" role="alert" tabindex="-1" autofocus><p>${message}</p><p>${hint}</p>${filesLost ? `<p>${unsavedWords.filesLost}</p>` : ''}</div>
+<form method="post" action="/api/complaints" enctype="application/x-www-form-urlencoded">${hidden}<input type="hidden" name="idempotencyKey" value="${e(idempotencyKey)}">
+<p><button type="submit">${unsavedWords.again}</button> <button type="submit" name="edit" value="1">${formWords.change}</button></p></form>`,
+  );
+}
+
+const unsavedWords = {
+  title: '暂时无法保存',
+  message: '暂时无法保存，您的投诉没有提交成功。您填写的内容保留在本页，没有丢失。',
+  hint: '请稍后再试：半分钟后点「重新提交」，无论点几次，只会提交一次。',
+  filesLost: '本次所附文件未能保存：请点「修改」重新选择文件后再提交。',
+  again: '重新提交',
+};

@@ -8,8 +8,10 @@ import { intakeErrors } from './errors.ts';
 import { type EvidenceFile, readEvidence } from './evidence.ts';
 import { isDraftToken, type KeptEvidence, keepEvidence, keptEvidence } from './drafts.ts';
 import { evidenceMessages } from '../../src/core/complaint/fields.ts';
-import { html, json } from './responses.ts';
-import { checkPage, confirmationPage, formPage, problemPage } from './pages.ts';
+import { html, json, wantsHtml as wantsPage } from './responses.ts';
+import { isStoreUnavailable } from '../server/headers.ts';
+import { errorKind, logLine } from '../server/log.ts';
+import { checkPage, confirmationPage, formPage, problemPage, unsavedPage } from './pages.ts';
 import { powOk, type Receipt, resolveTarget, submitComplaint } from './submit.ts';
 import type { World } from './world.ts';
 
@@ -24,6 +26,7 @@ type Outcome =
   | { kind: 'edit'; values: Record<string, string> }
   | { kind: 'check'; values: Record<string, string>; target: Target; kept: KeptEvidence | undefined }
   | { kind: 'conflict' }
+  | { kind: 'unsaved'; values: Record<string, string>; filesLost: boolean }
   | { kind: 'stored'; receipt: Receipt; input: ComplaintInput };
 
 interface Parsed {
@@ -43,13 +46,19 @@ interface Valid {
 }
 
 export async function post(world: World, request: Request, context: RequestContext, allow: (key: string, now: number) => boolean): Promise<Response> {
-  const accept = request.headers.get('accept') ?? '';
-  const wantsHtml = accept.includes('text/html') && !accept.includes('application/json');
+  const wantsHtml = wantsPage(request);
   const parsed = await parse(world, request, context, allow, wantsHtml);
   if ('kind' in parsed) return render(world, parsed, wantsHtml);
-  const valid = await validate(world, parsed);
-  if ('kind' in valid) return render(world, valid, wantsHtml);
-  return render(world, await submit(world, valid, wantsHtml), wantsHtml);
+  try {
+    const valid = await validate(world, parsed);
+    if ('kind' in valid) return await render(world, valid, wantsHtml);
+    return await render(world, await submit(world, valid, wantsHtml), wantsHtml);
+  } catch (error) {
+    // The store could not be reached (kept files, the insert): nothing was stored; the answers are handed back.
+    if (!isStoreUnavailable(error)) throw error;
+    (world.log ?? logLine)(`[complaints] POST /api/complaints store unavailable: ${errorKind(error)}`);
+    return render(world, { kind: 'unsaved', values: parsed.values, filesLost: parsed.files.some((f) => f.size > 0) }, wantsHtml);
+  }
 }
 
 /** parse: the request's rate, body and honeypot; the answers as typed (kept for a re-rendered form). */
@@ -139,6 +148,13 @@ async function render(world: World, outcome: Outcome, wantsHtml: boolean): Promi
       return html(200, formPage(world.directory, outcome.values, {}, keyFor(outcome.values), await keptFor(world, outcome.values)));
     case 'check':
       return html(200, checkPage(world.directory, outcome.values, outcome.target, keyFor(outcome.values), outcome.kept));
+    case 'unsaved': {
+      if (!wantsHtml) return json(503, { errors: { request: intakeErrors.StoreUnavailable.message } }, { 'retry-after': '30' });
+      // A no-JS post gets its answers back as a form to send again (same key: stored once, however often it is sent).
+      const response = html(503, unsavedPage(outcome.values, keyFor(outcome.values), outcome.filesLost));
+      response.headers.set('retry-after', '30');
+      return response;
+    }
     case 'conflict': {
       const message = intakeErrors.IdempotencyConflict.message;
       return wantsHtml ? html(409, problemPage(409, message)) : json(409, { errors: { idempotencyKey: message } });

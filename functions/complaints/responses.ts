@@ -19,3 +19,9 @@ export const html = (status: number, body: string) =>
       'content-security-policy': FUNCTION_PAGE_POLICY,
     },
   });
+
+/** A plain form post (a browser without the island) wants a page; the island and API clients want JSON. */
+export function wantsHtml(request: Request): boolean {
+  const accept = request.headers.get('accept') ?? '';
+  return accept.includes('text/html') && !accept.includes('application/json');
+}

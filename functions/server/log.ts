@@ -23,3 +23,19 @@ export function logLine(line: string): void {
   if (!pending.length) setImmediate(flush);
   pending.push(`${line}\n`);
 }
+
+/**
+ * An error as an operator's log line may show it: its name, its code, and the first frame of our own code in its
+ * stack (file and line). Never its message, which may quote what a citizen typed.
+ */
+export function errorKind(error: unknown): string {
+  const e = error as { name?: unknown; code?: unknown; stack?: unknown } | undefined;
+  const name = typeof e?.name === 'string' ? e.name : typeof error;
+  const code = typeof e?.code === 'string' || typeof e?.code === 'number' ? ` ${e.code}` : '';
+  const frames = typeof e?.stack === 'string' ? e.stack.split('\n').slice(1) : [];
+  const ours = frames
+    .filter((f) => !f.includes('node_modules'))
+    .map((f) => /((?:functions|src)\/[\w./-]+\.tsx?):(\d+)/.exec(f))
+    .find((m) => m);
+  return `${name}${code}${ours ? ` at ${ours[1]}:${ours[2]}` : ''}`;
+}
