@@ -102,8 +102,8 @@ class Group {
   }
 }
 
-/** Position of `message_id` in a row's OUTBOX_VALUES parameters. */
-const MESSAGE_ID = 4;
+/** Position of `message_id` in a row's OUTBOX_VALUES parameters (one per column, in OUTBOX_COLUMNS' order). */
+const MESSAGE_ID = OUTBOX_COLUMNS.slice(1, -1).split(', ').indexOf('message_id');
 
 function storedOf(params: SubmissionParams, acks: ReadonlySet<string>): Stored {
   return { ackQueued: !!params.ack && acks.has(String(params.ack.mail[MESSAGE_ID])) };
