@@ -102,7 +102,7 @@ class Group {
   }
 }
 
-/** Position of `message_id` in a row's OUTBOX_VALUES parameters (one per column, in OUTBOX_COLUMNS' order). */
+/** Position of `message_id` in a row's OUTBOX_VALUES parameters (every column before it is a `?`, in OUTBOX_COLUMNS' order). */
 const MESSAGE_ID = OUTBOX_COLUMNS.slice(1, -1).split(', ').indexOf('message_id');
 
 function storedOf(params: SubmissionParams, acks: ReadonlySet<string>): Stored {
