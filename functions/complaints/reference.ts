@@ -1,5 +1,5 @@
 import { createHmac, randomFillSync, timingSafeEqual } from 'node:crypto';
-import { ALPHABET, checkSymbol } from '../../src/core/complaint/reference-check.ts';
+import { ALPHABET, checkSymbol, codeSymbols } from '../../src/core/complaint/reference-check.ts';
 
 /**
  * Crockford-style base32 without I, L, O, U: nothing a person can misread (0/O, 1/I/L) or that spells
@@ -33,7 +33,7 @@ export function newReference(): string {
 
 /** Reads a reference as a person may type it; undefined when it is malformed or its check symbol is wrong. */
 export function parseReference(input: string): string | undefined {
-  const cleaned = input.normalize('NFKC').toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  const cleaned = codeSymbols(input);
   const body = cleaned.startsWith('TS') ? cleaned.slice(2) : cleaned;
   if (!/^[0-9A-HJKMNP-TV-Z]{8}$/.test(body)) return undefined;
   if (checkSymbol(body.slice(0, 7)) !== body[7]) return undefined;
@@ -47,7 +47,7 @@ export function newTrackingCode(): string {
 }
 
 export function normalizeTrackingCode(input: string): string {
-  return input.normalize('NFKC').toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  return codeSymbols(input);
 }
 
 export function hashTrackingCode(code: string, secret: string): string {

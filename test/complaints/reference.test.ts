@@ -1,6 +1,8 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ALPHABET, hashTrackingCode, newReference, newTrackingCode, parseReference, trackingCodeMatches } from '../../functions/complaints/reference.ts';
 import { backoffMs, DAY } from '../../functions/outbox/worker.ts';
+import { referenceProblem } from '../../src/core/complaint/status-lookup.ts';
 
 describe('reference numbers', () => {
   it('use only the unambiguous alphabet and carry a valid check symbol', () => {
@@ -34,6 +36,33 @@ describe('reference numbers', () => {
     expect(parseReference(`ｔｓ${ref.slice(2)}`)).toBe(ref);
     expect(parseReference('TS-XXXX')).toBeUndefined();
   });
+
+  it('read what people paste: a label in front, any dash, full-width forms, invisible characters, a closing 。 — the browser and the functions alike', () => {
+    const ref = newReference();
+    const [, a, b] = /^TS-(\w{4})-(\w{4})$/.exec(ref)!;
+    const pasted = [
+      `受理编号：${ref}`,
+      `受理编号: ${ref}。`,
+      `您的受理编号是${ref}，请妥善保存`,
+      `TS—${a}—${b}`,
+      `TS－${a}－${b}`,
+      `TS‐${a}‑${b}`,
+      `TS\u200b-${a}\u00ad-${b}`,
+      `\u00a0${ref}\n`,
+      `ＴＳ－${[...`${a}${b}`].map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0)).join('')}`,
+    ];
+    for (const p of pasted) {
+      expect(parseReference(p), JSON.stringify(p)).toBe(ref);
+      expect(referenceProblem(p), JSON.stringify(p)).toBeUndefined();
+    }
+    // Still refused: another number's symbols, a wrong one, a name.
+    const wrong = `${ref.slice(0, -1)}${ref.endsWith('0') ? '1' : '0'}`;
+    for (const p of [`受理编号：${wrong}`, '张三', '受理编号：', `${ref}${ref}`]) {
+      expect(parseReference(p), p).toBeUndefined();
+      expect(referenceProblem(p), p).not.toBeUndefined();
+    }
+    expect(referenceProblem(`受理编号：${wrong}`)).toBe('check');
+  });
 });
 
 describe('tracking codes', () => {
@@ -45,6 +74,14 @@ describe('tracking codes', () => {
     expect(trackingCodeMatches(code.toLowerCase().replace(/-/g, ''), hash, 's1')).toBe(true);
     expect(trackingCodeMatches(code, hash, 's2')).toBe(false);
     expect(trackingCodeMatches(newTrackingCode(), hash, 's1')).toBe(false);
+    // As pasted from the confirmation: a label, other dashes, a closing 。.
+    expect(trackingCodeMatches(`查询码：${code.replace(/-/g, '—')}。`, hash, 's1')).toBe(true);
+    // Hashes already stored stay valid: the HMAC is still over the code's bare symbols.
+    expect(hash).toBe(
+      createHmac('sha256', 's1')
+        .update(`tracking:${code.replace(/-/g, '')}`)
+        .digest('hex'),
+    );
   });
 });
 

@@ -17,3 +17,18 @@ export function checkSymbol(symbols: string): string {
   for (const ch of symbols) interim = times2(interim) ^ ALPHABET.indexOf(ch);
   return ALPHABET[times2(interim)]!;
 }
+
+/**
+ * A reference or tracking code as people type or paste it, reduced to its symbols: NFKC (full-width forms),
+ * capitals, letters and digits only — a label in front (受理编号：, 查询码：), dashes of every kind, spaces, a
+ * closing 。 and invisible characters all fall away — with O read as 0 and I or L as 1 (the alphabet has none of
+ * them). The check symbol (references) and the HMAC (tracking codes) still refuse what is not the real thing.
+ */
+export function codeSymbols(input: string): string {
+  return input
+    .normalize('NFKC')
+    .toUpperCase()
+    .replace(/[^0-9A-Z]/g, '')
+    .replace(/O/g, '0')
+    .replace(/[IL]/g, '1');
+}

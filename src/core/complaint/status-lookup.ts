@@ -1,6 +1,6 @@
 import type { ErrorData } from '../error-data.ts';
 import { escapeHtml as e } from '../text.ts';
-import { checkSymbol } from './reference-check.ts';
+import { checkSymbol, codeSymbols } from './reference-check.ts';
 
 /**
  * The status lookup form (/complaint/status/): its words, the messages for a reference or code that cannot be
@@ -38,7 +38,7 @@ export const statusLookupErrors = {
  */
 export function referenceProblem(input: string): 'empty' | 'format' | 'check' | undefined {
   if (!input.trim()) return 'empty';
-  const cleaned = input.normalize('NFKC').toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  const cleaned = codeSymbols(input);
   const body = cleaned.startsWith('TS') ? cleaned.slice(2) : cleaned;
   if (!/^[0-9A-HJKMNP-TV-Z]{8}$/.test(body)) return 'format';
   return checkSymbol(body.slice(0, 7)) === body[7] ? undefined : 'check';
