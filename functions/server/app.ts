@@ -183,7 +183,7 @@ export async function createApp(
       })
     : undefined;
   const handlers: FunctionHandler[] = [
-    lookupFunctions(() => world.directory),
+    lookupFunctions(() => world.directory, settings.siteUrl),
     searchPageFunction(() => settings.outDir),
     complaintFunctions(world),
     complaintFormPage(world, settings.outDir),

@@ -1,5 +1,15 @@
 import { latestRosterDate, type Directory, type ListedCertificate } from '../../src/core/directory.ts';
-import { coverageSectionHtml, looksLikeName, notFoundHtml, searchHref, verifyHref, type SuggestedNumber } from '../../src/core/lookup-html.ts';
+import {
+  coverageSectionHtml,
+  foreignFoundHtml,
+  looksLikeName,
+  notFoundHtml,
+  searchHref,
+  verifyHref,
+  type ForeignLink,
+  type SuggestedNumber,
+} from '../../src/core/lookup-html.ts';
+import { foreignLinkHost, lookupCandidates, MAX_PASTED_LENGTH, numberFromPastedText } from '../../src/core/lookup-input.ts';
 import { suggestionIndex, type SuggestionIndex } from '../../src/core/number-suggest.ts';
 import { pageHtml } from '../../src/core/frame.ts';
 import { formatDate } from '../../src/core/labels.ts';
@@ -15,8 +25,14 @@ import type { FunctionHandler } from './node.ts';
  *   search for a name, or the not-found answer with up to 3 close listed numbers; JSON when asked for
  *   (`Accept: application/json`), which the built lookup page uses on a static-only host. The not-found page says
  *   what the built one says: the roster's date (「截至 …」) and which agencies the site covers, 辅警 not among them.
+ *   What was typed is read by numberFromPastedText: a pasted `…/verify/<number>/` link or a labelled number
+ *   (「证件编号：…」) is looked up by the number it carries; a link to another host than the one asked gets the
+ *   foreign-link hint, and when its number is listed a page with the hint and a link instead of the redirect
+ *   (this site's hosts: the one asked, and `siteUrl`'s when given, which the QR codes carry).
  */
-export function lookupFunctions(currentDirectory: () => Directory): FunctionHandler {
+export function lookupFunctions(currentDirectory: () => Directory, siteUrl?: string): FunctionHandler {
+  // A pasted link to SITE_URL's host (what the QR codes carry) is this site's even when reached under another name.
+  const qrHost = siteUrl ? hostnameOf(siteUrl) : undefined;
   // Prepared on first use, and again when a new build's directory replaces the one it was made from.
   let prepared: { from: Directory; index: SuggestionIndex<ListedCertificate>; notFound: NotFoundParts } | undefined;
   const prepare = (directory: Directory) => {
@@ -31,9 +47,9 @@ export function lookupFunctions(currentDirectory: () => Directory): FunctionHand
     const verify = /^\/verify\/([^/]+)(\/.*)?$/.exec(url.pathname);
     if (verify) return verifyAddress(directory, decode(verify[1]!), verify[2] ?? '', url.search);
     if (url.pathname === '/lookup/' || url.pathname === '/lookup' || url.pathname === '/api/lookup') {
-      const typed = (url.searchParams.get('no') ?? '').slice(0, 200);
+      const typed = (url.searchParams.get('no') ?? '').slice(0, MAX_PASTED_LENGTH);
       if (!typed.trim()) return url.pathname === '/api/lookup' ? redirect('/lookup/') : undefined;
-      return lookup(directory, typed, () => prepare(directory), wantsJson(request));
+      return lookup(directory, typed, [url.hostname, qrHost], () => prepare(directory), wantsJson(request));
     }
     return undefined;
   };
@@ -76,20 +92,37 @@ function notFoundParts(directory: Directory): NotFoundParts {
 function lookup(
   directory: Directory,
   typed: string,
+  siteHosts: [string, string | undefined],
   prepared: () => { index: SuggestionIndex<ListedCertificate>; notFound: NotFoundParts },
   json: boolean,
 ): Response {
-  const aux = directory.auxiliary(typed);
-  if (aux) return json ? jsonResponse({ found: aux.certificateNo, href: verifyHref(aux.certificateNo) }) : redirect(verifyHref(aux.certificateNo), 303);
-  if (looksLikeName(typed)) return json ? jsonResponse({ search: searchHref(typed) }) : redirect(searchHref(typed), 303);
+  const input = numberFromPastedText(typed);
+  const host = foreignLinkHost(input, siteHosts);
+  const foreign: ForeignLink | undefined = host === undefined ? undefined : { host, siteHost: siteHosts[0] };
+  const extra = foreign ? { foreignHost: foreign.host } : {};
+  const aux = lookupCandidates(typed, input)
+    .map((candidate) => directory.auxiliary(candidate))
+    .find((found) => found !== undefined);
+  if (aux) {
+    const href = verifyHref(aux.certificateNo);
+    if (json) return jsonResponse({ found: aux.certificateNo, href, ...extra });
+    return foreign ? page('请核对链接地址', foreignFoundHtml(aux.certificateNo, foreign)) : redirect(href, 303);
+  }
+  // Only text typed as such can be a name: a link's segment or a labelled text with a digit is a number.
+  if (input.source === 'typed' && looksLikeName(input.number)) {
+    return json ? jsonResponse({ search: searchHref(input.number) }) : redirect(searchHref(input.number), 303);
+  }
   const { index, notFound } = prepared();
-  const suggestions: SuggestedNumber[] = index.suggest(typed).map(({ entry }) => ({
+  const suggestions: SuggestedNumber[] = index.suggest(input.number).map(({ entry }) => ({
     no: entry.certificateNo,
     agency: directory.agency(entry.agencyId)?.name ?? entry.agencyId,
   }));
-  if (json) return jsonResponse({ found: null, suggestions });
-  const body = `${notFoundHtml(typed, suggestions, notFound.asOf)}<div id="nf-coverage">${notFound.coverage}</div>`;
-  return new Response(pageHtml('查无此证', undefined, body), {
+  if (json) return jsonResponse({ found: null, number: input.number, suggestions, ...extra });
+  return page('查无此证', `${notFoundHtml(input.number, suggestions, notFound.asOf, foreign)}<div id="nf-coverage">${notFound.coverage}</div>`);
+}
+
+function page(title: string, body: string): Response {
+  return new Response(pageHtml(title, undefined, body), {
     status: 200,
     headers: {
       'content-type': 'text/html; charset=utf-8',
@@ -103,6 +136,14 @@ function lookup(
 function wantsJson(request: Request): boolean {
   const accept = request.headers.get('accept') ?? '';
   return accept.includes('application/json') && !accept.includes('text/html');
+}
+
+function hostnameOf(url: string): string | undefined {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return undefined;
+  }
 }
 
 function decode(segment: string): string | undefined {

@@ -33,13 +33,15 @@ export function suggestionsHtml(suggestions: readonly SuggestedNumber[]): string
 
 /**
  * The answer for a number that is not on the roster: the warning first, then what to do, then the close
- * listed numbers (never instead of the warning).
+ * listed numbers (never instead of the warning). `foreign`: the number came from a link to another site, whose hint
+ * goes above the warning.
  */
-export function notFoundHtml(typed: string, suggestions: readonly SuggestedNumber[], asOf?: string): string {
+export function notFoundHtml(typed: string, suggestions: readonly SuggestedNumber[], asOf?: string, foreign?: ForeignLink): string {
   const no = typed.trim();
   const roster = asOf ? `截至 ${e(asOf)} 的公示名单` : '公示名单';
   return (
     '<h1 id="lookup-title">查无此证</h1>' +
+    (foreign ? foreignLinkHtml(foreign) : '') +
     '<section id="not-found" aria-labelledby="nf-title">' +
     `<div class="status status-revoked"><strong id="nf-title"><span class="sym" aria-hidden="true">✕</span>查无此证</strong><span>编号「<b id="nf-no">${e(no)}</b>」不在${roster}中。</span></div>` +
     `<p>如有人向您出示此编号并以执法辅助人员身份开展工作，可能是证件伪造、编号抄错或名单尚未更新。请核对编号后重试；如确认无误，请<a id="nf-report" href="${reportHref(no)}">举报此编号</a>（可以匿名）。</p>` +
@@ -47,6 +49,37 @@ export function notFoundHtml(typed: string, suggestions: readonly SuggestedNumbe
     '<p>也可以<a href="/search/">按姓名或单位搜索</a>，或查看<a href="/agencies/">各执法机关的公示名单</a>。</p>' +
     '</section>' +
     lookupBoxHtml(no)
+  );
+}
+
+/** A pasted link to another host than this site's: `host` the link's, `siteHost` the one the citizen is on. */
+export interface ForeignLink {
+  host: string;
+  siteHost: string;
+}
+
+/**
+ * The hint above the answer for a pasted link to another site (a badge whose QR code points elsewhere may be forged;
+ * a look-alike site may show a fake result): the number it carries was looked up in this site's directory.
+ */
+export function foreignLinkHtml(link: ForeignLink): string {
+  return (
+    '<div id="foreign-link" class="status status-suspended" role="note"><strong><span class="sym" aria-hidden="true">!</span>您粘贴的链接不是本站地址</strong>' +
+    `<span>链接指向「${e(link.host)}」，本站是「${e(link.siteHost)}」。证件二维码都应指向本站，其他网站显示的核验结果不可信。以下为本站名单中该编号的核验结果。</span></div>`
+  );
+}
+
+/**
+ * A listed number read from a link to another site: the hint, then the way to this site's own verification page
+ * (not a silent redirect, which would drop the hint), and a report link in case the badge's QR code was the link.
+ */
+export function foreignFoundHtml(no: string, link: ForeignLink): string {
+  return (
+    '<h1 id="lookup-title">请核对链接地址</h1>' +
+    foreignLinkHtml(link) +
+    `<section id="foreign-found"><p>本站名单中查到编号「<b id="ff-no">${e(no)}</b>」。证件状态、姓名和单位以本站核验结果为准：</p>` +
+    `<p><a class="btn btn-plain" id="ff-verify" href="${verifyHref(no)}">查看本站的核验结果</a></p>` +
+    `<p>请与出示证件的人逐项核对。如果这个链接来自证件上的二维码，该证件可能是伪造的，请<a id="ff-report" href="${reportHref(no)}">举报</a>（可以匿名）。</p></section>`
   );
 }
 

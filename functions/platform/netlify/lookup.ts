@@ -17,7 +17,7 @@ let handler: Promise<FunctionHandler> | undefined;
 
 export default async function lookup(request: Request, context: NetlifyContext): Promise<Response> {
   handler ??= readDirectoryFile(directoryFilePath(readSettings().outDir)).then(
-    (directory) => lookupFunctions(() => directory),
+    (directory) => lookupFunctions(() => directory, readSettings().siteUrl),
     (error: unknown) => {
       handler = undefined;
       throw error;

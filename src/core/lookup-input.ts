@@ -1,0 +1,174 @@
+import { toHalfWidth } from './text.ts';
+
+/**
+ * What citizens put into the certificate-number box besides a bare number: the badge's QR link (a phone's scanner
+ * shows it as text, a chat copies it), or a number with a label in front (「证件编号：」 from a badge photo's OCR or
+ * a message). One pure function for every place that reads a typed number: the built /lookup/ page's script and
+ * the functions' lookup answer (docs/PORTAL.md, "Pasted links and labels").
+ */
+export interface LookupInput {
+  /** The certificate number to look up, and to show back ("编号「…」不在名单中") and keep in the box. */
+  number: string;
+  /**
+   * typed: the text itself (trimmed); url: the `/verify/<number>/` segment (or `/lookup/?no=`) of a pasted link,
+   * percent-decoded; label: the text after a leading label such as 证件编号：.
+   */
+  source: 'typed' | 'url' | 'label';
+  /** For source url: the link's host name (lower-case, IDN as punycode); none for a bare path (`/verify/X/`). */
+  host?: string;
+}
+
+/** Longer input is cut here: room for a QR link with a chat app's query appended, never a page of text. */
+export const MAX_PASTED_LENGTH = 1000;
+
+/**
+ * Labels put in front of a number (a closed list, after NFKC and full-width → half-width, so 「：」 is 「:」):
+ * stripped with or without a colon or space after them. Without one, only when a letter or digit follows
+ * (「证号RQCG-2024-0001」).
+ */
+const LABELS = [
+  '辅助行政执法证件编号',
+  '行政执法辅助证件编号',
+  '行政执法辅助人员证号',
+  '辅助行政执法证号',
+  '执法辅助人员证号',
+  '执法辅助证件编号',
+  '执法辅助证件号',
+  '辅助执法证号',
+  '执法辅助证号',
+  '执法证件编号',
+  '辅助证件编号',
+  '工作证编号',
+  '证件统一编号',
+  '统一编号',
+  '执法证号',
+  '辅助证号',
+  '工作证号',
+  '证件编号',
+  '证件号码',
+  '证书编号',
+  '证件号',
+  '证号',
+  '编号',
+  '号码',
+  '编码',
+];
+// Longest first, so that 证件号码 is not read as 证件号 followed by 码.
+const CLOSED_LABEL = new RegExp(`^(?:${[...LABELS].sort((a, b) => b.length - a.length).join('|')})(?:\\s*:\\s*|\\s+|(?=[A-Za-z0-9]))`);
+/** The Latin label No. / NO: / No# (and №, read as 「No.」), always with its mark: 「NO123」 may be a number. */
+const LATIN_LABEL = /^no\s*[.:#][\s.:]*/i;
+/**
+ * The general rule: a run of Han characters (spaces allowed, OCR puts them between characters; an optional
+ * parenthesised note such as 「（统一编号）」) ending in a colon — 「城管协管证编号：」.
+ */
+const HAN_LABEL = /^\p{Script=Han}[\p{Script=Han} ]{0,15}(?:\([^()]{0,20}\))?\s*:\s*/u;
+
+/** A pasted verification link's number: `/verify/<segment>`, up to the next `/ ? #` or space. */
+const VERIFY_PATH = /\/verify\/([^/?#\s]+)/i;
+/** A pasted lookup link: `/lookup/?no=…` (or `/api/lookup?no=…`). */
+const LOOKUP_QUERY = /\/lookup\/?\?(?:[^#\s]*?&)?no=([^&#\s]*)/i;
+/** Sentence punctuation and closing brackets a link or number is followed by in a message: not part of it. */
+const TRAILING_PUNCTUATION = /[.,;:!?'"。、)\]}>」』》】]+$/u;
+/** Where a message goes on after the number: a space, comma or bracket before Han text (「HB-1234-5678，谢谢」). */
+const TEXT_AFTER = /[\s,;!?。、(]+\p{Script=Han}/u;
+
+/** The text as the rules read it: NFKC (so 「﹕」 and 「％」 are plain), half-width, no invisible format characters. */
+function plain(text: string): string {
+  return toHalfWidth(text.normalize('NFKC')).replace(/\p{Cf}/gu, '');
+}
+
+function percentDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    // A broken escape somewhere: decode the runs that are whole and keep the rest as it is.
+    return text.replace(/(?:%[0-9a-f]{2})+/gi, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return run;
+      }
+    });
+  }
+}
+
+/** The host a link names (`https://host/…`, `//host/…`, `host.tld/…`), canonical (lower-case, punycode, no port). */
+function hostOf(beforePath: string): string | undefined {
+  const token = beforePath.split(/\s+/).pop() ?? '';
+  if (token === '' || (token.startsWith('/') && !token.startsWith('//'))) return undefined;
+  const authority = /\/\/([^/?#\s]*)/.exec(token)?.[1];
+  let host: string | undefined;
+  if (authority !== undefined) host = authority.slice(authority.lastIndexOf('@') + 1);
+  else {
+    const first = token.split('/')[0]!;
+    // 「javascript:…」 and other schemes without `//`: not this site's link, shown as written.
+    if (/^[a-z][a-z0-9+.-]*:(?!\d+$)/i.test(first)) return first.slice(0, 100).toLowerCase();
+    // 「请核验site.gov.cn/verify/…」: the host name is the dotted ASCII at the end of the first part.
+    host = /(?:[a-z0-9-]+\.)+[a-z0-9-]+(?::\d+)?$|localhost(?::\d+)?$/i.exec(first)?.[0];
+  }
+  if (!host) return undefined;
+  try {
+    return new URL(`http://${host}`).hostname.replace(/\.$/, '');
+  } catch {
+    return host.slice(0, 100).toLowerCase();
+  }
+}
+
+/** The number without the message around it: what follows it (TEXT_AFTER, once a digit came), trailing punctuation. */
+function tidy(text: string): string {
+  const after = TEXT_AFTER.exec(text);
+  const number = after && /[0-9]/.test(text.slice(0, after.index)) ? text.slice(0, after.index) : text;
+  return number.trim().replace(TRAILING_PUNCTUATION, '');
+}
+
+function fromLink(text: string): LookupInput | undefined {
+  const verify = VERIFY_PATH.exec(text);
+  const query = verify ? undefined : LOOKUP_QUERY.exec(text);
+  const match = verify ?? query;
+  if (!match) return undefined;
+  const raw = verify ? match[1]! : match[1]!.replace(/\+/g, ' ');
+  const number = tidy(plain(percentDecode(raw)));
+  if (!number) return undefined;
+  const host = hostOf(text.slice(0, match.index));
+  return host === undefined ? { number, source: 'url' } : { number, source: 'url', host };
+}
+
+function fromLabel(text: string): LookupInput | undefined {
+  const label = CLOSED_LABEL.exec(text) ?? LATIN_LABEL.exec(text) ?? HAN_LABEL.exec(text);
+  if (!label) return undefined;
+  const rest = tidy(text.slice(label[0].length));
+  // A label alone, or a label before a name (「姓名：张三」), is not a number: the text is kept as typed.
+  return /[0-9]/.test(rest) ? { number: rest, source: 'label' } : undefined;
+}
+
+/**
+ * The certificate number in what was typed or pasted into the lookup box. A link anywhere in the text wins (its
+ * `/verify/<number>/` segment, whatever the host: the number is looked up in this site's own directory, and the
+ * caller warns when `host` is another site's, see foreignLinkHost); else a leading label is stripped when a number
+ * with a digit follows it; else the text itself. Never throws; reads at most MAX_PASTED_LENGTH characters.
+ */
+export function numberFromPastedText(typed: string): LookupInput {
+  const cut = typed.slice(0, MAX_PASTED_LENGTH);
+  // № becomes 「No」 under NFKC, and 「No123」 could be a number: read it as the label it is first.
+  const text = plain(cut.replace(/№/g, 'No.')).trim();
+  return fromLink(text) ?? fromLabel(text) ?? { number: cut.trim(), source: 'typed' };
+}
+
+/**
+ * The host of a pasted link when it is none of this site's (`siteHosts`: the host name the citizen reached this site
+ * at, and SITE_URL's, which the QR codes carry): a badge whose QR code points elsewhere may be forged, and a
+ * look-alike site may show a fake result.
+ */
+export function foreignLinkHost(input: LookupInput, siteHosts: readonly (string | undefined)[]): string | undefined {
+  if (input.source !== 'url' || input.host === undefined) return undefined;
+  const own = siteHosts.some((h) => h !== undefined && h.toLowerCase().replace(/\.$/, '') === input.host);
+  return own ? undefined : input.host;
+}
+
+/**
+ * What to look up, in order: the number read from the text, then the text as typed when a label was stripped (so
+ * that a listed number that happens to begin like a label, such as 「编号2024001」, is still found as typed).
+ */
+export function lookupCandidates(typed: string, input: LookupInput): string[] {
+  return input.source === 'label' ? [input.number, typed.slice(0, MAX_PASTED_LENGTH)] : [input.number];
+}

@@ -1,0 +1,226 @@
+/**
+ * What citizens paste into the certificate-number box, as phones and chat apps hand it over: the badge's QR link
+ * (any host; percent-encoded, full-width, wrapped in a message), a number with a label in front (OCR of a badge
+ * photo, a forwarded message), names that must stay names, and hostile text. numberFromPastedText reads the number;
+ * the HTML that shows it back escapes it.
+ */
+import { describe, expect, it } from 'vitest';
+import { verifyUrl } from '../../src/build/qr/index.ts';
+import { foreignFoundHtml, looksLikeName, notFoundHtml } from '../../src/core/lookup-html.ts';
+import { foreignLinkHost, lookupCandidates, MAX_PASTED_LENGTH, numberFromPastedText } from '../../src/core/lookup-input.ts';
+import { certificateLookupKey } from '../../src/core/text.ts';
+
+const SITE = 'https://gongshi.example.gov.cn';
+const HOST = 'gongshi.example.gov.cn';
+const NO = 'RQCG-2024-0001';
+const HAN_NO = '冀执辅-2024-001';
+const fullWidth = (s: string) => s.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+
+describe('a pasted verification link', () => {
+  // [what was pasted, the number it carries, the host it names]
+  const pastes: [string, string, string | undefined][] = [
+    [verifyUrl(SITE, NO), NO, HOST],
+    [`https://${HOST}/verify/${NO}`, NO, HOST],
+    [`http://${HOST}/verify/${NO}/`, NO, HOST],
+    [`${SITE}/verify/${NO}/?from=singlemessage&isappinstalled=0`, NO, HOST],
+    [`${SITE}/verify/${NO}?from=timeline`, NO, HOST],
+    [`${SITE}/verify/${NO}/#auxiliary`, NO, HOST],
+    [`${SITE}/verify/${NO}#top`, NO, HOST],
+    [`  ${SITE}/verify/${NO}/ \n`, NO, HOST],
+    [`\n\t${SITE}/verify/${NO}/\r\n`, NO, HOST],
+    [verifyUrl(SITE, HAN_NO), HAN_NO, HOST],
+    [`${SITE}/verify/${encodeURIComponent(HAN_NO).toLowerCase()}/`, HAN_NO, HOST],
+    [`${SITE}/verify/${HAN_NO}/`, HAN_NO, HOST],
+    [`${SITE}/verify/${encodeURIComponent(`${NO}\u200b`)}/`, NO, HOST],
+    [`https：／／${HOST}／verify／${NO}／`, NO, HOST],
+    [fullWidth(`https://${HOST}/verify/${NO}/`), NO, HOST],
+    [`${SITE}/verify/${fullWidth(NO)}/`, NO, HOST],
+    [`${SITE.toUpperCase()}/VERIFY/${NO}/`, NO, HOST],
+    [`请核验 ${SITE}/verify/${NO}/ 谢谢`, NO, HOST],
+    [`请核验${SITE}/verify/${NO}，谢谢`, NO, HOST],
+    [`这个人的证件：${SITE}/verify/${NO}/。`, NO, HOST],
+    [`「${SITE}/verify/${NO}/」`, NO, HOST],
+    [`${HOST}/verify/${NO}/`, NO, HOST],
+    [`请核验${HOST}/verify/${NO}/`, NO, HOST],
+    [`${SITE}:443/verify/${NO}/`, NO, HOST],
+    [`${SITE}/gongshi/verify/${NO}/`, NO, HOST],
+    [`${SITE}/verify/${NO}/qr.svg`, NO, HOST],
+    [`http://localhost:4321/verify/${NO}/`, NO, 'localhost'],
+    [`/verify/${NO}/`, NO, undefined],
+    [`/verify/${NO}`, NO, undefined],
+    [`${SITE}/lookup/?no=${encodeURIComponent('rqcg 2024 0001')}`, 'rqcg 2024 0001', HOST],
+    [`${SITE}/lookup/?q=1&no=rqcg+2024+0001#x`, 'rqcg 2024 0001', HOST],
+    // Other sites: the number they carry is looked up here all the same.
+    [`https://gongshi-example.com/verify/${NO}/`, NO, 'gongshi-example.com'],
+    [`https://${HOST}.evil.example/verify/${NO}/`, NO, `${HOST}.evil.example`],
+    [`https://${HOST}@evil.example:8443/verify/${NO}/`, NO, 'evil.example'],
+    [`https://公示.中国/verify/${NO}/`, NO, 'xn--55q538g.xn--fiqs8s'],
+    [`javascript:alert(1)//verify/${NO}/`, NO, 'javascript:alert(1)'],
+    [`${SITE}/verify/${encodeURIComponent(NO)}%E0%A4/`, `${NO}%E0%A4`, HOST],
+  ];
+
+  it.each(pastes)('%j carries %s', (pasted, number, host) => {
+    const read = numberFromPastedText(pasted);
+    expect(read).toEqual(host === undefined ? { number, source: 'url' } : { number, source: 'url', host });
+  });
+
+  it('is looked up by the key of the number it carries, as the number itself would be', () => {
+    for (const [pasted, number] of pastes) expect(certificateLookupKey(numberFromPastedText(pasted).number), pasted).toBe(certificateLookupKey(number));
+  });
+
+  it('names another host than the site’s as foreign, and this site’s own link or a bare path not', () => {
+    const foreign = (pasted: string, site = HOST) => foreignLinkHost(numberFromPastedText(pasted), [site, undefined]);
+    expect(foreign(verifyUrl(SITE, NO))).toBeUndefined();
+    expect(foreign(`HTTPS://${HOST.toUpperCase()}./verify/${NO}/`)).toBeUndefined();
+    expect(foreign(`${HOST}/verify/${NO}/`, HOST.toUpperCase())).toBeUndefined();
+    expect(foreign(`/verify/${NO}/`)).toBeUndefined();
+    expect(foreign(NO)).toBeUndefined();
+    expect(foreign(`证件编号：${NO}`)).toBeUndefined();
+    expect(foreign(`https://gongshi-example.com/verify/${NO}/`)).toBe('gongshi-example.com');
+    expect(foreign(`https://${HOST}.evil.example/verify/${NO}/`)).toBe(`${HOST}.evil.example`);
+    expect(foreign(`https://www.${HOST}/verify/${NO}/`)).toBe(`www.${HOST}`);
+    expect(foreign(`https://${HOST}@evil.example/verify/${NO}/`)).toBe('evil.example');
+    expect(foreign(`http://localhost:4321/verify/${NO}/`, 'localhost')).toBeUndefined();
+    // Either of the site's hosts: the one the citizen is on, and the one the QR codes carry.
+    expect(foreignLinkHost(numberFromPastedText(verifyUrl(SITE, NO)), ['127.0.0.1', HOST])).toBeUndefined();
+    expect(foreignLinkHost(numberFromPastedText(verifyUrl('https://evil.example', NO)), ['127.0.0.1', HOST])).toBe('evil.example');
+  });
+});
+
+describe('a number with a label in front', () => {
+  const labelled: [string, string][] = [
+    [`证件编号：${NO}`, NO],
+    [`证件编号:${NO}`, NO],
+    [`证件编号: ${NO}`, NO],
+    [`证件编号 ： ${NO}`, NO],
+    [`编号：${NO}`, NO],
+    [`证号:${NO}`, NO],
+    [`证号：${NO}`, NO],
+    [`执法辅助证号 ${NO}`, NO],
+    [`执法辅助证号${NO}`, NO],
+    [`辅助行政执法证件编号：${NO}`, NO],
+    [`证件号码：${NO}`, NO],
+    [`证件编号（统一编号）：${NO}`, NO],
+    [`城管协管员证编号：${NO}`, NO],
+    [`证 件 编 号 ： ${NO}`, NO],
+    [`证件编号﹕${NO}`, NO],
+    [`证件编号：${fullWidth(NO)}`, NO],
+    [`No.${NO}`, NO],
+    [`No. ${NO}`, NO],
+    [`NO:${NO}`, NO],
+    [`no.:${NO}`, NO],
+    [`№${NO}`, NO],
+    [`№ ${NO}`, NO],
+    [`Ｎｏ．${NO}`, NO],
+    [`  证件编号：${NO}  \n`, NO],
+    [`证件编号：${NO}，请核实`, NO],
+    [`证件编号：${NO} 张三`, NO],
+    [`证件编号：${NO}（张三）`, NO],
+    [`证件编号：${NO}。`, NO],
+    [`编号：\u200b${NO}`, NO],
+    [`证件编号：${HAN_NO}`, HAN_NO],
+    [`证号：冀执辅字第2024001号`, '冀执辅字第2024001号'],
+  ];
+
+  it.each(labelled)('%j is the number %s', (pasted, number) => {
+    expect(numberFromPastedText(pasted)).toEqual({ number, source: 'label' });
+    expect(looksLikeName(numberFromPastedText(pasted).number)).toBe(false);
+  });
+
+  it('is looked up by the number, then by the text as typed (a listed number that begins like a label)', () => {
+    expect(lookupCandidates(`编号${NO}`, numberFromPastedText(`编号${NO}`))).toEqual([NO, `编号${NO}`]);
+    expect(lookupCandidates(NO, numberFromPastedText(NO))).toEqual([NO]);
+    expect(lookupCandidates(verifyUrl(SITE, NO), numberFromPastedText(verifyUrl(SITE, NO)))).toEqual([NO]);
+  });
+});
+
+describe('what is not a labelled number or a link', () => {
+  it('keeps a number typed as it is', () => {
+    for (const typed of [NO, ` ${NO.toLowerCase()} `, fullWidth(NO), 'NO123', 'No123', 'NO-2024-001', HAN_NO, '编号']) {
+      expect(numberFromPastedText(typed), typed).toEqual({ number: typed.trim(), source: 'typed' });
+    }
+  });
+
+  it('never turns a name into a number: names (with or without a label) stay text that goes to search', () => {
+    for (const name of ['张三', '欧阳娜娜', '阿卜杜·热合曼', '任丘市城市管理综合行政执法局', '姓名：张三', '单位：城管局', '编号：张三']) {
+      const read = numberFromPastedText(name);
+      expect(read, name).toEqual({ number: name, source: 'typed' });
+      expect(looksLikeName(read.number), name).toBe(true);
+    }
+  });
+
+  it('does not read a label alone as a number', () => {
+    for (const label of ['证件编号：', '证件编号:', '编号', '证号 ', 'No.', 'NO:', '№', '编号：   ', `${SITE}/verify/`, `${SITE}/verify//`]) {
+      const read = numberFromPastedText(label);
+      expect(read.source, label).toBe('typed');
+      expect(read.number, label).toBe(label.trim());
+    }
+  });
+
+  it('reads hostile input without throwing, cut to a bounded length', () => {
+    const hostile = [
+      '<script>alert(1)</script>',
+      `${SITE}/verify/<script>alert(1)<%2Fscript>/`,
+      `${SITE}/verify/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E/`,
+      'javascript:alert(document.cookie)',
+      `${SITE}/verify/%E0%A4%A/`,
+      `${SITE}/verify/%/`,
+      `${SITE}/lookup/?no=%`,
+      '\u0000\u202e\ufffd',
+      'a'.repeat(100_000),
+      `${'证'.repeat(50_000)}：1`,
+      `${'/verify/'.repeat(20_000)}X`,
+      `${'http://'.repeat(20_000)}x/verify/1/`,
+      `${'a.'.repeat(50_000)}/verify/1/`,
+      `${' '.repeat(50_000)}/verify/1`,
+      `编号：${'1 '.repeat(50_000)}`,
+      '\ufdfa'.repeat(5000),
+    ];
+    for (const text of hostile) {
+      const started = performance.now();
+      const read = numberFromPastedText(text);
+      expect(performance.now() - started, text.slice(0, 30)).toBeLessThan(500);
+      // NFKC makes a character at most 18 long (U+FDFA).
+      expect(read.number.length, text.slice(0, 30)).toBeLessThanOrEqual(MAX_PASTED_LENGTH * 18);
+      expect(typeof certificateLookupKey(read.number)).toBe('string');
+    }
+    expect(numberFromPastedText('a'.repeat(5000)).number).toHaveLength(MAX_PASTED_LENGTH);
+  });
+
+  it('shows what was read escaped: the not-found answer, the box and the foreign-link hint', () => {
+    const read = numberFromPastedText(`https://evil.example/verify/${encodeURIComponent('<img src=x onerror=alert(1)>"\'&')}/`);
+    expect(read.number).toBe('<img src=x onerror=alert(1)>"\'&');
+    const host = foreignLinkHost(read, [HOST])!;
+    const html = notFoundHtml(read.number, [], '2026-01-01', { host: `<b>${host}`, siteHost: HOST });
+    expect(html).not.toMatch(/<img|<b>evil/);
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;');
+    expect(html).toContain('value="&lt;img src=x onerror=alert(1)&gt;&quot;&#39;&amp;"');
+    expect(html).toContain('&lt;b&gt;evil.example');
+    expect(foreignFoundHtml('<i>', { host: '<u>', siteHost: HOST })).not.toMatch(/<i>|<u>/);
+  });
+});
+
+describe('the answers around a pasted link', () => {
+  it('the not-found answer shows the number looked up, not the whole link, and says when the link is another site’s', () => {
+    const pasted = `请核验 https://evil.example/verify/ZZQQ-1999-9999/?from=singlemessage 谢谢`;
+    const read = numberFromPastedText(pasted);
+    const host = foreignLinkHost(read, [HOST])!;
+    const html = notFoundHtml(read.number, [], '2026-01-01', { host, siteHost: HOST });
+    expect(html).toContain('<b id="nf-no">ZZQQ-1999-9999</b>');
+    expect(html).not.toContain('evil.example/verify');
+    expect(html).toContain('您粘贴的链接不是本站地址');
+    expect(html).toContain('「evil.example」');
+    expect(html).toContain(`「${HOST}」`);
+    // The hint comes before the not-found warning.
+    expect(html.indexOf('foreign-link')).toBeLessThan(html.indexOf('id="not-found"'));
+    expect(notFoundHtml(read.number, [])).not.toContain('foreign-link');
+  });
+
+  it('a listed number from another site’s link: the hint, then this site’s page and a report link', () => {
+    const html = foreignFoundHtml(NO, { host: 'evil.example', siteHost: HOST });
+    expect(html).toContain('您粘贴的链接不是本站地址');
+    expect(html).toContain(`href="/verify/${NO}/"`);
+    expect(html).toContain(`href="/complaint/?kind=report&no=${NO}"`);
+    expect(html.indexOf('foreign-link')).toBeLessThan(html.indexOf('ff-verify'));
+  });
+});
