@@ -196,6 +196,9 @@ describe.skipIf(!ready)('public portal in Chromium', { timeout: 180_000 }, () =>
     expect((await searchFor(record.certificateNo)).nos[0]).toBe(record.certificateNo);
     const tail = record.certificateNo.replace(/-/g, '').slice(-5);
     expect((await searchFor(tail, {}, true)).nos).toContain(record.certificateNo);
+    // Pasted into the search box as into the lookup box: the badge's QR link, a labelled number.
+    expect((await searchFor(`请核验 ${siteUrl}/verify/${encodeURIComponent(record.certificateNo)}/ 谢谢`)).nos[0]).toBe(record.certificateNo);
+    expect((await searchFor(`证件编号：${record.certificateNo}`)).nos[0]).toBe(record.certificateNo);
     const filtered = await searchFor(inner, { status: statusInfo[record.status].label }, true);
     expect(filtered.nos).toContain(record.certificateNo);
     const statuses = records.filter((r) => filtered.nos.includes(r.certificateNo)).map((r) => r.status);

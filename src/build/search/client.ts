@@ -11,6 +11,7 @@ import { shardUrl, numberMatches, type NumberEntry } from '../portal/shard.ts';
 import { statusInfo } from '../../core/labels.ts';
 import type { AuxiliaryStatus } from '../../core/roster/schema.ts';
 import { certificateLookupKey } from '../../core/text.ts';
+import { numberFromPastedText } from '../../core/lookup-input.ts';
 import { decodeMembers, memberMatch, type BucketMeta } from './match.ts';
 import { nameMatches, nameShardUrl, type NameEntry } from './names.ts';
 import { bigramsOf, namePartOf, partComplete, partMatches, partShardUrl, type PartShard } from './parts.ts';
@@ -106,7 +107,9 @@ const fetchShard = <T>(url: string): Promise<T[]> => fetchJson<T[]>(url, []);
  * the cursor then continues with the rest.
  */
 export async function runSearch(query: string, ctx: SearchContext, onFirst?: (items: Item[]) => void, firstCount = Infinity): Promise<Cursor> {
-  const q = query.trim();
+  // A pasted QR link or a labelled number (证件编号：…) is searched as the number it carries, as in the lookup box.
+  const pasted = numberFromPastedText(query);
+  const q = pasted.source === 'typed' ? query.trim() : pasted.number;
   const key = certificateLookupKey(q);
   const tokens = queryTokens(q, key);
   const ready: Item[] = [];
