@@ -1,7 +1,7 @@
 import type { Agency } from '../../src/core/registry/schema.ts';
 import { mayReceive } from '../complaints/accused.ts';
 import { mailHost } from '../complaints/world.ts';
-import { actionLinks, escalationMail, reminderMail, summaryMail, type Stage, type SummaryItem } from '../handling/mails.ts';
+import { actionLinks, escalationMail, reminderMail, rerouteLink, summaryMail, type Stage, type SummaryItem } from '../handling/mails.ts';
 import { allowedActions } from '../handling/state.ts';
 import { routingPeriod } from '../handling/actions.ts';
 import type { HandlingWorld } from '../handling/world.ts';
@@ -27,7 +27,8 @@ import { orphanAgencyName, orphanEscalationMail, orphanEscalationReason, orphanS
  *   (the last `routed` or `accepted`), so a transfer gives the receiving agency its own reminder and escalation;
  *   the `notices` primary key makes it once even with several workers.
  * - a complaint whose handling agency is no longer in the directory is never skipped: at its deadline it is
- *   escalated at once (no one to remind) to the justice bureau(s) that would supervise the agency (orphaned.ts).
+ *   escalated at once (no one to remind) to the justice bureau(s) that would supervise the agency (orphaned.ts),
+ *   each with its own 指定办理机关 link (reroute.ts); every daily summary that lists it carries a new one.
  * - once a day (from SUMMARY_HOUR local time) each oversight bureau gets a summary of delivery failures
  *   and overdue complaints in its remit, when there is any; the outbox Message-ID makes it once per day. A
  *   complaint whose agency is gone is in the remit of the bureaus orphaned.ts names for it.
@@ -150,10 +151,6 @@ export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> 
   return result;
 }
 
-/**
- * A complaint past its deadline whose handling agency is no longer in the directory: no reminder (there is no one
- * to send it to), one escalation at once to the bureaus orphaned.ts places it with, claimed like any escalation.
- */
 /** Queues one mail per recipient, each under its own notice kind (`<noticeKind>-<agency id>`: one mail per body, however often this runs). */
 async function mailEach(
   tx: Db,
@@ -175,6 +172,11 @@ async function mailEach(
   }
 }
 
+/**
+ * A complaint past its deadline whose handling agency is no longer in the directory: no reminder (there is no one
+ * to send it to), one escalation at once to the bureaus orphaned.ts places it with, claimed like any escalation;
+ * each bureau's mail carries its 指定办理机关 link for the complaint's current handling round (reroute.ts).
+ */
 async function escalateOrphan(
   world: HandlingWorld,
   c: ComplaintRow,
@@ -191,7 +193,23 @@ async function escalateOrphan(
     const place = await placeOrphan(tx, world.directory, { id: c.id, agency_id: c.agency_id, regulation_id: c.regulation_id, target });
     const timeLimit = timeLimitFor(world, new Date(period.dueAt));
     const facts = { reference: c.reference, stage: period.stage, dueAt: period.dueAt, createdAt: c.created_at, status: c.status, timeLimit };
-    await mailEach(tx, c, place.bureaus, noticeKind, (recipient) => orphanEscalationMail({ ...facts, recipient, agencyId: c.agency_id, place }), at, host);
+    const round = await routingPeriod(tx, c.id);
+    await mailEach(
+      tx,
+      c,
+      place.bureaus,
+      noticeKind,
+      (recipient) =>
+        orphanEscalationMail({
+          ...facts,
+          recipient,
+          agencyId: c.agency_id,
+          place,
+          links: rerouteLink(world, { reference: c.reference, bureauId: recipient.id, period: round, dueAt: period.dueAt }),
+        }),
+      at,
+      host,
+    );
     await appendEvent(tx, c.id, {
       type: 'escalated',
       at,
@@ -283,6 +301,10 @@ export async function sendDailySummaries(world: HandlingWorld, now: Date): Promi
   );
   const failedRemit = await Promise.all(failed.map(remitOf));
   const overdueRemit = await Promise.all(overdue.map(remitOf));
+  // The handling round each gone agency's complaint is in: the bureaus' 指定办理机关 links are signed for it.
+  const orphanRound = new Map(
+    await Promise.all(overdue.filter((o) => !world.directory.agency(o.agency_id)).map(async (o) => [o.id, await routingPeriod(world.store, o.id)] as const)),
+  );
   const freshness = (world.policy ?? DEFAULT_POLICY).freshness;
   const staleAgencies = world.directory.agencies.flatMap((a) => {
     const asOf = world.directory.rosterDate(a.id);
@@ -313,7 +335,15 @@ export async function sendDailySummaries(world: HandlingWorld, now: Date): Promi
               agencyName: name(o.agency_id),
               what: o.status === 'accepted' ? `办结期限 ${o.resolve_due_at!.slice(0, 10)} 已过` : `受理期限 ${o.accept_due_at!.slice(0, 10)} 已过`,
             }
-          : orphanSummaryItem(o),
+          : orphanSummaryItem(
+              o,
+              rerouteLink(world, {
+                reference: o.reference,
+                bureauId,
+                period: orphanRound.get(o.id)!,
+                dueAt: o.status === 'accepted' ? o.resolve_due_at : o.accept_due_at,
+              }),
+            ),
       );
     const stale = staleAgencies.filter((s) => bureauOf(s.agency.id) === bureauId).map((s) => ({ agencyName: s.agency.name, what: s.line }));
     if (!failures.length && !late.length && !stale.length) continue;

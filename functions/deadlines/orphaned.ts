@@ -4,7 +4,7 @@ import { complaintStatusLabels, type ComplaintStatus } from '../../src/core/comp
 import { enclosingRegion } from '../../src/core/complaint/superior.ts';
 import { mayReceive } from '../complaints/accused.ts';
 import { composeMail, SENT_BY, type ComposedMail } from '../mail/compose.ts';
-import { shanghai, type Stage, type SummaryItem } from '../handling/mails.ts';
+import { REROUTE_LABEL, shanghai, type LinkSet, type Stage, type SummaryItem } from '../handling/mails.ts';
 import type { Db } from '../store/db.ts';
 import { routedDataSchema, type Target } from '../store/records/shapes.ts';
 
@@ -116,7 +116,10 @@ export async function placeOrphan(db: Db, directory: Directory, c: OrphanComplai
 
 const stageWords: Record<Stage, string> = { accept: '受理', resolve: '办结' };
 
-/** To a justice bureau, at the deadline of a complaint whose handling agency is gone: facts of the case only, as every escalation. */
+/**
+ * To a justice bureau, at the deadline of a complaint whose handling agency is gone: facts of the case only, as every
+ * escalation, and the bureau's 指定办理机关 link (reroute.ts) to hand the complaint to the agency that took over.
+ */
 export function orphanEscalationMail(input: {
   reference: string;
   recipient: Agency;
@@ -127,15 +130,19 @@ export function orphanEscalationMail(input: {
   createdAt: string;
   status: ComplaintStatus;
   timeLimit: string;
+  links: LinkSet;
 }): ComposedMail {
   const stage = stageWords[input.stage];
   const status = complaintStatusLabels[input.status];
+  const others = input.place.bureaus.filter((b) => b.id !== input.recipient.id).map((b) => b.name);
   return composeMail({
     subject: `【逾期报告】${input.reference} ${ORPHANED}，已超过${stage}期限`,
     intro: [
       `${input.recipient.name}：`,
       `下列件的${ORPHANED}（原办理机关编号 ${input.agencyId}，可能已撤销、合并或更名）。平台无法向其催办，发给该机关的办理链接也已失效；` +
-        `该件已超过${stage}期限，仍为“${status}”。特此报告，请确定承接其职责的机关并督促办理。`,
+        `该件已超过${stage}期限，仍为“${status}”。特此报告，请确定承接其职责的机关，并点击下方“${REROUTE_LABEL}”链接选择该机关：` +
+        `该件即转交其办理，该机关会收到完整的投诉材料和办理链接，受理期限重新计算。`,
+      ...(others.length ? [`本报告同时发给${others.join('、')}，以先作出的指定为准。`] : []),
     ],
     rows: [
       ['受理编号', input.reference],
@@ -146,7 +153,8 @@ export function orphanEscalationMail(input: {
       ['时限说明', input.timeLimit],
       ['报告依据', input.place.basis],
     ],
-    outro: [`本报告不含投诉内容和反映人信息。需要把该件交给承接机关办理的，请联系本平台运营方。${SENT_BY}`],
+    actionLinks: input.links.links,
+    outro: [input.links.validity, `本报告不含投诉内容和反映人信息。${SENT_BY}`],
   });
 }
 
@@ -157,16 +165,24 @@ export function orphanEscalationReason(agencyId: string, bureaus: readonly Agenc
     : `${ORPHANED}（原办理机关编号 ${agencyId}），无法催办，平台没有可报告的司法行政部门`;
 }
 
-/** Its line in the daily summary's 逾期未办. */
-export function orphanSummaryItem(o: {
-  reference: string;
-  agency_id: string;
-  status: string;
-  accept_due_at: string | null;
-  resolve_due_at: string | null;
-}): SummaryItem {
+/** Its line in the daily summary's 逾期未办, with the bureau's 指定办理机关 link. */
+export function orphanSummaryItem(
+  o: {
+    reference: string;
+    agency_id: string;
+    status: string;
+    accept_due_at: string | null;
+    resolve_due_at: string | null;
+  },
+  reroute: LinkSet,
+): SummaryItem {
   const due = o.status === 'accepted' ? `办结期限 ${o.resolve_due_at!.slice(0, 10)}` : `受理期限 ${o.accept_due_at!.slice(0, 10)}`;
-  return { reference: o.reference, agencyName: orphanAgencyName(o.agency_id), what: `${ORPHANED}，平台无法催办，请确定承接其职责的机关；${due} 已过` };
+  return {
+    reference: o.reference,
+    agencyName: orphanAgencyName(o.agency_id),
+    what: `${ORPHANED}，平台无法催办，请确定承接其职责的机关并用下方“${REROUTE_LABEL}”链接转交；${due} 已过`,
+    reroute,
+  };
 }
 
 /** How a gone agency is named in a summary line. */

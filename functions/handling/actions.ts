@@ -1,60 +1,42 @@
 import { z } from 'zod';
 import '../../src/core/zod-setup.ts';
-import { messagesByField } from '../../src/core/issues.ts';
 import { CONTROL_CHARACTERS, controlCharacterMessage } from '../../src/core/text.ts';
 import { complaintStatusLabels } from '../../src/core/complaint/status.ts';
-import { mayReceive } from '../complaints/accused.ts';
-import { agencyMail, type ComplaintForMail } from '../complaints/mails.ts';
-import { mailHost } from '../complaints/world.ts';
-import { acceptDueAt, resolveDueAt } from '../deadlines/policy.ts';
+import { resolveDueAt } from '../deadlines/policy.ts';
 import { DEFAULT_POLICY } from '../../src/core/policy/schema.ts';
 import { timeLimitFor } from '../deadlines/label.ts';
+import { mailHost } from '../complaints/world.ts';
 import { enqueueMail } from '../store/records/outbox.ts';
 import type { Db } from '../store/db.ts';
-import { contentsOf, findComplaintByReference, targetOf, updateComplaintStatus, type ComplaintRow } from '../store/records/complaints.ts';
+import { findComplaintByReference, targetOf, updateComplaintStatus, type ComplaintRow } from '../store/records/complaints.ts';
 import { appendEvent } from '../store/records/events.ts';
 import type { Agency } from '../../src/core/registry/schema.ts';
-import { tokenHash, verifyActionToken, type ActionClaim } from './links.ts';
-import { acceptedMail, actionLinks, citizenStatusMail } from './mails.ts';
+import { REROUTE, tokenHash, verifyActionToken, type ActionClaim, type LinkAction, type LinkClaim } from './links.ts';
+import { acceptedMail, actionLinks } from './mails.ts';
 import { claimTokenUse, tokenWasUsed } from '../store/records/action-uses.ts';
 import { actionLabels, transition, type HandlingAction } from './state.ts';
 import type { HandlingWorld } from './world.ts';
 import { withHint } from '../../src/core/error-data.ts';
 import { handlingErrors } from './errors.ts';
+import { formText, mailComplainant, parseForm, receivingAgency, Refusal, refused, routeComplaint, routingPeriod, type Refused } from './routing.ts';
+import { inspectReroute, performReroute, type RerouteReady } from './reroute.ts';
+
+export { routingPeriod, type Refused };
 
 /**
  * Performing an agency action from a signed link. Order of checks, each with its own answer:
  * signature (403) → expiry (410) → complaint exists (404) → the link's agency still handles it (403) →
  * link not used before (410) → the transition is allowed (409) → the form is complete (422).
  * The status change, its events, the record of the link's use and every resulting e-mail commit in one
- * transaction; a lost race (two links used at once) rolls everything back.
+ * transaction; a lost race (two links used at once) rolls everything back. A justice bureau's link for a complaint
+ * whose agency left the directory (`reroute`) comes in at the same address and is handled by reroute.ts.
  */
-export type Refused = { ok: false; status: number; message: string; field?: string };
-
 export interface Ready {
   ok: true;
   claim: ActionClaim;
   complaint: ComplaintRow;
   agency: Agency;
 }
-
-class Refusal extends Error {
-  readonly status: number;
-  readonly field: string | undefined;
-  constructor(status: number, message: string, field?: string) {
-    super(message);
-    this.status = status;
-    this.field = field;
-  }
-}
-
-const text = (label: string, min: number, max: number) =>
-  z
-    .string({ error: `请填写${label}` })
-    .trim()
-    .min(min, { message: min > 1 ? `请填写${label}（至少 ${min} 个字）` : `请填写${label}` })
-    .max(max, { message: `${label}不能超过 ${max} 个字` })
-    .refine((v) => !CONTROL_CHARACTERS.test(v), { message: controlCharacterMessage(label) });
 
 /** What each action's form must carry. */
 export const actionForms = {
@@ -66,19 +48,13 @@ export const actionForms = {
       .refine((v) => !CONTROL_CHARACTERS.test(v), { message: controlCharacterMessage('备注') })
       .optional(),
   }),
-  reject: z.object({ reason: text('不予受理的理由', 4, 1000) }),
+  reject: z.object({ reason: formText('不予受理的理由', 4, 1000) }),
   transfer: z.object({
     transferTo: z.string({ error: '请选择转办机关' }).trim().min(1, { message: '请选择转办机关' }),
-    reason: text('转办理由', 4, 1000),
+    reason: formText('转办理由', 4, 1000),
   }),
-  resolve: z.object({ result: text('办理结果', 4, 2000) }),
+  resolve: z.object({ result: formText('办理结果', 4, 2000) }),
 } satisfies Record<HandlingAction, z.ZodType>;
-
-/** How many times the complaint has been routed: 1 after intake, +1 per transfer. */
-export async function routingPeriod(db: Db, complaintId: string): Promise<number> {
-  const [row] = await db.query<{ n: number | string }>("SELECT COUNT(*) AS n FROM complaint_events WHERE complaint_id = ? AND type = 'routed'", [complaintId]);
-  return Number(row?.n ?? 0);
-}
 
 async function check(
   world: HandlingWorld,
@@ -98,21 +74,17 @@ async function check(
   return { complaint, agency, period };
 }
 
-function verified(world: HandlingWorld, token: string): ActionClaim {
+function verified(world: HandlingWorld, token: string): LinkClaim {
   const result = verifyActionToken(token, world.settings.secret, world.clock.now(), world.settings.previousSecrets);
   if (!result.ok) throw new Refusal(result.status, result.message);
   return result.claim;
 }
 
-function refused(error: unknown): Refused {
-  if (error instanceof Refusal) return { ok: false, status: error.status, message: error.message, ...(error.field ? { field: error.field } : {}) };
-  throw error;
-}
-
 /** For the GET page: everything that would refuse the action now, without changing anything. */
-export async function inspectAction(world: HandlingWorld, token: string): Promise<Ready | Refused> {
+export async function inspectAction(world: HandlingWorld, token: string): Promise<Ready | RerouteReady | Refused> {
   try {
     const claim = verified(world, token);
+    if (claim.action === REROUTE) return await inspectReroute(world, token, claim);
     const { complaint, agency } = await check(world, world.store, await findComplaintByReference(world.store, claim.reference), claim);
     if (await tokenWasUsed(world.store, tokenHash(token))) throw new Refusal(410, withHint(handlingErrors.LinkUsed));
     const t = transition(complaint.status, claim.action);
@@ -126,7 +98,7 @@ export async function inspectAction(world: HandlingWorld, token: string): Promis
 export interface Done {
   ok: true;
   reference: string;
-  action: HandlingAction;
+  action: LinkAction;
   status: string;
   message: string;
 }
@@ -135,12 +107,8 @@ export interface Done {
 export async function performAction(world: HandlingWorld, token: string, form: Record<string, unknown>): Promise<Done | Refused> {
   try {
     const claim = verified(world, token);
-    const parsed = actionForms[claim.action].safeParse(form);
-    if (!parsed.success) {
-      const [field, message] = Object.entries(messagesByField(parsed.error.issues))[0]!;
-      throw new Refusal(422, message, field === 'form' ? '' : field);
-    }
-    const fields = parsed.data as { note?: string; reason?: string; transferTo?: string; result?: string };
+    if (claim.action === REROUTE) return await performReroute(world, token, claim, form);
+    const fields: { note?: string; reason?: string; transferTo?: string; result?: string } = parseForm(actionForms[claim.action], form);
     return await world.store.transaction((tx) => perform(world, tx, token, claim, fields));
   } catch (error) {
     return refused(error);
@@ -163,84 +131,43 @@ async function perform(
   const t = transition(complaint.status, claim.action);
   if (!t.ok) throw new Refusal(409, t.message);
 
-  const target = targetOf(complaint);
-  let receiving: Agency | undefined;
   if (claim.action === 'transfer') {
-    receiving = world.directory.agency(fields.transferTo!);
-    if (!receiving) throw new Refusal(422, withHint(handlingErrors.TransferUnknown, fields.transferTo!), 'transferTo');
-    if (receiving.id === agency.id) throw new Refusal(422, withHint(handlingErrors.TransferToSelf), 'transferTo');
-    if (target.about === 'agency' && target.agencyId === receiving.id) {
-      throw new Refusal(422, withHint(handlingErrors.TransferToAccused, receiving.name), 'transferTo');
-    }
-    if (!mayReceive(world.directory, target, receiving.id)) {
-      const accused = world.directory.agency(target.agencyId!)?.name ?? target.agencyId!;
-      throw new Refusal(422, withHint(handlingErrors.TransferToAccusedChild, receiving.name, accused), 'transferTo');
-    }
+    const receiving = receivingAgency(world, targetOf(complaint), fields.transferTo!, 'transferTo', agency.id);
+    const { complainantMailed } = await routeComplaint(world, tx, now, {
+      complaint,
+      period,
+      actor: agency,
+      receiving,
+      reason: fields.reason!,
+      routeReason: `由${agency.name}转办，理由：${fields.reason}`,
+      routedData: { rule: 'transfer', from: agency.id },
+    });
+    world.log?.(`[handling] ${claim.action} ${complaint.reference} → ${t.to}`);
+    return {
+      ok: true,
+      reference: complaint.reference,
+      action: claim.action,
+      status: t.to,
+      message: `已将 ${complaint.reference} 转交${receiving.name}办理，并已通知该机关${complainantMailed ? '和反映人' : ''}。`,
+    };
   }
-  const handler = receiving ?? agency;
+
   const handling = (world.policy ?? DEFAULT_POLICY).handling;
   const change: Parameters<typeof updateComplaintStatus>[3] = { status: t.to, at };
-  if (receiving) {
-    change.agencyId = receiving.id;
-    change.acceptDueAt = acceptDueAt(now, handling, world.calendar).toISOString();
-    change.resolveDueAt = null;
-  }
   if (claim.action === 'accept') change.resolveDueAt = resolveDueAt(now, handling, world.calendar).toISOString();
   if (!(await updateComplaintStatus(tx, complaint.id, complaint.status, change))) {
     throw new Refusal(409, withHint(handlingErrors.Conflict));
   }
   const detail = fields.reason ?? fields.result ?? fields.note ?? null;
   const event = await appendEvent(tx, complaint.id, {
-    type: t.to === 'transferred' ? 'transferred' : t.to,
+    type: t.to,
     at,
     fromStatus: t.from,
     toStatus: t.to,
     actorAgencyId: agency.id,
     reason: detail,
-    ...(receiving ? { data: { to: receiving.id } } : {}),
   });
 
-  const host = mailHost(world.settings.siteUrl);
-  const contents = contentsOf(complaint);
-  if (receiving) {
-    const routeReason = `由${agency.name}转办，理由：${fields.reason}`;
-    await appendEvent(tx, complaint.id, {
-      type: 'routed',
-      at,
-      toStatus: 'transferred',
-      actorAgencyId: agency.id,
-      reason: routeReason,
-      data: { rule: 'transfer', agencyId: receiving.id, from: agency.id, region: receiving.region },
-    });
-    const forMail: ComplaintForMail = {
-      reference: complaint.reference,
-      kind: complaint.kind,
-      category: complaint.category,
-      target,
-      contents,
-      createdAt: complaint.created_at,
-      acceptDueAt: change.acceptDueAt ?? null,
-      timeLimit: timeLimitFor(world, now),
-      routeReason,
-    };
-    const links = actionLinks(world, { reference: complaint.reference, agencyId: receiving.id, period: period + 1, dueAt: change.acceptDueAt }, [
-      'accept',
-      'reject',
-      'transfer',
-    ]);
-    await enqueueMail(
-      tx,
-      {
-        ...agencyMail(forMail, receiving, world.directory, links),
-        complaintId: complaint.id,
-        key: complaint.reference,
-        kind: `agency-transfer-${event.seq}`,
-        recipient: receiving.complaints.email,
-      },
-      at,
-      host,
-    );
-  }
   if (claim.action === 'accept' && change.resolveDueAt) {
     const links = actionLinks(world, { reference: complaint.reference, agencyId: agency.id, period, dueAt: change.resolveDueAt }, ['resolve', 'transfer']);
     await enqueueMail(
@@ -253,30 +180,21 @@ async function perform(
         recipient: agency.complaints.email,
       },
       at,
-      host,
+      mailHost(world.settings.siteUrl),
     );
   }
-  const email = contents.complainant?.email;
-  if (email) {
-    const mail = citizenStatusMail({
-      reference: complaint.reference,
-      kind: complaint.kind,
-      status: t.to,
-      at,
-      agencyName: handler.name,
-      ...(claim.action === 'accept' ? {} : { detail: detail ?? undefined }),
-      siteUrl: world.settings.siteUrl,
-    });
-    await enqueueMail(tx, { ...mail, complaintId: complaint.id, key: complaint.reference, kind: `status-${event.seq}`, recipient: email }, at, host);
-  }
+  const mailed = await mailComplainant(world, tx, complaint, event.seq, {
+    status: t.to,
+    at,
+    agencyName: agency.name,
+    ...(claim.action === 'accept' ? {} : { detail: detail ?? undefined }),
+  });
   world.log?.(`[handling] ${claim.action} ${complaint.reference} → ${t.to}`);
   return {
     ok: true,
     reference: complaint.reference,
     action: claim.action,
     status: t.to,
-    message: receiving
-      ? `已将 ${complaint.reference} 转交${receiving.name}办理，并已通知该机关${email ? '和反映人' : ''}。`
-      : `已${actionLabels[claim.action]} ${complaint.reference}，当前状态：${complaintStatusLabels[t.to]}。${email ? '已通知反映人。' : ''}${claim.action === 'accept' ? '办结链接已另发至贵单位邮箱。' : ''}`,
+    message: `已${actionLabels[claim.action]} ${complaint.reference}，当前状态：${complaintStatusLabels[t.to]}。${mailed ? '已通知反映人。' : ''}${claim.action === 'accept' ? '办结链接已另发至贵单位邮箱。' : ''}`,
   };
 }

@@ -3,8 +3,8 @@ import { intakeErrors } from '../complaints/errors.ts';
 
 /**
  * What an agency's handler or a complainant is told when the handling loop cannot go on: refused action links
- * (malformed, tampered, used, expired, superseded), a complaint in the wrong state, a refused transfer, and a
- * failed status lookup. One entry each, in the shape of the intake's catalogue (functions/complaints/errors.ts).
+ * (malformed, tampered, used, expired, superseded), a complaint in the wrong state, a refused transfer, a refused
+ * re-routing by a justice bureau (reroute.ts), and a failed status lookup. One entry each, in the shape of the intake's catalogue (functions/complaints/errors.ts).
  * Field-level messages of the action forms stay with their schema in actions.ts.
  */
 export const handlingErrors = {
@@ -75,6 +75,34 @@ export const handlingErrors = {
     name: 'TransferToAccusedChild',
     title: '不能转交被反映机关的下属机关',
     message: (name: string, accused: string) => `${name}隶属于被反映的${accused}，不能转交被反映机关或其下属机关办理。`,
+  },
+  RerouteUsed: {
+    name: 'RerouteUsed',
+    title: '链接已使用',
+    message: '此链接已经使用过：该件已按此前的指定转交办理，不能再次指定。',
+  },
+  RerouteMoved: {
+    name: 'RerouteMoved',
+    title: '链接已失效',
+    message: (agencyName: string) => `该件在此链接发出后已改由${agencyName}办理，不需要再指定办理机关；此链接已失效。`,
+  },
+  RerouteFinished: {
+    name: 'RerouteFinished',
+    title: '办理已结束',
+    message: (status: string) => `该件办理已结束（${status}），不能再指定办理机关。`,
+  },
+  RerouteAgencyBack: {
+    name: 'RerouteAgencyBack',
+    title: '办理机关仍在名录中',
+    message: (agencyName: string) => `该件的办理机关${agencyName}目前在机关名录中，仍由其办理，不需要指定办理机关。`,
+  },
+  RerouteNotForBureau: {
+    name: 'RerouteNotForBureau',
+    title: '无权指定办理机关',
+    message: (bureaus: string) =>
+      bureaus
+        ? `按目前的机关名录，该件由${bureaus}指定办理机关；此链接所属的机关不能为其指定。`
+        : '按目前的机关名录，平台找不到可为该件指定办理机关的司法行政部门，此链接不能使用；请联系本平台运营方。',
   },
   StatusBadReference: {
     name: 'StatusBadReference',

@@ -4,7 +4,7 @@ import type { FunctionHandler } from '../server/node.ts';
 import { inspectAction, performAction } from './actions.ts';
 import { freshLinksFormHtml, freshLinksRequester, freshLinksSentHtml, freshLinksWords } from './fresh-links.ts';
 import { FRESH_LINKS_PATH } from './links.ts';
-import { actionFormHtml, doneHtml, problemHtml } from './pages.ts';
+import { actionFormHtml, doneHtml, problemHtml, rerouteFormHtml } from './pages.ts';
 import { statusPageResponse } from './status.ts';
 import type { HandlingWorld } from './world.ts';
 import { withHint } from '../../src/core/error-data.ts';
@@ -26,7 +26,7 @@ const readForm = (request: Request) => readFormFields(request, MAX_FORM_BYTES);
 
 /**
  * `GET /api/actions/<token>` renders the confirmation form (never acts: mail scanners prefetch links);
- * `POST /api/actions/<token>` performs. `POST /api/status` answers the no-JavaScript status form. `/api/action-links`:
+ * `POST /api/actions/<token>` performs — an agency's action, or a justice bureau's 指定办理机关 (reroute.ts). `POST /api/status` answers the no-JavaScript status form. `/api/action-links`:
  * an agency asks for fresh links (fresh-links.ts).
  */
 export function handlingFunctions(world: HandlingWorld): FunctionHandler {
@@ -51,7 +51,7 @@ export function handlingFunctions(world: HandlingWorld): FunctionHandler {
     if (request.method === 'GET' || request.method === 'HEAD') {
       const ready = await inspectAction(world, token);
       if (!ready.ok) return html(ready.status, problemHtml(ready.status, ready.message));
-      return html(200, actionFormHtml(ready, world.directory.agencies));
+      return html(200, 'bureau' in ready ? rerouteFormHtml(ready, world.directory.agencies) : actionFormHtml(ready, world.directory.agencies));
     }
     if (request.method !== 'POST') return html(405, problemHtml(405, withHint(handlingErrors.HandlingMethodNotAllowed)), { allow: 'GET, POST' });
     const form = await readForm(request);
@@ -63,7 +63,9 @@ export function handlingFunctions(world: HandlingWorld): FunctionHandler {
       // A link that is refused anyway says so first; otherwise the form again, message at its field, input kept.
       const ready = await inspectAction(world, token);
       if (!ready.ok) return html(ready.status, problemHtml(ready.status, ready.message));
-      return html(422, actionFormHtml(ready, world.directory.agencies, values, done));
+      const form =
+        'bureau' in ready ? rerouteFormHtml(ready, world.directory.agencies, values, done) : actionFormHtml(ready, world.directory.agencies, values, done);
+      return html(422, form);
     }
     return html(done.status, problemHtml(done.status, done.message));
   };

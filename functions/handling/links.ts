@@ -13,9 +13,19 @@ import { formatDateTime } from '../../src/core/dates.ts';
 export const LINK_LIFETIME_DAYS = 30;
 const DOMAIN = 'gongshi/action-link/v1';
 
-export interface ActionClaim {
+/**
+ * Besides the handling actions of the agency that handles a complaint, one link is for a justice bureau: `reroute`
+ * (指定办理机关, reroute.ts), for a complaint whose handling agency left the directory. Its `agencyId` is the bureau's
+ * and its `period` the handling round the bureau was told about; it is signed, expires and is used up like the others.
+ */
+export const REROUTE = 'reroute' as const;
+export type LinkAction = HandlingAction | typeof REROUTE;
+
+export const isLinkAction = (value: string): value is LinkAction => value === REROUTE || isHandlingAction(value);
+
+export interface ActionClaim<A extends LinkAction = HandlingAction> {
   reference: string;
-  action: HandlingAction;
+  action: A;
   agencyId: string;
   /**
    * Which time the complaint reached this agency (1 = first routing, +1 per transfer): a link dies when the
@@ -28,13 +38,16 @@ export interface ActionClaim {
   nonce?: string;
 }
 
-export type Verified = { ok: true; claim: ActionClaim } | { ok: false; status: 400 | 403 | 410; message: string };
+/** A verified link's claim: an agency's handling action, or a justice bureau's re-routing. */
+export type LinkClaim = ActionClaim | ActionClaim<typeof REROUTE>;
+
+export type Verified = { ok: true; claim: LinkClaim } | { ok: false; status: 400 | 403 | 410; message: string };
 
 function mac(payload: string, secret: string): Buffer {
   return createHmac('sha256', secret).update(`${DOMAIN}\n${payload}`).digest();
 }
 
-export function signActionToken(claim: ActionClaim, secret: string): string {
+export function signActionToken(claim: ActionClaim<LinkAction>, secret: string): string {
   const payload = Buffer.from(
     [claim.reference, claim.action, claim.agencyId, String(claim.period), String(claim.expiresAt), claim.nonce ?? ''].join('|'),
   ).toString('base64url');
@@ -51,7 +64,7 @@ export function linkExpiry(now: Date, servesUntil?: Date, lifetimeDays = LINK_LI
 }
 
 export function issueActionToken(
-  input: { reference: string; action: HandlingAction; agencyId: string; period: number },
+  input: { reference: string; action: LinkAction; agencyId: string; period: number },
   secret: string,
   now: Date,
   lifetimeDays = LINK_LIFETIME_DAYS,
@@ -81,18 +94,10 @@ export function verifyActionToken(token: string, secret: string, now: Date, prev
   }
   const parts = Buffer.from(payload, 'base64url').toString('utf8').split('|');
   const [reference, action, agencyId, period, expires, nonce] = parts;
-  if (
-    parts.length !== 6 ||
-    !reference ||
-    !agencyId ||
-    !action ||
-    !isHandlingAction(action) ||
-    !/^\d{1,6}$/.test(period ?? '') ||
-    !/^\d+$/.test(expires ?? '')
-  ) {
+  if (parts.length !== 6 || !reference || !agencyId || !action || !isLinkAction(action) || !/^\d{1,6}$/.test(period ?? '') || !/^\d+$/.test(expires ?? '')) {
     return bad;
   }
-  const claim: ActionClaim = { reference, action, agencyId, period: Number(period), expiresAt: Number(expires), ...(nonce ? { nonce } : {}) };
+  const claim: LinkClaim = { reference, action, agencyId, period: Number(period), expiresAt: Number(expires), ...(nonce ? { nonce } : {}) };
   if (now.getTime() / 1000 > claim.expiresAt) {
     return {
       ok: false,

@@ -3,7 +3,7 @@ import { complaintStatusLabels } from '../../src/core/complaint/status.ts';
 import { formatDateTime } from '../../src/core/dates.ts';
 import { composeMail, SENT_BY, statusLine, type ActionLink, type ComposedMail } from '../mail/compose.ts';
 import type { Clock } from '../outbox/worker.ts';
-import { actionUrl, FRESH_LINKS_TITLE, freshLinksUrl, issueActionToken, linkExpiry } from './links.ts';
+import { actionUrl, FRESH_LINKS_TITLE, freshLinksUrl, issueActionToken, linkExpiry, REROUTE, type LinkAction } from './links.ts';
 import { DEFAULT_POLICY, type Policy } from '../../src/core/policy/schema.ts';
 import { actionLabels, type HandlingAction } from './state.ts';
 import type { ComplaintStatus } from '../../src/core/complaint/status.ts';
@@ -12,11 +12,15 @@ import type { ComplaintStatus } from '../../src/core/complaint/status.ts';
 
 export const shanghai = (iso: string): string => `${formatDateTime(iso)}（北京时间）`;
 
-const linkLabels: Record<HandlingAction, string> = {
+/** The label of a justice bureau's link (reroute.ts); in a summary followed by the reference it is for. */
+export const REROUTE_LABEL = '指定办理机关';
+
+const linkLabels: Record<LinkAction, string> = {
   accept: '受理此件',
   reject: '不予受理（需说明理由）',
   transfer: '转办其他机关（需说明理由）',
   resolve: '办结（需填写办理结果）',
+  reroute: `${REROUTE_LABEL}（选择承接其职责的机关，该件即转交其办理）`,
 };
 
 /** What action links need of the world: the key, the site's address, the time and the policy's days after a deadline. */
@@ -38,15 +42,14 @@ export interface LinkSet {
   validity: string;
 }
 
-/** Signed links for `actions`, valid until the deadline they serve (`dueAt`) plus the policy's days, 30 days at least. */
-export function actionLinks(
+function issueLinks(
   world: LinkWorld,
-  complaint: { reference: string; agencyId: string; period: number; dueAt?: string | null },
-  actions: readonly HandlingAction[],
-): LinkSet {
+  complaint: { reference: string; agencyId: string; period: number },
+  actions: readonly LinkAction[],
+  until: Date,
+): ActionLink[] {
   const now = world.clock.now();
-  const until = actionLinksExpiry(world, complaint.dueAt);
-  const links = actions.map((action) => ({
+  return actions.map((action) => ({
     label: linkLabels[action],
     url: actionUrl(
       world.settings.siteUrl,
@@ -59,7 +62,32 @@ export function actionLinks(
       ),
     ),
   }));
-  return { links, validity: linksValidity(world, until) };
+}
+
+/** Signed links for `actions`, valid until the deadline they serve (`dueAt`) plus the policy's days, 30 days at least. */
+export function actionLinks(
+  world: LinkWorld,
+  complaint: { reference: string; agencyId: string; period: number; dueAt?: string | null },
+  actions: readonly HandlingAction[],
+): LinkSet {
+  const until = actionLinksExpiry(world, complaint.dueAt);
+  return { links: issueLinks(world, complaint, actions, until), validity: linksValidity(world, until) };
+}
+
+/**
+ * The 指定办理机关 link of a justice bureau told about a complaint whose handling agency left the directory
+ * (orphaned.ts, reroute.ts): signed for the bureau and the complaint's handling round, expiring as the others do.
+ * There is no fresh-links page for bureaus: every daily summary that lists the complaint carries a new one.
+ */
+export function rerouteLink(world: LinkWorld, complaint: { reference: string; bureauId: string; period: number; dueAt?: string | null }): LinkSet {
+  const until = actionLinksExpiry(world, complaint.dueAt);
+  const days = (world.policy ?? DEFAULT_POLICY).handling.linkDaysAfterDeadline;
+  return {
+    links: issueLinks(world, { reference: complaint.reference, agencyId: complaint.bureauId, period: complaint.period }, [REROUTE], until),
+    validity:
+      `指定办理机关的链接只能使用一次，有效至 ${shanghai(until.toISOString())}（所涉办理期限后 ${days} 天，至少 30 天；本平台规则）；请勿转发。` +
+      '该件仍逾期未办期间，贵单位每天的汇总邮件都会附上新的链接。',
+  };
 }
 
 /** For the intake mail (World.actionLinks): what a newly routed complaint allows (its first period), until its 受理 deadline. */
@@ -181,6 +209,8 @@ export interface SummaryItem {
   reference: string;
   agencyName: string;
   what: string;
+  /** A justice bureau's 指定办理机关 link for a complaint whose agency left the directory (rerouteLink). */
+  reroute?: LinkSet;
 }
 
 /** An agency whose roster is past the freshness policy's period. */
@@ -200,6 +230,8 @@ export function summaryMail(input: {
 }): ComposedMail {
   const list = (items: SummaryItem[]) => (items.length ? items.map((i) => `${i.reference} · ${i.agencyName} · ${i.what}`).join('\n') : '无');
   const stale = input.stale ?? [];
+  const reroutes = input.overdue.flatMap((i) => (i.reroute ? i.reroute.links.map((l) => ({ label: `${REROUTE_LABEL}（${i.reference}）`, url: l.url })) : []));
+  const rerouteValidity = input.overdue.find((i) => i.reroute)?.reroute?.validity;
   const staleRows: [string, string][] = stale.length
     ? [['名单可能已过时', `${stale.map((s) => `${s.agencyName} · ${s.what}`).join('\n')}\n（${input.freshnessBasis ?? ''}）`]]
     : [];
@@ -207,7 +239,8 @@ export function summaryMail(input: {
     subject: `【每日汇总】${input.date} 投诉邮件投递失败 ${input.failures.length} 件，逾期 ${input.overdue.length} 件${stale.length ? `，名单可能已过时 ${stale.length} 个机关` : ''}`,
     intro: [`${input.bureau.name}：`, `以下是贵单位监督范围内 ${input.date} 的投诉办理情况汇总。`],
     rows: [['邮件投递失败', list(input.failures)], ['逾期未办', list(input.overdue)], ...staleRows, ['时限说明', input.timeLimit]],
-    outro: [`投递失败的件，办理机关可能没有收到，请核实其投诉受理邮箱并联系该机关。${SENT_BY}`],
+    actionLinks: reroutes,
+    outro: [...(rerouteValidity ? [rerouteValidity] : []), `投递失败的件，办理机关可能没有收到，请核实其投诉受理邮箱并联系该机关。${SENT_BY}`],
   });
 }
 

@@ -5,7 +5,8 @@ import type { Agency } from '../../src/core/registry/schema.ts';
 import { mayReceive } from '../complaints/accused.ts';
 import { targetOf } from '../store/records/complaints.ts';
 import type { Ready } from './actions.ts';
-import { shanghai } from './mails.ts';
+import type { RerouteReady } from './reroute.ts';
+import { REROUTE_LABEL, shanghai } from './mails.ts';
 import { actionLabels } from './state.ts';
 import { handlingErrors } from './errors.ts';
 
@@ -44,41 +45,82 @@ function agencyOptions(agencies: readonly Agency[], exclude: readonly string[], 
   );
 }
 
-/** The confirmation form a link opens (GET); the action happens only when it is posted. */
-export function actionFormHtml(
-  ready: Ready,
-  agencies: readonly Agency[],
-  values: Record<string, string> = {},
-  error?: { message: string; field?: string },
-): string {
-  const { claim, complaint, agency } = ready;
-  const label = actionLabels[claim.action];
-  const field = (name: string, title: string, hint: string) =>
+type FormError = { message: string; field?: string };
+
+function textField(name: string, title: string, hint: string, values: Record<string, string>, error: FormError | undefined, required: boolean): string {
+  return (
     `<label for="${name}">${title}</label><div id="${name}-hint">${hint}</div>` +
     (error?.field === name ? `<p class="error" id="${name}-error">${escapeHtml(error.message)}</p>` : '') +
-    `<textarea id="${name}" name="${name}" aria-describedby="${name}-hint"${claim.action !== 'accept' ? ' required' : ''}>${escapeHtml(values[name] ?? '')}</textarea>`;
+    `<textarea id="${name}" name="${name}" aria-describedby="${name}-hint"${required ? ' required' : ''}>${escapeHtml(values[name] ?? '')}</textarea>`
+  );
+}
+
+/** The select of agencies the complaint may go to (never the accused body nor one below it), under `label`. */
+function agencySelect(
+  label: string,
+  agencies: readonly Agency[],
+  complaint: Ready['complaint'],
+  exclude: readonly string[],
+  values: Record<string, string>,
+  error: FormError | undefined,
+): string {
+  const target = targetOf(complaint);
+  const lookup = { agency: (id: string) => agencies.find((b) => b.id === id) };
+  return (
+    `<label for="transferTo">${label}</label>` +
+    (error?.field === 'transferTo' ? `<p class="error">${escapeHtml(error.message)}</p>` : '') +
+    `<select id="transferTo" name="transferTo" required>${agencyOptions(
+      agencies.filter((a) => mayReceive(lookup, target, a.id)),
+      exclude,
+      values.transferTo,
+    )}</select>`
+  );
+}
+
+const formSummary = (error: FormError | undefined) => (error && !error.field ? `<p class="error" role="alert">${escapeHtml(error.message)}</p>` : '');
+
+/** The confirmation form a link opens (GET); the action happens only when it is posted. */
+export function actionFormHtml(ready: Ready, agencies: readonly Agency[], values: Record<string, string> = {}, error?: FormError): string {
+  const { claim, complaint, agency } = ready;
+  const label = actionLabels[claim.action];
+  const field = (name: string, title: string, hint: string) => textField(name, title, hint, values, error, claim.action !== 'accept');
   const fields = {
     accept: field('note', '备注（可不填）', '备注会显示在反映人的进度查询中。受理后，办结链接会另发至贵单位邮箱。'),
     reject: field('reason', '不予受理的理由', '理由会告知反映人（如其留有邮箱），请写明依据。'),
     transfer:
-      `<label for="transferTo">转办至</label>` +
-      (error?.field === 'transferTo' ? `<p class="error">${escapeHtml(error.message)}</p>` : '') +
-      `<select id="transferTo" name="transferTo" required>${agencyOptions(
-        agencies.filter((a) => mayReceive({ agency: (id) => agencies.find((b) => b.id === id) }, targetOf(complaint), a.id)),
-        [agency.id],
-        values.transferTo,
-      )}</select>` +
-      field('reason', '转办理由', '接收机关会收到完整的投诉材料和新的办理链接。'),
+      agencySelect('转办至', agencies, complaint, [agency.id], values, error) + field('reason', '转办理由', '接收机关会收到完整的投诉材料和新的办理链接。'),
     resolve: field('result', '办理结果', '办理结果会告知反映人（如其留有邮箱）。'),
   }[claim.action];
-  const summary = error && !error.field ? `<p class="error" role="alert">${escapeHtml(error.message)}</p>` : '';
   return page(
     `${label} ${complaint.reference}`,
-    `<h1>${escapeHtml(label)}：${escapeHtml(complaint.reference)}</h1>${summary}
+    `<h1>${escapeHtml(label)}：${escapeHtml(complaint.reference)}</h1>${formSummary(error)}
 <dl><dt>办理机关</dt><dd>${escapeHtml(agency.name)}</dd><dt>当前状态</dt><dd>${complaintStatusLabels[complaint.status]}</dd>
 <dt>提交时间</dt><dd>${escapeHtml(shanghai(complaint.created_at))}</dd></dl>
 <p>投诉内容见贵单位收到的邮件。确认后点击下方按钮；本链接只能使用一次。</p>
 <form method="post" action="">${fields}<button type="submit" class="btn btn-plain">确认${escapeHtml(label)}</button></form>`,
+  );
+}
+
+/** A justice bureau's 指定办理机关 form (reroute.ts), for a complaint whose handling agency left the directory. Facts only, as the mail. */
+export function rerouteFormHtml(ready: RerouteReady, agencies: readonly Agency[], values: Record<string, string> = {}, error?: FormError): string {
+  const { complaint, bureau, place } = ready;
+  const due = complaint.status === 'accepted' ? ['办结期限', complaint.resolve_due_at] : ['受理期限', complaint.accept_due_at];
+  return page(
+    `${REROUTE_LABEL} ${complaint.reference}`,
+    `<h1>${REROUTE_LABEL}：${escapeHtml(complaint.reference)}</h1>${formSummary(error)}
+<dl><dt>原办理机关</dt><dd>编号 ${escapeHtml(complaint.agency_id)}（已不在机关名录中）${place.mailbox ? `，投诉材料曾发往 ${escapeHtml(place.mailbox)}` : ''}</dd>
+<dt>当前状态</dt><dd>${complaintStatusLabels[complaint.status]}</dd>
+<dt>提交时间</dt><dd>${escapeHtml(shanghai(complaint.created_at))}</dd>${due[1] ? `<dt>${due[0]}</dt><dd>${escapeHtml(shanghai(due[1]))}</dd>` : ''}
+<dt>指定机关</dt><dd>${escapeHtml(bureau.name)}</dd></dl>
+<p>该件的办理机关已不在机关名录中（可能已撤销、合并或更名）。请选择承接其职责的机关：确认后该件即转交该机关办理，该机关会收到完整的投诉材料和办理链接，受理期限从今天起重新计算；反映人留有邮箱的，会收到通知。本链接只能使用一次。</p>
+<form method="post" action="">${agencySelect('承接的办理机关', agencies, complaint, [], values, error)}${textField(
+      'reason',
+      '指定理由',
+      '理由会记入办理记录，告知接收机关和反映人（如其留有邮箱），例如承接职责所依据的机构改革文件。',
+      values,
+      error,
+      true,
+    )}<button type="submit" class="btn btn-plain">确认指定</button></form>`,
   );
 }
 
