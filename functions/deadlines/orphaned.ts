@@ -4,7 +4,7 @@ import { complaintStatusLabels, type ComplaintStatus } from '../../src/core/comp
 import { enclosingRegion } from '../../src/core/complaint/superior.ts';
 import { mayReceive } from '../complaints/accused.ts';
 import { composeMail, SENT_BY, type ComposedMail } from '../mail/compose.ts';
-import { REROUTE_LABEL, shanghai, type LinkSet, type Stage, type SummaryItem } from '../handling/mails.ts';
+import { REROUTE_LABEL, REROUTE_POLICY, shanghai, type LinkSet, type Stage, type SummaryItem } from '../handling/mails.ts';
 import type { Db } from '../store/db.ts';
 import { routedDataSchema, type Target } from '../store/records/shapes.ts';
 
@@ -141,7 +141,7 @@ export function orphanEscalationMail(input: {
       `${input.recipient.name}：`,
       `下列件的${ORPHANED}（原办理机关编号 ${input.agencyId}，可能已撤销、合并或更名）。平台无法向其催办，发给该机关的办理链接也已失效；` +
         `该件已超过${stage}期限，仍为“${status}”。特此报告，请确定承接其职责的机关，并点击下方“${REROUTE_LABEL}”链接选择该机关：` +
-        `该件即转交其办理，该机关会收到完整的投诉材料和办理链接，受理期限重新计算。`,
+        `该件即转交其办理，该机关会收到完整的投诉材料和办理链接，受理期限重新计算。${REROUTE_POLICY}`,
       ...(others.length ? [`本报告同时发给${others.join('、')}，以先作出的指定为准。`] : []),
     ],
     rows: [

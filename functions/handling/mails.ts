@@ -14,6 +14,8 @@ export const shanghai = (iso: string): string => `${formatDateTime(iso)}（北�
 
 /** The label of a justice bureau's link (reroute.ts); in a summary followed by the reference it is for. */
 export const REROUTE_LABEL = '指定办理机关';
+/** Who re-assigns such a complaint is the platform's rule: neither regulation says (docs/HANDLING.md, docs/LEGAL.md). */
+export const REROUTE_POLICY = '由司法行政部门指定承接机关是本平台的规则，不是《办法》的规定；平台没有其他改派途径。';
 
 const linkLabels: Record<LinkAction, string> = {
   accept: '受理此件',

@@ -6,7 +6,7 @@ import { mayReceive } from '../complaints/accused.ts';
 import { targetOf } from '../store/records/complaints.ts';
 import type { Ready } from './actions.ts';
 import type { RerouteReady } from './reroute.ts';
-import { REROUTE_LABEL, shanghai } from './mails.ts';
+import { REROUTE_LABEL, REROUTE_POLICY, shanghai } from './mails.ts';
 import { actionLabels } from './state.ts';
 import { handlingErrors } from './errors.ts';
 
@@ -112,7 +112,7 @@ export function rerouteFormHtml(ready: RerouteReady, agencies: readonly Agency[]
 <dt>当前状态</dt><dd>${complaintStatusLabels[complaint.status]}</dd>
 <dt>提交时间</dt><dd>${escapeHtml(shanghai(complaint.created_at))}</dd>${due[1] ? `<dt>${due[0]}</dt><dd>${escapeHtml(shanghai(due[1]))}</dd>` : ''}
 <dt>指定机关</dt><dd>${escapeHtml(bureau.name)}</dd></dl>
-<p>该件的办理机关已不在机关名录中（可能已撤销、合并或更名）。请选择承接其职责的机关：确认后该件即转交该机关办理，该机关会收到完整的投诉材料和办理链接，受理期限从今天起重新计算；反映人留有邮箱的，会收到通知。本链接只能使用一次。</p>
+<p>该件的办理机关已不在机关名录中（可能已撤销、合并或更名）。请选择承接其职责的机关：确认后该件即转交该机关办理，该机关会收到完整的投诉材料和办理链接，受理期限从今天起重新计算；反映人留有邮箱的，会收到通知。本链接只能使用一次。${REROUTE_POLICY}</p>
 <form method="post" action="">${agencySelect('承接的办理机关', agencies, complaint, [], values, error)}${textField(
       'reason',
       '指定理由',

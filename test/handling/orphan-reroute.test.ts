@@ -116,6 +116,8 @@ describeEachStore('a justice bureau names the agency for a complaint whose agenc
     expect(text).toContain(`点击下方“${REROUTE}”链接`);
     expect(text).not.toContain('请联系本平台运营方');
     expect(text).toContain('每天的汇总邮件都会附上新的链接');
+    // Who re-assigns is the platform's rule, said where the bureau is asked to act.
+    expect(text).toContain('由司法行政部门指定承接机关是本平台的规则，不是《办法》的规定');
     const link = linksIn(escalation)[REROUTE]!;
     expect(link).toMatch(/^\/api\/actions\//);
     // The summary line says what to do, and the summary carries a link of its own.
@@ -137,6 +139,7 @@ describeEachStore('a justice bureau names the agency for a complaint whose agenc
     expect(page).toContain(`<h1>${REROUTE}：${c.reference}</h1>`);
     expect(page).toContain('编号 city-cgj（已不在机关名录中），投诉材料曾发往 cgj@city.example');
     expect(page).toContain('<form method="post"');
+    expect(page).toContain('由司法行政部门指定承接机关是本平台的规则，不是《办法》的规定');
     expect(page).toContain('<option value="city-scjg">示例市市场监督管理局</option>');
     expect(page).not.toContain('value="city-cgj"');
     for (const privateWord of ['摊位', '赵六', 'zhao@citizen.example', '13800138000']) expect(page).not.toContain(privateWord);
