@@ -8,7 +8,7 @@ import { timeLimitFor } from '../deadlines/label.ts';
 import { mailHost } from '../complaints/world.ts';
 import { enqueueMail } from '../store/records/outbox.ts';
 import type { Db } from '../store/db.ts';
-import { findComplaintByReference, targetOf, updateComplaintStatus, type ComplaintRow } from '../store/records/complaints.ts';
+import { findComplaintByReference, findComplaintForUpdate, targetOf, updateComplaintStatus, type ComplaintRow } from '../store/records/complaints.ts';
 import { appendEvent } from '../store/records/events.ts';
 import type { Agency } from '../../src/core/registry/schema.ts';
 import { REROUTE, tokenHash, verifyActionToken, type ActionClaim, type LinkAction, type LinkClaim } from './links.ts';
@@ -122,7 +122,7 @@ async function perform(
   claim: ActionClaim,
   fields: { note?: string; reason?: string; transferTo?: string; result?: string },
 ): Promise<Done> {
-  const { complaint, agency, period } = await check(world, tx, await findComplaintByReference(tx, claim.reference), claim);
+  const { complaint, agency, period } = await check(world, tx, await findComplaintForUpdate(tx, claim.reference), claim);
   const now = world.clock.now();
   const at = now.toISOString();
   if (!(await claimTokenUse(tx, { tokenHash: tokenHash(token), complaintId: complaint.id, action: claim.action, agencyId: agency.id, at }))) {

@@ -42,6 +42,9 @@ export function actionLinksExpiry(world: LinkWorld, dueAt: string | null | undef
 export interface LinkSet {
   links: ActionLink[];
   validity: string;
+  /** When the links expire, and how many days after the deadline that is (rerouteLink sets them: a summary listing several complaints names each one's date). */
+  until?: Date;
+  daysAfterDeadline?: number;
 }
 
 function issueLinks(
@@ -76,6 +79,10 @@ export function actionLinks(
   return { links: issueLinks(world, complaint, actions, until), validity: linksValidity(world, until) };
 }
 
+const rerouteValidity = (until: string, days: number | undefined, several = false) =>
+  `指定办理机关的链接${several ? '各' : ''}只能使用一次，有效至 ${until}（所涉办理期限后 ${days ?? ''} 天，至少 30 天；本平台规则）；请勿转发。` +
+  '在仍逾期未办期间，贵单位每天的汇总邮件都会附上新的链接。';
+
 /**
  * The 指定办理机关 link of a justice bureau told about a complaint whose handling agency left the directory
  * (orphaned.ts, reroute.ts): signed for the bureau and the complaint's handling round, expiring as the others do.
@@ -86,9 +93,9 @@ export function rerouteLink(world: LinkWorld, complaint: { reference: string; bu
   const days = (world.policy ?? DEFAULT_POLICY).handling.linkDaysAfterDeadline;
   return {
     links: issueLinks(world, { reference: complaint.reference, agencyId: complaint.bureauId, period: complaint.period }, [REROUTE], until),
-    validity:
-      `指定办理机关的链接只能使用一次，有效至 ${shanghai(until.toISOString())}（所涉办理期限后 ${days} 天，至少 30 天；本平台规则）；请勿转发。` +
-      '该件仍逾期未办期间，贵单位每天的汇总邮件都会附上新的链接。',
+    validity: rerouteValidity(shanghai(until.toISOString()), days),
+    until,
+    daysAfterDeadline: days,
   };
 }
 
@@ -233,7 +240,16 @@ export function summaryMail(input: {
   const list = (items: SummaryItem[]) => (items.length ? items.map((i) => `${i.reference} · ${i.agencyName} · ${i.what}`).join('\n') : '无');
   const stale = input.stale ?? [];
   const reroutes = input.overdue.flatMap((i) => (i.reroute ? i.reroute.links.map((l) => ({ label: `${REROUTE_LABEL}（${i.reference}）`, url: l.url })) : []));
-  const rerouteValidity = input.overdue.find((i) => i.reroute)?.reroute?.validity;
+  const withLinks = input.overdue.filter((i) => i.reroute);
+  // One complaint: its link's validity as the escalation states it; several: each one's expiry, then the same rules.
+  const linksValidity =
+    withLinks.length > 1
+      ? rerouteValidity(
+          withLinks.map((i) => `${i.reference} ${i.reroute!.until ? shanghai(i.reroute!.until.toISOString()) : ''}`.trim()).join('；'),
+          withLinks[0]!.reroute!.daysAfterDeadline,
+          true,
+        )
+      : withLinks[0]?.reroute?.validity;
   const staleRows: [string, string][] = stale.length
     ? [['名单可能已过时', `${stale.map((s) => `${s.agencyName} · ${s.what}`).join('\n')}\n（${input.freshnessBasis ?? ''}）`]]
     : [];
@@ -242,7 +258,7 @@ export function summaryMail(input: {
     intro: [`${input.bureau.name}：`, `以下是贵单位监督范围内 ${input.date} 的投诉办理情况汇总。`],
     rows: [['邮件投递失败', list(input.failures)], ['逾期未办', list(input.overdue)], ...staleRows, ['时限说明', input.timeLimit]],
     actionLinks: reroutes,
-    outro: [...(rerouteValidity ? [rerouteValidity] : []), `投递失败的件，办理机关可能没有收到，请核实其投诉受理邮箱并联系该机关。${SENT_BY}`],
+    outro: [...(linksValidity ? [linksValidity, REROUTE_POLICY] : []), `投递失败的件，办理机关可能没有收到，请核实其投诉受理邮箱并联系该机关。${SENT_BY}`],
   });
 }
 

@@ -5,7 +5,7 @@ import { withHint } from '../../src/core/error-data.ts';
 import type { Agency } from '../../src/core/registry/schema.ts';
 import { placeOrphan, type OrphanPlace } from '../deadlines/orphaned.ts';
 import type { Db } from '../store/db.ts';
-import { findComplaintByReference, targetOf, type ComplaintRow } from '../store/records/complaints.ts';
+import { findComplaintByReference, findComplaintForUpdate, targetOf, type ComplaintRow } from '../store/records/complaints.ts';
 import { claimTokenUse, tokenWasUsed } from '../store/records/action-uses.ts';
 import { handlingErrors } from './errors.ts';
 import { REROUTE, tokenHash, type ActionClaim } from './links.ts';
@@ -45,8 +45,9 @@ async function check(
   db: Db,
   claim: RerouteClaim,
   used: (complaint: ComplaintRow) => Promise<boolean>,
+  lock = false,
 ): Promise<{ complaint: ComplaintRow; bureau: Agency; place: OrphanPlace; period: number }> {
-  const complaint = await findComplaintByReference(db, claim.reference);
+  const complaint = await (lock ? findComplaintForUpdate : findComplaintByReference)(db, claim.reference);
   if (!complaint) throw new Refusal(404, withHint(handlingErrors.ComplaintNotFound, claim.reference));
   if (await used(complaint)) throw new Refusal(410, withHint(handlingErrors.RerouteUsed));
   const handler = world.directory.agency(complaint.agency_id);
@@ -83,11 +84,12 @@ export async function performReroute(world: HandlingWorld, token: string, claim:
       tx,
       claim,
       async (c) => !(await claimTokenUse(tx, { tokenHash: tokenHash(token), complaintId: c.id, action: REROUTE, agencyId: claim.agencyId, at })),
+      true,
     );
     const t = transition(complaint.status, 'transfer');
     if (!t.ok) throw new Refusal(409, t.message);
     const receiving = receivingAgency(world, targetOf(complaint), fields.transferTo, 'transferTo');
-    const { complainantMailed } = await routeComplaint(world, tx, now, {
+    await routeComplaint(world, tx, now, {
       complaint,
       period,
       actor: bureau,
@@ -102,7 +104,8 @@ export async function performReroute(world: HandlingWorld, token: string, claim:
       reference: complaint.reference,
       action: REROUTE,
       status: t.to,
-      message: `已指定${receiving.name}办理 ${complaint.reference}，该件已转交该机关，并已通知该机关${complainantMailed ? '和反映人' : ''}。`,
+      // The same words whether or not the complainant left an e-mail address: the bureau learns nothing of them.
+      message: `已指定${receiving.name}办理 ${complaint.reference}，该件已转交该机关，该机关会收到完整的投诉材料；反映人留有邮箱的，会收到通知。`,
     };
   });
 }

@@ -148,6 +148,10 @@ export async function routeComplaint(world: HandlingWorld, tx: Db, now: Date, st
   // From `transferred` the status guard alone lets two moves at once both pass (PostgreSQL re-checks the row after
   // the first commits and finds it still `transferred`); the first one's `routed` event is visible by then.
   if (!moved || (await routingPeriod(tx, complaint.id)) !== period) throw new Refusal(409, withHint(handlingErrors.Conflict));
+  // The deadline of the round being closed is replaced below; a missed one is kept here, so that the statistics'
+  // overdue share still counts the complaint (a bureau re-routes only after a missed deadline).
+  const openDue = complaint.status === 'accepted' ? complaint.resolve_due_at : complaint.accept_due_at;
+  const missedDueAt = openDue && now.getTime() > Date.parse(openDue) ? { missedDueAt: openDue } : {};
   const event = await appendEvent(tx, complaint.id, {
     type: 'transferred',
     at,
@@ -155,7 +159,7 @@ export async function routeComplaint(world: HandlingWorld, tx: Db, now: Date, st
     toStatus: 'transferred',
     actorAgencyId: actor.id,
     reason: step.reason,
-    data: { to: receiving.id },
+    data: { to: receiving.id, ...missedDueAt },
   });
   await appendEvent(tx, complaint.id, {
     type: 'routed',

@@ -28,6 +28,8 @@ export interface StatsInput {
   resolvedAt: string | null;
   acceptDueAt: string | null;
   resolveDueAt: string | null;
+  /** A deadline of an earlier round was missed (recorded when the complaint was transferred or re-routed). */
+  missedBefore?: boolean;
 }
 
 export type Count = number | typeof SUPPRESSED | typeof WITHHELD;
@@ -59,6 +61,7 @@ const DAY_MS = 86_400_000;
 const countColumns = ['received', 'accepted', 'rejected', 'resolved'] as const;
 
 export function isOverdue(c: StatsInput, now: Date): boolean {
+  if (c.missedBefore) return true;
   const at = (t: string | null): number => (t ? Date.parse(t) : now.getTime());
   if (c.acceptDueAt && at(c.acceptedAt ?? c.rejectedAt) > Date.parse(c.acceptDueAt)) return true;
   if (c.resolveDueAt && !c.rejectedAt && at(c.resolvedAt) > Date.parse(c.resolveDueAt)) return true;

@@ -67,6 +67,17 @@ export async function findComplaintByReference(db: Db, reference: string): Promi
   return row;
 }
 
+/**
+ * The complaint, its row locked until the transaction ends (PostgreSQL `FOR UPDATE`; SQLite's write transaction
+ * already excludes every other): an action read after another one's commit sees its status, agency and round, so of
+ * two links used at once (an accept and a transfer) the second is checked against what the first left.
+ */
+export async function findComplaintForUpdate(tx: Db, reference: string): Promise<ComplaintRow | undefined> {
+  const lock = tx.dialect === 'postgres' ? ' FOR UPDATE' : '';
+  const [row] = await tx.query<ComplaintRow & Record<string, unknown>>(`SELECT * FROM complaints WHERE reference = ?${lock}`, [reference]);
+  return row;
+}
+
 export async function findComplaintById(db: Db, id: string): Promise<ComplaintRow | undefined> {
   const [row] = await db.query<ComplaintRow & Record<string, unknown>>('SELECT * FROM complaints WHERE id = ?', [id]);
   return row;
