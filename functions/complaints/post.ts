@@ -48,8 +48,9 @@ interface Valid {
 export async function post(world: World, request: Request, context: RequestContext, allow: (key: string, now: number) => boolean): Promise<Response> {
   const wantsHtml = wantsPage(request);
   const parsed = await parse(world, request, context, allow, wantsHtml);
-  if ('kind' in parsed) return render(world, parsed, wantsHtml);
   try {
+    // 修改 reads the kept files' names from the store too.
+    if ('kind' in parsed) return await render(world, parsed, wantsHtml);
     const valid = await validate(world, parsed);
     if ('kind' in valid) return await render(world, valid, wantsHtml);
     return await render(world, await submit(world, valid, wantsHtml), wantsHtml);
@@ -57,7 +58,9 @@ export async function post(world: World, request: Request, context: RequestConte
     // The store could not be reached (kept files, the insert): nothing was stored; the answers are handed back.
     if (!isStoreUnavailable(error)) throw error;
     (world.log ?? logLine)(`[complaints] POST /api/complaints store unavailable: ${errorKind(error)}`);
-    return render(world, { kind: 'unsaved', values: parsed.values, filesLost: parsed.files.some((f) => f.size > 0) }, wantsHtml);
+    const values = 'values' in parsed ? parsed.values : {};
+    const filesLost = 'files' in parsed && parsed.files.some((f) => f.size > 0);
+    return render(world, { kind: 'unsaved', values, filesLost }, wantsHtml);
   }
 }
 

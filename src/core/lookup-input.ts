@@ -68,9 +68,9 @@ const VERIFY_PATH = /\/verify\/([^/?#\s]+)/i;
 /** A pasted lookup link: `/lookup/?no=…` (or `/api/lookup?no=…`). */
 const LOOKUP_QUERY = /\/lookup\/?\?(?:[^#\s]*?&)?no=([^&#\s]*)/i;
 /** Sentence punctuation and closing brackets a link or number is followed by in a message: not part of it. */
-const TRAILING_PUNCTUATION = /[.,;:!?'"。、)\]}>」』》】]+$/u;
+const TRAILING_PUNCTUATION = /(?<![.,;:!?'"。、)\]}>」』》】])[.,;:!?'"。、)\]}>」』》】]+$/u;
 /** Where a message goes on after the number: a space, comma or bracket before Han text (「HB-1234-5678，谢谢」). */
-const TEXT_AFTER = /[\s,;!?。、(]+\p{Script=Han}/u;
+const TEXT_AFTER = /(?<![\s,;!?。、(])[\s,;!?。、(]+\p{Script=Han}/u;
 
 /** The text as the rules read it: NFKC (so 「﹕」 and 「％」 are plain), half-width, no invisible format characters. */
 function plain(text: string): string {
@@ -92,26 +92,29 @@ function percentDecode(text: string): string {
   }
 }
 
-/** The host a link names (`https://host/…`, `//host/…`, `host.tld/…`), canonical (lower-case, punycode, no port). */
+/**
+ * The host a link names (`https://host/…`, `//host/…`, `host.tld/…`), canonical (lower-case, punycode, no port), as
+ * a browser would open it: the WHATWG URL parser decides, so `https://evil.example\@site/…` or `evil.example?site/…`
+ * name evil.example. A scheme other than http(s) (`javascript:`) is returned as written: never this site's.
+ */
 function hostOf(beforePath: string): string | undefined {
   const token = beforePath.split(/\s+/).pop() ?? '';
-  if (token === '' || (token.startsWith('/') && !token.startsWith('//'))) return undefined;
-  const authority = /\/\/([^/?#\s]*)/.exec(token)?.[1];
-  let host: string | undefined;
-  if (authority !== undefined) host = authority.slice(authority.lastIndexOf('@') + 1);
-  else {
-    const first = token.split('/')[0]!;
-    // 「javascript:…」 and other schemes without `//`: not this site's link, shown as written.
-    if (/^[a-z][a-z0-9+.-]*:(?!\d+$)/i.test(first)) return first.slice(0, 100).toLowerCase();
-    // 「请核验site.gov.cn/verify/…」: the host name is the dotted ASCII at the end of the first part.
-    host = /(?:[a-z0-9-]+\.)+[a-z0-9-]+(?::\d+)?$|localhost(?::\d+)?$/i.exec(first)?.[0];
-  }
-  if (!host) return undefined;
+  if (token === '' || (/^[/\\]/.test(token) && !/^[/\\]{2}/.test(token))) return undefined;
+  // Where the link starts: at its scheme or `//` (「请核验https://公示.中国/…」), else after the last character no
+  // URL holds and any punctuation (「请核验：site.gov.cn/…」). The look-behinds keep each search linear.
+  const full = /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]*:[/\\]{2}/i.exec(token);
+  const slashes = full ? undefined : /(?<![/\\])[/\\]{2}/.exec(token);
+  const link = full ? token.slice(full.index) : slashes ? token.slice(slashes.index) : token.replace(/^.*[^\x21-\x7e]/su, '').replace(/^[^a-z0-9[]+/i, '');
+  const scheme = /^([a-z][a-z0-9+.-]*):(?!\d)/i.exec(link)?.[1]?.toLowerCase();
+  if (scheme && scheme !== 'http' && scheme !== 'https') return link.split('/')[0]!.slice(0, 100).toLowerCase();
+  let host: string;
   try {
-    return new URL(`http://${host}`).hostname.replace(/\.$/, '');
+    host = new URL(`${scheme ? '' : /^[/\\]{2}/.test(link) ? 'http:' : 'http://'}${link}/verify/x`).hostname.replace(/\.$/, '');
   } catch {
-    return host.slice(0, 100).toLowerCase();
+    return undefined;
   }
+  // A bare word before /verify/ (「abc/verify/X」) is no host name: only a dotted name, localhost or an address.
+  return host.includes('.') || host.includes(':') || host === 'localhost' ? host : undefined;
 }
 
 /** The number without the message around it: what follows it (TEXT_AFTER, once a digit came), trailing punctuation. */
@@ -150,7 +153,8 @@ function fromLabel(text: string): LookupInput | undefined {
 export function numberFromPastedText(typed: string): LookupInput {
   const cut = typed.slice(0, MAX_PASTED_LENGTH);
   // № becomes 「No」 under NFKC, and 「No123」 could be a number: read it as the label it is first.
-  const text = plain(cut.replace(/№/g, 'No.')).trim();
+  // Cut again after NFKC, which can make a character four (「㏂」 → 「a.m.」).
+  const text = plain(cut.replace(/№/g, 'No.')).slice(0, MAX_PASTED_LENGTH).trim();
   return fromLink(text) ?? fromLabel(text) ?? { number: cut.trim(), source: 'typed' };
 }
 
@@ -166,9 +170,9 @@ export function foreignLinkHost(input: LookupInput, siteHosts: readonly (string 
 }
 
 /**
- * What to look up, in order: the number read from the text, then the text as typed when a label was stripped (so
- * that a listed number that happens to begin like a label, such as 「编号2024001」, is still found as typed).
+ * What to look up, in order: when a label was stripped, the text as typed first (a listed number that begins like a
+ * label, such as 「NO.2024-0099」, is the one meant, whatever the rest would find), then the number read from it.
  */
 export function lookupCandidates(typed: string, input: LookupInput): string[] {
-  return input.source === 'label' ? [input.number, typed.slice(0, MAX_PASTED_LENGTH)] : [input.number];
+  return input.source === 'label' ? [typed.slice(0, MAX_PASTED_LENGTH), input.number] : [input.number];
 }

@@ -99,7 +99,7 @@ describeEachStore('a submission the store could not take', (kind) => {
     expect(twice.status).toBe(200);
     expect(twice.headers.get('x-reference')).toBe(reference);
     expect(await count()).toBe(before + 1);
-    // 修改 from that page brings the form back with the answers (no store needed).
+    // 修改 from that page brings the form back with the answers.
     const edit = await postForm({ ...carried, edit: '1' });
     expect(edit.status).toBe(200);
     expect(await edit.text()).toContain(PRIVATE);
@@ -122,5 +122,28 @@ describeEachStore('a submission the store could not take', (kind) => {
     expect(page).toContain(intakeErrors.SubmitFailed.message);
     expect(page).not.toContain(PRIVATE);
     expect(logged()).not.toContain(PRIVATE.slice(0, 6));
+  });
+
+  it('修改 on that page while the store is still down brings the answers back again, the kept files’ token too', async () => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(validSubmission({ place: PRIVATE }))) form.append(k, String(v));
+    form.append('evidence', new Blob([PNG], { type: 'image/png' }), 'IMG_0001.png');
+    const check = await post(form, { accept: 'text/html' });
+    expect(check.status).toBe(200);
+    const checked = hiddenFields(await check.text());
+    expect(checked.evidenceDraft).toBeTruthy();
+    failing = unreachable;
+    const down = hiddenFields(await (await postForm({ ...checked, confirm: '1' })).text());
+    const edit = await postForm({ ...down, edit: '1' });
+    failing = undefined;
+    expect(edit.status).toBe(503);
+    const page = await edit.text();
+    expect(page).toContain('您填写的内容保留在本页');
+    expect(hiddenFields(page).place).toBe(PRIVATE);
+    expect(hiddenFields(page).evidenceDraft).toBe(checked.evidenceDraft);
+    // Once the store is back, 修改 shows the form with the kept file named.
+    const back = await postForm({ ...hiddenFields(page), edit: '1' });
+    expect(back.status).toBe(200);
+    expect(await back.text()).toContain('证据1.png');
   });
 });

@@ -237,6 +237,15 @@ describe.skipIf(reason)('complaint journey on a phone', () => {
     expect(await page.locator('#status').textContent()).toBeTruthy();
     expect(await page.textContent('body')).toContain(agencyName);
     expect(await width(page)).toBeLessThanOrEqual(PHONE.width);
+    // With JavaScript, both pasted as they come from the confirmation or a message: labels, other dashes, a 。.
+    const scripted = await (await phone(stack.browser, true)).newPage();
+    await scripted.goto(url('/complaint/status/'));
+    await scripted.locator('#reference').fill(`受理编号：${reference.replace(/-/g, '—')}`);
+    await scripted.locator('#code').fill(`查询码：${trackingCode.replace(/-/g, '－')}。`);
+    await scripted.getByRole('button', { name: '查询' }).click();
+    await scripted.getByText(agencyName).first().waitFor();
+    expect(await scripted.textContent('body')).not.toContain('网络连接失败');
+    await scripted.context().close();
     // The transfer form's select lists every agency by its full name.
     await page.goto(url(transfer));
     expect(await page.locator('#transferTo option').count()).toBeGreaterThan(2);

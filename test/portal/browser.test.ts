@@ -199,6 +199,13 @@ describe.skipIf(!ready)('public portal in Chromium', { timeout: 180_000 }, () =>
     // Pasted into the search box as into the lookup box: the badge's QR link, a labelled number.
     expect((await searchFor(`请核验 ${siteUrl}/verify/${encodeURIComponent(record.certificateNo)}/ 谢谢`)).nos[0]).toBe(record.certificateNo);
     expect((await searchFor(`证件编号：${record.certificateNo}`)).nos[0]).toBe(record.certificateNo);
+    expect(await page.locator('#foreign-link').count()).toBe(0);
+    // Another site's link: this site's result, under the same warning as in the lookup box.
+    expect((await searchFor(`https://evil.example\\@${new URL(siteUrl).host}/verify/${encodeURIComponent(record.certificateNo)}/`)).nos[0]).toBe(
+      record.certificateNo,
+    );
+    expect(await page.locator('#foreign-link').innerText()).toContain('您粘贴的链接不是本站地址');
+    expect(await page.locator('#foreign-link').innerText()).toContain('evil.example');
     const filtered = await searchFor(inner, { status: statusInfo[record.status].label }, true);
     expect(filtered.nos).toContain(record.certificateNo);
     const statuses = records.filter((r) => filtered.nos.includes(r.certificateNo)).map((r) => r.status);

@@ -127,8 +127,9 @@ describe('a number with a label in front', () => {
     expect(looksLikeName(numberFromPastedText(pasted).number)).toBe(false);
   });
 
-  it('is looked up by the number, then by the text as typed (a listed number that begins like a label)', () => {
-    expect(lookupCandidates(`编号${NO}`, numberFromPastedText(`编号${NO}`))).toEqual([NO, `编号${NO}`]);
+  it('is looked up as typed first, then by the number read from it (a listed number that begins like a label wins)', () => {
+    expect(lookupCandidates(`编号${NO}`, numberFromPastedText(`编号${NO}`))).toEqual([`编号${NO}`, NO]);
+    expect(lookupCandidates(`NO.${NO}`, numberFromPastedText(`NO.${NO}`))).toEqual([`NO.${NO}`, NO]);
     expect(lookupCandidates(NO, numberFromPastedText(NO))).toEqual([NO]);
     expect(lookupCandidates(verifyUrl(SITE, NO), numberFromPastedText(verifyUrl(SITE, NO)))).toEqual([NO]);
   });
@@ -222,5 +223,31 @@ describe('the answers around a pasted link', () => {
     expect(html).toContain(`href="/verify/${NO}/"`);
     expect(html).toContain(`href="/complaint/?kind=report&no=${NO}"`);
     expect(html.indexOf('foreign-link')).toBeLessThan(html.indexOf('ff-verify'));
+  });
+});
+
+describe('links that name another host than they seem to (as a browser opens them)', () => {
+  const own = ['gongshi.example.gov.cn'];
+  it.each([
+    [`https://evil.example\\@gongshi.example.gov.cn/verify/${NO}/`, 'evil.example'],
+    [`https://evil.example\\gongshi.example.gov.cn/verify/${NO}/`, 'evil.example'],
+    [`evil.example?gongshi.example.gov.cn/verify/${NO}/`, 'evil.example'],
+    [`evil.example#gongshi.example.gov.cn/verify/${NO}/`, 'evil.example'],
+    [`https://gongshi.example.gov.cn@evil.example/verify/${NO}/`, 'evil.example'],
+    [`请核验https://evil.example/verify/${NO}/`, 'evil.example'],
+    [`//evil.example/verify/${NO}/`, 'evil.example'],
+  ])('%s is %s’s link, and warned about', (pasted, host) => {
+    const input = numberFromPastedText(pasted);
+    expect(input.number).toBe(NO);
+    // The browser's own reading of the same link agrees.
+    const opened = /^https?:|^\/\//.test(pasted) ? new URL(pasted.replace(/\\\\/g, '\\'), 'https://x.example').hostname : host;
+    expect(opened).toBe(host);
+    expect(foreignLinkHost(input, own)).toBe(host);
+  });
+
+  it('reads at most MAX_PASTED_LENGTH characters after NFKC too (「㏂」 is four), so a long paste costs no more than a short one', () => {
+    const long = numberFromPastedText(`${'㏂'.repeat(991)}/verify/1`);
+    expect(long.source).toBe('typed');
+    expect(numberFromPastedText(`编号：1${'…'.repeat(990)}x`).number.length).toBeLessThanOrEqual(MAX_PASTED_LENGTH);
   });
 });

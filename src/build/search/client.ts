@@ -124,11 +124,18 @@ export async function runSearch(query: string, ctx: SearchContext, onFirst?: (it
   // included, so the name index is asked only when that bigram was cut to a page there (parts.ts) or for other queries.
   const part = ctx.partShardCount ? namePartOf(q) : undefined;
   const nameEntriesFor = (name: string | undefined) => (name ? fetchShard<NameEntry>(nameShardUrl(name, ctx.nameShardCount)) : Promise.resolve([]));
-  const [numberEntries, partShard, firstNames] = await Promise.all([
+  // A listed number typed whole wins over the number a label rule reads out of it (「NO.2024-0099」 on a roster).
+  const typedKey = pasted.source === 'label' ? certificateLookupKey(query.trim()) : '';
+  const [numberEntries, partShard, firstNames, typedEntries] = await Promise.all([
     tokens.numberKey ? fetchShard<NumberEntry>(shardUrl(tokens.numberKey, ctx.shardCount)) : [],
     part ? fetchJson<PartShard>(partShardUrl(bigramsOf(part)[0]!, ctx.partShardCount), { p: [] }) : undefined,
     nameEntriesFor(part ? undefined : tokens.exactName),
+    typedKey ? fetchShard<NumberEntry>(shardUrl(typedKey, ctx.shardCount)) : [],
   ]);
+  for (const [entryKey, no, name, status, agencyId, post] of numberMatches(typedEntries, typedKey)) {
+    const item = entryKey === typedKey ? indexItem(ctx, no, name, status, agencyId, post) : undefined;
+    if (item) push(item);
+  }
   const nameEntries = part && partShard && !partComplete(partShard, part) ? await nameEntriesFor(tokens.exactName) : firstNames;
   const tails: Item[] = [];
   if (tokens.numberKey) {

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent, type InputHTMLAttributes, type ReactNode } from 'react';
 import type { CitizenView } from '../../core/complaint/citizen-view.ts';
 import { formatDateTime } from '../../core/dates.ts';
+import { codeSymbols } from '../../core/complaint/reference-check.ts';
 import {
   lookupDescribedBy,
   lookupErrorId,
@@ -77,7 +78,8 @@ export default function StatusLookup() {
     setBusy(true);
     try {
       const response = await fetch(`/api/complaints/${encodeURIComponent(reference.trim())}`, {
-        headers: { accept: 'application/json', 'x-tracking-code': code.trim() },
+        // Its symbols only: a header holds no 「查询码：」, full-width forms or other dashes (fetch would throw).
+        headers: { accept: 'application/json', 'x-tracking-code': codeSymbols(code) },
       });
       const body = (await response.json().catch(() => ({}))) as CitizenView & { errors?: Record<string, string> };
       if (!response.ok) setErrors([serverError(response.status, body.errors ?? {})]);
