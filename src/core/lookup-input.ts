@@ -21,13 +21,16 @@ export interface LookupInput {
 /** Longer input is cut here: room for a QR link with a chat app's query appended, never a page of text. */
 export const MAX_PASTED_LENGTH = 1000;
 
+/** What rosters call the certificate-number column (src/import/roster/fields.ts): labels in front of a number too. */
+export const CERTIFICATE_NO_NAMES = ['证件编号', '辅助行政执法证件编号', '证号', '编号'] as const;
+
 /**
  * Labels put in front of a number (a closed list, after NFKC and full-width → half-width, so 「：」 is 「:」):
  * stripped with or without a colon or space after them. Without one, only when a letter or digit follows
  * (「证号RQCG-2024-0001」).
  */
 const LABELS = [
-  '辅助行政执法证件编号',
+  ...CERTIFICATE_NO_NAMES,
   '行政执法辅助证件编号',
   '行政执法辅助人员证号',
   '辅助行政执法证号',
@@ -44,12 +47,9 @@ const LABELS = [
   '执法证号',
   '辅助证号',
   '工作证号',
-  '证件编号',
   '证件号码',
   '证书编号',
   '证件号',
-  '证号',
-  '编号',
   '号码',
   '编码',
 ];

@@ -1,3 +1,4 @@
+import { CERTIFICATE_NO_NAMES } from '../../core/lookup-input.ts';
 /** The roster columns we read; `agency` becomes `agencyId`, the rest are Auxiliary fields of the same name. */
 export const rosterFields = [
   'name',
@@ -35,7 +36,7 @@ export const fieldLabels: Record<RosterField, string> = {
 export const headerAliases: Record<RosterField, readonly string[]> = {
   name: ['姓名'],
   agency: ['单位', '所在单位', '工作单位', '招用单位'],
-  certificateNo: ['证件编号', '辅助行政执法证件编号', '证号', '编号'],
+  certificateNo: CERTIFICATE_NO_NAMES,
   post: ['岗位', '岗位类别'],
   status: ['状态', '在岗状态'],
   statusSince: ['状态日期', '变动日期'],
