@@ -1,15 +1,6 @@
-import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { type abouts, complaintInputSchema, kindLabels, limits, sortErrors, toFieldErrors, type FieldErrors } from '../core/complaint/schema.ts';
-import {
-  aboutChoices,
-  complaintFields,
-  confirmationWords,
-  evidenceMessages,
-  formWords,
-  shownLabel,
-  type FieldName,
-  type InputRules,
-} from '../core/complaint/fields.ts';
+import { aboutChoices, complaintFields, confirmationWords, evidenceMessages, formWords, shownLabel, type FieldName } from '../core/complaint/fields.ts';
 import { fieldId, type CategoryGroup } from '../core/complaint/form-html.ts';
 import { prefillFrom } from '../core/complaint/prefill.ts';
 import { SNIFF_BYTES, sniffType } from '../core/complaint/evidence-type.ts';
@@ -61,21 +52,31 @@ type Field = keyof Values;
 /** The element that takes focus for a field: a radio question's first radio (a fieldset cannot), else the field. */
 const focusId = (field: string) => fieldId(field) + (field === 'kind' || field === 'about' ? '-first' : '');
 
-/**
- * On a slow phone the plain form is usable before this script arrives: what the person already typed or chose in it
- * becomes the island's first state, so hydration neither empties it nor leaves the island unaware of it.
- */
-function typedBeforeHydration(): Partial<Values> {
-  const form = typeof document === 'undefined' ? null : document.querySelector<HTMLFormElement>('form.complaint-form');
-  if (!form) return {};
+/** What was typed or chosen in the plain form (every value but the honeypot and the files). */
+function typedIn(form: HTMLFormElement | null): Partial<Values> {
   const typed: Partial<Values> = {};
-  for (const [name, value] of new FormData(form)) {
+  for (const [name, value] of form ? new FormData(form) : []) {
     if (name in initialValues && name !== 'website' && typeof value === 'string' && value) typed[name as Field] = value;
   }
   return typed;
 }
 
+/**
+ * On a slow phone the plain form (the island's `client:only` fallback) is usable long before this script arrives, and
+ * the island takes over everything done in it. Its first render reads the answers; React then renders in slices (Astro
+ * starts it as a transition) while keys still reach the plain form, and on committing takes that form off the page:
+ * the form keeps its values, files and carets, but the page loses its focus. So the field last focused is followed from
+ * here on, and what is typed, chosen and focused is read again when React commits (below).
+ */
+function takeOver(): { form: HTMLFormElement | null; focused: Element | null } {
+  const form = document.querySelector<HTMLFormElement>('form.complaint-form');
+  const plain = { form, focused: document.activeElement };
+  form?.addEventListener('focusin', (e) => (plain.focused = e.target as Element));
+  return plain;
+}
+
 export default function ComplaintForm({ shardCount, categoryGroups, agencies, regions }: Props) {
+  const [plain] = useState(takeOver);
   // Prefilled from the verify page's "投诉此人" link, the lookup page's "举报此编号" and an agency page's two links
   // (src/core/complaint/prefill.ts, the same reading the functions use for a browser without JavaScript), in the first
   // render: the plain form the functions filled in never gives way to an empty one. The lookup below switches a
@@ -83,7 +84,7 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
   const [values, setValues] = useState<Values>(() => ({
     ...initialValues,
     ...prefillFrom(new URLSearchParams(location.search), (id) => agencies.some((a) => a.id === id)),
-    ...typedBeforeHydration(),
+    ...typedIn(plain.form),
   }));
   const [files, setFiles] = useState<File[]>([]);
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -95,7 +96,38 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
   const headingRef = useRef<HTMLHeadingElement>(null);
   // The answer whose 修改 was pressed on the check step: its field takes focus back on the form.
   const changing = useRef('');
+  // Stands in for the island when the plain form was already sent before the script arrived (the page's inline
+  // script marks it): the browser is on its way to the check page, so the plain form stays as it is.
+  const standIn = useRef<HTMLDivElement>(null);
   if (!idempotencyKey.current) idempotencyKey.current = crypto.randomUUID();
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once, when the island replaces the plain form
+  useLayoutEffect(() => {
+    const { form } = plain;
+    if (!form) return;
+    standIn.current?.append(form);
+    setValues((v) => ({ ...v, ...typedIn(form) }));
+    // The chosen files, in the island's state (its checks apply to them) and shown by its own file field.
+    const chosen = form.querySelector<HTMLInputElement>('[type=file]')!.files!;
+    setFiles([...chosen]);
+    (document.getElementById(fieldId('evidence')) as HTMLInputElement).files = chosen;
+    const was = plain.focused as HTMLInputElement;
+    try {
+      // The same field in the island: by name, a radio button by its value too (the submit button has no name).
+      const el = document.querySelector<HTMLInputElement>(
+        `.complaint-form ${was.name ? `[name=${was.name}]${was.type === 'radio' ? `[value=${was.value}]` : ''}` : `[type=${was.type}]`}`,
+      )!;
+      el.focus();
+      // Keys pressed while React rendered are in the plain field only: the island's gets its value here, so React,
+      // finding it already there, leaves the caret where it is put now.
+      if (was.selectionStart != null) {
+        el.value = was.value;
+        el.setSelectionRange(was.selectionStart, was.selectionEnd, was.selectionDirection!);
+      }
+    } catch {
+      // Nothing in the form had focus, or the island does not show that field.
+    }
+  }, []);
 
   // Show whom a certificate number belongs to, for confirmation.
   // biome-ignore lint/correctness/useExhaustiveDependencies: looks up again only when the number or the choice changes
@@ -202,6 +234,8 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
     setStep('form');
   }
 
+  if (plain.form?.dataset.sent) return <div ref={standIn} />;
+
   if (step === 'done' && receipt) {
     const anonymous = values.kind === 'report' && !values.name && !values.phone && !values.email;
     return (
@@ -297,12 +331,6 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
   const described = (field: string, hint: boolean) =>
     [hint ? `${fieldId(field)}-hint` : '', errors[field] ? `${fieldId(field)}-error` : ''].filter(Boolean).join(' ') || undefined;
   const cls = (field: string) => `field${errors[field] ? ' has-error' : ''}`;
-  const domRules = (rules: InputRules = {}) => ({
-    ...(rules.type ? { type: rules.type } : {}),
-    ...(rules.autoComplete ? { autoComplete: rules.autoComplete } : {}),
-    ...(rules.spellCheck === false ? { spellCheck: false } : {}),
-    ...(rules.maxLength ? { maxLength: rules.maxLength } : {}),
-  });
   const hintOf = (field: FieldName, extra: Record<string, unknown> = {}) => {
     const hint = complaintFields[field].hint;
     return hint ? (
@@ -323,7 +351,7 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
         onChange={set(field)}
         aria-describedby={described(field, !!complaintFields[field].hint)}
         aria-invalid={!!errors[field] || undefined}
-        {...domRules(complaintFields[field].rules)}
+        {...complaintFields[field].rules}
         {...extra}
       />
     </div>

@@ -35,9 +35,6 @@ export interface FormOptions {
   keptEvidence?: { token: string; files: { name: string; size: number }[]; until: string };
 }
 
-/** Field labels by name, for the check page and messages. */
-export const fieldLabels: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(complaintFields).map(([name, f]) => [name, f.label]));
-
 export function fieldId(field: string): string {
   return `f-${field}`;
 }
