@@ -5,7 +5,7 @@
 import { type Dirent, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { request as httpRequest } from 'node:http';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliCompressSync, brotliDecompressSync, constants, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../functions/server/node.ts';
 import { cacheControlFor, chooseEncoding, IMMUTABLE, SHORT } from '../../functions/server/compress.ts';
@@ -63,6 +63,22 @@ describe('compression and cache headers (Node server)', () => {
     const plain = await get(`${server.url}/`);
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.body.toString()).toBe(page);
+  });
+
+  it('compresses a file whose name carries its hash once, at brotli’s and gzip’s best; a page at the fast setting each time', async () => {
+    // Real source text, as a bundle holds (a run of one letter compresses alike at any setting).
+    const file = readFileSync(join(import.meta.dirname, '../../src/core/lookup-input.ts'));
+    writeFileSync(join(dist, '_astro', 'input.Xyz789.js'), file);
+    const best = brotliCompressSync(file, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY } });
+    const fast = (body: string | Buffer) => brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 5 } });
+    for (let i = 0; i < 2; i++) {
+      const br = await get(`${server.url}/_astro/input.Xyz789.js`, { 'accept-encoding': 'br' });
+      expect(br.body.equals(best), `request ${i + 1}`).toBe(true);
+      const gz = await get(`${server.url}/_astro/input.Xyz789.js`, { 'accept-encoding': 'gzip' });
+      expect(gz.body.equals(gzipSync(file, { level: 9 })), `request ${i + 1}`).toBe(true);
+    }
+    expect(best.byteLength).toBeLessThan(fast(file).byteLength);
+    expect((await get(`${server.url}/`, { 'accept-encoding': 'br' })).body.equals(fast(page))).toBe(true);
   });
 
   it('leaves binary files and tiny bodies as they are', async () => {
