@@ -5,13 +5,14 @@
 import { readSettings } from '../src/core/settings.ts';
 import { createApp, outboxDir } from '../functions/server/app.ts';
 import { SecretError } from '../functions/server/secret.ts';
+import { StoreOpenError } from '../functions/store/index.ts';
 
 const settings = readSettings();
 let app: Awaited<ReturnType<typeof createApp>>;
 try {
   app = await createApp(settings);
 } catch (error) {
-  if (!(error instanceof SecretError)) throw error;
+  if (!(error instanceof SecretError || error instanceof StoreOpenError)) throw error;
   console.error(`[outbox] ${error.message}`);
   process.exit(1);
 }

@@ -14,7 +14,7 @@ import type { TrustProxy } from '../functions/server/proxy.ts';
 // of the work of loading ~100 modules. The cache must be on before they load, hence the dynamic imports below.
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off.
 enableCompileCache();
-const { DEFAULT_SITE_URL, readSettings } = await import('../src/core/settings.ts');
+const { DEFAULT_SITE_OWNER, DEFAULT_SITE_URL, readSettings } = await import('../src/core/settings.ts');
 const { createApp, outboxDir } = await import('../functions/server/app.ts');
 const { runtimeSiteUrl } = await import('../functions/server/site-url.ts');
 const { directoryFilePath } = await import('../functions/server/directory-file.ts');
@@ -22,7 +22,7 @@ const { startServer } = await import('../functions/server/node.ts');
 const { buildSite, buildSiteInBackground } = await import('./build/atomic.ts');
 const { buildFailureMessage } = await import('../functions/publish/republish.ts');
 const { parseTrustProxy } = await import('../functions/server/proxy.ts');
-const { sqlitePath } = await import('../functions/store/index.ts');
+const { sqlitePath, StoreOpenError } = await import('../functions/store/index.ts');
 const { requireDeploymentSettings, resolveSecret, SecretError } = await import('../functions/server/secret.ts');
 
 const settings = readSettings();
@@ -83,6 +83,7 @@ if (!process.env.NO_BUILD && (!built || stale)) {
   writeFileSync(builtFor, `${siteUrl}\n`);
 }
 
+// A store that cannot be opened (DATABASE_URL wrong, the database down) stops here with what to check.
 const app = await createApp(
   { ...settings, siteUrl },
   {
@@ -93,7 +94,11 @@ const app = await createApp(
       return result.ok ? { ok: true } : { ok: false, message: buildFailureMessage(result.output) };
     },
   },
-);
+).catch((error: unknown) => {
+  if (!(error instanceof StoreOpenError)) throw error;
+  console.error(`[start] ${error.message}`);
+  process.exit(1);
+});
 ready(app);
 const stop = new AbortController();
 // The mail worker runs in this process and gives way to the intake while submissions arrive (OUTBOX_INTAKE_QUIET_MS,
@@ -103,6 +108,9 @@ const worker = app.runOutbox(stop.signal, Number(process.env.OUTBOX_INTERVAL_MS)
 console.log(`[start] 站点和投诉功能：${server.url}/（链接和二维码使用 ${siteUrl}）`);
 console.log(`[start] 数据库：${settings.databaseUrl ? 'DATABASE_URL（PostgreSQL）' : sqlitePath(settings.varDir)}`);
 console.log(`[start] 邮件：${settings.smtpUrl ? 'SMTP_URL' : `写入 .eml 文件到 ${outboxDir(settings)}`}`);
+// Rebuilds after a clerk confirms a roster read this folder: it must be the one the site was built from.
+console.log(`[start] 内容目录：${settings.contentDir}（工作台发布名单后用它重新构建；须与 npm run build 用的 CONTENT_DIR 相同）`);
+for (const warning of deploymentWarnings(settings, !!process.env.SITE_URL)) console.warn(`[start] 注意：${warning}`);
 console.log(`[start] listening ${server.url}`);
 // Written now rather than at exit: a server is usually stopped by a signal, and a killed one writes nothing.
 flushCompileCache();
@@ -115,6 +123,20 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     await app.close();
     process.exit(0);
   });
+}
+
+/**
+ * What a deployment (SITE_URL set) most likely did not mean: the repository's sample content (a workspace rebuild
+ * would publish the sample province), or no 主办单位 (every page's footer says the site has none).
+ */
+function deploymentWarnings(s: typeof settings, deployed: boolean): string[] {
+  if (!deployed) return [];
+  const warnings: string[] = [];
+  if (s.contentDir === resolve(import.meta.dirname, '../content'))
+    warnings.push('CONTENT_DIR 没有设置，用的是仓库自带的示例内容；工作台发布名单后也会用它重新构建。请设置 CONTENT_DIR 为本单位的内容目录。');
+  if (s.siteOwner === DEFAULT_SITE_OWNER)
+    warnings.push('SITE_OWNER 没有设置：每页页脚显示“运营方尚未设置主办单位”。请在构建和启动时都设置 SITE_OWNER 和 SITE_CONTACT。');
+  return warnings;
 }
 
 /** The address the site in distDir was built for: written by this script; a plain `npm run build` uses SITE_URL or the default. */

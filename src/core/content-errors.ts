@@ -53,7 +53,8 @@ export const contentErrors = {
   ReadingUnknownRegulation: {
     name: 'ReadingUnknownRegulation',
     title: '解读所属的办法不存在',
-    message: (where: string, regulation: string) => `${where}: 没有 id 为 "${regulation}" 的办法`,
+    message: (where: string, regulation: string) =>
+      `${where}: 没有 id 为 "${regulation}" 的办法（删去一部办法时，也要删去 readings.yaml 中属于它的各行；见 docs/CONTENT.md“删去一部办法”）`,
   },
   ReadingMatchesNoProvision: {
     name: 'ReadingMatchesNoProvision',

@@ -7,6 +7,7 @@ import { HOLIDAYS_NOT_COUNTED, PLATFORM_LIMIT, timeLimitLabel, timeLimitSummary 
 import { loadCalendar, loadPolicy } from '../../src/import/policy/load.ts';
 import { calendarWarning, loadPolicyView } from '../../src/import/policy/view.ts';
 import { ContentError } from '../../src/core/friendly-errors.ts';
+import { disclosureOf, leaversRetention } from '../../src/core/policy/disclosure.ts';
 
 const dirs: string[] = [];
 function contentDir(files: Record<string, string>): string {
@@ -54,6 +55,16 @@ describe('the deployment policy file', () => {
       ]),
     );
     await expect(loadPolicy(contentDir({ 'policy.yaml': 'handling: [\n' }))).rejects.toThrow(/policy\.yaml[\s\S]*YAML 格式错误/);
+  });
+
+  it('takes citation in every section, as the file’s header says — retention too (basis still read there)', async () => {
+    for (const key of ['citation', 'basis']) {
+      const policy = await loadPolicy(
+        contentDir({ 'policy.yaml': `retention:\n  leaversYears: 3\n  ${key}: 某县司法局《公示管理规定》（某司发〔2026〕2号）\n` }),
+      );
+      expect(leaversRetention(policy)).toEqual({ years: 3, basis: '某县司法局《公示管理规定》（某司发〔2026〕2号）' });
+      expect(disclosureOf(policy).retentionBasis).toBe('某县司法局《公示管理规定》（某司发〔2026〕2号）');
+    }
   });
 
   it("labels deadlines as the platform's own unless a citation is set", async () => {

@@ -41,7 +41,8 @@ export const retentionPolicySchema = z
   .object({
     /** Years after the status date (left, revoked, cancelled) after which the name is no longer shown anywhere. */
     leaversYears: positiveInt('leaversYears', '年').default(DEFAULT_RETENTION_YEARS),
-    /** Optional citation of the document that adopts this period. */
+    /** Optional citation of the document that adopts this period: `citation` as in every other section, or `basis`. */
+    citation: z.string().trim().min(1).optional(),
     basis: z.string().trim().min(1).optional(),
   })
   .strict();
@@ -51,7 +52,8 @@ export type RetentionPolicy = z.infer<typeof retentionPolicySchema>;
 /** The leavers' retention period of a checked policy (the functions get it from the directory file); the default without one. */
 export function leaversRetention(policy: { retention: RetentionPolicy } | undefined): { years: number; basis?: string } {
   const retention = policy?.retention ?? retentionPolicySchema.parse({});
-  return { years: retention.leaversYears, ...(retention.basis ? { basis: retention.basis } : {}) };
+  const basis = retention.basis ?? retention.citation;
+  return { years: retention.leaversYears, ...(basis ? { basis } : {}) };
 }
 
 /** The disclosure and retention sections as the build uses them. */
@@ -71,5 +73,5 @@ export function disclosureOf(policy: {
     const s = policy.disclosure.publish[field];
     if (s?.enabled) published.set(field, s.basis!);
   }
-  return { published, retentionYears: policy.retention.leaversYears, retentionBasis: policy.retention.basis };
+  return { published, retentionYears: policy.retention.leaversYears, retentionBasis: leaversRetention(policy).basis };
 }
