@@ -30,4 +30,14 @@ export function launchChromium(): Promise<Browser> {
  */
 export async function islandReady(page: Page): Promise<void> {
   await page.locator('astro-island:not([ssr])').first().waitFor({ state: 'attached', timeout: 30_000 });
+  // Astro drops `ssr` once it has asked React to render, which React does in slices: the plain form may still be on
+  // the page. React marks the elements it has committed (a `__reactFiber$…` property); wait for the island's first.
+  await page.waitForFunction(
+    () => {
+      const first = document.querySelector('astro-island:not([ssr])')?.firstElementChild;
+      return !!first && Object.keys(first).some((key) => key.startsWith('__reactFiber$'));
+    },
+    null,
+    { timeout: 30_000 },
+  );
 }
