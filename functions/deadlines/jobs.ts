@@ -1,5 +1,6 @@
 import type { Agency } from '../../src/core/registry/schema.ts';
 import { mayReceive } from '../complaints/accused.ts';
+import { agenciesById, mayHear, regionBureaus, summaryBureaus } from './bureaus.ts';
 import { mailHost } from '../complaints/world.ts';
 import { actionLinks, escalationMail, reminderMail, rerouteLink, summaryMail, type Stage, type SummaryItem } from '../handling/mails.ts';
 import { allowedActions } from '../handling/state.ts';
@@ -13,7 +14,7 @@ import type { Target } from '../store/records/shapes.ts';
 import { appendEvent } from '../store/records/events.ts';
 import { claimNotice } from '../store/records/notices.ts';
 import { escalationAt } from './policy.ts';
-import { timeLimitFor } from './label.ts';
+import { timeLimitFor, type CountedSpan } from './label.ts';
 import { DEFAULT_POLICY } from '../../src/core/policy/schema.ts';
 import { localDate, WEEKENDS_ONLY } from './calendar.ts';
 import { currentUntil, freshnessBasis, staleSummaryLine } from '../../src/core/policy/freshness.ts';
@@ -31,7 +32,8 @@ import { orphanAgencyName, orphanEscalationMail, orphanEscalationReason, orphanS
  *   each with its own 指定办理机关 link (reroute.ts); every daily summary that lists it carries a new one.
  * - once a day (from SUMMARY_HOUR local time) each oversight bureau gets a summary of delivery failures
  *   and overdue complaints in its remit, when there is any; the outbox Message-ID makes it once per day. A
- *   complaint whose agency is gone is in the remit of the bureaus orphaned.ts names for it.
+ *   complaint handled by an agency without oversight is in the remit of the bureaus an escalation would find for
+ *   it (bureaus.ts); one whose agency is gone, of the bureaus orphaned.ts names for it.
  */
 export const SUMMARY_HOUR = 8;
 
@@ -46,34 +48,31 @@ interface Period {
   dueAt: string;
   /** seq of the event that started the period. */
   since: number;
+  /** When that event happened: the deadline was counted from it. */
+  startedAt: string;
 }
 
 async function currentPeriod(world: HandlingWorld, c: ComplaintRow): Promise<Period | undefined> {
   const stage: Stage = c.status === 'accepted' ? 'resolve' : 'accept';
   const dueAt = stage === 'accept' ? c.accept_due_at : c.resolve_due_at;
   if (!dueAt) return undefined;
-  const [row] = await world.store.query<{ seq: number | string | null }>('SELECT MAX(seq) AS seq FROM complaint_events WHERE complaint_id = ? AND type = ?', [
-    c.id,
-    stage === 'accept' ? 'routed' : 'accepted',
-  ]);
-  return { stage, dueAt, since: Number(row?.seq ?? 0) };
+  const [row] = await world.store.query<{ seq: number | string; at: string }>(
+    'SELECT seq, at FROM complaint_events WHERE complaint_id = ? AND type = ? ORDER BY seq DESC LIMIT 1',
+    [c.id, stage === 'accept' ? 'routed' : 'accepted'],
+  );
+  return { stage, dueAt, since: Number(row?.seq ?? 0), startedAt: row?.at ?? c.created_at };
 }
 
 /**
  * The handler's parent and oversight; for an agency with neither registered, the justice bureau(s) its region's
- * agencies answer to — so that an escalation always reaches someone who can act.
+ * agencies answer to, failing any those of each enclosing region (bureaus.ts `regionBureaus`, the rule the daily
+ * summary and orphaned.ts share) — so that an escalation always reaches someone who can act.
  */
 function recipientsOf(handler: Agency, world: HandlingWorld, target: Target): Agency[] {
   // Never the agency complained about nor a body below it: they must not learn who complained.
-  const allowed = (id: string) => id !== handler.id && mayReceive(world.directory, target, id);
-  let ids = [handler.parent, handler.oversight].filter((id): id is string => !!id && allowed(id));
-  if (!ids.length) {
-    ids = world.directory.agencies.filter((a) => a.region === handler.region && a.oversight && allowed(a.oversight)).map((a) => a.oversight!);
-  }
-  return [...new Set(ids)]
-    .sort()
-    .map((id) => world.directory.agency(id))
-    .filter((a): a is Agency => !!a);
+  const allowed = mayHear(world.directory, handler.id, target);
+  const ids = [handler.parent, handler.oversight].filter((id): id is string => !!id && allowed(id));
+  return ids.length ? agenciesById(world.directory, ids) : (regionBureaus(world.directory, handler.region, allowed)?.bureaus ?? []);
 }
 
 export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> {
@@ -101,7 +100,8 @@ export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> 
     // not reminded there: it goes straight to escalation, to bodies allowed to see it.
     const handlerMayHold = mayReceive(world.directory, target, handler.id);
     const escalateAt = handlerMayHold ? escalationAt(new Date(period.dueAt), handling, calendar).toISOString() : period.dueAt;
-    const timeLimit = timeLimitFor(world, new Date(period.dueAt));
+    // The reminder states the escalation date too, counted in working days after the deadline.
+    const timeLimit = (to: string) => timeLimitFor(world, { from: period.startedAt, to });
     await world.store.transaction(async (tx) => {
       // Re-read inside the transaction: a concurrent action may have moved it on.
       const [fresh] = await tx.query<{ status: string; agency_id: string }>('SELECT status, agency_id FROM complaints WHERE id = ?', [c.id]);
@@ -115,7 +115,15 @@ export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> 
         await enqueueMail(
           tx,
           {
-            ...reminderMail({ reference: c.reference, agency: handler, stage: period.stage, dueAt: period.dueAt, escalateAt, timeLimit, links }),
+            ...reminderMail({
+              reference: c.reference,
+              agency: handler,
+              stage: period.stage,
+              dueAt: period.dueAt,
+              escalateAt,
+              timeLimit: timeLimit(escalateAt),
+              links,
+            }),
             complaintId: c.id,
             key: c.reference,
             kind: kind('reminder'),
@@ -134,7 +142,14 @@ export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> 
       }
       if (at > escalateAt && (await claimNotice(tx, c.id, kind('escalation'), at))) {
         const recipients = recipientsOf(handler, world, target);
-        const facts = { reference: c.reference, stage: period.stage, dueAt: period.dueAt, createdAt: c.created_at, status: c.status, timeLimit };
+        const facts = {
+          reference: c.reference,
+          stage: period.stage,
+          dueAt: period.dueAt,
+          createdAt: c.created_at,
+          status: c.status,
+          timeLimit: timeLimit(period.dueAt),
+        };
         await mailEach(tx, c, recipients, kind('escalation'), (recipient) => escalationMail({ ...facts, recipient, handler }), at, host);
         await appendEvent(tx, c.id, {
           type: 'escalated',
@@ -191,7 +206,7 @@ async function escalateOrphan(
     if (!fresh || fresh.status !== c.status || fresh.agency_id !== c.agency_id) return false;
     if (!(await claimNotice(tx, c.id, noticeKind, at))) return false;
     const place = await placeOrphan(tx, world.directory, { id: c.id, agency_id: c.agency_id, regulation_id: c.regulation_id, target });
-    const timeLimit = timeLimitFor(world, new Date(period.dueAt));
+    const timeLimit = timeLimitFor(world, { from: period.startedAt, to: period.dueAt });
     const facts = { reference: c.reference, stage: period.stage, dueAt: period.dueAt, createdAt: c.created_at, status: c.status, timeLimit };
     const round = await routingPeriod(tx, c.id);
     await mailEach(
@@ -252,19 +267,21 @@ export async function sendDailySummaries(world: HandlingWorld, now: Date): Promi
   const date = localDate(now, calendar);
   const at = now.toISOString();
   const host = mailHost(world.settings.siteUrl);
-  const bureauOf = (agencyId: string): string | undefined => {
-    const a = world.directory.agency(agencyId);
-    return a?.oversight ?? (a && world.directory.agencies.some((o) => o.oversight === a.id) ? a.id : undefined);
-  };
   const bureaus = new Set(world.directory.agencies.map((a) => a.oversight).filter((id): id is string => !!id));
-  // A complaint whose agency is gone belongs to the bureaus it is escalated to (orphaned.ts), once per call.
-  const orphanBureaus = new Map<string, Promise<Set<string>>>();
+  const idsOf = (agencies: readonly Agency[]) => new Set(agencies.map((b) => b.id));
+  // Whose summary lists a complaint, once per complaint and call: its agency's oversight, the agency itself when it
+  // is a bureau, else the bureaus an escalation would find for it (bureaus.ts) — never the accused nor one below it.
+  // A complaint whose agency is gone belongs to the bureaus it is escalated to (orphaned.ts).
+  const remits = new Map<string, Promise<Set<string>>>();
   const remitOf = (row: { id: string; agency_id: string; regulation_id: string | null; target: string }): Promise<Set<string>> => {
-    if (world.directory.agency(row.agency_id)) return Promise.resolve(new Set([bureauOf(row.agency_id)].filter((id): id is string => !!id)));
-    let found = orphanBureaus.get(row.id);
+    let found = remits.get(row.id);
     if (!found) {
-      found = placeOrphan(world.store, world.directory, { ...row, target: targetOf(row) }).then((p) => new Set(p.bureaus.map((b) => b.id)));
-      orphanBureaus.set(row.id, found);
+      const agency = world.directory.agency(row.agency_id);
+      const target = targetOf(row);
+      found = agency
+        ? Promise.resolve(idsOf(summaryBureaus(world.directory, agency, target)))
+        : placeOrphan(world.store, world.directory, { ...row, target }).then((p) => idsOf(p.bureaus));
+      remits.set(row.id, found);
     }
     return found;
   };
@@ -294,8 +311,14 @@ export async function sendDailySummaries(world: HandlingWorld, now: Date): Promi
     status: string;
     accept_due_at: string | null;
     resolve_due_at: string | null;
+    created_at: string;
+    started_at: string | null;
   }>(
-    `SELECT id, reference, agency_id, regulation_id, target, status, accept_due_at, resolve_due_at FROM complaints
+    // started_at: when the deadline now passed was counted from (the last routing for 受理, the 受理 for 办结).
+    `SELECT id, reference, agency_id, regulation_id, target, status, accept_due_at, resolve_due_at, created_at,
+       (SELECT MAX(e.at) FROM complaint_events e WHERE e.complaint_id = complaints.id
+          AND e.type = CASE WHEN complaints.status = 'accepted' THEN 'accepted' ELSE 'routed' END) AS started_at
+     FROM complaints
      WHERE (status IN ('submitted', 'transferred') AND accept_due_at < ?) OR (status = 'accepted' AND resolve_due_at < ?) ORDER BY created_at`,
     [at, at],
   );
@@ -310,7 +333,7 @@ export async function sendDailySummaries(world: HandlingWorld, now: Date): Promi
     const asOf = world.directory.rosterDate(a.id);
     if (!asOf) return [];
     const until = currentUntil(asOf, freshness, calendar);
-    return date > until ? [{ agency: a, line: staleSummaryLine(asOf, until) }] : [];
+    return date > until ? [{ agency: a, line: staleSummaryLine(asOf, until), bureaus: idsOf(summaryBureaus(world.directory, a)) }] : [];
   });
   let sent = 0;
   for (const bureauId of [...bureaus].sort()) {
@@ -326,28 +349,40 @@ export async function sendDailySummaries(world: HandlingWorld, now: Date): Promi
     const failures: SummaryItem[] = failed
       .filter((f, i) => failedRemit[i]!.has(bureauId) && (f.failed_at ?? '') > since)
       .map((f) => ({ reference: f.reference, agencyName: name(f.agency_id), what: failureWhat(f.kind, f.recipient, f.last_error) }));
-    const late: SummaryItem[] = overdue
-      .filter((_, i) => overdueRemit[i]!.has(bureauId))
-      .map((o) =>
-        world.directory.agency(o.agency_id)
-          ? {
+    const listed = overdue.filter((_, i) => overdueRemit[i]!.has(bureauId));
+    // The note on holidays follows the deadlines listed (none listed: none stated).
+    const spans: CountedSpan[] = listed.map((o) => ({
+      from: o.started_at ?? o.created_at,
+      to: (o.status === 'accepted' ? o.resolve_due_at : o.accept_due_at) ?? o.created_at,
+    }));
+    const late: SummaryItem[] = listed.map((o) =>
+      world.directory.agency(o.agency_id)
+        ? {
+            reference: o.reference,
+            agencyName: name(o.agency_id),
+            what: o.status === 'accepted' ? `办结期限 ${o.resolve_due_at!.slice(0, 10)} 已过` : `受理期限 ${o.accept_due_at!.slice(0, 10)} 已过`,
+          }
+        : orphanSummaryItem(
+            o,
+            rerouteLink(world, {
               reference: o.reference,
-              agencyName: name(o.agency_id),
-              what: o.status === 'accepted' ? `办结期限 ${o.resolve_due_at!.slice(0, 10)} 已过` : `受理期限 ${o.accept_due_at!.slice(0, 10)} 已过`,
-            }
-          : orphanSummaryItem(
-              o,
-              rerouteLink(world, {
-                reference: o.reference,
-                bureauId,
-                period: orphanRound.get(o.id)!,
-                dueAt: o.status === 'accepted' ? o.resolve_due_at : o.accept_due_at,
-              }),
-            ),
-      );
-    const stale = staleAgencies.filter((s) => bureauOf(s.agency.id) === bureauId).map((s) => ({ agencyName: s.agency.name, what: s.line }));
+              bureauId,
+              period: orphanRound.get(o.id)!,
+              dueAt: o.status === 'accepted' ? o.resolve_due_at : o.accept_due_at,
+            }),
+          ),
+    );
+    const stale = staleAgencies.filter((s) => s.bureaus.has(bureauId)).map((s) => ({ agencyName: s.agency.name, what: s.line }));
     if (!failures.length && !late.length && !stale.length) continue;
-    const mail = summaryMail({ bureau, date, failures, overdue: late, stale, timeLimit: timeLimitFor(world, now), freshnessBasis: freshnessBasis(freshness) });
+    const mail = summaryMail({
+      bureau,
+      date,
+      failures,
+      overdue: late,
+      stale,
+      timeLimit: timeLimitFor(world, spans),
+      freshnessBasis: freshnessBasis(freshness),
+    });
     if (
       await world.store.transaction((tx) => enqueueMail(tx, { ...mail, complaintId: null, key, kind: 'summary', recipient: bureau.complaints.email }, at, host))
     )

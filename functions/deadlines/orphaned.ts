@@ -1,8 +1,7 @@
 import type { Agency } from '../../src/core/registry/schema.ts';
 import type { Directory } from '../../src/core/directory.ts';
 import { complaintStatusLabels, type ComplaintStatus } from '../../src/core/complaint/status.ts';
-import { enclosingRegion } from '../../src/core/complaint/superior.ts';
-import { mayReceive } from '../complaints/accused.ts';
+import { agenciesById, mayHear, regionBureaus } from './bureaus.ts';
 import { composeMail, SENT_BY, type ComposedMail } from '../mail/compose.ts';
 import { REROUTE_LABEL, REROUTE_POLICY, shanghai, type LinkSet, type Stage, type SummaryItem } from '../handling/mails.ts';
 import type { Db } from '../store/db.ts';
@@ -20,8 +19,9 @@ import { routedDataSchema, type Target } from '../store/records/shapes.ts';
  *    the target's region (where a number on no roster was met), the region of the body the complaint is about or
  *    of its employer when still registered, the region of any other agency a `routed` event names (latest first:
  *    e.g. the agency that transferred it) when still registered. For that region, and failing it each enclosing
- *    region up to the province: every justice bureau the region's agencies answer to — the rule escalation already
- *    applies to an agency with neither parent nor oversight;
+ *    region up to the province: every justice bureau the region's agencies answer to — `regionBureaus` (bureaus.ts),
+ *    the rule escalation applies to an agency with neither parent nor oversight and the daily summary to an agency
+ *    without oversight;
  * 2. no such region: the justice bureau(s) at the top of the jurisdiction of the regulation the complaint was filed
  *    under — among the bureaus its agencies answer to, those whose region lies in no other one's (the province's
  *    for a provincial regulation, when registered).
@@ -64,12 +64,8 @@ function routedData(text: string | null): { agencyId?: string; from?: string; re
 }
 
 export async function placeOrphan(db: Db, directory: Directory, c: OrphanComplaint): Promise<OrphanPlace> {
-  const allowed = (id: string) => id !== c.agency_id && mayReceive(directory, c.target, id);
-  const byId = (ids: Iterable<string>) =>
-    [...new Set(ids)]
-      .sort()
-      .map((id) => directory.agency(id))
-      .filter((a): a is Agency => !!a);
+  const allowed = mayHear(directory, c.agency_id, c.target);
+  const byId = (ids: Iterable<string>) => agenciesById(directory, ids);
   const [last] = await db.query<{ recipient: string }>(
     "SELECT recipient FROM outbox WHERE complaint_id = ? AND (kind = 'agency' OR kind LIKE 'agency-transfer-%') ORDER BY created_at DESC, kind DESC LIMIT 1",
     [c.id],
@@ -90,12 +86,11 @@ export async function placeOrphan(db: Db, directory: Directory, c: OrphanComplai
   }
 
   for (const hint of hints) {
-    for (let region: string | undefined = hint.region; region; region = enclosingRegion(region, directory)) {
-      const ids = directory.agencies.filter((a) => a.region === region && a.oversight && allowed(a.oversight)).map((a) => a.oversight!);
-      if (ids.length) {
-        const where = region === hint.region ? `${hint.why}（${region}）` : `${hint.why}（${hint.region}）的上一级地区${region}`;
-        return { bureaus: byId(ids), basis: `原办理机关已不在名录中，按${where}报告其司法行政部门`, ...mailbox };
-      }
+    // The rule an escalation follows for an agency with neither parent nor oversight (bureaus.ts).
+    const found = regionBureaus(directory, hint.region, allowed);
+    if (found) {
+      const where = found.region === hint.region ? `${hint.why}（${hint.region}）` : `${hint.why}（${hint.region}）的上一级地区${found.region}`;
+      return { bureaus: found.bureaus, basis: `原办理机关已不在名录中，按${where}报告其司法行政部门`, ...mailbox };
     }
   }
 

@@ -173,7 +173,13 @@ async function perform(
     await enqueueMail(
       tx,
       {
-        ...acceptedMail({ reference: complaint.reference, agency, resolveDueAt: change.resolveDueAt, timeLimit: timeLimitFor(world, now), links }),
+        ...acceptedMail({
+          reference: complaint.reference,
+          agency,
+          resolveDueAt: change.resolveDueAt,
+          timeLimit: timeLimitFor(world, { from: now, to: change.resolveDueAt }),
+          links,
+        }),
         complaintId: complaint.id,
         key: complaint.reference,
         kind: `handling-${event.seq}`,

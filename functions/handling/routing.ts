@@ -178,7 +178,7 @@ export async function routeComplaint(world: HandlingWorld, tx: Db, now: Date, st
     contents: contentsOf(complaint),
     createdAt: complaint.created_at,
     acceptDueAt: due,
-    timeLimit: timeLimitFor(world, now),
+    timeLimit: timeLimitFor(world, { from: now, to: due }),
     routeReason: step.routeReason,
   };
   const links = actionLinks(world, { reference: complaint.reference, agencyId: receiving.id, period: period + 1, dueAt: due }, [

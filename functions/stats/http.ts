@@ -5,7 +5,7 @@ import { aggregate, SUPPRESS_BELOW, type Stats } from './aggregate.ts';
 import { labelsFrom } from './labels.ts';
 import { statsInputFrom } from './load.ts';
 import { emptyCsv, statsMainHtml, toCsv } from './render.ts';
-import { coversAhead, WEEKENDS_ONLY } from '../../src/core/policy/calendar.ts';
+import { missingYears, WEEKENDS_ONLY } from '../../src/core/policy/calendar.ts';
 import { timeLimitLabel, timeLimitSummary } from '../../src/core/policy/labels.ts';
 import { DEFAULT_POLICY } from '../../src/core/policy/schema.ts';
 
@@ -73,7 +73,7 @@ export function statsFunctions(
     }
     // "Overdue" is measured against the deployment's time limits, which every form of the statistics states.
     const handling = (world.policy ?? DEFAULT_POLICY).handling;
-    const counted = coversAhead(world.calendar ?? WEEKENDS_ONLY, new Date(now));
+    const counted = missingYears(world.calendar ?? WEEKENDS_ONLY, new Date(now));
     const maxAge = Math.max(0, Math.floor((ttl - (now - entry.at)) / 1000));
     const headers: Record<string, string> = {
       'cache-control': `public, max-age=${maxAge}`,

@@ -3,7 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { coversAhead, makeCalendar, missingYears } from '../../src/core/policy/calendar.ts';
-import { HOLIDAYS_NOT_COUNTED, PLATFORM_LIMIT, timeLimitLabel, timeLimitSummary } from '../../src/core/policy/labels.ts';
+import {
+  HOLIDAYS_NOT_COUNTED,
+  HOLIDAYS_NOT_DEDUCTED,
+  holidaysNotCovered,
+  PLATFORM_LIMIT,
+  timeLimitLabel,
+  timeLimitSummary,
+} from '../../src/core/policy/labels.ts';
 import { loadCalendar, loadPolicy } from '../../src/import/policy/load.ts';
 import { calendarWarning, loadPolicyView } from '../../src/import/policy/view.ts';
 import { ContentError } from '../../src/core/friendly-errors.ts';
@@ -110,10 +117,10 @@ describe('the holiday calendar', () => {
   it('makes the build warn and the deadline texts say holidays are not counted when not covered', async () => {
     const uncovered = await loadPolicyView(contentDir({ 'holidays.yaml': YEAR_2025 }), new Date('2025-12-01T00:00:00+08:00'));
     expect(calendarWarning(uncovered)).toMatch(/未覆盖 2026 年/);
-    expect(uncovered.timeLimitSummary).toContain(HOLIDAYS_NOT_COUNTED);
+    expect(uncovered.timeLimitSummary).toContain(holidaysNotCovered([2026]));
     const covered = await loadPolicyView(contentDir({ 'holidays.yaml': YEAR_2025 }), new Date('2025-03-01T00:00:00+08:00'));
     expect(calendarWarning(covered)).toBeUndefined();
-    expect(covered.timeLimitSummary).not.toContain(HOLIDAYS_NOT_COUNTED);
+    expect(covered.timeLimitSummary).not.toContain(HOLIDAYS_NOT_DEDUCTED);
     expect(covered.timeLimitSummary).toContain(PLATFORM_LIMIT);
     // The shipped sample invents no holidays, so it is never covered.
     const shipped = await loadPolicyView(join(import.meta.dirname, '../../content'));

@@ -23,13 +23,15 @@ export async function loadPolicyView(contentDir: string, now = new Date()): Prom
   const policy = await loadPolicy(contentDir);
   const calendar = await loadCalendar(contentDir);
   const holidaysCounted = coversAhead(calendar, now);
+  // Pages state the rule, not one deadline: the note names the years of the next 90 days the calendar lacks.
+  const missing = missingYears(calendar, now);
   return {
     policy,
     calendar,
-    missingYears: missingYears(calendar, now),
+    missingYears: missing,
     holidaysCounted,
-    timeLimitLabel: timeLimitLabel(policy.handling, holidaysCounted),
-    timeLimitSummary: timeLimitSummary(policy.handling, holidaysCounted),
+    timeLimitLabel: timeLimitLabel(policy.handling, missing),
+    timeLimitSummary: timeLimitSummary(policy.handling, missing),
   };
 }
 
