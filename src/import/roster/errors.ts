@@ -247,6 +247,13 @@ export const rosterErrors = {
     message: '无法确定名单日期',
     hint: '请在表头上方写明“填报日期：2026年11月1日”，或在文件名中写上日期（如 城管局-2026-11-01.csv），或在映射文件中写 asOf: 2026-11-01',
   },
+  AsOfInFuture: {
+    name: 'AsOfInFuture',
+    title: '名单日期晚于今天',
+    message: (date: string, where: string, today: string, days: number, max: number) =>
+      `名单日期 ${date}（取自${where}）比今天（${today}）晚 ${days} 天；名单日期最多只能比今天晚 ${max} 天`,
+    hint: '多半是年份或月份写错了（如把 2026 写成了 2062），请改正；提前准备好的名单，请等到离名单日期不超过这个天数时再放入或上传',
+  },
 
   // One row
   CellNoCachedValue: {

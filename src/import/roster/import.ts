@@ -18,14 +18,29 @@ import type { RawCell, TableRow } from './table.ts';
 import type { AsOfSource, RosterFileReport, RosterResult, RosterSource } from './types.ts';
 import { withHint } from '../../core/error-data.ts';
 import { rosterErrors } from './errors.ts';
+import { shanghaiDate } from './status-history.ts';
 
 const REQUIRED: readonly RosterField[] = ['name', 'certificateNo'];
 
 /**
- * Reads every roster export into the published records, or collects every problem in all of them (never only
- * the first). Pure apart from being async (exceljs): the bytes come in RosterSource.
+ * How many days after today a roster date may lie: a clerk may put in a roster prepared a day or a weekend early
+ * (shown with a warning), but a date further ahead is a typo (2062 for 2026, 12 for 11) and is refused: it would be
+ * published as the roster's date and keep the roster from ever counting as out of date.
  */
-export async function importRosters(sources: readonly RosterSource[], registry: Registry): Promise<RosterResult> {
+export const AS_OF_MAX_DAYS_AHEAD = 3;
+
+export interface ImportOptions {
+  /** Today in China (YYYY-MM-DD), for roster dates in the future; default: the clock's. */
+  today?: string;
+}
+
+/**
+ * Reads every roster export into the published records, or collects every problem in all of them (never only
+ * the first). Pure apart from being async (exceljs) and, unless `today` is given, reading the clock: the bytes come
+ * in RosterSource.
+ */
+export async function importRosters(sources: readonly RosterSource[], registry: Registry, options: ImportOptions = {}): Promise<RosterResult> {
+  const today = options.today ?? shanghaiDate(new Date().toISOString());
   const auxiliaries: Auxiliary[] = [];
   const files: RosterFileReport[] = [];
   const problems: RosterProblem[] = [];
@@ -34,21 +49,23 @@ export async function importRosters(sources: readonly RosterSource[], registry: 
   const asOfByAgency = new Map<string, string>();
 
   for (const source of sources) {
-    const { report, records } = await importFile(source, registry, resolveAgency, problems);
+    const { report, records } = await importFile(source, registry, resolveAgency, problems, today);
     files.push(report);
-    for (const { auxiliary, row, column } of records) {
-      const key = certificateLookupKey(auxiliary.certificateNo);
+    // Every row whose certificate number could be read takes part, also a row with other problems: one run lists
+    // a number used twice together with the rest, not only once the other problems are fixed.
+    for (const { auxiliary, certificateNo, row, column } of records) {
+      const key = certificateLookupKey(certificateNo);
       const first = seen.get(key);
       if (first) {
         const reason =
-          first.certificateNo === auxiliary.certificateNo
+          first.certificateNo === certificateNo
             ? withHint(rosterErrors.DuplicateCertificate, first.file, first.row)
             : withHint(rosterErrors.CertificateOnlySeparators, first.file, first.row, first.certificateNo);
-        problems.push({ file: source.file, row, column, value: auxiliary.certificateNo, reason });
+        problems.push({ file: source.file, row, column, value: certificateNo, reason });
         continue;
       }
-      seen.set(key, { file: source.file, row, certificateNo: auxiliary.certificateNo });
-      auxiliaries.push(auxiliary);
+      seen.set(key, { file: source.file, row, certificateNo });
+      if (auxiliary) auxiliaries.push(auxiliary);
     }
     if (report.asOf) {
       for (const id of report.agencyIds) {
@@ -60,8 +77,11 @@ export async function importRosters(sources: readonly RosterSource[], registry: 
   return { auxiliaries, files, problems, asOfByAgency };
 }
 
+/** A row read in a file, in row order: a person, or a row with problems whose certificate number could be read. */
 interface ReadRecord {
-  auxiliary: Auxiliary;
+  /** Absent for a row with problems: it only takes part in the duplicate check. */
+  auxiliary?: Auxiliary;
+  certificateNo: string;
   row: number;
   column: string | undefined;
 }
@@ -74,6 +94,7 @@ async function importFile(
   registry: Registry,
   resolveAgency: (value: string) => Agency | undefined,
   problems: RosterProblem[],
+  today: string,
 ): Promise<{ report: RosterFileReport; records: ReadRecord[] }> {
   const { file } = source;
   const report: RosterFileReport = {
@@ -131,6 +152,7 @@ async function importFile(
   const agencyIds = new Set<string>();
   const statusWords = new Map<string, { status: AuxiliaryStatus; rows: number }>();
   let badRows = 0;
+  let people = 0;
   let ctx: RowContext | undefined;
 
   const startHeader = (row: TableRow, below?: TableRow): void => {
@@ -199,11 +221,14 @@ async function importFile(
         else statusWords.set(result.statusWord, { status, rows: 1 });
       }
     }
+    const column = header.columns.get('certificateNo')?.label;
     if (result.kind === 'bad') {
       badRows++;
       problems.push(...result.problems);
+      if (result.certificateNo !== undefined) records.push({ certificateNo: result.certificateNo, row: number, column });
     } else {
-      records.push({ auxiliary: result.auxiliary, row: number, column: header.columns.get('certificateNo')?.label });
+      records.push({ auxiliary: result.auxiliary, certificateNo: result.auxiliary.certificateNo, row: number, column });
+      people++;
       agencyIds.add(result.auxiliary.agencyId);
     }
   });
@@ -212,7 +237,7 @@ async function importFile(
   if (readError) problems.push({ file, row: readError.row, reason: readError.reason });
   report.statusWords = [...statusWords].map(([word, v]) => ({ word, ...v }));
 
-  resolveAsOf(file, mapping, preamble, report, problems, !readError);
+  resolveAsOf(file, mapping, preamble, report, problems, !readError, today);
 
   if (!header) {
     if (readError) return done;
@@ -244,9 +269,9 @@ async function importFile(
     });
   }
   for (const c of [...unnamedWithData].sort((a, b) => a - b)) report.droppedColumns.push(`${columnLabel(c, '')}（无表头）`);
-  report.rows = records.length;
+  report.rows = people;
   report.agencyIds = [...agencyIds].sort();
-  if (header.usable && !readError && records.length === 0 && badRows === 0) {
+  if (header.usable && !readError && people === 0 && badRows === 0) {
     problems.push({ file, row: header.number, reason: withHint(rosterErrors.NoDataRows) });
   }
   return done;
@@ -283,16 +308,38 @@ function likelyHeader(rows: readonly TableRow[]): TableRow | undefined {
   });
 }
 
-/** Mapping file `asOf`, then the date inside the sheet, then the file name; every source found is reported. */
-function resolveAsOf(file: string, mapping: RosterMapping, preamble: Preamble, report: RosterFileReport, problems: RosterProblem[], complain: boolean): void {
+/**
+ * Mapping file `asOf`, then the date inside the sheet, then the file name; every source found is reported. The date
+ * used may lie at most AS_OF_MAX_DAYS_AHEAD days after today (then with a warning in the report); further ahead is a
+ * problem.
+ */
+function resolveAsOf(
+  file: string,
+  mapping: RosterMapping,
+  preamble: Preamble,
+  report: RosterFileReport,
+  problems: RosterProblem[],
+  complain: boolean,
+  today: string,
+): void {
   const sources: AsOfSource[] = [];
   if (mapping.asOf) sources.push({ kind: 'mapping', date: mapping.asOf, where: '映射文件 asOf' });
   if (preamble.asOf) sources.push({ kind: 'sheet', date: preamble.asOf.date, where: `表内第 ${preamble.asOf.row} 行「${preamble.asOf.text}」` });
   const fromName = asOfFromFileName(file);
   if (fromName) sources.push({ kind: 'fileName', date: fromName, where: '文件名' });
   report.asOfSources = sources;
-  if (sources.length) report.asOf = sources[0]!.date;
-  else if (complain) {
+  const used = sources[0];
+  if (used) {
+    report.asOf = used.date;
+    const ahead = daysBetween(today, used.date);
+    if (ahead > AS_OF_MAX_DAYS_AHEAD) {
+      problems.push({
+        file,
+        row: used.kind === 'sheet' ? preamble.asOf?.row : undefined,
+        reason: withHint(rosterErrors.AsOfInFuture, used.date, used.where, today, ahead, AS_OF_MAX_DAYS_AHEAD),
+      });
+    } else if (ahead > 0) report.asOfAhead = { today, days: ahead };
+  } else if (complain) {
     problems.push({
       file,
       reason: withHint(rosterErrors.NoAsOf),
@@ -379,6 +426,11 @@ function readHeaderRow(
 function missingColumnReason(field: RosterField): string {
   const aliases = headerAliases[field].map((a) => `「${a}」`).join('、');
   return withHint(rosterErrors.MissingColumn, fieldLabels[field], aliases, field === 'agency');
+}
+
+/** Days from one YYYY-MM-DD date to another (negative when `to` is earlier). */
+function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
 /** A date in the file name: `…2026-11-01…` or `…20261101…`. */

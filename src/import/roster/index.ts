@@ -7,7 +7,7 @@ import type { RosterSource } from './types.ts';
 import { withHint } from '../../core/error-data.ts';
 import { rosterErrors } from './errors.ts';
 
-export { importRosters, asOfFromFileName } from './import.ts';
+export { importRosters, asOfFromFileName, AS_OF_MAX_DAYS_AHEAD, type ImportOptions } from './import.ts';
 export type { RosterSource, RosterFileReport, RosterResult } from './types.ts';
 export { formatProblem, RosterImportError, type RosterProblem } from './problems.ts';
 export { rosterMappingSchema, type RosterMapping } from './mapping.ts';

@@ -16,6 +16,10 @@ export function describeFile(report: RosterFileReport, registry: Registry): stri
     `  格式 ${report.encoding || '（无法读取）'} · 表头在第 ${report.headerRow || '？'}${report.headerEndRow ? `–${report.headerEndRow}` : ''} 行 · ${report.rows} 人`,
   );
   lines.push(`  名单日期：${describeAsOf(report)}`);
+  if (report.asOfAhead) {
+    const { today, days } = report.asOfAhead;
+    lines.push(`  ⚠ 名单日期比今天（${today}）晚 ${days} 天：提前准备的名单可以这样放入，网站上显示的就是这个日期；如果是写错了，请改正`);
+  }
   if (report.sheetAgency) {
     const { text, row, agencyId } = report.sheetAgency;
     lines.push(`  表头上方第 ${row} 行写的单位：${text}${agencyId ? `（${agencyId}，单位为空的行归它）` : '（在机关名录中找不到）'}`);

@@ -29,7 +29,11 @@ export interface RowContext {
 export type RowResult =
   | { kind: 'empty' }
   | { kind: 'ok'; auxiliary: Auxiliary; statusWord: string }
-  | { kind: 'bad'; problems: RosterProblem[]; statusWord?: string };
+  /**
+   * `certificateNo`: the row's certificate number when it could be read (and may be quoted), so that a duplicate
+   * of it is reported in the same run as the row's other problems, not only once they are fixed.
+   */
+  | { kind: 'bad'; problems: RosterProblem[]; statusWord?: string; certificateNo?: string };
 
 /** Longest published values, in characters: a name fits a page heading and a search result; the rest a table cell. */
 export const MAX_NAME_LENGTH = 50;
@@ -173,7 +177,11 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
   if (!consent.ok) problem('photoConsent', consent.reason, text('photoConsent'));
 
   const statusWord = text('status');
-  if (problems.length || !certificate.ok || !agency || !status.ok) return { kind: 'bad', problems, statusWord: status.ok ? statusWord : undefined };
+  if (problems.length || !certificate.ok || !agency || !status.ok) {
+    const bad: RowResult = { kind: 'bad', problems, statusWord: status.ok ? statusWord : undefined };
+    if (certificate.ok && !withheld.has('certificateNo')) bad.certificateNo = certificate.value;
+    return bad;
+  }
   const auxiliary: Auxiliary = { certificateNo: certificate.value, name, agencyId: agency.id, status: status.value };
   const post = text('post');
   if (post) auxiliary.post = post;

@@ -26,6 +26,11 @@ export interface RosterFileReport {
   asOf: string;
   /** Every place a roster date was found, the one used first (mapping file, then the sheet, then the file name). */
   asOfSources: AsOfSource[];
+  /**
+   * Set when the roster date lies after today, but by no more than the days allowed (import.ts AS_OF_MAX_DAYS_AHEAD):
+   * accepted, with a warning to check it.
+   */
+  asOfAhead?: { today: string; days: number };
   /** Row number of the header, as Excel shows it; 0 when no usable header was found. */
   headerRow: number;
   /**

@@ -155,6 +155,9 @@ def fods(path, rows):
         if isinstance(c, dict):
             span = ' table:number-rows-spanned="%d" table:number-columns-spanned="%d"' % (c.get('rows', 1), c.get('cols', 1))
             c = c['v']
+        if isinstance(c, datetime.date):
+            return ('<table:table-cell table:style-name="date" office:value-type="date" office:date-value="%s"%s><text:p>%s</text:p>'
+                    '</table:table-cell>' % (c.isoformat(), span, c.isoformat()))
         if isinstance(c, (int, float)):
             return '<table:table-cell office:value-type="float" office:value="%s"%s><text:p>%s</text:p></table:table-cell>' % (c, span, c)
         return '<table:table-cell office:value-type="string"%s><text:p>%s</text:p></table:table-cell>' % (span, escape(c))
@@ -165,7 +168,14 @@ def fods(path, rows):
                 ' xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
                 ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"'
                 ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" office:version="1.2"'
-                ' office:mimetype="application/vnd.oasis.opendocument.spreadsheet"><office:body><office:spreadsheet>'
+                ' xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"'
+                ' xmlns:number="urn:oasis:names:tc:opendocument:xmlns:datastyle:1.0"'
+                ' office:mimetype="application/vnd.oasis.opendocument.spreadsheet">'
+                # Date cells shown as 2021-12-01, as a clerk formats a date column.
+                '<office:automatic-styles><number:date-style style:name="iso"><number:year number:style="long"/><number:text>-</number:text>'
+                '<number:month number:style="long"/><number:text>-</number:text><number:day number:style="long"/></number:date-style>'
+                '<style:style style:name="date" style:family="table-cell" style:data-style-name="iso"/></office:automatic-styles>'
+                '<office:body><office:spreadsheet>'
                 '<table:table table:name="花名册">' + body + '</table:table></office:spreadsheet></office:body></office:document>\n')
 
 
@@ -200,6 +210,26 @@ def libreoffice_two_row_header(tmp):
         [COVERED, COVERED, COVERED, COVERED, '发证日期', '有效期至', COVERED],
         [1, '张三', STHJ, 'RQ-M-0001', '2019/1/1', '2024/1/1', '在岗'],
         [2, '李四', STHJ, 'RQ-M-0002', '2021/12/1', '2026/11/30', '在岗'],
+    ])
+    soffice(src, 'xlsx', HERE)
+
+
+def libreoffice_unread_header(tmp):
+    """An export whose header is not recognized (人员姓名, 执法证号), saved by LibreOffice with date cells, a phone stored
+    as a number and text private numbers: the rows looked at must show the dates and certificate numbers, and hide
+    every ID, phone, bank-card number and birth date. The ID, phone and card numbers are made up; the one in 备注 has
+    a birth date that does not exist (1990-13-01), so only its length gives it away."""
+    src = os.path.join(tmp, '表头认不出-libreoffice.fods')
+    d = datetime.date
+    fods(src, [
+        [{'v': CGJ + '辅助人员名单', 'cols': 13}] + [COVERED] * 12,
+        ['序号', '人员姓名', '性别', '出生日期', '身份证号码', '手机', '工资卡', '执法证号', '发证时间', '有效期至', '状态日期', '状态', '备注'],
+        [1, '张伟', '男', d(1990, 1, 1), '130982199001011235', 13800138000, '6222021234567890123', 'XXCG-2024-001',
+         d(2024, 3, 1), d(2029, 2, 28), d(2026, 10, 8), '在岗', '0317-2222222'],
+        [2, '王芳', '女', d(1992, 2, 2), '130982 1992 0202 2346', '+86 139 0013 9001', '6217 0000 1234 5678', 'RQCG-2024-0001',
+         '2024年3月1日', '2029.2.28', 20261008, '已离职', '130982199013011234'],
+        [3, '李娜', '女', d(1993, 3, 3), '13098219930303345X', '137-0013-7002', '6228480402564890018', 'HBFZ-130982-0019',
+         '2024/3/1', '2029-02-28 00:00:00', '', '在岗', '联系电话：2222222'],
     ])
     soffice(src, 'xlsx', HERE)
 
@@ -280,6 +310,7 @@ def main():
 
         libreoffice_merged(tmp)
         libreoffice_two_row_header(tmp)
+        libreoffice_unread_header(tmp)
         html_tables()
         csv_control_characters(os.path.join(HERE, '控制字符-2026-11-01.csv'))
         unicode_text(os.path.join(HERE, 'Unicode文本-2026-11-01.csv'))
