@@ -1,12 +1,10 @@
-import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { runDeadlineJobs } from '../../functions/deadlines/jobs.ts';
 import { issueActionToken } from '../../functions/handling/links.ts';
-import { buildDirectory, type Directory } from '../../src/core/directory.ts';
-import { checkRegistry } from '../../src/import/registry/load.ts';
-import { loadRegulations } from '../../src/import/regulation/load.ts';
-import { testAgencies, testAuxiliaries, validSubmission, type ReceivedMail } from '../complaints/support.ts';
+import type { Directory } from '../../src/core/directory.ts';
+import { testAgencies, validSubmission, type ReceivedMail } from '../complaints/support.ts';
 import { simpleParser } from '../complaints/parse.ts';
+import { directoryOf, without, type AgencyInput } from './registry.ts';
 import { header, linksIn, mailText } from './support.ts';
 import { describeEachStore, freshStore, harnessOn } from '../support/stores.ts';
 
@@ -18,8 +16,6 @@ import { describeEachStore, freshStore, harnessOn } from '../support/stores.ts';
 
 // China Standard Time instants.
 const cst = (s: string) => new Date(`${s}+08:00`).toISOString();
-const regulations = await loadRegulations(join(import.meta.dirname, '../../content'));
-type AgencyInput = (typeof testAgencies)[number] & { parent?: string; oversight?: string };
 /** The test registry plus a unit below 城管局, for the "accused body or below it" refusals. */
 const registry: AgencyInput[] = [
   ...testAgencies,
@@ -33,20 +29,6 @@ const registry: AgencyInput[] = [
     complaints: { email: 'dd@city.example' },
   },
 ];
-const directoryOf = (agencies: AgencyInput[]): Directory =>
-  buildDirectory({
-    agencies: checkRegistry(agencies, new Set(regulations.keys())).agencies,
-    regulations,
-    auxiliaries: testAuxiliaries.filter((a) => agencies.some((g) => g.id === a.agencyId)),
-  });
-/** The registry as a later build has it: `gone` removed, and every reference to it with it. */
-const without = (agencies: AgencyInput[], gone: string): AgencyInput[] =>
-  agencies
-    .filter((a) => a.id !== gone)
-    .map((a) => {
-      const { parent, oversight, ...rest } = a;
-      return { ...rest, ...(parent && parent !== gone ? { parent } : {}), ...(oversight && oversight !== gone ? { oversight } : {}) };
-    });
 
 const full = directoryOf(registry);
 const ACCEPT = '受理此件';

@@ -1,11 +1,9 @@
-import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { runDeadlineJobs } from '../../functions/deadlines/jobs.ts';
 import { PLATFORM_LIMIT } from '../../src/core/policy/labels.ts';
-import { buildDirectory, type Directory } from '../../src/core/directory.ts';
-import { checkRegistry } from '../../src/import/registry/load.ts';
-import { loadRegulations } from '../../src/import/regulation/load.ts';
-import { testAgencies, testAuxiliaries } from '../complaints/support.ts';
+import type { Directory } from '../../src/core/directory.ts';
+import { testAgencies } from '../complaints/support.ts';
+import { directoryOf, without, type AgencyInput } from './registry.ts';
 import { header, linksIn, mailText, type Harness } from './support.ts';
 import { describeEachStore, freshStore, harnessOn } from '../support/stores.ts';
 import type { Db } from '../../functions/store/index.ts';
@@ -19,22 +17,6 @@ import type { Db } from '../../functions/store/index.ts';
 
 // China Standard Time instants. 2026-11-20 is a Friday.
 const cst = (s: string) => new Date(`${s}+08:00`).toISOString();
-const regulations = await loadRegulations(join(import.meta.dirname, '../../content'));
-type AgencyInput = (typeof testAgencies)[number] & { parent?: string; oversight?: string };
-const directoryOf = (agencies: AgencyInput[]): Directory =>
-  buildDirectory({
-    agencies: checkRegistry(agencies, new Set(regulations.keys())).agencies,
-    regulations,
-    auxiliaries: testAuxiliaries.filter((a) => agencies.some((g) => g.id === a.agencyId)),
-  });
-/** The registry as a later build has it: `gone` removed, and every reference to it with it. */
-const without = (agencies: AgencyInput[], gone: string): AgencyInput[] =>
-  agencies
-    .filter((a) => a.id !== gone)
-    .map((a) => {
-      const { parent, oversight, ...rest } = a;
-      return { ...rest, ...(parent && parent !== gone ? { parent } : {}), ...(oversight && oversight !== gone ? { oversight } : {}) };
-    });
 
 const lateMail = (db: Db, reference: string) =>
   db.query<{ kind: string; recipient: string }>(

@@ -1,13 +1,10 @@
-import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { runDeadlineJobs } from '../../functions/deadlines/jobs.ts';
 import { issueActionToken } from '../../functions/handling/links.ts';
 import { statsInputFrom } from '../../functions/stats/load.ts';
 import { isOverdue } from '../../functions/stats/aggregate.ts';
-import { buildDirectory, type Directory } from '../../src/core/directory.ts';
-import { checkRegistry } from '../../src/import/registry/load.ts';
-import { loadRegulations } from '../../src/import/regulation/load.ts';
-import { testAgencies, testAuxiliaries, type ReceivedMail } from '../complaints/support.ts';
+import { testAgencies, type ReceivedMail } from '../complaints/support.ts';
+import { directoryOf, without, type AgencyInput } from './registry.ts';
 import { header, linksIn, mailText } from './support.ts';
 import { describeEachStore, freshStore, harnessOn } from '../support/stores.ts';
 
@@ -18,22 +15,7 @@ import { describeEachStore, freshStore, harnessOn } from '../support/stores.ts';
  * of the complainant; and of an accept and a transfer used at once only one wins (the complaint's row is locked).
  */
 const cst = (s: string) => new Date(`${s}+08:00`).toISOString();
-const regulations = await loadRegulations(join(import.meta.dirname, '../../content'));
-type AgencyInput = (typeof testAgencies)[number] & { parent?: string; oversight?: string };
 const registry: AgencyInput[] = [...testAgencies];
-const directoryOf = (agencies: AgencyInput[]): Directory =>
-  buildDirectory({
-    agencies: checkRegistry(agencies, new Set(regulations.keys())).agencies,
-    regulations,
-    auxiliaries: testAuxiliaries.filter((a) => agencies.some((g) => g.id === a.agencyId)),
-  });
-const without = (agencies: AgencyInput[], gone: string): AgencyInput[] =>
-  agencies
-    .filter((a) => a.id !== gone)
-    .map((a) => {
-      const { parent, oversight, ...rest } = a;
-      return { ...rest, ...(parent && parent !== gone ? { parent } : {}), ...(oversight && oversight !== gone ? { oversight } : {}) };
-    });
 const full = directoryOf(registry);
 const orphaned = directoryOf(without(registry, 'city-cgj'));
 const subject = (m: ReceivedMail) => header(m.raw, 'subject') ?? '';
