@@ -1,7 +1,9 @@
 /**
  * `npm run build`: builds the site into a fresh folder and swaps it in as OUT_DIR (default dist/) only when the
  * build is complete (scripts/build/atomic.ts). A failed build leaves the published folder untouched. The build reads
- * only the content folder: it never opens the complaint store (statistics are served by a function).
+ * the content folder and, read-only, the roster versions agencies published through the workspace — from
+ * ROSTER_STORE_URL, else DATABASE_URL, else <VAR_DIR>/gongshi.sqlite (src/import/workspace-rosters.ts), and says
+ * which in its output; it never reads complaints (statistics are served by a function).
  */
 import { buildSite } from './build/atomic.ts';
 

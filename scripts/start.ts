@@ -27,10 +27,9 @@ const { requireDeploymentSettings, resolveSecret, SecretError } = await import('
 
 const settings = readSettings();
 const distDir = settings.outDir;
-// Builds read the rosters agencies published through the workspace from this server's own store, read-only: the
-// SQLite file under VAR_DIR once it exists (src/import/workspace-rosters.ts), or DATABASE_URL.
-const storeUrl = process.env.ROSTER_STORE_URL || settings.databaseUrl;
-const buildEnv = { ...process.env, VAR_DIR: settings.varDir, ...(storeUrl ? { ROSTER_STORE_URL: storeUrl } : {}) };
+// Builds read the rosters agencies published through the workspace from this server's own store, by the one rule
+// of src/import/workspace-rosters.ts (ROSTER_STORE_URL, else DATABASE_URL, else the SQLite file under VAR_DIR).
+const buildEnv = { ...process.env, VAR_DIR: settings.varDir };
 
 // A deployment without its own signing key stops here, before building, naming the setting.
 try {

@@ -20,7 +20,8 @@ const STALE = '上传之后，本机关的名单已由他人发布了新版本�
 
 /**
  * Records the session's draft as the agency's new published version. Every person who disappeared without a status
- * must be among `left` (then published as 已离职 from today); otherwise nothing is recorded. The draft's diff was
+ * must be among `left` (then published as 已离职 from today — also one who was published only from a Git roster,
+ * with the number and name the site showed); otherwise nothing is recorded. The draft's diff was
  * made against the version published then (`base_version_id`): once another version is published — by another
  * session, at the same moment included — it is stale and refused (409). The check is made again inside the writing
  * transaction, under the agency's lock, so two confirmations can never both pass it.
@@ -40,15 +41,19 @@ export async function confirmDraft(world: PublishWorld, session: PublishSession,
       message: `以下人员在新名单中消失且没有写明状态，请逐一确认已离职，或改正名单后重新上传：${unconfirmed.map((p) => `${p.name}（${p.certificateNo}）`).join('、')}`,
     };
   }
-  const gone = new Set(diff.removed.map((p) => p.certificateNo));
   const outcome = await world.store.transaction(async (tx): Promise<VersionRow | 'stale' | 'used'> => {
     await lockAgencyVersions(tx, agencyId);
     const current = await publishedVersion(tx, agencyId);
     if (!based(current)) return 'stale';
     if (!(await deleteDraft(tx, draft.id))) return 'used';
-    const leavers: Auxiliary[] = (current ? parseRecords(current.records) : [])
-      .filter((r) => gone.has(r.certificateNo))
-      .map((r) => ({ ...r, status: 'left', statusSince: today(world.clock.now()) }));
+    const published = new Map((current ? parseRecords(current.records) : []).map((r) => [r.certificateNo, r]));
+    // A first version diffed against a Git roster (upload.ts gitRosterOf): the site knows of those people only their
+    // number and name, and that is what stays published of them, as left.
+    const leavers: Auxiliary[] = diff.removed.map((p) => ({
+      ...(published.get(p.certificateNo) ?? { certificateNo: p.certificateNo, name: p.name, agencyId }),
+      status: 'left',
+      statusSince: today(world.clock.now()),
+    }));
     const records = [...parseRecords(draft.records), ...leavers];
     return publishVersion(tx, {
       agencyId,

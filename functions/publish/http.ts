@@ -5,7 +5,7 @@ import type { FunctionHandler } from '../server/node.ts';
 import { endSession } from '../store/records/publish-sessions.ts';
 import { clearedCookie, cookieName, readCookie, sessionCookie } from './cookie.ts';
 import { chooseAgencyHtml, confirmSignInHtml, linkSentHtml, problemHtml, uploadResultHtml, workspaceHtml } from './pages.ts';
-import { checkUpload, parseRecords } from './upload.ts';
+import { checkUpload, gitRosterOf, parseRecords } from './upload.ts';
 import { confirmDraft, republishPrevious, undoWindow } from './confirm.ts';
 import type { Republisher } from './republish.ts';
 import { findDraft } from '../store/records/roster-drafts.ts';
@@ -194,7 +194,9 @@ export function publishFunctions(world: PublishWorld, republisher?: Republisher)
       if (!read) return html(405, problemHtml(405, '此页只接受 GET。'), { allow: 'GET' });
       const versions = await listVersions(world.store, session.agency.id);
       const undo = versions[0]?.status === 'published' ? undoWindow(world, versions[0]) : undefined;
-      return html(200, workspaceHtml(session, versions, republisher?.status(session.agency.id), undefined, undo));
+      // Never published here: the site may publish the agency's Git roster, which the page then names.
+      const git = versions.some((v) => v.status === 'published') ? undefined : gitRosterOf(world.directory, session.agency.id);
+      return html(200, workspaceHtml(session, versions, republisher?.status(session.agency.id), undefined, undo, git));
     }
 
     if (pathname === '/publish/workspace/confirm' || pathname === '/publish/workspace/undo') {
@@ -223,11 +225,21 @@ export function publishFunctions(world: PublishWorld, republisher?: Republisher)
         const draft = !undo && done.status === 422 ? await findDraft(world.store, draftId, session.tokenHash) : undefined;
         if (draft) {
           const diff = rosterDiffSchema.parse(JSON.parse(draft.diff));
+          // A draft made against no workspace version was diffed against the Git roster the site published, if any.
+          const git = draft.base_version_id === '' ? gitRosterOf(world.directory, session.agency.id) : undefined;
           return html(
             422,
             uploadResultHtml(
               session.agency,
-              { ok: true, fileName: '上传的名单', report: [], draftId, diff, total: parseRecords(draft.records).length - (diff.carried ?? 0) },
+              {
+                ok: true,
+                fileName: '上传的名单',
+                report: [],
+                draftId,
+                diff,
+                total: parseRecords(draft.records).length - (diff.carried ?? 0),
+                ...(git ? { git } : {}),
+              },
               done.message,
             ),
           );

@@ -5,7 +5,7 @@ import type { Agency } from '../../src/core/registry/schema.ts';
 import { groupByRegion } from '../../src/core/registry/regions.ts';
 import { formatProblem } from '../../src/import/roster/index.ts';
 import { STATUS_NAMES } from '../../src/import/roster/status.ts';
-import type { UploadResult } from './upload.ts';
+import type { GitRoster, UploadResult } from './upload.ts';
 import type { PublicationState } from './republish.ts';
 import type { VersionRow } from '../store/records/roster-versions.ts';
 
@@ -88,7 +88,17 @@ function failedWhat(state: PublicationState): string {
   return `第 ${seqs.join('、')} 版都没有发布，已撤回（第 ${seqs.slice(1).join('、')} 版是在第 ${seqs[0]} 版的基础上确认的，随之撤回）：`;
 }
 
-function publicationHtml(versions: readonly VersionRow[], state: PublicationState | undefined, window: UndoWindow | undefined): string {
+/** What a clerk moving from a Git roster must know before confirming: the operator deletes the file first. */
+const GIT_FILE_FIRST =
+  '确认发布之前，请运维人员先从 content/rosters/ 删除本机关的名单文件（删除后先不要重新生成网站）。名单文件还在时确认，网站生成会失败（同一机关不能有两个名单来源），这一版会被撤回，需要重新上传。';
+
+/** The site publishes the agency's roster from a Git file: said plainly, with the steps to move to the workspace. */
+function gitRosterHtml(git: GitRoster): string {
+  return `<p data-source="git">网站目前公示的本机关名单不是通过工作台发布的，而是运维人员在 Git 中维护的名单文件（content/rosters/）：共 ${git.entries.length} 人${git.rosterDate ? `，名单日期 ${formatDate(git.rosterDate)}` : ''}。</p>
+<p>改用工作台发布：上传本机关现在的名单，核对与网站现在公示的这份名单相比的变化（先不要确认）；${escapeHtml(GIT_FILE_FIRST)}</p>`;
+}
+
+function publicationHtml(versions: readonly VersionRow[], state: PublicationState | undefined, window: UndoWindow | undefined, git?: GitRoster): string {
   const [current, previous] = versions;
   const stateLine =
     state?.state === 'building'
@@ -100,7 +110,7 @@ function publicationHtml(versions: readonly VersionRow[], state: PublicationStat
           : state?.state === 'live'
             ? `<p role="status" data-state="live">第 ${state.seq} 版已在网站上公示。</p>`
             : '';
-  if (!current) return `<h2>已公示的名单</h2>${stateLine}<p>本机关还没有通过工作台发布过名单。</p>`;
+  if (!current) return `<h2>已公示的名单</h2>${stateLine}${git ? gitRosterHtml(git) : '<p>本机关还没有通过工作台发布过名单。</p>'}`;
   const counts = JSON.parse(current.counts) as { total?: number };
   const undo = !previous
     ? ''
@@ -116,12 +126,13 @@ export function workspaceHtml(
   state?: PublicationState,
   notice?: string,
   undo?: UndoWindow,
+  git?: GitRoster,
 ): string {
   return page(
     `名单发布：${session.agency.name}`,
     `<h1>名单发布：${escapeHtml(session.agency.name)}</h1>
 <p data-agency="${escapeHtml(session.agency.id)}">您已以 ${escapeHtml(session.mailbox)} 登录，登录至 ${escapeHtml(shanghaiTime(session.expiresAt))} 有效。</p>
-${notice ? `<p class="error" role="alert">${escapeHtml(notice)}</p>` : ''}${publicationHtml(versions, state, undo)}
+${notice ? `<p class="error" role="alert">${escapeHtml(notice)}</p>` : ''}${publicationHtml(versions, state, undo, git)}
 ${uploadFormHtml()}
 <form method="post" action="/publish/sign-out"><button type="submit" class="btn btn-plain">退出登录</button></form>`,
   );
@@ -157,19 +168,30 @@ export function uploadResultHtml(agency: Agency, result: UploadResult, error?: s
     .filter(([, items]) => items.length)
     .map(([title, items]) => `<h3>${title}（${items.length} 人）</h3>${list([...items])}`)
     .join('');
+  const git = result.git;
+  // Against a Git roster the site knows no one's status: each person links to the page the public sees (the
+  // build's verifyPath, src/build/portal/paths.ts, which functions may not import).
+  const publicPage = (no: string) => (git ? `（<a href="/verify/${encodeURIComponent(no)}/">公示页</a>）` : '');
   const removed = d.removed.length
-    ? `<h3>名单中消失的人员（${d.removed.length} 人）</h3><p>这些人员在已公示的名单中，但新名单里没有，也没有写明状态。请逐一确认他们已离职（确认后将公示为“已离职”），或改正名单后重新上传。</p>
-${d.removed.map((p, i) => `<label class="left"><input type="checkbox" name="left" value="${e(p.certificateNo)}" id="left-${i}"> ${e(p.name)}（${e(p.certificateNo)}）已离职</label>`).join('')}`
+    ? `<h3>名单中消失的人员（${d.removed.length} 人）</h3><p>这些人员在已公示的名单中，但新名单里没有，也没有写明状态。请逐一确认他们已离职（确认后将公示为“已离职”），或改正名单后重新上传。</p>${
+        git
+          ? `<p data-git-removed="${d.removed.length}">工作台看不到 Git 名单文件中的状态和状态日期。其中<strong>早已离职、证件已收回或已注销</strong>的人员，请在导出的名单中照原样列出（写明状态和状态日期）后重新上传，他们会照此继续公示；勾选“已离职”的人员将公示为<strong>自今天起</strong>离职。</p>`
+          : ''
+      }
+${d.removed.map((p, i) => `<label class="left"><input type="checkbox" name="left" value="${e(p.certificateNo)}" id="left-${i}"> ${e(p.name)}（${e(p.certificateNo)}）已离职</label>${publicPage(p.certificateNo)}`).join('')}`
     : '';
+  const against = git
+    ? `以下是与网站现在公示的名单相比的变化：这份名单来自 Git 中的名单文件（共 ${git.entries.length} 人${git.rosterDate ? `，名单日期 ${formatDate(git.rosterDate)}` : ''}），不是通过工作台发布的；比较的是证件编号和姓名（未变化 ${d.unchanged} 人）。`
+    : `以下是与当前已公示名单相比的变化（未变化 ${d.unchanged} 人）。`;
   return page(
     `核对变化：${agency.name}`,
-    `<h1>核对变化</h1>${error ? `<p class="error" role="alert">${e(error)}</p>` : ''}<p role="status">「${e(result.fileName)}」检查通过，共 ${result.total} 人。以下是与当前已公示名单相比的变化（未变化 ${d.unchanged} 人）。</p>
+    `<h1>核对变化</h1>${error ? `<p class="error" role="alert">${e(error)}</p>` : ''}<p role="status">「${e(result.fileName)}」检查通过，共 ${result.total} 人。${against}</p>
 ${changes || (d.removed.length ? '' : '<p>与已公示的名单相同，没有变化。</p>')}${
   d.carried
     ? `<p data-carried="${d.carried}">已公示为离职、证件收回或注销的 ${d.carried} 人不在新名单中：照旧公示，状态和状态日期不变，无需再次确认（已计入未变化人数）。</p>`
     : ''
 }
 <form method="post" action="/publish/workspace/confirm"><input type="hidden" name="draft" value="${e(result.draftId)}">${removed}
-<button type="submit" class="btn">确认发布</button></form>${report}`,
+${git ? `<p class="error" data-git-first>${e(GIT_FILE_FIRST)}</p>` : ''}<button type="submit" class="btn">确认发布</button></form>${report}`,
   );
 }

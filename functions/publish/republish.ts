@@ -70,6 +70,10 @@ export function makeRepublisher(options: {
         options.log?.(`[publish] site ${result.pending ? 'rebuild requested' : 'rebuilt'} for ${batch.map((v) => `${v.agency_id}#${v.seq}`).join(', ')}`);
         continue;
       }
+      // Why, as the clerk is told: the build's heading and reason lines (buildFailureMessage), one log line each,
+      // before the line that says what was withdrawn.
+      const which = batch.map((v) => `${v.agency_id}#${v.seq}`).join(', ');
+      for (const line of result.message.split('\n')) options.log?.(`[publish] build error (${which}): ${line}`);
       // Versions of these agencies recorded after the failed ones were diffed against them: they go too, waiting or not.
       const done: string[] = [];
       for (const agencyId of [...new Set(batch.map((v) => v.agency_id))]) {
@@ -83,9 +87,7 @@ export function makeRepublisher(options: {
         if (restored !== undefined) done.push(`${agencyId}#${restored} published again`);
       }
       pending = pending.filter((v) => !withdrawnIds.has(v.id));
-      options.log?.(
-        `[publish] site rebuild failed for ${batch.map((v) => `${v.agency_id}#${v.seq}`).join(', ')}${done.length ? `; ${done.join('; ')}` : '; nothing to withdraw'}`,
-      );
+      options.log?.(`[publish] site rebuild failed for ${which}${done.length ? `; ${done.join('; ')}` : '; nothing to withdraw'}`);
     }
   };
 
@@ -115,14 +117,94 @@ export function makeRepublisher(options: {
   };
 }
 
-/** The last lines of a build's output worth showing (no stack frames), at most ~1,500 characters. */
+/** Most lines of a failed build's reason shown to the clerk and written to the server log. */
+export const FAILURE_LINES = 12;
+const FAILURE_CHARS = 1500;
+
+/**
+ * Why a build failed, in the build's own words: the error's heading and reason lines, first first, without what
+ * only a developer reads — stack frames and Astro's `Location:` / `Stack trace:`, Node's code frame (file:line,
+ * source line, caret) and the object it dumps after an uncaught error, the `Node.js vNN` line, the progress and
+ * warning lines Astro stamps with a time, the build's own `[tag] …` log lines and its phase headers. The same error
+ * is printed by each process that met it (each portal part, then Astro): it is shown once. At most 12 lines and
+ * ~1,500 characters, from the top — the heading says what is wrong (e.g. 名单来源冲突 and the Git file), the lines
+ * after it are more of the same. The roster import only ever prints values of the allow-listed columns (an ID-card
+ * number found in one is not repeated: src/import/roster/problems.ts), so this is fit for the server log too.
+ */
 export function buildFailureMessage(output: string): string {
-  const lines = output
-    .split(/\r?\n/)
-    .map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trimEnd())
-    .filter((l) => l.trim() && !/^\s+at /.test(l));
-  const tail = lines.slice(-12).join('\n');
-  return (tail.length > 1500 ? `…${tail.slice(-1500)}` : tail) || '网站生成失败（没有输出）。';
+  const lines = reasonLines(output);
+  if (!lines.length) {
+    // Nothing that looks like a reason: the last lines, as before, rather than nothing.
+    const tail = output
+      .split(/\r?\n/)
+      .map((l) => l.replace(ANSI, '').trimEnd())
+      .filter((l) => l.trim() && !/^\s+at /.test(l))
+      .slice(-FAILURE_LINES)
+      .join('\n');
+    return (tail.length > FAILURE_CHARS ? `…${tail.slice(-FAILURE_CHARS)}` : tail) || '网站生成失败（没有输出）。';
+  }
+  const shown: string[] = [];
+  let length = 0;
+  for (const line of lines) {
+    if (shown.length === FAILURE_LINES || length + line.length > FAILURE_CHARS) break;
+    shown.push(line);
+    length += line.length + 1;
+  }
+  if (!shown.length) shown.push(`${lines[0]!.slice(0, FAILURE_CHARS)}…`);
+  const rest = lines.length - shown.length;
+  return rest > 0 ? `${shown.join('\n')}\n……（另有 ${rest} 行未显示）` : shown.join('\n');
+}
+
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+/** The lines of a build's output that state an error, each once, in the order first printed. */
+function reasonLines(output: string): string[] {
+  const kept: string[] = [];
+  const seen = new Set<string>();
+  let inDump = false;
+  let sourceLine = false;
+  for (const raw of output.split(/\r?\n/)) {
+    const line = raw.replace(ANSI, '').trimEnd();
+    if (inDump) {
+      // Node prints an uncaught error's own properties after its last stack frame, `{` … `}` at column 0.
+      if (line === '}') inDump = false;
+      continue;
+    }
+    if (sourceLine) {
+      sourceLine = false;
+      continue;
+    }
+    if (!line.trim()) continue;
+    if (/^\s+at .*\{$/.test(line)) {
+      inDump = true;
+      continue;
+    }
+    if (/^\s+at /.test(line)) continue;
+    // Node's code frame of an uncaught error: `file:///…/x.ts:39`, the source line, a caret line.
+    if (/^(file:\/\/|\/)\S+:\d+$/.test(line)) {
+      sourceLine = true;
+      continue;
+    }
+    if (/^\s*\^+\s*$/.test(line) || /^Node\.js v\d/.test(line)) continue;
+    if (/^\s*(Location|Stack trace):\s*$/.test(line) || /^\s*(file:\/\/|\/)\S+:\d+:\d+\s*$/.test(line)) continue;
+    const stamped = /^\d\d:\d\d:\d\d \[(\w+)\](.*)$/.exec(line);
+    if (stamped) {
+      if (stamped[1] === 'ERROR') add(stamped[2]!.replace(/^\s*\[[^\]]+\]/, '').trim());
+      continue;
+    }
+    if (/^\[[\w-]+\] /.test(line)) continue;
+    // Astro's phase headers, e.g. ` generating static routes `.
+    if (/^ [a-z][a-z ()]*$/.test(line)) continue;
+    add(line.replace(/^[A-Z]\w*Error: /, ''));
+  }
+  return kept;
+
+  function add(line: string) {
+    const key = line.trim();
+    if (!key || seen.has(key)) return;
+    seen.add(key);
+    kept.push(line);
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { checkRegistry } from '../../src/import/registry/load.ts';
 import { importRosters, type RosterProblem } from '../../src/import/roster/index.ts';
+import { shanghaiDateOf } from '../../src/core/dates.ts';
 import { describeFile } from '../../src/import/roster/report.ts';
 import { diffRosters, rosterCounts, withEndedCarriedOver, type RosterDiff } from '../../src/core/roster/diff.ts';
 import { auxiliarySchema, type Auxiliary } from '../../src/core/roster/schema.ts';
@@ -9,12 +10,57 @@ import { z } from 'zod';
 import { saveDraft } from '../store/records/roster-drafts.ts';
 import { publishedVersion } from '../store/records/roster-versions.ts';
 import type { PublishSession } from './sign-in.ts';
+import type { Directory, DirectoryEntry } from '../../src/core/directory.ts';
+import { certificateLookupKey } from '../../src/core/text.ts';
 import type { PublishWorld } from './world.ts';
 
 /** What an upload shows: the roster check's report, then either every problem or the diff to confirm. */
 export type UploadResult =
   | { ok: false; fileName: string; report: string[]; problems: RosterProblem[] }
-  | { ok: true; fileName: string; report: string[]; draftId: string; diff: RosterDiff; total: number };
+  | { ok: true; fileName: string; report: string[]; draftId: string; diff: RosterDiff; total: number; git?: GitRoster };
+
+/**
+ * The agency's roster as the site publishes it when it has no workspace version: read from a file in
+ * `content/rosters/` by the build, known to the functions only through the build's directory file — each
+ * certificate's number, name and agency (src/core/directory.ts), no status, no dates.
+ */
+export interface GitRoster {
+  /** The roster date the build recorded for the agency (the file's date). */
+  rosterDate: string | undefined;
+  entries: DirectoryEntry[];
+}
+
+/**
+ * What the public sees of an agency that has never published through the workspace: the people the directory file
+ * lists for it (only a Git roster can have put them there), or undefined when it lists none.
+ */
+export function gitRosterOf(directory: Directory, agencyId: string): GitRoster | undefined {
+  const entries: DirectoryEntry[] = [];
+  for (const c of directory.certificates()) {
+    if (c.agencyId !== agencyId) continue;
+    const entry = directory.auxiliary(c.certificateNo);
+    if (entry) entries.push(entry);
+  }
+  return entries.length ? { rosterDate: directory.rosterDate(agencyId), entries } : undefined;
+}
+
+/**
+ * The diff of an agency's first workspace version against the Git roster the site publishes now. The directory
+ * file has no status: a person in both is compared by number and name only (their status as uploaded is taken
+ * for the published one, so no 状态变化 is claimed that cannot be known); everyone the upload leaves out is
+ * 消失 — to be listed in the export with their status, or confirmed as left. None is carried over: whether they had
+ * already left, or had their certificate revoked, is not known here.
+ */
+function diffAgainstGit(git: GitRoster, records: readonly Auxiliary[]): RosterDiff {
+  const uploaded = new Map(records.map((r) => [certificateLookupKey(r.certificateNo), r]));
+  const before: Auxiliary[] = git.entries.map((e) => ({
+    certificateNo: e.certificateNo,
+    name: e.name,
+    agencyId: e.agencyId,
+    status: uploaded.get(certificateLookupKey(e.certificateNo))?.status ?? 'active',
+  }));
+  return diffRosters(before, records);
+}
 
 const ROSTER_FILE = /\.(csv|xlsx|xls|et)$/i;
 const recordsSchema = z.array(auxiliarySchema);
@@ -36,8 +82,9 @@ function displayName(name: string): string {
  * Checks an uploaded export for the signed-in agency. Nothing is stored when it has a problem; when it has none,
  * its hash and records are kept as the session's draft, with the diff against the agency's published version (and
  * which version that was). People the published version shows as left, revoked or cancelled and the export no
- * longer lists are carried over unchanged, status date included: they are not asked about again. The file's
- * bytes are never stored.
+ * longer lists are carried over unchanged, status date included: they are not asked about again. An agency without
+ * a workspace version whose people the site publishes from a Git file is diffed against those (gitRosterOf), so its
+ * first version drops no one unasked. The file's bytes are never stored.
  */
 export async function checkUpload(world: PublishWorld, session: PublishSession, upload: { name: string; bytes: Uint8Array }): Promise<UploadResult> {
   const fileName = displayName(upload.name);
@@ -47,7 +94,10 @@ export async function checkUpload(world: PublishWorld, session: PublishSession, 
   const agencies = world.directory.agencies;
   const registry = checkRegistry(agencies, new Set(agencies.map((a) => a.regulation)), '机关名录');
   // Rows that name no unit belong to the signed-in agency.
-  const result = await importRosters([{ file: fileName, bytes: upload.bytes, mapping: { agency: session.agency.id } }], registry);
+  // "Today" for a roster dated ahead is the workspace's clock (Beijing), as every other date the workspace judges.
+  const result = await importRosters([{ file: fileName, bytes: upload.bytes, mapping: { agency: session.agency.id } }], registry, {
+    today: shanghaiDateOf(world.clock.now()),
+  });
   const report = result.files.flatMap((f) => describeFile(f, registry));
   const own = session.agency.id;
   // The importer calls the agency it was given the mapping file's; here it is the signed-in agency.
@@ -76,10 +126,12 @@ export async function checkUpload(world: PublishWorld, session: PublishSession, 
   }
   if (problems.length) return { ok: false, fileName, report, problems };
   const current = await publishedVersion(world.store, own);
+  // No workspace version yet: the site may still publish the agency's Git roster — the diff is against that.
+  const git = current ? undefined : gitRosterOf(world.directory, own);
   const before = current ? parseRecords(current.records) : [];
   // People already published as left, revoked or cancelled whom the export no longer lists stay as they were.
   const { records, carried } = withEndedCarriedOver(before, result.auxiliaries);
-  const diff: RosterDiff = { ...diffRosters(before, records), ...(carried ? { carried } : {}) };
+  const diff: RosterDiff = git ? diffAgainstGit(git, records) : { ...diffRosters(before, records), ...(carried ? { carried } : {}) };
   const draftId = await saveDraft(world.store, {
     sessionHash: session.tokenHash,
     agencyId: own,
@@ -90,5 +142,5 @@ export async function checkUpload(world: PublishWorld, session: PublishSession, 
     records,
     baseVersionId: current?.id,
   });
-  return { ok: true, fileName, report, draftId, diff, total: result.auxiliaries.length };
+  return { ok: true, fileName, report, draftId, diff, total: result.auxiliaries.length, ...(git ? { git } : {}) };
 }

@@ -83,9 +83,14 @@ export function buildSite(options: { outDir: string; env?: NodeJS.ProcessEnv; st
   return finish(staged, build.status);
 }
 
+/** How much of a background build's output is kept: its first and its last characters. */
+const OUTPUT_HEAD = 64_000;
+const OUTPUT_TAIL = 20_000;
+
 /**
  * The same build without blocking the caller's event loop (a running server keeps answering), in a child process
- * of lower priority. `output` keeps the build's last lines, for telling the clerk why a build failed.
+ * of lower priority. `output` keeps the beginning and the end of what the build printed, for telling the clerk (and
+ * the server log) why a build failed (functions/publish/republish.ts buildFailureMessage).
  */
 export function buildSiteInBackground(options: { outDir: string; env?: NodeJS.ProcessEnv }): Promise<BuildResult & { output: string }> {
   const staged = stage(options.outDir, options.env ?? process.env);
@@ -97,17 +102,32 @@ export function buildSiteInBackground(options: { outDir: string; env?: NodeJS.Pr
     } catch {
       /* not permitted here: build at normal priority */
     }
-    let output = '';
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString('utf8')).slice(-20_000);
+    // The beginning and the end of what it prints: the first error's heading comes early (each process that meets
+    // the error prints it whole, Astro last), and a long list of problems after it must not push it out.
+    let head = '';
+    let tail = '';
+    let cut = false;
+    const keep = (chunk: string) => {
+      let text = chunk;
+      const room = OUTPUT_HEAD - head.length;
+      if (room > 0) {
+        head += text.slice(0, room);
+        text = text.slice(room);
+      }
+      if (!text) return;
+      tail += text;
+      if (tail.length > OUTPUT_TAIL) {
+        tail = tail.slice(-OUTPUT_TAIL);
+        cut = true;
+      }
     };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
+    child.stdout.setEncoding('utf8').on('data', keep);
+    child.stderr.setEncoding('utf8').on('data', keep);
     child.on('error', (error) => {
       removeInChild([staged.staging]);
       done({ ok: false, output: error.message });
     });
-    child.on('close', (code) => done({ ...finish(staged, code, removeInChild), output }));
+    child.on('close', (code) => done({ ...finish(staged, code, removeInChild), output: `${head}${cut ? '\n…\n' : ''}${tail}` }));
   });
 }
 

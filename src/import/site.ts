@@ -6,7 +6,7 @@ import { readSettings } from '../core/settings.ts';
 import type { Holidays } from '../core/holidays.ts';
 import { loadHolidays } from './holidays/load.ts';
 import { mergeWorkspaceRosters } from './roster/merge-workspace.ts';
-import { readWorkspaceRosters, workspaceStoreUrl, type WorkspaceRoster } from './workspace-rosters.ts';
+import { readWorkspaceRosters, workspaceStore, workspaceSummary, type WorkspaceRoster } from './workspace-rosters.ts';
 import { loadPolicy } from './policy/load.ts';
 import type { Policy } from '../core/policy/schema.ts';
 import { disclosureOf, type DisclosurePolicy } from '../core/policy/disclosure.ts';
@@ -47,8 +47,14 @@ const cache = new Map<string, Promise<Site>>();
 export function getSite(contentDir = readSettings().contentDir): Promise<Site> {
   let site = cache.get(contentDir);
   if (!site) {
-    // The rosters agencies published through the workspace, read from the store read-only (workspace-rosters.ts).
-    site = readWorkspaceRosters(workspaceStoreUrl(process.env, readSettings().varDir)).then((workspace) => loadSite(contentDir, workspace));
+    // The rosters agencies published through the workspace, read read-only from the store the functions write them
+    // to (workspace-rosters.ts: ROSTER_STORE_URL, else DATABASE_URL, else <VAR_DIR>/gongshi.sqlite).
+    const store = workspaceStore(process.env, readSettings().varDir);
+    site = readWorkspaceRosters(store.url, store.setting).then((workspace) => {
+      // Said once per build: by Astro's own process, not again by each portal part (portal-worker.ts) reading the same.
+      if (process.env.PORTAL_PART === undefined) console.log(workspaceSummary(store, workspace));
+      return loadSite(contentDir, workspace);
+    });
     cache.set(contentDir, site);
   }
   return site;

@@ -11,9 +11,12 @@ import { withStatusSince, type VersionHistoryEntry } from './roster/status-histo
  * Read-only by construction: SQLite is opened with `readonly`, PostgreSQL in a READ ONLY transaction (a role with
  * SELECT on roster_versions alone is enough); it never migrates, creates or writes anything.
  *
- * Where it reads: ROSTER_STORE_URL (`postgres://…` or `sqlite:<file>`) when set — and then a store that cannot
- * be read fails the build; otherwise the one-server SQLite file `<VAR_DIR>/gongshi.sqlite` if it exists; otherwise
- * nothing (a deployment that keeps its rosters in Git only).
+ * Where it reads — the store the functions write the versions to (workspaceStore): ROSTER_STORE_URL when set (a
+ * read-only role, recommended); otherwise DATABASE_URL when set, as the functions do; otherwise the functions' default
+ * SQLite file `<VAR_DIR>/gongshi.sqlite` if it exists; otherwise nothing (a deployment that keeps its rosters in Git
+ * only). A store named by ROSTER_STORE_URL or DATABASE_URL that cannot be read fails the build: a site built without
+ * the workspace's rosters would silently unpublish every agency that uses it. The build says which store it read and
+ * how many agencies' versions it found (workspaceSummary).
  *
  * Rows without a status date get the date the status began from the agency's version history (status-history.ts);
  * only the diffs of earlier versions are read for that, never their records.
@@ -47,22 +50,71 @@ export class WorkspaceStoreError extends Error {
   override name = 'WorkspaceStoreError';
 }
 
-export function workspaceStoreUrl(env: NodeJS.ProcessEnv = process.env, varDir = env.VAR_DIR || 'var'): string | undefined {
-  if (env.ROSTER_STORE_URL) return env.ROSTER_STORE_URL;
-  const file = join(varDir, 'gongshi.sqlite');
-  return existsSync(file) ? `sqlite:${file}` : undefined;
+/** Where the build reads the workspace's versions, and how to name it in the build's output (no password). */
+export interface WorkspaceStore {
+  url: string | undefined;
+  /** The setting it came from: `VAR_DIR` for the default SQLite file; undefined when there is no store. */
+  setting: 'ROSTER_STORE_URL' | 'DATABASE_URL' | 'VAR_DIR' | undefined;
+  /** The store as the build's output names it: a file, or a PostgreSQL address without its password. */
+  shown: string;
 }
 
-export async function readWorkspaceRosters(url: string | undefined): Promise<WorkspaceRoster[]> {
+/**
+ * The store the functions keep the versions in, as they find it (functions/store/index.ts openStore): DATABASE_URL
+ * when set, else `<VAR_DIR>/gongshi.sqlite`. ROSTER_STORE_URL, when set, overrides both (a read-only role).
+ */
+export function workspaceStore(env: NodeJS.ProcessEnv = process.env, varDir = env.VAR_DIR || 'var'): WorkspaceStore {
+  if (env.ROSTER_STORE_URL) return { url: env.ROSTER_STORE_URL, setting: 'ROSTER_STORE_URL', shown: shownStore(env.ROSTER_STORE_URL) };
+  if (env.DATABASE_URL) return { url: env.DATABASE_URL, setting: 'DATABASE_URL', shown: shownStore(env.DATABASE_URL) };
+  const file = join(varDir, 'gongshi.sqlite');
+  return existsSync(file) ? { url: `sqlite:${file}`, setting: 'VAR_DIR', shown: file } : { url: undefined, setting: undefined, shown: file };
+}
+
+export function workspaceStoreUrl(env: NodeJS.ProcessEnv = process.env, varDir = env.VAR_DIR || 'var'): string | undefined {
+  return workspaceStore(env, varDir).url;
+}
+
+/** A store address fit for a log: a SQLite file as named; PostgreSQL as user@host:port/database, never the password. */
+function shownStore(url: string): string {
+  if (url.startsWith('sqlite:')) return url.slice('sqlite:'.length);
+  try {
+    const u = new URL(url);
+    if (!/^postgres(ql)?:$/.test(u.protocol)) return `${u.protocol}…`;
+    return `${u.protocol}//${u.username ? `${decodeURIComponent(u.username)}@` : ''}${u.host}${u.pathname}`;
+  } catch {
+    return '（无法解析的地址）';
+  }
+}
+
+/**
+ * The build's line about the workspace: which store it read (or that there is none) and which agencies' versions
+ * it found — so that a build reading the wrong store, or none, is visible in its output.
+ */
+export function workspaceSummary(store: WorkspaceStore, rosters: readonly WorkspaceRoster[]): string {
+  if (!store.url) {
+    return `[workspace] 名单发布工作台：未设置 ROSTER_STORE_URL 或 DATABASE_URL，${store.shown} 也不存在，没有读取任何工作台版本，只发布 content/rosters/ 中的名单文件。`;
+  }
+  const from = store.setting === 'VAR_DIR' ? `VAR_DIR 下的 ${store.shown} ` : `${store.setting}（${store.shown}）`;
+  const listed = rosters.slice(0, 20).map((r) => `${r.agencyId} 第 ${r.seq} 版`);
+  const more = rosters.length > listed.length ? ' 等' : '';
+  return `[workspace] 名单发布工作台：从 ${from}读取，${rosters.length} 个机关有已发布的版本${listed.length ? `（${listed.join('、')}${more}）` : ''}。`;
+}
+
+/**
+ * `setting`: where the address came from (workspaceStore). The messages name ROSTER_STORE_URL; when the address is
+ * DATABASE_URL they name that instead, so the operator looks at the setting actually used.
+ */
+export async function readWorkspaceRosters(url: string | undefined, setting: WorkspaceStore['setting'] = 'ROSTER_STORE_URL'): Promise<WorkspaceRoster[]> {
   if (!url) return [];
+  const named = (message: string) => (setting === 'DATABASE_URL' ? message.replaceAll('ROSTER_STORE_URL', 'DATABASE_URL') : message);
   let rows: StoredRows;
   try {
     if (url.startsWith('sqlite:')) rows = await readSqlite(url.slice('sqlite:'.length));
     else if (/^postgres(ql)?:\/\//.test(url)) rows = await readPostgres(url);
-    else throw new WorkspaceStoreError(withHint(rosterErrors.WorkspaceStoreUrl));
+    else throw new WorkspaceStoreError(named(withHint(rosterErrors.WorkspaceStoreUrl)));
   } catch (error) {
-    if (error instanceof WorkspaceStoreError) throw error;
-    throw new WorkspaceStoreError(withHint(rosterErrors.WorkspaceUnreadable, (error as Error).message));
+    if (error instanceof WorkspaceStoreError) throw new WorkspaceStoreError(named(error.message));
+    throw new WorkspaceStoreError(named(withHint(rosterErrors.WorkspaceUnreadable, (error as Error).message)));
   }
   const history = new Map<string, VersionHistoryEntry[]>();
   for (const raw of rows.history) {

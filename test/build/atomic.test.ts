@@ -8,8 +8,9 @@ import { tempDir } from '../complaints/support.ts';
 
 /**
  * `npm run build` (scripts/build.ts) as an operator runs it, into a temporary OUT_DIR:
- * - it never touches the complaint store: with an unreachable DATABASE_URL it succeeds, creates nothing under
- *   VAR_DIR, and publishes no statistics (the function serves them);
+ * - it creates nothing under VAR_DIR and publishes no statistics (the function serves them); it reads the workspace's
+ *   rosters from the store the functions use (docs/DEPLOY.md), so a DATABASE_URL it cannot read fails it, naming the
+ *   setting, with the site left as it was — never a site silently without those rosters;
  * - it builds into a fresh folder and swaps it in when complete: while a build that fails runs, a server reading
  *   OUT_DIR keeps serving the previous site, which stays byte for byte intact; a good build switches atomically.
  */
@@ -60,16 +61,22 @@ describe('the build: no store, and never a half-built folder', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('builds with an unreachable DATABASE_URL and creates nothing under VAR_DIR; no /stats/ files are built', { timeout: 300_000 }, async () => {
-    const result = await build({ CONTENT_DIR: content, DATABASE_URL: 'postgres://nobody:nothing@127.0.0.1:9/unreachable' });
+  it('builds without a store and creates nothing under VAR_DIR; no /stats/ files are built; an unreachable DATABASE_URL fails it, changing nothing', {
+    timeout: 300_000,
+  }, async () => {
+    const result = await build({ CONTENT_DIR: content, DATABASE_URL: '', ROSTER_STORE_URL: '' });
     expect(result.code, result.output).toBe(0);
     expect(existsSync(varDir)).toBe(false);
     expect(lstatSync(outDir).isSymbolicLink()).toBe(true);
     expect(existsSync(join(outDir, 'complaint/index.html'))).toBe(true);
     expect(existsSync(join(outDir, 'stats'))).toBe(false);
-    // The embedded store named explicitly is not created either.
-    const sqlite = join(work, 'store.sqlite');
-    expect(existsSync(sqlite)).toBe(false);
+    const built = readlinkSync(outDir);
+    const unreachable = await build({ CONTENT_DIR: content, DATABASE_URL: 'postgres://nobody:nothing@127.0.0.1:9/unreachable', ROSTER_STORE_URL: '' });
+    expect(unreachable.code, unreachable.output).not.toBe(0);
+    expect(unreachable.output).toContain('DATABASE_URL');
+    expect(unreachable.output).not.toContain('nothing@');
+    expect(readlinkSync(outDir)).toBe(built);
+    expect(existsSync(varDir)).toBe(false);
   });
 
   it('a build that fails half way leaves the previous site served and intact; a good build switches to the new one', { timeout: 400_000 }, async () => {

@@ -77,7 +77,7 @@ describeEachStore('the build hook', (kind) => {
     await call(await mailedLink(db, world, smtp, mailbox), new URLSearchParams());
     const publish = async (rows: string[][], left: string[] = []) => {
       const form = new FormData();
-      form.append('roster', new File([csv([HEADER, ...rows])], 'export-2026-11-30.csv'));
+      form.append('roster', new File([csv([HEADER, ...rows])], 'export-2026-11-20.csv'));
       const up = await call('/publish/workspace/upload', form);
       expect(up.status).toBe(200);
       return call('/publish/workspace/confirm', new URLSearchParams([['draft', draftOf(up.text)], ...left.map((no) => ['left', no])]));

@@ -64,7 +64,8 @@ describeEachStore('confirm and undo', (kind) => {
     expect(v1).toMatchObject({ seq: 1, status: 'published', mailbox: 'roster@cgj.city.example' });
     expect(v1!.file_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.parse(v1!.counts)).toEqual({ total: 2, byStatus: { active: 2 } });
-    expect(JSON.parse(v1!.diff).added).toHaveLength(2);
+    // 张三 (SL-CG-0001) is already published — from the directory's Git roster — so only 新人 is new.
+    expect(JSON.parse(v1!.diff).added).toEqual([{ certificateNo: 'CG-0500', name: '新人' }]);
     expect(await db.query('SELECT id FROM roster_drafts')).toEqual([]);
     const page = await call('GET', '/publish/workspace/');
     expect(page.text).toContain('data-state="live"');
@@ -122,7 +123,8 @@ describeEachStore('confirm and undo', (kind) => {
     const page = await call('GET', '/publish/workspace/');
     expect(page.text).toContain('data-state="failed"');
     expect(page.text).toContain('又有名单发布工作台发布的第 1 版');
-    expect(page.text).toContain('本机关还没有通过工作台发布过名单');
+    // No workspace version: the page says the site still publishes the agency's Git roster (the directory's SL-SC-0002).
+    expect(page.text).toContain('data-source="git"');
   });
 
   it('refuses to confirm where the deployment cannot republish, recording nothing', async () => {
