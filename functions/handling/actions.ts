@@ -130,6 +130,10 @@ async function perform(
   }
   const t = transition(complaint.status, claim.action);
   if (!t.ok) throw new Refusal(409, t.message);
+  const done = (message: string): Done => {
+    world.log?.(`[handling] ${claim.action} ${complaint.reference} → ${t.to}`);
+    return { ok: true, reference: complaint.reference, action: claim.action, status: t.to, message };
+  };
 
   if (claim.action === 'transfer') {
     const receiving = receivingAgency(world, targetOf(complaint), fields.transferTo!, 'transferTo', agency.id);
@@ -142,14 +146,7 @@ async function perform(
       routeReason: `由${agency.name}转办，理由：${fields.reason}`,
       routedData: { rule: 'transfer', from: agency.id },
     });
-    world.log?.(`[handling] ${claim.action} ${complaint.reference} → ${t.to}`);
-    return {
-      ok: true,
-      reference: complaint.reference,
-      action: claim.action,
-      status: t.to,
-      message: `已将 ${complaint.reference} 转交${receiving.name}办理，并已通知该机关${complainantMailed ? '和反映人' : ''}。`,
-    };
+    return done(`已将 ${complaint.reference} 转交${receiving.name}办理，并已通知该机关${complainantMailed ? '和反映人' : ''}。`);
   }
 
   const handling = (world.policy ?? DEFAULT_POLICY).handling;
@@ -195,12 +192,7 @@ async function perform(
     agencyName: agency.name,
     ...(claim.action === 'accept' ? {} : { detail: detail ?? undefined }),
   });
-  world.log?.(`[handling] ${claim.action} ${complaint.reference} → ${t.to}`);
-  return {
-    ok: true,
-    reference: complaint.reference,
-    action: claim.action,
-    status: t.to,
-    message: `已${actionLabels[claim.action]} ${complaint.reference}，当前状态：${complaintStatusLabels[t.to]}。${mailed ? '已通知反映人。' : ''}${claim.action === 'accept' ? '办结链接已另发至贵单位邮箱。' : ''}`,
-  };
+  return done(
+    `已${actionLabels[claim.action]} ${complaint.reference}，当前状态：${complaintStatusLabels[t.to]}。${mailed ? '已通知反映人。' : ''}${claim.action === 'accept' ? '办结链接已另发至贵单位邮箱。' : ''}`,
+  );
 }

@@ -8,7 +8,7 @@ import { listVersions } from '../../functions/store/records/roster-versions.ts';
 import { readSettings } from '../../src/core/settings.ts';
 import { tempDir } from '../complaints/support.ts';
 import { makeContent, PEOPLE } from '../legal/content.ts';
-import { csv } from './support.ts';
+import { client, csv, draftOf } from './support.ts';
 
 /**
  * Moving an agency from a Git roster to the workspace on one server, with the real parts: Astro builds the site
@@ -70,23 +70,7 @@ describe('moving an agency from a Git roster to the workspace (one server, real 
 
   /** A clerk of `agencyId` signed in through the link mailed (as an .eml file) to `mailbox`. */
   async function clerk(agencyId: string, mailbox: string) {
-    const jar: string[] = [];
-    const call = async (method: string, path: string, body?: URLSearchParams | FormData) => {
-      const response = (await app.functions(
-        new Request(`http://localhost:4321${path}`, {
-          method,
-          headers: {
-            ...(body instanceof URLSearchParams ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-            ...(jar.length ? { cookie: jar.join('; ') } : {}),
-          },
-          ...(body ? { body: body instanceof URLSearchParams ? body.toString() : body } : {}),
-        }),
-        { clientAddress: '127.0.0.1' },
-      ))!;
-      const set = response.headers.get('set-cookie');
-      if (set) jar.push(set.split(';')[0]!);
-      return { status: response.status, text: await response.text() };
-    };
+    const { call } = client(app.world, '127.0.0.1', app.functions);
     expect((await call('POST', '/publish/sign-in', new URLSearchParams({ agency: agencyId }))).status).toBe(200);
     await app.sendPendingMail();
     const { simpleParser } = await import('../complaints/parse.ts');
@@ -106,8 +90,7 @@ describe('moving an agency from a Git roster to the workspace (one server, real 
         return call('POST', '/publish/workspace/upload', form);
       },
       confirm: (html: string, left: string[] = []) => {
-        const draft = /name="draft" value="([0-9a-f-]{36})"/.exec(html)![1]!;
-        return call('POST', '/publish/workspace/confirm', new URLSearchParams([['draft', draft], ...left.map((no) => ['left', no])]));
+        return call('POST', '/publish/workspace/confirm', new URLSearchParams([['draft', draftOf(html)], ...left.map((no) => ['left', no])]));
       },
     };
   }
