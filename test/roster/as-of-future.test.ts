@@ -33,7 +33,7 @@ function read(file: string, text = ROWS, mapping?: unknown, today = TODAY): Prom
 }
 
 const future = (date: string, where: string, days: number) =>
-  `名单日期 ${date}（取自${where}）比今天（${TODAY}）晚 ${days} 天；名单日期最多只能比今天晚 3 天：多半是年份或月份写错了（如把 2026 写成了 2062），请改正；提前准备好的名单，请等到离名单日期不超过这个天数时再放入或上传`;
+  `名单日期 ${date}（取自${where}）比今天（${TODAY}）晚 ${days} 天；名单日期最多只能比今天晚 3 天（本平台的数据检查规则，不是法规的要求）：多半是年份或月份写错了（如把 2026 写成了 2062），请改正；提前准备好的名单，请等到离名单日期不超过这个天数时再放入或上传`;
 
 describe('a roster date in the future', () => {
   it('is allowed three days ahead', () => {
@@ -114,7 +114,7 @@ describe('npm run roster:check reads today from the clock (China time)', () => {
   it('a typo year: fails', () => {
     const run = check(`incoming/typo-${Number(today.slice(0, 4)) + 36}${today.slice(4)}.csv`);
     expect(run.status).toBe(1);
-    expect(run.stdout).toMatch(new RegExp(`比今天（${today}）晚 \\d+ 天；名单日期最多只能比今天晚 3 天`));
+    expect(run.stdout).toMatch(new RegExp(`比今天（${today}）晚 \\d+ 天；名单日期最多只能比今天晚 3 天（本平台的数据检查规则，不是法规的要求）`));
   });
 });
 

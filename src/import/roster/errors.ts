@@ -251,7 +251,7 @@ export const rosterErrors = {
     name: 'AsOfInFuture',
     title: '名单日期晚于今天',
     message: (date: string, where: string, today: string, days: number, max: number) =>
-      `名单日期 ${date}（取自${where}）比今天（${today}）晚 ${days} 天；名单日期最多只能比今天晚 ${max} 天`,
+      `名单日期 ${date}（取自${where}）比今天（${today}）晚 ${days} 天；名单日期最多只能比今天晚 ${max} 天（本平台的数据检查规则，不是法规的要求）`,
     hint: '多半是年份或月份写错了（如把 2026 写成了 2062），请改正；提前准备好的名单，请等到离名单日期不超过这个天数时再放入或上传',
   },
 
