@@ -48,6 +48,11 @@ interface StoredRows {
 
 export class WorkspaceStoreError extends Error {
   override name = 'WorkspaceStoreError';
+  constructor(message: string) {
+    super(message);
+    // The message says what to check; a stack trace under it is only noise in the build's output.
+    this.stack = message;
+  }
 }
 
 /** Where the build reads the workspace's versions, and how to name it in the build's output (no password). */

@@ -62,7 +62,9 @@ async function runPart() {
   const outputReady = told('output-ready');
   const directoryWanted = told('write-directory');
   const settings = readSettings();
-  const portal = buildPortal(await getSite(settings.contentDir));
+  // The build reads the same rosters and reports any problem with them once, in its own output: a part just stops.
+  const site = await getSite(settings.contentDir).catch(() => process.exit(1));
+  const portal = buildPortal(site);
   const ctx: PartContext = {
     part: Number(process.env.PORTAL_PART),
     parts: Number(process.env.PORTAL_PARTS),

@@ -105,6 +105,14 @@ describe('the build: no store, and never a half-built folder', () => {
     const result = await failing;
     expect(result.code, result.output).not.toBe(0);
     expect(result.output).toContain('保持不变');
+    // Why, said once (the build's parts read the same inputs and stay quiet), with no stack trace under it.
+    const said = result.output.split('\n').filter((line) => line.trim() && !/^\d\d:\d\d:\d\d /.test(line));
+    expect(said.filter((line, i) => said.indexOf(line) !== i), result.output).toEqual([]);
+    expect(result.output).not.toMatch(/^\s+at /m);
+    const brokenRoster = await build({ CONTENT_DIR: content, DATABASE_URL: '' });
+    expect(brokenRoster.code, brokenRoster.output).not.toBe(0);
+    expect(brokenRoster.output.split('未生成网站').length - 1, brokenRoster.output).toBe(1);
+    expect(brokenRoster.output).not.toMatch(/^\s+at /m);
     expect(seen.length).toBeGreaterThan(10);
     expect(new Set(seen)).toEqual(new Set([200]));
     expect(fingerprint(outDir)).toBe(before);

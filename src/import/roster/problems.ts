@@ -36,6 +36,8 @@ export class RosterImportError extends Error {
     super(`${withHint(rosterErrors.ImportFailed, problems.length)}\n${problems.map((p) => `  - ${formatProblem(p)}`).join('\n')}`);
     this.name = 'RosterImportError';
     this.problems = problems;
+    // The list says what to fix; a stack trace under it is only noise to the clerk or operator reading the build's output.
+    this.stack = this.message;
   }
 }
 
