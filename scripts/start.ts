@@ -25,7 +25,14 @@ const { parseTrustProxy } = await import('../functions/server/proxy.ts');
 const { sqlitePath, StoreOpenError } = await import('../functions/store/index.ts');
 const { requireDeploymentSettings, resolveSecret, SecretError } = await import('../functions/server/secret.ts');
 
-const settings = readSettings();
+const settings = (() => {
+  try {
+    return readSettings();
+  } catch (error) {
+    console.error(`[start] ${(error as Error).message}`);
+    process.exit(1);
+  }
+})();
 const distDir = settings.outDir;
 // Builds read the rosters agencies published through the workspace from this server's own store, by the one rule
 // of src/import/workspace-rosters.ts (ROSTER_STORE_URL, else DATABASE_URL, else the SQLite file under VAR_DIR).
@@ -126,7 +133,8 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 /**
  * What a deployment (SITE_URL set) most likely did not mean: the repository's sample content (a workspace rebuild
- * would publish the sample province), or no 主办单位 (every page's footer says the site has none).
+ * would publish the sample province), no 主办单位 (every page's footer says the site has none), or no ICP filing
+ * number (a site served from mainland China shows it in its footer).
  */
 function deploymentWarnings(s: typeof settings, deployed: boolean): string[] {
   if (!deployed) return [];
@@ -135,6 +143,10 @@ function deploymentWarnings(s: typeof settings, deployed: boolean): string[] {
     warnings.push('CONTENT_DIR 没有设置，用的是仓库自带的示例内容；工作台发布名单后也会用它重新构建。请设置 CONTENT_DIR 为本单位的内容目录。');
   if (s.siteOwner === DEFAULT_SITE_OWNER)
     warnings.push('SITE_OWNER 没有设置：每页页脚显示“运营方尚未设置主办单位”。请在构建和启动时都设置 SITE_OWNER 和 SITE_CONTACT。');
+  if (!s.filings.icp)
+    warnings.push(
+      'SITE_ICP 没有设置：在中国大陆境内接入的网站应在首页底部标明 ICP 备案编号（《非经营性互联网信息服务备案管理办法》），政府网站还应标明政府网站标识码（SITE_GOV_ID，《政府网站发展指引》）。请在构建和启动时都设置；不在境内接入的可以不设。',
+    );
   return warnings;
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Regulation } from './regulation/schema.ts';
 import { readSettings, type Settings } from './settings.ts';
 import { escapeHtml } from './text.ts';
+import { filingsHtml } from './filings.ts';
 
 /**
  * The site's frame (head, header with nav, footer) as HTML strings: used by layouts/Base.astro and by the
@@ -55,7 +56,10 @@ export const headerHtml =
  * The footer: the site's owner (主办单位) and contact from the settings, and for each regulation in use its own
  * words on the auxiliaries' lack of enforcement power, with whether the text has legal force.
  */
-export function footerHtml(regulations: readonly Regulation[] = [], settings: Pick<Settings, 'siteOwner' | 'siteContact'> = readSettings()): string {
+export function footerHtml(
+  regulations: readonly Regulation[] = [],
+  settings: Pick<Settings, 'siteOwner' | 'siteContact' | 'filings'> = readSettings(),
+): string {
   const rules = regulations.map(
     (r) =>
       `<li><a href="/regulations/${r.id}/">《${escapeHtml(r.title)}》</a>${r.status === 'draft' ? '（征求意见稿，不具有法律效力）' : ''}：` +
@@ -65,7 +69,7 @@ export function footerHtml(regulations: readonly Regulation[] = [], settings: Pi
     '<footer class="site-foot"><div class="wrap">' +
     '<a href="/agencies/">执法机关名录</a><a href="/complaint/">投诉举报</a><a href="/complaint/status/">投诉进度查询</a><a href="/stats/">办理统计</a><a href="/data/">开放数据</a><a href="/regulations/">办法与本站政策</a>' +
     (rules.length ? `<ul class="foot-rules">${rules.join('')}</ul>` : '') +
-    `<p class="owner">主办单位：${escapeHtml(settings.siteOwner)} · 联系方式：${escapeHtml(settings.siteContact)}。本站信息由各执法机关公示。</p></div></footer>`
+    `<p class="owner">主办单位：${escapeHtml(settings.siteOwner)} · 联系方式：${escapeHtml(settings.siteContact)}。本站信息由各执法机关公示。</p>${filingsHtml(settings.filings)}</div></footer>`
   );
 }
 

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { readFilings, type SiteFilings } from './filings.ts';
 
 /**
  * Every setting the operator can change, read from the environment once, with the embedded defaults
@@ -26,6 +27,8 @@ export interface Settings {
   siteOwner: string;
   /** How to reach the site's owner (phone, address or e-mail), shown in the footer. */
   siteContact: string;
+  /** ICP and public-security filing numbers and the 政府网站标识码, shown in the footer when set (filings.ts). */
+  filings: SiteFilings;
   /** The build output folder: the site, and the directory file the functions read (`_functions/directory.json`). */
   outDir: string;
   /**
@@ -56,6 +59,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     varDir: resolve(env.VAR_DIR || 'var'),
     siteOwner: env.SITE_OWNER?.trim() || DEFAULT_SITE_OWNER,
     siteContact: env.SITE_CONTACT?.trim() || DEFAULT_SITE_CONTACT,
+    filings: readFilings(env),
     outDir: resolve(env.OUT_DIR || 'dist'),
     buildHookUrl: env.BUILD_HOOK_URL?.trim() || undefined,
   };

@@ -61,9 +61,12 @@ async function runPart() {
     });
   const outputReady = told('output-ready');
   const directoryWanted = told('write-directory');
-  const settings = readSettings();
-  // The build reads the same rosters and reports any problem with them once, in its own output: a part just stops.
-  const site = await getSite(settings.contentDir).catch(() => process.exit(1));
+  // The build reads the same settings and rosters and reports any problem with them once, in its own output: a
+  // part just stops.
+  const { settings, site } = await (async () => {
+    const settings = readSettings();
+    return { settings, site: await getSite(settings.contentDir) };
+  })().catch(() => process.exit(1));
   const portal = buildPortal(site);
   const ctx: PartContext = {
     part: Number(process.env.PORTAL_PART),

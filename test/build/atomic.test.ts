@@ -64,8 +64,11 @@ describe('the build: no store, and never a half-built folder', () => {
   it('builds without a store and creates nothing under VAR_DIR; no /stats/ files are built; an unreachable DATABASE_URL fails it, changing nothing', {
     timeout: 300_000,
   }, async () => {
-    const result = await build({ CONTENT_DIR: content, DATABASE_URL: '', ROSTER_STORE_URL: '' });
+    const result = await build({ CONTENT_DIR: content, DATABASE_URL: '', ROSTER_STORE_URL: '', SITE_ICP: '冀ICP备2026000001号-1' });
     expect(result.code, result.output).toBe(0);
+    // The footer's filing number on the pages Astro writes and on those the build's parts write.
+    const verify = readdirSync(join(outDir, 'verify')).sort()[0]!;
+    for (const page of ['index.html', `verify/${verify}/index.html`]) expect(readFileSync(join(outDir, page), 'utf8')).toContain('冀ICP备2026000001号-1</a>');
     expect(existsSync(varDir)).toBe(false);
     expect(lstatSync(outDir).isSymbolicLink()).toBe(true);
     expect(existsSync(join(outDir, 'complaint/index.html'))).toBe(true);
@@ -77,6 +80,12 @@ describe('the build: no store, and never a half-built folder', () => {
     expect(unreachable.output).not.toContain('nothing@');
     expect(readlinkSync(outDir)).toBe(built);
     expect(existsSync(varDir)).toBe(false);
+    // A filing number not shaped like one is not published: the build stops, naming the setting once.
+    const malformed = await build({ CONTENT_DIR: content, DATABASE_URL: '', ROSTER_STORE_URL: '', SITE_ICP: '冀ICP备' });
+    expect(malformed.code, malformed.output).not.toBe(0);
+    expect(malformed.output.split('SITE_ICP 的格式不对').length - 1, malformed.output).toBe(1);
+    expect(malformed.output).not.toMatch(/^\s+at /m);
+    expect(readlinkSync(outDir)).toBe(built);
   });
 
   it('a build that fails half way leaves the previous site served and intact; a good build switches to the new one', { timeout: 400_000 }, async () => {
@@ -107,7 +116,10 @@ describe('the build: no store, and never a half-built folder', () => {
     expect(result.output).toContain('保持不变');
     // Why, said once (the build's parts read the same inputs and stay quiet), with no stack trace under it.
     const said = result.output.split('\n').filter((line) => line.trim() && !/^\d\d:\d\d:\d\d /.test(line));
-    expect(said.filter((line, i) => said.indexOf(line) !== i), result.output).toEqual([]);
+    expect(
+      said.filter((line, i) => said.indexOf(line) !== i),
+      result.output,
+    ).toEqual([]);
     expect(result.output).not.toMatch(/^\s+at /m);
     const brokenRoster = await build({ CONTENT_DIR: content, DATABASE_URL: '' });
     expect(brokenRoster.code, brokenRoster.output).not.toBe(0);

@@ -7,8 +7,11 @@ import { distDir, siteBuilt } from '../support/site.ts';
 const root = resolve(import.meta.dirname, '../..');
 const SECRET = 'k3Jq9-Zt7wPx2-Lm4Vb8-Rn6Ys1-Hd5Gf0-Qc';
 
-/** Starts `npm start`'s script on a built site, returns what it printed up to "listening", then stops it. */
-async function startLog(extra: Record<string, string>): Promise<string> {
+/**
+ * Starts `npm start`'s script on a built site, returns what it printed up to "listening" (after `whileUp` has had the
+ * server's address), then stops it.
+ */
+async function startLog(extra: Record<string, string>, whileUp?: (url: string) => Promise<void>): Promise<string> {
   const env: Record<string, string | undefined> = {
     ...process.env,
     PORT: '0',
@@ -36,6 +39,7 @@ async function startLog(extra: Record<string, string>): Promise<string> {
     });
     // The warnings follow the listening line within the same turn.
     await new Promise((r) => setTimeout(r, 300));
+    await whileUp?.(/listening (http:\/\/[\d.:]+)/.exec(log)![1]!);
     return log;
   } finally {
     child.kill('SIGKILL');
@@ -52,11 +56,39 @@ describe.skipIf(!siteBuilt())('npm start warns a deployment of what it most like
     expect(careless).toContain(`内容目录：${join(root, 'content')}`);
     expect(careless).toContain('注意：CONTENT_DIR 没有设置，用的是仓库自带的示例内容');
     expect(careless).toContain('注意：SITE_OWNER 没有设置');
+    expect(careless).toContain('注意：SITE_ICP 没有设置');
     const own = tempDir('gongshi-own-content-');
-    const careful = await startLog({ SITE_URL: 'https://gongshi.example.gov.cn', CONTENT_DIR: own, SITE_OWNER: '献县司法局' });
+    const careful = await startLog({
+      SITE_URL: 'https://gongshi.example.gov.cn',
+      CONTENT_DIR: own,
+      SITE_OWNER: '献县司法局',
+      SITE_ICP: '冀ICP备2026000001号-1',
+    });
     expect(careful).toContain(`内容目录：${own}`);
     expect(careful).not.toContain('注意：');
     // A local run (no SITE_URL) is the sample's home: no warnings.
     expect(await startLog({ SITE_URL: '' })).not.toContain('注意：');
+  });
+});
+
+/** The footer's filing numbers (src/core/filings.ts): shown when set, a value not shaped like one stops the start. */
+describe.skipIf(!siteBuilt())("npm start and the footer's filing numbers", { timeout: 60_000 }, () => {
+  it('a malformed SITE_ICP stops it, naming the setting; well-formed ones are in the footer of the pages it renders', async () => {
+    const refused = await startLog({ SITE_ICP: '备案号12345' }).then(
+      () => '',
+      (error: Error) => error.message,
+    );
+    expect(refused).toContain('start exited (1)');
+    expect(refused).toContain('SITE_ICP 的格式不对');
+    expect(refused).not.toMatch(/^\s+at /m);
+    let page = '';
+    await startLog({ SITE_ICP: '冀ICP备2026000001号-1', SITE_PSB: '冀公网安备13098202000001号', SITE_GOV_ID: '1309820001' }, async (url) => {
+      // A page the functions render (a form post they refuse), not one the build wrote.
+      const response = await fetch(`${url}/api/complaints`, { method: 'POST', headers: { accept: 'text/html', 'content-type': 'text/plain' }, body: 'x' });
+      page = await response.text();
+    });
+    expect(page).toContain('<a href="https://beian.miit.gov.cn/" rel="noreferrer">冀ICP备2026000001号-1</a>');
+    expect(page).toContain('<a href="https://beian.mps.gov.cn/#/query/webSearch?code=13098202000001" rel="noreferrer">冀公网安备13098202000001号</a>');
+    expect(page).toContain('政府网站标识码：1309820001');
   });
 });
