@@ -23,6 +23,7 @@ import { intakeMailComposer } from '../complaints/intake-mail.ts';
 import { purgeEvidenceDrafts } from '../complaints/drafts.ts';
 import { openStore } from '../store/index.ts';
 import { requireDeploymentSettings, resolveSecret } from './secret.ts';
+import { logLine } from './log.ts';
 import { isStoreUnavailable, loggablePath, unavailableResponse, withFunctionHeaders } from './headers.ts';
 import type { FunctionHandler } from './node.ts';
 import { lookupFunctions } from './lookup.ts';
@@ -151,7 +152,8 @@ export async function createApp(
     policy: directory.policy,
     settings: { secret: keys.secret, previousSecrets: keys.previousSecrets, siteUrl: settings.siteUrl },
     limits: { ...defaultLimits, ...limitsFromEnv(), ...options.limits },
-    ...(options.log ? { log: options.log } : {}),
+    // Every entry point logs what the functions do (retention, agency actions, orphaned complaints) unless told where.
+    log: options.log ?? logLine,
   };
   // Reads the world's policy when it writes links, so a new build's policy applies at once.
   world.actionLinks = makeIntakeActionLinks(world);

@@ -20,7 +20,8 @@ export function getApp(): Promise<App> {
     return Promise.reject(new Error('DATABASE_URL (postgres://…) must be set for serverless functions: their disk is not durable'));
   }
   if (!settings.smtpUrl) return Promise.reject(new Error('SMTP_URL must be set for serverless functions: .eml files would be lost'));
-  app ??= createApp(settings, { env: { ...process.env, NODE_ENV: 'production' } }).catch((error: unknown) => {
+  // console.log, not the batching logLine: a function's process may be frozen as soon as it has answered.
+  app ??= createApp(settings, { env: { ...process.env, NODE_ENV: 'production' }, log: (line) => console.log(line) }).catch((error: unknown) => {
     app = undefined;
     throw error;
   });
