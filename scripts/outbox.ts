@@ -4,6 +4,7 @@
  */
 import { readSettings } from '../src/core/settings.ts';
 import { createApp, outboxDir } from '../functions/server/app.ts';
+import { roundLine } from '../functions/outbox/worker.ts';
 import { SecretError } from '../functions/server/secret.ts';
 import { StoreOpenError } from '../functions/store/index.ts';
 
@@ -22,7 +23,7 @@ if (process.argv.includes('--once')) {
   console.log(`[outbox] purged ${purged.complaints} complaint(s) past retention, ${purged.emlFiles} .eml file(s)`);
   const result = await app.sendPendingMail();
   console.log(`[outbox] reminders ${jobs.reminders}, escalations ${jobs.escalations}, summaries ${jobs.summaries}`);
-  console.log(`[outbox] sent ${result.sent}, retry ${result.retried}, failed ${result.failed}`);
+  console.log(roundLine(result));
   await app.close();
 } else {
   console.log(`[outbox] 邮件：${settings.smtpUrl ? 'SMTP_URL' : `写入 .eml 文件到 ${outboxDir(settings)}`}；Ctrl+C 停止`);

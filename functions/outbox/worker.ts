@@ -64,6 +64,14 @@ export interface SendResult {
   sent: number;
   retried: number;
   failed: number;
+  /** The failed attempts' errors by kind and code (never a message: an SMTP reply can echo addresses), with counts. */
+  errors: Record<string, number>;
+}
+
+/** A round's log line: counts, and why attempts failed, so that a wrong SMTP password or a dead relay shows at once. */
+export function roundLine(r: SendResult): string {
+  const why = Object.entries(r.errors).map(([error, n]) => `${error} ×${n}`);
+  return `[outbox] sent ${r.sent}, retry ${r.retried}, failed ${r.failed}${why.length ? ` (${why.join(', ')})` : ''}`;
 }
 
 /**
@@ -75,7 +83,7 @@ export async function sendPendingMail(options: OutboxOptions): Promise<SendResul
   const worker = randomUUID();
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const rows = await claim(options, worker, leaseMs);
-  const result: SendResult = { claimed: rows.length, sent: 0, retried: 0, failed: 0 };
+  const result: SendResult = { claimed: rows.length, sent: 0, retried: 0, failed: 0, errors: {} };
   const deliver = async (row: OutboxRow) => {
     if (!(await renew(options, row, worker, leaseMs))) return;
     let outcome: AttemptOutcome;
@@ -91,8 +99,11 @@ export async function sendPendingMail(options: OutboxOptions): Promise<SendResul
     }
     await record(options, row, outcome, worker);
     if (outcome.ok) result.sent++;
-    else if (outcome.status === 'failed') result.failed++;
-    else result.retried++;
+    else {
+      if (outcome.status === 'failed') result.failed++;
+      else result.retried++;
+      result.errors[outcome.error] = (result.errors[outcome.error] ?? 0) + 1;
+    }
   };
   // A few lanes take the claimed rows in order; a lane whose step throws (the store is down) stops the round as before.
   let next = 0;
@@ -268,7 +279,7 @@ export async function runOutboxLoop(
       try {
         await options.beforeRound?.();
         const r = await sendPendingMail(options);
-        if (r.claimed) log(`[outbox] sent ${r.sent}, retry ${r.retried}, failed ${r.failed}`);
+        if (r.claimed) log(roundLine(r));
         if (r.claimed === (options.batch ?? 20)) continue;
       } catch (e) {
         log(`[outbox] round failed: ${(e as Error).name} ${(e as NodeJS.ErrnoException).code ?? ''}`);

@@ -17,6 +17,7 @@ function today(now: Date): string {
 }
 
 const STALE = '上传之后，本机关的名单已由他人发布了新版本（或撤销恢复了上一版）。这份上传的变化是按旧版本核对的，不能确认。请重新上传，核对新的变化。';
+const FROM_BEFORE_UPGRADE = '这份上传是在平台升级之前提交的，升级后无法确认它是按哪一版名单核对的，不能确认。请重新上传名单，核对后再确认。';
 
 /**
  * Records the session's draft as the agency's new published version. Every person who disappeared without a status
@@ -32,6 +33,9 @@ export async function confirmDraft(world: PublishWorld, session: PublishSession,
   const diff = rosterDiffSchema.parse(JSON.parse(draft.diff));
   const agencyId = session.agency.id;
   const based = (current: VersionRow | undefined) => draft.base_version_id !== null && (current?.id ?? '') === draft.base_version_id;
+  // Uploaded before the platform recorded what a draft was diffed against (migration 11): nobody published since,
+  // but what it was checked against is not known, so it is uploaded again.
+  if (draft.base_version_id === null) return { ok: false, status: 409, message: FROM_BEFORE_UPGRADE };
   if (!based(await publishedVersion(world.store, agencyId))) return { ok: false, status: 409, message: STALE };
   const unconfirmed = diff.removed.filter((p) => !left.includes(p.certificateNo));
   if (unconfirmed.length) {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { complaintFunctions } from '../../functions/complaints/handler.ts';
 import { composeMail } from '../../functions/mail/compose.ts';
 import { createMailer } from '../../functions/mail/transport.ts';
-import { backoffMs, DAY, sendPendingMail } from '../../functions/outbox/worker.ts';
+import { backoffMs, DAY, roundLine, sendPendingMail } from '../../functions/outbox/worker.ts';
 import { header, manualClock, startSmtp, tempDir, testWorld, validSubmission } from './support.ts';
 import { intakeMailComposer } from '../../functions/complaints/intake-mail.ts';
 import { simpleParser } from './parse.ts';
@@ -121,7 +121,10 @@ describeEachStore('mail delivery', (kind) => {
       // A wrong or expired password (535), then a relay rule against our sender (553): every queued mail waits.
       smtp.refuseLoginWith = 535;
       const first = await submit(world, validSubmission({ email: '' }));
-      expect(await work()).toMatchObject({ claimed: 1, sent: 0, retried: 1, failed: 0 });
+      const refused = await work();
+      expect(refused).toMatchObject({ claimed: 1, sent: 0, retried: 1, failed: 0 });
+      // The operator's log says why, by code: a wrong password shows in the first round, not days later.
+      expect(roundLine(refused)).toMatch(/^\[outbox\] sent 0, retry 1, failed 0 \(EAUTH 535 \w+ ×1\)$/);
       expect(await statusOf(first.body.reference)).toBe('pending');
       smtp.refuseLoginWith = undefined;
       smtp.refuseSenderWith = 553;
@@ -130,7 +133,9 @@ describeEachStore('mail delivery', (kind) => {
       // Put right: the mail goes, once.
       smtp.refuseSenderWith = undefined;
       clock.advance(backoffMs(2));
-      expect(await work()).toMatchObject({ claimed: 1, sent: 1 });
+      const delivered = await work();
+      expect(delivered).toMatchObject({ claimed: 1, sent: 1, errors: {} });
+      expect(roundLine(delivered)).toBe('[outbox] sent 1, retry 0, failed 0');
       clock.advance(DAY);
       expect(await work()).toMatchObject({ claimed: 0 });
       expect(smtp.received.filter((m) => m.raw.includes(first.body.reference))).toHaveLength(1);

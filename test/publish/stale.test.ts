@@ -103,6 +103,20 @@ describeEachStore('stale confirmations and undos', (kind) => {
     expect((await listVersions(db, 'city-gov')).map((v) => v.seq)).toEqual([1]);
   });
 
+  it('a draft uploaded before the upgrade that records its base (migration 11) is refused as such, not as published by another', async () => {
+    const { world, handler } = await workspace();
+    const clerk = await workspaceClerk(db, world, smtp, handler, 'city-gov', 'gov@city.example', '192.0.2.75');
+    const before = (await listVersions(db, 'city-gov')).length;
+    const upload = await clerk.upload([['乙一', '', 'GV-0201', '协管员', '在岗']]);
+    // As a row written by the code before that migration reads after it.
+    await db.run('UPDATE roster_drafts SET base_version_id = NULL WHERE id = ?', [draftOf(upload.text)]);
+    const refused = await clerk.confirm(draftOf(upload.text));
+    expect(refused.status).toBe(409);
+    expect(refused.text).toContain('这份上传是在平台升级之前提交的');
+    expect(refused.text).not.toContain('由他人发布了新版本');
+    expect(await listVersions(db, 'city-gov')).toHaveLength(before);
+  });
+
   it('undo carries the version it was shown with: pressed twice, the second press is refused instead of undoing the undo', async () => {
     const { world, republisher, handler } = await workspace();
     const clerk = await workspaceClerk(db, world, smtp, handler, 'other-cgj', 'cgj@other.example', '192.0.2.75');
