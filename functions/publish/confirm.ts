@@ -51,8 +51,9 @@ export async function confirmDraft(world: PublishWorld, session: PublishSession,
     if (!based(current)) return 'stale';
     if (!(await deleteDraft(tx, draft.id))) return 'used';
     const published = new Map((current ? parseRecords(current.records) : []).map((r) => [r.certificateNo, r]));
-    // A first version diffed against a Git roster (upload.ts gitRosterOf): the site knows of those people only their
-    // number and name, and that is what stays published of them, as left.
+    // A first version diffed against a Git roster (git-roster.ts): those listed here were not published as ended, and
+    // the site knows of them only their number and name, which stay published, as left. The ended ones the upload
+    // left out are already among the draft's records (carried over), with their status and date.
     const leavers: Auxiliary[] = diff.removed.map((p) => ({
       ...(published.get(p.certificateNo) ?? { certificateNo: p.certificateNo, name: p.name, agencyId }),
       status: 'left',

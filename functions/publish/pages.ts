@@ -5,7 +5,8 @@ import type { Agency } from '../../src/core/registry/schema.ts';
 import { groupByRegion } from '../../src/core/registry/regions.ts';
 import { formatProblem } from '../../src/import/roster/index.ts';
 import { STATUS_NAMES } from '../../src/import/roster/status.ts';
-import type { GitRoster, UploadResult } from './upload.ts';
+import type { UploadResult } from './upload.ts';
+import type { GitRoster } from './git-roster.ts';
 import type { PublicationState } from './republish.ts';
 import type { VersionRow } from '../store/records/roster-versions.ts';
 
@@ -92,10 +93,23 @@ function failedWhat(state: PublicationState): string {
 const GIT_FILE_FIRST =
   '确认发布之前，请运维人员先从 content/rosters/ 删除本机关的名单文件（删除后先不要重新生成网站）。名单文件还在时确认，网站生成会失败（同一机关不能有两个名单来源），这一版会被撤回，需要重新上传。';
 
+/** The directory file of an older build has no statuses: the ended people cannot be carried over until a rebuild. */
+const STATUSES_UNKNOWN =
+  '网站现在的目录文件是较早版本的程序生成的，其中没有人员的状态，已离职、证件已收回或注销的人员无法照旧沿用。请运维人员先用现在的程序重新生成一次网站（名单文件暂不删除），再上传核对。';
+
 /** The site publishes the agency's roster from a Git file: said plainly, with the steps to move to the workspace. */
 function gitRosterHtml(git: GitRoster): string {
-  return `<p data-source="git">网站目前公示的本机关名单不是通过工作台发布的，而是运维人员在 Git 中维护的名单文件（content/rosters/）：共 ${git.entries.length} 人${git.rosterDate ? `，名单日期 ${formatDate(git.rosterDate)}` : ''}。</p>
-<p>改用工作台发布：上传本机关现在的名单，核对与网站现在公示的这份名单相比的变化（先不要确认）；${escapeHtml(GIT_FILE_FIRST)}</p>`;
+  const ended = git.ended ? `其中 ${git.ended} 人已公示为离职、证件收回或注销，不必再列入上传的名单：他们照旧公示，状态和状态日期不变。` : '';
+  return `<p data-source="git">网站目前公示的本机关名单不是通过工作台发布的，而是运维人员在 Git 中维护的名单文件（content/rosters/）：共 ${git.entries.length} 人${git.rosterDate ? `，名单日期 ${formatDate(git.rosterDate)}` : ''}。${ended}</p>
+${git.statusesKnown ? '' : `<p class="error" data-statuses-unknown>${escapeHtml(STATUSES_UNKNOWN)}</p>`}<p>改用工作台发布：上传本机关现在的名单，核对与网站现在公示的这份名单相比的变化（先不要确认）；${escapeHtml(GIT_FILE_FIRST)}</p>`;
+}
+
+/** Under 名单中消失的人员, for a first upload against a Git roster: what ticking means, and when to fix the export instead. */
+function gitRemovedHtml(git: GitRoster, count: number): string {
+  const how = git.statusesKnown
+    ? `这些人员在网站上没有公示为离职、证件收回或注销。勾选“已离职”的人员将公示为<strong>自今天起</strong>离职；其中早已离职、证件已收回或已注销的，请在导出的名单中写明状态和状态日期后重新上传，他们会照此公示。`
+    : `工作台看不到 Git 名单文件中的状态和状态日期。其中<strong>早已离职、证件已收回或已注销</strong>的人员，请在导出的名单中照原样列出（写明状态和状态日期）后重新上传，他们会照此继续公示；勾选“已离职”的人员将公示为<strong>自今天起</strong>离职。${escapeHtml(STATUSES_UNKNOWN)}`;
+  return `<p data-git-removed="${count}">${how}</p>`;
 }
 
 function publicationHtml(versions: readonly VersionRow[], state: PublicationState | undefined, window: UndoWindow | undefined, git?: GitRoster): string {
@@ -169,19 +183,17 @@ export function uploadResultHtml(agency: Agency, result: UploadResult, error?: s
     .map(([title, items]) => `<h3>${title}（${items.length} 人）</h3>${list([...items])}`)
     .join('');
   const git = result.git;
-  // Against a Git roster the site knows no one's status: each person links to the page the public sees (the
+  // Against a Git roster each person links to the page the public sees, where the clerk can check what it says (the
   // build's verifyPath, src/build/portal/paths.ts, which functions may not import).
   const publicPage = (no: string) => (git ? `（<a href="/verify/${encodeURIComponent(no)}/">公示页</a>）` : '');
   const removed = d.removed.length
     ? `<h3>名单中消失的人员（${d.removed.length} 人）</h3><p>这些人员在已公示的名单中，但新名单里没有，也没有写明状态。请逐一确认他们已离职（确认后将公示为“已离职”），或改正名单后重新上传。</p>${
-        git
-          ? `<p data-git-removed="${d.removed.length}">工作台看不到 Git 名单文件中的状态和状态日期。其中<strong>早已离职、证件已收回或已注销</strong>的人员，请在导出的名单中照原样列出（写明状态和状态日期）后重新上传，他们会照此继续公示；勾选“已离职”的人员将公示为<strong>自今天起</strong>离职。</p>`
-          : ''
+        git ? gitRemovedHtml(git, d.removed.length) : ''
       }
 ${d.removed.map((p, i) => `<label class="left"><input type="checkbox" name="left" value="${e(p.certificateNo)}" id="left-${i}"> ${e(p.name)}（${e(p.certificateNo)}）已离职</label>${publicPage(p.certificateNo)}`).join('')}`
     : '';
   const against = git
-    ? `以下是与网站现在公示的名单相比的变化：这份名单来自 Git 中的名单文件（共 ${git.entries.length} 人${git.rosterDate ? `，名单日期 ${formatDate(git.rosterDate)}` : ''}），不是通过工作台发布的；比较的是证件编号和姓名（未变化 ${d.unchanged} 人）。`
+    ? `以下是与网站现在公示的名单相比的变化：这份名单来自 Git 中的名单文件（共 ${git.entries.length} 人${git.rosterDate ? `，名单日期 ${formatDate(git.rosterDate)}` : ''}），不是通过工作台发布的；比较的是${git.statusesKnown ? '证件编号、姓名和状态' : '证件编号和姓名（目录文件中没有状态）'}（未变化 ${d.unchanged} 人）。`
     : `以下是与当前已公示名单相比的变化（未变化 ${d.unchanged} 人）。`;
   return page(
     `核对变化：${agency.name}`,

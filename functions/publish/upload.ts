@@ -10,57 +10,13 @@ import { z } from 'zod';
 import { saveDraft } from '../store/records/roster-drafts.ts';
 import { publishedVersion } from '../store/records/roster-versions.ts';
 import type { PublishSession } from './sign-in.ts';
-import type { Directory, DirectoryEntry } from '../../src/core/directory.ts';
-import { certificateLookupKey } from '../../src/core/text.ts';
+import { gitRecordsOf, gitRosterOf, type GitRoster } from './git-roster.ts';
 import type { PublishWorld } from './world.ts';
 
 /** What an upload shows: the roster check's report, then either every problem or the diff to confirm. */
 export type UploadResult =
   | { ok: false; fileName: string; report: string[]; problems: RosterProblem[] }
   | { ok: true; fileName: string; report: string[]; draftId: string; diff: RosterDiff; total: number; git?: GitRoster };
-
-/**
- * The agency's roster as the site publishes it when it has no workspace version: read from a file in
- * `content/rosters/` by the build, known to the functions only through the build's directory file — each
- * certificate's number, name and agency (src/core/directory.ts), no status, no dates.
- */
-export interface GitRoster {
-  /** The roster date the build recorded for the agency (the file's date). */
-  rosterDate: string | undefined;
-  entries: DirectoryEntry[];
-}
-
-/**
- * What the public sees of an agency that has never published through the workspace: the people the directory file
- * lists for it (only a Git roster can have put them there), or undefined when it lists none.
- */
-export function gitRosterOf(directory: Directory, agencyId: string): GitRoster | undefined {
-  const entries: DirectoryEntry[] = [];
-  for (const c of directory.certificates()) {
-    if (c.agencyId !== agencyId) continue;
-    const entry = directory.auxiliary(c.certificateNo);
-    if (entry) entries.push(entry);
-  }
-  return entries.length ? { rosterDate: directory.rosterDate(agencyId), entries } : undefined;
-}
-
-/**
- * The diff of an agency's first workspace version against the Git roster the site publishes now. The directory
- * file has no status: a person in both is compared by number and name only (their status as uploaded is taken
- * for the published one, so no 状态变化 is claimed that cannot be known); everyone the upload leaves out is
- * 消失 — to be listed in the export with their status, or confirmed as left. None is carried over: whether they had
- * already left, or had their certificate revoked, is not known here.
- */
-function diffAgainstGit(git: GitRoster, records: readonly Auxiliary[]): RosterDiff {
-  const uploaded = new Map(records.map((r) => [certificateLookupKey(r.certificateNo), r]));
-  const before: Auxiliary[] = git.entries.map((e) => ({
-    certificateNo: e.certificateNo,
-    name: e.name,
-    agencyId: e.agencyId,
-    status: uploaded.get(certificateLookupKey(e.certificateNo))?.status ?? 'active',
-  }));
-  return diffRosters(before, records);
-}
 
 const ROSTER_FILE = /\.(csv|xlsx|xls|et)$/i;
 const recordsSchema = z.array(auxiliarySchema);
@@ -83,8 +39,9 @@ function displayName(name: string): string {
  * its hash and records are kept as the session's draft, with the diff against the agency's published version (and
  * which version that was). People the published version shows as left, revoked or cancelled and the export no
  * longer lists are carried over unchanged, status date included: they are not asked about again. An agency without
- * a workspace version whose people the site publishes from a Git file is diffed against those (gitRosterOf), so its
- * first version drops no one unasked. The file's bytes are never stored.
+ * a workspace version whose people the site publishes from a Git file is diffed against those, by the same rule
+ * (gitRecordsOf), so its first version drops no one unasked and keeps the ended ones ended. The file's bytes are
+ * never stored.
  */
 export async function checkUpload(world: PublishWorld, session: PublishSession, upload: { name: string; bytes: Uint8Array }): Promise<UploadResult> {
   const fileName = displayName(upload.name);
@@ -128,10 +85,10 @@ export async function checkUpload(world: PublishWorld, session: PublishSession, 
   const current = await publishedVersion(world.store, own);
   // No workspace version yet: the site may still publish the agency's Git roster — the diff is against that.
   const git = current ? undefined : gitRosterOf(world.directory, own);
-  const before = current ? parseRecords(current.records) : [];
+  const before = current ? parseRecords(current.records) : git ? gitRecordsOf(git, result.auxiliaries) : [];
   // People already published as left, revoked or cancelled whom the export no longer lists stay as they were.
   const { records, carried } = withEndedCarriedOver(before, result.auxiliaries);
-  const diff: RosterDiff = git ? diffAgainstGit(git, records) : { ...diffRosters(before, records), ...(carried ? { carried } : {}) };
+  const diff: RosterDiff = { ...diffRosters(before, records), ...(carried ? { carried } : {}) };
   const draftId = await saveDraft(world.store, {
     sessionHash: session.tokenHash,
     agencyId: own,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   DIRECTORY_FILE,
   DIRECTORY_FORMAT,
+  DIRECTORY_READABLE_VERSIONS,
   DIRECTORY_VERSION,
   directoryFileSchema,
   directoryFromFile,
@@ -45,10 +46,11 @@ export async function readDirectoryFile(path: string): Promise<Directory> {
   }
   const header = directoryHeaderSchema.safeParse(data);
   if (!header.success) throw new DirectoryFileError(path, `不是公示的目录文件（缺少 format: "${DIRECTORY_FORMAT}" 或 version）`);
-  if (header.data.version !== DIRECTORY_VERSION) {
+  if (!DIRECTORY_READABLE_VERSIONS.includes(header.data.version)) {
+    const older = DIRECTORY_READABLE_VERSIONS.filter((v) => v !== DIRECTORY_VERSION);
     throw new DirectoryFileError(
       path,
-      `的格式版本是 ${header.data.version}，而这一版的投诉功能只读版本 ${DIRECTORY_VERSION}（构建和投诉功能来自不同版本的代码）`,
+      `的格式版本是 ${header.data.version}，而这一版的投诉功能只读版本 ${DIRECTORY_VERSION}${older.length ? `（以及更早的版本 ${older.join('、')}）` : ''}（构建和投诉功能来自不同版本的代码）`,
     );
   }
   const file = directoryFileSchema.safeParse(data);

@@ -2,20 +2,23 @@ import { z } from 'zod';
 import { agencySchema, type Agency } from './registry/schema.ts';
 import { complaintCategories } from './regulation/categories.ts';
 import { regulationSchema, type Regulation } from './regulation/schema.ts';
-import type { Auxiliary } from './roster/schema.ts';
+import { statusValues, type Auxiliary, type AuxiliaryStatus } from './roster/schema.ts';
 import { holidaysSchema, type Holidays } from './holidays.ts';
 import { DEFAULT_POLICY, policySchema, type Policy } from './policy/schema.ts';
 import { certificateLookupKey } from './text.ts';
-import { isoDate } from './dates.ts';
+import { isoDate, isRealIsoDate } from './dates.ts';
 import { OTHER_CATEGORY, type CategoryOption } from './complaint/schema.ts';
 
 /**
  * The directory file: what the build hands the functions, so that they never parse rosters. One JSON file in
  * the build output, read whole at start and again when a new build replaces it. `version` changes whenever the
- * shape does; a reader refuses any other version rather than guess.
+ * shape does; a reader refuses any version it does not know rather than guess.
  */
 export const DIRECTORY_FORMAT = 'gongshi-directory';
-export const DIRECTORY_VERSION = 2;
+/** 3: `certificates.statuses` added. */
+export const DIRECTORY_VERSION = 3;
+/** The versions this code reads: a version 2 file (before statuses) is read with every status unknown. */
+export const DIRECTORY_READABLE_VERSIONS: readonly number[] = [2, DIRECTORY_VERSION];
 /**
  * The build output's folder for the functions only. Not part of the site: it holds the agencies' complaint
  * mailboxes, which no page shows, so static hosting must not serve it (the Node server refuses it; Netlify's
@@ -41,13 +44,34 @@ const directoryRegulationSchema = z
   })
   .strict();
 
+type NotActive = Exclude<AuxiliaryStatus, 'active'>;
+const NOT_ACTIVE: ReadonlySet<unknown> = new Set(statusValues.filter((s) => s !== 'active'));
+
+/**
+ * Sparse, beside the certificate columns: the published status of each certificate that is not 在岗, with its date
+ * when the roster gives one (null when not) — what its verify page shows; a row not listed is active. Only these two
+ * fields: nothing the pages do not show. The workspace diffs an agency's first upload against them (a Git roster).
+ */
+const directoryStatusesSchema = z
+  .object({
+    /** Indices into the certificate columns, ascending. */
+    rows: indices('rows', '行号'),
+    status: z.custom<NotActive[]>((v) => Array.isArray(v) && v.every((s) => NOT_ACTIVE.has(s)), {
+      message: `status 应是 ${[...NOT_ACTIVE].join('、')} 之一的列表`,
+    }),
+    since: z.custom<(string | null)[]>((v) => Array.isArray(v) && v.every((s) => s === null || (typeof s === 'string' && isRealIsoDate(s))), {
+      message: 'since 应是 YYYY-MM-DD 日期或 null 的列表',
+    }),
+  })
+  .strict();
+
 /** The part every version keeps, read first so that another version is named rather than misread. */
 export const directoryHeaderSchema = z.object({ format: z.literal(DIRECTORY_FORMAT), version: z.number().int() });
 
 export const directoryFileSchema = z
   .object({
     format: z.literal(DIRECTORY_FORMAT),
-    version: z.literal(DIRECTORY_VERSION),
+    version: z.union([z.literal(2), z.literal(DIRECTORY_VERSION)]),
     /** When the build that wrote it ran (ISO 8601). */
     builtAt: z.iso.datetime(),
     agencies: z.array(agencySchema),
@@ -69,7 +93,9 @@ export const directoryFileSchema = z
         numbers: nonEmptyStrings('numbers'),
         names: nonEmptyStrings('names'),
         /** Index of the employing agency in `agencies`. */
-        agencies: z.custom<number[]>((v) => Array.isArray(v) && v.every((n) => Number.isInteger(n) && n >= 0), { message: '应是机关序号（非负整数）的列表' }),
+        agencies: indices('agencies', '机关序号'),
+        /** Absent from version 2 files: every status unknown. */
+        statuses: directoryStatusesSchema.optional(),
       })
       .strict(),
   })
@@ -97,6 +123,23 @@ export const directoryFileSchema = z
     }
     const bad = agencies.findIndex((n) => n >= file.agencies.length);
     if (bad >= 0) ctx.addIssue({ code: 'custom', path: ['certificates', 'agencies', bad], message: `机关序号 ${agencies[bad]} 超出 agencies 的范围` });
+    const statuses = file.certificates.statuses;
+    if (!statuses) return;
+    for (const name of ['status', 'since'] as const) {
+      if (statuses[name].length !== statuses.rows.length)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['certificates', 'statuses', name],
+          message: `有 ${statuses[name].length} 项，应与 rows 一样有 ${statuses.rows.length} 项`,
+        });
+    }
+    const row = statuses.rows.findIndex((r, i) => r >= keys.length || (i > 0 && r <= statuses.rows[i - 1]!));
+    if (row >= 0)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['certificates', 'statuses', 'rows', row],
+        message: `行号 ${statuses.rows[row]} 未按顺序排列、重复或超出 keys 的范围`,
+      });
   });
 
 /** A long column checked in one loop: zod's per-element parsing of 100,000 strings costs more than reading the file. */
@@ -104,11 +147,18 @@ function nonEmptyStrings(name: string) {
   return z.custom<string[]>((v) => Array.isArray(v) && v.every((s) => typeof s === 'string' && s.length > 0), { message: `${name} 应是非空文字的列表` });
 }
 
+function indices(name: string, what: string) {
+  return z.custom<number[]>((v) => Array.isArray(v) && v.every((n) => Number.isInteger(n) && n >= 0), { message: `${name} 应是${what}（非负整数）的列表` });
+}
+
 export type DirectoryFile = z.infer<typeof directoryFileSchema>;
 export type DirectoryRegulation = DirectoryFile['regulations'][number];
 
 /** What routing and the complaint form's checks need to know of one auxiliary. */
 export type DirectoryEntry = Pick<Auxiliary, 'certificateNo' | 'name' | 'agencyId'>;
+
+/** A certificate's status as the site publishes it, with its date when the roster gives one. */
+export type PublishedStatus = Pick<Auxiliary, 'status' | 'statusSince'>;
 
 /** What the functions know about the published world: agencies, their regulations' categories, the roster. */
 export interface Directory {
@@ -121,6 +171,8 @@ export interface Directory {
   readonly regulations: readonly DirectoryRegulation[];
   /** Finds an auxiliary by a number as typed (full-width, lower-case, missing dashes all accepted). */
   auxiliary(certificateNo: string): DirectoryEntry | undefined;
+  /** The published status of a number as typed; undefined when it is not published or the file does not say (version 2). */
+  publishedStatus(certificateNo: string): PublishedStatus | undefined;
   /** The public holidays and make-up working days of the content folder. */
   readonly holidays: Holidays;
   /** The deployment's policy (policy.yaml). */
@@ -142,7 +194,7 @@ export interface ListedCertificate {
 export function directoryFileOf(input: {
   agencies: readonly Agency[];
   regulations: ReadonlyMap<string, Regulation> | readonly Regulation[];
-  auxiliaries: Iterable<DirectoryEntry>;
+  auxiliaries: Iterable<DirectoryEntry & PublishedStatus>;
   holidays?: Holidays;
   policy?: Policy;
   rosterDates?: ReadonlyMap<string, string>;
@@ -155,11 +207,19 @@ export function directoryFileOf(input: {
     return { key: certificateLookupKey(aux.certificateNo), aux, index };
   });
   rows.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+  const statuses: z.infer<typeof directoryStatusesSchema> = { rows: [], status: [], since: [] };
+  rows.forEach(({ aux }, row) => {
+    if (aux.status === 'active') return;
+    statuses.rows.push(row);
+    statuses.status.push(aux.status);
+    statuses.since.push(aux.statusSince ?? null);
+  });
   const certificates = {
     keys: rows.map((r) => r.key),
     numbers: rows.map((r) => r.aux.certificateNo),
     names: rows.map((r) => r.aux.name),
     agencies: rows.map((r) => r.index),
+    statuses,
   };
   return {
     format: DIRECTORY_FORMAT,
@@ -198,19 +258,8 @@ export function latestRosterDate(directory: Pick<Directory, 'agencies' | 'roster
 export function directoryFromFile(file: DirectoryFile): Directory {
   const agencies = new Map(file.agencies.map((a) => [a.id, a]));
   const regulations = new Map(file.regulations.map((r) => [r.id, r]));
-  const { keys, numbers, names, agencies: agencyOf } = file.certificates;
-  const find = (key: string): number => {
-    let lo = 0;
-    let hi = keys.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const k = keys[mid]!;
-      if (k === key) return mid;
-      if (k < key) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
-  };
+  const { keys, numbers, names, agencies: agencyOf, statuses } = file.certificates;
+  const find = (key: string) => binarySearch(keys, key);
   return {
     builtAt: file.builtAt,
     agencies: file.agencies,
@@ -221,6 +270,14 @@ export function directoryFromFile(file: DirectoryFile): Directory {
       const i = find(certificateLookupKey(no));
       return i < 0 ? undefined : { certificateNo: numbers[i]!, name: names[i]!, agencyId: file.agencies[agencyOf[i]!]!.id };
     },
+    publishedStatus: (no) => {
+      const i = find(certificateLookupKey(no));
+      if (i < 0 || !statuses) return undefined;
+      const j = binarySearch(statuses.rows, i);
+      if (j < 0) return { status: 'active' };
+      const since = statuses.since[j];
+      return { status: statuses.status[j]!, ...(since ? { statusSince: since } : {}) };
+    },
     holidays: file.holidays,
     policy: file.policy,
     rosterDate: (id) => (Object.hasOwn(file.rosterDates, id) ? file.rosterDates[id] : undefined),
@@ -228,6 +285,20 @@ export function directoryFromFile(file: DirectoryFile): Directory {
       for (let i = 0; i < keys.length; i++) yield { certificateNo: numbers[i]!, lookupKey: keys[i]!, agencyId: file.agencies[agencyOf[i]!]!.id };
     },
   };
+}
+
+/** The index of `value` in the ascending `list`, or -1. */
+function binarySearch<T extends string | number>(list: readonly T[], value: T): number {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = list[mid]!;
+    if (v === value) return mid;
+    if (v < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 /** A directory made in memory from loaded content (pages that need the agencies, tests): the same lookups as the file's. */

@@ -51,8 +51,19 @@ describe('the directory file: schema', () => {
     const parsed = directoryFileSchema.parse(JSON.parse(JSON.stringify(file)));
     expect(parsed).toEqual(file);
     expect(parsed.certificates.keys).toHaveLength(site.roster.auxiliaries.length);
-    // Only the fields routing needs: no roster field beyond number, name and agency.
-    expect(Object.keys(parsed.certificates).sort()).toEqual(['agencies', 'keys', 'names', 'numbers']);
+    // Only number, name and agency of everyone, and — sparse — the status and its date of those not 在岗: fields
+    // every verify page shows, nothing else of the roster (docs/DEPLOY.md).
+    expect(Object.keys(parsed.certificates).sort()).toEqual(['agencies', 'keys', 'names', 'numbers', 'statuses']);
+    expect(Object.keys(parsed.certificates.statuses!).sort()).toEqual(['rows', 'since', 'status']);
+    const notActive = site.roster.auxiliaries.filter((a) => a.status !== 'active');
+    expect(notActive.length).toBeGreaterThan(0);
+    expect(parsed.certificates.statuses!.rows).toHaveLength(notActive.length);
+    for (const aux of site.roster.auxiliaries) {
+      const row = parsed.certificates.keys.indexOf(certificateLookupKey(aux.certificateNo));
+      const j = parsed.certificates.statuses!.rows.indexOf(row);
+      if (aux.status === 'active') expect(j, aux.certificateNo).toBe(-1);
+      else expect([parsed.certificates.statuses!.status[j], parsed.certificates.statuses!.since[j]]).toEqual([aux.status, aux.statusSince ?? null]);
+    }
   });
 
   it('gives the lookups the functions use: every number (also typed lower-case without dashes), agencies, categories', async () => {
@@ -86,6 +97,39 @@ describe('the directory file: schema', () => {
     expect(() => directoryFileSchema.parse(badAgency)).toThrow(/9999/);
     const shortNames: DirectoryFile = { ...file, certificates: { ...file.certificates, names: file.certificates.names.slice(1) } };
     expect(() => directoryFileSchema.parse(shortNames)).toThrow(/names/);
+    const statuses = file.certificates.statuses!;
+    const activeListed: DirectoryFile = {
+      ...file,
+      certificates: { ...file.certificates, statuses: { ...statuses, status: statuses.status.map(() => 'active' as never) } },
+    };
+    expect(() => directoryFileSchema.parse(activeListed)).toThrow(/status 应是/);
+    const unsortedRows: DirectoryFile = { ...file, certificates: { ...file.certificates, statuses: { ...statuses, rows: [...statuses.rows].reverse() } } };
+    expect(() => directoryFileSchema.parse(unsortedRows)).toThrow(/statuses[\s\S]*rows/);
+    const badDate: DirectoryFile = {
+      ...file,
+      certificates: { ...file.certificates, statuses: { ...statuses, since: statuses.since.map(() => '2026-02-30') } },
+    };
+    expect(() => directoryFileSchema.parse(badDate)).toThrow(/since 应是/);
+  });
+
+  it('reads a version 2 file (written before statuses) with every status unknown, and each status of its own version', async () => {
+    const work = tempDir('gongshi-dir-v2-');
+    const path = await writeDirectoryFile(site, work);
+    const written = await readDirectoryFile(path);
+    const ended = site.roster.auxiliaries.find((a) => a.status === 'left' || a.status === 'revoked')!;
+    const active = site.roster.auxiliaries.find((a) => a.status === 'active')!;
+    expect(written.publishedStatus(ended.certificateNo)).toEqual({ status: ended.status, ...(ended.statusSince ? { statusSince: ended.statusSince } : {}) });
+    expect(written.publishedStatus(active.certificateNo.toLowerCase())).toEqual({ status: 'active' });
+    expect(written.publishedStatus('NO-SUCH-0000')).toBeUndefined();
+
+    const file = JSON.parse(readFileSync(path, 'utf8'));
+    delete file.certificates.statuses;
+    writeFileSync(path, JSON.stringify({ ...file, version: 2 }));
+    const older = await readDirectoryFile(path);
+    expect(older.auxiliary(ended.certificateNo)).toEqual(written.auxiliary(ended.certificateNo));
+    expect(older.publishedStatus(ended.certificateNo)).toBeUndefined();
+    expect(older.publishedStatus(active.certificateNo)).toBeUndefined();
+    rmSync(work, { recursive: true, force: true });
   });
 });
 

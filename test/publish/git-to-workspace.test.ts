@@ -18,7 +18,8 @@ import { client, csv, draftOf } from './support.ts';
  * - Confirmed while the Git file is still there, the build fails: the clerk is shown the build's heading and
  *   reasons (名单来源冲突, the file), not the tail of a stack trace, and the server log says the same.
  * - After the operator deletes the file, the same upload is confirmed and published: the people the export left out
- *   and the clerk confirmed as left are still verified (as left), not 「查无此证」.
+ *   and the clerk confirmed as left are still verified (as left), not 「查无此证」; those the Git roster had as left,
+ *   revoked or cancelled were carried over without being asked about, and their pages say the same, from the same dates.
  * - A build that fails on a broken roster is logged with its row and column, and never with the private columns
  *   or the ID-card number the roster had.
  */
@@ -143,9 +144,15 @@ describe('moving an agency from a Git roster to the workspace (one server, real 
       ['新来人', 'RQT-0100', '巡查员', '在岗'],
       ...STAFF.map((p) => [p.name, p.no, '巡查员', '在岗']),
     ];
-    const missing = [PEOPLE.expired, PEOPLE.leftLongAgo, PEOPLE.revokedLongAgo, PEOPLE.cancelled, PEOPLE.suspended].map((p) => p.no);
+    const missing = [PEOPLE.expired, PEOPLE.suspended].map((p) => p.no);
+    const ended = [
+      { ...PEOPLE.leftLongAgo, shown: 'left' },
+      { ...PEOPLE.revokedLongAgo, shown: 'revoked' },
+      { ...PEOPLE.cancelled, shown: 'cancelled' },
+    ];
     const first = await cg.upload(rows);
-    expect(first.text).toContain('名单中消失的人员（5 人）');
+    expect(first.text).toContain('名单中消失的人员（2 人）');
+    expect(first.text).toContain('data-carried="3"');
     expect((await cg.confirm(first.text, missing)).status).toBe(303);
     await app.republisher!.idle();
 
@@ -171,7 +178,7 @@ describe('moving an agency from a Git roster to the workspace (one server, real 
     // The operator deletes the Git file (PUBLISHING.md, moving from Git), without building; the clerk uploads and confirms again.
     rmSync(join(content, GIT_FILE));
     const again = await cg.upload(rows);
-    expect(again.text).toContain('data-git-removed="5"');
+    expect(again.text).toContain('data-git-removed="2"');
     expect((await cg.confirm(again.text, missing)).status).toBe(303);
     await app.republisher!.idle();
     expect((await cg.workspace()).text).toContain('data-state="live"');
@@ -180,6 +187,11 @@ describe('moving an agency from a Git roster to the workspace (one server, real 
     // Everyone of the Git roster still answers: left out of the export and confirmed as left, or listed as left.
     for (const no of [...missing, PEOPLE.leftRecently.no]) expect(existsSync(verifyPage(no)), no).toBe(true);
     expect(readFileSync(verifyPage(PEOPLE.expired.no), 'utf8')).toContain(`data-status="left" data-status-since="${beijingToday()}"`);
+    // …and the ones the Git roster had as ended, carried over: the same status, from the same date.
+    for (const p of ended) {
+      expect(readFileSync(verifyPage(p.no), 'utf8'), p.no).toContain(`data-status="${p.shown}" data-status-since="${p.since}"`);
+      expect(app.world.directory.publishedStatus(p.no), p.no).toEqual({ status: p.shown, statusSince: p.since });
+    }
     expect(readFileSync(verifyPage(PEOPLE.activeConsent.no), 'utf8')).toContain('data-status="active"');
     expect(app.world.directory.auxiliary(PEOPLE.suspended.no)).toMatchObject({ agencyId: AGENCY });
   }, 400_000);

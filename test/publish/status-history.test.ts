@@ -1,8 +1,5 @@
-import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { Db } from '../../functions/store/index.ts';
-import { openSqlite } from '../../functions/store/sqlite.ts';
-import { migrate } from '../../functions/store/migrations.ts';
 import { publishVersion, publishedVersion, withdrawVersion } from '../../functions/store/records/roster-versions.ts';
 import { diffRosters, rosterCounts } from '../../src/core/roster/diff.ts';
 import type { Auxiliary } from '../../src/core/roster/schema.ts';
@@ -11,9 +8,9 @@ import { loadSite } from '../../src/import/site.ts';
 import { buildPortal } from '../../src/build/portal/data.ts';
 import { verifyPageHtml } from '../../src/build/portal/verify-html.ts';
 import { formatDate, statusInfo } from '../../src/core/labels.ts';
-import { freshDb, TEST_DATABASE_URL, tempDir } from '../complaints/support.ts';
 import { makeContent } from '../legal/content.ts';
 import { describeEachStore } from '../support/stores.ts';
+import { storeWithUrl } from './support.ts';
 
 const AGENCY = 'renqiu-scjg';
 const person = (certificateNo: string, name: string, status: Auxiliary['status'], statusSince?: string): Auxiliary => ({
@@ -40,19 +37,7 @@ async function publish(db: Db, records: Auxiliary[], publishedAt: string) {
 }
 
 async function storeWithHistory(kind: 'sqlite' | 'postgres'): Promise<{ db: Db; url: string }> {
-  let db: Db & { schema?: string };
-  let url: string;
-  if (kind === 'sqlite') {
-    const file = join(tempDir(), 'gongshi.sqlite');
-    db = openSqlite(file);
-    await migrate(db);
-    url = `sqlite:${file}`;
-  } else {
-    db = await freshDb('postgres');
-    const u = new URL(TEST_DATABASE_URL);
-    u.searchParams.set('options', `-c search_path=${db.schema}`);
-    url = u.toString();
-  }
+  const { db, url } = await storeWithUrl(kind);
   // 10:00 in Beijing each time.
   await publish(db, [person('SC-1', '甲', 'active'), person('SC-2', '乙', 'active', '2023-01-05'), person('SC-3', '丙', 'active')], '2024-06-01T02:00:00.000Z');
   await publish(

@@ -3,11 +3,13 @@ import { checkRegistry } from '../../src/import/registry/load.ts';
 import { loadRegulations } from '../../src/import/regulation/load.ts';
 import { buildDirectory, type Directory } from '../../src/core/directory.ts';
 import type { Db } from '../../functions/store/index.ts';
+import { openSqlite } from '../../functions/store/sqlite.ts';
+import { migrate } from '../../functions/store/migrations.ts';
 import { createMailer } from '../../functions/mail/transport.ts';
 import { sendPendingMail } from '../../functions/outbox/worker.ts';
 import { publishFunctions } from '../../functions/publish/http.ts';
 import type { PublishWorld } from '../../functions/publish/world.ts';
-import { manualClock, testAgencies, testAuxiliaries, type startSmtp } from '../complaints/support.ts';
+import { freshDb, manualClock, TEST_DATABASE_URL, tempDir, testAgencies, testAuxiliaries, type startSmtp } from '../complaints/support.ts';
 
 /** The complaint tests' registry, with a publishing mailbox of its own for city-cgj. */
 export const publishAgencies = testAgencies.map((a) => (a.id === 'city-cgj' ? { ...a, publish: { email: 'roster@cgj.city.example' } } : a));
@@ -133,4 +135,21 @@ export async function workspaceClerk(
     workspace: () => clerk.get('/publish/workspace/'),
     signOut: () => clerk.post('/publish/sign-out'),
   };
+}
+
+/**
+ * A fresh, migrated store of `kind` with the address the build reads it by (readWorkspaceRosters): a SQLite file, or
+ * a PostgreSQL schema of its own named in the address's search_path.
+ */
+export async function storeWithUrl(kind: 'sqlite' | 'postgres'): Promise<{ db: Db; url: string }> {
+  if (kind === 'sqlite') {
+    const file = join(tempDir(), 'gongshi.sqlite');
+    const db = openSqlite(file);
+    await migrate(db);
+    return { db, url: `sqlite:${file}` };
+  }
+  const db = await freshDb('postgres');
+  const u = new URL(TEST_DATABASE_URL);
+  u.searchParams.set('options', `-c search_path=${db.schema}`);
+  return { db, url: u.toString() };
 }
