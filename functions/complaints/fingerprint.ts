@@ -7,7 +7,8 @@ import type { ComplaintInput } from '../../src/core/complaint/schema.ts';
  * surrounding spaces is the same submission) and the bytes of each evidence file. Only the key itself, the proof of
  * work and the honeypot are left out; every other field of the form counts, so a field added to the schema counts
  * without being listed here (v1 listed them, and missed `region`: the same key with another region was answered
- * with the first complaint).
+ * with the first complaint). The certificate number is the one read from the field (a pasted QR link or labelled
+ * number stands for its number, post.ts), so a retried paste and the bare number are the same submission.
  */
 export function submissionHash(input: ComplaintInput, evidence: readonly EvidenceFile[]): string {
   const { idempotencyKey: _key, pow: _pow, website: _honeypot, ...rest } = input;

@@ -4,6 +4,7 @@ import type { RequestContext } from '../server/node.ts';
 import type { Target } from '../store/records/shapes.ts';
 import { parseBody } from './body.ts';
 import { whenInFuture } from '../../src/core/complaint/rules.ts';
+import { readCertificateNo } from '../../src/core/complaint/certificate-no.ts';
 import { intakeErrors } from './errors.ts';
 import { type EvidenceFile, readEvidence } from './evidence.ts';
 import { isDraftToken, type KeptEvidence, keepEvidence, keptEvidence } from './drafts.ts';
@@ -13,7 +14,7 @@ import { isStoreUnavailable } from '../server/headers.ts';
 import { errorKind, logLine } from '../server/log.ts';
 import { checkPage, confirmationPage, formPage, problemPage, unsavedPage } from './pages.ts';
 import { powOk, type Receipt, resolveTarget, submitComplaint } from './submit.ts';
-import type { World } from './world.ts';
+import { mailHost, type World } from './world.ts';
 
 /**
  * `POST /api/complaints`, in four named steps: parse (rate limit, body, honeypot) → validate (schema, evidence,
@@ -33,6 +34,8 @@ interface Parsed {
   values: Record<string, string>;
   fields: Record<string, unknown>;
   files: Parameters<typeof readEvidence>[0];
+  /** The host name the request reached this site at: a pasted link to it is this site's. */
+  host: string;
 }
 
 interface Valid {
@@ -86,15 +89,19 @@ async function parse(
   // The key may come as the `Idempotency-Key` header (API clients) or the hidden form field (forms).
   const headerKey = request.headers.get('idempotency-key');
   const fields = headerKey && !body.fields.idempotencyKey ? { ...body.fields, idempotencyKey: headerKey } : body.fields;
-  return { values, fields, files: body.files };
+  return { values, fields, files: body.files, host: new URL(request.url).hostname };
 }
 
 /** validate: the one schema, the evidence, the proof of work, a date not in the future, then the directory's checks. */
 async function validate(world: World, parsed: Parsed): Promise<Valid | Outcome> {
   const { values } = parsed;
-  const input = complaintInputSchema.safeParse(parsed.fields);
+  const number = readNumberField(world, parsed);
+  // The re-rendered form and the no-JS check page show, and carry on, the number read; a refused link stays as pasted.
+  if ('certificateNo' in number) values.certificateNo = number.certificateNo;
+  const input = complaintInputSchema.safeParse('certificateNo' in number ? { ...parsed.fields, certificateNo: number.certificateNo } : parsed.fields);
   const uploaded = await readEvidence(parsed.files);
   const errors: FieldErrors = input.success ? {} : toFieldErrors(input.error.issues);
+  if ('error' in number) errors.certificateNo = number.error;
   let evidence: EvidenceFile[] = [];
   let kept: KeptEvidence | undefined;
   if ('error' in uploaded) errors.evidence = uploaded.error;
@@ -118,6 +125,17 @@ async function validate(world: World, parsed: Parsed): Promise<Valid | Outcome> 
   const resolved = resolveTarget(input.data, world);
   if ('errors' in resolved) return { kind: 'refused', status: 422, errors: resolved.errors, values };
   return { values, input: input.data, target: resolved.target, regulationId: resolved.regulationId, evidence, kept };
+}
+
+/**
+ * The number field as the lookup box reads it (a pasted QR link or labelled number → the number), before the schema
+ * checks it: what is checked, hashed (fingerprint.ts) and stored is the number. A link to another site than this one
+ * (the host asked, or SITE_URL's) is the field's error. Nothing to read (absent, or not text: the schema says so) → {}.
+ */
+function readNumberField(world: World, parsed: Parsed): ReturnType<typeof readCertificateNo> | Record<string, never> {
+  const typed = parsed.fields.certificateNo;
+  if (typeof typed !== 'string') return {};
+  return readCertificateNo(typed, [parsed.host, mailHost(world.settings.siteUrl)], (no) => world.directory.auxiliary(no) !== undefined);
 }
 
 /**

@@ -3,8 +3,9 @@ import { toHalfWidth } from './text.ts';
 /**
  * What citizens put into the certificate-number box besides a bare number: the badge's QR link (a phone's scanner
  * shows it as text, a chat copies it), or a number with a label in front (「证件编号：」 from a badge photo's OCR or
- * a message). One pure function for every place that reads a typed number: the built /lookup/ page's script and
- * the functions' lookup answer (docs/PORTAL.md, "Pasted links and labels").
+ * a message). One pure function for every place that reads a typed number: the built /lookup/ page's script,
+ * the functions' lookup answer (docs/PORTAL.md, "Pasted links and labels") and the complaint form's number field
+ * (complaint/certificate-no.ts).
  */
 export interface LookupInput {
   /** The certificate number to look up, and to show back ("编号「…」不在名单中") and keep in the box. */

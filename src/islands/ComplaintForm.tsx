@@ -1,10 +1,11 @@
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type ChangeEvent, type FormEvent } from 'react';
 import { type abouts, complaintInputSchema, kindLabels, limits, sortErrors, toFieldErrors, type FieldErrors } from '../core/complaint/schema.ts';
 import { aboutChoices, complaintFields, confirmationWords, evidenceMessages, formWords, shownLabel, type FieldName } from '../core/complaint/fields.ts';
 import { fieldId, type CategoryGroup } from '../core/complaint/form-html.ts';
 import { prefillFrom } from '../core/complaint/prefill.ts';
 import { SNIFF_BYTES, sniffType } from '../core/complaint/evidence-type.ts';
 import { answerMessages, beijingToday, categoryProblem, whenInFuture } from '../core/complaint/rules.ts';
+import { readCertificateNo } from '../core/complaint/certificate-no.ts';
 import { groupByRegion } from '../core/registry/regions.ts';
 import { lookupAuxiliary, statusWords, type FoundAuxiliary } from './complaint/lookup.ts';
 import { solvePow } from './complaint/pow.ts';
@@ -23,6 +24,8 @@ interface Props {
   agencies: { id: string; name: string; region: string; regulation: string; noSuperior?: string }[];
   /** The registry's regions, for 发生地区 when a number is on no roster and no unit is named. */
   regions: string[];
+  /** SITE_URL's host, which the badges' QR links carry: a pasted link to it (or to the page's own host) is this site's. */
+  qrHost?: string;
 }
 
 type Step = 'form' | 'check' | 'sending' | 'done';
@@ -75,7 +78,7 @@ function takeOver(): { form: HTMLFormElement | null; focused: Element | null } {
   return plain;
 }
 
-export default function ComplaintForm({ shardCount, categoryGroups, agencies, regions }: Props) {
+export default function ComplaintForm({ shardCount, categoryGroups, agencies, regions, qrHost }: Props) {
   const [plain] = useState(takeOver);
   // Prefilled from the verify page's "投诉此人" link, the lookup page's "举报此编号" and an agency page's two links
   // (src/core/complaint/prefill.ts, the same reading the functions use for a browser without JavaScript), in the first
@@ -129,17 +132,25 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
     }
   }, []);
 
+  // The number as the handler reads the field (a QR link or a labelled number typed key by key stays in the field),
+  // or why it is refused (a link to another site).
+  const numberShown = values.about === 'auxiliary' || values.about === 'unknownNumber';
+  const reading = useMemo(() => readCertificateNo(values.certificateNo, [location.hostname, qrHost]), [values.certificateNo, qrHost]);
+  const number = 'certificateNo' in reading ? reading.certificateNo.trim() : '';
+
   // Show whom a certificate number belongs to, for confirmation.
   // biome-ignore lint/correctness/useExhaustiveDependencies: looks up again only when the number or the choice changes
   useEffect(() => {
-    const no = values.certificateNo.trim();
-    if (!no || (values.about !== 'auxiliary' && values.about !== 'unknownNumber')) {
+    const typed = values.certificateNo.trim();
+    if (!number || !numberShown) {
       setFound(undefined);
       return;
     }
     const abort = new AbortController();
     const timer = setTimeout(() => {
-      lookupAuxiliary(no, shardCount, abort.signal)
+      // As the handler: a listed number that begins like a label (「NO.2024-0099」) is the one meant.
+      lookupAuxiliary(typed, shardCount, abort.signal)
+        .then((aux) => aux ?? (number === typed ? undefined : lookupAuxiliary(number, shardCount, abort.signal)))
         .then((aux) => {
           setFound(aux ?? null);
           if (aux) setValues((v) => (v.about === 'unknownNumber' ? { ...v, about: 'auxiliary' } : v));
@@ -150,7 +161,7 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
       clearTimeout(timer);
       abort.abort();
     };
-  }, [values.certificateNo, values.about]);
+  }, [number, values.about]);
 
   useEffect(() => {
     if (step === 'form' && Object.keys(errors).length) summaryRef.current?.focus();
@@ -170,10 +181,23 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
   const agencyName = (id: string) => agencies.find((a) => a.id === id)?.name ?? '';
 
   const set = (name: Field) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [name]: event.target.value }));
+  // What is put in at once (a paste, a drop, a scanner app's text) shows as the number it carries, which is what will
+  // be sent; keys typed one by one are left alone (「NO.1…」 may be a number's beginning). A refused link stays as pasted.
+  const setNumber = (event: ChangeEvent<HTMLInputElement>) => {
+    const typed = event.target.value;
+    const pasted = (event.nativeEvent as InputEvent).inputType?.startsWith('insertFrom');
+    setValues((v) => {
+      const read = pasted || typed.length > v.certificateNo.length + 1 ? readCertificateNo(typed, [location.hostname, qrHost]) : undefined;
+      return { ...v, certificateNo: read && 'certificateNo' in read ? read.certificateNo : typed };
+    });
+  };
+  // The number is sent only while its field is shown: one left behind after choosing a unit is no one's.
+  const answers = () => ({ ...values, certificateNo: numberShown ? values.certificateNo : '', idempotencyKey: idempotencyKey.current });
 
   function check(): FieldErrors {
-    const parsed = complaintInputSchema.safeParse({ ...values, idempotencyKey: idempotencyKey.current });
+    const parsed = complaintInputSchema.safeParse({ ...answers(), certificateNo: numberShown ? number : '' });
     const out: FieldErrors = parsed.success ? {} : toFieldErrors(parsed.error.issues);
+    if (numberShown && 'error' in reading) out.certificateNo = reading.error;
     if (values.about === 'auxiliary' && values.certificateNo && found === null) {
       out.certificateNo ??= '这个编号不在公示名单中。请核对；如对方出示的就是这个编号，请在“反映的是谁”中选择“对方出示的编号查不到”';
     }
@@ -210,7 +234,7 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
 
   async function send(pow?: string): Promise<void> {
     setStep('sending');
-    const { body: sent, headers } = submissionBody({ ...values, idempotencyKey: idempotencyKey.current, ...(pow ? { pow } : {}) }, files);
+    const { body: sent, headers } = submissionBody({ ...answers(), ...(pow ? { pow } : {}) }, files);
     try {
       const response = await fetch('/api/complaints', { method: 'POST', body: sent, headers });
       const body = (await response.json().catch(() => ({}))) as {
@@ -270,7 +294,7 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
       values.about === 'auxiliary' && found
         ? `${found.name || NAME_WITHHELD}（${found.certificateNo}，${found.agencyName}）`
         : values.about === 'unknownNumber'
-          ? `出示编号 ${values.certificateNo} 的人员${values.agencyId ? `（自称${agencyName(values.agencyId)}）` : `（发生在${values.region}）`}`
+          ? `出示编号 ${number} 的人员${values.agencyId ? `（自称${agencyName(values.agencyId)}）` : `（发生在${values.region}）`}`
           : agencyName(values.agencyId);
     const rows: [string, string, string][] = (
       [
@@ -394,7 +418,7 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
       {radios('about')}
       {(values.about === 'auxiliary' || values.about === 'unknownNumber') && (
         <>
-          {text('certificateNo')}
+          {text('certificateNo', { onChange: setNumber })}
           <div aria-live="polite" className="lookup-result">
             {found && (
               <p id="certificate-match">
@@ -404,9 +428,10 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
                 {found.agencyName}（{statusWords[found.status] ?? found.status}）。{found.name && '请确认是此人。'}
               </p>
             )}
-            {found === null && values.certificateNo.trim() && (
-              <p id="certificate-missing">编号「{values.certificateNo.trim()}」不在公示名单中。如对方出示的就是这个编号，请选择“对方出示的编号查不到”。</p>
+            {found === null && number && (
+              <p id="certificate-missing">编号「{number}」不在公示名单中。如对方出示的就是这个编号，请选择“对方出示的编号查不到”。</p>
             )}
+            {'error' in reading && <p id="certificate-refused">{reading.error}</p>}
           </div>
         </>
       )}

@@ -1,4 +1,5 @@
 import { type abouts, type kinds, limits } from './schema.ts';
+import { MAX_PASTED_LENGTH } from '../lookup-input.ts';
 
 /**
  * The complaint form, defined once: every field's label, hint and input rules, and the form's other words. The
@@ -62,8 +63,9 @@ export const complaintFields: Record<FieldName, FieldSpec> = {
   about: { label: '反映对象', legend: '反映的是谁？', choices: aboutChoices },
   certificateNo: {
     label: '证件编号',
-    hint: '对方证件或胸牌上的编号；选择“一名辅助人员”或“编号查不到”时必填',
-    rules: { type: 'text', autoComplete: 'off', spellCheck: false, maxLength: 40 },
+    hint: '对方证件或胸牌上的编号，也可以粘贴扫描证件二维码得到的链接；选择“一名辅助人员”或“编号查不到”时必填',
+    // Room for a pasted QR link or message: the number read from it must fit limits.certificateNoMax (certificate-no.ts).
+    rules: { type: 'text', autoComplete: 'off', spellCheck: false, maxLength: MAX_PASTED_LENGTH },
   },
   agencyId: { label: '单位', hint: '招用辅助人员的行政执法机关。不知道是谁、或反映机关本身时必填；编号查不到时填对方自称的单位（可选）' },
   region: { label: '发生地区', hint: '编号查不到、又没有选择单位时必填：转事发地区的司法行政部门处理' },

@@ -16,6 +16,8 @@ export const abouts = ['auxiliary', 'unit', 'agency', 'unknownNumber'] as const;
 export const OTHER_CATEGORY = 'other';
 
 export const limits = {
+  /** The number itself, once read from what was put in the field (certificate-no.ts): a pasted link may be longer. */
+  certificateNoMax: 40,
   descriptionMin: 10,
   descriptionMax: 3000,
   placeMax: 200,
@@ -57,7 +59,7 @@ export const complaintInputSchema = z
   .object({
     kind: z.enum(kinds, { error: '请选择是投诉还是举报' }),
     about: z.enum(abouts, { error: '请选择反映的对象' }),
-    certificateNo: optionalLine('证件编号', 40),
+    certificateNo: optionalLine('证件编号', limits.certificateNoMax),
     agencyId: optionalLine('单位', 80),
     /** Where it happened, for a number on no roster when no unit is named: routes to that region's bureau. */
     region: optionalLine('发生地区', 80),
