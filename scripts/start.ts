@@ -24,6 +24,7 @@ const { buildFailureMessage } = await import('../functions/publish/republish.ts'
 const { parseTrustProxy } = await import('../functions/server/proxy.ts');
 const { sqlitePath, StoreOpenError } = await import('../functions/store/index.ts');
 const { requireDeploymentSettings, resolveSecret, SecretError } = await import('../functions/server/secret.ts');
+const { trackingKeyLines, trackingKeyReport } = await import('../functions/complaints/tracking-keys.ts');
 
 const settings = (() => {
   try {
@@ -117,6 +118,15 @@ console.log(`[start] 邮件：${settings.smtpUrl ? 'SMTP_URL' : `写入 .eml 文
 // Rebuilds after a clerk confirms a roster read this folder: it must be the one the site was built from.
 console.log(`[start] 内容目录：${settings.contentDir}（工作台发布名单后用它重新构建；须与 npm run build 用的 CONTENT_DIR 相同）`);
 for (const warning of deploymentWarnings(settings, !!process.env.SITE_URL)) console.warn(`[start] 注意：${warning}`);
+// Citizens' tracking codes hashed under a key that is no longer configured fail every lookup (docs/SECURITY.md).
+await trackingKeyReport(app.world.store, app.world.settings).then(
+  (report) => {
+    const { warnings, notes } = trackingKeyLines(report);
+    for (const warning of warnings) console.warn(`[start] 注意：${warning}`);
+    for (const note of notes) console.log(`[start] ${note}`);
+  },
+  (error: unknown) => console.warn(`[start] 注意：无法统计查询码由哪些密钥生成（${(error as Error).name}）。`),
+);
 console.log(`[start] listening ${server.url}`);
 // Written now rather than at exit: a server is usually stopped by a signal, and a killed one writes nothing.
 flushCompileCache();

@@ -7,6 +7,7 @@ import { FUNCTION_PAGE_POLICY } from '../../src/core/security-headers.ts';
 import type { World } from './world.ts';
 import { withHint } from '../../src/core/error-data.ts';
 import { intakeErrors } from './errors.ts';
+import { FRESH_LINKS_PATH, FRESH_LINKS_TITLE, linkFreshLinksPath } from '../handling/links.ts';
 
 /** The file is the complainant's evidence: never cached anywhere, never rendered as a page of this site. */
 const FILE_HEADERS = {
@@ -18,7 +19,7 @@ const FILE_HEADERS = {
 };
 
 const problem = (status: number, message: string, extra: Record<string, string> = {}) =>
-  new Response(noticePage('无法下载', message), {
+  new Response(linkFreshLinksPath(noticePage('无法下载', message)), {
     status,
     headers: {
       ...FILE_HEADERS,
@@ -52,7 +53,7 @@ export function evidenceDownloads(world: Pick<World, 'store' | 'clock' | 'settin
 async function download(world: Pick<World, 'store' | 'clock' | 'settings'>, request: Request, token: string): Promise<Response> {
   if (request.method !== 'GET' && request.method !== 'HEAD') return problem(405, withHint(intakeErrors.EvidenceMethodNotAllowed), { allow: 'GET, HEAD' });
   const claim = verifyEvidenceToken(token, world.settings.secret, world.settings.previousSecrets);
-  if (!claim) return problem(403, withHint(intakeErrors.EvidenceLinkInvalid));
+  if (!claim) return problem(403, withHint(intakeErrors.EvidenceLinkInvalid, FRESH_LINKS_TITLE, FRESH_LINKS_PATH));
   const complaint = await findComplaintById(world.store, claim.complaintId);
   const file = complaint ? await findEvidenceFile(world.store, claim.complaintId, claim.evidenceId) : undefined;
   if (!complaint || !file) return problem(404, withHint(intakeErrors.EvidenceGone));

@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { findComplaintById } from '../store/records/complaints.ts';
 import type { World } from './world.ts';
+import type { ActionLink } from '../mail/compose.ts';
 
 /**
  * Download links for evidence too large to travel by mail. A token names one evidence file, its complaint and the
@@ -64,4 +65,30 @@ export function makeEvidenceLinker(world: Pick<World, 'store' | 'settings'>) {
     const token = signEvidenceToken({ evidenceId, complaintId, agencyId: complaint.agency_id }, world.settings.secret);
     return { url: evidenceUrl(world.settings.siteUrl, token), until: evidenceLinkUntil(complaint) };
   };
+}
+
+const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/**
+ * Download links for every evidence file of a complaint, signed now with SECRET for the agency handling it: what the
+ * fresh-links mail carries (fresh-links.ts), so an agency whose earlier links died (an emergency key rotation) or whose
+ * mail is lost gets them again. They last as every evidence link does (evidenceLinkUntil): `expired` when that date
+ * has already passed, and then there are no links.
+ */
+export function evidenceDownloadLinks(
+  world: Pick<World, 'settings'>,
+  complaint: { id: string; agency_id: string; accept_due_at: string | null; resolve_due_at: string | null; created_at: string },
+  files: readonly { id: string; name: string; size: number | string }[],
+  now: Date,
+): { links: ActionLink[]; until: Date; expired: boolean } {
+  const until = evidenceLinkUntil(complaint);
+  if (now > until) return { links: [], until, expired: true };
+  const links = files.map((file) => ({
+    label: `${file.name}（${megabytes(Number(file.size))}）`,
+    url: evidenceUrl(
+      world.settings.siteUrl,
+      signEvidenceToken({ evidenceId: file.id, complaintId: complaint.id, agencyId: complaint.agency_id }, world.settings.secret),
+    ),
+  }));
+  return { links, until, expired: false };
 }

@@ -50,17 +50,71 @@ export function normalizeTrackingCode(input: string): string {
   return codeSymbols(input);
 }
 
-export function hashTrackingCode(code: string, secret: string): string {
-  return createHmac('sha256', secret)
-    .update(`tracking:${normalizeTrackingCode(code)}`)
-    .digest('hex');
+/**
+ * The keys a tracking code is checked against, in order: SECRET (the only one that hashes new codes), then
+ * SECRET_PREVIOUS (also verify links), then SECRET_RETIRED (verify tracking codes only, never links).
+ */
+export interface TrackingKeys {
+  secret: string;
+  previousSecrets?: readonly string[] | undefined;
+  retiredSecrets?: readonly string[] | undefined;
 }
 
-/** Checked against the current key, then each earlier key still accepted (SECRET_PREVIOUS, key rotation). */
+export function trackingKeyList(keys: TrackingKeys): string[] {
+  return [...new Set([keys.secret, ...(keys.previousSecrets ?? []), ...(keys.retiredSecrets ?? [])])];
+}
+
+const keyIds = new Map<string, string>();
+
+/**
+ * A key's short public name (8 hex digits of HMAC(key, 'gongshi/key-id/v1')): stored in front of every tracking-code
+ * hash, so a lookup tries the one key that made it and `npm start` can count the codes made under a key that is no
+ * longer configured. It names the key without revealing it; `printf gongshi/key-id/v1 | openssl dgst -sha256 -hmac KEY`
+ * prints it (its first 8 digits).
+ */
+export function keyId(secret: string): string {
+  let id = keyIds.get(secret);
+  if (!id) {
+    id = createHmac('sha256', secret).update('gongshi/key-id/v1').digest('hex').slice(0, 8);
+    if (keyIds.size > 64) keyIds.clear();
+    keyIds.set(secret, id);
+  }
+  return id;
+}
+
+const KEYED_HASH = /^([0-9a-f]{8}):([0-9a-f]{64})$/;
+
+function codeMac(code: string, secret: string): Buffer {
+  return createHmac('sha256', secret)
+    .update(`tracking:${normalizeTrackingCode(code)}`)
+    .digest();
+}
+
+/** What is stored for a tracking code: `<key id>:<HMAC-SHA256 under the key, hex>`. */
+export function hashTrackingCode(code: string, secret: string): string {
+  return `${keyId(secret)}:${codeMac(code, secret).toString('hex')}`;
+}
+
+/**
+ * The configured key under which `code` matches the stored hash, or undefined. A hash with a key id is checked
+ * against that key only (one HMAC; none when the key is not configured); an older hash without one against every
+ * key. `rehash`: the hash to store instead (under SECRET, with its key id) when the match was under another key or
+ * the hash had no key id — undefined when the stored one is already current.
+ */
+export function matchTrackingCode(code: string, stored: string, keys: TrackingKeys): { key: string; rehash: string | undefined } | undefined {
+  const keyed = KEYED_HASH.exec(stored);
+  const expected = Buffer.from(keyed ? keyed[2]! : stored, 'hex');
+  if (expected.length !== 32) return undefined;
+  const candidates = trackingKeyList(keys).filter((key) => !keyed || keyId(key) === keyed[1]);
+  for (const key of candidates) {
+    if (!timingSafeEqual(codeMac(code, key), expected)) continue;
+    const current = key === keys.secret && !!keyed;
+    return { key, rehash: current ? undefined : hashTrackingCode(code, keys.secret) };
+  }
+  return undefined;
+}
+
+/** Whether `code` matches `hash` under `secret` or one of `previousSecrets` (matchTrackingCode, as a yes or no). */
 export function trackingCodeMatches(code: string, hash: string, secret: string, previousSecrets: readonly string[] = []): boolean {
-  const b = Buffer.from(hash, 'hex');
-  return [secret, ...previousSecrets].some((key) => {
-    const a = Buffer.from(hashTrackingCode(code, key), 'hex');
-    return a.length === b.length && timingSafeEqual(a, b);
-  });
+  return !!matchTrackingCode(code, hash, { secret, previousSecrets });
 }

@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { rowId } from '../store/row-id.ts';
-import { findComplaintByIdempotencyKey } from '../store/records/complaints.ts';
+import { findComplaintByIdempotencyKey, replaceTrackingHash, type ComplaintRow } from '../store/records/complaints.ts';
 import { type MailComposedLater, messageIdFor } from '../store/records/outbox.ts';
 import { insertSubmission } from '../store/records/submission.ts';
 import { INTAKE_COMPOSER } from './intake-mail.ts';
@@ -9,7 +9,7 @@ import { categoryProblem } from '../../src/core/complaint/rules.ts';
 import { acceptDueAt } from '../deadlines/policy.ts';
 import { DEFAULT_POLICY } from '../../src/core/policy/schema.ts';
 import type { EvidenceFile } from './evidence.ts';
-import { hashTrackingCode, newReference, newTrackingCode, ALPHABET } from './reference.ts';
+import { hashTrackingCode, matchTrackingCode, newReference, newTrackingCode, trackingKeyList, ALPHABET } from './reference.ts';
 import { isRefusal, regionsOf, routeComplaint } from './route.ts';
 import type { Contents, Target } from '../store/records/shapes.ts';
 import { sortErrors, type ComplaintInput, type FieldErrors } from '../../src/core/complaint/schema.ts';
@@ -88,6 +88,23 @@ function trackingCodeFor(idempotencyKey: string | undefined, submission: string,
   let s = '';
   for (let i = 0; i < 12; i++) s += ALPHABET[digest[i]! & 31];
   return `${s.slice(0, 4)}-${s.slice(4, 8)}-${s.slice(8)}`;
+}
+
+/**
+ * The tracking code a repeated submission answers with: the one its stored hash matches. It was derived with the key
+ * of the day of the first submission, which may since have become SECRET_PREVIOUS or SECRET_RETIRED (key rotation),
+ * so each configured key is tried, SECRET first. When none of them made it — the key is configured nowhere, so that
+ * code fails every lookup — the code is issued again under SECRET and its hash replaced: whoever sends the same key
+ * and the same answers is given the code in any case (docs/SECURITY.md, "Idempotency keys").
+ */
+async function firstTrackingCode(world: World, first: ComplaintRow, key: string, submission: string): Promise<string> {
+  for (const secret of trackingKeyList(world.settings)) {
+    const code = trackingCodeFor(key, submission, secret);
+    if (matchTrackingCode(code, first.tracking_hash, world.settings)) return code;
+  }
+  const code = trackingCodeFor(key, submission, world.settings.secret);
+  await replaceTrackingHash(world.store, first.id, first.tracking_hash, hashTrackingCode(code, world.settings.secret));
+  return code;
 }
 
 export function powOk(idempotencyKey: string | undefined, pow: string | undefined, bits: number): boolean {
@@ -182,21 +199,18 @@ export async function submitComplaint(
       if (key && /idempotency_key|UNIQUE constraint failed: complaints.idempotency_key/.test(message)) {
         const first = await findComplaintByIdempotencyKey(world.store, key);
         if (!first) throw error;
-        const queued = !!input.email && (await ackQueued(world, first.reference, host));
-        if (first.submission_hash === submission)
-          return { reference: first.reference, trackingCode, repeated: true, agencyId: first.agency_id, ackQueued: queued };
         // Stored before the hash counted every field (fingerprint.ts): the same answers give the v1 hash and its code.
-        const v1 = submissionHashV1(input, evidence);
-        if (first.submission_hash === v1) {
-          return {
-            reference: first.reference,
-            trackingCode: trackingCodeFor(key, v1, world.settings.secret),
-            repeated: true,
-            agencyId: first.agency_id,
-            ackQueued: queued,
-          };
-        }
-        return { conflict: true };
+        const same =
+          first.submission_hash === submission ? submission : first.submission_hash === submissionHashV1(input, evidence) ? first.submission_hash : undefined;
+        if (!same) return { conflict: true };
+        const queued = !!input.email && (await ackQueued(world, first.reference, host));
+        return {
+          reference: first.reference,
+          trackingCode: await firstTrackingCode(world, first, key, same),
+          repeated: true,
+          agencyId: first.agency_id,
+          ackQueued: queued,
+        };
       }
       // A reference collision (34 bits of randomness) is retried with a new one.
       if (tries < 3 && /reference/.test(message)) continue;

@@ -36,8 +36,11 @@ export interface World {
   store: Db;
   clock: Clock;
   directory: Directory;
-  /** `secret` signs; `previousSecrets` (key rotation) only verify tracking codes and action links. */
-  settings: { secret: string; siteUrl: string; previousSecrets?: readonly string[] };
+  /**
+   * `secret` signs links and hashes new tracking codes; `previousSecrets` (key rotation) only verify links and
+   * tracking codes; `retiredSecrets` only verify tracking codes, never a link (docs/SECURITY.md).
+   */
+  settings: { secret: string; siteUrl: string; previousSecrets?: readonly string[]; retiredSecrets?: readonly string[] };
   limits: Limits;
   /** Statutory holidays for deadlines (holidays.yaml); weekends only when absent. */
   calendar?: WorkCalendar;

@@ -20,8 +20,10 @@ export const handlingErrors = {
   LinkBadSignature: {
     name: 'LinkBadSignature',
     title: '链接签名无效',
-    message: '链接签名无效：链接可能被修改过，',
-    hint: intakeErrors.EvidenceLinkInvalid.hint,
+    // Also what an unchanged link answers once the key that signed it is no longer accepted (docs/SECURITY.md).
+    message: (freshLinksTitle: string, freshLinksPath: string) =>
+      '链接签名无效：链接可能被修改过，或本平台已更换签名密钥、此前发出的链接已停用。请使用邮件中的原始链接；原始链接也是这样提示的，' +
+      `办理机关可在“${freshLinksTitle}”页面（${freshLinksPath}）凭受理编号和本机关登记的邮箱申请新链接（司法局的“指定办理机关”链接随下一份每日汇总邮件重新发出）。`,
   },
   LinkExpired: {
     name: 'LinkExpired',

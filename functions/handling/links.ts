@@ -90,7 +90,7 @@ export function verifyActionToken(token: string, secret: string, now: Date, prev
     return given.length === expected.length && timingSafeEqual(given, expected);
   });
   if (!signedByOurs) {
-    return { ok: false, status: 403, message: withHint(handlingErrors.LinkBadSignature) };
+    return { ok: false, status: 403, message: withHint(handlingErrors.LinkBadSignature, FRESH_LINKS_TITLE, FRESH_LINKS_PATH) };
   }
   const parts = Buffer.from(payload, 'base64url').toString('utf8').split('|');
   const [reference, action, agencyId, period, expires, nonce] = parts;
@@ -116,6 +116,11 @@ export function tokenHash(token: string): string {
 /** The page where an agency asks for fresh links for a complaint it handles (fresh-links.ts). */
 export const FRESH_LINKS_PATH = '/api/action-links';
 export const FRESH_LINKS_TITLE = '申请新的办理链接';
+
+/** Escaped page text with the fresh-links page's path, as the refusals name it (`（/api/action-links）`), made a link. */
+export function linkFreshLinksPath(html: string): string {
+  return html.replaceAll(`（${FRESH_LINKS_PATH}）`, `（<a href="${FRESH_LINKS_PATH}">${FRESH_LINKS_PATH}</a>）`);
+}
 
 export function freshLinksUrl(siteUrl: string): string {
   return `${siteUrl.replace(/\/+$/, '')}${FRESH_LINKS_PATH}`;

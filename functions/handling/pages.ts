@@ -9,6 +9,7 @@ import type { RerouteReady } from './reroute.ts';
 import { REROUTE_LABEL, REROUTE_POLICY, shanghai } from './mails.ts';
 import { actionLabels } from './state.ts';
 import { handlingErrors } from './errors.ts';
+import { linkFreshLinksPath } from './links.ts';
 
 /** HTML pages served by the handling functions, in the site's frame: no scripts, nothing from third parties. */
 const STYLE = `<style>.handling label{display:block;font-weight:bold;margin-top:1rem}.handling textarea,.handling select{width:100%;max-width:36em;font:inherit;padding:.4em}
@@ -22,7 +23,7 @@ export function page(title: string, body: string): string {
 export function problemHtml(status: number, message: string): string {
   return page(
     handlingErrors.RefusalTitle.title,
-    `<h1>${handlingErrors.RefusalTitle.title}</h1><p class="error" role="alert" data-status="${status}">${escapeHtml(message)}</p>`,
+    `<h1>${handlingErrors.RefusalTitle.title}</h1><p class="error" role="alert" data-status="${status}">${linkFreshLinksPath(escapeHtml(message))}</p>`,
   );
 }
 

@@ -1,7 +1,8 @@
 import { escapeHtml } from '../../src/core/text.ts';
 import { readCapped } from '../complaints/body.ts';
 import { statusLookupAllowed, tooManyLookups } from '../complaints/lookup-limit.ts';
-import { parseReference, trackingCodeMatches } from '../complaints/reference.ts';
+import { parseReference } from '../complaints/reference.ts';
+import { verifyTrackingCode } from '../complaints/tracking-keys.ts';
 import { findComplaintByReference } from '../store/records/complaints.ts';
 import { listEvents, routedDataOf } from '../store/records/events.ts';
 import { citizenView, type CitizenView } from '../../src/core/complaint/citizen-view.ts';
@@ -36,7 +37,8 @@ export async function statusView(
   if (errors.length) return { status: 400, error: errors[0]!.message, errors };
   const reference = parseReference(rawReference)!;
   const complaint = await findComplaintByReference(world.store, reference);
-  if (!complaint || !trackingCodeMatches(code, complaint.tracking_hash, world.settings.secret, world.settings.previousSecrets)) {
+  // Under SECRET, SECRET_PREVIOUS or SECRET_RETIRED; a match under an older key re-writes the hash under SECRET.
+  if (!complaint || !(await verifyTrackingCode(world, complaint, code))) {
     const error = withHint(handlingErrors.StatusNotFound);
     return { status: 404, error, errors: [{ message: error, fields: ['reference', 'code'] }] };
   }

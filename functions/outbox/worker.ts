@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/db.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES, encodedSize, encodedSizeAtMost, isPermanentRefusal, type Mailer, type OutgoingMail } from '../mail/transport.ts';
 import { escapeHtml } from '../../src/core/text.ts';
-import type { ComposedMail } from '../mail/compose.ts';
+import { evidenceLinksNotice, type ComposedMail } from '../mail/compose.ts';
 import { composerNameSchema, type Composers } from './composers.ts';
 import { evidenceFiles, type EvidenceFileRow } from '../store/records/evidence.ts';
 import { claimDueMail, recordMailAttempt, renewMailLease, type AttemptOutcome, type OutboxRow } from '../store/records/outbox.ts';
@@ -217,7 +217,7 @@ async function fitEvidence(
     links.push({ name: file.name, size: Number(file.size), ...link });
   }
   const until = beijingDate.format(new Date(Math.min(...links.map((l) => l.until.getTime()))));
-  const heading = `以下证据文件太大，无法随邮件附上，请在 ${until}（北京时间）前下载。链接仅供贵单位办理本件使用，请勿转发：`;
+  const heading = `以下证据文件太大，无法随邮件附上，${evidenceLinksNotice(until)}`;
   const text = `${mail.text}\n\n${heading}\n${links.map((l) => `${l.name}（${megabytes(l.size)}）：${l.url}`).join('\n')}`;
   const section = `<p>${escapeHtml(heading)}</p><ul>${links.map((l) => `<li><a href="${escapeHtml(l.url)}">${escapeHtml(l.name)}</a>（${megabytes(l.size)}）</li>`).join('')}</ul>`;
   const html = mail.html ? (mail.html.includes('</body>') ? mail.html.replace('</body>', `${section}</body>`) : mail.html + section) : null;

@@ -150,7 +150,7 @@ export async function createApp(
     directory,
     calendar: makeCalendar(directory.holidays),
     policy: directory.policy,
-    settings: { secret: keys.secret, previousSecrets: keys.previousSecrets, siteUrl: settings.siteUrl },
+    settings: { secret: keys.secret, previousSecrets: keys.previousSecrets, retiredSecrets: keys.retiredSecrets, siteUrl: settings.siteUrl },
     limits: { ...defaultLimits, ...limitsFromEnv(), ...options.limits },
     // Every entry point logs what the functions do (retention, agency actions, orphaned complaints) unless told where.
     log: options.log ?? logLine,

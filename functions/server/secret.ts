@@ -8,7 +8,7 @@ import { SMTP_URL_MALFORMED } from '../mail/transport.ts';
  * Keys that were ever in the repository. Anyone can read them, so nothing signed with one may verify: a
  * deployment that still sets one is refused at start, exactly like a deployment with no key at all.
  */
-export const RETIRED_SECRETS: readonly string[] = ['gongshi-local-development-secret-change-me'];
+export const PUBLISHED_SECRETS: readonly string[] = ['gongshi-local-development-secret-change-me'];
 
 /** Shorter keys are refused outside local runs: 32 characters of base64 are 192 bits. */
 export const MIN_SECRET_LENGTH = 32;
@@ -53,28 +53,41 @@ export function isPlainlyLocal(env: NodeJS.ProcessEnv): boolean {
  * restart without any key being shared between machines.
  */
 export function resolveSecret(
-  settings: Pick<Settings, 'secret' | 'previousSecrets' | 'varDir'>,
+  settings: Pick<Settings, 'secret' | 'previousSecrets' | 'retiredSecrets' | 'varDir'>,
   env: NodeJS.ProcessEnv = process.env,
-): { secret: string; previousSecrets: string[] } {
-  const retired = (key: string) => RETIRED_SECRETS.includes(key.trim());
-  const previousSecrets = settings.previousSecrets.filter((s) => !retired(s));
+): { secret: string; previousSecrets: string[]; retiredSecrets: string[] } {
+  const published = (key: string) => PUBLISHED_SECRETS.includes(key.trim());
+  const previousSecrets = settings.previousSecrets.filter((s) => !published(s));
+  // A key in both lists verifies links: it is a previous key, not a retired one.
+  const retiredSecrets = settings.retiredSecrets.filter((s) => !published(s) && !previousSecrets.includes(s));
   const local = isPlainlyLocal(env);
   // A key that still verifies links signs them as well as SECRET does: outside a local run each one must be strong.
+  // A retired key only checks tracking codes, but by the same rule: its key id is stored with every code it hashed,
+  // so a guessable key could be found from a copy of the database.
   if (!local) {
     for (const key of previousSecrets) {
       const weak = weakness(key);
       if (weak) throw new SecretError(`SECRET_PREVIOUS 中有一个密钥${weak}：用它签名的链接谁都能伪造。请从 SECRET_PREVIOUS 中删去它。`);
     }
+    for (const key of retiredSecrets) {
+      const weak = weakness(key);
+      if (weak) throw new SecretError(`SECRET_RETIRED 中有一个密钥${weak}：不像本平台生成过的密钥。请从 SECRET_RETIRED 中删去它。`);
+    }
   }
+  const keys = (secret: string) => ({
+    secret,
+    previousSecrets: previousSecrets.filter((k) => k !== secret),
+    retiredSecrets: retiredSecrets.filter((k) => k !== secret),
+  });
   if (settings.secret) {
-    if (retired(settings.secret)) {
+    if (published(settings.secret)) {
       throw new SecretError(
         'SECRET 是代码仓库中公开过的旧密钥，任何人都能用它伪造办理链接。请生成新的密钥（例如 openssl rand -base64 48）设为 SECRET 后再启动。',
       );
     }
     const weak = local ? undefined : weakness(settings.secret);
     if (weak) throw new SecretError(`SECRET ${weak}。请用 openssl rand -base64 48 生成。`);
-    return { secret: settings.secret, previousSecrets };
+    return keys(settings.secret);
   }
   if (!local) {
     throw new SecretError(
@@ -82,7 +95,7 @@ export function resolveSecret(
         '（只有在 SITE_URL 未设置或指向 localhost、HOST 是本机回环地址、且 NODE_ENV 不是 production 的本地运行中，才会自动生成本地密钥）。',
     );
   }
-  return { secret: localSecret(settings.varDir), previousSecrets };
+  return keys(localSecret(settings.varDir));
 }
 
 /** Why a key may not sign outside a local run, in words for the operator; undefined when it may. */

@@ -19,8 +19,13 @@ export interface Settings {
    * local run, which then uses a random key kept under VAR_DIR (functions/server/secret.ts decides).
    */
   secret: string | undefined;
-  /** Earlier keys (`SECRET_PREVIOUS`, comma-separated): still verify, never sign — for key rotation. */
+  /** Earlier keys (`SECRET_PREVIOUS`, comma-separated): still verify links and tracking codes, never sign — for key rotation. */
   previousSecrets: string[];
+  /**
+   * Retired keys (`SECRET_RETIRED`, comma-separated): verify tracking codes only — never a link — so that citizens'
+   * codes outlive a key that must stop verifying links (docs/SECURITY.md, key rotation).
+   */
+  retiredSecrets: string[];
   /** Folder for local state (SQLite file, .eml outbox) when the defaults are used. */
   varDir: string;
   /** 主办单位: the body that runs the site, shown in every page's footer. */
@@ -52,10 +57,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     databaseUrl: env.DATABASE_URL || undefined,
     smtpUrl: env.SMTP_URL || undefined,
     secret: env.SECRET || undefined,
-    previousSecrets: (env.SECRET_PREVIOUS ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    previousSecrets: keyList(env.SECRET_PREVIOUS),
+    retiredSecrets: keyList(env.SECRET_RETIRED),
     varDir: resolve(env.VAR_DIR || 'var'),
     siteOwner: env.SITE_OWNER?.trim() || DEFAULT_SITE_OWNER,
     siteContact: env.SITE_CONTACT?.trim() || DEFAULT_SITE_CONTACT,
@@ -63,4 +66,12 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     outDir: resolve(env.OUT_DIR || 'dist'),
     buildHookUrl: env.BUILD_HOOK_URL?.trim() || undefined,
   };
+}
+
+/** A comma-separated list of keys, trimmed, empty entries dropped. */
+function keyList(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ALPHABET, hashTrackingCode, newReference, newTrackingCode, parseReference, trackingCodeMatches } from '../../functions/complaints/reference.ts';
+import { ALPHABET, hashTrackingCode, keyId, newReference, newTrackingCode, parseReference, trackingCodeMatches } from '../../functions/complaints/reference.ts';
 import { backoffMs, DAY } from '../../functions/outbox/worker.ts';
 import { referenceProblem } from '../../src/core/complaint/status-lookup.ts';
 
@@ -76,12 +76,15 @@ describe('tracking codes', () => {
     expect(trackingCodeMatches(newTrackingCode(), hash, 's1')).toBe(false);
     // As pasted from the confirmation: a label, other dashes, a closing 。.
     expect(trackingCodeMatches(`查询码：${code.replace(/-/g, '—')}。`, hash, 's1')).toBe(true);
-    // Hashes already stored stay valid: the HMAC is still over the code's bare symbols.
-    expect(hash).toBe(
-      createHmac('sha256', 's1')
-        .update(`tracking:${code.replace(/-/g, '')}`)
-        .digest('hex'),
-    );
+    // The HMAC is still over the code's bare symbols, now with the id of the key that made it in front; hashes
+    // stored before key ids (the bare HMAC) stay valid.
+    const bare = createHmac('sha256', 's1')
+      .update(`tracking:${code.replace(/-/g, '')}`)
+      .digest('hex');
+    expect(hash).toBe(`${keyId('s1')}:${bare}`);
+    expect(trackingCodeMatches(code, bare, 's1')).toBe(true);
+    expect(trackingCodeMatches(code, bare, 's2', ['s1'])).toBe(true);
+    expect(trackingCodeMatches(code, bare, 's2')).toBe(false);
   });
 });
 

@@ -50,6 +50,20 @@ describe('signing key', () => {
     expect(resolveSecret(readSettings({ SECRET: 'o'.repeat(40), SECRET_PREVIOUS: 'x' }), {}).previousSecrets).toEqual(['x']);
   });
 
+  it('reads SECRET_RETIRED (tracking codes only) by the rules of SECRET_PREVIOUS: strong outside a local run, never the repository key', () => {
+    const production = { NODE_ENV: 'production' };
+    const strong = randomBytes(36).toString('base64');
+    const old = randomBytes(36).toString('base64');
+    const older = randomBytes(36).toString('base64');
+    const keys = resolveSecret(readSettings({ SECRET: strong, SECRET_PREVIOUS: old, SECRET_RETIRED: ` ${older} , ${old},${strong}` }), production);
+    // A key also in SECRET_PREVIOUS stays a previous key (it verifies links); SECRET itself is in neither list.
+    expect(keys).toEqual({ secret: strong, previousSecrets: [old], retiredSecrets: [older] });
+    expect(() => resolveSecret(readSettings({ SECRET: strong, SECRET_RETIRED: 'short' }), production)).toThrow(/SECRET_RETIRED 中有一个密钥太短/);
+    expect(() => resolveSecret(readSettings({ SECRET: strong, SECRET_RETIRED: 'ab'.repeat(20) }), production)).toThrow(/SECRET_RETIRED/);
+    expect(resolveSecret(readSettings({ SECRET: strong, SECRET_RETIRED: OLD_REPOSITORY_KEY }), production).retiredSecrets).toEqual([]);
+    expect(resolveSecret(readSettings({ SECRET: 'o'.repeat(40), SECRET_RETIRED: 'x' }), {}).retiredSecrets).toEqual(['x']);
+  });
+
   it('refuses a deployment without SMTP_URL, and a SMTP_URL that is no address without printing it', async () => {
     const production = { NODE_ENV: 'production' };
     expect(() => requireDeploymentSettings(readSettings({}), production)).toThrow(/没有设置 SMTP_URL/);

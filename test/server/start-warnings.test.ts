@@ -2,6 +2,9 @@ import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../complaints/support.ts';
+import { hashTrackingCode, keyId, newReference, newTrackingCode } from '../../functions/complaints/reference.ts';
+import { migrate, sqlitePath } from '../../functions/store/index.ts';
+import { openSqlite } from '../../functions/store/sqlite.ts';
 import { distDir, siteBuilt } from '../support/site.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -90,5 +93,38 @@ describe.skipIf(!siteBuilt())("npm start and the footer's filing numbers", { tim
     expect(page).toContain('<a href="https://beian.miit.gov.cn/" rel="noreferrer">冀ICP备2026000001号-1</a>');
     expect(page).toContain('<a href="https://beian.mps.gov.cn/#/query/webSearch?code=13098202000001" rel="noreferrer">冀公网安备13098202000001号</a>');
     expect(page).toContain('政府网站标识码：1309820001');
+  });
+});
+
+/**
+ * Tracking codes hashed under a key that is configured nowhere fail every lookup, for good: `npm start` counts them
+ * and says which setting brings them back (SECRET_RETIRED), without printing any key.
+ */
+describe.skipIf(!siteBuilt())('npm start and tracking codes made under keys no longer configured', { timeout: 60_000 }, () => {
+  it('warns with their number and key id; with the old key in SECRET_RETIRED no warning, a note that it is still needed', async () => {
+    const oldKey = 'Wr8mT3-bN6vQz1-Kc4yPh7-Sd2gLx9-Fj5uAe0';
+    const varDir = tempDir('gongshi-keys-');
+    const db = openSqlite(sqlitePath(varDir));
+    await migrate(db);
+    const insert = (hash: string) =>
+      db.run(
+        `INSERT INTO complaints (id, reference, tracking_hash, kind, status, agency_id, category, target, contents, created_at, updated_at)
+           VALUES (?, ?, ?, 'complaint', 'resolved', 'renqiu-cgj', 'other', '{}', '{}', '2026-01-05T02:00:00.000Z', '2026-01-05T02:00:00.000Z')`,
+        [newReference(), newReference(), hash],
+      );
+    await insert(hashTrackingCode(newTrackingCode(), oldKey));
+    await insert(hashTrackingCode(newTrackingCode(), oldKey));
+    await insert(hashTrackingCode(newTrackingCode(), SECRET));
+    await db.close();
+
+    const lost = await startLog({ VAR_DIR: varDir });
+    expect(lost).toContain(`注意：2 件投诉的查询码由已不在配置中的密钥生成（密钥编号 ${keyId(oldKey)}），查询会失败：请把原密钥放入 SECRET_RETIRED`);
+    const kept = await startLog({ VAR_DIR: varDir, SECRET_RETIRED: oldKey });
+    expect(kept).not.toContain('注意：');
+    expect(kept).toContain('2 件投诉的查询码仍可能要用 SECRET_PREVIOUS 或 SECRET_RETIRED 中的密钥核对');
+    for (const log of [lost, kept]) {
+      expect(log).not.toContain(oldKey);
+      expect(log).not.toContain(SECRET);
+    }
   });
 });

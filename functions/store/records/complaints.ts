@@ -114,3 +114,29 @@ export async function updateComplaintStatus(
   );
   return changed === 1;
 }
+
+/**
+ * Stores a tracking code's hash again, under another key (functions/complaints/tracking-keys.ts): only while the row
+ * still holds `from`, so of two lookups at once one writes and the other changes nothing. Returns whether it wrote.
+ */
+export async function replaceTrackingHash(db: Db, complaintId: string, from: string, to: string): Promise<boolean> {
+  return (await db.run('UPDATE complaints SET tracking_hash = ? WHERE id = ? AND tracking_hash = ?', [to, complaintId, from])) === 1;
+}
+
+/**
+ * How many complaints' tracking codes each key id hashed (`<key id>:` in front of the hash); `legacy`: hashes stored
+ * before key ids, whose key cannot be told without the code.
+ */
+export async function trackingHashKeyCounts(db: Db): Promise<{ byKeyId: Map<string, number>; legacy: number }> {
+  const rows = await db.query<{ key_id: string; n: number | string }>(
+    `SELECT CASE WHEN tracking_hash LIKE '________:%' THEN substr(tracking_hash, 1, 8) ELSE '' END AS key_id, COUNT(*) AS n
+       FROM complaints GROUP BY 1`,
+  );
+  const byKeyId = new Map<string, number>();
+  let legacy = 0;
+  for (const row of rows) {
+    if (row.key_id) byKeyId.set(row.key_id, Number(row.n));
+    else legacy += Number(row.n);
+  }
+  return { byKeyId, legacy };
+}

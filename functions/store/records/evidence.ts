@@ -36,6 +36,11 @@ export function evidenceFiles(db: Db, complaintId: string): Promise<EvidenceFile
   ]);
 }
 
+/** A complaint's evidence files without their bytes: names and sizes, for download links (fresh-links.ts). */
+export function evidenceList(db: Db, complaintId: string): Promise<{ id: string; name: string; size: number }[]> {
+  return db.query<{ id: string; name: string; size: number }>('SELECT id, name, size FROM evidence WHERE complaint_id = ? ORDER BY name', [complaintId]);
+}
+
 /** One evidence file of a complaint, for its download link; undefined once deleted. */
 export async function findEvidenceFile(db: Db, complaintId: string, evidenceId: string): Promise<EvidenceFileRow | undefined> {
   const [row] = await db.query<EvidenceFileRow & Record<string, unknown>>('SELECT id, name, type, size, data FROM evidence WHERE id = ? AND complaint_id = ?', [
