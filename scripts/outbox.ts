@@ -20,7 +20,9 @@ try {
 if (process.argv.includes('--once')) {
   const jobs = await app.runDeadlineJobs();
   const purged = await app.purgeClosedComplaints();
-  console.log(`[outbox] purged ${purged.complaints} complaint(s) past retention, ${purged.emlFiles} .eml file(s)`);
+  console.log(
+    `[outbox] purged ${purged.complaints} complaint(s) past retention (${purged.neverClosed} never closed), ${purged.emlFiles} .eml file(s), ${purged.cancelledMails} queued mail(s) cancelled`,
+  );
   const result = await app.sendPendingMail();
   console.log(`[outbox] reminders ${jobs.reminders}, escalations ${jobs.escalations}, summaries ${jobs.summaries}`);
   console.log(roundLine(result));

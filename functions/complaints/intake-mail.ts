@@ -21,6 +21,8 @@ export function intakeMailComposer(world: World): Composer {
     const complaint = await findComplaintById(world.store, complaintId);
     const routed = (await listEvents(world.store, complaintId)).find((e) => e.type === 'routed');
     if (!complaint || !routed) throw new Error(`complaint ${complaintId} not found`);
+    // Its contents are gone (retention purge): nothing to write, and an empty mail must not go out.
+    if (complaint.purged_at) throw new Error(`complaint ${complaintId} purged`);
     // The agency of the first routing, even if the complaint has been transferred since.
     const agencyId = routedDataOf(routed).agencyId;
     const agency = world.directory.agency(agencyId);

@@ -27,7 +27,10 @@ import { orphanAgencyName, orphanEscalationMail, orphanEscalationReason, orphanS
  *   parent and oversight. "Once" is per handling period — the notice kind names the event that started it
  *   (the last `routed` or `accepted`), so a transfer gives the receiving agency its own reminder and escalation;
  *   the `notices` primary key makes it once even with several workers.
- * - a complaint whose handling agency is no longer in the directory is never skipped: at its deadline it is
+ * - a complaint whose personal information the retention purge removed (never closed `complaintData.keepYearsIfNeverClosed`
+ *   years after filing: functions/retention/purge.ts) leaves all of this — no reminder, escalation or summary line
+ *   about a complaint nobody can act on any more through the platform; `/stats/` still counts it as overdue.
+ * - a complaint whose handling agency is no longer in the directory is never skipped (until purged): at its deadline it is
  *   escalated at once (no one to remind) to the justice bureau(s) that would supervise the agency (orphaned.ts),
  *   each with its own 指定办理机关 link (reroute.ts); every daily summary that lists it carries a new one.
  * - once a day (from SUMMARY_HOUR local time) each oversight bureau gets a summary of delivery failures
@@ -83,7 +86,7 @@ export async function runDeadlineJobs(world: HandlingWorld): Promise<JobResult> 
   const host = mailHost(world.settings.siteUrl);
   const result: JobResult = { reminders: 0, escalations: 0, summaries: 0 };
   const open = await world.store.query<ComplaintRow & Record<string, unknown>>(
-    "SELECT * FROM complaints WHERE status IN ('submitted', 'transferred', 'accepted') AND ((status <> 'accepted' AND accept_due_at < ?) OR (status = 'accepted' AND resolve_due_at < ?)) ORDER BY created_at",
+    "SELECT * FROM complaints WHERE status IN ('submitted', 'transferred', 'accepted') AND purged_at IS NULL AND ((status <> 'accepted' AND accept_due_at < ?) OR (status = 'accepted' AND resolve_due_at < ?)) ORDER BY created_at",
     [at, at],
   );
   for (const c of handling.remind ? open : []) {
@@ -319,7 +322,8 @@ export async function sendDailySummaries(world: HandlingWorld, now: Date): Promi
        (SELECT MAX(e.at) FROM complaint_events e WHERE e.complaint_id = complaints.id
           AND e.type = CASE WHEN complaints.status = 'accepted' THEN 'accepted' ELSE 'routed' END) AS started_at
      FROM complaints
-     WHERE (status IN ('submitted', 'transferred') AND accept_due_at < ?) OR (status = 'accepted' AND resolve_due_at < ?) ORDER BY created_at`,
+     WHERE purged_at IS NULL AND ((status IN ('submitted', 'transferred') AND accept_due_at < ?) OR (status = 'accepted' AND resolve_due_at < ?))
+     ORDER BY created_at`,
     [at, at],
   );
   const failedRemit = await Promise.all(failed.map(remitOf));

@@ -18,14 +18,25 @@ import { actionLabels, transition, type HandlingAction } from './state.ts';
 import type { HandlingWorld } from './world.ts';
 import { withHint } from '../../src/core/error-data.ts';
 import { handlingErrors } from './errors.ts';
-import { formText, mailComplainant, parseForm, receivingAgency, Refusal, refused, routeComplaint, routingPeriod, type Refused } from './routing.ts';
+import {
+  formText,
+  mailComplainant,
+  parseForm,
+  receivingAgency,
+  Refusal,
+  refused,
+  refuseIfPurged,
+  routeComplaint,
+  routingPeriod,
+  type Refused,
+} from './routing.ts';
 import { inspectReroute, performReroute, type RerouteReady } from './reroute.ts';
 
 export { routingPeriod, type Refused };
 
 /**
  * Performing an agency action from a signed link. Order of checks, each with its own answer:
- * signature (403) → expiry (410) → complaint exists (404) → the link's agency still handles it (403) →
+ * signature (403) → expiry (410) → complaint exists (404) → not purged (410) → the link's agency still handles it (403) →
  * link not used before (410) → the transition is allowed (409) → the form is complete (422).
  * The status change, its events, the record of the link's use and every resulting e-mail commit in one
  * transaction; a lost race (two links used at once) rolls everything back. A justice bureau's link for a complaint
@@ -63,6 +74,7 @@ async function check(
   claim: ActionClaim,
 ): Promise<{ complaint: ComplaintRow; agency: Agency; period: number }> {
   if (!complaint) throw new Refusal(404, withHint(handlingErrors.ComplaintNotFound, claim.reference));
+  refuseIfPurged(complaint);
   if (complaint.agency_id !== claim.agencyId) {
     const now = world.directory.agency(complaint.agency_id)?.name ?? '其他机关';
     throw new Refusal(403, withHint(handlingErrors.TransferredAway, now));

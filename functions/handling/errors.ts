@@ -44,6 +44,13 @@ export const handlingErrors = {
     message: (agencyName: string) => `该件已转由${agencyName}办理，发给原办理机关的链接已失效。`,
   },
   ComplaintNotFound: { name: 'ComplaintNotFound', title: '未找到', message: (reference: string) => `未找到受理编号 ${reference}。` },
+  Purged: {
+    name: 'Purged',
+    title: '个人信息已删除',
+    message: (status: string, when: string) =>
+      `该件（${status}）已超过个人信息保存期限，投诉人的个人信息和投诉内容已于 ${when} 删除，不能再通过本平台办理或指定办理机关。`,
+    hint: '如有疑问，请联系本平台运营方。',
+  },
   AgencyGone: { name: 'AgencyGone', title: '机关已不在名录中', message: '此链接所属的机关已不在机关名录中。' },
   Finished: {
     name: 'Finished',

@@ -86,11 +86,13 @@ export function freshLinksRequester(world: HandlingWorld) {
   };
 }
 
-/** Queues the mail when the reference is open and the mailbox is its handling agency's registered one; else nothing. */
+/** Queues the mail when the reference is open, not purged, and the mailbox is its handling agency's registered one; else nothing. */
 async function mailFreshLinks(world: HandlingWorld, reference: string, mailbox: string): Promise<boolean> {
   const complaint = await findComplaintByReference(world.store, reference);
   const agency = complaint ? world.directory.agency(complaint.agency_id) : undefined;
   if (!complaint || !agency || agency.complaints.email.toLowerCase() !== mailbox.toLowerCase()) return false;
+  // Purged (retention): its links would be refused anyway. The same answer as for any mismatch.
+  if (complaint.purged_at) return false;
   const actions = allowedActions(complaint.status);
   if (!actions.length) return false;
   const now = world.clock.now();

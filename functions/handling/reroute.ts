@@ -9,7 +9,7 @@ import { findComplaintByReference, findComplaintForUpdate, targetOf, type Compla
 import { claimTokenUse, tokenWasUsed } from '../store/records/action-uses.ts';
 import { handlingErrors } from './errors.ts';
 import { REROUTE, tokenHash, type ActionClaim } from './links.ts';
-import { formText, parseForm, receivingAgency, Refusal, routeComplaint, routingPeriod } from './routing.ts';
+import { formText, parseForm, receivingAgency, Refusal, refuseIfPurged, routeComplaint, routingPeriod } from './routing.ts';
 import { allowedActions, transition } from './state.ts';
 import type { HandlingWorld } from './world.ts';
 
@@ -20,7 +20,7 @@ import type { HandlingWorld } from './world.ts';
  * for that bureau and the complaint's handling round. The complaint is then routed exactly as a transfer is
  * (routing.ts), with the bureau as the actor.
  *
- * Checks after the signature and expiry, each with its own answer: complaint exists (404) → link not used (410) →
+ * Checks after the signature and expiry, each with its own answer: complaint exists (404) → not purged (410) → link not used (410) →
  * still the round the bureau was told about (409: re-routed or transferred since) → still open (409) → its agency
  * still gone (409) → the bureau is one placeOrphan picks now (403) → the form (422) → the chosen agency (422).
  */
@@ -49,6 +49,7 @@ async function check(
 ): Promise<{ complaint: ComplaintRow; bureau: Agency; place: OrphanPlace; period: number }> {
   const complaint = await (lock ? findComplaintForUpdate : findComplaintByReference)(db, claim.reference);
   if (!complaint) throw new Refusal(404, withHint(handlingErrors.ComplaintNotFound, claim.reference));
+  refuseIfPurged(complaint);
   if (await used(complaint)) throw new Refusal(410, withHint(handlingErrors.RerouteUsed));
   const handler = world.directory.agency(complaint.agency_id);
   const period = await routingPeriod(db, complaint.id);

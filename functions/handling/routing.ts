@@ -2,7 +2,8 @@ import { z } from 'zod';
 import '../../src/core/zod-setup.ts';
 import { messagesByField } from '../../src/core/issues.ts';
 import { CONTROL_CHARACTERS, controlCharacterMessage } from '../../src/core/text.ts';
-import type { ComplaintStatus } from '../../src/core/complaint/status.ts';
+import { complaintStatusLabels, type ComplaintStatus } from '../../src/core/complaint/status.ts';
+import { formatDateTime } from '../../src/core/dates.ts';
 import { DEFAULT_POLICY } from '../../src/core/policy/schema.ts';
 import type { Agency } from '../../src/core/registry/schema.ts';
 import { withHint } from '../../src/core/error-data.ts';
@@ -35,6 +36,17 @@ export class Refusal extends Error {
     super(message);
     this.status = status;
     this.field = field;
+  }
+}
+
+/**
+ * A complaint whose personal information the retention purge removed (functions/retention/purge.ts) is not handled
+ * through the platform any more: its contents are empty, and neither an agency nor a justice bureau is to act on
+ * (or pass on) a complaint nobody can read — 410, whatever the link.
+ */
+export function refuseIfPurged(complaint: ComplaintRow): void {
+  if (complaint.purged_at) {
+    throw new Refusal(410, withHint(handlingErrors.Purged, complaintStatusLabels[complaint.status], formatDateTime(complaint.purged_at)));
   }
 }
 

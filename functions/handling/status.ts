@@ -7,6 +7,9 @@ import { findComplaintByReference } from '../store/records/complaints.ts';
 import { listEvents, routedDataOf } from '../store/records/events.ts';
 import { citizenView, type CitizenView } from '../../src/core/complaint/citizen-view.ts';
 import { formatDateTime } from '../../src/core/dates.ts';
+import { complaintDataBasis } from '../../src/core/policy/complaint-data.ts';
+import { PRIVACY_NOTICE_TITLE } from '../../src/core/policy/labels.ts';
+import { DEFAULT_POLICY } from '../../src/core/policy/schema.ts';
 import { page } from './pages.ts';
 import type { HandlingWorld } from './world.ts';
 import { withHint } from '../../src/core/error-data.ts';
@@ -53,6 +56,7 @@ export async function statusView(
     },
     events: events.map((e) => ({ type: e.type, at: e.at, reason: e.reason, ...(e.type === 'routed' ? { agencyId: routedDataOf(e).agencyId } : {}) })),
     agencyName: (id) => world.directory.agency(id)?.name ?? id,
+    purged: complaint.purged_at ? { at: complaint.purged_at, basis: complaintDataBasis((world.policy ?? DEFAULT_POLICY).complaintData) } : undefined,
   });
 }
 
@@ -69,6 +73,7 @@ export function statusHtml(view: CitizenView): string {
 <dt>当前状态</dt><dd id="status" data-status="${view.status}">${escapeHtml(view.statusLabel)}</dd>
 <dt>办理机关</dt><dd>${escapeHtml(view.agency.name)}</dd></dl>
 <table><caption>办理记录（北京时间）</caption><thead><tr><th scope="col">时间</th><th scope="col">事项</th></tr></thead><tbody>${rows}</tbody></table>
+${view.purged ? `<p id="purged" role="note">${escapeHtml(view.purged.note)}详见<a href="/privacy/#retention">${PRIVACY_NOTICE_TITLE}</a>。</p>` : ''}
 <p><a href="/complaint/status/">查询其他编号</a></p>`,
   );
 }

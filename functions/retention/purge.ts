@@ -9,17 +9,30 @@ import type { Clock } from '../outbox/worker.ts';
 
 /**
  * The retention purge. Once a complaint has been closed (办结 or 不予受理) for `complaintData.keepYearsAfterClosed`
- * years (policy.yaml), everything personal about it is removed: the complainant's contact details, what they
- * wrote, the evidence, the named auxiliary, every stored mail body and recipient address of the complainant, the
- * reasons and results written by agencies, delivery errors, and the `.eml` files of its mails. What the
- * statistics read stays: agency, category, regulation, kind, status, dates and deadlines, and the dated events.
+ * years — or, never closed (still 已提交, 已受理 or 已转办: the agency never acted, or left the registry), once it was
+ * filed `complaintData.keepYearsIfNeverClosed` years ago (policy.yaml) — everything personal about it is removed:
+ * the complainant's contact details, what they wrote, the evidence, the named auxiliary, every stored mail body and
+ * recipient address of the complainant, the reasons and results written by agencies, delivery errors, and the
+ * `.eml` files of its mails; its mails still queued are cancelled (never sent). What the statistics read stays:
+ * agency, category, regulation, kind, status, dates and deadlines, and the dated events — a complaint purged while
+ * open keeps its status and deadlines, so `/stats/` still counts it, as overdue. From then on no action link,
+ * re-routing link or fresh-links request acts on it, the deadline jobs leave it alone, and its status page says
+ * that its personal information was removed (functions/handling).
  * The same run deletes the acknowledgement quota's rows of past days (an HMAC of a complainant's address with the
  * day they filed): only the current day's count matters.
  */
 export interface PurgeResult {
+  /** Complaints purged in this run, closed or not. */
   complaints: number;
+  /** Of them, those never closed (purged `keepYearsIfNeverClosed` years after filing). */
+  neverClosed: number;
   emlFiles: number;
+  /** Queued mails of the purged complaints cancelled (reminders, status mails …): never sent. */
+  cancelledMails: number;
 }
+
+/** The final statuses: 办结 and 不予受理. */
+const CLOSED: ReadonlySet<string> = new Set(['resolved', 'rejected']);
 
 /** What remains of the contents: the shape the code reads, with nothing in it. */
 const PURGED_CONTENTS = JSON.stringify({ when: '', place: '', description: '', complainant: {}, evidence: [] });
@@ -58,16 +71,20 @@ export async function purgeClosedComplaints(
   options: { outboxDir?: string } = {},
 ): Promise<PurgeResult> {
   const now = world.clock.now();
-  const years = (world.policy ?? DEFAULT_POLICY).complaintData.keepYearsAfterClosed;
-  const cutoff = yearsBefore(now, years).toISOString();
-  const due = await world.store.query<{ id: string; target: string }>(
-    `SELECT c.id, c.target FROM complaints c
-     WHERE c.status IN ('resolved', 'rejected') AND c.purged_at IS NULL
-       AND (SELECT MAX(e.at) FROM complaint_events e WHERE e.complaint_id = c.id AND e.type IN ('resolved', 'rejected')) <= ?
+  const { keepYearsAfterClosed, keepYearsIfNeverClosed } = (world.policy ?? DEFAULT_POLICY).complaintData;
+  const closedBefore = yearsBefore(now, keepYearsAfterClosed).toISOString();
+  const filedBefore = yearsBefore(now, keepYearsIfNeverClosed).toISOString();
+  // One query, also when nothing is due.
+  const due = await world.store.query<{ id: string; target: string; status: string }>(
+    `SELECT c.id, c.target, c.status FROM complaints c
+     WHERE c.purged_at IS NULL AND (
+       (c.status IN ('resolved', 'rejected')
+         AND (SELECT MAX(e.at) FROM complaint_events e WHERE e.complaint_id = c.id AND e.type IN ('resolved', 'rejected')) <= ?)
+       OR (c.status NOT IN ('resolved', 'rejected') AND c.created_at <= ?))
      ORDER BY c.created_at`,
-    [cutoff],
+    [closedBefore, filedBefore],
   );
-  const result: PurgeResult = { complaints: 0, emlFiles: 0 };
+  const result: PurgeResult = { complaints: 0, neverClosed: 0, emlFiles: 0, cancelledMails: 0 };
   const at = now.toISOString();
   for (const c of due) {
     const mails = await world.store.query<{ message_id: string }>('SELECT message_id FROM outbox WHERE complaint_id = ?', [c.id]);
@@ -82,11 +99,18 @@ export async function purgeClosedComplaints(
         }
       }
     }
-    const purged = await purgeComplaintRows(world.store, { id: c.id, contents: PURGED_CONTENTS, target: reducedTarget(c.target), at });
-    if (purged) result.complaints++;
+    const purged = await purgeComplaintRows(world.store, { id: c.id, status: c.status, contents: PURGED_CONTENTS, target: reducedTarget(c.target), at });
+    if (!purged) continue;
+    result.complaints++;
+    if (!CLOSED.has(c.status)) result.neverClosed++;
+    result.cancelledMails += purged.cancelledMails;
   }
+  // Counts and dates only: nothing of a complaint, not even its reference.
   if (result.complaints)
-    world.log?.(`[retention] purged ${result.complaints} complaint(s) closed before ${cutoff.slice(0, 10)}, ${result.emlFiles} .eml file(s)`);
+    world.log?.(
+      `[retention] purged ${result.complaints - result.neverClosed} complaint(s) closed before ${closedBefore.slice(0, 10)}, ` +
+        `${result.neverClosed} never closed and filed before ${filedBefore.slice(0, 10)}, ${result.emlFiles} .eml file(s), ${result.cancelledMails} queued mail(s) cancelled`,
+    );
   // The acknowledgement quota needs only today's rows (the day as the slots are keyed: Beijing unless the calendar says otherwise).
   const today = localDay(now, world.calendar?.offsetMinutes);
   const slots = await deleteAckSlotsBefore(world.store, today);

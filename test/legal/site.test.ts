@@ -260,11 +260,15 @@ describe('the built site, legally read', { timeout: 300_000 }, () => {
   });
 });
 
+/** Retention periods of the policy file, adopted by a document: the privacy notice states both, with it. */
+const RETENTION_CITATION = '测试市司法局《投诉人信息保存规定》（测司发〔2026〕3号）';
+const COMPLAINT_DATA = `complaintData:\n  keepYearsAfterClosed: 4\n  keepYearsIfNeverClosed: 7\n  citation: ${RETENTION_CITATION}\n`;
+
 describe('the built site with switches on', { timeout: 300_000 }, () => {
   let content: string;
   let dist: string;
   beforeAll(() => {
-    content = makeContent(policyWith(['post', 'photo']));
+    content = makeContent(policyWith(['post', 'photo'], COMPLAINT_DATA));
     dist = build(content);
   });
   afterAll(() => {
@@ -282,5 +286,16 @@ describe('the built site with switches on', { timeout: 300_000 }, () => {
     expect([...all.keys()].filter((p) => p.endsWith('.png'))).toEqual([`verify/${MARK.photoConsentNo}/photo.png`]);
     expect(existsSync(join(dist, 'verify', MARK.photoNoConsentNo, 'photo.png'))).toBe(false);
     expect(all.get('data/index.html')).toContain('测试依据第1号');
+  });
+
+  it("states the policy's retention periods on the privacy notice — after closing and, never closed, after filing — citing the adopting document", () => {
+    const html = readFileSync(join(dist, 'privacy/index.html'), 'utf8');
+    const text = (id: string) => decode(new RegExp(`<p id="${id}">([\\s\\S]*?)</p>`).exec(html)![1]!.replace(/<[^>]+>/g, ''));
+    expect(html).toMatch(/id="retention-years"[^>]*>4 年</);
+    expect(html).toMatch(/id="retention-years-never-closed"[^>]*>7 年</);
+    const neverClosed = text('retention-never-closed');
+    expect(neverClosed).toContain('投诉自提交之日起满 7 年仍未办结');
+    expect(neverClosed).toContain(`依据${RETENTION_CITATION}`);
+    expect(html).not.toContain('这是本平台设定的保存期限');
   });
 });

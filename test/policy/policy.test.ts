@@ -39,7 +39,7 @@ describe('the deployment policy file', () => {
   it('is the shipped content/policy.yaml, with the defaults and no citation', async () => {
     const policy = await loadPolicy(join(import.meta.dirname, '../../content'));
     expect(policy.handling).toEqual({ acceptWorkingDays: 5, resolveDays: 60, remind: true, escalateAfterWorkingDays: 3, linkDaysAfterDeadline: 7 });
-    expect(policy.complaintData).toEqual({ keepYearsAfterClosed: 3, draftEvidenceHours: 2 });
+    expect(policy.complaintData).toEqual({ keepYearsAfterClosed: 3, keepYearsIfNeverClosed: 5, draftEvidenceHours: 2 });
   });
 
   it('means the defaults when absent; one section may be given alone', async () => {
@@ -62,6 +62,26 @@ describe('the deployment policy file', () => {
       ]),
     );
     await expect(loadPolicy(contentDir({ 'policy.yaml': 'handling: [\n' }))).rejects.toThrow(/policy\.yaml[\s\S]*YAML 格式错误/);
+  });
+
+  it('bounds a complaint never closed: complaintData.keepYearsIfNeverClosed, a positive number of years, not fewer than keepYearsAfterClosed', async () => {
+    const data = async (yaml: string) => (await loadPolicy(contentDir({ 'policy.yaml': `complaintData:\n${yaml}` }))).complaintData;
+    expect(await data('  keepYearsIfNeverClosed: 8\n')).toMatchObject({ keepYearsAfterClosed: 3, keepYearsIfNeverClosed: 8 });
+    expect(await data('  keepYearsAfterClosed: 4\n  keepYearsIfNeverClosed: 4\n')).toMatchObject({ keepYearsAfterClosed: 4, keepYearsIfNeverClosed: 4 });
+    // Left out: 5, or the period after closing when that is longer — raising that one alone never makes the file wrong.
+    expect(await data('  keepYearsAfterClosed: 2\n')).toMatchObject({ keepYearsIfNeverClosed: 5 });
+    expect(await data('  keepYearsAfterClosed: 7\n')).toMatchObject({ keepYearsIfNeverClosed: 7 });
+    const problems = async (yaml: string) =>
+      ((await loadPolicy(contentDir({ 'policy.yaml': `complaintData:\n${yaml}` })).catch((e: unknown) => e)) as ContentError).problems;
+    const notPositive = 'complaintData.keepYearsIfNeverClosed: complaintData.keepYearsIfNeverClosed 应为正整数（年数）';
+    for (const value of ['0', '-5', '2.5', '五年', 'true']) expect(await problems(`  keepYearsIfNeverClosed: ${value}\n`), value).toEqual([notPositive]);
+    expect(await problems('  keepYearsIfNeverClosed: 2\n')).toEqual([
+      'complaintData.keepYearsIfNeverClosed: complaintData.keepYearsIfNeverClosed（2 年）不能少于 complaintData.keepYearsAfterClosed（3 年）：未办结的投诉不应比提交当天就办结的投诉更早删除个人信息，请改为 3 或更大',
+    ]);
+    expect(await problems('  keepYearsAfterClosed: 6\n  keepYearsIfNeverClosed: 5\n')).toEqual([
+      expect.stringMatching(/^complaintData\.keepYearsIfNeverClosed: .*（5 年）不能少于 complaintData\.keepYearsAfterClosed（6 年）.*请改为 6 或更大$/),
+    ]);
+    expect(await problems('  keepYearsIfNeverCloesd: 5\n')).toEqual([expect.stringContaining('complaintData: 未知字段 keepYearsIfNeverCloesd')]);
   });
 
   it('takes citation in every section, as the file’s header says — retention too (basis still read there)', async () => {

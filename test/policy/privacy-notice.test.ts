@@ -30,6 +30,15 @@ describe.skipIf(!siteBuilt())('the personal-information notice for complainants'
     expect(notice).toContain('这是本平台设定的保存期限，不是《办法》的规定');
   });
 
+  it('says how long a complaint never closed keeps it (policy default: 5 years after filing), labelled as the platform’s rule', () => {
+    const html = readFileSync(join(distDir, 'privacy/index.html'), 'utf8');
+    const rule = text(/<p id="retention-never-closed">[\s\S]*?<\/p>/.exec(html)?.[0] ?? '');
+    expect(rule).toContain('投诉自提交之日起满 5 年仍未办结');
+    expect(rule).toContain('本平台同样删除上述信息，并取消尚未发出的邮件');
+    expect(rule).toContain('这是本平台设定的保存期限，不是《办法》的规定');
+    expect(html).toMatch(/id="retention-years-never-closed"[^>]*>5 年</);
+  });
+
   it('is linked from the complaint form, with and without JavaScript', () => {
     const form = readFileSync(join(distDir, 'complaint/index.html'), 'utf8');
     expect(form).toContain('href="/privacy/"');

@@ -96,13 +96,13 @@ describeEachStore('retention purge', (kind) => {
 
     // One day short of three years after 不予受理: nothing is removed.
     h.clock.set(cst('2029-01-05T10:00:00'));
-    expect(await purgeClosedComplaints(h.world, { outboxDir })).toEqual({ complaints: 0, emlFiles: 0 });
+    expect(await purgeClosedComplaints(h.world, { outboxDir })).toEqual({ complaints: 0, neverClosed: 0, emlFiles: 0, cancelledMails: 0 });
     expect(await rowsOf('complaints')).toContain('钱七');
 
     h.clock.set(cst('2029-01-06T12:00:00'));
-    expect(await purgeClosedComplaints(h.world, { outboxDir })).toEqual({ complaints: 1, emlFiles: closedFiles.length });
+    expect(await purgeClosedComplaints(h.world, { outboxDir })).toEqual({ complaints: 1, neverClosed: 0, emlFiles: closedFiles.length, cancelledMails: 0 });
     // Once only.
-    expect(await purgeClosedComplaints(h.world, { outboxDir })).toEqual({ complaints: 0, emlFiles: 0 });
+    expect(await purgeClosedComplaints(h.world, { outboxDir })).toEqual({ complaints: 0, neverClosed: 0, emlFiles: 0, cancelledMails: 0 });
 
     for (const table of ['complaints', 'complaint_events', 'outbox', 'outbox_attempts', 'evidence']) {
       const text = await rowsOf(table);
@@ -131,10 +131,13 @@ describeEachStore('retention purge', (kind) => {
     const view = JSON.stringify(await status.json());
     expect(view).toContain('rejected');
     expect(view).not.toContain('钱七');
+    // …and says why the rest is gone.
+    expect(view).toContain('该件不予受理已满 3 年。按个人信息保存期限，本平台已于 2029年1月6日 12:00 删除该件中的个人信息');
   });
 
   it("follows the policy's retention period", async () => {
-    h.world.policy = policySchema.parse({ complaintData: { keepYearsAfterClosed: 5 } });
+    // The complaint left open above stays out of it: its own period (after filing) is set far off.
+    h.world.policy = policySchema.parse({ complaintData: { keepYearsAfterClosed: 5, keepYearsIfNeverClosed: 20 } });
     h.clock.set(cst('2029-02-01T10:00:00'));
     const c = await h.submit({ name: '周九', description: '五年保存期的测试投诉，内容应当保留到期满。' });
     await deliverToFiles();

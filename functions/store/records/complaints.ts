@@ -28,6 +28,8 @@ export interface ComplaintRow {
   updated_at: string;
   accept_due_at: string | null;
   resolve_due_at: string | null;
+  /** When the retention purge removed its personal information (functions/retention/purge.ts); NULL before. */
+  purged_at?: string | null;
 }
 
 export const COMPLAINT_COLUMNS = `(id, reference, tracking_hash, kind, status, agency_id, regulation_id, category, target, contents,

@@ -2,27 +2,36 @@ import type { Db } from '../db.ts';
 
 /**
  * The retention purge's writes, across the complaint's tables in one transaction: contents and target reduced, evidence
- * deleted, agencies' reasons and mail bodies emptied, the complainant's address removed from the outbox. False when
- * the complaint was purged already.
+ * deleted, agencies' reasons and mail bodies emptied, the complainant's address removed from the outbox, and every
+ * mail still queued cancelled (`cancelled`: never sent, never retried, not a delivery failure). The row changes only
+ * while it still has the status the purge chose it by (an agency closing a complaint at that moment wins; the next
+ * run judges it as closed). Undefined when it was purged already or its status changed.
  */
-export function purgeComplaintRows(db: Db, c: { id: string; contents: string; target: string; at: string }): Promise<boolean> {
+export function purgeComplaintRows(
+  db: Db,
+  c: { id: string; status: string; contents: string; target: string; at: string },
+): Promise<{ cancelledMails: number } | undefined> {
   return db.transaction(async (tx) => {
     const changed: number = await tx.run(
-      'UPDATE complaints SET contents = ?, target = ?, idempotency_key = NULL, purged_at = ? WHERE id = ? AND purged_at IS NULL',
-      [c.contents, c.target, c.at, c.id],
+      'UPDATE complaints SET contents = ?, target = ?, idempotency_key = NULL, purged_at = ? WHERE id = ? AND status = ? AND purged_at IS NULL',
+      [c.contents, c.target, c.at, c.id, c.status],
     );
-    if (!changed) return false;
+    if (!changed) return undefined;
     await tx.run('DELETE FROM evidence WHERE complaint_id = ?', [c.id]);
     await tx.run('UPDATE complaint_events SET reason = NULL WHERE complaint_id = ?', [c.id]);
     await tx.run('UPDATE outbox_attempts SET error = NULL WHERE outbox_id IN (SELECT id FROM outbox WHERE complaint_id = ?)', [c.id]);
+    // The lease is dropped too: a worker sending one of them right now cannot record it back as sent with its text.
+    const cancelledMails: number = await tx.run(
+      "UPDATE outbox SET status = 'cancelled', locked_until = NULL, locked_by = NULL WHERE complaint_id = ? AND status = 'pending'",
+      [c.id],
+    );
     // Mail to the complainant carries their address; agencies' addresses are public.
     await tx.run(
       `UPDATE outbox SET subject = '', body_text = '', body_html = NULL, last_error = NULL, compose = NULL,
-         recipient = CASE WHEN kind = 'ack' OR kind LIKE 'status-%' THEN '' ELSE recipient END,
-         status = CASE WHEN status = 'pending' THEN 'failed' ELSE status END
+         recipient = CASE WHEN kind = 'ack' OR kind LIKE 'status-%' THEN '' ELSE recipient END
        WHERE complaint_id = ?`,
       [c.id],
     );
-    return true;
+    return { cancelledMails };
   });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatDateTime } from '../dates.ts';
 import { complaintStatusLabels, complaintStatuses } from './status.ts';
 
 /**
@@ -37,6 +38,11 @@ export const citizenViewSchema = z.object({
       note: z.string().nullable(),
     }),
   ),
+  /**
+   * Present once the retention purge removed the complaint's personal information (policy.yaml `complaintData`):
+   * when, and in words why — closed that many years ago, or never closed that many years after filing.
+   */
+  purged: z.object({ at: z.string(), note: z.string() }).optional(),
 });
 export type CitizenView = z.infer<typeof citizenViewSchema>;
 
@@ -44,9 +50,39 @@ export interface CitizenViewInput {
   complaint: { reference: string; kind: 'complaint' | 'report'; status: (typeof complaintStatuses)[number]; agencyId: string; createdAt: string };
   events: readonly { type: string; at: string; reason: string | null; agencyId?: string | undefined }[];
   agencyName(id: string): string;
+  /** When the purge ran (`complaints.purged_at`) and whose rule the retention periods are (complaintDataBasis). */
+  purged?: { at: string; basis: string } | undefined;
 }
 
 const isCitizenEvent = (type: string): type is CitizenEventType => (citizenEventTypes as readonly string[]).includes(type);
+
+/** Whole years from `from` to `to` (a 29 February counts as reached on 1 March). */
+function fullYears(from: string, to: string): number {
+  const start = new Date(from);
+  const end = new Date(to);
+  let years = end.getUTCFullYear() - start.getUTCFullYear();
+  const reached = new Date(start);
+  reached.setUTCFullYear(start.getUTCFullYear() + years);
+  if (reached > end) years--;
+  return years;
+}
+
+/**
+ * What the status page says of a purged complaint: that its personal information was removed, when, under which
+ * rule (closed N years, or still open N years after filing — the years counted from the records, so the sentence stays
+ * true if the policy changes later) and whose rule that is.
+ */
+export function purgedNote(input: CitizenViewInput, purged: { at: string; basis: string }): string {
+  const { complaint } = input;
+  const closing = complaint.status === 'resolved' || complaint.status === 'rejected';
+  const closedAt = input.events.filter((e) => e.type === complaint.status).at(-1)?.at;
+  const why = closing
+    ? `该件${complaint.status === 'resolved' ? '办结' : '不予受理'}已满 ${fullYears(closedAt ?? complaint.createdAt, purged.at)} 年。`
+    : `该件自提交之日起满 ${fullYears(complaint.createdAt, purged.at)} 年仍未办结。`;
+  const what = `按个人信息保存期限，本平台已于 ${formatDateTime(purged.at)} 删除该件中的个人信息：您的姓名、电话、电子邮箱，投诉内容，证据材料和平台保存的邮件；办理记录保留。`;
+  const open = closing ? '' : '该件不能再通过本平台办理；问题仍未解决的，可以重新投诉。';
+  return `${why}${what}${open}（${purged.basis}。）`;
+}
 
 export function citizenView(input: CitizenViewInput): CitizenView {
   const { complaint } = input;
@@ -63,5 +99,6 @@ export function citizenView(input: CitizenViewInput): CitizenView {
       const word = noteWords[e.type];
       return [{ at: e.at, type: e.type, label, note: word && e.reason ? `${word}：${e.reason}` : null }];
     }),
+    ...(input.purged ? { purged: { at: input.purged.at, note: purgedNote(input, input.purged) } } : {}),
   };
 }

@@ -10,7 +10,7 @@ import { freshnessPolicySchema } from './freshness.ts';
  * absent file or section means the defaults, labelled as the platform's own rules. A new section is one more
  * line here with its schema in its own file.
  */
-const section = <S extends z.ZodObject>(schema: S) => schema.default(() => schema.parse({}) as z.util.NoUndefined<z.output<S>>);
+const section = <S extends z.ZodType>(schema: S) => schema.default(() => schema.parse({}) as z.util.NoUndefined<z.output<S>>);
 
 export const policySchema = z
   .object({

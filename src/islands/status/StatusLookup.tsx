@@ -12,6 +12,7 @@ import {
   type LookupField,
 } from '../../core/complaint/status-lookup.ts';
 import { withHint } from '../../core/error-data.ts';
+import { PRIVACY_NOTICE_TITLE } from '../../core/policy/labels.ts';
 
 type FieldProps = InputHTMLAttributes<HTMLInputElement> & { id: LookupField; name: LookupField };
 
@@ -179,6 +180,11 @@ export default function StatusLookup() {
               ))}
             </tbody>
           </table>
+          {answer.purged && (
+            <p id="purged" role="note">
+              {answer.purged.note}详见<a href="/privacy/#retention">{PRIVACY_NOTICE_TITLE}</a>。
+            </p>
+          )}
         </section>
       )}
     </div>
