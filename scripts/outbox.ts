@@ -7,6 +7,7 @@ import { createApp, outboxDir } from '../functions/server/app.ts';
 import { roundLine } from '../functions/outbox/worker.ts';
 import { SecretError } from '../functions/server/secret.ts';
 import { StoreOpenError } from '../functions/store/index.ts';
+import { sqliteLeftBehind } from '../functions/store/left-behind.ts';
 
 const settings = readSettings();
 let app: Awaited<ReturnType<typeof createApp>>;
@@ -17,6 +18,8 @@ try {
   console.error(`[outbox] ${error.message}`);
   process.exit(1);
 }
+const leftBehind = await sqliteLeftBehind(settings, app.world.store);
+if (leftBehind) console.warn(`[outbox] 注意：${leftBehind}`);
 if (process.argv.includes('--once')) {
   const jobs = await app.runDeadlineJobs();
   const purged = await app.purgeClosedComplaints();

@@ -22,7 +22,8 @@ const { startServer } = await import('../functions/server/node.ts');
 const { buildSite, buildSiteInBackground } = await import('./build/atomic.ts');
 const { buildFailureMessage } = await import('../functions/publish/republish.ts');
 const { parseTrustProxy } = await import('../functions/server/proxy.ts');
-const { sqlitePath, StoreOpenError } = await import('../functions/store/index.ts');
+const { sqlitePath, StoreOpenError, storeName } = await import('../functions/store/index.ts');
+const { sqliteLeftBehind } = await import('../functions/store/left-behind.ts');
 const { requireDeploymentSettings, resolveSecret, SecretError } = await import('../functions/server/secret.ts');
 const { trackingKeyLines, trackingKeyReport } = await import('../functions/complaints/tracking-keys.ts');
 
@@ -113,7 +114,7 @@ const stop = new AbortController();
 const worker = app.runOutbox(stop.signal, Number(process.env.OUTBOX_INTERVAL_MS) || 2000, { yieldToIntake: true });
 
 console.log(`[start] 站点和投诉功能：${server.url}/（链接和二维码使用 ${siteUrl}）`);
-console.log(`[start] 数据库：${settings.databaseUrl ? 'DATABASE_URL（PostgreSQL）' : sqlitePath(settings.varDir)}`);
+console.log(`[start] 数据库：${settings.databaseUrl ? `DATABASE_URL（${storeName(settings.databaseUrl)}）` : sqlitePath(settings.varDir)}`);
 console.log(`[start] 邮件：${settings.smtpUrl ? 'SMTP_URL' : `写入 .eml 文件到 ${outboxDir(settings)}`}`);
 // Rebuilds after a clerk confirms a roster read this folder: it must be the one the site was built from.
 console.log(`[start] 内容目录：${settings.contentDir}（工作台发布名单后用它重新构建；须与 npm run build 用的 CONTENT_DIR 相同）`);
@@ -127,6 +128,9 @@ await trackingKeyReport(app.world.store, app.world.settings).then(
   },
   (error: unknown) => console.warn(`[start] 注意：无法统计查询码由哪些密钥生成（${(error as Error).name}）。`),
 );
+// DATABASE_URL newly set on a server that ran on the SQLite file: its complaints and rosters are all still in that file.
+const leftBehind = await sqliteLeftBehind(settings, app.world.store);
+if (leftBehind) console.warn(`[start] 注意：${leftBehind}`);
 console.log(`[start] listening ${server.url}`);
 // Written now rather than at exit: a server is usually stopped by a signal, and a killed one writes nothing.
 flushCompileCache();

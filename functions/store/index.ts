@@ -18,25 +18,56 @@ export function sqlitePath(varDir: string): string {
 
 /**
  * Opens the store the settings name and brings its schema up to date: `DATABASE_URL` unset → the SQLite
- * file under VAR_DIR; `postgres://…` → PostgreSQL.
+ * file under VAR_DIR; `postgres://…` → PostgreSQL. A SQLite file is checked first (`PRAGMA quick_check`): a damaged
+ * one — e.g. a backup copied over a store whose `-wal` was left behind — stops here, before it takes a complaint it
+ * could lose (docs/DEPLOY.md, "Backups, restore and upgrades").
  */
-export async function openStore(settings: StoreSettings, pgOptions: PostgresOptions = {}): Promise<Db> {
+export async function openStore(settings: StoreSettings, pgOptions: PostgresOptions = {}, options: OpenOptions = {}): Promise<Db> {
   const url = settings.databaseUrl;
-  const where = describeStore(settings);
+  const setting = options.setting ?? 'DATABASE_URL';
+  const where = describeStore(settings, setting);
   let db: Db | undefined;
   try {
     // Loaded on demand: a serverless bundle with PostgreSQL never loads the native SQLite module.
     if (!url) db = (await import('./sqlite.ts')).openSqlite(sqlitePath(settings.varDir));
     else if (/^postgres(ql)?:\/\//.test(url)) db = (await import('./postgres.ts')).openPostgres(url, pgOptions);
     else if (url.startsWith('sqlite:')) db = (await import('./sqlite.ts')).openSqlite(url.slice('sqlite:'.length));
-    else throw new StoreOpenError(`DATABASE_URL 只支持 postgres://… 或 sqlite:<文件>（不设则使用 ${sqlitePath(settings.varDir)}）`);
-    await migrate(db);
+    else throw new StoreOpenError(`${setting} 只支持 postgres://… 或 sqlite:<文件>（不设则使用 ${sqlitePath(settings.varDir)}）`);
+    if (db.dialect === 'sqlite') {
+      const problems = await quickCheck(db);
+      if (problems.length) throw new StoreOpenError(`数据库${where}已损坏（PRAGMA quick_check：${problems.join('；')} …）。${CORRUPT_HINT}`);
+    }
+    if (options.migrate !== false) await migrate(db);
     return db;
   } catch (error) {
     await db?.close().catch(() => undefined);
     if (error instanceof StoreOpenError) throw error;
-    throw new StoreOpenError(`无法打开数据库${where}：${openFailure(error)}。没有做任何更改。`, { cause: error });
+    throw new StoreOpenError(`无法打开数据库${where}：${openFailure(error, setting)}。没有做任何更改。`, { cause: error });
   }
+}
+
+export interface OpenOptions {
+  /** Where the address came from, as messages name it: `DATABASE_URL` (default), or a command's `--from` / `--to`. */
+  setting?: string;
+  /** Bring the schema up to date (default). `npm run store:copy` reads its source as it is. */
+  migrate?: boolean;
+}
+
+const CORRUPT_HINT =
+  '在它上面接收的投诉可能丢失，所以没有使用它。请先停止所有使用它的进程，再从备份恢复：npm run store:restore -- <备份文件>（docs/DEPLOY.md“备份、恢复和升级”）。';
+
+/**
+ * `PRAGMA quick_check` of a SQLite store: its first few problems, none when it is intact. It reads every page: 2.6 s
+ * for a store of 100,000 complaints (2.9 GB) in the page cache, about half a minute from disk (docs/BENCHMARKS.md).
+ */
+export async function quickCheck(db: Db): Promise<string[]> {
+  return checkLines(await db.query('PRAGMA quick_check(5)'));
+}
+
+/** The lines of a `quick_check` / `integrity_check` answer: [] for its single `ok`, else its first three. */
+export function checkLines(rows: readonly Record<string, unknown>[]): string[] {
+  const lines = rows.flatMap((row) => String(Object.values(row)[0]).split('\n')).filter((line) => line.trim());
+  return lines.length === 1 && lines[0] === 'ok' ? [] : lines.filter((line) => !/^\*\*\* in database/.test(line)).slice(0, 3);
 }
 
 /**
@@ -48,20 +79,32 @@ export class StoreOpenError extends Error {
 }
 
 /** The store as an operator's message may name it: the SQLite file, or PostgreSQL's host, port and database only. */
-function describeStore(settings: StoreSettings): string {
+function describeStore(settings: StoreSettings, setting = 'DATABASE_URL'): string {
   const url = settings.databaseUrl;
   if (!url) return `（SQLite 文件 ${sqlitePath(settings.varDir)}，即 VAR_DIR 下；DATABASE_URL 未设置）`;
-  if (url.startsWith('sqlite:')) return `（SQLite 文件 ${url.slice('sqlite:'.length)}，来自 DATABASE_URL）`;
+  if (url.startsWith('sqlite:')) return `（${storeName(url)}，来自 ${setting}）`;
+  return /^postgres(ql)?:\/\//.test(url) ? `（${setting} 指向 ${storeName(url)}）` : `（${setting} 不是有效的地址）`;
+}
+
+/**
+ * A store address as a message or a log may show it, never with its password: `SQLite 文件 <file>`, or
+ * `PostgreSQL <host>:<port>，数据库 <db>` (with the schema when the address sets a search_path).
+ */
+export function storeName(url: string): string {
+  if (url.startsWith('sqlite:')) return `SQLite 文件 ${url.slice('sqlite:'.length)}`;
   try {
     const u = new URL(url);
-    return `（DATABASE_URL 指向 PostgreSQL ${u.hostname || '本机套接字'}${u.port ? `:${u.port}` : ''}，数据库 ${decodeURIComponent(u.pathname.slice(1)) || '（未写）'}）`;
+    if (!/^postgres(ql)?:$/.test(u.protocol)) return '（不是有效的地址）';
+    const schema = /search_path\s*=\s*([^\s,]+)/.exec(u.searchParams.get('options') ?? '')?.[1];
+    const db = decodeURIComponent(u.pathname.slice(1)) || '（未写）';
+    return `PostgreSQL ${u.hostname || '本机套接字'}${u.port ? `:${u.port}` : ''}，数据库 ${db}${schema ? `，schema ${schema}` : ''}`;
   } catch {
-    return '（DATABASE_URL 不是有效的地址）';
+    return '（不是有效的地址）';
   }
 }
 
 /** Why, for the person who set DATABASE_URL: by PostgreSQL's or the system's error code. */
-function openFailure(error: unknown): string {
+function openFailure(error: unknown, setting = 'DATABASE_URL'): string {
   const code = String((error as { code?: unknown })?.code ?? '');
   const reasons: Record<string, string> = {
     '3D000': '数据库不存在，请先创建它（CREATE DATABASE），或改正 DATABASE_URL 中的数据库名',
@@ -73,6 +116,10 @@ function openFailure(error: unknown): string {
     ETIMEDOUT: '连接超时：请检查主机、端口和防火墙',
     EACCES: '没有权限读写这个文件或目录，请检查 VAR_DIR 的权限',
     SQLITE_CANTOPEN: '无法打开数据库文件，请检查 VAR_DIR 是否存在、是否可写',
+    SQLITE_BUSY: '另一个进程正占用这个文件，请先停止它',
+    SQLITE_CORRUPT: `数据库文件已损坏。${CORRUPT_HINT}`,
+    SQLITE_NOTADB: '这个文件不是 SQLite 数据库',
   };
-  return reasons[code] ?? `${(error as Error)?.name ?? 'Error'}${code ? ` ${code}` : ''}`;
+  const reason = reasons[code] ?? `${(error as Error)?.name ?? 'Error'}${code ? ` ${code}` : ''}`;
+  return reason.replaceAll('DATABASE_URL', setting);
 }

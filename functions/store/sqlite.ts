@@ -258,3 +258,51 @@ export function openSqlite(file: string, checkpoints: CheckpointOptions = DEFAUL
     },
   };
 }
+
+/**
+ * Whether another connection — a server, a mail worker, a `sqlite3` shell, in any process — has the SQLite store
+ * open: `in-use`; `free` when none has; `unreadable` when the file could not be looked at (damaged, not SQLite), so
+ * nothing can be said. Every connection to a store in WAL mode (openSqlite's) keeps a shared lock on it for as long
+ * as it is open, idle or not; a connection in exclusive locking mode cannot take its first lock while one does, and
+ * fails at once (busy timeout 0). When it succeeds, nobody had it open: it then closes as the last connection does,
+ * folding any WAL a killed process left behind into the file (as the next opener would) and removing it.
+ * `npm run store:copy` and `npm run store:restore` refuse a store in use.
+ */
+export function sqliteInUse(file: string): 'in-use' | 'free' | 'unreadable' {
+  let probe: Database.Database | undefined;
+  try {
+    probe = new Database(file, { fileMustExist: true });
+    probe.pragma('busy_timeout = 0');
+    probe.pragma('locking_mode = EXCLUSIVE');
+    probe.exec('BEGIN EXCLUSIVE');
+    probe.prepare('SELECT count(*) FROM sqlite_master').get();
+    probe.exec('COMMIT');
+    return 'free';
+  } catch (error) {
+    return isBusy(error) ? 'in-use' : 'unreadable';
+  } finally {
+    try {
+      probe?.close();
+    } catch {
+      // Closing a connection that never got its lock has nothing to undo.
+    }
+  }
+}
+
+/**
+ * Rows in each of `tables` of a SQLite store file, read-only: nothing is written, no schema made; a table the file
+ * does not have counts as undefined. For looking at a store no process uses (the file a server ran on before
+ * DATABASE_URL was set).
+ */
+export function countRowsReadOnly(file: string, tables: readonly string[]): Record<string, number | undefined> {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    db.pragma('busy_timeout = 1000');
+    const has = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name));
+    return Object.fromEntries(
+      tables.map((table) => [table, has.has(table) ? (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n : undefined]),
+    );
+  } finally {
+    db.close();
+  }
+}

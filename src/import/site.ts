@@ -6,7 +6,7 @@ import { readSettings } from '../core/settings.ts';
 import type { Holidays } from '../core/holidays.ts';
 import { loadHolidays } from './holidays/load.ts';
 import { mergeWorkspaceRosters } from './roster/merge-workspace.ts';
-import { readWorkspaceRosters, workspaceStore, workspaceSummary, type WorkspaceRoster } from './workspace-rosters.ts';
+import { readWorkspaceRosters, sqliteVersionsLeftBehind, workspaceStore, workspaceSummary, type WorkspaceRoster } from './workspace-rosters.ts';
 import { loadPolicy } from './policy/load.ts';
 import type { Policy } from '../core/policy/schema.ts';
 import { disclosureOf, type DisclosurePolicy } from '../core/policy/disclosure.ts';
@@ -49,10 +49,15 @@ export function getSite(contentDir = readSettings().contentDir): Promise<Site> {
   if (!site) {
     // The rosters agencies published through the workspace, read read-only from the store the functions write them
     // to (workspace-rosters.ts: ROSTER_STORE_URL, else DATABASE_URL, else <VAR_DIR>/gongshi.sqlite).
-    const store = workspaceStore(process.env, readSettings().varDir);
-    site = readWorkspaceRosters(store.url, store.setting).then((workspace) => {
+    const { varDir } = readSettings();
+    const store = workspaceStore(process.env, varDir);
+    site = readWorkspaceRosters(store.url, store.setting).then(async (workspace) => {
       // Said once per build: by Astro's own process, not again by each portal part (portal-worker.ts) reading the same.
-      if (process.env.PORTAL_PART === undefined) console.log(workspaceSummary(store, workspace));
+      if (process.env.PORTAL_PART === undefined) {
+        console.log(workspaceSummary(store, workspace));
+        const leftBehind = await sqliteVersionsLeftBehind(store, workspace, varDir);
+        if (leftBehind) console.warn(leftBehind);
+      }
       return loadSite(contentDir, workspace);
     });
     cache.set(contentDir, site);

@@ -106,6 +106,28 @@ export function workspaceSummary(store: WorkspaceStore, rosters: readonly Worksp
 }
 
 /**
+ * The build read no version from PostgreSQL while the SQLite file the functions used before DATABASE_URL was set
+ * (`<VAR_DIR>/gongshi.sqlite`) holds published ones: the usual sign of a server moved to PostgreSQL without its data.
+ * The line that says so, naming the file and the copy command; undefined otherwise (and when the file cannot be read).
+ */
+export async function sqliteVersionsLeftBehind(store: WorkspaceStore, rosters: readonly WorkspaceRoster[], varDir: string): Promise<string | undefined> {
+  if (rosters.length || !store.url || !/^postgres(ql)?:\/\//.test(store.url)) return undefined;
+  const file = join(varDir, 'gongshi.sqlite');
+  if (!existsSync(file)) return undefined;
+  try {
+    const agencies = [...new Set((await readSqlite(file)).published.map((row) => (row as { agency_id: string }).agency_id))];
+    if (!agencies.length) return undefined;
+    const listed = agencies.slice(0, 20).join('、') + (agencies.length > 20 ? ' 等' : '');
+    return (
+      `[workspace] 注意：${store.setting}（${store.shown}）中没有已发布的版本，但 VAR_DIR 下的 ${file} 里有 ${agencies.length} 个机关（${listed}）的已发布版本，` +
+      `这次构建不会公示它们。若服务已从 SQLite 改用 PostgreSQL，请停止服务后运行 npm run store:copy -- --from sqlite:${file} --to "$DATABASE_URL" 把数据复制过去，再重新构建（docs/DEPLOY.md）。`
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * `setting`: where the address came from (workspaceStore). The messages name ROSTER_STORE_URL; when the address is
  * DATABASE_URL they name that instead, so the operator looks at the setting actually used.
  */
