@@ -42,9 +42,9 @@ export function confirmationPage(kind: 'complaint' | 'report', reference: string
     `<div class="confirmation" role="status"><h1>${e(confirmationWords.title(kindLabels[kind]))}</h1>
 <p>${confirmationWords.reference}</p><p class="code" id="reference">${e(reference)}</p>
 <p>${confirmationWords.trackingCode}</p><p class="code" id="tracking-code">${e(trackingCode)}</p></div>
-<p id="handled-by">${agencyName ? e(confirmationWords.handledBy(agencyName)) : ''}${confirmationWords.confidential}</p>
+<p id="handled-by">${agencyName ? e(confirmationWords.handledBy(agencyName)) : ''}${confirmationWords.confidential}（<a href="/privacy/">${confirmationWords.privacyLink}</a>）。</p>
 ${anonymous ? `<p>${confirmationWords.anonymous}</p>` : ''}
-<p><a href="/complaint/status/">${confirmationWords.statusLink}</a></p>`,
+<p><a href="${e(confirmationWords.statusHref(reference))}">${confirmationWords.statusLink}</a></p>`,
   );
 }
 
@@ -84,7 +84,7 @@ export function checkPage(directory: Directory, values: Record<string, string>, 
     `<h1 id="check-title" tabindex="-1" autofocus>${formWords.checkTitle}</h1>
 <dl class="check-answers">${rows.map(([label, value]) => `<div><dt>${e(label)}</dt><dd style="white-space:pre-wrap">${e(value)}</dd></div>`).join('')}</dl>
 <form method="post" action="/api/complaints" enctype="application/x-www-form-urlencoded">${hidden}<input type="hidden" name="idempotencyKey" value="${e(idempotencyKey)}">
-<p><button type="submit" name="confirm" value="1">${formWords.submit}</button> <button type="submit" name="edit" value="1">${formWords.change}</button></p></form>`,
+<p class="actions"><button type="submit" name="confirm" value="1" class="btn btn-plain">${formWords.submit}</button> <button type="submit" name="edit" value="1" class="link">${formWords.change}</button></p></form>`,
   );
 }
 
@@ -105,7 +105,7 @@ export function unsavedPage(values: Record<string, string>, idempotencyKey: stri
     title,
     `<h1>${title}</h1><div class="error-summary" role="alert" tabindex="-1" autofocus><p>${message}</p><p>${hint}</p>${filesLost ? `<p>${unsavedWords.filesLost}</p>` : ''}</div>
 <form method="post" action="/api/complaints" enctype="application/x-www-form-urlencoded">${hidden}<input type="hidden" name="idempotencyKey" value="${e(idempotencyKey)}">
-<p><button type="submit">${unsavedWords.again}</button> <button type="submit" name="edit" value="1">${formWords.change}</button></p></form>`,
+<p class="actions"><button type="submit" class="btn btn-plain">${unsavedWords.again}</button> <button type="submit" name="edit" value="1" class="link">${formWords.change}</button></p></form>`,
   );
 }
 

@@ -8,7 +8,7 @@ import { readCertificateNo } from '../../src/core/complaint/certificate-no.ts';
 import { intakeErrors } from './errors.ts';
 import { type EvidenceFile, readEvidence } from './evidence.ts';
 import { isDraftToken, type KeptEvidence, keepEvidence, keptEvidence } from './drafts.ts';
-import { evidenceMessages } from '../../src/core/complaint/fields.ts';
+import { evidenceMessages, formWords } from '../../src/core/complaint/fields.ts';
 import { html, json, wantsHtml as wantsPage } from './responses.ts';
 import { isStoreUnavailable } from '../server/headers.ts';
 import { errorKind, logLine } from '../server/log.ts';
@@ -22,13 +22,16 @@ import { mailHost, type World } from './world.ts';
  * outcome as JSON or as a page). Each step returns an Outcome; only render turns one into a Response.
  */
 type Outcome =
-  | { kind: 'refused'; status: number; errors: FieldErrors; values: Record<string, string> }
+  | { kind: 'refused'; status: number; errors: FieldErrors; values: Record<string, string>; uploaded?: Uploaded }
   | { kind: 'rate-limited' }
   | { kind: 'edit'; values: Record<string, string> }
   | { kind: 'check'; values: Record<string, string>; target: Target; kept: KeptEvidence | undefined }
   | { kind: 'conflict' }
   | { kind: 'unsaved'; values: Record<string, string>; filesLost: boolean }
   | { kind: 'stored'; receipt: Receipt; input: ComplaintInput };
+
+/** The files sent with a post, as readEvidence found them: a refused post keeps them for its re-rendered no-JS form. */
+type Uploaded = Awaited<ReturnType<typeof readEvidence>>;
 
 interface Parsed {
   values: Record<string, string>;
@@ -120,10 +123,11 @@ async function validate(world: World, parsed: Parsed): Promise<Valid | Outcome> 
   if (input.success && !powOk(input.data.idempotencyKey, input.data.pow, world.limits.powBits)) {
     errors.pow = intakeErrors.ProofOfWorkMissing.message;
   }
-  if (input.success && whenInFuture(input.data.when, world.clock.now())) errors.when = intakeErrors.WhenInFuture.message;
-  if (!input.success || Object.keys(errors).length) return { kind: 'refused', status: 400, errors: sortErrors(errors), values };
+  // With the other errors, not after them: a date well formed but in the future is said at once.
+  if (!errors.when && whenInFuture((values.when ?? '').trim(), world.clock.now())) errors.when = intakeErrors.WhenInFuture.message;
+  if (!input.success || Object.keys(errors).length) return { kind: 'refused', status: 400, errors: sortErrors(errors), values, uploaded };
   const resolved = resolveTarget(input.data, world);
-  if ('errors' in resolved) return { kind: 'refused', status: 422, errors: resolved.errors, values };
+  if ('errors' in resolved) return { kind: 'refused', status: 422, errors: resolved.errors, values, uploaded };
   return { values, input: input.data, target: resolved.target, regulationId: resolved.regulationId, evidence, kept };
 }
 
@@ -163,7 +167,12 @@ async function render(world: World, outcome: Outcome, wantsHtml: boolean): Promi
       const { status, errors, values } = outcome;
       if (!wantsHtml) return json(status, { errors, ...(errors.pow ? { powBits: world.limits.powBits } : {}) });
       if (errors.request) return html(status, problemPage(status, errors.request));
-      return html(status, formPage(world.directory, values, errors, keyFor(values), await keptFor(world, values)));
+      // A plain form cannot hand files back: the ones sent are kept as for the check page, or the message says they were not.
+      const { uploaded } = outcome;
+      const sent = uploaded && 'files' in uploaded ? uploaded.files : [];
+      const kept = sent.length ? await keepEvidence(world, sent) : await keptFor(world, values);
+      const shown = uploaded && 'error' in uploaded ? { ...errors, evidence: uploaded.error + formWords.filesAgain } : errors;
+      return html(status, formPage(world.directory, values, shown, keyFor(values), kept));
     }
     case 'edit':
       return html(200, formPage(world.directory, outcome.values, {}, keyFor(outcome.values), await keptFor(world, outcome.values)));

@@ -186,7 +186,10 @@ export async function createApp(
     : undefined;
   const handlers: FunctionHandler[] = [
     lookupFunctions(() => world.directory, settings.siteUrl),
-    searchPageFunction(() => settings.outDir),
+    searchPageFunction(
+      () => settings.outDir,
+      () => world.directory,
+    ),
     complaintFunctions(world),
     complaintFormPage(world, settings.outDir),
     handlingFunctions(world),

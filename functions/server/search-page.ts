@@ -1,16 +1,26 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Directory } from '../../src/core/directory.ts';
+import { NAME_WITHHELD } from '../../src/core/labels.ts';
+import { agencyHref, verifyHref, withoutSearchHtml } from '../../src/core/lookup-html.ts';
 import { parseHeadersFile } from '../../src/core/security-headers.ts';
-import { escapeHtml } from '../../src/core/text.ts';
+import { escapeHtml, searchName } from '../../src/core/text.ts';
 import type { FunctionHandler } from './node.ts';
 
 /**
  * `/search/?q=…` as the built search page with the query already in its box. The page's script fills the box
  * itself, but without JavaScript a name typed into the lookup box (sent here by the lookup) would arrive in an
  * empty box. Same HTML and the same headers (`_headers`: the site's CSP with the page's inline hashes) as the
- * static file; only the box's value differs. Without `q` the static file answers.
+ * static file; only the box's value differs — and, given the directory, the page's <noscript> block: what a
+ * browser without JavaScript can be told without Pagefind, the people with exactly that name (as published: name,
+ * number, unit) and the units whose name holds the text, each linked to its page. Without `q` the static file answers.
  */
-export function searchPageFunction(outDir: () => string): FunctionHandler {
+export function searchPageFunction(outDir: () => string, currentDirectory?: () => Directory): FunctionHandler {
+  let prepared: { from: Directory; byName: Map<string, NamedCertificate[]> } | undefined;
+  const byName = (directory: Directory) => {
+    if (prepared?.from !== directory) prepared = { from: directory, byName: nameIndex(directory) };
+    return prepared.byName;
+  };
   return async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
     const url = new URL(request.url);
@@ -27,12 +37,58 @@ export function searchPageFunction(outDir: () => string): FunctionHandler {
       // No build (or one without a search page): leave the address to the static files.
       return undefined;
     }
-    const filled = html.replace(/<input id="q"([^>]*?)\s*\/?>/, (tag, rest: string) =>
+    let filled = html.replace(/<input id="q"([^>]*?)\s*\/?>/, (tag, rest: string) =>
       /\svalue=/.test(rest) ? tag : `<input id="q"${rest} value="${escapeHtml(q)}">`,
     );
+    if (currentDirectory) {
+      const directory = currentDirectory();
+      filled = filled.replace(NOSCRIPT, () => `<noscript id="search-nojs">${noScriptResults(q, byName(directory), directory)}</noscript>`);
+    }
     return new Response(request.method === 'HEAD' ? null : filled, {
       status: 200,
       headers: { ...headers, 'content-type': 'text/html; charset=utf-8', 'cache-control': 'public, max-age=60' },
     });
   };
+}
+
+const NOSCRIPT = /<noscript id="search-nojs">[\s\S]*?<\/noscript>/;
+/** More people of one name than this are not listed one by one (the unit rosters list them). */
+const MAX_LISTED = 50;
+
+interface NamedCertificate {
+  certificateNo: string;
+  name: string;
+  agencyId: string;
+}
+
+/** Published names (compared as the search page's name index compares them) → their certificates. */
+function nameIndex(directory: Directory): Map<string, NamedCertificate[]> {
+  const index = new Map<string, NamedCertificate[]>();
+  for (const c of directory.certificates()) {
+    if (c.name === NAME_WITHHELD) continue;
+    const key = searchName(c.name);
+    const list = index.get(key);
+    if (list) list.push(c);
+    else index.set(key, [c]);
+  }
+  return index;
+}
+
+/** The <noscript> block's contents for a query: exact-name matches, units named so, and what needs JavaScript. */
+function noScriptResults(q: string, byName: Map<string, NamedCertificate[]>, directory: Directory): string {
+  const people = byName.get(searchName(q)) ?? [];
+  const units = [...q].length >= 2 ? directory.agencies.filter((a) => a.name.includes(q) || (a.aliases ?? []).includes(q)) : [];
+  const shown = people.slice(0, MAX_LISTED);
+  const person = (c: NamedCertificate) =>
+    `<li><a href="${escapeHtml(verifyHref(c.certificateNo))}">${escapeHtml(c.name)}（${escapeHtml(c.certificateNo)}）</a><div class="muted">${escapeHtml(directory.agency(c.agencyId)?.name ?? '')}</div></li>`;
+  const parts = [
+    people.length
+      ? `<p id="search-nojs-summary">姓名为「${escapeHtml(q)}」的有 ${people.length} 人${people.length > shown.length ? `，下面列出前 ${shown.length} 人，其余请在各单位的公示名单中查看` : ''}：</p><ol class="results">${shown.map(person).join('')}</ol>`
+      : `<p id="search-nojs-summary">没有姓名为「${escapeHtml(q)}」的人员。</p>`,
+    units.length
+      ? `<p>名称含「${escapeHtml(q)}」的单位：</p><ul>${units.map((a) => `<li><a href="${agencyHref(a.id)}">${escapeHtml(a.name)}</a>的公示名单</li>`).join('')}</ul>`
+      : '',
+    `<p class="notice">未启用 JavaScript 时，这里只按完整姓名查找，不按地区、单位、状态筛选；按姓名的一部分、单位、岗位或编号末几位搜索需要 JavaScript。也${withoutSearchHtml}</p>`,
+  ];
+  return parts.join('');
 }

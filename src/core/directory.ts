@@ -179,15 +179,17 @@ export interface Directory {
   readonly policy: Policy;
   /** The date the agency's published roster is current as of, if it has one. */
   rosterDate(agencyId: string): string | undefined;
-  /** Every published number with its lookup key and agency (what "您是不是要找" suggestions are picked from). */
+  /** Every published number with its lookup key, name and agency ("您是不是要找" suggestions, the no-JS name search). */
   certificates(): Iterable<ListedCertificate>;
 }
 
-/** One published certificate as the lookup's suggestions need it. */
+/** One published certificate as the lookup's suggestions and the no-JS name search need it. */
 export interface ListedCertificate {
   certificateNo: string;
   lookupKey: string;
   agencyId: string;
+  /** As published: NAME_WITHHELD past the retention period (src/build/directory/write.ts). */
+  name: string;
 }
 
 /** The directory file of a site's published data (what the build writes). */
@@ -282,7 +284,8 @@ export function directoryFromFile(file: DirectoryFile): Directory {
     policy: file.policy,
     rosterDate: (id) => (Object.hasOwn(file.rosterDates, id) ? file.rosterDates[id] : undefined),
     *certificates() {
-      for (let i = 0; i < keys.length; i++) yield { certificateNo: numbers[i]!, lookupKey: keys[i]!, agencyId: file.agencies[agencyOf[i]!]!.id };
+      for (let i = 0; i < keys.length; i++)
+        yield { certificateNo: numbers[i]!, lookupKey: keys[i]!, agencyId: file.agencies[agencyOf[i]!]!.id, name: names[i]! };
     },
   };
 }

@@ -132,4 +132,7 @@ export function looksLikeName(typed: string): boolean {
   return /\p{Script=Han}/u.test(typed) && !/[0-9０-９]/.test(typed);
 }
 
+/** Where to turn when search cannot run (no JavaScript): the rosters by unit, and the number box. */
+export const withoutSearchHtml = '可在<a href="/agencies/">执法机关名录</a>中按单位查看名单，或在<a href="/">首页</a>输入证件编号核验。';
+
 export const searchHref = (text: string) => `/search/?q=${encodeURIComponent(text.trim())}`;

@@ -47,6 +47,14 @@ export function visibleText(input: string): string {
   return input.replace(INVISIBLE, '');
 }
 
+/** A name as compared for search: NFKC, no spaces; the middle dot of minority names unified. */
+export function searchName(name: string): string {
+  return name
+    .normalize('NFKC')
+    .replace(/\s+/g, '')
+    .replace(/[·•・‧．.]/g, '·');
+}
+
 const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 export function escapeHtml(input: string): string {

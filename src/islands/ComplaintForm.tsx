@@ -55,6 +55,16 @@ type Field = keyof Values;
 /** The element that takes focus for a field: a radio question's first radio (a fieldset cannot), else the field. */
 const focusId = (field: string) => fieldId(field) + (field === 'kind' || field === 'about' ? '-first' : '');
 
+/** An error summary link, as GOV.UK's: the question (legend or label) scrolled into view, its control focused. */
+function jump(event: { currentTarget: HTMLAnchorElement; preventDefault(): void }) {
+  const control = document.getElementById(event.currentTarget.hash.slice(1)) as HTMLInputElement | null;
+  if (!control) return;
+  event.preventDefault();
+  const question = control.type === 'radio' ? control.closest('fieldset')?.querySelector('legend') : document.querySelector(`label[for="${control.id}"]`);
+  (question ?? control).scrollIntoView();
+  control.focus({ preventScroll: true });
+}
+
 /** What was typed or chosen in the plain form (every value but the honeypot and the files). */
 function typedIn(form: HTMLFormElement | null): Partial<Values> {
   const typed: Partial<Values> = {};
@@ -163,6 +173,13 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
     };
   }, [number, values.about]);
 
+  // The page's title starts with 错误： while errors are shown, as the no-JS form's page does.
+  const pageTitle = useRef('');
+  useEffect(() => {
+    pageTitle.current ||= document.title;
+    document.title = step === 'form' && Object.keys(errors).length ? formWords.errorPrefix + pageTitle.current : pageTitle.current;
+  }, [errors, step]);
+
   useEffect(() => {
     if (step === 'form' && Object.keys(errors).length) summaryRef.current?.focus();
     if (step === 'check' || step === 'done') headingRef.current?.focus();
@@ -202,7 +219,7 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
       out.certificateNo ??= '这个编号不在公示名单中。请核对；如对方出示的就是这个编号，请在“反映的是谁”中选择“对方出示的编号查不到”';
     }
     // The handler's rules, applied here with the same functions: nothing it would refuse passes this step.
-    if (parsed.success && whenInFuture(values.when.trim(), new Date())) out.when ??= answerMessages.whenInFuture;
+    if (whenInFuture(values.when.trim(), new Date())) out.when ??= answerMessages.whenInFuture;
     const categoryError = categoryProblem(
       values.category,
       groups.flatMap((g) => g.options),
@@ -277,13 +294,13 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
         </p>
         <p id="handled-by">
           {receipt.agencyName && confirmationWords.handledBy(receipt.agencyName)}
-          {confirmationWords.confidential}
+          {confirmationWords.confidential}（<a href="/privacy/">{confirmationWords.privacyLink}</a>）。
           {/* Over the address's daily limit no acknowledgement is queued (functions/complaints/ack-quota.ts): never claim one. */}
           {values.email && (receipt.ackQueued ? confirmationWords.emailSent : '今天发往这个邮箱的确认邮件已达上限，这次不再发送；提交不受影响。')}
         </p>
         {anonymous && <p>{confirmationWords.anonymous}</p>}
         <p>
-          <a href="/complaint/status/">{confirmationWords.statusLink}</a>
+          <a href={confirmationWords.statusHref(receipt.reference)}>{confirmationWords.statusLink}</a>
         </p>
       </div>
     );
@@ -337,7 +354,7 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
           ))}
         </dl>
         <p>提交后，{values.kind === 'report' ? '举报' : '投诉'}将按规定转有关机关办理。</p>
-        <button type="button" onClick={() => send()} disabled={step === 'sending'}>
+        <button type="button" className="btn btn-plain" onClick={() => send()} disabled={step === 'sending'}>
           {step === 'sending' ? formWords.sending : formWords.submit}
         </button>
       </section>
@@ -393,6 +410,7 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
             checked={values[field] === opt}
             onChange={set(field)}
             id={i === 0 ? `${fieldId(field)}-first` : undefined}
+            aria-invalid={!!errors[field] || undefined}
           />{' '}
           {words}
         </label>
@@ -408,7 +426,9 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
           <ul>
             {entries.map(([field, message]) => (
               <li key={field}>
-                <a href={`#${focusId(field === 'request' || field === 'form' || field === 'pow' ? 'kind' : field)}`}>{message}</a>
+                <a href={`#${focusId(field === 'request' || field === 'form' || field === 'pow' ? 'kind' : field)}`} onClick={jump}>
+                  {message}
+                </a>
               </li>
             ))}
           </ul>
@@ -439,7 +459,14 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
         <div className={cls('agencyId')}>
           <label htmlFor={fieldId('agencyId')}>{values.about === 'unknownNumber' ? formWords.unknownNumberUnit : complaintFields.agencyId.label}</label>
           {err('agencyId')}
-          <select id={fieldId('agencyId')} name="agencyId" value={values.agencyId} onChange={set('agencyId')} aria-describedby={described('agencyId', false)}>
+          <select
+            id={fieldId('agencyId')}
+            name="agencyId"
+            value={values.agencyId}
+            onChange={set('agencyId')}
+            aria-describedby={described('agencyId', false)}
+            aria-invalid={!!errors.agencyId || undefined}
+          >
             <option value="">{formWords.choose}</option>
             {groupByRegion(agencies).map((g) => (
               <optgroup key={g.region} label={g.region}>
@@ -458,7 +485,14 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
           <label htmlFor={fieldId('region')}>{complaintFields.region.label}</label>
           {hintOf('region')}
           {err('region')}
-          <select id={fieldId('region')} name="region" value={values.region} onChange={set('region')} aria-describedby={described('region', true)}>
+          <select
+            id={fieldId('region')}
+            name="region"
+            value={values.region}
+            onChange={set('region')}
+            aria-describedby={described('region', true)}
+            aria-invalid={!!errors.region || undefined}
+          >
             <option value="">{formWords.choose}</option>
             {regions.map((r) => (
               <option key={r} value={r}>
@@ -472,7 +506,14 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
         <label htmlFor={fieldId('category')}>{complaintFields.category.label}</label>
         {hintOf('category')}
         {err('category')}
-        <select id={fieldId('category')} name="category" value={values.category} onChange={set('category')} aria-describedby={described('category', true)}>
+        <select
+          id={fieldId('category')}
+          name="category"
+          value={values.category}
+          onChange={set('category')}
+          aria-describedby={described('category', true)}
+          aria-invalid={!!errors.category || undefined}
+        >
           <option value="">{formWords.choose}</option>
           {groups.map((g) => (
             <optgroup key={g.title} label={g.title}>
@@ -501,6 +542,7 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
           value={values.description}
           onChange={set('description')}
           aria-describedby={described('description', true)}
+          aria-invalid={!!errors.description || undefined}
         />
       </div>
       <div className={cls('evidence')}>
@@ -515,6 +557,7 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
           accept={complaintFields.evidence.rules!.accept}
           onChange={(e) => setFiles([...(e.target.files ?? [])])}
           aria-describedby={described('evidence', true)}
+          aria-invalid={!!errors.evidence || undefined}
         />
       </div>
       <fieldset className="field">
@@ -529,7 +572,9 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
           {formWords.honeypot} <input type="text" name="website" tabIndex={-1} autoComplete="off" value={values.website} onChange={set('website')} />
         </label>
       </div>
-      <button type="submit">{formWords.toCheck}</button>
+      <button type="submit" className="btn btn-plain">
+        {formWords.toCheck}
+      </button>
     </form>
   );
 }

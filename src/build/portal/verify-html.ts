@@ -45,7 +45,7 @@ export function verifyPageHtml(aux: PublicAuxiliary, agency: Agency, regulation:
   const ended = ENDED_STATUSES.has(aux.status);
   const main =
     `<article id="auxiliary" data-certificate-no="${e(aux.certificateNo)}" data-name="${e(aux.name ?? '')}" data-agency-id="${e(agency.id)}" data-agency-name="${e(agency.name)}" data-status="${aux.status}"${aux.statusSince ? ` data-status-since="${aux.statusSince}"` : ''}>` +
-    `<h1>证件核验：${e(aux.certificateNo)}</h1>` +
+    `<h1>证件核验：<span class="cert-no">${e(aux.certificateNo)}</span></h1>` +
     `<div class="status status-${aux.status}" role="status"${aux.validUntil ? ` data-valid-until="${aux.validUntil}"` : ''}>` +
     `<strong><span class="sym" aria-hidden="true">${status.symbol}</span><span class="label">${status.label}</span></strong>` +
     (aux.statusSince ? `<span>自 ${formatDate(aux.statusSince)}${status.sinceWord}</span>` : '') +

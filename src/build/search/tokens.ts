@@ -18,6 +18,10 @@
  * Node imports.
  */
 
+// In core: the functions' search page (no JavaScript) compares names the same way.
+import { searchName } from '../../core/text.ts';
+export { searchName };
+
 const LETTERS = 'abcdefghijklmnop';
 
 /** Each code point as five base-16 digits written with the letters a–p (prefix-preserving, letters only). */
@@ -28,14 +32,6 @@ export function encodeChars(text: string): string {
     for (const h of hex) out += LETTERS[parseInt(h, 16)];
   }
   return out;
-}
-
-/** The name as compared for search: NFKC, no spaces; the middle dot of minority names unified. */
-export function searchName(name: string): string {
-  return name
-    .normalize('NFKC')
-    .replace(/\s+/g, '')
-    .replace(/[·•・‧．.]/g, '·');
 }
 
 /**

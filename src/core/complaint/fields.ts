@@ -1,5 +1,6 @@
 import { type abouts, type kinds, limits } from './schema.ts';
 import { MAX_PASTED_LENGTH } from '../lookup-input.ts';
+import { PRIVACY_NOTICE_TITLE } from '../policy/labels.ts';
 
 /**
  * The complaint form, defined once: every field's label, hint and input rules, and the form's other words. The
@@ -99,7 +100,8 @@ export const formWords = {
   honeypot: '请勿填写此项',
   errorPrefix: '错误：',
   errorSummary: (n: number) => `提交前请修改以下 ${n} 处问题`,
-  filesAgain: '出错后需要重新选择文件',
+  /** Added to a refused file's message on the no-JS form: nothing of that post's files was kept. */
+  filesAgain: '；所选的文件都没有保存，请重新选择',
   toCheck: '下一步：核对',
   checkTitle: '请核对您填写的内容',
   change: '修改',
@@ -132,10 +134,14 @@ export const confirmationWords = {
   reference: '受理编号',
   trackingCode: '查询码（只显示这一次，请抄下或截图保存）',
   handledBy: (agencyName: string) => `已转 ${agencyName} 办理。`,
-  confidential: '按本平台规则，您的身份只告知办理机关，平台要求其保密（个人信息保护说明：/privacy/）。',
+  /** Followed by a link to /privacy/ (privacyLink) in brackets. */
+  confidential: '按本平台规则，您的身份只告知办理机关，平台要求其保密',
+  privacyLink: PRIVACY_NOTICE_TITLE,
   emailSent: '确认邮件已发往您填写的邮箱。',
   anonymous: '这是匿名举报：不会收到办理反馈，但可以凭受理编号和查询码查询办理状态。',
   statusLink: '用受理编号和查询码查询办理进度',
+  /** The status page with the reference filled in (its island reads `ref`); the tracking code never goes in a URL. */
+  statusHref: (reference: string) => `/complaint/status/?ref=${encodeURIComponent(reference)}`,
 } as const;
 
 /** A category the concerned unit's regulation does not have: said by the island at the check step and by the handler. */

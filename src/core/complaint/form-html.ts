@@ -62,9 +62,14 @@ function errorOf(errors: FieldErrors, field: string): string {
     : '';
 }
 
-function describedBy(errors: FieldErrors, field: string, hint: boolean): string {
-  const ids = [hint ? `${fieldId(field)}-hint` : '', errors[field] ? `${fieldId(field)}-error` : ''].filter(Boolean);
+function describedBy(errors: FieldErrors, field: string, hint: boolean, extra = ''): string {
+  const ids = [hint ? `${fieldId(field)}-hint` : '', extra, errors[field] ? `${fieldId(field)}-error` : ''].filter(Boolean);
   return ids.length ? ` aria-describedby="${ids.join(' ')}"` : '';
+}
+
+/** aria-invalid on every control of a field with an error (each radio button of a question). */
+function invalid(errors: FieldErrors, field: string): string {
+  return errors[field] ? ' aria-invalid="true"' : '';
 }
 
 function radios(name: 'kind' | 'about', o: FormOptions): string {
@@ -75,7 +80,7 @@ function radios(name: 'kind' | 'about', o: FormOptions): string {
 ${Object.entries(spec.choices!)
   .map(
     ([opt, words], i) =>
-      `<label class="choice"><input type="radio" name="${name}" value="${opt}"${opt === value ? ' checked' : ''}${i === 0 ? ` id="${fieldId(name)}-first"` : ''}> ${e(words)}</label>`,
+      `<label class="choice"><input type="radio" name="${name}" value="${opt}"${opt === value ? ' checked' : ''}${i === 0 ? ` id="${fieldId(name)}-first"` : ''}${invalid(o.errors, name)}> ${e(words)}</label>`,
   )
   .join('\n')}
 </fieldset>`;
@@ -91,9 +96,8 @@ function attributes(rules: InputRules = {}): string {
   return out.join(' ');
 }
 
-function labelled(name: FieldName, o: FormOptions, control: string, extraHint = ''): string {
-  const spec = complaintFields[name];
-  const hint = spec.hint ? spec.hint + extraHint : '';
+function labelled(name: FieldName, o: FormOptions, control: string): string {
+  const hint = complaintFields[name].hint ?? '';
   return `<div class="field${o.errors[name] ? ' has-error' : ''}">
 <label for="${fieldId(name)}">${e(shownLabel(name))}</label>
 ${hint ? `<p class="hint" id="${fieldId(name)}-hint">${e(hint)}</p>` : ''}${errorOf(o.errors, name)}
@@ -106,7 +110,7 @@ function input(name: FieldName, o: FormOptions): string {
   return labelled(
     name,
     o,
-    `<input id="${fieldId(name)}" name="${name}" value="${e(o.values[name] ?? '')}" ${attributes(spec.rules)}${describedBy(o.errors, name, !!spec.hint)}>`,
+    `<input id="${fieldId(name)}" name="${name}" value="${e(o.values[name] ?? '')}" ${attributes(spec.rules)}${describedBy(o.errors, name, !!spec.hint)}${invalid(o.errors, name)}>`,
   );
 }
 
@@ -131,9 +135,8 @@ export function renderComplaintForm(o: FormOptions): string {
     .join('');
   const rules = (name: FieldName) => complaintFields[name].rules ?? {};
   const select = (name: 'agencyId' | 'region' | 'category', options: string) =>
-    `<select id="${fieldId(name)}" name="${name}"${describedBy(o.errors, name, true)}><option value="">${formWords.choose}</option>${options}</select>`;
+    `<select id="${fieldId(name)}" name="${name}"${describedBy(o.errors, name, true)}${invalid(o.errors, name)}><option value="">${formWords.choose}</option>${options}</select>`;
   const kept = o.keptEvidence;
-  const filesAgain = Object.keys(o.errors).length && !kept ? `。${formWords.filesAgain}` : '';
   const keptNote = kept
     ? `<p class="hint" id="${fieldId('evidence')}-kept">${e(formWords.keptEvidence(describeFiles(kept.files), kept.until))}</p><input type="hidden" name="evidenceDraft" value="${e(kept.token)}">`
     : '';
@@ -147,8 +150,8 @@ ${labelled('region', o, select('region', regionOptions))}
 ${labelled('category', o, select('category', categoryOptions))}
 ${input('when', o)}
 ${input('place', o)}
-${labelled('description', o, `<textarea id="${fieldId('description')}" name="description" rows="${rules('description').rows}" maxlength="${rules('description').maxLength}"${describedBy(o.errors, 'description', true)}>${e(v('description'))}</textarea>`)}
-${labelled('evidence', o, `${keptNote}<input id="${fieldId('evidence')}" name="evidence" type="file" multiple accept="${rules('evidence').accept}"${describedBy(o.errors, 'evidence', true)}>`, filesAgain)}
+${labelled('description', o, `<textarea id="${fieldId('description')}" name="description" rows="${rules('description').rows}" maxlength="${rules('description').maxLength}"${describedBy(o.errors, 'description', true)}${invalid(o.errors, 'description')}>${e(v('description'))}</textarea>`)}
+${labelled('evidence', o, `${keptNote}<input id="${fieldId('evidence')}" name="evidence" type="file" multiple accept="${rules('evidence').accept}"${describedBy(o.errors, 'evidence', true, kept ? `${fieldId('evidence')}-kept` : '')}${invalid(o.errors, 'evidence')}>`)}
 <fieldset class="field"><legend>${formWords.contactLegend}</legend>
 <p class="hint">${formWords.contactHint}</p>
 ${input('name', o)}
@@ -157,6 +160,6 @@ ${input('email', o)}
 </fieldset>
 <div class="hp" aria-hidden="true"><label>${formWords.honeypot} <input type="text" name="website" tabindex="-1" autocomplete="off" value=""></label></div>
 ${o.idempotencyKey ? `<input type="hidden" name="idempotencyKey" value="${e(o.idempotencyKey)}">` : ''}
-<button type="submit">${formWords.toCheck}</button>
+<button type="submit" class="btn btn-plain">${formWords.toCheck}</button>
 </form>`;
 }

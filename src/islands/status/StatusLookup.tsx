@@ -41,6 +41,15 @@ function serverError(status: number, errors: Record<string, string>): LookupErro
   return { message, fields: [] };
 }
 
+/** An error summary link, as GOV.UK's: the field's label scrolled into view, the field focused. */
+function jump(event: { currentTarget: HTMLAnchorElement; preventDefault(): void }) {
+  const control = document.getElementById(event.currentTarget.hash.slice(1));
+  if (!control) return;
+  event.preventDefault();
+  (document.querySelector(`label[for="${control.id}"]`) ?? control).scrollIntoView();
+  control.focus({ preventScroll: true });
+}
+
 /**
  * The status lookup (/complaint/status/). Server-rendered as a plain form that posts to `/api/status`
  * (works without JavaScript); with JavaScript it asks `GET /api/complaints/<reference>` with the tracking
@@ -129,7 +138,15 @@ export default function StatusLookup() {
           <h2 id="error-summary-title">{statusLookupWords.errorSummary}</h2>
           <ul>
             {errors.map((x) => (
-              <li key={x.message}>{x.fields[0] ? <a href={`#${x.fields[0]}`}>{x.message}</a> : x.message}</li>
+              <li key={x.message}>
+                {x.fields[0] ? (
+                  <a href={`#${x.fields[0]}`} onClick={jump}>
+                    {x.message}
+                  </a>
+                ) : (
+                  x.message
+                )}
+              </li>
             ))}
           </ul>
         </div>
