@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../complaints/support.ts';
@@ -6,19 +5,14 @@ import { hashTrackingCode, keyId, newReference, newTrackingCode } from '../../fu
 import { migrate, sqlitePath } from '../../functions/store/index.ts';
 import { openSqlite } from '../../functions/store/sqlite.ts';
 import { distDir, siteBuilt } from '../support/site.ts';
+import { startLog as startLogOf } from '../support/start-log.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const SECRET = 'k3Jq9-Zt7wPx2-Lm4Vb8-Rn6Ys1-Hd5Gf0-Qc';
 
-/**
- * Starts `npm start`'s script on a built site, returns what it printed up to "listening" (after `whileUp` has had the
- * server's address), then stops it.
- */
-async function startLog(extra: Record<string, string>, whileUp?: (url: string) => Promise<void>): Promise<string> {
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    PORT: '0',
-    NO_BUILD: '1',
+/** `npm start` on the tests' built site, with a deployment's settings unset unless `extra` gives them. */
+function startLog(extra: Record<string, string>, whileUp?: (url: string) => Promise<void>): Promise<string> {
+  const env = {
     OUT_DIR: distDir,
     VAR_DIR: tempDir('gongshi-warn-'),
     DATABASE_URL: '',
@@ -28,25 +22,7 @@ async function startLog(extra: Record<string, string>, whileUp?: (url: string) =
     CONTENT_DIR: '',
     ...extra,
   };
-  const child = spawn(process.execPath, [join(root, 'scripts/start.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  try {
-    await new Promise<void>((done, fail) => {
-      const read = (chunk: Buffer) => {
-        log += chunk.toString();
-        if (/listening http/.test(log)) done();
-      };
-      child.stdout!.on('data', read);
-      child.stderr!.on('data', read);
-      child.once('exit', (code) => fail(new Error(`start exited (${code}):\n${log}`)));
-    });
-    // The warnings follow the listening line within the same turn.
-    await new Promise((r) => setTimeout(r, 300));
-    await whileUp?.(/listening (http:\/\/[\d.:]+)/.exec(log)![1]!);
-    return log;
-  } finally {
-    child.kill('SIGKILL');
-  }
+  return startLogOf(env, whileUp);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { startLog as startLogOf } from '../support/start-log.ts';
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -244,30 +245,7 @@ export async function directoryOnly(): Promise<string> {
   return outDir;
 }
 
-/**
- * `npm start` (scripts/start.ts, NO_BUILD=1) in `env`: what it printed up to "listening" and a moment after (its
- * warnings), then it is stopped. Rejects with what it printed when it exits first.
- */
-export async function startLog(env: Record<string, string>): Promise<string> {
-  const child = spawn(process.execPath, [join(root, 'scripts/start.ts')], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', NO_BUILD: '1', SITE_URL: '', SMTP_URL: 'smtp://127.0.0.1:9', SECRET, ROSTER_STORE_URL: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  try {
-    await new Promise<void>((done, fail) => {
-      const read = (chunk: Buffer) => {
-        log += chunk.toString();
-        if (/listening http/.test(log)) done();
-      };
-      child.stdout!.on('data', read);
-      child.stderr!.on('data', read);
-      child.once('exit', (code) => fail(new Error(`start exited (${code}):\n${log}`)));
-    });
-    await new Promise((r) => setTimeout(r, 300));
-    return log;
-  } finally {
-    child.kill('SIGKILL');
-  }
+/** `npm start` in `env` with the store tests' defaults (no SITE_URL, an SMTP_URL nobody answers, their SECRET). */
+export function startLog(env: Record<string, string>): Promise<string> {
+  return startLogOf({ SITE_URL: '', SMTP_URL: 'smtp://127.0.0.1:9', SECRET, ROSTER_STORE_URL: '', ...env });
 }
