@@ -66,6 +66,26 @@ function reducedTarget(target: string): string {
   });
 }
 
+const DAY_MS = 24 * 3600_000;
+
+/** Removes the .eml files still on disk of mails whose complaint was purged since `since`; returns how many. */
+async function removeLateFiles(store: Db, outboxDir: string, since: string): Promise<number> {
+  const mails = await store.query<{ message_id: string }>(
+    'SELECT o.message_id FROM outbox o JOIN complaints c ON c.id = o.complaint_id WHERE c.purged_at IS NOT NULL AND c.purged_at >= ?',
+    [since],
+  );
+  let removed = 0;
+  for (const m of mails) {
+    try {
+      await unlink(join(outboxDir, emlFileName(m.message_id)));
+      removed++;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  return removed;
+}
+
 export async function purgeClosedComplaints(
   world: { store: Db; clock: Clock; policy?: Policy; calendar?: { offsetMinutes: number }; log?: (line: string) => void },
   options: { outboxDir?: string } = {},
@@ -105,8 +125,11 @@ export async function purgeClosedComplaints(
     if (!CLOSED.has(c.status)) result.neverClosed++;
     result.cancelledMails += purged.cancelledMails;
   }
+  // A mail the worker was already sending when its complaint was purged can land as a file afterwards: the files of
+  // complaints purged in the last day are looked for again on every run (the worker's send takes seconds).
+  if (options.outboxDir) result.emlFiles += await removeLateFiles(world.store, options.outboxDir, new Date(now.getTime() - DAY_MS).toISOString());
   // Counts and dates only: nothing of a complaint, not even its reference.
-  if (result.complaints)
+  if (result.complaints || result.emlFiles)
     world.log?.(
       `[retention] purged ${result.complaints - result.neverClosed} complaint(s) closed before ${closedBefore.slice(0, 10)}, ` +
         `${result.neverClosed} never closed and filed before ${filedBefore.slice(0, 10)}, ${result.emlFiles} .eml file(s), ${result.cancelledMails} queued mail(s) cancelled`,
