@@ -38,6 +38,8 @@ export async function openStore(settings: StoreSettings, pgOptions: PostgresOpti
       if (problems.length) throw new StoreOpenError(`数据库${where}已损坏（PRAGMA quick_check：${problems.join('；')} …）。${CORRUPT_HINT}`);
     }
     if (options.migrate !== false) await migrate(db);
+    // Connects now, whatever comes next, so an unreachable PostgreSQL is this function's error with its reason.
+    else await db.query('SELECT 1 AS one');
     return db;
   } catch (error) {
     await db?.close().catch(() => undefined);
