@@ -181,7 +181,7 @@ describe.skipIf(!!pgSkipReason)('npm run store:copy from SQLite to PostgreSQL', 
   });
 
   it("a PostgreSQL source or target it cannot reach: the store's own reason, no stack trace, no password", async () => {
-    const missing = 'postgres://postgres:' + PASSWORD + '@127.0.0.1:5432/gongshi_store_copy_missing';
+    const missing = `postgres://postgres:${PASSWORD}@127.0.0.1:5432/gongshi_store_copy_missing`;
     const refused = storeCopy('--from', missing, '--to', `sqlite:${join(tempDir('gongshi-copy-nowhere-'), 'x.sqlite')}`);
     expect(refused.status).toBe(1);
     expect(refused.output).toContain('--from 指向 PostgreSQL 127.0.0.1:5432，数据库 gongshi_store_copy_missing');
