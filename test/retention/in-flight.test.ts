@@ -9,8 +9,7 @@ import { purgeClosedComplaints } from '../../functions/retention/purge.ts';
 import { DEFAULT_POLICY } from '../../src/core/policy/schema.ts';
 import { tempDir } from '../complaints/support.ts';
 import { describeEachStore, freshStore, harnessOn } from '../support/stores.ts';
-
-const cst = (s: string) => new Date(`${s}+08:00`).toISOString();
+import { cst, PERSONAL_SUBMISSION } from './support.ts';
 
 /**
  * A purge that commits while the worker is sending one of the complaint's mails (found in review, 2026-12-01): the
@@ -24,14 +23,7 @@ describeEachStore('a purge while a mail of the complaint is being sent', (kind) 
 
   it("the file the send writes after the purge is removed by the purge's next run", async () => {
     h.world.policy = DEFAULT_POLICY;
-    await h.submit({
-      when: '2026-01-04',
-      name: '钱七',
-      phone: '13900139000',
-      email: 'qian@citizen.example',
-      place: '人民路 8 号',
-      description: '辅助人员单独扣押我的三轮车，没有执法人员在场。',
-    });
+    await h.submit(PERSONAL_SUBMISSION);
     // Five years on, its mail never sent (the relay was down throughout); the purge commits in the middle of a send.
     h.clock.set(cst('2031-01-06T10:00:00'));
     const files = createMailer({ smtpUrl: undefined, outboxDir });

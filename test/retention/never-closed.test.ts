@@ -18,6 +18,7 @@ import { citizenViewSchema } from '../../src/core/complaint/citizen-view.ts';
 import { DEFAULT_POLICY } from '../../src/core/policy/schema.ts';
 import { tempDir } from '../complaints/support.ts';
 import { describeEachStore, freshStore, harnessOn } from '../support/stores.ts';
+import { cst, PERSONAL_SUBMISSION, PERSONAL_MARKERS } from './support.ts';
 
 /**
  * A complaint that is never closed loses its complainant's personal information `complaintData.keepYearsIfNeverClosed`
@@ -25,20 +26,8 @@ import { describeEachStore, freshStore, harnessOn } from '../support/stores.ts';
  * its queued mails cancelled, its status page still answering with a note, the statistics unchanged, no more
  * handling, reminders or summaries about it.
  */
-const cst = (s: string) => new Date(`${s}+08:00`).toISOString();
 // Markers of everything personal the open complaint holds; none may survive its purge anywhere in the store or on disk.
-const PERSONAL = [
-  '钱七',
-  '13900139000',
-  'qian@citizen.example',
-  '单独扣押我的三轮车',
-  '人民路 8 号',
-  '证据照片.jpg',
-  '张三',
-  'SL-CG-0001',
-  '受理备注写了钱七',
-  '转办理由写了钱七',
-];
+const PERSONAL = [...PERSONAL_MARKERS, '受理备注写了钱七', '转办理由写了钱七'];
 // The other open complaint, filed a day later: one day short of the limit when the first one reaches it.
 const KEPT = ['孙八', 'sun@citizen.example', '一天后提交的另一件投诉'];
 
@@ -94,14 +83,7 @@ describeEachStore('retention purge of a complaint never closed', (kind) => {
     h.world.policy = DEFAULT_POLICY;
     const log: string[] = [];
     h.world.log = (line) => log.push(line);
-    open = await h.submit({
-      when: '2026-01-04',
-      name: '钱七',
-      phone: '13900139000',
-      email: 'qian@citizen.example',
-      place: '人民路 8 号',
-      description: '辅助人员单独扣押我的三轮车，没有执法人员在场。',
-    });
+    open = await h.submit(PERSONAL_SUBMISSION);
     const row = await findComplaintByReference(db, open.reference);
     await insertEvidence(db, row!.id, { name: '证据照片.jpg', type: 'image/jpeg', data: Uint8Array.from([1, 2, 3]) });
     await deliverToFiles();

@@ -12,20 +12,10 @@ import { statsInputFrom } from '../../functions/stats/load.ts';
 import { policySchema } from '../../src/core/policy/schema.ts';
 import { tempDir } from '../complaints/support.ts';
 import { describeEachStore, freshStore, harnessOn } from '../support/stores.ts';
+import { cst, PERSONAL_SUBMISSION, PERSONAL_MARKERS } from './support.ts';
 
-const cst = (s: string) => new Date(`${s}+08:00`).toISOString();
 // Markers of everything personal a complaint holds; none may survive the purge anywhere in the store or on disk.
-const PERSONAL = [
-  '钱七',
-  '13900139000',
-  'qian@citizen.example',
-  '单独扣押我的三轮车',
-  '人民路 8 号',
-  '证据照片.jpg',
-  '张三',
-  'SL-CG-0001',
-  '不予受理的理由里写了钱七',
-];
+const PERSONAL = [...PERSONAL_MARKERS, '不予受理的理由里写了钱七'];
 
 describeEachStore('retention purge', (kind) => {
   const db = freshStore(kind);
@@ -58,14 +48,7 @@ describeEachStore('retention purge', (kind) => {
 
   it("keeps a closed complaint for the policy's years, then removes everything personal and keeps what statistics need", async () => {
     h.world.policy = policySchema.parse({});
-    const closed = await h.submit({
-      when: '2026-01-04',
-      name: '钱七',
-      phone: '13900139000',
-      email: 'qian@citizen.example',
-      place: '人民路 8 号',
-      description: '辅助人员单独扣押我的三轮车，没有执法人员在场。',
-    });
+    const closed = await h.submit(PERSONAL_SUBMISSION);
     const open = await h.submit({
       about: 'unit',
       agencyId: 'city-scjg',
