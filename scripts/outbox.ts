@@ -24,7 +24,8 @@ if (process.argv.includes('--once')) {
   const jobs = await app.runDeadlineJobs();
   const purged = await app.purgeClosedComplaints();
   console.log(
-    `[outbox] purged ${purged.complaints} complaint(s) past retention (${purged.neverClosed} never closed), ${purged.emlFiles} .eml file(s), ${purged.cancelledMails} queued mail(s) cancelled`,
+    `[outbox] purged ${purged.complaints} complaint(s) past retention (${purged.neverClosed} never closed), ${purged.emlFiles} .eml file(s), ${purged.cancelledMails} queued mail(s) cancelled` +
+      (purged.deferred ? `, ${purged.deferred} left for the next run (a mail of theirs being sent)` : ''),
   );
   const result = await app.sendPendingMail();
   console.log(`[outbox] reminders ${jobs.reminders}, escalations ${jobs.escalations}, summaries ${jobs.summaries}`);

@@ -228,6 +228,16 @@ ALTER TABLE evidence_drafts ALTER COLUMN data SET STORAGE EXTERNAL;`,
     // from before this migration, which is refused (the clerk uploads again).
     sql: 'ALTER TABLE roster_drafts ADD COLUMN base_version_id TEXT;',
   },
+  {
+    version: 12,
+    name: 'indexes of the retention purge',
+    // functions/retention/purge.ts runs every minute: its query of complaints past retention (purged_at IS NULL,
+    // created_at up to a date) and its sweep of complaints purged in the last day (purged_at from a date) are ranges
+    // of complaints_purge; a complaint's mails (select, cancel, empty) are found by outbox_complaint. Before, each was
+    // a scan of the whole table (test/retention/indexes.test.ts checks the plans on both engines).
+    sql: `CREATE INDEX complaints_purge ON complaints (purged_at, created_at);
+CREATE INDEX outbox_complaint ON outbox (complaint_id);`,
+  },
 ];
 
 /** Applies every migration not yet applied, each in its own transaction; safe to run from several processes. */

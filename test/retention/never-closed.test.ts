@@ -119,7 +119,7 @@ describeEachStore('retention purge of a complaint never closed', (kind) => {
     expect(queued.map((m) => m.kind).sort()).toEqual([expect.stringMatching(/^agency-transfer-/), expect.stringMatching(/^status-/)]);
     expect(queued.map((m) => m.body_text).join('\n')).toContain('单独扣押我的三轮车');
     receivingAccept = await linkIn(open.reference, 'agency-transfer', '受理');
-    expect(await purgeClosedComplaints(h.world, { outboxDir })).toEqual({ complaints: 0, neverClosed: 0, emlFiles: 0, cancelledMails: 0 });
+    expect(await purgeClosedComplaints(h.world, { outboxDir })).toEqual({ complaints: 0, neverClosed: 0, emlFiles: 0, cancelledMails: 0, deferred: 0 });
     expect(await rowsOf('complaints')).toContain('钱七');
 
     const files = (await mailsOf(open.reference)).map((m) => emlFileName(m.message_id)).filter((f) => existsSync(join(outboxDir, f)));
@@ -130,19 +130,40 @@ describeEachStore('retention purge of a complaint never closed', (kind) => {
     const claimed = await claimDueMail(db, { worker: 'w1', now: cst('2031-01-05T10:00:00'), leaseUntil: cst('2031-01-05T10:01:00'), batch: 10 });
     expect(claimed).toHaveLength(2);
 
-    // At the limit: five years after filing, to the second.
+    // At the limit: five years after filing, to the second. The worker holds two of its mails: the purge leaves the
+    // complaint to its next run rather than cancel a mail that may be on its way (in-flight.test.ts).
     h.clock.set(cst('2031-01-05T10:00:00'));
-    expect(await purgeClosedComplaints(h.world, { outboxDir })).toEqual({ complaints: 1, neverClosed: 1, emlFiles: files.length, cancelledMails: 2 });
-    expect(await purgeClosedComplaints(h.world, { outboxDir })).toEqual({ complaints: 0, neverClosed: 0, emlFiles: 0, cancelledMails: 0 });
+    expect(await purgeClosedComplaints(h.world, { outboxDir })).toEqual({ complaints: 0, neverClosed: 0, emlFiles: 0, cancelledMails: 0, deferred: 1 });
+    expect(await rowsOf('complaints')).toContain('钱七');
+    // Its attempts fail (mail is down) and are recorded: the rows are no worker's any more, and the next run purges.
+    for (const r of claimed) {
+      await recordMailAttempt(
+        db,
+        r,
+        cst('2031-01-05T10:00:30'),
+        { ok: false, error: 'ECONNREFUSED', status: 'pending', nextAttemptAt: cst('2031-01-05T10:01:30') },
+        'w1',
+      );
+    }
+    expect(await purgeClosedComplaints(h.world, { outboxDir })).toEqual({
+      complaints: 1,
+      neverClosed: 1,
+      emlFiles: files.length,
+      cancelledMails: 2,
+      deferred: 0,
+    });
+    expect(await purgeClosedComplaints(h.world, { outboxDir })).toEqual({ complaints: 0, neverClosed: 0, emlFiles: 0, cancelledMails: 0, deferred: 0 });
     // Counts and dates only: no reference, nothing personal.
     expect(log.filter((l) => l.startsWith('[retention] purged'))).toEqual([
+      '[retention] purged 0 complaint(s) closed before 2028-01-05, 0 never closed and filed before 2026-01-05, ' +
+        '0 .eml file(s), 0 queued mail(s) cancelled, 1 left for the next run (a mail of theirs being sent)',
       '[retention] purged 0 complaint(s) closed before 2028-01-05, 1 never closed and filed before 2026-01-05, ' +
         `${files.length} .eml file(s), 2 queued mail(s) cancelled`,
     ]);
 
-    // The worker that held them cannot record them back as sent with their text.
+    // The worker that held them cannot record them back as sent with their text: they are no longer its.
     for (const r of claimed) {
-      await recordMailAttempt(db, r, cst('2031-01-05T10:00:30'), { ok: true, composed: { subject: '钱七', text: '钱七 13900139000', html: '' } }, 'w1');
+      await recordMailAttempt(db, r, cst('2031-01-05T10:01:30'), { ok: true, composed: { subject: '钱七', text: '钱七 13900139000', html: '' } }, 'w1');
     }
     const mails = await mailsOf(open.reference);
     expect(mails.filter((m) => m.status === 'pending')).toEqual([]);

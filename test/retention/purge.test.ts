@@ -79,13 +79,19 @@ describeEachStore('retention purge', (kind) => {
 
     // One day short of three years after 不予受理: nothing is removed.
     h.clock.set(cst('2029-01-05T10:00:00'));
-    expect(await purgeClosedComplaints(h.world, { outboxDir })).toEqual({ complaints: 0, neverClosed: 0, emlFiles: 0, cancelledMails: 0 });
+    expect(await purgeClosedComplaints(h.world, { outboxDir })).toEqual({ complaints: 0, neverClosed: 0, emlFiles: 0, cancelledMails: 0, deferred: 0 });
     expect(await rowsOf('complaints')).toContain('钱七');
 
     h.clock.set(cst('2029-01-06T12:00:00'));
-    expect(await purgeClosedComplaints(h.world, { outboxDir })).toEqual({ complaints: 1, neverClosed: 0, emlFiles: closedFiles.length, cancelledMails: 0 });
+    expect(await purgeClosedComplaints(h.world, { outboxDir })).toEqual({
+      complaints: 1,
+      neverClosed: 0,
+      emlFiles: closedFiles.length,
+      cancelledMails: 0,
+      deferred: 0,
+    });
     // Once only.
-    expect(await purgeClosedComplaints(h.world, { outboxDir })).toEqual({ complaints: 0, neverClosed: 0, emlFiles: 0, cancelledMails: 0 });
+    expect(await purgeClosedComplaints(h.world, { outboxDir })).toEqual({ complaints: 0, neverClosed: 0, emlFiles: 0, cancelledMails: 0, deferred: 0 });
 
     for (const table of ['complaints', 'complaint_events', 'outbox', 'outbox_attempts', 'evidence']) {
       const text = await rowsOf(table);
