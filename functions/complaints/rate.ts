@@ -96,8 +96,17 @@ export function tokenBucket(burst: number, perSecond: number, maxKeys = 50_000) 
  * ids) are used as they are.
  */
 export function slidingWindow(limit: number, windowMs: number, maxKeys = 20_000) {
+  const take = slidingWindowUntil(limit, windowMs, maxKeys);
+  return (keyOrAddress: string, nowMs: number): boolean => take(keyOrAddress, nowMs) === undefined;
+}
+
+/**
+ * slidingWindow that says, when it refuses, from when (ms) the key has room again: the oldest time in its log plus
+ * the window. Undefined: allowed, and counted.
+ */
+export function slidingWindowUntil(limit: number, windowMs: number, maxKeys = 20_000) {
   const logs = new Map<string, number[]>();
-  return (keyOrAddress: string, nowMs: number): boolean => {
+  return (keyOrAddress: string, nowMs: number): number | undefined => {
     const key = rateKey(keyOrAddress);
     const log = (logs.get(key) ?? []).filter((t) => t > nowMs - windowMs);
     const ok = log.length < limit;
@@ -105,6 +114,6 @@ export function slidingWindow(limit: number, windowMs: number, maxKeys = 20_000)
     logs.delete(key);
     logs.set(key, log);
     if (logs.size > maxKeys) logs.delete(logs.keys().next().value!);
-    return ok;
+    return ok ? undefined : log[0]! + windowMs;
   };
 }

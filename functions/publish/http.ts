@@ -1,10 +1,12 @@
 import { readCapped } from '../complaints/body.ts';
 import { readFormFields, readFormParams } from '../server/form.ts';
-import { slidingWindow } from '../complaints/rate.ts';
+import { slidingWindow, slidingWindowUntil } from '../complaints/rate.ts';
 import type { FunctionHandler } from '../server/node.ts';
-import { endSession } from '../store/records/publish-sessions.ts';
+import { endSession, type PublishRole } from '../store/records/publish-sessions.ts';
+import { holdLatestSignIn } from '../store/records/publish-sign-ins.ts';
+import { workerRosterParser, type RosterParser } from './roster-parser.ts';
 import { clearedCookie, cookieName, readCookie, sessionCookie } from './cookie.ts';
-import { chooseAgencyHtml, confirmSignInHtml, linkSentHtml, problemHtml, uploadResultHtml, workspaceHtml } from './pages.ts';
+import { chooseAgencyHtml, confirmSignInHtml, linkHeldHtml, linkSentHtml, problemHtml, shanghaiTime, uploadResultHtml, workspaceHtml } from './pages.ts';
 import { checkUpload, parseRecords } from './upload.ts';
 import { gitRosterOf } from './git-roster.ts';
 import { confirmDraft, republishPrevious, undoWindow } from './confirm.ts';
@@ -12,7 +14,7 @@ import type { Republisher } from './republish.ts';
 import { findDraft } from '../store/records/roster-drafts.ts';
 import { listVersions } from '../store/records/roster-versions.ts';
 import { rosterDiffSchema } from '../../src/core/roster/diff.ts';
-import { completeSignIn, inspectSignIn, maskedMailbox, requestSignIn, sessionFor, type PublishSession } from './sign-in.ts';
+import { completeSignIn, inspectSignIn, maskedMailbox, publishMailbox, requestSignIn, sessionFor, type PublishSession } from './sign-in.ts';
 import { SIGN_IN_REQUESTS_PER_HOUR, type PublishWorld } from './world.ts';
 import { bureausOf, freshnessNote, publicationLogOf, rosterDatesUnder } from './oversight.ts';
 import { chooseBureauHtml, publicationLogHtml } from './oversight-pages.ts';
@@ -77,32 +79,44 @@ export interface PublishRoute {
  * `/publish/` (choose the agency), `POST /publish/sign-in` (mail a link), `GET|POST /publish/sign-in/<token>`
  * (button page; the POST signs in), `/publish/workspace/` (signed in: upload, confirm, undo), `POST /publish/sign-out`;
  * for oversight bureaus `/publish/oversight/` (choose the bureau), `POST /publish/oversight/sign-in` and
- * `/publish/oversight/log/` (signed in as the bureau: the publication log).
+ * `/publish/oversight/log/` (signed in as the bureau: the publication log). Uploads are read by `options.parser`,
+ * by default in a worker thread, one at a time (roster-parser.ts).
  */
-export function publishFunctions(world: PublishWorld, republisher?: Republisher): FunctionHandler {
-  const perAgency = slidingWindow(SIGN_IN_REQUESTS_PER_HOUR.perAgency, 3600_000);
+export function publishFunctions(world: PublishWorld, republisher?: Republisher, options: { parser?: RosterParser } = {}): FunctionHandler {
+  const parser = options.parser ?? workerRosterParser();
+  const mailsPerAgency = slidingWindowUntil(SIGN_IN_REQUESTS_PER_HOUR.perAgency, 3600_000);
   const perAddress = slidingWindow(SIGN_IN_REQUESTS_PER_HOUR.perAddress, 3600_000);
   const siteUrl = () => world.settings.siteUrl;
-  /** The refusal when sign-in requests for `key` (an agency, or a bureau's log) or from the address are too many. */
-  const limited = (agency: Agency, key: string, address: string): Response | undefined => {
+  /**
+   * A sign-in request for `agency` (a clerk's, or a bureau's for its log; `key` tells them apart), by the platform's
+   * policy (docs/PUBLISHING.md): too many from the client's address → 429. Otherwise a link is mailed while the
+   * agency has mails left this hour; once they are used up, no mail is sent, and the newest mail's link is kept
+   * valid until the hour frees a mail again — the page says so. Anyone may ask for an agency's link, but only its
+   * mailbox receives it: a stranger's requests must neither flood the mailbox nor lock the clerk out.
+   */
+  const signIn = async (agency: Agency, key: string, role: PublishRole, address: string): Promise<Response> => {
     const now = world.clock.now().getTime();
     if (!perAddress(address, now)) {
       return html(429, problemHtml(429, `本网络地址一小时内已请求 ${SIGN_IN_REQUESTS_PER_HOUR.perAddress} 次登录链接，请稍后再试。`, '请求过于频繁'), {
         'retry-after': '3600',
       });
     }
-    if (!perAgency(key, now)) {
-      return html(
+    const masked = maskedMailbox(publishMailbox(agency));
+    const full = mailsPerAgency(key, now);
+    if (full === undefined) return html(200, linkSentHtml(agency, maskedMailbox(await requestSignIn(world, agency, role))));
+    const until = new Date(full).toISOString();
+    const held = await holdLatestSignIn(world.store, agency.id, role, new Date(now - 3600_000).toISOString(), until);
+    if (held) return html(200, linkHeldHtml(agency, masked, SIGN_IN_REQUESTS_PER_HOUR.perAgency, held.sentAt, held.expiresAt));
+    // The newest link was used: someone with the mailbox signed in after the last mail. No mail until the hour frees one.
+    return html(
+      429,
+      problemHtml(
         429,
-        problemHtml(
-          429,
-          `${agency.name}一小时内已请求 ${SIGN_IN_REQUESTS_PER_HOUR.perAgency} 次登录链接，请使用已收到的邮件中的链接，或稍后再试。`,
-          '请求过于频繁',
-        ),
-        { 'retry-after': '3600' },
-      );
-    }
-    return undefined;
+        `一小时内已向${agency.name}的邮箱 ${masked} 发送了 ${SIGN_IN_REQUESTS_PER_HOUR.perAgency} 封登录邮件，其中最新的链接已经用过。为防止邮箱被大量邮件淹没，请在 ${shanghaiTime(until)}（北京时间）后再请求。`,
+        '请求过于频繁',
+      ),
+      { 'retry-after': String(Math.max(1, Math.ceil((full - now) / 1000))) },
+    );
   };
   const homeOf = (session: PublishSession) => (session.role === 'oversight' ? '/publish/oversight/log/' : '/publish/workspace/');
 
@@ -138,10 +152,7 @@ export function publishFunctions(world: PublishWorld, republisher?: Republisher)
           422,
           chooseBureauHtml(bureausOf(world.directory), bureauId ? '这个机关不是名录中任何机关的监督机关，请从列表中选择。' : '请选择监督机关。'),
         );
-      return (
-        limited(bureau, `oversight:${bureau.id}`, context.clientAddress) ??
-        html(200, linkSentHtml(bureau, maskedMailbox(await requestSignIn(world, bureau, 'oversight'))))
-      );
+      return signIn(bureau, `oversight:${bureau.id}`, 'oversight', context.clientAddress);
     }
 
     if (pathname === '/publish/sign-in' || pathname === '/publish/sign-in/') {
@@ -153,7 +164,7 @@ export function publishFunctions(world: PublishWorld, republisher?: Republisher)
       if (!agency) {
         return html(422, chooseAgencyHtml(world.directory.agencies, { message: agencyId ? '机关名录中没有这个机关，请从列表中选择。' : '请选择机关。' }));
       }
-      return limited(agency, agency.id, context.clientAddress) ?? html(200, linkSentHtml(agency, maskedMailbox(await requestSignIn(world, agency))));
+      return signIn(agency, agency.id, 'clerk', context.clientAddress);
     }
 
     const link = /^\/publish\/sign-in\/([^/]*)\/?$/.exec(pathname);
@@ -256,7 +267,10 @@ export function publishFunctions(world: PublishWorld, republisher?: Republisher)
       if (read) return redirect('/publish/workspace/');
       const upload = await readUpload(request);
       if ('error' in upload) return html(upload.status, problemHtml(upload.status, upload.error, '无法读取上传'));
-      const result = await checkUpload(world, session, upload);
+      const result = await checkUpload(world, session, upload, parser);
+      if (!result.ok && result.status === 503) {
+        return html(503, problemHtml(503, result.problems[0]?.reason ?? '', '请稍后再上传'), { 'retry-after': '60' });
+      }
       return html(result.ok ? 200 : 422, uploadResultHtml(session.agency, result));
     }
     return html(404, problemHtml(404, '没有这个页面。'));

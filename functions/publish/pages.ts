@@ -59,6 +59,19 @@ export function linkSentHtml(agency: Agency, masked: string): string {
   );
 }
 
+/**
+ * The answer to a sign-in request once the agency's mails for the hour are used up (SIGN_IN_REQUESTS_PER_HOUR): no
+ * new mail, and the newest one's link works until the hour is over — whoever asked, the mailbox holds a link that works.
+ */
+export function linkHeldHtml(agency: Agency, masked: string, mails: number, sentAt: string, expiresAt: string): string {
+  return page(
+    '请使用已发送的登录链接',
+    `<h1>请使用已发送的登录链接</h1><p role="status">一小时内已向${escapeHtml(agency.name)}的名单发布邮箱 ${escapeHtml(masked)} 发送了 ${mails} 封登录邮件；为防止邮箱被大量邮件淹没，这次没有再发送（本平台的规定）。</p>
+<p>请打开其中<strong>最新的一封</strong>（${shanghaiTime(sentAt)} 发送），按邮件中的链接登录：这个链接现在有效至 <strong>${shanghaiTime(expiresAt)}</strong>（北京时间），只能使用一次；较早的邮件中的链接可能已经过期。</p>
+<p>之后仍可在本页<a href="/publish/">重新获取</a>新的链接。</p>`,
+  );
+}
+
 /** The page a mailed link opens (GET): it never signs in by itself, because mail scanners open links. */
 export function confirmSignInHtml(agency: Agency, mailbox: string, role: 'clerk' | 'oversight' = 'clerk'): string {
   const title = role === 'oversight' ? '登录查看发布记录' : '登录名单发布';

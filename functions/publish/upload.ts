@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { checkRegistry } from '../../src/import/registry/load.ts';
-import { importRosters, type RosterProblem } from '../../src/import/roster/index.ts';
+import type { RosterProblem } from '../../src/import/roster/index.ts';
 import { shanghaiDateOf } from '../../src/core/dates.ts';
 import { describeFile } from '../../src/import/roster/report.ts';
 import { diffRosters, rosterCounts, withEndedCarriedOver, type RosterDiff } from '../../src/core/roster/diff.ts';
@@ -12,10 +12,11 @@ import { publishedVersion } from '../store/records/roster-versions.ts';
 import type { PublishSession } from './sign-in.ts';
 import { gitRecordsOf, gitRosterOf, type GitRoster } from './git-roster.ts';
 import type { PublishWorld } from './world.ts';
+import type { RosterParser } from './roster-parser.ts';
 
 /** What an upload shows: the roster check's report, then either every problem or the diff to confirm. */
 export type UploadResult =
-  | { ok: false; fileName: string; report: string[]; problems: RosterProblem[] }
+  | { ok: false; fileName: string; report: string[]; problems: RosterProblem[]; status?: 422 | 503 }
   | { ok: true; fileName: string; report: string[]; draftId: string; diff: RosterDiff; total: number; git?: GitRoster };
 
 const ROSTER_FILE = /\.(csv|xlsx|xls|et)$/i;
@@ -41,9 +42,15 @@ function displayName(name: string): string {
  * longer lists are carried over unchanged, status date included: they are not asked about again. An agency without
  * a workspace version whose people the site publishes from a Git file is diffed against those, by the same rule
  * (gitRecordsOf), so its first version drops no one unasked and keeps the ended ones ended. The file's bytes are
- * never stored.
+ * never stored. The file is read by `parser` (roster-parser.ts: off the request thread under `npm start`); when it
+ * cannot read it — busy with another upload (status 503), or the file outgrew its time or memory — nothing is stored.
  */
-export async function checkUpload(world: PublishWorld, session: PublishSession, upload: { name: string; bytes: Uint8Array }): Promise<UploadResult> {
+export async function checkUpload(
+  world: PublishWorld,
+  session: PublishSession,
+  upload: { name: string; bytes: Uint8Array },
+  parser: RosterParser,
+): Promise<UploadResult> {
   const fileName = displayName(upload.name);
   if (!ROSTER_FILE.test(fileName)) {
     return { ok: false, fileName, report: [], problems: [{ file: fileName, reason: '只能上传名单导出文件：.csv、.xlsx、.xls 或 .et' }] };
@@ -52,9 +59,15 @@ export async function checkUpload(world: PublishWorld, session: PublishSession, 
   const registry = checkRegistry(agencies, new Set(agencies.map((a) => a.regulation)), '机关名录');
   // Rows that name no unit belong to the signed-in agency.
   // "Today" for a roster dated ahead is the workspace's clock (Beijing), as every other date the workspace judges.
-  const result = await importRosters([{ file: fileName, bytes: upload.bytes, mapping: { agency: session.agency.id } }], registry, {
+  const parsed = await parser.parse({
+    fileName,
+    bytes: upload.bytes,
+    agencyId: session.agency.id,
+    agencies,
     today: shanghaiDateOf(world.clock.now()),
   });
+  if (!parsed.ok) return { ok: false, fileName, report: [], problems: [{ file: fileName, reason: parsed.reason }], status: parsed.status };
+  const { result } = parsed;
   const report = result.files.flatMap((f) => describeFile(f, registry));
   const own = session.agency.id;
   // The importer calls the agency it was given the mapping file's; here it is the signed-in agency.

@@ -8,7 +8,10 @@ export const SIGN_IN_LINK_MINUTES = 15;
 /** A session lasts at most 8 hours; signing in again starts a new one. */
 export const SESSION_HOURS = 8;
 /**
- * Sign-in requests allowed in any hour, per agency and per client address (policy, not law: enough for a clerk
- * who mistypes, too few to flood an agency's mailbox). Counted per process, like the complaint rate limits.
+ * The platform's policy for sign-in links (not law), counted per process like the complaint rate limits:
+ * `perAddress` sign-in requests from one client address in any hour, then 429; `perAgency` sign-in MAILS to one
+ * agency's (or bureau's) mailbox in any hour — enough for a clerk who mistypes, too few to flood the mailbox. A
+ * request beyond `perAgency` sends nothing and keeps the newest mailed link valid until the hour frees a mail
+ * (http.ts), so requests by strangers, who never see the mail, cannot lock the clerk out.
  */
 export const SIGN_IN_REQUESTS_PER_HOUR = { perAgency: 5, perAddress: 10 };

@@ -11,6 +11,7 @@ import { complaintFormPage } from '../complaints/form-page.ts';
 import type { Directory } from '../../src/core/directory.ts';
 import { statsFunctions } from '../stats/http.ts';
 import { publishFunctions } from '../publish/http.ts';
+import { inProcessRosterParser, workerRosterParser } from '../publish/roster-parser.ts';
 import { buildHook, makeRepublisher, type Republisher, type SiteBuilder } from '../publish/republish.ts';
 import { directoryFilePath, openDirectoryFile, type DirectorySource } from './directory-file.ts';
 import { defaultLimits, senderAddress, type Limits, type World } from '../complaints/world.ts';
@@ -120,6 +121,11 @@ export async function createApp(
     rebuildSite?: SiteBuilder;
     /** Log the first request for another host than SITE_URL's (default: when SITE_URL is set, i.e. production). */
     watchHost?: boolean;
+    /**
+     * Where the workspace reads uploaded rosters: `worker` (default; a worker thread, one at a time, with a heap and a
+     * time limit) or `in-process` (the serverless adapter: one request per instance, and no worker file in its bundle).
+     */
+    uploadParser?: 'worker' | 'in-process';
   } = {},
 ): Promise<App> {
   const clock = options.clock ?? systemClock;
@@ -195,7 +201,7 @@ export async function createApp(
     handlingFunctions(world),
     evidenceDownloads(world),
     statsFunctions(world),
-    publishFunctions(world, republisher),
+    publishFunctions(world, republisher, { parser: options.uploadParser === 'in-process' ? inProcessRosterParser() : workerRosterParser() }),
   ];
   if (options.watchHost ?? !!(options.env ?? process.env).SITE_URL) handlers.unshift(hostWatch(settings.siteUrl, options.log ?? console.log));
   // Reminders, escalations and daily summaries run with the mail worker, at most once a minute.

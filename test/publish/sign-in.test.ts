@@ -1,6 +1,9 @@
 import { expect, it } from 'vitest';
 import { sessionCookie } from '../../functions/publish/cookie.ts';
 import { header } from '../complaints/support.ts';
+import { createMailer } from '../../functions/mail/transport.ts';
+import { sendPendingMail } from '../../functions/outbox/worker.ts';
+import { SIGN_IN_REQUESTS_PER_HOUR, type PublishWorld } from '../../functions/publish/world.ts';
 import { client, mailedLink, publishWorld } from './support.ts';
 import { describeEachStore, freshStore, smtpServer } from '../support/stores.ts';
 
@@ -138,25 +141,79 @@ describeEachStore('publishing sign-in', (kind) => {
     );
   });
 
-  it('limits sign-in requests per agency and per client address', async () => {
+  it('limits sign-in mails per agency and sign-in requests per client address', async () => {
     const world = await publishWorld(db);
     const before = (await db.query('SELECT 1 FROM publish_sign_ins')).length;
-    // Per agency: five from different addresses, the sixth refused.
+    // Per agency: five mails from different addresses; the sixth request sends none and says which link to use.
     for (let i = 0; i < 5; i++) expect((await client(world, `198.51.100.${i}`).post('/publish/sign-in', { agency: 'other-cgj' })).status).toBe(200);
     const sixth = await client(world, '198.51.100.99').post('/publish/sign-in', { agency: 'other-cgj' });
-    expect(sixth.status).toBe(429);
-    expect(sixth.text).toContain('另一市城管局一小时内已请求 5 次');
+    expect(sixth.status).toBe(200);
+    expect(sixth.text).toContain('请使用已发送的登录链接');
+    expect(sixth.text).toContain('一小时内已向另一市城管局的名单发布邮箱 c***@other.example 发送了 5 封登录邮件');
     // Per address: ten across agencies, the eleventh refused.
     const one = client(world, '203.0.113.7');
     const agencies = ['city-gov', 'city-sfj', 'lone-unit', 'other-sfj'];
     for (let i = 0; i < 10; i++) expect((await one.post('/publish/sign-in', { agency: agencies[i % 4]! })).status).toBe(200);
     expect((await one.post('/publish/sign-in', { agency: 'city-gov' })).status).toBe(429);
     expect((await db.query('SELECT 1 FROM publish_sign_ins')).length - before).toBe(15);
-    // An hour later the agency may ask again.
+    // An hour later the agency gets a new mail again.
     world.clock.advance(3600_000 + 1);
-    expect((await client(world, '198.51.100.99').post('/publish/sign-in', { agency: 'other-cgj' })).status).toBe(200);
+    const later = await client(world, '198.51.100.99').post('/publish/sign-in', { agency: 'other-cgj' });
+    expect(later.text).toContain('登录链接已发送');
+    expect((await db.query('SELECT 1 FROM publish_sign_ins')).length - before).toBe(16);
+  });
+
+  it("strangers' requests neither lock the clerk out nor flood the mailbox: the newest mailed link works until the hour is over", async () => {
+    const world = await publishWorld(db);
+    const mailbox = 'scjg@city.example';
+    const mailsTo = async () => {
+      await flushOutbox(world, smtp.url);
+      return smtp.received.filter((m) => m.to.includes(mailbox)).length;
+    };
+    const start = await mailsTo();
+    world.clock.set('2026-12-01T01:00:00.000Z');
+    // Twelve requests from six addresses (two each) in the first minutes, as a stranger could send them.
+    for (let i = 0; i < 12; i++) {
+      const answer = await client(world, `203.0.113.${100 + (i % 6)}`).post('/publish/sign-in', { agency: 'city-scjg' });
+      expect(answer.status).toBe(200);
+      world.clock.advance(1000);
+    }
+    expect((await mailsTo()) - start).toBe(SIGN_IN_REQUESTS_PER_HOUR.perAgency);
+    // Half an hour later every mailed link is past its 15 minutes; the clerk asks for one.
+    world.clock.set('2026-12-01T01:30:00.000Z');
+    const clerk = client(world, '192.0.2.77');
+    const asked = await clerk.post('/publish/sign-in', { agency: 'city-scjg' });
+    expect(asked.status).toBe(200);
+    expect(asked.text).toContain('请打开其中<strong>最新的一封</strong>（2026-12-01 09:00 发送）');
+    // Valid until the first mail of the hour is an hour old: then a new mail can go out.
+    expect(asked.text).toContain('这个链接现在有效至 <strong>2026-12-01 10:00</strong>');
+    // No new mail; the newest one in the mailbox signs the clerk in.
+    expect((await mailsTo()) - start).toBe(SIGN_IN_REQUESTS_PER_HOUR.perAgency);
+    const link = await mailedLink(db, world, smtp, mailbox);
+    expect((await clerk.get(link)).status).toBe(200);
+    expect((await clerk.post(link)).status).toBe(303);
+    expect((await clerk.get('/publish/workspace/')).text).toContain('data-agency="city-scjg"');
+    // Once the clerk has used it, a stranger's next request within the hour gets a refusal with the time, and no mail.
+    const after = await client(world, '203.0.113.120').post('/publish/sign-in', { agency: 'city-scjg' });
+    expect(after.status).toBe(429);
+    expect(after.text).toContain('请在 2026-12-01 10:00（北京时间）后再请求');
+    expect((await mailsTo()) - start).toBe(SIGN_IN_REQUESTS_PER_HOUR.perAgency);
+    // When the hour has passed, a request mails a new link again.
+    world.clock.set('2026-12-01T02:00:01.000Z');
+    expect((await client(world, '192.0.2.77').post('/publish/sign-in', { agency: 'city-scjg' })).text).toContain('登录链接已发送');
+    expect((await mailsTo()) - start).toBe(SIGN_IN_REQUESTS_PER_HOUR.perAgency + 1);
   });
 });
+
+/** Sends every queued mail to the loopback SMTP server at `smtpUrl`. */
+async function flushOutbox(world: PublishWorld, smtpUrl: string): Promise<void> {
+  const mailer = createMailer({ smtpUrl, outboxDir: '/nonexistent' });
+  try {
+    await sendPendingMail({ db: world.store, mailer, clock: world.clock, from: 'noreply@gongshi.example' });
+  } finally {
+    mailer.close();
+  }
+}
 
 async function publishClientRaw(world: Awaited<ReturnType<typeof publishWorld>>, path: string, type: string, body: string): Promise<number> {
   const { publishFunctions } = await import('../../functions/publish/http.ts');

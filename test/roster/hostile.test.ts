@@ -173,7 +173,7 @@ describe('archives are opened with limits', () => {
     const refusal = (what: string) =>
       `rosters/a-2026-11-01.xlsx：文件异常：${what}，超出了允许的范围（可能是损坏的文件或“压缩炸弹”），未读取。请在 Excel 或 WPS 中打开后重新另存为 .xlsx，或另存为 CSV`;
     for (const [zeros, what] of [
-      [2 ** 30, '解压后超过 400 MB'],
+      [2 ** 30, `解压后超过 ${ZIP_LIMITS.maxExpandedBytes / 2 ** 20} MB（本平台的上限）`],
       [100 * 2 ** 20, `其中的「xl/media/padding.bin」压缩比超过 ${ZIP_LIMITS.maxRatio}:1`],
     ] as const) {
       const entries = minimalXlsx(sheetXml(header));
@@ -194,6 +194,36 @@ describe('archives are opened with limits', () => {
     const bytes = await zip(entries, (name, real) => (name.endsWith('.bin') ? 100 : real));
     const reason = await checkZipLimits(bytes);
     expect(reason).toMatch(/^文件异常：其中的「xl\/media\/padding\.bin」压缩比超过|^无法读取文件：文件已损坏（压缩数据与目录中记录的大小不符）/);
+  }, 60_000);
+
+  it("the review's bomb (rows of 12 hex digits and 3,000 × x) is refused by the sheet limit before it is inflated", async () => {
+    const filler = 'x'.repeat(3000);
+    const rows: string[][] = [['姓名', '证件编号']];
+    while (rows.length * 3_050 < 101 * 2 ** 20) rows.push([Math.random().toString(16).slice(2, 14).padEnd(12, '0'), filler]);
+    const bytes = await zip(minimalXlsx(sheetXml(rows)));
+    expect(bytes.length).toBeLessThan(4 * 2 ** 20);
+    const r = await importFiles({ 'rosters/a-2026-11-01.xlsx': bytes });
+    expect(messages(r)).toEqual([
+      'rosters/a-2026-11-01.xlsx：文件异常：工作表解压后超过 100 MB（本平台的上限：一份名单最多按 100,000 行、每行约 1 KB 计），超出了允许的范围（可能是损坏的文件或“压缩炸弹”），未读取。请在 Excel 或 WPS 中打开后重新另存为 .xlsx，或另存为 CSV；名单确实这么长时，请按单位分成几个文件',
+    ]);
+    // Lying about the sheet's size does not help: it is counted while inflating.
+    const lying = await zip(minimalXlsx(sheetXml(rows)), (name, real) => (name.endsWith('sheet1.xml') ? 1000 : real));
+    expect(await checkZipLimits(lying)).toMatch(
+      /^文件异常：工作表解压后超过 100 MB|^文件异常：其中的「xl\/worksheets\/sheet1\.xml」压缩比超过 100:1|^无法读取文件：文件已损坏（压缩数据与目录中记录的大小不符）/,
+    );
+  }, 120_000);
+
+  it('the shared strings as LibreOffice writes them (a run of font properties per mixed string, ~70:1) pass', async () => {
+    const run = (font: string, text: string) => `<r><rPr><sz val="10"/><rFont val="${font}"/><family val="2"/></rPr><t xml:space="preserve">${text}</t></r>`;
+    const strings: string[] = [];
+    for (let i = 0; i < 30_000; i++) strings.push(`<si>${run('Noto Sans CJK SC', '冀辅执')}${run('Arial', String(130982000000 + i))}</si>`);
+    const shared = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="30000" uniqueCount="30000">${strings.join('')}</sst>`;
+    const data = new TextEncoder().encode(shared);
+    const bytes = await zip([...minimalXlsx(sheetXml(header)), { name: 'xl/sharedStrings.xml', data }]);
+    const ratio = data.length / (bytes.length - 1000);
+    expect(ratio).toBeGreaterThan(40);
+    expect(ratio).toBeLessThan(ZIP_LIMITS.maxRatio);
+    expect(await checkZipLimits(bytes)).toBeUndefined();
   }, 60_000);
 
   it('too many entries, or too much expanded in all, are refused', async () => {

@@ -21,7 +21,12 @@ export function getApp(): Promise<App> {
   }
   if (!settings.smtpUrl) return Promise.reject(new Error('SMTP_URL must be set for serverless functions: .eml files would be lost'));
   // console.log, not the batching logLine: a function's process may be frozen as soon as it has answered.
-  app ??= createApp(settings, { env: { ...process.env, NODE_ENV: 'production' }, log: (line) => console.log(line) }).catch((error: unknown) => {
+  app ??= createApp(settings, {
+    env: { ...process.env, NODE_ENV: 'production' },
+    log: (line) => console.log(line),
+    // One request per instance, and the bundle holds no separate worker file (functions/publish/roster-parser.ts).
+    uploadParser: 'in-process',
+  }).catch((error: unknown) => {
     app = undefined;
     throw error;
   });

@@ -50,3 +50,28 @@ export async function useSignIn(tx: Db, tokenHash: string, at: string): Promise<
   const changed = await tx.run('UPDATE publish_sign_ins SET used_at = ? WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?', [at, tokenHash, at]);
   return changed === 1;
 }
+
+/**
+ * When an agency's (or bureau's) mails for the hour are used up: the link of the newest mail since `since`, if it is
+ * unused, is made valid until `until` (never shortened), so the mailbox always holds a link that works although no
+ * new mail is sent. Returns when that mail was sent and until when its link now works; undefined when the newest
+ * link was used (someone with the mailbox signed in since) or none was sent since `since`.
+ */
+export async function holdLatestSignIn(
+  db: Db,
+  agencyId: string,
+  role: PublishRole,
+  since: string,
+  until: string,
+): Promise<{ sentAt: string; expiresAt: string } | undefined> {
+  return db.transaction(async (tx) => {
+    const [latest] = await tx.query<{ token_hash: string; created_at: string; expires_at: string; used_at: string | null } & Record<string, unknown>>(
+      'SELECT token_hash, created_at, expires_at, used_at FROM publish_sign_ins WHERE agency_id = ? AND role = ? AND created_at > ? ORDER BY created_at DESC LIMIT 1',
+      [agencyId, role, since],
+    );
+    if (!latest || latest.used_at) return undefined;
+    if (latest.expires_at >= until) return { sentAt: latest.created_at, expiresAt: latest.expires_at };
+    const changed = await tx.run('UPDATE publish_sign_ins SET expires_at = ? WHERE token_hash = ? AND used_at IS NULL', [until, latest.token_hash]);
+    return changed === 1 ? { sentAt: latest.created_at, expiresAt: until } : undefined;
+  });
+}

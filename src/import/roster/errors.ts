@@ -104,7 +104,21 @@ export const rosterErrors = {
   ZipTooLarge: {
     name: 'ZipTooLarge',
     title: '文件异常',
-    message: (megabytes: number) => `文件异常：解压后超过 ${megabytes} MB${BEYOND_LIMITS}`,
+    message: (megabytes: number) => `文件异常：解压后超过 ${megabytes} MB（本平台的上限）${BEYOND_LIMITS}`,
+    hint: RESAVE,
+  },
+  ZipSheetsTooLarge: {
+    name: 'ZipSheetsTooLarge',
+    title: '文件异常',
+    message: (megabytes: number, rows: number) =>
+      `文件异常：工作表解压后超过 ${megabytes} MB（本平台的上限：一份名单最多按 ${rows.toLocaleString('en-US')} 行、每行约 1 KB 计）${BEYOND_LIMITS}`,
+    hint: `${RESAVE}；名单确实这么长时，请按单位分成几个文件`,
+  },
+  ZipSharedStringsTooLarge: {
+    name: 'ZipSharedStringsTooLarge',
+    title: '文件异常',
+    message: (megabytes: number, rows: number) =>
+      `文件异常：工作簿中的文字（sharedStrings.xml）解压后超过 ${megabytes} MB（本平台的上限：一份名单最多按 ${rows.toLocaleString('en-US')} 行、每行约 0.5 KB 计）${BEYOND_LIMITS}`,
     hint: RESAVE,
   },
   ZipRatio: {

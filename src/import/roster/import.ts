@@ -32,6 +32,11 @@ export const AS_OF_MAX_DAYS_AHEAD = 3;
 export interface ImportOptions {
   /** Today in China (YYYY-MM-DD), for roster dates in the future; default: the clock's. */
   today?: string;
+  /**
+   * Called right before a workbook is handed to the spreadsheet reader (after the zip limits passed), which then
+   * reads it synchronously: the publishing workspace's reading thread reports it (functions/publish/roster-parser.ts).
+   */
+  onWorkbookRead?: (file: string) => void;
 }
 
 /**
@@ -49,7 +54,7 @@ export async function importRosters(sources: readonly RosterSource[], registry: 
   const asOfByAgency = new Map<string, string>();
 
   for (const source of sources) {
-    const { report, records } = await importFile(source, registry, resolveAgency, problems, today);
+    const { report, records } = await importFile(source, registry, resolveAgency, problems, today, options.onWorkbookRead);
     files.push(report);
     // Every row whose certificate number could be read takes part, also a row with other problems: one run lists
     // a number used twice together with the rest, not only once the other problems are fixed.
@@ -95,6 +100,7 @@ async function importFile(
   resolveAgency: (value: string) => Agency | undefined,
   problems: RosterProblem[],
   today: string,
+  onWorkbookRead?: (file: string) => void,
 ): Promise<{ report: RosterFileReport; records: ReadRecord[] }> {
   const { file } = source;
   const report: RosterFileReport = {
@@ -130,7 +136,7 @@ async function importFile(
     problems.push({ file, reason: withHint(rosterErrors.EmptyFile) });
     return done;
   }
-  const opened = await openTable(source, mapping, report);
+  const opened = await openTable(source, mapping, report, onWorkbookRead && (() => onWorkbookRead(file)));
   if (!opened.ok) {
     problems.push({ file, row: opened.row, reason: opened.reason });
     return done;

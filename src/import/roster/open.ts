@@ -8,8 +8,11 @@ import { checkZipLimits } from './zip-limits.ts';
 import { withHint } from '../../core/error-data.ts';
 import { rosterErrors } from './errors.ts';
 
-/** Opens a roster by its extension, after checking that the content is what the extension says. */
-export async function openTable(source: RosterSource, mapping: RosterMapping, report: RosterFileReport): Promise<OpenResult> {
+/**
+ * Opens a roster by its extension, after checking that the content is what the extension says. `beforeRead` is
+ * called right before a workbook (not a CSV or a web-page table) goes to the spreadsheet reader.
+ */
+export async function openTable(source: RosterSource, mapping: RosterMapping, report: RosterFileReport, beforeRead?: () => void): Promise<OpenResult> {
   const extension = /\.([^./\\]+)$/.exec(source.file)?.[1]?.toLowerCase();
   const kind = signature(source.bytes);
   if (extension === 'xlsx') {
@@ -18,10 +21,10 @@ export async function openTable(source: RosterSource, mapping: RosterMapping, re
       // An old .xls renamed to .xlsx is read as what it is; an encrypted workbook is refused by the reader.
       report.encoding = 'XLSX（内容为 .xls）';
       if (source.bytes.length < 512) return { ok: false, reason: withHint(rosterErrors.XlsxTruncated) };
-      return workbook(source.bytes, 'XLS', mapping.sheet);
+      return workbook(source.bytes, 'XLS', mapping.sheet, beforeRead);
     }
     if (kind !== 'zip') return { ok: false, reason: withHint(rosterErrors.NotXlsx) };
-    return workbook(source.bytes, 'XLSX', mapping.sheet);
+    return workbook(source.bytes, 'XLSX', mapping.sheet, beforeRead);
   }
   if (extension === 'xls' || extension === 'et') {
     const name: WorkbookKind = extension === 'xls' ? 'XLS' : 'ET';
@@ -36,7 +39,7 @@ export async function openTable(source: RosterSource, mapping: RosterMapping, re
       if (!decoded.ok) return decoded;
       return openMarkupTable(decoded.text, name, mapping.sheet);
     }
-    return workbook(source.bytes, name, mapping.sheet);
+    return workbook(source.bytes, name, mapping.sheet, beforeRead);
   }
   if (extension === 'csv') {
     if (kind === 'zip') return { ok: false, reason: withHint(rosterErrors.XlsxNamedCsv) };
@@ -50,11 +53,12 @@ export async function openTable(source: RosterSource, mapping: RosterMapping, re
   return { ok: false, reason: withHint(rosterErrors.UnsupportedType) };
 }
 
-async function workbook(bytes: Uint8Array, kind: WorkbookKind, sheet: string | undefined): Promise<OpenResult> {
+async function workbook(bytes: Uint8Array, kind: WorkbookKind, sheet: string | undefined, beforeRead: (() => void) | undefined): Promise<OpenResult> {
   if (signature(bytes) === 'zip') {
     const refused = await checkZipLimits(bytes);
     if (refused) return { ok: false, reason: refused };
   }
+  beforeRead?.();
   return openWorkbook(bytes, kind, sheet);
 }
 
