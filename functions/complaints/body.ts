@@ -1,8 +1,12 @@
 /** Reading a request body within a byte cap, strictly by content type. */
 export type ParsedBody =
   | { ok: true; format: 'json' | 'urlencoded' | 'multipart'; fields: Record<string, unknown>; files: File[] }
-  | { ok: false; status: number; message: string };
+  /** `field`: the form field the message is about (the evidence file count); the request as a whole otherwise. */
+  | { ok: false; status: number; message: string; field?: string };
+import Busboy, { type BusboyFileStream, type BusboyInstance } from '@fastify/busboy';
 import { withHint } from '../../src/core/error-data.ts';
+import { complaintInputSchema, limits } from '../../src/core/complaint/schema.ts';
+import { evidenceMessages } from '../../src/core/complaint/fields.ts';
 import { intakeErrors } from './errors.ts';
 
 const JSON_TYPE = 'application/json';
@@ -41,21 +45,127 @@ export async function readCapped(request: Request, cap: number): Promise<Uint8Ar
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-
-class TooLarge extends Error {}
+const utf8 = new TextDecoder('utf-8');
 
 /**
- * A multipart body as FormData, within `cap`. With a declared Content-Length within the cap the request's own stream
- * is parsed as it is (an HTTP server reads no more than the declared length): no capped copy first, which for a
- * 200 KB photo was two copies and a third of the photo's parsing time. Without one (chunked), it is read capped first.
+ * What a multipart complaint may hold. Parts: every text field the form, its no-JS check page and the island post
+ * (the schema's fields, the kept files' token, the 修改/提交 buttons), the evidence files, and a margin for API
+ * clients. Files: the evidence limit (a browser sends one empty part when no file is chosen, so never more). A text
+ * field: the description's 3,000 characters are at most 9,000 bytes of UTF-8 (past 3,000 the schema says so in its
+ * own words); far more is refused before it is kept. Part headers: a few short lines (name, filename, type).
  */
-async function readForm(request: Request, cap: number): Promise<FormData> {
+const TEXT_FIELDS = [...Object.keys(complaintInputSchema.shape), 'evidenceDraft', 'edit', 'confirm'];
+export const multipartLimits = {
+  parts: TEXT_FIELDS.length + limits.evidenceFiles + 8,
+  files: limits.evidenceFiles,
+  fieldBytes: 32 * 1024,
+  nameBytes: 100,
+  headerPairs: 8,
+  headerBytes: 8 * 1024,
+} as const;
+
+/** Bytes handed to the parser at once: a body of many tiny parts is refused within one slice past the parts limit. */
+const SLICE = 16 * 1024;
+
+type Refusal = Extract<ParsedBody, { ok: false }>;
+const refusal = (status: number, message: string, field?: string): Refusal => ({ ok: false, status, message, ...(field ? { field } : {}) });
+
+/**
+ * A multipart body read as a stream within `cap` (declared or counted, chunked bodies too) and the limits above:
+ * past any of them it is refused at once and no more of it is read (the HTTP layer discards the rest and closes the
+ * connection). Every part is read as bytes and decoded as UTF-8 here (RFC 7578), whatever type it claims; a part is a
+ * file when its header has a filename (an empty one too: a browser's empty file input). Duplicate names: the first
+ * wins. A file's bytes are kept once, as the chunks that arrived, and become one File.
+ */
+async function readMultipart(request: Request, cap: number, tooLarge: Refusal): Promise<ParsedBody> {
+  const contentType = request.headers.get('content-type') ?? '';
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
-  if (declared > cap) throw new TooLarge();
-  if (Number.isInteger(declared) && declared >= 0 && request.body) return request.formData();
-  const bytes = await readCapped(request, cap);
-  if (!bytes) throw new TooLarge();
-  return new Response(bytes as BodyInit, { headers: { 'content-type': request.headers.get('content-type')! } }).formData();
+  if (declared > cap) return tooLarge;
+  const badForm = refusal(400, withHint(intakeErrors.BadFormData));
+  let parser: BusboyInstance;
+  try {
+    parser = Busboy({
+      headers: { 'content-type': contentType },
+      // Every part comes as a stream of bytes: text fields are counted, cut short and decoded here, not by the parser.
+      isPartAFile: () => true,
+      limits: {
+        parts: multipartLimits.parts,
+        headerPairs: multipartLimits.headerPairs,
+        headerSize: multipartLimits.headerBytes,
+      },
+    });
+  } catch {
+    return badForm; // no boundary
+  }
+  const fields: Record<string, unknown> = {};
+  const files: File[] = [];
+  let fileParts = 0;
+  let outcome: ParsedBody | undefined;
+  let settled!: (result: ParsedBody) => void;
+  const done = new Promise<ParsedBody>((resolve) => (settled = resolve));
+  const settle = (result: ParsedBody) => {
+    if (outcome) return;
+    outcome = result;
+    settled(result);
+  };
+
+  parser.on('partsLimit', () => settle(refusal(413, withHint(intakeErrors.FormTooManyParts, multipartLimits.parts))));
+  parser.on('error', () => settle(badForm));
+  parser.on('finish', () => settle({ ok: true, format: 'multipart', fields, files }));
+  parser.on('file', (name: string | undefined, stream: BusboyFileStream, filename: string | undefined, _encoding: string, type: string) => {
+    stream.on('error', () => settle(badForm));
+    if (outcome) return void stream.resume();
+    if (!name || Buffer.byteLength(name) > multipartLimits.nameBytes) return settle(refusal(400, withHint(intakeErrors.FormPartUnnamed)));
+    if (type.startsWith('multipart/')) return settle(refusal(400, withHint(intakeErrors.FormPartNested)));
+    const isFile = filename !== undefined;
+    if (isFile && name !== 'evidence') return settle(refusal(400, withHint(intakeErrors.FileInTextField, name.slice(0, 40))));
+    if (isFile && ++fileParts > multipartLimits.files) return settle(refusal(400, evidenceMessages.tooMany, 'evidence'));
+    const chunks: Buffer<ArrayBuffer>[] = [];
+    let size = 0;
+    stream.on('data', (chunk: Buffer) => {
+      if (outcome) return;
+      size += chunk.byteLength;
+      if (!isFile && size > multipartLimits.fieldBytes) {
+        settle(refusal(413, withHint(intakeErrors.FormFieldTooLarge, name.slice(0, 40), multipartLimits.fieldBytes / 1024)));
+        return;
+      }
+      chunks.push(chunk as Buffer<ArrayBuffer>);
+    });
+    stream.on('end', () => {
+      if (outcome) return;
+      if (isFile) files.push(new File(chunks, filename, { type }));
+      else fields[name] ??= utf8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    });
+  });
+
+  if (!request.body) parser.end();
+  else {
+    const reader = request.body.getReader();
+    let size = 0;
+    try {
+      while (!outcome) {
+        const next = await Promise.race([reader.read(), done.then(() => undefined)]);
+        if (!next || next.done || outcome) break;
+        const value = next.value;
+        size += value.byteLength;
+        if (size > cap) {
+          settle(tooLarge);
+          break;
+        }
+        // Sliced (a refusal is synchronous: nothing is parsed past the slice that passed a limit); waits while a file is paused.
+        for (let at = 0; at < value.byteLength && !outcome; at += SLICE) {
+          const slice = Buffer.from(value.buffer, value.byteOffset + at, Math.min(SLICE, value.byteLength - at));
+          if (!parser.write(slice)) await Promise.race([new Promise((drained) => parser.once('drain', drained)), done]);
+        }
+      }
+      if (!outcome) parser.end();
+    } catch {
+      // The stream failed (a client gone): nothing was kept.
+      settle(badForm);
+    }
+    if (outcome) await reader.cancel().catch(() => undefined);
+  }
+  return done;
 }
 
 export async function parseBody(request: Request, caps: { body: number; multipart: number }): Promise<ParsedBody> {
@@ -64,24 +174,8 @@ export async function parseBody(request: Request, caps: { body: number; multipar
     return { ok: false, status: 415, message: withHint(intakeErrors.UnsupportedMediaType) };
   }
   const cap = type === MULTIPART_TYPE ? caps.multipart : caps.body;
-  const tooLarge = { ok: false, status: 413, message: withHint(intakeErrors.BodyTooLarge, Math.round(cap / 1024)) } as const;
-  if (type === MULTIPART_TYPE) {
-    let form: FormData;
-    try {
-      form = await readForm(request, cap);
-    } catch (error) {
-      if (error instanceof TooLarge) return tooLarge;
-      return { ok: false, status: 400, message: withHint(intakeErrors.BadFormData) };
-    }
-    const fields: Record<string, unknown> = {};
-    const files: File[] = [];
-    for (const [name, value] of form) {
-      if (typeof value === 'string') fields[name] ??= value;
-      else if (name === 'evidence') files.push(value);
-      else return { ok: false, status: 400, message: withHint(intakeErrors.FileInTextField, name.slice(0, 40)) };
-    }
-    return { ok: true, format: 'multipart', fields, files };
-  }
+  const tooLarge = refusal(413, withHint(intakeErrors.BodyTooLarge, Math.round(cap / 1024)));
+  if (type === MULTIPART_TYPE) return readMultipart(request, cap, tooLarge);
   const bytes = await readCapped(request, cap);
   if (!bytes) return tooLarge;
   let text: string;

@@ -80,7 +80,8 @@ async function parse(
 ): Promise<Parsed | Outcome> {
   if (!allow(context.clientAddress, world.clock.now().getTime())) return { kind: 'rate-limited' };
   const body = await parseBody(request, { body: world.limits.maxBodyBytes, multipart: world.limits.maxMultipartBytes });
-  if (!body.ok) return { kind: 'refused', status: body.status, errors: { request: body.message }, values: {} };
+  // A refusal about one field (too many evidence files) names it for the island; a page says it as the request's.
+  if (!body.ok) return { kind: 'refused', status: body.status, errors: { [wantsHtml ? 'request' : (body.field ?? 'request')]: body.message }, values: {} };
   const values: Record<string, string> = {};
   for (const [k, v] of Object.entries(body.fields)) if (typeof v === 'string') values[k] = v;
   // Honeypot: a bot filled the hidden field. Answer as if refused, store nothing.
