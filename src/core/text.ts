@@ -10,12 +10,21 @@ export function toHalfWidth(input: string): string {
 const FORMAT_CHARACTERS = /\p{Cf}/gu;
 
 /**
+ * Dashes that Word's and WPS's autocorrect (and copying from a document) put where the agency typed `-`: hyphen
+ * U+2010, non-breaking hyphen U+2011, figure dash U+2012, en dash U+2013, em dash U+2014, horizontal bar U+2015,
+ * minus sign U+2212 and small em dash U+FE58 (U+FE63 and the full-width U+FF0D become `-` by NFKC and toHalfWidth).
+ * They look like `-` on a badge and in a roster, so they are `-` in a certificate number.
+ */
+const DASH_LOOKALIKES = /[\u2010-\u2015\u2212\uFE58]/g;
+
+/**
  * The one normal form of a certificate number, used as the key everywhere and in URLs
  * (`/verify/<number>/`): NFKC (compatibility forms such as ﹣ or ｰ become their plain forms), invisible format
- * characters dropped, half-width, upper-case, whitespace dropped; dashes kept as the agency wrote them.
+ * characters dropped, half-width, the look-alike dashes above made `-`, upper-case, whitespace dropped; other
+ * separators kept as the agency wrote them.
  */
 export function normalizeCertificateNo(input: string): string {
-  return toHalfWidth(input.normalize('NFKC').replace(FORMAT_CHARACTERS, '')).toUpperCase().replace(/\s+/g, '');
+  return toHalfWidth(input.normalize('NFKC').replace(FORMAT_CHARACTERS, '')).replace(DASH_LOOKALIKES, '-').toUpperCase().replace(/\s+/g, '');
 }
 
 /**

@@ -55,6 +55,7 @@ describe('a title sheet with a fill-in line and footers, from every writer', () 
     expect(r.files[0]).toEqual({
       file: `rosters/${name}`,
       encoding: format,
+      sheet: '花名册',
       headerRow: 3,
       asOf: '2022-11-01',
       asOfSources: [SHEET_DATE],
@@ -252,6 +253,7 @@ describe('a header written over two rows (证件有效期 over 发证日期 and 
     expect(r.files[0]).toEqual({
       file: `rosters/${NAME}`,
       encoding: 'XLSX',
+      sheet: '花名册',
       headerRow: 1,
       headerEndRow: 2,
       asOf: '2026-11-01',
@@ -489,6 +491,7 @@ describe('roster:check on the corpus', () => {
       [
         'rosters/城管局花名册-2022-10-15.xlsx',
         '  格式 XLSX · 表头在第 3 行 · 7 人',
+        '  读取的工作表：「花名册」',
         '  名单日期：2022-11-01（取自表内第 2 行「填报日期：2022年11月1日」；文件名中是 2022-10-15，与此不同，未采用）',
         '  表头上方第 2 行写的单位：任丘市城市管理综合行政执法局（rq-cgj，单位为空的行归它）',
         '  单位：任丘市城市管理综合行政执法局（rq-cgj）',

@@ -223,8 +223,18 @@ export const rosterErrors = {
   NoHeaderRow: {
     name: 'NoHeaderRow',
     title: '找不到表头行',
-    message: (rows: number) => `在前 ${rows} 行中没有找到表头行`,
+    message: (rows: number, sheet?: string, others: readonly string[] = []) =>
+      sheet === undefined
+        ? `在前 ${rows} 行中没有找到表头行`
+        : `工作表「${sheet}」的前 ${rows} 行中没有找到表头行${others.length ? `（其他工作表${others.map((o) => `「${o}」`).join('')}中也没有）` : ''}`,
     hint: '表头行须同时有「姓名」和「证件编号」两列（查看过的行、认得的表头和可以照着改的映射文件见检查结果中该文件下方）',
+  },
+  SeveralRosterSheets: {
+    name: 'SeveralRosterSheets',
+    title: '几个工作表都有名单',
+    message: (sheets: readonly string[]) =>
+      `工作簿中有 ${sheets.length} 个工作表都有名单表头（同时有「姓名」和「证件编号」列）：${sheets.map((s) => `「${s}」`).join('')}；只能读一个工作表，其余工作表的人员就不会公开，所以未读取。`,
+    hint: '请把这几个工作表的人员合并到一个工作表中（不需要公开的工作表可以删去或隐藏），保存后重新上传或检查；放在 content/rosters/ 中的名单也可以在映射文件中用 sheet 指定只读哪一个工作表（如 sheet: 一中队），其余工作表另存为单独的文件',
   },
   NoDataRows: {
     name: 'NoDataRows',
@@ -243,6 +253,12 @@ export const rosterErrors = {
     title: '缺少必需的列',
     message: (field: string, aliases: string, agencyOption: boolean) =>
       `缺少必需的「${field}」列：表头应为${aliases}之一，或在映射文件 columns 中指定${agencyOption ? '；或在映射文件中用 agency 指定全部人员所属的单位' : ''}`,
+  },
+  WeakCertificateColumn: {
+    name: 'WeakCertificateColumn',
+    title: '「编号」可能不是证件编号',
+    message: (other: string) => `这一列会被当作证件编号，但 ${other}像是证件编号列（「编号」常是工号、序号）；为免把别的号码当作证件编号公开，未读取。`,
+    hint: '哪一列是证件编号，就把它的表头改为「证件编号」（另一列随即丢弃、不公开）；或在映射文件 columns 中写明，如 "执法证号": certificateNo',
   },
   LookalikeColumn: {
     name: 'LookalikeColumn',
@@ -329,6 +345,18 @@ export const rosterErrors = {
     title: '编号存成了数字',
     message: '证件编号在 Excel 中存成了数字，超过 15 位的数字会丢失末尾几位',
     hint: REENTER_AS_TEXT,
+  },
+  CertificateIsDate: {
+    name: 'CertificateIsDate',
+    title: '编号成了日期',
+    message: '证件编号单元格是日期（Excel 自动转换），',
+    hint: '请把该列设为文本后重新填写',
+  },
+  QuestionMark: {
+    name: 'QuestionMark',
+    title: '生僻字成了问号',
+    message: (field: string, mark: string) => `${field}中有问号「${mark}」`,
+    hint: '生僻字在另存为 CSV 时丢失；请另存为“CSV UTF-8”或 XLSX 后重新上传',
   },
   CertificateIsIdNumber: {
     name: 'CertificateIsIdNumber',

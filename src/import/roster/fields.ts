@@ -48,4 +48,18 @@ export const headerAliases: Record<RosterField, readonly string[]> = {
   photoConsent: ['照片公开同意', '同意公开照片'],
 };
 
+/**
+ * Aliases that name a field only weakly: 编号 is as often a staff or serial number (工号、人员编号: 001, 002 …) as
+ * the certificate number. A column under a weak alias yields to one the mapping file or a full alias names for the
+ * same field (then it is dropped), and is refused when a dropped column looks more like the field (执法证号 next to
+ * 编号): see import.ts.
+ */
+export const weakAliases: Partial<Record<RosterField, readonly string[]>> = { certificateNo: ['编号'] };
+
+/**
+ * A header that says certificate number in other words (执法证号, 证件号码, 工作证编号, 证书编号), or one of the
+ * aliases with decoration (证件编号（必填）); a private header (身份证号) is never one.
+ */
+export const CERTIFICATE_LIKE_HEADER = /证.*(?:号|编码)/;
+
 export const dateFields: ReadonlySet<RosterField> = new Set(['statusSince', 'issuedOn', 'validUntil']);

@@ -1,5 +1,5 @@
 import { toHalfWidth } from '../../core/text.ts';
-import { fieldLabels, headerAliases, rosterFields, type RosterField } from './fields.ts';
+import { fieldLabels, headerAliases, rosterFields, weakAliases, type RosterField } from './fields.ts';
 import { columnLabel } from './problems.ts';
 import { withHint } from '../../core/error-data.ts';
 import { rosterErrors } from './errors.ts';
@@ -11,6 +11,8 @@ export function headerKey(text: string): string {
 
 const aliasIndex = new Map<string, RosterField>();
 for (const field of rosterFields) for (const alias of headerAliases[field]) aliasIndex.set(headerKey(alias), field);
+/** Header keys that name their field only weakly (fields.ts weakAliases). */
+const weakKeys = new Set(Object.values(weakAliases).flatMap((aliases) => aliases.map(headerKey)));
 
 export interface MappedColumn {
   index: number;
@@ -25,6 +27,11 @@ export interface HeaderMatch {
   /** Column indexes that are dropped (also those without a header). */
   droppedIndexes: Set<number>;
   problems: { column: string; reason: string }[];
+  /**
+   * Fields whose column was recognised only by a weak alias (编号 → certificateNo): neither the mapping file nor a
+   * full alias names another column for them.
+   */
+  weak: Set<RosterField>;
 }
 
 /**
@@ -37,10 +44,26 @@ export function matchHeaders(headerCells: readonly string[], mappingColumns: Rea
   const dropped: string[] = [];
   const droppedIndexes = new Set<number>();
   const problems: HeaderMatch['problems'] = [];
+  const weak = new Set<RosterField>();
+  const fieldOf = (key: string): { field: RosterField; weak: boolean } | undefined => {
+    if (!key) return undefined;
+    const byMapping = mapped.get(key);
+    if (byMapping) return { field: byMapping, weak: false };
+    const byAlias = aliasIndex.get(key);
+    return byAlias ? { field: byAlias, weak: weakKeys.has(key) } : undefined;
+  };
+  // Fields some column names firmly: a column under a weak alias for one of them is not that field (编号 next to 证件编号).
+  const firm = new Set<RosterField>();
+  for (const cell of headerCells) {
+    const found = fieldOf(headerKey(cell));
+    if (found && !found.weak) firm.add(found.field);
+  }
   headerCells.forEach((cell, index) => {
     const header = cell.replace(/[\s\u3000]+/g, ' ').trim();
     const key = headerKey(header);
-    const field = key ? (mapped.get(key) ?? aliasIndex.get(key)) : undefined;
+    const found = fieldOf(key);
+    const field = found && !(found.weak && firm.has(found.field)) ? found.field : undefined;
+    if (field && found?.weak) weak.add(field);
     if (!field) {
       droppedIndexes.add(index);
       if (header) dropped.push(header);
@@ -55,7 +78,7 @@ export function matchHeaders(headerCells: readonly string[], mappingColumns: Rea
     }
     columns.set(field, { index, label });
   });
-  return { columns, dropped, droppedIndexes, problems };
+  return { columns, dropped, droppedIndexes, problems, weak };
 }
 
 function mappedHeaders(mappingColumns: Readonly<Record<string, RosterField>>): Map<string, RosterField> {

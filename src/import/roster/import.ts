@@ -2,9 +2,9 @@ import type { Registry } from '../registry/load.ts';
 import type { Agency } from '../../core/registry/schema.ts';
 import { isRealIsoDate } from '../../core/dates.ts';
 import { certificateLookupKey } from '../../core/text.ts';
-import { fieldLabels, headerAliases, type RosterField } from './fields.ts';
+import { CERTIFICATE_LIKE_HEADER, fieldLabels, headerAliases, type RosterField } from './fields.ts';
 import { headerKey, lookalikeHeader, matchHeaders, twoRowHeader, type MappedColumn } from './headers.ts';
-import { readMapping, type RosterMapping } from './mapping.ts';
+import { PRIVATE_HEADER, readMapping, type RosterMapping } from './mapping.ts';
 import { openTable } from './open.ts';
 import { cellText } from './normalize.ts';
 import { columnLabel, type RosterProblem } from './problems.ts';
@@ -14,7 +14,7 @@ import { isFooterRow } from './footer.ts';
 import { mappingHelp } from './mapping-help.ts';
 import { readPreamble, type Preamble } from './preamble.ts';
 import type { AuxiliaryStatus } from '../../core/roster/schema.ts';
-import type { RawCell, TableRow } from './table.ts';
+import type { RawCell, Sheet, TableRow } from './table.ts';
 import type { AsOfSource, RosterFileReport, RosterResult, RosterSource } from './types.ts';
 import { withHint } from '../../core/error-data.ts';
 import { rosterErrors } from './errors.ts';
@@ -141,7 +141,32 @@ async function importFile(
     problems.push({ file, row: opened.row, reason: opened.reason });
     return done;
   }
-  const { table } = opened;
+  // A workbook with several visible sheets: the roster is the sheet with a header (an instruction sheet before it is
+  // passed over); several sheets with one would each hold people, and reading only one would leave the others out.
+  let { table } = opened;
+  report.sheet = opened.sheet;
+  /** Visible sheets other than the one read, all without a header: named when no header is found. */
+  let otherSheets: string[] = [];
+  if (opened.sheets) {
+    const withHeader = opened.sheets.filter((sheet) => sheetHasHeader(sheet, mapping));
+    if (withHeader.length > 1) {
+      report.sheet = undefined;
+      problems.push({
+        file,
+        reason: withHint(
+          rosterErrors.SeveralRosterSheets,
+          withHeader.map((sheet) => sheet.name),
+        ),
+      });
+      return done;
+    }
+    const chosen = withHeader[0] ?? opened.sheets[0]!;
+    const at = opened.sheets.indexOf(chosen);
+    if (at > 0) report.passedOverSheets = opened.sheets.slice(0, at).map((sheet) => sheet.name);
+    table = chosen.table;
+    report.sheet = chosen.name;
+    otherSheets = opened.sheets.filter((sheet) => sheet !== chosen).map((sheet) => sheet.name);
+  }
 
   const mappingAgency = mapping.agency === undefined ? undefined : registry.byId.get(mapping.agency);
   let header: HeaderRow | undefined;
@@ -259,7 +284,7 @@ async function importFile(
     if (candidate.score === 0) {
       problems.push({
         file,
-        reason: withHint(rosterErrors.NoHeaderRow, HEADER_SEARCH_ROWS),
+        reason: withHint(rosterErrors.NoHeaderRow, HEADER_SEARCH_ROWS, report.sheet, otherSheets),
       });
     } else readHeaderRow(candidate.row.cells, candidate.row.number, mapping, file, problems, readPreamble(looked, registry, resolveAgency).agency);
     report.mappingHelp = mappingHelp(file, looked, candidate.score ? candidate.row : likelyHeader(looked), {
@@ -281,6 +306,11 @@ async function importFile(
     problems.push({ file, row: header.number, reason: withHint(rosterErrors.NoDataRows) });
   }
   return done;
+}
+
+/** Whether a sheet has a header row (姓名 and 证件编号, or the mapping file's columns) where one is looked for. */
+function sheetHasHeader(sheet: Sheet, mapping: RosterMapping): boolean {
+  return sheet.head(Math.max(mapping.headerRow ?? 0, HEADER_SEARCH_ROWS)).some((row) => isHeaderCandidate(row.cells, mapping));
 }
 
 function isHeaderCandidate(cells: readonly RawCell[], mapping: RosterMapping): boolean {
@@ -390,6 +420,19 @@ function readHeaderRow(
   const present = new Set((rows ?? [cells]).flatMap((r) => r.map((c) => headerKey(cellText(c)))));
   for (const mapped of Object.keys(mapping.columns ?? {})) {
     if (!present.has(headerKey(mapped))) problems.push({ file, row: number, reason: withHint(rosterErrors.MappingHeaderMissing, mapped) });
+  }
+  // 编号 was taken for the certificate number while a dropped column reads like one (执法证号 next to a staff number
+  // headed 编号): which is meant cannot be told, and publishing staff numbers as certificate numbers is wrong data.
+  const weakCertificate = match.weak.has('certificateNo') ? match.columns.get('certificateNo') : undefined;
+  if (weakCertificate) {
+    const other = [...match.droppedIndexes].find((i) => {
+      const text = headerTexts[i] ?? '';
+      return CERTIFICATE_LIKE_HEADER.test(headerKey(text)) && !PRIVATE_HEADER.test(text);
+    });
+    if (other !== undefined) {
+      const otherLabel = columnLabel(other, headerTexts[other]!.replace(/[\s\u3000]+/g, ' ').trim());
+      problems.push({ file, row: number, column: weakCertificate.label, reason: withHint(rosterErrors.WeakCertificateColumn, otherLabel) });
+    }
   }
   const required = mapping.agency === undefined && !sheetAgency ? [...REQUIRED, 'agency' as const] : REQUIRED;
   const missing = required.filter((f) => !match.columns.has(f));

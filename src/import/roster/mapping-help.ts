@@ -1,4 +1,4 @@
-import { fieldLabels, headerAliases, rosterFields, type RosterField } from './fields.ts';
+import { fieldLabels, headerAliases, rosterFields, weakAliases, type RosterField } from './fields.ts';
 import { headerKey } from './headers.ts';
 import { mappingPathFor, PRIVATE_HEADER } from './mapping.ts';
 import { cellText } from './normalize.ts';
@@ -10,6 +10,8 @@ import { toHalfWidth } from '../../core/text.ts';
 
 /** A header that is one of the recognized names (fields.ts) is that field: these are guessed first. */
 const WHOLE_HEADERS = new Map<string, RosterField>(rosterFields.flatMap((field) => headerAliases[field].map((alias) => [headerKey(alias), field] as const)));
+/** The weak ones among them (fields.ts weakAliases). */
+const WEAK_HEADERS = new Set(Object.values(weakAliases).flatMap((aliases) => aliases.map(headerKey)));
 
 /**
  * Then guesses from part of a header, tried in order, the first that matches decides (no guess when its field is
@@ -91,18 +93,27 @@ function columnLines(headerRow: TableRow | undefined): string[] {
   const guesses = new Map<string, { field: RosterField; whole: boolean }>();
   const used = new Set<RosterField>();
   const guessable = headers.filter(({ header }) => !PRIVATE_HEADER.test(header) && !hidden(previewCell(header)));
+  // A weak one (编号, often a staff number) only after the guesses: 执法证号 is the certificate number before 编号 is.
+  const weak = (header: string) => WEAK_HEADERS.has(headerKey(header));
   for (const { header } of guessable) {
     const field = WHOLE_HEADERS.get(headerKey(header));
-    if (field && !used.has(field)) {
+    if (field && !weak(header) && !used.has(field)) {
       guesses.set(header, { field, whole: true });
       used.add(field);
     }
   }
   for (const { header } of guessable) {
-    if (guesses.has(header)) continue;
+    if (guesses.has(header) || weak(header)) continue;
     const field = PARTIAL_GUESSES.find(([pattern]) => pattern.test(headerKey(header)))?.[1];
     if (field && !used.has(field)) {
       guesses.set(header, { field, whole: false });
+      used.add(field);
+    }
+  }
+  for (const { header } of guessable) {
+    const field = weak(header) ? WHOLE_HEADERS.get(headerKey(header)) : undefined;
+    if (field && !used.has(field)) {
+      guesses.set(header, { field, whole: true });
       used.add(field);
     }
   }

@@ -15,6 +15,10 @@ export function describeFile(report: RosterFileReport, registry: Registry): stri
   lines.push(
     `  格式 ${report.encoding || '（无法读取）'} · 表头在第 ${report.headerRow || '？'}${report.headerEndRow ? `–${report.headerEndRow}` : ''} 行 · ${report.rows} 人`,
   );
+  if (report.sheet !== undefined) {
+    const passed = report.passedOverSheets?.map((s) => `「${s}」`).join('');
+    lines.push(`  读取的工作表：「${report.sheet}」${passed ? `（前面的工作表${passed}中没有表头，已跳过）` : ''}`);
+  }
   lines.push(`  名单日期：${describeAsOf(report)}`);
   if (report.asOfAhead) {
     const { today, days } = report.asOfAhead;

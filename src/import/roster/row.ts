@@ -4,7 +4,18 @@ import type { Auxiliary } from '../../core/roster/schema.ts';
 import { dateFields, fieldLabels, type RosterField } from './fields.ts';
 import type { MappedColumn } from './headers.ts';
 import { CONTROL_CHARACTERS } from '../../core/text.ts';
-import { cellText, cleanText, dropInvisible, normalizeName, parseCertificateNo, parseConsent, parseDate, parseEmployment, type Parsed } from './normalize.ts';
+import {
+  cellText,
+  cleanText,
+  containsResidentIdNumber,
+  dropInvisible,
+  normalizeName,
+  parseCertificateNo,
+  parseConsent,
+  parseDate,
+  parseEmployment,
+  type Parsed,
+} from './normalize.ts';
 import { findPrivateNumber, PRIVATE_NUMBER_NAMES } from './private-numbers.ts';
 import { parseStatus } from './status.ts';
 import type { RosterProblem } from './problems.ts';
@@ -44,6 +55,16 @@ const CELL_ISSUES: Record<CellIssue['issue'], (ref: string) => string> = {
   'external-link': (ref) => withHint(rosterErrors.CellExternalLink, ref),
   'error-value': (ref) => withHint(rosterErrors.CellErrorValue, ref),
 };
+
+/** Where a `?` (or `？`) is a character lost in an encoding conversion rather than written. */
+const QUESTION_FIELDS: ReadonlySet<RosterField> = new Set(['name', 'certificateNo']);
+const QUESTION_MARK = /[?？]/;
+
+/**
+ * A date as Chinese Excel shows one it made of what was typed (`2024年1月`, `2024年1月1日`, `1月5日`), as a CSV saved
+ * from it holds it: never a certificate number, though its characters would pass.
+ */
+const DATE_AS_SHOWN = /^(?:\d{4}年)?\d{1,2}月(?:\d{1,2}日)?$/;
 
 /** An absolute path on the clerk's computer or network (`C:\…`, `\\server\…`, `file:…`): never published. */
 const FILE_PATH = /(?:^|[^a-z])[a-z]:[\\/]|\\\\[^\\\s]|file:\/\//i;
@@ -106,6 +127,15 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
       withhold(field, withHint(rosterErrors.ControlCharacter, fieldLabels[field], describeControl(control)));
       continue;
     }
+    // Excel's "CSV (逗号分隔)" writes code page 936 on a Chinese Windows: a character outside GBK (刘䶮) becomes `?`.
+    // No name or certificate number has one, so it is a lost character, never published as `刘?`.
+    const mark = QUESTION_FIELDS.has(field) ? QUESTION_MARK.exec(value)?.[0] : undefined;
+    if (mark !== undefined) {
+      const quotable = field !== 'certificateNo' || !containsResidentIdNumber(value);
+      problem(field, withHint(rosterErrors.QuestionMark, fieldLabels[field], mark), quotable ? value : undefined);
+      withheld.add(field);
+      continue;
+    }
     if ((value.includes(':') || value.includes('\\')) && FILE_PATH.test(value)) {
       const path = withHint(rosterErrors.FilePath, fieldLabels[field]);
       withhold(field, field === 'photo' ? `${path}：${withHint(rosterErrors.PhotoNotRelative)}` : path);
@@ -125,7 +155,10 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
   const certificate: Parsed<string> =
     typeof certificateRaw === 'number' && Math.abs(certificateRaw) >= 1e15
       ? { ok: false, reason: withHint(rosterErrors.CertificateLongNumber), hideValue: true }
-      : parseCertificateNo(certificateText);
+      : // A date cell (Excel made `2024-1` the date 2024-01-01), or a CSV cell holding the date it then showed.
+        certificateRaw instanceof Date || DATE_AS_SHOWN.test(certificateText)
+        ? { ok: false, reason: withHint(rosterErrors.CertificateIsDate) }
+        : parseCertificateNo(certificateText);
   if (!certificate.ok) problem('certificateNo', certificate.reason, certificate.hideValue ? undefined : certificateText);
 
   let agency = ctx.mappingAgency ?? ctx.sheetAgency?.agency;

@@ -37,4 +37,17 @@ export interface Table {
   eachRow(visit: (row: TableRow) => void): TableError | undefined;
 }
 
-export type OpenResult = { ok: true; table: Table } | ({ ok: false } & TableError);
+/** One visible sheet of a workbook, to tell which sheets hold a roster. */
+export interface Sheet {
+  name: string;
+  table: Table;
+  /** The sheet's first rows up to row `limit` (as eachRow gives them), without reading the rest. */
+  head(limit: number): TableRow[];
+}
+
+/**
+ * `table` is the sheet to read: the one the mapping file names, else the first visible one. For a workbook, `sheet`
+ * is its name and, when no sheet was named and several are visible, `sheets` lists every visible one in order (the
+ * importer reads the one that holds the roster, or refuses when several do).
+ */
+export type OpenResult = { ok: true; table: Table; sheet?: string; sheets?: readonly Sheet[] } | ({ ok: false } & TableError);

@@ -31,6 +31,13 @@ export interface RosterFileReport {
    * accepted, with a warning to check it.
    */
   asOfAhead?: { today: string; days: number };
+  /** Workbooks: the sheet read (absent for CSV and for a web-page table saved as .xls). */
+  sheet?: string;
+  /**
+   * The visible sheets before the one read, passed over because none has a header row (an instruction sheet such as
+   * 填表说明 first); absent when the first visible sheet was read.
+   */
+  passedOverSheets?: string[];
   /** Row number of the header, as Excel shows it; 0 when no usable header was found. */
   headerRow: number;
   /**

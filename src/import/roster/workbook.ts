@@ -1,12 +1,13 @@
 import type { CellObject, WorkBook, WorkSheet } from '@e965/xlsx';
-import type { OpenResult, RawCell, TableRow } from './table.ts';
+import type { OpenResult, RawCell, Sheet, TableRow } from './table.ts';
 import { withHint } from '../../core/error-data.ts';
 import { rosterErrors } from './errors.ts';
 
 export type WorkbookKind = 'XLSX' | 'XLS' | 'ET';
 
 /**
- * Reads one sheet of a workbook (the named one, else the first visible one) with SheetJS (@e965/xlsx, the
+ * Reads one sheet of a workbook (the named one, else the first visible one; when none is named and several are
+ * visible, every visible one is offered too, for the importer to read the one that holds the roster) with SheetJS (@e965/xlsx, the
  * maintained 0.20 line; docs/ROSTERS.md says why): XLSX from any writer, Excel 97-2003 `.xls` (BIFF8) and WPS
  * `.et`. Every cell becomes what the clerk sees, read as a person would:
  *  - merged cells: every cell of a merged range reads the range's value (a title across the sheet, a 单位 merged
@@ -142,30 +143,45 @@ async function read(input: Uint8Array | string, kind: WorkbookKind, sheetName: s
   }
   const date1904 = Boolean(workbook.Workbook?.WBProps?.date1904);
   const format = XLSX.SSF;
+  const sheetOf = (title: string, ws: WorkSheet): Sheet => ({
+    name: title,
+    table: { date1904, eachRow: (visit) => eachRow(ws, date1904, format, Number.POSITIVE_INFINITY, visit) },
+    head(limit) {
+      const rows: TableRow[] = [];
+      eachRow(ws, date1904, format, limit, (row) => rows.push(row));
+      return rows;
+    },
+  });
+  // A markup table's one "sheet" is named by the reader (Sheet1), not by the clerk: no name to report.
+  const named = typeof input !== 'string';
+  const others = sheetName === undefined && visible.length > 1 ? visible.map((title) => sheetOf(title, workbook.Sheets[title] ?? {})) : undefined;
   return {
     ok: true,
-    table: {
-      date1904,
-      eachRow(visit: (row: TableRow) => void) {
-        const rows = denseRows(sheet);
-        fillMerges(sheet, rows);
-        for (let r = 0; r < rows.length; r++) {
-          const row = rows[r];
-          if (!row) continue;
-          const cells: RawCell[] = [];
-          let any = false;
-          for (let c = 0; c < row.length; c++) {
-            const cell = row[c];
-            const raw = cell ? cellToRaw(cell, r, c, date1904, format) : '';
-            cells.push(raw);
-            if (raw !== '') any = true;
-          }
-          if (any) visit({ number: r + 1, cells });
-        }
-        return undefined;
-      },
-    },
+    table: sheetOf(name, sheet).table,
+    ...(named ? { sheet: name } : {}),
+    ...(others ? { sheets: others } : {}),
   };
+}
+
+/** Hands out the sheet's rows up to row `limit` (1-based), merged cells filled, empty rows left out. */
+function eachRow(sheet: WorkSheet, date1904: boolean, format: Ssf, limit: number, visit: (row: TableRow) => void): undefined {
+  const rows = denseRows(sheet);
+  fillMerges(sheet, rows);
+  const last = Math.min(rows.length, limit);
+  for (let r = 0; r < last; r++) {
+    const row = rows[r];
+    if (!row) continue;
+    const cells: RawCell[] = [];
+    let any = false;
+    for (let c = 0; c < row.length; c++) {
+      const cell = row[c];
+      const raw = cell ? cellToRaw(cell, r, c, date1904, format) : '';
+      cells.push(raw);
+      if (raw !== '') any = true;
+    }
+    if (any) visit({ number: r + 1, cells });
+  }
+  return undefined;
 }
 
 type DenseRows = (CellObject | undefined)[][];
