@@ -1,5 +1,6 @@
 import type { ErrorData } from '../../src/core/error-data.ts';
 import { answerMessages } from '../../src/core/complaint/rules.ts';
+import { crossSiteRefusal } from '../server/cross-site.ts';
 
 /**
  * The complaint intake's request-level errors, one entry each (model: Astro's errors-data.ts): `name` for code and
@@ -9,6 +10,8 @@ import { answerMessages } from '../../src/core/complaint/rules.ts';
 export type IntakeError = ErrorData;
 
 export const intakeErrors = {
+  /** A post from a page of another site (functions/server/cross-site.ts). */
+  CrossSite: crossSiteRefusal,
   MethodNotAllowed: { name: 'MethodNotAllowed', title: '请求方式不对', message: '只接受 POST 提交' },
   StatusMethodNotAllowed: { name: 'StatusMethodNotAllowed', title: '请求方式不对', message: '只接受 GET' },
   RateLimited: { name: 'RateLimited', title: '提交太频繁', message: '提交太频繁，请稍后再试', hint: '一分钟后再提交' },
@@ -35,6 +38,11 @@ export const intakeErrors = {
     name: 'IdempotencyConflict',
     title: '无法提交',
     message: '这个提交标识已经用于另一份内容不同的提交，本次没有保存。如果您要提交一件新的投诉或举报，请重新打开表单填写。',
+  },
+  EvidenceDamaged: {
+    name: 'EvidenceDamaged',
+    title: '证据文件无法读取',
+    message: (n: number) => `第 ${n} 个证据文件已损坏或不完整，无法作为图片读取，请换一个文件（没有证据也可以不选）`,
   },
   BadReference: { name: 'BadReference', title: '受理编号有误', message: '受理编号格式不对，应像 TS-7K3M-9QX2' },
   NoTrackingCode: { name: 'NoTrackingCode', title: '缺少查询码', message: '请提供查询码' },

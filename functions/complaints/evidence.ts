@@ -1,6 +1,9 @@
 import { limits } from '../../src/core/complaint/schema.ts';
 import { evidenceMessages } from '../../src/core/complaint/fields.ts';
 import { type EvidenceType, sniffType } from '../../src/core/complaint/evidence-type.ts';
+import { messageOf } from '../../src/core/error-data.ts';
+import { intakeErrors } from './errors.ts';
+import { stripMetadata } from './evidence-metadata.ts';
 
 export interface EvidenceFile {
   name: string;
@@ -15,7 +18,11 @@ const EXT: Record<EvidenceFile['type'], string> = {
   'application/pdf': 'pdf',
 };
 
-/** Checks count, sizes and types; the stored name is ours (`证据1.jpg`), never the uploaded one. */
+/**
+ * Checks count, sizes and types; the stored name is ours (`证据1.jpg`), never the uploaded one. Photos come back
+ * without their metadata (location, camera, owner: evidence-metadata.ts): these bytes are what is kept for the check
+ * page, hashed for the idempotency key, stored and mailed. Sizes are checked on the file as uploaded.
+ */
 export async function readEvidence(files: File[]): Promise<{ files: EvidenceFile[] } | { error: string }> {
   const real = files.filter((f) => f.size > 0 || f.name);
   if (real.length > limits.evidenceFiles) return { error: evidenceMessages.tooMany };
@@ -31,7 +38,9 @@ export async function readEvidence(files: File[]): Promise<{ files: EvidenceFile
     const data = new Uint8Array(await file.arrayBuffer());
     const type = sniffType(data);
     if (!type) return { error: evidenceMessages.wrongType(i + 1) };
-    out.push({ name: `证据${i + 1}.${EXT[type]}`, type, data });
+    const stripped = stripMetadata(type, data);
+    if ('damaged' in stripped) return { error: messageOf(intakeErrors.EvidenceDamaged, i + 1) };
+    out.push({ name: `证据${i + 1}.${EXT[type]}`, type, data: stripped.data });
   }
   return { files: out };
 }

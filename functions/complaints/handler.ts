@@ -11,6 +11,8 @@ import { isStoreUnavailable } from '../server/headers.ts';
 import { problemPage } from './pages.ts';
 import { errorKind } from '../server/log.ts';
 import type { World } from './world.ts';
+import { crossSite } from '../server/cross-site.ts';
+import { withHint } from '../../src/core/error-data.ts';
 
 /**
  * The complaint functions:
@@ -27,6 +29,12 @@ export function complaintFunctions(world: World): FunctionHandler {
     const { pathname } = new URL(request.url);
     if (pathname === '/api/complaints' || pathname === '/api/complaints/') {
       if (request.method !== 'POST') return json(405, { errors: { request: intakeErrors.MethodNotAllowed.message } }, { allow: 'POST' });
+      // Another site's page posting through its visitor's browser: refused before the rate limit and the body.
+      if (crossSite(request, world.settings.siteUrl, { opaqueOrigin: 'allow' })) {
+        const message = withHint(intakeErrors.CrossSite);
+        log('[complaints] POST /api/complaints 403 cross-site');
+        return wantsHtml(request) ? html(403, problemPage(403, message)) : json(403, { errors: { request: message } });
+      }
       // An in-process mail worker gives way while submissions are being taken in (it keeps a guaranteed share).
       const answered = world.submissionInFlight?.();
       const response = await post(world, request, context, allow)

@@ -1,5 +1,6 @@
 import type { ErrorData } from '../../src/core/error-data.ts';
 import { intakeErrors } from '../complaints/errors.ts';
+import { crossSiteRefusal } from '../server/cross-site.ts';
 
 /**
  * What an agency's handler or a complainant is told when the handling loop cannot go on: refused action links
@@ -8,6 +9,8 @@ import { intakeErrors } from '../complaints/errors.ts';
  * Field-level messages of the action forms stay with their schema in actions.ts.
  */
 export const handlingErrors = {
+  /** An action or fresh-links post from a page of another site (functions/server/cross-site.ts). */
+  CrossSite: crossSiteRefusal,
   RefusalTitle: { name: 'RefusalTitle', title: '无法办理', message: '无法办理' },
   LookupFailedTitle: { name: 'LookupFailedTitle', title: '查询失败', message: '查询失败' },
   HandlingMethodNotAllowed: { name: 'HandlingMethodNotAllowed', title: '请求方式不对', message: '只接受 GET 和 POST。' },

@@ -9,6 +9,7 @@ import { statusPageResponse } from './status.ts';
 import type { HandlingWorld } from './world.ts';
 import { withHint } from '../../src/core/error-data.ts';
 import { handlingErrors } from './errors.ts';
+import { crossSite } from '../server/cross-site.ts';
 
 /** Strict headers for pages whose URL is a credential: never cached, never referred, never framed. */
 const HEADERS = {
@@ -31,12 +32,19 @@ const readForm = (request: Request) => readFormFields(request, MAX_FORM_BYTES);
  */
 export function handlingFunctions(world: HandlingWorld): FunctionHandler {
   const requestFreshLinks = freshLinksRequester(world);
+  /** An action or fresh-links post from a page of another site, refused before its body is read. */
+  const refusedCrossSite = (request: Request) =>
+    request.method === 'POST' && crossSite(request, world.settings.siteUrl, { opaqueOrigin: 'allow' })
+      ? html(403, problemHtml(403, withHint(handlingErrors.CrossSite)))
+      : undefined;
   return async (request, context) => {
     const { pathname } = new URL(request.url);
     if (pathname === '/api/status' || pathname === '/api/status/') return statusPageResponse(world, request, context.clientAddress);
     if (pathname === FRESH_LINKS_PATH || pathname === `${FRESH_LINKS_PATH}/`) {
       if (request.method === 'GET' || request.method === 'HEAD') return html(200, freshLinksFormHtml());
       if (request.method !== 'POST') return html(405, problemHtml(405, withHint(handlingErrors.HandlingMethodNotAllowed)), { allow: 'GET, POST' });
+      const refused = refusedCrossSite(request);
+      if (refused) return refused;
       const form = await readForm(request);
       if ('error' in form && typeof form.status === 'number') return html(form.status, problemHtml(form.status, String(form.error)));
       const values = form as Record<string, string>;
@@ -54,6 +62,8 @@ export function handlingFunctions(world: HandlingWorld): FunctionHandler {
       return html(200, 'bureau' in ready ? rerouteFormHtml(ready, world.directory.agencies) : actionFormHtml(ready, world.directory.agencies));
     }
     if (request.method !== 'POST') return html(405, problemHtml(405, withHint(handlingErrors.HandlingMethodNotAllowed)), { allow: 'GET, POST' });
+    const refused = refusedCrossSite(request);
+    if (refused) return refused;
     const form = await readForm(request);
     if ('error' in form && typeof form.status === 'number') return html(form.status, problemHtml(form.status, String(form.error)));
     const values = form as Record<string, string>;

@@ -1,4 +1,6 @@
 import { readCapped } from '../complaints/body.ts';
+import { crossSite, crossSiteRefusal } from '../server/cross-site.ts';
+import { withHint } from '../../src/core/error-data.ts';
 import { readFormFields, readFormParams } from '../server/form.ts';
 import { slidingWindow, slidingWindowUntil } from '../complaints/rate.ts';
 import type { FunctionHandler } from '../server/node.ts';
@@ -50,23 +52,6 @@ async function readUpload(request: Request): Promise<{ name: string; bytes: Uint
   const file = form.get('roster');
   if (!file || typeof file === 'string') return { status: 422, error: '请选择要上传的名单文件（字段 roster）。' };
   return { name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
-}
-
-/**
- * A POST from a page of another site is refused even though the cookie is SameSite=Strict: the sign-in request
- * form carries no cookie at all, and older browsers ignore SameSite. Browsers that send Sec-Fetch-Site are judged
- * by it alone: these pages' `Referrer-Policy: no-referrer` makes Chromium send `Origin: null` on their own forms.
- */
-function crossSite(request: Request, siteUrl: string): boolean {
-  const fetchSite = request.headers.get('sec-fetch-site');
-  if (fetchSite) return fetchSite !== 'same-origin';
-  const origin = request.headers.get('origin');
-  if (!origin || origin === 'null') return origin === 'null';
-  try {
-    return origin !== new URL(siteUrl).origin && origin !== new URL(request.url).origin;
-  } catch {
-    return true;
-  }
 }
 
 export interface PublishRoute {
@@ -126,7 +111,9 @@ export function publishFunctions(world: PublishWorld, republisher?: Republisher,
     const method = request.method;
     const read = method === 'GET' || method === 'HEAD';
     if (!read && method !== 'POST') return html(405, problemHtml(405, '只接受 GET 和 POST。'), { allow: 'GET, POST' });
-    if (!read && crossSite(request, siteUrl())) return html(403, problemHtml(403, '拒绝来自其他网站的提交。请直接在本站页面上操作。'));
+    // The sign-in request form carries no cookie at all, and older browsers ignore SameSite: the origin decides.
+    if (!read && crossSite(request, siteUrl(), { opaqueOrigin: 'refuse' }))
+      return html(403, problemHtml(403, withHint(crossSiteRefusal), crossSiteRefusal.title));
     const session = await sessionFor(world, readCookie(request, cookieName(siteUrl())));
 
     if (pathname === '/publish' || pathname === '/publish/') {

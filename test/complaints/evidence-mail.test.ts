@@ -10,17 +10,13 @@ import { sendPendingMail, type OutboxOptions } from '../../functions/outbox/work
 import { maxMessageBytesFromEnv } from '../../functions/server/app.ts';
 import { findComplaintByReference, updateComplaintStatus } from '../../functions/store/records/complaints.ts';
 import { deleteComplaint } from '../../functions/store/records/submission.ts';
-import { manualClock, startSmtp, testWorld, validSubmission } from './support.ts';
+import { fakeJpeg, fakePng, manualClock, startSmtp, testWorld, validSubmission } from './support.ts';
 import { simpleParser } from './parse.ts';
 import { describeEachStore, freshStore } from '../support/stores.ts';
 
 const ctx = { clientAddress: '127.0.0.1' };
-const jpeg = (bytes: number) => {
-  const data = randomBytes(bytes);
-  data.set([0xff, 0xd8, 0xff, 0xe0]);
-  return data;
-};
-const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+const jpeg = (bytes: number) => fakeJpeg(bytes, randomBytes(1)[0]!);
+const png = fakePng();
 
 async function submit(world: Awaited<ReturnType<typeof testWorld>>, files: Uint8Array[]) {
   const data = new FormData();

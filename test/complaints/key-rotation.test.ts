@@ -17,7 +17,7 @@ import { startServer, type FunctionHandler, type RunningServer } from '../../fun
 import type { Db } from '../../functions/store/index.ts';
 import { header, linksIn, mailText } from '../handling/support.ts';
 import { describeEachStore, freshStore, harnessOn, smtpServer } from '../support/stores.ts';
-import { manualClock, tempDir, testWorld, validSubmission, type ReceivedMail } from './support.ts';
+import { fakeJpeg, fakePng, manualClock, tempDir, testWorld, validSubmission, type ReceivedMail } from './support.ts';
 
 /**
  * Key rotation (docs/SECURITY.md): tracking codes outlive the key that hashed them (SECRET_RETIRED, re-hashed under
@@ -90,16 +90,8 @@ const trackingHash = async (db: Db, reference: string) =>
 /** The same code with its last symbol changed. */
 const wrongCode = (code: string) => `${code.slice(0, -1)}${code.endsWith('A') ? 'B' : 'A'}`;
 
-const png = () => {
-  const data = randomBytes(300);
-  data.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return data;
-};
-const jpeg = () => {
-  const data = randomBytes(500);
-  data.set([0xff, 0xd8, 0xff, 0xe0]);
-  return data;
-};
+const png = () => Buffer.from(fakePng(300, randomBytes(1)[0]!));
+const jpeg = () => Buffer.from(fakeJpeg(500, randomBytes(1)[0]!));
 
 describeEachStore('tracking codes across key rotations', (kind) => {
   const db = freshStore(kind);

@@ -5,13 +5,13 @@ import { complaintFunctions } from '../../functions/complaints/handler.ts';
 import { composeMail } from '../../functions/mail/compose.ts';
 import { createMailer } from '../../functions/mail/transport.ts';
 import { backoffMs, DAY, roundLine, sendPendingMail } from '../../functions/outbox/worker.ts';
-import { header, manualClock, startSmtp, tempDir, testWorld, validSubmission } from './support.ts';
+import { fakePng, header, manualClock, startSmtp, tempDir, testWorld, validSubmission } from './support.ts';
 import { intakeMailComposer } from '../../functions/complaints/intake-mail.ts';
 import { simpleParser } from './parse.ts';
 import { describeEachStore, freshStore } from '../support/stores.ts';
 
 const ctx = { clientAddress: '127.0.0.1' };
-const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+const PNG = fakePng();
 
 async function submit(world: Awaited<ReturnType<typeof testWorld>>, fields: Record<string, unknown>, files: Blob[] = []) {
   const data = new FormData();

@@ -11,7 +11,7 @@ import { migrate, type Db } from '../../functions/store/index.ts';
 import { evidenceMessages } from '../../src/core/complaint/fields.ts';
 import { messageOf } from '../../src/core/error-data.ts';
 import { serveFunctions } from '../server/support.ts';
-import { tempDir, testWorld, validSubmission } from './support.ts';
+import { fakeJpeg, tempDir, testWorld, validSubmission } from './support.ts';
 
 /**
  * A multipart complaint is parsed as a stream within limits (functions/complaints/body.ts): a body of many tiny
@@ -30,7 +30,8 @@ function part(name: string, value: string | Uint8Array, extra = ''): Buffer {
 }
 const close = Buffer.from(`--${BOUNDARY}--\r\n`);
 const textParts = (fields: Record<string, unknown>) => Object.entries(fields).map(([k, v]) => part(k, String(v)));
-const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46]);
+/** A JPEG the intake's metadata walk reads whole (a few header bytes alone are refused as damaged). */
+const JPEG = fakeJpeg(64);
 
 /** The body of the security review: 316,547 empty fields, 16 MB. */
 function manyEmptyParts(): Buffer {

@@ -61,3 +61,10 @@ export async function simpleParser(raw: string): Promise<{
     }),
   };
 }
+
+/** The attachments' bytes as sent, in order. */
+export function attachmentData(raw: string): Buffer[] {
+  return leaves(split(raw))
+    .filter((p) => /attachment/i.test(p.headers.get('content-disposition') ?? ''))
+    .map(decode);
+}

@@ -3,7 +3,7 @@ import { complaintFunctions } from '../../functions/complaints/handler.ts';
 import { defaultLimits } from '../../functions/complaints/world.ts';
 import { findComplaintByReference } from '../../functions/store/records/complaints.ts';
 import { listEvents } from '../../functions/store/records/events.ts';
-import { testWorld, validSubmission, jsonComplaint } from './support.ts';
+import { fakeJpeg, testWorld, validSubmission, jsonComplaint } from './support.ts';
 import { describeEachStore, freshStore } from '../support/stores.ts';
 
 // Submissions that arrive together share a commit: SQLite's group commit (sqlite.ts), PostgreSQL's one statement
@@ -16,7 +16,7 @@ const withPhoto = (body: Record<string, unknown>, photo: Uint8Array) => {
   data.append('evidence', new Blob([photo as BlobPart], { type: 'image/jpeg' }), 'a.jpg');
   return new Request('http://localhost/api/complaints', { method: 'POST', headers: { accept: 'application/json' }, body: data });
 };
-const jpeg = (n: number) => new Uint8Array([0xff, 0xd8, 0xff, 0xe0, ...Array.from({ length: 300 + n }, (_, i) => (i * 7 + n) % 256)]);
+const jpeg = (n: number) => fakeJpeg(304 + n, n);
 
 describeEachStore('submissions arriving together', (kind) => {
   const db = freshStore(kind);

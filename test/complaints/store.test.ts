@@ -7,7 +7,7 @@ import { listEvents } from '../../functions/store/records/events.ts';
 import { claimNotice } from '../../functions/store/records/notices.ts';
 import type { Db } from '../../functions/store/index.ts';
 import { toPostgresPlaceholders } from '../../functions/store/db.ts';
-import { startSmtp, testWorld, validSubmission } from './support.ts';
+import { fakeJpeg, fakePng, startSmtp, testWorld, validSubmission } from './support.ts';
 import { intakeMailComposer } from '../../functions/complaints/intake-mail.ts';
 import { submissionHash, submissionHashV1 } from '../../functions/complaints/fingerprint.ts';
 import { complaintInputSchema } from '../../src/core/complaint/schema.ts';
@@ -178,7 +178,7 @@ describeEachStore('store', (kind) => {
   it('takes the idempotency key from the Idempotency-Key header too, and stores evidence bytes with the complaint', async () => {
     const world = await testWorld(db);
     const handler = complaintFunctions(world);
-    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 255, 7]);
+    const png = fakePng(60);
     const make = () => {
       const data = new FormData();
       for (const [k, v] of Object.entries(validSubmission({ email: '' }))) data.append(k, String(v));
@@ -205,7 +205,7 @@ describeEachStore('store', (kind) => {
   it('stores a submission with its evidence whole or not at all (one statement on PostgreSQL, kept uncompressed there)', async () => {
     const world = await testWorld(db);
     const handler = complaintFunctions(world);
-    const jpeg = (last: number) => new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, last]);
+    const jpeg = (last: number) => fakeJpeg(40, last);
     const make = (last: number) => {
       const data = new FormData();
       for (const [k, v] of Object.entries(validSubmission({ email: '', idempotencyKey: `evidence-whole-${kind}` }))) data.append(k, String(v));

@@ -317,3 +317,36 @@ export function validSubmission(over: Record<string, unknown> = {}): Record<stri
     ...over,
   };
 }
+
+/**
+ * A JPEG of exactly `bytes` bytes as the intake's metadata walk reads one (SOI, SOS, scan data without 0xFF, EOI):
+ * not a viewable picture, but one that passes through unchanged. `salt` varies the scan data deterministically.
+ */
+export function fakeJpeg(bytes: number, salt = 0): Uint8Array<ArrayBuffer> {
+  const head = [0xff, 0xd8, 0xff, 0xda, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3f, 0x00];
+  const data = new Uint8Array(Math.max(bytes, head.length + 3));
+  data.set(head);
+  for (let i = head.length; i < data.length - 2; i++) data[i] = (i * 7 + salt * 13) % 255;
+  data.set([0xff, 0xd9], data.length - 2);
+  return data;
+}
+
+/** A PNG of about `bytes` bytes as the metadata walk reads one (IHDR, one IDAT, IEND; CRCs not computed). */
+export function fakePng(bytes = 40, salt = 0): Uint8Array<ArrayBuffer> {
+  const chunk = (type: string, payload: Uint8Array) => {
+    const out = new Uint8Array(12 + payload.length);
+    new DataView(out.buffer).setUint32(0, payload.length);
+    out.set(Buffer.from(type, 'latin1'), 4);
+    out.set(payload, 8);
+    return out;
+  };
+  const idat = Uint8Array.from({ length: Math.max(1, bytes - 8 - 25 - 12 - 12) }, (_, i) => (i * 5 + salt * 11) % 256);
+  return new Uint8Array(
+    Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      chunk('IHDR', Uint8Array.of(0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0)),
+      chunk('IDAT', idat),
+      chunk('IEND', new Uint8Array(0)),
+    ]),
+  );
+}

@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { runDeadlineJobs } from '../../functions/deadlines/jobs.ts';
 import { issueActionToken } from '../../functions/handling/links.ts';
 import type { Directory } from '../../src/core/directory.ts';
-import { testAgencies, validSubmission, type ReceivedMail } from '../complaints/support.ts';
+import { fakePng, testAgencies, validSubmission, type ReceivedMail } from '../complaints/support.ts';
 import { simpleParser } from '../complaints/parse.ts';
 import { directoryOf, without, type AgencyInput } from './registry.ts';
 import { header, linksIn, mailText } from './support.ts';
@@ -36,7 +36,7 @@ const REJECT = '不予受理';
 const TRANSFER = '转办其他机关';
 const RESOLVE = '办结';
 const REROUTE = '指定办理机关';
-const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+const png = fakePng();
 
 const subject = (m: ReceivedMail) => header(m.raw, 'subject') ?? '';
 /** The path of the 指定办理机关 link a daily summary carries for `reference`. */
