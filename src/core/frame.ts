@@ -32,6 +32,11 @@ export interface FrameOptions {
   scripts?: readonly string[];
   /** The footer (footerHtml); the one without regulations by default. */
   footer?: string;
+  /**
+   * An inline script (its JavaScript, ours, without `</script`) run before the stylesheet is asked for: a stylesheet
+   * still loading holds back every inline script after it (build/search/first-shard.ts). The CSP allows it by its hash.
+   */
+  earlyScript?: string;
 }
 
 export function headHtml(title: string, description?: string, options: FrameOptions = {}): string {
@@ -40,6 +45,7 @@ export function headHtml(title: string, description?: string, options: FrameOpti
     (options.noindex ? '<meta name="robots" content="noindex">' : '') +
     `<title>${escapeHtml(title)} · ${SITE_NAME}</title>` +
     (description ? `<meta name="description" content="${escapeHtml(description)}">` : '') +
+    (options.earlyScript ? `<script>${options.earlyScript}</script>` : '') +
     `<link rel="icon" href="/favicon.svg" type="image/svg+xml"><link rel="stylesheet" href="${stylesheetHref}">` +
     (options.scripts ?? []).map((src) => `<script src="${escapeHtml(src)}" defer></script>`).join('')
   );

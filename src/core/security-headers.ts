@@ -12,7 +12,7 @@ export const BASE_HEADERS: Readonly<Record<string, string>> = {
 };
 
 export interface InlineHashes {
-  /** `sha256-…` of each inline <script> the built pages contain (Astro's island loader). */
+  /** `sha256-…` of each inline <script> the built pages contain (Astro's island loader, the search page's first-shard preload). */
   scripts: string[];
   /** `sha256-…` of each inline <style>. */
   styles: string[];

@@ -36,6 +36,8 @@ export interface Transfer {
   pending: number;
   /** Content-Encoding of the responses, counted (e.g. { br: 5, identity: 3 }). */
   encodings: Record<string, number>;
+  /** The URLs of the requests counted, in the order the page made them (one per request: a file asked twice is here twice). */
+  urls: string[];
 }
 
 export interface Entry {
@@ -95,10 +97,11 @@ export async function watchNetwork(
   /** Everything so far, or (startedBy) the requests the browser had started by then, each counted whole. */
   const snapshot = async (startedBy?: number): Promise<Transfer> => {
     await Promise.all(sizing);
-    const out: Transfer = { requests: 0, bytes: 0, byType: {}, pagefindBytes: 0, pending: 0, encodings: {} };
+    const out: Transfer = { requests: 0, bytes: 0, byType: {}, pagefindBytes: 0, pending: 0, encodings: {}, urls: [] };
     for (const entry of requests.values()) {
       if (startedBy !== undefined && !(entry.startedAt !== undefined && entry.startedAt <= startedBy)) continue;
       out.requests++;
+      out.urls.push(entry.url);
       if (entry.bytes === undefined) {
         out.pending++;
         continue;
