@@ -50,13 +50,18 @@ const utf8 = new TextDecoder('utf-8');
 /**
  * What a multipart complaint may hold. Parts: every text field the form, its no-JS check page and the island post
  * (the schema's fields, the kept files' token, the 修改/提交 buttons), the evidence files, and a margin for API
- * clients. Files: the evidence limit (a browser sends one empty part when no file is chosen, so never more). A text
+ * clients. Files: the evidence limit, and up to EXTRA_FILES_COUNTED more counted without their bytes. A text
  * field: the description's 3,000 characters are at most 9,000 bytes of UTF-8 (past 3,000 the schema says so in its
  * own words); far more is refused before it is kept. Part headers: a few short lines (name, filename, type).
  */
 const TEXT_FIELDS = [...Object.keys(complaintInputSchema.shape), 'evidenceDraft', 'edit', 'confirm'];
+/**
+ * Files chosen past the limit that are still counted rather than refused outright: the no-JS file input takes any
+ * number, and a citizen who picked a few too many gets the form back with the answers kept.
+ */
+const EXTRA_FILES_COUNTED = 20;
 export const multipartLimits = {
-  parts: TEXT_FIELDS.length + limits.evidenceFiles + 8,
+  parts: TEXT_FIELDS.length + limits.evidenceFiles + EXTRA_FILES_COUNTED + 8,
   files: limits.evidenceFiles,
   fieldBytes: 32 * 1024,
   nameBytes: 100,
@@ -119,7 +124,15 @@ async function readMultipart(request: Request, cap: number, tooLarge: Refusal): 
     if (type.startsWith('multipart/')) return settle(refusal(400, withHint(intakeErrors.FormPartNested)));
     const isFile = filename !== undefined;
     if (isFile && name !== 'evidence') return settle(refusal(400, withHint(intakeErrors.FileInTextField, name.slice(0, 40))));
-    if (isFile && ++fileParts > multipartLimits.files) return settle(refusal(400, evidenceMessages.tooMany, 'evidence'));
+    // A file past the evidence limit is not kept, but counted (an empty stand-in): the text parts after it are still
+    // read, so the form comes back with the answers and the message at its evidence field (readEvidence), as for 5.
+    if (isFile && ++fileParts > multipartLimits.files) {
+      if (fileParts > multipartLimits.files + EXTRA_FILES_COUNTED) return settle(refusal(400, evidenceMessages.tooMany, 'evidence'));
+      const standIn = new File([], filename || `${fileParts}`);
+      stream.on('end', () => outcome || files.push(standIn));
+      stream.resume();
+      return;
+    }
     const chunks: Buffer<ArrayBuffer>[] = [];
     let size = 0;
     stream.on('data', (chunk: Buffer) => {

@@ -151,12 +151,17 @@ describe('each multipart limit', () => {
     expect(multipartLimits.parts).toBeGreaterThanOrEqual(Object.keys(validSubmission()).length + 6 + multipartLimits.files);
   });
 
-  it(`files: ${multipartLimits.files} evidence files are read; one more is refused on the evidence field`, async () => {
+  it(`files: ${multipartLimits.files} evidence files are read; one more is counted without its bytes; far more are refused`, async () => {
     const files = (n: number) => Array.from({ length: n }, (_, i) => part('evidence', JPEG, `; filename="${i}.jpg"\r\nContent-Type: image/jpeg`));
     const five = await parse(body(...textParts(validSubmission()), ...files(multipartLimits.files)));
     expect(five.ok && five.files.length).toBe(multipartLimits.files);
-    const six = await parse(body(...textParts(validSubmission()), ...files(multipartLimits.files + 1)));
-    expect(six).toEqual({ ok: false, status: 400, message: evidenceMessages.tooMany, field: 'evidence' });
+    // One more is counted without its bytes, and the text parts after it are still read (the form keeps the answers).
+    const six = await parse(body(...files(multipartLimits.files + 1), ...textParts(validSubmission())));
+    expect(six.ok && six.files.map((f) => f.size)).toEqual([...Array(multipartLimits.files).fill(JPEG.length), 0]);
+    expect(six.ok && six.fields.description).toBe(validSubmission().description);
+    // Far more files than anyone picks by mistake: refused at once.
+    const many = await parse(body(...files(multipartLimits.files + 21)));
+    expect(many).toEqual({ ok: false, status: 400, message: evidenceMessages.tooMany, field: 'evidence' });
   });
 
   it('field size: a field at the limit is read; one byte more is refused, naming the field', async () => {
@@ -317,6 +322,24 @@ describe('hostile multipart bodies through the intake', () => {
     expect(errors[field]).toMatch(/[\u4e00-\u9fff]/);
     if (message) expect(errors[field]).toContain(message);
     expect((await db.query<{ n: number }>('SELECT COUNT(*) AS n FROM complaints'))[0]!.n).toBe(before);
+  });
+
+  it('without JavaScript, six photos give the form back with the answers kept and the message at the evidence field', async () => {
+    const description = '六张照片的投诉描述，答案应当保留';
+    const photos = Array.from({ length: multipartLimits.files + 1 }, (_, i) => part('evidence', JPEG, `; filename="IMG_${i}.jpg"\r\nContent-Type: image/jpeg`));
+    const response = (await handler(
+      new Request('http://localhost/api/complaints', {
+        method: 'POST',
+        headers: { 'content-type': TYPE, accept: 'text/html' },
+        body: body(...photos, ...textParts(validSubmission({ description }))) as BodyInit,
+      }),
+      { clientAddress: '203.0.113.52' },
+    ))!;
+    expect(response.status).toBe(400);
+    const page = await response.text();
+    expect(page).toContain('<form');
+    expect(page).toContain(description);
+    expect(page).toContain(evidenceMessages.tooMany);
   });
 
   it('a valid multipart complaint with a photo is still stored', async () => {
