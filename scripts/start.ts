@@ -1,7 +1,8 @@
 /**
  * `npm start`: builds the site from CONTENT_DIR if it is not built yet, then serves dist/ and the functions on
  * http://localhost:4321 with the embedded defaults (SQLite under VAR_DIR, .eml outbox), mail worker in-process.
- * Options (environment): PORT (4321; 0 = any free port), HOST (127.0.0.1), OUT_DIR (dist), NO_BUILD=1 (serve as is).
+ * Options (environment): PORT (4321; 0 = any free port), HOST (127.0.0.1), OUT_DIR (dist), NO_BUILD=1 (serve as is),
+ * REBUILD_CHECK_MS (60000; 0 = off: how often to look for roster versions published through another server).
  * Without SITE_URL, links and QR codes use http://localhost:<the port in use>; a site built for another address is
  * rebuilt for this one.
  */
@@ -21,6 +22,7 @@ const { directoryFilePath } = await import('../functions/server/directory-file.t
 const { startServer } = await import('../functions/server/node.ts');
 const { buildSite, buildSiteInBackground } = await import('./build/atomic.ts');
 const { buildFailureMessage } = await import('../functions/publish/republish.ts');
+const { rebuildCheckMsFromEnv } = await import('../functions/publish/store-watch.ts');
 const { parseTrustProxy } = await import('../functions/server/proxy.ts');
 const { sqlitePath, StoreOpenError, storeName } = await import('../functions/store/index.ts');
 const { sqliteLeftBehind } = await import('../functions/store/left-behind.ts');
@@ -91,10 +93,14 @@ if (!process.env.NO_BUILD && (!built || stale)) {
   writeFileSync(builtFor, `${siteUrl}\n`);
 }
 
+// Several servers on one store, each with its own OUT_DIR: a version confirmed through another one is noticed within
+// REBUILD_CHECK_MS (60 s; 0 = off) and rebuilt here too (functions/publish/store-watch.ts, docs/DEPLOY.md).
+const rebuildCheckMs = rebuildCheckMsFromEnv(process.env);
 // A store that cannot be opened (DATABASE_URL wrong, the database down) stops here with what to check.
 const app = await createApp(
   { ...settings, siteUrl },
   {
+    rebuildCheckMs,
     // A confirmed roster version: rebuilt in the background into a fresh folder and swapped in; the old site is
     // served until then, and a failed build changes nothing (scripts/build/atomic.ts).
     rebuildSite: async () => {
@@ -112,12 +118,18 @@ const stop = new AbortController();
 // The mail worker runs in this process and gives way to the intake while submissions arrive (OUTBOX_INTAKE_QUIET_MS,
 // OUTBOX_BUSY_EVERY_MS): accepting a complaint comes first, its mail follows and keeps a guaranteed share.
 const worker = app.runOutbox(stop.signal, Number(process.env.OUTBOX_INTERVAL_MS) || 2000, { yieldToIntake: true });
+const watcher = app.watchPublished(stop.signal);
 
 console.log(`[start] 站点和投诉功能：${server.url}/（链接和二维码使用 ${siteUrl}）`);
 console.log(`[start] 数据库：${settings.databaseUrl ? `DATABASE_URL（${storeName(settings.databaseUrl)}）` : sqlitePath(settings.varDir)}`);
 console.log(`[start] 邮件：${settings.smtpUrl ? 'SMTP_URL' : `写入 .eml 文件到 ${outboxDir(settings)}`}`);
 // Rebuilds after a clerk confirms a roster read this folder: it must be the one the site was built from.
 console.log(`[start] 内容目录：${settings.contentDir}（工作台发布名单后用它重新构建；须与 npm run build 用的 CONTENT_DIR 相同）`);
+console.log(
+  rebuildCheckMs
+    ? `[start] 其他服务器发布的名单：每 ${rebuildCheckMs / 1000} 秒查看数据库，有本站尚未包含的版本时重新生成本服务器的网站（REBUILD_CHECK_MS）`
+    : '[start] 其他服务器发布的名单：不查看（REBUILD_CHECK_MS=0；几台服务器共用一个 OUT_DIR 时）',
+);
 for (const warning of deploymentWarnings(settings, !!process.env.SITE_URL)) console.warn(`[start] 注意：${warning}`);
 // Citizens' tracking codes hashed under a key that is no longer configured fail every lookup (docs/SECURITY.md).
 await trackingKeyReport(app.world.store, app.world.settings).then(
@@ -140,6 +152,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     stop.abort();
     await server.close();
     await worker;
+    await watcher;
     await app.close();
     process.exit(0);
   });

@@ -8,7 +8,17 @@ import { endSession, type PublishRole } from '../store/records/publish-sessions.
 import { holdLatestSignIn } from '../store/records/publish-sign-ins.ts';
 import { workerRosterParser, type RosterParser } from './roster-parser.ts';
 import { clearedCookie, cookieName, readCookie, sessionCookie } from './cookie.ts';
-import { chooseAgencyHtml, confirmSignInHtml, linkHeldHtml, linkSentHtml, problemHtml, shanghaiTime, uploadResultHtml, workspaceHtml } from './pages.ts';
+import {
+  chooseAgencyHtml,
+  confirmSignInHtml,
+  linkHeldHtml,
+  linkSentHtml,
+  problemHtml,
+  shanghaiTime,
+  shownState,
+  uploadResultHtml,
+  workspaceHtml,
+} from './pages.ts';
 import { checkUpload, parseRecords } from './upload.ts';
 import { gitRosterOf } from './git-roster.ts';
 import { confirmDraft, republishPrevious, undoWindow } from './confirm.ts';
@@ -195,7 +205,9 @@ export function publishFunctions(world: PublishWorld, republisher?: Republisher,
       const undo = versions[0]?.status === 'published' ? undoWindow(world, versions[0]) : undefined;
       // Never published here: the site may publish the agency's Git roster, which the page then names.
       const git = versions.some((v) => v.status === 'published') ? undefined : gitRosterOf(world.directory, session.agency.id);
-      return html(200, workspaceHtml(session, versions, republisher?.status(session.agency.id), undefined, undo, git));
+      const state =
+        republisher && shownState(republisher.status(session.agency.id), versions[0], world.directory.workspaceVersions, republisher.rebuildsItself);
+      return html(200, workspaceHtml(session, versions, state, undefined, undo, git));
     }
 
     if (pathname === '/publish/workspace/confirm' || pathname === '/publish/workspace/undo') {

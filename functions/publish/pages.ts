@@ -135,7 +135,7 @@ function publicationHtml(versions: readonly VersionRow[], state: PublicationStat
         : state?.state === 'requested'
           ? `<p class="building" role="status" data-state="requested">第 ${state.seq} 版已记录，已通知网站托管平台重新生成网站；通常几分钟后在网站上公示，完成前公众看到的仍是上一版。</p>`
           : state?.state === 'live'
-            ? `<p role="status" data-state="live">第 ${state.seq} 版已在网站上公示。</p>`
+            ? `<p role="status" data-state="live">第 ${state.seq} 版已在网站上公示。${state.othersWithinMs ? othersLine(state.othersWithinMs) : ''}</p>`
             : '';
   if (!current) return `<h2>已公示的名单</h2>${stateLine}${git ? gitRosterHtml(git) : '<p>本机关还没有通过工作台发布过名单。</p>'}`;
   const counts = JSON.parse(current.counts) as { total?: number };
@@ -145,6 +145,32 @@ function publicationHtml(versions: readonly VersionRow[], state: PublicationStat
       ? `<p class="muted" data-undo="closed">第 ${previous.seq} 版已超过可以撤销恢复的期限（${formatDate(window.until)} 届满），不能再恢复。</p>`
       : `<form method="post" action="/publish/workspace/undo"><input type="hidden" name="seq" value="${current.seq}"><button type="submit" class="btn btn-plain">撤销：重新发布第 ${previous.seq} 版（${escapeHtml(shanghaiTime(previous.published_at))}）</button>${window ? `<p class="muted">可撤销至 ${formatDate(window.until)}（离职人员姓名的保存期限）。</p>` : ''}</form>`;
   return `<h2>已公示的名单</h2>${stateLine}<p data-version="${current.seq}">当前第 ${current.seq} 版，${escapeHtml(shanghaiTime(current.published_at))} 由 ${escapeHtml(current.mailbox)} 发布，共 ${counts.total ?? 0} 人。</p>${undo}`;
+}
+
+/**
+ * A server tells only of its own site: with several servers on one store (each its own OUT_DIR), the others notice the
+ * version at their next look (REBUILD_CHECK_MS) and rebuild (functions/publish/store-watch.ts).
+ */
+function othersLine(ms: number): string {
+  const within = ms % 60_000 === 0 ? `${ms / 60_000} 分钟` : `${Math.ceil(ms / 1000)} 秒`;
+  return `网站由多台服务器提供时，其余服务器在 ${within}内发现这一版并各自重新生成，完成前由它们打开的页面仍是上一版。`;
+}
+
+/**
+ * What the page says of the agency's publication on this server: the state this process knows of (a confirmation it
+ * took, or a rebuild it made); for a newer version (confirmed through another server), whether the site this server
+ * serves was built from it — said only by a server that builds itself, which then rebuilds at its next look.
+ */
+export function shownState(
+  own: PublicationState | undefined,
+  current: Pick<VersionRow, 'id' | 'seq' | 'status'> | undefined,
+  served: readonly string[] | undefined,
+  rebuildsItself: boolean,
+): PublicationState | undefined {
+  if (own && (!current || own.seq >= current.seq)) return own;
+  if (!rebuildsItself || current?.status !== 'published' || !served) return own;
+  if (!served.includes(current.id)) return { seq: current.seq, state: 'building' };
+  return own ? { seq: current.seq, state: 'live' } : undefined;
 }
 
 export function workspaceHtml(

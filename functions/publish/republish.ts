@@ -25,7 +25,12 @@ export interface PublicationState {
   message?: string;
   /** A failed build: every version of the agency that was taken back, oldest first (`seq` is the newest of them). */
   withdrawn?: number[];
+  /** `live` on a server that looks for other servers' versions (REBUILD_CHECK_MS): they notice it within this many ms. */
+  othersWithinMs?: number;
 }
+
+/** What a build round needs of a version: which one it is (a failed build takes it back by id). */
+export type PublishedRow = Pick<VersionRow, 'id' | 'agency_id' | 'seq'>;
 
 export interface Republisher {
   /**
@@ -36,6 +41,17 @@ export interface Republisher {
   request(version: VersionRow): Promise<PublicationState>;
   /** The state of the agency's latest publication in this process, if any. */
   status(agencyId: string): PublicationState | undefined;
+  /**
+   * Rebuilds because the store's published versions are not the ones this server's site was built from (another
+   * server took the confirmation, or withdrew a version): `versions` are the published ones the site lacks (none
+   * when only a withdrawal is missing). The same rounds and failure handling as `request` — a failed build takes
+   * these versions back. Does nothing and returns false while a build runs or waits: the next check looks again.
+   */
+  catchUp(versions: readonly PublishedRow[]): boolean;
+  /** A build runs or waits. */
+  busy(): boolean;
+  /** This server builds its own site (`npm start`), rather than asking a host to (a build hook). */
+  readonly rebuildsItself: boolean;
   /** Resolves when no build runs or waits (tests, shutdown). */
   idle(): Promise<void>;
 }
@@ -46,17 +62,27 @@ export function makeRepublisher(options: {
   afterBuild: () => Promise<void>;
   log?: (line: string) => void;
   wait?: boolean;
+  /** Other servers on the same store look for new versions this often (REBUILD_CHECK_MS); the clerk is told. */
+  othersWithinMs?: number;
 }): Republisher {
   const states = new Map<string, PublicationState>();
-  let pending: VersionRow[] = [];
+  let pending: PublishedRow[] = [];
+  /** The versions of the build under way: one recorded before it started needs no second build. */
+  let inBuild: PublishedRow[] = [];
+  /** A catch-up with no version to add (only a withdrawal is missing from the site) still builds once. */
+  let rebuildWanted = false;
   let running: Promise<void> | undefined;
   /** Versions a failed build took back: one whose confirmation is answered only afterwards is not built. */
   const withdrawnIds = new Set<string>();
+  /** Versions a catch-up added (published through another server): a failed build here never withdraws them. */
+  const caughtUp = new Set<string>();
 
   const round = async () => {
-    while (pending.length) {
+    while (pending.length || rebuildWanted) {
       const batch = pending;
+      inBuild = batch;
       pending = [];
+      rebuildWanted = false;
       let result: Awaited<ReturnType<SiteBuilder>>;
       try {
         result = await options.build();
@@ -66,22 +92,33 @@ export function makeRepublisher(options: {
       if (result.ok) {
         if (!result.pending) await options.afterBuild();
         const state = result.pending ? 'requested' : 'live';
-        for (const v of batch) states.set(v.agency_id, { seq: v.seq, state });
-        options.log?.(`[publish] site ${result.pending ? 'rebuild requested' : 'rebuilt'} for ${batch.map((v) => `${v.agency_id}#${v.seq}`).join(', ')}`);
+        const others = state === 'live' && options.othersWithinMs ? { othersWithinMs: options.othersWithinMs } : {};
+        for (const v of batch) states.set(v.agency_id, { seq: v.seq, state, ...others });
+        options.log?.(
+          `[publish] site ${result.pending ? 'rebuild requested' : 'rebuilt'} for ${batch.map((v) => `${v.agency_id}#${v.seq}`).join(', ') || 'versions withdrawn elsewhere'}`,
+        );
         continue;
       }
       // Why, as the clerk is told: the build's heading and reason lines (buildFailureMessage), one log line each,
       // before the line that says what was withdrawn.
-      const which = batch.map((v) => `${v.agency_id}#${v.seq}`).join(', ');
+      const which = batch.map((v) => `${v.agency_id}#${v.seq}`).join(', ') || 'versions withdrawn elsewhere';
       for (const line of result.message.split('\n')) options.log?.(`[publish] build error (${which}): ${line}`);
       // Versions of these agencies recorded after the failed ones were diffed against them: they go too, waiting or not.
       const done: string[] = [];
-      for (const agencyId of [...new Set(batch.map((v) => v.agency_id))]) {
-        const ids = batch.filter((v) => v.agency_id === agencyId && v.id).map((v) => v.id);
+      // A catch-up (versions another server published and built) failing here is this server's own trouble (its
+      // disk, its memory): those versions stay published for everyone, and this server keeps serving its previous
+      // site until its next check tries again. Only confirmations taken here are withdrawn.
+      const elsewhere = batch.filter((v) => caughtUp.has(v.id));
+      if (elsewhere.length)
+        done.push(`kept published elsewhere: ${elsewhere.map((v) => `${v.agency_id}#${v.seq}`).join(', ')} (this server's site stays as it was)`);
+      for (const v of elsewhere) if (states.get(v.agency_id)?.seq === v.seq && states.get(v.agency_id)?.state === 'building') states.delete(v.agency_id);
+      const own = batch.filter((v) => !caughtUp.has(v.id));
+      for (const agencyId of [...new Set(own.map((v) => v.agency_id))]) {
+        const ids = own.filter((v) => v.agency_id === agencyId && v.id).map((v) => v.id);
         const { removed, restored } = await withdrawVersions(options.store, agencyId, ids);
         for (const r of removed) withdrawnIds.add(r.id);
         const seqs = removed.map((r) => r.seq);
-        const newest = Math.max(...batch.filter((v) => v.agency_id === agencyId).map((v) => v.seq), ...seqs);
+        const newest = Math.max(...own.filter((v) => v.agency_id === agencyId).map((v) => v.seq), ...seqs);
         states.set(agencyId, { seq: newest, state: 'failed', message: result.message, withdrawn: seqs });
         if (removed.length) done.push(`withdrew ${seqs.map((seq) => `${agencyId}#${seq}`).join(', ')}`);
         if (restored !== undefined) done.push(`${agencyId}#${restored} published again`);
@@ -94,8 +131,22 @@ export function makeRepublisher(options: {
   const idle = async () => {
     while (running) await running;
   };
+  const start = () => {
+    running ??= round().finally(() => {
+      running = undefined;
+      inBuild = [];
+    });
+  };
   return {
     async request(version) {
+      // Already in the build under way or waiting (a store check found it first): that build publishes it.
+      if (!options.wait && [...inBuild, ...pending].some((v) => v.id === version.id)) {
+        caughtUp.delete(version.id); // the confirmation was taken here after all: a failed build withdraws it
+
+        const queued: PublicationState = { seq: version.seq, state: 'building' };
+        states.set(version.agency_id, queued);
+        return queued;
+      }
       if (withdrawnIds.has(version.id)) {
         const known = states.get(version.agency_id);
         return known?.state === 'failed'
@@ -105,14 +156,26 @@ export function makeRepublisher(options: {
       pending.push(version);
       const building: PublicationState = { seq: version.seq, state: 'building' };
       states.set(version.agency_id, building);
-      running ??= round().finally(() => {
-        running = undefined;
-      });
+      start();
       if (!options.wait) return building;
       await idle();
       return states.get(version.agency_id) ?? building;
     },
     status: (agencyId) => states.get(agencyId),
+    catchUp(versions) {
+      if (running) return false;
+      for (const v of versions) {
+        if (withdrawnIds.has(v.id)) continue;
+        caughtUp.add(v.id);
+        pending.push(v);
+        states.set(v.agency_id, { seq: v.seq, state: 'building' });
+      }
+      rebuildWanted = true;
+      start();
+      return true;
+    },
+    busy: () => !!running,
+    rebuildsItself: !options.wait,
     idle,
   };
 }

@@ -13,6 +13,7 @@ import { statsFunctions } from '../stats/http.ts';
 import { publishFunctions } from '../publish/http.ts';
 import { inProcessRosterParser, workerRosterParser } from '../publish/roster-parser.ts';
 import { buildHook, makeRepublisher, type Republisher, type SiteBuilder } from '../publish/republish.ts';
+import { makeStoreWatch, runStoreWatch } from '../publish/store-watch.ts';
 import { directoryFilePath, openDirectoryFile, type DirectorySource } from './directory-file.ts';
 import { defaultLimits, senderAddress, type Limits, type World } from '../complaints/world.ts';
 import { createMailer, DEFAULT_MAX_MESSAGE_BYTES, type Mailer } from '../mail/transport.ts';
@@ -95,6 +96,13 @@ export interface App {
   reloadDirectory(): Promise<void>;
   /** Rebuilds the site after a roster version is confirmed; undefined when this deployment cannot. */
   republisher: Republisher | undefined;
+  /**
+   * Until the signal aborts, looks every `rebuildCheckMs` whether the store holds published versions this server's
+   * site was not built from (confirmed through another server) and rebuilds (functions/publish/store-watch.ts).
+   * Returns at once where the server does not build itself (a build hook, or no way to republish) or rebuildCheckMs
+   * is 0 or unset.
+   */
+  watchPublished(signal: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -119,6 +127,11 @@ export async function createApp(
      * otherwise BUILD_HOOK_URL (settings.buildHookUrl), if set, is called. Neither: the workspace refuses to confirm.
      */
     rebuildSite?: SiteBuilder;
+    /**
+     * With rebuildSite: how often watchPublished looks for versions published through another server on the same
+     * store (REBUILD_CHECK_MS, functions/publish/store-watch.ts); 0 or unset: it does not look.
+     */
+    rebuildCheckMs?: number;
     /** Log the first request for another host than SITE_URL's (default: when SITE_URL is set, i.e. production). */
     watchHost?: boolean;
     /**
@@ -188,6 +201,7 @@ export async function createApp(
         afterBuild: () => reloadDirectory(),
         log: options.log ?? ((line) => console.error(line)),
         wait: !!hook,
+        ...(!hook && options.rebuildCheckMs ? { othersWithinMs: options.rebuildCheckMs } : {}),
       })
     : undefined;
   const handlers: FunctionHandler[] = [
@@ -233,6 +247,19 @@ export async function createApp(
     await fresh();
   }
   const log = options.log ?? ((line: string) => console.error(line));
+  // Only a server that builds itself: on serverless, each deploy's instances read the directory that deploy built.
+  const storeWatch =
+    republisher && !hook
+      ? makeStoreWatch({
+          store,
+          republisher,
+          directory: async () => {
+            await fresh();
+            return world.directory;
+          },
+          log,
+        })
+      : undefined;
   const functions: FunctionHandler = async (request, context) => {
     try {
       await fresh();
@@ -271,6 +298,9 @@ export async function createApp(
     },
     reloadDirectory,
     republisher,
+    watchPublished: async (signal) => {
+      if (storeWatch && options.rebuildCheckMs) await runStoreWatch(storeWatch, options.rebuildCheckMs, signal);
+    },
     runOutbox: (signal, intervalMs, loop) =>
       runOutboxLoop({
         ...outbox,

@@ -1,5 +1,18 @@
 import { spawn, spawnSync, type StdioOptions } from 'node:child_process';
-import { existsSync, lstatSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeSync,
+} from 'node:fs';
 import { setPriority } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -92,7 +105,52 @@ const OUTPUT_TAIL = 20_000;
  * of lower priority. `output` keeps the beginning and the end of what the build printed, for telling the clerk (and
  * the server log) why a build failed (functions/publish/republish.ts buildFailureMessage).
  */
-export function buildSiteInBackground(options: { outDir: string; env?: NodeJS.ProcessEnv }): Promise<BuildResult & { output: string }> {
+export async function buildSiteInBackground(options: { outDir: string; env?: NodeJS.ProcessEnv }): Promise<BuildResult & { output: string }> {
+  const unlock = await buildLock();
+  try {
+    return await buildInBackground(options);
+  } finally {
+    unlock();
+  }
+}
+
+/**
+ * Astro writes its prerender chunks under the project root (`.astro/`), whatever OUT_DIR is: two builds of one
+ * checkout at once break each other (「Cannot find module …/.astro/.prerender/chunks/…」). Servers that share a
+ * checkout on one machine (several `npm start` on one store, each rebuilding for the versions the others took:
+ * functions/publish/store-watch.ts) therefore take turns: a lock file names the process whose build runs, and a
+ * lock left by a process that no longer runs is taken over. A lock that cannot be written does not stop a build.
+ */
+const BUILD_LOCK = resolve(import.meta.dirname, '../../node_modules/.gongshi-build.lock');
+
+async function buildLock(): Promise<() => void> {
+  for (;;) {
+    try {
+      const fd = openSync(BUILD_LOCK, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(BUILD_LOCK, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return () => undefined;
+    }
+    let holder = 0;
+    let age = 0;
+    try {
+      holder = Number(readFileSync(BUILD_LOCK, 'utf8'));
+      age = Date.now() - statSync(BUILD_LOCK).mtimeMs;
+    } catch {
+      continue;
+    }
+    // A process that is gone (or never wrote its pid): take over; another one's build, or one of ours: wait.
+    if ((holder && holder !== process.pid && !alive(holder)) || (!holder && age > 10_000)) {
+      rmSync(BUILD_LOCK, { force: true });
+      continue;
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function buildInBackground(options: { outDir: string; env?: NodeJS.ProcessEnv }): Promise<BuildResult & { output: string }> {
   const staged = stage(options.outDir, options.env ?? process.env);
   return new Promise((done) => {
     const child = spawn(process.execPath, [astroBin, 'build'], { stdio: ['ignore', 'pipe', 'pipe'], env: staged.env });

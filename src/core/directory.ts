@@ -15,10 +15,13 @@ import { OTHER_CATEGORY, type CategoryOption } from './complaint/schema.ts';
  * shape does; a reader refuses any version it does not know rather than guess.
  */
 export const DIRECTORY_FORMAT = 'gongshi-directory';
-/** 3: `certificates.statuses` added. */
-export const DIRECTORY_VERSION = 3;
-/** The versions this code reads: a version 2 file (before statuses) is read with every status unknown. */
-export const DIRECTORY_READABLE_VERSIONS: readonly number[] = [2, DIRECTORY_VERSION];
+/** 3: `certificates.statuses` added. 4: `workspaceVersions` added. */
+export const DIRECTORY_VERSION = 4;
+/**
+ * The versions this code reads: a version 2 file (before statuses) is read with every status unknown, a version 2
+ * or 3 file (before workspaceVersions) with the workspace versions it was built from unknown.
+ */
+export const DIRECTORY_READABLE_VERSIONS: readonly number[] = [2, 3, DIRECTORY_VERSION];
 /**
  * The build output's folder for the functions only. Not part of the site: it holds the agencies' complaint
  * mailboxes, which no page shows, so static hosting must not serve it (the Node server refuses it; Netlify's
@@ -71,9 +74,15 @@ export const directoryHeaderSchema = z.object({ format: z.literal(DIRECTORY_FORM
 export const directoryFileSchema = z
   .object({
     format: z.literal(DIRECTORY_FORMAT),
-    version: z.union([z.literal(2), z.literal(DIRECTORY_VERSION)]),
+    version: z.union([z.literal(2), z.literal(3), z.literal(DIRECTORY_VERSION)]),
     /** When the build that wrote it ran (ISO 8601). */
     builtAt: z.iso.datetime(),
+    /**
+     * The workspace versions the build read as published (`roster_versions.id`, sorted; empty when it read none or
+     * no store): a server compares them with the store's to notice a version published through another server
+     * (functions/publish/store-watch.ts). Absent from files written before version 4: not known.
+     */
+    workspaceVersions: z.array(z.string().min(1)).optional(),
     agencies: z.array(agencySchema),
     regulations: z.array(directoryRegulationSchema),
     holidays: holidaysSchema,
@@ -164,6 +173,11 @@ export type PublishedStatus = Pick<Auxiliary, 'status' | 'statusSince'>;
 export interface Directory {
   /** When the build that produced it ran; undefined for a directory made in memory. */
   readonly builtAt: string | undefined;
+  /**
+   * The ids of the workspace versions (roster_versions) the build published, sorted; undefined when not known (a
+   * file written before version 4, a directory made in memory).
+   */
+  readonly workspaceVersions?: readonly string[] | undefined;
   agency(id: string): Agency | undefined;
   readonly agencies: readonly Agency[];
   regulation(id: string): DirectoryRegulation | undefined;
@@ -201,6 +215,8 @@ export function directoryFileOf(input: {
   policy?: Policy;
   rosterDates?: ReadonlyMap<string, string>;
   builtAt?: Date;
+  /** The workspace versions the build read (their ids); the file then says it read none when not given. */
+  workspaceVersions?: readonly string[];
 }): DirectoryFile {
   const agencyIndex = new Map(input.agencies.map((a, i) => [a.id, i]));
   const rows = [...input.auxiliaries].map((aux) => {
@@ -227,6 +243,7 @@ export function directoryFileOf(input: {
     format: DIRECTORY_FORMAT,
     version: DIRECTORY_VERSION,
     builtAt: (input.builtAt ?? new Date()).toISOString(),
+    workspaceVersions: [...(input.workspaceVersions ?? [])].sort(),
     agencies: [...input.agencies],
     regulations: [...input.regulations.values()].map(directoryRegulationOf),
     holidays: input.holidays ?? { years: [] },
@@ -264,6 +281,7 @@ export function directoryFromFile(file: DirectoryFile): Directory {
   const find = (key: string) => binarySearch(keys, key);
   return {
     builtAt: file.builtAt,
+    workspaceVersions: file.workspaceVersions,
     agencies: file.agencies,
     agency: (id) => agencies.get(id),
     regulation: (id) => regulations.get(id),
@@ -306,7 +324,11 @@ function binarySearch<T extends string | number>(list: readonly T[], value: T): 
 
 /** A directory made in memory from loaded content (pages that need the agencies, tests): the same lookups as the file's. */
 export function buildDirectory(input: Parameters<typeof directoryFileOf>[0]): Directory {
-  return { ...directoryFromFile(directoryFileOf(input)), builtAt: undefined };
+  return {
+    ...directoryFromFile(directoryFileOf(input)),
+    builtAt: undefined,
+    workspaceVersions: input.workspaceVersions && [...input.workspaceVersions].sort(),
+  };
 }
 
 /** The categories of one regulation (reading and article in the label, aimed at the auxiliary or the agency), then 其他. Codes are `<regulationId>:<provisionId>`. */

@@ -23,6 +23,8 @@ export interface Site {
   holidays: Holidays;
   /** From policy.yaml: the deployment's own rules (deadlines, retention). */
   policy: Policy;
+  /** The ids of the workspace versions read (the directory file records them: functions/publish/store-watch.ts). */
+  workspaceVersions: readonly string[];
 }
 
 /**
@@ -38,7 +40,7 @@ export async function loadSite(contentDir: string, workspace: readonly Workspace
   const fromFiles = await importRosters(sources, registry);
   if (fromFiles.problems.length) throw new RosterImportError(fromFiles.problems);
   const roster = mergeWorkspaceRosters(fromFiles, workspace, registry);
-  return { contentDir, registry, regulations, roster, disclosure: disclosureOf(policy), holidays, policy };
+  return { contentDir, registry, regulations, roster, disclosure: disclosureOf(policy), holidays, policy, workspaceVersions: workspace.map((w) => w.id) };
 }
 
 const cache = new Map<string, Promise<Site>>();

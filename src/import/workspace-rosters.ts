@@ -23,6 +23,8 @@ import { withStatusSince, type VersionHistoryEntry } from './roster/status-histo
  */
 
 export interface WorkspaceRoster {
+  /** `roster_versions.id`: the directory file records which versions the build read (workspaceVersions). */
+  id: string;
   agencyId: string;
   seq: number;
   publishedAt: string;
@@ -30,6 +32,7 @@ export interface WorkspaceRoster {
 }
 
 const rowSchema = z.object({
+  id: z.string().min(1),
   agency_id: z.string().min(1),
   seq: z.coerce.number().int().positive(),
   published_at: z.string().min(1),
@@ -37,7 +40,7 @@ const rowSchema = z.object({
 });
 const recordsSchema = z.array(auxiliarySchema);
 
-const SELECT = "SELECT agency_id, seq, published_at, records FROM roster_versions WHERE status = 'published' ORDER BY agency_id";
+const SELECT = "SELECT id, agency_id, seq, published_at, records FROM roster_versions WHERE status = 'published' ORDER BY agency_id";
 const HISTORY = 'SELECT agency_id, seq, published_at, diff FROM roster_versions ORDER BY agency_id, seq';
 const historySchema = z.object({ agency_id: z.string(), seq: z.coerce.number().int(), published_at: z.string(), diff: z.string() });
 
@@ -110,7 +113,11 @@ export function workspaceSummary(store: WorkspaceStore, rosters: readonly Worksp
  * (`<VAR_DIR>/gongshi.sqlite`) holds published ones: the usual sign of a server moved to PostgreSQL without its data.
  * The line that says so, naming the file and the copy command; undefined otherwise (and when the file cannot be read).
  */
-export async function sqliteVersionsLeftBehind(store: WorkspaceStore, rosters: readonly WorkspaceRoster[], varDir: string): Promise<string | undefined> {
+export async function sqliteVersionsLeftBehind(
+  store: WorkspaceStore,
+  rosters: readonly Omit<WorkspaceRoster, 'id'>[],
+  varDir: string,
+): Promise<string | undefined> {
   if (rosters.length || !store.url || !/^postgres(ql)?:\/\//.test(store.url)) return undefined;
   const file = join(varDir, 'gongshi.sqlite');
   if (!existsSync(file)) return undefined;
@@ -156,7 +163,7 @@ export async function readWorkspaceRosters(url: string | undefined, setting: Wor
       if (r.agencyId !== row.agency_id) throw new WorkspaceStoreError(withHint(rosterErrors.WorkspaceOtherAgency, row.agency_id, row.seq, r.agencyId));
     }
     const upToThis = (history.get(row.agency_id) ?? []).filter((h) => h.seq <= row.seq);
-    return { agencyId: row.agency_id, seq: row.seq, publishedAt: row.published_at, records: withStatusSince(records.data, upToThis) };
+    return { id: row.id, agencyId: row.agency_id, seq: row.seq, publishedAt: row.published_at, records: withStatusSince(records.data, upToThis) };
   });
 }
 

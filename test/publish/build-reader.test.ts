@@ -29,7 +29,7 @@ describe('the build reads workspace versions read-only', () => {
     const file = join(varDir, 'gongshi.sqlite');
     const db = await openStore({ databaseUrl: undefined, varDir });
     await publishVersion(db, version('rq-cgj', [{ certificateNo: 'A-1', name: '甲' }]));
-    await publishVersion(db, version('rq-cgj', [{ certificateNo: 'A-2', name: '乙' }], '2026-11-21T17:00:00.000Z'));
+    const second = await publishVersion(db, version('rq-cgj', [{ certificateNo: 'A-2', name: '乙' }], '2026-11-21T17:00:00.000Z'));
     await db.close();
     const before = { hash: sha(file), mtime: statSync(file).mtimeMs };
     const url = workspaceStoreUrl({}, varDir);
@@ -37,6 +37,8 @@ describe('the build reads workspace versions read-only', () => {
     const rosters = await readWorkspaceRosters(url);
     expect(rosters).toEqual([
       {
+        // The directory file records it (workspaceVersions): servers compare it with the store's.
+        id: second.id,
         agencyId: 'rq-cgj',
         seq: 2,
         publishedAt: '2026-11-21T17:00:00.000Z',

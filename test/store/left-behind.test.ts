@@ -76,7 +76,7 @@ describe.skipIf(!!pgSkipReason)('npm start on an empty PostgreSQL store beside a
 });
 
 describe("the build's [workspace] output", () => {
-  const roster: WorkspaceRoster = { agencyId: 'city-cgj', seq: 1, publishedAt: version.publishedAt, records: [] };
+  const roster: WorkspaceRoster = { id: 'v1', agencyId: 'city-cgj', seq: 1, publishedAt: version.publishedAt, records: [] };
   const pgUrl = 'postgres://gongshi:pw-not-shown@db.internal:5432/gongshi';
 
   it('0 versions from PostgreSQL while <VAR_DIR>/gongshi.sqlite holds published ones: says which agencies and the copy command', async () => {

@@ -8,11 +8,12 @@ import { chinaToday, nameWithheld } from '../portal/public-view.ts';
 /**
  * Writes the directory file of a loaded site under the output folder: the agencies, the regulations' categories
  * and deadlines, the holidays and every published certificate's lookup key, number, name and agency, and for those
- * not 在岗 their status and its date (what their verify pages show) — nothing else of the roster. Written to a
+ * not 在岗 their status and its date (what their verify pages show) — nothing else of the roster — and which workspace
+ * versions the site was built from. Written to a
  * temporary name and renamed, so a reader never sees half a file.
  */
 export async function writeDirectoryFile(
-  site: Pick<Site, 'registry' | 'regulations' | 'roster' | 'holidays' | 'policy'>,
+  site: Pick<Site, 'registry' | 'regulations' | 'roster' | 'holidays' | 'policy'> & Partial<Pick<Site, 'workspaceVersions'>>,
   outDir: string,
   builtAt = new Date(),
 ): Promise<string> {
@@ -29,6 +30,7 @@ export async function writeDirectoryFile(
       policy: site.policy,
       rosterDates: site.roster.asOfByAgency,
       builtAt,
+      ...(site.workspaceVersions ? { workspaceVersions: site.workspaceVersions } : {}),
     }),
   );
   const path = join(outDir, DIRECTORY_FILE);

@@ -20,7 +20,7 @@ export class RosterSourceConflictError extends Error {
  * source: with both a Git file and workspace versions the build fails naming both, so that neither silently wins.
  * A certificate number may appear once across all sources.
  */
-export function mergeWorkspaceRosters(roster: RosterResult, workspace: readonly WorkspaceRoster[], registry: Registry): RosterResult {
+export function mergeWorkspaceRosters(roster: RosterResult, workspace: readonly Omit<WorkspaceRoster, 'id'>[], registry: Registry): RosterResult {
   if (!workspace.length) return roster;
   const conflicts: string[] = [];
   const filesOf = (agencyId: string) => roster.files.filter((f) => f.agencyIds.includes(agencyId)).map((f) => f.file);

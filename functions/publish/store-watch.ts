@@ -1,0 +1,129 @@
+import type { Directory } from '../../src/core/directory.ts';
+import type { Db } from '../store/db.ts';
+import type { PublishedRow, Republisher } from './republish.ts';
+
+/**
+ * Several `npm start` servers on one store, each with its own OUT_DIR: a clerk's confirmation rebuilds only the
+ * server that received it. Each server therefore looks, every REBUILD_CHECK_MS, whether the store's published
+ * versions are the ones its served build was made from (the directory file's `workspaceVersions`), and when they
+ * are not, rebuilds itself through its republisher — the same single-flight rounds and failure handling as a
+ * confirmation it took itself. The look is one small query on the `roster_versions_status` index; it is skipped
+ * while this server's own build runs, and a difference that one rebuild did not resolve (the build reads another
+ * store than the functions: ROSTER_STORE_URL) is logged once and not rebuilt again until the store changes.
+ */
+
+/** Platform policy: how often a server looks for versions published through another server (ms). */
+export const DEFAULT_REBUILD_CHECK_MS = 60_000;
+
+/** REBUILD_CHECK_MS: the interval of that look (default 60,000; 0 = never look, e.g. servers sharing one OUT_DIR). */
+export function rebuildCheckMsFromEnv(env: NodeJS.ProcessEnv): number {
+  const raw = env.REBUILD_CHECK_MS;
+  if (raw === undefined || raw.trim() === '') return DEFAULT_REBUILD_CHECK_MS;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) return DEFAULT_REBUILD_CHECK_MS;
+  return value === 0 ? 0 : Math.max(100, Math.floor(value));
+}
+
+/** Every agency's published version, only what tells them apart: one indexed query (roster_versions_status). */
+async function publishedIds(store: Db): Promise<PublishedRow[]> {
+  const rows = await store.query<{ id: string; agency_id: string; seq: number | string }>(
+    "SELECT id, agency_id, seq FROM roster_versions WHERE status = 'published' ORDER BY id",
+  );
+  return rows.map((r) => ({ id: r.id, agency_id: r.agency_id, seq: Number(r.seq) }));
+}
+
+export interface StoreWatch {
+  /** One look (the timer's; tests call it). Says whether it started a rebuild. */
+  check(): Promise<boolean>;
+}
+
+export function makeStoreWatch(options: {
+  store: Db;
+  republisher: Republisher;
+  /** The directory this server serves, after looking whether a new build replaced it. */
+  directory: () => Promise<Directory>;
+  log: (line: string) => void;
+  /** After a catch-up that left the site behind (its build failed, or the build reads another store), try again after this long. */
+  retryAfterMs?: number;
+  now?: () => number;
+}): StoreWatch {
+  const { store, republisher, log } = options;
+  /** For a directory file that does not say what it was built from (before version 4): the store as first seen. */
+  let assumed: { directory: Directory; ids: string } | undefined;
+  /** The store's published versions that the last catch-up rebuilt for: not rebuilt for again. */
+  let triedFor: string | undefined;
+  let triedAt = 0;
+  const now = options.now ?? Date.now;
+  const retryAfterMs = options.retryAfterMs ?? 10 * DEFAULT_REBUILD_CHECK_MS;
+  let warned = false;
+  let checking = false;
+
+  const check = async (): Promise<boolean> => {
+    if (checking || republisher.busy()) return false;
+    checking = true;
+    try {
+      const directory = await options.directory();
+      const published = await publishedIds(store);
+      const ids = published.map((r) => r.id).join(',');
+      let built = directory.workspaceVersions?.join(',');
+      if (built === undefined) {
+        if (assumed?.directory !== directory) assumed = { directory, ids };
+        built = assumed.ids;
+      }
+      if (ids === built) {
+        triedFor = undefined;
+        warned = false;
+        return false;
+      }
+      // Our own build may have started (a confirmation here) while the query ran: it reads the store afresh.
+      if (republisher.busy()) return false;
+      if (triedFor === ids && now() - triedAt < retryAfterMs) {
+        if (!warned) {
+          warned = true;
+          log(
+            `[publish] 数据库中已发布的名单版本与本服务器网站的构建仍不一致，重新生成后也没有改变：或是本服务器的构建失败（见上面的 build error），或是构建读取的不是投诉功能的数据库（ROSTER_STORE_URL 与 DATABASE_URL 应指向同一个数据库）。${Math.round(retryAfterMs / 60_000)} 分钟后或数据库再有变化时再试（docs/DEPLOY.md）。`,
+          );
+        }
+        return false;
+      }
+      const have = new Set(directory.workspaceVersions ?? []);
+      const missing = published.filter((r) => !have.has(r.id));
+      if (!republisher.catchUp(missing)) return false;
+      triedFor = ids;
+      triedAt = now();
+      log(
+        `[publish] 数据库中有本服务器网站尚未包含的名单版本变化（${missing.map((r) => `${r.agency_id}#${r.seq}`).join(', ') || '有版本被撤回'}），正在重新生成网站`,
+      );
+      return true;
+    } catch (error) {
+      // The store is down for a moment: the next look tries again.
+      log(`[publish] 检查已发布的名单版本失败（${(error as Error).name}），下次再试`);
+      return false;
+    } finally {
+      checking = false;
+    }
+  };
+  return { check };
+}
+
+/** Runs `watch.check` every `intervalMs` until the signal aborts; never two at once (each waits for the one before). */
+export async function runStoreWatch(watch: StoreWatch, intervalMs: number, signal: AbortSignal): Promise<void> {
+  let wake: (() => void) | undefined;
+  const onAbort = () => wake?.();
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    while (!signal.aborted) {
+      await new Promise<void>((done) => {
+        const timer = setTimeout(done, intervalMs);
+        wake = () => {
+          clearTimeout(timer);
+          done();
+        };
+      });
+      if (signal.aborted) return;
+      await watch.check();
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}

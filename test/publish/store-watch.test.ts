@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import type { Directory } from '../../src/core/directory.ts';
+import { listVersions, publishVersion } from '../../functions/store/records/roster-versions.ts';
+import { makeRepublisher, type SiteBuilder } from '../../functions/publish/republish.ts';
+import { makeStoreWatch, rebuildCheckMsFromEnv, runStoreWatch } from '../../functions/publish/store-watch.ts';
+import { shownState } from '../../functions/publish/pages.ts';
+import type { Db } from '../../functions/store/index.ts';
+import { freshDb } from '../complaints/support.ts';
+
+/**
+ * The look a server takes for versions published through another server (functions/publish/store-watch.ts), with a
+ * stand-in build that records what a real one would: the published versions it read, or (a build reading another
+ * store) none. Two real servers: multiserver.test.ts.
+ */
+const version = (agencyId: string) => ({
+  agencyId,
+  publishedAt: '2026-11-20T02:00:00.000Z',
+  mailbox: 'clerk@example.org',
+  fileHash: 'h',
+  counts: {},
+  diff: {},
+  records: [],
+});
+
+async function setup(options: { built?: string[] | undefined; reads?: 'store' | 'nothing'; fails?: boolean; now?: () => number } = {}) {
+  const db = await freshDb('sqlite');
+  const served = { versions: 'built' in options ? options.built : [] };
+  const lines: string[] = [];
+  let builds = 0;
+  let release: (() => void) | undefined;
+  let hold = false;
+  const build: SiteBuilder = async () => {
+    builds++;
+    if (hold) await new Promise<void>((r) => (release = r));
+    if (options.fails) return { ok: false, message: '磁盘已满' };
+    const rows = await db.query<{ id: string }>("SELECT id FROM roster_versions WHERE status = 'published'");
+    served.versions = options.reads === 'nothing' ? [] : rows.map((r) => r.id).sort();
+    return { ok: true };
+  };
+  const republisher = makeRepublisher({ store: db, build, afterBuild: async () => undefined, log: (l) => lines.push(l) });
+  // One directory object per build, as the server's world holds it until a new file is read.
+  let current = { workspaceVersions: served.versions } as unknown as Directory;
+  const directory = async () => {
+    if (current.workspaceVersions !== served.versions) current = { workspaceVersions: served.versions } as unknown as Directory;
+    return current;
+  };
+  const watch = makeStoreWatch({ store: db, republisher, directory, log: (l) => lines.push(l), ...(options.now ? { now: options.now } : {}) });
+  return {
+    db: db as Db,
+    served,
+    lines,
+    watch,
+    republisher,
+    builds: () => builds,
+    holdBuilds: () => (hold = true),
+    release: () => {
+      hold = false;
+      release?.();
+    },
+  };
+}
+
+describe('a server looks for versions published through another server', () => {
+  it('rebuilds once for a new version, then nothing while nothing changes', async () => {
+    const s = await setup();
+    expect(await s.watch.check()).toBe(false);
+    const v = await publishVersion(s.db, version('city-cgj'));
+    expect(await s.watch.check()).toBe(true);
+    await s.republisher.idle();
+    expect(s.builds()).toBe(1);
+    expect(s.served.versions).toEqual([v.id]);
+    expect(s.republisher.status('city-cgj')).toMatchObject({ seq: 1, state: 'live' });
+    for (let i = 0; i < 3; i++) expect(await s.watch.check()).toBe(false);
+    expect(s.builds()).toBe(1);
+    // An undo elsewhere publishes a new version: rebuilt again.
+    await publishVersion(s.db, version('city-cgj'));
+    expect(await s.watch.check()).toBe(true);
+    await s.republisher.idle();
+    expect(s.builds()).toBe(2);
+    await s.db.close();
+  });
+
+  it('does not look while its own build runs, and a confirmation here joins the catch-up build under way', async () => {
+    const s = await setup();
+    const v = await publishVersion(s.db, version('city-cgj'));
+    s.holdBuilds();
+    expect(await s.watch.check()).toBe(true);
+    expect(await s.watch.check()).toBe(false);
+    // The confirmation's own request for the same version (recorded before the build started): no second build.
+    expect((await s.republisher.request(v)).state).toBe('building');
+    s.release();
+    await s.republisher.idle();
+    expect(s.builds()).toBe(1);
+    await s.db.close();
+  });
+
+  it('a build that does not pick the versions up (it reads another store) is not repeated until the store changes', async () => {
+    const s = await setup({ reads: 'nothing' });
+    await publishVersion(s.db, version('city-cgj'));
+    expect(await s.watch.check()).toBe(true);
+    await s.republisher.idle();
+    expect(await s.watch.check()).toBe(false);
+    expect(await s.watch.check()).toBe(false);
+    expect(s.builds()).toBe(1);
+    expect(s.lines.filter((l) => l.includes('ROSTER_STORE_URL 与 DATABASE_URL'))).toHaveLength(1);
+    await publishVersion(s.db, version('city-sfj'));
+    expect(await s.watch.check()).toBe(true);
+    await s.republisher.idle();
+    expect(s.builds()).toBe(2);
+    await s.db.close();
+  });
+
+  it('a failed catch-up build keeps the versions published (another server built them) and tries again later', async () => {
+    let clock = 0;
+    const s = await setup({ fails: true, now: () => clock });
+    await publishVersion(s.db, version('city-cgj'));
+    expect(await s.watch.check()).toBe(true);
+    await s.republisher.idle();
+    // This server's trouble (its disk) withdraws nothing that the other servers publish.
+    expect((await listVersions(s.db, 'city-cgj')).map((v) => v.status)).toEqual(['published']);
+    expect(s.republisher.status('city-cgj')).toBeUndefined();
+    expect(s.lines.some((l) => l.includes('kept published elsewhere: city-cgj#1'))).toBe(true);
+    // Not again at once; again after the retry time.
+    expect(await s.watch.check()).toBe(false);
+    expect(s.builds()).toBe(1);
+    clock += 10 * 60_000;
+    expect(await s.watch.check()).toBe(true);
+    await s.republisher.idle();
+    expect(s.builds()).toBe(2);
+    await s.db.close();
+  });
+
+  it('a confirmation taken here that a check caught first is still withdrawn when its build fails', async () => {
+    const s = await setup({ fails: true });
+    s.holdBuilds();
+    const row = await publishVersion(s.db, version('city-cgj'));
+    expect(await s.watch.check()).toBe(true);
+    const answered = await s.republisher.request(row);
+    expect(answered.state).toBe('building');
+    s.release();
+    await s.republisher.idle();
+    expect(await listVersions(s.db, 'city-cgj')).toEqual([]);
+    expect(s.republisher.status('city-cgj')).toMatchObject({ state: 'failed', withdrawn: [1] });
+    await s.db.close();
+  });
+
+  it('a directory file from before it recorded its versions: the store as first seen is taken as built', async () => {
+    const s = await setup({ built: undefined });
+    await publishVersion(s.db, version('city-cgj'));
+    expect(await s.watch.check()).toBe(false);
+    await publishVersion(s.db, version('city-cgj'));
+    expect(await s.watch.check()).toBe(true);
+    await s.republisher.idle();
+    expect(s.builds()).toBe(1);
+    await s.db.close();
+  });
+
+  it('runs at its interval until stopped; REBUILD_CHECK_MS sets it (60 s by default, 0 = off)', async () => {
+    const s = await setup();
+    const stop = new AbortController();
+    const running = runStoreWatch(s.watch, 20, stop.signal);
+    await publishVersion(s.db, version('city-cgj'));
+    await expect.poll(() => s.builds(), { timeout: 5000 }).toBe(1);
+    stop.abort();
+    await running;
+    await s.republisher.idle();
+    expect(rebuildCheckMsFromEnv({})).toBe(60_000);
+    expect(rebuildCheckMsFromEnv({ REBUILD_CHECK_MS: '0' })).toBe(0);
+    expect(rebuildCheckMsFromEnv({ REBUILD_CHECK_MS: '5000' })).toBe(5000);
+    expect(rebuildCheckMsFromEnv({ REBUILD_CHECK_MS: 'often' })).toBe(60_000);
+    await s.db.close();
+  });
+
+  it('the workspace says what this server serves of a version confirmed through another one', () => {
+    const current = { id: 'b', seq: 2, status: 'published' as const };
+    // Not yet in this server's build: being rebuilt here (at the next look).
+    expect(shownState(undefined, current, ['a'], true)).toEqual({ seq: 2, state: 'building' });
+    expect(shownState({ seq: 1, state: 'live' }, current, ['a'], true)).toEqual({ seq: 2, state: 'building' });
+    // Built: live; no state of its own and built: nothing said, as before.
+    expect(shownState({ seq: 1, state: 'live' }, current, ['b'], true)).toEqual({ seq: 2, state: 'live' });
+    expect(shownState(undefined, current, ['b'], true)).toBeUndefined();
+    // Its own state for this version wins; a build hook's deployment or an older directory file: as before.
+    expect(shownState({ seq: 2, state: 'building' }, current, ['b'], true)).toEqual({ seq: 2, state: 'building' });
+    expect(shownState(undefined, current, ['a'], false)).toBeUndefined();
+    expect(shownState(undefined, current, undefined, true)).toBeUndefined();
+  });
+});
