@@ -3,7 +3,7 @@ import { pageHtml } from '../../src/core/frame.ts';
 import { formatDate } from '../../src/core/labels.ts';
 import type { Agency } from '../../src/core/registry/schema.ts';
 import { groupByRegion } from '../../src/core/registry/regions.ts';
-import { formatProblem } from '../../src/import/roster/index.ts';
+import { problemTexts } from '../../src/import/roster/index.ts';
 import { STATUS_NAMES } from '../../src/import/roster/status.ts';
 import type { UploadResult } from './upload.ts';
 import type { GitRoster } from './git-roster.ts';
@@ -203,10 +203,13 @@ const list = (items: string[]) => (items.length ? `<ul>${items.map((i) => `<li>$
 export function uploadResultHtml(agency: Agency, result: UploadResult, error?: string): string {
   const report = result.report.length ? `<h2>读取情况</h2><pre class="report">${escapeHtml(result.report.join('\n'))}</pre>` : '';
   if (!result.ok) {
+    // A mistake made the same way on every row (dates written 3/1/2024) is one line, not one per row.
+    const lines = problemTexts(result.problems, 'workspace');
+    const gathered = lines.length < result.problems.length ? `（同一列、同一原因的合为一条，共 ${lines.length} 条）` : '';
     return page(
       `名单有问题：${agency.name}`,
-      `<h1>名单有问题，未保存</h1><p class="error" role="alert">「${escapeHtml(result.fileName)}」有 ${result.problems.length} 处问题。请在原表格中改正全部问题后重新上传；本次上传的内容没有保存。</p>
-<ol class="problems">${result.problems.map((p) => `<li>${escapeHtml(formatProblem(p))}</li>`).join('')}</ol>${report}${uploadFormHtml()}`,
+      `<h1>名单有问题，未保存</h1><p class="error" role="alert">「${escapeHtml(result.fileName)}」有 ${result.problems.length} 处问题${gathered}。请在原表格中改正全部问题后重新上传；本次上传的内容没有保存。</p>
+<ol class="problems">${lines.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ol>${report}${uploadFormHtml()}`,
     );
   }
   const d = result.diff;

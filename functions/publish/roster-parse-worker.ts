@@ -13,6 +13,7 @@ const input = workerData as RosterParseInput;
 const registry = checkRegistry(input.agencies, new Set(input.agencies.map((a) => a.regulation)), '机关名录');
 const result = await importRosters([{ file: input.fileName, bytes: input.bytes, mapping: { agency: input.agencyId } }], registry, {
   today: input.today,
+  ...(input.locations ? { locations: true } : {}),
   onWorkbookRead: () => parentPort!.postMessage({ reading: true } satisfies ParseMessage),
 });
 parentPort!.postMessage({ result } satisfies ParseMessage);

@@ -14,6 +14,11 @@ export interface RosterParseInput {
   agencies: readonly Agency[];
   /** Today in China (YYYY-MM-DD), for roster dates ahead. */
   today: string;
+  /**
+   * Keep where each person was read (RosterResult.locations: row and certificate-number column), for problems found
+   * after the import. A Map of plain objects: it crosses from the reading thread by structured clone.
+   */
+  locations?: boolean;
 }
 
 /**
@@ -133,6 +138,7 @@ export function inProcessRosterParser(options: { onReading?: () => void } = {}):
       const registry = checkRegistry(input.agencies, new Set(input.agencies.map((a) => a.regulation)), '机关名录');
       const result = await importRosters([{ file: input.fileName, bytes: input.bytes, mapping: { agency: input.agencyId } }], registry, {
         today: input.today,
+        ...(input.locations ? { locations: true } : {}),
         ...(options.onReading ? { onWorkbookRead: options.onReading } : {}),
       });
       return { ok: true, result };

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { checkRegistry } from '../../src/import/registry/load.ts';
-import type { RosterProblem } from '../../src/import/roster/index.ts';
+import { placed, type RosterProblem } from '../../src/import/roster/index.ts';
+import { rosterErrors } from '../../src/import/roster/errors.ts';
 import { shanghaiDateOf } from '../../src/core/dates.ts';
 import { describeFile } from '../../src/import/roster/report.ts';
 import { diffRosters, rosterCounts, withEndedCarriedOver, type RosterDiff } from '../../src/core/roster/diff.ts';
@@ -53,7 +54,9 @@ export async function checkUpload(
 ): Promise<UploadResult> {
   const fileName = displayName(upload.name);
   if (!ROSTER_FILE.test(fileName)) {
-    return { ok: false, fileName, report: [], problems: [{ file: fileName, reason: '只能上传名单导出文件：.csv、.xlsx、.xls 或 .et' }] };
+    // Excel's 另存为 → Unicode 文本 is a .txt: it reads as a roster once renamed to .csv, and the clerk is told so.
+    const reason = /\.txt$/i.test(fileName) ? placed(rosterErrors.TextExport) : placed(rosterErrors.UploadType);
+    return { ok: false, fileName, report: [], problems: [{ file: fileName, ...reason }] };
   }
   const agencies = world.directory.agencies;
   const registry = checkRegistry(agencies, new Set(agencies.map((a) => a.regulation)), '机关名录');
@@ -65,10 +68,11 @@ export async function checkUpload(
     agencyId: session.agency.id,
     agencies,
     today: shanghaiDateOf(world.clock.now()),
+    locations: true,
   });
   if (!parsed.ok) return { ok: false, fileName, report: [], problems: [{ file: fileName, reason: parsed.reason }], status: parsed.status };
   const { result } = parsed;
-  const report = result.files.flatMap((f) => describeFile(f, registry));
+  const report = result.files.flatMap((f) => describeFile(f, registry, 'workspace'));
   const own = session.agency.id;
   // The importer calls the agency it was given the mapping file's; here it is the signed-in agency.
   const givenAgency = `「${session.agency.name}」（${own}）不一致`;
@@ -76,9 +80,13 @@ export async function checkUpload(
     p.column && p.reason.endsWith(givenAgency) ? { ...p, reason: `不是${session.agency.name}：您只能发布${session.agency.name}的人员` } : p,
   );
   for (const aux of result.auxiliaries) {
+    // The row and the certificate number's column the person was read from, as for any other problem.
+    const where = result.locations?.get(aux.certificateNo);
+    const at = where ? { row: where.row, ...(where.column ? { column: where.column } : {}) } : {};
     if (aux.agencyId !== own) {
       problems.push({
         file: fileName,
+        ...at,
         value: aux.certificateNo,
         reason: `此人的单位是${registry.byId.get(aux.agencyId)?.name ?? aux.agencyId}；您只能发布${session.agency.name}的人员`,
       });
@@ -89,6 +97,7 @@ export async function checkUpload(
       const other = world.directory.agency(published.agencyId)?.name ?? published.agencyId;
       problems.push({
         file: fileName,
+        ...at,
         value: aux.certificateNo,
         reason: `证件编号已由${other}公示，不能由${session.agency.name}发布；如确有调动，请先由${other}发布不含此人的名单`,
       });

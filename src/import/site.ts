@@ -6,6 +6,7 @@ import { readSettings } from '../core/settings.ts';
 import type { Holidays } from '../core/holidays.ts';
 import { loadHolidays } from './holidays/load.ts';
 import { mergeWorkspaceRosters } from './roster/merge-workspace.ts';
+import { droppedColumns } from './roster/report.ts';
 import { readWorkspaceRosters, sqliteVersionsLeftBehind, workspaceStore, workspaceSummary, type WorkspaceRoster } from './workspace-rosters.ts';
 import { loadPolicy } from './policy/load.ts';
 import type { Policy } from '../core/policy/schema.ts';
@@ -43,6 +44,14 @@ export async function loadSite(contentDir: string, workspace: readonly Workspace
   return { contentDir, registry, regulations, roster, disclosure: disclosureOf(policy), holidays, policy, workspaceVersions: workspace.map((w) => w.id) };
 }
 
+/**
+ * One line per roster file: the columns it had that are never published (身份证号, 联系电话 …), as roster:check says
+ * it, so that whoever runs the build sees a column meant for publication that was not recognized.
+ */
+export function droppedColumnLines(roster: Pick<RosterResult, 'files'>): string[] {
+  return roster.files.map((file) => `[名单] ${file.file}：${droppedColumns(file)}`);
+}
+
 const cache = new Map<string, Promise<Site>>();
 
 /** loadSite once per content folder per process (Astro calls getStaticPaths in many modules). */
@@ -53,14 +62,17 @@ export function getSite(contentDir = readSettings().contentDir): Promise<Site> {
     // to (workspace-rosters.ts: ROSTER_STORE_URL, else DATABASE_URL, else <VAR_DIR>/gongshi.sqlite).
     const { varDir } = readSettings();
     const store = workspaceStore(process.env, varDir);
+    // Said once per build: by Astro's own process, not again by each portal part (portal-worker.ts) reading the same.
+    const once = process.env.PORTAL_PART === undefined;
     site = readWorkspaceRosters(store.url, store.setting).then(async (workspace) => {
-      // Said once per build: by Astro's own process, not again by each portal part (portal-worker.ts) reading the same.
-      if (process.env.PORTAL_PART === undefined) {
+      if (once) {
         console.log(workspaceSummary(store, workspace));
         const leftBehind = await sqliteVersionsLeftBehind(store, workspace, varDir);
         if (leftBehind) console.warn(leftBehind);
       }
-      return loadSite(contentDir, workspace);
+      const loaded = await loadSite(contentDir, workspace);
+      if (once) for (const line of droppedColumnLines(loaded.roster)) console.log(line);
+      return loaded;
     });
     cache.set(contentDir, site);
   }

@@ -66,6 +66,12 @@ describe('the build: no store, and never a half-built folder', () => {
   }, async () => {
     const result = await build({ CONTENT_DIR: content, DATABASE_URL: '', ROSTER_STORE_URL: '', SITE_ICP: '冀ICP备2026000001号-1' });
     expect(result.code, result.output).toBe(0);
+    // Which columns of each roster file were dropped (never published), one line each, said once.
+    const dropped = '[名单] rosters/luan-jinan/luan-jinan-yjgl-2026-11-01.csv：已丢弃、不会公开的列：序号、身份证号、联系电话';
+    expect(result.output.split(dropped).length - 1, result.output).toBe(1);
+    expect(result.output.split('\n').filter((line) => line.startsWith('[名单] rosters/')).length).toBe(
+      filesUnder(join(content, 'rosters')).filter((f) => /\.(csv|xlsx|xls|et)$/.test(f)).length,
+    );
     // The footer's filing number on the pages Astro writes and on those the build's parts write.
     const verify = readdirSync(join(outDir, 'verify')).sort()[0]!;
     for (const page of ['index.html', `verify/${verify}/index.html`]) expect(readFileSync(join(outDir, page), 'utf8')).toContain('冀ICP备2026000001号-1</a>');
@@ -125,6 +131,8 @@ describe('the build: no store, and never a half-built folder', () => {
     expect(brokenRoster.code, brokenRoster.output).not.toBe(0);
     expect(brokenRoster.output.split('未生成网站').length - 1, brokenRoster.output).toBe(1);
     expect(brokenRoster.output).not.toMatch(/^\s+at /m);
+    // Not even the heading of an empty stack trace under the list of problems.
+    expect(brokenRoster.output).not.toContain('Stack trace');
     expect(seen.length).toBeGreaterThan(10);
     expect(new Set(seen)).toEqual(new Set([200]));
     expect(fingerprint(outDir)).toBe(before);

@@ -1,15 +1,26 @@
 import type { ErrorData } from '../../core/error-data.ts';
 
+/** An entry whose fix differs in the publishing workspace: `workspaceHint` replaces `hint` there (problems.ts placed). */
+export interface PlacedErrorData extends ErrorData {
+  workspaceHint?: string;
+}
+
 /**
  * Every problem a clerk sees when a roster is checked (`npm run roster:check`, the build, the publishing
  * workspace), one entry each: `message` says what is wrong, `hint` how to fix it in Excel or WPS. The text a
  * problem carries is `withHint(entry, …)`; file, row, column and value are added around it by formatProblem.
+ * Where the fix depends on where the clerk is — the Git content folder takes a mapping file next to the roster, the
+ * publishing workspace takes one uploaded file and nothing else — the entry has a `workspaceHint` too, and the
+ * problem carries both texts (`placed(entry, …)` in problems.ts); what is shown is chosen where it is shown.
  */
 const SAVE_AS_XLSX = '请在 Excel 或 WPS 中打开后另存为 .xlsx';
 const SAVE_AS_CSV_UTF8 = '请在 Excel 中另存为“CSV UTF-8”后再放入';
 const REENTER_AS_TEXT = '请把该列设为“文本”、重新填入编号';
 const BEYOND_LIMITS = '，超出了允许的范围（可能是损坏的文件或“压缩炸弹”），未读取。';
 const RESAVE = '请在 Excel 或 WPS 中打开后重新另存为 .xlsx，或另存为 CSV';
+/** Excel's 另存为 → Unicode 文本 writes UTF-16 tab-separated text named .txt, which reads as a CSV once renamed. */
+const UNICODE_TEXT = 'Excel“另存为 → Unicode 文本”得到的就是 .txt 文件：把扩展名改为 .csv';
+const RESAVE_FOR_UPLOAD = '；也可以在 Excel 或 WPS 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx';
 
 export const rosterErrors = {
   // Reading the file
@@ -25,6 +36,19 @@ export const rosterErrors = {
     title: '不支持的文件类型',
     message: '不支持的文件类型',
     hint: '名单应为 .csv、.xlsx、.xls 或 .et 文件',
+  },
+  UploadType: {
+    name: 'UploadType',
+    title: '不是名单导出文件',
+    message: '只能上传名单导出文件：.csv、.xlsx、.xls 或 .et',
+    hint: '请在 Excel 或 WPS 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx 后上传',
+  },
+  TextExport: {
+    name: 'TextExport',
+    title: '文本文件',
+    message: '这是文本文件（.txt），名单应为 .csv、.xlsx、.xls 或 .et 文件',
+    hint: `${UNICODE_TEXT} 后放入即可${RESAVE_FOR_UPLOAD}`,
+    workspaceHint: `${UNICODE_TEXT} 后重新上传即可${RESAVE_FOR_UPLOAD}后上传`,
   },
   XlsxTruncated: {
     name: 'XlsxTruncated',
@@ -74,6 +98,7 @@ export const rosterErrors = {
     title: '工作簿有密码',
     message: '这是设置了打开密码的工作簿',
     hint: '请在 Excel 或 WPS 中取消密码后再放入',
+    workspaceHint: '请在 Excel 或 WPS 中取消密码后重新上传',
   },
   NoSheets: { name: 'NoSheets', title: '没有工作表', message: '工作簿中没有工作表', hint: '请在 Excel 或 WPS 中确认名单在工作簿里后重新保存' },
   SheetMissing: {
@@ -219,6 +244,7 @@ export const rosterErrors = {
     title: '文件没有内容',
     message: '文件中没有任何内容（找不到表头行）',
     hint: '请在 Excel 或 WPS 中确认名单在第一个工作表中，或在映射文件中用 sheet 指定工作表',
+    workspaceHint: '请在 Excel 或 WPS 中把名单工作表移到最前（或删去其他工作表；隐藏的工作表不读取），保存后重新上传',
   },
   NoHeaderRow: {
     name: 'NoHeaderRow',
@@ -228,6 +254,8 @@ export const rosterErrors = {
         ? `在前 ${rows} 行中没有找到表头行`
         : `工作表「${sheet}」的前 ${rows} 行中没有找到表头行${others.length ? `（其他工作表${others.map((o) => `「${o}」`).join('')}中也没有）` : ''}`,
     hint: '表头行须同时有「姓名」和「证件编号」两列（查看过的行、认得的表头和可以照着改的映射文件见检查结果中该文件下方）',
+    workspaceHint:
+      '表头行须同时有「姓名」和「证件编号」两列（查看过的行和认得的表头见下方“读取情况”）：请在 Excel 或 WPS 中把表头改成认得的写法，保存后重新上传',
   },
   SeveralRosterSheets: {
     name: 'SeveralRosterSheets',
@@ -235,6 +263,8 @@ export const rosterErrors = {
     message: (sheets: readonly string[]) =>
       `工作簿中有 ${sheets.length} 个工作表都有名单表头（同时有「姓名」和「证件编号」列）：${sheets.map((s) => `「${s}」`).join('')}；只能读一个工作表，其余工作表的人员就不会公开，所以未读取。`,
     hint: '请把这几个工作表的人员合并到一个工作表中（不需要公开的工作表可以删去或隐藏），保存后重新上传或检查；放在 content/rosters/ 中的名单也可以在映射文件中用 sheet 指定只读哪一个工作表（如 sheet: 一中队），其余工作表另存为单独的文件',
+    // The workspace takes no mapping file (no `sheet:`): the workbook itself is changed.
+    workspaceHint: '请把这几个工作表的人员合并到一个工作表中，不需要公开的工作表删去或隐藏，保存后重新上传',
   },
   NoDataRows: {
     name: 'NoDataRows',
@@ -247,6 +277,7 @@ export const rosterErrors = {
     title: '同一列出现两次',
     message: (earlier: string, field: string) => `与 ${earlier}都是「${field}」列，只能保留一列`,
     hint: '请在 Excel 或 WPS 中删去其中一列，或在映射文件中改指其他列',
+    workspaceHint: '请在 Excel 或 WPS 中删去其中一列后重新上传',
   },
   MissingColumn: {
     name: 'MissingColumn',
@@ -259,6 +290,15 @@ export const rosterErrors = {
     title: '「编号」可能不是证件编号',
     message: (other: string) => `这一列会被当作证件编号，但 ${other}像是证件编号列（「编号」常是工号、序号）；为免把别的号码当作证件编号公开，未读取。`,
     hint: '哪一列是证件编号，就把它的表头改为「证件编号」（另一列随即丢弃、不公开）；或在映射文件 columns 中写明，如 "执法证号": certificateNo',
+    workspaceHint: '哪一列是证件编号，就在 Excel 或 WPS 中把它的表头改为「证件编号」（另一列随即丢弃、不公开），保存后重新上传',
+  },
+  MissingColumnInFile: {
+    name: 'MissingColumnInFile',
+    title: '缺少必需的列',
+    message: (field: string, aliases: string, column: string | undefined) =>
+      `缺少必需的「${field}」列：表头应为${aliases}之一：${
+        column ? `请把${column}改为「${field}」` : `请在表头行中把这一列的表头改为「${field}」（没有这一列的，请补上）`
+      }，保存后重新上传`,
   },
   LookalikeColumn: {
     name: 'LookalikeColumn',
@@ -276,6 +316,14 @@ export const rosterErrors = {
     title: '无法确定名单日期',
     message: '无法确定名单日期',
     hint: '请在表头上方写明“填报日期：2026年11月1日”，或在文件名中写上日期（如 城管局-2026-11-01.csv），或在映射文件中写 asOf: 2026-11-01',
+    workspaceHint: '请在文件名或表头上方写上填报日期（如把文件改名为 城管局-2026-11-01.xlsx，或在表头上方一行写“填报日期：2026年11月1日”），保存后重新上传',
+  },
+  FileNameDateNotReal: {
+    name: 'FileNameDateNotReal',
+    title: '文件名中的日期不存在',
+    message: (text: string) => `无法确定名单日期：文件名中的日期「${text}」不存在（月份或日期超出范围）`,
+    hint: '请改正文件名中的日期（如 城管局-2026-11-01.csv），或在表头上方写明“填报日期：2026年11月1日”',
+    workspaceHint: '请改正文件名中的日期（如 城管局-2026-11-01.xlsx）后重新上传，或在表头上方写明“填报日期：2026年11月1日”',
   },
   AsOfInFuture: {
     name: 'AsOfInFuture',
@@ -429,6 +477,12 @@ export const rosterErrors = {
     message: (issuedOn: string) => `有效期至早于发证日期 ${issuedOn}`,
     hint: '请照证件核对这两个日期',
   },
+  NoExpiry: {
+    name: 'NoExpiry',
+    title: '没有有效期',
+    message: (word: string) => `「${word}」不是日期`,
+    hint: '证件没有有效期的，请把这一格留空（留空即没有有效期）',
+  },
   StatusUnknown: { name: 'StatusUnknown', title: '无法识别的状态', message: (words: string) => `无法识别的状态。可用：${words}` },
   StatusNegated: {
     name: 'StatusNegated',
@@ -470,6 +524,11 @@ export const rosterErrors = {
     message: (count: number) => `名单有 ${count} 处问题，未生成网站：`,
   },
   ProblemsFound: { name: 'ProblemsFound', title: '发现问题', message: (count: number) => `发现 ${count} 处问题：` },
+  ProblemsFoundGrouped: {
+    name: 'ProblemsFoundGrouped',
+    title: '发现问题',
+    message: (count: number, lines: number) => `发现 ${count} 处问题（同一列、同一原因的合为一条，共 ${lines} 条）：`,
+  },
   SourcesConflict: { name: 'SourcesConflict', title: '名单来源冲突', message: '名单来源冲突，网站没有生成：' },
   WorkspaceAgencyUnknown: {
     name: 'WorkspaceAgencyUnknown',
@@ -514,4 +573,4 @@ export const rosterErrors = {
     title: '工作台版本含有其他机关的人员',
     message: (agencyId: string, seq: number, other: string) => `名单发布工作台中 ${agencyId} 的第 ${seq} 版含有其他机关（${other}）的人员，网站没有生成。`,
   },
-} as const satisfies Record<string, ErrorData>;
+} as const satisfies Record<string, PlacedErrorData>;

@@ -1,7 +1,6 @@
 import { toHalfWidth } from '../../core/text.ts';
 import { fieldLabels, headerAliases, rosterFields, weakAliases, type RosterField } from './fields.ts';
-import { columnLabel } from './problems.ts';
-import { withHint } from '../../core/error-data.ts';
+import { columnLabel, placed } from './problems.ts';
 import { rosterErrors } from './errors.ts';
 
 /** Headers compare after full-width → half-width and with all whitespace (also line breaks in a cell) removed. */
@@ -26,7 +25,7 @@ export interface HeaderMatch {
   dropped: string[];
   /** Column indexes that are dropped (also those without a header). */
   droppedIndexes: Set<number>;
-  problems: { column: string; reason: string }[];
+  problems: { column: string; reason: string; workspaceReason?: string }[];
   /**
    * Fields whose column was recognised only by a weak alias (编号 → certificateNo): neither the mapping file nor a
    * full alias names another column for them.
@@ -73,7 +72,7 @@ export function matchHeaders(headerCells: readonly string[], mappingColumns: Rea
     const earlier = columns.get(field);
     if (earlier) {
       droppedIndexes.add(index);
-      problems.push({ column: label, reason: withHint(rosterErrors.DuplicateColumn, earlier.label, fieldLabels[field]) });
+      problems.push({ column: label, ...placed(rosterErrors.DuplicateColumn, earlier.label, fieldLabels[field]) });
       return;
     }
     columns.set(field, { index, label });

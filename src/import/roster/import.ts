@@ -1,21 +1,21 @@
 import type { Registry } from '../registry/load.ts';
 import type { Agency } from '../../core/registry/schema.ts';
 import { isRealIsoDate } from '../../core/dates.ts';
-import { certificateLookupKey } from '../../core/text.ts';
+import { certificateLookupKey, toHalfWidth } from '../../core/text.ts';
 import { CERTIFICATE_LIKE_HEADER, fieldLabels, headerAliases, type RosterField } from './fields.ts';
 import { headerKey, lookalikeHeader, matchHeaders, twoRowHeader, type MappedColumn } from './headers.ts';
 import { PRIVATE_HEADER, readMapping, type RosterMapping } from './mapping.ts';
 import { openTable } from './open.ts';
 import { cellText } from './normalize.ts';
-import { columnLabel, type RosterProblem } from './problems.ts';
+import { columnLabel, columnLetter, placed, type RosterProblem } from './problems.ts';
 import { agencyResolver, readRow, type RowContext } from './row.ts';
 import type { Auxiliary } from '../../core/roster/schema.ts';
 import { isFooterRow } from './footer.ts';
-import { mappingHelp } from './mapping-help.ts';
+import { guessedColumn, lookedHelp, mappingFileHelp } from './mapping-help.ts';
 import { readPreamble, type Preamble } from './preamble.ts';
 import type { AuxiliaryStatus } from '../../core/roster/schema.ts';
 import type { RawCell, Sheet, TableRow } from './table.ts';
-import type { AsOfSource, RosterFileReport, RosterResult, RosterSource } from './types.ts';
+import type { AsOfSource, RosterFileReport, RosterLocation, RosterResult, RosterSource } from './types.ts';
 import { withHint } from '../../core/error-data.ts';
 import { rosterErrors } from './errors.ts';
 import { shanghaiDate } from './status-history.ts';
@@ -37,6 +37,8 @@ export interface ImportOptions {
    * reads it synchronously: the publishing workspace's reading thread reports it (functions/publish/roster-parser.ts).
    */
   onWorkbookRead?: (file: string) => void;
+  /** Keep where each person was read (RosterResult.locations). */
+  locations?: boolean;
 }
 
 /**
@@ -49,7 +51,7 @@ export async function importRosters(sources: readonly RosterSource[], registry: 
   const auxiliaries: Auxiliary[] = [];
   const files: RosterFileReport[] = [];
   const problems: RosterProblem[] = [];
-  const seen = new Map<string, { file: string; row: number; certificateNo: string }>();
+  const seen = new Map<string, { file: string; row: number; column: string | undefined; certificateNo: string }>();
   const resolveAgency = agencyResolver(registry);
   const asOfByAgency = new Map<string, string>();
 
@@ -69,7 +71,7 @@ export async function importRosters(sources: readonly RosterSource[], registry: 
         problems.push({ file: source.file, row, column, value: certificateNo, reason });
         continue;
       }
-      seen.set(key, { file: source.file, row, certificateNo });
+      seen.set(key, { file: source.file, row, column, certificateNo });
       if (auxiliary) auxiliaries.push(auxiliary);
     }
     if (report.asOf) {
@@ -79,7 +81,10 @@ export async function importRosters(sources: readonly RosterSource[], registry: 
       }
     }
   }
-  return { auxiliaries, files, problems, asOfByAgency };
+  if (!options.locations) return { auxiliaries, files, problems, asOfByAgency };
+  const locations = new Map<string, RosterLocation>();
+  for (const { file, row, column, certificateNo } of seen.values()) locations.set(certificateNo, { file, row, column });
+  return { auxiliaries, files, problems, asOfByAgency, locations };
 }
 
 /** A row read in a file, in row order: a person, or a row with problems whose certificate number could be read. */
@@ -138,7 +143,7 @@ async function importFile(
   }
   const opened = await openTable(source, mapping, report, onWorkbookRead && (() => onWorkbookRead(file)));
   if (!opened.ok) {
-    problems.push({ file, row: opened.row, reason: opened.reason });
+    problems.push({ file, row: opened.row, reason: opened.reason, workspaceReason: opened.workspaceReason });
     return done;
   }
   // A workbook with several visible sheets: the roster is the sheet with a header (an instruction sheet before it is
@@ -153,7 +158,7 @@ async function importFile(
       report.sheet = undefined;
       problems.push({
         file,
-        reason: withHint(
+        ...placed(
           rosterErrors.SeveralRosterSheets,
           withHeader.map((sheet) => sheet.name),
         ),
@@ -265,7 +270,7 @@ async function importFile(
   });
   // A header on the last row (or the last row read) has nothing below it.
   if (pendingHeader) startHeader(pendingHeader);
-  if (readError) problems.push({ file, row: readError.row, reason: readError.reason });
+  if (readError) problems.push({ file, row: readError.row, reason: readError.reason, workspaceReason: readError.workspaceReason });
   report.statusWords = [...statusWords].map(([word, v]) => ({ word, ...v }));
 
   resolveAsOf(file, mapping, preamble, report, problems, !readError, today);
@@ -278,23 +283,20 @@ async function importFile(
     }
     const candidate = bestCandidate(looked, mapping);
     if (!candidate) {
-      problems.push({ file, reason: withHint(rosterErrors.NoContent) });
+      problems.push({ file, ...placed(rosterErrors.NoContent) });
       return done;
     }
     if (candidate.score === 0) {
-      problems.push({
-        file,
-        reason: withHint(rosterErrors.NoHeaderRow, HEADER_SEARCH_ROWS, report.sheet, otherSheets),
-      });
+      problems.push({ file, ...placed(rosterErrors.NoHeaderRow, HEADER_SEARCH_ROWS, report.sheet, otherSheets) });
     } else readHeaderRow(candidate.row.cells, candidate.row.number, mapping, file, problems, readPreamble(looked, registry, resolveAgency).agency);
-    report.mappingHelp = mappingHelp(file, looked, candidate.score ? candidate.row : likelyHeader(looked), {
+    setMappingHelp(report, file, looked, candidate.score ? candidate.row : likelyHeader(looked), {
       asOf: report.asOf || undefined,
       agencyId: mapping.agency,
     });
     return done;
   }
   if (!header.usable && headerCells) {
-    report.mappingHelp = mappingHelp(file, [...looked, ...headerRaw], headerCells, {
+    setMappingHelp(report, file, [...looked, ...headerRaw], headerCells, {
       asOf: report.asOf || undefined,
       agencyId: mapping.agency ?? preamble.agency?.agency?.id,
     });
@@ -311,6 +313,18 @@ async function importFile(
 /** Whether a sheet has a header row (姓名 and 证件编号, or the mapping file's columns) where one is looked for. */
 function sheetHasHeader(sheet: Sheet, mapping: RosterMapping): boolean {
   return sheet.head(Math.max(mapping.headerRow ?? 0, HEADER_SEARCH_ROWS)).some((row) => isHeaderCandidate(row.cells, mapping));
+}
+
+function setMappingHelp(
+  report: RosterFileReport,
+  file: string,
+  looked: readonly TableRow[],
+  headerRow: TableRow | undefined,
+  found: { asOf?: string; agencyId?: string },
+): void {
+  const rows = lookedHelp(looked, headerRow);
+  report.mappingHelp = [...rows, ...mappingFileHelp(file, headerRow, found)];
+  report.mappingFileFrom = rows.length;
 }
 
 function isHeaderCandidate(cells: readonly RawCell[], mapping: RosterMapping): boolean {
@@ -361,8 +375,8 @@ function resolveAsOf(
   const sources: AsOfSource[] = [];
   if (mapping.asOf) sources.push({ kind: 'mapping', date: mapping.asOf, where: '映射文件 asOf' });
   if (preamble.asOf) sources.push({ kind: 'sheet', date: preamble.asOf.date, where: `表内第 ${preamble.asOf.row} 行「${preamble.asOf.text}」` });
-  const fromName = asOfFromFileName(file);
-  if (fromName) sources.push({ kind: 'fileName', date: fromName, where: '文件名' });
+  const fromName = fileNameDate(file);
+  if (fromName?.date) sources.push({ kind: 'fileName', date: fromName.date, where: '文件名' });
   report.asOfSources = sources;
   const used = sources[0];
   if (used) {
@@ -376,10 +390,9 @@ function resolveAsOf(
       });
     } else if (ahead > 0) report.asOfAhead = { today, days: ahead };
   } else if (complain) {
-    problems.push({
-      file,
-      reason: withHint(rosterErrors.NoAsOf),
-    });
+    // The clerk did write a date in the file name, only not a real one (2026年2月30日): said so, not "no date".
+    if (fromName?.notReal) problems.push({ file, ...placed(rosterErrors.FileNameDateNotReal, fromName.notReal) });
+    else problems.push({ file, ...placed(rosterErrors.NoAsOf) });
   }
 }
 
@@ -415,7 +428,7 @@ function readHeaderRow(
   }
   const headerTexts = cells.map((c) => cellText(c));
   const match = matchHeaders(headerTexts, mapping.columns);
-  for (const p of match.problems) problems.push({ file, row: number, column: p.column, reason: p.reason });
+  for (const p of match.problems) problems.push({ file, row: number, ...p });
   // A mapped header that is not there would silently lose a column (e.g. every status read as 在岗).
   const present = new Set((rows ?? [cells]).flatMap((r) => r.map((c) => headerKey(cellText(c)))));
   for (const mapped of Object.keys(mapping.columns ?? {})) {
@@ -431,7 +444,7 @@ function readHeaderRow(
     });
     if (other !== undefined) {
       const otherLabel = columnLabel(other, headerTexts[other]!.replace(/[\s\u3000]+/g, ' ').trim());
-      problems.push({ file, row: number, column: weakCertificate.label, reason: withHint(rosterErrors.WeakCertificateColumn, otherLabel) });
+      problems.push({ file, row: number, column: weakCertificate.label, ...placed(rosterErrors.WeakCertificateColumn, otherLabel) });
     }
   }
   const required = mapping.agency === undefined && !sheetAgency ? [...REQUIRED, 'agency' as const] : REQUIRED;
@@ -439,7 +452,14 @@ function readHeaderRow(
   for (const field of missing) {
     const lookalike = lookalikeHeader(headerTexts, field);
     const hint = lookalike ? withHint(rosterErrors.LookalikeColumn, columnLabel(lookalike.index, lookalike.header)) : '';
-    problems.push({ file, row: number, reason: missingColumnReason(field) + hint });
+    // In the workspace the header itself is changed: the column meant, by its decoration or by the mapping help's guess.
+    const meant = lookalike ? `${columnLetter(lookalike.index)} 列表头「${lookalike.header}」` : guessedColumn(cells, field);
+    problems.push({
+      file,
+      row: number,
+      reason: missingColumnReason(field) + hint,
+      workspaceReason: withHint(rosterErrors.MissingColumnInFile, fieldLabels[field], aliasList(field), meant),
+    });
   }
   if (!match.columns.has('agency') && mapping.agency === undefined && sheetAgency && !sheetAgency.agency) {
     problems.push({
@@ -473,8 +493,11 @@ function readHeaderRow(
 }
 
 function missingColumnReason(field: RosterField): string {
-  const aliases = headerAliases[field].map((a) => `「${a}」`).join('、');
-  return withHint(rosterErrors.MissingColumn, fieldLabels[field], aliases, field === 'agency');
+  return withHint(rosterErrors.MissingColumn, fieldLabels[field], aliasList(field), field === 'agency');
+}
+
+function aliasList(field: RosterField): string {
+  return headerAliases[field].map((a) => `「${a}」`).join('、');
 }
 
 /** Days from one YYYY-MM-DD date to another (negative when `to` is earlier). */
@@ -482,12 +505,32 @@ function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
-/** A date in the file name: `…2026-11-01…` or `…20261101…`. */
+/** A date in the file name (see fileNameDate), as YYYY-MM-DD. */
 export function asOfFromFileName(file: string): string | undefined {
-  const base = file.split(/[/\\]/).pop() ?? file;
-  for (const m of base.matchAll(/(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)|(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)/g)) {
-    const iso = m[1] ? `${m[1]}-${m[2]}-${m[3]}` : `${m[4]}-${m[5]}-${m[6]}`;
-    if (isRealIsoDate(iso)) return iso;
+  return fileNameDate(file)?.date;
+}
+
+/**
+ * The ways a date is written in a file name: `2026-11-01`, `2026.11.01`, `2026_11_01`, `2026/…` never (a folder),
+ * each with or without leading zeros (`2026.1.5`), `2026年11月1日` (日 may be left out), and `20261101`. Digits on
+ * either side of it mean it is part of a longer number (`130982202611010019`), not a date.
+ */
+const FILE_NAME_DATE = /(?<!\d)(\d{4})年(\d{1,2})月(\d{1,2})(?:日|(?!\d))|(?<!\d)(\d{4})([-._])(\d{1,2})\5(\d{1,2})(?!\d)|(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)/g;
+
+/**
+ * The first real date in the file name's last part (full-width digits read as half-width). When there is none but a
+ * date was written with separators or 年月日 that does not exist (`2026-02-30`, `2026年13月1日`), `notReal` is that
+ * text: the clerk meant a date, and is told it is wrong. Eight digits in a row that are no real date are not a date
+ * (`12345678`), and are passed over silently.
+ */
+export function fileNameDate(file: string): { date: string; notReal?: undefined } | { date?: undefined; notReal: string } | undefined {
+  const base = toHalfWidth(file.split(/[/\\]/).pop() ?? file);
+  let notReal: string | undefined;
+  for (const m of base.matchAll(FILE_NAME_DATE)) {
+    const [year, month, day] = m[1] ? [m[1], m[2]!, m[3]!] : m[4] ? [m[4], m[6]!, m[7]!] : [m[8]!, m[9]!, m[10]!];
+    const iso = `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
+    if (isRealIsoDate(iso)) return { date: iso };
+    if (!m[8]) notReal ??= m[0];
   }
-  return undefined;
+  return notReal === undefined ? undefined : { notReal };
 }

@@ -7,9 +7,9 @@ import type { RosterSource } from './types.ts';
 import { withHint } from '../../core/error-data.ts';
 import { rosterErrors } from './errors.ts';
 
-export { importRosters, asOfFromFileName, AS_OF_MAX_DAYS_AHEAD, type ImportOptions } from './import.ts';
-export type { RosterSource, RosterFileReport, RosterResult } from './types.ts';
-export { formatProblem, RosterImportError, type RosterProblem } from './problems.ts';
+export { importRosters, asOfFromFileName, fileNameDate, AS_OF_MAX_DAYS_AHEAD, type ImportOptions } from './import.ts';
+export type { RosterSource, RosterFileReport, RosterResult, RosterLocation } from './types.ts';
+export { formatProblem, placed, problemTexts, RosterImportError, type RosterPlace, type RosterProblem } from './problems.ts';
 export { rosterMappingSchema, type RosterMapping } from './mapping.ts';
 export type { Auxiliary } from '../../core/roster/schema.ts';
 

@@ -4,7 +4,7 @@ import { mappingPathFor, PRIVATE_HEADER } from './mapping.ts';
 import { cellText } from './normalize.ts';
 import { columnLetter } from './problems.ts';
 import { findPrivateNumber } from './private-numbers.ts';
-import type { TableRow } from './table.ts';
+import type { RawCell, TableRow } from './table.ts';
 import { isRealIsoDate } from '../../core/dates.ts';
 import { toHalfWidth } from '../../core/text.ts';
 
@@ -41,6 +41,11 @@ const PARTIAL_GUESSES: readonly (readonly [RegExp, RosterField | undefined])[] =
  * for this export to save next to it and edit.
  */
 export function mappingHelp(file: string, looked: readonly TableRow[], headerRow: TableRow | undefined, found: { asOf?: string; agencyId?: string }): string[] {
+  return [...lookedHelp(looked, headerRow), ...mappingFileHelp(file, headerRow, found)];
+}
+
+/** The first part of mappingHelp: the rows looked at and the recognized headers (all the workspace shows: it takes no mapping file). */
+export function lookedHelp(looked: readonly TableRow[], headerRow: TableRow | undefined): string[] {
   const lines: string[] = [];
   const shown = looked.filter((r) => r.cells.some((c) => cellText(c).trim() !== ''));
   // Columns under a private header (身份证号, 出生日期, 联系电话 …): their cells below the header are not shown at all.
@@ -60,6 +65,12 @@ export function mappingHelp(file: string, looked: readonly TableRow[], headerRow
   }
   lines.push('认得的表头（表头行须在前 10 行内，且同时有「姓名」和「证件编号」列）：');
   for (const field of rosterFields) lines.push(`  ${fieldLabels[field]}：${headerAliases[field].join('、')}`);
+  return lines;
+}
+
+/** The second part of mappingHelp: a mapping file for this export, to save next to it and edit. */
+export function mappingFileHelp(file: string, headerRow: TableRow | undefined, found: { asOf?: string; agencyId?: string }): string[] {
+  const lines: string[] = [];
   const mappingName = mappingPathFor(file).split('/').pop();
   lines.push(`可以把下面几行存为 ${mappingName}（与名单放在同一文件夹），按实际情况改好后重新检查：`);
   lines.push('  # 名单映射文件：冒号左边是表中的表头原文，右边是字段名');
@@ -77,11 +88,40 @@ export function mappingHelp(file: string, looked: readonly TableRow[], headerRow
   return lines;
 }
 
+/**
+ * The column a clerk most likely meant for `field`, by the same guesses as the mapping file's `columns:` (a private
+ * header is never one): `B 列表头「证件号码」`, for a fix to make in the file itself.
+ */
+export function guessedColumn(headerCells: readonly RawCell[], field: RosterField): string | undefined {
+  const { headers, guesses } = guessFields(headerCells);
+  const found = headers.find(({ header }) => guesses.get(header)?.field === field);
+  return found ? `${columnLetter(found.index)} 列表头「${found.header}」` : undefined;
+}
+
 /** The `columns:` entries of the mapping file to edit: one per distinct header, with the field guessed for it. */
 function columnLines(headerRow: TableRow | undefined): string[] {
+  const { headers, guesses } = guessFields(headerRow?.cells ?? []);
+  return headers.map(({ index, header }) => {
+    const key = JSON.stringify(header);
+    const guess = guesses.get(header);
+    if (PRIVATE_HEADER.test(header)) return `    # ${key}: 个人隐私，不能公开，不要填写`;
+    // A header cell with a private number in it (a person's row taken for the header) is not printed either.
+    const preview = previewCell(header);
+    if (hidden(preview)) return `    # （${columnLetter(index)} 列：${preview}）`;
+    if (guess?.whole) return `    ${key}: ${guess.field}          # ${fieldLabels[guess.field]}（认得的表头）`;
+    if (guess) return `    ${key}: ${guess.field}          # ${fieldLabels[guess.field]}？请核对`;
+    return `    # ${key}:               # 不公开；要公开时写上字段名`;
+  });
+}
+
+/** Each distinct header of a header row, and the field guessed for each (whole headers first, then partial guesses). */
+function guessFields(headerCells: readonly RawCell[]): {
+  headers: { index: number; header: string }[];
+  guesses: Map<string, { field: RosterField; whole: boolean }>;
+} {
   const headers: { index: number; header: string }[] = [];
   const seen = new Set<string>();
-  for (const [index, cell] of (headerRow?.cells ?? []).entries()) {
+  for (const [index, cell] of headerCells.entries()) {
     const header = cellText(cell)
       .replace(/[\s\u3000]+/g, ' ')
       .trim();
@@ -117,17 +157,7 @@ function columnLines(headerRow: TableRow | undefined): string[] {
       used.add(field);
     }
   }
-  return headers.map(({ index, header }) => {
-    const key = JSON.stringify(header);
-    const guess = guesses.get(header);
-    if (PRIVATE_HEADER.test(header)) return `    # ${key}: 个人隐私，不能公开，不要填写`;
-    // A header cell with a private number in it (a person's row taken for the header) is not printed either.
-    const preview = previewCell(header);
-    if (hidden(preview)) return `    # （${columnLetter(index)} 列：${preview}）`;
-    if (guess?.whole) return `    ${key}: ${guess.field}          # ${fieldLabels[guess.field]}（认得的表头）`;
-    if (guess) return `    ${key}: ${guess.field}          # ${fieldLabels[guess.field]}？请核对`;
-    return `    # ${key}:               # 不公开；要公开时写上字段名`;
-  });
+  return { headers, guesses };
 }
 
 function describeRow(row: TableRow, privateColumns?: ReadonlyMap<number, string>): string {

@@ -7,6 +7,7 @@ import { openMarkupTable, openWorkbook, type WorkbookKind } from './workbook.ts'
 import { checkZipLimits } from './zip-limits.ts';
 import { withHint } from '../../core/error-data.ts';
 import { rosterErrors } from './errors.ts';
+import { placed } from './problems.ts';
 
 /**
  * Opens a roster by its extension, after checking that the content is what the extension says. `beforeRead` is
@@ -50,6 +51,8 @@ export async function openTable(source: RosterSource, mapping: RosterMapping, re
     report.encoding = decoded.encoding;
     return { ok: true, table: csvTable(decoded.text, { utf16: decoded.encoding.startsWith('UTF-16') }) };
   }
+  // Excel's 另存为 → Unicode 文本 is a .txt file: said what to do with it (rename it to .csv), not only that it is refused.
+  if (extension === 'txt') return { ok: false, ...placed(rosterErrors.TextExport) };
   return { ok: false, reason: withHint(rosterErrors.UnsupportedType) };
 }
 

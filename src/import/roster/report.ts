@@ -1,5 +1,5 @@
 import type { Registry } from '../registry/load.ts';
-import { formatProblem } from './problems.ts';
+import { problemTexts, type RosterPlace } from './problems.ts';
 import { STATUS_NAMES } from './status.ts';
 import type { RosterFileReport, RosterResult } from './types.ts';
 import { withHint } from '../../core/error-data.ts';
@@ -10,7 +10,7 @@ import { rosterErrors } from './errors.ts';
  * per file what was read, then every problem.
  */
 
-export function describeFile(report: RosterFileReport, registry: Registry): string[] {
+export function describeFile(report: RosterFileReport, registry: Registry, place: RosterPlace = 'folder'): string[] {
   const lines = [report.file];
   lines.push(
     `  格式 ${report.encoding || '（无法读取）'} · 表头在第 ${report.headerRow || '？'}${report.headerEndRow ? `–${report.headerEndRow}` : ''} 行 · ${report.rows} 人`,
@@ -34,11 +34,25 @@ export function describeFile(report: RosterFileReport, registry: Registry): stri
     const words = report.statusWords.map((w) => `${w.word ? `「${w.word}」` : '（空）'}→${STATUS_NAMES[w.status]} ${w.rows} 人`);
     lines.push(`  状态写法的理解：${words.join('；')}`);
   }
-  lines.push(`  已丢弃、不会公开的列：${report.droppedColumns.length ? report.droppedColumns.join('、') : '无'}`);
+  lines.push(`  ${droppedColumns(report)}`);
   if (report.footerRows) lines.push(`  表尾的合计、签字等 ${report.footerRows} 行不是人员，已跳过（不检查、不公开）`);
   if (report.skippedRows) lines.push(`  跳过 ${report.skippedRows} 个没有内容的行`);
-  if (report.mappingHelp) lines.push(...report.mappingHelp.map((l) => `  ${l}`));
+  if (report.mappingHelp) {
+    // The workspace takes one file and no mapping file: the rows looked at and the headers it knows, then the fix in the file.
+    const help =
+      place === 'workspace' && report.mappingFileFrom !== undefined
+        ? [...report.mappingHelp.slice(0, report.mappingFileFrom), FIX_HEADER_IN_FILE]
+        : report.mappingHelp;
+    lines.push(...help.map((l) => `  ${l}`));
+  }
   return lines;
+}
+
+const FIX_HEADER_IN_FILE = '请在 Excel 或 WPS 中把表头改成上面认得的写法（表头行须在前 10 行内，且同时有「姓名」和「证件编号」列），保存后重新上传。';
+
+/** `已丢弃、不会公开的列：序号、性别、身份证号` — the columns read and never published, as the check and the build say it. */
+export function droppedColumns(report: Pick<RosterFileReport, 'droppedColumns'>): string {
+  return `已丢弃、不会公开的列：${report.droppedColumns.length ? report.droppedColumns.join('、') : '无'}`;
 }
 
 /** `2022-11-01（取自表内第 2 行「填报日期：2022年11月1日」；文件名中是 2022-10-31，未采用）`. */
@@ -49,8 +63,16 @@ export function describeAsOf(report: RosterFileReport): string {
   return `${used.date}（取自${used.where}${notes.length ? `；${notes.join('；')}` : ''}）`;
 }
 
-/** The numbered problem lines, or none. */
-export function problemLines(result: Pick<RosterResult, 'problems'>): string[] {
+/**
+ * The numbered problem lines, or none; many problems with the same file, column and reason are one line
+ * (problems.ts problemTexts), and the heading then says into how many lines they were gathered.
+ */
+export function problemLines(result: Pick<RosterResult, 'problems'>, place: RosterPlace = 'folder'): string[] {
   if (!result.problems.length) return [];
-  return [withHint(rosterErrors.ProblemsFound, result.problems.length), ...result.problems.map((p, i) => `  ${i + 1}. ${formatProblem(p)}`)];
+  const texts = problemTexts(result.problems, place);
+  const heading =
+    texts.length < result.problems.length
+      ? withHint(rosterErrors.ProblemsFoundGrouped, result.problems.length, texts.length)
+      : withHint(rosterErrors.ProblemsFound, result.problems.length);
+  return [heading, ...texts.map((line, i) => `  ${i + 1}. ${line}`)];
 }

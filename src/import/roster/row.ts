@@ -23,6 +23,9 @@ import type { CellIssue, RawCell } from './table.ts';
 import { withHint } from '../../core/error-data.ts';
 import { rosterErrors } from './errors.ts';
 
+/** What a 有效期至 cell says when the certificate has no end date. */
+const OPEN_ENDED = /长期|永久|终身|无期限|不限|无固定期限|无限期/;
+
 export interface RowContext {
   file: string;
   columns: ReadonlyMap<RosterField, MappedColumn>;
@@ -186,8 +189,12 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
   for (const field of dateFields) {
     const value = raw(field);
     const parsed = parseDate(typeof value === 'string' ? value.trim() : value, ctx.date1904);
-    if (!parsed.ok) problem(field, `${fieldLabels[field]}：${parsed.reason}`, cellText(value).trim());
-    else if (parsed.value) dates[field as 'statusSince' | 'issuedOn' | 'validUntil'] = parsed.value;
+    if (!parsed.ok) {
+      const written = cellText(value).trim();
+      // 「长期」, 「永久有效」: a certificate without an end date — blank says so, and blank is accepted.
+      const noExpiry = field === 'validUntil' && OPEN_ENDED.test(written) ? `；${withHint(rosterErrors.NoExpiry, written)}` : '';
+      problem(field, `${fieldLabels[field]}：${parsed.reason}${noExpiry}`, written);
+    } else if (parsed.value) dates[field as 'statusSince' | 'issuedOn' | 'validUntil'] = parsed.value;
   }
   if (dates.issuedOn && dates.validUntil && dates.validUntil < dates.issuedOn) {
     problem('validUntil', withHint(rosterErrors.ValidBeforeIssued, dates.issuedOn), dates.validUntil);

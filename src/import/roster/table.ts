@@ -23,6 +23,8 @@ export interface TableRow {
 
 export interface TableError {
   reason: string;
+  /** The reason as the publishing workspace says it, when the fix differs there (problems.ts placed). */
+  workspaceReason?: string;
   row?: number;
 }
 

@@ -53,6 +53,11 @@ export interface RosterFileReport {
   footerRows: number;
   /** Shown when the header could not be used: rows looked at, recognized headers, a mapping file to edit. */
   mappingHelp?: string[];
+  /**
+   * Where in mappingHelp the mapping file to edit begins: the publishing workspace, which takes no mapping file,
+   * shows only the lines before it and says how to fix the file itself.
+   */
+  mappingFileFrom?: number;
   /** Auxiliaries read from the file. */
   rows: number;
   agencyIds: string[];
@@ -75,4 +80,16 @@ export interface RosterResult {
   problems: RosterProblem[];
   /** Roster date per agency: the latest asOf of the files it appears in. */
   asOfByAgency: ReadonlyMap<string, string>;
+  /**
+   * Where each person was read (by certificate number as published), for problems found after the import (the
+   * workspace: a number another agency publishes). Only when asked for (ImportOptions.locations).
+   */
+  locations?: ReadonlyMap<string, RosterLocation>;
+}
+
+export interface RosterLocation {
+  file: string;
+  row: number;
+  /** The certificate number's column, e.g. `C 列「证件编号」`. */
+  column?: string;
 }

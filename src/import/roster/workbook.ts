@@ -2,6 +2,7 @@ import type { CellObject, WorkBook, WorkSheet } from '@e965/xlsx';
 import type { OpenResult, RawCell, Sheet, TableRow } from './table.ts';
 import { withHint } from '../../core/error-data.ts';
 import { rosterErrors } from './errors.ts';
+import { placed } from './problems.ts';
 
 export type WorkbookKind = 'XLSX' | 'XLS' | 'ET';
 
@@ -108,7 +109,7 @@ async function read(input: Uint8Array | string, kind: WorkbookKind, sheetName: s
       return { ok: false, reason: broken };
     }
     if (streams.includes('EncryptionInfo') || streams.includes('EncryptedPackage')) {
-      return { ok: false, reason: withHint(rosterErrors.WorkbookPassword) };
+      return { ok: false, ...placed(rosterErrors.WorkbookPassword) };
     }
     if (!streams.some((name) => /^(Workbook|Book)$/i.test(name))) return { ok: false, reason: broken };
   }
@@ -129,7 +130,7 @@ async function read(input: Uint8Array | string, kind: WorkbookKind, sheetName: s
     });
   } catch (error) {
     const message = String((error as Error)?.message ?? '');
-    if (/password|encrypt/i.test(message)) return { ok: false, reason: withHint(rosterErrors.WorkbookPassword) };
+    if (/password|encrypt/i.test(message)) return { ok: false, ...placed(rosterErrors.WorkbookPassword) };
     return { ok: false, reason: broken };
   }
   const names = workbook.SheetNames;
