@@ -77,7 +77,9 @@ export async function checkUpload(
   // The importer calls the agency it was given the mapping file's; here it is the signed-in agency.
   const givenAgency = `「${session.agency.name}」（${own}）不一致`;
   const problems = result.problems.map((p) =>
-    p.column && p.reason.endsWith(givenAgency) ? { ...p, reason: `不是${session.agency.name}：您只能发布${session.agency.name}的人员` } : p,
+    p.column && p.reason.endsWith(givenAgency)
+      ? { ...p, each: true as const, reason: `不是${session.agency.name}：您只能发布${session.agency.name}的人员` }
+      : p,
   );
   for (const aux of result.auxiliaries) {
     // The row and the certificate number's column the person was read from, as for any other problem.
@@ -88,6 +90,7 @@ export async function checkUpload(
         file: fileName,
         ...at,
         value: aux.certificateNo,
+        each: true,
         reason: `此人的单位是${registry.byId.get(aux.agencyId)?.name ?? aux.agencyId}；您只能发布${session.agency.name}的人员`,
       });
       continue;
@@ -99,6 +102,7 @@ export async function checkUpload(
         file: fileName,
         ...at,
         value: aux.certificateNo,
+        each: true,
         reason: `证件编号已由${other}公示，不能由${session.agency.name}发布；如确有调动，请先由${other}发布不含此人的名单`,
       });
     }

@@ -14,10 +14,10 @@ import { freshDb, manualClock, TEST_DATABASE_URL, tempDir, testAgencies, testAux
 /** The complaint tests' registry, with a publishing mailbox of its own for city-cgj. */
 export const publishAgencies = testAgencies.map((a) => (a.id === 'city-cgj' ? { ...a, publish: { email: 'roster@cgj.city.example' } } : a));
 
-export async function publishDirectory(): Promise<Directory> {
+export async function publishDirectory(extra: typeof testAuxiliaries = []): Promise<Directory> {
   const regulations = await loadRegulations(join(import.meta.dirname, '../../content'));
   const registry = checkRegistry(publishAgencies, new Set(regulations.keys()));
-  return buildDirectory({ agencies: registry.agencies, regulations, auxiliaries: testAuxiliaries });
+  return buildDirectory({ agencies: registry.agencies, regulations, auxiliaries: [...testAuxiliaries, ...extra] });
 }
 
 export async function publishWorld(db: Db, siteUrl = 'https://gongshi.example'): Promise<PublishWorld & { clock: ReturnType<typeof manualClock> }> {

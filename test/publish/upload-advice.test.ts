@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import * as XLSX from '@e965/xlsx';
-import { csv, publishWorld, signedIn } from './support.ts';
+import { csv, publishDirectory, publishWorld, signedIn } from './support.ts';
+import { testAuxiliaries } from '../complaints/support.ts';
 import { describeEachStore, freshStore, smtpServer } from '../support/stores.ts';
 
 /**
@@ -125,6 +126,25 @@ describeEachStore('the workspace says how to fix the uploaded file itself', (kin
     expect(shown(response.text)).toContain(
       `cgj-2026-11-20.csv 第 3 行，C 列「证件编号」，值「SL-SC-0002」：证件编号已由示例市市场监督管理局公示，不能由${OWN}发布`,
     );
+  });
+
+  it('numbers another agency publishes and people of another unit are named one by one, never folded into one line', async () => {
+    const world = await publishWorld(db);
+    // Seven people the market regulator publishes (a team transferred), and seven rows naming that unit.
+    const sample = testAuxiliaries.find((a) => a.certificateNo === 'SL-SC-0002')!;
+    const transferred = Array.from({ length: 7 }, (_, i) => ({ ...sample, certificateNo: `SL-SC-01${i}` }));
+    world.directory = await publishDirectory(transferred);
+    const clerk = await signedIn(db, world, smtp, 'city-cgj', 'roster@cgj.city.example');
+    const published = transferred.map((a, i) => [`孙${i}`, '', a.certificateNo, '协管员', '在岗']);
+    const otherUnit = Array.from({ length: 7 }, (_, i) => [`周${i}`, '示例市市场监督管理局', `SC-90${i}`, '协管员', '在岗']);
+    const response = await clerk.upload('cgj-2026-11-20.csv', csv([HEADER, ['赵六', '', 'CG-0101', '协管员', '在岗'], ...published, ...otherUnit]));
+    expect(response.status).toBe(422);
+    const text = shown(response.text);
+    for (const [i, row] of published.entries()) {
+      expect(text).toContain(`cgj-2026-11-20.csv 第 ${i + 3} 行，C 列「证件编号」，值「${row[2]}」：证件编号已由示例市市场监督管理局公示`);
+    }
+    for (const i of otherUnit.keys()) expect(text).toContain(`cgj-2026-11-20.csv 第 ${i + 10} 行，B 列「单位」，值「示例市市场监督管理局」：不是${OWN}`);
+    expect(text).not.toContain('共 7 处');
   });
 
   it('one mistake on every row is one line with its rows, count and examples; a few stay one line each', async () => {

@@ -25,6 +25,14 @@ describe('the date in the file name', () => {
     expect(asOfFromFileName('rosters/名单1.2026.11.301.csv')).toBeUndefined();
     expect(asOfFromFileName('rosters/名单2026年11月.csv')).toBeUndefined();
   });
+  it('is never a version number or a year before any roster', () => {
+    expect(asOfFromFileName('rosters/名单v2026.1.2.xlsx')).toBeUndefined();
+    expect(asOfFromFileName('rosters/名单V2026_1_2.xlsx')).toBeUndefined();
+    expect(asOfFromFileName('rosters/名单_1234_5_6.csv')).toBeUndefined();
+    expect(asOfFromFileName('rosters/名单19991231.csv')).toBeUndefined();
+    // A version number beside the date does not hide the date.
+    expect(asOfFromFileName('rosters/名单v3-2026-11-30.csv')).toBe('2026-11-30');
+  });
   it('a date that does not exist is said to be wrong, not "no date"', async () => {
     const rows = csv([HEADER, ['张三', 'rq-cgj', 'A1', '', '']]);
     for (const [name, written] of [

@@ -515,6 +515,9 @@ export function asOfFromFileName(file: string): string | undefined {
  * each with or without leading zeros (`2026.1.5`), `2026年11月1日` (日 may be left out), and `20261101`. Digits on
  * either side of it mean it is part of a longer number (`130982202611010019`), not a date.
  */
+/** No roster this platform reads predates the regulations it publishes under (from 2000 on, and far later in fact). */
+const FIRST_ROSTER_YEAR = 2000;
+
 const FILE_NAME_DATE = /(?<!\d)(\d{4})年(\d{1,2})月(\d{1,2})(?:日|(?!\d))|(?<!\d)(\d{4})([-._])(\d{1,2})\5(\d{1,2})(?!\d)|(?<!\d)(\d{4})(\d{2})(\d{2})(?!\d)/g;
 
 /**
@@ -528,6 +531,8 @@ export function fileNameDate(file: string): { date: string; notReal?: undefined 
   let notReal: string | undefined;
   for (const m of base.matchAll(FILE_NAME_DATE)) {
     const [year, month, day] = m[1] ? [m[1], m[2]!, m[3]!] : m[4] ? [m[4], m[6]!, m[7]!] : [m[8]!, m[9]!, m[10]!];
+    // A version number (`名单v2026.1.2`) or a year no roster has (`名单_1234_5_6`) is not the roster's date.
+    if (/[vV]$/.test(base.slice(0, m.index)) || Number(year) < FIRST_ROSTER_YEAR) continue;
     const iso = `${year}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
     if (isRealIsoDate(iso)) return { date: iso };
     if (!m[8]) notReal ??= m[0];

@@ -22,6 +22,11 @@ export interface RosterProblem {
   reason: string;
   /** The same in the publishing workspace, when the fix differs there (no mapping file: the file itself is changed). */
   workspaceReason?: string;
+  /**
+   * Said on its own line, never grouped with others of the same reason: each names a person the clerk must act on
+   * (a number another agency publishes, a person of another unit), so every row and number is listed.
+   */
+  each?: true;
 }
 
 type PlacedArgs<E extends ErrorData> = E['message'] extends (...args: infer A) => string ? A : [];
@@ -76,7 +81,7 @@ const GROUP_EXAMPLES = 3;
  * `a.csv，I 列「发证日期」第 2–10001 行，共 10000 处，值如「3/1/2024」「4/1/2024」：reason`.
  */
 export function problemTexts(problems: readonly RosterProblem[], place: RosterPlace = 'folder'): string[] {
-  const keyOf = (p: RosterProblem) => (p.row !== undefined && p.column ? `${p.file}\u0000${p.column}\u0000${reasonIn(p, place)}` : undefined);
+  const keyOf = (p: RosterProblem) => (p.row !== undefined && p.column && !p.each ? `${p.file}\u0000${p.column}\u0000${reasonIn(p, place)}` : undefined);
   const counts = new Map<string, number>();
   for (const p of problems) {
     const key = keyOf(p);
