@@ -8,7 +8,9 @@
 import { buildSite } from './build/atomic.ts';
 
 const outDir = process.env.OUT_DIR || 'dist';
-const result = buildSite({ outDir });
+// Interrupted while it waits or builds: the lock it holds is removed on the way out (scripts/build/lock.ts).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
+const result = await buildSite({ outDir });
 if (!result.ok) {
   console.error(`[build] 构建失败，${outDir} 保持不变（仍是上一次成功构建的网站）。请按上面的提示修改后重试。`);
   process.exit(1);

@@ -86,7 +86,7 @@ if (!process.env.NO_BUILD && (!built || stale)) {
       : `[start] ${distDir} 还没有构建，正在用 ${settings.contentDir} 构建站点（npm run build）…`,
   );
   // Built into a fresh folder and swapped in when complete: never a half-built site.
-  if (!buildSite({ outDir: distDir, env: { ...buildEnv, SITE_URL: siteUrl } }).ok) {
+  if (!(await buildSite({ outDir: distDir, env: { ...buildEnv, SITE_URL: siteUrl } })).ok) {
     console.error('[start] 构建失败，请按上面的提示修改内容后重试。');
     process.exit(1);
   }

@@ -46,7 +46,7 @@ async function prepare(): Promise<void> {
   if (!existsSync(join(OUT, '_functions/directory.json'))) {
     const t = performance.now();
     console.log(`building ${CONTENT} into ${OUT} …`);
-    if (!buildSite({ outDir: OUT, env: env(), stdio: ['ignore', 'ignore', 'inherit'] }).ok) throw new Error('first build failed');
+    if (!(await buildSite({ outDir: OUT, env: env(), stdio: ['ignore', 'ignore', 'inherit'] })).ok) throw new Error('first build failed');
     console.log(`first build: ${seconds(performance.now() - t)}`);
   }
 }

@@ -1,20 +1,8 @@
-import { spawn, spawnSync, type StdioOptions } from 'node:child_process';
-import {
-  closeSync,
-  existsSync,
-  lstatSync,
-  openSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
-  renameSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeSync,
-} from 'node:fs';
+import { spawn, type StdioOptions } from 'node:child_process';
+import { existsSync, lstatSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { acquireBuildLock, type BuildLockOptions } from './lock.ts';
 
 /**
  * Builds the site without ever exposing a half-built folder: Astro builds into a fresh folder next to the output
@@ -90,10 +78,23 @@ function finish({ target, staging, id }: Staged, exitCode: number | null, remove
   return { ok: true, builtDir: staging };
 }
 
-export function buildSite(options: { outDir: string; env?: NodeJS.ProcessEnv; stdio?: StdioOptions }): BuildResult {
-  const staged = stage(options.outDir, options.env ?? process.env);
-  const build = spawnSync(process.execPath, [astroBin, 'build'], { stdio: options.stdio ?? 'inherit', env: staged.env });
-  return finish(staged, build.status);
+/**
+ * Builds the site (Astro's output shown as it comes, by default). Waits first for any other build of this checkout
+ * to finish (./lock.ts), so it is asynchronous: the build runs in a child process while this one keeps the lock fresh.
+ */
+export async function buildSite(options: { outDir: string; env?: NodeJS.ProcessEnv; stdio?: StdioOptions; lock?: BuildLockOptions }): Promise<BuildResult> {
+  const unlock = await acquireBuildLock(options.lock);
+  try {
+    const staged = stage(options.outDir, options.env ?? process.env);
+    const status = await new Promise<number | null>((done) => {
+      const child = spawn(process.execPath, [astroBin, 'build'], { stdio: options.stdio ?? 'inherit', env: staged.env });
+      child.on('error', () => done(null));
+      child.on('close', (code) => done(code));
+    });
+    return finish(staged, status);
+  } finally {
+    unlock();
+  }
 }
 
 /** How much of a background build's output is kept: its first and its last characters. */
@@ -105,48 +106,17 @@ const OUTPUT_TAIL = 20_000;
  * of lower priority. `output` keeps the beginning and the end of what the build printed, for telling the clerk (and
  * the server log) why a build failed (functions/publish/republish.ts buildFailureMessage).
  */
-export async function buildSiteInBackground(options: { outDir: string; env?: NodeJS.ProcessEnv }): Promise<BuildResult & { output: string }> {
-  const unlock = await buildLock();
+export async function buildSiteInBackground(options: {
+  outDir: string;
+  env?: NodeJS.ProcessEnv;
+  lock?: BuildLockOptions;
+}): Promise<BuildResult & { output: string }> {
+  // Builds of one checkout take turns (./lock.ts).
+  const unlock = await acquireBuildLock(options.lock);
   try {
     return await buildInBackground(options);
   } finally {
     unlock();
-  }
-}
-
-/**
- * Astro writes its prerender chunks under the project root (`.astro/`), whatever OUT_DIR is: two builds of one
- * checkout at once break each other (「Cannot find module …/.astro/.prerender/chunks/…」). Servers that share a
- * checkout on one machine (several `npm start` on one store, each rebuilding for the versions the others took:
- * functions/publish/store-watch.ts) therefore take turns: a lock file names the process whose build runs, and a
- * lock left by a process that no longer runs is taken over. A lock that cannot be written does not stop a build.
- */
-const BUILD_LOCK = resolve(import.meta.dirname, '../../node_modules/.gongshi-build.lock');
-
-async function buildLock(): Promise<() => void> {
-  for (;;) {
-    try {
-      const fd = openSync(BUILD_LOCK, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(BUILD_LOCK, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return () => undefined;
-    }
-    let holder = 0;
-    let age = 0;
-    try {
-      holder = Number(readFileSync(BUILD_LOCK, 'utf8'));
-      age = Date.now() - statSync(BUILD_LOCK).mtimeMs;
-    } catch {
-      continue;
-    }
-    // A process that is gone (or never wrote its pid): take over; another one's build, or one of ours: wait.
-    if ((holder && holder !== process.pid && !alive(holder)) || (!holder && age > 10_000)) {
-      rmSync(BUILD_LOCK, { force: true });
-      continue;
-    }
-    await new Promise((r) => setTimeout(r, 500));
   }
 }
 
