@@ -9,6 +9,12 @@ import { withdrawVersions, type VersionRow } from '../store/records/roster-versi
  * for each agency in it, its versions of the failed build and every one recorded after them (each was confirmed
  * against a failed one; they are still waiting for a build) are deleted, and the version that was live before is
  * the published one again.
+ *
+ * A build that succeeded is live only for the versions it contains: `afterBuild` says which (the new directory
+ * file's `workspaceVersions`). A version withdrawn elsewhere before this server's build read the store, or one the
+ * build never saw (it reads another store: ROSTER_STORE_URL), is not said to be live; one that a later build no
+ * longer contains loses its `live`. A build hook's build, or a directory file that does not say, is taken as
+ * containing its whole batch, as before.
  */
 
 /**
@@ -50,6 +56,11 @@ export interface Republisher {
   catchUp(versions: readonly PublishedRow[]): boolean;
   /** A build runs or waits. */
   busy(): boolean;
+  /**
+   * How the last build of this process ended (the last of its round): `built` — it succeeded (its site may still
+   * differ from the store, e.g. it reads another store), `failed`; undefined before the first.
+   */
+  lastRound(): 'built' | 'failed' | undefined;
   /** This server builds its own site (`npm start`), rather than asking a host to (a build hook). */
   readonly rebuildsItself: boolean;
   /** Resolves when no build runs or waits (tests, shutdown). */
@@ -59,7 +70,11 @@ export interface Republisher {
 export function makeRepublisher(options: {
   store: Db;
   build: SiteBuilder;
-  afterBuild: () => Promise<void>;
+  /**
+   * After a build that is already served (not a build hook's): reloads the functions' directory and returns the
+   * workspace versions the new build contains (its `workspaceVersions`), or nothing when that is not known.
+   */
+  afterBuild: () => Promise<readonly string[] | undefined>;
   log?: (line: string) => void;
   wait?: boolean;
   /** Other servers on the same store look for new versions this often (REBUILD_CHECK_MS); the clerk is told. */
@@ -76,6 +91,19 @@ export function makeRepublisher(options: {
   const withdrawnIds = new Set<string>();
   /** Versions a catch-up added (published through another server): a failed build here never withdraws them. */
   const caughtUp = new Set<string>();
+  /** For each agency whose state is `live` from a build of this server: the version's id. */
+  const liveIds = new Map<string, string>();
+  let last: 'built' | 'failed' | undefined;
+  /** Sets the agency's state; only a `live` one keeps the id of its version. */
+  const setState = (v: PublishedRow, state: PublicationState) => {
+    states.set(v.agency_id, state);
+    if (state.state === 'live') liveIds.set(v.agency_id, v.id);
+    else liveIds.delete(v.agency_id);
+  };
+  const dropState = (agencyId: string) => {
+    states.delete(agencyId);
+    liveIds.delete(agencyId);
+  };
 
   const round = async () => {
     while (pending.length || rebuildWanted) {
@@ -90,15 +118,29 @@ export function makeRepublisher(options: {
         result = { ok: false, message: (error as Error).message };
       }
       if (result.ok) {
-        if (!result.pending) await options.afterBuild();
+        last = 'built';
+        const contained = result.pending ? undefined : await options.afterBuild();
         const state = result.pending ? 'requested' : 'live';
         const others = state === 'live' && options.othersWithinMs ? { othersWithinMs: options.othersWithinMs } : {};
-        for (const v of batch) states.set(v.agency_id, { seq: v.seq, state, ...others });
+        const built = contained ? new Set(contained) : undefined;
+        // A state said `live` by an earlier build whose version this one no longer contains (withdrawn since).
+        if (built) for (const [agencyId, id] of [...liveIds]) if (!built.has(id)) dropState(agencyId);
+        const missed: PublishedRow[] = [];
+        for (const v of batch) {
+          if (!built || built.has(v.id)) setState(v, { seq: v.seq, state, ...others });
+          else {
+            // Not in the build (withdrawn before it read the store, or it reads another store): not said to be live.
+            missed.push(v);
+            if (states.get(v.agency_id)?.seq === v.seq && states.get(v.agency_id)?.state === 'building') dropState(v.agency_id);
+          }
+        }
+        const made = batch.filter((v) => !missed.includes(v));
         options.log?.(
-          `[publish] site ${result.pending ? 'rebuild requested' : 'rebuilt'} for ${batch.map((v) => `${v.agency_id}#${v.seq}`).join(', ') || 'versions withdrawn elsewhere'}`,
+          `[publish] site ${result.pending ? 'rebuild requested' : 'rebuilt'} for ${made.map((v) => `${v.agency_id}#${v.seq}`).join(', ') || (missed.length ? 'none of its versions' : 'versions withdrawn elsewhere')}${missed.length ? `; not in the new build: ${missed.map((v) => `${v.agency_id}#${v.seq}`).join(', ')}` : ''}`,
         );
         continue;
       }
+      last = 'failed';
       // Why, as the clerk is told: the build's heading and reason lines (buildFailureMessage), one log line each,
       // before the line that says what was withdrawn.
       const which = batch.map((v) => `${v.agency_id}#${v.seq}`).join(', ') || 'versions withdrawn elsewhere';
@@ -111,7 +153,7 @@ export function makeRepublisher(options: {
       const elsewhere = batch.filter((v) => caughtUp.has(v.id));
       if (elsewhere.length)
         done.push(`kept published elsewhere: ${elsewhere.map((v) => `${v.agency_id}#${v.seq}`).join(', ')} (this server's site stays as it was)`);
-      for (const v of elsewhere) if (states.get(v.agency_id)?.seq === v.seq && states.get(v.agency_id)?.state === 'building') states.delete(v.agency_id);
+      for (const v of elsewhere) if (states.get(v.agency_id)?.seq === v.seq && states.get(v.agency_id)?.state === 'building') dropState(v.agency_id);
       const own = batch.filter((v) => !caughtUp.has(v.id));
       for (const agencyId of [...new Set(own.map((v) => v.agency_id))]) {
         const ids = own.filter((v) => v.agency_id === agencyId && v.id).map((v) => v.id);
@@ -120,6 +162,7 @@ export function makeRepublisher(options: {
         const seqs = removed.map((r) => r.seq);
         const newest = Math.max(...own.filter((v) => v.agency_id === agencyId).map((v) => v.seq), ...seqs);
         states.set(agencyId, { seq: newest, state: 'failed', message: result.message, withdrawn: seqs });
+        liveIds.delete(agencyId);
         if (removed.length) done.push(`withdrew ${seqs.map((seq) => `${agencyId}#${seq}`).join(', ')}`);
         if (restored !== undefined) done.push(`${agencyId}#${restored} published again`);
       }
@@ -144,7 +187,7 @@ export function makeRepublisher(options: {
         caughtUp.delete(version.id); // the confirmation was taken here after all: a failed build withdraws it
 
         const queued: PublicationState = { seq: version.seq, state: 'building' };
-        states.set(version.agency_id, queued);
+        setState(version, queued);
         return queued;
       }
       if (withdrawnIds.has(version.id)) {
@@ -155,7 +198,7 @@ export function makeRepublisher(options: {
       }
       pending.push(version);
       const building: PublicationState = { seq: version.seq, state: 'building' };
-      states.set(version.agency_id, building);
+      setState(version, building);
       start();
       if (!options.wait) return building;
       await idle();
@@ -168,13 +211,14 @@ export function makeRepublisher(options: {
         if (withdrawnIds.has(v.id)) continue;
         caughtUp.add(v.id);
         pending.push(v);
-        states.set(v.agency_id, { seq: v.seq, state: 'building' });
+        setState(v, { seq: v.seq, state: 'building' });
       }
       rebuildWanted = true;
       start();
       return true;
     },
     busy: () => !!running,
+    lastRound: () => last,
     rebuildsItself: !options.wait,
     idle,
   };

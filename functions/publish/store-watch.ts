@@ -8,8 +8,13 @@ import type { PublishedRow, Republisher } from './republish.ts';
  * versions are the ones its served build was made from (the directory file's `workspaceVersions`), and when they
  * are not, rebuilds itself through its republisher — the same single-flight rounds and failure handling as a
  * confirmation it took itself. The look is one small query on the `roster_versions_status` index; it is skipped
- * while this server's own build runs, and a difference that one rebuild did not resolve (the build reads another
- * store than the functions: ROSTER_STORE_URL) is logged once and not rebuilt again until the store changes.
+ * while this server's own build runs. A difference that one rebuild did not resolve is one of two kinds, told apart
+ * by how that build ended (the republisher's `lastRound`):
+ * - the build succeeded and still differs (it reads another store than the functions: ROSTER_STORE_URL): not
+ *   rebuilt again until the store changes, logged once for each state of the store; the versions are not said to
+ *   be live (the republisher marks live only what the build contains);
+ * - the build failed (this server's disk, memory): tried again after `retryAfterMs` (10 minutes) or when the store
+ *   changes, each retry logged with how many tries failed so far.
  */
 
 /** Platform policy: how often a server looks for versions published through another server (ms). */
@@ -43,7 +48,7 @@ export function makeStoreWatch(options: {
   /** The directory this server serves, after looking whether a new build replaced it. */
   directory: () => Promise<Directory>;
   log: (line: string) => void;
-  /** After a catch-up that left the site behind (its build failed, or the build reads another store), try again after this long. */
+  /** After a catch-up whose build failed, try again after this long (one whose build succeeded: when the store changes). */
   retryAfterMs?: number;
   now?: () => number;
 }): StoreWatch {
@@ -53,9 +58,13 @@ export function makeStoreWatch(options: {
   /** The store's published versions that the last catch-up rebuilt for: not rebuilt for again. */
   let triedFor: string | undefined;
   let triedAt = 0;
+  /** Catch-ups for `triedFor` whose build failed. */
+  let failures = 0;
   const now = options.now ?? Date.now;
   const retryAfterMs = options.retryAfterMs ?? 10 * DEFAULT_REBUILD_CHECK_MS;
-  let warned = false;
+  const minutes = Math.round(retryAfterMs / 60_000);
+  /** The store's state (published ids) for which a build that succeeded but differs was explained. */
+  let warnedFor: string | undefined;
   let checking = false;
 
   const check = async (): Promise<boolean> => {
@@ -72,27 +81,38 @@ export function makeStoreWatch(options: {
       }
       if (ids === built) {
         triedFor = undefined;
-        warned = false;
+        failures = 0;
+        warnedFor = undefined;
         return false;
       }
       // Our own build may have started (a confirmation here) while the query ran: it reads the store afresh.
       if (republisher.busy()) return false;
-      if (triedFor === ids && now() - triedAt < retryAfterMs) {
-        if (!warned) {
-          warned = true;
-          log(
-            `[publish] 数据库中已发布的名单版本与本服务器网站的构建仍不一致，重新生成后也没有改变：或是本服务器的构建失败（见上面的 build error），或是构建读取的不是投诉功能的数据库（ROSTER_STORE_URL 与 DATABASE_URL 应指向同一个数据库）。${Math.round(retryAfterMs / 60_000)} 分钟后或数据库再有变化时再试（docs/DEPLOY.md）。`,
-          );
+      let retry = false;
+      if (triedFor === ids) {
+        if (republisher.lastRound() !== 'failed') {
+          // Built, and still not what the store has: the build reads another store. Again when the store changes.
+          if (warnedFor !== ids) {
+            warnedFor = ids;
+            log(
+              `[publish] 本服务器的网站已重新生成，但构建读到的已发布名单版本与数据库中的不同：构建读取的不是投诉功能的数据库（ROSTER_STORE_URL 与 DATABASE_URL 应指向同一个数据库）。数据库再有变化之前不再重新生成，这些版本也不显示为已公示（docs/DEPLOY.md）。`,
+            );
+          }
+          return false;
         }
-        return false;
+        if (now() - triedAt < retryAfterMs) return false;
+        retry = true;
       }
       const have = new Set(directory.workspaceVersions ?? []);
       const missing = published.filter((r) => !have.has(r.id));
       if (!republisher.catchUp(missing)) return false;
+      if (triedFor !== ids) failures = 0;
+      if (retry) failures++;
       triedFor = ids;
       triedAt = now();
       log(
-        `[publish] 数据库中有本服务器网站尚未包含的名单版本变化（${missing.map((r) => `${r.agency_id}#${r.seq}`).join(', ') || '有版本被撤回'}），正在重新生成网站`,
+        retry
+          ? `[publish] 本服务器网站与数据库仍不一致：重新生成已失败 ${failures} 次（见上面的 build error），现在第 ${failures + 1} 次重新生成；再失败则 ${minutes} 分钟后或数据库再有变化时再试`
+          : `[publish] 数据库中有本服务器网站尚未包含的名单版本变化（${missing.map((r) => `${r.agency_id}#${r.seq}`).join(', ') || '有版本被撤回'}），正在重新生成网站`,
       );
       return true;
     } catch (error) {

@@ -198,7 +198,11 @@ export async function createApp(
     ? makeRepublisher({
         store,
         build: rebuildSite,
-        afterBuild: () => reloadDirectory(),
+        // What the new build contains, as its directory file says (a kept older directory: what is still served).
+        afterBuild: async () => {
+          await reloadDirectory();
+          return source ? world.directory.workspaceVersions : undefined;
+        },
         log: options.log ?? ((line) => console.error(line)),
         wait: !!hook,
         ...(!hook && options.rebuildCheckMs ? { othersWithinMs: options.rebuildCheckMs } : {}),

@@ -120,6 +120,7 @@ describeEachStore('moving from a Git roster: people the site already shows as en
       },
       afterBuild: async () => {
         world.directory = await readDirectoryFile(directoryFilePath(join(out, 'after')));
+        return undefined;
       },
     });
     const clerk = await workspaceClerk(store.db, world, smtp, publishFunctions(world, republisher), AGENCY, MAILBOX, '192.0.2.82');

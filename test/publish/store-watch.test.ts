@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Directory } from '../../src/core/directory.ts';
-import { listVersions, publishVersion } from '../../functions/store/records/roster-versions.ts';
+import { listVersions, publishVersion, withdrawVersions } from '../../functions/store/records/roster-versions.ts';
 import { makeRepublisher, type SiteBuilder } from '../../functions/publish/republish.ts';
 import { makeStoreWatch, rebuildCheckMsFromEnv, runStoreWatch } from '../../functions/publish/store-watch.ts';
 import { shownState } from '../../functions/publish/pages.ts';
@@ -37,7 +37,8 @@ async function setup(options: { built?: string[] | undefined; reads?: 'store' | 
     served.versions = options.reads === 'nothing' ? [] : rows.map((r) => r.id).sort();
     return { ok: true };
   };
-  const republisher = makeRepublisher({ store: db, build, afterBuild: async () => undefined, log: (l) => lines.push(l) });
+  // As the server's afterBuild: the versions the new build contains (its directory file's workspaceVersions).
+  const republisher = makeRepublisher({ store: db, build, afterBuild: async () => served.versions, log: (l) => lines.push(l) });
   // One directory object per build, as the server's world holds it until a new file is read.
   let current = { workspaceVersions: served.versions } as unknown as Directory;
   const directory = async () => {
@@ -141,6 +142,90 @@ describe('a server looks for versions published through another server', () => {
     await s.republisher.idle();
     expect(await listVersions(s.db, 'city-cgj')).toEqual([]);
     expect(s.republisher.status('city-cgj')).toMatchObject({ state: 'failed', withdrawn: [1] });
+    await s.db.close();
+  });
+
+  it('a version withdrawn elsewhere before this build read the store is not said to be live here', async () => {
+    const s = await setup();
+    await publishVersion(s.db, version('city-cgj'));
+    await s.watch.check();
+    await s.republisher.idle();
+    const v2 = await publishVersion(s.db, version('city-cgj'));
+    s.holdBuilds();
+    expect(await s.watch.check()).toBe(true);
+    // The other server's build of v2 failed: it withdraws v2 (v1 published again) before this build reads the store.
+    await withdrawVersions(s.db, 'city-cgj', [v2.id]);
+    s.release();
+    await s.republisher.idle();
+    const [current] = await listVersions(s.db, 'city-cgj');
+    expect(current).toMatchObject({ seq: 1, status: 'published' });
+    expect(s.republisher.status('city-cgj')).toBeUndefined();
+    expect(shownState(s.republisher.status('city-cgj'), current, s.served.versions, true)).toBeUndefined();
+    expect(s.lines.some((l) => l.includes('not in the new build: city-cgj#2'))).toBe(true);
+    // In step: nothing more to do.
+    expect(await s.watch.check()).toBe(false);
+    await s.db.close();
+  });
+
+  it('a version a later build no longer contains (withdrawn after this build read it) loses its live', async () => {
+    const s = await setup();
+    const v1 = await publishVersion(s.db, version('city-cgj'));
+    expect(await s.watch.check()).toBe(true);
+    await s.republisher.idle();
+    expect(s.republisher.status('city-cgj')).toMatchObject({ seq: 1, state: 'live' });
+    // Withdrawn elsewhere (its first version: nothing is published again): the catch-up adds no version.
+    await withdrawVersions(s.db, 'city-cgj', [v1.id]);
+    expect(await s.watch.check()).toBe(true);
+    await s.republisher.idle();
+    expect(s.served.versions).toEqual([]);
+    expect(s.republisher.status('city-cgj')).toBeUndefined();
+    expect(shownState(s.republisher.status('city-cgj'), (await listVersions(s.db, 'city-cgj'))[0], s.served.versions, true)).toBeUndefined();
+    await s.db.close();
+  });
+
+  it('a build that succeeds but reads another store: not live, not rebuilt after 10 minutes, explained once per store state', async () => {
+    let clock = 0;
+    const s = await setup({ reads: 'nothing', now: () => clock });
+    await publishVersion(s.db, version('city-cgj'));
+    expect(await s.watch.check()).toBe(true);
+    await s.republisher.idle();
+    expect(s.republisher.status('city-cgj')).toBeUndefined();
+    for (let i = 0; i < 3; i++) {
+      clock += 10 * 60_000;
+      expect(await s.watch.check()).toBe(false);
+    }
+    expect(s.builds()).toBe(1);
+    const explained = () => s.lines.filter((l) => l.includes('ROSTER_STORE_URL 与 DATABASE_URL')).length;
+    expect(explained()).toBe(1);
+    // The store changes: one rebuild, explained again for the new state, not live either.
+    await publishVersion(s.db, version('city-sfj'));
+    expect(await s.watch.check()).toBe(true);
+    await s.republisher.idle();
+    clock += 10 * 60_000;
+    expect(await s.watch.check()).toBe(false);
+    expect(await s.watch.check()).toBe(false);
+    expect(s.builds()).toBe(2);
+    expect(explained()).toBe(2);
+    expect(s.republisher.status('city-sfj')).toBeUndefined();
+    await s.db.close();
+  });
+
+  it('a catch-up whose build keeps failing is retried every 10 minutes, each retry logged with its count', async () => {
+    let clock = 0;
+    const s = await setup({ fails: true, now: () => clock });
+    await publishVersion(s.db, version('city-cgj'));
+    expect(await s.watch.check()).toBe(true);
+    await s.republisher.idle();
+    for (const tries of [1, 2, 3]) {
+      expect(await s.watch.check()).toBe(false);
+      clock += 10 * 60_000;
+      expect(await s.watch.check()).toBe(true);
+      await s.republisher.idle();
+      expect(s.lines.filter((l) => l.includes('本服务器网站与数据库仍不一致')).at(-1)).toContain(`重新生成已失败 ${tries} 次`);
+    }
+    expect(s.builds()).toBe(4);
+    expect(s.lines.some((l) => l.includes('ROSTER_STORE_URL'))).toBe(false);
+    expect((await listVersions(s.db, 'city-cgj')).map((v) => v.status)).toEqual(['published']);
     await s.db.close();
   });
 
