@@ -65,6 +65,39 @@ function jump(event: { currentTarget: HTMLAnchorElement; preventDefault(): void 
   control.focus({ preventScroll: true });
 }
 
+/**
+ * The text answers kept in this tab's sessionStorage while the form is filled in, so that a reload on a flaky phone
+ * loses nothing typed (docs/COMPLAINTS.md, "The form"): never the files, the contact details or the honeypot; only for
+ * the same address (a complaint opened from another person's link starts afresh) and for an hour after the last change;
+ * removed once the complaint is submitted.
+ */
+const DRAFT = 'complaint-draft';
+const DRAFT_MS = 3_600_000;
+const keptInDraft = (name: string) => !['name', 'phone', 'email', 'website'].includes(name);
+function readDraft(): Partial<Values> {
+  try {
+    const draft = JSON.parse(sessionStorage.getItem(DRAFT) ?? '{}');
+    if (draft.at === location.search && Date.now() - draft.t < DRAFT_MS) return draft.v;
+    sessionStorage.removeItem(DRAFT);
+  } catch {
+    // No storage (private mode, storage off) or a draft not of this form: nothing to restore.
+  }
+  return {};
+}
+function keepDraft(values: Values | null) {
+  try {
+    if (!values) sessionStorage.removeItem(DRAFT);
+    else {
+      const v = Object.fromEntries(Object.entries(values).filter(([name]) => keptInDraft(name)));
+      sessionStorage.setItem(DRAFT, JSON.stringify({ at: location.search, t: Date.now(), v }));
+    }
+  } catch {
+    // Storage full or off: the form works as before, only a reload loses the answers.
+  }
+}
+/** The check step has an entry of its own in the tab's history: the phone's Back returns from it to the form. */
+const atCheck = () => !!history.state?.complaintCheck;
+
 /** What was typed or chosen in the plain form (every value but the honeypot and the files). */
 function typedIn(form: HTMLFormElement | null): Partial<Values> {
   const typed: Partial<Values> = {};
@@ -97,12 +130,15 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
   const [values, setValues] = useState<Values>(() => ({
     ...initialValues,
     ...prefillFrom(new URLSearchParams(location.search), (id) => agencies.some((a) => a.id === id)),
+    ...readDraft(),
     ...typedIn(plain.form),
   }));
   const [files, setFiles] = useState<File[]>([]);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [step, setStep] = useState<Step>('form');
   const [found, setFound] = useState<FoundAuxiliary | null | undefined>(undefined);
+  // Why 确认提交 did not get through (no network, or the server failed): the check step says so, heading and message.
+  const [failed, setFailed] = useState<[string, string] | undefined>();
   const [receipt, setReceipt] = useState<{ reference: string; trackingCode: string; agencyName: string; ackQueued?: boolean } | undefined>();
   const idempotencyKey = useRef<string>('');
   const summaryRef = useRef<HTMLDivElement>(null);
@@ -182,10 +218,25 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
 
   useEffect(() => {
     if (step === 'form' && Object.keys(errors).length) summaryRef.current?.focus();
-    if (step === 'check' || step === 'done') headingRef.current?.focus();
+    if (step === 'check' || step === 'done') (step === 'check' && failed ? summaryRef : headingRef).current?.focus();
     if (step === 'form' && changing.current) document.getElementById(focusId(changing.current))?.focus();
     changing.current = '';
-  }, [errors, step]);
+  }, [errors, step, failed]);
+
+  // The answers typed so far, in this tab until submitted (readDraft above); none once the complaint is in.
+  useEffect(() => keepDraft(step === 'done' ? null : values), [values, step]);
+
+  // Back from the check step shows the form with every answer kept; Forward shows the check step again (checked anew).
+  const onPop = useRef(() => {});
+  onPop.current = () => {
+    if (!atCheck()) setStep((s) => (s === 'check' ? 'form' : s));
+    else if (step === 'form') toCheck();
+  };
+  useEffect(() => {
+    const pop = () => onPop.current();
+    addEventListener('popstate', pop);
+    return () => removeEventListener('popstate', pop);
+  }, []);
 
   // Categories of the regulation the concerned unit works under (all when the unit is not known yet).
   const agencyId = values.about === 'auxiliary' ? (found?.agencyId ?? '') : values.agencyId;
@@ -196,6 +247,7 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
   );
   const categoryLabel = categoryGroups.flatMap((g) => g.options).find((o) => o.code === values.category)?.label ?? '';
   const agencyName = (id: string) => agencies.find((a) => a.id === id)?.name ?? '';
+  const sentWord = values.kind === 'report' ? '举报' : '投诉';
 
   const set = (name: Field) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [name]: event.target.value }));
   // What is put in at once (a paste, a drop, a scanner app's text) shows as the number it carries, which is what will
@@ -235,8 +287,8 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
     return sortErrors(out);
   }
 
-  async function toCheck(event: FormEvent) {
-    event.preventDefault();
+  async function toCheck(event?: FormEvent) {
+    event?.preventDefault();
     const found = check();
     // The handler reads each file's type from its first bytes; so does this step.
     for (const [i, file] of files.entries()) {
@@ -246,11 +298,19 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
     }
     const sorted = sortErrors(found);
     setErrors(sorted);
-    if (!Object.keys(sorted).length) setStep('check');
+    setFailed(undefined);
+    if (!Object.keys(sorted).length) showCheck();
   }
 
+  function showCheck() {
+    if (!atCheck()) history.pushState({ complaintCheck: true }, '');
+    setStep('check');
+  }
+
+  const again = '（不会重复提交）';
   async function send(pow?: string): Promise<void> {
     setStep('sending');
+    setFailed(undefined);
     const { body: sent, headers } = submissionBody({ ...answers(), ...(pow ? { pow } : {}) }, files);
     try {
       const response = await fetch('/api/complaints', { method: 'POST', body: sent, headers });
@@ -263,16 +323,26 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
         powBits?: number;
       };
       if (response.ok && body.reference && body.trackingCode) {
+        keepDraft(null);
         setReceipt({ reference: body.reference, trackingCode: body.trackingCode, agencyName: body.agencyName ?? '', ackQueued: body.ackQueued });
         setStep('done');
         return;
       }
       if (body.errors?.pow && body.powBits && !pow) return send(await solvePow(idempotencyKey.current, body.powBits));
-      setErrors(body.errors && Object.keys(body.errors).length ? sortErrors(body.errors) : { request: `提交失败（${response.status}），请稍后重试` });
+      // An answer the handler refused is fixed on the form; a refusal of the whole request is retried from here.
+      if (Object.keys(body.errors ?? {}).some((field) => field in initialValues || field === 'evidence')) {
+        setErrors(sortErrors(body.errors!));
+        setStep('form');
+        return;
+      }
+      setFailed([
+        `${sentWord}还没有提交`,
+        `${Object.values(body.errors ?? {})[0] ?? `提交失败（${response.status}）`}。您填写的内容都还在，稍后请再点“${formWords.submit}”${again}`,
+      ]);
     } catch {
-      setErrors({ request: '网络连接失败，没有提交成功。请检查网络后再点“确认提交”（不会重复提交）' });
+      setFailed([`没有连上网络，${sentWord}还没有提交`, `您填写的内容都还在。请检查网络后再点“${formWords.submit}”${again}`]);
     }
-    setStep('form');
+    showCheck();
   }
 
   if (plain.form?.dataset.sent) return <div ref={standIn} />;
@@ -329,6 +399,12 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
     ).map(([field, value]) => [field, complaintFields[field].label, value]);
     return (
       <section aria-labelledby="check-title">
+        {failed && (
+          <div className="error-summary" role="alert" aria-labelledby="send-failed-title" tabIndex={-1} ref={summaryRef}>
+            <h2 id="send-failed-title">{failed[0]}</h2>
+            <p>{failed[1]}</p>
+          </div>
+        )}
         <h2 id="check-title" ref={headingRef} tabIndex={-1}>
           {formWords.checkTitle}
         </h2>
@@ -343,7 +419,9 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
                   className="link"
                   onClick={() => {
                     changing.current = field;
-                    setStep('form');
+                    // Back to the form's history entry, as the phone's Back does.
+                    if (atCheck()) history.back();
+                    else setStep('form');
                   }}
                   aria-label={`${formWords.change}${label}`}
                 >
@@ -353,7 +431,7 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
             </div>
           ))}
         </dl>
-        <p>提交后，{values.kind === 'report' ? '举报' : '投诉'}将按规定转有关机关办理。</p>
+        <p>提交后，{sentWord}将按规定转有关机关办理。</p>
         <button type="button" className="btn btn-plain" onClick={() => send()} disabled={step === 'sending'}>
           {step === 'sending' ? formWords.sending : formWords.submit}
         </button>
@@ -556,6 +634,14 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
           multiple
           accept={complaintFields.evidence.rules!.accept}
           onChange={(e) => setFiles([...(e.target.files ?? [])])}
+          // Back on the form after the check step: the field shows the files still chosen (a new field would show none).
+          ref={(input) => {
+            if (input && files.length && !input.files?.length) {
+              const chosen = new DataTransfer();
+              for (const file of files) chosen.items.add(file);
+              input.files = chosen.files;
+            }
+          }}
           aria-describedby={described('evidence', true)}
           aria-invalid={!!errors.evidence || undefined}
         />
