@@ -4,7 +4,7 @@ import { statusView } from '../handling/status.ts';
 import { intakeErrors } from './errors.ts';
 import { statusLookupAllowed, tooManyLookups } from './lookup-limit.ts';
 import { post } from './post.ts';
-import { tokenBucket } from './rate.ts';
+import { tokenBucketWait } from './rate.ts';
 import { parseReference } from './reference.ts';
 import { html, json, wantsHtml } from './responses.ts';
 import { isStoreUnavailable } from '../server/headers.ts';
@@ -23,7 +23,7 @@ import { withHint } from '../../src/core/error-data.ts';
  * Returns undefined for any other path so static files are served.
  */
 export function complaintFunctions(world: World): FunctionHandler {
-  const allow = tokenBucket(world.limits.rateBurst, world.limits.ratePerSecond);
+  const limiter = tokenBucketWait(world.limits.rateBurst, world.limits.ratePerSecond);
   const log = world.log ?? logLine;
   return async (request, context) => {
     const { pathname } = new URL(request.url);
@@ -37,7 +37,7 @@ export function complaintFunctions(world: World): FunctionHandler {
       }
       // An in-process mail worker gives way while submissions are being taken in (it keeps a guaranteed share).
       const answered = world.submissionInFlight?.();
-      const response = await post(world, request, context, allow)
+      const response = await post(world, request, context, limiter)
         .catch((error: unknown) => failed(request, error, log))
         .finally(answered);
       log(`[complaints] POST /api/complaints ${response.status}${response.headers.get('x-reference') ? ` ${response.headers.get('x-reference')}` : ''}`);

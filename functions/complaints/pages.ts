@@ -98,15 +98,17 @@ const CARRIED_BACK = [...fieldOrder.filter((f) => f !== 'evidence'), 'evidenceDr
  */
 export function unsavedPage(values: Record<string, string>, idempotencyKey: string, filesLost: boolean): string {
   const { title, message, hint } = unsavedWords;
+  return page(title, `<h1>${title}</h1>${answersBack([message, hint, ...(filesLost ? [unsavedWords.filesLost] : [])], values, idempotencyKey)}`);
+}
+
+/** The summary of a page that hands a no-JS post's answers back, and the form that sends them again (or 修改). */
+function answersBack(paragraphs: string[], values: Record<string, string>, idempotencyKey: string): string {
   const hidden = CARRIED_BACK.filter((f) => values[f] !== undefined)
     .map((f) => `<input type="hidden" name="${f}" value="${e(values[f]!)}">`)
     .join('');
-  return page(
-    title,
-    `<h1>${title}</h1><div class="error-summary" role="alert" tabindex="-1" autofocus><p>${message}</p><p>${hint}</p>${filesLost ? `<p>${unsavedWords.filesLost}</p>` : ''}</div>
+  return `<div class="error-summary" role="alert" tabindex="-1" autofocus>${paragraphs.map((p) => `<p>${p}</p>`).join('')}</div>
 <form method="post" action="/api/complaints" enctype="application/x-www-form-urlencoded">${hidden}<input type="hidden" name="idempotencyKey" value="${e(idempotencyKey)}">
-<p class="actions"><button type="submit" class="btn btn-plain">${unsavedWords.again}</button> <button type="submit" name="edit" value="1" class="link">${formWords.change}</button></p></form>`,
-  );
+<p class="actions"><button type="submit" class="btn btn-plain">${unsavedWords.again}</button> <button type="submit" name="edit" value="1" class="link">${formWords.change}</button></p></form>`;
 }
 
 const unsavedWords = {
@@ -116,3 +118,28 @@ const unsavedWords = {
   filesLost: '本次所附文件未能保存：请点「修改」重新选择文件后再提交。',
   again: '重新提交',
 };
+
+/** `30 秒`, or past two minutes `3 分钟` (rounded up). */
+function waitWords(seconds: number): string {
+  return seconds < 120 ? `${seconds} 秒` : `${Math.ceil(seconds / 60)} 分钟`;
+}
+
+const limitedWords = {
+  title: '提交太频繁',
+  wait: (seconds: number) => `从您所在的网络发出的提交太多，请 ${waitWords(seconds)}后再提交。本次没有提交。`,
+  kept: '您填写的内容保留在本页，没有丢失。时间到后点「重新提交」；要改内容，现在就可以点「修改」。',
+  back: '本次内容没有保存：请用浏览器的「返回」按钮回到上一页，您填写的内容一般还在，时间到后再提交。',
+};
+
+/**
+ * A no-JS post over the rate limit: how long to wait, nothing stored. With its answers (a small post, read: post.ts
+ * `limited`) they come back as on the unsaved page, to send again; without, the Back button keeps them.
+ */
+export function limitedPage(seconds: number, back?: { values: Record<string, string>; idempotencyKey: string; filesLost: boolean }): string {
+  const { title } = limitedWords;
+  const wait = e(limitedWords.wait(seconds));
+  const body = back
+    ? answersBack([wait, limitedWords.kept, ...(back.filesLost ? [unsavedWords.filesLost] : [])], back.values, back.idempotencyKey)
+    : `<div class="error-summary" role="alert" tabindex="-1" autofocus><p>${wait}</p><p>${limitedWords.back}</p></div>`;
+  return page(title, `<h1>${title}</h1>${body}`);
+}

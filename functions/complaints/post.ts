@@ -12,9 +12,10 @@ import { evidenceMessages, formWords } from '../../src/core/complaint/fields.ts'
 import { html, json, wantsHtml as wantsPage } from './responses.ts';
 import { isStoreUnavailable } from '../server/headers.ts';
 import { errorKind, logLine } from '../server/log.ts';
-import { checkPage, confirmationPage, formPage, problemPage, unsavedPage } from './pages.ts';
+import { checkPage, confirmationPage, formPage, limitedPage, problemPage, unsavedPage } from './pages.ts';
 import { powOk, type Receipt, resolveTarget, submitComplaint } from './submit.ts';
 import { mailHost, type World } from './world.ts';
+import type { RateLimiter } from './rate.ts';
 
 /**
  * `POST /api/complaints`, in four named steps: parse (rate limit, body, honeypot) → validate (schema, evidence,
@@ -23,7 +24,8 @@ import { mailHost, type World } from './world.ts';
  */
 type Outcome =
   | { kind: 'refused'; status: number; errors: FieldErrors; values: Record<string, string>; uploaded?: Uploaded }
-  | { kind: 'rate-limited' }
+  /** Over the rate limit: `seconds` until the client may post again; a small no-JS post's answers come back. */
+  | { kind: 'rate-limited'; seconds: number; values?: Record<string, string>; filesLost?: boolean }
   | { kind: 'edit'; values: Record<string, string> }
   | { kind: 'check'; values: Record<string, string>; target: Target; kept: KeptEvidence | undefined }
   | { kind: 'conflict' }
@@ -51,9 +53,9 @@ interface Valid {
   kept: KeptEvidence | undefined;
 }
 
-export async function post(world: World, request: Request, context: RequestContext, allow: (key: string, now: number) => boolean): Promise<Response> {
+export async function post(world: World, request: Request, context: RequestContext, limiter: RateLimiter): Promise<Response> {
   const wantsHtml = wantsPage(request);
-  const parsed = await parse(world, request, context, allow, wantsHtml);
+  const parsed = await parse(world, request, context, limiter, wantsHtml);
   try {
     // 修改 reads the kept files' names from the store too.
     if ('kind' in parsed) return await render(world, parsed, wantsHtml);
@@ -64,21 +66,16 @@ export async function post(world: World, request: Request, context: RequestConte
     // The store could not be reached (kept files, the insert): nothing was stored; the answers are handed back.
     if (!isStoreUnavailable(error)) throw error;
     (world.log ?? logLine)(`[complaints] POST /api/complaints store unavailable: ${errorKind(error)}`);
-    const values = 'values' in parsed ? parsed.values : {};
+    const values = ('values' in parsed ? parsed.values : undefined) ?? {};
     const filesLost = 'files' in parsed && parsed.files.some((f) => f.size > 0);
     return render(world, { kind: 'unsaved', values, filesLost }, wantsHtml);
   }
 }
 
 /** parse: the request's rate, body and honeypot; the answers as typed (kept for a re-rendered form). */
-async function parse(
-  world: World,
-  request: Request,
-  context: RequestContext,
-  allow: (key: string, now: number) => boolean,
-  wantsHtml: boolean,
-): Promise<Parsed | Outcome> {
-  if (!allow(context.clientAddress, world.clock.now().getTime())) return { kind: 'rate-limited' };
+async function parse(world: World, request: Request, context: RequestContext, limiter: RateLimiter, wantsHtml: boolean): Promise<Parsed | Outcome> {
+  const wait = limiter.take(context.clientAddress, world.clock.now().getTime());
+  if (wait !== undefined) return limited(world, request, wait, wantsHtml);
   const body = await parseBody(request, { body: world.limits.maxBodyBytes, multipart: world.limits.maxMultipartBytes });
   // A refusal about one field (too many evidence files) names it for the island; a page says it as the request's.
   if (!body.ok) return { kind: 'refused', status: body.status, errors: { [wantsHtml ? 'request' : (body.field ?? 'request')]: body.message }, values: {} };
@@ -88,12 +85,35 @@ async function parse(
   if (typeof body.fields.website === 'string' && body.fields.website.trim() !== '') {
     return { kind: 'refused', status: 400, errors: { website: intakeErrors.Honeypot.message }, values };
   }
-  // No-JS check-your-answers page: 修改 brings the form back with the answers kept.
-  if (wantsHtml && values.edit === '1') return { kind: 'edit', values };
+  // No-JS check-your-answers page: 修改 brings the form back with the answers kept. It submits nothing: no token.
+  if (wantsHtml && values.edit === '1') {
+    limiter.refund(context.clientAddress);
+    return { kind: 'edit', values };
+  }
   // The key may come as the `Idempotency-Key` header (API clients) or the hidden form field (forms).
   const headerKey = request.headers.get('idempotency-key');
   const fields = headerKey && !body.fields.idempotencyKey ? { ...body.fields, idempotencyKey: headerKey } : body.fields;
   return { values, fields, files: body.files, host: new URL(request.url).hostname };
+}
+
+/**
+ * A post over the rate limit. JSON (island, API clients): 429 as before. A plain form post's body is read only when
+ * it is small (at most the JSON/urlencoded cap, declared or counted: the check page's 确认提交/修改 and 重新提交 send a
+ * few KB; a form with photos is larger and is not read) and nothing in it is checked or stored: 修改 brings the form
+ * back (it submits nothing), any other post gets its answers back to send again after the wait. A larger or
+ * unreadable body: the wait, and the browser's Back button (docs/COMPLAINTS.md, "Abuse and limits").
+ */
+async function limited(world: World, request: Request, waitMs: number, wantsHtml: boolean): Promise<Outcome> {
+  const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+  if (!wantsHtml) return { kind: 'rate-limited', seconds };
+  const cap = world.limits.maxBodyBytes;
+  if (Number(request.headers.get('content-length') ?? 0) > cap) return { kind: 'rate-limited', seconds };
+  const body = await parseBody(request, { body: cap, multipart: cap });
+  if (!body.ok || (typeof body.fields.website === 'string' && body.fields.website.trim() !== '')) return { kind: 'rate-limited', seconds };
+  const values: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body.fields)) if (typeof v === 'string') values[k] = v;
+  if (values.edit === '1') return { kind: 'edit', values };
+  return { kind: 'rate-limited', seconds, values, filesLost: body.files.some((f) => f.size > 0) };
 }
 
 /** validate: the one schema, the evidence, the proof of work, a date not in the future, then the directory's checks. */
@@ -160,10 +180,13 @@ async function submit(world: World, valid: Valid, wantsHtml: boolean): Promise<O
 /** render: the outcome as the JSON the island and API clients read, or as the page a no-JS form post gets. */
 async function render(world: World, outcome: Outcome, wantsHtml: boolean): Promise<Response> {
   switch (outcome.kind) {
-    case 'rate-limited':
-      return wantsHtml
-        ? html(429, problemPage(429, intakeErrors.RateLimited.message))
-        : json(429, { errors: { request: intakeErrors.RateLimited.message } }, { 'retry-after': '60' });
+    case 'rate-limited': {
+      if (!wantsHtml) return json(429, { errors: { request: intakeErrors.RateLimited.message } }, { 'retry-after': '60' });
+      const { seconds, values } = outcome;
+      const response = html(429, limitedPage(seconds, values && { values, idempotencyKey: keyFor(values), filesLost: outcome.filesLost === true }));
+      response.headers.set('retry-after', String(seconds));
+      return response;
+    }
     case 'refused': {
       const { status, errors, values } = outcome;
       if (!wantsHtml) return json(status, { errors, ...(errors.pow ? { powBits: world.limits.powBits } : {}) });

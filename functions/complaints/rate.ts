@@ -74,20 +74,37 @@ function ipv6Text(groups: number[]): string {
  * counts per `rateKey` (an IPv6 client per /64).
  */
 export function tokenBucket(burst: number, perSecond: number, maxKeys = 50_000) {
+  const bucket = tokenBucketWait(burst, perSecond, maxKeys);
+  return (address: string, nowMs: number): boolean => bucket.take(address, nowMs) === undefined;
+}
+
+/**
+ * tokenBucket that says, when it refuses, how long until the key has a token again (ms; undefined: allowed, and a
+ * token taken), and can give a token back (`refund`: the request turned out to cost nothing, e.g. the no-JS 修改).
+ */
+export function tokenBucketWait(burst: number, perSecond: number, maxKeys = 50_000) {
   const buckets = new Map<string, { tokens: number; at: number }>();
-  return (address: string, nowMs: number): boolean => {
-    const key = rateKey(address);
-    const b = buckets.get(key) ?? { tokens: burst, at: nowMs };
-    b.tokens = Math.min(burst, b.tokens + ((nowMs - b.at) / 1000) * perSecond);
-    b.at = nowMs;
-    const ok = b.tokens >= 1;
-    if (ok) b.tokens -= 1;
-    buckets.delete(key);
-    buckets.set(key, b);
-    if (buckets.size > maxKeys) buckets.delete(buckets.keys().next().value!);
-    return ok;
+  return {
+    take(address: string, nowMs: number): number | undefined {
+      const key = rateKey(address);
+      const b = buckets.get(key) ?? { tokens: burst, at: nowMs };
+      b.tokens = Math.min(burst, b.tokens + ((nowMs - b.at) / 1000) * perSecond);
+      b.at = nowMs;
+      const ok = b.tokens >= 1;
+      if (ok) b.tokens -= 1;
+      buckets.delete(key);
+      buckets.set(key, b);
+      if (buckets.size > maxKeys) buckets.delete(buckets.keys().next().value!);
+      return ok ? undefined : ((1 - b.tokens) / perSecond) * 1000;
+    },
+    refund(address: string): void {
+      const b = buckets.get(rateKey(address));
+      if (b) b.tokens = Math.min(burst, b.tokens + 1);
+    },
   };
 }
+
+export type RateLimiter = ReturnType<typeof tokenBucketWait>;
 
 /**
  * At most `limit` per key in any `windowMs` (a sliding log of the key's last `limit` times): unlike a token

@@ -15,10 +15,11 @@ export function categoryGroups(directory: Directory): CategoryGroup[] {
     const regulation = directory.regulation(id);
     if (!regulation) continue;
     const options = categoriesOf(regulation);
-    const draft = isDraft(regulation) ? '（征求意见稿，不具有法律效力）' : '';
+    // A draft's title already ends in （征求意见稿）: said once, with its legal status.
+    const title = isDraft(regulation) ? `${regulation.title.replace(/（征求意见稿）$/, '')}（征求意见稿，不具有法律效力）` : regulation.title;
     for (const target of ['auxiliary', 'agency'] as const) {
       groups.push({
-        title: `${regulation.title}${draft} · ${categoryTargetTitle[target]}`,
+        title: `${title} · ${categoryTargetTitle[target]}`,
         regulationId: regulation.id,
         options: options.filter((c) => c.target === target),
       });

@@ -154,7 +154,8 @@ export const categoryMessages = {
 export const evidenceMessages = {
   tooMany: `证据文件最多 ${limits.evidenceFiles} 个`,
   empty: (n: number) => `第 ${n} 个证据文件是空的`,
-  tooLarge: (n: number) => `第 ${n} 个证据文件超过 ${limits.evidenceFileBytes / MB} MB`,
+  /** A phone photo is often larger: the way forward, short (the island bundles this). */
+  tooLarge: (n: number) => `第 ${n} 个证据文件超过 ${limits.evidenceFileBytes / MB} MB，可以截图后上传截图，或在手机相册里“编辑/调整大小”后再选`,
   tooLargeTogether: `证据文件合计不能超过 ${limits.evidenceTotalBytes / MB} MB`,
   wrongType: (n: number) => `第 ${n} 个证据文件不是 JPEG、PNG、WebP 图片或 PDF 文件`,
   draftGone: '之前上传的证据文件已超过保留时间、已被删除，请重新选择文件（没有证据也可以不选）',

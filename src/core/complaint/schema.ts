@@ -47,6 +47,8 @@ const line = (label: string, max: number) =>
  * zero-width joiner inside an emoji sequence stays), it just does not count.
  */
 const hasVisible = (v: string, min = 1) => visibleText(v).length >= min;
+/** What the description's minimum counts: letters (Han characters included) and digits, not punctuation or symbols. */
+const WORD_CHARACTER = /[\p{L}\p{N}]/gu;
 
 const optionalLine = (label: string, max: number) =>
   z
@@ -81,8 +83,8 @@ export const complaintInputSchema = z
     description: z
       .string({ error: '请描述发生了什么' })
       .trim()
-      .refine((v) => hasVisible(v, limits.descriptionMin), {
-        message: `请至少用 ${limits.descriptionMin} 个字描述发生了什么（空格和不可见字符不计）`,
+      .refine((v) => (visibleText(v).match(WORD_CHARACTER)?.length ?? 0) >= limits.descriptionMin, {
+        message: `请至少用 ${limits.descriptionMin} 个字描述发生了什么（标点、空格不计）`,
       })
       .max(limits.descriptionMax, { message: `情况描述不能超过 ${limits.descriptionMax} 个字` })
       .refine((v) => !CONTROL_CHARACTERS.test(v), { message: controlCharacterMessage('情况描述') })
