@@ -10,5 +10,10 @@
   var set = function (sel, text) { var el = box.querySelector(sel); if (el) el.textContent = text; };
   set('.label', '已过有效期');
   set('.sym', '!');
-  set('.note', '此证件已超过有效期，不再是有效证件。');
+  set('.note', '此证件已过有效期，目前不是有效证件。');
+  // 「起在岗」 beside 「已过有效期」 would contradict it: the box says only the validity, as a page built after the date.
+  var since = box.querySelector('.since');
+  if (since) since.hidden = true;
+  var until = box.querySelector('.valid-until');
+  if (until && until.textContent.indexOf('（已过期）') < 0) until.textContent += '（已过期）';
 })();

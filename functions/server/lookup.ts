@@ -4,6 +4,7 @@ import {
   foreignFoundHtml,
   looksLikeName,
   notFoundHtml,
+  notFoundTitle,
   searchHref,
   verifyHref,
   type ForeignLink,
@@ -118,7 +119,7 @@ function lookup(
     agency: directory.agency(entry.agencyId)?.name ?? entry.agencyId,
   }));
   if (json) return jsonResponse({ found: null, number: input.number, suggestions, ...extra });
-  return page('查无此证', `${notFoundHtml(input.number, suggestions, notFound.asOf, foreign)}<div id="nf-coverage">${notFound.coverage}</div>`);
+  return page(notFoundTitle(suggestions), `${notFoundHtml(input.number, suggestions, notFound.asOf, foreign)}<div id="nf-coverage">${notFound.coverage}</div>`);
 }
 
 function page(title: string, body: string): Response {

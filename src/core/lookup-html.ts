@@ -24,32 +24,49 @@ export interface SuggestedNumber {
 export const verifyHref = (no: string) => `/verify/${encodeURIComponent(no)}/`;
 export const reportHref = (no: string) => `/complaint/?kind=report&no=${encodeURIComponent(no)}`;
 
-/** The "您是不是要找" list (empty string when there is nothing to offer). */
+/**
+ * The "您输入的可能是" list (empty string when there is nothing to offer): right under the warning, before what to do,
+ * since a close listed number is most often a slip in typing (O for 0, a digit missed), and the citizen should
+ * compare it with the card first.
+ */
 export function suggestionsHtml(suggestions: readonly SuggestedNumber[]): string {
   if (!suggestions.length) return '';
   const items = suggestions.map((s) => `<li><a href="${verifyHref(s.no)}">${e(s.no)}</a><span class="muted"> · ${e(s.agency)}</span></li>`).join('');
-  return `<section id="nf-suggest" aria-labelledby="nf-suggest-title"><h2 id="nf-suggest-title">您是不是要找</h2><ul class="results">${items}</ul><p class="muted">以上是名单中与您输入的编号相近的证件，请与证件上的编号逐位核对。编号不同就不是同一张证件。</p></section>`;
+  return `<section id="nf-suggest" aria-labelledby="nf-suggest-title"><h2 id="nf-suggest-title">您输入的可能是</h2><ul class="results">${items}</ul><p class="muted">以上是名单中与您输入的编号相近的证件，请与证件上的编号逐位核对（字母 O 与数字 0、字母 I 与数字 1 容易看混）。编号不同就不是同一张证件。</p></section>`;
 }
 
 /**
- * The answer for a number that is not on the roster: the warning first, then what to do, then the close
- * listed numbers (never instead of the warning). `foreign`: the number came from a link to another site, whose hint
- * goes above the warning.
+ * The answer for a number that is not on the roster: the warning first, then the close listed numbers, then what to
+ * do. With close numbers the answer is a likely slip, said without the red cross or the word forgery; without them,
+ * forgery is named among the causes. `foreign`: the number came from a link to another site, whose hint goes above
+ * the warning.
  */
 export function notFoundHtml(typed: string, suggestions: readonly SuggestedNumber[], asOf?: string, foreign?: ForeignLink): string {
   const no = typed.trim();
   const roster = asOf ? `截至 ${e(asOf)} 的公示名单` : '公示名单';
+  const close = suggestions.length > 0;
+  const report = `<a id="nf-report" href="${reportHref(no)}">举报此编号</a>（可以匿名）`;
   return (
-    '<h1 id="lookup-title">查无此证</h1>' +
+    `<h1 id="lookup-title">${notFoundTitle(suggestions)}</h1>` +
     (foreign ? foreignLinkHtml(foreign) : '') +
     '<section id="not-found" aria-labelledby="nf-title">' +
-    `<div class="status status-revoked"><strong id="nf-title"><span class="sym" aria-hidden="true">✕</span>查无此证</strong><span>编号「<b id="nf-no">${e(no)}</b>」不在${roster}中。</span></div>` +
-    `<p>如有人向您出示此编号并以执法辅助人员身份开展工作，可能是证件伪造、编号抄错或名单尚未更新。请核对编号后重试；如确认无误，请<a id="nf-report" href="${reportHref(no)}">举报此编号</a>（可以匿名）。</p>` +
+    (close
+      ? `<div class="status status-suspended"><strong id="nf-title"><span class="sym" aria-hidden="true">!</span>名单中没有这个编号</strong>`
+      : `<div class="status status-revoked"><strong id="nf-title"><span class="sym" aria-hidden="true">✕</span>查无此证</strong>`) +
+    `<span>编号「<b id="nf-no">${e(no)}</b>」不在${roster}中。</span></div>` +
     suggestionsHtml(suggestions) +
+    (close
+      ? `<p>多半是编号输入有误：请与证件上的编号逐位核对后重试。如果证件上印的正是「${e(no)}」，而对方以执法辅助人员身份开展工作，请${report}。</p>`
+      : `<p>如有人向您出示此编号并以执法辅助人员身份开展工作，可能是证件伪造、编号抄错或名单尚未更新。请核对编号后重试；如确认无误，请${report}。</p>`) +
     '<p>也可以<a href="/search/">按姓名或单位搜索</a>，或查看<a href="/agencies/">各执法机关的公示名单</a>。</p>' +
     '</section>' +
     lookupBoxHtml(no)
   );
+}
+
+/** The not-found answer's heading and page title: 请核对编号 when close listed numbers are offered, else 查无此证. */
+export function notFoundTitle(suggestions: readonly SuggestedNumber[]): string {
+  return suggestions.length ? '请核对编号' : '查无此证';
 }
 
 /** A pasted link to another host than this site's: `host` the link's, `siteHost` the one the citizen is on. */

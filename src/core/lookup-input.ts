@@ -11,8 +11,9 @@ export interface LookupInput {
   /** The certificate number to look up, and to show back ("编号「…」不在名单中") and keep in the box. */
   number: string;
   /**
-   * typed: the text itself (trimmed); url: the `/verify/<number>/` segment (or `/lookup/?no=`) of a pasted link,
-   * percent-decoded; label: the text after a leading label such as 证件编号：.
+   * typed: the text itself (trimmed); url: the `/verify/<number>/` segment (or `/lookup/?no=`) of a pasted link
+   * (with or without a host, or the leading slash: 「verify/<number>」), percent-decoded; label: the text without
+   * a leading label such as 证件编号： or a trailing 号 (「LA-CG-00001号」).
    */
   source: 'typed' | 'url' | 'label';
   /** For source url: the link's host name (lower-case, IDN as punycode); none for a bare path (`/verify/X/`). */
@@ -64,8 +65,11 @@ const LATIN_LABEL = /^no\s*[.:#][\s.:]*/i;
  */
 const HAN_LABEL = /^\p{Script=Han}[\p{Script=Han} ]{0,15}(?:\([^()]{0,20}\))?\s*:\s*/u;
 
-/** A pasted verification link's number: `/verify/<segment>`, up to the next `/ ? #` or space. */
-const VERIFY_PATH = /\/verify\/([^/?#\s]+)/i;
+/**
+ * A pasted verification link's number: `/verify/<segment>`, up to the next `/ ? #` or space; also a link's path
+ * copied without its host and first slash (「verify/LA-CG-00001」), at the start or after a space or Han text.
+ */
+const VERIFY_PATH = /(?:\/|(?<![\x21-\x7e]))verify\/([^/?#\s]+)/i;
 /** A pasted lookup link: `/lookup/?no=…` (or `/api/lookup?no=…`). */
 const LOOKUP_QUERY = /\/lookup\/?\?(?:[^#\s]*?&)?no=([^&#\s]*)/i;
 /** Sentence punctuation and closing brackets a link or number is followed by in a message: not part of it. */
@@ -137,26 +141,42 @@ function fromLink(text: string): LookupInput | undefined {
   return host === undefined ? { number, source: 'url' } : { number, source: 'url', host };
 }
 
+/**
+ * A 号 after a number of Latin letters and digits (「LA-CG-00001号」, as 「编号……号」 is said): not part of it. A
+ * number written 「…第2024001号」 keeps its 号 (the agency's own format); lookupCandidates tries the text as typed
+ * first either way.
+ */
+const TRAILING_HAO = /(?<=[A-Za-z0-9])\s*号$/;
+
+function withoutHao(text: string): string {
+  return text.includes('第') ? text : text.replace(TRAILING_HAO, '');
+}
+
 function fromLabel(text: string): LookupInput | undefined {
   const label = CLOSED_LABEL.exec(text) ?? LATIN_LABEL.exec(text) ?? HAN_LABEL.exec(text);
   if (!label) return undefined;
-  const rest = tidy(text.slice(label[0].length));
+  const rest = withoutHao(tidy(text.slice(label[0].length)));
   // A label alone, or a label before a name (「姓名：张三」), is not a number: the text is kept as typed.
   return /[0-9]/.test(rest) ? { number: rest, source: 'label' } : undefined;
+}
+
+function fromSuffix(text: string): LookupInput | undefined {
+  const number = withoutHao(text);
+  return number !== text && /[0-9]/.test(number) ? { number, source: 'label' } : undefined;
 }
 
 /**
  * The certificate number in what was typed or pasted into the lookup box. A link anywhere in the text wins (its
  * `/verify/<number>/` segment, whatever the host: the number is looked up in this site's own directory, and the
  * caller warns when `host` is another site's, see foreignLinkHost); else a leading label is stripped when a number
- * with a digit follows it; else the text itself. Never throws; reads at most MAX_PASTED_LENGTH characters.
+ * with a digit follows it (and a trailing 号 dropped); else the text without a trailing 号; else the text itself. Never throws; reads at most MAX_PASTED_LENGTH characters.
  */
 export function numberFromPastedText(typed: string): LookupInput {
   const cut = typed.slice(0, MAX_PASTED_LENGTH);
   // № becomes 「No」 under NFKC, and 「No123」 could be a number: read it as the label it is first.
   // Cut again after NFKC, which can make a character four (「㏂」 → 「a.m.」).
   const text = plain(cut.replace(/№/g, 'No.')).slice(0, MAX_PASTED_LENGTH).trim();
-  return fromLink(text) ?? fromLabel(text) ?? { number: cut.trim(), source: 'typed' };
+  return fromLink(text) ?? fromLabel(text) ?? fromSuffix(text) ?? { number: cut.trim(), source: 'typed' };
 }
 
 /**
@@ -171,8 +191,9 @@ export function foreignLinkHost(input: LookupInput, siteHosts: readonly (string 
 }
 
 /**
- * What to look up, in order: when a label was stripped, the text as typed first (a listed number that begins like a
- * label, such as 「NO.2024-0099」, is the one meant, whatever the rest would find), then the number read from it.
+ * What to look up, in order: when a label (or a trailing 号) was stripped, the text as typed first (a listed number
+ * that begins like a label, such as 「NO.2024-0099」, or ends in 号 is the one meant, whatever the rest would find),
+ * then the number read from it.
  */
 export function lookupCandidates(typed: string, input: LookupInput): string[] {
   return input.source === 'label' ? [typed.slice(0, MAX_PASTED_LENGTH), input.number] : [input.number];

@@ -255,6 +255,9 @@ describe('the built site, legally read', { timeout: 300_000 }, () => {
       await p.goto(url);
       expect(await p.locator('.status').getAttribute('class')).toContain('status-expired');
       expect(await p.locator('.status .label').innerText()).toBe('已过有效期');
+      // Not 「起在岗」 beside it: the box says the validity only, as a page built after the date does.
+      expect(await p.locator('.status').innerText()).not.toContain('在岗');
+      expect(await p.locator('.status .valid-until').innerText()).toContain('（已过期）');
       await p.close();
     });
   });

@@ -9,6 +9,7 @@ import { verifyUrl } from '../../src/build/qr/index.ts';
 import { foreignFoundHtml, looksLikeName, notFoundHtml } from '../../src/core/lookup-html.ts';
 import { foreignLinkHost, lookupCandidates, MAX_PASTED_LENGTH, numberFromPastedText } from '../../src/core/lookup-input.ts';
 import { certificateLookupKey } from '../../src/core/text.ts';
+import { readCertificateNo } from '../../src/core/complaint/certificate-no.ts';
 
 const SITE = 'https://gongshi.example.gov.cn';
 const HOST = 'gongshi.example.gov.cn';
@@ -249,5 +250,66 @@ describe('links that name another host than they seem to (as a browser opens the
     const long = numberFromPastedText(`${'㏂'.repeat(991)}/verify/1`);
     expect(long.source).toBe('typed');
     expect(numberFromPastedText(`编号：1${'…'.repeat(990)}x`).number.length).toBeLessThanOrEqual(MAX_PASTED_LENGTH);
+  });
+});
+
+describe('a number with a trailing 号, and a link’s path copied without its host', () => {
+  // [what was typed, the number read, the source]
+  const typings: [string, string, 'label' | 'url'][] = [
+    ['LA-CG-00001号', 'LA-CG-00001', 'label'],
+    ['LA-CG-00001 号', 'LA-CG-00001', 'label'],
+    ['ＬＡ－ＣＧ－００００１号', 'LA-CG-00001', 'label'],
+    ['证件编号：LA-CG-00001号', 'LA-CG-00001', 'label'],
+    ['verify/LA-CG-00001', 'LA-CG-00001', 'url'],
+    ['verify/LA-CG-00001/', 'LA-CG-00001', 'url'],
+    ['VERIFY/la-cg-00001/', 'la-cg-00001', 'url'],
+    ['请核验 verify/LA-CG-00001/', 'LA-CG-00001', 'url'],
+    ['请核验verify/LA-CG-00001', 'LA-CG-00001', 'url'],
+  ];
+
+  it.each(typings)('%j is the number %s, read from no host', (typed, number, source) => {
+    expect(numberFromPastedText(typed)).toEqual({ number, source });
+    expect(foreignLinkHost(numberFromPastedText(typed), [HOST, undefined])).toBeUndefined();
+  });
+
+  it('looks up the text as typed first, so a listed number written with its 号 is still the one meant', () => {
+    expect(lookupCandidates('LA-CG-00001号', numberFromPastedText('LA-CG-00001号'))).toEqual(['LA-CG-00001号', 'LA-CG-00001']);
+    // An agency's own 「…第…号」 format keeps its 号, labelled or not; a 号 after Han text is not dropped.
+    expect(numberFromPastedText('冀执辅字第2024001号')).toEqual({ number: '冀执辅字第2024001号', source: 'typed' });
+    expect(numberFromPastedText('号')).toEqual({ number: '号', source: 'typed' });
+    expect(numberFromPastedText('张三号')).toEqual({ number: '张三号', source: 'typed' });
+    // 「verify/」 inside a word is no path.
+    expect(numberFromPastedText('reverify/X-1')).toEqual({ number: 'reverify/X-1', source: 'typed' });
+  });
+
+  it('gives the complaint form’s number field the same number', () => {
+    expect(readCertificateNo('LA-CG-00001号', [HOST])).toEqual({ certificateNo: 'LA-CG-00001' });
+    expect(readCertificateNo('verify/LA-CG-00001', [HOST])).toEqual({ certificateNo: 'LA-CG-00001' });
+    expect(readCertificateNo('X-1号', [HOST], (no) => no === 'X-1号')).toEqual({ certificateNo: 'X-1号' });
+  });
+});
+
+describe('a number close to a listed one (O for 0)', () => {
+  const close = [{ no: 'LA-CG-00001', agency: '六安市城市管理局' }];
+
+  it('leads with the close number under the warning, before what to do, and names no forgery', () => {
+    const html = notFoundHtml('LA-CG-OOOO1', close, '2026年11月1日');
+    expect(html).toContain('<h1 id="lookup-title">请核对编号</h1>');
+    expect(html).toContain('status-suspended');
+    expect(html).not.toContain('✕');
+    expect(html).not.toContain('伪造');
+    const warning = html.indexOf('不在截至 2026年11月1日 的公示名单中');
+    const offered = html.indexOf('您输入的可能是');
+    expect(warning).toBeGreaterThan(0);
+    expect(offered).toBeGreaterThan(warning);
+    expect(html.indexOf('href="/verify/LA-CG-00001/"')).toBeGreaterThan(offered);
+    expect(html.indexOf('id="nf-report"')).toBeGreaterThan(html.indexOf('href="/verify/LA-CG-00001/"'));
+  });
+
+  it('keeps the plain 查无此证 and the possible forgery when nothing close is listed', () => {
+    const html = notFoundHtml('ZZ-9999', [], '2026年11月1日');
+    expect(html).toContain('<h1 id="lookup-title">查无此证</h1>');
+    expect(html).toContain('可能是证件伪造');
+    expect(html).not.toContain('您输入的可能是');
   });
 });

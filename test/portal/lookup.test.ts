@@ -148,7 +148,7 @@ describe.skipIf(!siteBuilt())('lookup and verification addresses answered by the
     expect(r.status).toBe(200);
     const html = await r.text();
     const warning = html.search(/不在(截至 [^<]+ 的)?公示名单中/);
-    const suggestion = html.indexOf('您是不是要找');
+    const suggestion = html.indexOf('您输入的可能是');
     expect(warning).toBeGreaterThan(0);
     expect(suggestion).toBeGreaterThan(warning);
     expect(html).toContain(`href="/verify/${encodeURIComponent(aux.certificateNo)}/"`);
@@ -172,10 +172,31 @@ describe.skipIf(!siteBuilt())('lookup and verification addresses answered by the
     expect(json.suggestions.length).toBeLessThanOrEqual(3);
   });
 
+  it('reads a trailing 号 and a link path without its host as the number, as the built lookup page does', async () => {
+    for (const typed of ['LA-CG-00001号', 'verify/LA-CG-00001', 'verify/LA-CG-00001/', '请核验 verify/la-cg-00001/']) {
+      const r = (await get(`/lookup/?no=${encodeURIComponent(typed)}`))!;
+      expect(r.status, typed).toBe(303);
+      expect(r.headers.get('location'), typed).toBe('/verify/LA-CG-00001/');
+    }
+    expect((await get(`/verify/${encodeURIComponent('LA-CG-00001号')}/`))?.headers.get('location')).toBe(`/lookup/?no=${encodeURIComponent('LA-CG-00001号')}`);
+  });
+
+  it('answers O for 0 with the listed number first under the warning, without the word forgery', async () => {
+    const r = (await get(`/lookup/?no=${encodeURIComponent('LA-CG-OOOO1')}`))!;
+    expect(r.status).toBe(200);
+    const html = await r.text();
+    expect(html).toContain('<title>请核对编号');
+    expect(html).not.toContain('伪造');
+    const offered = html.indexOf('您输入的可能是');
+    expect(offered).toBeGreaterThan(html.search(/不在(截至 [^<]+ 的)?公示名单中/));
+    expect(html.indexOf('href="/verify/LA-CG-00001/"')).toBeGreaterThan(offered);
+    expect(html.indexOf('href="/verify/LA-CG-00001/"')).toBeLessThan(html.indexOf('id="nf-report"'));
+  });
+
   it('offers nothing for a made-up number, and escapes what was typed', async () => {
     const html = await (await get(`/lookup/?no=${encodeURIComponent('<b>ZZ-0000</b>')}`))!.text();
     expect(html).toMatch(/不在(截至 [^<]+ 的)?公示名单中/);
-    expect(html).not.toContain('您是不是要找');
+    expect(html).not.toContain('您输入的可能是');
     expect(html).not.toContain('<b>ZZ');
   });
 

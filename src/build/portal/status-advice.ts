@@ -13,9 +13,10 @@ function quote(regulation: Regulation, id: string | undefined): string {
   return `<q class="verbatim">${p.leadIn ? `${e(p.leadIn)}……` : ''}${e(p.text)}</q>（《${e(regulation.title)}》${e(p.article)}）`;
 }
 
-export function statusAdviceHtml(status: ShownStatus, regulation: Regulation, reportHref: string, complainHref: string): string {
+/** `agencyPhone`: the item naming the employing agency's phone (HTML), first for every status, when it has one. */
+export function statusAdviceHtml(status: ShownStatus, regulation: Regulation, reportHref: string, complainHref: string, agencyPhone?: string): string {
   const a = regulation.statusArticles;
-  const items: string[] = [];
+  const items: string[] = agencyPhone ? [agencyPhone] : [];
   if (status === 'active') {
     items.push(
       `辅助人员${e(regulation.wording.noEnforcementPower)}：${quote(regulation, regulation.noEnforcementPower[0]!.id)}。遇到不得做或禁止的行为，可以<a href="${complainHref}">投诉此人</a>。`,
