@@ -61,14 +61,7 @@ class Output {
   result(): Uint8Array {
     const only = this.parts[0];
     if (!this.changed && this.parts.length === 1 && Array.isArray(only) && only[0] === 0 && only[1] === this.data.length) return this.data;
-    const pieces = this.parts.map((p) => (Array.isArray(p) ? this.data.subarray(p[0], p[1]) : p));
-    const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of pieces) {
-      out.set(p, at);
-      at += p.length;
-    }
-    return out;
+    return concat(...this.parts.map((p) => (Array.isArray(p) ? this.data.subarray(p[0], p[1]) : p)));
   }
 }
 

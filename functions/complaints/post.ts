@@ -79,10 +79,9 @@ async function parse(world: World, request: Request, context: RequestContext, li
   const body = await parseBody(request, { body: world.limits.maxBodyBytes, multipart: world.limits.maxMultipartBytes });
   // A refusal about one field (too many evidence files) names it for the island; a page says it as the request's.
   if (!body.ok) return { kind: 'refused', status: body.status, errors: { [wantsHtml ? 'request' : (body.field ?? 'request')]: body.message }, values: {} };
-  const values: Record<string, string> = {};
-  for (const [k, v] of Object.entries(body.fields)) if (typeof v === 'string') values[k] = v;
+  const values = textValues(body.fields);
   // Honeypot: a bot filled the hidden field. Answer as if refused, store nothing.
-  if (typeof body.fields.website === 'string' && body.fields.website.trim() !== '') {
+  if (honeypotFilled(body.fields)) {
     return { kind: 'refused', status: 400, errors: { website: intakeErrors.Honeypot.message }, values };
   }
   // No-JS check-your-answers page: 修改 brings the form back with the answers kept. It submits nothing: no token.
@@ -109,12 +108,21 @@ async function limited(world: World, request: Request, waitMs: number, wantsHtml
   const cap = world.limits.maxBodyBytes;
   if (Number(request.headers.get('content-length') ?? 0) > cap) return { kind: 'rate-limited', seconds };
   const body = await parseBody(request, { body: cap, multipart: cap });
-  if (!body.ok || (typeof body.fields.website === 'string' && body.fields.website.trim() !== '')) return { kind: 'rate-limited', seconds };
-  const values: Record<string, string> = {};
-  for (const [k, v] of Object.entries(body.fields)) if (typeof v === 'string') values[k] = v;
+  if (!body.ok || honeypotFilled(body.fields)) return { kind: 'rate-limited', seconds };
+  const values = textValues(body.fields);
   if (values.edit === '1') return { kind: 'edit', values };
   return { kind: 'rate-limited', seconds, values, filesLost: body.files.some((f) => f.size > 0) };
 }
+
+/** The posted text answers, as typed (a re-rendered form shows them again). */
+function textValues(fields: Record<string, unknown>): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [k, v] of Object.entries(fields)) if (typeof v === 'string') values[k] = v;
+  return values;
+}
+
+/** The hidden field only a bot fills in. */
+const honeypotFilled = (fields: Record<string, unknown>) => typeof fields.website === 'string' && fields.website.trim() !== '';
 
 /** validate: the one schema, the evidence, the proof of work, a date not in the future, then the directory's checks. */
 async function validate(world: World, parsed: Parsed): Promise<Valid | Outcome> {
