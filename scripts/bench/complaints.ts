@@ -142,7 +142,9 @@ async function serveBare(): Promise<void> {
 type Kind = 'real' | 'bare';
 
 function startChild(kind: Kind, env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const args = kind === 'real' ? [join(ROOT, 'scripts/start.ts')] : [import.meta.filename, '--serve-bare'];
+  // BENCH_SERVER_NODE_ARGS: flags for the servers' Node (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile a round).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const args = [...nodeArgs, ...(kind === 'real' ? [join(ROOT, 'scripts/start.ts')] : [import.meta.filename, '--serve-bare'])];
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     // The real server logs a line per submission: read until it listens, then only drain the pipe.
@@ -340,7 +342,8 @@ async function once(kind: Kind, database: 'sqlite' | 'postgres', certificateNo: 
       },
     };
   } finally {
-    child.kill('SIGKILL');
+    // A profiled server is let write its profile (SIGINT: start.ts exits cleanly); otherwise killed outright.
+    child.kill(process.env.BENCH_SERVER_NODE_ARGS ? 'SIGINT' : 'SIGKILL');
     if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
     rmSync(varDir, { recursive: true, force: true });
     if (database === 'postgres') await dropSchema(schema);
