@@ -5,7 +5,7 @@
  * parts of names, units and posts go to Pagefind as the tokens of tokens.ts, and the people of each returned group
  * are picked out with memberMatch (those the static indexes showed are not repeated). Order: the exact number, number
  * tails, exact full names, names starting with the part, names containing it, then the rest; active holders first
- * within each.
+ * within each. A whole name that finds nobody is offered the names one character off it (closeNameSuggestions).
  */
 import { shardUrl, numberMatches, type NumberEntry } from '../portal/shard.ts';
 import { statusInfo } from '../../core/labels.ts';
@@ -16,6 +16,7 @@ import { decodeMembers, memberMatch, type BucketMeta } from './match.ts';
 import { nameMatches, nameShardUrl, type NameEntry } from './names.ts';
 import { bigramsOf, namePartOf, partComplete, partMatches, partShardUrl, type PartShard } from './parts.ts';
 import { queryTokens } from './tokens.ts';
+import { closeNameKeys, closeNameQuery, closeNames } from './close-names.ts';
 
 export interface Item {
   no: string;
@@ -101,6 +102,19 @@ async function fetchJson<T>(url: string, missing: T): Promise<T> {
 
 const fetchShard = <T>(url: string): Promise<T[]> => fetchJson<T[]>(url, []);
 
+/** Part shards fetched on this page: the names one character off look in the shard the search itself fetched. */
+const fetchedPartShards = new Map<string, Promise<PartShard>>();
+
+function partShardOnce(url: string): Promise<PartShard> {
+  let shard = fetchedPartShards.get(url);
+  if (!shard) {
+    shard = fetchJson<PartShard>(url, { p: [] });
+    fetchedPartShards.set(url, shard);
+    shard.catch(() => fetchedPartShards.delete(url));
+  }
+  return shard;
+}
+
 /**
  * Runs a search. `onFirst` receives what the static indexes answer (the exact number, number tails, exact names,
  * names containing the part typed), at most `firstCount` of them, as soon as they have, before Pagefind is loaded;
@@ -128,7 +142,7 @@ export async function runSearch(query: string, ctx: SearchContext, onFirst?: (it
   const typedKey = pasted.source === 'label' ? certificateLookupKey(query.trim()) : '';
   const [numberEntries, partShard, firstNames, typedEntries] = await Promise.all([
     tokens.numberKey ? fetchShard<NumberEntry>(shardUrl(tokens.numberKey, ctx.shardCount)) : [],
-    part ? fetchJson<PartShard>(partShardUrl(bigramsOf(part)[0]!, ctx.partShardCount), { p: [] }) : undefined,
+    part ? partShardOnce(partShardUrl(bigramsOf(part)[0]!, ctx.partShardCount)) : undefined,
     nameEntriesFor(part ? undefined : tokens.exactName),
     typedKey ? fetchShard<NumberEntry>(shardUrl(typedKey, ctx.shardCount)) : [],
   ]);
@@ -238,4 +252,25 @@ export async function runSearch(query: string, ctx: SearchContext, onFirst?: (it
     done: () => ready.length === 0 && later.length === 0 && nextGroup >= groups.length,
     total: () => (nextGroup >= groups.length ? returned + ready.length + new Set(later.map((i) => i.no).filter((no) => !seen.has(no))).size : undefined),
   };
+}
+
+/**
+ * The people whose name is one character off a whole name that found nobody (close-names.ts), in the order to offer
+ * them, the chosen filters applied; none for anything but 2–4 Han characters. Costs at most 2 part shards more than
+ * the search itself (closeNameKeys; the search's own shard is not fetched again).
+ */
+export async function closeNameSuggestions(query: string, ctx: SearchContext): Promise<Item[]> {
+  const typed = closeNameQuery(query);
+  if (!typed || !ctx.partShardCount) return [];
+  const urls = new Set(closeNameKeys(typed).map((key) => partShardUrl(key, ctx.partShardCount)));
+  const shards = await Promise.all([...urls].map(partShardOnce));
+  const items: Item[] = [];
+  for (const [name, no, status, agencyId, post] of closeNames(
+    shards.flatMap((s) => s.p),
+    typed,
+  )) {
+    const item = indexItem(ctx, no, name, status, agencyId, post);
+    if (item) items.push(item);
+  }
+  return items;
 }

@@ -4,7 +4,9 @@
  * characters, e.g. 莉建) is answered from the one shard of its first bigram: every name containing the part contains
  * that bigram, so the shard holds them all (a bigram too common for one file keeps its best-ranked people, see
  * PartShard). Shown before Pagefind loads; Pagefind still finds units, posts, several parts and single characters
- * (client.ts). Bundled into the search page: keep it free of Node imports.
+ * (client.ts). Names of 2–3 characters are also filed under slip keys (close-names.ts: 丁＊兰), so that a name one
+ * character off finds them after a miss; a slip key is never a bigram. Bundled into the search page: keep it free of
+ * Node imports.
  */
 import { fnv1a, shardCountFor } from '../portal/shard.ts';
 import { queryParts, searchName } from './tokens.ts';
@@ -13,19 +15,20 @@ import { queryParts, searchName } from './tokens.ts';
 export type PartEntry = [name: string, certificateNo: string, status: string, agencyId: string, post?: string];
 
 /**
- * A shard file: the people (`p`) filed under its bigrams, and (`more`) the bigrams whose people did not all fit,
- * each with how many it has in all. Such a bigram keeps its first PART_PAGE people in the order a search for the
- * bigram itself shows them (partRank), so a 2-character query still gets its first page from here.
+ * A shard file: the people (`p`) filed under its keys (bigrams and slip keys), and (`more`) the keys whose people did
+ * not all fit, each with how many it has in all. Such a bigram keeps its first PART_PAGE people in the order a search
+ * for the bigram itself shows them (partRank), so a 2-character query still gets its first page from here; such a
+ * slip key keeps one holder of each name first (part-index.ts).
  */
 export interface PartShard {
   p: PartEntry[];
   more?: Record<string, number>;
 }
 
-/** People one bigram keeps in its shard; the rest of a common bigram is left to Pagefind. */
+/** People one key keeps in its shard; the rest of a common bigram is left to Pagefind. */
 export const PART_PAGE = 2000;
 
-/** Shards for this many (person, bigram) entries: about 400 each, a power of two. */
+/** Shards for this many (person, key) entries: about 400 each, a power of two. */
 export const partShardCountFor = shardCountFor;
 
 /** The distinct bigrams of a name (as searchName writes it), none across the middle dot of a minority name. */

@@ -1,0 +1,93 @@
+/**
+ * Names one character off: a citizen types the name from a badge glimpsed, and the commonest slip is one character
+ * (a homophone picked from the IME: 丁娜蓝 for 丁娜兰). When a whole name of 2–4 Han characters finds nobody, the search
+ * page offers the published names of the same length that differ from it in exactly one position (docs/PORTAL.md,
+ * "Names one character off"). They come from the part index (parts.ts), whose shards are keyed by bigrams; a few
+ * more keys (slipKeysOf) file the names that no bigram of the typed name reaches, so that a handful of shards
+ * holds every such name (closeNameKeys). Bundled into the search page: keep it free of Node imports.
+ */
+import type { PartEntry } from './parts.ts';
+import { searchName } from './tokens.ts';
+
+/** Names of this many characters (after searchName) are looked for, and offered, one character off. */
+const CLOSE_NAME = /^\p{Script=Han}{2,4}$/u;
+
+/** How many people the search page lists under 「您要找的是不是：」 (the rest are counted, not listed). */
+export const CLOSE_NAME_LIMIT = 5;
+
+/**
+ * Stands for the character a slip key leaves open. NFKC turns U+FF0A into `*`, so it is in no searchName(name) and
+ * a slip key is never a bigram: partMatches and the shard's `more` keep their meaning.
+ */
+const OPEN = '＊';
+
+/** Whether a part-index key is a slip key (slipKeysOf), not a bigram. */
+export const isSlipKey = (key: string): boolean => key.includes(OPEN);
+
+/** The typed name as compared (searchName), when it is 2–4 Han characters and nothing else; else undefined (numbers, units with Latin letters, minority names with a dot). */
+export function closeNameQuery(query: string): string | undefined {
+  const key = searchName(query.trim());
+  return CLOSE_NAME.test(key) ? key : undefined;
+}
+
+/**
+ * The keys a name is filed under in the part index besides its bigrams: those a name one character off it would
+ * look up (closeNameKeys) and no bigram of it covers. Two characters AB: A＊ and ＊B (they share no bigram with a
+ * name one off); three ABC: A＊C (a slip in the middle leaves no bigram). Four characters need none.
+ */
+export function slipKeysOf(key: string): string[] {
+  if (!CLOSE_NAME.test(key)) return [];
+  const c = [...key];
+  if (c.length === 2) return [c[0]! + OPEN, OPEN + c[1]!];
+  if (c.length === 3) return [c[0]! + OPEN + c[2]!];
+  return [];
+}
+
+/**
+ * The part-index keys whose shards hold every name of the same length one character off `typed` (closeNameQuery's
+ * form): a name differing in position i keeps a bigram or a slip key of the typed name that does not touch i.
+ * AB: A＊ (slip in B), ＊B (slip in A). ABC: AB (slip in C), BC (in A), A＊C (in B). ABCD: AB (slip in C or D),
+ * CD (in A or B).
+ */
+export function closeNameKeys(typed: string): string[] {
+  const c = [...typed];
+  if (c.length === 2) return slipKeysOf(typed);
+  if (c.length === 3) return [c[0]! + c[1]!, c[1]! + c[2]!, ...slipKeysOf(typed)];
+  if (c.length === 4) return [c[0]! + c[1]!, c[2]! + c[3]!];
+  return [];
+}
+
+/** The position where `name` differs from `typed` when it is the only one (same length in characters), else undefined. */
+export function oneCharOff(typed: string, name: string): number | undefined {
+  const a = [...typed];
+  const b = [...name];
+  if (a.length !== b.length) return undefined;
+  let at: number | undefined;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === b[i]) continue;
+    if (at !== undefined) return undefined;
+    at = i;
+  }
+  return at;
+}
+
+const collator = new Intl.Collator('zh-CN');
+
+/**
+ * The people among `entries` whose name is one character off `typed` (closeNameQuery's form), each once, in the
+ * order the page offers them: names that keep the typed surname (first character) first, then active holders, then
+ * by name (so the holders of one name stand together) and number.
+ */
+export function closeNames(entries: readonly PartEntry[], typed: string): PartEntry[] {
+  const found = new Map<string, { entry: PartEntry; key: string; rank: number }>();
+  for (const entry of entries) {
+    const key = searchName(entry[0]);
+    if (found.has(entry[1]) || !CLOSE_NAME.test(key)) continue;
+    const at = oneCharOff(typed, key);
+    if (at === undefined) continue;
+    found.set(entry[1], { entry, key, rank: (at === 0 ? 2 : 0) + (entry[2] === 'active' ? 0 : 1) });
+  }
+  return [...found.values()]
+    .sort((a, b) => a.rank - b.rank || collator.compare(a.key, b.key) || (a.entry[1] < b.entry[1] ? -1 : a.entry[1] > b.entry[1] ? 1 : 0))
+    .map((c) => c.entry);
+}

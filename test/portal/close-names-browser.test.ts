@@ -1,0 +1,130 @@
+/**
+ * The search page after a whole name that found nobody (citizen trial: 丁娜蓝 typed for 丁娜兰 found nothing and
+ * suggested nothing): 「您要找的是不是：」 with the published names one character off, each with its unit and a link to
+ * the person's verification page; the no-result text when nothing is close; never for a number.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium } from '../support/browser.ts';
+import { serveSite, siteBuilt } from '../support/site.ts';
+import { axeViolations, builtRecords, type PublishedRecord } from './helpers.ts';
+
+const ready = chromiumAvailable() && siteBuilt();
+const NOT_FOUND = '没有找到。请换个写法，或只输入姓名的一部分、编号的末几位（至少 3 位）。';
+
+describe.skipIf(!ready)('search: names one character off, in Chromium', { timeout: 180_000 }, () => {
+  let server: Awaited<ReturnType<typeof serveSite>>;
+  let browser: Browser;
+  let page: Page;
+  let records: PublishedRecord[];
+  /** Paths of the part shards the page asked for since the last search began. */
+  let partShards: string[] = [];
+
+  beforeAll(async () => {
+    server = await serveSite();
+    browser = await launchChromium();
+    page = await browser.newPage();
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path.startsWith('/search/p/')) partShards.push(path);
+    });
+    records = await builtRecords();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const person = (name: string) => {
+    const found = records.filter((r) => r.name === name);
+    expect(found, `${name} is on a sample roster, once`).toHaveLength(1);
+    return found[0]!;
+  };
+
+  /** Searches and waits for the final answer: suggestions shown, or a summary that is not the interim one. */
+  async function search(query: string, filters: Record<string, string> = {}) {
+    partShards = [];
+    await page.goto(`${server.url}/search/?${new URLSearchParams({ q: query, ...filters })}`);
+    const summary = page.locator('#search-summary');
+    await summary.filter({ hasText: /找到/ }).waitFor();
+    await expect.poll(() => summary.innerText()).not.toMatch(/正在/);
+    const suggested = page.locator('#search-close li');
+    return {
+      summary: await summary.innerText(),
+      results: await page.locator('#search-results li').count(),
+      closeShown: await page.locator('#search-close').isVisible(),
+      suggested: await suggested.evaluateAll((items) =>
+        items.map((li) => ({
+          text: li.querySelector('a')!.textContent!,
+          href: li.querySelector('a')!.getAttribute('href')!,
+          unit: li.querySelector('.muted')!.textContent!,
+        })),
+      ),
+    };
+  }
+
+  it('offers 丁娜兰 for 丁娜蓝 (the trial’s slip), with the unit and a working link to the verification page', async () => {
+    const target = person('丁娜兰');
+    const { summary, results, closeShown, suggested } = await search('丁娜蓝');
+    expect(results).toBe(0);
+    expect(closeShown).toBe(true);
+    expect(await page.locator('#search-close h2').innerText()).toBe('您要找的是不是：');
+    expect(summary).toContain('没有找到「丁娜蓝」');
+    expect(suggested[0]).toEqual({
+      text: `丁娜兰（${target.certificateNo}）`,
+      href: `/verify/${encodeURIComponent(target.certificateNo)}/`,
+      unit: target.agencyName,
+    });
+    expect(await page.locator('#search-close-note').innerText()).toContain('请与证件上的姓名逐字核对');
+    // After the miss: at most 3 part shards in all, each fetched once (the search's own one is not asked for again).
+    expect(partShards.length).toBeLessThanOrEqual(3);
+    expect(new Set(partShards).size).toBe(partShards.length);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.locator('#search-close a').first().click();
+    await page.waitForURL(`**/verify/${encodeURIComponent(target.certificateNo)}/`);
+    expect(await page.locator('#auxiliary').getAttribute('data-name')).toBe('丁娜兰');
+  });
+
+  it('finds a slip in the middle of a 3-character name, in a 2-character name, and in a double-surname name', async () => {
+    for (const [typed, name] of [
+      ['孙语兰', '孙雨兰'],
+      ['叶蓝', '叶兰'],
+      ['慕容春风', '慕容春峰'],
+      ['上官会', '上官辉'],
+    ] as const) {
+      const target = person(name);
+      const { results, suggested } = await search(typed);
+      expect(results, typed).toBe(0);
+      expect(
+        suggested.map((s) => s.href),
+        typed,
+      ).toContain(`/verify/${encodeURIComponent(target.certificateNo)}/`);
+      expect(suggested.length, typed).toBeLessThanOrEqual(5);
+    }
+  });
+
+  it('keeps the no-result text when no name is close, and when the filters leave out the close ones', async () => {
+    const none = await search('张小飞');
+    expect(none.summary).toBe(NOT_FOUND);
+    expect(none.closeShown).toBe(false);
+    const other = records.find((r) => r.agencyName !== person('丁娜兰').agencyName)!;
+    const filtered = await search('丁娜蓝', { agency: other.agencyName });
+    expect(filtered.summary).toBe(NOT_FOUND);
+    expect(filtered.closeShown).toBe(false);
+  });
+
+  it('never offers names for a number, however close to a listed one', async () => {
+    const listed = person('丁娜兰').certificateNo;
+    // The listed number with its first digit changed: one character off, as 丁娜蓝 is from 丁娜兰, and on no roster.
+    const near = [1, 2, 3, 4, 5, 6, 7, 8, 9]
+      .map((step) => listed.replace(/\d/, (d) => String((Number(d) + step) % 10)))
+      .find((no) => !records.some((r) => r.certificateNo === no))!;
+    expect(near).toBeDefined();
+    for (const query of [near, '99999', '丁娜蓝1']) {
+      const { closeShown, suggested, summary } = await search(query);
+      expect(closeShown, query).toBe(false);
+      expect(suggested, query).toEqual([]);
+      expect(summary, query).not.toContain('只差一个字');
+    }
+  });
+});
