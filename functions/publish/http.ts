@@ -23,6 +23,7 @@ import { checkUpload, parseRecords } from './upload.ts';
 import { gitRosterOf } from './git-roster.ts';
 import { confirmDraft, republishPrevious, undoWindow } from './confirm.ts';
 import type { Republisher } from './republish.ts';
+import type { StoreWatch } from './store-watch.ts';
 import { findDraft } from '../store/records/roster-drafts.ts';
 import { listVersions } from '../store/records/roster-versions.ts';
 import { rosterDiffSchema } from '../../src/core/roster/diff.ts';
@@ -77,7 +78,15 @@ export interface PublishRoute {
  * `/publish/oversight/log/` (signed in as the bureau: the publication log). Uploads are read by `options.parser`,
  * by default in a worker thread, one at a time (roster-parser.ts).
  */
-export function publishFunctions(world: PublishWorld, republisher?: Republisher, options: { parser?: RosterParser } = {}): FunctionHandler {
+export function publishFunctions(
+  world: PublishWorld,
+  republisher?: Republisher,
+  options: {
+    parser?: RosterParser;
+    /** This server's look for versions published elsewhere (`npm start`): the workspace page says when its site is behind. */
+    storeWatch?: Pick<StoreWatch, 'lag' | 'overdueMs'>;
+  } = {},
+): FunctionHandler {
   const parser = options.parser ?? workerRosterParser();
   const mailsPerAgency = slidingWindowUntil(SIGN_IN_REQUESTS_PER_HOUR.perAgency, 3600_000);
   const perAddress = slidingWindow(SIGN_IN_REQUESTS_PER_HOUR.perAddress, 3600_000);
@@ -205,8 +214,16 @@ export function publishFunctions(world: PublishWorld, republisher?: Republisher,
       const undo = versions[0]?.status === 'published' ? undoWindow(world, versions[0]) : undefined;
       // Never published here: the site may publish the agency's Git roster, which the page then names.
       const git = versions.some((v) => v.status === 'published') ? undefined : gitRosterOf(world.directory, session.agency.id);
+      const watch = options.storeWatch;
       const state =
-        republisher && shownState(republisher.status(session.agency.id), versions[0], world.directory.workspaceVersions, republisher.rebuildsItself);
+        republisher &&
+        shownState(
+          republisher.status(session.agency.id),
+          versions[0],
+          world.directory.workspaceVersions,
+          republisher.rebuildsItself,
+          watch && { lag: watch.lag(), overdueMs: watch.overdueMs, now: world.clock.now().getTime() },
+        );
       return html(200, workspaceHtml(session, versions, state, undefined, undo, git));
     }
 

@@ -8,6 +8,7 @@ import { STATUS_NAMES } from '../../src/import/roster/status.ts';
 import type { UploadResult } from './upload.ts';
 import type { GitRoster } from './git-roster.ts';
 import type { PublicationState } from './republish.ts';
+import type { SiteLag } from './store-watch.ts';
 import type { VersionRow } from '../store/records/roster-versions.ts';
 
 /** The publishing workspace's pages, in the site's frame: no scripts, nothing from third parties. */
@@ -125,18 +126,20 @@ function gitRemovedHtml(git: GitRoster, count: number): string {
   return `<p data-git-removed="${count}">${how}</p>`;
 }
 
-function publicationHtml(versions: readonly VersionRow[], state: PublicationState | undefined, window: UndoWindow | undefined, git?: GitRoster): string {
+function publicationHtml(versions: readonly VersionRow[], state: ShownState | undefined, window: UndoWindow | undefined, git?: GitRoster): string {
   const [current, previous] = versions;
   const stateLine =
-    state?.state === 'building'
-      ? `<p class="building" role="status" data-state="building">第 ${state.seq} 版已记录，网站正在重新生成；完成前公众看到的仍是上一版。请稍后刷新本页。</p>`
-      : state?.state === 'failed'
-        ? `<div class="error" role="alert" data-state="failed"><p>${failedWhat(state)}网站生成失败，网站和已公示的版本都保持原样。原因：</p><pre>${escapeHtml(state.message ?? '')}</pre><p>请按提示处理，或把以上内容转给运维人员。</p></div>`
-        : state?.state === 'requested'
-          ? `<p class="building" role="status" data-state="requested">第 ${state.seq} 版已记录，已通知网站托管平台重新生成网站；通常几分钟后在网站上公示，完成前公众看到的仍是上一版。</p>`
-          : state?.state === 'live'
-            ? `<p role="status" data-state="live">第 ${state.seq} 版已在网站上公示。${state.othersWithinMs ? othersLine(state.othersWithinMs) : ''}</p>`
-            : '';
+    state?.state === 'behind'
+      ? behindHtml(state)
+      : state?.state === 'building'
+        ? `<p class="building" role="status" data-state="building">第 ${state.seq} 版已记录，网站正在重新生成；完成前公众看到的仍是上一版。请稍后刷新本页。</p>`
+        : state?.state === 'failed'
+          ? `<div class="error" role="alert" data-state="failed"><p>${failedWhat(state)}网站生成失败，网站和已公示的版本都保持原样。原因：</p><pre>${escapeHtml(state.message ?? '')}</pre><p>请按提示处理，或把以上内容转给运维人员。</p></div>`
+          : state?.state === 'requested'
+            ? `<p class="building" role="status" data-state="requested">第 ${state.seq} 版已记录，已通知网站托管平台重新生成网站；通常几分钟后在网站上公示，完成前公众看到的仍是上一版。</p>`
+            : state?.state === 'live'
+              ? `<p role="status" data-state="live">第 ${state.seq} 版已在网站上公示。${state.othersWithinMs ? othersLine(state.othersWithinMs) : ''}</p>`
+              : '';
   if (!current) return `<h2>已公示的名单</h2>${stateLine}${git ? gitRosterHtml(git) : '<p>本机关还没有通过工作台发布过名单。</p>'}`;
   const counts = JSON.parse(current.counts) as { total?: number };
   const undo = !previous
@@ -152,31 +155,95 @@ function publicationHtml(versions: readonly VersionRow[], state: PublicationStat
  * version at their next look (REBUILD_CHECK_MS) and rebuild (functions/publish/store-watch.ts).
  */
 function othersLine(ms: number): string {
-  const within = ms % 60_000 === 0 ? `${ms / 60_000} 分钟` : `${Math.ceil(ms / 1000)} 秒`;
-  return `网站由多台服务器提供时，其余服务器在 ${within}内发现这一版并各自重新生成，完成前由它们打开的页面仍是上一版。`;
+  return `网站由多台服务器提供时，其余服务器在 ${duration(ms)}内发现这一版并各自重新生成，完成前由它们打开的页面仍是上一版。`;
+}
+
+/**
+ * The agency's current version is published, this server's site still lacks it, and no build of it is under way
+ * that may yet succeed: its catch-up found the build reads another store, or failed (`lag`), or the version was
+ * recorded longer ago than a rebuild takes (`overdueMs`, store-watch.ts rebuildOverdueMs).
+ */
+export interface BehindState {
+  seq: number;
+  state: 'behind';
+  /** When the version was recorded (its published_at). */
+  since: string;
+  lag?: SiteLag;
+  /** Said when no cause is known: the bound that was passed. */
+  overdueMs?: number;
+}
+
+/** What the workspace page says of the agency's publication: a republisher's state, or that this server is behind. */
+export type ShownState = PublicationState | BehindState;
+
+/** What shownState needs of the server's store watch (store-watch.ts), at the time of the request. */
+export interface WatchView {
+  lag: SiteLag | undefined;
+  overdueMs: number;
+  now: number;
 }
 
 /**
  * What the page says of the agency's publication on this server: the state this process knows of (a confirmation it
  * took, or a rebuild it made); for a newer version (confirmed through another server), whether the site this server
- * serves was built from it — said only by a server that builds itself, which then rebuilds at its next look.
+ * serves was built from it — said only by a server that builds itself, which then rebuilds at its next look. A
+ * version that server's site still lacks is said to be behind (BehindState), not 正在重新生成, once its store watch
+ * (`watch`) knows its catch-up cannot bring it in, or the version has waited past the watch's bound; a build of it
+ * under way is still 正在重新生成 unless earlier tries of it failed.
  */
 export function shownState(
   own: PublicationState | undefined,
-  current: Pick<VersionRow, 'id' | 'seq' | 'status'> | undefined,
+  current: Pick<VersionRow, 'id' | 'seq' | 'status' | 'published_at'> | undefined,
   served: readonly string[] | undefined,
   rebuildsItself: boolean,
-): PublicationState | undefined {
-  if (own && (!current || own.seq >= current.seq)) return own;
+  watch?: WatchView,
+): ShownState | undefined {
+  const lacking = rebuildsItself && current?.status === 'published' && served !== undefined && !served.includes(current.id);
+  const lag = lacking && watch?.lag?.ids.includes(current.id) ? watch.lag : undefined;
+  const behind = (extra: Pick<BehindState, 'lag' | 'overdueMs'>): BehindState => ({
+    seq: current!.seq,
+    state: 'behind',
+    since: current!.published_at,
+    ...extra,
+  });
+  if (own && (!current || own.seq >= current.seq))
+    return own.state === 'building' && own.seq === current?.seq && lag?.cause === 'failed' ? behind({ lag }) : own;
   if (!rebuildsItself || current?.status !== 'published' || !served) return own;
-  if (!served.includes(current.id)) return { seq: current.seq, state: 'building' };
+  if (!served.includes(current.id)) {
+    if (lag) return behind({ lag });
+    if (watch && watch.now - Date.parse(current.published_at) > watch.overdueMs) return behind({ overdueMs: watch.overdueMs });
+    return { seq: current.seq, state: 'building' };
+  }
   return own ? { seq: current.seq, state: 'live' } : undefined;
+}
+
+/** `11 分钟`, `30 秒`: a bound as the page says it. */
+function duration(ms: number): string {
+  return ms % 60_000 === 0 ? `${ms / 60_000} 分钟` : `${Math.ceil(ms / 1000)} 秒`;
+}
+
+/**
+ * This server's site was not regenerated for the agency's current version: since when, that the public this server
+ * serves still sees the previous roster, why if known, and what the operator checks — the log, and which store each
+ * server's build reads. Names settings only, never their values (a database address may carry a password).
+ */
+function behindHtml(state: BehindState): string {
+  const lag = state.lag;
+  const why =
+    lag?.cause === 'other-store'
+      ? '本服务器已重新生成过网站，但生成时读到的名单版本中没有这一版：网站生成读取的数据库与工作台记录名单的数据库不是同一个。'
+      : lag?.cause === 'failed'
+        ? `本服务器重新生成网站已失败 ${lag.failures} 次，${lag.retrying ? '现在正在再试' : `将于 ${lag.retryAt ? shanghaiTime(new Date(lag.retryAt).toISOString()) : '稍后'}（北京时间）前后或有新的版本时再试`}。`
+        : `已超过 ${duration(state.overdueMs ?? 0)}仍未完成（网站通常几分钟内重新生成完毕；超过这个时间按异常告知，是本平台的规定）。`;
+  const failure = lag?.cause === 'failed' ? '；[publish] build error 开头的行写明生成失败的原因，如磁盘已满、数据库读不到' : '';
+  const check = `请把本页告知运维人员：请查看本服务器的日志（以 [publish] 开头的行${failure}），并核对每台服务器的 ROSTER_STORE_URL（未设置时为 DATABASE_URL）是否都指向工作台所用的同一个数据库。`;
+  return `<div class="error" role="alert" data-state="behind"><p>第 ${state.seq} 版已于 ${escapeHtml(shanghaiTime(state.since))}（北京时间）记录，但本服务器的网站至今没有按这一版重新生成：通过本服务器访问网站的公众看到的仍是之前的名单。${escapeHtml(why)}</p><p>名单本身没有问题，不需要重新上传。${escapeHtml(check)}</p></div>`;
 }
 
 export function workspaceHtml(
   session: { agency: Agency; mailbox: string; expiresAt: string },
   versions: readonly VersionRow[] = [],
-  state?: PublicationState,
+  state?: ShownState,
   notice?: string,
   undo?: UndoWindow,
   git?: GitRoster,

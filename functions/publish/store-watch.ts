@@ -15,10 +15,26 @@ import type { PublishedRow, Republisher } from './republish.ts';
  *   be live (the republisher marks live only what the build contains);
  * - the build failed (this server's disk, memory): tried again after `retryAfterMs` (10 minutes) or when the store
  *   changes, each retry logged with how many tries failed so far.
+ * Either is also told on the workspace page (`lag`, pages.ts shownState), and so is a version still missing from this
+ * server's site REBUILD_OVERDUE after it was recorded, for whatever reason: never 正在重新生成 for ever.
  */
 
 /** Platform policy: how often a server looks for versions published through another server (ms). */
 export const DEFAULT_REBUILD_CHECK_MS = 60_000;
+
+/** Platform policy: after a catch-up build that failed, how long before the server tries again (ms). */
+export const CATCH_UP_RETRY_MS = 10 * DEFAULT_REBUILD_CHECK_MS;
+
+/**
+ * Platform policy (docs/DEPLOY.md): how long after a version was recorded a server whose site still lacks it stops
+ * saying 正在重新生成 on the workspace page and says that its site was not regenerated. One look to notice the
+ * version, then as long as a failed catch-up waits for its retry — time for one whole build at the platform's scale
+ * (docs/SCALE.md: a few minutes for 300,000 people): 11 minutes with the default interval. A server whose look is off
+ * (0: servers sharing one OUT_DIR) is given the default interval's bound.
+ */
+export function rebuildOverdueMs(checkMs: number): number {
+  return (checkMs > 0 ? checkMs : DEFAULT_REBUILD_CHECK_MS) + CATCH_UP_RETRY_MS;
+}
 
 /** REBUILD_CHECK_MS: the interval of that look (default 60,000; 0 = never look, e.g. servers sharing one OUT_DIR). */
 export function rebuildCheckMsFromEnv(env: NodeJS.ProcessEnv): number {
@@ -37,9 +53,26 @@ async function publishedIds(store: Db): Promise<PublishedRow[]> {
   return rows.map((r) => ({ id: r.id, agency_id: r.agency_id, seq: Number(r.seq) }));
 }
 
+/** What this server knows of why its site still lacks versions the store publishes (the workspace page says so). */
+export type SiteLag =
+  /** A catch-up build succeeded without them: the build reads another store than the functions. */
+  | { cause: 'other-store'; ids: readonly string[] }
+  /**
+   * Catch-up builds failed `failures` times (this server's disk, memory): one runs again now (`retrying`), or at
+   * `retryAt` (ms since the epoch) or when the store changes.
+   */
+  | { cause: 'failed'; ids: readonly string[]; failures: number; retrying: boolean; retryAt?: number };
+
 export interface StoreWatch {
   /** One look (the timer's; tests call it). Says whether it started a rebuild. */
   check(): Promise<boolean>;
+  /**
+   * Why the site still lacks the published versions `ids` (the store as at the look that tried to bring them in),
+   * when a catch-up found out; undefined while there is nothing to tell (in step, or the first build still running).
+   */
+  lag(): SiteLag | undefined;
+  /** rebuildOverdueMs of this server's interval: after it, a version its site lacks is said not to be regenerated. */
+  readonly overdueMs: number;
 }
 
 export function makeStoreWatch(options: {
@@ -50,6 +83,8 @@ export function makeStoreWatch(options: {
   log: (line: string) => void;
   /** After a catch-up whose build failed, try again after this long (one whose build succeeded: when the store changes). */
   retryAfterMs?: number;
+  /** REBUILD_CHECK_MS, for `overdueMs`. */
+  intervalMs?: number;
   now?: () => number;
 }): StoreWatch {
   const { store, republisher, log } = options;
@@ -57,11 +92,12 @@ export function makeStoreWatch(options: {
   let assumed: { directory: Directory; ids: string } | undefined;
   /** The store's published versions that the last catch-up rebuilt for: not rebuilt for again. */
   let triedFor: string | undefined;
+  let triedIds: readonly string[] = [];
   let triedAt = 0;
   /** Catch-ups for `triedFor` whose build failed. */
   let failures = 0;
   const now = options.now ?? Date.now;
-  const retryAfterMs = options.retryAfterMs ?? 10 * DEFAULT_REBUILD_CHECK_MS;
+  const retryAfterMs = options.retryAfterMs ?? CATCH_UP_RETRY_MS;
   const minutes = Math.round(retryAfterMs / 60_000);
   /** The store's state (published ids) for which a build that succeeded but differs was explained. */
   let warnedFor: string | undefined;
@@ -108,6 +144,7 @@ export function makeStoreWatch(options: {
       if (triedFor !== ids) failures = 0;
       if (retry) failures++;
       triedFor = ids;
+      triedIds = published.map((r) => r.id);
       triedAt = now();
       log(
         retry
@@ -123,7 +160,16 @@ export function makeStoreWatch(options: {
       checking = false;
     }
   };
-  return { check };
+  const lag = (): SiteLag | undefined => {
+    if (triedFor === undefined) return undefined;
+    // `failures` counts the tries that failed before the one under way (check: counted as a retry starts).
+    if (republisher.busy()) return failures ? { cause: 'failed', ids: triedIds, failures, retrying: true } : undefined;
+    if (republisher.lastRound() === 'failed') {
+      return { cause: 'failed', ids: triedIds, failures: failures + 1, retrying: false, retryAt: triedAt + retryAfterMs };
+    }
+    return warnedFor === triedFor ? { cause: 'other-store', ids: triedIds } : undefined;
+  };
+  return { check, lag, overdueMs: rebuildOverdueMs(options.intervalMs ?? DEFAULT_REBUILD_CHECK_MS) };
 }
 
 /** Runs `watch.check` every `intervalMs` until the signal aborts; never two at once (each waits for the one before). */

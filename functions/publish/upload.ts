@@ -74,13 +74,8 @@ export async function checkUpload(
   const { result } = parsed;
   const report = result.files.flatMap((f) => describeFile(f, registry, 'workspace'));
   const own = session.agency.id;
-  // The importer calls the agency it was given the mapping file's; here it is the signed-in agency.
-  const givenAgency = `「${session.agency.name}」（${own}）不一致`;
-  const problems = result.problems.map((p) =>
-    p.column && p.reason.endsWith(givenAgency)
-      ? { ...p, each: true as const, reason: `不是${session.agency.name}：您只能发布${session.agency.name}的人员` }
-      : p,
-  );
+  // A row of another unit already says so in the workspace's words (rosterErrors.AgencyMismatch.workspaceMessage).
+  const problems = [...result.problems];
   for (const aux of result.auxiliaries) {
     // The row and the certificate number's column the person was read from, as for any other problem.
     const where = result.locations?.get(aux.certificateNo);

@@ -208,6 +208,22 @@ export async function createApp(
         ...(!hook && options.rebuildCheckMs ? { othersWithinMs: options.rebuildCheckMs } : {}),
       })
     : undefined;
+  const log = options.log ?? ((line: string) => console.error(line));
+  // Only a server that builds itself: on serverless, each deploy's instances read the directory that deploy built.
+  // The workspace page asks it whether this server's site is behind the store (and why).
+  const storeWatch =
+    republisher && !hook
+      ? makeStoreWatch({
+          store,
+          republisher,
+          directory: async () => {
+            await fresh();
+            return world.directory;
+          },
+          log,
+          ...(options.rebuildCheckMs ? { intervalMs: options.rebuildCheckMs } : {}),
+        })
+      : undefined;
   const handlers: FunctionHandler[] = [
     lookupFunctions(() => world.directory, settings.siteUrl),
     searchPageFunction(
@@ -219,7 +235,10 @@ export async function createApp(
     handlingFunctions(world),
     evidenceDownloads(world),
     statsFunctions(world),
-    publishFunctions(world, republisher, { parser: options.uploadParser === 'in-process' ? inProcessRosterParser() : workerRosterParser() }),
+    publishFunctions(world, republisher, {
+      parser: options.uploadParser === 'in-process' ? inProcessRosterParser() : workerRosterParser(),
+      ...(storeWatch ? { storeWatch } : {}),
+    }),
   ];
   if (options.watchHost ?? !!(options.env ?? process.env).SITE_URL) handlers.unshift(hostWatch(settings.siteUrl, options.log ?? console.log));
   // Reminders, escalations and daily summaries run with the mail worker, at most once a minute.
@@ -250,20 +269,6 @@ export async function createApp(
     await source.reload();
     await fresh();
   }
-  const log = options.log ?? ((line: string) => console.error(line));
-  // Only a server that builds itself: on serverless, each deploy's instances read the directory that deploy built.
-  const storeWatch =
-    republisher && !hook
-      ? makeStoreWatch({
-          store,
-          republisher,
-          directory: async () => {
-            await fresh();
-            return world.directory;
-          },
-          log,
-        })
-      : undefined;
   const functions: FunctionHandler = async (request, context) => {
     try {
       await fresh();

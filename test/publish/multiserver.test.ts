@@ -1,5 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildSiteInBackground } from '../../scripts/build/atomic.ts';
@@ -7,6 +6,7 @@ import type { Db } from '../../functions/store/index.ts';
 import { tempDir } from '../complaints/support.ts';
 import { describeEachStore } from '../support/stores.ts';
 import { csv, storeWithUrl } from './support.ts';
+import { mailedSignInPath, serverClient, startServer, stopServer, until, type Server } from './servers.ts';
 
 /**
  * Two real `npm start` servers behind one proxy, on one store, each with its own OUT_DIR (docs/DEPLOY.md, "Several
@@ -19,46 +19,6 @@ const SITE = 'http://localhost:4321';
 const NUMBER = 'RQ-JT-9001';
 /** Two builds, one after the other (one checkout: scripts/build/atomic.ts buildLock), on a shared machine: waiting, not timing. */
 const DEADLINE_MS = 300_000;
-
-interface Server {
-  url: string;
-  child: ChildProcess;
-  output: () => string;
-}
-
-function startServer(env: NodeJS.ProcessEnv): Promise<Server> {
-  const child = spawn(process.execPath, [join(root, 'scripts/start.ts')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  return new Promise((done, fail) => {
-    const read = (chunk: Buffer) => {
-      log += chunk.toString();
-      const listening = /listening (http:\/\/[\d.:]+)/.exec(log);
-      if (listening) done({ url: listening[1]!, child, output: () => log });
-    };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
-    child.once('exit', (code) => fail(new Error(`start exited (${code}):\n${log}`)));
-  });
-}
-
-async function stopServer(server: Server | undefined): Promise<void> {
-  if (!server || server.child.exitCode !== null) return;
-  const exited = new Promise((r) => server.child.once('exit', r));
-  server.child.kill('SIGTERM');
-  const timer = setTimeout(() => server.child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, deadlineMs: number, detail: () => string = () => ''): Promise<T> {
-  const end = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`${what}: not within ${deadlineMs / 1000} s\n${detail()}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** The verify page of `no` as a server answers it: 200 with the page once its build and directory have the number. */
 async function verifyPage(server: Server, no: string): Promise<{ status: number; text: string }> {
@@ -119,38 +79,9 @@ describeEachStore('several npm start servers on one store, each with its own OUT
     expect((await verifyPage(B, NUMBER)).status).toBe(302);
 
     // The clerk signs in through A with the mailed link (either server's mail worker may send it: one VAR_DIR).
-    const cookies: string[] = [];
-    const call = async (server: Server, method: string, path: string, body?: URLSearchParams | FormData) => {
-      const response = await fetch(`${server.url}${path}`, {
-        method,
-        redirect: 'manual',
-        headers: {
-          ...(body instanceof URLSearchParams ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
-          ...(cookies.length ? { cookie: cookies.join('; ') } : {}),
-        },
-        ...(body ? { body } : {}),
-      });
-      const set = response.headers.get('set-cookie');
-      if (set) cookies.push(set.split(';')[0]!);
-      return { status: response.status, text: await response.text() };
-    };
+    const call = serverClient();
     expect((await call(A, 'POST', '/publish/sign-in', new URLSearchParams({ agency: 'renqiu-jtys' }))).status).toBe(200);
-    const outbox = join(env.VAR_DIR!, 'outbox');
-    // Daily summaries are written there too: the mail to the agency's publishing mailbox, with its link.
-    const { simpleParser } = await import('../complaints/parse.ts');
-    const link = await until(
-      'the sign-in mail',
-      async () => {
-        for (const name of existsSync(outbox) ? readdirSync(outbox).filter((n) => n.endsWith('.eml')) : []) {
-          const mail = await simpleParser(readFileSync(join(outbox, name), 'utf8'));
-          const found = /http:\/\/localhost:4321(\/publish\/sign-in\/[A-Za-z0-9_-]{43})/.exec(mail.text ?? '')?.[1];
-          if (found) return found;
-        }
-        return undefined;
-      },
-      30_000,
-      logs,
-    );
+    const link = await mailedSignInPath(env.VAR_DIR!, SITE, logs);
     expect((await call(A, 'POST', link)).status).toBe(303);
 
     const form = new FormData();

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Directory } from '../../src/core/directory.ts';
 import { listVersions, publishVersion, withdrawVersions } from '../../functions/store/records/roster-versions.ts';
 import { makeRepublisher, type SiteBuilder } from '../../functions/publish/republish.ts';
-import { makeStoreWatch, rebuildCheckMsFromEnv, runStoreWatch } from '../../functions/publish/store-watch.ts';
-import { shownState } from '../../functions/publish/pages.ts';
+import { makeStoreWatch, rebuildCheckMsFromEnv, rebuildOverdueMs, runStoreWatch, type StoreWatch } from '../../functions/publish/store-watch.ts';
+import { shownState, workspaceHtml, type ShownState } from '../../functions/publish/pages.ts';
+import { publishDirectory } from './support.ts';
 import type { Db } from '../../functions/store/index.ts';
 import { freshDb } from '../complaints/support.ts';
 
@@ -60,6 +61,16 @@ async function setup(options: { built?: string[] | undefined; reads?: 'store' | 
     },
   };
 }
+
+/** The visible text of the workspace page showing `state` for city-cgj's versions. */
+async function pageText(db: Db, state: ShownState | undefined): Promise<string> {
+  const agency = (await publishDirectory()).agency('city-cgj')!;
+  const session = { agency, mailbox: 'clerk@example.org', expiresAt: '2026-11-20T10:00:00.000Z' };
+  return workspaceHtml(session, await listVersions(db, 'city-cgj'), state).replace(/<[^>]+>/g, '');
+}
+
+/** What the workspace page is told by the watch at `now`. */
+const viewOf = (watch: StoreWatch, now: number) => ({ lag: watch.lag(), overdueMs: watch.overdueMs, now });
 
 describe('a server looks for versions published through another server', () => {
   it('rebuilds once for a new version, then nothing while nothing changes', async () => {
@@ -210,6 +221,93 @@ describe('a server looks for versions published through another server', () => {
     await s.db.close();
   });
 
+  it("a build that reads another store: the workspace says this server's site was not regenerated, not 正在重新生成", async () => {
+    const clock = Date.parse('2026-11-20T02:00:30.000Z');
+    const s = await setup({ reads: 'nothing', now: () => clock });
+    const v = await publishVersion(s.db, version('city-cgj'));
+    expect(await s.watch.check()).toBe(true);
+    await s.republisher.idle();
+    // Built without it: found out at the next look.
+    expect(await s.watch.check()).toBe(false);
+    expect(s.watch.lag()).toEqual({ cause: 'other-store', ids: [v.id] });
+    const [current] = await listVersions(s.db, 'city-cgj');
+    const state = shownState(s.republisher.status('city-cgj'), current, s.served.versions, true, viewOf(s.watch, clock));
+    expect(state).toEqual({ seq: 1, state: 'behind', since: '2026-11-20T02:00:00.000Z', lag: { cause: 'other-store', ids: [v.id] } });
+    const text = await pageText(s.db, state);
+    expect(text).toContain('第 1 版已于 2026-11-20 10:00（北京时间）记录，但本服务器的网站至今没有按这一版重新生成');
+    expect(text).toContain('通过本服务器访问网站的公众看到的仍是之前的名单');
+    expect(text).toContain('网站生成读取的数据库与工作台记录名单的数据库不是同一个');
+    expect(text).toContain('请查看本服务器的日志');
+    expect(text).toContain('每台服务器的 ROSTER_STORE_URL（未设置时为 DATABASE_URL）是否都指向工作台所用的同一个数据库');
+    expect(text).not.toContain('正在重新生成');
+    // The store changes (another agency): what the watch found out is not said of a state it has not tried yet.
+    const other = await publishVersion(s.db, version('city-sfj'));
+    const [sfj] = await listVersions(s.db, 'city-sfj');
+    expect(shownState(undefined, sfj, s.served.versions, true, viewOf(s.watch, clock))).toEqual({ seq: 1, state: 'building' });
+    expect(await s.watch.check()).toBe(true);
+    expect(s.watch.lag()).toBeUndefined();
+    await s.republisher.idle();
+    expect(await s.watch.check()).toBe(false);
+    expect(s.watch.lag()).toEqual({ cause: 'other-store', ids: [v.id, other.id].sort() });
+    await s.db.close();
+  });
+
+  it('a catch-up whose build failed: the workspace says how many tries failed and when the next is, also while it runs', async () => {
+    let clock = Date.parse('2026-11-20T02:00:30.000Z');
+    const s = await setup({ fails: true, now: () => clock });
+    const v = await publishVersion(s.db, version('city-cgj'));
+    expect(await s.watch.check()).toBe(true);
+    await s.republisher.idle();
+    const retryAt = clock + 10 * 60_000;
+    expect(s.watch.lag()).toEqual({ cause: 'failed', ids: [v.id], failures: 1, retrying: false, retryAt });
+    const [current] = await listVersions(s.db, 'city-cgj');
+    const shown = () => shownState(s.republisher.status('city-cgj'), current, s.served.versions, true, viewOf(s.watch, clock));
+    expect(shown()).toMatchObject({ seq: 1, state: 'behind', lag: { cause: 'failed', failures: 1 } });
+    let text = await pageText(s.db, shown());
+    expect(text).toContain('本服务器重新生成网站已失败 1 次，将于 2026-11-20 10:10（北京时间）前后或有新的版本时再试');
+    expect(text).toContain('[publish] build error 开头的行写明生成失败的原因');
+    expect(text).toContain('ROSTER_STORE_URL');
+    // The retry runs: its own state is building, but the page says what went before.
+    clock = retryAt;
+    s.holdBuilds();
+    expect(await s.watch.check()).toBe(true);
+    expect(s.republisher.status('city-cgj')).toMatchObject({ seq: 1, state: 'building' });
+    expect(s.watch.lag()).toMatchObject({ cause: 'failed', failures: 1, retrying: true });
+    text = await pageText(s.db, shown());
+    expect(text).toContain('本服务器重新生成网站已失败 1 次，现在正在再试');
+    s.release();
+    await s.republisher.idle();
+    expect(s.watch.lag()).toMatchObject({ cause: 'failed', failures: 2, retrying: false });
+    await s.db.close();
+  });
+
+  it('a version this server still lacks after REBUILD_OVERDUE (one look and one retry wait) is said not to be regenerated', async () => {
+    expect(rebuildOverdueMs(60_000)).toBe(11 * 60_000);
+    expect(rebuildOverdueMs(0)).toBe(11 * 60_000);
+    expect(rebuildOverdueMs(500)).toBe(10 * 60_000 + 500);
+    const current = { id: 'b', seq: 2, status: 'published' as const, published_at: '2026-11-20T02:00:00.000Z' };
+    const at = (ms: number) => ({ lag: undefined, overdueMs: 11 * 60_000, now: Date.parse(current.published_at) + ms });
+    expect(shownState(undefined, current, ['a'], true, at(11 * 60_000))).toEqual({ seq: 2, state: 'building' });
+    const late = at(11 * 60_000 + 1);
+    expect(shownState(undefined, current, ['a'], true, late)).toEqual({ seq: 2, state: 'behind', since: current.published_at, overdueMs: 11 * 60_000 });
+    expect(shownState({ seq: 1, state: 'live' }, current, ['a'], true, late)).toMatchObject({ seq: 2, state: 'behind' });
+    // A build of it under way here is 正在重新生成 however long it takes; built, it is live; no own build: nothing said.
+    expect(shownState({ seq: 2, state: 'building' }, current, ['a'], true, at(3600_000))).toEqual({ seq: 2, state: 'building' });
+    expect(shownState({ seq: 1, state: 'live' }, current, ['b'], true, late)).toEqual({ seq: 2, state: 'live' });
+    expect(shownState(undefined, current, ['a'], false, late)).toBeUndefined();
+    // What the watch found out of other versions says nothing of this one.
+    expect(shownState(undefined, current, ['a'], true, { ...at(60_000), lag: { cause: 'other-store', ids: ['x'] } })).toEqual({ seq: 2, state: 'building' });
+    const agency = (await publishDirectory()).agency('city-cgj')!;
+    const page = workspaceHtml(
+      { agency, mailbox: 'clerk@example.org', expiresAt: '2026-11-20T10:00:00.000Z' },
+      [],
+      shownState(undefined, current, ['a'], true, late),
+    );
+    expect(page).toContain('data-state="behind"');
+    expect(page).toContain('第 2 版已于 2026-11-20 10:00（北京时间）记录，但本服务器的网站至今没有按这一版重新生成');
+    expect(page).toContain('已超过 11 分钟仍未完成');
+  });
+
   it('a catch-up whose build keeps failing is retried every 10 minutes, each retry logged with its count', async () => {
     let clock = 0;
     const s = await setup({ fails: true, now: () => clock });
@@ -257,7 +355,7 @@ describe('a server looks for versions published through another server', () => {
   });
 
   it('the workspace says what this server serves of a version confirmed through another one', () => {
-    const current = { id: 'b', seq: 2, status: 'published' as const };
+    const current = { id: 'b', seq: 2, status: 'published' as const, published_at: '2026-11-20T02:00:00.000Z' };
     // Not yet in this server's build: being rebuilt here (at the next look).
     expect(shownState(undefined, current, ['a'], true)).toEqual({ seq: 2, state: 'building' });
     expect(shownState({ seq: 1, state: 'live' }, current, ['a'], true)).toEqual({ seq: 2, state: 'building' });

@@ -2,6 +2,11 @@ import { expect, it } from 'vitest';
 import * as XLSX from '@e965/xlsx';
 import { csv, publishDirectory, publishWorld, signedIn } from './support.ts';
 import { testAuxiliaries } from '../complaints/support.ts';
+import { publishFunctions } from '../../functions/publish/http.ts';
+import { inProcessRosterParser } from '../../functions/publish/roster-parser.ts';
+import { rosterErrors } from '../../src/import/roster/errors.ts';
+import { checkUpload } from '../../functions/publish/upload.ts';
+import { withHint } from '../../src/core/error-data.ts';
 import { describeEachStore, freshStore, smtpServer } from '../support/stores.ts';
 
 /**
@@ -145,6 +150,44 @@ describeEachStore('the workspace says how to fix the uploaded file itself', (kin
     }
     for (const i of otherUnit.keys()) expect(text).toContain(`cgj-2026-11-20.csv 第 ${i + 10} 行，B 列「单位」，值「示例市市场监督管理局」：不是${OWN}`);
     expect(text).not.toContain('共 7 处');
+  });
+
+  it("a row of another unit is said in the catalogue's workspace wording, whatever the build's wording says", async () => {
+    const otherUnit = Array.from({ length: 6 }, (_, i) => [`周${i}`, '示例市市场监督管理局', `SC-91${i}`, '协管员', '在岗']);
+    const upload = { name: 'cgj-2026-11-20.csv', bytes: new TextEncoder().encode(csv([HEADER, ...otherUnit])) };
+    // Each problem carries both wordings as the catalogue makes them: the workspace rewrites neither.
+    const plain = await publishWorld(db);
+    const agency = plain.directory.agency('city-cgj')!;
+    const session = { agency, role: 'clerk' as const, mailbox: 'roster@cgj.city.example', expiresAt: '2026-11-23T10:00:00.000Z', tokenHash: 'h' };
+    const checked = await checkUpload(plain, session, upload, inProcessRosterParser());
+    expect(checked.ok).toBe(false);
+    expect(checked.ok ? [] : checked.problems.map(({ reason, workspaceReason, each }) => ({ reason, workspaceReason, each }))).toEqual(
+      otherUnit.map(() => ({
+        reason: withHint(rosterErrors.AgencyMismatch, agency.name, agency.id),
+        workspaceReason: `不是${OWN}：您只能发布${OWN}的人员`,
+        each: 'workspace',
+      })),
+    );
+    // The build's wording changed (as an edit to errors.ts would): the workspace's own is kept, and nothing in the
+    // workspace depends on the other's text. Read in this thread, so that the import sees the changed entry.
+    const entry = rosterErrors.AgencyMismatch as { message: (name: string, id: string) => string };
+    const buildWording = entry.message;
+    entry.message = (name, id) => `单位不是映射文件中写的 ${id}（${name}）`;
+    try {
+      const world = await publishWorld(db);
+      const handler = publishFunctions(world, undefined, { parser: inProcessRosterParser() });
+      const clerk = await signedIn(db, world, smtp, 'city-cgj', 'roster@cgj.city.example', '192.0.2.58', handler);
+      const response = await clerk.upload(upload.name, upload.bytes);
+      expect(response.status).toBe(422);
+      const text = shown(response.text);
+      for (const i of otherUnit.keys()) {
+        expect(text).toContain(`cgj-2026-11-20.csv 第 ${i + 2} 行，B 列「单位」，值「示例市市场监督管理局」：不是${OWN}：您只能发布${OWN}的人员`);
+      }
+      expect(text).not.toContain('映射文件');
+      expect(text).not.toContain('共 6 处');
+    } finally {
+      entry.message = buildWording;
+    }
   });
 
   it('one mistake on every row is one line with its rows, count and examples; a few stay one line each', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatProblem } from '../../src/import/roster/index.ts';
+import { formatProblem, problemTexts } from '../../src/import/roster/index.ts';
 import { csv, importFiles } from './support.ts';
 
 const ROSTER = csv([['农业农村局辅助人员名单'], ['序号', '姓名', '执法辅助证号', '岗位', '联系电话'], ['1', '张三', 'NY-01', '协管员', '13800138000']]);
@@ -32,6 +32,22 @@ describe('mapping files', () => {
       ['李四', 'rq-scjg'],
       ['王五', 'rq-scjg'],
     ]);
+  });
+
+  it('rows of another unit: grouped in the folder in its wording, one line each in the workspace in its own (the catalogue has both)', async () => {
+    const others = Array.from({ length: 6 }, (_, i) => [`张${i}`, 'rq-cgj', `A${i}`]);
+    const r = await importFiles({
+      'rosters/a-2026-11-01.csv': csv([['姓名', '单位', '证号'], ...others]),
+      'rosters/a-2026-11-01.mapping.yaml': 'agency: rq-scjg\n',
+    });
+    expect(problemTexts(r.problems, 'folder')).toEqual([
+      'rosters/a-2026-11-01.csv，B 列「单位」第 2–7 行，共 6 处，值如「rq-cgj」：与映射文件指定的单位「任丘市市场监督管理局」（rq-scjg）不一致',
+    ]);
+    expect(problemTexts(r.problems, 'workspace')).toEqual(
+      others.map(
+        (_, i) => `rosters/a-2026-11-01.csv 第 ${i + 2} 行，B 列「单位」，值「rq-cgj」：不是任丘市市场监督管理局：您只能发布任丘市市场监督管理局的人员`,
+      ),
+    );
   });
 
   it('without a mapping file, the header under a title is found; what cannot be read comes with a mapping file to edit', async () => {

@@ -1,8 +1,16 @@
 import type { ErrorData } from '../../core/error-data.ts';
 
-/** An entry whose fix differs in the publishing workspace: `workspaceHint` replaces `hint` there (problems.ts placed). */
+/** An entry whose wording differs in the publishing workspace (problems.ts placed). */
 export interface PlacedErrorData extends ErrorData {
+  /** Replaces `hint` there: the fix, made in the uploaded file itself. */
   workspaceHint?: string;
+  /**
+   * Replaces `message` there, called with the message's arguments: what is wrong reads differently where the file is
+   * uploaded by a signed-in agency (the agency the importer is given is that agency, not a mapping file's).
+   */
+  workspaceMessage?: ErrorData['message'];
+  /** There, each such problem is said on its own line, never grouped (RosterProblem.each): each names a person to act on. */
+  workspaceEach?: true;
 }
 
 /**
@@ -11,7 +19,9 @@ export interface PlacedErrorData extends ErrorData {
  * problem carries is `withHint(entry, …)`; file, row, column and value are added around it by formatProblem.
  * Where the fix depends on where the clerk is — the Git content folder takes a mapping file next to the roster, the
  * publishing workspace takes one uploaded file and nothing else — the entry has a `workspaceHint` too, and the
- * problem carries both texts (`placed(entry, …)` in problems.ts); what is shown is chosen where it is shown.
+ * problem carries both texts (`placed(entry, …)` in problems.ts); what is shown is chosen where it is shown. Where
+ * what is wrong itself reads differently there, the entry has a `workspaceMessage` (AgencyMismatch): the workspace's
+ * wording lives here too, never made by rewriting the other text.
  */
 const SAVE_AS_XLSX = '请在 Excel 或 WPS 中打开后另存为 .xlsx';
 const SAVE_AS_CSV_UTF8 = '请在 Excel 中另存为“CSV UTF-8”后再放入';
@@ -457,6 +467,10 @@ export const rosterErrors = {
     name: 'AgencyMismatch',
     title: '单位与映射文件不一致',
     message: (name: string, id: string) => `与映射文件指定的单位「${name}」（${id}）不一致`,
+    // The workspace reads every upload as the signed-in agency's (given as the mapping's agency): a row of another
+    // unit is not the clerk's to publish, and each such person is named on a line of their own.
+    workspaceMessage: (name: string) => `不是${name}：您只能发布${name}的人员`,
+    workspaceEach: true,
   },
   DateInvalid: { name: 'DateInvalid', title: '日期无效', message: (formats: string) => `日期无效。${formats}` },
   DateNotReal: {

@@ -24,22 +24,37 @@ export interface RosterProblem {
   workspaceReason?: string;
   /**
    * Said on its own line, never grouped with others of the same reason: each names a person the clerk must act on
-   * (a number another agency publishes, a person of another unit), so every row and number is listed.
+   * (a number another agency publishes, a person of another unit), so every row and number is listed. `workspace`:
+   * only there (the catalogue entry's `workspaceEach`); elsewhere it is grouped like any other.
    */
-  each?: true;
+  each?: true | 'workspace';
 }
 
 type PlacedArgs<E extends ErrorData> = E['message'] extends (...args: infer A) => string ? A : [];
 
+/** What placed gives: both texts, and whether the workspace lists each such problem on its own line. */
+export interface Placed {
+  reason: string;
+  workspaceReason?: string;
+  each?: 'workspace';
+}
+
 /**
- * An entry's text for both places: `reason` with its hint, and `workspaceReason` with its workspace hint when it has
- * one. Spread into a RosterProblem (or an OpenResult): which one is shown is decided where it is shown.
+ * An entry's text for both places: `reason` with its hint, and `workspaceReason` with its workspace message and hint
+ * when it has either. Spread into a RosterProblem (or an OpenResult): which one is shown is decided where it is shown.
  */
-export function placed<E extends PlacedErrorData>(entry: E, ...args: PlacedArgs<E>): { reason: string; workspaceReason?: string } {
+export function placed<E extends PlacedErrorData>(entry: E, ...args: PlacedArgs<E>): Placed {
   const call = withHint as (entry: ErrorData, ...args: unknown[]) => string;
   const reason = call(entry, ...args);
-  if (entry.workspaceHint === undefined) return { reason };
-  return { reason, workspaceReason: call({ ...entry, hint: entry.workspaceHint }, ...args) };
+  const each = entry.workspaceEach ? { each: 'workspace' as const } : {};
+  if (entry.workspaceHint === undefined && entry.workspaceMessage === undefined) return { reason, ...each };
+  const there = { ...entry, message: entry.workspaceMessage ?? entry.message, hint: entry.workspaceHint ?? entry.hint };
+  return { reason, workspaceReason: call(there, ...args), ...each };
+}
+
+/** Whether a problem is said on its own line in `place` (RosterProblem.each). */
+function listedEach(p: Pick<RosterProblem, 'each'>, place: RosterPlace): boolean {
+  return p.each === true || p.each === place;
 }
 
 /** The reason as the clerk in `place` reads it. */
@@ -81,7 +96,8 @@ const GROUP_EXAMPLES = 3;
  * `a.csv，I 列「发证日期」第 2–10001 行，共 10000 处，值如「3/1/2024」「4/1/2024」：reason`.
  */
 export function problemTexts(problems: readonly RosterProblem[], place: RosterPlace = 'folder'): string[] {
-  const keyOf = (p: RosterProblem) => (p.row !== undefined && p.column && !p.each ? `${p.file}\u0000${p.column}\u0000${reasonIn(p, place)}` : undefined);
+  const keyOf = (p: RosterProblem) =>
+    p.row !== undefined && p.column && !listedEach(p, place) ? `${p.file}\u0000${p.column}\u0000${reasonIn(p, place)}` : undefined;
   const counts = new Map<string, number>();
   for (const p of problems) {
     const key = keyOf(p);

@@ -18,7 +18,7 @@ import {
 } from './normalize.ts';
 import { findPrivateNumber, PRIVATE_NUMBER_NAMES } from './private-numbers.ts';
 import { parseStatus } from './status.ts';
-import type { RosterProblem } from './problems.ts';
+import { placed, type Placed, type RosterProblem } from './problems.ts';
 import type { CellIssue, RawCell } from './table.ts';
 import { withHint } from '../../core/error-data.ts';
 import { rosterErrors } from './errors.ts';
@@ -97,9 +97,10 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
   const problems: RosterProblem[] = [];
   /** Fields whose value must not be quoted or checked further: it carries a private number, a path, or is a refused cell. */
   const withheld = new Set<RosterField>();
-  const problem = (field: RosterField, reason: string, value?: string): void => {
+  const problem = (field: RosterField, reason: string | Placed, value?: string): void => {
     if (withheld.has(field)) return;
-    problems.push({ file: ctx.file, row: rowNumber, column: ctx.columns.get(field)?.label, value, reason });
+    const texts = typeof reason === 'string' ? { reason } : reason;
+    problems.push({ file: ctx.file, row: rowNumber, column: ctx.columns.get(field)?.label, value, ...texts });
   };
   const withhold = (field: RosterField, reason: string): void => {
     problem(field, reason);
@@ -177,7 +178,7 @@ export function readRow(cells: readonly RawCell[], rowNumber: number, ctx: RowCo
       const found = ctx.resolveAgency(agencyText);
       if (!found) problem('agency', withHint(rosterErrors.AgencyUnknown), agencyText);
       else if (ctx.mappingAgency && found.id !== ctx.mappingAgency.id) {
-        problem('agency', withHint(rosterErrors.AgencyMismatch, ctx.mappingAgency.name, ctx.mappingAgency.id), agencyText);
+        problem('agency', placed(rosterErrors.AgencyMismatch, ctx.mappingAgency.name, ctx.mappingAgency.id), agencyText);
       } else agency = found;
     } else if (!agency) noAgency();
   }
