@@ -49,8 +49,8 @@ describe.skipIf(!!pgSkipReason)('npm start on an empty PostgreSQL store beside a
     expect(log).toContain(`npm run store:copy -- --from sqlite:${file} --to "$DATABASE_URL"`);
     expect(log).not.toContain(PASSWORD);
 
-    // The mail worker on the new database says the same — and writes there (the day's summaries, queued and tried):
-    // the copy will not mix into that.
+    // The mail worker on the new database says the same. It may write there (the day's summaries, only from 08:00
+    // Beijing time); the server meanwhile took a complaint there: the copy will not mix into either.
     const worker = spawnSync(process.execPath, [join(root, 'scripts/outbox.ts'), '--once'], {
       cwd: root,
       env: { ...process.env, VAR_DIR: varDir, OUT_DIR: outDir, DATABASE_URL: target.url, SMTP_URL: 'smtp://127.0.0.1:9', SECRET, SITE_URL: '' },
@@ -60,9 +60,12 @@ describe.skipIf(!!pgSkipReason)('npm start on an empty PostgreSQL store beside a
     expect(worker.status, worker.stdout + worker.stderr).toBe(0);
     expect(worker.stderr).toContain(`[outbox] 注意：DATABASE_URL（PostgreSQL 127.0.0.1:5432，数据库 test，schema ${target.schema}）里没有一件投诉`);
     expect(worker.stdout + worker.stderr).not.toContain(PASSWORD);
+    const onTarget = await appOn(varDir, target.url);
+    await submit(onTarget, { idempotencyKey: 'left-0002' });
+    await onTarget.close();
     const refused = storeCopy('--from', `sqlite:${file}`, '--to', target.url);
     expect(refused.status).toBe(1);
-    expect(refused.output).toMatch(/已经有数据：outbox（\d+ 行）/);
+    expect(refused.output).toMatch(/已经有数据：(\S+（\d+ 行）、)*complaints（1 行）/);
     expect(refused.output).toContain('删除并重建这个数据库（或 schema）再复制');
     // Into a database nothing has run on: copied, and the server started on it has nothing to warn about.
     const fresh = await pgSchema();
