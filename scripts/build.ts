@@ -6,8 +6,15 @@
  * which in its output; it never reads complaints (statistics are served by a function).
  */
 import { buildSite } from './build/atomic.ts';
+import { siteUrlProblem } from '../src/core/settings.ts';
 
 const outDir = process.env.OUT_DIR || 'dist';
+// Said here, naming the setting: Astro's own words for it are "Invalid URL".
+const siteUrlWrong = process.env.SITE_URL ? siteUrlProblem(process.env.SITE_URL.replace(/\/+$/, '')) : undefined;
+if (siteUrlWrong) {
+  console.error(`[build] ${siteUrlWrong}`);
+  process.exit(1);
+}
 // Interrupted while it waits or builds: the lock it holds is removed on the way out (scripts/build/lock.ts).
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
 const result = await buildSite({ outDir });

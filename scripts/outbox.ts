@@ -5,16 +5,24 @@
 import { readSettings } from '../src/core/settings.ts';
 import { createApp, outboxDir } from '../functions/server/app.ts';
 import { roundLine } from '../functions/outbox/worker.ts';
+import { DirectoryFileError } from '../functions/server/directory-file.ts';
 import { SecretError } from '../functions/server/secret.ts';
 import { StoreOpenError } from '../functions/store/index.ts';
 import { sqliteLeftBehind } from '../functions/store/left-behind.ts';
 
-const settings = readSettings();
+const settings = (() => {
+  try {
+    return readSettings();
+  } catch (error) {
+    console.error(`[outbox] ${(error as Error).message}`);
+    process.exit(1);
+  }
+})();
 let app: Awaited<ReturnType<typeof createApp>>;
 try {
   app = await createApp(settings);
 } catch (error) {
-  if (!(error instanceof SecretError || error instanceof StoreOpenError)) throw error;
+  if (!(error instanceof SecretError || error instanceof StoreOpenError || error instanceof DirectoryFileError)) throw error;
   console.error(`[outbox] ${error.message}`);
   process.exit(1);
 }

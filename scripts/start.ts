@@ -18,7 +18,7 @@ enableCompileCache();
 const { DEFAULT_SITE_OWNER, DEFAULT_SITE_URL, readSettings } = await import('../src/core/settings.ts');
 const { createApp, outboxDir } = await import('../functions/server/app.ts');
 const { runtimeSiteUrl } = await import('../functions/server/site-url.ts');
-const { directoryFilePath } = await import('../functions/server/directory-file.ts');
+const { DirectoryFileError, directoryFilePath } = await import('../functions/server/directory-file.ts');
 const { startServer } = await import('../functions/server/node.ts');
 const { buildSite, buildSiteInBackground } = await import('./build/atomic.ts');
 const { buildFailureMessage } = await import('../functions/publish/republish.ts');
@@ -65,12 +65,17 @@ try {
 type App = Awaited<ReturnType<typeof createApp>>;
 let ready!: (app: App) => void;
 const appReady = new Promise<App>((done) => (ready = done));
+const listenOn = { port: Number(process.env.PORT ?? 4321), host: process.env.HOST || '127.0.0.1' };
 const server = await startServer({
   trustProxy,
   distDir,
-  port: Number(process.env.PORT ?? 4321),
-  host: process.env.HOST || '127.0.0.1',
+  ...listenOn,
   functions: async (request, context) => (await appReady).functions(request, context),
+}).catch((error: unknown) => {
+  const reason = listenFailure(error as NodeJS.ErrnoException, listenOn);
+  if (!reason) throw error;
+  console.error(`[start] ${reason}`);
+  process.exit(1);
 });
 const siteUrl = runtimeSiteUrl(process.env, server.url);
 const builtFor = resolve(distDir, '.site-url');
@@ -109,7 +114,7 @@ const app = await createApp(
     },
   },
 ).catch((error: unknown) => {
-  if (!(error instanceof StoreOpenError)) throw error;
+  if (!(error instanceof StoreOpenError || error instanceof DirectoryFileError)) throw error;
   console.error(`[start] ${error.message}`);
   process.exit(1);
 });
@@ -175,6 +180,19 @@ function deploymentWarnings(s: typeof settings, deployed: boolean): string[] {
       'SITE_ICP 没有设置：在中国大陆境内接入的网站应在首页底部标明 ICP 备案编号（《非经营性互联网信息服务备案管理办法》），政府网站还应标明政府网站标识码（SITE_GOV_ID，《政府网站发展指引》）。请在构建和启动时都设置；不在境内接入的可以不设。',
     );
   return warnings;
+}
+
+/**
+ * Why the port could not be taken, for the operator: another process on it (usually this server started twice), a
+ * port below 1024 without the right, or a HOST this machine does not have. Undefined for anything else.
+ */
+function listenFailure(error: NodeJS.ErrnoException, on: { port: number; host: string }): string | undefined {
+  const where = `${on.host}:${on.port}`;
+  if (error.code === 'EADDRINUSE') return `端口 ${where} 已被另一个进程占用（多半是本服务已经在运行）。请先停止它，或用 PORT 换一个端口；没有做任何更改。`;
+  if (error.code === 'EACCES') return `没有权限监听 ${where}（1024 以下的端口需要特权）。请用 PORT 设一个 1024 以上的端口，由反向代理转发；没有做任何更改。`;
+  if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND')
+    return `本机没有 HOST 指定的地址 ${on.host}。请把 HOST 设为本机的地址（通常是 127.0.0.1，反向代理在同一台机器上时）；没有做任何更改。`;
+  return undefined;
 }
 
 /** The address the site in distDir was built for: written by this script; a plain `npm run build` uses SITE_URL or the default. */

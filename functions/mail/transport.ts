@@ -27,8 +27,22 @@ export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_00
 export const SMTP_URL_MALFORMED =
   'SMTP_URL 不是有效的地址。格式如 smtps://用户名:口令@smtp.example.gov.cn:465；用户名或口令中的 / @ : ? # % 要写成 %2F %40 %3A %3F %23 %25。';
 
+/**
+ * Why SMTP_URL cannot be used, without its value; undefined when it can. Only `smtp:` and `smtps:` are mail: nodemailer
+ * takes any other scheme (a typo like `smpts:`, or `http:`) for plain SMTP and would send the password unencrypted
+ * to a relay that offers no STARTTLS.
+ */
+export function smtpUrlProblem(smtpUrl: string): string | undefined {
+  if (!URL.canParse(smtpUrl)) return SMTP_URL_MALFORMED;
+  const scheme = new URL(smtpUrl).protocol;
+  if (scheme !== 'smtp:' && scheme !== 'smtps:')
+    return `SMTP_URL 以「${scheme}//」开头，只能是 smtps://（端口 465，全程加密）或 smtp://（端口 587 或 25，服务器支持时用 STARTTLS 加密）。格式如 smtps://用户名:口令@smtp.example.gov.cn:465。`;
+  return undefined;
+}
+
 export function createMailer(options: { smtpUrl: string | undefined; outboxDir: string; connections?: number }): Mailer {
-  if (options.smtpUrl && !URL.canParse(options.smtpUrl)) throw new Error(SMTP_URL_MALFORMED);
+  const problem = options.smtpUrl ? smtpUrlProblem(options.smtpUrl) : undefined;
+  if (problem) throw new Error(problem);
   return options.smtpUrl ? smtpMailer(options.smtpUrl, options.connections ?? 1) : emlMailer(options.outboxDir);
 }
 

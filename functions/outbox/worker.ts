@@ -69,10 +69,19 @@ export interface SendResult {
 }
 
 /** A round's log line: counts, and why attempts failed, so that a wrong SMTP password or a dead relay shows at once. */
-export function roundLine(r: SendResult): string {
+export function roundLine(r: SendResult, relay?: string): string {
   const why = Object.entries(r.errors).map(([error, n]) => `${error} ×${n}`);
-  return `[outbox] sent ${r.sent}, retry ${r.retried}, failed ${r.failed}${why.length ? ` (${why.join(', ')})` : ''}`;
+  const line = `[outbox] sent ${r.sent}, retry ${r.retried}, failed ${r.failed}${why.length ? ` (${why.join(', ')})` : ''}`;
+  // Codes alone do not tell an operator that SMTP_URL names no reachable relay (a wrong port or host, smtp: on the
+  // TLS port 465 or smtps: on 587): said once per round, with the relay's host and port (never the password).
+  const unreachable = Object.keys(r.errors).some((error) => UNREACHABLE_RELAY.test(error));
+  return unreachable
+    ? `${line}：无法连接邮件服务器${relay ? `（${relay}）` : ''}，请检查 SMTP_URL 中的主机、端口和 smtps://（端口 465）或 smtp://（端口 587、25）。这些邮件留在队列中，按间隔自动重试，没有丢失。`
+    : line;
 }
+
+/** nodemailer's codes for a relay that could not be reached or spoke no SMTP: connection, DNS, timeout, TLS. */
+const UNREACHABLE_RELAY = /^(ESOCKET|ECONNECTION|ETIMEDOUT|EDNS|ETLS|EPROTOCOL)\b/;
 
 /**
  * Sends the mail that is due, once. Each claimed row goes through the same named steps:
@@ -279,7 +288,7 @@ export async function runOutboxLoop(
       try {
         await options.beforeRound?.();
         const r = await sendPendingMail(options);
-        if (r.claimed) log(roundLine(r));
+        if (r.claimed) log(roundLine(r, options.mailer.description));
         if (r.claimed === (options.batch ?? 20)) continue;
       } catch (e) {
         log(`[outbox] round failed: ${(e as Error).name} ${(e as NodeJS.ErrnoException).code ?? ''}`);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Settings } from '../../src/core/settings.ts';
-import { SMTP_URL_MALFORMED } from '../mail/transport.ts';
+import { smtpUrlProblem } from '../mail/transport.ts';
 
 /**
  * Keys that were ever in the repository. Anyone can read them, so nothing signed with one may verify: a
@@ -108,12 +108,14 @@ function weakness(key: string): string | undefined {
 
 /**
  * What else a deployment must bring rather than run on a local default: SMTP_URL, without which mail would be written
- * as .eml files on the server and never reach an agency; and a SMTP_URL that parses (anywhere). A SecretError like a
+ * as .eml files on the server and never reach an agency; and a SMTP_URL that parses, as smtp: or smtps: (anywhere). A SecretError like a
  * missing key, so that `npm start` and `npm run outbox` refuse to start the same way, naming the setting.
  */
 export function requireDeploymentSettings(settings: Pick<Settings, 'smtpUrl'>, env: NodeJS.ProcessEnv = process.env): void {
-  // Anywhere: a malformed SMTP_URL is refused without its value (it holds the mail account's password).
-  if (settings.smtpUrl && !URL.canParse(settings.smtpUrl)) throw new SecretError(SMTP_URL_MALFORMED);
+  // Anywhere: a malformed SMTP_URL, or one of another scheme, is refused without its value (it holds the mail
+  // account's password).
+  const problem = settings.smtpUrl ? smtpUrlProblem(settings.smtpUrl) : undefined;
+  if (problem) throw new SecretError(problem);
   if (isPlainlyLocal(env)) return;
   if (!settings.smtpUrl) {
     throw new SecretError(

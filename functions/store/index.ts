@@ -105,9 +105,21 @@ export function storeName(url: string): string {
   }
 }
 
+/**
+ * pg's own connection errors carry no code, only a message: its connect timeout ("timeout expired", or the pool's
+ * "timeout exceeded when trying to connect") and a server that closed the connection before answering ("Connection
+ * terminated unexpectedly": something else listens on that port). Named here so the operator is told which.
+ */
+function pgClientCode(error: unknown): string {
+  const message = String((error as Error)?.message ?? '');
+  if (/^timeout (expired|exceeded when trying to connect)$|connection timeout/i.test(message)) return 'PG_TIMEOUT';
+  if (/^Connection terminated/.test(message)) return 'PG_TERMINATED';
+  return '';
+}
+
 /** Why, for the person who set DATABASE_URL: by PostgreSQL's or the system's error code. */
 function openFailure(error: unknown, setting = 'DATABASE_URL'): string {
-  const code = String((error as { code?: unknown })?.code ?? '');
+  const code = String((error as { code?: unknown })?.code ?? '') || pgClientCode(error);
   const reasons: Record<string, string> = {
     '3D000': '数据库不存在，请先创建它（CREATE DATABASE），或改正 DATABASE_URL 中的数据库名',
     '28P01': '用户名或密码不对，请核对 DATABASE_URL 中的用户和密码',
@@ -116,6 +128,10 @@ function openFailure(error: unknown, setting = 'DATABASE_URL'): string {
     ECONNREFUSED: '连接被拒绝：数据库没有运行，或 DATABASE_URL 中的主机、端口不对',
     ENOTFOUND: '找不到 DATABASE_URL 中的主机名',
     ETIMEDOUT: '连接超时：请检查主机、端口和防火墙',
+    PG_TIMEOUT: '连接超时（没有得到 PostgreSQL 的应答）：请检查 DATABASE_URL 中的主机和端口是否是 PostgreSQL 的（默认 5432），以及防火墙',
+    PG_TERMINATED: '连接被对方断开：这个主机和端口上的多半不是 PostgreSQL（请核对 DATABASE_URL 中的端口，默认 5432），或数据库正在关闭',
+    EEXIST: '这个路径上已有一个文件而不是目录，请把 VAR_DIR 设为一个目录',
+    ENOTDIR: '路径中有一段是文件而不是目录，请把 VAR_DIR 设为一个目录',
     EACCES: '没有权限读写这个文件或目录，请检查 VAR_DIR 的权限',
     SQLITE_CANTOPEN: '无法打开数据库文件，请检查 VAR_DIR 是否存在、是否可写',
     SQLITE_BUSY: '另一个进程正占用这个文件，请先停止它',

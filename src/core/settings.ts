@@ -51,6 +51,8 @@ export const DEFAULT_SITE_URL = 'http://localhost:4321';
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const siteUrl = (env.SITE_URL || DEFAULT_SITE_URL).replace(/\/+$/, '');
+  const problem = siteUrlProblem(siteUrl);
+  if (problem) throw new Error(problem);
   return {
     contentDir: resolve(env.CONTENT_DIR || 'content'),
     siteUrl,
@@ -74,4 +76,14 @@ function keyList(value: string | undefined): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+/**
+ * Why SITE_URL cannot be the site's origin, in words for the operator; undefined when it can. Without a scheme
+ * (`gongshi.example.gov.cn`) it is no URL at all: every QR code and mailed link is made from it.
+ */
+export function siteUrlProblem(siteUrl: string): string | undefined {
+  const url = URL.canParse(siteUrl) ? new URL(siteUrl) : undefined;
+  if (url && (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname) return undefined;
+  return `SITE_URL「${siteUrl}」不是网站的地址：应写成 https://gongshi.example.gov.cn 这样，以 https:// 开头（二维码和邮件中的链接都由它生成）。请改正 SITE_URL 后再构建和启动。`;
 }

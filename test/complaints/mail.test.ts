@@ -155,6 +155,38 @@ describeEachStore('mail delivery', (kind) => {
     }
   });
 
+  it('a SMTP_URL naming no relay (a wrong port) is said in the round line with the relay and SMTP_URL; the mail waits and goes once put right', async () => {
+    const smtp = await startSmtp();
+    const clock = manualClock();
+    const world = await testWorld(db, { clock });
+    // The relay's port with one added: nothing listens there, as after a typo in SMTP_URL's port.
+    const wrong = new URL(smtp.url);
+    wrong.port = String(Number(wrong.port) + 1);
+    const wrongMailer = createMailer({ smtpUrl: wrong.toString(), outboxDir: '/nonexistent' });
+    const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: '/nonexistent' });
+    const work = (m: typeof mailer) =>
+      sendPendingMail({ db, mailer: m, clock, from: 'noreply@gongshi.example', composers: { intake: intakeMailComposer(world) } });
+    try {
+      const filed = await submit(world, validSubmission({ email: '' }));
+      expect(filed.status).toBe(201);
+      const unreachable = await work(wrongMailer);
+      expect(unreachable).toMatchObject({ claimed: 1, sent: 0, retried: 1 });
+      const line = roundLine(unreachable, wrongMailer.description);
+      expect(line).toContain(`无法连接邮件服务器（SMTP ${wrong.host}）`);
+      expect(line).toContain('请检查 SMTP_URL 中的主机、端口');
+      expect(line).toContain('没有丢失');
+      clock.advance(backoffMs(1));
+      const delivered = await work(mailer);
+      expect(delivered).toMatchObject({ claimed: 1, sent: 1 });
+      expect(roundLine(delivered, mailer.description)).toBe('[outbox] sent 1, retry 0, failed 0');
+      expect(smtp.received).toHaveLength(1);
+    } finally {
+      wrongMailer.close();
+      mailer.close();
+      await smtp.stop();
+    }
+  });
+
   it('gives up after about five days and marks the message failed, with every attempt recorded', async () => {
     const clock = manualClock();
     const world = await testWorld(db, { clock });

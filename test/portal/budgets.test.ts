@@ -97,7 +97,7 @@ describe.skipIf(!!skip)('page budgets for slow phones', { timeout: 180_000 }, ()
 
   it(`a verification page transfers at most ${PAGE_BUDGETS.verifyPageBytes / 1024} KB in all`, async () => {
     const no = readdirSync(join(distDir, 'verify')).sort()[0]!;
-    const transfer = await measureVerifyPage(browser, server.url, no, null);
+    const { transfer } = await measureVerifyPage(browser, server.url, no, null);
     expect(transfer.byType.document?.requests).toBe(1);
     expect(transfer.bytes).toBeLessThanOrEqual(PAGE_BUDGETS.verifyPageBytes);
   });

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openStore, StoreOpenError } from '../../functions/store/index.ts';
@@ -61,5 +62,54 @@ describe('a store that cannot be opened', () => {
     expect(run.stderr).toContain('数据库不存在');
     expect(run.stderr + run.stdout).not.toContain(PASSWORD);
     expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('a DATABASE_URL whose port is not PostgreSQL, a VAR_DIR that is a file', () => {
+  /** A TCP server on loopback that, on each connection, either closes it at once or never answers. */
+  async function listener(behaviour: 'close' | 'silent') {
+    const sockets: Socket[] = [];
+    const server = createServer((socket) => {
+      sockets.push(socket);
+      if (behaviour === 'close') socket.destroy();
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    return {
+      port: (server.address() as AddressInfo).port,
+      close: () => {
+        for (const s of sockets) s.destroy();
+        return new Promise((done) => server.close(done));
+      },
+    };
+  }
+  const openError = (databaseUrl: string | undefined, varDir = tempDir()) =>
+    openStore({ databaseUrl, varDir }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+
+  it('a service that closes the connection (another service on that port) and one that never answers are named, not just "Error"', async () => {
+    const closing = await listener('close');
+    const silent = await listener('silent');
+    try {
+      const closed = await openError(`postgres://gongshi:${PASSWORD}@127.0.0.1:${closing.port}/gongshi`);
+      expect(closed).toBeInstanceOf(StoreOpenError);
+      expect(closed!.message).toContain(`127.0.0.1:${closing.port}，数据库 gongshi）：连接被对方断开：这个主机和端口上的多半不是 PostgreSQL`);
+      const timedOut = await openError(`postgres://gongshi:${PASSWORD}@127.0.0.1:${silent.port}/gongshi`);
+      expect(timedOut).toBeInstanceOf(StoreOpenError);
+      expect(timedOut!.message).toContain(`127.0.0.1:${silent.port}，数据库 gongshi）：连接超时（没有得到 PostgreSQL 的应答）`);
+      for (const e of [closed!, timedOut!]) expect(e.message).not.toContain(PASSWORD);
+    } finally {
+      await closing.close();
+      await silent.close();
+    }
+  }, 30_000);
+
+  it('VAR_DIR naming a file says to make it a folder', async () => {
+    const file = join(tempDir(), 'not-a-folder');
+    writeFileSync(file, '');
+    const error = await openError(undefined, file);
+    expect(error).toBeInstanceOf(StoreOpenError);
+    expect(error!.message).toContain('这个路径上已有一个文件而不是目录，请把 VAR_DIR 设为一个目录');
   });
 });

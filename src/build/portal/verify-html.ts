@@ -80,5 +80,7 @@ export function verifyPageHtml(aux: PublicAuxiliary, agency: Agency, regulation:
     noindex: ended,
     footer,
     scripts: aux.validUntil && aux.status === 'active' ? ['/expiry.js'] : [],
+    // Opened from a QR code on a phone with nothing cached: styled from the HTML alone, no stylesheet round trip.
+    inlineStylesheet: true,
   });
 }

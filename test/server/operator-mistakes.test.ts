@@ -1,0 +1,105 @@
+import { spawnSync } from 'node:child_process';
+import { createServer, type Server } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createMailer } from '../../functions/mail/transport.ts';
+import { requireDeploymentSettings } from '../../functions/server/secret.ts';
+import { readSettings } from '../../src/core/settings.ts';
+import { tempDir } from '../complaints/support.ts';
+
+/**
+ * Mistakes operators make when following docs/DEPLOY.md — the server started twice, no build where OUT_DIR points,
+ * a mistyped SMTP_URL scheme — stop `npm start` and `npm run outbox` with one line naming the setting and what to do:
+ * exit 1, no stack trace, no password.
+ */
+const root = join(import.meta.dirname, '../..');
+const STACK_TRACE = /\n\s+at /;
+
+/** A plainly local run on a fresh SQLite store: the key is made under VAR_DIR, no SMTP needed. */
+function localEnv(over: Record<string, string>): NodeJS.ProcessEnv {
+  const varDir = tempDir('gongshi-ops-');
+  return { ...process.env, SITE_URL: '', DATABASE_URL: '', SMTP_URL: '', NODE_ENV: '', HOST: '127.0.0.1', VAR_DIR: varDir, NO_BUILD: '1', ...over };
+}
+
+function run(script: string, env: NodeJS.ProcessEnv, args: string[] = []) {
+  return spawnSync(process.execPath, [join(root, script), ...args], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+}
+
+describe('operator mistakes at start', () => {
+  it('npm start on a port that is already taken (started twice) says so, naming PORT', async () => {
+    const taken: Server = createServer();
+    await new Promise<void>((done) => taken.listen(0, '127.0.0.1', done));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const started = run('scripts/start.ts', localEnv({ PORT: String(port) }));
+      expect(started.status).toBe(1);
+      expect(started.stderr).toContain(`[start] 端口 127.0.0.1:${port} 已被另一个进程占用`);
+      expect(started.stderr).toContain('PORT');
+      expect(started.stderr).not.toMatch(STACK_TRACE);
+      expect(started.stderr).not.toContain('EADDRINUSE');
+    } finally {
+      await new Promise((done) => taken.close(done));
+    }
+  });
+
+  it('npm start and npm run outbox with no build where OUT_DIR points name the file and npm run build, without a stack trace', () => {
+    const outDir = join(tempDir('gongshi-ops-'), 'never-built');
+    const started = run('scripts/start.ts', localEnv({ PORT: '0', OUT_DIR: outDir }));
+    expect(started.status).toBe(1);
+    expect(started.stderr).toContain(`[start] 目录文件 ${outDir}/_functions/directory.json 不存在`);
+    expect(started.stderr).toContain('npm run build');
+    expect(started.stderr).not.toMatch(STACK_TRACE);
+
+    const worker = run('scripts/outbox.ts', localEnv({ OUT_DIR: outDir }), ['--once']);
+    expect(worker.status).toBe(1);
+    expect(worker.stderr).toContain(`[outbox] 目录文件 ${outDir}/_functions/directory.json 不存在`);
+    expect(worker.stderr).not.toMatch(STACK_TRACE);
+  });
+
+  it('a SMTP_URL of another scheme than smtp: or smtps: (a typo) is refused, naming the scheme, never the password', () => {
+    const password = 'Zr8/kq-relay-pass';
+    for (const scheme of ['smpts', 'http', 'mailto']) {
+      const smtpUrl = `${scheme}://mailer:${encodeURIComponent(password)}@127.0.0.1:465`;
+      let message = '';
+      try {
+        requireDeploymentSettings(readSettings({ SMTP_URL: smtpUrl }), { NODE_ENV: 'production' });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toContain(`SMTP_URL 以「${scheme}://」开头，只能是 smtps://`);
+      expect(message).not.toContain('Zr8');
+      // The mailer refuses it too (the serverless adapter builds one without the start's checks).
+      expect(() => createMailer({ smtpUrl, outboxDir: tempDir() })).toThrow(/只能是 smtps:/);
+    }
+    for (const smtpUrl of ['smtp://mailer:pw@127.0.0.1:587', 'smtps://mailer:pw@127.0.0.1:465'])
+      expect(() => requireDeploymentSettings(readSettings({ SMTP_URL: smtpUrl }), { NODE_ENV: 'production' })).not.toThrow();
+
+    const started = run('scripts/start.ts', localEnv({ PORT: '0', SMTP_URL: `smpts://mailer:${encodeURIComponent(password)}@127.0.0.1:465` }));
+    expect(started.status).toBe(1);
+    expect(started.stderr).toContain('[start] SMTP_URL 以「smpts://」开头');
+    expect(started.stdout + started.stderr).not.toContain('Zr8');
+  });
+});
+
+describe('a SITE_URL without its scheme', () => {
+  it('stops npm start, npm run outbox and npm run build naming SITE_URL, without a stack trace; a bad SITE_ICP stops the worker the same way', () => {
+    const wrong = { SITE_URL: 'gongshi.example.gov.cn', SECRET: 'Vq3'.repeat(12), SMTP_URL: 'smtp://127.0.0.1:25' };
+    const said = 'SITE_URL「gongshi.example.gov.cn」不是网站的地址：应写成 https://gongshi.example.gov.cn 这样';
+    for (const [script, args, tag] of [
+      ['scripts/start.ts', [], 'start'],
+      ['scripts/outbox.ts', ['--once'], 'outbox'],
+      ['scripts/build.ts', [], 'build'],
+    ] as const) {
+      const outDir = join(tempDir('gongshi-ops-'), 'site');
+      const ran = run(script, localEnv({ PORT: '0', OUT_DIR: outDir, ...wrong }), [...args]);
+      expect(ran.status).toBe(1);
+      expect(ran.stderr).toContain(`[${tag}] ${said}`);
+      expect(ran.stderr).not.toMatch(STACK_TRACE);
+    }
+    const filing = run('scripts/outbox.ts', localEnv({ SITE_ICP: '备案号待定' }), ['--once']);
+    expect(filing.status).toBe(1);
+    expect(filing.stderr).toContain('[outbox] 页脚备案信息有误');
+    expect(filing.stderr).not.toContain('triggerUncaughtException');
+  });
+});
