@@ -84,7 +84,7 @@ export function publishFunctions(
   options: {
     parser?: RosterParser;
     /** This server's look for versions published elsewhere (`npm start`): the workspace page says when its site is behind. */
-    storeWatch?: Pick<StoreWatch, 'lag' | 'overdueMs'>;
+    storeWatch?: Pick<StoreWatch, 'lag' | 'overdueMs' | 'since'>;
   } = {},
 ): FunctionHandler {
   const parser = options.parser ?? workerRosterParser();
@@ -222,7 +222,7 @@ export function publishFunctions(
           versions[0],
           world.directory.workspaceVersions,
           republisher.rebuildsItself,
-          watch && { lag: watch.lag(), overdueMs: watch.overdueMs, now: world.clock.now().getTime() },
+          watch && { lag: watch.lag(), overdueMs: watch.overdueMs, since: watch.since, now: world.clock.now().getTime() },
         );
       return html(200, workspaceHtml(session, versions, state, undefined, undo, git));
     }

@@ -180,6 +180,8 @@ export type ShownState = PublicationState | BehindState;
 export interface WatchView {
   lag: SiteLag | undefined;
   overdueMs: number;
+  /** When the watch began (StoreWatch.since): the bound runs from it for versions recorded before. */
+  since: number;
   now: number;
 }
 
@@ -211,7 +213,7 @@ export function shownState(
   if (!rebuildsItself || current?.status !== 'published' || !served) return own;
   if (!served.includes(current.id)) {
     if (lag) return behind({ lag });
-    if (watch && watch.now - Date.parse(current.published_at) > watch.overdueMs) return behind({ overdueMs: watch.overdueMs });
+    if (watch && watch.now - Math.max(Date.parse(current.published_at), watch.since) > watch.overdueMs) return behind({ overdueMs: watch.overdueMs });
     return { seq: current.seq, state: 'building' };
   }
   return own ? { seq: current.seq, state: 'live' } : undefined;

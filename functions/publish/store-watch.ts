@@ -73,6 +73,11 @@ export interface StoreWatch {
   lag(): SiteLag | undefined;
   /** rebuildOverdueMs of this server's interval: after it, a version its site lacks is said not to be regenerated. */
   readonly overdueMs: number;
+  /**
+   * When this watch began (ms since the epoch): a version recorded while this server was down is overdue only that
+   * long after the server could first look for it, not after its recording.
+   */
+  readonly since: number;
 }
 
 export function makeStoreWatch(options: {
@@ -169,7 +174,7 @@ export function makeStoreWatch(options: {
     }
     return warnedFor === triedFor ? { cause: 'other-store', ids: triedIds } : undefined;
   };
-  return { check, lag, overdueMs: rebuildOverdueMs(options.intervalMs ?? DEFAULT_REBUILD_CHECK_MS) };
+  return { check, lag, overdueMs: rebuildOverdueMs(options.intervalMs ?? DEFAULT_REBUILD_CHECK_MS), since: now() };
 }
 
 /** Runs `watch.check` every `intervalMs` until the signal aborts; never two at once (each waits for the one before). */

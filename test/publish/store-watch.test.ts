@@ -70,7 +70,7 @@ async function pageText(db: Db, state: ShownState | undefined): Promise<string> 
 }
 
 /** What the workspace page is told by the watch at `now`. */
-const viewOf = (watch: StoreWatch, now: number) => ({ lag: watch.lag(), overdueMs: watch.overdueMs, now });
+const viewOf = (watch: StoreWatch, now: number) => ({ lag: watch.lag(), overdueMs: watch.overdueMs, since: watch.since, now });
 
 describe('a server looks for versions published through another server', () => {
   it('rebuilds once for a new version, then nothing while nothing changes', async () => {
@@ -286,11 +286,16 @@ describe('a server looks for versions published through another server', () => {
     expect(rebuildOverdueMs(0)).toBe(11 * 60_000);
     expect(rebuildOverdueMs(500)).toBe(10 * 60_000 + 500);
     const current = { id: 'b', seq: 2, status: 'published' as const, published_at: '2026-11-20T02:00:00.000Z' };
-    const at = (ms: number) => ({ lag: undefined, overdueMs: 11 * 60_000, now: Date.parse(current.published_at) + ms });
+    const at = (ms: number) => ({ lag: undefined, overdueMs: 11 * 60_000, since: 0, now: Date.parse(current.published_at) + ms });
     expect(shownState(undefined, current, ['a'], true, at(11 * 60_000))).toEqual({ seq: 2, state: 'building' });
     const late = at(11 * 60_000 + 1);
     expect(shownState(undefined, current, ['a'], true, late)).toEqual({ seq: 2, state: 'behind', since: current.published_at, overdueMs: 11 * 60_000 });
     expect(shownState({ seq: 1, state: 'live' }, current, ['a'], true, late)).toMatchObject({ seq: 2, state: 'behind' });
+    // A server that started after the version was recorded (it was down meanwhile) counts the bound from its start:
+    // its first look has not come yet, nothing is known to be wrong.
+    const restarted = { ...at(30 * 60_000), since: Date.parse(current.published_at) + 29 * 60_000 };
+    expect(shownState(undefined, current, ['a'], true, restarted)).toEqual({ seq: 2, state: 'building' });
+    expect(shownState(undefined, current, ['a'], true, { ...restarted, now: restarted.since + 11 * 60_000 + 1 })).toMatchObject({ state: 'behind' });
     // A build of it under way here is 正在重新生成 however long it takes; built, it is live; no own build: nothing said.
     expect(shownState({ seq: 2, state: 'building' }, current, ['a'], true, at(3600_000))).toEqual({ seq: 2, state: 'building' });
     expect(shownState({ seq: 1, state: 'live' }, current, ['b'], true, late)).toEqual({ seq: 2, state: 'live' });
