@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { mkdirSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { CheckpointerData } from './sqlite-checkpointer.ts';
 import { dirname } from 'node:path';
@@ -69,8 +69,18 @@ interface Job {
  * Checkpoints: once the store is busy (CheckpointOptions) a thread of its own copies the WAL into the database file
  * (sqlite-checkpointer.ts), so that no COMMIT on the event loop carries a checkpoint and its fsync.
  */
+/**
+ * A new store holds complainants' names and phone numbers: its folder and file are made readable by this user only
+ * (SQLite gives the `-wal` and `-shm` files the database file's mode). An existing file keeps the mode the operator
+ * gave it (a backup user may rely on it).
+ */
+function createPrivately(file: string): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+}
+
 export function openSqlite(file: string, checkpoints: CheckpointOptions = DEFAULT_CHECKPOINTS): Db {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (file !== ':memory:') createPrivately(file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');

@@ -1,0 +1,36 @@
+import { chmodSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openStore, sqlitePath } from '../../functions/store/index.ts';
+import { tempDir } from '../complaints/support.ts';
+
+const mode = (path: string) => statSync(path).mode & 0o777;
+
+/** The operator trial found a new SQLite store, with complainants' details, created readable by every user (0644). */
+describe('a new SQLite store is readable by its owner only', () => {
+  const root = tempDir('gongshi-mode-');
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('the VAR_DIR it makes, the database and its -wal and -shm files', async () => {
+    const varDir = join(root, 'var', 'new');
+    const store = await openStore({ databaseUrl: undefined, varDir });
+    // Opening migrates it: the migrations' writes made the WAL.
+    const file = sqlitePath(varDir);
+    expect(mode(file)).toBe(0o600);
+    expect(mode(`${file}-wal`)).toBe(0o600);
+    expect(mode(`${file}-shm`)).toBe(0o600);
+    expect(mode(varDir)).toBe(0o700);
+    await store.close();
+  });
+
+  it('an existing store keeps the mode its operator gave it', async () => {
+    const varDir = join(root, 'kept');
+    mkdirSync(varDir, { recursive: true });
+    const file = sqlitePath(varDir);
+    writeFileSync(file, '');
+    chmodSync(file, 0o640);
+    const store = await openStore({ databaseUrl: undefined, varDir });
+    await store.close();
+    expect(mode(file)).toBe(0o640);
+  });
+});
