@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { buildPortal } from '../../src/build/portal/data.ts';
 import { partIndexShards } from '../../src/build/search/part-index.ts';
-import { bigramsOf, partComplete, partMatches, partShardOf, type PartEntry } from '../../src/build/search/parts.ts';
-import { closeNameKeys, closeNameQuery, closeNames, isSlipKey, oneCharOff, slipKeysOf } from '../../src/build/search/close-names.ts';
+import type { Portal } from '../../src/build/portal/data.ts';
+import { bigramsOf, partComplete, partMatches, partShardOf, type PartEntry, type PartShard } from '../../src/build/search/parts.ts';
+import {
+  CLOSE_NAME_LIMIT,
+  closeNameKeys,
+  closeNameQuery,
+  closeNames,
+  closeNamesIn,
+  closeNamesText,
+  isSlipKey,
+  oneCharOff,
+  slipKeysOf,
+} from '../../src/build/search/close-names.ts';
 import { searchName } from '../../src/build/search/tokens.ts';
 import { getSite } from '../../src/import/site.ts';
 
@@ -24,8 +35,15 @@ describe('names one character off: pure parts', () => {
     expect(closeNameQuery(' 丁娜蓝 ')).toBe('丁娜蓝');
     expect(closeNameQuery('叶蓝')).toBe('叶蓝');
     expect(closeNameQuery('慕容春风')).toBe('慕容春风');
-    expect(closeNameQuery('丁 娜蓝')).toBe('丁娜蓝');
+    expect(closeNameQuery('　叶蓝　')).toBe('叶蓝');
     for (const query of [
+      // Several parts are not a name (review of bf223f8): a surname and a word of a unit's name (苏 at the
+      // 自然资源和规划局) would be offered the people one character off 苏自然, a name nobody typed. The search itself
+      // reads them as parts too (queryParts); a space inside a name is read the same way.
+      '张 城管',
+      '苏 自然',
+      '苏　自然',
+      '丁 娜蓝',
       '丁',
       '城市管理综合行政执法局',
       'LAJA-CG-00001',
@@ -78,6 +96,55 @@ describe('names one character off: pure parts', () => {
     expect(closeNames(entries, '丁娜蓝').map((e) => e[1])).toEqual(['A-4', 'A-5', 'A-6', 'A-2', 'A-3', 'A-1']);
     expect(closeNames(entries, '丁娜兰').map((e) => e[1])).toEqual(['A-7', 'A-8', 'A-2']);
     expect(closeNames(entries, '李四光')).toEqual([]);
+  });
+});
+
+describe('how many are one character off, when a key was cut to a page', () => {
+  const GIVEN = [...'伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红娥玲兰'];
+  const OTHERS = [...'李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟'];
+  // 600 people named 王X (20 holders of each of 30 names) among 4,600: 64 shards, and with a page of 100 the slip key
+  // 王＊ is cut as 王＊ is at 300,000 generated names (9,604 people, PART_PAGE 2,000).
+  const auxiliaries: { certificateNo: string; name: string; agencyId: string; status: string }[] = [];
+  const add = (name: string) => auxiliaries.push({ certificateNo: `T-${auxiliaries.length + 1}`, name, agencyId: 'x', status: 'active' });
+  for (let i = 0; i < 600; i++) add(`王${GIVEN[i % GIVEN.length]}`);
+  for (let i = 0; i < 4000; i++) add(`${OTHERS[i % OTHERS.length]}${GIVEN[(i * 7) % GIVEN.length]}${GIVEN[(i * 13 + 5) % GIVEN.length]}`);
+  const shards = [...partIndexShards({ auxiliaries } as unknown as Portal, 100)];
+  const shardOf = (key: string) => shards[parseInt(partShardOf(key, shards.length), 36)]!;
+
+  it('says 「至少」 when a key was cut: the page holds fewer of them than the roster', () => {
+    expect(shards.length).toBe(64);
+    expect(shardOf('王＊').more?.['王＊']).toBe(600);
+    // 王〇 is one character off every 王X (〇 is on no roster).
+    const { entries, complete } = closeNamesIn(shardOf, '王〇');
+    expect(complete).toBe(false);
+    expect(entries.length).toBeGreaterThanOrEqual(100);
+    expect(entries.length).toBeLessThan(600);
+    // Every name is still there (one holder of each first).
+    expect(new Set(entries.map((e) => e[0])).size).toBe(GIVEN.length);
+    const text = closeNamesText('王〇', entries.length, complete);
+    expect(text.summary).toBe(`没有找到「王〇」。名单中至少有 ${entries.length} 人的姓名与它只差一个字，见下。`);
+    expect(text.note).toContain(`至少另有 ${entries.length - CLOSE_NAME_LIMIT} 人的姓名也只差一个字，未列出`);
+  });
+
+  it('gives the exact number when no key it used was cut, whatever else its shards cut', () => {
+    // 李伟〇: keys 李伟, 伟〇 and 李＊〇, none cut.
+    const { entries, complete } = closeNamesIn(shardOf, '李伟〇');
+    expect(complete).toBe(true);
+    expect(entries.length).toBe(
+      closeNames(
+        shards.flatMap((s) => s.p),
+        '李伟〇',
+      ).length,
+    );
+    // A shard that cut another key says nothing about this one.
+    const other: PartShard = { p: [['王伟', 'A-1', 'active', 'x']], more: { '李＊': 3000 } };
+    expect(closeNamesIn(() => other, '王〇')).toEqual({ entries: [other.p[0]], complete: true });
+    const text = closeNamesText('王〇', 7, true);
+    expect(text.summary).toBe('没有找到「王〇」。名单中有 7 人的姓名与它只差一个字，见下。');
+    expect(text.note).toBe(
+      '以上姓名与「王〇」只差一个字。请与证件上的姓名逐字核对：姓名不同就不是同一个人。另有 2 人的姓名也只差一个字，未列出；可以选择地区或单位后再搜索。',
+    );
+    expect(closeNamesText('王〇', 3, true).note).not.toContain('另有');
   });
 });
 

@@ -16,7 +16,7 @@ import { decodeMembers, memberMatch, type BucketMeta } from './match.ts';
 import { nameMatches, nameShardUrl, type NameEntry } from './names.ts';
 import { bigramsOf, namePartOf, partComplete, partMatches, partShardUrl, type PartShard } from './parts.ts';
 import { queryTokens } from './tokens.ts';
-import { closeNameKeys, closeNameQuery, closeNames } from './close-names.ts';
+import { closeNameKeys, closeNameQuery, closeNamesIn } from './close-names.ts';
 
 export interface Item {
   no: string;
@@ -102,15 +102,26 @@ async function fetchJson<T>(url: string, missing: T): Promise<T> {
 
 const fetchShard = <T>(url: string): Promise<T[]> => fetchJson<T[]>(url, []);
 
-/** Part shards fetched on this page: the names one character off look in the shard the search itself fetched. */
+/**
+ * Part shards fetched on this page: the names one character off look in the shard the search itself fetched. Only a
+ * shard that came is kept: a failed answer (a proxy's 503 for a moment) reads as an empty shard for this search, and
+ * the next search asks again.
+ */
 const fetchedPartShards = new Map<string, Promise<PartShard>>();
 
 function partShardOnce(url: string): Promise<PartShard> {
   let shard = fetchedPartShards.get(url);
   if (!shard) {
-    shard = fetchJson<PartShard>(url, { p: [] });
+    const forget = () => {
+      if (fetchedPartShards.get(url) === shard) fetchedPartShards.delete(url);
+    };
+    shard = fetch(url).then(async (response) => {
+      if (response.ok) return (await response.json()) as PartShard;
+      forget();
+      return { p: [] };
+    });
     fetchedPartShards.set(url, shard);
-    shard.catch(() => fetchedPartShards.delete(url));
+    shard.catch(forget);
   }
   return shard;
 }
@@ -256,21 +267,20 @@ export async function runSearch(query: string, ctx: SearchContext, onFirst?: (it
 
 /**
  * The people whose name is one character off a whole name that found nobody (close-names.ts), in the order to offer
- * them, the chosen filters applied; none for anything but 2–4 Han characters. Costs at most 2 part shards more than
- * the search itself (closeNameKeys; the search's own shard is not fetched again).
+ * them, the chosen filters applied; none for anything but one part of 2–4 Han characters. `complete` is false when a
+ * key's shard was cut (closeNamesIn): there may be more on the roster. Costs at most 2 part shards more than the
+ * search itself (closeNameKeys; the search's own shard is not fetched again).
  */
-export async function closeNameSuggestions(query: string, ctx: SearchContext): Promise<Item[]> {
+export async function closeNameSuggestions(query: string, ctx: SearchContext): Promise<{ items: Item[]; complete: boolean }> {
   const typed = closeNameQuery(query);
-  if (!typed || !ctx.partShardCount) return [];
-  const urls = new Set(closeNameKeys(typed).map((key) => partShardUrl(key, ctx.partShardCount)));
-  const shards = await Promise.all([...urls].map(partShardOnce));
+  if (!typed || !ctx.partShardCount) return { items: [], complete: true };
+  const keys = closeNameKeys(typed);
+  const shards = await Promise.all(keys.map((key) => partShardOnce(partShardUrl(key, ctx.partShardCount))));
+  const { entries, complete } = closeNamesIn((key) => shards[keys.indexOf(key)]!, typed);
   const items: Item[] = [];
-  for (const [name, no, status, agencyId, post] of closeNames(
-    shards.flatMap((s) => s.p),
-    typed,
-  )) {
+  for (const [name, no, status, agencyId, post] of entries) {
     const item = indexItem(ctx, no, name, status, agencyId, post);
     if (item) items.push(item);
   }
-  return items;
+  return { items, complete };
 }

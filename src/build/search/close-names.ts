@@ -6,8 +6,8 @@
  * more keys (slipKeysOf) file the names that no bigram of the typed name reaches, so that a handful of shards
  * holds every such name (closeNameKeys). Bundled into the search page: keep it free of Node imports.
  */
-import type { PartEntry } from './parts.ts';
-import { searchName } from './tokens.ts';
+import type { PartEntry, PartShard } from './parts.ts';
+import { queryParts, searchName } from './tokens.ts';
 
 /** Names of this many characters (after searchName) are looked for, and offered, one character off. */
 const CLOSE_NAME = /^\p{Script=Han}{2,4}$/u;
@@ -24,10 +24,15 @@ const OPEN = '＊';
 /** Whether a part-index key is a slip key (slipKeysOf), not a bigram. */
 export const isSlipKey = (key: string): boolean => key.includes(OPEN);
 
-/** The typed name as compared (searchName), when it is 2–4 Han characters and nothing else; else undefined (numbers, units with Latin letters, minority names with a dot). */
+/**
+ * The typed name as compared (searchName), when the query is one part (queryParts: no space inside, half- or
+ * full-width) of 2–4 Han characters and nothing else; else undefined (numbers, units with Latin letters, minority
+ * names with a dot). Several parts are not a name: 「苏 自然」 is a surname and a word of a unit's name, and 苏自然 is
+ * a name nobody typed.
+ */
 export function closeNameQuery(query: string): string | undefined {
-  const key = searchName(query.trim());
-  return CLOSE_NAME.test(key) ? key : undefined;
+  const parts = queryParts(query);
+  return parts.length === 1 && CLOSE_NAME.test(parts[0]!) ? parts[0] : undefined;
 }
 
 /**
@@ -90,4 +95,36 @@ export function closeNames(entries: readonly PartEntry[], typed: string): PartEn
   return [...found.values()]
     .sort((a, b) => a.rank - b.rank || collator.compare(a.key, b.key) || (a.entry[1] < b.entry[1] ? -1 : a.entry[1] > b.entry[1] ? 1 : 0))
     .map((c) => c.entry);
+}
+
+/**
+ * The people one character off `typed` in the shards of its closeNameKeys (`shardOf` gives a key's shard), and whether
+ * they are all such people on the roster: not when a key was cut to PART_PAGE (its shard's `more` counts people it
+ * does not hold), so that the page never states a roster-wide number it does not know.
+ */
+export function closeNamesIn(shardOf: (key: string) => PartShard, typed: string): { entries: PartEntry[]; complete: boolean } {
+  const keys = closeNameKeys(typed);
+  const shards = [...new Set(keys.map(shardOf))];
+  return {
+    entries: closeNames(
+      shards.flatMap((s) => s.p),
+      typed,
+    ),
+    complete: keys.every((key) => shardOf(key).more?.[key] === undefined),
+  };
+}
+
+/**
+ * The search page's summary and the note under the list, for `count` people one character off `typed` (the first
+ * CLOSE_NAME_LIMIT listed); when not `complete` (closeNamesIn), the numbers are what the page holds: 「至少」.
+ */
+export function closeNamesText(typed: string, count: number, complete: boolean): { summary: string; note: string } {
+  const atLeast = complete ? '' : '至少';
+  const rest = count - Math.min(count, CLOSE_NAME_LIMIT);
+  return {
+    summary: `没有找到「${typed}」。名单中${atLeast}有 ${count} 人的姓名与它只差一个字，见下。`,
+    note:
+      `以上姓名与「${typed}」只差一个字。请与证件上的姓名逐字核对：姓名不同就不是同一个人。` +
+      (rest ? `${atLeast}另有 ${rest} 人的姓名也只差一个字，未列出；可以选择地区或单位后再搜索。` : ''),
+  };
 }
