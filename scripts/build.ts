@@ -6,6 +6,7 @@
  * which in its output; it never reads complaints (statistics are served by a function).
  */
 import { buildSite } from './build/atomic.ts';
+import { builtWithOf, replacementProblem } from './build/built-with.ts';
 import { siteUrlProblem } from '../src/core/settings.ts';
 
 const outDir = process.env.OUT_DIR || 'dist';
@@ -13,6 +14,12 @@ const outDir = process.env.OUT_DIR || 'dist';
 const siteUrlWrong = process.env.SITE_URL ? siteUrlProblem(process.env.SITE_URL.replace(/\/+$/, '')) : undefined;
 if (siteUrlWrong) {
   console.error(`[build] ${siteUrlWrong}`);
+  process.exit(1);
+}
+// A scheduled rebuild run without the deployment's settings would replace the real directory with the sample one.
+const replacing = process.env.REPLACE_SITE === '1' ? undefined : replacementProblem(outDir, builtWithOf(process.env));
+if (replacing) {
+  console.error(`[build] ${replacing}`);
   process.exit(1);
 }
 // Interrupted while it waits or builds: the lock it holds is removed on the way out (scripts/build/lock.ts).

@@ -3,6 +3,7 @@ import { existsSync, lstatSync, readdirSync, readlinkSync, renameSync, rmSync, s
 import { setPriority } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { acquireBuildLock, type BuildLockOptions } from './lock.ts';
+import { builtWithOf, writeBuiltWith } from './built-with.ts';
 
 /**
  * Builds the site without ever exposing a half-built folder: Astro builds into a fresh folder next to the output
@@ -68,11 +69,12 @@ const removeInChild: Remove = (paths) => {
   child.unref();
 };
 
-function finish({ target, staging, id }: Staged, exitCode: number | null, remove: Remove = removeNow): BuildResult {
+function finish({ target, staging, id, env }: Staged, exitCode: number | null, remove: Remove = removeNow): BuildResult {
   if (exitCode !== 0 || !existsSync(join(staging, 'index.html'))) {
     remove([staging]);
     return { ok: false };
   }
+  writeBuiltWith(staging, builtWithOf(env));
   const previous = swapIn(target, staging, id);
   remove(oldBuilds(dirname(target), basename(target), new Set([basename(staging), ...(previous ? [previous] : [])])));
   return { ok: true, builtDir: staging };
