@@ -373,3 +373,28 @@ describe('a server looks for versions published through another server', () => {
     expect(shownState(undefined, current, undefined, true)).toBeUndefined();
   });
 });
+
+/**
+ * A server that (re)starts with a site older than the store — it was down while agencies published through another
+ * server — says 正在重新生成 for such a version, not that the site was not regenerated: its first look finds the
+ * version and rebuilds. The overdue bound runs from the watch's start (found by review of 120dabc).
+ */
+describe('a server started after the version was recorded', () => {
+  it('says 正在重新生成, not 未重新生成, for a version recorded while it was down, until its first look has a say', async () => {
+    // Recorded through another server at 10:00 Beijing time; this server starts at 10:30.
+    const now = Date.parse('2026-11-20T02:30:00.000Z');
+    const s = await setup({ now: () => now });
+    await publishVersion(s.db, version('city-cgj'));
+    const [current] = await listVersions(s.db, 'city-cgj');
+    const shown = () => shownState(s.republisher.status('city-cgj'), current, s.served.versions, true, viewOf(s.watch, now));
+
+    // Before the first look (the server has just started): nothing has been tried, nothing is known to be wrong.
+    expect(shown()?.state).toBe('building');
+    // The first look rebuilds, and the version is live: the alert above was false.
+    expect(await s.watch.check()).toBe(true);
+    expect(shown()?.state).toBe('building');
+    await s.republisher.idle();
+    expect(s.served.versions).toEqual([current!.id]);
+    await s.db.close();
+  });
+});
