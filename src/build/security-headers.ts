@@ -11,7 +11,7 @@ const sha256 = (text: string) => `sha256-${createHash('sha256').update(text, 'ut
 /**
  * The hashes of every inline script and style in the built pages. `verify/` (one page per certificate, written by
  * the portal integration from one frame) is not walked, so that large rosters do not slow the build: one of its pages
- * is read instead, whose inline stylesheet (the same text on every verification page, FrameOptions.inlineStylesheet)
+ * is read instead, whose inline stylesheet (the same text on every verification page, src/build/portal/verify-stylesheet.ts)
  * stands for all of them; test/portal/verify-paint.test.ts checks every page's against the policy.
  */
 export async function collectInlineHashes(distDir: string): Promise<InlineHashes> {

@@ -24,30 +24,6 @@ export const stylesheetHref = (() => {
   }
 })();
 
-let inlineCss: string | undefined;
-
-/**
- * public/site.css as a page carries it inline (FrameOptions.inlineStylesheet): the whole file, read once, without its
- * comments and indentation — derived here, never kept as a second copy. The same text on every such page, so the
- * CSP allows it by one hash (src/build/security-headers.ts). site.css has no string holding a comment marker.
- */
-export function inlineStylesheet(): string {
-  if (inlineCss === undefined) {
-    let css: string;
-    try {
-      css = readFileSync(STYLESHEET_FILE, 'utf8');
-    } catch (error) {
-      throw new Error(`核验页要内联的样式表 ${STYLESHEET_FILE} 读不到（${(error as Error).message}）：请在项目根目录运行构建。`);
-    }
-    inlineCss = css
-      .replace(/\/\*[\s\S]*?\*\//g, '')
-      .replace(/\s*\n\s*/g, '\n')
-      .trim();
-    if (/<\/style/i.test(inlineCss)) throw new Error(`${STYLESHEET_FILE} 含有「</style」，不能内联到页面里：请删去它。`);
-  }
-  return inlineCss;
-}
-
 /** The site's name, in page titles, the header and the sender of its mail. */
 export const SITE_NAME = '行政执法辅助人员公示';
 
@@ -64,11 +40,11 @@ export interface FrameOptions {
    */
   earlyScript?: string;
   /**
-   * The stylesheet in a <style> element (inlineStylesheet) instead of the render-blocking link: the page paints from
-   * its own HTML, one round trip sooner. Only verification pages, opened from a badge's QR code with nothing cached
-   * (docs/PORTAL.md, "One stylesheet, inline on verification pages"). The CSP allows it by its hash.
+   * Rules of site.css to carry in a <style> element instead of the render-blocking link: the page paints from its own
+   * HTML, one round trip sooner. Only verification pages, opened from a badge's QR code with nothing cached
+   * (src/build/portal/verify-stylesheet.ts). The CSP allows it by its hash.
    */
-  inlineStylesheet?: boolean;
+  inlineStylesheet?: string;
 }
 
 export function headHtml(title: string, description?: string, options: FrameOptions = {}): string {
@@ -79,7 +55,7 @@ export function headHtml(title: string, description?: string, options: FrameOpti
     (description ? `<meta name="description" content="${escapeHtml(description)}">` : '') +
     (options.earlyScript ? `<script>${options.earlyScript}</script>` : '') +
     '<link rel="icon" href="/favicon.svg" type="image/svg+xml">' +
-    (options.inlineStylesheet ? `<style>${inlineStylesheet()}</style>` : `<link rel="stylesheet" href="${stylesheetHref}">`) +
+    (options.inlineStylesheet ? `<style>${options.inlineStylesheet}</style>` : `<link rel="stylesheet" href="${stylesheetHref}">`) +
     (options.scripts ?? []).map((src) => `<script src="${escapeHtml(src)}" defer></script>`).join('')
   );
 }

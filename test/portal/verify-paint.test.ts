@@ -1,5 +1,5 @@
 /**
- * A verification page paints from its own HTML (src/core/frame.ts `inlineStylesheet`, docs/PORTAL.md "One stylesheet,
+ * A verification page paints from its own HTML (src/build/portal/verify-stylesheet.ts, docs/PORTAL.md "One stylesheet,
  * inline on verification pages"): a citizen scanning a badge's QR code on a slow phone has nothing cached, and a
  * linked stylesheet cost a second round trip before anything showed. The stylesheet is in a <style> element allowed
  * by its hash in the policy `/verify/` is served with (no 'unsafe-inline'); every other page keeps the cached link.
@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inlineStylesheet } from '../../src/core/frame.ts';
+import { verifyStylesheet } from '../../src/build/portal/verify-stylesheet.ts';
 import { parseHeadersFile } from '../../src/core/security-headers.ts';
 import { launchChromium } from '../support/browser.ts';
 import { measureVerifyPage, PAGE_BUDGETS, SLOW_3G } from '../support/page-weight.ts';
@@ -62,20 +62,19 @@ describe.skipIf(!!skip)('a verification page paints from its own HTML', { timeou
       const html = readFileSync(join(distDir, 'verify', n, 'index.html'), 'utf8');
       expect(/<link[^>]+rel="stylesheet"/.test(html), `${n} links a stylesheet`).toBe(false);
       const styles = [...html.matchAll(INLINE_STYLE)].map((m) => m[1]!);
-      expect(styles, n).toEqual([inlineStylesheet()]);
+      expect(styles, n).toEqual([verifyStylesheet]);
       hashes.add(sha256(styles[0]!));
     }
     expect(pages.length).toBeGreaterThan(100);
     expect(hashes.size, 'one text on every page, so one hash').toBe(1);
     expect(styleSrc).toContain(`'${[...hashes][0]}'`);
-    // Derived from public/site.css: every rule of it, without its comments.
-    expect(inlineStylesheet()).toContain('.status-active{');
-    expect(inlineStylesheet()).toContain('.stale-warning {');
-    expect(inlineStylesheet()).not.toContain('/*');
+    // Derived from public/site.css: the rules these pages use, without its comments (verify-stylesheet.test.ts).
+    expect(verifyStylesheet).toContain('.status-active{');
+    expect(verifyStylesheet).not.toContain('/*');
     for (const page of ['index.html', 'agencies/index.html', 'search/index.html', 'complaint/index.html', 'lookup/index.html']) {
       const html = readFileSync(join(distDir, page), 'utf8');
       expect(html, page).toMatch(/<link rel="stylesheet" href="\/site\.css\?v=[0-9a-f]{10}">/);
-      expect(html, page).not.toContain(inlineStylesheet().slice(0, 60));
+      expect(html, page).not.toContain(verifyStylesheet.slice(0, 60));
     }
   });
 

@@ -8,6 +8,7 @@ import { agencyPath, complaintPath, photoFileName, reportPath, verifyPath } from
 import { ENDED_STATUSES, type PublicAuxiliary } from './public-view.ts';
 import { draftNoticeHtml, rulesHtml } from './rules-html.ts';
 import { statusAdviceHtml } from './status-advice.ts';
+import { verifyStylesheet } from './verify-stylesheet.ts';
 
 const RULES_HEADING = '辅助人员可以做什么、不得做什么';
 
@@ -81,6 +82,6 @@ export function verifyPageHtml(aux: PublicAuxiliary, agency: Agency, regulation:
     footer,
     scripts: aux.validUntil && aux.status === 'active' ? ['/expiry.js'] : [],
     // Opened from a QR code on a phone with nothing cached: styled from the HTML alone, no stylesheet round trip.
-    inlineStylesheet: true,
+    inlineStylesheet: verifyStylesheet,
   });
 }
