@@ -23,7 +23,8 @@ const { startServer } = await import('../functions/server/node.ts');
 const { buildSite, buildSiteInBackground } = await import('./build/atomic.ts');
 const { buildFailureMessage } = await import('../functions/publish/republish.ts');
 const { rebuildCheckMsFromEnv } = await import('../functions/publish/store-watch.ts');
-const { parseTrustProxy } = await import('../functions/server/proxy.ts');
+const { parseTrustProxy, trustProxyLine } = await import('../functions/server/proxy.ts');
+const { relayCheck } = await import('../functions/mail/transport.ts');
 const { sqlitePath, StoreOpenError, storeName } = await import('../functions/store/index.ts');
 const { sqliteLeftBehind } = await import('../functions/store/left-behind.ts');
 const { requireDeploymentSettings, resolveSecret, SecretError } = await import('../functions/server/secret.ts');
@@ -51,6 +52,9 @@ try {
   console.error(`[start] ${error.message}`);
   process.exit(1);
 }
+// Whether SMTP_URL's relay answers, found out meanwhile and said after the start: it neither delays nor stops it (a
+// relay may be down for a moment; the mail waits in the outbox).
+const relayChecked = settings.smtpUrl ? relayCheck(settings.smtpUrl) : undefined;
 
 let trustProxy: TrustProxy = { kind: 'none' };
 try {
@@ -128,6 +132,7 @@ const watcher = app.watchPublished(stop.signal);
 console.log(`[start] 站点和投诉功能：${server.url}/（链接和二维码使用 ${siteUrl}）`);
 console.log(`[start] 数据库：${settings.databaseUrl ? `DATABASE_URL（${storeName(settings.databaseUrl)}）` : sqlitePath(settings.varDir)}`);
 console.log(`[start] 邮件：${settings.smtpUrl ? 'SMTP_URL' : `写入 .eml 文件到 ${outboxDir(settings)}`}`);
+console.log(`[start] ${trustProxyLine(trustProxy)}`);
 // Rebuilds after a clerk confirms a roster read this folder: it must be the one the site was built from.
 console.log(`[start] 内容目录：${settings.contentDir}（工作台发布名单后用它重新构建；须与 npm run build 用的 CONTENT_DIR 相同）`);
 console.log(
@@ -149,6 +154,7 @@ await trackingKeyReport(app.world.store, app.world.settings).then(
 const leftBehind = await sqliteLeftBehind(settings, app.world.store);
 if (leftBehind) console.warn(`[start] 注意：${leftBehind}`);
 console.log(`[start] listening ${server.url}`);
+void relayChecked?.then(({ ok, line }) => (ok ? console.log : console.warn)(`[start] ${line}`));
 // Written now rather than at exit: a server is usually stopped by a signal, and a killed one writes nothing.
 flushCompileCache();
 

@@ -1,6 +1,7 @@
 import type { SendMailOptions, Transporter } from 'nodemailer';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { makeFolder } from '../store/make-folder.ts';
 
 export interface OutgoingMail {
   from: string;
@@ -26,6 +27,50 @@ export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_00
 /** Said without the value: it holds the mail account's password (and the URL parser's own error would print it). */
 export const SMTP_URL_MALFORMED =
   'SMTP_URL 不是有效的地址。格式如 smtps://用户名:口令@smtp.example.gov.cn:465；用户名或口令中的 / @ : ? # % 要写成 %2F %40 %3A %3F %23 %25。';
+
+/** nodemailer's codes for a relay that could not be reached or spoke no SMTP: connection, DNS, timeout, TLS. */
+const UNREACHABLE_RELAY = /^(ESOCKET|ECONNECTION|ETIMEDOUT|EDNS|ETLS|EPROTOCOL)\b/;
+
+/**
+ * What the operator is told when an error (its kind, code first) means SMTP_URL names no relay that can be reached:
+ * a wrong port or host, smtp: on the TLS port 465 or smtps: on 587. Names the relay's host and port, never the
+ * password. Undefined for any other error.
+ */
+export function unreachableRelay(error: string, relay?: string): string | undefined {
+  return UNREACHABLE_RELAY.test(error)
+    ? `无法连接邮件服务器${relay ? `（${relay}）` : ''}，请检查 SMTP_URL 中的主机、端口和 smtps://（端口 465）或 smtp://（端口 587、25）。`
+    : undefined;
+}
+
+/** How long the check at start waits for the connection, the greeting and each reply. */
+export const RELAY_CHECK_TIMEOUT_MS = 5000;
+
+/**
+ * `npm start`'s check of SMTP_URL: connects and logs in as a send would (nodemailer's verify), and says how it went
+ * in one line naming the relay's host and port, never the user or password. It only informs: a relay may be down for
+ * a moment, and the mail waits in the outbox until it is back. Never rejects.
+ */
+export async function relayCheck(smtpUrl: string, timeoutMs = RELAY_CHECK_TIMEOUT_MS): Promise<{ ok: boolean; line: string }> {
+  const url = new URL(smtpUrl);
+  const relay = `SMTP ${url.hostname}:${url.port || (url.protocol === 'smtps:' ? 465 : 587)}`;
+  let transport: Transporter | undefined;
+  try {
+    const { default: nodemailer } = await import('nodemailer');
+    transport = nodemailer.createTransport({ url: smtpUrl, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs } as never);
+    await transport.verify();
+    return { ok: true, line: `邮件服务器检查：${relay} 可以连接${url.username ? '，登录成功' : ''}` };
+  } catch (error) {
+    // Codes only: the error's message can quote the relay's reply.
+    const e = error as { code?: string; originalCode?: string; responseCode?: number };
+    const kind = [e.code, e.originalCode, e.responseCode].filter(Boolean).join(' ') || 'Error';
+    const why =
+      unreachableRelay(kind, relay) ??
+      (e.code === 'EAUTH' ? `邮件服务器（${relay}）不接受 SMTP_URL 中的用户名和口令，请核对。` : `邮件服务器（${relay}）没有通过检查。`);
+    return { ok: false, line: `邮件服务器检查（${kind}）：${why}启动照常进行：邮件在队列中等待，按间隔自动重试。` };
+  } finally {
+    transport?.close();
+  }
+}
 
 /**
  * Why SMTP_URL cannot be used, without its value; undefined when it can. Only `smtp:` and `smtps:` are mail: nodemailer
@@ -97,25 +142,26 @@ function smtpMailer(url: string, connections: number): Mailer {
 
 /**
  * No SMTP_URL: the raw message is written as `<message-id>.eml`, atomically (temp file, fsync, rename): a file
- * with the final name is always complete. The folder is made once, and again if it went away.
+ * with the final name is always complete. The folder is made once, and again if it went away. Both hold
+ * complainants' details: the files are `0600` and a folder made here `0700`, whatever the umask (like the store).
  */
 function emlMailer(dir: string): Mailer {
   const transport = lazyTransport((nodemailer) => nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }));
-  let folder: Promise<unknown> | undefined;
+  let folderMade = false;
   return {
     description: `.eml 文件夹 ${dir}`,
     async send(mail) {
       const info = (await (await transport.get()).sendMail(toNodemailer(mail))) as unknown as { message: Buffer };
       const name = mail.messageId.replace(/[^A-Za-z0-9._@-]/g, '_');
       const tmp = join(dir, `.${name}.${process.pid}.tmp`);
-      folder ??= mkdir(dir, { recursive: true });
-      await folder;
+      if (!folderMade) makeFolder(dir, 0o700);
+      folderMade = true;
       try {
-        await writeFile(tmp, info.message, { flush: true });
+        await writeFile(tmp, info.message, { mode: 0o600, flush: true });
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        await mkdir(dir, { recursive: true });
-        await writeFile(tmp, info.message, { flush: true });
+        makeFolder(dir, 0o700);
+        await writeFile(tmp, info.message, { mode: 0o600, flush: true });
       }
       await rename(tmp, join(dir, `${name}.eml`));
     },

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../store/db.ts';
-import { DEFAULT_MAX_MESSAGE_BYTES, encodedSize, encodedSizeAtMost, isPermanentRefusal, type Mailer, type OutgoingMail } from '../mail/transport.ts';
+import {
+  DEFAULT_MAX_MESSAGE_BYTES,
+  encodedSize,
+  encodedSizeAtMost,
+  isPermanentRefusal,
+  type Mailer,
+  type OutgoingMail,
+  unreachableRelay,
+} from '../mail/transport.ts';
 import { escapeHtml } from '../../src/core/text.ts';
 import { evidenceLinksNotice, type ComposedMail } from '../mail/compose.ts';
 import { composerNameSchema, type Composers } from './composers.ts';
@@ -74,14 +82,11 @@ export function roundLine(r: SendResult, relay?: string): string {
   const line = `[outbox] sent ${r.sent}, retry ${r.retried}, failed ${r.failed}${why.length ? ` (${why.join(', ')})` : ''}`;
   // Codes alone do not tell an operator that SMTP_URL names no reachable relay (a wrong port or host, smtp: on the
   // TLS port 465 or smtps: on 587): said once per round, with the relay's host and port (never the password).
-  const unreachable = Object.keys(r.errors).some((error) => UNREACHABLE_RELAY.test(error));
-  return unreachable
-    ? `${line}：无法连接邮件服务器${relay ? `（${relay}）` : ''}，请检查 SMTP_URL 中的主机、端口和 smtps://（端口 465）或 smtp://（端口 587、25）。这些邮件留在队列中，按间隔自动重试，没有丢失。`
-    : line;
+  const unreachable = Object.keys(r.errors)
+    .map((error) => unreachableRelay(error, relay))
+    .find(Boolean);
+  return unreachable ? `${line}：${unreachable}这些邮件留在队列中，按间隔自动重试，没有丢失。` : line;
 }
-
-/** nodemailer's codes for a relay that could not be reached or spoke no SMTP: connection, DNS, timeout, TLS. */
-const UNREACHABLE_RELAY = /^(ESOCKET|ECONNECTION|ETIMEDOUT|EDNS|ETLS|EPROTOCOL)\b/;
 
 /**
  * Sends the mail that is due, once. Each claimed row goes through the same named steps:

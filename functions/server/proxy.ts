@@ -54,6 +54,14 @@ export function parseTrustProxy(value: string | undefined): TrustProxy {
   return { kind: 'ranges', list, text };
 }
 
+/** How client addresses are taken under this rule, for `npm start`'s log (TRUST_PROXY names addresses, no secret). */
+export function trustProxyLine(trust: TrustProxy): string {
+  if (trust.kind === 'none')
+    return '客户端地址：取连接的来源地址，不信任 X-Forwarded-For（TRUST_PROXY 未设置或为 0）；在反向代理后面时，所有访客共用代理地址的一份限流额度，请设置 TRUST_PROXY';
+  if (trust.kind === 'hops') return `客户端地址：信任 ${trust.hops} 层代理，取 X-Forwarded-For 中右起第 ${trust.hops} 个地址（TRUST_PROXY=${trust.hops}）`;
+  return `客户端地址：信任来自 ${trust.text} 的代理，取 X-Forwarded-For 中从右往左第一个不属于这些地址的地址（TRUST_PROXY）`;
+}
+
 /** An address as written in a header or by the socket: brackets, ports and the IPv4-mapped prefix removed. */
 function plain(address: string): string | undefined {
   let a = address.trim();

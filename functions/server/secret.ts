@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Settings } from '../../src/core/settings.ts';
 import { smtpUrlProblem } from '../mail/transport.ts';
+import { makeFolder } from '../store/make-folder.ts';
 
 /**
  * Keys that were ever in the repository. Anyone can read them, so nothing signed with one may verify: a
@@ -126,7 +127,14 @@ export function requireDeploymentSettings(settings: Pick<Settings, 'smtpUrl'>, e
 
 function localSecret(varDir: string): string {
   const path = join(varDir, 'secret');
-  mkdirSync(varDir, { recursive: true });
+  try {
+    makeFolder(varDir, 0o700);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'Error';
+    throw new SecretError(
+      `VAR_DIR（${varDir}）无法创建（${code}），没有设置 SECRET 时本地密钥存放在这里：请把 VAR_DIR 设为本机上可写的目录（/proc、/sys 下不能建目录），或设置 SECRET。`,
+    );
+  }
   // Written whole to a private temp file, then hard-linked into place: link() fails if the key exists, so two
   // processes starting at once both end up with the first one's key and nobody reads a half-written file.
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;

@@ -119,7 +119,9 @@ function pgClientCode(error: unknown): string {
 
 /** Why, for the person who set DATABASE_URL: by PostgreSQL's or the system's error code. */
 function openFailure(error: unknown, setting = 'DATABASE_URL'): string {
-  const code = String((error as { code?: unknown })?.code ?? '') || pgClientCode(error);
+  const e = error as { code?: unknown; syscall?: unknown };
+  // mkdir's ENOENT where the parent exists (make-folder.ts); a PostgreSQL socket that is not there is connect's.
+  const code = (e?.code === 'ENOENT' && e.syscall === 'mkdir' ? 'MKDIR_ENOENT' : String(e?.code ?? '')) || pgClientCode(error);
   const reasons: Record<string, string> = {
     '3D000': '数据库不存在，请先创建它（CREATE DATABASE），或改正 DATABASE_URL 中的数据库名',
     '28P01': '用户名或密码不对，请核对 DATABASE_URL 中的用户和密码',
@@ -132,6 +134,7 @@ function openFailure(error: unknown, setting = 'DATABASE_URL'): string {
     PG_TERMINATED: '连接被对方断开：这个主机和端口上的多半不是 PostgreSQL（请核对 DATABASE_URL 中的端口，默认 5432），或数据库正在关闭',
     EEXIST: '这个路径上已有一个文件而不是目录，请把 VAR_DIR 设为一个目录',
     ENOTDIR: '路径中有一段是文件而不是目录，请把 VAR_DIR 设为一个目录',
+    MKDIR_ENOENT: '这个位置不能建目录（如 /proc、/sys 下，或在指向不存在位置的链接下），请把 VAR_DIR 设为本机上可写的目录',
     EACCES: '没有权限读写这个文件或目录，请检查 VAR_DIR 的权限',
     SQLITE_CANTOPEN: '无法打开数据库文件，请检查 VAR_DIR 是否存在、是否可写',
     SQLITE_BUSY: '另一个进程正占用这个文件，请先停止它',

@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { CheckpointerData } from './sqlite-checkpointer.ts';
 import { dirname } from 'node:path';
 import type { Db, Row } from './db.ts';
+import { makeFolder } from './make-folder.ts';
 
 /** Most transactions one commit (one fsync) may carry. */
 const MAX_GROUP = 64;
@@ -75,7 +76,7 @@ interface Job {
  * gave it (a backup user may rely on it).
  */
 function createPrivately(file: string): void {
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  makeFolder(dirname(file), 0o700);
   if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
 }
 

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -22,8 +23,8 @@ function localEnv(over: Record<string, string>): NodeJS.ProcessEnv {
   return { ...process.env, SITE_URL: '', DATABASE_URL: '', SMTP_URL: '', NODE_ENV: '', HOST: '127.0.0.1', VAR_DIR: varDir, NO_BUILD: '1', ...over };
 }
 
-function run(script: string, env: NodeJS.ProcessEnv, args: string[] = []) {
-  return spawnSync(process.execPath, [join(root, script), ...args], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
+function run(script: string, env: NodeJS.ProcessEnv, args: string[] = [], timeout = 60_000) {
+  return spawnSync(process.execPath, [join(root, script), ...args], { cwd: root, env, encoding: 'utf8', timeout });
 }
 
 describe('operator mistakes at start', () => {
@@ -79,6 +80,30 @@ describe('operator mistakes at start', () => {
     expect(started.status).toBe(1);
     expect(started.stderr).toContain('[start] SMTP_URL 以「smpts://」开头');
     expect(started.stdout + started.stderr).not.toContain('Zr8');
+  });
+});
+
+/**
+ * A VAR_DIR where no folder can be made (under /proc) hung `npm start` at 100% CPU with nothing printed: Node's
+ * recursive mkdir retries such a path forever. Now it stops like any other setting, whether the local key (no SECRET)
+ * or the SQLite store is the first to need the folder.
+ */
+describe.skipIf(!existsSync('/proc/self'))('a VAR_DIR where no folder can be made', () => {
+  it('stops npm start and npm run outbox at once with one line naming VAR_DIR and what to do', () => {
+    const varDir = `/proc/gongshi-test-${process.pid}`;
+    for (const [script, args, tag] of [
+      ['scripts/start.ts', [], 'start'],
+      ['scripts/outbox.ts', ['--once'], 'outbox'],
+    ] as const) {
+      // No SECRET: the local key is the first to need VAR_DIR; with one, the SQLite store.
+      for (const secret of ['', 'Vq3'.repeat(12)]) {
+        const ran = run(script, localEnv({ PORT: '0', VAR_DIR: varDir, SECRET: secret }), [...args], 20_000);
+        expect(ran.status, ran.stdout + ran.stderr).toBe(1);
+        expect(ran.stderr).toMatch(new RegExp(`^\\[${tag}\\] .*VAR_DIR.*请把 VAR_DIR 设为本机上可写的目录`, 'm'));
+        expect(ran.stderr).toContain(varDir);
+        expect(ran.stderr).not.toMatch(STACK_TRACE);
+      }
+    }
   });
 });
 

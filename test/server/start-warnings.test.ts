@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../complaints/support.ts';
+import { startSmtp, tempDir } from '../complaints/support.ts';
 import { hashTrackingCode, keyId, newReference, newTrackingCode } from '../../functions/complaints/reference.ts';
 import { migrate, sqlitePath } from '../../functions/store/index.ts';
 import { openSqlite } from '../../functions/store/sqlite.ts';
@@ -101,6 +101,47 @@ describe.skipIf(!siteBuilt())('npm start and tracking codes made under keys no l
     for (const log of [lost, kept]) {
       expect(log).not.toContain(oldKey);
       expect(log).not.toContain(SECRET);
+    }
+  });
+});
+
+/** Whether the server trusts X-Forwarded-For decides whose rate limit a visitor counts against: said at every start. */
+describe.skipIf(!siteBuilt())('npm start says how it takes client addresses (TRUST_PROXY)', { timeout: 60_000 }, () => {
+  it('unset: not trusted, every visitor behind a proxy sharing one limit; a hop count; the trusted addresses', async () => {
+    expect(await startLog({ TRUST_PROXY: '' })).toContain(
+      '[start] 客户端地址：取连接的来源地址，不信任 X-Forwarded-For（TRUST_PROXY 未设置或为 0）；在反向代理后面时，所有访客共用代理地址的一份限流额度',
+    );
+    expect(await startLog({ TRUST_PROXY: '2' })).toContain('[start] 客户端地址：信任 2 层代理，取 X-Forwarded-For 中右起第 2 个地址（TRUST_PROXY=2）');
+    expect(await startLog({ TRUST_PROXY: 'loopback, 10.0.0.0/8' })).toContain('[start] 客户端地址：信任来自 loopback, 10.0.0.0/8 的代理');
+  });
+});
+
+/**
+ * A wrong SMTP_URL host or port used to show only at the first complaint's mail round: `npm start` checks the relay
+ * (connect and log in) in the background and says how it went, naming host and port, never the user or password.
+ */
+describe.skipIf(!siteBuilt())('npm start checks that the SMTP relay answers', { timeout: 60_000 }, () => {
+  it('a relay that answers and takes the login: reachable; the same relay down: not reachable, and the start goes on', async () => {
+    const smtp = await startSmtp({ auth: true });
+    const user = 'relay-user-q7';
+    const password = 'Pw-9xKq-relay';
+    const smtpUrl = `smtp://${user}:${password}@127.0.0.1:${smtp.port}`;
+    // The check runs beside the start and prints after the listening line: a moment more to see it.
+    const settle = () => new Promise<void>((r) => setTimeout(r, 1500));
+    let up: string;
+    try {
+      up = await startLog({ SMTP_URL: smtpUrl }, settle);
+    } finally {
+      await smtp.stop();
+    }
+    expect(up).toContain(`[start] 邮件服务器检查：SMTP 127.0.0.1:${smtp.port} 可以连接，登录成功`);
+    const down = await startLog({ SMTP_URL: smtpUrl }, settle);
+    expect(down).toContain('listening http');
+    expect(down).toContain(`[start] 邮件服务器检查（ESOCKET ECONNREFUSED）：无法连接邮件服务器（SMTP 127.0.0.1:${smtp.port}），请检查 SMTP_URL 中的主机、端口`);
+    expect(down).toContain('启动照常进行');
+    for (const log of [up, down]) {
+      expect(log).not.toContain(password);
+      expect(log).not.toContain(user);
     }
   });
 });

@@ -1,0 +1,24 @@
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+/**
+ * `mkdir -p`, one level at a time; the folders it makes get `mode`, existing ones are left alone. Node's own
+ * `{ recursive: true }` never returns where a folder exists but cannot hold one (`/proc/x`, a path under a dangling
+ * link): mkdir answers ENOENT, it makes the parent (EEXIST) and tries again, forever (operator trial: VAR_DIR=/proc/x
+ * hung `npm start` at 100% CPU). Here that ENOENT is thrown, as mkdir's own error (`syscall` 'mkdir').
+ */
+export function makeFolder(path: string, mode = 0o777): void {
+  const missing: string[] = [];
+  for (let at = resolve(path); !existsSync(at); at = dirname(at)) {
+    missing.unshift(at);
+    if (dirname(at) === at) break;
+  }
+  for (const folder of missing) {
+    try {
+      mkdirSync(folder, { mode });
+    } catch (error) {
+      // Made meanwhile by another process; anything else at that path is the caller's error.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(folder, { throwIfNoEntry: false })?.isDirectory()) throw error;
+    }
+  }
+}
