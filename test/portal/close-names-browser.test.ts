@@ -1,7 +1,8 @@
 /**
  * The search page after a whole name that found nobody (citizen trial: 丁娜蓝 typed for 丁娜兰 found nothing and
  * suggested nothing): 「您要找的是不是：」 with the published names one character off, each with its unit and a link to
- * the person's verification page; the no-result text when nothing is close; never for a number nor for several parts;
+ * the person's verification page; a 2-character name spaced as on a badge (「张　卫」) as without the space; the
+ * no-result text when nothing is close; never for a number nor for several parts;
  * a part shard that failed once is asked for again by the next search.
  */
 import type { Browser, Page } from 'playwright-core';
@@ -101,6 +102,18 @@ describe.skipIf(!ready)('search: names one character off, in Chromium', { timeou
         typed,
       ).toContain(`/verify/${encodeURIComponent(target.certificateNo)}/`);
       expect(suggested.length, typed).toBeLessThanOrEqual(5);
+    }
+  });
+
+  it('reads a 2-character name typed with a full-width space (「张　卫」, as badges write it) as the name without it', async () => {
+    const plain = await search('张卫');
+    expect(plain.closeShown).toBe(true);
+    expect(plain.suggested.length).toBeGreaterThan(0);
+    for (const query of ['张　卫', '张 卫']) {
+      const spaced = await search(query);
+      expect(spaced.closeShown, query).toBe(true);
+      expect(spaced.suggested, query).toEqual(plain.suggested);
+      expect(spaced.summary, query).toContain(`没有找到「${query}」`);
     }
   });
 

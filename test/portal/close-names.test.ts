@@ -12,6 +12,7 @@ import {
   closeNamesText,
   isSlipKey,
   oneCharOff,
+  partKeysOf,
   slipKeysOf,
 } from '../../src/build/search/close-names.ts';
 import { searchName } from '../../src/build/search/tokens.ts';
@@ -36,6 +37,11 @@ describe('names one character off: pure parts', () => {
     expect(closeNameQuery('叶蓝')).toBe('叶蓝');
     expect(closeNameQuery('慕容春风')).toBe('慕容春风');
     expect(closeNameQuery('　叶蓝　')).toBe('叶蓝');
+    // A 2-character name as badges write it, with a full-width space (「张　伟」): read as the exact lookup reads it
+    // (searchName drops the space), and so a name spaced character by character, half- or full-width.
+    for (const spaced of ['张　卫', '张 卫', ' 张　 卫 ']) expect(closeNameQuery(spaced), spaced).toBe(closeNameQuery('张卫'));
+    expect(closeNameQuery('丁 娜 蓝')).toBe('丁娜蓝');
+    expect(closeNameQuery('慕　容　春　风')).toBe('慕容春风');
     for (const query of [
       // Several parts are not a name (review of bf223f8): a surname and a word of a unit's name (苏 at the
       // 自然资源和规划局) would be offered the people one character off 苏自然, a name nobody typed. The search itself
@@ -44,6 +50,11 @@ describe('names one character off: pure parts', () => {
       '苏 自然',
       '苏　自然',
       '丁 娜蓝',
+      '丁娜　蓝',
+      // Single characters, but not a name of 2–4: a dotted minority name, five characters, a digit.
+      '古 · 丽',
+      '慕 容 春 风 雨',
+      '张 1',
       '丁',
       '城市管理综合行政执法局',
       'LAJA-CG-00001',
@@ -97,6 +108,22 @@ describe('names one character off: pure parts', () => {
     expect(closeNames(entries, '丁娜兰').map((e) => e[1])).toEqual(['A-7', 'A-8', 'A-2']);
     expect(closeNames(entries, '李四光')).toEqual([]);
   });
+
+  it('offers a name published with a full-width space for one typed with or without it, as the exact lookup finds it', () => {
+    const entries: PartEntry[] = [
+      ['张　伟', 'B-1', 'active', 'x'],
+      ['张伟', 'B-2', 'left', 'y'],
+      ['张卫东', 'B-3', 'active', 'x'],
+    ];
+    // The exact lookup compares names as searchName writes them: 「张　伟」 and 张伟 are one name.
+    expect(searchName('张　伟')).toBe(searchName('张伟'));
+    const offered = (query: string) => closeNames(entries, closeNameQuery(query)!).map((e) => e[1]);
+    expect(offered('张卫')).toEqual(['B-1', 'B-2']);
+    for (const query of ['张　卫', '张 卫']) expect(offered(query), query).toEqual(offered('张卫'));
+    // Its keys are those of the name without the space: the part index filed 「张　伟」 under 张＊ and ＊伟.
+    expect(closeNameKeys(closeNameQuery('张　卫')!)).toEqual(['张＊', '＊卫']);
+    expect(partKeysOf(searchName('张　伟'))).toEqual(['张伟', '张＊', '＊伟']);
+  });
 });
 
 describe('how many are one character off, when a key was cut to a page', () => {
@@ -145,6 +172,10 @@ describe('how many are one character off, when a key was cut to a page', () => {
       '以上姓名与「王〇」只差一个字。请与证件上的姓名逐字核对：姓名不同就不是同一个人。另有 2 人的姓名也只差一个字，未列出；可以选择地区或单位后再搜索。',
     );
     expect(closeNamesText('王〇', 3, true).note).not.toContain('另有');
+    // Without JavaScript (no filters): the unit rosters.
+    expect(closeNamesText('王〇', 7, true, false).note).toBe(
+      '以上姓名与「王〇」只差一个字。请与证件上的姓名逐字核对：姓名不同就不是同一个人。另有 2 人的姓名也只差一个字，未列出；可以在各单位的公示名单中查看。',
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 /**
  * Netlify Functions (v2) entry for `/search/?q=…` (rewritten to /api/search-page by netlify.toml): the built search
- * page with the query in its box and, for a browser without JavaScript, the people of exactly that name
- * (functions/server/search-page.ts). Reads only the build's search page, `_headers` and directory file
+ * page with the query in its box and, for a browser without JavaScript, the people of exactly that name or the names
+ * one character off it (functions/server/search-page.ts). Reads only the build's search page, `_headers` and directory file
  * (included_files), not the database.
  */
 import { readSettings } from '../../../src/core/settings.ts';

@@ -6,7 +6,7 @@
  * more keys (slipKeysOf) file the names that no bigram of the typed name reaches, so that a handful of shards
  * holds every such name (closeNameKeys). Bundled into the search page: keep it free of Node imports.
  */
-import type { PartEntry, PartShard } from './parts.ts';
+import { bigramsOf, type PartEntry, type PartShard } from './parts.ts';
 import { queryParts, searchName } from './tokens.ts';
 
 /** Names of this many characters (after searchName) are looked for, and offered, one character off. */
@@ -25,14 +25,18 @@ const OPEN = '＊';
 export const isSlipKey = (key: string): boolean => key.includes(OPEN);
 
 /**
- * The typed name as compared (searchName), when the query is one part (queryParts: no space inside, half- or
- * full-width) of 2–4 Han characters and nothing else; else undefined (numbers, units with Latin letters, minority
- * names with a dot). Several parts are not a name: 「苏 自然」 is a surname and a word of a unit's name, and 苏自然 is
- * a name nobody typed.
+ * The typed name as compared (searchName, as the exact lookup compares it: spaces, half- or full-width, dropped) when
+ * it is a whole name of 2–4 Han characters and nothing else; else undefined (numbers, units with Latin letters,
+ * minority names with a dot). The query is one part (queryParts), or single characters with spaces between them: a
+ * 2-character name is written 「张　伟」 on badges and rosters (U+3000 to fill the width of three), and 「张　卫」 is read
+ * as 张卫. Several parts of which one is longer are not a name: 「苏 自然」 is a surname and a word of a unit's name,
+ * and 苏自然 is a name nobody typed.
  */
 export function closeNameQuery(query: string): string | undefined {
   const parts = queryParts(query);
-  return parts.length === 1 && CLOSE_NAME.test(parts[0]!) ? parts[0] : undefined;
+  if (parts.length !== 1 && !parts.every((part) => [...part].length === 1)) return undefined;
+  const name = searchName(query);
+  return CLOSE_NAME.test(name) ? name : undefined;
 }
 
 /**
@@ -46,6 +50,11 @@ export function slipKeysOf(key: string): string[] {
   if (c.length === 2) return [c[0]! + OPEN, OPEN + c[1]!];
   if (c.length === 3) return [c[0]! + OPEN + c[2]!];
   return [];
+}
+
+/** The keys the part index files a name under (searchName form): its bigrams, and its slip keys. */
+export function partKeysOf(key: string): string[] {
+  return [...bigramsOf(key), ...slipKeysOf(key)];
 }
 
 /**
@@ -116,15 +125,16 @@ export function closeNamesIn(shardOf: (key: string) => PartShard, typed: string)
 
 /**
  * The search page's summary and the note under the list, for `count` people one character off `typed` (the first
- * CLOSE_NAME_LIMIT listed); when not `complete` (closeNamesIn), the numbers are what the page holds: 「至少」.
+ * CLOSE_NAME_LIMIT listed); when not `complete` (closeNamesIn), the numbers are what the page holds: 「至少」. The
+ * page without JavaScript (`filters` false) has no filters to suggest for the rest: it points to the unit rosters.
  */
-export function closeNamesText(typed: string, count: number, complete: boolean): { summary: string; note: string } {
+export function closeNamesText(typed: string, count: number, complete: boolean, filters = true): { summary: string; note: string } {
   const atLeast = complete ? '' : '至少';
   const rest = count - Math.min(count, CLOSE_NAME_LIMIT);
   return {
     summary: `没有找到「${typed}」。名单中${atLeast}有 ${count} 人的姓名与它只差一个字，见下。`,
     note:
       `以上姓名与「${typed}」只差一个字。请与证件上的姓名逐字核对：姓名不同就不是同一个人。` +
-      (rest ? `${atLeast}另有 ${rest} 人的姓名也只差一个字，未列出；可以选择地区或单位后再搜索。` : ''),
+      (rest ? `${atLeast}另有 ${rest} 人的姓名也只差一个字，未列出；${filters ? '可以选择地区或单位后再搜索' : '可以在各单位的公示名单中查看'}。` : ''),
   };
 }

@@ -2,9 +2,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Portal } from '../portal/data.ts';
 import type { PublicAuxiliary } from '../portal/public-view.ts';
-import { bigramsOf, PART_PAGE, partMatches, partShardCountFor, partShardOf, type PartEntry, type PartShard } from './parts.ts';
+import { PART_PAGE, partMatches, partShardCountFor, partShardOf, type PartEntry, type PartShard } from './parts.ts';
 import { searchName } from './tokens.ts';
-import { isSlipKey, slipKeysOf } from './close-names.ts';
+import { isSlipKey, partKeysOf } from './close-names.ts';
 
 type Named = PublicAuxiliary & { name: string };
 
@@ -14,8 +14,7 @@ function entryOf(aux: Named): PartEntry {
 
 /** The keys a name is filed under: its bigrams, and the slip keys that let a name one character off find it (close-names.ts). */
 function keysOf(name: string): string[] {
-  const key = searchName(name);
-  return [...bigramsOf(key), ...slipKeysOf(key)];
+  return partKeysOf(searchName(name));
 }
 
 /** Every key of every searchable name → the people filed under it, in roster order. */
