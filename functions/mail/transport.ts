@@ -79,7 +79,12 @@ export async function relayCheck(smtpUrl: string, timeoutMs = RELAY_CHECK_TIMEOU
  */
 export function smtpUrlProblem(smtpUrl: string): string | undefined {
   if (!URL.canParse(smtpUrl)) return SMTP_URL_MALFORMED;
-  const scheme = new URL(smtpUrl).protocol;
+  const url = new URL(smtpUrl);
+  // An '@' after the host: a / ? or # left unescaped in the user or password cut the address there, so the user
+  // became the host and the password's digits the port (smtp://mailer:2024/Spring@relay:465 → host mailer, port
+  // 2024), which the start's relay check and the outbox's log line would print.
+  if (`${url.pathname}${url.search}${url.hash}`.includes('@')) return SMTP_URL_MALFORMED;
+  const scheme = url.protocol;
   if (scheme !== 'smtp:' && scheme !== 'smtps:')
     return `SMTP_URL 以「${scheme}//」开头，只能是 smtps://（端口 465，全程加密）或 smtp://（端口 587 或 25，服务器支持时用 STARTTLS 加密）。格式如 smtps://用户名:口令@smtp.example.gov.cn:465。`;
   return undefined;

@@ -100,7 +100,7 @@ function noScriptResults(q: string, { byName, nameKeys }: Prepared, directory: D
   const close =
     people.length || units.length
       ? []
-      : closeNamesOffered(q, nameKeys(), (name) =>
+      : closeNamesOffered(q, nameKeys, (name) =>
           (byName.get(name) ?? []).map((c): PartEntry => [c.name, c.certificateNo, directory.publishedStatus(c.certificateNo)?.status ?? '', c.agencyId]),
         );
   const parts = [

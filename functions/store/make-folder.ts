@@ -8,11 +8,14 @@ import { dirname, resolve } from 'node:path';
  * hung `npm start` at 100% CPU). Here that ENOENT is thrown, as mkdir's own error (`syscall` 'mkdir').
  */
 export function makeFolder(path: string, mode = 0o777): void {
+  const target = resolve(path);
   const missing: string[] = [];
-  for (let at = resolve(path); !existsSync(at); at = dirname(at)) {
+  for (let at = target; !existsSync(at); at = dirname(at)) {
     missing.unshift(at);
     if (dirname(at) === at) break;
   }
+  // A file where the folder should be fails as `mkdir -p` fails, with mkdir's own EEXIST.
+  if (!missing.length && !statSync(target).isDirectory()) mkdirSync(target);
   for (const folder of missing) {
     try {
       mkdirSync(folder, { mode });

@@ -29,8 +29,10 @@ describe.skipIf(!siteBuilt())('names one character off from the directory file, 
     }
     const index = nameKeyIndex(byName.keys());
     const offered = (typed: string) =>
-      closeNamesOffered(typed, index, (name) =>
-        (byName.get(name) ?? []).map((c) => [c.name, c.certificateNo, directory.publishedStatus(c.certificateNo)?.status ?? '', c.agencyId]),
+      closeNamesOffered(
+        typed,
+        () => index,
+        (name) => (byName.get(name) ?? []).map((c) => [c.name, c.certificateNo, directory.publishedStatus(c.certificateNo)?.status ?? '', c.agencyId]),
       ).map((e) => e[1]);
     // The script's data: the part shards the build wrote, fetched by the search page as /search/p/<shard>.json.
     const html = readFileSync(join(distDir, 'search', 'index.html'), 'utf8');

@@ -17,6 +17,7 @@ import {
 } from '../../src/build/search/close-names.ts';
 import { searchName } from '../../src/build/search/tokens.ts';
 import { getSite } from '../../src/import/site.ts';
+import { closeNamesOffered, nameKeyIndex } from '../../functions/server/close-names.ts';
 
 describe('names one character off: pure parts', () => {
   it('finds the one position where two names of the same length differ, and nothing else', () => {
@@ -245,5 +246,23 @@ describe('names one character off in the sample roster’s part index', async ()
     // Every name of the key is there, though the key kept only as many people as it has names.
     const kept = new Set(shard.p.map((e) => searchName(e[0])));
     expect([...distinct].filter((n) => !kept.has(n))).toEqual([]);
+  });
+});
+
+describe('names one character off without JavaScript: the key index', () => {
+  it('is made only for a query that is a whole name, never for a number, a unit or several parts', () => {
+    const names = ['丁娜兰', '丁娜岚', '叶蓝'];
+    let made = 0;
+    const keyIndex = () => {
+      made++;
+      return nameKeyIndex(names);
+    };
+    const peopleOf = (name: string): PartEntry[] => [[name, `N-${names.indexOf(name)}`, 'active', 'x']];
+    for (const query of ['LAJA-CG-00001', '12345', '城市管理综合行政执法局', '苏 自然', '丁']) {
+      expect(closeNamesOffered(query, keyIndex, peopleOf), query).toEqual([]);
+    }
+    expect(made).toBe(0);
+    expect(closeNamesOffered('丁娜蓝', keyIndex, peopleOf).map((e) => e[0])).toEqual(['丁娜兰', '丁娜岚']);
+    expect(made).toBe(1);
   });
 });

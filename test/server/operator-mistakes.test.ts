@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -81,6 +81,29 @@ describe('operator mistakes at start', () => {
     expect(started.stderr).toContain('[start] SMTP_URL 以「smpts://」开头');
     expect(started.stdout + started.stderr).not.toContain('Zr8');
   });
+
+  it('a SMTP_URL with / ? or # unescaped in the password is refused, never printing the user or the password', () => {
+    // The address ends at the first of them: the user is read as the host and the password's digits as the port, and
+    // the relay check at start would log 「SMTP mailer-q7:2024」.
+    for (const password of ['2024/Spring-Relay', '2024?Spring-Relay', '2024#Spring-Relay', '/Spring-Relay']) {
+      const smtpUrl = `smtp://mailer-q7:${password}@127.0.0.1:465`;
+      let message = '';
+      try {
+        requireDeploymentSettings(readSettings({ SMTP_URL: smtpUrl }), {});
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message, password).toContain('SMTP_URL 不是有效的地址');
+      expect(() => createMailer({ smtpUrl, outboxDir: tempDir() }), password).toThrow(/SMTP_URL 不是有效的地址/);
+    }
+    // Written as the docs say, %2F: accepted.
+    expect(() => requireDeploymentSettings(readSettings({ SMTP_URL: 'smtp://mailer-q7:2024%2FSpring@127.0.0.1:465' }), {})).not.toThrow();
+
+    const started = run('scripts/start.ts', localEnv({ PORT: '0', SMTP_URL: 'smtp://mailer-q7:2024/Spring-Relay@127.0.0.1:465' }), [], 20_000);
+    expect(started.status, started.stdout + started.stderr).toBe(1);
+    expect(started.stderr).toContain('[start] SMTP_URL 不是有效的地址');
+    expect(started.stdout + started.stderr).not.toMatch(/mailer-q7|2024|Spring/);
+  });
 });
 
 /**
@@ -100,6 +123,25 @@ describe.skipIf(!existsSync('/proc/self'))('a VAR_DIR where no folder can be mad
         const ran = run(script, localEnv({ PORT: '0', VAR_DIR: varDir, SECRET: secret }), [...args], 20_000);
         expect(ran.status, ran.stdout + ran.stderr).toBe(1);
         expect(ran.stderr).toMatch(new RegExp(`^\\[${tag}\\] .*VAR_DIR.*请把 VAR_DIR 设为本机上可写的目录`, 'm'));
+        expect(ran.stderr).toContain(varDir);
+        expect(ran.stderr).not.toMatch(STACK_TRACE);
+      }
+    }
+  });
+});
+
+describe('a VAR_DIR that is a file', () => {
+  it('stops npm start and npm run outbox with one line naming VAR_DIR, with or without SECRET', () => {
+    const varDir = join(tempDir('gongshi-ops-'), 'var');
+    writeFileSync(varDir, '');
+    for (const [script, args, tag] of [
+      ['scripts/start.ts', [], 'start'],
+      ['scripts/outbox.ts', ['--once'], 'outbox'],
+    ] as const) {
+      for (const secret of ['', 'Vq3'.repeat(12)]) {
+        const ran = run(script, localEnv({ PORT: '0', VAR_DIR: varDir, SECRET: secret }), [...args], 20_000);
+        expect(ran.status, ran.stdout + ran.stderr).toBe(1);
+        expect(ran.stderr).toMatch(new RegExp(`^\\[${tag}\\] .*VAR_DIR.*文件而不是目录`, 'm'));
         expect(ran.stderr).toContain(varDir);
         expect(ran.stderr).not.toMatch(STACK_TRACE);
       }
