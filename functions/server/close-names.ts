@@ -1,9 +1,9 @@
-import { closeNameKeys, closeNameQuery, closeNames, oneCharOff, partKeysOf } from '../../src/build/search/close-names.ts';
-import { bigramsOf, partRank, type PartEntry } from '../../src/build/search/parts.ts';
+import { closeNameKeys, closeNameQuery, closeNames, oneCharOff, partKeysOf } from '../../src/core/search/close-names.ts';
+import { bigramsOf, partRank, type PartEntry } from '../../src/core/search/parts.ts';
 
 /**
  * Names one character off for the search page without JavaScript (search-page.ts): what the page's script offers
- * (src/build/search/close-names.ts), found from the directory's published names instead of the part index's shards.
+ * (src/core/search/close-names.ts), found from the directory's published names instead of the part index's shards.
  * The names are filed under the same keys as in the part index (partKeysOf), the same keys of the typed name find
  * them (closeNameKeys) and the same function ranks them (closeNames). Nothing is cut to a page here: the count is the
  * roster's.

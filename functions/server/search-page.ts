@@ -5,8 +5,8 @@ import { NAME_WITHHELD } from '../../src/core/labels.ts';
 import { agencyHref, verifyHref, withoutSearchHtml } from '../../src/core/lookup-html.ts';
 import { parseHeadersFile } from '../../src/core/security-headers.ts';
 import { escapeHtml, searchName } from '../../src/core/text.ts';
-import { CLOSE_NAME_LIMIT, closeNamesText } from '../../src/build/search/close-names.ts';
-import type { PartEntry } from '../../src/build/search/parts.ts';
+import { CLOSE_NAME_LIMIT, closeNamesText } from '../../src/core/search/close-names.ts';
+import type { PartEntry } from '../../src/core/search/parts.ts';
 import { closeNamesOffered, nameKeyIndex, type NameKeyIndex } from './close-names.ts';
 import type { FunctionHandler } from './node.ts';
 

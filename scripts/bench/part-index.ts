@@ -1,5 +1,5 @@
 /**
- * `npm run bench part-index`: the part-of-name index (src/build/search/parts.ts) of a generated province of
+ * `npm run bench part-index`: the part-of-name index (src/core/search/parts.ts) of a generated province of
  * BENCH_SITE_SIZE auxiliaries (default 300,000; the generator `npm run bench site` uses, content in BENCH_DIR,
  * default `.bench/part-index`, kept between runs), written by this process as the build's portal part 0 writes it,
  * without building the site: shard count, the largest shards' JSON and brotli sizes, the bigrams cut to a page, the
@@ -15,8 +15,8 @@ import { writeProvince } from '../sample/province.ts';
 import { getSite } from '../../src/import/site.ts';
 import { buildPortal } from '../../src/build/portal/data.ts';
 import { writePartIndex } from '../../src/build/search/part-index.ts';
-import { bigramsOf, PART_PAGE, type PartShard } from '../../src/build/search/parts.ts';
-import { searchName } from '../../src/build/search/tokens.ts';
+import { bigramsOf, PART_PAGE, type PartShard } from '../../src/core/search/parts.ts';
+import { searchName } from '../../src/core/search/tokens.ts';
 import { machineLine } from './harness.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildPortal } from '../../src/build/portal/data.ts';
 import { partIndexShards } from '../../src/build/search/part-index.ts';
 import type { Portal } from '../../src/build/portal/data.ts';
-import { bigramsOf, partComplete, partMatches, partShardOf, type PartEntry, type PartShard } from '../../src/build/search/parts.ts';
+import { bigramsOf, partComplete, partMatches, partShardOf, type PartEntry, type PartShard } from '../../src/core/search/parts.ts';
 import {
   CLOSE_NAME_LIMIT,
   closeNameKeys,
@@ -14,8 +14,8 @@ import {
   oneCharOff,
   partKeysOf,
   slipKeysOf,
-} from '../../src/build/search/close-names.ts';
-import { searchName } from '../../src/build/search/tokens.ts';
+} from '../../src/core/search/close-names.ts';
+import { searchName } from '../../src/core/search/tokens.ts';
 import { getSite } from '../../src/import/site.ts';
 import { closeNamesOffered, nameKeyIndex } from '../../functions/server/close-names.ts';
 

@@ -11,8 +11,8 @@ import {
   partShardOf,
   type PartEntry,
   type PartShard,
-} from '../../src/build/search/parts.ts';
-import { searchName } from '../../src/build/search/tokens.ts';
+} from '../../src/core/search/parts.ts';
+import { searchName } from '../../src/core/search/tokens.ts';
 import { getSite } from '../../src/import/site.ts';
 
 describe('part-of-name index: pure parts', () => {

@@ -12,10 +12,10 @@ import type { Browser, Page } from 'playwright-core';
 import { chromiumAvailable, launchChromium } from '../support/browser.ts';
 import { distDir, serveSite, siteBuilt } from '../support/site.ts';
 import { decodeMembers, memberMatch, type BucketMeta } from '../../src/build/search/match.ts';
-import { queryTokens, searchName } from '../../src/build/search/tokens.ts';
-import { numberMatches, shardOf, type NumberEntry } from '../../src/build/portal/shard.ts';
+import { queryTokens, searchName } from '../../src/core/search/tokens.ts';
+import { numberMatches, shardOf, type NumberEntry } from '../../src/core/shard.ts';
 import { nameMatches, nameShardOf, type NameEntry } from '../../src/build/search/names.ts';
-import { bigramsOf, namePartOf, partComplete, partMatches, partShardOf, type PartShard } from '../../src/build/search/parts.ts';
+import { bigramsOf, namePartOf, partComplete, partMatches, partShardOf, type PartShard } from '../../src/core/search/parts.ts';
 import { certificateLookupKey } from '../../src/core/text.ts';
 import { builtRecords, type PublishedRecord } from './helpers.ts';
 

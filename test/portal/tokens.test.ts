@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { encodeChars, MAX_TOKEN_CHARS, nameTokens, partTokens, queryTokens, searchName } from '../../src/build/search/tokens.ts';
+import { encodeChars, MAX_TOKEN_CHARS, nameTokens, partTokens, queryTokens, searchName } from '../../src/core/search/tokens.ts';
 import { nameMatches, nameShardOf, type NameEntry } from '../../src/build/search/names.ts';
 import { decodeMembers, encodeMembers, memberMatch, type Member } from '../../src/build/search/match.ts';
-import { fnv1a, numberMatches, shardCountFor, shardOf, type NumberEntry } from '../../src/build/portal/shard.ts';
+import { fnv1a, numberMatches, shardCountFor, shardOf, type NumberEntry } from '../../src/core/shard.ts';
 import { certificateLookupKey } from '../../src/core/text.ts';
 
 describe('search tokens', () => {

@@ -5,7 +5,7 @@ import { getSite, type Site } from '../../import/site.ts';
 import { certificateLookupKey } from '../../core/text.ts';
 import { statusOrder } from '../../core/labels.ts';
 import { chinaToday, publicView, type PublicAuxiliary, type ShownStatus } from './public-view.ts';
-import { shardCountFor, shardOf, type NumberEntry } from './shard.ts';
+import { shardCountFor, shardOf, type NumberEntry } from '../../core/shard.ts';
 import { makeCalendar } from '../../core/policy/calendar.ts';
 import { currentUntil, holidaysCountedFor, type FreshnessPolicy } from '../../core/policy/freshness.ts';
 

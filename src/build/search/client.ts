@@ -7,16 +7,16 @@
  * tails, exact full names, names starting with the part, names containing it, then the rest; active holders first
  * within each. A whole name that finds nobody is offered the names one character off it (closeNameSuggestions).
  */
-import { shardUrl, numberMatches, type NumberEntry } from '../portal/shard.ts';
+import { shardUrl, numberMatches, type NumberEntry } from '../../core/shard.ts';
 import { statusInfo } from '../../core/labels.ts';
 import type { AuxiliaryStatus } from '../../core/roster/schema.ts';
 import { certificateLookupKey } from '../../core/text.ts';
 import { numberFromPastedText } from '../../core/lookup-input.ts';
 import { decodeMembers, memberMatch, type BucketMeta } from './match.ts';
 import { nameMatches, nameShardUrl, type NameEntry } from './names.ts';
-import { bigramsOf, namePartOf, partComplete, partMatches, partShardUrl, type PartShard } from './parts.ts';
-import { queryTokens } from './tokens.ts';
-import { closeNameKeys, closeNameQuery, closeNamesIn } from './close-names.ts';
+import { bigramsOf, namePartOf, partComplete, partMatches, partShardUrl, type PartShard } from '../../core/search/parts.ts';
+import { queryTokens } from '../../core/search/tokens.ts';
+import { closeNameKeys, closeNameQuery, closeNamesIn } from '../../core/search/close-names.ts';
 
 export interface Item {
   no: string;

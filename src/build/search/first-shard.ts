@@ -22,7 +22,7 @@ export function firstPartShardUrl(query: string, partShardCount: number): string
   if (!(partShardCount > 0) || !/^\p{Script=Han}{2,}$/u.test(part)) return undefined;
   const chars = Array.from(part);
   const bigram = chars[0]! + chars[1]!;
-  // FNV-1a over UTF-16 code units, as fnv1a in build/portal/shard.ts.
+  // FNV-1a over UTF-16 code units, as fnv1a in core/shard.ts.
   let hash = 0x811c9dc5;
   for (let i = 0; i < bigram.length; i++) {
     hash ^= bigram.charCodeAt(i);

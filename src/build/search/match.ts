@@ -2,7 +2,7 @@
  * Which people of a search group (see records.ts) match a query, decided the same way in the search page and in
  * the recall test. Bundled into the search page: keep it free of Node imports.
  */
-import { queryParts, searchName } from './tokens.ts';
+import { queryParts, searchName } from '../../core/search/tokens.ts';
 
 /** [certificate number, name, post?] */
 export type Member = [no: string, name: string, post?: string];

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Portal } from '../portal/data.ts';
 import type { PublicAuxiliary } from '../portal/public-view.ts';
 import { nameShardCountFor, nameShardOf, type NameEntry } from './names.ts';
-import { searchName } from './tokens.ts';
+import { searchName } from '../../core/search/tokens.ts';
 
 /** The people a name search may find: a name withheld after the retention period is not searchable (its number still verifies). */
 function named(portal: Portal): (PublicAuxiliary & { name: string })[] {

@@ -7,8 +7,8 @@
  * and backs a bigram cut to a page there. Units, posts and the rest go to Pagefind (client.ts). Bundled into the
  * search page: keep it free of Node imports.
  */
-import { fnv1a, shardCountFor } from '../portal/shard.ts';
-import { searchName } from './tokens.ts';
+import { fnv1a, shardCountFor } from '../../core/shard.ts';
+import { searchName } from '../../core/search/tokens.ts';
 
 /** One person in a shard: [searchName(name), certificate number, name as published, status, agency id, post?]. */
 export type NameEntry = [key: string, certificateNo: string, name: string, status: string, agencyId: string, post?: string];

@@ -2,9 +2,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Portal } from '../portal/data.ts';
 import type { PublicAuxiliary } from '../portal/public-view.ts';
-import { PART_PAGE, partMatches, partShardCountFor, partShardOf, type PartEntry, type PartShard } from './parts.ts';
-import { searchName } from './tokens.ts';
-import { isSlipKey, partKeysOf } from './close-names.ts';
+import { PART_PAGE, partMatches, partShardCountFor, partShardOf, type PartEntry, type PartShard } from '../../core/search/parts.ts';
+import { searchName } from '../../core/search/tokens.ts';
+import { isSlipKey, partKeysOf } from '../../core/search/close-names.ts';
 
 type Named = PublicAuxiliary & { name: string };
 

@@ -2,7 +2,7 @@ import type { Portal } from '../portal/data.ts';
 import { statusInfo, statusOrder } from '../../core/labels.ts';
 import { agencyPath } from '../portal/paths.ts';
 import type { PublicAuxiliary } from '../portal/public-view.ts';
-import { nameTokens, partTokens, searchName } from './tokens.ts';
+import { nameTokens, partTokens, searchName } from '../../core/search/tokens.ts';
 import { encodeMembers, type BucketMeta, type Member } from './match.ts';
 
 /** One Pagefind custom record (the shape of pagefind's CustomRecord). */

@@ -1,5 +1,5 @@
 import { certificateLookupKey, normalizeCertificateNo } from '../../core/text.ts';
-import { shardUrl, type NumberEntry } from '../../build/portal/shard.ts';
+import { shardUrl, type NumberEntry } from '../../core/shard.ts';
 
 export interface FoundAuxiliary {
   certificateNo: string;

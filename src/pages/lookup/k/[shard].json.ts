@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { getPortal } from '../../../build/portal/data.ts';
 
-/** One shard of the static number index: a list of NumberEntry (see lib/portal/shard.ts). */
+/** One shard of the static number index: a list of NumberEntry (see src/core/shard.ts). */
 export async function getStaticPaths() {
   const portal = await getPortal();
   return [...portal.lookupShards.shards.keys()].map((shard) => ({ params: { shard } }));

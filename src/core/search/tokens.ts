@@ -13,13 +13,13 @@
  * distinct words, and the index writer's memory grows with them (docs/BENCHMARKS.md).
  * The index holds only these tokens, no Chinese text: Chinese text raised the peak memory of Pagefind's index writer
  * (docs/PORTAL.md).
- * Numbers are not in the Pagefind index: they are found in the static number index (lib/portal/shard.ts).
+ * Numbers are not in the Pagefind index: they are found in the static number index (src/core/shard.ts).
  * The search page turns a query into the same tokens (queryTokens). Bundled into the search page: keep it free of
  * Node imports.
  */
 
 // In core: the functions' search page (no JavaScript) compares names the same way.
-import { searchName } from '../../core/text.ts';
+import { searchName } from '../text.ts';
 export { searchName };
 
 const LETTERS = 'abcdefghijklmnop';

@@ -8,7 +8,7 @@
  * character off finds them after a miss; a slip key is never a bigram. Bundled into the search page: keep it free of
  * Node imports.
  */
-import { fnv1a, shardCountFor } from '../portal/shard.ts';
+import { fnv1a, shardCountFor } from '../shard.ts';
 import { queryParts, searchName } from './tokens.ts';
 
 /** One person in a shard: [name as published, certificate number, status, agency id, post?]. */
