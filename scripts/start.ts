@@ -21,6 +21,7 @@ const { runtimeSiteUrl } = await import('../functions/server/site-url.ts');
 const { DirectoryFileError, directoryFilePath } = await import('../functions/server/directory-file.ts');
 const { startServer } = await import('../functions/server/node.ts');
 const { buildSite, buildSiteInBackground } = await import('./build/atomic.ts');
+const { builtSiteUrl } = await import('./build/built-with.ts');
 const { buildFailureMessage } = await import('../functions/publish/republish.ts');
 const { rebuildCheckMsFromEnv } = await import('../functions/publish/store-watch.ts');
 const { parseTrustProxy, trustProxyLine } = await import('../functions/server/proxy.ts');
@@ -29,6 +30,11 @@ const { sqlitePath, StoreOpenError, storeName } = await import('../functions/sto
 const { sqliteLeftBehind } = await import('../functions/store/left-behind.ts');
 const { requireDeploymentSettings, resolveSecret, SecretError } = await import('../functions/server/secret.ts');
 const { trackingKeyLines, trackingKeyReport } = await import('../functions/complaints/tracking-keys.ts');
+
+// Until the server is up, a stop signal ends the start at once. process.exit runs the exit handlers: the build lock is
+// released and a build under way is stopped with it (scripts/build/atomic.ts), instead of building on, orphaned.
+const stopEarly = (signal: NodeJS.Signals) => process.exit(signal === 'SIGINT' ? 130 : 143);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, stopEarly);
 
 const settings = (() => {
   try {
@@ -102,6 +108,10 @@ if (!process.env.NO_BUILD && (!built || stale)) {
   writeFileSync(builtFor, `${siteUrl}\n`);
 }
 
+// What the served build's QR codes point at, as the build recorded it: another address when NO_BUILD=1 kept a build
+// for another port, or when SITE_URL changed since the build (a site built for a SITE_URL is not rebuilt at start).
+const qrUrl = builtSiteUrl(distDir) ?? siteUrl;
+
 // Several servers on one store, each with its own OUT_DIR: a version confirmed through another one is noticed within
 // REBUILD_CHECK_MS (60 s; 0 = off) and rebuilt here too (functions/publish/store-watch.ts, docs/DEPLOY.md).
 const rebuildCheckMs = rebuildCheckMsFromEnv(process.env);
@@ -129,7 +139,12 @@ const stop = new AbortController();
 const worker = app.runOutbox(stop.signal, Number(process.env.OUTBOX_INTERVAL_MS) || 2000, { yieldToIntake: true });
 const watcher = app.watchPublished(stop.signal);
 
-console.log(`[start] 站点和投诉功能：${server.url}/（链接和二维码使用 ${siteUrl}）`);
+console.log(
+  `[start] 站点和投诉功能：${server.url}/（` +
+    (qrUrl === siteUrl
+      ? `链接和二维码使用 ${siteUrl}）`
+      : `邮件中的链接使用 ${siteUrl}；网页上的二维码指向 ${qrUrl}：${distDir} 是为它构建的${process.env.SITE_URL ? '' : '，NO_BUILD=1 没有重新构建'}）`),
+);
 console.log(`[start] 数据库：${settings.databaseUrl ? `DATABASE_URL（${storeName(settings.databaseUrl)}）` : sqlitePath(settings.varDir)}`);
 console.log(`[start] 邮件：${settings.smtpUrl ? 'SMTP_URL' : `写入 .eml 文件到 ${outboxDir(settings)}`}`);
 console.log(`[start] ${trustProxyLine(trustProxy)}`);
@@ -141,6 +156,11 @@ console.log(
     : '[start] 其他服务器发布的名单：不查看（REBUILD_CHECK_MS=0；几台服务器共用一个 OUT_DIR 时）',
 );
 for (const warning of deploymentWarnings(settings, !!process.env.SITE_URL)) console.warn(`[start] 注意：${warning}`);
+// A deployment is not rebuilt at start: its badges' QR codes would lead elsewhere until a build with this SITE_URL.
+if (process.env.SITE_URL && qrUrl !== siteUrl)
+  console.warn(
+    `[start] 注意：${distDir} 是为 ${qrUrl} 构建的，网页上的二维码指向那里，不是 SITE_URL（${siteUrl}）。请在设置了现在的 SITE_URL 的环境中运行 npm run build（需要 REPLACE_SITE=1 时它会说明）。`,
+  );
 // Citizens' tracking codes hashed under a key that is no longer configured fail every lookup (docs/SECURITY.md).
 await trackingKeyReport(app.world.store, app.world.settings).then(
   (report) => {
@@ -167,6 +187,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     await app.close();
     process.exit(0);
   });
+  // Removed only now: a signal that came meanwhile (during flushCompileCache, say) is dispatched when the loop turns,
+  // to the listeners there are then; with none for a moment, Node would stop watching the signal and drop it.
+  process.off(signal, stopEarly);
 }
 
 /**

@@ -13,7 +13,7 @@ import { escapeHtml } from '../../src/core/text.ts';
 import { evidenceLinksNotice, type ComposedMail } from '../mail/compose.ts';
 import { composerNameSchema, type Composers } from './composers.ts';
 import { evidenceFiles, type EvidenceFileRow } from '../store/records/evidence.ts';
-import { claimDueMail, recordMailAttempt, renewMailLease, type AttemptOutcome, type OutboxRow } from '../store/records/outbox.ts';
+import { claimDueMail, recordMailAttempt, releaseMailLease, renewMailLease, type AttemptOutcome, type OutboxRow } from '../store/records/outbox.ts';
 import type { IntakePriority } from './priority.ts';
 
 export interface Clock {
@@ -50,6 +50,12 @@ export interface OutboxOptions {
    * (functions/complaints/evidence-links.ts). Without it every file is attached whatever the size.
    */
   evidenceLink?: (complaintId: string, evidenceId: string) => Promise<{ url: string; until: Date } | undefined>;
+  /**
+   * The worker is stopping (SIGTERM): once aborted, no further claimed row is started and the rest are released at
+   * once (releaseMailLease), so a shutdown waits for the sends under way only — not for a whole batch of them one
+   * after another, each up to SMTP_TIMEOUTS against a relay that does not answer.
+   */
+  signal?: AbortSignal;
 }
 
 export const DAY = 24 * 3600 * 1000;
@@ -72,6 +78,8 @@ export interface SendResult {
   sent: number;
   retried: number;
   failed: number;
+  /** Claimed rows given back unsent because the worker was stopping (OutboxOptions.signal). */
+  released?: number;
   /** The failed attempts' errors by kind and code (never a message: an SMTP reply can echo addresses), with counts. */
   errors: Record<string, number>;
 }
@@ -79,7 +87,9 @@ export interface SendResult {
 /** A round's log line: counts, and why attempts failed, so that a wrong SMTP password or a dead relay shows at once. */
 export function roundLine(r: SendResult, relay?: string): string {
   const why = Object.entries(r.errors).map(([error, n]) => `${error} ×${n}`);
-  const line = `[outbox] sent ${r.sent}, retry ${r.retried}, failed ${r.failed}${why.length ? ` (${why.join(', ')})` : ''}`;
+  const line =
+    `[outbox] sent ${r.sent}, retry ${r.retried}, failed ${r.failed}${why.length ? ` (${why.join(', ')})` : ''}` +
+    (r.released ? `, ${r.released} left queued (stopping)` : '');
   // Codes alone do not tell an operator that SMTP_URL names no reachable relay (a wrong port or host, smtp: on the
   // TLS port 465 or smtps: on 587): said once per round, with the relay's host and port (never the password).
   const unreachable = Object.keys(r.errors)
@@ -120,13 +130,15 @@ export async function sendPendingMail(options: OutboxOptions): Promise<SendResul
     }
   };
   // A few lanes take the claimed rows in order; a lane whose step throws (the store is down) stops the round as before.
+  // Once the worker is stopping, they take no more.
   let next = 0;
   const lane = async () => {
-    while (next < rows.length) await deliver(rows[next++]!);
+    while (next < rows.length && !options.signal?.aborted) await deliver(rows[next++]!);
   };
   const lanes = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? DEFAULT_CONCURRENCY, rows.length)) }, lane));
   const broken = lanes.find((l) => l.status === 'rejected');
   if (broken) throw broken.reason;
+  for (const row of rows.slice(next)) if (await releaseMailLease(options.db, row.id, worker)) result.released = (result.released ?? 0) + 1;
   return result;
 }
 
@@ -268,7 +280,6 @@ function record(options: OutboxOptions, row: OutboxRow, outcome: AttemptOutcome,
 export async function runOutboxLoop(
   options: OutboxOptions & {
     intervalMs?: number;
-    signal?: AbortSignal;
     log?: (line: string) => void;
     beforeRound?: () => Promise<unknown>;
     /** Subscribes to "mail was queued" (world.mailQueued); returns the unsubscribe. */

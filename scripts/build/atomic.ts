@@ -1,4 +1,4 @@
-import { spawn, type StdioOptions } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, readlinkSync, renameSync, rmSync, symlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -48,6 +48,20 @@ function stage(outDir: string, env: NodeJS.ProcessEnv): Staged {
 
 type Remove = (paths: string[]) => void;
 
+/**
+ * Stops the build child when this process exits first (a stop signal to `npm run build` or `npm start` while it
+ * builds): it would otherwise build on, orphaned, for minutes, writing Astro's files under the project root after the
+ * build lock it relied on was released (./lock.ts) — a clash with the next build. Exit handlers run on process.exit,
+ * which the stop-signal handlers of scripts/build.ts and scripts/start.ts call.
+ */
+function stopWithThisProcess(child: ChildProcess): void {
+  const stop = () => child.kill('SIGTERM');
+  process.on('exit', stop);
+  const done = () => process.off('exit', stop);
+  child.once('close', done);
+  child.once('error', done);
+}
+
 const removeNow: Remove = (paths) => {
   for (const path of paths) rmSync(path, { recursive: true, force: true });
 };
@@ -90,6 +104,7 @@ export async function buildSite(options: { outDir: string; env?: NodeJS.ProcessE
     const staged = stage(options.outDir, options.env ?? process.env);
     const status = await new Promise<number | null>((done) => {
       const child = spawn(process.execPath, [astroBin, 'build'], { stdio: options.stdio ?? 'inherit', env: staged.env });
+      stopWithThisProcess(child);
       child.on('error', () => done(null));
       child.on('close', (code) => done(code));
     });
@@ -126,6 +141,7 @@ function buildInBackground(options: { outDir: string; env?: NodeJS.ProcessEnv })
   const staged = stage(options.outDir, options.env ?? process.env);
   return new Promise((done) => {
     const child = spawn(process.execPath, [astroBin, 'build'], { stdio: ['ignore', 'pipe', 'pipe'], env: staged.env });
+    stopWithThisProcess(child);
     // The rest of the site keeps answering while it builds: the build yields the CPU to the server.
     try {
       if (child.pid) setPriority(child.pid, 10);

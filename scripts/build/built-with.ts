@@ -32,6 +32,11 @@ function readBuiltWith(dir: string): BuiltWith | undefined {
   }
 }
 
+/** The address the build in `dir` was made for (its QR codes and absolute links point there), when it recorded one. */
+export function builtSiteUrl(dir: string): string | undefined {
+  return readBuiltWith(dir)?.siteUrl;
+}
+
 const local = (url: string): boolean => {
   try {
     return ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname);

@@ -1,3 +1,4 @@
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startSmtp, tempDir } from '../complaints/support.ts';
@@ -25,6 +26,17 @@ function startLog(extra: Record<string, string>, whileUp?: (url: string) => Prom
   return startLogOf(env, whileUp);
 }
 
+/** The tests' built site as if it had been built for `siteUrl` (the build's record of its address says so). */
+function builtFor(siteUrl: string): string {
+  const outDir = tempDir('gongshi-built-for-');
+  for (const entry of readdirSync(distDir)) if (entry !== '_functions') symlinkSync(join(distDir, entry), join(outDir, entry));
+  mkdirSync(join(outDir, '_functions'));
+  for (const entry of readdirSync(join(distDir, '_functions')))
+    if (entry !== 'built-with.json') symlinkSync(join(distDir, '_functions', entry), join(outDir, '_functions', entry));
+  writeFileSync(join(outDir, '_functions', 'built-with.json'), `${JSON.stringify({ siteUrl, contentDir: join(root, 'content') })}\n`);
+  return outDir;
+}
+
 /**
  * A deployment (SITE_URL set) started with the repository's sample content or without a 主办单位 is told so at start:
  * a clerk's roster would otherwise be rebuilt from the sample province, and every footer says there is no owner.
@@ -38,6 +50,7 @@ describe.skipIf(!siteBuilt())('npm start warns a deployment of what it most like
     expect(careless).toContain('注意：SITE_ICP 没有设置');
     const own = tempDir('gongshi-own-content-');
     const careful = await startLog({
+      OUT_DIR: builtFor('https://gongshi.example.gov.cn'),
       SITE_URL: 'https://gongshi.example.gov.cn',
       CONTENT_DIR: own,
       SITE_OWNER: '献县司法局',
@@ -47,6 +60,30 @@ describe.skipIf(!siteBuilt())('npm start warns a deployment of what it most like
     expect(careful).not.toContain('注意：');
     // A local run (no SITE_URL) is the sample's home: no warnings.
     expect(await startLog({ SITE_URL: '' })).not.toContain('注意：');
+  });
+});
+
+/**
+ * Operator trial: `NO_BUILD=1 PORT=0 npm start` on a site built for port 4321 said 「链接和二维码使用
+ * http://localhost:<its port>」 while every page's QR code led to 4321; a deployment whose SITE_URL changed since its
+ * build (it is not rebuilt at start) was told the same of the new address. The line now names the address the served
+ * build was made for, and a deployment is warned.
+ */
+describe.skipIf(!siteBuilt())('npm start says where the QR codes of the site it serves point', { timeout: 60_000 }, () => {
+  it('a build for another port (NO_BUILD=1) or another SITE_URL is named; a deployment is warned; its own build: neither', async () => {
+    const builtAt = (JSON.parse(readFileSync(join(distDir, '_functions', 'built-with.json'), 'utf8')) as { siteUrl: string }).siteUrl;
+    const local = await startLog({ SITE_URL: '' });
+    const port = /listening http:\/\/[\d.]+:(\d+)/.exec(local)![1];
+    expect(local).toContain(`（邮件中的链接使用 http://localhost:${port}；网页上的二维码指向 ${builtAt}：${distDir} 是为它构建的，NO_BUILD=1 没有重新构建）`);
+    expect(local).not.toContain('注意：');
+
+    const moved = await startLog({ SITE_URL: 'https://moved.example.gov.cn' });
+    expect(moved).toContain(`（邮件中的链接使用 https://moved.example.gov.cn；网页上的二维码指向 ${builtAt}：${distDir} 是为它构建的）`);
+    expect(moved).toContain(`注意：${distDir} 是为 ${builtAt} 构建的，网页上的二维码指向那里，不是 SITE_URL（https://moved.example.gov.cn）。`);
+
+    const own = await startLog({ SITE_URL: 'https://moved.example.gov.cn', OUT_DIR: builtFor('https://moved.example.gov.cn') });
+    expect(own).toContain('（链接和二维码使用 https://moved.example.gov.cn）');
+    expect(own).not.toContain('二维码指向');
   });
 });
 

@@ -113,6 +113,15 @@ export async function renewMailLease(db: Db, id: string, worker: string, leaseUn
   return renewed === 1;
 }
 
+/**
+ * Gives back a claimed row this worker never started to send (it is stopping): the lease is cleared, so the row is
+ * due at once for another worker or the restarted server, with no attempt recorded. False when it is no longer ours.
+ */
+export async function releaseMailLease(db: Db, id: string, worker: string): Promise<boolean> {
+  const released = await db.run("UPDATE outbox SET locked_until = NULL, locked_by = NULL WHERE id = ? AND locked_by = ? AND status = 'pending'", [id, worker]);
+  return released === 1;
+}
+
 /** What became of one attempt: sent (with the text written at sending, if any), or failed with the error's kind. */
 export type AttemptOutcome = { ok: true; composed?: ComposedMail } | { ok: false; error: string; status: 'pending' | 'failed'; nextAttemptAt: string };
 
