@@ -106,6 +106,23 @@ describe('operator mistakes at start', () => {
   });
 });
 
+/** `npm start` and `npm run outbox`, with and without SECRET, each stop with one line naming VAR_DIR and `reason`. */
+function expectEachStops(varDir: string, reason: string) {
+  for (const [script, args, tag] of [
+    ['scripts/start.ts', [], 'start'],
+    ['scripts/outbox.ts', ['--once'], 'outbox'],
+  ] as const) {
+    // No SECRET: the local key is the first to need VAR_DIR; with one, the SQLite store.
+    for (const secret of ['', 'Vq3'.repeat(12)]) {
+      const ran = run(script, localEnv({ PORT: '0', VAR_DIR: varDir, SECRET: secret }), [...args], 20_000);
+      expect(ran.status, ran.stdout + ran.stderr).toBe(1);
+      expect(ran.stderr).toMatch(new RegExp(`^\\[${tag}\\] .*VAR_DIR.*${reason}`, 'm'));
+      expect(ran.stderr).toContain(varDir);
+      expect(ran.stderr).not.toMatch(STACK_TRACE);
+    }
+  }
+}
+
 /**
  * A VAR_DIR where no folder can be made (under /proc) hung `npm start` at 100% CPU with nothing printed: Node's
  * recursive mkdir retries such a path forever. Now it stops like any other setting, whether the local key (no SECRET)
@@ -113,20 +130,7 @@ describe('operator mistakes at start', () => {
  */
 describe.skipIf(!existsSync('/proc/self'))('a VAR_DIR where no folder can be made', () => {
   it('stops npm start and npm run outbox at once with one line naming VAR_DIR and what to do', () => {
-    const varDir = `/proc/gongshi-test-${process.pid}`;
-    for (const [script, args, tag] of [
-      ['scripts/start.ts', [], 'start'],
-      ['scripts/outbox.ts', ['--once'], 'outbox'],
-    ] as const) {
-      // No SECRET: the local key is the first to need VAR_DIR; with one, the SQLite store.
-      for (const secret of ['', 'Vq3'.repeat(12)]) {
-        const ran = run(script, localEnv({ PORT: '0', VAR_DIR: varDir, SECRET: secret }), [...args], 20_000);
-        expect(ran.status, ran.stdout + ran.stderr).toBe(1);
-        expect(ran.stderr).toMatch(new RegExp(`^\\[${tag}\\] .*VAR_DIR.*请把 VAR_DIR 设为本机上可写的目录`, 'm'));
-        expect(ran.stderr).toContain(varDir);
-        expect(ran.stderr).not.toMatch(STACK_TRACE);
-      }
-    }
+    expectEachStops(`/proc/gongshi-test-${process.pid}`, '请把 VAR_DIR 设为本机上可写的目录');
   });
 });
 
@@ -134,18 +138,7 @@ describe('a VAR_DIR that is a file', () => {
   it('stops npm start and npm run outbox with one line naming VAR_DIR, with or without SECRET', () => {
     const varDir = join(tempDir('gongshi-ops-'), 'var');
     writeFileSync(varDir, '');
-    for (const [script, args, tag] of [
-      ['scripts/start.ts', [], 'start'],
-      ['scripts/outbox.ts', ['--once'], 'outbox'],
-    ] as const) {
-      for (const secret of ['', 'Vq3'.repeat(12)]) {
-        const ran = run(script, localEnv({ PORT: '0', VAR_DIR: varDir, SECRET: secret }), [...args], 20_000);
-        expect(ran.status, ran.stdout + ran.stderr).toBe(1);
-        expect(ran.stderr).toMatch(new RegExp(`^\\[${tag}\\] .*VAR_DIR.*文件而不是目录`, 'm'));
-        expect(ran.stderr).toContain(varDir);
-        expect(ran.stderr).not.toMatch(STACK_TRACE);
-      }
-    }
+    expectEachStops(varDir, '文件而不是目录');
   });
 });
 
