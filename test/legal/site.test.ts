@@ -96,6 +96,14 @@ describe('the built site, legally read', { timeout: 300_000 }, () => {
     expect(page(dist, PEOPLE.leftRecently.no)).toContain(PEOPLE.leftRecently.name);
   });
 
+  it('says a certificate is no longer valid without naming a body the roster does not state', () => {
+    for (const p of [PEOPLE.revokedLongAgo, PEOPLE.cancelled, PEOPLE.leftRecently]) {
+      const box = statusBox(page(dist, p.no));
+      expect(box).toMatch(/不再有效/);
+      expect(box).not.toMatch(/机关|单位|部门/);
+    }
+  });
+
   it('marks the pages of people who no longer hold a certificate noindex, and publishes robots.txt', () => {
     for (const p of [PEOPLE.leftRecently, PEOPLE.leftLongAgo, PEOPLE.revokedLongAgo, PEOPLE.cancelled]) {
       expect(page(dist, p.no), p.no).toContain('<meta name="robots" content="noindex">');
