@@ -5,6 +5,7 @@ import type { Regulation } from './regulation/schema.ts';
 import { readSettings, type Settings } from './settings.ts';
 import { escapeHtml } from './text.ts';
 import { filingsHtml } from './filings.ts';
+import { phoneHtml } from './phone.ts';
 
 /**
  * The site's frame (head, header with nav, footer) as HTML strings: used by layouts/Base.astro and by the
@@ -84,7 +85,7 @@ export function footerHtml(
     '<footer class="site-foot"><div class="wrap">' +
     '<a href="/agencies/">执法机关名录</a><a href="/complaint/">投诉举报</a><a href="/complaint/status/">投诉进度查询</a><a href="/stats/">办理统计</a><a href="/data/">开放数据</a><a href="/regulations/">办法与本站政策</a>' +
     (rules.length ? `<ul class="foot-rules">${rules.join('')}</ul>` : '') +
-    `<p class="owner">主办单位：${escapeHtml(settings.siteOwner)} · 联系方式：${escapeHtml(settings.siteContact)}。本站信息由各执法机关公示。</p>${filingsHtml(settings.filings)}</div></footer>`
+    `<p class="owner">主办单位：${escapeHtml(settings.siteOwner)} · 联系方式：${phoneHtml(settings.siteContact)}。本站信息由各执法机关公示。</p>${filingsHtml(settings.filings)}</div></footer>`
   );
 }
 

@@ -13,14 +13,15 @@ export function telHref(number: string): string {
 }
 
 /**
- * The agency's published phone (agencies.yaml `phone`, free text) as HTML: each number in it a tappable `tel:` link,
- * the rest (an extension, a note) as plain escaped text.
+ * A published phone (agencies.yaml `phone`, the site's SITE_CONTACT; free text) as HTML: each number in it a tappable
+ * `tel:` link of class `tel`, which site.css keeps on one line (a narrow phone broke 「0317-」 from its digits), the
+ * rest (an extension, a note, an address) as plain escaped text.
  */
 export function phoneHtml(phone: string): string {
   let out = '';
   let at = 0;
   for (const m of phone.matchAll(PHONE_NUMBER)) {
-    out += `${e(phone.slice(at, m.index))}<a href="${telHref(m[0])}">${e(m[0])}</a>`;
+    out += `${e(phone.slice(at, m.index))}<a class="tel" href="${telHref(m[0])}">${e(m[0])}</a>`;
     at = m.index + m[0].length;
   }
   return out + e(phone.slice(at));

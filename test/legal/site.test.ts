@@ -203,7 +203,7 @@ describe('the built site, legally read', { timeout: 300_000 }, () => {
 
   it('names the site owner and contact from the settings in every footer', () => {
     for (const path of ['index.html', `verify/${PEOPLE.activeConsent.no}/index.html`, 'agencies/renqiu-cgj/index.html']) {
-      expect(files.get(path), path).toContain(`主办单位：${OWNER} · 联系方式：${CONTACT}`);
+      expect(files.get(path), path).toContain(`主办单位：${OWNER} · 联系方式：<a class="tel" href="tel:03170000000">0317-0000000</a> 转 测试。`);
     }
   });
 

@@ -15,9 +15,11 @@ const statusBox = (html: string) => /<div class="status [\s\S]*?<div class="note
 
 describe('a phone number as a tappable link', () => {
   it('links each number in the registry’s text, the rest kept as escaped text', () => {
-    expect(phoneHtml('0564-0300120')).toBe('<a href="tel:05640300120">0564-0300120</a>');
-    expect(phoneHtml('(0317) 1234567 转 8001')).toBe('<a href="tel:03171234567">(0317) 1234567</a> 转 8001');
-    expect(phoneHtml('0317-1234567、0317-7654321')).toBe('<a href="tel:03171234567">0317-1234567</a>、<a href="tel:03177654321">0317-7654321</a>');
+    expect(phoneHtml('0564-0300120')).toBe('<a class="tel" href="tel:05640300120">0564-0300120</a>');
+    expect(phoneHtml('(0317) 1234567 转 8001')).toBe('<a class="tel" href="tel:03171234567">(0317) 1234567</a> 转 8001');
+    expect(phoneHtml('0317-1234567、0317-7654321')).toBe(
+      '<a class="tel" href="tel:03171234567">0317-1234567</a>、<a class="tel" href="tel:03177654321">0317-7654321</a>',
+    );
     expect(phoneHtml('<b>12345</b>')).toBe('&lt;b&gt;12345&lt;/b&gt;');
     expect(telHref('+86 564 0300120')).toBe('tel:+865640300120');
   });
@@ -37,14 +39,14 @@ describe.skipIf(!siteBuilt())('the built sample site', () => {
       if (!agency.phone) continue;
       seen.add(status(html));
       const advice = /<div class="advice">[\s\S]*?<\/div>/.exec(html)![0];
-      expect(advice, no).toContain(`向所在单位${agency.name}核实：拨打 <a href="tel:${agency.phone.replace(/\D/g, '')}">${agency.phone}</a>`);
+      expect(advice, no).toContain(`向所在单位${agency.name}核实：拨打 <a class="tel" href="tel:${agency.phone.replace(/\D/g, '')}">${agency.phone}</a>`);
     }
     expect([...seen].sort()).toEqual(['active', 'cancelled', 'expired', 'left', 'revoked', 'suspended']);
-    expect(page('verify', 'LA-CG-00001')).toContain('<a href="tel:05640300120">0564-0300120</a>');
+    expect(page('verify', 'LA-CG-00001')).toContain('<a class="tel" href="tel:05640300120">0564-0300120</a>');
   });
 
   it('makes the agency page’s phone a tel: link', () => {
-    expect(page('agencies', 'luan-cgj')).toContain('<dt>办公电话</dt><dd><a href="tel:05640300120">0564-0300120</a></dd>');
+    expect(page('agencies', 'luan-cgj')).toContain('<dt>办公电话</dt><dd><a class="tel" href="tel:05640300120">0564-0300120</a></dd>');
   });
 
   it('says of an expired certificate only its validity in the status box, and the holder’s status apart', () => {
