@@ -3,9 +3,11 @@ import {
   coverageSectionHtml,
   foreignFoundHtml,
   looksLikeName,
+  nameMismatchHtml,
   notFoundHtml,
   notFoundTitle,
   searchHref,
+  typedNameDiffers,
   verifyHref,
   type ForeignLink,
   type SuggestedNumber,
@@ -13,7 +15,7 @@ import {
 import { foreignLinkHost, lookupCandidates, MAX_PASTED_LENGTH, numberFromPastedText } from '../../src/core/lookup-input.ts';
 import { suggestionIndex, type SuggestionIndex } from '../../src/core/number-suggest.ts';
 import { pageHtml } from '../../src/core/frame.ts';
-import { formatDate } from '../../src/core/labels.ts';
+import { formatDate, NAME_WITHHELD } from '../../src/core/labels.ts';
 import type { FunctionHandler } from './node.ts';
 
 /**
@@ -29,7 +31,8 @@ import type { FunctionHandler } from './node.ts';
  *   What was typed is read by numberFromPastedText: a pasted `…/verify/<number>/` link or a labelled number
  *   (「证件编号：…」) is looked up by the number it carries; a link to another host than the one asked gets the
  *   foreign-link hint, and when its number is listed a page with the hint and a link instead of the redirect
- *   (this site's hosts: the one asked, and `siteUrl`'s when given, which the QR codes carry).
+ *   (this site's hosts: the one asked, and `siteUrl`'s when given, which the QR codes carry). A name typed with
+ *   a listed number (「张三 LA-CG-00001」) that is not the holder's published name gets a page that says so instead.
  */
 export function lookupFunctions(currentDirectory: () => Directory, siteUrl?: string): FunctionHandler {
   // A pasted link to SITE_URL's host (what the QR codes carry) is this site's even when reached under another name.
@@ -106,8 +109,13 @@ function lookup(
     .find((found) => found !== undefined);
   if (aux) {
     const href = verifyHref(aux.certificateNo);
-    if (json) return jsonResponse({ found: aux.certificateNo, href, ...extra });
-    return foreign ? page('请核对链接地址', foreignFoundHtml(aux.certificateNo, foreign)) : redirect(href, 303);
+    // A name typed with the number that is not the holder's: said on a page of its own, not hidden by the redirect
+    // (unless the text as typed, Han and all, is the listed number).
+    const typedName = input.name !== undefined && directory.auxiliary(typed) === undefined ? input.name : undefined;
+    const nameDiffers = typedNameDiffers(typedName, aux.name === NAME_WITHHELD ? '' : aux.name);
+    if (json) return jsonResponse({ found: aux.certificateNo, href, ...extra, ...(nameDiffers ? { nameDiffers } : {}) });
+    if (foreign) return page('请核对链接地址', foreignFoundHtml(aux.certificateNo, foreign));
+    return nameDiffers ? page('请核对姓名', nameMismatchHtml(aux.certificateNo, typedName!)) : redirect(href, 303);
   }
   // Only text typed as such can be a name: a link's segment or a labelled text with a digit is a number.
   if (input.source === 'typed' && looksLikeName(input.number)) {

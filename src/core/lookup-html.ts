@@ -1,4 +1,4 @@
-import { escapeHtml as e } from './text.ts';
+import { escapeHtml as e, searchName } from './text.ts';
 
 /**
  * The lookup's HTML, shared by the built pages (LookupBox.astro, /lookup/) and by the functions, which answer
@@ -97,6 +97,32 @@ export function foreignFoundHtml(no: string, link: ForeignLink): string {
     `<section id="foreign-found"><p>本站名单中查到编号「<b id="ff-no">${e(no)}</b>」。证件状态、姓名和单位以本站核验结果为准：</p>` +
     `<p><a class="btn btn-plain" id="ff-verify" href="${verifyHref(no)}">查看本站的核验结果</a></p>` +
     `<p>请与出示证件的人逐项核对。如果这个链接来自证件上的二维码，该证件可能是伪造的，请<a id="ff-report" href="${reportHref(no)}">举报</a>（可以匿名）。</p></section>`
+  );
+}
+
+/**
+ * Whether the name typed with a listed number (LookupInput.name) is not the holder's published name, compared as
+ * search compares names (NFKC, no spaces, one middle dot). `published` is empty where the name is no longer published
+ * (retention over): nothing to compare, never a difference.
+ */
+export function typedNameDiffers(typed: string | undefined, published: string): boolean {
+  return typed !== undefined && published !== '' && searchName(typed) !== searchName(published);
+}
+
+/**
+ * A listed number typed with another name than the published one (「张三 LA-CG-00001」 where the holder is not 张三):
+ * not the usual redirect, which would open the holder's page as though the name matched, but the difference said
+ * first, then the way to the number's page and a report link (as for another site's link). The published name is not
+ * repeated here: the verification page shows it.
+ */
+export function nameMismatchHtml(no: string, typedName: string): string {
+  return (
+    '<h1 id="lookup-title">请核对姓名</h1>' +
+    '<section id="name-mismatch" aria-labelledby="nm-title"><div class="status status-suspended">' +
+    '<strong id="nm-title"><span class="sym" aria-hidden="true">!</span>姓名与公示的不一致</strong>' +
+    `<span>本站名单中有编号「<b id="nm-no">${e(no)}</b>」，但它公示的持证人姓名不是您输入的「<b id="nm-name">${e(typedName)}</b>」。</span></div>` +
+    `<p><a class="btn btn-plain" id="nm-verify" href="${verifyHref(no)}">查看本站的核验结果</a></p>` +
+    `<p>请与出示证件的人逐项核对姓名和单位。如果是姓名或编号输错了，请核对后重新输入；如果证件上的姓名与本站公示的不同，这张证件可能是伪造或冒用的，请<a id="nm-report" href="${reportHref(no)}">举报</a>（可以匿名）。</p></section>`
   );
 }
 

@@ -13,11 +13,17 @@ export interface LookupInput {
   /**
    * typed: the text itself (trimmed); url: the `/verify/<number>/` segment (or `/lookup/?no=`) of a pasted link
    * (with or without a host, or the leading slash: 「verify/<number>」), percent-decoded; label: the text without
-   * a leading label such as 证件编号： or a trailing 号 (「LA-CG-00001号」).
+   * a leading label such as 证件编号： or a trailing 号 (「LA-CG-00001号」), or without a name typed before or after
+   * the number (「张三 LA-CG-00001」, see `name`).
    */
   source: 'typed' | 'url' | 'label';
   /** For source url: the link's host name (lower-case, IDN as punycode); none for a bare path (`/verify/X/`). */
   host?: string;
+  /**
+   * For source label: the name typed with the number (「张三」, spaces dropped), to be compared with the holder's
+   * published name (typedNameDiffers in lookup-html.ts). None when the Han text was a request (「请核验 X」).
+   */
+  name?: string;
 }
 
 /** Longer input is cut here: room for a QR link with a chat app's query appended, never a page of text. */
@@ -160,6 +166,38 @@ function fromLabel(text: string): LookupInput | undefined {
   return /[0-9]/.test(rest) ? { number: rest, source: 'label' } : undefined;
 }
 
+/** A name: Han characters, spaces between them allowed, and the middle dot of minority names. */
+const NAME = String.raw`\p{Script=Han}(?:[ ·•・‧.]*\p{Script=Han})*`;
+/** A number as the name rule reads it: Latin letters, digits, separators and spaces, a letter or digit at each end. */
+const NUMBER = String.raw`[A-Za-z0-9](?:[A-Za-z0-9 \-_./\u2010-\u2015\u2212]*[A-Za-z0-9])?`;
+/** Between the name and the number: spaces (the ideographic one is a space by now), a comma, 、 or ;. */
+const BETWEEN = '([\\s,;、]*)';
+const NAME_FIRST = new RegExp(`^(${NAME})${BETWEEN}(${NUMBER})(?:\\s*号)?$`, 'u');
+const NUMBER_FIRST = new RegExp(`^(${NUMBER})(\\s*号)?${BETWEEN}(?:\\((${NAME})\\)|(${NAME}))$`, 'u');
+/** Han text typed with a number that asks for a check rather than names anyone: the number is read, no name kept. */
+const REQUESTS = new Set(['核验', '请核验', '核实', '请核实', '核查', '请核查', '查询', '请查询', '请查', '查一下', '请问', '你好', '您好', '谢谢']);
+
+/**
+ * A name typed with the number in the one box (「张三 LA-CG-00001」「LA-CG-00001，张三」「LA-CG-00001（张三）」): the
+ * number read out when the Han text is a name (2–4 characters, or up to 12 with a middle dot: 阿卜杜·热合曼) and the
+ * number has a digit and at least 4 letters or digits. Han text with 第 字 号 or 证 is no name: it may be an agency's
+ * own number format (「冀执字第0001号」), which stays as typed; so does Han text run straight into digits alone
+ * (「冀城管2024001」), where no space, comma or letter says where a name would end.
+ */
+function fromNamed(text: string): LookupInput | undefined {
+  const m = NAME_FIRST.exec(text);
+  const n = m ? undefined : NUMBER_FIRST.exec(text);
+  const name = (m ? m[1] : (n?.[4] ?? n?.[5]))?.replace(/\s+/g, '');
+  const number = m ? m[3]! : n?.[1];
+  const between = m ? m[2]! : `${n?.[2] ?? ''}${n?.[3] ?? ''}${n?.[4] ? '(' : ''}`;
+  if (name === undefined || number === undefined || /[第字号证]/.test(name)) return undefined;
+  const han = name.replace(/[^\p{Script=Han}]/gu, '').length;
+  if (han < 2 || han > (name.length > han ? 12 : 4)) return undefined;
+  if (!/[0-9]/.test(number) || number.replace(/[^A-Za-z0-9]/g, '').length < 4) return undefined;
+  if (between === '' && !/[A-Za-z]/.test(number)) return undefined;
+  return REQUESTS.has(name) ? { number, source: 'label' } : { number, source: 'label', name };
+}
+
 function fromSuffix(text: string): LookupInput | undefined {
   const number = withoutHao(text);
   return number !== text && /[0-9]/.test(number) ? { number, source: 'label' } : undefined;
@@ -169,14 +207,15 @@ function fromSuffix(text: string): LookupInput | undefined {
  * The certificate number in what was typed or pasted into the lookup box. A link anywhere in the text wins (its
  * `/verify/<number>/` segment, whatever the host: the number is looked up in this site's own directory, and the
  * caller warns when `host` is another site's, see foreignLinkHost); else a leading label is stripped when a number
- * with a digit follows it (and a trailing 号 dropped); else the text without a trailing 号; else the text itself. Never throws; reads at most MAX_PASTED_LENGTH characters.
+ * with a digit follows it (and a trailing 号 dropped); else the number typed with a name (fromNamed); else the text
+ * without a trailing 号; else the text itself. Never throws; reads at most MAX_PASTED_LENGTH characters.
  */
 export function numberFromPastedText(typed: string): LookupInput {
   const cut = typed.slice(0, MAX_PASTED_LENGTH);
   // № becomes 「No」 under NFKC, and 「No123」 could be a number: read it as the label it is first.
   // Cut again after NFKC, which can make a character four (「㏂」 → 「a.m.」).
   const text = plain(cut.replace(/№/g, 'No.')).slice(0, MAX_PASTED_LENGTH).trim();
-  return fromLink(text) ?? fromLabel(text) ?? fromSuffix(text) ?? { number: cut.trim(), source: 'typed' };
+  return fromLink(text) ?? fromLabel(text) ?? fromNamed(text) ?? fromSuffix(text) ?? { number: cut.trim(), source: 'typed' };
 }
 
 /**
@@ -191,7 +230,7 @@ export function foreignLinkHost(input: LookupInput, siteHosts: readonly (string 
 }
 
 /**
- * What to look up, in order: when a label (or a trailing 号) was stripped, the text as typed first (a listed number
+ * What to look up, in order: when a label, a trailing 号 or a name was stripped, the text as typed first (a listed number
  * that begins like a label, such as 「NO.2024-0099」, or ends in 号 is the one meant, whatever the rest would find),
  * then the number read from it.
  */

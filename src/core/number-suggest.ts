@@ -1,11 +1,12 @@
-import { certificateLookupKey, normalizeCertificateNo } from './text.ts';
+import { certificateLookupKey, normalizeCertificateNo, spacedCertificateNo } from './text.ts';
 
 /**
  * "您是不是要找 …": listed numbers close to one that is not on the roster. Close means one of the slips people
  * make when copying a number from a card: one symbol wrong, missing, extra or two neighbours swapped; the
- * letters O and I read as the digits 0 and 1 (or the other way round); or one whole segment left out
- * (RQCG-0001 for RQCG-2024-0001). Anything further is not offered: a suggestion must never make a made-up
- * number look nearly right. Pure (no Node imports): the functions use it, and so may a page.
+ * letters O and I read as the digits 0 and 1 (or the other way round); one whole segment left out
+ * (RQCG-0001 for RQCG-2024-0001); or leading zeros left out or added (LAJA-CG-3 for LAJA-CG-0003). Anything further
+ * is not offered: a suggestion must never make a made-up number look nearly right. Pure (no Node imports): the
+ * functions use it, and so may a page.
  */
 
 /** The listed numbers to compare against: a number and whatever the caller wants back with it. */
@@ -15,7 +16,7 @@ export interface Listed {
   lookupKey?: string;
 }
 
-export type SuggestionReason = 'confusable' | 'one-off' | 'missing-segment';
+export type SuggestionReason = 'confusable' | 'zeros' | 'one-off' | 'missing-segment';
 
 export interface Suggestion<T extends Listed> {
   entry: T;
@@ -71,16 +72,54 @@ function missingOneSegment(long: string, bounds: readonly number[], short: strin
   return false;
 }
 
-const rank: Record<SuggestionReason, number> = { confusable: 0, 'one-off': 1, 'missing-segment': 2 };
+/**
+ * The folded number with each run of digits read without its leading zeros (「0000」 as 「0」), run by run before the
+ * separators go, so that HB-2024-0001 is HB2024|1 and HB-2024-1 is too, while HB-20-241 (HB20|241) and HB20241 are
+ * not: a separator between two digit runs stays (as |), other separators and whitespace do not count, as in the key.
+ */
+export function withoutLeadingZeros(certificateNo: string): string {
+  // One pass over the characters (it runs for every listed number when an index is prepared): folded as it goes.
+  const spaced = spacedCertificateNo(certificateNo);
+  const digitAt = (i: number) => {
+    const c = spaced.charCodeAt(i);
+    return c === 79 ? 48 : c === 73 ? 49 : c >= 48 && c <= 57 ? c : -1;
+  };
+  let out = '';
+  let inRun = false;
+  let spaceAfterDigit = false;
+  for (let i = 0; i < spaced.length; i++) {
+    const digit = digitAt(i);
+    if (spaced.charCodeAt(i) === 32) {
+      spaceAfterDigit = inRun || spaceAfterDigit;
+      inRun = false;
+    } else if (digit < 0) {
+      out += spaced[i];
+      inRun = spaceAfterDigit = false;
+    } else {
+      if (spaceAfterDigit) out += '|';
+      // A leading zero of a run is dropped while a digit of the same run follows it.
+      if (!(digit === 48 && !inRun && digitAt(i + 1) >= 0)) {
+        out += String.fromCharCode(digit);
+        inRun = true;
+      }
+      spaceAfterDigit = false;
+    }
+  }
+  return out;
+}
+
+// Zeros before one-off: a number read with its zeros left out matches the listed one in every other symbol.
+const rank: Record<SuggestionReason, number> = { confusable: 0, zeros: 1, 'one-off': 2, 'missing-segment': 3 };
 
 interface Prepared<T> {
   entry: T;
   key: string;
   folded: string;
   bounds: number[];
+  zeros: string;
 }
 
-/** The listed numbers prepared once (keys folded, segment bounds), for many queries. */
+/** The listed numbers prepared once (keys folded, segment bounds, without leading zeros), for many queries. */
 export interface SuggestionIndex<T extends Listed> {
   suggest(typed: string, limit?: number): Suggestion<T>[];
 }
@@ -89,23 +128,26 @@ export function suggestionIndex<T extends Listed>(listed: Iterable<T>): Suggesti
   const prepared: Prepared<T>[] = [];
   for (const entry of listed) {
     const key = entry.lookupKey ?? certificateLookupKey(entry.certificateNo);
-    prepared.push({ entry, key, folded: fold(key), bounds: segmentBounds(entry.certificateNo) });
+    prepared.push({ entry, key, folded: fold(key), bounds: segmentBounds(entry.certificateNo), zeros: withoutLeadingZeros(entry.certificateNo) });
   }
   return {
     /**
      * Up to `limit` listed numbers the typed one was probably meant to be: those that differ only in O/0 or I/1 if
-     * there are any, else one symbol off, then a missing segment (within each, the order of `listed`). Empty when
-     * the typed number is itself listed, too short to judge (under 4 symbols) or not close to any.
+     * there are any, else leading zeros left out or added, then one symbol off, then a missing segment (within each,
+     * the order of `listed`). Empty when the typed number is itself listed, too short to judge (under 4 symbols) or
+     * not close to any.
      */
     suggest(typed, limit = 3) {
       const key = certificateLookupKey(typed);
       if (key.length < 4) return [];
       const folded = fold(key);
+      const zeros = withoutLeadingZeros(typed);
       const found: Suggestion<T>[] = [];
       for (const p of prepared) {
         if (p.key === key) return [];
         let reason: SuggestionReason | undefined;
         if (p.folded === folded) reason = 'confusable';
+        else if (p.zeros === zeros) reason = 'zeros';
         else if (oneEditApart(p.folded, folded)) reason = 'one-off';
         else if (missingOneSegment(p.folded, p.bounds, folded)) reason = 'missing-segment';
         if (reason) found.push({ entry: p.entry, reason });

@@ -24,7 +24,12 @@ const DASH_LOOKALIKES = /[\u2010-\u2015\u2212\uFE58]/g;
  * separators kept as the agency wrote them.
  */
 export function normalizeCertificateNo(input: string): string {
-  return toHalfWidth(input.normalize('NFKC').replace(FORMAT_CHARACTERS, '')).replace(DASH_LOOKALIKES, '-').toUpperCase().replace(/\s+/g, '');
+  return spelled(input).replace(/\s+/g, '');
+}
+
+/** normalizeCertificateNo before its whitespace is dropped. */
+function spelled(input: string): string {
+  return toHalfWidth(input.normalize('NFKC').replace(FORMAT_CHARACTERS, '')).replace(DASH_LOOKALIKES, '-').toUpperCase();
 }
 
 /**
@@ -42,6 +47,14 @@ const LOOKUP_SEPARATORS = /[\p{Pd}_./,:~\u00B7\u02D7\u2212\u2500\u2501\u2796\u30
  */
 export function certificateLookupKey(input: string): string {
   return normalizeCertificateNo(input).replace(LOOKUP_SEPARATORS, '');
+}
+
+/**
+ * The number as the lookup key reads it, with a space where the key drops whitespace or a run of the separators
+ * above: where its parts meet. 「hb 2024–0001」 → 「HB 2024 0001」.
+ */
+export function spacedCertificateNo(input: string): string {
+  return spelled(input).replace(LOOKUP_SEPARATORS, ' ').replace(/\s+/g, ' ').trim();
 }
 
 /**

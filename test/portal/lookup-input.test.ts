@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { verifyUrl } from '../../src/build/qr/index.ts';
-import { foreignFoundHtml, looksLikeName, notFoundHtml } from '../../src/core/lookup-html.ts';
+import { foreignFoundHtml, looksLikeName, nameMismatchHtml, notFoundHtml, typedNameDiffers } from '../../src/core/lookup-html.ts';
 import { foreignLinkHost, lookupCandidates, MAX_PASTED_LENGTH, numberFromPastedText } from '../../src/core/lookup-input.ts';
 import { certificateLookupKey } from '../../src/core/text.ts';
 import { readCertificateNo } from '../../src/core/complaint/certificate-no.ts';
@@ -286,6 +286,109 @@ describe('a number with a trailing 号, and a link’s path copied without its h
     expect(readCertificateNo('LA-CG-00001号', [HOST])).toEqual({ certificateNo: 'LA-CG-00001' });
     expect(readCertificateNo('verify/LA-CG-00001', [HOST])).toEqual({ certificateNo: 'LA-CG-00001' });
     expect(readCertificateNo('X-1号', [HOST], (no) => no === 'X-1号')).toEqual({ certificateNo: 'X-1号' });
+  });
+});
+
+describe('a name typed with the number in the one box', () => {
+  const LA = 'LA-CG-00001';
+  // [what was typed, the number read, the name read]
+  const named: [string, string, string][] = [
+    [`张三 ${LA}`, LA, '张三'],
+    [`张三${LA}`, LA, '张三'],
+    [`${LA} 张三`, LA, '张三'],
+    [`${LA}张三`, LA, '张三'],
+    [`张三\u3000${LA}`, LA, '张三'],
+    [`${LA}\u3000张三`, LA, '张三'],
+    [`张三，${LA}`, LA, '张三'],
+    [`${LA}，张三`, LA, '张三'],
+    [`${LA}、张三`, LA, '张三'],
+    [`${LA}（张三）`, LA, '张三'],
+    [`张三 ${LA}号`, LA, '张三'],
+    [`张 三 ${LA}`, LA, '张三'],
+    [`欧阳娜娜${NO}`, NO, '欧阳娜娜'],
+    [`阿卜杜·热合曼 ${NO}`, NO, '阿卜杜·热合曼'],
+    [`张三 ${fullWidth(NO)}`, NO, '张三'],
+    [`张三 rqcg 2024 0001`, 'rqcg 2024 0001', '张三'],
+    ['张三 2024-0001', '2024-0001', '张三'],
+  ];
+
+  it.each(named)('%j is the number %s with the name %s', (typed, number, name) => {
+    expect(numberFromPastedText(typed)).toEqual({ number, source: 'label', name });
+    expect(certificateLookupKey(numberFromPastedText(typed).number)).toBe(certificateLookupKey(number));
+  });
+
+  it('is looked up as typed first (a listed number may hold Han text), then by the number read from it', () => {
+    expect(lookupCandidates(`张三 ${NO}`, numberFromPastedText(`张三 ${NO}`))).toEqual([`张三 ${NO}`, NO]);
+    expect(lookupCandidates(`${NO}，张三`, numberFromPastedText(`${NO}，张三`))).toEqual([`${NO}，张三`, NO]);
+  });
+
+  it('reads the number out of a request, with no name kept', () => {
+    expect(numberFromPastedText(`请核验 ${NO}`)).toEqual({ number: NO, source: 'label' });
+    expect(numberFromPastedText(`${NO} 谢谢`)).toEqual({ number: NO, source: 'label' });
+  });
+
+  it('keeps an agency’s Han number format, a name alone and too short a number as typed', () => {
+    for (const typed of [
+      '冀城管辅字第0001号',
+      '冀执字第0001号',
+      '冀执字第 0001号',
+      '冀城管2024001',
+      '冀执辅2024-001',
+      HAN_NO,
+      '张三',
+      '阿卜杜·热合曼',
+      '张三 AB1',
+      '张三 ABCD',
+      '张三2024',
+      '张三 冀城管辅字第0001号',
+      '任丘市城市管理综合行政执法局 RQCG-2024-0001',
+      `张三 ${NO} 李四`,
+      '0000',
+      '20240001',
+    ]) {
+      expect(numberFromPastedText(typed), typed).toEqual({ number: typed, source: 'typed' });
+    }
+    // An agency's Han format with a name in front stays as typed too (the whole text is looked up).
+    expect(lookupCandidates('冀城管辅字第0001号', numberFromPastedText('冀城管辅字第0001号'))).toEqual(['冀城管辅字第0001号']);
+    expect(looksLikeName(numberFromPastedText('张三').number)).toBe(true);
+  });
+
+  it('reads hostile text beside a name without throwing, in bounded time', () => {
+    for (const text of [
+      `张三 ${'A1 '.repeat(400)}`,
+      `${'A1 '.repeat(330)}张三`,
+      `${'张 '.repeat(480)}A1234`,
+      `A1${' '.repeat(990)}张三!`,
+      `张三${'-'.repeat(990)}A111`,
+      `${'1'.repeat(995)} 张三`,
+      `张三 ${'0'.repeat(5000)}1`,
+    ]) {
+      const started = performance.now();
+      const read = numberFromPastedText(text);
+      expect(performance.now() - started, text.slice(0, 20)).toBeLessThan(500);
+      expect(read.number.length).toBeLessThanOrEqual(MAX_PASTED_LENGTH);
+    }
+    expect(numberFromPastedText(`${'1'.repeat(995)} 张三`)).toEqual({ number: '1'.repeat(995), source: 'label', name: '张三' });
+  });
+
+  it('the complaint form’s number field reads the number too', () => {
+    expect(readCertificateNo(`张三 ${NO}`, [HOST])).toEqual({ certificateNo: NO });
+    expect(readCertificateNo(`${NO}（张三）`, [HOST])).toEqual({ certificateNo: NO });
+  });
+
+  it('says when the name typed is not the published one, never for a name no longer published', () => {
+    expect(typedNameDiffers('张三', '张三')).toBe(false);
+    expect(typedNameDiffers('张 三', '张三')).toBe(false);
+    expect(typedNameDiffers('阿卜杜・热合曼', '阿卜杜·热合曼')).toBe(false);
+    expect(typedNameDiffers('李四', '张三')).toBe(true);
+    expect(typedNameDiffers('张三', '')).toBe(false);
+    expect(typedNameDiffers(undefined, '张三')).toBe(false);
+    const html = nameMismatchHtml(NO, '<b>李四');
+    expect(html).toContain('<h1 id="lookup-title">请核对姓名</h1>');
+    expect(html).toContain('&lt;b&gt;李四');
+    expect(html).toContain(`href="/verify/${NO}/"`);
+    expect(html).toContain(`href="/complaint/?kind=report&no=${NO}"`);
+    expect(html.indexOf('姓名与公示的不一致')).toBeLessThan(html.indexOf('nm-verify'));
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Pasting into the number box on a static-only host (dist/ served with no functions), in Chromium at phone size:
- * the built /lookup/ page's script reads the number out of a badge's QR link or a labelled number, looks it up in
- * the static number index, and shows the foreign-link hint for another site's link.
+ * the built /lookup/ page's script reads the number out of a badge's QR link, a labelled number or a number typed
+ * with a name, looks it up in the static number index, and shows the foreign-link hint for another site's link and
+ * the name-mismatch note for a name that is not the holder's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -49,6 +50,24 @@ describe.skipIf(skip)('pasted links and labels in the lookup box, static-only ho
       await page.waitForURL(`**${own()}`, { timeout: 15_000 });
       expect(await page.locator('#auxiliary').getAttribute('data-name'), pasted).toBe(record.name);
     }
+  });
+
+  it('a number typed with its holder’s name reaches the page; with another name the page says the name differs', async () => {
+    for (const typed of [`${record.name} ${record.certificateNo}`, `${record.certificateNo}，${record.name}`]) {
+      await paste(typed);
+      await page.waitForURL(`**${own()}`, { timeout: 15_000 });
+      expect(await page.locator('#auxiliary').getAttribute('data-name'), typed).toBe(record.name);
+    }
+    const other = (await builtRecords()).find((r) => r.name !== record.name && /^\p{Script=Han}{2,4}$/u.test(r.name))!.name;
+    await paste(`${other} ${record.certificateNo}`);
+    await page.locator('#name-mismatch').waitFor();
+    expect(page.url()).toContain('/lookup/');
+    expect(await page.locator('#nm-name').innerText()).toBe(other);
+    expect(await page.locator('#nm-no').innerText()).toBe(record.certificateNo);
+    expect(await page.title()).toContain('请核对姓名');
+    await page.locator('#nm-verify').click();
+    await page.waitForURL(`**${own()}`);
+    expect(await page.locator('#auxiliary').getAttribute('data-name')).toBe(record.name);
   });
 
   it('another site’s link: the hint stays on screen with the way to this site’s page; an unlisted number shows the number, not the link', async () => {

@@ -11,8 +11,11 @@ import { lookupFunctions } from '../../functions/server/lookup.ts';
 import { searchPageFunction } from '../../functions/server/search-page.ts';
 import { parseHeadersFile } from '../../src/core/security-headers.ts';
 import { distDir, siteBuilt } from '../support/site.ts';
-import type { Directory } from '../../src/core/directory.ts';
-import { oneEditApart, suggestNumbers } from '../../src/core/number-suggest.ts';
+import { buildDirectory, type Directory } from '../../src/core/directory.ts';
+import { NAME_WITHHELD } from '../../src/core/labels.ts';
+import { loadRegulations } from '../../src/import/regulation/load.ts';
+import { testAgencies } from '../complaints/support.ts';
+import { oneEditApart, suggestionIndex, suggestNumbers, withoutLeadingZeros } from '../../src/core/number-suggest.ts';
 import { certificateLookupKey } from '../../src/core/text.ts';
 import { NUMBER_SLIPS, spelledWith } from './number-slips.ts';
 
@@ -38,6 +41,60 @@ describe('close-number suggestions', () => {
   it('finds a number with one whole segment left out', () => {
     expect(nos('RQCG-0010')).toEqual(['RQCG-2023-0010']);
     expect(nos('LAJA-00004')).toEqual(['LAJA-CG-00004']);
+  });
+  it('offers a listed number for its leading zeros left out or added, run by run, and only as a suggestion', () => {
+    const zeros = [...listed, { certificateNo: 'LAJA-CG-0003' }, { certificateNo: 'HB-2024-0001' }, { certificateNo: 'RQNY-2024-0100' }];
+    const offered = (typed: string) => suggestNumbers(typed, zeros).map((s) => [s.entry.certificateNo, s.reason]);
+    expect(offered('LAJA-CG-3')).toEqual([['LAJA-CG-0003', 'zeros']]);
+    expect(offered('LAJA-CG-03')).toEqual([['LAJA-CG-0003', 'zeros']]);
+    expect(offered('laja cg 3')).toEqual([['LAJA-CG-0003', 'zeros']]);
+    expect(offered('ＬＡＪＡ－ＣＧ－３')).toEqual([['LAJA-CG-0003', 'zeros']]);
+    expect(offered('HB-2024-1')).toEqual([['HB-2024-0001', 'zeros']]);
+    expect(offered('HB 2024 1')).toEqual([['HB-2024-0001', 'zeros']]);
+    expect(offered('HB-2024-000001')).toEqual([['HB-2024-0001', 'zeros']]);
+    // The O/0 and I/1 fold applies as for the other slips.
+    expect(offered('HB-2O24-I')).toEqual([['HB-2024-0001', 'zeros']]);
+    // Only leading zeros: the zeros inside a run (0100) and the digits' own grouping count.
+    expect(offered('RQNY-2024-1')).toEqual([]);
+    expect(offered('RQNY-2024-100')).toEqual([['RQNY-2024-0100', 'zeros']]);
+    expect(offered('HB-20-241')).toEqual([]);
+    expect(offered('HB-202-41')).toEqual([]);
+    expect(offered('HB20241')).toEqual([]);
+    expect(offered('HB-2024-2')).toEqual([]);
+    expect(offered('LAJA-CG-30')).toEqual([]);
+    // Ranked after O/0 alone, before one symbol off.
+    const both = [{ certificateNo: 'RQCG-2024-11' }, { certificateNo: 'RQCG-2024-0001' }];
+    expect(suggestNumbers('RQCG-2024-1', both).map((s) => [s.entry.certificateNo, s.reason])).toEqual([
+      ['RQCG-2024-0001', 'zeros'],
+      ['RQCG-2024-11', 'one-off'],
+    ]);
+    expect(withoutLeadingZeros('HB-2024-0001')).toBe(withoutLeadingZeros('HB 2024 1'));
+    expect(withoutLeadingZeros('0000')).toBe('0');
+  });
+  it('offers nothing by leading zeros for digits alone, zeros alone, a name, a Han agency number or a long paste', () => {
+    const zeros = [{ certificateNo: 'LAJA-CG-0003' }, { certificateNo: '00000000' }, { certificateNo: '冀城管辅字第0001号' }, { certificateNo: '2024-0007' }];
+    const index = suggestionIndex(zeros);
+    const offered = (typed: string) => index.suggest(typed).map((s) => [s.entry.certificateNo, s.reason]);
+    expect(offered('0003')).toEqual([]);
+    expect(offered('3')).toEqual([]);
+    expect(offered('00003')).toEqual([]);
+    expect(offered('0000')).toEqual([['00000000', 'zeros']]);
+    expect(offered('2024-7')).toEqual([['2024-0007', 'zeros']]);
+    expect(offered('20247')).toEqual([]);
+    expect(offered('张三')).toEqual([]);
+    expect(offered('冀城管辅字第1号')).toEqual([['冀城管辅字第0001号', 'zeros']]);
+    expect(offered('冀城管辅字第0002号')).toEqual([['冀城管辅字第0001号', 'one-off']]);
+    expect(offered('冀城管辅字第0001号')).toEqual([]);
+    for (const long of ['0'.repeat(1000), `LAJA-CG-${'0'.repeat(1000)}3`, 'LAJA-CG-3-'.repeat(100), '1-'.repeat(500)]) {
+      const started = performance.now();
+      const got = offered(long);
+      expect(performance.now() - started, long.slice(0, 20)).toBeLessThan(200);
+      expect(
+        got.every(([, reason]) => reason !== 'confusable'),
+        long.slice(0, 20),
+      ).toBe(true);
+    }
+    expect(offered(`LAJA-CG-${'0'.repeat(1000)}3`)).toEqual([['LAJA-CG-0003', 'zeros']]);
   });
   it('offers nothing for the listed number itself, a made-up number or too little to judge', () => {
     expect(nos('rqcg-2024-0001')).toEqual([]);
@@ -193,6 +250,63 @@ describe.skipIf(!siteBuilt())('lookup and verification addresses answered by the
     expect(html.indexOf('href="/verify/LA-CG-00001/"')).toBeLessThan(html.indexOf('id="nf-report"'));
   });
 
+  it('offers a listed number typed without its leading zeros first under the warning, never as an exact match', async () => {
+    const shapes = ['LAJA-CG-00003', 'RQCG-2024-0001'].filter((no) => directory.auxiliary(no)?.certificateNo === no);
+    expect(shapes).toHaveLength(2);
+    for (const no of shapes) {
+      const typings = no.startsWith('LAJA') ? ['LAJA-CG-3', 'LAJA-CG-03', 'laja cg 3'] : ['RQCG-2024-1', 'rqcg 2024 01'];
+      for (const typed of typings) {
+        const r = (await get(`/lookup/?no=${encodeURIComponent(typed)}`))!;
+        expect(r.status, typed).toBe(200);
+        const html = await r.text();
+        expect(html, typed).toContain('<title>请核对编号');
+        const offered = html.indexOf('您输入的可能是');
+        expect(offered, typed).toBeGreaterThan(html.search(/不在(截至 [^<]+ 的)?公示名单中/));
+        expect(html.indexOf(`href="/verify/${no}/"`), typed).toBeGreaterThan(offered);
+        const json = (await (await get(`/api/lookup?no=${encodeURIComponent(typed)}`, 'application/json'))!.json()) as {
+          found: null;
+          suggestions: { no: string }[];
+        };
+        expect(json.found, typed).toBeNull();
+        expect(json.suggestions[0]?.no, typed).toBe(no);
+      }
+    }
+    // Digits alone, and the grouping of the digits changed, are no slip of zeros.
+    const digits = (await (await get('/api/lookup?no=0003', 'application/json'))!.json()) as { suggestions: unknown[] };
+    expect(digits.suggestions).toEqual([]);
+    const regrouped = (await (await get('/api/lookup?no=RQCG-20-241', 'application/json'))!.json()) as { suggestions: { no: string }[] };
+    expect(regrouped.suggestions.map((s) => s.no)).not.toContain('RQCG-2024-0001');
+  });
+
+  it('reads a number typed with its holder’s name; another name gets a page that says it differs, not the redirect', async () => {
+    const holder = published.find(
+      (a) => /^[A-Z]+-[A-Z]+-\d+$/.test(a.certificateNo) && /^\p{Script=Han}{2,4}$/u.test(directory.auxiliary(a.certificateNo)!.name),
+    )!;
+    const name = directory.auxiliary(holder.certificateNo)!.name;
+    const no = holder.certificateNo;
+    const own = `/verify/${encodeURIComponent(no)}/`;
+    for (const typed of [`${name} ${no}`, `${name}${no}`, `${no} ${name}`, `${name}\u3000${no}`, `${no}，${name}`, `${name}，${no.toLowerCase()}`]) {
+      const r = await get(`/lookup/?no=${encodeURIComponent(typed)}`);
+      expect([r?.status, r?.headers.get('location')], typed).toEqual([303, own]);
+    }
+    const other = published.map((a) => directory.auxiliary(a.certificateNo)!.name).find((n) => /^\p{Script=Han}{2,4}$/u.test(n) && n !== name)!;
+    for (const typed of [`${other} ${no}`, `${no}（${other}）`]) {
+      const r = (await get(`/lookup/?no=${encodeURIComponent(typed)}`))!;
+      expect(r.status, typed).toBe(200);
+      expect(r.headers.get('location')).toBeNull();
+      const html = await r.text();
+      expect(html).toContain('<title>请核对姓名');
+      expect(html).toContain(`<b id="nm-name">${other}</b>`);
+      expect(html).toContain(`id="nm-verify" href="${own}"`);
+      expect(html).not.toContain(name);
+      const json = (await (await get(`/api/lookup?no=${encodeURIComponent(typed)}`, 'application/json'))!.json()) as Record<string, unknown>;
+      expect(json).toEqual({ found: no, href: own, nameDiffers: true });
+    }
+    // A name with a number not on the roster: the number is what the answer shows and offers close numbers for.
+    const unlisted = await (await get(`/lookup/?no=${encodeURIComponent(`${name} ${no}9`)}`))!.text();
+    expect(unlisted).toContain(`<b id="nf-no">${no}9</b>`);
+  });
+
   it('offers nothing for a made-up number, and escapes what was typed', async () => {
     const html = await (await get(`/lookup/?no=${encodeURIComponent('<b>ZZ-0000</b>')}`))!.text();
     expect(html).toMatch(/不在(截至 [^<]+ 的)?公示名单中/);
@@ -216,6 +330,47 @@ describe.skipIf(!siteBuilt())('lookup and verification addresses answered by the
     expect(r?.headers.get('location')).toBe(`/search/?q=${encodeURIComponent('城管')}`);
     expect(await get('/lookup/')).toBeUndefined();
     expect(await get('/lookup/?no=')).toBeUndefined();
+  });
+});
+
+describe('a name typed with a number, against numbers that hold Han text and a name no longer published', () => {
+  let handle: ReturnType<typeof lookupFunctions>;
+  const get = (typed: string, accept = 'text/html') =>
+    handle(new Request(`http://localhost/lookup/?no=${encodeURIComponent(typed)}`, { headers: { accept } }), { clientAddress: '127.0.0.1' });
+
+  beforeAll(async () => {
+    const agencyId = testAgencies[0]!.id;
+    const directory = buildDirectory({
+      agencies: testAgencies,
+      regulations: await loadRegulations(join(root, 'content')),
+      auxiliaries: [
+        { certificateNo: '冀城管辅字第0001号', name: '李四', agencyId, status: 'active' },
+        { certificateNo: '王五SL-0001', name: '赵六', agencyId, status: 'active' },
+        { certificateNo: 'SL-CG-0002', name: NAME_WITHHELD, agencyId, status: 'left', statusSince: '2001-01-01' },
+        { certificateNo: 'SL-CG-0003', name: '张三', agencyId, status: 'active' },
+      ],
+    });
+    handle = lookupFunctions(() => directory);
+  });
+
+  it('finds an agency’s Han number as typed, and one that begins like a name, without calling the name wrong', async () => {
+    const typings: [string, string][] = [
+      ['冀城管辅字第0001号', '冀城管辅字第0001号'],
+      ['王五SL-0001', '王五SL-0001'],
+      ['王五 SL-0001', '王五SL-0001'],
+    ];
+    for (const [typed, no] of typings) {
+      const r = await get(typed);
+      expect([r?.status, r?.headers.get('location')], typed).toEqual([303, `/verify/${encodeURIComponent(no)}/`]);
+    }
+  });
+
+  it('never says a name differs from one no longer published; says it for a published one', async () => {
+    expect((await get('张三 SL-CG-0002'))?.headers.get('location')).toBe('/verify/SL-CG-0002/');
+    expect((await get('张三 SL-CG-0003'))?.headers.get('location')).toBe('/verify/SL-CG-0003/');
+    const other = (await get('李四 SL-CG-0003'))!;
+    expect(other.status).toBe(200);
+    expect(await other.text()).toContain('<b id="nm-name">李四</b>');
   });
 });
 
