@@ -8,6 +8,7 @@ import {
   directoryFileSchema,
   directoryFromFile,
   directoryHeaderSchema,
+  olderDirectoryNote,
   type Directory,
 } from '../../src/core/directory.ts';
 import { formatIssues } from '../../src/core/friendly-errors.ts';
@@ -75,10 +76,16 @@ export interface DirectorySource {
   reload(): Promise<void>;
 }
 
+/** The line to log on reading a file of an older version that this code still reads: what it lacks, and the command that writes a new one. */
+export function olderDirectoryLine(path: string, directory: Directory): string | undefined {
+  const note = directory.version === undefined ? undefined : olderDirectoryNote(directory.version);
+  return note && `[directory] ${path}：${note}。`;
+}
+
 /**
  * The directory file, read at start (a missing or unusable file stops the start with DirectoryFileError) and
  * re-read when its identity changes. Requests wait for a re-read that is under way, so the first answer after a
- * swap already uses the new build.
+ * swap already uses the new build. A file of an older version is used, with a line saying what it lacks.
  */
 export async function openDirectoryFile(
   path: string,
@@ -89,6 +96,11 @@ export async function openDirectoryFile(
   const log = options.log ?? ((line: string) => console.error(line));
   const first = await stat(path).catch(() => undefined);
   let directory = await readDirectoryFile(path);
+  const older = (read: Directory) => {
+    const line = olderDirectoryLine(path, read);
+    if (line) log(line);
+  };
+  older(directory);
   let identity = first ? identityOf(first) : '';
   let checkedAt = now();
   let pending: Promise<void> | undefined;
@@ -97,6 +109,7 @@ export async function openDirectoryFile(
     try {
       directory = await readDirectoryFile(path);
       log(`[directory] 已载入新的目录文件（构建于 ${directory.builtAt}）`);
+      older(directory);
     } catch (error) {
       log(`[directory] ${(error as Error).message} 继续使用构建于 ${directory.builtAt} 的目录。`);
     }

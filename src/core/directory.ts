@@ -5,6 +5,8 @@ import { regulationSchema, type Regulation } from './regulation/schema.ts';
 import { statusValues, type Auxiliary, type AuxiliaryStatus } from './roster/schema.ts';
 import { holidaysSchema, type Holidays } from './holidays.ts';
 import { DEFAULT_POLICY, policySchema, type Policy } from './policy/schema.ts';
+import { disclosureOf } from './policy/disclosure.ts';
+import { NAME_WITHHELD } from './labels.ts';
 import { certificateLookupKey } from './text.ts';
 import { isoDate, isRealIsoDate } from './dates.ts';
 import { OTHER_CATEGORY, type CategoryOption } from './complaint/schema.ts';
@@ -15,13 +17,23 @@ import { OTHER_CATEGORY, type CategoryOption } from './complaint/schema.ts';
  * shape does; a reader refuses any version it does not know rather than guess.
  */
 export const DIRECTORY_FORMAT = 'gongshi-directory';
-/** 3: `certificates.statuses` added. 4: `workspaceVersions` added. */
-export const DIRECTORY_VERSION = 4;
+/** 3: `certificates.statuses` added. 4: `workspaceVersions` added. 5: `certificates.validUntil` and `certificates.posts` added. */
+export const DIRECTORY_VERSION = 5;
 /**
  * The versions this code reads: a version 2 file (before statuses) is read with every status unknown, a version 2
- * or 3 file (before workspaceVersions) with the workspace versions it was built from unknown.
+ * or 3 file (before workspaceVersions) with the workspace versions it was built from unknown, a file before version
+ * 5 with no validity dates and no posts (olderDirectoryNote says what that costs).
  */
-export const DIRECTORY_READABLE_VERSIONS: readonly number[] = [2, 3, DIRECTORY_VERSION];
+export const DIRECTORY_READABLE_VERSIONS: readonly number[] = [2, 3, 4, DIRECTORY_VERSION];
+
+/** What a readable file of an older version lacks that the functions use, for the line they log on reading it; undefined for the current one. */
+export function olderDirectoryNote(version: number): string | undefined {
+  if (version >= DIRECTORY_VERSION) return undefined;
+  return (
+    `目录文件是较早的构建写的（格式版本 ${version}，现为 ${DIRECTORY_VERSION}），没有证件的有效期至和岗位：` +
+    '未启用 JavaScript 的搜索页会把已过有效期的证件显示为有效，也不能按岗位查找。重新运行 npm run build 即可'
+  );
+}
 /**
  * The build output's folder for the functions only. Not part of the site: it holds the agencies' complaint
  * mailboxes, which no page shows, so static hosting must not serve it (the Node server refuses it; Netlify's
@@ -68,13 +80,28 @@ const directoryStatusesSchema = z
   })
   .strict();
 
+/**
+ * A column of few distinct values (posts, dates) as a shared table: `list` holds each value once (the commonest
+ * first, so that the commonest index is the shortest), `of` the index of each certificate's value, null when it has
+ * none. At 100,000 people a post written out each time would be most of the column.
+ */
+const sharedColumnSchema = (name: string, what: string, valid: (value: unknown) => boolean) =>
+  z
+    .object({
+      list: z.custom<string[]>((v) => Array.isArray(v) && v.every(valid), { message: `${name}.list 应是${what}的列表` }),
+      of: z.custom<(number | null)[]>((v) => Array.isArray(v) && v.every((n) => n === null || (Number.isInteger(n) && n >= 0)), {
+        message: `${name}.of 应是序号（非负整数）或 null 的列表`,
+      }),
+    })
+    .strict();
+
 /** The part every version keeps, read first so that another version is named rather than misread. */
 export const directoryHeaderSchema = z.object({ format: z.literal(DIRECTORY_FORMAT), version: z.number().int() });
 
 export const directoryFileSchema = z
   .object({
     format: z.literal(DIRECTORY_FORMAT),
-    version: z.union([z.literal(2), z.literal(3), z.literal(DIRECTORY_VERSION)]),
+    version: z.union([z.literal(2), z.literal(3), z.literal(4), z.literal(DIRECTORY_VERSION)]),
     /** When the build that wrote it ran (ISO 8601). */
     builtAt: z.iso.datetime(),
     /**
@@ -105,6 +132,17 @@ export const directoryFileSchema = z
         agencies: indices('agencies', '机关序号'),
         /** Absent from version 2 files: every status unknown. */
         statuses: directoryStatusesSchema.optional(),
+        /**
+         * The 有效期至 of each 在岗 certificate that has one (null for the rest): the functions' search page decides on
+         * the day it answers whether it is past (已过有效期), as /expiry.js does on a verify page. Published on every
+         * verify page (platform policy, src/core/policy/disclosure.ts). Absent before version 5, or when no one has one.
+         */
+        validUntil: sharedColumnSchema('validUntil', ' YYYY-MM-DD 日期', (d) => typeof d === 'string' && isRealIsoDate(d)).optional(),
+        /**
+         * Each person's post (岗位), only where policy.yaml publishes posts (off by default) and only for names still
+         * published: the search page without JavaScript finds people by post, as the script does. Absent otherwise.
+         */
+        posts: sharedColumnSchema('posts', '非空文字', (p) => typeof p === 'string' && p.length > 0).optional(),
       })
       .strict(),
   })
@@ -132,6 +170,15 @@ export const directoryFileSchema = z
     }
     const bad = agencies.findIndex((n) => n >= file.agencies.length);
     if (bad >= 0) ctx.addIssue({ code: 'custom', path: ['certificates', 'agencies', bad], message: `机关序号 ${agencies[bad]} 超出 agencies 的范围` });
+    for (const name of ['validUntil', 'posts'] as const) {
+      const column = file.certificates[name];
+      if (!column) continue;
+      if (column.of.length !== keys.length)
+        ctx.addIssue({ code: 'custom', path: ['certificates', name, 'of'], message: `有 ${column.of.length} 项，应与 keys 一样有 ${keys.length} 项` });
+      const outside = column.of.findIndex((n) => n !== null && n >= column.list.length);
+      if (outside >= 0)
+        ctx.addIssue({ code: 'custom', path: ['certificates', name, 'of', outside], message: `序号 ${column.of[outside]} 超出 ${name}.list 的范围` });
+    }
     const statuses = file.certificates.statuses;
     if (!statuses) return;
     for (const name of ['status', 'since'] as const) {
@@ -173,6 +220,8 @@ export type PublishedStatus = Pick<Auxiliary, 'status' | 'statusSince'>;
 export interface Directory {
   /** When the build that produced it ran; undefined for a directory made in memory. */
   readonly builtAt: string | undefined;
+  /** The file's format version (an older one lacks fields: olderDirectoryNote). */
+  readonly version?: number;
   /**
    * The ids of the workspace versions (roster_versions) the build published, sorted; undefined when not known (a
    * file written before version 4, a directory made in memory).
@@ -204,13 +253,20 @@ export interface ListedCertificate {
   agencyId: string;
   /** As published: NAME_WITHHELD past the retention period (src/build/directory/write.ts). */
   name: string;
+  /** The roster's status; absent when the file does not say (version 2). */
+  status?: AuxiliaryStatus;
+  /** The 有效期至 of an active certificate (version 5): shownStatus turns it 已过有效期 once past. */
+  validUntil?: string;
+  /** The post, where policy.yaml publishes posts (version 5). */
+  post?: string;
 }
 
 /** The directory file of a site's published data (what the build writes). */
 export function directoryFileOf(input: {
   agencies: readonly Agency[];
   regulations: ReadonlyMap<string, Regulation> | readonly Regulation[];
-  auxiliaries: Iterable<DirectoryEntry & PublishedStatus>;
+  /** `validUntil` and `post` are written only as the site publishes them (the file's columns). */
+  auxiliaries: Iterable<DirectoryEntry & PublishedStatus & Partial<Pick<Auxiliary, 'validUntil' | 'post'>>>;
   holidays?: Holidays;
   policy?: Policy;
   rosterDates?: ReadonlyMap<string, string>;
@@ -232,12 +288,19 @@ export function directoryFileOf(input: {
     statuses.status.push(aux.status);
     statuses.since.push(aux.statusSince ?? null);
   });
+  const policy = input.policy ?? DEFAULT_POLICY;
+  // Default-deny: a post only where the policy publishes posts, and not beside a name no longer published.
+  const postsPublished = disclosureOf(policy).published.has('post');
+  const validUntil = sharedColumn(rows.map(({ aux }) => (aux.status === 'active' ? aux.validUntil : undefined)));
+  const posts = postsPublished ? sharedColumn(rows.map(({ aux }) => (aux.name === NAME_WITHHELD ? undefined : aux.post))) : undefined;
   const certificates = {
     keys: rows.map((r) => r.key),
     numbers: rows.map((r) => r.aux.certificateNo),
     names: rows.map((r) => r.aux.name),
     agencies: rows.map((r) => r.index),
     statuses,
+    ...(validUntil ? { validUntil } : {}),
+    ...(posts ? { posts } : {}),
   };
   return {
     format: DIRECTORY_FORMAT,
@@ -247,10 +310,20 @@ export function directoryFileOf(input: {
     agencies: [...input.agencies],
     regulations: [...input.regulations.values()].map(directoryRegulationOf),
     holidays: input.holidays ?? { years: [] },
-    policy: input.policy ?? DEFAULT_POLICY,
+    policy,
     rosterDates: Object.fromEntries(input.rosterDates ?? []),
     certificates,
   };
+}
+
+/** The shared table of a column (sharedColumnSchema), or undefined when no row has a value. */
+function sharedColumn(values: readonly (string | undefined)[]): { list: string[]; of: (number | null)[] } | undefined {
+  const counts = new Map<string, number>();
+  for (const v of values) if (v !== undefined) counts.set(v, (counts.get(v) ?? 0) + 1);
+  if (!counts.size) return undefined;
+  const list = [...counts.keys()].sort((a, b) => counts.get(b)! - counts.get(a)! || (a < b ? -1 : a > b ? 1 : 0));
+  const index = new Map(list.map((v, i) => [v, i]));
+  return { list, of: values.map((v) => (v === undefined ? null : index.get(v)!)) };
 }
 
 function directoryRegulationOf(regulation: Regulation): DirectoryRegulation {
@@ -277,10 +350,11 @@ export function latestRosterDate(directory: Pick<Directory, 'agencies' | 'roster
 export function directoryFromFile(file: DirectoryFile): Directory {
   const agencies = new Map(file.agencies.map((a) => [a.id, a]));
   const regulations = new Map(file.regulations.map((r) => [r.id, r]));
-  const { keys, numbers, names, agencies: agencyOf, statuses } = file.certificates;
+  const { keys, numbers, names, agencies: agencyOf, statuses, validUntil, posts } = file.certificates;
   const find = (key: string) => binarySearch(keys, key);
   return {
     builtAt: file.builtAt,
+    version: file.version,
     workspaceVersions: file.workspaceVersions,
     agencies: file.agencies,
     agency: (id) => agencies.get(id),
@@ -302,8 +376,20 @@ export function directoryFromFile(file: DirectoryFile): Directory {
     policy: file.policy,
     rosterDate: (id) => (Object.hasOwn(file.rosterDates, id) ? file.rosterDates[id] : undefined),
     *certificates() {
-      for (let i = 0; i < keys.length; i++)
-        yield { certificateNo: numbers[i]!, lookupKey: keys[i]!, agencyId: file.agencies[agencyOf[i]!]!.id, name: names[i]! };
+      // The statuses are sparse and ascending: walked alongside.
+      let j = 0;
+      for (let i = 0; i < keys.length; i++) {
+        const c: ListedCertificate = { certificateNo: numbers[i]!, lookupKey: keys[i]!, agencyId: file.agencies[agencyOf[i]!]!.id, name: names[i]! };
+        if (statuses) {
+          const listed = statuses.rows[j] === i;
+          c.status = listed ? statuses.status[j++]! : 'active';
+        }
+        const until = validUntil?.of[i];
+        if (until !== undefined && until !== null) c.validUntil = validUntil!.list[until]!;
+        const post = posts?.of[i];
+        if (post !== undefined && post !== null) c.post = posts!.list[post]!;
+        yield c;
+      }
     },
   };
 }

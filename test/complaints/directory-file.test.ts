@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp, type App } from '../../functions/server/app.ts';
-import { directoryFilePath, readDirectoryFile } from '../../functions/server/directory-file.ts';
+import { directoryFilePath, openDirectoryFile, readDirectoryFile } from '../../functions/server/directory-file.ts';
 import { serveStatic } from '../../functions/server/static.ts';
 import { writeDirectoryFile } from '../../src/build/directory/write.ts';
 import { categoriesOf, DIRECTORY_FILE, DIRECTORY_VERSION, directoryFileOf, directoryFileSchema, type DirectoryFile } from '../../src/core/directory.ts';
@@ -51,9 +51,10 @@ describe('the directory file: schema', () => {
     const parsed = directoryFileSchema.parse(JSON.parse(JSON.stringify(file)));
     expect(parsed).toEqual(file);
     expect(parsed.certificates.keys).toHaveLength(site.roster.auxiliaries.length);
-    // Only number, name and agency of everyone, and — sparse — the status and its date of those not 在岗: fields
-    // every verify page shows, nothing else of the roster (docs/DEPLOY.md).
-    expect(Object.keys(parsed.certificates).sort()).toEqual(['agencies', 'keys', 'names', 'numbers', 'statuses']);
+    // Only number, name and agency of everyone, and — sparse — the status and its date of those not 在岗, the 有效期至
+    // of those 在岗: fields every verify page shows, nothing else of the roster (docs/DEPLOY.md). No posts: they are
+    // not published by default.
+    expect(Object.keys(parsed.certificates).sort()).toEqual(['agencies', 'keys', 'names', 'numbers', 'statuses', 'validUntil']);
     expect(Object.keys(parsed.certificates.statuses!).sort()).toEqual(['rows', 'since', 'status']);
     const notActive = site.roster.auxiliaries.filter((a) => a.status !== 'active');
     expect(notActive.length).toBeGreaterThan(0);
@@ -63,7 +64,13 @@ describe('the directory file: schema', () => {
       const j = parsed.certificates.statuses!.rows.indexOf(row);
       if (aux.status === 'active') expect(j, aux.certificateNo).toBe(-1);
       else expect([parsed.certificates.statuses!.status[j], parsed.certificates.statuses!.since[j]]).toEqual([aux.status, aux.statusSince ?? null]);
+      const until = parsed.certificates.validUntil!.of[row]!;
+      expect(until === null ? null : parsed.certificates.validUntil!.list[until], aux.certificateNo).toBe(
+        aux.status === 'active' ? (aux.validUntil ?? null) : null,
+      );
     }
+    // Each date once, shared by its holders.
+    expect(new Set(parsed.certificates.validUntil!.list).size).toBe(parsed.certificates.validUntil!.list.length);
   });
 
   it('gives the lookups the functions use: every number (also typed lower-case without dashes), agencies, categories', async () => {
@@ -110,6 +117,13 @@ describe('the directory file: schema', () => {
       certificates: { ...file.certificates, statuses: { ...statuses, since: statuses.since.map(() => '2026-02-30') } },
     };
     expect(() => directoryFileSchema.parse(badDate)).toThrow(/since 应是/);
+    const validUntil = file.certificates.validUntil!;
+    const badUntil: DirectoryFile = { ...file, certificates: { ...file.certificates, validUntil: { ...validUntil, list: ['2027-02-30'] } } };
+    expect(() => directoryFileSchema.parse(badUntil)).toThrow(/validUntil\.list 应是/);
+    const outside: DirectoryFile = { ...file, certificates: { ...file.certificates, validUntil: { ...validUntil, of: validUntil.of.map(() => 9999) } } };
+    expect(() => directoryFileSchema.parse(outside)).toThrow(/序号 9999 超出 validUntil\.list/);
+    const shortPosts: DirectoryFile = { ...file, certificates: { ...file.certificates, posts: { list: ['司机'], of: [0] } } };
+    expect(() => directoryFileSchema.parse(shortPosts)).toThrow(/posts[\s\S]*应与 keys 一样/);
   });
 
   it('reads a version 2 file (written before statuses) with every status unknown, and each status of its own version', async () => {
@@ -129,6 +143,25 @@ describe('the directory file: schema', () => {
     expect(older.auxiliary(ended.certificateNo)).toEqual(written.auxiliary(ended.certificateNo));
     expect(older.publishedStatus(ended.certificateNo)).toBeUndefined();
     expect(older.publishedStatus(active.certificateNo)).toBeUndefined();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('reads a version 4 file (written before validity dates and posts) with neither, saying so in one line with the command to run', async () => {
+    const work = tempDir('gongshi-dir-v4-');
+    const path = await writeDirectoryFile(site, work);
+    const current: string[] = [];
+    await openDirectoryFile(path, { log: (line) => current.push(line) });
+    expect(current).toEqual([]);
+    const file = JSON.parse(readFileSync(path, 'utf8'));
+    expect(file.certificates.validUntil.of.some((n: number | null) => n !== null)).toBe(true);
+    delete file.certificates.validUntil;
+    writeFileSync(path, JSON.stringify({ ...file, version: 4 }));
+    const lines: string[] = [];
+    const source = await openDirectoryFile(path, { log: (line) => lines.push(line) });
+    expect([...source.current().certificates()].filter((c) => c.validUntil || c.post)).toEqual([]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(path);
+    expect(lines[0]).toMatch(/格式版本 4[\s\S]*有效期至和岗位[\s\S]*npm run build/);
     rmSync(work, { recursive: true, force: true });
   });
 });

@@ -5,7 +5,7 @@
  * (included_files), not the database.
  */
 import { readSettings } from '../../../src/core/settings.ts';
-import { directoryFilePath, readDirectoryFile } from '../../server/directory-file.ts';
+import { directoryFilePath, olderDirectoryLine, readDirectoryFile } from '../../server/directory-file.ts';
 import { withFunctionHeaders } from '../../server/headers.ts';
 import type { FunctionHandler } from '../../server/node.ts';
 import { searchPageFunction } from '../../server/search-page.ts';
@@ -15,8 +15,13 @@ let handler: Promise<FunctionHandler> | undefined;
 
 export default async function searchPage(request: Request, context: NetlifyContext): Promise<Response> {
   const outDir = () => readSettings().outDir;
-  handler ??= readDirectoryFile(directoryFilePath(outDir())).then(
-    (directory) => searchPageFunction(outDir, () => directory),
+  const path = directoryFilePath(outDir());
+  handler ??= readDirectoryFile(path).then(
+    (directory) => {
+      const older = olderDirectoryLine(path, directory);
+      if (older) console.error(older);
+      return searchPageFunction(outDir, () => directory);
+    },
     () => {
       // Without the directory file the page still comes with the query in its box; the file is read again next time.
       handler = undefined;

@@ -7,10 +7,10 @@ import { chinaToday, nameWithheld } from '../portal/public-view.ts';
 
 /**
  * Writes the directory file of a loaded site under the output folder: the agencies, the regulations' categories
- * and deadlines, the holidays and every published certificate's lookup key, number, name and agency, and for those
- * not 在岗 their status and its date (what their verify pages show) — nothing else of the roster — and which workspace
- * versions the site was built from. Written to a
- * temporary name and renamed, so a reader never sees half a file.
+ * and deadlines, the holidays and every published certificate's lookup key, number, name and agency, for those
+ * not 在岗 their status and its date, for those 在岗 their 有效期至, and their posts where policy.yaml publishes
+ * posts (what their verify pages show; directoryFileOf) — nothing else of the roster — and which workspace versions
+ * the site was built from. Written to a temporary name and renamed, so a reader never sees half a file.
  */
 export async function writeDirectoryFile(
   site: Pick<Site, 'registry' | 'regulations' | 'roster' | 'holidays' | 'policy'> & Partial<Pick<Site, 'workspaceVersions'>>,

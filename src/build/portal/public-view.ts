@@ -1,8 +1,9 @@
 import type { DisclosurePolicy } from '../../core/policy/disclosure.ts';
 import { ENDED_STATUSES, type Auxiliary, type Employment, type ShownStatus } from '../../core/roster/schema.ts';
 import { addYears } from '../../core/dates.ts';
+import { shownStatus } from '../../core/roster/shown-status.ts';
 
-export { addYears };
+export { addYears, shownStatus };
 
 export type { ShownStatus };
 
@@ -32,11 +33,6 @@ export interface PublicAuxiliary {
 /** Today's date in China (YYYY-MM-DD): certificates expire and retention ends by the date in Beijing. */
 export function chinaToday(now: Date = new Date()): string {
   return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
-/** The status shown for a roster row on `today`. */
-export function shownStatus(aux: Pick<Auxiliary, 'status' | 'validUntil'>, today: string): ShownStatus {
-  return aux.status === 'active' && aux.validUntil !== undefined && aux.validUntil < today ? 'expired' : aux.status;
 }
 
 /**

@@ -16,6 +16,7 @@ import { decodeMembers, memberMatch, type BucketMeta } from './match.ts';
 import { nameMatches, nameShardUrl, type NameEntry } from './names.ts';
 import { bigramsOf, namePartOf, partComplete, partMatches, partShardUrl, type PartShard } from '../../core/search/parts.ts';
 import { queryTokens } from '../../core/search/tokens.ts';
+import { activeFirst as rankActiveFirst } from '../../core/search/rank.ts';
 import { closeNameKeys, closeNameQuery, closeNamesIn } from '../../core/search/close-names.ts';
 
 export interface Item {
@@ -32,7 +33,7 @@ export interface Item {
 const codeOfLabel = new Map(Object.entries(statusInfo).map(([code, info]) => [info.label, code as AuxiliaryStatus]));
 const ACTIVE_LABEL = statusInfo.active.label;
 /** Active holders before the others of the same kind of match (stable: otherwise in the order found). */
-const activeFirst = (items: Item[]) => items.sort((a, b) => Number(b.statusCode === 'active') - Number(a.statusCode === 'active'));
+const activeFirst = (items: Item[]) => rankActiveFirst(items, (item) => item.statusCode);
 /** Groups read at once: the first page shows after the first batch, not after every group of a large result. */
 const GROUP_BATCH = 8;
 /** Up to this many groups are all read (settle), so that the page can give the exact count of people found. */
