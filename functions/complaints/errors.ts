@@ -78,7 +78,7 @@ export const intakeErrors = {
       '下载链接无效：链接可能不完整、被修改过，或本平台已更换签名密钥、此前发出的链接已停用。请使用邮件中的原始链接；原始链接也是这样提示的，' +
       `办理机关可在“${freshLinksTitle}”页面（${freshLinksPath}）凭受理编号和本机关登记的邮箱申请新的办理链接，新邮件附有证据文件的新下载链接。`,
   },
-  EvidenceGone: { name: 'EvidenceGone', title: '证据文件已不存在', message: '该证据文件已不存在（投诉记录已按规定删除）。' },
+  EvidenceGone: { name: 'EvidenceGone', title: '证据文件已不存在', message: '该证据文件已不存在（投诉记录已按本平台的保存期限删除）。' },
   EvidenceTransferred: { name: 'EvidenceTransferred', title: '下载链接已失效', message: '该件已转由其他机关办理，此下载链接已失效。' },
   EvidenceLinkExpired: {
     name: 'EvidenceLinkExpired',

@@ -19,6 +19,8 @@ export interface ComplaintForMail {
   /** What the deadlines rest on (the platform's own time limit, or the adopting document); shown with them. */
   timeLimit: string;
   routeReason: string;
+  /** The agency that transferred it here (handling/routing.ts); absent for a new submission. */
+  transferredBy?: string;
 }
 
 export function categoryLabel(code: string, directory: Directory): string {
@@ -68,8 +70,14 @@ export function agencyMail(
   ];
   if (c.acceptDueAt) rows.push(['受理期限', `请于 ${shanghai(c.acceptDueAt)} 前决定是否受理`], ['时限说明', c.timeLimit]);
   return composeMail({
-    subject: `【${kindLabels[c.kind]}】${c.reference} 关于${describeTarget(c.target, directory)}`,
-    intro: [`${agency.name}：`, `公示平台收到一件${kindLabels[c.kind]}，按规定分派贵单位办理。`],
+    subject: `【${c.transferredBy ? '转办' : kindLabels[c.kind]}】${c.reference} 关于${describeTarget(c.target, directory)}`,
+    // Who sends it here is the platform's routing rule or another agency's transfer, never a provision of the law.
+    intro: [
+      `${agency.name}：`,
+      c.transferredBy
+        ? `${c.transferredBy}将一件${kindLabels[c.kind]}转贵单位办理（转办理由见下方“分派理由”）。`
+        : `公示平台收到一件${kindLabels[c.kind]}，按本平台的分派规则交贵单位办理（见下方“分派理由”）。`,
+    ],
     notice:
       '本平台规则：请对反映人的身份和联系方式严格保密，不得向被投诉、被举报的人员或单位透露，不得转交其本人处理。（这是本平台的规则；两部办法未作规定。处理个人信息须遵守《中华人民共和国个人信息保护法》。）',
     rows,

@@ -134,7 +134,7 @@ export function citizenStatusMail(input: {
       ['时间', shanghai(input.at)],
       ...(input.detail && detailLabel[input.status] ? [[detailLabel[input.status]!, input.detail] as [string, string]] : []),
     ],
-    outro: [statusLine(input.siteUrl), ...(input.status === 'rejected' ? ['对不予受理决定有异议的，可以向该机关的上级行政机关或司法行政部门反映。'] : [])],
+    outro: [statusLine(input.siteUrl), ...(input.status === 'rejected' ? ['对不予受理决定有异议的，可以向该机关的上级行政机关反映（本平台的提示）。'] : [])],
   });
 }
 

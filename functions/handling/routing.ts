@@ -192,6 +192,7 @@ export async function routeComplaint(world: HandlingWorld, tx: Db, now: Date, st
     acceptDueAt: due,
     timeLimit: timeLimitFor(world, { from: now, to: due }),
     routeReason: step.routeReason,
+    transferredBy: actor.name,
   };
   const links = actionLinks(world, { reference: complaint.reference, agencyId: receiving.id, period: period + 1, dueAt: due }, [
     'accept',

@@ -431,7 +431,7 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
             </div>
           ))}
         </dl>
-        <p>提交后，{sentWord}将按规定转有关机关办理。</p>
+        <p>提交后，{sentWord}将按本平台的分派规则转有关机关办理。</p>
         <button type="button" className="btn btn-plain" onClick={() => send()} disabled={step === 'sending'}>
           {step === 'sending' ? formWords.sending : formWords.submit}
         </button>

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles, stripComments } from '../support/source-text.ts';
 
 /**
  * Each user-facing text has one home (a field table, a message catalogue): the same Chinese sentence written in
@@ -8,24 +9,8 @@ import { describe, expect, it } from 'vitest';
  * of 8 characters or more, outside comments, and reports those that stand in more than one file.
  */
 const root = resolve(new URL('../..', import.meta.url).pathname);
+const sources = (dir: string) => sourceFiles(root, dir);
 const MIN = 8;
-
-function sources(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
-    const path = `${dir}/${entry.name}`;
-    if (entry.isDirectory()) out.push(...sources(path));
-    else if (/\.(ts|tsx|astro)$/.test(entry.name)) out.push(path);
-  }
-  return out;
-}
-
-export function stripComments(text: string): string {
-  return text
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/(^|[^:'"`\\])\/\/[^\n]*/g, '$1')
-    .replace(/<!--[\s\S]*?-->/g, '');
-}
 
 /** Runs of text with at least MIN Chinese characters, split at interpolations, tags and quotes. */
 export function messagesIn(text: string): string[] {

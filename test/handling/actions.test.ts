@@ -28,6 +28,9 @@ describeEachStore('agency actions through signed links', (kind) => {
     const c = await filed();
     expect(Object.keys(c.links).sort()).toEqual([ACCEPT, REJECT, TRANSFER].sort());
     expect(c.mail.to).toEqual(['cgj@city.example']);
+    // Routing is the platform's rule, not a provision of the law: said so, never 「按规定」.
+    expect(mailText(c.mail.raw)).toContain('按本平台的分派规则交贵单位办理');
+    expect(mailText(c.mail.raw)).not.toContain('按规定');
 
     // A mail scanner prefetching the link changes nothing.
     const get = await h.get(c.links[ACCEPT]!);
@@ -111,6 +114,9 @@ describeEachStore('agency actions through signed links', (kind) => {
     expect(text).toContain(c.reference);
     expect(text).toContain('单独对我的摊位进行检查'); // the receiving agency gets the complaint itself
     expect(text).toContain('由示例市城市管理综合行政执法局转办');
+    expect(text).toContain('示例市城市管理综合行政执法局将一件投诉转贵单位办理');
+    expect(text).not.toContain('公示平台收到');
+    expect(header(toNew[0]!.raw, 'subject')).toMatch(/^【转办】/);
     expect(text).toContain('严格保密');
     const citizen = mails.find((m) => m.to[0] === 'zhao@citizen.example')!;
     expect(mailText(citizen.raw)).toContain('已转示例市市场监督管理局办理');
@@ -181,6 +187,10 @@ describeEachStore('agency actions through signed links', (kind) => {
     expect((await h.events(c.reference)).map((e) => e.type)).toEqual(['submitted', 'routed']);
     // Line breaks and tabs stay allowed in a reason.
     expect((await h.post(c.links[REJECT]!, { reason: '不属于本单位职责：\n\t请向市场监管部门反映' })).status).toBe(200);
+    // The way to object is the platform's advice, labelled so; no body the regulations give no such role.
+    const rejected = (await h.deliver()).find((m) => m.to[0] === 'zhao@citizen.example')!;
+    expect(mailText(rejected.raw)).toContain('可以向该机关的上级行政机关反映（本平台的提示）');
+    expect(mailText(rejected.raw)).not.toContain('司法行政部门');
   });
 
   it('refuses tampered, foreign-secret and expired links', async () => {
