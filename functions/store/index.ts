@@ -124,6 +124,8 @@ function openFailure(error: unknown, setting = 'DATABASE_URL'): string {
   const code = (e?.code === 'ENOENT' && e.syscall === 'mkdir' ? 'MKDIR_ENOENT' : String(e?.code ?? '')) || pgClientCode(error);
   const reasons: Record<string, string> = {
     '3D000': '数据库不存在，请先创建它（CREATE DATABASE），或改正 DATABASE_URL 中的数据库名',
+    // search_path names a schema that is not there: nothing to create the tables in.
+    '3F000': 'DATABASE_URL 的 search_path 指定的 schema 不存在，请先创建它（CREATE SCHEMA 名称），或改正 options=-csearch_path=… 中的名称',
     '28P01': '用户名或密码不对，请核对 DATABASE_URL 中的用户和密码',
     '28000': '数据库拒绝了这个用户的连接（pg_hba.conf），请核对 DATABASE_URL 中的用户，或请数据库管理员放行',
     '42501': '这个用户没有建表的权限，请授予它该数据库的建表权限',

@@ -21,10 +21,14 @@ const withDatabase = (name: string, port?: number) => {
 };
 
 describe('a store that cannot be opened', () => {
-  it.skipIf(!!pgSkipReason)('PostgreSQL: a database that does not exist, a port nobody listens on — each said plainly', async () => {
+  it.skipIf(!!pgSkipReason)('PostgreSQL: a database or a schema that does not exist, a port nobody listens on — each said plainly', async () => {
     const cases: [string, RegExp][] = [
       [withDatabase('gongshi_no_such_database'), /数据库 gongshi_no_such_database）：数据库不存在，请先创建它/],
       [withDatabase('test', 1), /PostgreSQL [^:]+:1，数据库 test）：连接被拒绝：数据库没有运行，或 DATABASE_URL 中的主机、端口不对/],
+      [
+        `${withDatabase('test')}?options=-csearch_path%3Dgongshi_no_such_schema`,
+        /schema gongshi_no_such_schema）：DATABASE_URL 的 search_path 指定的 schema 不存在，请先创建它（CREATE SCHEMA/,
+      ],
     ];
     for (const [url, said] of cases) {
       const error = await openStore({ databaseUrl: url, varDir: tempDir() }).then(
