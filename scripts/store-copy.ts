@@ -17,7 +17,7 @@ const USAGE = `用法：npm run store:copy -- --from <来源> --to <目标>
   npm run store:copy -- --from sqlite:var/gongshi.sqlite --to "postgres://gongshi:…@db.internal:5432/gongshi"
 来源、目标写成 sqlite:<文件> 或 postgres://…。复制前先停止所有使用来源的进程（npm start、npm run outbox）。
 目标先升级到当前结构，必须没有任何数据；全部表在目标的一个事务中写入，逐表核对行数，出错则目标不变。
-说明见 docs/DEPLOY.md“从 SQLite 改用 PostgreSQL”。`;
+说明见 docs/DEPLOY.md“From SQLite to PostgreSQL”。`;
 
 function fail(message: string): never {
   console.error(`[store:copy] ${message}`);

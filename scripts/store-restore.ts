@@ -14,7 +14,7 @@ const USAGE = `用法：npm run store:restore -- <备份文件>
 用 sqlite3 … ".backup" 做的备份替换服务使用的 SQLite 数据库（VAR_DIR/gongshi.sqlite，或 DATABASE_URL=sqlite:<文件>）。
 先停止所有使用数据库的进程（npm start、npm run outbox）；数据库正被使用时拒绝。备份先经 PRAGMA integrity_check
 检查，通过后才替换；被替换的数据库保留为 <数据库>.replaced-<时间>。PostgreSQL 用 pg_restore 恢复。
-说明见 docs/DEPLOY.md“备份、恢复和升级”。`;
+说明见 docs/DEPLOY.md“Backups, restore and upgrades”。`;
 
 function fail(message: string): never {
   console.error(`[store:restore] ${message}`);
@@ -33,7 +33,7 @@ const backup = resolve(invokedFrom, args[0]!);
 
 const url = process.env.DATABASE_URL || undefined;
 if (url && !url.startsWith('sqlite:'))
-  fail('DATABASE_URL 指向 PostgreSQL：请用 pg_restore 恢复（先停止所有进程；见 docs/DEPLOY.md“备份、恢复和升级”）。这个命令只恢复 SQLite 数据库。');
+  fail('DATABASE_URL 指向 PostgreSQL：请用 pg_restore 恢复（先停止所有进程；见 docs/DEPLOY.md“Backups, restore and upgrades”）。这个命令只恢复 SQLite 数据库。');
 const store = url ? resolve(url.slice('sqlite:'.length)) : sqlitePath(resolve(process.env.VAR_DIR || 'var'));
 
 try {

@@ -167,7 +167,7 @@ async function refuseRows(db: Db, tables: readonly TableShape[], to: string): Pr
   if (holding.length)
     throw new StoreCopyError(
       `${to} 已经有数据：${holding.join('、')}。复制只写入空的数据库，不合并、不覆盖；没有做任何更改。请换一个新建的空数据库（或空的 schema）作为目标。` +
-        '若这些行是服务在这个新数据库上运行时写下的（例如每日汇总邮件），确认其中没有要保留的投诉后，删除并重建这个数据库（或 schema）再复制（docs/DEPLOY.md“从 SQLite 改用 PostgreSQL”）。',
+        '若这些行是服务在这个新数据库上运行时写下的（例如每日汇总邮件），确认其中没有要保留的投诉后，删除并重建这个数据库（或 schema）再复制（docs/DEPLOY.md“From SQLite to PostgreSQL”）。',
     );
 }
 

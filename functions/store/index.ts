@@ -56,7 +56,7 @@ export interface OpenOptions {
 }
 
 const CORRUPT_HINT =
-  '在它上面接收的投诉可能丢失，所以没有使用它。请先停止所有使用它的进程，再从备份恢复：npm run store:restore -- <备份文件>（docs/DEPLOY.md“备份、恢复和升级”）。';
+  '在它上面接收的投诉可能丢失，所以没有使用它。请先停止所有使用它的进程，再从备份恢复：npm run store:restore -- <备份文件>（docs/DEPLOY.md“Backups, restore and upgrades”）。';
 
 /**
  * `PRAGMA quick_check` of a SQLite store: its first few problems, none when it is intact. It reads every page: 2.6 s

@@ -23,7 +23,7 @@ export async function sqliteLeftBehind(settings: StoreSettings, store: Db): Prom
     return (
       `DATABASE_URL（${storeName(url)}）里没有一件投诉、没有一个名单版本，而 VAR_DIR 下的 SQLite 文件 ${file} 有 ${left.complaints ?? 0} 件投诉、${left.roster_versions ?? 0} 个名单版本：` +
       '服务现在只用 DATABASE_URL，那些数据都不在其中——市民的查询码查不到，工作台发布的名单下次构建时不会公示。' +
-      `要改用 PostgreSQL 而保留数据：停止服务和 npm run outbox，运行 npm run store:copy -- --from sqlite:${file} --to "$DATABASE_URL"，再启动（docs/DEPLOY.md“从 SQLite 改用 PostgreSQL”）。` +
+      `要改用 PostgreSQL 而保留数据：停止服务和 npm run outbox，运行 npm run store:copy -- --from sqlite:${file} --to "$DATABASE_URL"，再启动（docs/DEPLOY.md“From SQLite to PostgreSQL”）。` +
       '若确是有意从空的数据库开始，把这个文件移出 VAR_DIR 即可不再提示。'
     );
   } catch {
