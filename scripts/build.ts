@@ -5,6 +5,7 @@
  * ROSTER_STORE_URL, else DATABASE_URL, else <VAR_DIR>/gongshi.sqlite (src/import/workspace-rosters.ts), and says
  * which in its output; it never reads complaints (statistics are served by a function).
  */
+import { constants } from 'node:os';
 import { buildSite } from './build/atomic.ts';
 import { builtWithOf, replacementProblem } from './build/built-with.ts';
 import { siteUrlProblem } from '../src/core/settings.ts';
@@ -22,8 +23,9 @@ if (replacing) {
   console.error(`[build] ${replacing}`);
   process.exit(1);
 }
-// Interrupted while it waits or builds: the lock it holds is removed on the way out (scripts/build/lock.ts).
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(signal === 'SIGINT' ? 130 : 143));
+// Interrupted while it waits or builds: the lock it holds is removed on the way out (scripts/build/lock.ts), and the
+// build, in a process group of its own (it does not get the terminal's signals), is stopped (scripts/build/atomic.ts).
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => process.exit(128 + constants.signals[signal]));
 const result = await buildSite({ outDir });
 if (!result.ok) {
   console.error(`[build] 构建失败，${outDir} 保持不变（仍是上一次成功构建的网站）。请按上面的提示修改后重试。`);

@@ -6,6 +6,7 @@ import { readSettings } from '../src/core/settings.ts';
 import { createApp, outboxDir } from '../functions/server/app.ts';
 import { roundLine } from '../functions/outbox/worker.ts';
 import { DirectoryFileError } from '../functions/server/directory-file.ts';
+import { EmlFolderError } from '../functions/mail/eml-folder.ts';
 import { SecretError } from '../functions/server/secret.ts';
 import { StoreOpenError } from '../functions/store/index.ts';
 import { sqliteLeftBehind } from '../functions/store/left-behind.ts';
@@ -22,7 +23,7 @@ let app: Awaited<ReturnType<typeof createApp>>;
 try {
   app = await createApp(settings);
 } catch (error) {
-  if (!(error instanceof SecretError || error instanceof StoreOpenError || error instanceof DirectoryFileError)) throw error;
+  if (!(error instanceof SecretError || error instanceof StoreOpenError || error instanceof DirectoryFileError || error instanceof EmlFolderError)) throw error;
   console.error(`[outbox] ${error.message}`);
   process.exit(1);
 }

@@ -8,6 +8,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { enableCompileCache, flushCompileCache } from 'node:module';
+import { constants } from 'node:os';
 import { resolve } from 'node:path';
 import type { TrustProxy } from '../functions/server/proxy.ts';
 
@@ -26,6 +27,7 @@ const { buildFailureMessage } = await import('../functions/publish/republish.ts'
 const { rebuildCheckMsFromEnv } = await import('../functions/publish/store-watch.ts');
 const { parseTrustProxy, trustProxyLine } = await import('../functions/server/proxy.ts');
 const { relayCheck } = await import('../functions/mail/transport.ts');
+const { EmlFolderError } = await import('../functions/mail/eml-folder.ts');
 const { sqlitePath, StoreOpenError, storeName } = await import('../functions/store/index.ts');
 const { sqliteLeftBehind } = await import('../functions/store/left-behind.ts');
 const { requireDeploymentSettings, resolveSecret, SecretError } = await import('../functions/server/secret.ts');
@@ -33,8 +35,10 @@ const { trackingKeyLines, trackingKeyReport } = await import('../functions/compl
 
 // Until the server is up, a stop signal ends the start at once. process.exit runs the exit handlers: the build lock is
 // released and a build under way is stopped with it (scripts/build/atomic.ts), instead of building on, orphaned.
-const stopEarly = (signal: NodeJS.Signals) => process.exit(signal === 'SIGINT' ? 130 : 143);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, stopEarly);
+// SIGHUP too (the terminal closed): a build runs in a process group of its own and no longer gets the terminal's.
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const stopEarly = (signal: NodeJS.Signals) => process.exit(128 + constants.signals[signal]);
+for (const signal of STOP_SIGNALS) process.once(signal, stopEarly);
 
 const settings = (() => {
   try {
@@ -115,20 +119,22 @@ const qrUrl = builtSiteUrl(distDir) ?? siteUrl;
 // Several servers on one store, each with its own OUT_DIR: a version confirmed through another one is noticed within
 // REBUILD_CHECK_MS (60 s; 0 = off) and rebuilt here too (functions/publish/store-watch.ts, docs/DEPLOY.md).
 const rebuildCheckMs = rebuildCheckMsFromEnv(process.env);
-// A store that cannot be opened (DATABASE_URL wrong, the database down) stops here with what to check.
+// A store that cannot be opened (DATABASE_URL wrong, the database down), or without SMTP_URL a .eml folder that cannot
+// be made, stops here with what to check.
 const app = await createApp(
   { ...settings, siteUrl },
   {
     rebuildCheckMs,
     // A confirmed roster version: rebuilt in the background into a fresh folder and swapped in; the old site is
-    // served until then, and a failed build changes nothing (scripts/build/atomic.ts).
-    rebuildSite: async () => {
-      const result = await buildSiteInBackground({ outDir: distDir, env: { ...buildEnv, SITE_URL: siteUrl } });
-      return result.ok ? { ok: true } : { ok: false, message: buildFailureMessage(result.output) };
+    // served until then, and a failed build changes nothing (scripts/build/atomic.ts). Stopped with the server.
+    rebuildSite: async (signal) => {
+      const result = await buildSiteInBackground({ outDir: distDir, env: { ...buildEnv, SITE_URL: siteUrl }, ...(signal ? { signal } : {}) });
+      if (result.ok) return { ok: true };
+      return { ok: false, message: result.stopped ? '网站重新生成随服务停止而中止。' : buildFailureMessage(result.output) };
     },
   },
 ).catch((error: unknown) => {
-  if (!(error instanceof StoreOpenError || error instanceof DirectoryFileError)) throw error;
+  if (!(error instanceof StoreOpenError || error instanceof DirectoryFileError || error instanceof EmlFolderError)) throw error;
   console.error(`[start] ${error.message}`);
   process.exit(1);
 });
@@ -178,12 +184,16 @@ void relayChecked?.then(({ ok, line }) => (ok ? console.log : console.warn)(`[st
 // Written now rather than at exit: a server is usually stopped by a signal, and a killed one writes nothing.
 flushCompileCache();
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+for (const signal of STOP_SIGNALS) {
   process.once(signal, async () => {
     stop.abort();
+    // A rebuild under way is stopped, not waited for (minutes at a large province; a service manager kills after
+    // its timeout): its versions stay published in the store and the next start rebuilds for them.
+    const rebuild = app.republisher?.stop();
     await server.close();
     await worker;
     await watcher;
+    await rebuild;
     await app.close();
     process.exit(0);
   });

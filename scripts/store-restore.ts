@@ -33,7 +33,9 @@ const backup = resolve(invokedFrom, args[0]!);
 
 const url = process.env.DATABASE_URL || undefined;
 if (url && !url.startsWith('sqlite:'))
-  fail('DATABASE_URL 指向 PostgreSQL：请用 pg_restore 恢复（先停止所有进程；见 docs/DEPLOY.md“Backups, restore and upgrades”）。这个命令只恢复 SQLite 数据库。');
+  fail(
+    'DATABASE_URL 指向 PostgreSQL：请用 pg_restore 恢复（先停止所有进程；见 docs/DEPLOY.md“Backups, restore and upgrades”）。这个命令只恢复 SQLite 数据库。',
+  );
 const store = url ? resolve(url.slice('sqlite:'.length)) : sqlitePath(resolve(process.env.VAR_DIR || 'var'));
 
 try {

@@ -51,6 +51,8 @@ export const RELAY_CHECK_TIMEOUT_MS = 5000;
  * a moment, and the mail waits in the outbox until it is back. Never rejects.
  */
 export async function relayCheck(smtpUrl: string, timeoutMs = RELAY_CHECK_TIMEOUT_MS): Promise<{ ok: boolean; line: string }> {
+  // Said without the value, like smtpUrlProblem: URL's own error would quote it, password and all.
+  if (!URL.canParse(smtpUrl)) return { ok: false, line: `邮件服务器检查：${SMTP_URL_MALFORMED}` };
   const url = new URL(smtpUrl);
   const relay = `SMTP ${url.hostname}:${url.port || (url.protocol === 'smtps:' ? 465 : 587)}`;
   let transport: Transporter | undefined;

@@ -19,9 +19,11 @@ import { withdrawVersions, type VersionRow } from '../store/records/roster-versi
 
 /**
  * Rebuilds the site. `pending`: the build was only started elsewhere (a serverless host's build hook accepted the
- * request) and reaches the site when the host deploys it; otherwise the new site is already being served.
+ * request) and reaches the site when the host deploys it; otherwise the new site is already being served. `signal`
+ * aborts when the republisher is stopped (the server stopping): a build that can be stopped then ends without
+ * swapping anything in.
  */
-export type SiteBuilder = () => Promise<{ ok: true; pending?: boolean } | { ok: false; message: string }>;
+export type SiteBuilder = (signal?: AbortSignal) => Promise<{ ok: true; pending?: boolean } | { ok: false; message: string }>;
 
 export interface PublicationState {
   seq: number;
@@ -65,6 +67,12 @@ export interface Republisher {
   readonly rebuildsItself: boolean;
   /** Resolves when no build runs or waits (tests, shutdown). */
   idle(): Promise<void>;
+  /**
+   * The server is stopping: the build under way is stopped (its SiteBuilder's signal) and none is started after it;
+   * resolves when none runs. A build stopped so is neither live nor failed: nothing is withdrawn, its versions stay
+   * published in the store, and the next start's look at the store (store-watch.ts) rebuilds for them.
+   */
+  stop(): Promise<void>;
 }
 
 export function makeRepublisher(options: {
@@ -94,6 +102,7 @@ export function makeRepublisher(options: {
   /** For each agency whose state is `live` from a build of this server: the version's id. */
   const liveIds = new Map<string, string>();
   let last: 'built' | 'failed' | undefined;
+  const stopping = new AbortController();
   /** Sets the agency's state; only a `live` one keeps the id of its version. */
   const setState = (v: PublishedRow, state: PublicationState) => {
     states.set(v.agency_id, state);
@@ -106,16 +115,23 @@ export function makeRepublisher(options: {
   };
 
   const round = async () => {
-    while (pending.length || rebuildWanted) {
+    while (!stopping.signal.aborted && (pending.length || rebuildWanted)) {
       const batch = pending;
       inBuild = batch;
       pending = [];
       rebuildWanted = false;
       let result: Awaited<ReturnType<SiteBuilder>>;
       try {
-        result = await options.build();
+        result = await options.build(stopping.signal);
       } catch (error) {
         result = { ok: false, message: (error as Error).message };
+      }
+      if (!result.ok && stopping.signal.aborted) {
+        const which = [...batch, ...pending].map((v) => `${v.agency_id}#${v.seq}`).join(', ') || '其他服务器撤回的版本';
+        options.log?.(
+          `[publish] 服务停止，正在进行的网站重新生成已中止（${which}）：本服务器的网站仍是之前的；这些版本仍记录为已确认，没有撤回，下次启动时本服务器查看数据库并重新生成网站`,
+        );
+        return;
       }
       if (result.ok) {
         last = 'built';
@@ -206,7 +222,7 @@ export function makeRepublisher(options: {
     },
     status: (agencyId) => states.get(agencyId),
     catchUp(versions) {
-      if (running) return false;
+      if (running || stopping.signal.aborted) return false;
       for (const v of versions) {
         if (withdrawnIds.has(v.id)) continue;
         caughtUp.add(v.id);
@@ -221,6 +237,10 @@ export function makeRepublisher(options: {
     lastRound: () => last,
     rebuildsItself: !options.wait,
     idle,
+    async stop() {
+      stopping.abort();
+      await idle();
+    },
   };
 }
 

@@ -4,9 +4,9 @@ import type { PublishedRow, Republisher } from './republish.ts';
 
 /**
  * Several `npm start` servers on one store, each with its own OUT_DIR: a clerk's confirmation rebuilds only the
- * server that received it. Each server therefore looks, every REBUILD_CHECK_MS, whether the store's published
- * versions are the ones its served build was made from (the directory file's `workspaceVersions`), and when they
- * are not, rebuilds itself through its republisher — the same single-flight rounds and failure handling as a
+ * server that received it. Each server therefore looks, at start and every REBUILD_CHECK_MS, whether the store's
+ * published versions are the ones its served build was made from (the directory file's `workspaceVersions`), and when
+ * they are not, rebuilds itself through its republisher — the same single-flight rounds and failure handling as a
  * confirmation it took itself. The look is one small query on the `roster_versions_status` index; it is skipped
  * while this server's own build runs. A difference that one rebuild did not resolve is one of two kinds, told apart
  * by how that build ended (the republisher's `lastRound`):

@@ -17,6 +17,7 @@ import { makeStoreWatch, runStoreWatch } from '../publish/store-watch.ts';
 import { directoryFilePath, openDirectoryFile, type DirectorySource } from './directory-file.ts';
 import { defaultLimits, senderAddress, type Limits, type World } from '../complaints/world.ts';
 import { createMailer, DEFAULT_MAX_MESSAGE_BYTES, type Mailer } from '../mail/transport.ts';
+import { makeEmlFolder } from '../mail/eml-folder.ts';
 import { makeEvidenceLinker } from '../complaints/evidence-links.ts';
 import { evidenceDownloads } from '../complaints/evidence-download.ts';
 import { DEFAULT_CONCURRENCY, runOutboxLoop, sendPendingMail, type Clock } from '../outbox/worker.ts';
@@ -98,9 +99,10 @@ export interface App {
   republisher: Republisher | undefined;
   /**
    * Until the signal aborts, looks every `rebuildCheckMs` whether the store holds published versions this server's
-   * site was not built from (confirmed through another server) and rebuilds (functions/publish/store-watch.ts).
-   * Returns at once where the server does not build itself (a build hook, or no way to republish) or rebuildCheckMs
-   * is 0 or unset.
+   * site was not built from (confirmed through another server) and rebuilds (functions/publish/store-watch.ts). The
+   * first look is at once: versions confirmed while this server was down, or whose rebuild was stopped with it, are
+   * rebuilt at start rather than one interval later. Returns at once where the server does not build itself (a build
+   * hook, or no way to republish) or rebuildCheckMs is 0 or unset.
    */
   watchPublished(signal: AbortSignal): Promise<void>;
   close(): Promise<void>;
@@ -155,6 +157,14 @@ export async function createApp(
   requireDeploymentSettings(settings, options.env);
   const directory = options.directory ?? source!.current();
   const store = await openStore(settings);
+  if (!settings.smtpUrl) {
+    try {
+      makeEmlFolder(outboxDir(settings), settings.varDir);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
   // The intake tells an in-process worker loop that mail is waiting (runOutboxLoop's wake).
   const mailListeners = new Set<() => void>();
   // Intake before mail: the in-process loop holds back while submissions are being taken in (priority.ts).
@@ -308,7 +318,9 @@ export async function createApp(
     reloadDirectory,
     republisher,
     watchPublished: async (signal) => {
-      if (storeWatch && options.rebuildCheckMs) await runStoreWatch(storeWatch, options.rebuildCheckMs, signal);
+      if (!storeWatch || !options.rebuildCheckMs || signal.aborted) return;
+      await storeWatch.check();
+      await runStoreWatch(storeWatch, options.rebuildCheckMs, signal);
     },
     runOutbox: (signal, intervalMs, loop) =>
       runOutboxLoop({

@@ -3,7 +3,7 @@ import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Settings } from '../../src/core/settings.ts';
 import { smtpUrlProblem } from '../mail/transport.ts';
-import { makeFolder } from '../store/make-folder.ts';
+import { folderFailure, makeFolder } from '../store/make-folder.ts';
 
 /**
  * Keys that were ever in the repository. Anyone can read them, so nothing signed with one may verify: a
@@ -131,9 +131,8 @@ function localSecret(varDir: string): string {
     makeFolder(varDir, 0o700);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? 'Error';
-    const why = code === 'EEXIST' || code === 'ENOTDIR' ? '这个路径上或路径中有一个文件而不是目录' : '/proc、/sys 下不能建目录';
     throw new SecretError(
-      `VAR_DIR（${varDir}）无法创建（${code}），没有设置 SECRET 时本地密钥存放在这里：请把 VAR_DIR 设为本机上可写的目录（${why}），或设置 SECRET。`,
+      `VAR_DIR（${varDir}）无法创建（${code}），没有设置 SECRET 时本地密钥存放在这里：请把 VAR_DIR 设为本机上可写的目录（${folderFailure(code)}），或设置 SECRET。`,
     );
   }
   // Written whole to a private temp file, then hard-linked into place: link() fails if the key exists, so two

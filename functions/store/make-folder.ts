@@ -25,3 +25,13 @@ export function makeFolder(path: string, mode = 0o777): void {
     }
   }
 }
+
+/**
+ * Why makeFolder failed, in words for the operator's message about the setting that named the folder (VAR_DIR): a
+ * file in the way, no right to write there, or a place where no folder can be made (/proc).
+ */
+export function folderFailure(code: string): string {
+  if (code === 'EEXIST' || code === 'ENOTDIR') return '这个路径上或路径中有一个文件而不是目录';
+  if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') return '没有写入权限';
+  return '/proc、/sys 下不能建目录';
+}

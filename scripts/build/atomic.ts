@@ -16,6 +16,8 @@ export interface BuildResult {
   ok: boolean;
   /** The folder the output link now points to (on success). */
   builtDir?: string;
+  /** Stopped by the caller's signal (a server stopping): nothing was swapped in. */
+  stopped?: boolean;
 }
 
 const astroBin = resolve(import.meta.dirname, '../../node_modules/astro/bin/astro.mjs');
@@ -48,14 +50,31 @@ function stage(outDir: string, env: NodeJS.ProcessEnv): Staged {
 
 type Remove = (paths: string[]) => void;
 
+/** How long a stopped build may take to exit on SIGTERM before its processes are killed. */
+const STOP_GRACE_MS = 5000;
+
 /**
- * Stops the build child when this process exits first (a stop signal to `npm run build` or `npm start` while it
+ * The build runs in a process group of its own (spawned `detached`), so that stopping it stops every process it
+ * started — the portal parts (src/integrations/portal.ts) and Pagefind's binary — not Astro alone: a part whose
+ * Astro is gone writes on, orphaned, for as long as its share of a large roster takes.
+ */
+function killBuild(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (!child.pid) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    /* the group is gone already */
+  }
+}
+
+/**
+ * Stops the build when this process exits first (a stop signal to `npm run build` or `npm start` while it
  * builds): it would otherwise build on, orphaned, for minutes, writing Astro's files under the project root after the
  * build lock it relied on was released (./lock.ts) — a clash with the next build. Exit handlers run on process.exit,
  * which the stop-signal handlers of scripts/build.ts and scripts/start.ts call.
  */
 function stopWithThisProcess(child: ChildProcess): void {
-  const stop = () => child.kill('SIGTERM');
+  const stop = () => killBuild(child, 'SIGTERM');
   process.on('exit', stop);
   const done = () => process.off('exit', stop);
   child.once('close', done);
@@ -103,7 +122,7 @@ export async function buildSite(options: { outDir: string; env?: NodeJS.ProcessE
   try {
     const staged = stage(options.outDir, options.env ?? process.env);
     const status = await new Promise<number | null>((done) => {
-      const child = spawn(process.execPath, [astroBin, 'build'], { stdio: options.stdio ?? 'inherit', env: staged.env });
+      const child = spawn(process.execPath, [astroBin, 'build'], { stdio: options.stdio ?? 'inherit', env: staged.env, detached: true });
       stopWithThisProcess(child);
       child.on('error', () => done(null));
       child.on('close', (code) => done(code));
@@ -122,26 +141,50 @@ const OUTPUT_TAIL = 20_000;
  * The same build without blocking the caller's event loop (a running server keeps answering), in a child process
  * of lower priority. `output` keeps the beginning and the end of what the build printed, for telling the clerk (and
  * the server log) why a build failed (functions/publish/republish.ts buildFailureMessage).
+ *
+ * `signal` (a server stopping) stops it, whether it waits for the lock or builds: the build's processes get SIGTERM
+ * (SIGKILL after STOP_GRACE_MS), nothing is swapped in, and the result is `stopped` once they are gone. The
+ * half-built folder is left for the next build to remove (oldBuilds), as after a stop during `npm run build`: removing
+ * a large one takes about a minute, which a stopping server does not have.
  */
 export async function buildSiteInBackground(options: {
   outDir: string;
   env?: NodeJS.ProcessEnv;
   lock?: BuildLockOptions;
+  signal?: AbortSignal;
 }): Promise<BuildResult & { output: string }> {
   // Builds of one checkout take turns (./lock.ts).
-  const unlock = await acquireBuildLock(options.lock);
+  let unlock: () => void;
   try {
+    unlock = await acquireBuildLock({ ...options.lock, ...(options.signal ? { signal: options.signal } : {}) });
+  } catch (error) {
+    if (options.signal?.aborted) return { ok: false, stopped: true, output: '' };
+    throw error;
+  }
+  try {
+    if (options.signal?.aborted) return { ok: false, stopped: true, output: '' };
     return await buildInBackground(options);
   } finally {
     unlock();
   }
 }
 
-function buildInBackground(options: { outDir: string; env?: NodeJS.ProcessEnv }): Promise<BuildResult & { output: string }> {
+function buildInBackground(options: { outDir: string; env?: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<BuildResult & { output: string }> {
   const staged = stage(options.outDir, options.env ?? process.env);
+  const { signal } = options;
   return new Promise((done) => {
-    const child = spawn(process.execPath, [astroBin, 'build'], { stdio: ['ignore', 'pipe', 'pipe'], env: staged.env });
+    const child = spawn(process.execPath, [astroBin, 'build'], { stdio: ['ignore', 'pipe', 'pipe'], env: staged.env, detached: true });
     stopWithThisProcess(child);
+    let forced: NodeJS.Timeout | undefined;
+    const stop = () => {
+      killBuild(child, 'SIGTERM');
+      forced = setTimeout(() => killBuild(child, 'SIGKILL'), STOP_GRACE_MS);
+    };
+    signal?.addEventListener('abort', stop, { once: true });
+    const settled = () => {
+      signal?.removeEventListener('abort', stop);
+      clearTimeout(forced);
+    };
     // The rest of the site keeps answering while it builds: the build yields the CPU to the server.
     try {
       if (child.pid) setPriority(child.pid, 10);
@@ -170,10 +213,18 @@ function buildInBackground(options: { outDir: string; env?: NodeJS.ProcessEnv })
     child.stdout.setEncoding('utf8').on('data', keep);
     child.stderr.setEncoding('utf8').on('data', keep);
     child.on('error', (error) => {
+      settled();
       removeInChild([staged.staging]);
       done({ ok: false, output: error.message });
     });
-    child.on('close', (code) => done({ ...finish(staged, code, removeInChild), output: `${head}${cut ? '\n…\n' : ''}${tail}` }));
+    // 'close' comes once every process holding the build's output pipes has exited: the portal parts too.
+    child.on('close', (code) => {
+      settled();
+      const output = `${head}${cut ? '\n…\n' : ''}${tail}`;
+      // Stopped: even a build that completed just then is not swapped in (the caller is told it was not published).
+      if (signal?.aborted) done({ ok: false, stopped: true, output });
+      else done({ ...finish(staged, code, removeInChild), output });
+    });
   });
 }
 

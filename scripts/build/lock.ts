@@ -32,6 +32,8 @@ export interface BuildLockOptions {
   path?: string;
   heartbeatMs?: number;
   staleMs?: number;
+  /** Stops waiting (a server stopping): acquireBuildLock then rejects with the signal's reason. */
+  signal?: AbortSignal;
   /** How often a waiter looks again. */
   pollMs?: number;
   log?: (line: string) => void;
@@ -49,6 +51,7 @@ export async function acquireBuildLock(options: BuildLockOptions = {}): Promise<
   const contents = `${process.pid} ${new Date().toISOString()} ${randomBytes(8).toString('hex')}\n`;
   let saidWaiting = false;
   for (;;) {
+    options.signal?.throwIfAborted();
     const created = create(path, contents);
     if (created === 'held') return hold(path, contents, heartbeatMs, log);
     if (created !== 'taken') {

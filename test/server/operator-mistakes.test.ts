@@ -4,10 +4,12 @@ import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createMailer } from '../../functions/mail/transport.ts';
+import { createMailer, relayCheck, SMTP_URL_MALFORMED } from '../../functions/mail/transport.ts';
 import { requireDeploymentSettings } from '../../functions/server/secret.ts';
 import { readSettings } from '../../src/core/settings.ts';
-import { tempDir } from '../complaints/support.ts';
+import { pgSkipReason, tempDir } from '../complaints/support.ts';
+import { storeWithUrl } from '../publish/support.ts';
+import { madeBeforeAll } from '../support/stores.ts';
 
 /**
  * Mistakes operators make when following docs/DEPLOY.md — the server started twice, no build where OUT_DIR points,
@@ -104,21 +106,35 @@ describe('operator mistakes at start', () => {
     expect(started.stderr).toContain('[start] SMTP_URL 不是有效的地址');
     expect(started.stdout + started.stderr).not.toMatch(/mailer-q7|2024|Spring/);
   });
+
+  it("the start's relay check given a SMTP_URL that is no address says so in its line, without the value, and does not throw", async () => {
+    // Unreachable from `npm start` (requireDeploymentSettings refuses it first); the check must still never reject.
+    for (const smtpUrl of ['smtps://mailer-q7:Zr8 pw@[smtp.example.gov.cn:465', 'smtp://mailer-q7:Zr8@smtp.example.gov.cn:99999', '']) {
+      const checked = await relayCheck(smtpUrl, 1000);
+      expect(checked.ok, smtpUrl).toBe(false);
+      expect(checked.line).toBe(`邮件服务器检查：${SMTP_URL_MALFORMED}`);
+      expect(checked.line).not.toMatch(/mailer-q7|Zr8/);
+    }
+  });
 });
 
-/** `npm start` and `npm run outbox`, with and without SECRET, each stop with one line naming VAR_DIR and `reason`. */
-function expectEachStops(varDir: string, reason: string) {
+/**
+ * `npm start` and `npm run outbox`, with and without SECRET, each stop with one line naming VAR_DIR and `reason` (with
+ * SECRET, `withSecret` when given); `over` adds settings (DATABASE_URL).
+ */
+function expectEachStops(varDir: string, reason: string, over: Record<string, string> = {}, withSecret = reason) {
   for (const [script, args, tag] of [
     ['scripts/start.ts', [], 'start'],
     ['scripts/outbox.ts', ['--once'], 'outbox'],
   ] as const) {
-    // No SECRET: the local key is the first to need VAR_DIR; with one, the SQLite store.
+    // No SECRET: the local key is the first to need VAR_DIR; with one, the SQLite store (or, on PostgreSQL, the .eml folder).
     for (const secret of ['', 'Vq3'.repeat(12)]) {
-      const ran = run(script, localEnv({ PORT: '0', VAR_DIR: varDir, SECRET: secret }), [...args], 20_000);
+      const ran = run(script, localEnv({ PORT: '0', VAR_DIR: varDir, SECRET: secret, ...over }), [...args], 20_000);
       expect(ran.status, ran.stdout + ran.stderr).toBe(1);
-      expect(ran.stderr).toMatch(new RegExp(`^\\[${tag}\\] .*VAR_DIR.*${reason}`, 'm'));
+      expect(ran.stderr).toMatch(new RegExp(`^\\[${tag}\\] .*VAR_DIR.*${secret ? withSecret : reason}`, 'm'));
       expect(ran.stderr).toContain(varDir);
       expect(ran.stderr).not.toMatch(STACK_TRACE);
+      expect(ran.stdout).not.toContain('listening');
     }
   }
 }
@@ -131,6 +147,30 @@ function expectEachStops(varDir: string, reason: string) {
 describe.skipIf(!existsSync('/proc/self'))('a VAR_DIR where no folder can be made', () => {
   it('stops npm start and npm run outbox at once with one line naming VAR_DIR and what to do', () => {
     expectEachStops(`/proc/gongshi-test-${process.pid}`, '请把 VAR_DIR 设为本机上可写的目录');
+  });
+});
+
+/**
+ * With the store on PostgreSQL and SECRET set, only the .eml mail (no SMTP_URL) needs VAR_DIR, and its folder was made
+ * at the first message: `npm start` served, saying it wrote mail to a folder it could not make (operator trial). Now
+ * the folder is made at start, and the start stops naming VAR_DIR and SMTP_URL.
+ */
+describe.skipIf(!existsSync('/proc/self') || !!pgSkipReason)('a VAR_DIR where no folder can be made, the store on PostgreSQL, mail as .eml files', () => {
+  const store = madeBeforeAll(
+    () => storeWithUrl('postgres'),
+    ({ db }) => db.close(),
+  );
+  it('stops npm start and npm run outbox at once with one line naming VAR_DIR, the .eml folder and SMTP_URL (a file there too)', () => {
+    const varDir = `/proc/gongshi-test-${process.pid}`;
+    expectEachStops(
+      varDir,
+      '请把 VAR_DIR 设为本机上可写的目录',
+      { DATABASE_URL: store.url },
+      `邮件文件夹 ${varDir}/outbox 无法创建.*请把 VAR_DIR 设为本机上可写的目录.*或设置 SMTP_URL`,
+    );
+    const file = join(tempDir('gongshi-ops-'), 'var');
+    writeFileSync(file, '');
+    expectEachStops(file, '文件而不是目录', { DATABASE_URL: store.url }, `邮件文件夹 ${file}/outbox 无法创建.*文件而不是目录.*或设置 SMTP_URL`);
   });
 });
 

@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../complaints/support.ts';
+import { processesMarked } from '../support/processes.ts';
 import { distDir, siteBuilt } from '../support/site.ts';
 
 /**
@@ -17,20 +17,6 @@ const root = join(import.meta.dirname, '../..');
 
 /** npm as the tests were started with it (under the project's Node), else the one on PATH. */
 const npm = process.env.npm_execpath?.endsWith('.js') ? { command: process.execPath, args: [process.env.npm_execpath] } : { command: 'npm', args: [] };
-
-/** The processes whose environment holds `MARK=<marker>`. */
-function processesMarked(marker: string): number[] {
-  const found: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0').includes(`GONGSHI_STOP_TEST=${marker}`)) found.push(Number(entry));
-    } catch {
-      /* gone, or not ours */
-    }
-  }
-  return found;
-}
 
 /**
  * `npm run <script>` with `env`, stopped with SIGTERM to npm once its output matches `when`; returns whether npm
