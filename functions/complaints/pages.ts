@@ -36,13 +36,20 @@ export function formPage(directory: Directory, values: Record<string, string>, e
   );
 }
 
-export function confirmationPage(kind: 'complaint' | 'report', reference: string, trackingCode: string, agencyName: string, anonymous: boolean): string {
+export function confirmationPage(
+  kind: 'complaint' | 'report',
+  reference: string,
+  trackingCode: string,
+  agencyName: string,
+  anonymous: boolean,
+  ack: { emailGiven: boolean; queued: boolean },
+): string {
   return page(
     `已提交${kindLabels[kind]}`,
     `<div class="confirmation" role="status"><h1>${e(confirmationWords.title(kindLabels[kind]))}</h1>
 <p>${confirmationWords.reference}</p><p class="code" id="reference">${e(reference)}</p>
 <p>${confirmationWords.trackingCode}</p><p class="code" id="tracking-code">${e(trackingCode)}</p></div>
-<p id="handled-by">${agencyName ? e(confirmationWords.handledBy(agencyName)) : ''}${confirmationWords.confidential}（<a href="/privacy/">${confirmationWords.privacyLink}</a>）。</p>
+<p id="handled-by">${agencyName ? e(confirmationWords.handledBy(agencyName)) : ''}${confirmationWords.confidential}（<a href="/privacy/">${confirmationWords.privacyLink}</a>）。${e(confirmationWords.ackLine(ack.emailGiven, ack.queued))}</p>
 ${anonymous ? `<p>${confirmationWords.anonymous}</p>` : ''}
 <p><a href="${e(confirmationWords.statusHref(reference))}">${confirmationWords.statusLink}</a></p>`,
   );

@@ -233,7 +233,10 @@ async function render(world: World, outcome: Outcome, wantsHtml: boolean): Promi
         );
       }
       const anonymous = input.kind === 'report' && !input.name && !input.phone && !input.email;
-      const response = html(status, confirmationPage(input.kind, receipt.reference, receipt.trackingCode, agencyName, anonymous));
+      const response = html(
+        status,
+        confirmationPage(input.kind, receipt.reference, receipt.trackingCode, agencyName, anonymous, { emailGiven: !!input.email, queued: receipt.ackQueued }),
+      );
       response.headers.set('x-reference', receipt.reference);
       return response;
     }

@@ -149,7 +149,7 @@ export function orphanEscalationMail(input: {
       ['报告依据', input.place.basis],
     ],
     actionLinks: input.links.links,
-    outro: [input.links.validity, `本报告不含投诉内容和反映人信息。${SENT_BY}`],
+    outro: [input.links.validity, '本报告不含投诉内容和反映人信息。', SENT_BY],
   });
 }
 

@@ -12,7 +12,8 @@ import { findComplaintByReference, findComplaintForUpdate, targetOf, updateCompl
 import { appendEvent } from '../store/records/events.ts';
 import type { Agency } from '../../src/core/registry/schema.ts';
 import { REROUTE, tokenHash, verifyActionToken, type ActionClaim, type LinkAction, type LinkClaim } from './links.ts';
-import { acceptedMail, actionLinks } from './mails.ts';
+import { acceptedMail, actionLinks, type StatedDeadline } from './mails.ts';
+import { currentDeadline } from './deadline.ts';
 import { claimTokenUse, tokenWasUsed } from '../store/records/action-uses.ts';
 import { actionLabels, transition, type HandlingAction } from './state.ts';
 import type { HandlingWorld } from './world.ts';
@@ -47,6 +48,8 @@ export interface Ready {
   claim: ActionClaim;
   complaint: ComplaintRow;
   agency: Agency;
+  /** The deadline it runs against now, shown on the form as the mails state it. */
+  deadline?: StatedDeadline;
 }
 
 /** What each action's form must carry. */
@@ -98,10 +101,11 @@ export async function inspectAction(world: HandlingWorld, token: string): Promis
     const claim = verified(world, token);
     if (claim.action === REROUTE) return await inspectReroute(world, token, claim);
     const { complaint, agency } = await check(world, world.store, await findComplaintByReference(world.store, claim.reference), claim);
-    if (await tokenWasUsed(world.store, tokenHash(token))) throw new Refusal(410, withHint(handlingErrors.LinkUsed));
+    if (await tokenWasUsed(world.store, tokenHash(token))) throw new Refusal(410, withHint(handlingErrors.LinkUsed, complaintStatusLabels[complaint.status]));
     const t = transition(complaint.status, claim.action);
     if (!t.ok) throw new Refusal(409, t.message);
-    return { ok: true, claim, complaint, agency };
+    const deadline = await currentDeadline(world, world.store, complaint);
+    return { ok: true, claim, complaint, agency, ...(deadline ? { deadline } : {}) };
   } catch (error) {
     return refused(error);
   }
@@ -138,7 +142,7 @@ async function perform(
   const now = world.clock.now();
   const at = now.toISOString();
   if (!(await claimTokenUse(tx, { tokenHash: tokenHash(token), complaintId: complaint.id, action: claim.action, agencyId: agency.id, at }))) {
-    throw new Refusal(410, withHint(handlingErrors.LinkUsed));
+    throw new Refusal(410, withHint(handlingErrors.LinkUsed, complaintStatusLabels[complaint.status]));
   }
   const t = transition(complaint.status, claim.action);
   if (!t.ok) throw new Refusal(409, t.message);
@@ -177,6 +181,7 @@ async function perform(
     reason: detail,
   });
 
+  const resolveLimit = change.resolveDueAt ? timeLimitFor(world, { from: now, to: change.resolveDueAt }) : undefined;
   if (claim.action === 'accept' && change.resolveDueAt) {
     const links = actionLinks(world, { reference: complaint.reference, agencyId: agency.id, period, dueAt: change.resolveDueAt }, ['resolve', 'transfer']);
     await enqueueMail(
@@ -186,7 +191,7 @@ async function perform(
           reference: complaint.reference,
           agency,
           resolveDueAt: change.resolveDueAt,
-          timeLimit: timeLimitFor(world, { from: now, to: change.resolveDueAt }),
+          timeLimit: resolveLimit!,
           links,
         }),
         complaintId: complaint.id,
@@ -202,7 +207,8 @@ async function perform(
     status: t.to,
     at,
     agencyName: agency.name,
-    ...(claim.action === 'accept' ? {} : { detail: detail ?? undefined }),
+    detail: detail ?? undefined,
+    ...(change.resolveDueAt ? { deadline: { stage: 'resolve' as const, dueAt: change.resolveDueAt, timeLimit: resolveLimit! } } : {}),
   });
   return done(
     `已${actionLabels[claim.action]} ${complaint.reference}，当前状态：${complaintStatusLabels[t.to]}。${mailed ? '已通知反映人。' : ''}${claim.action === 'accept' ? '办结链接已另发至贵单位邮箱。' : ''}`,

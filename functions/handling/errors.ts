@@ -34,7 +34,12 @@ export const handlingErrors = {
     message: (when: string, freshLinksTitle: string, freshLinksPath: string) =>
       `链接已于 ${when} 过期。办理机关可在“${freshLinksTitle}”页面（${freshLinksPath}）凭受理编号和本机关登记的邮箱申请新链接。`,
   },
-  LinkUsed: { name: 'LinkUsed', title: '链接已使用', message: '此链接已经使用过，每个链接只能使用一次。' },
+  // Names the status only (never the contents): after Back and a second post, the handler learns what the first did.
+  LinkUsed: {
+    name: 'LinkUsed',
+    title: '链接已使用',
+    message: (status: string) => `此链接已经使用过：该件目前的状态是“${status}”。每个链接只能使用一次。`,
+  },
   LinkSuperseded: {
     name: 'LinkSuperseded',
     title: '链接已失效',

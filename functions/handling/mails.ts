@@ -1,7 +1,7 @@
 import type { Agency } from '../../src/core/registry/schema.ts';
 import { complaintStatusLabels } from '../../src/core/complaint/status.ts';
 import { formatDateTime } from '../../src/core/dates.ts';
-import { composeMail, SENT_BY, statusLine, type ActionLink, type ComposedMail } from '../mail/compose.ts';
+import { composeMail, SENT_BY, statusLine, type ActionLink, type ComposedMail, type MailRow } from '../mail/compose.ts';
 import type { Clock } from '../outbox/worker.ts';
 import { actionUrl, FRESH_LINKS_TITLE, freshLinksUrl, issueActionToken, linkExpiry, REROUTE, type LinkAction } from './links.ts';
 import { DEFAULT_POLICY, type Policy } from '../../src/core/policy/schema.ts';
@@ -107,6 +107,23 @@ export function makeIntakeActionLinks(world: LinkWorld) {
 
 const kindWord = (kind: string) => (kind === 'report' ? '举报' : '投诉');
 
+export type Stage = 'accept' | 'resolve';
+const stageWord: Record<Stage, string> = { accept: '受理', resolve: '办结' };
+
+/** A deadline as the citizen's mail and the action pages state it: the date, what is due by then, and its label (timeLimitFor). */
+export interface StatedDeadline {
+  stage: Stage;
+  dueAt: string;
+  timeLimit: string;
+}
+
+export function deadlineRows(d: StatedDeadline): MailRow[] {
+  return [
+    [`${stageWord[d.stage]}期限`, `${shanghai(d.dueAt)} 前${d.stage === 'accept' ? '决定是否受理' : '办结'}`],
+    ['时限说明', d.timeLimit],
+  ];
+}
+
 /** To the complainant, at each transition, when they gave an address. Says what happened, never who handled what inside. */
 export function citizenStatusMail(input: {
   reference: string;
@@ -115,6 +132,8 @@ export function citizenStatusMail(input: {
   at: string;
   agencyName: string;
   detail?: string;
+  /** The deadline now running (after 受理: the 办结 deadline), with its label. */
+  deadline?: StatedDeadline;
   siteUrl: string;
 }): ComposedMail {
   const what: Record<ComplaintStatus, string> = {
@@ -124,7 +143,12 @@ export function citizenStatusMail(input: {
     transferred: `已转${input.agencyName}办理`,
     resolved: `${input.agencyName}已办结`,
   };
-  const detailLabel: Partial<Record<ComplaintStatus, string>> = { rejected: '不予受理理由', transferred: '转办理由', resolved: '办理结果' };
+  const detailLabel: Partial<Record<ComplaintStatus, string>> = {
+    accepted: '受理备注',
+    rejected: '不予受理理由',
+    transferred: '转办理由',
+    resolved: '办理结果',
+  };
   return composeMail({
     subject: `您的${kindWord(input.kind)}（受理编号 ${input.reference}）${complaintStatusLabels[input.status]}`,
     intro: ['您好：', `您的${kindWord(input.kind)}（受理编号 ${input.reference}）${what[input.status]}。`],
@@ -133,6 +157,7 @@ export function citizenStatusMail(input: {
       ['当前状态', complaintStatusLabels[input.status]],
       ['时间', shanghai(input.at)],
       ...(input.detail && detailLabel[input.status] ? [[detailLabel[input.status]!, input.detail] as [string, string]] : []),
+      ...(input.deadline ? deadlineRows(input.deadline) : []),
     ],
     outro: [statusLine(input.siteUrl), ...(input.status === 'rejected' ? ['对不予受理决定有异议的，可以向该机关的上级行政机关反映（本平台的提示）。'] : [])],
   });
@@ -149,7 +174,7 @@ export function acceptedMail(input: { reference: string; agency: Agency; resolve
       ['时限说明', input.timeLimit],
     ],
     actionLinks: input.links.links,
-    outro: [`${input.links.validity}${SENT_BY}`],
+    outro: [input.links.validity, SENT_BY],
   });
 }
 
@@ -161,9 +186,6 @@ export function linksValidity(world: LinkWorld, until: Date): string {
     `链接失效或遗失时，可在${FRESH_LINKS_TITLE}页面 ${freshLinksUrl(world.settings.siteUrl)} 凭受理编号和本机关登记的投诉受理邮箱申请，新链接只发往该邮箱。`
   );
 }
-
-export type Stage = 'accept' | 'resolve';
-const stageWord: Record<Stage, string> = { accept: '受理', resolve: '办结' };
 
 export function reminderMail(input: {
   reference: string;
@@ -210,7 +232,7 @@ export function escalationMail(input: {
       [`${stageWord[input.stage]}期限`, shanghai(input.dueAt)],
       ['时限说明', input.timeLimit],
     ],
-    outro: [`为保护反映人，本报告不含投诉内容和反映人信息。${SENT_BY}`],
+    outro: ['为保护反映人，本报告不含投诉内容和反映人信息。', SENT_BY],
   });
 }
 
@@ -258,7 +280,7 @@ export function summaryMail(input: {
     intro: [`${input.bureau.name}：`, `以下是贵单位监督范围内 ${input.date} 的投诉办理情况汇总。`],
     rows: [['邮件投递失败', list(input.failures)], ['逾期未办', list(input.overdue)], ...staleRows, ['时限说明', input.timeLimit]],
     actionLinks: reroutes,
-    outro: [...(linksValidity ? [linksValidity, REROUTE_POLICY] : []), `投递失败的件，办理机关可能没有收到，请核实其投诉受理邮箱并联系该机关。${SENT_BY}`],
+    outro: [...(linksValidity ? [linksValidity, REROUTE_POLICY] : []), '投递失败的件，办理机关可能没有收到，请核实其投诉受理邮箱并联系该机关。', SENT_BY],
   });
 }
 

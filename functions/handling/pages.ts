@@ -2,11 +2,12 @@ import { escapeHtml } from '../../src/core/text.ts';
 import { complaintStatusLabels } from '../../src/core/complaint/status.ts';
 import { pageHtml } from '../../src/core/frame.ts';
 import type { Agency } from '../../src/core/registry/schema.ts';
+import { groupByRegionFrom } from '../../src/core/registry/regions.ts';
 import { mayReceive } from '../complaints/accused.ts';
 import { targetOf } from '../store/records/complaints.ts';
 import type { Ready } from './actions.ts';
 import type { RerouteReady } from './reroute.ts';
-import { REROUTE_LABEL, REROUTE_POLICY, shanghai } from './mails.ts';
+import { deadlineRows, REROUTE_LABEL, REROUTE_POLICY, shanghai } from './mails.ts';
 import { actionLabels } from './state.ts';
 import { handlingErrors } from './errors.ts';
 import { linkFreshLinksPath } from './links.ts';
@@ -27,17 +28,17 @@ export function problemHtml(status: number, message: string): string {
   );
 }
 
-function agencyOptions(agencies: readonly Agency[], exclude: readonly string[], selected: string | undefined): string {
-  const byRegion = new Map<string, Agency[]>();
-  for (const a of agencies) {
-    if (exclude.includes(a.id)) continue;
-    byRegion.set(a.region, [...(byRegion.get(a.region) ?? []), a]);
-  }
+/** The options of a select of agencies: grouped by region, `home` (the acting body's region) first, then the nearest. */
+function agencyOptions(agencies: readonly Agency[], exclude: readonly string[], selected: string | undefined, home: string): string {
+  const groups = groupByRegionFrom(
+    agencies.filter((a) => !exclude.includes(a.id)),
+    home,
+  );
   return (
     `<option value="">请选择</option>` +
-    [...byRegion]
+    groups
       .map(
-        ([region, list]) =>
+        ({ region, agencies: list }) =>
           `<optgroup label="${escapeHtml(region)}">${list
             .map((a) => `<option value="${escapeHtml(a.id)}"${a.id === selected ? ' selected' : ''}>${escapeHtml(a.name)}</option>`)
             .join('')}</optgroup>`,
@@ -56,9 +57,10 @@ function textField(name: string, title: string, hint: string, values: Record<str
   );
 }
 
-/** The select of agencies the complaint may go to (never the accused body nor one below it), under `label`. */
+/** The select of agencies the complaint may go to (never the accused body nor one below it), under `label`; `home` is the acting body's region. */
 function agencySelect(
   label: string,
+  home: string,
   agencies: readonly Agency[],
   complaint: Ready['complaint'],
   exclude: readonly string[],
@@ -74,9 +76,13 @@ function agencySelect(
       agencies.filter((a) => mayReceive(lookup, target, a.id)),
       exclude,
       values.transferTo,
+      home,
     )}</select>`
   );
 }
+
+/** Label/value rows (deadlineRows) as the items of a page's facts list. */
+const deadlineItems = (rows: readonly (readonly [string, string])[]) => rows.map(([dt, dd]) => `<dt>${escapeHtml(dt)}</dt><dd>${escapeHtml(dd)}</dd>`).join('');
 
 const formSummary = (error: FormError | undefined) => (error && !error.field ? `<p class="error" role="alert">${escapeHtml(error.message)}</p>` : '');
 
@@ -86,17 +92,18 @@ export function actionFormHtml(ready: Ready, agencies: readonly Agency[], values
   const label = actionLabels[claim.action];
   const field = (name: string, title: string, hint: string) => textField(name, title, hint, values, error, claim.action !== 'accept');
   const fields = {
-    accept: field('note', '备注（可不填）', '备注会显示在反映人的进度查询中。受理后，办结链接会另发至贵单位邮箱。'),
+    accept: field('note', '备注（可不填）', '备注会显示在反映人的进度查询中，也写进发给反映人的邮件。受理后，办结链接会另发至贵单位邮箱。'),
     reject: field('reason', '不予受理的理由', '理由会告知反映人（如其留有邮箱），请写明依据。'),
     transfer:
-      agencySelect('转办至', agencies, complaint, [agency.id], values, error) + field('reason', '转办理由', '接收机关会收到完整的投诉材料和新的办理链接。'),
+      agencySelect('转办至', agency.region, agencies, complaint, [agency.id], values, error) +
+      field('reason', '转办理由', '接收机关会收到完整的投诉材料和新的办理链接。'),
     resolve: field('result', '办理结果', '办理结果会告知反映人（如其留有邮箱）。'),
   }[claim.action];
   return page(
     `${label} ${complaint.reference}`,
     `<h1>${escapeHtml(label)}：${escapeHtml(complaint.reference)}</h1>${formSummary(error)}
 <dl><dt>办理机关</dt><dd>${escapeHtml(agency.name)}</dd><dt>当前状态</dt><dd>${complaintStatusLabels[complaint.status]}</dd>
-<dt>提交时间</dt><dd>${escapeHtml(shanghai(complaint.created_at))}</dd></dl>
+<dt>提交时间</dt><dd>${escapeHtml(shanghai(complaint.created_at))}</dd>${ready.deadline ? deadlineItems(deadlineRows(ready.deadline)) : ''}</dl>
 <p>投诉内容见贵单位收到的邮件。确认后点击下方按钮；本链接只能使用一次。</p>
 <form method="post" action="">${fields}<button type="submit" class="btn btn-plain">确认${escapeHtml(label)}</button></form>`,
   );
@@ -114,7 +121,7 @@ export function rerouteFormHtml(ready: RerouteReady, agencies: readonly Agency[]
 <dt>提交时间</dt><dd>${escapeHtml(shanghai(complaint.created_at))}</dd>${due[1] ? `<dt>${due[0]}</dt><dd>${escapeHtml(shanghai(due[1]))}</dd>` : ''}
 <dt>指定机关</dt><dd>${escapeHtml(bureau.name)}</dd></dl>
 <p>该件的办理机关已不在机关名录中（可能已撤销、合并或更名）。请选择承接其职责的机关：确认后该件即转交该机关办理，该机关会收到完整的投诉材料和办理链接，受理期限从今天起重新计算；反映人留有邮箱的，会收到通知。本链接只能使用一次。${REROUTE_POLICY}</p>
-<form method="post" action="">${agencySelect('承接的办理机关', agencies, complaint, [], values, error)}${textField(
+<form method="post" action="">${agencySelect('承接的办理机关', bureau.region, agencies, complaint, [], values, error)}${textField(
       'reason',
       '指定理由',
       '理由会记入办理记录，告知接收机关和反映人（如其留有邮箱），例如承接职责所依据的机构改革文件。',

@@ -18,7 +18,7 @@ import { appendEvent, type EventRow } from '../store/records/events.ts';
 import { enqueueMail } from '../store/records/outbox.ts';
 import type { Target } from '../store/records/shapes.ts';
 import { handlingErrors } from './errors.ts';
-import { actionLinks, citizenStatusMail } from './mails.ts';
+import { actionLinks, citizenStatusMail, type StatedDeadline } from './mails.ts';
 import type { HandlingWorld } from './world.ts';
 
 /**
@@ -104,7 +104,7 @@ export async function mailComplainant(
   tx: Db,
   complaint: ComplaintRow,
   seq: number,
-  change: { status: ComplaintStatus; at: string; agencyName: string; detail?: string | undefined },
+  change: { status: ComplaintStatus; at: string; agencyName: string; detail?: string | undefined; deadline?: StatedDeadline | undefined },
 ): Promise<boolean> {
   const email = contentsOf(complaint).complainant?.email;
   if (!email) return false;
@@ -115,6 +115,7 @@ export async function mailComplainant(
     at: change.at,
     agencyName: change.agencyName,
     ...(change.detail ? { detail: change.detail } : {}),
+    ...(change.deadline ? { deadline: change.deadline } : {}),
     siteUrl: world.settings.siteUrl,
   });
   await enqueueMail(

@@ -14,7 +14,16 @@ import { page } from './pages.ts';
 import type { HandlingWorld } from './world.ts';
 import { withHint } from '../../src/core/error-data.ts';
 import { handlingErrors } from './errors.ts';
-import { referenceProblem, statusFormHtml, statusLookupErrors, statusLookupWords, type LookupError } from '../../src/core/complaint/status-lookup.ts';
+import {
+  referenceProblem,
+  statusFormHtml,
+  statusLookupErrors,
+  statusLookupWords,
+  statusNotesHtml,
+  type LookupError,
+} from '../../src/core/complaint/status-lookup.ts';
+import { missingYears, WEEKENDS_ONLY } from '../../src/core/policy/calendar.ts';
+import { timeLimitSummary } from '../../src/core/policy/labels.ts';
 
 /** What is wrong with the typed reference and code before anything is looked up (every problem, each at its field). */
 export function lookupInputErrors(rawReference: string, code: string): LookupError[] {
@@ -60,7 +69,16 @@ export async function statusView(
   });
 }
 
-export function statusHtml(view: CitizenView): string {
+/**
+ * The status page's paragraph on mails and time limits, as the static page has it under the island; its holiday note
+ * is decided as /stats/ decides it, over the 90 days from the request (the static page's, from the build).
+ */
+export function statusNotes(world: Pick<HandlingWorld, 'policy' | 'calendar' | 'clock'>): string {
+  const handling = (world.policy ?? DEFAULT_POLICY).handling;
+  return statusNotesHtml(timeLimitSummary(handling, missingYears(world.calendar ?? WEEKENDS_ONLY, world.clock.now())));
+}
+
+export function statusHtml(view: CitizenView, notes = ''): string {
   const rows = view.history
     .map(
       (h) =>
@@ -74,6 +92,7 @@ export function statusHtml(view: CitizenView): string {
 <dt>办理机关</dt><dd>${escapeHtml(view.agency.name)}</dd></dl>
 <table><caption>办理记录（北京时间）</caption><thead><tr><th scope="col">时间</th><th scope="col">事项</th></tr></thead><tbody>${rows}</tbody></table>
 ${view.purged ? `<p id="purged" role="note">${escapeHtml(view.purged.note)}详见<a href="/privacy/#retention">${PRIVACY_NOTICE_TITLE}</a>。</p>` : ''}
+${notes}
 <p><a href="/complaint/status/">查询其他编号</a></p>`,
   );
 }
@@ -106,9 +125,9 @@ export async function statusPageResponse(world: HandlingWorld, request: Request,
     return new Response(
       page(
         `${statusLookupWords.errorPrefix}${handlingErrors.LookupFailedTitle.title}`,
-        `<h1>${statusLookupWords.title}</h1>${statusFormHtml({ reference, code }, view.errors)}`,
+        `<h1>${statusLookupWords.title}</h1>${statusFormHtml({ reference, code }, view.errors)}${statusNotes(world)}`,
       ),
       { status: view.status, headers },
     );
-  return new Response(statusHtml(view), { status: 200, headers });
+  return new Response(statusHtml(view, statusNotes(world)), { status: 200, headers });
 }

@@ -365,8 +365,7 @@ export default function ComplaintForm({ shardCount, categoryGroups, agencies, re
         <p id="handled-by">
           {receipt.agencyName && confirmationWords.handledBy(receipt.agencyName)}
           {confirmationWords.confidential}（<a href="/privacy/">{confirmationWords.privacyLink}</a>）。
-          {/* Over the address's daily limit no acknowledgement is queued (functions/complaints/ack-quota.ts): never claim one. */}
-          {values.email && (receipt.ackQueued ? confirmationWords.emailSent : '今天发往这个邮箱的确认邮件已达上限，这次不再发送；提交不受影响。')}
+          {confirmationWords.ackLine(!!values.email, receipt.ackQueued)}
         </p>
         {anonymous && <p>{confirmationWords.anonymous}</p>}
         <p>

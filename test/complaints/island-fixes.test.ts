@@ -93,7 +93,7 @@ describe.skipIf(reason)('complaint island in Chromium: names withheld, focus, ac
     await page.getByRole('button', { name: '确认提交' }).click();
     await page.locator('#reference').waitFor({ timeout: 10_000 });
     const said = (await page.locator('#handled-by').textContent())!;
-    expect(said).not.toContain('确认邮件已发往');
+    expect(said).not.toContain('确认邮件将发往');
     expect(said).toContain('已达上限');
     await page.close();
   });

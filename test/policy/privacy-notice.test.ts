@@ -61,7 +61,7 @@ describe('confidentiality promises of the functions', () => {
     const directory = await testDirectory();
     const rendered = [
       formPage(directory, {}, {}, 'key-12345678'),
-      confirmationPage('complaint', 'TS-0000-0000', 'AAAA-BBBB-CCCC', '示例市城市管理综合行政执法局', false),
+      confirmationPage('complaint', 'TS-0000-0000', 'AAAA-BBBB-CCCC', '示例市城市管理综合行政执法局', false, { emailGiven: false, queued: false }),
     ].map(text);
     const mail = agencyMail(
       {

@@ -137,9 +137,15 @@ export const confirmationWords = {
   /** Followed by a link to /privacy/ (privacyLink) in brackets. */
   confidential: '按本平台规则，您的身份只告知办理机关，平台要求其保密',
   privacyLink: PRIVACY_NOTICE_TITLE,
-  emailSent: '确认邮件已发往您填写的邮箱。',
+  /** The acknowledgement is queued (Receipt.ackQueued), not yet sent: the outbox worker sends it. */
+  emailQueued: '确认邮件将发往您填写的邮箱。',
+  /** Over the address's daily limit no acknowledgement is queued (functions/complaints/ack-quota.ts): never claim one. */
+  emailLimit: '今天发往这个邮箱的确认邮件已达上限，这次不再发送；提交不受影响。',
   anonymous: '这是匿名举报：不会收到办理反馈，但可以凭受理编号和查询码查询办理状态。',
   statusLink: '用受理编号和查询码查询办理进度',
+  /** What the confirmation says of the acknowledgement: nothing without an e-mail, else queued or over the limit (island and no-JS page alike). */
+  ackLine: (emailGiven: boolean, ackQueued: boolean | undefined): string =>
+    emailGiven ? (ackQueued ? confirmationWords.emailQueued : confirmationWords.emailLimit) : '',
   /** The status page with the reference filled in (its island reads `ref`); the tracking code never goes in a URL. */
   statusHref: (reference: string) => `/complaint/status/?ref=${encodeURIComponent(reference)}`,
 } as const;

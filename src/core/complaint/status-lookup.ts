@@ -21,6 +21,16 @@ export const statusLookupWords = {
   errorSummary: '请修改以下问题后再查询',
 } as const;
 
+/**
+ * The paragraph under the lookup and under its answer — on the page (with JavaScript the answer appears above it)
+ * and on the no-JS answer of `POST /api/status` — so both paths say the same: who is mailed, and the time limits
+ * (`timeLimitSummary`, with its label).
+ */
+export function statusNotesHtml(timeLimitSummary: string): string {
+  return `<p id="status-notes">留有电子邮箱的，每次办理状态变化时都会收到邮件通知；匿名举报不会收到反馈。
+办理时限：<span id="time-limits">${e(timeLimitSummary)}</span></p>`;
+}
+
 /** What the lookup says about the reference itself, before anything is looked up. */
 export const statusLookupErrors = {
   StatusNoReference: { name: 'StatusNoReference', title: '缺少受理编号', message: '请填写受理编号。' },
