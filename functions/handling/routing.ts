@@ -217,6 +217,7 @@ export async function routeComplaint(world: HandlingWorld, tx: Db, now: Date, st
     at,
     agencyName: receiving.name,
     detail: step.reason,
+    deadline: { stage: 'accept', dueAt: due, timeLimit: forMail.timeLimit },
   });
   return { event, complainantMailed };
 }

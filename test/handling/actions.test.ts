@@ -120,6 +120,9 @@ describeEachStore('agency actions through signed links', (kind) => {
     expect(text).toContain('严格保密');
     const citizen = mails.find((m) => m.to[0] === 'zhao@citizen.example')!;
     expect(mailText(citizen.raw)).toContain('已转示例市市场监督管理局办理');
+    // The new agency's deadline, as the agency's own mail states it, with its label.
+    expect(mailText(citizen.raw)).toMatch(/受理期限\s*\S+ \S+（北京时间） 前决定是否受理/);
+    expect(mailText(citizen.raw)).toContain('时限说明');
 
     // The old agency's remaining links are bound to it and refused now.
     const stale = await h.post(c.links[ACCEPT]!);
