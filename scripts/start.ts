@@ -3,10 +3,11 @@
  * http://localhost:4321 with the embedded defaults (SQLite under VAR_DIR, .eml outbox), mail worker in-process.
  * Options (environment): PORT (4321; 0 = any free port), HOST (127.0.0.1), OUT_DIR (dist), NO_BUILD=1 (serve as is),
  * REBUILD_CHECK_MS (60000; 0 = off: how often to look for roster versions published through another server).
- * Without SITE_URL, links and QR codes use http://localhost:<the port in use>; a site built for another address is
- * rebuilt for this one.
+ * Without SITE_URL, links and QR codes use http://localhost:<the port in use>; a local site built for another address
+ * is rebuilt for this one. A site built for a public address, or from another content folder, is never rebuilt over
+ * with other settings: the start stops instead (REPLACE_SITE=1 replaces it), as `npm run build` does.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { enableCompileCache, flushCompileCache } from 'node:module';
 import { constants } from 'node:os';
 import { resolve } from 'node:path';
@@ -22,7 +23,8 @@ const { runtimeSiteUrl } = await import('../functions/server/site-url.ts');
 const { DirectoryFileError, directoryFilePath } = await import('../functions/server/directory-file.ts');
 const { startServer } = await import('../functions/server/node.ts');
 const { buildSite, buildSiteInBackground } = await import('./build/atomic.ts');
-const { builtSiteUrl } = await import('./build/built-with.ts');
+const { builtSiteUrl, isLocalUrl, replacedSettings } = await import('./build/built-with.ts');
+const { contentDirProblem } = await import('./build/content-dir.ts');
 const { buildFailureMessage } = await import('../functions/publish/republish.ts');
 const { rebuildCheckMsFromEnv } = await import('../functions/publish/store-watch.ts');
 const { parseTrustProxy, trustProxyLine } = await import('../functions/server/proxy.ts');
@@ -49,6 +51,13 @@ const settings = (() => {
   }
 })();
 const distDir = settings.outDir;
+// Every build this server makes reads it — the first one and each after a clerk confirms a roster in the workspace —
+// so a folder that is not there stops the start now, not a clerk's publication later.
+const contentMissing = contentDirProblem(settings.contentDir, !!process.env.CONTENT_DIR);
+if (contentMissing) {
+  console.error(`[start] ${contentMissing}`);
+  process.exit(1);
+}
 // Builds read the rosters agencies published through the workspace from this server's own store, by the one rule
 // of src/import/workspace-rosters.ts (ROSTER_STORE_URL, else DATABASE_URL, else the SQLite file under VAR_DIR).
 const buildEnv = { ...process.env, VAR_DIR: settings.varDir };
@@ -92,16 +101,32 @@ const server = await startServer({
   process.exit(1);
 });
 const siteUrl = runtimeSiteUrl(process.env, server.url);
-const builtFor = resolve(distDir, '.site-url');
+// The address the served build was made for: its own record (_functions/built-with.json, written by every build),
+// else the one an older `npm start` wrote beside a build from before that record, else the default.
+const builtUrl = builtSiteUrl(distDir) ?? readBuiltFor();
 
 // A build from before the functions read the directory file has pages but no directory file: build it again. So is
 // a local build for another address: its QR codes point there.
 const built = existsSync(resolve(distDir, 'complaint/index.html')) && existsSync(directoryFilePath(distDir));
-const stale = built && !process.env.SITE_URL && readBuiltFor() !== siteUrl;
+const stale = built && !process.env.SITE_URL && builtUrl !== siteUrl;
 if (!process.env.NO_BUILD && (!built || stale)) {
+  // Never over a site built for a public address with other settings: most often a service started without its
+  // environment file (systemd's EnvironmentFile), which would put the sample province, for localhost, in its place.
+  const replaced =
+    process.env.REPLACE_SITE === '1'
+      ? undefined
+      : replacedSettings(distDir, { siteUrl, contentDir: settings.contentDir }, { siteUrl: !process.env.SITE_URL, contentDir: !process.env.CONTENT_DIR });
+  if (replaced) {
+    console.error(
+      `[start] ${distDir} 中的网站是为 ${replaced.live.siteUrl} 构建的（内容目录 ${replaced.live.contentDir}），与本次启动的设置不同（${replaced.differences.join('；')}）。` +
+        '多半是服务没有读取部署的环境文件（如 systemd 的 EnvironmentFile）：请用与 npm run build 相同的设置启动。网站保持不变，没有重新构建，也没有启动。' +
+        '如确要用本次的设置替换它，请加上 REPLACE_SITE=1 再启动。',
+    );
+    process.exit(1);
+  }
   console.log(
     stale
-      ? `[start] ${distDir} 是为 ${readBuiltFor()} 构建的，二维码会指向那里；正在为 ${siteUrl} 重新构建…`
+      ? `[start] ${distDir} 是为 ${builtUrl} 构建的，二维码会指向那里；正在为 ${siteUrl} 重新构建…`
       : `[start] ${distDir} 还没有构建，正在用 ${settings.contentDir} 构建站点（npm run build）…`,
   );
   // Built into a fresh folder and swapped in when complete: never a half-built site.
@@ -109,7 +134,6 @@ if (!process.env.NO_BUILD && (!built || stale)) {
     console.error('[start] 构建失败，请按上面的提示修改内容后重试。');
     process.exit(1);
   }
-  writeFileSync(builtFor, `${siteUrl}\n`);
 }
 
 // What the served build's QR codes point at, as the build recorded it: another address when NO_BUILD=1 kept a build
@@ -162,6 +186,11 @@ console.log(
     : '[start] 其他服务器发布的名单：不查看（REBUILD_CHECK_MS=0；几台服务器共用一个 OUT_DIR 时）',
 );
 for (const warning of deploymentWarnings(settings, !!process.env.SITE_URL)) console.warn(`[start] 注意：${warning}`);
+// NO_BUILD=1 kept a site built for a public address, without SITE_URL: the mail's links lead to this machine.
+if (!process.env.SITE_URL && !isLocalUrl(qrUrl))
+  console.warn(
+    `[start] 注意：${distDir} 是为 ${qrUrl} 构建的，而本次启动没有设置 SITE_URL，邮件中的链接指向 ${siteUrl}。多半是没有读取部署的环境文件：请用与 npm run build 相同的设置启动。`,
+  );
 // A deployment is not rebuilt at start: its badges' QR codes would lead elsewhere until a build with this SITE_URL.
 if (process.env.SITE_URL && qrUrl !== siteUrl)
   console.warn(
@@ -234,10 +263,10 @@ function listenFailure(error: NodeJS.ErrnoException, on: { port: number; host: s
   return undefined;
 }
 
-/** The address the site in distDir was built for: written by this script; a plain `npm run build` uses SITE_URL or the default. */
+/** The address a build from before `_functions/built-with.json` was made for: an older `npm start` wrote it beside it. */
 function readBuiltFor(): string {
   try {
-    return readFileSync(builtFor, 'utf8').trim();
+    return readFileSync(resolve(distDir, '.site-url'), 'utf8').trim();
   } catch {
     return (process.env.SITE_URL || DEFAULT_SITE_URL).replace(/\/+$/, '');
   }

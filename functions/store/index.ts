@@ -1,10 +1,12 @@
 import { join } from 'node:path';
 import type { Db } from './db.ts';
+import { storeName } from '../../src/core/store-name.ts';
 import { migrate } from './migrations.ts';
 import type { PostgresOptions } from './postgres.ts';
 
 export type { Db, Dialect, Row } from './db.ts';
 export { migrate } from './migrations.ts';
+export { storeName } from '../../src/core/store-name.ts';
 
 export interface StoreSettings {
   databaseUrl: string | undefined;
@@ -86,23 +88,6 @@ function describeStore(settings: StoreSettings, setting = 'DATABASE_URL'): strin
   if (!url) return `（SQLite 文件 ${sqlitePath(settings.varDir)}，即 VAR_DIR 下；DATABASE_URL 未设置）`;
   if (url.startsWith('sqlite:')) return `（${storeName(url)}，来自 ${setting}）`;
   return /^postgres(ql)?:\/\//.test(url) ? `（${setting} 指向 ${storeName(url)}）` : `（${setting} 不是有效的地址）`;
-}
-
-/**
- * A store address as a message or a log may show it, never with its password: `SQLite 文件 <file>`, or
- * `PostgreSQL <host>:<port>，数据库 <db>` (with the schema when the address sets a search_path).
- */
-export function storeName(url: string): string {
-  if (url.startsWith('sqlite:')) return `SQLite 文件 ${url.slice('sqlite:'.length)}`;
-  try {
-    const u = new URL(url);
-    if (!/^postgres(ql)?:$/.test(u.protocol)) return '（不是有效的地址）';
-    const schema = /search_path\s*=\s*([^\s,]+)/.exec(u.searchParams.get('options') ?? '')?.[1];
-    const db = decodeURIComponent(u.pathname.slice(1)) || '（未写）';
-    return `PostgreSQL ${u.hostname || '本机套接字'}${u.port ? `:${u.port}` : ''}，数据库 ${db}${schema ? `，schema ${schema}` : ''}`;
-  } catch {
-    return '（不是有效的地址）';
-  }
 }
 
 /**

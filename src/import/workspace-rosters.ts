@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { auxiliarySchema, type Auxiliary } from '../core/roster/schema.ts';
 import { withHint } from '../core/error-data.ts';
+import { storeName } from '../core/store-name.ts';
 import { rosterErrors } from './roster/errors.ts';
 import { withStatusSince, type VersionHistoryEntry } from './roster/status-history.ts';
 
@@ -82,16 +83,12 @@ export function workspaceStoreUrl(env: NodeJS.ProcessEnv = process.env, varDir =
   return workspaceStore(env, varDir).url;
 }
 
-/** A store address fit for a log: a SQLite file as named; PostgreSQL as user@host:port/database, never the password. */
+/**
+ * A store address fit for a log: a SQLite file as named; PostgreSQL as `npm start` names it (storeName: host, port,
+ * database and schema, never the user or password), so the operator can see both read the same store.
+ */
 function shownStore(url: string): string {
-  if (url.startsWith('sqlite:')) return url.slice('sqlite:'.length);
-  try {
-    const u = new URL(url);
-    if (!/^postgres(ql)?:$/.test(u.protocol)) return `${u.protocol}…`;
-    return `${u.protocol}//${u.username ? `${decodeURIComponent(u.username)}@` : ''}${u.host}${u.pathname}`;
-  } catch {
-    return '（无法解析的地址）';
-  }
+  return url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : storeName(url);
 }
 
 /**

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readlinkSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openStore } from '../../functions/store/index.ts';
+import { openStore, storeName } from '../../functions/store/index.ts';
 import { publishVersion } from '../../functions/store/records/roster-versions.ts';
 import type { Db } from '../../functions/store/index.ts';
 import { workspaceStore, workspaceStoreUrl } from '../../src/import/workspace-rosters.ts';
@@ -63,11 +63,17 @@ describe('which store the build reads the workspace versions from', () => {
     const file = join(dir, 'gongshi.sqlite');
     expect(workspaceStore({}, dir)).toEqual({ url: undefined, setting: undefined, shown: file });
     const pgUrl = 'postgres://gongshi:s3cret-pw@db.internal:5432/gongshi?options=-c%20search_path%3Dx';
-    expect(workspaceStore({ DATABASE_URL: pgUrl }, dir)).toEqual({ url: pgUrl, setting: 'DATABASE_URL', shown: 'postgres://gongshi@db.internal:5432/gongshi' });
+    // Named as `npm start` names its store (storeName), schema included: the operator compares the two lines.
+    expect(workspaceStore({ DATABASE_URL: pgUrl }, dir)).toEqual({
+      url: pgUrl,
+      setting: 'DATABASE_URL',
+      shown: 'PostgreSQL db.internal:5432，数据库 gongshi，schema x',
+    });
+    expect(workspaceStore({ DATABASE_URL: pgUrl }, dir).shown).toBe(storeName(pgUrl));
     expect(workspaceStore({ DATABASE_URL: pgUrl, ROSTER_STORE_URL: 'postgres://reader:pw@db/gongshi' }, dir)).toMatchObject({
       url: 'postgres://reader:pw@db/gongshi',
       setting: 'ROSTER_STORE_URL',
-      shown: 'postgres://reader@db/gongshi',
+      shown: 'PostgreSQL db，数据库 gongshi',
     });
     expect(workspaceStoreUrl({ DATABASE_URL: `sqlite:${join(dir, 'other.sqlite')}` }, dir)).toBe(`sqlite:${join(dir, 'other.sqlite')}`);
   });
@@ -104,7 +110,7 @@ describe('which store the build reads the workspace versions from', () => {
         expect(existsSync(verifyPage('RQ-JT-7001'))).toBe(true);
         expect(existsSync(verifyPage('LA-JT-7002'))).toBe(true);
         expect(existsSync(verifyPage('RQ-JT-0666'))).toBe(false);
-        const shown = `postgres://${url.username}@${url.host}${url.pathname}`;
+        const shown = `PostgreSQL ${url.host}，数据库 ${url.pathname.slice(1)}，schema ${db.schema}`;
         expect(result.output).toContain(
           `[workspace] 名单发布工作台：从 DATABASE_URL（${shown}）读取，2 个机关有已发布的版本（luan-jtzf 第 1 版、renqiu-jtys 第 1 版）。`,
         );

@@ -5,13 +5,14 @@ import { randomBytes } from 'node:crypto';
  * another host is logged once, with both values.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../functions/server/app.ts';
 import { startServer } from '../../functions/server/node.ts';
 import { runtimeSiteUrl } from '../../functions/server/site-url.ts';
+import { builtSiteUrl } from '../../scripts/build/built-with.ts';
 import { readSettings } from '../../src/core/settings.ts';
 import { chromiumAvailable, launchChromium } from '../support/browser.ts';
 import { decodeQr } from '../portal/helpers.ts';
@@ -131,7 +132,8 @@ describe('SITE_URL at run time', () => {
       const port = new URL(url).port;
       const expected = `http://localhost:${port}`;
       try {
-        expect(readFileSync(join(dist, '.site-url'), 'utf8').trim()).toBe(expected);
+        // The build's own record of its address, which the next start reads (scripts/build/built-with.ts).
+        expect(builtSiteUrl(dist)).toBe(expected);
         // A QR code of the freshly built site encodes this port.
         const no = readdirSync(join(dist, 'verify')).sort()[0]!;
         const browser = await launchChromium();

@@ -94,7 +94,7 @@ describe("the build's [workspace] output", () => {
       await publishVersion(sqlite, version);
       await sqlite.close();
       const said = await sqliteVersionsLeftBehind(store, [], varDir);
-      expect(said).toContain('[workspace] 注意：DATABASE_URL（postgres://gongshi@db.internal:5432/gongshi）中没有已发布的版本');
+      expect(said).toContain('[workspace] 注意：DATABASE_URL（PostgreSQL db.internal:5432，数据库 gongshi）中没有已发布的版本');
       expect(said).toContain(`${sqlitePath(varDir)} 里有 1 个机关（city-cgj）的已发布版本`);
       expect(said).toContain(`npm run store:copy -- --from sqlite:${sqlitePath(varDir)} --to "$DATABASE_URL"`);
       expect(said).not.toContain('pw-not-shown');
