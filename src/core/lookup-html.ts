@@ -96,7 +96,9 @@ export function foreignFoundHtml(no: string, link: ForeignLink): string {
     foreignLinkHtml(link) +
     `<section id="foreign-found"><p>本站名单中查到编号「<b id="ff-no">${e(no)}</b>」。证件状态、姓名和单位以本站核验结果为准：</p>` +
     `<p><a class="btn btn-plain" id="ff-verify" href="${verifyHref(no)}">查看本站的核验结果</a></p>` +
-    `<p>请与出示证件的人逐项核对。如果这个链接来自证件上的二维码，该证件可能是伪造的，请<a id="ff-report" href="${reportHref(no)}">举报</a>（可以匿名）。</p></section>`
+    `<p>请与出示证件的人逐项核对。如果这个链接来自证件上的二维码，该证件可能是伪造的，请<a id="ff-report" href="${reportHref(no)}">举报</a>（可以匿名）。</p></section>` +
+    // The text says to type again: the box to do it in, the number kept.
+    lookupBoxHtml(no)
   );
 }
 
@@ -122,7 +124,9 @@ export function nameMismatchHtml(no: string, typedName: string): string {
     '<strong id="nm-title"><span class="sym" aria-hidden="true">!</span>姓名与公示的不一致</strong>' +
     `<span>本站名单中有编号「<b id="nm-no">${e(no)}</b>」，但它公示的持证人姓名不是您输入的「<b id="nm-name">${e(typedName)}</b>」。</span></div>` +
     `<p><a class="btn btn-plain" id="nm-verify" href="${verifyHref(no)}">查看本站的核验结果</a></p>` +
-    `<p>请与出示证件的人逐项核对姓名和单位。如果是姓名或编号输错了，请核对后重新输入；如果证件上的姓名与本站公示的不同，这张证件可能是伪造或冒用的，请<a id="nm-report" href="${reportHref(no)}">举报</a>（可以匿名）。</p></section>`
+    `<p>请与出示证件的人逐项核对姓名和单位。如果是姓名或编号输错了，请核对后重新输入；如果证件上的姓名与本站公示的不同，这张证件可能是伪造或冒用的，请<a id="nm-report" href="${reportHref(no)}">举报</a>（可以匿名）。</p></section>` +
+    // The text says to type again: the box to do it in, the number kept.
+    lookupBoxHtml(no)
   );
 }
 

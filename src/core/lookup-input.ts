@@ -161,7 +161,9 @@ function withoutHao(text: string): string {
 function fromLabel(text: string): LookupInput | undefined {
   const label = CLOSED_LABEL.exec(text) ?? LATIN_LABEL.exec(text) ?? HAN_LABEL.exec(text);
   if (!label) return undefined;
-  const rest = withoutHao(tidy(text.slice(label[0].length)));
+  const after = withoutHao(tidy(text.slice(label[0].length)));
+  // A label before a message (「姓名：赵鑫 证号：LA-CG-00001」): the one number in it.
+  const rest = /\p{Script=Han}/u.test(after) ? (numberInMessage(after) ?? after) : after;
   // A label alone, or a label before a name (「姓名：张三」), is not a number: the text is kept as typed.
   return /[0-9]/.test(rest) ? { number: rest, source: 'label' } : undefined;
 }
@@ -198,6 +200,40 @@ function fromNamed(text: string): LookupInput | undefined {
   return REQUESTS.has(name) ? { number, source: 'label' } : { number, source: 'label', name };
 }
 
+/** Courtesies around a message (「你好，」「请核验」 before; 「谢谢」 and a full stop after): no part of a name. */
+const COURTESY_BEFORE = /^(?:你好|您好|请问|请帮忙查一下|请帮我查一下|帮忙查一下|麻烦查一下|请查一下|查一下|请核验|请核实|请核查|请查询)[\s,;:!?。、~]*/u;
+const TRAILING_MARKS = /[\s,;:!?。、.~]+$/u;
+const COURTESY_AFTER = /(?:谢谢(?:你|您)?|谢了|谢啦|多谢|感谢|麻烦了|辛苦了)$/u;
+// Step by step rather than one pattern: two runs of the same marks around an optional word backtrack cubically on a
+// long run of spaces (a hostile paste).
+function withoutCourtesy(text: string): string {
+  const end = text.replace(COURTESY_BEFORE, '').replace(TRAILING_MARKS, '');
+  const word = COURTESY_AFTER.exec(end);
+  return word ? end.slice(0, word.index).replace(TRAILING_MARKS, '') : end;
+}
+
+/** A run of Latin letters and digits, separators between them. */
+const LATIN_RUN = /[A-Za-z0-9](?:[A-Za-z0-9\-_./\u2010-\u2015\u2212]*[A-Za-z0-9])?/g;
+
+/**
+ * The number in a short message (「赵鑫，编号LA-CG-00001」「你好 LA-CG-00001 是真的吗」): its one run of Latin letters
+ * and digits holding both a letter and a digit and at least 4 of them; undefined when there is none, or more than
+ * one (then which was meant is not guessed). A number of digits alone (「冀执字第0001号」) is never read out of Han text.
+ */
+export function numberInMessage(text: string): string | undefined {
+  const runs = [...text.matchAll(LATIN_RUN)]
+    .map((m) => m[0])
+    .filter((r) => /[A-Za-z]/.test(r) && /[0-9]/.test(r) && r.replace(/[^A-Za-z0-9]/g, '').length >= 4);
+  return runs.length === 1 ? runs[0] : undefined;
+}
+
+/** Han text around one number: the number, with no name kept (fromNamed reads the plain name-and-number forms). */
+function fromMessage(text: string): LookupInput | undefined {
+  if (!/\p{Script=Han}/u.test(text)) return undefined;
+  const number = numberInMessage(text);
+  return number ? { number, source: 'label' } : undefined;
+}
+
 function fromSuffix(text: string): LookupInput | undefined {
   const number = withoutHao(text);
   return number !== text && /[0-9]/.test(number) ? { number, source: 'label' } : undefined;
@@ -207,15 +243,18 @@ function fromSuffix(text: string): LookupInput | undefined {
  * The certificate number in what was typed or pasted into the lookup box. A link anywhere in the text wins (its
  * `/verify/<number>/` segment, whatever the host: the number is looked up in this site's own directory, and the
  * caller warns when `host` is another site's, see foreignLinkHost); else a leading label is stripped when a number
- * with a digit follows it (and a trailing 号 dropped); else the number typed with a name (fromNamed); else the text
- * without a trailing 号; else the text itself. Never throws; reads at most MAX_PASTED_LENGTH characters.
+ * with a digit follows it (and a trailing 号 dropped); else the number typed with a name (fromNamed, courtesies such
+ * as 「谢谢」 left out); else the text without a trailing 号; else the one Latin number in a Han message
+ * (fromMessage); else the text itself. Never throws; reads at most MAX_PASTED_LENGTH characters.
  */
 export function numberFromPastedText(typed: string): LookupInput {
   const cut = typed.slice(0, MAX_PASTED_LENGTH);
   // № becomes 「No」 under NFKC, and 「No123」 could be a number: read it as the label it is first.
   // Cut again after NFKC, which can make a character four (「㏂」 → 「a.m.」).
   const text = plain(cut.replace(/№/g, 'No.')).slice(0, MAX_PASTED_LENGTH).trim();
-  return fromLink(text) ?? fromLabel(text) ?? fromNamed(text) ?? fromSuffix(text) ?? { number: cut.trim(), source: 'typed' };
+  return (
+    fromLink(text) ?? fromLabel(text) ?? fromNamed(withoutCourtesy(text)) ?? fromSuffix(text) ?? fromMessage(text) ?? { number: cut.trim(), source: 'typed' }
+  );
 }
 
 /**

@@ -285,7 +285,26 @@ describe.skipIf(!siteBuilt())('lookup and verification addresses answered by the
     const name = directory.auxiliary(holder.certificateNo)!.name;
     const no = holder.certificateNo;
     const own = `/verify/${encodeURIComponent(no)}/`;
-    for (const typed of [`${name} ${no}`, `${name}${no}`, `${no} ${name}`, `${name}\u3000${no}`, `${no}，${name}`, `${name}，${no.toLowerCase()}`]) {
+    // The plain forms, and the same in a short message (a trial found each of the latter called 查无此证, or the right
+    // name with 「谢谢」 after it taken for another name).
+    const messages = [
+      `${name} ${no} 谢谢`,
+      `你好，${name} ${no}`,
+      `${no} ${name}。`,
+      `${no} ${name} 谢谢`,
+      `${name}，编号${no}`,
+      `${name} 证号${no}`,
+      `姓名：${name} 证号：${no}`,
+    ];
+    for (const typed of [
+      `${name} ${no}`,
+      `${name}${no}`,
+      `${no} ${name}`,
+      `${name}\u3000${no}`,
+      `${no}，${name}`,
+      `${name}，${no.toLowerCase()}`,
+      ...messages,
+    ]) {
       const r = await get(`/lookup/?no=${encodeURIComponent(typed)}`);
       expect([r?.status, r?.headers.get('location')], typed).toEqual([303, own]);
     }
@@ -299,6 +318,8 @@ describe.skipIf(!siteBuilt())('lookup and verification addresses answered by the
       expect(html).toContain(`<b id="nm-name">${other}</b>`);
       expect(html).toContain(`id="nm-verify" href="${own}"`);
       expect(html).not.toContain(name);
+      // It asks to type again: the box is there, with the number in it.
+      expect(html).toMatch(new RegExp(`<input id="lookup-no"[^>]*value="${no}"`));
       const json = (await (await get(`/api/lookup?no=${encodeURIComponent(typed)}`, 'application/json'))!.json()) as Record<string, unknown>;
       expect(json).toEqual({ found: no, href: own, nameDiffers: true });
     }
