@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Directory, ListedCertificate } from '../../src/core/directory.ts';
+import { disclosureOf } from '../../src/core/policy/disclosure.ts';
 import { shanghaiDateOf } from '../../src/core/dates.ts';
 import { NAME_WITHHELD, statusInfo } from '../../src/core/labels.ts';
 import { shownStatus } from '../../src/core/roster/shown-status.ts';
@@ -123,6 +124,8 @@ function peopleHtml(found: Listed[], summary: (count: number) => string, person:
  * The <noscript> block's contents for a query: exact-name matches, people whose post holds it, units named so,
  * names one character off, and what needs JavaScript.
  */
+const postsPublished = (directory: Directory) => disclosureOf(directory.policy).published.has('post');
+
 function noScriptResults(q: string, { byName, byPost, nameKeys }: Prepared, directory: Directory, today: string): string {
   const listed = listedOn(today);
   const people = (byName.get(searchName(q)) ?? []).map(listed);
@@ -159,9 +162,9 @@ function noScriptResults(q: string, { byName, byPost, nameKeys }: Prepared, dire
     units.length
       ? `<p>名称含「${escapeHtml(q)}」的单位：</p><ul>${units.map((a) => `<li><a href="${agencyHref(a.id)}">${escapeHtml(a.name)}</a>的公示名单</li>`).join('')}</ul>`
       : '',
-    // Posts are searched here only where the directory file has them (policy.yaml publishes them).
+    // Posts are searched here only where the directory file has them; where policy.yaml publishes none, nowhere.
     `<p class="notice">未启用 JavaScript 时，这里只按完整姓名${byPost.size ? '和岗位' : ''}查找，不按地区、单位、状态筛选；` +
-      `按姓名的一部分、单位${byPost.size ? '' : '、岗位'}或编号末几位搜索需要 JavaScript。也${withoutSearchHtml}</p>`,
+      `按姓名的一部分、单位${!byPost.size && postsPublished(directory) ? '、岗位' : ''}或编号末几位搜索需要 JavaScript。也${withoutSearchHtml}</p>`,
   ];
   return html.join('');
 }

@@ -19,6 +19,7 @@ import type { Directory } from '../../src/core/directory.ts';
 import { loadSite } from '../../src/import/site.ts';
 import { chromiumAvailable } from '../support/browser.ts';
 import { startStack } from '../support/stack.ts';
+import { distDir } from '../support/site.ts';
 import { tempDir } from '../complaints/support.ts';
 import { makeContent, MARK, PEOPLE, policyWith, root } from '../legal/content.ts';
 
@@ -81,6 +82,13 @@ describe('the search page without JavaScript: expired certificates and posts', {
     ].map((m) => ({ no: decodeURIComponent(m[1]!), status: m[2], muted: m[3] }));
     return { block, people, close: block.includes('id="search-nojs-close"') };
   }
+
+  it('the search box offers 岗位 where posts are published (this build), and not where they are not (the sample site)', () => {
+    expect(readFileSync(join(dist, 'search', 'index.html'), 'utf8')).toContain('<label for="q">姓名、单位、岗位或证件编号');
+    const sample = readFileSync(join(distDir, 'search', 'index.html'), 'utf8');
+    expect(sample).toContain('<label for="q">姓名、单位或证件编号');
+    expect(sample).not.toContain('岗位');
+  });
 
   it('shows an expired holder as 已过有效期, below the valid holder of the same name', async () => {
     const { people, close } = await answer(PEOPLE.expired.name);
@@ -145,7 +153,8 @@ describe('the search page without JavaScript: expired certificates and posts', {
       const { block, people } = await answer(MARK.post, new Date(), unpublished, dist);
       expect(people).toEqual([]);
       expect(block).toContain(`没有姓名为「${MARK.post}」的人员`);
-      expect(block).toContain('按姓名的一部分、单位、岗位或编号末几位搜索需要 JavaScript');
+      // Nothing is promised for posts where none are published, with or without JavaScript.
+      expect(block).toContain('按姓名的一部分、单位或编号末几位搜索需要 JavaScript');
       // Expiry is published whatever the policy: still shown.
       expect((await answer(PEOPLE.expired.name, new Date(), unpublished, dist)).people.map((p) => p.status)).toEqual(['有效', '已过有效期']);
     } finally {
