@@ -81,7 +81,7 @@ export const complaintFields: Record<FieldName, FieldSpec> = {
   evidence: {
     label: '证据材料',
     optional: true,
-    hint: `照片（JPEG、PNG、WebP）或 PDF，最多 ${limits.evidenceFiles} 个，每个不超过 ${limits.evidenceFileBytes / MB} MB，合计不超过 ${limits.evidenceTotalBytes / MB} MB`,
+    hint: `照片（JPEG、PNG、WebP）或 PDF，最多 ${limits.evidenceFiles} 个，每个不超过 ${limits.evidenceFileBytes / MB} MB，合计不超过 ${limits.evidenceTotalBytes / MB} MB。照片中的拍摄地点等信息会被删除；PDF 按原样转交，其中的作者等信息不删除，匿名举报请改传截图`,
     rules: { type: 'file', multiple: true, accept: 'image/jpeg,image/png,image/webp,application/pdf' },
   },
   name: { label: '您的姓名', rules: { type: 'text', autoComplete: 'name', maxLength: limits.nameMax } },
