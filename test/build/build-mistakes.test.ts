@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../complaints/support.ts';
+import { localEnv } from '../support/local-env.ts';
 
 /**
  * Operator trial of `npm run build` and `npm start`: a CONTENT_DIR that is not there ran ~10 s of Vite and then
@@ -18,20 +19,7 @@ function run(script: string, env: Record<string, string>, timeout = 120_000) {
     cwd: root,
     encoding: 'utf8',
     timeout,
-    env: {
-      ...process.env,
-      SITE_URL: '',
-      CONTENT_DIR: '',
-      DATABASE_URL: '',
-      ROSTER_STORE_URL: '',
-      SMTP_URL: '',
-      NODE_ENV: '',
-      PORT: '0',
-      VAR_DIR: join(work, 'var'),
-      OUT_DIR: join(work, 'dist'),
-      ASTRO_CACHE_DIR: join(work, 'cache'),
-      ...env,
-    },
+    env: { ...localEnv(work), OUT_DIR: join(work, 'dist'), ...env },
   });
 }
 

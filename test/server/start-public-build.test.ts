@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../complaints/support.ts';
 import { makeContent } from '../legal/content.ts';
 import { startLog } from '../support/start-log.ts';
+import { localEnv } from '../support/local-env.ts';
 
 /**
  * Operator trial: `npm start` without the deployment's environment (a systemd unit missing its EnvironmentFile) read
@@ -23,22 +24,7 @@ function run(script: string, env: Record<string, string>): Promise<{ code: numbe
   return new Promise((done) => {
     const child = spawn(process.execPath, [join(root, script)], {
       cwd: root,
-      env: {
-        ...process.env,
-        SITE_URL: '',
-        CONTENT_DIR: '',
-        DATABASE_URL: '',
-        ROSTER_STORE_URL: '',
-        SMTP_URL: '',
-        SECRET: '',
-        NODE_ENV: '',
-        NO_BUILD: '',
-        REPLACE_SITE: '',
-        PORT: '0',
-        VAR_DIR: join(work, 'var'),
-        ASTRO_CACHE_DIR: join(work, 'cache'),
-        ...env,
-      },
+      env: { ...localEnv(work), ...env },
     });
     let output = '';
     let stderr = '';
